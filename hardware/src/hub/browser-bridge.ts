@@ -1,0 +1,214 @@
+/**
+ * PosBridge over the hub's WebSocket, for the renderer in a browser or on a
+ * tablet. Browser code: it uses the global WebSocket and imports nothing but
+ * the protocol types.
+ * [B1] It reconnects with exponential backoff (initial → max) until closed;
+ *      an attempt that hangs is dropped after `connectTimeoutMs`.
+ * [B2] Each request carries a fresh id; its promise settles with the reply
+ *      of that id, or rejects with HUB_TIMEOUT.
+ * [B3] A request sent on a socket that then drops rejects with
+ *      HUB_DISCONNECTED and is never resent (a print must not happen twice).
+ *      Requests made while disconnected wait for the connection.
+ * [B4] While disconnected, every known device is reported offline.
+ */
+import type { Receipt } from '@pos/domain';
+import type {
+  DeviceStatus,
+  HubErrorCode,
+  HubMessage,
+  HubReply,
+  PosBridge,
+  ReceiptColumns,
+  ScanEvent,
+} from './protocol';
+
+export type BrowserBridgeOptions = {
+  /** e.g. `ws://192.168.1.20:8787/hub`. */
+  url: string;
+  /** How to open a socket; default `new WebSocket(url)`. Tests pass the `ws` package. */
+  connect?: (url: string) => WebSocket;
+  requestTimeoutMs?: number;
+  /** A connection attempt that is not open by then is dropped and retried. Default 5 s. */
+  connectTimeoutMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+};
+
+export type BrowserBridge = PosBridge & {
+  readonly connected: boolean;
+  /** Stops reconnecting, closes the socket and rejects pending requests. */
+  close(): void;
+};
+
+export class HubRequestError extends Error {
+  constructor(
+    readonly code: HubErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HubRequestError';
+  }
+}
+
+type Pending = {
+  message: string;
+  sent: boolean;
+  resolve: (reply: HubReply) => void;
+  reject: (error: HubRequestError) => void;
+  timer: ReturnType<typeof setTimeout>;
+};
+
+/** `createBrowserBridge('ws://host/hub')` is short for `createBrowserBridge({ url })`. */
+export function createBrowserBridge(options: string | BrowserBridgeOptions): BrowserBridge {
+  const {
+    url,
+    connect = (target: string) => new WebSocket(target),
+    requestTimeoutMs = 10_000,
+    connectTimeoutMs = 5_000,
+    backoff = { initialMs: 250, maxMs: 5_000 },
+  } = typeof options === 'string' ? { url: options } : options;
+  const scanCallbacks = new Set<(scan: ScanEvent) => void>();
+  const statusCallbacks = new Set<(devices: DeviceStatus[]) => void>();
+  const pending = new Map<string, Pending>();
+  let devices: DeviceStatus[] = [];
+  let socket: WebSocket | undefined;
+  let open = false;
+  let closed = false;
+  let attempt = 0;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let nextId = 0;
+
+  const emitStatus = (list: DeviceStatus[]) => {
+    devices = list;
+    callEach(statusCallbacks, list);
+  };
+
+  const onMessage = (event: MessageEvent) => {
+    let message: HubMessage;
+    try {
+      message = JSON.parse(String(event.data)) as HubMessage;
+    } catch {
+      return; // not from a hub; nothing to answer
+    }
+    if (message.type === 'scanner:scanned') callEach(scanCallbacks, message.scan);
+    else if (message.type === 'device:status') emitStatus(message.devices);
+    else if (message.type === 'reply' && message.id !== null) {
+      const request = pending.get(message.id);
+      if (!request) return;
+      pending.delete(message.id);
+      clearTimeout(request.timer);
+      request.resolve(message);
+    }
+  };
+
+  const dial = () => {
+    reconnectTimer = undefined;
+    if (closed) return;
+    const ws = connect(url);
+    socket = ws;
+    const connectTimer = setTimeout(() => ws.close(), connectTimeoutMs);
+    ws.addEventListener('open', () => {
+      clearTimeout(connectTimer);
+      open = true;
+      attempt = 0;
+      for (const request of pending.values()) {
+        ws.send(request.message);
+        request.sent = true;
+      }
+    });
+    ws.addEventListener('message', onMessage);
+    ws.addEventListener('close', () => {
+      clearTimeout(connectTimer);
+      const wasOpen = open;
+      open = false;
+      socket = undefined;
+      for (const [id, request] of pending) {
+        if (!request.sent) continue;
+        pending.delete(id);
+        clearTimeout(request.timer);
+        request.reject(
+          new HubRequestError(
+            'HUB_DISCONNECTED',
+            'the hub connection dropped before it replied; check the device before retrying',
+          ),
+        );
+      }
+      if (wasOpen) {
+        emitStatus(devices.map((d) => ({ ...d, state: 'offline', message: 'hub unreachable' })));
+      }
+      if (closed) return;
+      const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt++);
+      reconnectTimer = setTimeout(dial, delay);
+    });
+    // 'error' is always followed by 'close', which reconnects.
+    ws.addEventListener('error', () => undefined);
+  };
+
+  const request = async (body: Record<string, unknown> & { type: string }): Promise<HubReply> => {
+    if (closed) throw new HubRequestError('HUB_UNAVAILABLE', 'the bridge is closed');
+    const id = `r${++nextId}`;
+    const message = JSON.stringify({ ...body, id });
+    const reply = await new Promise<HubReply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(
+          new HubRequestError(
+            'HUB_TIMEOUT',
+            `the hub did not answer ${body.type} within ${requestTimeoutMs} ms`,
+          ),
+        );
+      }, requestTimeoutMs);
+      const entry: Pending = { message, sent: false, resolve, reject, timer };
+      pending.set(id, entry);
+      if (open && socket) {
+        socket.send(message);
+        entry.sent = true;
+      }
+    });
+    if (!reply.ok) throw new HubRequestError(reply.error.code, reply.error.message);
+    return reply;
+  };
+
+  dial();
+
+  return {
+    get connected() {
+      return open;
+    },
+    onScan(callback) {
+      scanCallbacks.add(callback);
+      return () => scanCallbacks.delete(callback);
+    },
+    onDeviceStatus(callback) {
+      statusCallbacks.add(callback);
+      if (devices.length > 0) callback(devices);
+      return () => statusCallbacks.delete(callback);
+    },
+    async printReceipt(receipt: Receipt, columns?: ReceiptColumns) {
+      await request({ type: 'printer:print-receipt', receipt, ...(columns ? { columns } : {}) });
+    },
+    async openDrawer() {
+      await request({ type: 'drawer:open' });
+    },
+    close() {
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      socket?.close();
+      for (const [id, entry] of pending) {
+        pending.delete(id);
+        clearTimeout(entry.timer);
+        entry.reject(new HubRequestError('HUB_UNAVAILABLE', 'the bridge was closed'));
+      }
+    },
+  };
+}
+
+/** Calls every callback; one that throws is logged and does not stop the others. */
+function callEach<T>(callbacks: ReadonlySet<(value: T) => void>, value: T): void {
+  for (const callback of [...callbacks]) {
+    try {
+      callback(value);
+    } catch (error) {
+      console.error('PosBridge listener failed:', error);
+    }
+  }
+}

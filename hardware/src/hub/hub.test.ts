@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceHealth } from '../device-status';
+import { HardwareError } from '../errors';
+import { Listeners } from '../listeners';
+import { decodeEscPos } from '../printer/escpos-decoder';
+import type { ScanEvent } from '../scanner/scan-event';
+import { createHub, type PrinterDevice, type ScannerDevice } from './hub';
+import type { DeviceStatus } from './protocol';
+import { sampleReceipt } from './test-fixtures';
+
+/** In-memory devices: the hub's routing without ports (the .int tests use real ones). */
+class FakeDevice {
+  readonly statuses = new Listeners<DeviceHealth>();
+  health: DeviceHealth = { state: 'offline' };
+  constructor(readonly id: string) {}
+  onStatus = (callback: (health: DeviceHealth) => void) => this.statuses.add(callback);
+  status = () => this.health;
+  setHealth(health: DeviceHealth) {
+    this.health = health;
+    this.statuses.emit(health);
+  }
+  open = async () => this.setHealth({ state: 'ready' });
+  close = async () => this.setHealth({ state: 'offline', message: 'closed' });
+}
+
+class FakeScanner extends FakeDevice implements ScannerDevice {
+  readonly scans = new Listeners<ScanEvent>();
+  onScan = (callback: (scan: ScanEvent) => void) => this.scans.add(callback);
+}
+
+class FakePrinter extends FakeDevice implements PrinterDevice {
+  readonly printed: Uint8Array[] = [];
+  drawerKicks = 0;
+  print = async (bytes: Uint8Array) => {
+    if (this.health.state !== 'ready')
+      throw new HardwareError('DEVICE_OFFLINE', 'printer is offline');
+    this.printed.push(bytes);
+  };
+  openDrawer = async () => {
+    this.drawerKicks++;
+  };
+}
+
+const scan: ScanEvent = {
+  code: '6901234567892',
+  symbology: 'EAN-13',
+  source: 's1',
+  at: '2026-11-22T03:00:00.000Z',
+};
+
+describe('hub', () => {
+  it('fans every scan out to every subscriber until it unsubscribes', async () => {
+    const scanners = [new FakeScanner('s1'), new FakeScanner('s2')];
+    const hub = createHub({ scanners });
+    const a: ScanEvent[] = [];
+    const b: ScanEvent[] = [];
+    hub.onScan((s) => a.push(s));
+    const stopB = hub.onScan((s) => b.push(s));
+    scanners[0]?.scans.emit(scan);
+    stopB();
+    scanners[1]?.scans.emit({ ...scan, source: 's2' });
+    expect(a.map((s) => s.source)).toEqual(['s1', 's2']);
+    expect(b.map((s) => s.source)).toEqual(['s1']);
+  });
+
+  it('reports every device, the drawer through its printer, and each change', async () => {
+    const printer = new FakePrinter('p1');
+    const hub = createHub({ scanners: [new FakeScanner('s1')], printer });
+    const seen: DeviceStatus[][] = [];
+    hub.onDeviceStatus((devices) => seen.push(devices));
+    await hub.open();
+    printer.setHealth({ state: 'error', message: 'paper out' });
+    expect(hub.deviceStatus()).toEqual([
+      { id: 's1', kind: 'scanner', state: 'ready' },
+      { id: 'p1', kind: 'printer', state: 'error', message: 'paper out' },
+      { id: 'p1:drawer', kind: 'drawer', state: 'error', message: 'paper out' },
+    ]);
+    expect(seen.length).toBe(3);
+  });
+
+  it('renders a receipt for the requested paper width and prints it', async () => {
+    const printer = new FakePrinter('p1');
+    const hub = createHub({ scanners: [], printer });
+    await hub.open();
+    const reply = await hub.handle({
+      id: 'r1',
+      type: 'printer:print-receipt',
+      receipt: sampleReceipt,
+      columns: 32,
+    });
+    expect(reply).toEqual({ type: 'reply', id: 'r1', ok: true });
+    const lines = decodeEscPos(printer.printed[0] ?? new Uint8Array()).flatMap((r) =>
+      r.kind === 'line' ? [r.text] : [],
+    );
+    expect(lines).toContain('TOTAL                      12.50');
+    await hub.openDrawer();
+    expect(printer.drawerKicks).toBe(1);
+  });
+
+  it('answers failures with coded error replies, never a rejection', async () => {
+    const printer = new FakePrinter('p1');
+    const hub = createHub({ scanners: [], printer });
+    expect(
+      await hub.handle({ id: 'r1', type: 'printer:print-receipt', receipt: sampleReceipt }),
+    ).toEqual({
+      type: 'reply',
+      id: 'r1',
+      ok: false,
+      error: { code: 'DEVICE_OFFLINE', message: 'printer is offline' },
+    });
+    const noPrinter = createHub({ scanners: [] });
+    expect(await noPrinter.handle({ id: 'r2', type: 'drawer:open' })).toMatchObject({
+      ok: false,
+      error: { code: 'NO_PRINTER' },
+    });
+    await hub.open();
+    const badMoney = { ...sampleReceipt, total: 0.5 };
+    expect(
+      await hub.handle({ id: 'r3', type: 'printer:print-receipt', receipt: badMoney }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await hub.handle({ id: 'r4', type: 'nope' } as never)).toMatchObject({
+      id: 'r4',
+      ok: false,
+      error: { code: 'UNKNOWN_REQUEST' },
+    });
+  });
+
+  it('answers a status request with every device', async () => {
+    const hub = createHub({ scanners: [new FakeScanner('s1')] });
+    expect(await hub.handle({ id: 'r1', type: 'device:status' })).toEqual({
+      type: 'reply',
+      id: 'r1',
+      ok: true,
+      devices: [{ id: 's1', kind: 'scanner', state: 'offline' }],
+    });
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * A store's worth of simulated hardware for tests and the demo: one serial
+ * scanner and one ESC/POS printer, each a real driver on a socat pty pair
+ * with a simulator on the other end, all owned by one hub.
+ */
+import { createHub, type Hub, type HubOptions } from '../hub/hub';
+import { SerialPrinter } from '../printer/serial-printer';
+import { openPtyPair, type PtyPair } from '../pty';
+import { SerialScanner } from '../scanner/serial-scanner';
+import { PrinterSimulator } from './printer-simulator';
+import { ScannerSimulator } from './scanner-simulator';
+
+export type SimulatedHardware = {
+  hub: Hub;
+  scanner: ScannerSimulator;
+  printer: PrinterSimulator;
+  /** Closes the hub, the simulators and the pty pairs. */
+  close(): Promise<void>;
+};
+
+export async function startSimulatedHardware(
+  options: Pick<HubOptions, 'columns' | 'timeZone'> = {},
+): Promise<SimulatedHardware> {
+  const pairs: PtyPair[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const stop of closers.reverse()) await stop().catch(() => undefined);
+    await Promise.all(pairs.map((pair) => pair.close()));
+  };
+  try {
+    const scannerPair = await openPtyPair();
+    pairs.push(scannerPair);
+    const printerPair = await openPtyPair();
+    pairs.push(printerPair);
+    // Simulators first: opening a port discards bytes written before it.
+    const scanner = await ScannerSimulator.open(scannerPair.simulatorPath);
+    closers.push(() => scanner.close());
+    const printer = await PrinterSimulator.open(printerPair.simulatorPath);
+    closers.push(() => printer.close());
+    const hub = createHub({
+      ...options,
+      scanners: [new SerialScanner({ path: scannerPair.devicePath, id: 'scanner-1' })],
+      printer: new SerialPrinter({ path: printerPair.devicePath, id: 'printer-1' }),
+    });
+    closers.push(() => hub.close());
+    await hub.open();
+    return { hub, scanner, printer, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
