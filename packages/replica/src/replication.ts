@@ -1,0 +1,111 @@
+/**
+ * Replication of every replica collection with the sync server over the
+ * CouchDB protocol. Server-owned collections are pull-only; facts are
+ * push-only (see [D1] in the domain SPEC).
+ */
+import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
+import { COLLECTIONS, type CollectionName } from '@pos/domain';
+import { BehaviorSubject, merge, type Observable } from 'rxjs';
+import { REPLICA_COLLECTIONS, type ReplicaDatabase } from './database';
+
+export type SyncTarget = {
+  /** Sync server base URL, e.g. http://127.0.0.1:5984 */
+  url: string;
+  /** The device's bearer token. */
+  token: string;
+  /** Lets tests and browsers swap the fetch used. */
+  fetch?: typeof fetch;
+};
+
+export type SyncStatus = {
+  /** Any replication currently exchanging data. */
+  active: boolean;
+  /** The last error seen, in words; cleared on the next successful exchange. */
+  lastError: string | null;
+};
+
+export type Replication = {
+  states: Record<CollectionName, RxCouchDBReplicationState<unknown>>;
+  status$: Observable<SyncStatus>;
+  /** Resolves once the first pull of every collection is done. */
+  awaitInitialSync(): Promise<void>;
+  awaitInSync(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export function startReplication(db: ReplicaDatabase, target: SyncTarget): Replication {
+  const base = target.url.replace(/\/+$/, '');
+  const baseFetch = target.fetch ?? globalThis.fetch.bind(globalThis);
+  const authorizedFetch: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set('Authorization', `Bearer ${target.token}`);
+    return baseFetch(input, { ...init, headers });
+  };
+
+  const states = Object.fromEntries(
+    REPLICA_COLLECTIONS.map((name) => {
+      const direction = COLLECTIONS[name].direction;
+      const state = replicateCouchDB<unknown>({
+        replicationIdentifier: `couchdb:${base}/${name}`,
+        collection: db[name] as never,
+        url: `${base}/${name}/`,
+        fetch: authorizedFetch,
+        live: true,
+        retryTime: 2_000,
+        waitForLeadership: false,
+        pull: direction === 'down' ? { batchSize: 500 } : undefined,
+        push: direction === 'up' ? { batchSize: 50 } : undefined,
+      });
+      return [name, state];
+    }),
+  ) as Record<CollectionName, RxCouchDBReplicationState<unknown>>;
+
+  // Online means the last exchange with the server succeeded: an error marks
+  // the collection offline until its next successful pull or push.
+  const status = new BehaviorSubject<SyncStatus>({ active: false, lastError: null });
+  const errors = new Map<CollectionName, string>();
+  const actives = new Map<CollectionName, boolean>();
+  const publish = () =>
+    status.next({
+      active: [...actives.values()].some(Boolean),
+      lastError: errors.values().next().value ?? null,
+    });
+  for (const name of REPLICA_COLLECTIONS) {
+    const state = states[name];
+    let failedThisRound = false;
+    state.error$.subscribe((error) => {
+      failedThisRound = true;
+      errors.set(name, describeError(error));
+      publish();
+    });
+    merge(state.received$, state.sent$).subscribe(() => {
+      if (errors.delete(name)) publish();
+    });
+    state.active$.subscribe((active) => {
+      actives.set(name, active);
+      if (active) failedThisRound = false;
+      else if (!failedThisRound) errors.delete(name);
+      publish();
+    });
+  }
+  const status$ = status.asObservable();
+
+  return {
+    states,
+    status$,
+    async awaitInitialSync() {
+      await Promise.all(Object.values(states).map((s) => s.awaitInitialReplication()));
+    },
+    async awaitInSync() {
+      await Promise.all(Object.values(states).map((s) => s.awaitInSync()));
+    },
+    async stop() {
+      await Promise.all(Object.values(states).map((s) => s.cancel()));
+    },
+  };
+}
+
+function describeError(error: unknown): string {
+  const message = (error as { message?: string }).message ?? String(error);
+  return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+}
