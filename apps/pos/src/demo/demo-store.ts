@@ -1,0 +1,103 @@
+/**
+ * A whole demo store on one machine: the sync server (PGlite with the demo
+ * chain), a simulated scanner and receipt printer on socat pseudo-terminals,
+ * the hub driving them through the real serial drivers, and the terminal host
+ * serving the POS to a browser. `npm start` and the end-to-end tests run this.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  openPtyPair,
+  PrinterSimulator,
+  ScannerSimulator,
+  type Hub,
+  type PtyPair,
+} from '@pos/hardware';
+import { DEMO_DEVICES, startSyncServer, type RunningSyncServer } from '@pos/sync-server';
+import type { TerminalConfig } from '../shared/config';
+import type { DevicesConfig } from '../shared/devices';
+import { openHub } from '../main/devices';
+import { startTerminalHost, type TerminalHost } from '../main/terminal-host';
+
+export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+
+export type DemoStore = {
+  syncServer: RunningSyncServer;
+  terminalConfig: TerminalConfig;
+  devices: DevicesConfig;
+  /** Where a browser opens the POS; absent when `serveBrowser` is false. */
+  terminalUrl?: string;
+  scanner: ScannerSimulator;
+  printer: PrinterSimulator;
+  close(): Promise<void>;
+};
+
+export async function startDemoStore(
+  options: {
+    syncPort?: number;
+    terminalPort?: number;
+    /** PGlite data directory, or 'memory://'. */
+    dataDir?: string;
+    databaseUrl?: string;
+    /** Serve the renderer and the hub to a browser (false when Electron hosts the hub). */
+    serveBrowser?: boolean;
+    rendererDir?: string;
+  } = {},
+): Promise<DemoStore> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const stop of closers.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const syncServer = await startSyncServer({
+      port: options.syncPort ?? 5984,
+      seedDemo: true,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    });
+    closers.push(() => syncServer.close());
+
+    const device = DEMO_DEVICES[0];
+    const terminalConfig: TerminalConfig = {
+      storeId: device.storeId,
+      deviceId: device.deviceId,
+      syncUrl: syncServer.url,
+      syncToken: device.token,
+      priceList: 'CN-LIST',
+      currency: 'CNY',
+      locale: 'zh-CN',
+      receiptColumns: 48,
+    };
+
+    const pairs: PtyPair[] = [await openPtyPair(), await openPtyPair()];
+    closers.push(() => Promise.all(pairs.map((pair) => pair.close())));
+    const [scannerPair, printerPair] = pairs as [PtyPair, PtyPair];
+    // Simulators open first: a port opened later would miss bytes already written.
+    const scanner = await ScannerSimulator.open(scannerPair.simulatorPath);
+    closers.push(() => scanner.close());
+    const printer = await PrinterSimulator.open(printerPair.simulatorPath);
+    closers.push(() => printer.close());
+    const devices: DevicesConfig = {
+      scanners: [{ id: 'scanner-1', path: scannerPair.devicePath }],
+      printer: { id: 'printer-1', path: printerPair.devicePath },
+      receiptTimeZone: 'Asia/Shanghai',
+    };
+
+    let terminalUrl: string | undefined;
+    if (options.serveBrowser !== false) {
+      const hub: Hub = await openHub(devices, terminalConfig.receiptColumns);
+      closers.push(() => hub.close());
+      const host: TerminalHost = await startTerminalHost({
+        config: terminalConfig,
+        hub,
+        rendererDir: options.rendererDir ?? RENDERER_DIR,
+        port: options.terminalPort ?? 0,
+      });
+      closers.push(() => host.close());
+      terminalUrl = host.url;
+    }
+    return { syncServer, terminalConfig, devices, terminalUrl, scanner, printer, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

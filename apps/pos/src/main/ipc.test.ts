@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createHub, type ScannerDevice } from '@pos/hardware';
+import type { ScanEvent } from '@pos/hardware/protocol';
+import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNELS } from '../shared/ipc';
+import type { TerminalConfig } from '../shared/config';
+import { registerTerminalIpc } from './ipc';
+
+const config: TerminalConfig = {
+  storeId: 'S001',
+  deviceId: 'S001-POS1',
+  syncUrl: 'http://127.0.0.1:5984',
+  syncToken: 't',
+  priceList: 'CN-LIST',
+  currency: 'CNY',
+  locale: 'zh-CN',
+  receiptColumns: 48,
+};
+
+function fakeScanner(): ScannerDevice & { emit(scan: ScanEvent): void } {
+  let listener: ((scan: ScanEvent) => void) | undefined;
+  return {
+    id: 'scanner-1',
+    onScan: (callback) => ((listener = callback), () => (listener = undefined)),
+    onStatus: () => () => undefined,
+    status: () => ({ state: 'ready' }),
+    open: async () => undefined,
+    close: async () => undefined,
+    emit: (scan) => listener?.(scan),
+  };
+}
+
+describe('terminal IPC', () => {
+  it('answers every call channel and forwards scans to the window, until unregistered', async () => {
+    const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+    const ipcMain = {
+      handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => unknown) =>
+        handlers.set(channel, listener),
+      removeHandler: (channel: string) => handlers.delete(channel),
+    };
+    const sent: [string, unknown][] = [];
+    const scanner = fakeScanner();
+    const hub = createHub({ scanners: [scanner] });
+    const unregister = registerTerminalIpc({
+      ipcMain,
+      hub,
+      config,
+      webContents: () => ({
+        send: (channel, payload) => sent.push([channel, payload]),
+        isDestroyed: () => false,
+      }),
+    });
+
+    expect([...handlers.keys()].sort()).toEqual(Object.values(IPC_CALL_CHANNELS).sort());
+    expect(await handlers.get(IPC_CALL_CHANNELS.getConfig)!({})).toEqual(config);
+    // No printer attached: the cashier gets a clear error, not a hang.
+    await expect(handlers.get(IPC_CALL_CHANNELS.openDrawer)!({})).rejects.toThrow(/printer/i);
+
+    const scan: ScanEvent = {
+      code: '6901234567892',
+      symbology: 'EAN-13',
+      source: 'scanner-1',
+      at: '2026-11-22T03:00:00.000Z',
+    };
+    scanner.emit(scan);
+    expect(sent).toContainEqual([IPC_EVENT_CHANNELS.scan, scan]);
+
+    unregister();
+    expect(handlers.size).toBe(0);
+    scanner.emit(scan);
+    expect(sent.filter(([channel]) => channel === IPC_EVENT_CHANNELS.scan)).toHaveLength(1);
+  });
+});

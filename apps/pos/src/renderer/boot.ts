@@ -1,0 +1,39 @@
+/**
+ * Start-up: configuration, local replica, replication, devices. The terminal is
+ * ready to sell as soon as its replica holds a catalog, online or not.
+ */
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { openReplica, startReplication } from '@pos/replica';
+import { createCheckout, type Checkout } from './checkout';
+import { usePosStore } from './store';
+import { getTerminalApi } from './terminal';
+
+export async function boot(): Promise<Checkout> {
+  const store = usePosStore.getState();
+  const api = getTerminalApi();
+  const config = await api.getConfig();
+  usePosStore.setState({ currency: config.currency, locale: config.locale });
+
+  const db = await openReplica({
+    name: `pos-${config.deviceId.toLowerCase()}`,
+    storage: getRxStorageDexie(),
+  });
+  const replication = startReplication(db, { url: config.syncUrl, token: config.syncToken });
+  replication.status$.subscribe((status) => usePosStore.getState().setSync(status));
+
+  const checkout = createCheckout({ db, api, config });
+  api.onScan((scan) => void checkout.scan(scan));
+  api.onDeviceStatus((devices) => usePosStore.getState().setDevices(devices));
+
+  db.stores.findOne(config.storeId).$.subscribe((doc) => {
+    if (doc) usePosStore.setState({ storeName: doc.name });
+  });
+
+  const hasCatalog = (await db.products.count().exec()) > 0;
+  if (!hasCatalog) {
+    store.setPhase({ kind: 'starting', detail: 'Downloading the catalog' });
+    await replication.awaitInitialSync();
+  }
+  usePosStore.getState().setPhase({ kind: 'ready' });
+  return checkout;
+}

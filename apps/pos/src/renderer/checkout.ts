@@ -1,0 +1,104 @@
+/**
+ * The checkout service: turns scans and payments into cart changes, sale facts
+ * and receipts. Business rules come from the domain; this file only wires the
+ * replica, the devices and the UI state together.
+ */
+import { ulid } from 'ulid';
+import {
+  addProduct,
+  buildCashSale,
+  buildReceipt,
+  CartError,
+  emptyCart,
+  type Sale,
+  type Store,
+} from '@pos/domain';
+import { findByBarcode, type ReplicaDatabase } from '@pos/replica';
+import type { ScanEvent } from '@pos/hardware/protocol';
+import type { TerminalConfig } from '../shared/config';
+import type { TerminalApi } from '../shared/terminal-api';
+import { usePosStore } from './store';
+
+export type Checkout = {
+  scan(scan: ScanEvent): Promise<void>;
+  payCash(tendered: number): Promise<void>;
+};
+
+export function createCheckout(deps: {
+  db: ReplicaDatabase;
+  api: TerminalApi;
+  config: TerminalConfig;
+  now?: () => Date;
+  newId?: () => string;
+}): Checkout {
+  const { db, api, config } = deps;
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? (() => `${config.deviceId}-${ulid()}`);
+  const state = usePosStore;
+
+  // Scans are handled one at a time in arrival order, so none is lost or doubled.
+  let queue: Promise<void> = Promise.resolve();
+
+  async function handleScan(scan: ScanEvent): Promise<void> {
+    const lookup = await findByBarcode(db, scan.code, config.priceList);
+    if (!lookup.found) {
+      state.getState().showMessage('error', lookup.reason);
+      return;
+    }
+    try {
+      const s = state.getState();
+      s.setCart(addProduct(s.cart, lookup.product, lookup.price));
+      s.showMessage('info', lookup.product.name);
+    } catch (error) {
+      state.getState().showMessage('error', errorText(error));
+    }
+  }
+
+  async function printReceipt(sale: Sale): Promise<void> {
+    const storeDoc = await db.stores.findOne(sale.storeId).exec();
+    const store: Pick<Store, 'name' | 'address'> = storeDoc
+      ? storeDoc.toJSON()
+      : { name: sale.storeId, address: '' };
+    try {
+      await api.printReceipt(buildReceipt(sale, store), config.receiptColumns);
+    } catch (error) {
+      state.getState().showMessage('error', `Receipt not printed: ${errorText(error)}`);
+    }
+  }
+
+  return {
+    scan(scan) {
+      queue = queue.then(() => handleScan(scan)).catch(() => undefined);
+      return queue;
+    },
+    async payCash(tendered) {
+      const s = state.getState();
+      let sale: Sale;
+      try {
+        sale = buildCashSale(s.cart, tendered, {
+          id: newId(),
+          storeId: config.storeId,
+          deviceId: config.deviceId,
+          now: now().toISOString(),
+        });
+      } catch (error) {
+        s.showMessage('error', errorText(error));
+        return;
+      }
+      // The sale is durable in the local replica before the cashier sees "paid".
+      await db.sales.insert(sale);
+      s.completeSale(sale, emptyCart(config.currency));
+      await Promise.all([
+        printReceipt(sale),
+        api.openDrawer().catch((error: unknown) => {
+          state.getState().showMessage('error', `Drawer did not open: ${errorText(error)}`);
+        }),
+      ]);
+    },
+  };
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof CartError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// `npm start`: builds the POS (renderer, and the Electron main when Electron is
+// installed), then runs the demo store. See apps/pos/src/demo/start-demo.ts.
+import { spawnSync } from 'node:child_process';
+
+const run = (args) => {
+  const result = spawnSync('npm', args, { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+run(['run', '--silent', 'build', '-w', 'apps/pos']);
+// Ctrl-C reaches the demo too (same process group); it stops everything and exits.
+process.on('SIGINT', () => {});
+const demo = spawnSync('npx', ['tsx', 'apps/pos/src/demo/start-demo.ts'], { stdio: 'inherit' });
+process.exit(demo.status ?? 0);
