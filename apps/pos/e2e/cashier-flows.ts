@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { DEMO_DEVICES, DEMO_PRICES, DEMO_PRODUCTS } from '@pos/sync-server';
 import { formatMinorPlain, type StockLevel } from '@pos/domain';
 import type { DemoStore } from '../src/demo/demo-store';
+import { screenshot } from './screenshots';
 
 const device = DEMO_DEVICES[0];
 const yuan = (minor: number) => `¥${formatMinorPlain(minor)}`;
@@ -54,13 +55,16 @@ export async function sellTwoOfOneProductForCash(page: Page, store: DemoStore): 
   await store.scanner.scan(barcode);
   await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('2');
   await expect.poll(() => page.getByLabel('Total').textContent()).toContain(yuan(total));
+  await screenshot(page, 'pos-cart');
 
   await page.keyboard.press('F12');
   const dialog = page.getByRole('dialog', { name: 'Cash payment' });
   await dialog.getByLabel('Cash received').fill(formatMinorPlain(tendered));
+  await screenshot(page, 'pos-cash-payment');
   await dialog.getByRole('button', { name: /Confirm/ }).click();
   await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
   await expect.poll(() => page.locator('.paid .change').textContent()).toContain(yuan(change));
+  await screenshot(page, 'pos-paid');
 
   const receipt = (await store.printer.waitForReceipt(10_000)).join('\n');
   expect(receipt).toContain(shortName);

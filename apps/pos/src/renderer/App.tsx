@@ -57,27 +57,30 @@ function CheckoutScreen({ checkout }: { checkout: Checkout }) {
     <main className="screen">
       <StatusBar />
       <section className="cart" aria-label="Cart">
-        <table>
-          <thead>
-            <tr>
-              <th>Item</th>
-              <th className="num">Qty</th>
-              <th className="num">Price</th>
-              <th className="num">Amount</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cart.lines.map((line) => (
-              <tr key={line.sku}>
-                <td>{line.name}</td>
-                <td className="num">{line.quantity}</td>
-                <td className="num">{money(line.unitPrice)}</td>
-                <td className="num">{money(line.amount)}</td>
+        {cart.lines.length === 0 ? (
+          <LastSaleOrHint />
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Item</th>
+                <th className="num">Qty</th>
+                <th className="num">Price</th>
+                <th className="num">Amount</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        {cart.lines.length === 0 && <LastSaleOrHint />}
+            </thead>
+            <tbody>
+              {cart.lines.map((line) => (
+                <tr key={line.sku}>
+                  <td>{line.name}</td>
+                  <td className="num">{line.quantity}</td>
+                  <td className="num">{money(line.unitPrice)}</td>
+                  <td className="num">{money(line.amount)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       <footer className="totals">
         <Message />
