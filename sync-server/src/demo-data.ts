@@ -1,0 +1,153 @@
+/**
+ * Demo data: a chain of two Shanghai stores, twenty products, their prices and
+ * stock, and one POS device per store. The device tokens below are public
+ * demo values: never provision them on a server that holds real data.
+ */
+import {
+  parseGtin,
+  stockLevelId,
+  withCheckDigit,
+  type CollectionName,
+  type Price,
+  type Product,
+  type StockLevel,
+  type Store,
+  type TaxClass,
+} from '@pos/domain';
+import { ownerStore, provisionDevice } from './auth';
+import type { JsonObject } from './protocol';
+import { sameContent } from './revs';
+import type { SyncStorage } from './storage/storage';
+
+export const DEMO_PRICE_LIST = 'CN-LIST';
+export const DEMO_CURRENCY = 'CNY';
+
+export const DEMO_STORES: Store[] = [
+  {
+    id: 'S001',
+    name: "静安店 Jing'an",
+    address: "上海市静安区南京西路 1000 号 1000 West Nanjing Rd, Jing'an, Shanghai",
+    currency: DEMO_CURRENCY,
+    status: 'open',
+  },
+  {
+    id: 'S002',
+    name: '徐汇店 Xuhui',
+    address: '上海市徐汇区漕溪北路 200 号 200 North Caoxi Rd, Xuhui, Shanghai',
+    currency: DEMO_CURRENCY,
+    status: 'open',
+  },
+];
+
+/** Demo only: these tokens are published in the README. */
+export const DEMO_DEVICES = [
+  { deviceId: 'S001-POS1', storeId: 'S001', token: 'demo-s001-pos1' },
+  { deviceId: 'S002-POS1', storeId: 'S002', token: 'demo-s002-pos1' },
+] as const;
+
+// name, category, tax class, price in fen
+const CATALOG: [string, string, TaxClass, number][] = [
+  ['农夫山泉 550ml', 'Beverages', 'VAT13', 200],
+  ['康师傅红烧牛肉面 Instant Noodles 5-pack', 'Grocery', 'VAT13', 1290],
+  ['伊利纯牛奶 Pure Milk 250ml×12', 'Dairy', 'VAT9', 6500],
+  ['可口可乐 Coca-Cola 330ml', 'Beverages', 'VAT13', 350],
+  ['五常大米 Wuchang Rice 5kg', 'Grocery', 'VAT9', 8990],
+  ['金龙鱼花生油 Peanut Oil 1.8L', 'Grocery', 'VAT9', 4590],
+  ['海天酱油 Soy Sauce 500ml', 'Grocery', 'VAT13', 1350],
+  ['奥利奥 Oreo Original 97g', 'Snacks', 'VAT13', 790],
+  ['三只松鼠 Mixed Nuts 750g', 'Snacks', 'VAT13', 9900],
+  ['新鲜鸡蛋 Fresh Eggs 10 pcs', 'Fresh', 'VAT9', 1590],
+  ['维达抽纸 Vinda Tissue 3-pack', 'Household', 'VAT13', 1690],
+  ['蓝月亮洗衣液 Laundry Liquid 2kg', 'Household', 'VAT13', 3990],
+  ['元气森林 Sparkling Water 480ml', 'Beverages', 'VAT13', 550],
+  ['纯棉圆领T恤 Cotton Crew Tee M', 'Apparel', 'VAT13', 7900],
+  ['纯棉圆领T恤 Cotton Crew Tee L', 'Apparel', 'VAT13', 7900],
+  ['修身牛仔裤 Slim Jeans 32', 'Apparel', 'VAT13', 19900],
+  ['羽绒背心 Down Vest M', 'Apparel', 'VAT13', 29900],
+  ['运动袜 Sports Socks 3 pairs', 'Apparel', 'VAT13', 3900],
+  ['棒球帽 Baseball Cap', 'Apparel', 'VAT13', 5900],
+  ['帆布购物袋 Canvas Tote Bag', 'Accessories', 'VAT13', 2900],
+];
+
+/** An EAN-13 with a Chinese GS1 prefix (690-695), normalised to 14 digits. */
+function demoGtin(index: number): string {
+  const ean13 = withCheckDigit(`69${index % 6}4321${String(index + 1).padStart(5, '0')}`);
+  const parsed = parseGtin(ean13);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.gtin;
+}
+
+export const DEMO_PRODUCTS: Product[] = CATALOG.map(([name, category, taxClass], i) => ({
+  id: `SKU-${String(i + 1).padStart(4, '0')}`,
+  name,
+  gtin: demoGtin(i),
+  category,
+  taxClass,
+  status: 'active',
+}));
+
+export const DEMO_PRICES: Price[] = CATALOG.map(([, , , amount], i) => {
+  const sku = DEMO_PRODUCTS[i]!.id;
+  return {
+    id: `${DEMO_PRICE_LIST}:${sku}`,
+    priceList: DEMO_PRICE_LIST,
+    sku,
+    amount,
+    currency: 'CNY',
+  };
+});
+
+export const DEMO_STOCK: StockLevel[] = DEMO_STORES.flatMap((store, s) =>
+  DEMO_PRODUCTS.map((product, i) => ({
+    id: stockLevelId(store.id, product.id),
+    storeId: store.id,
+    sku: product.id,
+    onHand: s === 0 ? 10 + ((i * 7) % 40) : 5 + ((i * 11) % 30),
+  })),
+);
+
+/**
+ * What to seed, collection by collection. Chain-wide documents are brought to
+ * the demo values; stock is only created, because after that sales own it.
+ */
+const SEED: { db: CollectionName; docs: readonly JsonObject[]; createOnly: boolean }[] = [
+  { db: 'stores', docs: DEMO_STORES, createOnly: false },
+  { db: 'products', docs: DEMO_PRODUCTS, createOnly: false },
+  { db: 'prices', docs: DEMO_PRICES, createOnly: false },
+  { db: 'stock', docs: DEMO_STOCK, createOnly: true },
+];
+
+/**
+ * Seeds the demo chain and provisions the demo devices. Idempotent: a second
+ * run writes nothing (returns 0) and changes no revision or sequence.
+ */
+export async function seedDemo(storage: SyncStorage): Promise<{ written: number }> {
+  const written = await storage.transaction(async (tx) => {
+    let count = 0;
+    for (const { db, docs, createOnly } of SEED) {
+      const current = await tx.getDocs(
+        db,
+        docs.map((doc) => doc.id as string),
+      );
+      for (const doc of docs) {
+        const id = doc.id as string;
+        const existing = current.get(id);
+        if (existing && (createOnly || sameContent(existing.body, doc))) continue;
+        const result = await tx.put({
+          db,
+          id,
+          body: doc,
+          storeId: ownerStore(db, doc),
+          expectedRev: existing?.rev ?? null,
+        });
+        if (!result.ok) throw new Error(`seeding ${db}/${id}: ${result.reason}`);
+        count += 1;
+      }
+    }
+    return count;
+  });
+  for (const { token, deviceId, storeId } of DEMO_DEVICES) {
+    await provisionDevice(storage, token, { deviceId, storeId });
+  }
+  return { written };
+}

@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isDocProblem, parseCouchDoc, toCouchDoc } from './protocol';
+
+describe('CouchDB documents on the wire', () => {
+  it('[P1] sends _id and _rev instead of id', () => {
+    expect(toCouchDoc('SKU-0001', '1-abc', { id: 'SKU-0001', name: 'x' })).toEqual({
+      _id: 'SKU-0001',
+      _rev: '1-abc',
+      name: 'x',
+    });
+  });
+
+  it('[P2] reads what RxDB pushes: _id, fields, _deleted false, maybe _rev', () => {
+    expect(parseCouchDoc({ _id: 'a', _rev: '2-x', total: 1, _deleted: false })).toEqual({
+      id: 'a',
+      rev: '2-x',
+      body: { id: 'a', total: 1 },
+    });
+    expect(parseCouchDoc({ _id: 'a', _attachments: {} })).toEqual({
+      id: 'a',
+      rev: null,
+      body: { id: 'a' },
+    });
+  });
+
+  it.each([
+    [{ name: 'no id' }, 'bad_request', /_id must be a non-empty string/],
+    [{ _id: '_design/x' }, 'bad_request', /reserved/],
+    [{ _id: 'a', _rev: 3 }, 'bad_request', /_rev must be a string/],
+    [{ _id: 'a', _deleted: true }, 'forbidden', /never deleted/],
+    [{ _id: 'a', _attachments: { f: {} } }, 'bad_request', /attachments/],
+    [{ _id: 'a', id: 'b' }, 'bad_request', /id and _id differ/],
+    [{ _id: 'a', _conflicts: [] }, 'bad_request', /_conflicts is not a supported special field/],
+    ['text', 'bad_request', /JSON object/],
+  ])('[P2] refuses %o', (raw, error, reason) => {
+    const parsed = parseCouchDoc(raw);
+    expect(isDocProblem(parsed) && parsed.error).toBe(error);
+    if (isDocProblem(parsed)) expect(parsed.reason).toMatch(reason);
+  });
+
+  it('[P2] never throws, and a parsed body never carries _ fields', () => {
+    const docLike = fc.record(
+      { _id: fc.oneof(fc.string(), fc.anything()), _rev: fc.anything(), _deleted: fc.anything() },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.anything(), docLike, fc.dictionary(fc.string(), fc.anything())),
+        (raw) => {
+          const parsed = parseCouchDoc(raw);
+          if (!isDocProblem(parsed)) {
+            expect(Object.keys(parsed.body).some((k) => k.startsWith('_'))).toBe(false);
+            expect(parsed.body.id).toBe(parsed.id);
+          } else expect(parsed.reason.length).toBeGreaterThan(5);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -1,0 +1,351 @@
+/**
+ * The HTTP shell: CouchDB-style endpoints on node:http. Routes stay thin:
+ * parse, check with pure functions, call the storage or push service.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CollectionName } from '@pos/domain';
+import { authenticate, readScope, type Principal } from './auth';
+import {
+  parseAllDocsBody,
+  parseAllDocsQuery,
+  parseBulkDocsBody,
+  parseChangesQuery,
+  parseJson,
+  type ChangesParams,
+  type Parsed,
+} from './params';
+import { SYNC_PROTOCOL_VERSION, SyncError, isCollectionName, toCouchDoc } from './protocol';
+import { pushDocs } from './push';
+import type { ChangesPage, DocRow, StoreScope, SyncStorage } from './storage/storage';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+export type SyncServerOptions = {
+  storage: SyncStorage;
+  /** The clock; injected so tests control it. */
+  now?: () => Date;
+  log?: Logger;
+  /** Largest request body in bytes (default 10 MB); larger ones get 413. */
+  maxBodyBytes?: number;
+};
+
+export type SyncServer = {
+  /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:5984`. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops accepting, answers waiting longpolls, and waits for open requests. Leaves the storage open. */
+  close(): Promise<void>;
+};
+
+export const SERVER_VERSION = '0.1.0';
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** How long close() lets open requests finish before cutting their connections. */
+const CLOSE_GRACE_MS = 5000;
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD, POST, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Content-Type, Accept',
+  'access-control-max-age': '600',
+};
+
+const defaultLog: Logger = (level, message, fields) => {
+  if (level !== 'info') console.error(`[sync-server] ${level}: ${message}`, fields ?? '');
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: object = {}): void {
+  if (res.destroyed) return; // the client went away
+  const text = JSON.stringify(body);
+  // A longpoll that wrote heartbeats has already sent its status and headers.
+  if (!res.headersSent) {
+    res.writeHead(status, {
+      ...CORS_HEADERS,
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...extra,
+    });
+  }
+  res.end(text);
+}
+
+function orThrow<T>(parsed: Parsed<T>): T {
+  if (!parsed.ok) throw new SyncError('bad_request', parsed.reason);
+  return parsed.value;
+}
+
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw new SyncError('too_large', `the body exceeds ${maxBytes} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new SyncError('too_large', `the body exceeds ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function changeRow(row: DocRow, includeDocs: boolean) {
+  return {
+    seq: row.seq,
+    id: row.id,
+    changes: [{ rev: row.rev }],
+    ...(includeDocs ? { doc: toCouchDoc(row.id, row.rev, row.body) } : {}),
+  };
+}
+
+export function createSyncServer(options: SyncServerOptions): SyncServer {
+  const { storage, now = () => new Date(), log = defaultLog } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const startedAt = now();
+  let closing = false;
+
+  // Longpolls waiting for a change, woken by the storage's change events.
+  const waiting = new Set<{ db: string; wake: () => void }>();
+  const unlisten = storage.listen((db) => {
+    for (const waiter of waiting) if (waiter.db === db) waiter.wake();
+  });
+
+  async function longpoll(
+    db: CollectionName,
+    params: ChangesParams,
+    since: number,
+    scope: StoreScope,
+    res: ServerResponse,
+  ): Promise<ChangesPage> {
+    const deadline = Date.now() + params.timeoutMs;
+    // Subscribed before the first read, so a change committing in between still counts.
+    let changed: boolean;
+    let wake = () => {};
+    const waiter = {
+      db,
+      wake: () => {
+        changed = true;
+        wake();
+      },
+    };
+    waiting.add(waiter);
+    res.once('close', waiter.wake);
+    const heartbeat =
+      params.heartbeatMs === null
+        ? undefined
+        : setInterval(() => {
+            if (!res.headersSent)
+              res.writeHead(200, { ...CORS_HEADERS, 'content-type': 'application/json' });
+            res.write('\n');
+          }, params.heartbeatMs);
+    try {
+      for (;;) {
+        changed = false;
+        const page = await storage.changes(db, { since, limit: params.limit, scope });
+        if (page.rows.length > 0 || closing || res.destroyed) return page;
+        // Nothing for this device up to page.lastSeq: wait from there.
+        since = Math.max(since, page.lastSeq);
+        if (changed) continue;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) return { rows: [], lastSeq: since };
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, remaining);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = () => {};
+        if (!changed) return { rows: [], lastSeq: since };
+      }
+    } finally {
+      waiting.delete(waiter);
+      res.off('close', waiter.wake);
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function changes(
+    db: CollectionName,
+    url: URL,
+    principal: Principal,
+    res: ServerResponse,
+  ): Promise<void> {
+    const params = orThrow(parseChangesQuery(url.searchParams));
+    const scope = readScope(principal, db);
+    const since =
+      params.since === 'now' ? (await storage.dbInfo(db, scope)).updateSeq : params.since;
+    const page =
+      params.feed === 'longpoll'
+        ? await longpoll(db, params, since, scope, res)
+        : await storage.changes(db, { since, limit: params.limit, scope });
+    sendJson(res, 200, {
+      results: page.rows.map((row) => changeRow(row, params.includeDocs)),
+      last_seq: page.lastSeq,
+    });
+  }
+
+  async function allDocs(
+    db: CollectionName,
+    req: IncomingMessage,
+    url: URL,
+    principal: Principal,
+    res: ServerResponse,
+  ): Promise<void> {
+    const params =
+      req.method === 'POST'
+        ? orThrow(
+            parseAllDocsBody(
+              orThrow(parseJson(await readBody(req, maxBodyBytes))),
+              url.searchParams,
+            ),
+          )
+        : orThrow(parseAllDocsQuery(url.searchParams));
+    const scope = readScope(principal, db);
+    const [found, info] = await Promise.all([
+      storage.getDocs(db, params.keys, scope),
+      storage.dbInfo(db, scope),
+    ]);
+    const rows = params.keys.map((key) => {
+      const row = found.get(key);
+      if (!row) return { key, error: 'not_found' };
+      return {
+        id: row.id,
+        key,
+        value: { rev: row.rev },
+        ...(params.includeDocs ? { doc: toCouchDoc(row.id, row.rev, row.body) } : {}),
+      };
+    });
+    sendJson(res, 200, { total_rows: info.docCount, offset: 0, rows });
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    if (method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://sync-server.invalid');
+    let segments: string[];
+    try {
+      segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
+    } catch {
+      throw new SyncError('bad_request', 'the path is not valid percent-encoding');
+    }
+    if (segments.at(-1) === '' && segments.length > 1) segments.pop();
+    const [dbName = '', ...rest] = segments;
+    const allow = (...methods: string[]) => {
+      if (!methods.includes(method ?? '')) {
+        throw new SyncError('method_not_allowed', `use ${methods.join(' or ')} here`);
+      }
+    };
+
+    if (dbName === '') {
+      allow('GET');
+      sendJson(res, 200, {
+        couchdb: 'Welcome',
+        vendor: { name: 'storefront-pos sync-server' },
+        version: SERVER_VERSION,
+        protocol: SYNC_PROTOCOL_VERSION,
+      });
+      return;
+    }
+    if (!isCollectionName(dbName)) throw new SyncError('not_found', 'Database does not exist.');
+    const db = dbName;
+
+    const principal = await authenticate(storage, req.headers.authorization);
+    if (!principal) {
+      throw new SyncError('unauthorized', 'send Authorization: Bearer <device token>');
+    }
+
+    const [first, ...more] = rest;
+    if (first === undefined) {
+      allow('GET');
+      const info = await storage.dbInfo(db, readScope(principal, db));
+      sendJson(res, 200, {
+        db_name: db,
+        doc_count: info.docCount,
+        doc_del_count: 0,
+        update_seq: info.updateSeq,
+        instance_start_time: String(startedAt.getTime() * 1000),
+      });
+      return;
+    }
+    if (first === '_changes' && more.length === 0) {
+      allow('GET');
+      await changes(db, url, principal, res);
+      return;
+    }
+    if (first === '_all_docs' && more.length === 0) {
+      allow('GET', 'POST');
+      await allDocs(db, req, url, principal, res);
+      return;
+    }
+    if (first === '_bulk_docs' && more.length === 0) {
+      allow('POST');
+      const docs = orThrow(
+        parseBulkDocsBody(orThrow(parseJson(await readBody(req, maxBodyBytes)))),
+      );
+      sendJson(res, 201, await pushDocs(storage, principal, db, docs));
+      return;
+    }
+    if (['_local', '_revs_diff', '_bulk_get'].includes(first)) {
+      throw new SyncError('not_implemented', `${first} is not supported yet`);
+    }
+    if (first.startsWith('_') || more.length > 0) {
+      throw new SyncError('not_found', `no such endpoint: ${url.pathname}`);
+    }
+    allow('GET');
+    const row = (await storage.getDocs(db, [first], readScope(principal, db))).get(first);
+    if (!row) throw new SyncError('not_found', 'missing');
+    sendJson(res, 200, toCouchDoc(row.id, row.rev, row.body));
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof SyncError) {
+        const extra: Record<string, string> = {};
+        if (error.status === 401) extra['www-authenticate'] = 'Bearer';
+        // Do not read the rest of an oversized body: answer and hang up.
+        if (error.status === 413) extra.connection = 'close';
+        sendJson(res, error.status, { error: error.error, reason: error.reason }, extra);
+        return;
+      }
+      log('error', 'request failed', {
+        method: req.method,
+        url: req.url,
+        error: error instanceof Error ? error.stack : String(error),
+        at: now().toISOString(),
+      });
+      sendJson(res, 500, {
+        error: 'internal_server_error',
+        reason: 'the server failed to answer; see its log',
+      });
+    });
+  });
+
+  return {
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      });
+    },
+    async close() {
+      closing = true;
+      unlisten();
+      for (const waiter of waiting) waiter.wake();
+      if (!server.listening) return;
+      // Keep-alive connections go idle as their last answers (the woken
+      // longpolls) are sent: close them as they do, and force the rest after a grace.
+      const sweep = setInterval(() => server.closeIdleConnections(), 20);
+      const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      clearInterval(sweep);
+      clearTimeout(force);
+    },
+  };
+}
