@@ -125,6 +125,23 @@ describe('checkout', () => {
     expect(usePosStore.getState().cart.lines).toHaveLength(1);
   });
 
+  it('[S4] never stores a sale the server would refuse, so the upload queue cannot jam', async () => {
+    const terminal = fakeTerminal();
+    const checkout = createCheckout({
+      db,
+      api: terminal.api,
+      config,
+      newId: () => 'OTHER-DEVICE-01J',
+    });
+    await checkout.scan(scan('6901234567892'));
+    await checkout.payCash(200);
+    expect(await db.sales.count().exec()).toBe(0);
+    expect(terminal.printed).toEqual([]);
+    expect(usePosStore.getState().message?.text).toBe(
+      'This sale cannot be recorded: $.id must start with the device id',
+    );
+  });
+
   it('keeps the sale when the printer fails, and tells the cashier', async () => {
     const terminal = fakeTerminal();
     terminal.api.printReceipt = async () => {

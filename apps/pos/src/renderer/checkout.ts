@@ -10,6 +10,7 @@ import {
   buildReceipt,
   CartError,
   emptyCart,
+  validateSale,
   type Sale,
   type Store,
 } from '@pos/domain';
@@ -83,6 +84,16 @@ export function createCheckout(deps: {
         });
       } catch (error) {
         s.showMessage('error', errorText(error));
+        return;
+      }
+      // The server refuses an invalid sale, and RxDB would then retry that push
+      // forever, holding up every later sale: so nothing invalid is stored.
+      const problems = validateSale(sale);
+      if (problems.length) {
+        s.showMessage(
+          'error',
+          `This sale cannot be recorded: ${problems[0]!.path} ${problems[0]!.message}`,
+        );
         return;
       }
       // The sale is durable in the local replica before the cashier sees "paid".
