@@ -24,6 +24,12 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // The replica runs in the renderer: no Node modules outside its tests.
+    files: ['packages/replica/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['node:*', '@pos/sync-server'] }] },
+  },
+  {
     // The domain core is pure: no IO, no clock, no randomness.
     files: ['packages/domain/src/**/*.ts'],
     ignores: ['**/*.test.ts'],

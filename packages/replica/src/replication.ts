@@ -30,6 +30,8 @@ export type Replication = {
   /** Resolves once the first pull of every collection is done. */
   awaitInitialSync(): Promise<void>;
   awaitInSync(): Promise<void>;
+  /** Tries every collection again now, e.g. when the network comes back, instead of at the next retry. */
+  reSync(): void;
   stop(): Promise<void>;
 };
 
@@ -98,6 +100,9 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
     },
     async awaitInSync() {
       await Promise.all(Object.values(states).map((s) => s.awaitInSync()));
+    },
+    reSync() {
+      for (const state of Object.values(states)) state.reSync();
     },
     async stop() {
       await Promise.all(Object.values(states).map((s) => s.cancel()));

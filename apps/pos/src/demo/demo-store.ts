@@ -21,7 +21,12 @@ import { startTerminalHost, type TerminalHost } from '../main/terminal-host';
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 export type DemoStore = {
-  syncServer: RunningSyncServer;
+  /** The sync server now running (replaced by `bringSyncServerUp`). */
+  readonly syncServer: RunningSyncServer;
+  /** Stops the sync server, as a network outage would look to the terminal. */
+  takeSyncServerDown(): Promise<void>;
+  /** Starts it again on the same address and data. */
+  bringSyncServerUp(): Promise<void>;
   terminalConfig: TerminalConfig;
   devices: DevicesConfig;
   /** Where a browser opens the POS; absent when `serveBrowser` is false. */
@@ -48,13 +53,17 @@ export async function startDemoStore(
     for (const stop of closers.splice(0).reverse()) await stop().catch(() => undefined);
   };
   try {
-    const syncServer = await startSyncServer({
-      port: options.syncPort ?? 5984,
-      seedDemo: true,
+    const storageOptions = {
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    };
+    let syncServer: RunningSyncServer | null = await startSyncServer({
+      port: options.syncPort ?? 5984,
+      seedDemo: true,
+      ...storageOptions,
     });
-    closers.push(() => syncServer.close());
+    const syncPort = Number(new URL(syncServer.url).port);
+    closers.push(async () => syncServer?.close());
 
     const device = DEMO_DEVICES[0];
     const terminalConfig: TerminalConfig = {
@@ -95,7 +104,26 @@ export async function startDemoStore(
       closers.push(() => host.close());
       terminalUrl = host.url;
     }
-    return { syncServer, terminalConfig, devices, terminalUrl, scanner, printer, close };
+    return {
+      get syncServer() {
+        if (!syncServer) throw new Error('The sync server is down');
+        return syncServer;
+      },
+      async takeSyncServerDown() {
+        await syncServer?.close();
+        syncServer = null;
+      },
+      async bringSyncServerUp() {
+        if (syncServer) return;
+        syncServer = await startSyncServer({ port: syncPort, ...storageOptions });
+      },
+      terminalConfig,
+      devices,
+      terminalUrl,
+      scanner,
+      printer,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

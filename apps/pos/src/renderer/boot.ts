@@ -20,6 +20,8 @@ export async function boot(): Promise<Checkout> {
   });
   const replication = startReplication(db, { url: config.syncUrl, token: config.syncToken });
   replication.status$.subscribe((status) => usePosStore.getState().setSync(status));
+  // Upload waiting sales as soon as the network is back, not at the next retry.
+  window.addEventListener('online', () => replication.reSync());
 
   const checkout = createCheckout({ db, api, config });
   api.onScan((scan) => void checkout.scan(scan));

@@ -1,0 +1,102 @@
+/**
+ * A sale is durable once the cashier sees "Paid": with the sync server down,
+ * the cashier sells, Chromium is killed outright right after, and on restart
+ * the sale is still on the terminal and uploads exactly once when the server
+ * is back. The restart does not download the catalog again.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { DEMO_DEVICES, DEMO_PRODUCTS } from '@pos/sync-server';
+import type { Sale } from '@pos/domain';
+import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
+import { startKillableChromium } from './browser';
+import { serverStock } from './cashier-flows';
+
+const device = DEMO_DEVICES[0];
+const product = DEMO_PRODUCTS[0]!;
+
+async function serverSales(store: DemoStore): Promise<Sale[]> {
+  const response = await fetch(`${store.syncServer.url}/sales/_changes?include_docs=true&since=0`, {
+    headers: { Authorization: `Bearer ${device.token}` },
+  });
+  const body = (await response.json()) as { results: { doc: Sale }[] };
+  return body.results.map((row) => row.doc);
+}
+
+/** Records how many catalog documents the page pulls from the server. */
+function countCatalogPulls(page: Page): { products: number } {
+  const counts = { products: 0 };
+  page.on('response', (response) => {
+    if (!/\/products\/_changes\?/.test(response.url())) return;
+    void response
+      .json()
+      .then((body: { results?: unknown[] }) => (counts.products += body.results?.length ?? 0))
+      .catch(() => undefined);
+  });
+  return counts;
+}
+
+describe('a paid sale survives a browser crash and uploads once', () => {
+  let store: DemoStore;
+  const profile = mkdtempSync(join(tmpdir(), 'pos-profile-'));
+
+  beforeAll(async () => {
+    store = await startDemoStore({
+      syncPort: 0,
+      dataDir: mkdtempSync(join(tmpdir(), 'pos-sync-')),
+    });
+  });
+  afterAll(() => store?.close());
+
+  it('keeps the sale through a kill -9 while offline, then uploads it exactly once', async () => {
+    const stockBefore = await serverStock(store, product.id);
+
+    // First run: the catalog downloads, then the network goes away.
+    const first = await startKillableChromium(profile);
+    const page = await first.browser.contexts()[0]!.newPage();
+    const firstPulls = countCatalogPulls(page);
+    await page.goto(store.terminalUrl!);
+    await page.getByText('Scan an item to start a sale.').waitFor({ timeout: 30_000 });
+    expect(firstPulls.products).toBe(DEMO_PRODUCTS.length);
+
+    await store.takeSyncServerDown();
+    await page.getByText('Offline, selling locally').waitFor({ timeout: 30_000 });
+
+    await store.scanner.scan(product.gtin.slice(1));
+    await page.getByRole('row', { name: new RegExp(product.name.split(' ')[0]!) }).waitFor();
+    await page.keyboard.press('F12');
+    await page.getByLabel('Cash received').fill('10');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
+    await first.kill();
+
+    // The server is back before the terminal restarts.
+    await store.bringSyncServerUp();
+    expect(await serverSales(store)).toEqual([]);
+
+    const second = await startKillableChromium(profile);
+    try {
+      const again = await second.browser.contexts()[0]!.newPage();
+      const secondPulls = countCatalogPulls(again);
+      await again.goto(store.terminalUrl!);
+      await again.getByText('Scan an item to start a sale.').waitFor({ timeout: 30_000 });
+
+      // The sale uploads once, and the server lowered stock once.
+      const expected = stockBefore - 1;
+      await expect.poll(() => serverStock(store, product.id), { timeout: 20_000 }).toBe(expected);
+      const sales = await serverSales(store);
+      expect(sales).toHaveLength(1);
+      expect(sales[0]).toMatchObject({ deviceId: device.deviceId, total: 200, change: 800 });
+
+      // Resumed from its checkpoint: no product was downloaded again.
+      await again.waitForTimeout(1_000);
+      expect(secondPulls.products).toBe(0);
+      expect(await serverStock(store, product.id)).toBe(expected);
+    } finally {
+      await second.kill();
+    }
+  });
+});
