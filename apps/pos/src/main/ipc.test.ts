@@ -3,18 +3,10 @@ import { createHub, type ScannerDevice } from '@pos/hardware';
 import type { ScanEvent } from '@pos/hardware/protocol';
 import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNELS } from '../shared/ipc';
 import type { TerminalConfig } from '../shared/config';
+import { TEST_TERMINAL_CONFIG } from '../shared/config.fixture';
 import { registerTerminalIpc } from './ipc';
 
-const config: TerminalConfig = {
-  storeId: 'S001',
-  deviceId: 'S001-POS1',
-  syncUrl: 'http://127.0.0.1:5984',
-  syncToken: 't',
-  priceList: 'CN-LIST',
-  currency: 'CNY',
-  locale: 'zh-CN',
-  receiptColumns: 48,
-};
+const config: TerminalConfig = TEST_TERMINAL_CONFIG;
 
 function fakeScanner(): ScannerDevice & { emit(scan: ScanEvent): void } {
   let listener: ((scan: ScanEvent) => void) | undefined;

@@ -6,18 +6,10 @@ import { createBrowserBridge } from '@pos/hardware/browser-bridge';
 import { createHub } from '@pos/hardware';
 import WebSocket from 'ws';
 import type { TerminalConfig } from '../shared/config';
+import { TEST_TERMINAL_CONFIG } from '../shared/config.fixture';
 import { startTerminalHost, type TerminalHost } from './terminal-host';
 
-const config: TerminalConfig = {
-  storeId: 'S001',
-  deviceId: 'S001-POS1',
-  syncUrl: 'http://127.0.0.1:5984',
-  syncToken: 'demo-s001-pos1',
-  priceList: 'CN-LIST',
-  currency: 'CNY',
-  locale: 'zh-CN',
-  receiptColumns: 32,
-};
+const config: TerminalConfig = { ...TEST_TERMINAL_CONFIG, receiptColumns: 32 };
 
 describe('terminal host', () => {
   let host: TerminalHost;

@@ -5,19 +5,11 @@ import { openReplica, type ReplicaDatabase } from '@pos/replica';
 import type { ScanEvent } from '@pos/hardware/protocol';
 import type { TerminalApi } from '../shared/terminal-api';
 import type { TerminalConfig } from '../shared/config';
+import { TEST_TERMINAL_CONFIG } from '../shared/config.fixture';
 import { createCheckout } from './checkout';
 import { usePosStore } from './store';
 
-const config: TerminalConfig = {
-  storeId: 'S001',
-  deviceId: 'S001-POS1',
-  syncUrl: 'http://127.0.0.1:5984',
-  syncToken: 't',
-  priceList: 'CN-LIST',
-  currency: 'CNY',
-  locale: 'zh-CN',
-  receiptColumns: 48,
-};
+const config: TerminalConfig = TEST_TERMINAL_CONFIG;
 const water: Product = {
   id: 'SKU-1',
   name: '农夫山泉 550ml',
