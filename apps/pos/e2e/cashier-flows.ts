@@ -72,6 +72,7 @@ export async function sellTwoOfOneProductForCash(page: Page, store: DemoStore): 
   expect(receipt).toMatch(new RegExp(`CHANGE\\s+${formatMinorPlain(change)}`));
   await store.printer.waitForDrawerKicks(1);
 
+  await page.getByText('All sales uploaded').waitFor({ timeout: 20_000 });
   const expected = stockBefore - 2;
   expect(
     await waitFor(

@@ -71,6 +71,7 @@ describe('a paid sale survives a browser crash and uploads once', () => {
     await page.getByLabel('Cash received').fill('10');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
+    await page.getByText('1 sale waiting to upload').waitFor();
     await first.kill();
 
     // The server is back before the terminal restarts.
@@ -87,6 +88,7 @@ describe('a paid sale survives a browser crash and uploads once', () => {
       // The sale uploads once, and the server lowered stock once.
       const expected = stockBefore - 1;
       await expect.poll(() => serverStock(store, product.id), { timeout: 20_000 }).toBe(expected);
+      await again.getByText('All sales uploaded').waitFor({ timeout: 20_000 });
       const sales = await serverSales(store);
       expect(sales).toHaveLength(1);
       expect(sales[0]).toMatchObject({ deviceId: device.deviceId, total: 200, change: 800 });

@@ -3,7 +3,17 @@
  * to sell offline. Storage comes in as an argument: Dexie (IndexedDB) in the
  * renderer, memory in Node tests.
  */
-import { createRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
+import {
+  addRxPlugin,
+  createRxDatabase,
+  type RxCollection,
+  type RxDatabase,
+  type RxStorage,
+} from 'rxdb';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
+
+// Local documents hold device-only state (the sales outbox); they never replicate.
+addRxPlugin(RxDBLocalDocumentsPlugin);
 import { SCHEMAS, type CollectionName, type DocumentByCollection } from '@pos/domain';
 
 export type ReplicaCollections = {
@@ -31,6 +41,7 @@ export async function openReplica(options: {
     multiInstance: false,
     eventReduce: true,
     closeDuplicates: true,
+    localDocuments: true,
   });
   await db.addCollections(
     Object.fromEntries(

@@ -1,3 +1,4 @@
 export * from './database';
 export * from './replication';
 export * from './lookups';
+export * from './outbox';

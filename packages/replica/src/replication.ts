@@ -22,6 +22,8 @@ export type SyncStatus = {
   active: boolean;
   /** The last error seen, in words; cleared on the next successful exchange. */
   lastError: string | null;
+  /** When the last exchange with the server succeeded (ISO time), or null if none yet. */
+  lastSyncAt: string | null;
 };
 
 export type Replication = {
@@ -64,13 +66,22 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
 
   // Online means the last exchange with the server succeeded: an error marks
   // the collection offline until its next successful pull or push.
-  const status = new BehaviorSubject<SyncStatus>({ active: false, lastError: null });
+  const status = new BehaviorSubject<SyncStatus>({
+    active: false,
+    lastError: null,
+    lastSyncAt: null,
+  });
+  let lastSyncAt: string | null = null;
+  const succeeded = () => {
+    lastSyncAt = new Date().toISOString();
+  };
   const errors = new Map<CollectionName, string>();
   const actives = new Map<CollectionName, boolean>();
   const publish = () =>
     status.next({
       active: [...actives.values()].some(Boolean),
       lastError: errors.values().next().value ?? null,
+      lastSyncAt,
     });
   for (const name of REPLICA_COLLECTIONS) {
     const state = states[name];
@@ -81,12 +92,17 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       publish();
     });
     merge(state.received$, state.sent$).subscribe(() => {
-      if (errors.delete(name)) publish();
+      succeeded();
+      errors.delete(name);
+      publish();
     });
     state.active$.subscribe((active) => {
       actives.set(name, active);
       if (active) failedThisRound = false;
-      else if (!failedThisRound) errors.delete(name);
+      else if (!failedThisRound) {
+        errors.delete(name);
+        succeeded();
+      }
       publish();
     });
   }

@@ -194,13 +194,24 @@ function Message() {
 function StatusBar() {
   const storeName = usePosStore((s) => s.storeName);
   const sync = usePosStore((s) => s.sync);
+  const waiting = usePosStore((s) => s.waitingUploads);
+  const locale = usePosStore((s) => s.locale);
   const devices = usePosStore((s) => s.devices);
+  const lastSync = sync.lastSyncAt
+    ? new Date(sync.lastSyncAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
+    : null;
   return (
     <header className="status-bar">
       <span className="store">{storeName}</span>
       <span className={sync.online ? 'ok' : 'warn'} title={sync.lastError ?? ''}>
         {sync.online ? 'Online' : 'Offline, selling locally'}
       </span>
+      <span className={waiting > 0 ? 'warn' : 'ok'} aria-label="Sales waiting to upload">
+        {waiting === 0
+          ? 'All sales uploaded'
+          : `${waiting} ${waiting === 1 ? 'sale' : 'sales'} waiting to upload`}
+      </span>
+      {lastSync && <span>Last sync {lastSync}</span>}
       {devices.map((device) => (
         <span key={device.id} className={device.state === 'ready' ? 'ok' : 'warn'}>
           {device.kind}: {device.state === 'ready' ? 'ready' : (device.message ?? device.state)}

@@ -3,7 +3,7 @@
  * ready to sell as soon as its replica holds a catalog, online or not.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { openReplica, startReplication } from '@pos/replica';
+import { openOutbox, openReplica, startReplication, watchOutbox } from '@pos/replica';
 import { createCheckout, type Checkout } from './checkout';
 import { usePosStore } from './store';
 import { getTerminalApi } from './terminal';
@@ -18,12 +18,16 @@ export async function boot(): Promise<Checkout> {
     name: `pos-${config.deviceId.toLowerCase()}`,
     storage: getRxStorageDexie(),
   });
-  const replication = startReplication(db, { url: config.syncUrl, token: config.syncToken });
+  const target = { url: config.syncUrl, token: config.syncToken };
+  const outbox = await openOutbox(db, target);
+  const replication = startReplication(db, target);
   replication.status$.subscribe((status) => usePosStore.getState().setSync(status));
+  outbox.pending$.subscribe((waiting) => usePosStore.setState({ waitingUploads: waiting }));
+  watchOutbox(outbox, replication);
   // Upload waiting sales as soon as the network is back, not at the next retry.
   window.addEventListener('online', () => replication.reSync());
 
-  const checkout = createCheckout({ db, api, config });
+  const checkout = createCheckout({ db, outbox, api, config });
   api.onScan((scan) => void checkout.scan(scan));
   api.onDeviceStatus((devices) => usePosStore.getState().setDevices(devices));
 

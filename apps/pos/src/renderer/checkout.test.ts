@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { firstValueFrom } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { emptyCart, type Price, type Product, type Receipt, type Sale } from '@pos/domain';
-import { openReplica, type ReplicaDatabase } from '@pos/replica';
+import { openOutbox, openReplica, type Outbox, type ReplicaDatabase } from '@pos/replica';
 import type { ScanEvent } from '@pos/hardware/protocol';
 import type { TerminalApi } from '../shared/terminal-api';
 import type { TerminalConfig } from '../shared/config';
@@ -43,12 +44,15 @@ function fakeTerminal() {
 }
 
 let db: ReplicaDatabase;
+let outbox: Outbox;
 let n = 0;
 beforeEach(async () => {
   usePosStore.setState({ cart: emptyCart(), lastSale: null, message: null, paying: false });
   db = await openReplica({ name: `checkout${n++}`, storage: getRxStorageMemory() });
   await db.products.bulkInsert([water, noodles]);
   await db.prices.bulkInsert(prices);
+  // Never confirms here: no server is asked in these tests.
+  outbox = await openOutbox(db, { url: 'http://127.0.0.1:9', token: 't' });
   await db.stores.insert({
     id: 'S001',
     name: '静安店',
@@ -62,7 +66,7 @@ afterEach(() => db.close());
 describe('checkout', () => {
   it('[C1] handles scans in arrival order, none lost or doubled, even when they come in a burst', async () => {
     const { api } = fakeTerminal();
-    const checkout = createCheckout({ db, api, config });
+    const checkout = createCheckout({ db, outbox, api, config });
     await Promise.all([
       checkout.scan(scan('6901234567892')),
       checkout.scan(scan('6901234567908')),
@@ -79,6 +83,7 @@ describe('checkout', () => {
     const terminal = fakeTerminal();
     const checkout = createCheckout({
       db,
+      outbox,
       api: terminal.api,
       config,
       now: () => new Date('2026-11-22T03:04:05.000Z'),
@@ -101,11 +106,12 @@ describe('checkout', () => {
       ['静安店', 1490, 510],
     ]);
     expect(terminal.drawers()).toBe(1);
+    expect(await firstValueFrom(outbox.pending$)).toBe(1);
   });
 
   it('[C4] refuses a short tender: nothing stored, nothing printed, the cart kept', async () => {
     const terminal = fakeTerminal();
-    const checkout = createCheckout({ db, api: terminal.api, config });
+    const checkout = createCheckout({ db, outbox, api: terminal.api, config });
     await checkout.scan(scan('6901234567908'));
     await checkout.payCash(1000);
     expect(await db.sales.count().exec()).toBe(0);
@@ -121,6 +127,7 @@ describe('checkout', () => {
     const terminal = fakeTerminal();
     const checkout = createCheckout({
       db,
+      outbox,
       api: terminal.api,
       config,
       newId: () => 'OTHER-DEVICE-01J',
@@ -139,7 +146,7 @@ describe('checkout', () => {
     terminal.api.printReceipt = async () => {
       throw new Error('Printer out of paper');
     };
-    const checkout = createCheckout({ db, api: terminal.api, config });
+    const checkout = createCheckout({ db, outbox, api: terminal.api, config });
     await checkout.scan(scan('6901234567892'));
     await checkout.payCash(200);
     expect(await db.sales.count().exec()).toBe(1);

@@ -14,7 +14,7 @@ import {
   type Sale,
   type Store,
 } from '@pos/domain';
-import { findByBarcode, type ReplicaDatabase } from '@pos/replica';
+import { findByBarcode, type Outbox, type ReplicaDatabase } from '@pos/replica';
 import type { ScanEvent } from '@pos/hardware/protocol';
 import type { TerminalConfig } from '../shared/config';
 import type { TerminalApi } from '../shared/terminal-api';
@@ -27,6 +27,7 @@ export type Checkout = {
 
 export function createCheckout(deps: {
   db: ReplicaDatabase;
+  outbox: Pick<Outbox, 'recordSale'>;
   api: TerminalApi;
   config: TerminalConfig;
   now?: () => Date;
@@ -97,7 +98,7 @@ export function createCheckout(deps: {
         return;
       }
       // The sale is durable in the local replica before the cashier sees "paid".
-      await db.sales.insert(sale);
+      await deps.outbox.recordSale(sale);
       s.completeSale(sale, emptyCart(config.currency));
       await Promise.all([
         printReceipt(sale),

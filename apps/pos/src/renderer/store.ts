@@ -17,6 +17,8 @@ export type PosState = {
   paying: boolean;
   message: { tone: 'info' | 'error'; text: string } | null;
   sync: SyncStatus & { online: boolean };
+  /** Sales the sync server has not confirmed yet. */
+  waitingUploads: number;
   devices: DeviceStatus[];
   setPhase(phase: Phase): void;
   setCart(cart: Cart): void;
@@ -36,7 +38,8 @@ export const usePosStore = create<PosState>((set) => ({
   lastSale: null,
   paying: false,
   message: null,
-  sync: { active: false, lastError: null, online: false },
+  sync: { active: false, lastError: null, lastSyncAt: null, online: false },
+  waitingUploads: 0,
   devices: [],
   setPhase: (phase) => set({ phase }),
   setCart: (cart) => set({ cart, lastSale: null }),
