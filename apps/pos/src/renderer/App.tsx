@@ -23,10 +23,28 @@ export function App({ checkout }: { checkout: Promise<Checkout | null> }) {
       <main className="screen center">
         <h1>Starting…</h1>
         <p>{phase.kind === 'starting' ? phase.detail : 'Connecting devices'}</p>
+        <InitialSyncBar />
       </main>
     );
   }
   return <CheckoutScreen checkout={ready} />;
+}
+
+function InitialSyncBar() {
+  const progress = usePosStore((s) => s.initialSync);
+  if (!progress) return null;
+  const { received, total, percent, secondsLeft } = progress;
+  return (
+    <div className="initial-sync">
+      <progress aria-label="Catalog download" max={100} value={percent ?? undefined} />
+      <p>
+        {total === null
+          ? `${received} items received`
+          : `${received} of ${total} items (${percent}%)`}
+        {secondsLeft !== null && secondsLeft > 0 && `, about ${secondsLeft} s left`}
+      </p>
+    </div>
+  );
 }
 
 function useMoney() {

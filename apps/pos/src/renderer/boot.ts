@@ -3,7 +3,13 @@
  * ready to sell as soon as its replica holds a catalog, online or not.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { openOutbox, openReplica, startReplication, watchOutbox } from '@pos/replica';
+import {
+  openOutbox,
+  openReplica,
+  startReplication,
+  trackInitialSync,
+  watchOutbox,
+} from '@pos/replica';
 import { createCheckout, type Checkout } from './checkout';
 import { usePosStore } from './store';
 import { getTerminalApi } from './terminal';
@@ -38,6 +44,9 @@ export async function boot(): Promise<Checkout> {
   const hasCatalog = (await db.products.count().exec()) > 0;
   if (!hasCatalog) {
     store.setPhase({ kind: 'starting', detail: 'Downloading the catalog' });
+    trackInitialSync(replication, target).subscribe((progress) =>
+      usePosStore.setState({ initialSync: progress }),
+    );
     await replication.awaitInitialSync();
   }
   usePosStore.getState().setPhase({ kind: 'ready' });

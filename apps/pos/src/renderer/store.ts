@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { emptyCart, type Cart, type Sale } from '@pos/domain';
 import type { DeviceStatus } from '@pos/hardware/protocol';
-import type { SyncStatus } from '@pos/replica';
+import type { InitialSyncProgress, SyncStatus } from '@pos/replica';
 
 export type Phase =
   { kind: 'starting'; detail: string } | { kind: 'ready' } | { kind: 'failed'; error: string };
@@ -19,6 +19,8 @@ export type PosState = {
   sync: SyncStatus & { online: boolean };
   /** Sales the sync server has not confirmed yet. */
   waitingUploads: number;
+  /** The first download of the catalog, while it runs. */
+  initialSync: InitialSyncProgress | null;
   devices: DeviceStatus[];
   setPhase(phase: Phase): void;
   setCart(cart: Cart): void;
@@ -40,6 +42,7 @@ export const usePosStore = create<PosState>((set) => ({
   message: null,
   sync: { active: false, lastError: null, lastSyncAt: null, online: false },
   waitingUploads: 0,
+  initialSync: null,
   devices: [],
   setPhase: (phase) => set({ phase }),
   setCart: (cart) => set({ cart, lastSale: null }),
