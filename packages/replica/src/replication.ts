@@ -40,10 +40,15 @@ export type Replication = {
 export function startReplication(db: ReplicaDatabase, target: SyncTarget): Replication {
   const base = target.url.replace(/\/+$/, '');
   const baseFetch = target.fetch ?? globalThis.fetch.bind(globalThis);
-  const authorizedFetch: typeof fetch = (input, init) => {
+  // RxDB's live pull reads any reply as a changes feed: an error reply (a
+  // refused token, an overloaded server) would end live pulling with an
+  // unhandled rejection. Turned into a thrown error here, it is retried.
+  const authorizedFetch: typeof fetch = async (input, init) => {
     const headers = new Headers(init?.headers);
     headers.set('Authorization', `Bearer ${target.token}`);
-    return baseFetch(input, { ...init, headers });
+    const response = await baseFetch(input, { ...init, headers });
+    if (!response.ok) throw await refusal(response);
+    return response;
   };
 
   const states = Object.fromEntries(
@@ -126,7 +131,32 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
   };
 }
 
-function describeError(error: unknown): string {
-  const message = (error as { message?: string }).message ?? String(error);
+/** The server's own words for a refused request, e.g. "401 unauthorized: unknown token". */
+async function refusal(response: Response): Promise<Error> {
+  let detail = response.statusText;
+  try {
+    const body = (await response.json()) as { error?: unknown; reason?: unknown };
+    detail =
+      [body.error, body.reason].filter((part) => typeof part === 'string').join(': ') || detail;
+  } catch {
+    // not JSON: keep the status text
+  }
+  return new Error(`The sync server answered ${response.status} ${detail}`.trim());
+}
+
+type WrappedError = {
+  message?: string;
+  parameters?: { error?: WrappedError; errors?: WrappedError[] };
+};
+
+/** The first real message inside RxDB's error wrappers (RC_PULL, RC_PUSH...). */
+export function describeError(error: unknown): string {
+  let current = error as WrappedError | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const inner = current.parameters?.error ?? current.parameters?.errors?.[0];
+    if (!inner) break;
+    current = inner;
+  }
+  const message = current?.message ?? String(error);
   return message.length > 200 ? `${message.slice(0, 200)}…` : message;
 }
