@@ -49,7 +49,15 @@ export function trackInitialSync(
   let total: number | null = null;
   let done = false;
   const progress = new BehaviorSubject(progressOf(0, null, 0, false));
-  const publish = () => progress.next(progressOf(received, total, clock() - started, done));
+  let publishedAt = Number.NEGATIVE_INFINITY;
+  const publish = () => {
+    publishedAt = clock();
+    progress.next(progressOf(received, total, publishedAt - started, done));
+  };
+  // received$ fires once per document: a progress bar needs ten updates a second, not thousands.
+  const tick = () => {
+    if (clock() - publishedAt >= 100) publish();
+  };
 
   const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
   const base = target.url.replace(/\/+$/, '');

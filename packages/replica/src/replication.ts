@@ -70,19 +70,17 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
   ) as Record<CollectionName, RxCouchDBReplicationState<unknown>>;
 
   // Online means the last exchange with the server succeeded: an error marks
-  // the collection offline until its next successful pull or push.
+  // the collection offline until its next successful pull or push. Status is
+  // published on changes only: received$ fires once per document, hundreds of
+  // thousands of times during a first download.
   const status = new BehaviorSubject<SyncStatus>({
     active: false,
     lastError: null,
     lastSyncAt: null,
   });
-  let lastSyncAt: string | null = null;
-  const succeeded = () => {
-    lastSyncAt = new Date().toISOString();
-  };
   const errors = new Map<CollectionName, string>();
   const actives = new Map<CollectionName, boolean>();
-  const publish = () =>
+  const publish = (lastSyncAt = status.getValue().lastSyncAt) =>
     status.next({
       active: [...actives.values()].some(Boolean),
       lastError: errors.values().next().value ?? null,
@@ -97,18 +95,13 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       publish();
     });
     merge(state.received$, state.sent$).subscribe(() => {
-      succeeded();
-      errors.delete(name);
-      publish();
+      if (errors.delete(name)) publish(new Date().toISOString());
     });
     state.active$.subscribe((active) => {
       actives.set(name, active);
       if (active) failedThisRound = false;
-      else if (!failedThisRound) {
-        errors.delete(name);
-        succeeded();
-      }
-      publish();
+      else if (!failedThisRound) errors.delete(name);
+      publish(!active && !failedThisRound ? new Date().toISOString() : undefined);
     });
   }
   const status$ = status.asObservable();
