@@ -109,6 +109,18 @@ describe('checkout', () => {
     expect(await firstValueFrom(outbox.pending$)).toBe(1);
   });
 
+  it('keeps a scan that arrives while a payment is being stored, for the next sale', async () => {
+    const terminal = fakeTerminal();
+    const checkout = createCheckout({ db, outbox, api: terminal.api, config });
+    await checkout.scan(scan('6901234567892'));
+    const paying = checkout.payCash(500);
+    const scanned = checkout.scan(scan('6901234567908'));
+    await Promise.all([paying, scanned]);
+    const sold = (await db.sales.find().exec()).map((doc) => doc.toJSON() as Sale);
+    expect(sold.map((sale) => sale.lines.map((l) => l.name))).toEqual([['农夫山泉 550ml']]);
+    expect(usePosStore.getState().cart.lines.map((l) => l.name)).toEqual(['Noodles']);
+  });
+
   it('[C4] refuses a short tender: nothing stored, nothing printed, the cart kept', async () => {
     const terminal = fakeTerminal();
     const checkout = createCheckout({ db, outbox, api: terminal.api, config });
@@ -139,6 +151,20 @@ describe('checkout', () => {
     expect(usePosStore.getState().message?.text).toBe(
       'This sale cannot be recorded: $.id must start with the device id',
     );
+  });
+
+  it('tells the cashier when the sale cannot be stored, and keeps the cart', async () => {
+    const terminal = fakeTerminal();
+    const failing = { recordSale: async () => Promise.reject(new Error('QuotaExceededError')) };
+    const checkout = createCheckout({ db, outbox: failing, api: terminal.api, config });
+    await checkout.scan(scan('6901234567892'));
+    await checkout.payCash(200);
+    expect(usePosStore.getState().message?.text).toBe(
+      'The sale was not recorded, nothing was sold: QuotaExceededError',
+    );
+    expect(usePosStore.getState().cart.lines).toHaveLength(1);
+    expect(usePosStore.getState().lastSale).toBeNull();
+    expect(terminal.printed).toEqual([]);
   });
 
   it('keeps the sale when the printer fails, and tells the cashier', async () => {

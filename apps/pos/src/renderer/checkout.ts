@@ -38,21 +38,27 @@ export function createCheckout(deps: {
   const newId = deps.newId ?? (() => `${config.deviceId}-${ulid()}`);
   const state = usePosStore;
 
-  // Scans are handled one at a time in arrival order, so none is lost or doubled.
-  let queue: Promise<void> = Promise.resolve();
+  // Scans and payments run one at a time in arrival order, so no scan is lost
+  // or doubled, even one that arrives while a payment is being stored.
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    return result;
+  };
 
   async function handleScan(scan: ScanEvent): Promise<void> {
-    const lookup = await findByBarcode(db, scan.code, config.priceList);
-    if (!lookup.found) {
-      state.getState().showMessage('error', lookup.reason);
-      return;
-    }
     try {
+      const lookup = await findByBarcode(db, scan.code, config.priceList);
+      if (!lookup.found) {
+        state.getState().showMessage('error', lookup.reason);
+        return;
+      }
       const s = state.getState();
       s.setCart(addProduct(s.cart, lookup.product, lookup.price));
       s.showMessage('info', lookup.product.name);
     } catch (error) {
-      state.getState().showMessage('error', errorText(error));
+      state.getState().showMessage('error', `Scan of ${scan.code} not added: ${errorText(error)}`);
     }
   }
 
@@ -69,45 +75,58 @@ export function createCheckout(deps: {
   }
 
   return {
-    scan(scan) {
-      queue = queue.then(() => handleScan(scan)).catch(() => undefined);
-      return queue;
-    },
+    scan: (scan) => enqueue(() => handleScan(scan)),
     async payCash(tendered) {
-      const s = state.getState();
-      let sale: Sale;
-      try {
-        sale = buildCashSale(s.cart, tendered, {
-          id: newId(),
-          storeId: config.storeId,
-          deviceId: config.deviceId,
-          now: now().toISOString(),
-        });
-      } catch (error) {
-        s.showMessage('error', errorText(error));
-        return;
-      }
-      // The server refuses an invalid sale, and RxDB would then retry that push
-      // forever, holding up every later sale: so nothing invalid is stored.
-      const problems = validateSale(sale);
-      if (problems.length) {
-        s.showMessage(
-          'error',
-          `This sale cannot be recorded: ${problems[0]!.path} ${problems[0]!.message}`,
-        );
-        return;
-      }
-      // The sale is durable in the local replica before the cashier sees "paid".
-      await deps.outbox.recordSale(sale);
-      s.completeSale(sale, emptyCart(config.currency));
-      await Promise.all([
-        printReceipt(sale),
-        api.openDrawer().catch((error: unknown) => {
-          state.getState().showMessage('error', `Drawer did not open: ${errorText(error)}`);
-        }),
-      ]);
+      const sale = await enqueue(() => recordPayment(tendered));
+      // Printing waits for the printer, not the queue: the next scan is not held up.
+      if (sale) await printAndOpenDrawer(sale);
     },
   };
+
+  /** Records the sale and starts a new cart; null when nothing was sold. */
+  async function recordPayment(tendered: number): Promise<Sale | null> {
+    const s = state.getState();
+    let sale: Sale;
+    try {
+      sale = buildCashSale(s.cart, tendered, {
+        id: newId(),
+        storeId: config.storeId,
+        deviceId: config.deviceId,
+        now: now().toISOString(),
+      });
+    } catch (error) {
+      s.showMessage('error', errorText(error));
+      return null;
+    }
+    // The server refuses an invalid sale, and RxDB would then retry that push
+    // forever, holding up every later sale: so nothing invalid is stored.
+    const problems = validateSale(sale);
+    if (problems.length) {
+      s.showMessage(
+        'error',
+        `This sale cannot be recorded: ${problems[0]!.path} ${problems[0]!.message}`,
+      );
+      return null;
+    }
+    // The sale is durable in the local replica before the cashier sees "paid".
+    try {
+      await deps.outbox.recordSale(sale);
+    } catch (error) {
+      s.showMessage('error', `The sale was not recorded, nothing was sold: ${errorText(error)}`);
+      return null;
+    }
+    s.completeSale(sale, emptyCart(config.currency));
+    return sale;
+  }
+
+  async function printAndOpenDrawer(sale: Sale): Promise<void> {
+    await Promise.all([
+      printReceipt(sale),
+      api.openDrawer().catch((error: unknown) => {
+        state.getState().showMessage('error', `Drawer did not open: ${errorText(error)}`);
+      }),
+    ]);
+  }
 }
 
 function errorText(error: unknown): string {
