@@ -14,6 +14,7 @@ import type { Sale } from '@pos/domain';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { startKillableChromium } from './browser';
 import { serverStock } from './cashier-flows';
+import { screenshot } from './screenshots';
 
 const device = DEMO_DEVICES[0];
 const product = DEMO_PRODUCTS[0]!;
@@ -57,6 +58,7 @@ describe('a paid sale survives a browser crash and uploads once', () => {
     // First run: the catalog downloads, then the network goes away.
     const first = await startKillableChromium(profile);
     const page = await first.browser.contexts()[0]!.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
     const firstPulls = countCatalogPulls(page);
     await page.goto(store.terminalUrl!);
     await page.getByText('Scan an item to start a sale.').waitFor({ timeout: 30_000 });
@@ -72,6 +74,10 @@ describe('a paid sale survives a browser crash and uploads once', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
     await page.getByText('1 sale waiting to upload').waitFor();
+    await page
+      .getByText('No connection to the sync server; sales upload when it is back')
+      .waitFor();
+    await screenshot(page, 'pos-offline-sale-waiting');
     await first.kill();
 
     // The server is back before the terminal restarts.

@@ -224,6 +224,9 @@ function StatusBar() {
       <span className={sync.online ? 'ok' : 'warn'} title={sync.lastError ?? ''}>
         {sync.online ? 'Online' : 'Offline, selling locally'}
       </span>
+      {!sync.online && sync.lastError && (
+        <span className="reason">{offlineReason(sync.lastError)}</span>
+      )}
       <span className={waiting > 0 ? 'warn' : 'ok'} aria-label="Sales waiting to upload">
         {waiting === 0
           ? 'All sales uploaded'
@@ -237,4 +240,13 @@ function StatusBar() {
       ))}
     </header>
   );
+}
+
+/** What an offline terminal tells the cashier, in words, with what to do. */
+function offlineReason(error: string): string {
+  if (/answered 401/.test(error))
+    return 'This till is not recognised by the server: call the supervisor';
+  if (/answered 5\d\d/.test(error))
+    return 'The sync server has a problem; sales upload when it is back';
+  return 'No connection to the sync server; sales upload when it is back';
 }
