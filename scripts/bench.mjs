@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 
 const benches = [
   'apps/pos/bench/replica-scale.bench.ts',
+  'apps/pos/bench/catalog-download.bench.ts',
   'sync-server/bench/replication.bench.ts',
 ].filter((path) => existsSync(path));
 

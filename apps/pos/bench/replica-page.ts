@@ -3,34 +3,11 @@
  * renderer opens it. The benchmark driver calls the functions on `window.replicaBench`.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { withCheckDigit, type Price, type Product } from '@pos/domain';
-import { findByBarcode, openReplica, type ReplicaDatabase } from '@pos/replica';
+import { syntheticProduct } from './synthetic-catalog';
+import { findByBarcode, openReplica, startReplication, type ReplicaDatabase } from '@pos/replica';
 
 const NAME = 'bench-replica';
 let db: ReplicaDatabase | null = null;
-
-/** The i-th synthetic SKU; the same i always gives the same product. */
-export function syntheticProduct(i: number): { product: Product; price: Price } {
-  const sku = `SKU-${String(i).padStart(7, '0')}`;
-  const gtin = withCheckDigit(`69${String(i).padStart(10, '0')}`);
-  return {
-    product: {
-      id: sku,
-      name: `商品 ${i} Product ${i}`,
-      gtin: gtin.padStart(14, '0'),
-      category: `C${i % 200}`,
-      taxClass: i % 3 === 0 ? 'VAT9' : 'VAT13',
-      status: 'active',
-    },
-    price: {
-      id: `CN-LIST:${sku}`,
-      priceList: 'CN-LIST',
-      sku,
-      amount: 100 + (i % 50_000),
-      currency: 'CNY',
-    },
-  };
-}
 
 async function open(): Promise<ReplicaDatabase> {
   db ??= await openReplica({
@@ -41,6 +18,26 @@ async function open(): Promise<ReplicaDatabase> {
 }
 
 const api = {
+  /**
+   * Downloads everything that flows down from the sync server into an empty
+   * replica, as a terminal's first start does; returns milliseconds and counts.
+   */
+  async download(
+    url: string,
+    token: string,
+  ): Promise<{ ms: number; products: number; prices: number }> {
+    const replica = await open();
+    const started = performance.now();
+    const replication = startReplication(replica, { url, token });
+    await replication.awaitInitialSync();
+    const ms = performance.now() - started;
+    await replication.stop();
+    return {
+      ms,
+      products: await replica.products.count().exec(),
+      prices: await replica.prices.count().exec(),
+    };
+  },
   /** Writes SKUs [from, to) with their prices; returns milliseconds. */
   async fill(from: number, to: number): Promise<number> {
     const replica = await open();
