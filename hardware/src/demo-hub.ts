@@ -2,6 +2,8 @@
  * Simulated hardware behind a hub WebSocket, for the demo and manual tests:
  *   npx tsx hardware/src/demo-hub.ts [port]      (default 8787)
  * Type a barcode and Enter to scan it; printed receipts appear here.
+ * `tag` puts a demo RFID tag (SGTIN-96) in the reader's field or takes it out;
+ * `paper` runs the printer out of paper or loads it again.
  */
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -9,7 +11,8 @@ import { attachHubWebSocket } from './hub/websocket';
 import { startSimulatedHardware } from './simulators/simulated-hardware';
 
 const port = Number(process.argv[2] ?? 8787);
-const hardware = await startSimulatedHardware();
+const hardware = await startSimulatedHardware({ rfid: true });
+const DEMO_TAG = '3074257BF7194E4000001A85';
 const server = createServer((_request, response) => response.writeHead(404).end());
 const hubSocket = attachHubWebSocket(server, hardware.hub, { path: '/hub' });
 server.listen(port, () => {
@@ -17,12 +20,26 @@ server.listen(port, () => {
   console.log('type a barcode and press Enter to scan it (e.g. ]E06901234567892)');
 });
 
+hardware.hub.onTagRead((read) =>
+  console.log(
+    `rfid: ${read.epc} ${read.gtin ? `GTIN ${read.gtin} serial ${read.serial}` : read.scheme}`,
+  ),
+);
+hardware.hub.onDeviceStatus((devices) => {
+  for (const device of devices) if (device.message) console.log(`${device.id}: ${device.message}`);
+});
 hardware.printer.onReceipt((lines) =>
   console.log(['--- receipt ---', ...lines, '--- cut ---'].join('\n')),
 );
 createInterface({ input: process.stdin }).on('line', (line) => {
   const code = line.trim();
-  if (code) void hardware.scanner.write(`${code}\r\n`);
+  const { rfid, printer } = hardware;
+  if (code === 'tag' && rfid) {
+    rfid.tags = rfid.tags.length ? [] : [{ epc: DEMO_TAG, antenna: 1, rssi: -50 }];
+    console.log(rfid.tags.length ? 'tag in the field' : 'tag taken away');
+  } else if (code === 'paper') {
+    printer.setPaper(printer.flags.paperOut ? 'ok' : 'out');
+  } else if (code) void hardware.scanner.write(`${code}\r\n`);
 });
 
 const stop = async () => {

@@ -21,7 +21,67 @@ export {
   type ScanRejectionCode,
   type SplitResult,
 } from './scanner/scan-line';
+export {
+  DEFAULT_WEDGE_OPTIONS,
+  WedgeScanDetector,
+  wedgeScanEvent,
+  type WedgeDecision,
+  type WedgeKey,
+  type WedgeOptions,
+} from './scanner/wedge-detector';
+export {
+  HID_POS_USAGE_PAGE,
+  HidScanAssembler,
+  findHidPosScanners,
+  parseScannedDataReport,
+  symbologyName,
+  type HidDeviceInfo,
+  type HidReportError,
+  type HidReportErrorCode,
+  type HidReportResult,
+  type HidScanChunk,
+} from './scanner/hid-pos-report';
+export {
+  HidScanner,
+  type HidHandle,
+  type HidModule,
+  type HidScanRejection,
+  type HidScannerOptions,
+} from './scanner/hid-scanner';
 export { SerialPrinter, type SerialPrinterOptions } from './printer/serial-printer';
+export {
+  EscPosPrinter,
+  type EscPosPrinterOptions,
+  type PrinterLink,
+  type PrinterStatusOptions,
+} from './printer/escpos-printer';
+export {
+  TcpPrinter,
+  UsbPrinter,
+  type TcpPrinterOptions,
+  type UsbPrinterOptions,
+} from './printer/network-printers';
+export {
+  PRINTER_READY,
+  decodePrinterStatus,
+  describeProblem,
+  encodePrinterStatus,
+  isStatusByte,
+  printerProblems,
+  statusRequest,
+  type DrawerOpenLevel,
+  type PrinterFlags,
+  type StatusBytes,
+  type StatusRequest,
+} from './printer/printer-status';
+export {
+  PrintQueue,
+  type PrintJobState,
+  type PrintJobView,
+  type QueuePrinter,
+} from './printer/print-queue';
+export { TcpConnection, type TcpConnectionOptions } from './transports/tcp-connection';
+export { DeviceFileConnection } from './transports/device-file-connection';
 export {
   DEFAULT_DRAWER_KICK,
   concatBytes,
@@ -54,8 +114,71 @@ export {
   truncateToWidth,
   wrapToWidth,
 } from './printer/text-width';
+export { decodeEpc, gs1CheckDigit, type EpcInfo } from './rfid/epc';
+export type { FrameError, FrameErrorCode } from './rfid/frame-errors';
+export {
+  R2000FrameDecoder,
+  R2000_BROADCAST,
+  R2000_CMD,
+  R2000_ERRORS,
+  R2000_HEAD,
+  encodeR2000,
+  parseR2000Inventory,
+  r2000Checksum,
+  r2000DoneData,
+  r2000TagData,
+  type R2000Frame,
+  type R2000InventoryReply,
+  type R2000Record,
+  type R2000TagReport,
+} from './rfid/r2000-frame';
+export {
+  UHF18_BROADCAST,
+  UHF18_CMD,
+  UHF18_STATUS,
+  Uhf18FrameDecoder,
+  crc16_8408,
+  encodeUhf18,
+  parseUhf18Inventory,
+  uhf18InventoryBody,
+  type Uhf18Frame,
+  type Uhf18InventoryReply,
+  type Uhf18Record,
+} from './rfid/uhf18-frame';
+export { TagReadDeduplicator } from './rfid/tag-dedup';
+export {
+  LLRP_MESSAGE,
+  LLRP_PARAM,
+  LLRP_PORT,
+  LlrpFramer,
+  encodeMessage as encodeLlrpMessage,
+  inventoryROSpec,
+  parseParams as parseLlrpParams,
+  parseTagReports as parseLlrpTagReports,
+  type LlrpMessage,
+  type LlrpRecord,
+  type LlrpTag,
+} from './rfid/llrp';
+export { LlrpReader, type LlrpReaderOptions } from './rfid/llrp-reader';
+export {
+  R2000Reader,
+  Uhf18Reader,
+  toTagRead,
+  type RfidFrameError,
+  type RfidReaderDevice,
+  type RfidReaderOptions,
+  type RfidStats,
+} from './rfid/rfid-readers';
 export { openPtyPair, type PtyPair } from './pty';
 export { ScannerSimulator } from './simulators/scanner-simulator';
 export { PrinterSimulator, type DrawerKickRecord } from './simulators/printer-simulator';
+export { TcpPrinterSimulator } from './simulators/tcp-printer-simulator';
+export { R2000Simulator, Uhf18Simulator, type SimulatedTag } from './simulators/rfid-simulators';
+export { LlrpSimulator } from './simulators/llrp-simulator';
 export { startSimulatedHardware, type SimulatedHardware } from './simulators/simulated-hardware';
 export { HardwareError } from './errors';
+export {
+  CLOSE_PROTOCOL_MISMATCH,
+  HUB_PROTOCOL_VERSION,
+  PROTOCOL_QUERY_PARAM,
+} from './hub/protocol-version';

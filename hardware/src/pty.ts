@@ -21,10 +21,15 @@ export type PtyPair = {
 
 const READY_TIMEOUT_MS = 5_000;
 
-export async function openPtyPair(opts: { dir?: string } = {}): Promise<PtyPair> {
+/**
+ * `name` fixes the link names in `dir` (default: random), so a test can
+ * unplug a device (close the pair) and plug it back (open a pair with the
+ * same `dir` and `name`).
+ */
+export async function openPtyPair(opts: { dir?: string; name?: string } = {}): Promise<PtyPair> {
   const ownsDir = opts.dir === undefined;
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'pos-pty-')));
-  const suffix = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const suffix = opts.name ?? `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const devicePath = join(dir, `device-${suffix}`);
   const simulatorPath = join(dir, `simulator-${suffix}`);
 

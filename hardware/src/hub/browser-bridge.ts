@@ -10,6 +10,10 @@
  *      HUB_DISCONNECTED and is never resent (a print must not happen twice).
  *      Requests made while disconnected wait for the connection.
  * [B4] While disconnected, every known device is reported offline.
+ * [B5] It names its protocol version (`?protocol=2`) and, when given, the
+ *      device token (`?token=`). A hub that refuses it (too old a client)
+ *      ends it: no more reconnecting, devices offline with the hub's words,
+ *      requests rejected with HUB_INCOMPATIBLE.
  */
 import type { Receipt } from '@pos/domain';
 import type {
@@ -20,7 +24,11 @@ import type {
   PosBridge,
   ReceiptColumns,
   ScanEvent,
+  TagRead,
 } from './protocol';
+import { HUB_PROTOCOL_VERSION, PROTOCOL_QUERY_PARAM } from './protocol-version';
+
+export { HUB_PROTOCOL_VERSION };
 
 export type BrowserBridgeOptions = {
   /** e.g. `ws://192.168.1.20:8787/hub`. */
@@ -31,10 +39,17 @@ export type BrowserBridgeOptions = {
   /** A connection attempt that is not open by then is dropped and retried. Default 5 s. */
   connectTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /** The device token a hub on the store LAN asks for (sent as `?token=`). */
+  token?: string;
 };
 
 export type BrowserBridge = PosBridge & {
   readonly connected: boolean;
+  /** The hub's protocol version from its hello; undefined before it, or from a hub older than 2. */
+  readonly hubProtocolVersion: number | undefined;
+  /** Why the hub refused this client, when it did. */
+  readonly refusal: string | undefined;
+  onTagRead(callback: (read: TagRead) => void): () => void;
   /** Stops reconnecting, closes the socket and rejects pending requests. */
   close(): void;
 };
@@ -59,14 +74,18 @@ type Pending = {
 
 /** `createBrowserBridge('ws://host/hub')` is short for `createBrowserBridge({ url })`. */
 export function createBrowserBridge(options: string | BrowserBridgeOptions): BrowserBridge {
+  const settings: BrowserBridgeOptions = typeof options === 'string' ? { url: options } : options;
   const {
-    url,
     connect = (target: string) => new WebSocket(target),
     requestTimeoutMs = 10_000,
     connectTimeoutMs = 5_000,
     backoff = { initialMs: 250, maxMs: 5_000 },
-  } = typeof options === 'string' ? { url: options } : options;
+  } = settings;
+  const url = withParams(settings.url, settings.token);
   const scanCallbacks = new Set<(scan: ScanEvent) => void>();
+  const tagCallbacks = new Set<(read: TagRead) => void>();
+  let hubProtocolVersion: number | undefined;
+  let refusal: string | undefined;
   const statusCallbacks = new Set<(devices: DeviceStatus[]) => void>();
   const pending = new Map<string, Pending>();
   let devices: DeviceStatus[] = [];
@@ -91,7 +110,20 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
     }
     if (message.type === 'scanner:scanned') callEach(scanCallbacks, message.scan);
     else if (message.type === 'device:status') emitStatus(message.devices);
-    else if (message.type === 'reply' && message.id !== null) {
+    else if (message.type === 'rfid:tag-read') callEach(tagCallbacks, message.read);
+    else if (message.type === 'hub:hello') hubProtocolVersion = message.protocolVersion;
+    else if (message.type === 'hub:refused') {
+      refusal = message.message;
+      hubProtocolVersion = message.protocolVersion;
+      closed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      emitStatus(devices.map((d) => ({ ...d, state: 'offline', message: refusal })));
+      for (const [id, entry] of pending) {
+        pending.delete(id);
+        clearTimeout(entry.timer);
+        entry.reject(new HubRequestError('HUB_INCOMPATIBLE', message.message));
+      }
+    } else if (message.type === 'reply' && message.id !== null) {
       const request = pending.get(message.id);
       if (!request) return;
       pending.delete(message.id);
@@ -132,7 +164,7 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
           ),
         );
       }
-      if (wasOpen) {
+      if (wasOpen && !refusal) {
         emitStatus(devices.map((d) => ({ ...d, state: 'offline', message: 'hub unreachable' })));
       }
       if (closed) return;
@@ -144,6 +176,7 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
   };
 
   const request = async (body: Record<string, unknown> & { type: string }): Promise<HubReply> => {
+    if (refusal) throw new HubRequestError('HUB_INCOMPATIBLE', refusal);
     if (closed) throw new HubRequestError('HUB_UNAVAILABLE', 'the bridge is closed');
     const id = `r${++nextId}`;
     const message = JSON.stringify({ ...body, id });
@@ -174,6 +207,16 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
     get connected() {
       return open;
     },
+    get hubProtocolVersion() {
+      return hubProtocolVersion;
+    },
+    get refusal() {
+      return refusal;
+    },
+    onTagRead(callback) {
+      tagCallbacks.add(callback);
+      return () => tagCallbacks.delete(callback);
+    },
     onScan(callback) {
       scanCallbacks.add(callback);
       return () => scanCallbacks.delete(callback);
@@ -200,6 +243,18 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
       }
     },
   };
+}
+
+/** The hub URL with our protocol version and the token, if any. */
+function withParams(raw: string, token: string | undefined): string {
+  try {
+    const url = new URL(raw);
+    url.searchParams.set(PROTOCOL_QUERY_PARAM, String(HUB_PROTOCOL_VERSION));
+    if (token) url.searchParams.set('token', token);
+    return url.toString();
+  } catch {
+    return raw; // not absolute; the socket reports the error
+  }
 }
 
 /** Calls every callback; one that throws is logged and does not stop the others. */

@@ -9,6 +9,8 @@ import type { DeviceHealth } from '../device-status';
 import { HardwareError, errorMessage } from '../errors';
 import { Listeners } from '../listeners';
 import { renderReceipt } from '../printer/receipt-layout';
+import type { RfidReaderDevice } from '../rfid/rfid-readers';
+import type { TagRead } from '../rfid/tag-read';
 import type { ScanEvent } from '../scanner/scan-event';
 import type {
   DeviceStatus,
@@ -36,6 +38,8 @@ export type PrinterDevice = {
   openDrawer(): Promise<void>;
   onStatus(callback: (health: DeviceHealth) => void): () => void;
   status(): DeviceHealth;
+  /** The drawer on the kick connector, when the printer reports it; default: the printer's status. */
+  drawerStatus?(): DeviceHealth;
   open(): Promise<void>;
   close(): Promise<void>;
 };
@@ -43,6 +47,8 @@ export type PrinterDevice = {
 export type HubOptions = {
   scanners: ScannerDevice[];
   printer?: PrinterDevice;
+  /** RFID readers (R2000Reader, Uhf18Reader); their reads come through `onTagRead`. */
+  rfidReaders?: RfidReaderDevice[];
   /** Paper width when a request names none: 48 (80 mm), or 32 (58 mm). */
   columns?: ReceiptColumns;
   /** IANA zone receipts print the sale time in. */
@@ -50,6 +56,8 @@ export type HubOptions = {
 };
 
 export type Hub = PosBridge & {
+  /** Calls back for every (de-duplicated) tag read of every RFID reader. */
+  onTagRead(callback: (read: TagRead) => void): () => void;
   /** Opens every device. A device that fails to open shows it in its status; open() still resolves. */
   open(): Promise<void>;
   /** Closes every device and drops all subscribers. */
@@ -60,22 +68,29 @@ export type Hub = PosBridge & {
 };
 
 export function createHub(options: HubOptions): Hub {
-  const { scanners, printer, columns: defaultColumns = 48, timeZone } = options;
+  const { scanners, printer, rfidReaders = [], columns: defaultColumns = 48, timeZone } = options;
   const scans = new Listeners<ScanEvent>();
+  const tagReads = new Listeners<TagRead>();
   const statuses = new Listeners<DeviceStatus[]>();
-  const devices = [...scanners, ...(printer ? [printer] : [])];
+  const devices = [...scanners, ...(printer ? [printer] : []), ...rfidReaders];
 
   const deviceStatus = (): DeviceStatus[] => [
     ...scanners.map((s) => toStatus(s.id, 'scanner', s.status())),
     ...(printer
       ? [
           toStatus(printer.id, 'printer', printer.status()),
-          toStatus(`${printer.id}:drawer`, 'drawer', printer.status()),
+          toStatus(
+            `${printer.id}:drawer`,
+            'drawer',
+            printer.drawerStatus ? printer.drawerStatus() : printer.status(),
+          ),
         ]
       : []),
+    ...rfidReaders.map((reader) => toStatus(reader.id, 'rfid', reader.status())),
   ];
   const unsubscribe = [
     ...scanners.map((scanner) => scanner.onScan((scan) => scans.emit(scan))),
+    ...rfidReaders.map((reader) => reader.onTagRead((read) => tagReads.emit(read))),
     ...devices.map((device) => device.onStatus(() => statuses.emit(deviceStatus()))),
   ];
 
@@ -99,6 +114,7 @@ export function createHub(options: HubOptions): Hub {
   return {
     onScan: (callback) => scans.add(callback),
     onDeviceStatus: (callback) => statuses.add(callback),
+    onTagRead: (callback) => tagReads.add(callback),
     printReceipt,
     openDrawer,
     deviceStatus,
@@ -109,6 +125,7 @@ export function createHub(options: HubOptions): Hub {
     async close() {
       for (const stop of unsubscribe) stop();
       scans.clear();
+      tagReads.clear();
       statuses.clear();
       await Promise.all(devices.map((device) => device.close().catch(() => undefined)));
     },
@@ -140,7 +157,13 @@ export function createHub(options: HubOptions): Hub {
 }
 
 function toStatus(id: string, kind: DeviceStatus['kind'], health: DeviceHealth): DeviceStatus {
-  return { id, kind, state: health.state, ...(health.message ? { message: health.message } : {}) };
+  return {
+    id,
+    kind,
+    state: health.state,
+    ...(health.message ? { message: health.message } : {}),
+    ...(health.problems?.length ? { problems: health.problems } : {}),
+  };
 }
 
 export function toHubError(error: unknown): HubError {

@@ -4,18 +4,52 @@
  * produce code.
  */
 import type { Receipt } from '@pos/domain';
-import type { DeviceHealth, DeviceKind, DeviceState } from '../device-status';
+import type {
+  DeviceHealth,
+  DeviceKind,
+  DeviceProblem,
+  DeviceProblemCode,
+  DeviceState,
+} from '../device-status';
+import type { TagRead } from '../rfid/tag-read';
 import type { ScanEvent } from '../scanner/scan-event';
 
-export type { DeviceHealth, DeviceKind, DeviceState, ScanEvent };
+export type { TagRead };
+export type { DeviceHealth, DeviceKind, DeviceProblem, DeviceProblemCode, DeviceState, ScanEvent };
 
-export type DeviceStatus = { id: string; kind: DeviceKind; state: DeviceState; message?: string };
+export type DeviceStatus = {
+  id: string;
+  kind: DeviceKind;
+  state: DeviceState;
+  /** What is wrong, in plain words ("Printer out of paper. Load a new paper roll ..."). */
+  message?: string;
+  /** Each problem with its code and what to do; absent when there are none. */
+  problems?: DeviceProblem[];
+};
 
 export type ReceiptColumns = 32 | 48;
 
-/** Hub → client, unprompted. */
+/**
+ * Hub → client, unprompted. Since protocol 2 the first message on a
+ * WebSocket is `hub:hello`; a client the hub cannot serve gets `hub:refused`
+ * instead and the socket closes (code 4426). Clients ignore types they do
+ * not know.
+ */
 export type HubEvent =
-  { type: 'scanner:scanned'; scan: ScanEvent } | { type: 'device:status'; devices: DeviceStatus[] };
+  | { type: 'scanner:scanned'; scan: ScanEvent }
+  | { type: 'device:status'; devices: DeviceStatus[] }
+  | { type: 'rfid:tag-read'; read: TagRead }
+  | { type: 'hub:hello'; protocolVersion: number; minClientVersion: number }
+  | {
+      type: 'hub:refused';
+      code: HubRefusalCode;
+      message: string;
+      protocolVersion: number;
+      minClientVersion: number;
+    };
+
+/** Why the hub refused a client: too old for this hub, or newer than it. */
+export type HubRefusalCode = 'CLIENT_TOO_OLD' | 'HUB_TOO_OLD';
 
 /** Client → hub. `id` is chosen by the client and comes back in the reply. */
 export type HubRequest =
@@ -32,6 +66,8 @@ export type HubErrorCode =
   | 'NO_PRINTER'
   | 'DEVICE_OFFLINE'
   | 'DEVICE_IO'
+  | 'PRINTER_NOT_READY'
+  | 'HUB_INCOMPATIBLE'
   | 'HUB_UNAVAILABLE'
   | 'HUB_DISCONNECTED'
   | 'HUB_TIMEOUT'
@@ -57,4 +93,6 @@ export type PosBridge = {
   onDeviceStatus(callback: (devices: DeviceStatus[]) => void): () => void;
   printReceipt(receipt: Receipt, columns?: ReceiptColumns): Promise<void>;
   openDrawer(): Promise<void>;
+  /** Calls back for every tag read (de-duplicated) by every RFID reader; absent where there are none. */
+  onTagRead?(callback: (read: TagRead) => void): () => void;
 };

@@ -51,10 +51,13 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     return client;
   };
 
-  it('[H2] tells a new client the status of every device', async () => {
+  it('[H2] greets a new client with the protocol version, then the status of every device', async () => {
     const { messages } = await connect();
     await expect
       .poll(() => messages[0])
+      .toEqual({ type: 'hub:hello', protocolVersion: 2, minClientVersion: 1 });
+    await expect
+      .poll(() => messages[1])
       .toEqual({
         type: 'device:status',
         devices: [

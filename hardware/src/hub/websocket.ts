@@ -1,15 +1,28 @@
 /**
  * The hub over a WebSocket, for tablets and the renderer in a plain browser.
- * Each client gets every scan and status change; its requests are parsed,
- * answered by the hub, and replied to with the same id.
+ * Each client gets every scan, tag read and status change; its requests are
+ * parsed, answered by the hub, and replied to with the same id.
  * [H1] A bad message gets an error reply; it never closes the socket or
- *      crashes the hub. [H2] A new client gets the device status at once.
+ *      crashes the hub. [H2] A new client gets `hub:hello` (the protocol
+ *      version) and then the device status at once.
+ * [H3] With `tokens`, an upgrade without a valid token (Authorization:
+ *      Bearer, or `?token=`) is refused with 401 before any message; tokens
+ *      are compared in constant time.
+ * [H4] A client that names a protocol version below `minClientVersion`
+ *      (`?protocol=N`; none means 1) gets `hub:refused` saying what to do,
+ *      and the socket closes with code 4426.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Hub } from './hub';
 import type { HubMessage } from './protocol';
+import {
+  CLOSE_PROTOCOL_MISMATCH,
+  HUB_PROTOCOL_VERSION,
+  PROTOCOL_QUERY_PARAM,
+} from './protocol-version';
 import { parseHubRequest } from './request-parser';
 
 export type HubWebSocketOptions = {
@@ -18,6 +31,14 @@ export type HubWebSocketOptions = {
   authorize?: (request: IncomingMessage) => boolean;
   /** Largest message accepted, in bytes; default 1 MiB. */
   maxPayload?: number;
+  /**
+   * Device tokens allowed to connect (e.g. one per tablet), presented as
+   * `Authorization: Bearer <token>` or, from a browser, `?token=<token>`.
+   * Default: no token needed (the POS's own renderer on 127.0.0.1).
+   */
+  tokens?: string | readonly string[];
+  /** Oldest client protocol version served; default 1 (every client so far). */
+  minClientVersion?: number;
 };
 
 export type HubWebSocket = {
@@ -32,13 +53,24 @@ export function attachHubWebSocket(
   hub: Hub,
   options: HubWebSocketOptions = {},
 ): HubWebSocket {
-  const { path = '/hub', authorize = () => true, maxPayload = 1024 * 1024 } = options;
+  const {
+    path = '/hub',
+    authorize = () => true,
+    maxPayload = 1024 * 1024,
+    minClientVersion = 1,
+  } = options;
+  const tokens = options.tokens === undefined ? undefined : [options.tokens].flat();
+  if (tokens && (tokens.length === 0 || tokens.some((t) => t.length < 16))) {
+    throw new Error('attachHubWebSocket: tokens must be at least 16 characters');
+  }
   const wss = new WebSocketServer({ noServer: true, maxPayload });
 
   // Only upgrades for our path are ours; others are left to other listeners.
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(request.url ?? '/', 'http://hub').pathname !== path) return;
-    if (!authorize(request)) {
+    const requestUrl = new URL(request.url ?? '/', 'http://hub');
+    if (requestUrl.pathname !== path) return;
+    const tokenOk = !tokens || tokenMatches(presentedToken(request, requestUrl), tokens);
+    if (!tokenOk || !authorize(request)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
@@ -46,14 +78,29 @@ export function attachHubWebSocket(
   };
   server.on('upgrade', onUpgrade);
 
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     const send = (message: HubMessage) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
     };
+    const versions = { protocolVersion: HUB_PROTOCOL_VERSION, minClientVersion };
+    const declared = new URL(request.url ?? '/', 'http://hub').searchParams.get(
+      PROTOCOL_QUERY_PARAM,
+    );
+    const clientVersion = declared === null ? 1 : Number(declared);
+    if (!Number.isInteger(clientVersion) || clientVersion < minClientVersion) {
+      const message =
+        `This app speaks hub protocol ${declared ?? '1'}, but this hub serves ${minClientVersion} ` +
+        `to ${HUB_PROTOCOL_VERSION}. Update the app (reload the page or install the new version).`;
+      send({ type: 'hub:refused', code: 'CLIENT_TOO_OLD', message, ...versions });
+      ws.close(CLOSE_PROTOCOL_MISMATCH, 'client protocol too old');
+      return;
+    }
     const unsubscribe = [
       hub.onScan((scan) => send({ type: 'scanner:scanned', scan })),
+      hub.onTagRead((read) => send({ type: 'rfid:tag-read', read })),
       hub.onDeviceStatus((devices) => send({ type: 'device:status', devices })),
     ];
+    send({ type: 'hub:hello', ...versions });
     send({ type: 'device:status', devices: hub.deviceStatus() });
 
     ws.on('message', (data, isBinary) => {
@@ -85,6 +132,24 @@ export function attachHubWebSocket(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+function presentedToken(request: IncomingMessage, url: URL): string | undefined {
+  const header = request.headers.authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+  return bearer || url.searchParams.get('token') || undefined;
+}
+
+/** [H3] Constant time: both sides are hashed to equal lengths, and every token is compared. */
+export function tokenMatches(presented: string | undefined, tokens: readonly string[]): boolean {
+  if (presented === undefined) return false;
+  const digest = createHash('sha256').update(presented).digest();
+  let match = false;
+  for (const token of tokens) {
+    const expected = createHash('sha256').update(token).digest();
+    match = timingSafeEqual(digest, expected) || match;
+  }
+  return match;
 }
 
 function toBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {

@@ -28,6 +28,8 @@ export type EscPosRecord =
   | { kind: 'feed'; lines: number }
   | { kind: 'cut'; partial: boolean }
   | { kind: 'drawer-kick'; m: number; t1: number; t2: number }
+  /** DLE EOT n: a real-time status request (n 1-4); the printer answers one byte. */
+  | { kind: 'status-request'; n: number }
   | { kind: 'error'; code: EscPosErrorCode; offset: number; bytes: string; message: string };
 
 export type EscPosErrorRecord = Extract<EscPosRecord, { kind: 'error' }>;
@@ -36,6 +38,8 @@ export const MAX_LINE_LENGTH = 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
+const DLE = 0x10;
+const EOT = 0x04;
 const ESC = 0x1b;
 const FS = 0x1c;
 const GS = 0x1d;
@@ -126,6 +130,7 @@ export class EscPosDecoder {
     }
     if (b === CR) return { length: 1 };
     if (b === ESC || b === GS || b === FS) return this.#command(bytes, at, out);
+    if (b === DLE) return this.#realTime(bytes, at, out);
     out.push(this.#error('UNKNOWN_COMMAND', [b], at, `control byte 0x${hex(b)} is not supported`));
     return { length: 1 };
   }
@@ -213,6 +218,26 @@ export class EscPosDecoder {
         );
         return { length: 2 };
     }
+  }
+
+  /** DLE EOT n, the real-time status request; other DLE commands are unknown. */
+  #realTime(bytes: ArrayLike<number>, at: number, out: EscPosRecord[]): Step {
+    if (at + 2 > bytes.length) return 'incomplete';
+    const code = bytes[at + 1] as number;
+    if (code !== EOT) {
+      const message = `DLE 0x${hex(code)} is not supported`;
+      out.push(this.#error('UNKNOWN_COMMAND', slice(bytes, at, 2), at, message));
+      return { length: 2 };
+    }
+    if (at + 3 > bytes.length) return 'incomplete';
+    const n = bytes[at + 2] as number;
+    if (n < 1 || n > 4) {
+      const message = `DLE EOT: status ${n} is not 1-4`;
+      out.push(this.#error('BAD_ARGUMENT', slice(bytes, at, 3), at, message));
+      return { length: 3 };
+    }
+    out.push({ kind: 'status-request', n });
+    return { length: 3 };
   }
 
   /** One GB18030 character: 2 bytes (81–FE, 40–7E|80–FE) or 4 bytes (81–FE, 30–39, 81–FE, 30–39). */

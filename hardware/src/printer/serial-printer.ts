@@ -1,11 +1,12 @@
 /**
  * Driver for ESC/POS receipt printers on a serial port (RS-232, or USB in
  * serial/CDC mode). It carries bytes: layout happens in receipt-layout.ts,
- * and the cash drawer opens through the printer's drawer-kick connector.
+ * the cash drawer opens through the printer's drawer-kick connector, and
+ * status (paper, cover, drawer) comes from DLE EOT (escpos-printer.ts).
  */
-import type { DeviceHealth } from '../device-status';
 import { SerialConnection } from '../serial-connection';
-import { DEFAULT_DRAWER_KICK, escpos, type DrawerKick } from './escpos';
+import type { DrawerKick } from './escpos';
+import { EscPosPrinter, type PrinterStatusOptions } from './escpos-printer';
 
 export type SerialPrinterOptions = {
   path: string;
@@ -15,45 +16,23 @@ export type SerialPrinterOptions = {
   baudRate?: number;
   /** The drawer's pulse; default ESC p 0 25 250 (pin 2, 50 ms on, 500 ms off). */
   drawerKick?: DrawerKick;
+  /** Real-time status queries (DLE EOT); on by default. */
+  status?: PrinterStatusOptions;
+  /** Check for unplug / replug this often and reopen by itself; 0 never. Default 1000 ms. */
+  reconnectMs?: number;
 };
 
-export class SerialPrinter {
-  readonly id: string;
-  readonly kind = 'printer' as const;
-  readonly #connection: SerialConnection;
-  readonly #drawerKick: DrawerKick;
-
+export class SerialPrinter extends EscPosPrinter {
   constructor(options: SerialPrinterOptions) {
-    this.id = options.id ?? options.path;
-    this.#drawerKick = options.drawerKick ?? DEFAULT_DRAWER_KICK;
-    this.#connection = new SerialConnection({
-      path: options.path,
-      baudRate: options.baudRate ?? 9600,
+    super({
+      id: options.id ?? options.path,
+      link: new SerialConnection({
+        path: options.path,
+        baudRate: options.baudRate ?? 9600,
+        reconnectMs: options.reconnectMs ?? 1_000,
+      }),
+      ...(options.drawerKick ? { drawerKick: options.drawerKick } : {}),
+      ...(options.status ? { status: options.status } : {}),
     });
-  }
-
-  /** Resolves once the OS has taken every byte; rejects with DEVICE_OFFLINE or DEVICE_IO. */
-  print(bytes: Uint8Array): Promise<void> {
-    return this.#connection.write(bytes);
-  }
-
-  openDrawer(): Promise<void> {
-    return this.#connection.write(escpos.drawerKick(this.#drawerKick));
-  }
-
-  status(): DeviceHealth {
-    return this.#connection.health;
-  }
-
-  onStatus(callback: (health: DeviceHealth) => void): () => void {
-    return this.#connection.onStatus(callback);
-  }
-
-  open(): Promise<void> {
-    return this.#connection.open();
-  }
-
-  close(): Promise<void> {
-    return this.#connection.close();
   }
 }

@@ -23,6 +23,8 @@ export type SerialScannerOptions = {
   /** Text encoding of the scanner's output, as a TextDecoder label. Default utf-8. */
   encoding?: string;
   now?: () => Date;
+  /** Check for unplug / replug this often and reopen by itself; 0 never. Default 1000 ms. */
+  reconnectMs?: number;
 };
 
 export class SerialScanner {
@@ -52,7 +54,8 @@ export class SerialScanner {
         else this.#rejections.emit(result.rejection);
       }
     };
-    this.#connection = new SerialConnection({ path, baudRate, onData });
+    const reconnectMs = options.reconnectMs ?? 1_000;
+    this.#connection = new SerialConnection({ path, baudRate, onData, reconnectMs });
   }
 
   onScan(callback: (scan: ScanEvent) => void): () => void {

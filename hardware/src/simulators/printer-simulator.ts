@@ -1,10 +1,16 @@
 /**
- * An ESC/POS receipt printer on the simulator end of a pty pair. It decodes
- * what the driver sends with the same decoder the tests use, and keeps the
- * paper: each cut completes a receipt (its text lines).
+ * An ESC/POS receipt printer on the simulator end of a pty pair (or a TCP
+ * socket, see tcp-printer-simulator.ts). It decodes what the driver sends
+ * with the same decoder the tests use, and keeps the paper: each cut
+ * completes a receipt (its text lines). It answers real-time status requests
+ * (DLE EOT n) like a real printer, and can be told it is out of paper, its
+ * cover is open or its drawer is open. While out of paper or with the cover
+ * open it prints nothing: what it receives waits in its buffer and prints
+ * once paper is loaded and the cover closed, as on a real printer.
  */
 import { Listeners } from '../listeners';
 import { SerialConnection } from '../serial-connection';
+import { PRINTER_READY, encodePrinterStatus, type PrinterFlags } from '../printer/printer-status';
 import {
   EscPosDecoder,
   type EscPosErrorRecord,
@@ -26,6 +32,14 @@ export class PrinterSimulator {
   #paper: string[] = [];
   #receiptsTaken = 0;
   #connection: SerialConnection | undefined;
+  #send: ((bytes: Uint8Array) => Promise<void>) | undefined;
+  #flags: PrinterFlags = { ...PRINTER_READY };
+  /** Records received while the printer could not print, in order. */
+  #held: EscPosRecord[] = [];
+  /** Status requests received (DLE EOT n), oldest first. */
+  readonly statusRequests: number[] = [];
+  /** False to play a printer that never answers status requests. */
+  answersStatus = true;
 
   static async open(path: string, options: { baudRate?: number } = {}): Promise<PrinterSimulator> {
     const simulator = new PrinterSimulator();
@@ -36,7 +50,37 @@ export class PrinterSimulator {
     });
     await connection.open();
     simulator.#connection = connection;
+    simulator.#send = (bytes) => connection.write(bytes);
     return simulator;
+  }
+
+  /** Where status answers go; set by open() or by another transport's simulator. */
+  attachReply(send: (bytes: Uint8Array) => Promise<void>): void {
+    this.#send = send;
+  }
+
+  /** The state the printer reports to DLE EOT. */
+  get flags(): Readonly<PrinterFlags> {
+    return this.#flags;
+  }
+
+  /** 'out': no paper, nothing prints; 'low': the near-end sensor is on. */
+  setPaper(paper: 'ok' | 'low' | 'out'): void {
+    this.#setFlags({ paperOut: paper === 'out', paperNearEnd: paper !== 'ok' });
+  }
+
+  setCoverOpen(open: boolean): void {
+    this.#setFlags({ coverOpen: open });
+  }
+
+  /** The drawer switch on the kick connector (pin 3 high = open). */
+  setDrawerOpen(open: boolean): void {
+    this.#setFlags({ drawerPinHigh: open });
+  }
+
+  /** Whether it prints now (paper in, cover closed). */
+  get canPrint(): boolean {
+    return !this.#flags.paperOut && !this.#flags.coverOpen;
   }
 
   get drawerKicks(): number {
@@ -70,16 +114,40 @@ export class PrinterSimulator {
   /** Bytes as received from the wire; public so tests can feed the simulator without a port. */
   feed(chunk: Uint8Array): void {
     for (const record of this.#decoder.push(chunk)) {
-      if (record.kind === 'line') this.#paper.push(record.text);
-      else if (record.kind === 'cut') {
-        const receipt = this.#paper;
-        this.#paper = [];
-        this.receipts.push(receipt);
-        this.#receiptListeners.emit(receipt);
-      } else if (record.kind === 'drawer-kick') this.drawerKickRecords.push(record);
+      if (record.kind === 'status-request') this.#answerStatus(record.n);
       else if (record.kind === 'error') this.errors.push(record);
+      else if (this.canPrint) this.#apply(record);
+      else this.#held.push(record);
     }
     this.#changes.emit();
+  }
+
+  #answerStatus(n: number): void {
+    this.statusRequests.push(n);
+    if (!this.answersStatus || !this.#send) return;
+    const byte = encodePrinterStatus(this.#flags)[n as 1 | 2 | 3 | 4];
+    void this.#send(Uint8Array.of(byte)).catch(() => undefined);
+  }
+
+  #setFlags(change: Partial<PrinterFlags>): void {
+    this.#flags = { ...this.#flags, ...change };
+    this.#flags.online = this.canPrint;
+    if (this.canPrint && this.#held.length > 0) {
+      const held = this.#held;
+      this.#held = [];
+      for (const record of held) this.#apply(record);
+      this.#changes.emit();
+    }
+  }
+
+  #apply(record: EscPosRecord): void {
+    if (record.kind === 'line') this.#paper.push(record.text);
+    else if (record.kind === 'cut') {
+      const receipt = this.#paper;
+      this.#paper = [];
+      this.receipts.push(receipt);
+      this.#receiptListeners.emit(receipt);
+    } else if (record.kind === 'drawer-kick') this.drawerKickRecords.push(record);
   }
 
   async close(): Promise<void> {

@@ -6,21 +6,26 @@
 import { createHub, type Hub, type HubOptions } from '../hub/hub';
 import { SerialPrinter } from '../printer/serial-printer';
 import { openPtyPair, type PtyPair } from '../pty';
+import { R2000Reader } from '../rfid/rfid-readers';
 import { SerialScanner } from '../scanner/serial-scanner';
 import { PrinterSimulator } from './printer-simulator';
+import { R2000Simulator } from './rfid-simulators';
 import { ScannerSimulator } from './scanner-simulator';
 
 export type SimulatedHardware = {
   hub: Hub;
   scanner: ScannerSimulator;
   printer: PrinterSimulator;
+  /** The R2000 RFID reader simulator, when asked for with `rfid: true`. */
+  rfid?: R2000Simulator;
   /** Closes the hub, the simulators and the pty pairs. */
   close(): Promise<void>;
 };
 
 export async function startSimulatedHardware(
-  options: Pick<HubOptions, 'columns' | 'timeZone'> = {},
+  options: Pick<HubOptions, 'columns' | 'timeZone'> & { rfid?: boolean } = {},
 ): Promise<SimulatedHardware> {
+  const { rfid: withRfid = false, ...hubOptions } = options;
   const pairs: PtyPair[] = [];
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
@@ -37,14 +42,25 @@ export async function startSimulatedHardware(
     closers.push(() => scanner.close());
     const printer = await PrinterSimulator.open(printerPair.simulatorPath);
     closers.push(() => printer.close());
+    let rfid: R2000Simulator | undefined;
+    let rfidPath: string | undefined;
+    if (withRfid) {
+      const rfidPair = await openPtyPair();
+      pairs.push(rfidPair);
+      rfid = await R2000Simulator.open(rfidPair.simulatorPath);
+      const opened = rfid;
+      closers.push(() => opened.close());
+      rfidPath = rfidPair.devicePath;
+    }
     const hub = createHub({
-      ...options,
+      ...hubOptions,
       scanners: [new SerialScanner({ path: scannerPair.devicePath, id: 'scanner-1' })],
       printer: new SerialPrinter({ path: printerPair.devicePath, id: 'printer-1' }),
+      ...(rfidPath ? { rfidReaders: [new R2000Reader({ path: rfidPath, id: 'rfid-1' })] } : {}),
     });
     closers.push(() => hub.close());
     await hub.open();
-    return { hub, scanner, printer, close };
+    return { hub, scanner, printer, ...(rfid ? { rfid } : {}), close };
   } catch (error) {
     await close();
     throw error;

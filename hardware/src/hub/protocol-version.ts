@@ -1,0 +1,14 @@
+/**
+ * The hub protocol's version, for clients and the hub alike. Browser-safe:
+ * no imports. Bump it when a message changes incompatibly, and raise the
+ * hub's `minClientVersion` when old clients can no longer be served.
+ * 1: scans, device status, print and drawer requests (no hello).
+ * 2: adds `hub:hello`, `hub:refused`, `rfid:tag-read` and device problems.
+ */
+export const HUB_PROTOCOL_VERSION = 2;
+
+/** The query parameter a client names its protocol version in: `/hub?protocol=2`. */
+export const PROTOCOL_QUERY_PARAM = 'protocol';
+
+/** WebSocket close code sent with `hub:refused` (4000-4999 is for applications). */
+export const CLOSE_PROTOCOL_MISMATCH = 4426;
