@@ -3,7 +3,8 @@
  * real serial drivers talking to simulated devices over pseudo-terminals, the
  * hub over WebSocket, and the POS renderer with its RxDB replica in Chromium.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PRODUCTS } from '@pos/sync-server';
 import type { Browser, Page } from 'playwright-core';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { launchChromium } from './browser';
@@ -29,5 +30,24 @@ describe('checkout in Chromium, from scan to synced sale', () => {
 
   it('sells a scanned product for cash, prints the receipt and lowers the store stock on the server', async () => {
     await sellTwoOfOneProductForCash(page, store);
+  });
+
+  it('takes scans from a keyboard-wedge scanner, even while the cash dialog has the focus', async () => {
+    const [first, second] = [DEMO_PRODUCTS[4]!, DEMO_PRODUCTS[5]!];
+    await store.scanner.scan(first.gtin.slice(1));
+    await page.getByRole('row', { name: new RegExp(first.name.split(' ')[0]!) }).waitFor();
+    await page.keyboard.press('F12');
+    const cash = page.getByRole('dialog', { name: 'Cash payment' }).getByLabel('Cash received');
+    await cash.fill('500');
+    // A wedge scanner types the code and Enter within a few milliseconds.
+    await page.evaluate((code) => {
+      for (const key of [...code, 'Enter']) {
+        document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      }
+    }, second.gtin.slice(1));
+    await page.getByRole('row', { name: new RegExp(second.name.split(' ')[0]!) }).waitFor();
+    expect(await cash.inputValue()).toBe('500');
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('row').count()).toBe(3); // header and two lines
   });
 });

@@ -11,6 +11,7 @@ import {
   watchOutbox,
 } from '@pos/replica';
 import { createCheckout, type Checkout } from './checkout';
+import { listenForKeyboardScans } from './keyboard-scanner';
 import { usePosStore } from './store';
 import { getTerminalApi } from './terminal';
 
@@ -35,6 +36,7 @@ export async function boot(): Promise<Checkout> {
 
   const checkout = createCheckout({ db, outbox, api, config });
   api.onScan((scan) => void checkout.scan(scan));
+  listenForKeyboardScans(window, (scan) => void checkout.scan(scan));
   api.onDeviceStatus((devices) => usePosStore.getState().setDevices(devices));
 
   db.stores.findOne(config.storeId).$.subscribe((doc) => {

@@ -1,0 +1,50 @@
+/**
+ * Keyboard-wedge scanners in the renderer: every keydown goes through the
+ * detector first (capture phase). A burst that is a scan becomes a scan event
+ * like any other scanner's, its end key is swallowed, and if the burst landed
+ * in a text field (the cash dialog, a search box) it is taken back out.
+ * Typing is left alone.
+ */
+import { WedgeScanDetector, wedgeScanEvent, type WedgeOptions } from '@pos/hardware/wedge';
+import type { ScanEvent } from '@pos/hardware/protocol';
+
+type KeyEventLike = { key: string; timeStamp: number; target: unknown; preventDefault(): void };
+type KeyTarget = {
+  addEventListener(
+    type: 'keydown',
+    listener: (event: KeyEventLike) => void,
+    capture: boolean,
+  ): void;
+  removeEventListener(
+    type: 'keydown',
+    listener: (event: KeyEventLike) => void,
+    capture: boolean,
+  ): void;
+};
+type TextField = { value: string; dispatchEvent?(event: Event): boolean };
+
+export function listenForKeyboardScans(
+  target: KeyTarget,
+  onScan: (scan: ScanEvent) => void,
+  options: Partial<WedgeOptions> = {},
+  now: () => Date = () => new Date(),
+): () => void {
+  const detector = new WedgeScanDetector(options);
+  const listener = (event: KeyEventLike) => {
+    const decision = detector.key(event);
+    if (decision.kind !== 'scan') return;
+    event.preventDefault();
+    removeTypedScan(event.target, decision.typed);
+    onScan(wedgeScanEvent(decision, { source: 'keyboard', at: now() }));
+  };
+  target.addEventListener('keydown', listener, true);
+  return () => target.removeEventListener('keydown', listener, true);
+}
+
+function removeTypedScan(field: unknown, typed: string): void {
+  const input = field as Partial<TextField> | null;
+  if (!input || typeof input.value !== 'string' || !input.value.endsWith(typed)) return;
+  input.value = input.value.slice(0, input.value.length - typed.length);
+  // React keeps its own copy of a controlled field's value: tell it.
+  input.dispatchEvent?.(new Event('input', { bubbles: true }));
+}
