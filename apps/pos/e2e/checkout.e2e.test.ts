@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { launchChromium } from './browser';
 import { sellTwoOfOneProductForCash } from './cashier-flows';
+import { screenshot } from './screenshots';
 
 describe('checkout in Chromium, from scan to synced sale', () => {
   let store: DemoStore;
@@ -49,5 +50,28 @@ describe('checkout in Chromium, from scan to synced sale', () => {
     expect(await cash.inputValue()).toBe('500');
     await page.keyboard.press('Escape');
     expect(await page.getByRole('row').count()).toBe(3); // header and two lines
+  });
+
+  it('tells the cashier the printer is out of paper, and still records the sale', async () => {
+    store.printer.setPaper('out');
+    const problem = page
+      .getByLabel('Till status')
+      .getByRole('alert')
+      .filter({ hasText: /out of paper/i });
+    await problem.waitFor({ timeout: 15_000 });
+    await screenshot(page, 'pos-printer-out-of-paper');
+
+    await page.keyboard.press('F12');
+    await page
+      .getByRole('dialog', { name: 'Cash payment' })
+      .getByLabel('Cash received')
+      .fill('1000');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
+    await page.getByText(/^Receipt not printed: /).waitFor();
+
+    store.printer.setPaper('ok');
+    await expect.poll(() => problem.count(), { timeout: 15_000 }).toBe(0);
+    await page.getByText('printer: ready').waitFor();
   });
 });

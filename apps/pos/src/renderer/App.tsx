@@ -219,7 +219,7 @@ function StatusBar() {
     ? new Date(sync.lastSyncAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
     : null;
   return (
-    <header className="status-bar">
+    <header className="status-bar" aria-label="Till status">
       <span className="store">{storeName}</span>
       <span className={sync.online ? 'ok' : 'warn'} title={sync.lastError ?? ''}>
         {sync.online ? 'Online' : 'Offline, selling locally'}
@@ -233,11 +233,19 @@ function StatusBar() {
           : `${waiting} ${waiting === 1 ? 'sale' : 'sales'} waiting to upload`}
       </span>
       {lastSync && <span>Last sync {lastSync}</span>}
-      {devices.map((device) => (
-        <span key={device.id} className={device.state === 'ready' ? 'ok' : 'warn'}>
-          {device.kind}: {device.state === 'ready' ? 'ready' : (device.message ?? device.state)}
-        </span>
-      ))}
+      {devices.map((device) =>
+        device.problems?.length ? (
+          device.problems.map((problem) => (
+            <span key={`${device.id}:${problem.code}`} className="warn" role="alert">
+              {problem.message}. {problem.action}
+            </span>
+          ))
+        ) : (
+          <span key={device.id} className={device.state === 'ready' ? 'ok' : 'warn'}>
+            {device.kind}: {device.state === 'ready' ? 'ready' : (device.message ?? device.state)}
+          </span>
+        ),
+      )}
     </header>
   );
 }
