@@ -3,7 +3,10 @@ import {
   collectionWriteRefusal,
   factOwnershipRefusal,
   hashToken,
+  newToken,
   parseBearer,
+  principalIdRefusal,
+  principalKey,
   readScope,
   type Principal,
 } from './auth';
@@ -35,9 +38,9 @@ describe('device auth', () => {
   });
 
   it('[A3] writes only collections that flow up', () => {
-    expect(collectionWriteRefusal('sales')).toBeNull();
+    expect(collectionWriteRefusal(device, 'sales')).toBeNull();
     for (const db of ['stores', 'products', 'prices', 'stock'] as const) {
-      expect(collectionWriteRefusal(db)).toMatch(/flows down only/);
+      expect(collectionWriteRefusal(device, db)).toMatch(/flows down only/);
     }
   });
 
@@ -49,5 +52,42 @@ describe('device auth', () => {
     expect(factOwnershipRefusal(device, { storeId: 'S002', deviceId: 'S002-POS2' })).toMatch(
       /deviceId must be this device S002-POS1/,
     );
+  });
+});
+
+describe('tokens and admins', () => {
+  const admin: Principal = { kind: 'admin', adminId: 'hq-tools' };
+
+  it('[A5] makes 256-bit random tokens that a bearer header carries', () => {
+    const tokens = new Set(Array.from({ length: 50 }, () => newToken()));
+    expect(tokens.size).toBe(50);
+    for (const token of tokens) {
+      expect(token).toMatch(/^pos_[A-Za-z0-9_-]{43}$/);
+      expect(parseBearer(`Bearer ${token}`)).toBe(token);
+    }
+    expect(newToken((n) => Buffer.alloc(n, 0))).toBe(`pos_${'A'.repeat(43)}`);
+  });
+
+  it('[A5] accepts short printable ids only', () => {
+    expect(principalIdRefusal('the device id', 'S001-POS2')).toBeNull();
+    for (const bad of ['', '-S1', 'a b', 'a/b', 'x'.repeat(65), '店1']) {
+      expect(principalIdRefusal('the device id', bad)).toMatch(/the device id must be/);
+    }
+  });
+
+  it('[A7] an admin reads every store and writes only chain-wide collections that flow down', () => {
+    expect(readScope(admin, 'stock')).toBeNull();
+    expect(readScope(admin, 'sales')).toBeNull();
+    for (const db of ['stores', 'products', 'prices'] as const) {
+      expect(collectionWriteRefusal(admin, db)).toBeNull();
+    }
+    for (const db of ['stock', 'sales'] as const) {
+      expect(collectionWriteRefusal(admin, db)).toMatch(/admin tokens cannot write it/);
+    }
+  });
+
+  it('[A8] keys devices and admins apart', () => {
+    expect(principalKey(device)).toBe('device:S002-POS1');
+    expect(principalKey(admin)).toBe('admin:hq-tools');
   });
 });

@@ -1,12 +1,37 @@
 /**
- * Device authentication and what a device may read and write. [A1]-[A4]
+ * Device and admin authentication, provisioning, and what each may read and
+ * write. [A1]-[A8]
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { COLLECTIONS, type CollectionName } from '@pos/domain';
 import type { StoreScope, SyncStorage } from './storage/storage';
 
-/** A device's identity, proven by its bearer token. HQ/admin principals come later. */
-export type Principal = { kind: 'device'; deviceId: string; storeId: string };
+/** Who a bearer token proves the caller to be: a store's device, or an HQ/admin tool. */
+export type Principal =
+  { kind: 'device'; deviceId: string; storeId: string } | { kind: 'admin'; adminId: string };
+
+export type DevicePrincipal = Extract<Principal, { kind: 'device' }>;
+
+/** A stable key per principal: rate-limit buckets, `_local` documents, revocation. */
+export function principalKey(principal: Principal): string {
+  return principal.kind === 'device'
+    ? `device:${principal.deviceId}`
+    : `admin:${principal.adminId}`;
+}
+
+/** Device, store and admin ids: short, printable, safe in URLs and document ids. */
+const PRINCIPAL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export function principalIdRefusal(what: string, id: string): string | null {
+  return PRINCIPAL_ID.test(id)
+    ? null
+    : `${what} must be 1-64 letters, digits, "-", "_" or ".", starting with a letter or digit`;
+}
+
+/** [A5] A new random token (256 bits), shown once and stored only as its hash. */
+export function newToken(random: (bytes: number) => Buffer = randomBytes): string {
+  return `pos_${random(32).toString('base64url')}`;
+}
 
 /** [A1] Tokens are stored as their SHA-256, never in clear. */
 export function hashToken(token: string): string {
@@ -25,6 +50,7 @@ export function parseBearer(header: string | undefined): string | null {
  * only for its own store: the scope to filter reads by.
  */
 export function readScope(principal: Principal, db: CollectionName): StoreScope {
+  if (principal.kind === 'admin') return null; // [A7] admin reads every store
   return COLLECTIONS[db].scope === 'store' ? principal.storeId : null;
 }
 
@@ -34,16 +60,26 @@ export function ownerStore(db: CollectionName, body: { storeId?: unknown }): str
   return typeof body.storeId === 'string' ? body.storeId : null;
 }
 
-/** [A3] Devices write only facts (collections that flow up). Returns why not, or null. */
-export function collectionWriteRefusal(db: CollectionName): string | null {
-  return COLLECTIONS[db].direction === 'up'
+/**
+ * [A3] Devices write only facts (collections that flow up). [A7] Admins write
+ * only chain-wide collections that flow down (stores, products, prices), never
+ * facts and never projections such as stock. Returns why not, or null.
+ */
+export function collectionWriteRefusal(principal: Principal, db: CollectionName): string | null {
+  const { direction, scope } = COLLECTIONS[db];
+  if (principal.kind === 'admin') {
+    return direction === 'down' && scope === 'chain'
+      ? null
+      : `${db} is written by devices or projected by the server; admin tokens cannot write it`;
+  }
+  return direction === 'up'
     ? null
     : `${db} is owned by the server and flows down only; devices cannot write it`;
 }
 
 /** [A4] A device writes only facts of its own store and made by itself. Returns why not, or null. */
 export function factOwnershipRefusal(
-  principal: Principal,
+  principal: DevicePrincipal,
   fact: { storeId?: unknown; deviceId?: unknown },
 ): string | null {
   if (fact.storeId !== principal.storeId) {
@@ -55,21 +91,65 @@ export function factOwnershipRefusal(
   return null;
 }
 
+/** [A1] The principal a bearer token proves, or null. Read on every request, so [A6] revocation is immediate. */
 export async function authenticate(
   storage: SyncStorage,
   authorization: string | undefined,
 ): Promise<Principal | null> {
   const token = parseBearer(authorization);
   if (!token) return null;
-  const device = await storage.findDeviceToken(hashToken(token));
-  return device ? { kind: 'device', ...device } : null;
+  const hash = hashToken(token);
+  const device = await storage.findDeviceToken(hash);
+  if (device) return { kind: 'device', ...device };
+  const admin = await storage.findAdminToken(hash);
+  return admin ? { kind: 'admin', ...admin } : null;
 }
 
-/** Provisions (or re-binds) a device token. Only the hash is stored. */
+/** Stores a device token chosen by the caller (the demo's public tokens). Only the hash is stored. */
 export function provisionDevice(
   storage: SyncStorage,
   token: string,
   device: { deviceId: string; storeId: string },
 ): Promise<void> {
   return storage.putDeviceToken(hashToken(token), device);
+}
+
+export type Provisioned = { token: string; replaced: number };
+
+/**
+ * [A5] Binds `device` to its store with a new random token and returns the
+ * token (to show once). Any earlier token of the device stops working.
+ * Refuses a malformed id or a store that does not exist.
+ */
+export async function provisionDeviceToken(
+  storage: SyncStorage,
+  device: { deviceId: string; storeId: string },
+  random?: (bytes: number) => Buffer,
+): Promise<Provisioned> {
+  const invalid =
+    principalIdRefusal('the device id', device.deviceId) ??
+    principalIdRefusal('the store id', device.storeId);
+  if (invalid) throw new Error(invalid);
+  const store = (await storage.getDocs('stores', [device.storeId], null)).get(device.storeId);
+  if (!store) {
+    throw new Error(
+      `store ${device.storeId} does not exist; create it first (an admin token can write /stores/_bulk_docs)`,
+    );
+  }
+  const token = newToken(random);
+  const replaced = await storage.replaceDeviceToken(hashToken(token), device);
+  return { token, replaced };
+}
+
+/** [A8] An HQ/admin token, separate from device tokens. Any earlier token of the admin stops working. */
+export async function provisionAdminToken(
+  storage: SyncStorage,
+  adminId: string,
+  random?: (bytes: number) => Buffer,
+): Promise<Provisioned> {
+  const invalid = principalIdRefusal('the admin name', adminId);
+  if (invalid) throw new Error(invalid);
+  const token = newToken(random);
+  const replaced = await storage.replaceAdminToken(hashToken(token), { adminId });
+  return { token, replaced };
 }

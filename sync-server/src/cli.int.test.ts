@@ -2,11 +2,19 @@
  * The command line and `startSyncServer`, as the demo launcher uses them.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { hashToken } from './auth';
+import { seedDemo } from './demo-data';
+import { createSyncServer } from './server';
 import { startSyncServer } from './start';
+import { openPgliteStorage } from './storage/pglite';
+import { openPostgresStorage } from './storage/postgres';
+import { REAL_POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from './test-support';
 
 const CLI = new URL('./cli.ts', import.meta.url).pathname;
 
@@ -96,3 +104,146 @@ describe('cli serve', () => {
     expect(stderr).toMatch(/usage: sync-server serve/);
   });
 });
+
+/** Runs the CLI to completion. */
+async function runCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stdout, stderr };
+}
+
+function cliEnv(databaseUrl?: string): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  return env;
+}
+
+/** The token the CLI printed: the last line of its output. */
+const printedToken = (stdout: string) => stdout.trim().split('\n').at(-1)!;
+
+describe('cli provisioning on PGlite', () => {
+  it('[A5] [A6] [A8] provision-device prints a token once, list-devices and revoke-device manage it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sync-server-cli-'));
+    const dataDir = join(dir, 'pglite');
+    try {
+      const seeded = await openPgliteStorage(dataDir);
+      await seedDemo(seeded);
+      await seeded.close();
+
+      const provisioned = await runCli([
+        'provision-device',
+        '--data-dir',
+        dataDir,
+        '--store',
+        'S001',
+        '--device',
+        'S001-POS2',
+      ]);
+      expect(provisioned.code).toBe(0);
+      expect(provisioned.stdout).toMatch(/device S001-POS2 is bound to store S001/);
+      const token = printedToken(provisioned.stdout);
+      expect(token).toMatch(/^pos_[A-Za-z0-9_-]{43}$/);
+
+      const admin = await runCli(['provision-admin', '--data-dir', dataDir, '--name', 'hq-tools']);
+      expect(admin.code).toBe(0);
+      const adminToken = printedToken(admin.stdout);
+
+      const listed = await runCli(['list-devices', '--data-dir', dataDir]);
+      expect(listed.stdout).toContain('S001\tS001-POS2');
+
+      let storage = await openPgliteStorage(dataDir);
+      expect(await storage.findDeviceToken(hashToken(token))).toEqual({
+        deviceId: 'S001-POS2',
+        storeId: 'S001',
+      });
+      expect(await storage.findAdminToken(hashToken(adminToken))).toEqual({ adminId: 'hq-tools' });
+      await storage.close();
+
+      const revoked = await runCli([
+        'revoke-device',
+        '--data-dir',
+        dataDir,
+        '--device',
+        'S001-POS2',
+      ]);
+      expect(revoked).toMatchObject({ code: 0 });
+      expect(revoked.stdout).toMatch(/S001-POS2 revoked/);
+      const again = await runCli(['revoke-device', '--data-dir', dataDir, '--device', 'S001-POS2']);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/has no token/);
+
+      storage = await openPgliteStorage(dataDir);
+      expect(await storage.findDeviceToken(hashToken(token))).toBeNull();
+      await storage.close();
+
+      const unknown = await runCli([
+        'provision-device',
+        '--data-dir',
+        dataDir,
+        '--store',
+        'S404',
+        '--device',
+        'S404-POS1',
+      ]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/store S404 does not exist/);
+      const missing = await runCli(['provision-device', '--data-dir', dataDir, '--store', 'S001']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/--device is required/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!TEST_DATABASE_URL)(
+  `cli provisioning on PostgreSQL${TEST_DATABASE_URL ? '' : ` — ${REAL_POSTGRES_SKIP_REASON}`}`,
+  () => {
+    it("[A6] revoke-device in another process answers a running server's longpoll with 401", async () => {
+      const url = TEST_DATABASE_URL!;
+      const schema = `sync_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      const storage = await openPostgresStorage(url, { schema });
+      const server = createSyncServer({ storage });
+      const schemaUrl = new URL(url);
+      schemaUrl.searchParams.set('options', `-c search_path=${schema}`);
+      try {
+        await seedDemo(storage);
+        const serverUrl = await server.listen(0);
+        const provisioned = await runCli(
+          ['provision-device', '--store', 'S002', '--device', 'S002-POS7'],
+          cliEnv(schemaUrl.toString()),
+        );
+        expect(provisioned.code).toBe(0);
+        const token = printedToken(provisioned.stdout);
+        const auth = { authorization: `Bearer ${token}` };
+        expect((await fetch(`${serverUrl}/stock`, { headers: auth })).status).toBe(200);
+        const waiting = fetch(`${serverUrl}/stock/_changes?feed=longpoll&since=now&timeout=55000`, {
+          headers: auth,
+        });
+        const revoked = await runCli(
+          ['revoke-device', '--device', 'S002-POS7'],
+          cliEnv(schemaUrl.toString()),
+        );
+        expect(revoked.code).toBe(0);
+        const answer = await waiting;
+        expect(answer.status).toBe(401);
+        expect((await fetch(`${serverUrl}/stock`, { headers: auth })).status).toBe(401);
+      } finally {
+        await server.close();
+        await storage.close();
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      }
+    });
+  },
+);

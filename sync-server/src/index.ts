@@ -13,7 +13,13 @@ export type {
 export { openStorage, type StorageConfig } from './storage/open-storage';
 export { openPgliteStorage, DEFAULT_DATA_DIR } from './storage/pglite';
 export { openPostgresStorage, type PostgresOptions } from './storage/postgres';
-export { hashToken, provisionDevice, type Principal } from './auth';
+export {
+  hashToken,
+  provisionDevice,
+  provisionDeviceToken,
+  provisionAdminToken,
+  type Principal,
+} from './auth';
 export {
   seedDemo,
   DEMO_DEVICES,
@@ -24,3 +30,12 @@ export {
   DEMO_PRICE_LIST,
 } from './demo-data';
 export { SYNC_PROTOCOL_VERSION } from './protocol';
+export {
+  SERVER_VERSIONS,
+  PROTOCOL_HEADER,
+  SCHEMA_HEADER,
+  checkClientVersions,
+  type ServerVersions,
+  type Incompatibility,
+} from './version';
+export { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rate-limit';

@@ -51,5 +51,58 @@ describe.skipIf(!TEST_DATABASE_URL)(
         await client.end();
       }
     });
+
+    it('[ST6] when the LISTEN connection drops, it reconnects and waiting longpolls still wake', async () => {
+      const url = TEST_DATABASE_URL!;
+      const schema = `sync_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      const errors: Error[] = [];
+      const storageA = await openPostgresStorage(url, { schema, onError: (e) => errors.push(e) });
+      const storageB = await openPostgresStorage(url, { schema });
+      const serverA = createSyncServer({ storage: storageA });
+      const serverB = createSyncServer({ storage: storageB });
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await seedDemo(storageA);
+        const [urlA, urlB] = await Promise.all([serverA.listen(0), serverB.listen(0)]);
+        const auth = { authorization: `Bearer ${S001_DEVICE.token}` };
+        const longpoll = () =>
+          fetch(`${urlA}/stock/_changes?feed=longpoll&since=now&timeout=50000`, {
+            headers: auth,
+          }).then((r) => r.json() as Promise<{ results: { id: string }[] }>);
+        const push = (n: number, sku: string) =>
+          fetch(`${urlB}/sales/_bulk_docs`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body: JSON.stringify({ docs: [asPushed(demoSale(S001_DEVICE, n, [[sku, 1]]))] }),
+          });
+
+        const waiting = longpoll();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const killed = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
+          [`pos-sync-listen pos_sync_${schema}`],
+        );
+        expect(killed.rowCount).toBe(2); // A's and B's listeners
+        // Pushed while A's listener is down: its NOTIFY is lost, the reconnect makes up for it.
+        while (errors.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        expect((await push(1, 'SKU-0004')).status).toBe(201);
+        expect((await waiting).results.map((r) => r.id)).toEqual(['S001:SKU-0004']);
+
+        // The new connection listens: the next longpoll wakes on the next push.
+        const next = longpoll();
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect((await push(2, 'SKU-0005')).status).toBe(201);
+        expect((await next).results.map((r) => r.id)).toEqual(['S001:SKU-0005']);
+      } finally {
+        await admin.end();
+        await Promise.all([serverA.close(), serverB.close()]);
+        await Promise.all([storageA.close(), storageB.close()]);
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      }
+    });
   },
 );

@@ -2,11 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   MAX_LIMIT,
+  MAX_LOCAL_DOC_BYTES,
   parseAllDocsBody,
   parseAllDocsQuery,
   parseBulkDocsBody,
   parseChangesQuery,
+  parseBulkGetBody,
   parseJson,
+  parseLocalDocBody,
+  parseRevsDiffBody,
   type Parsed,
 } from './params';
 
@@ -201,6 +205,70 @@ describe('parseJson', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
         expect(parseJson(JSON.stringify(v)).ok).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('PouchDB replicator bodies', () => {
+  it('[PD2] reads a _revs_diff body of ids to revisions', () => {
+    const parsed = parseRevsDiffBody({ a: ['1-x', '2-y'], b: [] });
+    expect(parsed).toEqual({
+      ok: true,
+      value: new Map([
+        ['a', ['1-x', '2-y']],
+        ['b', []],
+      ]),
+    });
+    expect(parseRevsDiffBody([])).toMatchObject({ ok: false });
+    expect(parseRevsDiffBody({ a: '1-x' })).toMatchObject({ ok: false });
+    expect(parseRevsDiffBody({ a: [1] })).toMatchObject({ ok: false });
+  });
+
+  it('[PD3] reads a _bulk_get body and its revs and latest flags', () => {
+    expect(
+      parseBulkGetBody(
+        { docs: [{ id: 'a', rev: '1-x' }, { id: 'b' }] },
+        query({ revs: 'true', latest: 'true' }),
+      ),
+    ).toEqual({
+      ok: true,
+      value: {
+        docs: [
+          { id: 'a', rev: '1-x' },
+          { id: 'b', rev: null },
+        ],
+        revs: true,
+        latest: true,
+      },
+    });
+    expect(parseBulkGetBody({ docs: [{ rev: '1' }] }, query({}))).toMatchObject({ ok: false });
+    expect(parseBulkGetBody({ docs: [{ id: 'a', atts_since: [] }] }, query({}))).toMatchObject({
+      ok: false,
+    });
+    expect(parseBulkGetBody({ docs: [] }, query({ attachments: 'true' }))).toMatchObject({
+      ok: false,
+    });
+  });
+
+  it('[PD1] reads a _local document, keeping its fields and its _rev', () => {
+    expect(parseLocalDocBody({ _id: '_local/x', _rev: '0-1', last_seq: 5 }, 'x')).toEqual({
+      ok: true,
+      value: { rev: '0-1', body: { last_seq: 5 } },
+    });
+    expect(parseLocalDocBody({ _id: '_local/y' }, 'x')).toMatchObject({ ok: false });
+    expect(parseLocalDocBody({ _deleted: true }, 'x')).toMatchObject({ ok: false });
+    expect(parseLocalDocBody({ pad: 'x'.repeat(MAX_LOCAL_DOC_BYTES) }, 'x')).toMatchObject({
+      ok: false,
+    });
+  });
+
+  it('[P3] [PD1]-[PD3] the replicator body parsers are total', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.dictionary(fc.string(), fc.string()), (body, params) => {
+        expectClear(parseRevsDiffBody(body));
+        expectClear(parseBulkGetBody(body, query(params)));
+        expectClear(parseLocalDocBody(body, 'x'));
       }),
     );
   });

@@ -2,7 +2,7 @@
  * Parsers for request parameters and bodies. Pure and total: any input gives
  * either a value or a clear reason, never an exception. [P3]
  */
-import { isJsonObject } from './protocol';
+import { isJsonObject, type JsonObject } from './protocol';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -58,6 +58,12 @@ export function parseChangesQuery(query: Query): Parsed<ChangesParams> {
     return fail('style must be main_only or all_docs');
   }
   if (query.get('filter') !== null) return fail('filters are not supported');
+  // PouchDB may ask for these: documents never conflict on the server and have no attachments.
+  for (const name of ['conflicts', 'update_seq', 'attachments'] as const) {
+    const flag = parseBool(name, query.get(name), false);
+    if (!flag.ok) return flag;
+    if (name === 'attachments' && flag.value) return fail('attachments are not supported');
+  }
   const descending = parseBool('descending', query.get('descending'), false);
   if (!descending.ok) return descending;
   if (descending.value) return fail('descending=true is not supported');
@@ -176,4 +182,79 @@ export function parseJson(text: string): Parsed<unknown> {
   } catch {
     return fail('the request body is not valid JSON');
   }
+}
+
+/** `POST /{db}/_revs_diff` with `{docid: [rev, ...]}`. */
+export function parseRevsDiffBody(body: unknown): Parsed<Map<string, string[]>> {
+  if (!isJsonObject(body))
+    return fail('the body must be a JSON object of document ids to revisions');
+  const entries = Object.entries(body);
+  if (entries.length > MAX_BATCH) return fail(`at most ${MAX_BATCH} documents per request`);
+  const diff = new Map<string, string[]>();
+  for (const [id, revs] of entries) {
+    if (!Array.isArray(revs) || !revs.every((r): r is string => typeof r === 'string')) {
+      return fail(`the revisions of ${JSON.stringify(id)} must be an array of strings`);
+    }
+    diff.set(id, revs);
+  }
+  return ok(diff);
+}
+
+export type BulkGetParams = {
+  docs: { id: string; rev: string | null }[];
+  /** Add `_revisions` to each document. */
+  revs: boolean;
+  /** Answer the current revision when an older one is asked for. */
+  latest: boolean;
+};
+
+/** `POST /{db}/_bulk_get?revs=true&latest=true` with `{docs: [{id, rev?}]}` (PouchDB's replicator). */
+export function parseBulkGetBody(body: unknown, query: Query): Parsed<BulkGetParams> {
+  if (!isJsonObject(body) || !Array.isArray(body.docs)) {
+    return fail('the body must be a JSON object with docs: [{id, rev}]');
+  }
+  if (body.docs.length > MAX_BATCH) return fail(`at most ${MAX_BATCH} documents per request`);
+  const docs: BulkGetParams['docs'] = [];
+  for (const entry of body.docs) {
+    if (!isJsonObject(entry) || typeof entry.id !== 'string') {
+      return fail('each entry of docs must be {id, rev?} with a string id');
+    }
+    if (entry.rev !== undefined && typeof entry.rev !== 'string') {
+      return fail('rev must be a string');
+    }
+    if (entry.atts_since !== undefined) return fail('attachments are not supported');
+    docs.push({ id: entry.id, rev: entry.rev ?? null });
+  }
+  const revs = parseBool('revs', query.get('revs'), false);
+  if (!revs.ok) return revs;
+  const latest = parseBool('latest', query.get('latest'), false);
+  if (!latest.ok) return latest;
+  if (query.get('attachments') === 'true') return fail('attachments are not supported');
+  return ok({ docs, revs: revs.value, latest: latest.value });
+}
+
+/** The largest `_local` document we keep (a replication checkpoint is well under 4 KB). */
+export const MAX_LOCAL_DOC_BYTES = 64 * 1024;
+
+export type LocalDocPut = { rev: string | null; body: JsonObject };
+
+/** `PUT /{db}/_local/{id}`: a JSON object whose `_id`, when present, names the same document. */
+export function parseLocalDocBody(body: unknown, id: string): Parsed<LocalDocPut> {
+  if (!isJsonObject(body)) return fail('the body must be a JSON object');
+  if (body._id !== undefined && body._id !== `_local/${id}`) {
+    return fail('_id must match the document in the path');
+  }
+  if (body._rev !== undefined && typeof body._rev !== 'string') {
+    return fail('_rev must be a string');
+  }
+  const fields: JsonObject = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === '_id' || key === '_rev') continue;
+    if (key.startsWith('_')) return fail(`${key} is not a supported special field`);
+    fields[key] = value;
+  }
+  if (JSON.stringify(fields).length > MAX_LOCAL_DOC_BYTES) {
+    return fail(`a _local document holds at most ${MAX_LOCAL_DOC_BYTES} bytes`);
+  }
+  return ok({ rev: body._rev ?? null, body: fields });
 }

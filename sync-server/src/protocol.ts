@@ -22,7 +22,10 @@ export type ErrorCode =
   | 'conflict'
   | 'too_large'
   | 'not_implemented'
-  | 'internal_server_error';
+  | 'internal_server_error'
+  | 'protocol_outdated'
+  | 'server_outdated'
+  | 'rate_limited';
 
 export const STATUS_BY_ERROR: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -34,12 +37,19 @@ export const STATUS_BY_ERROR: Record<ErrorCode, number> = {
   too_large: 413,
   not_implemented: 501,
   internal_server_error: 500,
+  protocol_outdated: 426,
+  server_outdated: 409,
+  rate_limited: 429,
 };
 
 export class SyncError extends Error {
   constructor(
     readonly error: ErrorCode,
     readonly reason: string,
+    /** More fields of the JSON answer, e.g. `required` of a version refusal. */
+    readonly details: JsonObject = {},
+    /** More response headers, e.g. `retry-after`. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(reason);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from './auth';
 import { checkPushedDoc } from './push';
+import { DEMO_PRODUCTS } from './demo-data';
 import { asPushed, demoSale, S001_DEVICE } from './test-support';
 
 const s001: Principal = { kind: 'device', deviceId: 'S001-POS1', storeId: 'S001' };
@@ -52,5 +53,27 @@ describe('checkPushedDoc', () => {
       error: 'forbidden',
       reason: 'deviceId must be this device S001-POS2',
     });
+  });
+
+  it('[A7] an admin write of the catalog is checked against the domain schema', () => {
+    const admin = { kind: 'admin', adminId: 'hq-tools' } as const;
+    const product = {
+      _id: 'SKU-0100',
+      name: 'Green Tea',
+      gtin: DEMO_PRODUCTS[0]!.gtin,
+      category: 'Beverages',
+      taxClass: 'VAT13',
+      status: 'active',
+    };
+    expect(checkPushedDoc(admin, 'products', product)).toMatchObject({
+      id: 'SKU-0100',
+      rev: null,
+      body: { id: 'SKU-0100', name: 'Green Tea' },
+    });
+    expect(checkPushedDoc(admin, 'products', { ...product, status: 'gone' })).toMatchObject({
+      error: 'forbidden',
+      reason: expect.stringMatching(/^invalid products: /),
+    });
+    expect(checkPushedDoc(admin, 'sales', asPushed(sale))).toMatchObject({ error: 'forbidden' });
   });
 });

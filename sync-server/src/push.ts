@@ -11,7 +11,7 @@ import {
   type CollectionName,
   type Sale,
 } from '@pos/domain';
-import { collectionWriteRefusal, factOwnershipRefusal, type Principal } from './auth';
+import { collectionWriteRefusal, factOwnershipRefusal, ownerStore, type Principal } from './auth';
 import { stockWritesForMovements } from './projections';
 import {
   formatProblems,
@@ -29,8 +29,9 @@ export type BulkDocsRow =
   { ok: true; id: string; rev: string } | { id: string | null; error: ErrorCode; reason: string };
 
 /**
- * [A3] Only collections that flow up, [F1] schema and business rules
- * (validateSale), [A4] only this device's and this store's facts. Pure.
+ * [A3] Devices write only collections that flow up, [A7] admins only
+ * chain-wide ones that flow down; [F1] schema and business rules
+ * (validateSale); [A4] a device only its own and its store's facts. Pure.
  */
 export function checkPushedDoc(
   principal: Principal,
@@ -39,14 +40,16 @@ export function checkPushedDoc(
 ): IncomingDoc | DocProblem {
   const doc = parseCouchDoc(raw);
   if (isDocProblem(doc)) return doc;
-  const readOnly = collectionWriteRefusal(db);
+  const readOnly = collectionWriteRefusal(principal, db);
   if (readOnly) return { id: doc.id, error: 'forbidden', reason: readOnly };
   const problems = db === 'sales' ? validateSale(doc.body) : validateDocument(db, doc.body);
   if (problems.length) {
     return { id: doc.id, error: 'forbidden', reason: `invalid ${db}: ${formatProblems(problems)}` };
   }
-  const notOwned = factOwnershipRefusal(principal, doc.body);
-  if (notOwned) return { id: doc.id, error: 'forbidden', reason: notOwned };
+  if (principal.kind === 'device') {
+    const notOwned = factOwnershipRefusal(principal, doc.body);
+    if (notOwned) return { id: doc.id, error: 'forbidden', reason: notOwned };
+  }
   return doc;
 }
 
@@ -87,6 +90,28 @@ async function recordSale(tx: WriteTransaction, doc: IncomingDoc): Promise<BulkD
   return { ok: true, id: doc.id, rev: written.rev };
 }
 
+/**
+ * [A7] An admin's write of a document that flows down, CouchDB-style: it must
+ * name the current `_rev` (none to create), else `conflict` [ST2]. Writing the
+ * content the document already has is a no-op success returning its revision.
+ */
+function writeDownDoc(db: CollectionName): FactRecorder {
+  return async (tx, doc) => {
+    const existing = (await tx.getDocs(db, [doc.id])).get(doc.id);
+    if (existing && sameContent(existing.body, doc.body)) {
+      return { ok: true, id: doc.id, rev: existing.rev };
+    }
+    const written = await tx.put({
+      db,
+      id: doc.id,
+      body: doc.body,
+      storeId: ownerStore(db, doc.body),
+      expectedRev: doc.rev,
+    });
+    return written.ok ? { ok: true, id: doc.id, rev: written.rev } : written;
+  };
+}
+
 type FactRecorder = (tx: WriteTransaction, doc: IncomingDoc) => Promise<BulkDocsRow>;
 
 /** How each collection that flows up is recorded. */
@@ -101,8 +126,13 @@ export async function pushDocs(
   const checked = rawDocs.map((raw) => checkPushedDoc(principal, db, raw));
   const accepted = checked.filter((doc): doc is IncomingDoc => !isDocProblem(doc));
   if (accepted.length === 0) return checked as DocProblem[];
-  const record = RECORDERS[db];
-  if (!record) throw new Error(`no recorder for the facts of ${db}`);
+  const record = principal.kind === 'admin' ? writeDownDoc(db) : RECORDERS[db];
+  if (!record) {
+    const reason = `the server does not record ${db} yet`;
+    return checked.map((doc) =>
+      isDocProblem(doc) ? doc : { id: doc.id, error: 'forbidden', reason },
+    );
+  }
   // One transaction for the batch: each accepted fact with its projections.
   const stored = await storage.transaction(async (tx) => {
     const rows: BulkDocsRow[] = [];

@@ -5,19 +5,32 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CollectionName } from '@pos/domain';
-import { authenticate, readScope, type Principal } from './auth';
+import { authenticate, principalKey, readScope, type Principal } from './auth';
 import {
   parseAllDocsBody,
   parseAllDocsQuery,
   parseBulkDocsBody,
+  parseBulkGetBody,
   parseChangesQuery,
   parseJson,
+  parseLocalDocBody,
+  parseRevsDiffBody,
   type ChangesParams,
   type Parsed,
 } from './params';
-import { SYNC_PROTOCOL_VERSION, SyncError, isCollectionName, toCouchDoc } from './protocol';
+import { SyncError, isCollectionName, toCouchDoc, type JsonObject } from './protocol';
 import { pushDocs } from './push';
-import type { ChangesPage, DocRow, StoreScope, SyncStorage } from './storage/storage';
+import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
+import { revGeneration } from './revs';
+import {
+  ALL_CHANGED,
+  REVOKED_PREFIX,
+  type ChangesPage,
+  type DocRow,
+  type StoreScope,
+  type SyncStorage,
+} from './storage/storage';
+import { PROTOCOL_HEADER, SCHEMA_HEADER, SERVER_VERSIONS, checkClientVersions } from './version';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
@@ -29,6 +42,11 @@ export type SyncServerOptions = {
   log?: Logger;
   /** Largest request body in bytes (default 10 MB); larger ones get 413. */
   maxBodyBytes?: number;
+  /**
+   * [RL1] Requests per principal (device or admin) and server process: a token
+   * bucket. Default `DEFAULT_RATE_LIMIT`; `false` turns it off.
+   */
+  rateLimit?: RateLimitOptions | false;
 };
 
 export type SyncServer = {
@@ -45,8 +63,9 @@ const CLOSE_GRACE_MS = 5000;
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, HEAD, POST, OPTIONS',
-  'access-control-allow-headers': 'Authorization, Content-Type, Accept',
+  'access-control-allow-methods': 'GET, HEAD, POST, PUT, OPTIONS',
+  'access-control-allow-headers': `Authorization, Content-Type, Accept, ${PROTOCOL_HEADER}, ${SCHEMA_HEADER}`,
+  'access-control-expose-headers': 'Retry-After',
   'access-control-max-age': '600',
 };
 
@@ -87,6 +106,11 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string>
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** [PD3] `_revisions` of our only known revision: PouchDB stores it as a stemmed leaf. */
+function revisions(rev: string): { start: number; ids: string[] } {
+  return { start: revGeneration(rev), ids: [rev.slice(rev.indexOf('-') + 1)] };
+}
+
 function changeRow(row: DocRow, includeDocs: boolean) {
   return {
     seq: row.seq,
@@ -99,28 +123,46 @@ function changeRow(row: DocRow, includeDocs: boolean) {
 export function createSyncServer(options: SyncServerOptions): SyncServer {
   const { storage, now = () => new Date(), log = defaultLog } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limiter =
+    options.rateLimit === false ? null : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const startedAt = now();
   let closing = false;
 
+  type Waiter = { db: string; principal: string; revoked: boolean; wake: () => void };
   // Longpolls waiting for a change, woken by the storage's change events.
-  const waiting = new Set<{ db: string; wake: () => void }>();
-  const unlisten = storage.listen((db) => {
-    for (const waiter of waiting) if (waiter.db === db) waiter.wake();
+  const waiting = new Set<Waiter>();
+  const unlisten = storage.listen((payload) => {
+    if (payload.startsWith(REVOKED_PREFIX)) {
+      // [A6] A revoked principal's longpoll is answered now, not at its timeout.
+      const principal = payload.slice(REVOKED_PREFIX.length);
+      for (const waiter of waiting) {
+        if (waiter.principal !== principal) continue;
+        waiter.revoked = true;
+        waiter.wake();
+      }
+      return;
+    }
+    for (const waiter of waiting)
+      if (payload === ALL_CHANGED || waiter.db === payload) waiter.wake();
   });
 
   async function longpoll(
     db: CollectionName,
     params: ChangesParams,
     since: number,
-    scope: StoreScope,
+    principal: Principal,
+    req: IncomingMessage,
     res: ServerResponse,
   ): Promise<ChangesPage> {
+    const scope: StoreScope = readScope(principal, db);
     const deadline = Date.now() + params.timeoutMs;
     // Subscribed before the first read, so a change committing in between still counts.
     let changed: boolean;
     let wake = () => {};
-    const waiter = {
+    const waiter: Waiter = {
       db,
+      principal: principalKey(principal),
+      revoked: false,
       wake: () => {
         changed = true;
         wake();
@@ -139,6 +181,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     try {
       for (;;) {
         changed = false;
+        if (waiter.revoked) {
+          waiter.revoked = false;
+          // Another token of the same principal may have been replaced, not this one.
+          if (!(await authenticate(storage, req.headers.authorization))) {
+            throw new SyncError('unauthorized', 'this token has been revoked');
+          }
+        }
         const page = await storage.changes(db, { since, limit: params.limit, scope });
         if (page.rows.length > 0 || closing || res.destroyed) return page;
         // Nothing for this device up to page.lastSeq: wait from there.
@@ -165,6 +214,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
 
   async function changes(
     db: CollectionName,
+    req: IncomingMessage,
     url: URL,
     principal: Principal,
     res: ServerResponse,
@@ -175,7 +225,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       params.since === 'now' ? (await storage.dbInfo(db, scope)).updateSeq : params.since;
     const page =
       params.feed === 'longpoll'
-        ? await longpoll(db, params, since, scope, res)
+        ? await longpoll(db, params, since, principal, req, res)
         : await storage.changes(db, { since, limit: params.limit, scope });
     sendJson(res, 200, {
       results: page.rows.map((row) => changeRow(row, params.includeDocs)),
@@ -217,6 +267,78 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     sendJson(res, 200, { total_rows: info.docCount, offset: 0, rows });
   }
 
+  async function readJson(req: IncomingMessage): Promise<unknown> {
+    return orThrow(parseJson(await readBody(req, maxBodyBytes)));
+  }
+
+  /** [PD2] `_revs_diff`: which of the given revisions this principal cannot read here. */
+  async function revsDiff(
+    db: CollectionName,
+    req: IncomingMessage,
+    principal: Principal,
+    res: ServerResponse,
+  ): Promise<void> {
+    const diff = orThrow(parseRevsDiffBody(await readJson(req)));
+    const found = await storage.getDocs(db, [...diff.keys()], readScope(principal, db));
+    const answer: Record<string, { missing: string[] }> = {};
+    for (const [id, revs] of diff) {
+      const current = found.get(id)?.rev;
+      const missing = [...new Set(revs.filter((rev) => rev !== current))];
+      if (missing.length) answer[id] = { missing };
+    }
+    sendJson(res, 200, answer);
+  }
+
+  /** [PD3] `_bulk_get`: the current revision of each asked document, as PouchDB's replicator reads them. */
+  async function bulkGet(
+    db: CollectionName,
+    req: IncomingMessage,
+    url: URL,
+    principal: Principal,
+    res: ServerResponse,
+  ): Promise<void> {
+    const params = orThrow(parseBulkGetBody(await readJson(req), url.searchParams));
+    const found = await storage.getDocs(
+      db,
+      params.docs.map((d) => d.id),
+      readScope(principal, db),
+    );
+    const results = params.docs.map(({ id, rev }) => {
+      const row = found.get(id);
+      if (!row || (rev !== null && rev !== row.rev && !params.latest)) {
+        return {
+          id,
+          docs: [{ error: { id, rev: rev ?? 'undefined', error: 'not_found', reason: 'missing' } }],
+        };
+      }
+      const doc = toCouchDoc(row.id, row.rev, row.body);
+      return { id, docs: [{ ok: params.revs ? { ...doc, _revisions: revisions(row.rev) } : doc }] };
+    });
+    sendJson(res, 200, { results });
+  }
+
+  /** [PD1] `_local/{id}`: checkpoints, in a namespace of their own per principal and database. */
+  async function localDoc(
+    db: CollectionName,
+    id: string,
+    req: IncomingMessage,
+    principal: Principal,
+    res: ServerResponse,
+    method: string,
+  ): Promise<void> {
+    const owner = principalKey(principal);
+    if (method === 'GET') {
+      const doc = await storage.getLocalDoc(owner, db, id);
+      if (!doc) throw new SyncError('not_found', 'missing');
+      sendJson(res, 200, { ...doc.body, _id: `_local/${id}`, _rev: doc.rev });
+      return;
+    }
+    const put = orThrow(parseLocalDocBody(await readJson(req), id));
+    const written = await storage.putLocalDoc(owner, db, id, put.rev, put.body);
+    if (!written.ok) throw new SyncError('conflict', written.reason);
+    sendJson(res, 201, { ok: true, id: `_local/${id}`, rev: written.rev });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     if (method === 'OPTIONS') {
@@ -244,16 +366,33 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         couchdb: 'Welcome',
         vendor: { name: 'storefront-pos sync-server' },
         version: SERVER_VERSION,
-        protocol: SYNC_PROTOCOL_VERSION,
+        protocol: SERVER_VERSIONS.protocol,
+        minProtocol: SERVER_VERSIONS.minProtocol,
+        schema: SERVER_VERSIONS.schema,
       });
       return;
     }
+    // [VC1]-[VC4] Before anything else, so an old client learns why even with a bad token.
+    const incompatible = checkClientVersions(req.headers);
+    if (incompatible) throw incompatible;
     if (!isCollectionName(dbName)) throw new SyncError('not_found', 'Database does not exist.');
     const db = dbName;
 
     const principal = await authenticate(storage, req.headers.authorization);
     if (!principal) {
-      throw new SyncError('unauthorized', 'send Authorization: Bearer <device token>');
+      throw new SyncError('unauthorized', 'send Authorization: Bearer <device or admin token>');
+    }
+    if (limiter) {
+      const waitMs = limiter.take(principalKey(principal), Date.now());
+      if (waitMs !== null) {
+        const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+        throw new SyncError(
+          'rate_limited',
+          `too many requests from this ${principal.kind}; retry in ${seconds} s`,
+          { retry_after_ms: waitMs },
+          { 'retry-after': String(seconds) },
+        );
+      }
     }
 
     const [first, ...more] = rest;
@@ -265,13 +404,16 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         doc_count: info.docCount,
         doc_del_count: 0,
         update_seq: info.updateSeq,
+        purge_seq: 0,
+        compact_running: false,
+        disk_format_version: 8,
         instance_start_time: String(startedAt.getTime() * 1000),
       });
       return;
     }
     if (first === '_changes' && more.length === 0) {
       allow('GET');
-      await changes(db, url, principal, res);
+      await changes(db, req, url, principal, res);
       return;
     }
     if (first === '_all_docs' && more.length === 0) {
@@ -281,14 +423,24 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
-      const docs = orThrow(
-        parseBulkDocsBody(orThrow(parseJson(await readBody(req, maxBodyBytes)))),
-      );
+      const docs = orThrow(parseBulkDocsBody(await readJson(req)));
       sendJson(res, 201, await pushDocs(storage, principal, db, docs));
       return;
     }
-    if (['_local', '_revs_diff', '_bulk_get'].includes(first)) {
-      throw new SyncError('not_implemented', `${first} is not supported yet`);
+    if (first === '_revs_diff' && more.length === 0) {
+      allow('POST');
+      await revsDiff(db, req, principal, res);
+      return;
+    }
+    if (first === '_bulk_get' && more.length === 0) {
+      allow('POST');
+      await bulkGet(db, req, url, principal, res);
+      return;
+    }
+    if (first === '_local' && more.length === 1 && more[0] !== '') {
+      allow('GET', 'PUT');
+      await localDoc(db, more[0]!, req, principal, res, method ?? 'GET');
+      return;
     }
     if (first.startsWith('_') || more.length > 0) {
       throw new SyncError('not_found', `no such endpoint: ${url.pathname}`);
@@ -302,11 +454,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       if (error instanceof SyncError) {
-        const extra: Record<string, string> = {};
+        const extra: Record<string, string> = { ...error.headers };
         if (error.status === 401) extra['www-authenticate'] = 'Bearer';
         // Do not read the rest of an oversized body: answer and hang up.
         if (error.status === 413) extra.connection = 'close';
-        sendJson(res, error.status, { error: error.error, reason: error.reason }, extra);
+        const body: JsonObject = { ...error.details, error: error.error, reason: error.reason };
+        sendJson(res, error.status, body, extra);
         return;
       }
       log('error', 'request failed', {
@@ -320,6 +473,24 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         reason: 'the server failed to answer; see its log',
       });
     });
+  });
+
+  // [P4] A request node cannot even parse still gets a JSON answer, not its plain-text default.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      error: tooLarge ? 'too_large' : 'bad_request',
+      reason: tooLarge ? 'the request headers are too large' : 'the HTTP request is malformed',
+    });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `connection: close\r\n\r\n${body}`,
+    );
   });
 
   return {

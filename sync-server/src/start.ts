@@ -3,6 +3,7 @@
  * the CLI, the demo launcher and tests.
  */
 import { seedDemo } from './demo-data';
+import type { RateLimitOptions } from './rate-limit';
 import { createSyncServer, type Logger } from './server';
 import { openStorage, type StorageConfig } from './storage/open-storage';
 import type { SyncStorage } from './storage/storage';
@@ -18,6 +19,8 @@ export type StartOptions = {
   seedDemo?: boolean;
   now?: () => Date;
   log?: Logger;
+  /** Requests per device (token bucket); default `DEFAULT_RATE_LIMIT`, false for none. */
+  rateLimit?: RateLimitOptions | false;
 };
 
 export type RunningSyncServer = {
@@ -42,6 +45,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       storage,
       ...(options.now ? { now: options.now } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
     return {

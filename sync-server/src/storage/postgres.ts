@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { SqlSyncStorage, type Queryable, type SqlDriver } from './sql-storage';
+import { ALL_CHANGED } from './storage';
 
 export type PostgresOptions = {
   /** Keep the tables in this schema (created if missing) instead of the default search_path. */
@@ -15,7 +16,8 @@ export type PostgresOptions = {
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-const RECONNECT_MS = 1000;
+/** Wait before reconnecting a dropped LISTEN connection. */
+const RECONNECT_MS = 250;
 
 export async function openPostgresStorage(
   connectionString: string,
@@ -46,27 +48,62 @@ export async function openPostgresStorage(
   let listener: pg.Client | null = null;
   let retry: NodeJS.Timeout | undefined;
 
-  async function startListener(channel: string, onPayload: (payload: string) => void) {
-    const client = new pg.Client({ connectionString });
-    client.on('notification', (message) => {
-      if (message.channel === channel) onPayload(message.payload ?? '');
+  /**
+   * [ST6] The LISTEN connection: when it drops, reconnect and then tell every
+   * listener that notifications may have been lost (ALL_CHANGED), so waiting
+   * longpolls re-read now instead of stalling until their timeout.
+   */
+  async function startListener(
+    channel: string,
+    onPayload: (payload: string) => void,
+    reconnecting = false,
+  ): Promise<void> {
+    const client = new pg.Client({
+      connectionString,
+      application_name: `pos-sync-listen ${channel}`.slice(0, 63),
     });
-    client.on('error', (error) => {
-      // Notifications sent while reconnecting are lost; waiting longpolls
-      // then answer at their timeout and the next poll reads the changes.
+    let live = false;
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
       onError(error);
       void client.end().catch(() => {});
       if (listener === client) listener = null;
-      if (!closed) {
-        retry = setTimeout(() => {
-          startListener(channel, onPayload).catch(onError);
-        }, RECONNECT_MS);
-      }
+      scheduleReconnect(channel, onPayload);
+    };
+    client.on('notification', (message) => {
+      if (message.channel === channel) onPayload(message.payload ?? '');
     });
-    await client.connect();
-    await client.query(`LISTEN "${channel}"`);
-    if (closed) await client.end();
-    else listener = client;
+    client.on('error', (error) => (live ? fail(error) : onError(error)));
+    client.on('end', () => {
+      if (live && !closed) fail(new Error('the LISTEN connection to PostgreSQL ended'));
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${channel}"`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (closed) {
+      await client.end();
+      return;
+    }
+    live = true;
+    listener = client;
+    if (reconnecting) onPayload(ALL_CHANGED);
+  }
+
+  function scheduleReconnect(channel: string, onPayload: (payload: string) => void) {
+    if (closed) return;
+    clearTimeout(retry);
+    retry = setTimeout(() => {
+      startListener(channel, onPayload, true).catch((error: unknown) => {
+        onError(error instanceof Error ? error : new Error(String(error)));
+        scheduleReconnect(channel, onPayload);
+      });
+    }, RECONNECT_MS);
   }
 
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
@@ -96,14 +133,30 @@ export async function openPostgresStorage(
         throw error;
       }
     },
-    listen: startListener,
+    listen: (channel, onPayload) => startListener(channel, onPayload),
     async close() {
       closed = true;
       clearTimeout(retry);
-      await listener?.end().catch(() => {});
+      const current = listener;
+      listener = null;
+      await current?.end().catch(() => {});
       await pool.end();
     },
   };
-  // Each schema gets its own channel, so databases shared by tests stay apart.
-  return SqlSyncStorage.open('postgres', driver, schema ? `pos_sync_${schema}` : undefined);
+  // Each schema gets its own channel, so schemas sharing a database stay apart.
+  // The schema is the one the tables land in (an explicit option, or the
+  // search_path of the URL, e.g. `?options=-c search_path=store_eu`), so every
+  // process on the same tables, the CLI included, shares one channel.
+  let tablesSchema: string;
+  try {
+    const [row] = await driver.query<{ schema: string | null }>(
+      `SELECT current_schema() AS schema`,
+    );
+    tablesSchema = row?.schema ?? 'public';
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const channel = tablesSchema === 'public' ? undefined : `pos_sync_${tablesSchema}`.slice(0, 63);
+  return SqlSyncStorage.open('postgres', driver, channel);
 }

@@ -5,16 +5,20 @@
 import type { CollectionName } from '@pos/domain';
 import type { JsonObject } from '../protocol';
 import { nextRev } from '../revs';
-import type {
-  ChangesPage,
-  DbInfo,
-  DeviceRecord,
-  DocRow,
-  DocWrite,
-  StoreScope,
-  SyncStorage,
-  WriteResult,
-  WriteTransaction,
+import {
+  REVOKED_PREFIX,
+  type AdminRecord,
+  type LocalDoc,
+  type LocalWriteResult,
+  type ChangesPage,
+  type DbInfo,
+  type DeviceRecord,
+  type DocRow,
+  type DocWrite,
+  type StoreScope,
+  type SyncStorage,
+  type WriteResult,
+  type WriteTransaction,
 } from './storage';
 
 export type Queryable = {
@@ -50,6 +54,20 @@ const MIGRATION = [
      token_hash text PRIMARY KEY,
      device_id text NOT NULL,
      store_id text NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS device_tokens_device ON device_tokens (device_id)`,
+  `CREATE TABLE IF NOT EXISTS admin_tokens (
+     token_hash text PRIMARY KEY,
+     admin_id text NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS admin_tokens_admin ON admin_tokens (admin_id)`,
+  `CREATE TABLE IF NOT EXISTS local_docs (
+     owner text NOT NULL,
+     db text NOT NULL,
+     id text NOT NULL,
+     rev integer NOT NULL,
+     body jsonb NOT NULL,
+     PRIMARY KEY (owner, db, id)
    )`,
 ];
 
@@ -218,8 +236,7 @@ export class SqlSyncStorage implements SyncStorage {
       await q.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
       const tx = new SqlWriteTransaction(q);
       const result = await work(tx);
-      // Delivered by PostgreSQL only when (and if) the transaction commits.
-      for (const db of tx.touched) await q.query(`SELECT pg_notify($1, $2)`, [this.channel, db]);
+      for (const db of tx.touched) await this.notify(q, db);
       return result;
     });
   }
@@ -254,6 +271,123 @@ export class SqlSyncStorage implements SyncStorage {
       [tokenHash],
     );
     return row ? { deviceId: row.device_id, storeId: row.store_id } : null;
+  }
+
+  async replaceDeviceToken(tokenHash: string, device: DeviceRecord): Promise<number> {
+    return this.driver.transaction(async (q) => {
+      const removed = await q.query(
+        `DELETE FROM device_tokens WHERE device_id = $1 AND token_hash <> $2 RETURNING 1`,
+        [device.deviceId, tokenHash],
+      );
+      await q.query(
+        `INSERT INTO device_tokens (token_hash, device_id, store_id) VALUES ($1, $2, $3)
+         ON CONFLICT (token_hash) DO UPDATE
+           SET device_id = excluded.device_id, store_id = excluded.store_id`,
+        [tokenHash, device.deviceId, device.storeId],
+      );
+      // A device moved to another store must not keep a longpoll of the old one.
+      if (removed.length) await this.notify(q, `${REVOKED_PREFIX}device:${device.deviceId}`);
+      return removed.length;
+    });
+  }
+
+  revokeDevice(deviceId: string): Promise<number> {
+    return this.driver.transaction(async (q) => {
+      const removed = await q.query(`DELETE FROM device_tokens WHERE device_id = $1 RETURNING 1`, [
+        deviceId,
+      ]);
+      await this.notify(q, `${REVOKED_PREFIX}device:${deviceId}`);
+      return removed.length;
+    });
+  }
+
+  async listDevices(): Promise<DeviceRecord[]> {
+    const rows = await this.driver.query<{ device_id: string; store_id: string }>(
+      `SELECT DISTINCT device_id, store_id FROM device_tokens ORDER BY store_id, device_id`,
+    );
+    return rows.map((row) => ({ deviceId: row.device_id, storeId: row.store_id }));
+  }
+
+  async findAdminToken(tokenHash: string): Promise<AdminRecord | null> {
+    const [row] = await this.driver.query<{ admin_id: string }>(
+      `SELECT admin_id FROM admin_tokens WHERE token_hash = $1`,
+      [tokenHash],
+    );
+    return row ? { adminId: row.admin_id } : null;
+  }
+
+  replaceAdminToken(tokenHash: string, admin: AdminRecord): Promise<number> {
+    return this.driver.transaction(async (q) => {
+      const removed = await q.query(
+        `DELETE FROM admin_tokens WHERE admin_id = $1 AND token_hash <> $2 RETURNING 1`,
+        [admin.adminId, tokenHash],
+      );
+      await q.query(
+        `INSERT INTO admin_tokens (token_hash, admin_id) VALUES ($1, $2)
+         ON CONFLICT (token_hash) DO UPDATE SET admin_id = excluded.admin_id`,
+        [tokenHash, admin.adminId],
+      );
+      if (removed.length) await this.notify(q, `${REVOKED_PREFIX}admin:${admin.adminId}`);
+      return removed.length;
+    });
+  }
+
+  revokeAdmin(adminId: string): Promise<number> {
+    return this.driver.transaction(async (q) => {
+      const removed = await q.query(`DELETE FROM admin_tokens WHERE admin_id = $1 RETURNING 1`, [
+        adminId,
+      ]);
+      await this.notify(q, `${REVOKED_PREFIX}admin:${adminId}`);
+      return removed.length;
+    });
+  }
+
+  async getLocalDoc(owner: string, db: CollectionName, id: string): Promise<LocalDoc | null> {
+    const [row] = await this.driver.query<{ rev: number; body: JsonObject }>(
+      `SELECT rev, body FROM local_docs WHERE owner = $1 AND db = $2 AND id = $3`,
+      [owner, db, id],
+    );
+    return row ? { id, rev: `0-${row.rev}`, body: row.body } : null;
+  }
+
+  putLocalDoc(
+    owner: string,
+    db: CollectionName,
+    id: string,
+    expectedRev: string | null,
+    body: JsonObject,
+  ): Promise<LocalWriteResult> {
+    return this.driver.transaction(async (q) => {
+      const [row] = await q.query<{ rev: number }>(
+        `SELECT rev FROM local_docs WHERE owner = $1 AND db = $2 AND id = $3 FOR UPDATE`,
+        [owner, db, id],
+      );
+      const current = row ? `0-${row.rev}` : null;
+      if (current !== expectedRev) {
+        return {
+          ok: false,
+          reason: current
+            ? `Document update conflict: the current revision is ${current}`
+            : 'Document update conflict: the document does not exist',
+        };
+      }
+      const rev = (row?.rev ?? 0) + 1;
+      // A concurrent first write of the same document loses, like any stale write.
+      const written = await q.query(
+        `INSERT INTO local_docs (owner, db, id, rev, body) VALUES ($1, $2, $3, $4, $5::jsonb)
+         ON CONFLICT (owner, db, id) DO UPDATE SET rev = excluded.rev, body = excluded.body
+           WHERE local_docs.rev = $4 - 1
+         RETURNING 1`,
+        [owner, db, id, rev, JSON.stringify(body)],
+      );
+      if (!written.length) return { ok: false, reason: 'Document update conflict' };
+      return { ok: true, rev: `0-${rev}` };
+    });
+  }
+
+  /** Sent by PostgreSQL only when (and if) the transaction commits. */
+  private async notify(q: Queryable, payload: string): Promise<void> {
+    await q.query(`SELECT pg_notify($1, $2)`, [this.channel, payload]);
   }
 
   async close(): Promise<void> {

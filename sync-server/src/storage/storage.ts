@@ -54,6 +54,17 @@ export interface WriteTransaction {
 }
 
 export type DeviceRecord = { deviceId: string; storeId: string };
+export type AdminRecord = { adminId: string };
+
+/** A `_local` document (a replication checkpoint): never replicated, one namespace per principal. */
+export type LocalDoc = { id: string; rev: string; body: JsonObject };
+
+export type LocalWriteResult = { ok: true; rev: string } | { ok: false; reason: string };
+
+/** The payload prefix `listen` delivers when a principal's tokens are revoked. */
+export const REVOKED_PREFIX = '_revoked:';
+/** The payload `listen` delivers when notifications may have been lost (e.g. after a reconnect). */
+export const ALL_CHANGED = '_all';
 
 export interface SyncStorage {
   readonly kind: 'pglite' | 'postgres';
@@ -77,11 +88,34 @@ export interface SyncStorage {
   bulkWrite(writes: readonly DocWrite[]): Promise<WriteResult[]>;
   /**
    * [ST4] Calls `onChange(db)` after a write to `db` commits, including writes
-   * made by other server processes on the same database. Returns unsubscribe.
+   * made by other server processes on the same database; `onChange(ALL_CHANGED)`
+   * when notifications may have been lost; `onChange('_revoked:<principal>')`
+   * after a revocation. Returns unsubscribe.
    */
   listen(onChange: (db: string) => void): () => void;
   /** Stores a device token's hash (never the token) bound to a device and store. */
   putDeviceToken(tokenHash: string, device: DeviceRecord): Promise<void>;
   findDeviceToken(tokenHash: string): Promise<DeviceRecord | null>;
+  /** Stores a token hash for the device and removes its other tokens; returns how many. */
+  replaceDeviceToken(tokenHash: string, device: DeviceRecord): Promise<number>;
+  /**
+   * Removes every token of the device and, after commit, tells every server
+   * process (`listen` payload `_revoked:device:<id>`). Returns how many.
+   */
+  revokeDevice(deviceId: string): Promise<number>;
+  listDevices(): Promise<DeviceRecord[]>;
+  findAdminToken(tokenHash: string): Promise<AdminRecord | null>;
+  replaceAdminToken(tokenHash: string, admin: AdminRecord): Promise<number>;
+  revokeAdmin(adminId: string): Promise<number>;
+  /** The `_local` document `id` of `db` in `owner`'s namespace. */
+  getLocalDoc(owner: string, db: CollectionName, id: string): Promise<LocalDoc | null>;
+  /** Writes it when `expectedRev` is its current revision (null: it does not exist yet). */
+  putLocalDoc(
+    owner: string,
+    db: CollectionName,
+    id: string,
+    expectedRev: string | null,
+    body: JsonObject,
+  ): Promise<LocalWriteResult>;
   close(): Promise<void>;
 }
