@@ -4,7 +4,7 @@
  * imported everywhere: never copy a type to the other side.
  *
  * Collections are either chain-wide (stores, products, prices), store-private
- * server-owned state (stock), or facts written on a device (sales). See [D1]-[D5].
+ * server-owned state (stock), or facts written on a device (sales). See [D1]-[D3].
  */
 import type { Minor } from './money';
 

@@ -2,6 +2,8 @@
  * Money is an integer count of minor units (fen for CNY). Never a float.
  * [M1] every amount is a safe integer; [M2] arithmetic stays in integers.
  */
+import { describeValue } from './errors';
+
 export type Minor = number;
 
 export class MoneyError extends Error {
@@ -11,7 +13,9 @@ export class MoneyError extends Error {
 /** [M1] Accepts only safe integers as minor-unit amounts. */
 export function assertMinor(value: unknown, what = 'amount'): Minor {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new MoneyError(`${what} must be a whole number of minor units, got ${String(value)}`);
+    throw new MoneyError(
+      `${what} must be a whole number of minor units, got ${describeValue(value)}`,
+    );
   }
   return value;
 }

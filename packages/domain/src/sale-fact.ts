@@ -1,0 +1,315 @@
+/**
+ * The sale fact of the full checkout (beside the cash-only `Sale`), its JSON
+ * schema, the rules the server checks again on push, and the receipt built
+ * from it. See SPEC.md [SF1]-[SF3].
+ */
+import type { TaxClass } from './documents';
+import { assertMinor, formatMinorPlain, type Minor } from './money';
+import type { Channel, LineAdjustment } from './promotion-types';
+import type { PriceBasis, TaxBreakdown } from './tax';
+import type { PaymentTender } from './tender';
+import { validateAgainstSchema, type SchemaProblem } from './validate';
+
+export type SaleFactLine = {
+  lineId: string;
+  sku: string;
+  name: string;
+  gtin: string;
+  category: string;
+  taxClass: TaxClass;
+  quantity: number;
+  unitPrice: Minor;
+  amount: Minor;
+  discount: Minor;
+  net: Minor;
+  /** What the customer paid for this line: net, plus its tax when exclusive, plus its share of cash rounding. */
+  paid: Minor;
+  grams?: number;
+  adjustments: LineAdjustment[];
+};
+
+/** The immutable sale fact of the full checkout (beside the cash-only `Sale`). */
+export type SaleFact = {
+  id: string;
+  storeId: string;
+  deviceId: string;
+  channel: Channel;
+  soldAt: string;
+  currency: string;
+  priceBasis: PriceBasis;
+  cashierId?: string;
+  memberId?: string;
+  lines: SaleFactLine[];
+  subtotal: Minor;
+  discount: Minor;
+  tax: TaxBreakdown['classes'];
+  total: Minor;
+  rounding: Minor;
+  due: Minor;
+  tenders: PaymentTender[];
+  change: Minor;
+  coupons: string[];
+  points: { earned: number; redeemed: number };
+};
+
+const id = { type: 'string', maxLength: 100 } as const;
+const text = { type: 'string', maxLength: 200 } as const;
+const minor = { type: 'integer', minimum: -1e13, maximum: 1e13 } as const;
+const count = { type: 'integer', minimum: 0, maximum: 1e9 } as const;
+const taxClass = { type: 'string', enum: ['VAT13', 'VAT9', 'VAT6', 'VAT0'] } as const;
+
+export const ADJUSTMENT_SCHEMA = {
+  type: 'object',
+  properties: {
+    source: { type: 'string', enum: ['promotion', 'coupon', 'manual'] },
+    id,
+    name: text,
+    quantity: count,
+    amount: minor,
+  },
+  required: ['source', 'id', 'name', 'quantity', 'amount'],
+  additionalProperties: false,
+} as const;
+
+export const PAYMENT_TENDER_SCHEMA = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['cash', 'card', 'mobile', 'points'] },
+    amount: minor,
+    reference: { type: 'string', maxLength: 64 },
+    provider: { type: 'string', enum: ['alipay', 'wechat', 'unionpay'] },
+    points: count,
+  },
+  required: ['kind', 'amount'],
+  additionalProperties: false,
+} as const;
+
+/** [SF1] The JSON schema of a sale fact (RxDB shape; primary key `id`). */
+export const SALE_FACT_SCHEMA = {
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id,
+    storeId: id,
+    deviceId: id,
+    channel: { type: 'string', enum: ['store', 'online', 'clerk'] },
+    soldAt: { type: 'string', maxLength: 40 },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 },
+    priceBasis: { type: 'string', enum: ['inclusive', 'exclusive'] },
+    cashierId: id,
+    memberId: id,
+    lines: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 500,
+      items: {
+        type: 'object',
+        properties: {
+          lineId: id,
+          sku: id,
+          name: text,
+          gtin: { type: 'string', maxLength: 14 },
+          category: text,
+          taxClass,
+          quantity: { type: 'integer', minimum: 1, maximum: 100000 },
+          unitPrice: minor,
+          amount: minor,
+          discount: minor,
+          net: minor,
+          paid: minor,
+          grams: count,
+          adjustments: { type: 'array', maxItems: 50, items: ADJUSTMENT_SCHEMA },
+        },
+        required: [
+          'lineId',
+          'sku',
+          'name',
+          'gtin',
+          'category',
+          'taxClass',
+          'quantity',
+          'unitPrice',
+          'amount',
+          'discount',
+          'net',
+          'paid',
+          'adjustments',
+        ],
+        additionalProperties: false,
+      },
+    },
+    subtotal: minor,
+    discount: minor,
+    tax: {
+      type: 'array',
+      maxItems: 4,
+      items: {
+        type: 'object',
+        properties: { taxClass, rateBp: count, net: minor, tax: minor, gross: minor },
+        required: ['taxClass', 'rateBp', 'net', 'tax', 'gross'],
+        additionalProperties: false,
+      },
+    },
+    total: minor,
+    rounding: minor,
+    due: minor,
+    tenders: { type: 'array', maxItems: 10, items: PAYMENT_TENDER_SCHEMA },
+    change: minor,
+    coupons: { type: 'array', maxItems: 20, items: id },
+    points: {
+      type: 'object',
+      properties: { earned: count, redeemed: count },
+      required: ['earned', 'redeemed'],
+      additionalProperties: false,
+    },
+  },
+  required: [
+    'id',
+    'storeId',
+    'deviceId',
+    'channel',
+    'soldAt',
+    'currency',
+    'priceBasis',
+    'lines',
+    'subtotal',
+    'discount',
+    'tax',
+    'total',
+    'rounding',
+    'due',
+    'tenders',
+    'change',
+    'coupons',
+    'points',
+  ],
+  additionalProperties: false,
+} as const;
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+/**
+ * [SF2] What the server checks on push beyond the schema: each line's amount,
+ * discount (= its adjustments) and net; the totals; the lines' `paid` summing
+ * to `due`; tenders minus change equal to `due` with change from cash only
+ * and no electronic overpayment; the id minted by the selling device.
+ * Lists every problem; never throws.
+ */
+export function validateSaleFact(value: unknown): SchemaProblem[] {
+  const problems = validateAgainstSchema(SALE_FACT_SCHEMA, value);
+  if (problems.length) return problems;
+  const sale = value as SaleFact;
+  const add = (path: string, message: string): void => void problems.push({ path, message });
+  sale.lines.forEach((line, i) => {
+    const at = `$.lines[${i}]`;
+    if (line.unitPrice * line.quantity !== line.amount)
+      add(`${at}.amount`, 'must equal unitPrice × quantity');
+    if (sum(line.adjustments.map((a) => a.amount)) !== line.discount) {
+      add(`${at}.discount`, 'must equal the sum of its adjustments');
+    }
+    if (line.amount - line.discount !== line.net || line.net < 0) {
+      add(`${at}.net`, 'must equal amount − discount and not be negative');
+    }
+  });
+  if (sum(sale.lines.map((l) => l.amount)) !== sale.subtotal)
+    add('$.subtotal', 'must equal the sum of the line amounts');
+  if (sum(sale.lines.map((l) => l.discount)) !== sale.discount)
+    add('$.discount', 'must equal the sum of the line discounts');
+  const net = sum(sale.lines.map((l) => l.net));
+  const tax = sale.priceBasis === 'exclusive' ? sum(sale.tax.map((t) => t.tax)) : 0;
+  if (net + tax !== sale.total)
+    add('$.total', 'must equal the lines’ net (plus tax when exclusive)');
+  if (sale.total + sale.rounding !== sale.due || sale.due < 0)
+    add('$.due', 'must equal total + rounding');
+  if (sum(sale.lines.map((l) => l.paid)) !== sale.due)
+    add('$.lines', 'the lines’ paid must sum to due');
+  const cash = sum(sale.tenders.filter((t) => t.kind === 'cash').map((t) => t.amount));
+  const other = sum(sale.tenders.filter((t) => t.kind !== 'cash').map((t) => t.amount));
+  if (sale.tenders.some((t) => t.amount <= 0)) add('$.tenders', 'every tender must be positive');
+  if (other > sale.due) add('$.tenders', 'card, mobile and points cannot exceed what is due');
+  if (sale.change < 0 || sale.change > cash)
+    add('$.change', 'change comes from cash and is not negative');
+  if (cash + other - sale.change !== sale.due)
+    add('$.tenders', 'tenders minus change must equal due');
+  if (!sale.id.startsWith(`${sale.deviceId}-`)) add('$.id', 'must start with the device id');
+  return problems;
+}
+
+export type SaleReceipt = {
+  storeName: string;
+  storeAddress: string;
+  saleId: string;
+  soldAt: string;
+  currency: string;
+  lines: {
+    name: string;
+    quantity: number;
+    grams?: number;
+    unitPrice: Minor;
+    amount: Minor;
+    /** One row per adjustment: what each promotion, coupon or discount took off. */
+    savings: { label: string; amount: Minor }[];
+    net: Minor;
+  }[];
+  subtotal: Minor;
+  discount: Minor;
+  tax: { label: string; tax: Minor; gross: Minor }[];
+  total: Minor;
+  rounding: Minor;
+  due: Minor;
+  tenders: { label: string; amount: Minor }[];
+  change: Minor;
+  points?: { earned: number; redeemed: number };
+  /** Printed as a QR or Code 128 so a return finds this sale (codes.ts). */
+  receiptCode?: string;
+};
+
+const TENDER_LABELS: Record<PaymentTender['kind'], string> = {
+  cash: 'Cash',
+  card: 'Card',
+  mobile: 'Mobile pay',
+  points: 'Points',
+};
+
+/** [SF3] The receipt as data: every figure is copied from the sale fact; printers never compute. */
+export function buildSaleReceipt(
+  sale: SaleFact,
+  store: { name: string; address: string },
+  receiptCode?: string,
+): SaleReceipt {
+  return {
+    storeName: store.name,
+    storeAddress: store.address,
+    saleId: sale.id,
+    soldAt: sale.soldAt,
+    currency: sale.currency,
+    lines: sale.lines.map((l) => ({
+      name: l.name,
+      quantity: l.quantity,
+      ...(l.grams !== undefined ? { grams: l.grams } : {}),
+      unitPrice: l.unitPrice,
+      amount: l.amount,
+      savings: l.adjustments.map((a) => ({ label: a.name, amount: a.amount })),
+      net: l.net,
+    })),
+    subtotal: sale.subtotal,
+    discount: sale.discount,
+    tax: sale.tax.map((t) => ({
+      label: `VAT ${formatMinorPlain(assertMinor(t.rateBp), 2).replace(/\.00$/, '')}%`,
+      tax: t.tax,
+      gross: t.gross,
+    })),
+    total: sale.total,
+    rounding: sale.rounding,
+    due: sale.due,
+    tenders: sale.tenders.map((t) => ({
+      label:
+        t.kind === 'mobile' ? `${TENDER_LABELS.mobile} (${t.provider})` : TENDER_LABELS[t.kind],
+      amount: t.amount,
+    })),
+    change: sale.change,
+    ...(sale.memberId !== undefined ? { points: sale.points } : {}),
+    ...(receiptCode !== undefined ? { receiptCode } : {}),
+  };
+}

@@ -1,0 +1,310 @@
+/**
+ * Schemas of the synced documents added by the domain core (staff, members,
+ * promotions, coupons, ledger movements, point entries, full sale facts,
+ * returns), beside the original `SCHEMAS`. They are not yet collections of
+ * the replica or the server: adding them there is a schema migration for
+ * those packages. 5 existing + 8 here = 13, the free RxDB limit.
+ * See SPEC.md [DS1]-[DS2].
+ */
+import { PAYMENT_TENDER_SCHEMA, SALE_FACT_SCHEMA, validateSaleFact } from './sale-fact';
+import { validateAgainstSchema, type SchemaProblem } from './validate';
+import { promotionProblems } from './promotion-engine';
+import type { Promotion } from './promotion-types';
+import { movementProblems, type LedgerMovement } from './stock-ledger';
+import { pointEntryProblems, type PointEntry } from './points';
+import { couponProblems, type Coupon } from './coupons';
+
+const id = { type: 'string', maxLength: 100 } as const;
+const text = { type: 'string', maxLength: 200 } as const;
+const time = { type: 'string', maxLength: 40 } as const;
+const minor = { type: 'integer', minimum: -1e13, maximum: 1e13 } as const;
+const count = { type: 'integer', minimum: 0, maximum: 1e9 } as const;
+const ids = { type: 'array', maxItems: 1000, items: id } as const;
+const target = {
+  type: 'object',
+  properties: { skus: ids, categories: ids, brands: ids },
+  additionalProperties: false,
+} as const;
+const channels = {
+  type: 'array',
+  maxItems: 3,
+  items: { type: 'string', enum: ['store', 'online', 'clerk'] },
+} as const;
+const hour = { type: 'integer', minimum: 0, maximum: 24 } as const;
+
+const doc = <P extends Record<string, object>, R extends readonly string[]>(
+  properties: P,
+  required: R,
+) =>
+  ({
+    version: 0,
+    primaryKey: 'id',
+    type: 'object',
+    properties,
+    required,
+    additionalProperties: false,
+  }) as const;
+
+/** [DS1] JSON schemas (RxDB shape) of the domain core's documents. */
+export const DOMAIN_SCHEMAS = {
+  staff: doc(
+    {
+      id,
+      name: text,
+      storeId: id,
+      roles: {
+        type: 'array',
+        maxItems: 3,
+        items: { type: 'string', enum: ['cashier', 'supervisor', 'manager'] },
+      },
+      status: { type: 'string', enum: ['active', 'left'] },
+    },
+    ['id', 'name', 'storeId', 'roles', 'status'],
+  ),
+  members: doc(
+    {
+      id,
+      phone: { type: 'string', pattern: '^1[3-9]\\d{9}$', maxLength: 11 },
+      name: text,
+      tier: id,
+      status: { type: 'string', enum: ['active', 'closed'] },
+    },
+    ['id', 'phone', 'name', 'tier', 'status'],
+  ),
+  promotions: doc(
+    {
+      id,
+      name: text,
+      status: { type: 'string', enum: ['active', 'retired'] },
+      priority: { type: 'integer', minimum: -1e6, maximum: 1e6 },
+      exclusive: { type: 'boolean' },
+      target,
+      rule: {
+        type: 'object',
+        properties: {
+          kind: {
+            type: 'string',
+            enum: [
+              'percent-off',
+              'amount-off',
+              'fixed-price',
+              'buy-x-get-y',
+              'bundle',
+              'spend-threshold',
+            ],
+          },
+          bp: { type: 'integer', minimum: 1, maximum: 10000 },
+          amount: minor,
+          price: minor,
+          buy: count,
+          get: count,
+          quantity: count,
+          tiers: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 20,
+            items: {
+              type: 'object',
+              properties: { spend: minor, save: minor },
+              required: ['spend', 'save'],
+              additionalProperties: false,
+            },
+          },
+          repeat: { type: 'boolean' },
+        },
+        required: ['kind'],
+        additionalProperties: false,
+      },
+      stores: ids,
+      channels,
+      memberTiers: ids,
+      window: {
+        type: 'object',
+        properties: {
+          from: time,
+          to: time,
+          weekdays: {
+            type: 'array',
+            maxItems: 7,
+            items: { type: 'integer', minimum: 0, maximum: 6 },
+          },
+          hours: {
+            type: 'object',
+            properties: { from: hour, to: hour },
+            required: ['from', 'to'],
+            additionalProperties: false,
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    ['id', 'name', 'priority', 'target', 'rule'],
+  ),
+  coupons: doc(
+    {
+      id,
+      campaignId: id,
+      name: text,
+      status: { type: 'string', enum: ['issued', 'redeemed', 'void'] },
+      benefit: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string', enum: ['amount', 'percent'] },
+          amount: minor,
+          bp: { type: 'integer', minimum: 1, maximum: 10000 },
+          cap: minor,
+        },
+        required: ['kind'],
+        additionalProperties: false,
+      },
+      minSpend: minor,
+      validFrom: time,
+      validTo: time,
+      target,
+      stores: ids,
+      channels,
+      memberId: id,
+      combinesWith: {
+        type: 'object',
+        properties: {
+          mode: { type: 'string', enum: ['all-promotions', 'no-promotions', 'listed'] },
+          promotionIds: ids,
+        },
+        required: ['mode'],
+        additionalProperties: false,
+      },
+      combinesWithCoupons: { type: 'boolean' },
+    },
+    [
+      'id',
+      'campaignId',
+      'name',
+      'status',
+      'benefit',
+      'minSpend',
+      'validFrom',
+      'validTo',
+      'target',
+      'combinesWith',
+      'combinesWithCoupons',
+    ],
+  ),
+  stockMovements: doc(
+    {
+      id,
+      location: id,
+      sku: id,
+      kind: {
+        type: 'string',
+        enum: [
+          'sale',
+          'return',
+          'receive',
+          'adjust',
+          'transfer-out',
+          'transfer-in',
+          'reserve',
+          'release',
+        ],
+      },
+      quantity: { type: 'integer', minimum: -1e9, maximum: 1e9 },
+      at: time,
+      factId: id,
+      reservationId: id,
+      expiresAt: time,
+      counterpart: id,
+    },
+    ['id', 'location', 'sku', 'kind', 'quantity', 'at'],
+  ),
+  pointEntries: doc(
+    {
+      id,
+      memberId: id,
+      kind: {
+        type: 'string',
+        enum: ['earn', 'redeem', 'reverse-earn', 'reverse-redeem', 'adjust'],
+      },
+      points: { type: 'integer', minimum: -1e9, maximum: 1e9 },
+      factId: id,
+      at: time,
+    },
+    ['id', 'memberId', 'kind', 'points', 'factId', 'at'],
+  ),
+  saleFacts: SALE_FACT_SCHEMA,
+  returns: doc(
+    {
+      id,
+      saleId: id,
+      storeId: id,
+      deviceId: id,
+      returnedAt: time,
+      lines: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 500,
+        items: {
+          type: 'object',
+          properties: {
+            lineId: id,
+            sku: id,
+            quantity: { type: 'integer', minimum: 1, maximum: 100000 },
+            refund: minor,
+          },
+          required: ['lineId', 'sku', 'quantity', 'refund'],
+          additionalProperties: false,
+        },
+      },
+      refund: minor,
+      tenders: { type: 'array', maxItems: 10, items: PAYMENT_TENDER_SCHEMA },
+      points: {
+        type: 'object',
+        properties: { reversedEarn: count, restoredRedeem: count },
+        required: ['reversedEarn', 'restoredRedeem'],
+        additionalProperties: false,
+      },
+    },
+    ['id', 'saleId', 'storeId', 'deviceId', 'returnedAt', 'lines', 'refund', 'tenders', 'points'],
+  ),
+} as const;
+
+export type DomainCollection = keyof typeof DOMAIN_SCHEMAS;
+
+/** [D1] for the new documents: server-owned state flows down, facts flow up. */
+export const DOMAIN_COLLECTIONS: Record<
+  DomainCollection,
+  { direction: 'down' | 'up'; scope: 'chain' | 'store' }
+> = {
+  staff: { direction: 'down', scope: 'chain' },
+  members: { direction: 'down', scope: 'chain' },
+  promotions: { direction: 'down', scope: 'chain' },
+  coupons: { direction: 'down', scope: 'chain' },
+  stockMovements: { direction: 'up', scope: 'store' },
+  pointEntries: { direction: 'up', scope: 'chain' },
+  saleFacts: { direction: 'up', scope: 'store' },
+  returns: { direction: 'up', scope: 'store' },
+};
+
+/**
+ * [DS2] Validates a document of a domain collection: its schema, then the
+ * business rules of its kind (promotions PR1, coupons CP4, movements SL1,
+ * point entries MP4, sale facts SF2). Lists every problem; never throws.
+ */
+export function validateDomainDocument(
+  collection: DomainCollection,
+  value: unknown,
+): SchemaProblem[] {
+  if (collection === 'saleFacts') return validateSaleFact(value);
+  const problems = validateAgainstSchema(DOMAIN_SCHEMAS[collection], value);
+  if (problems.length) return problems;
+  const rules =
+    collection === 'promotions'
+      ? promotionProblems(value as Promotion)
+      : collection === 'stockMovements'
+        ? movementProblems(value as LedgerMovement)
+        : collection === 'pointEntries'
+          ? pointEntryProblems(value as PointEntry)
+          : collection === 'coupons'
+            ? couponProblems(value as Coupon)
+            : [];
+  return rules.map((message) => ({ path: '$', message }));
+}
