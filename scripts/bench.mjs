@@ -9,6 +9,7 @@ const benches = [
   'apps/pos/bench/replica-scale.bench.ts',
   'apps/pos/bench/catalog-download.bench.ts',
   'sync-server/bench/replication.bench.ts',
+  'packages/domain/bench/pricing.bench.ts',
 ].filter((path) => existsSync(path));
 
 let failed = 0;
