@@ -79,7 +79,7 @@ export function trackInitialSync(
   const subscription = merge(...DOWN.map((name) => replication.states[name].received$)).subscribe(
     () => {
       received += 1;
-      publish();
+      tick();
     },
   );
   void replication.awaitInitialSync().then(() => {
