@@ -21,10 +21,10 @@ export async function boot(): Promise<Checkout> {
   const config = await api.getConfig();
   usePosStore.setState({ currency: config.currency, locale: config.locale });
 
-  const db = await openReplica({
-    name: `pos-${config.deviceId.toLowerCase()}`,
-    storage: getRxStorageDexie(),
-  });
+  // Strict durability: IndexedDB flushes each commit to disk, so a sale the
+  // cashier saw as paid survives a power cut, not only a crash of the app.
+  const storage = getRxStorageDexie({ chromeTransactionDurability: 'strict' });
+  const db = await openReplica({ name: `pos-${config.deviceId.toLowerCase()}`, storage });
   const target = { url: config.syncUrl, token: config.syncToken };
   const outbox = await openOutbox(db, target);
   const replication = startReplication(db, target);
