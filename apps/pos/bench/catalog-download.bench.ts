@@ -8,16 +8,13 @@
  * The default stays at 20,000 until the server has a bulk import: seeding goes
  * through one write transaction per 5,000 SKUs of single-document puts.
  */
-import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { startSyncServer } from '@pos/sync-server';
 import { startKillableChromium } from '../e2e/browser';
+import { serveReplicaPage } from './page-server';
 import { syntheticProduct } from './synthetic-catalog';
 
 const { values } = parseArgs({ options: { skus: { type: 'string', default: '20000' } } });
@@ -59,27 +56,8 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`  (${((performance.now() - seedStarted) / 1000).toFixed(0)} s)\n`);
 
-    const bundle = await build({
-      entryPoints: [fileURLToPath(new URL('./replica-page.ts', import.meta.url))],
-      bundle: true,
-      format: 'iife',
-      platform: 'browser',
-      target: 'chrome120',
-      minify: true,
-      write: false,
-      logLevel: 'warning',
-    });
-    const script = bundle.outputFiles[0]!.contents;
-    const page = createServer((request, response) => {
-      if (request.url === '/bench.js')
-        response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
-      else
-        response
-          .writeHead(200, { 'Content-Type': 'text/html' })
-          .end('<!doctype html><script src="/bench.js"></script>');
-    });
-    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
-    const pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
+    const page = await serveReplicaPage();
+    const pageUrl = page.url;
 
     const chromium = await startKillableChromium(join(work, 'profile'));
     try {

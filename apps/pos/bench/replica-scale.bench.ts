@@ -6,16 +6,13 @@
  *
  *   npx tsx apps/pos/bench/replica-scale.bench.ts [--skus 300000] [--starts 5] [--lookups 2000]
  */
-import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { startKillableChromium } from '../e2e/browser';
+import { serveReplicaPage } from './page-server';
 
 type ReplicaBench = {
   fill(from: number, to: number): Promise<number>;
@@ -53,25 +50,8 @@ const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2));
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'pos-replica-bench-'));
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./replica-page.ts', import.meta.url))],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'chrome120',
-    minify: true,
-    write: false,
-    logLevel: 'warning',
-  });
-  const script = bundle.outputFiles[0]!.contents;
-  const html = '<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>';
-  const server = createServer((request, response) => {
-    if (request.url === '/bench.js')
-      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
-    else response.writeHead(200, { 'Content-Type': 'text/html' }).end(html);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const server = await serveReplicaPage();
+  const url = server.url;
   const profile = join(work, 'profile');
   const chromiumVersion = await browserVersion(profile);
 

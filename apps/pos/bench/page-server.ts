@@ -1,0 +1,30 @@
+/** Bundles the replica benchmark page and serves it on loopback, so IndexedDB has a real origin. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export async function serveReplicaPage(): Promise<{ url: string; close(): void }> {
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./replica-page.ts', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    minify: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  const script = bundle.outputFiles[0]!.contents;
+  const html = '<!doctype html><meta charset="utf-8"><script src="/bench.js"></script>';
+  const server = createServer((request, response) => {
+    if (request.url === '/bench.js')
+      response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
+    else response.writeHead(200, { 'Content-Type': 'text/html' }).end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => server.close(),
+  };
+}
