@@ -125,7 +125,11 @@ export function isTargeted(target: PromotionTarget, item: PricingItem): boolean 
 
 // ---------------------------------------------------------------- applying one promotion
 
-type Prepared = { promotion: Promotion; eligible: number[] };
+/**
+ * A promotion with the lines it targets: `eligible` in line order and, for
+ * group rules (buy X get Y, bundle), `dearest` = the same lines dearest first.
+ */
+type Prepared = { promotion: Promotion; eligible: number[]; dearest: readonly number[] };
 
 /** What one promotion took: per line, units covered and discount. */
 type Claim = { promotion: Promotion; line: number; quantity: number; discount: Minor };
@@ -134,20 +138,42 @@ type Run = { line: number; price: Minor; count: number };
 
 const isItemLevel = (p: Promotion): boolean => p.rule.kind !== 'spend-threshold';
 
-/** Free units of the eligible lines, dearest first (ties by SKU then line id, so line order never matters). */
-function runsOf(items: readonly PricingItem[], eligible: readonly number[], free: number[]): Run[] {
+/** Lines dearest first: ties by SKU then line id (then position), so line order never matters. */
+function dearestFirst(items: readonly PricingItem[]): number[] {
+  return items
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const x = items[a]!;
+      const y = items[b]!;
+      if (x.unitPrice !== y.unitPrice) return y.unitPrice - x.unitPrice;
+      if (x.sku !== y.sku) return x.sku < y.sku ? -1 : 1;
+      if (x.lineId !== y.lineId) return x.lineId < y.lineId ? -1 : 1;
+      return a - b;
+    });
+}
+
+/** `lines` reordered by `rank` (line -> position in dearestFirst); `byRank` maps back. */
+function sortByRank(
+  lines: readonly number[],
+  rank: Int32Array,
+  byRank: readonly number[],
+): number[] {
+  const ranks = new Int32Array(lines.length);
+  for (let i = 0; i < lines.length; i++) ranks[i] = rank[lines[i]!]!;
+  ranks.sort();
+  const out = new Array<number>(ranks.length);
+  for (let i = 0; i < ranks.length; i++) out[i] = byRank[ranks[i]!]!;
+  return out;
+}
+
+/** Free units of the lines, given dearest first, in that order. */
+function runsOf(items: readonly PricingItem[], dearest: readonly number[], free: number[]): Run[] {
   const runs: Run[] = [];
-  for (const line of eligible) {
+  for (const line of dearest) {
     const count = free[line] ?? 0;
     if (count > 0) runs.push({ line, price: items[line]!.unitPrice, count });
   }
-  if (runs.length < 2) return runs;
-  return runs.sort((a, b) => {
-    if (a.price !== b.price) return b.price - a.price;
-    const x = items[a.line]!;
-    const y = items[b.line]!;
-    return x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : x.lineId < y.lineId ? -1 : 1;
-  });
+  return runs;
 }
 
 /**
@@ -167,7 +193,7 @@ function* groups(runs: readonly Run[], size: number): Generator<{ parts: Run[]; 
       used += times * size;
       left -= times * size;
       if (used === run.count) [index, used] = [index + 1, 0];
-      yield { parts: [{ ...run, count: size }], times };
+      yield { parts: [{ line: run.line, price: run.price, count: size }], times };
       continue;
     }
     const parts: Run[] = [];
@@ -175,7 +201,7 @@ function* groups(runs: readonly Run[], size: number): Generator<{ parts: Run[]; 
     while (need > 0) {
       const r = runs[index]!;
       const take = Math.min(r.count - used, need);
-      parts.push({ ...r, count: take });
+      parts.push({ line: r.line, price: r.price, count: take });
       need -= take;
       used += take;
       if (used === r.count) [index, used] = [index + 1, 0];
@@ -185,29 +211,43 @@ function* groups(runs: readonly Run[], size: number): Generator<{ parts: Run[]; 
   }
 }
 
+/** Units and discount one promotion takes per line, in the order first taken. */
+type LineTotals = Map<number, { quantity: number; discount: Minor }>;
+
 /** [PR6] A group discount is shared over the group's units in proportion to their prices. */
 function shareGroup(
   parts: readonly Run[],
   discount: Minor,
   times: number,
-  add: (line: number, quantity: number, discount: Minor) => void,
+  byLine: LineTotals,
 ): void {
   const shares = allocateByLargestRemainder(
     discount,
     parts.map((p) => multiplyMinor(p.price, p.count)),
   );
-  parts.forEach((p, i) => add(p.line, p.count * times, multiplyMinor(shares[i] ?? 0, times)));
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    const quantity = p.count * times;
+    const discount = multiplyMinor(shares[i] ?? 0, times);
+    const c = byLine.get(p.line);
+    if (c) {
+      c.quantity += quantity;
+      c.discount += discount;
+    } else byLine.set(p.line, { quantity, discount });
+  }
 }
 
 /**
  * [PR4][PR5] Walks the groups of a buy-X-get-Y or bundle promotion over free
- * units, dearest first, reporting each saving group (with its repeat count).
+ * units, dearest first. Returns the total saving; with `byLine`, also shares
+ * each saving group over its lines there.
  */
 function groupSavings(
   rule: Extract<PromotionRule, { kind: 'buy-x-get-y' | 'bundle' }>,
   runs: readonly Run[],
-  onGroup: (parts: Run[], discount: Minor, times: number) => void,
-): void {
+  byLine?: LineTotals,
+): Minor {
+  let total = 0;
   if (rule.kind === 'buy-x-get-y') {
     for (const { parts, times } of groups(runs, rule.buy + rule.get)) {
       let get = rule.get;
@@ -217,15 +257,20 @@ function groupSavings(
         discount += percentOf(multiplyMinor(parts[i]!.price, k), rule.bp);
         get -= k;
       }
-      if (discount > 0) onGroup(parts, discount, times);
+      if (discount > 0) {
+        total += discount * times;
+        if (byLine) shareGroup(parts, discount, times, byLine);
+      }
     }
-    return;
+    return total;
   }
   for (const { parts, times } of groups(runs, rule.quantity)) {
     const discount = sumMinor(parts.map((p) => multiplyMinor(p.price, p.count))) - rule.price;
     if (discount <= 0) break; // dearest groups come first: the rest save nothing either
-    onGroup(parts, discount, times);
+    total += discount * times;
+    if (byLine) shareGroup(parts, discount, times, byLine);
   }
+  return total;
 }
 
 /** [PR2]-[PR6] Applies one item-level promotion to the free units of its lines; takes the units it discounts. */
@@ -234,7 +279,7 @@ function applyItemPromotion(
   items: readonly PricingItem[],
   free: number[],
 ): Claim[] {
-  const { promotion, eligible } = prepared;
+  const { promotion, eligible, dearest } = prepared;
   const rule = promotion.rule;
   if (rule.kind === 'percent-off' || rule.kind === 'amount-off' || rule.kind === 'fixed-price') {
     // Per-line rules: each line is claimed at most once, whole.
@@ -255,20 +300,11 @@ function applyItemPromotion(
     }
     return claims;
   }
-  const byLine = new Map<number, { quantity: number; discount: Minor }>();
-  const add = (line: number, quantity: number, discount: Minor): void => {
-    const c = byLine.get(line);
-    if (c) {
-      c.quantity += quantity;
-      c.discount += discount;
-    } else byLine.set(line, { quantity, discount });
-  };
+  const byLine: LineTotals = new Map();
   switch (rule.kind) {
     case 'buy-x-get-y':
     case 'bundle':
-      groupSavings(rule, runsOf(items, eligible, free), (parts, discount, times) =>
-        shareGroup(parts, discount, times, add),
-      );
+      groupSavings(rule, runsOf(items, dearest, free), byLine);
       break;
     case 'spend-threshold':
       break;
@@ -352,9 +388,7 @@ function standalone(items: readonly PricingItem[], p: Prepared, quantities: numb
     return total;
   }
   if (rule.kind === 'buy-x-get-y' || rule.kind === 'bundle') {
-    groupSavings(rule, runsOf(items, p.eligible, quantities), (_, discount, times) => {
-      total += discount * times;
-    });
+    total = groupSavings(rule, runsOf(items, p.dearest, quantities));
   }
   return total;
 }
@@ -395,6 +429,8 @@ function competingGroups(prepared: readonly Prepared[], lineCount: number): Prep
   return [...out.values()];
 }
 
+const bySavingDesc = (a: { saving: Minor }, b: { saving: Minor }): number => b.saving - a.saving;
+
 /**
  * [PR10] The order in which competing item-level promotions take units: the
  * best of every order for a group of at most EXACT_LIMIT, otherwise "largest
@@ -424,8 +460,9 @@ function bestItemOrder(
       // full result saves more, so this is never worse than greedy.
       exact = false;
       const quantities = items.map((i) => i.quantity);
-      const alone = new Map(group.map((p) => [p, standalone(items, p, quantities)]));
-      order.push(...[...group].sort((a, b) => alone.get(b)! - alone.get(a)!));
+      const ranked = group.map((p) => ({ p, saving: standalone(items, p, quantities) }));
+      ranked.sort(bySavingDesc);
+      for (const r of ranked) order.push(r.p);
     }
   }
   return { order, exact };
@@ -434,6 +471,30 @@ function bestItemOrder(
 const byPriority = (a: Prepared, b: Prepared): number =>
   b.promotion.priority - a.promotion.priority ||
   (a.promotion.id < b.promotion.id ? -1 : a.promotion.id > b.promotion.id ? 1 : 0);
+
+function indexLine(index: Map<string, number[]>, key: string, line: number): void {
+  const list = index.get(key);
+  if (list) list.push(line);
+  else index.set(key, [line]);
+}
+
+/** Adds the lines of `list` not yet marked with `stamp` to `eligible`; 1 if the list exists, else 0. */
+function takeLines(
+  list: readonly number[] | undefined,
+  eligible: number[],
+  seen: Int32Array,
+  stamp: number,
+): number {
+  if (!list) return 0;
+  for (const i of list) {
+    if (seen[i] === stamp) continue;
+    seen[i] = stamp;
+    eligible.push(i);
+  }
+  return 1;
+}
+
+const ascending = (a: number, b: number): number => a - b;
 
 export type PricingStrategy = 'best-for-customer' | 'priority';
 
@@ -466,15 +527,13 @@ export function applyPromotions(
   items.forEach((item, i) => {
     if (item.noPromotions) return;
     all.push(i);
-    const push = (m: Map<string, number[]>, k: string): void => {
-      const list = m.get(k);
-      if (list) list.push(i);
-      else m.set(k, [i]);
-    };
-    push(bySku, item.sku);
-    push(byCategory, item.category);
-    if (item.brand !== undefined) push(byBrand, item.brand);
+    indexLine(bySku, item.sku, i);
+    indexLine(byCategory, item.category, i);
+    if (item.brand !== undefined) indexLine(byBrand, item.brand, i);
   });
+  const byRank = dearestFirst(items);
+  const rank = new Int32Array(items.length);
+  byRank.forEach((line, r) => (rank[line] = r));
   const prepared: Prepared[] = [];
   const seen = new Int32Array(items.length);
   let stamp = 0;
@@ -492,21 +551,17 @@ export function applyPromotions(
       stamp++;
       eligible = [];
       let sources = 0;
-      const take = (list: number[] | undefined): void => {
-        if (!list) return;
-        sources++;
-        for (const i of list) {
-          if (seen[i] === stamp) continue;
-          seen[i] = stamp;
-          eligible.push(i);
-        }
-      };
-      for (const s of t.skus ?? []) take(bySku.get(s));
-      for (const c of t.categories ?? []) take(byCategory.get(c));
-      for (const b of t.brands ?? []) take(byBrand.get(b));
-      if (sources > 1) eligible.sort((a, b) => a - b);
+      for (const s of t.skus ?? []) sources += takeLines(bySku.get(s), eligible, seen, stamp);
+      for (const c of t.categories ?? [])
+        sources += takeLines(byCategory.get(c), eligible, seen, stamp);
+      for (const b of t.brands ?? []) sources += takeLines(byBrand.get(b), eligible, seen, stamp);
+      if (sources > 1) eligible.sort(ascending);
     }
-    if (eligible.length) prepared.push({ promotion, eligible });
+    if (!eligible.length) continue;
+    const kind = promotion.rule.kind;
+    const dearest =
+      kind === 'buy-x-get-y' || kind === 'bundle' ? sortByRank(eligible, rank, byRank) : eligible;
+    prepared.push({ promotion, eligible, dearest });
   }
   prepared.sort(byPriority);
   const shared = prepared.filter((p) => !p.promotion.exclusive);
@@ -527,6 +582,17 @@ export function applyPromotions(
     if (alone.discount > outcome.discount) outcome = alone;
   }
   return priced(items, outcome.claims, ignored, exact ? 'exact' : 'heuristic');
+}
+
+/**
+ * `{ ...item, ...figures }`. Object.assign onto a fresh object gives the same
+ * own properties in the same order and is far faster in V8 than a spread
+ * followed by more properties; an own `__proto__` key (where assigning would
+ * set the prototype instead) keeps the spread.
+ */
+function withFigures(item: PricingItem, figures: Omit<PricedLine, keyof PricingItem>): PricedLine {
+  if (Object.hasOwn(item, '__proto__')) return { ...item, ...figures };
+  return Object.assign({}, item, figures);
 }
 
 /** [PR11] Builds the priced lines and their explanations from the claims. */
@@ -557,7 +623,7 @@ function priced(
     const own = adjustments[i]!;
     let discount = 0;
     for (const a of own) discount += a.amount;
-    return { ...item, amount, discount, net: amount - discount, adjustments: own };
+    return withFigures(item, { amount, discount, net: amount - discount, adjustments: own });
   });
   const subtotal = sumMinor(lines.map((l) => l.amount));
   const discount = sumMinor(lines.map((l) => l.discount));
