@@ -8,6 +8,7 @@
  *       so is a device that was not there when open() was first called.
  *       close() stops that.
  */
+import { HealthTracker } from './health-tracker';
 import { access } from 'node:fs/promises';
 import { SerialPort } from 'serialport';
 import type { DeviceHealth } from './device-status';
@@ -25,9 +26,8 @@ export type SerialConnectionOptions = {
 export class SerialConnection {
   readonly path: string;
   readonly #options: SerialConnectionOptions;
-  readonly #statuses = new Listeners<DeviceHealth>();
+  readonly #health = new HealthTracker();
   readonly #data = new Listeners<Uint8Array>();
-  #health: DeviceHealth = { state: 'offline', message: 'not opened' };
   #port: SerialPort | undefined;
   #opening: Promise<void> | undefined;
   /** open() was called and close() was not: keep the device open. */
@@ -40,11 +40,11 @@ export class SerialConnection {
   }
 
   get health(): DeviceHealth {
-    return this.#health;
+    return this.#health.current;
   }
 
   onStatus(callback: (health: DeviceHealth) => void): () => void {
-    return this.#statuses.add(callback);
+    return this.#health.onChange(callback);
   }
 
   /** Bytes received, in addition to the `onData` option. */
@@ -69,7 +69,7 @@ export class SerialConnection {
         port.open((error) => (error ? reject(error) : resolve())),
       );
     } catch (error) {
-      this.#setHealth({ state: 'error', message: `cannot open ${path}: ${errorMessage(error)}` });
+      this.#health.set({ state: 'error', message: `cannot open ${path}: ${errorMessage(error)}` });
       throw new HardwareError('DEVICE_OFFLINE', `cannot open ${path}: ${errorMessage(error)}`);
     }
     this.#port = port;
@@ -77,16 +77,16 @@ export class SerialConnection {
       onData?.(chunk);
       this.#data.emit(chunk);
     });
-    port.on('error', (error) => this.#setHealth({ state: 'error', message: errorMessage(error) }));
+    port.on('error', (error) => this.#health.set({ state: 'error', message: errorMessage(error) }));
     port.on('close', (error?: Error) => {
       if (this.#port !== port) return; // closed by close()
       this.#port = undefined;
-      this.#setHealth({
+      this.#health.set({
         state: 'offline',
         message: error ? `disconnected: ${error.message}` : 'closed',
       });
     });
-    this.#setHealth({ state: 'ready' });
+    this.#health.set({ state: 'ready' });
   }
 
   /** Writes and waits until the OS has taken every byte (drain). */
@@ -95,7 +95,7 @@ export class SerialConnection {
     if (!port) {
       throw new HardwareError(
         'DEVICE_OFFLINE',
-        `${this.path} is not open (${this.#health.message ?? this.#health.state})`,
+        `${this.path} is not open (${this.#health.current.message ?? this.#health.current.state})`,
       );
     }
     try {
@@ -106,7 +106,7 @@ export class SerialConnection {
         });
       });
     } catch (error) {
-      this.#setHealth({ state: 'error', message: errorMessage(error) });
+      this.#health.set({ state: 'error', message: errorMessage(error) });
       throw new HardwareError(
         'DEVICE_IO',
         `writing to ${this.path} failed: ${errorMessage(error)}`,
@@ -121,7 +121,7 @@ export class SerialConnection {
     const port = this.#port;
     this.#port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    this.#setHealth({ state: 'offline', message: 'closed' });
+    this.#health.set({ state: 'offline', message: 'closed' });
   }
 
   /** [SP1] Every reconnectMs: close a port whose device is gone; reopen one that came back. */
@@ -146,17 +146,11 @@ export class SerialConnection {
     if (port && !present) {
       this.#port = undefined;
       if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-      this.#setHealth({ state: 'offline', message: `unplugged: ${this.path} is gone` });
+      this.#health.set({ state: 'offline', message: `unplugged: ${this.path} is gone` });
       return;
     }
     if (!port && present && this.#wanted && !this.#opening) {
       await this.open().catch(() => undefined);
     }
-  }
-
-  #setHealth(health: DeviceHealth): void {
-    if (health.state === this.#health.state && health.message === this.#health.message) return;
-    this.#health = health;
-    this.#statuses.emit(health);
   }
 }

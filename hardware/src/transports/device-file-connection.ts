@@ -4,15 +4,14 @@
  * nothing is read back, so printers on it are not asked for status.
  * The user needs write access (group `lp` on Debian).
  */
+import { HealthTracker } from '../health-tracker';
 import { constants, type FileHandle, open } from 'node:fs/promises';
 import type { DeviceHealth } from '../device-status';
 import { HardwareError, errorMessage } from '../errors';
-import { Listeners } from '../listeners';
 
 export class DeviceFileConnection {
   readonly path: string;
-  readonly #statuses = new Listeners<DeviceHealth>();
-  #health: DeviceHealth = { state: 'offline', message: 'not opened' };
+  readonly #health = new HealthTracker();
   #file: FileHandle | undefined;
   #opening: Promise<void> | undefined;
   #writing: Promise<unknown> = Promise.resolve();
@@ -22,11 +21,11 @@ export class DeviceFileConnection {
   }
 
   get health(): DeviceHealth {
-    return this.#health;
+    return this.#health.current;
   }
 
   onStatus(callback: (health: DeviceHealth) => void): () => void {
-    return this.#statuses.add(callback);
+    return this.#health.onChange(callback);
   }
 
   open(): Promise<void> {
@@ -44,10 +43,10 @@ export class DeviceFileConnection {
       );
     } catch (error) {
       const message = `cannot open ${this.path}: ${errorMessage(error)}`;
-      this.#setHealth({ state: 'error', message });
+      this.#health.set({ state: 'error', message });
       throw new HardwareError('DEVICE_OFFLINE', message);
     }
-    this.#setHealth({ state: 'ready' });
+    this.#health.set({ state: 'ready' });
   }
 
   /** Writes every byte, in order with other writes. */
@@ -62,7 +61,7 @@ export class DeviceFileConnection {
     if (!file) {
       throw new HardwareError(
         'DEVICE_OFFLINE',
-        `${this.path} is not open (${this.#health.message ?? this.#health.state})`,
+        `${this.path} is not open (${this.#health.current.message ?? this.#health.current.state})`,
       );
     }
     try {
@@ -75,7 +74,7 @@ export class DeviceFileConnection {
       // usblp answers ENODEV once the printer is unplugged: the handle is dead.
       this.#file = undefined;
       await file.close().catch(() => undefined);
-      this.#setHealth({ state: 'offline', message: `disconnected: ${errorMessage(error)}` });
+      this.#health.set({ state: 'offline', message: `disconnected: ${errorMessage(error)}` });
       throw new HardwareError(
         'DEVICE_IO',
         `writing to ${this.path} failed: ${errorMessage(error)}`,
@@ -87,12 +86,6 @@ export class DeviceFileConnection {
     const file = this.#file;
     this.#file = undefined;
     await file?.close().catch(() => undefined);
-    this.#setHealth({ state: 'offline', message: 'closed' });
-  }
-
-  #setHealth(health: DeviceHealth): void {
-    if (health.state === this.#health.state && health.message === this.#health.message) return;
-    this.#health = health;
-    this.#statuses.emit(health);
+    this.#health.set({ state: 'offline', message: 'closed' });
   }
 }

@@ -3,6 +3,7 @@
  * "raw" or "JetDirect" printing) with its health. A write after the device
  * dropped the connection (printers close idle sockets) reconnects once first.
  */
+import { HealthTracker } from '../health-tracker';
 import { Socket } from 'node:net';
 import type { DeviceHealth } from '../device-status';
 import { HardwareError, errorMessage } from '../errors';
@@ -18,9 +19,8 @@ export type TcpConnectionOptions = {
 export class TcpConnection {
   readonly path: string;
   readonly #options: TcpConnectionOptions;
-  readonly #statuses = new Listeners<DeviceHealth>();
+  readonly #health = new HealthTracker();
   readonly #data = new Listeners<Uint8Array>();
-  #health: DeviceHealth = { state: 'offline', message: 'not opened' };
   #socket: Socket | undefined;
   #opening: Promise<void> | undefined;
   #closed = true;
@@ -31,11 +31,11 @@ export class TcpConnection {
   }
 
   get health(): DeviceHealth {
-    return this.#health;
+    return this.#health.current;
   }
 
   onStatus(callback: (health: DeviceHealth) => void): () => void {
-    return this.#statuses.add(callback);
+    return this.#health.onChange(callback);
   }
 
   onData(callback: (chunk: Uint8Array) => void): () => void {
@@ -71,7 +71,7 @@ export class TcpConnection {
     } catch (error) {
       socket.destroy();
       const message = `cannot connect to ${this.path}: ${errorMessage(error)}`;
-      this.#setHealth({ state: 'error', message });
+      this.#health.set({ state: 'error', message });
       throw new HardwareError('DEVICE_OFFLINE', message);
     }
     socket.setNoDelay(true);
@@ -80,15 +80,15 @@ export class TcpConnection {
     socket.on('data', (chunk: Buffer) => this.#data.emit(new Uint8Array(chunk)));
     socket.on('error', (error) => {
       if (this.#socket === socket)
-        this.#setHealth({ state: 'error', message: errorMessage(error) });
+        this.#health.set({ state: 'error', message: errorMessage(error) });
     });
     socket.on('close', () => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
-      this.#setHealth({ state: 'offline', message: `disconnected from ${this.path}` });
+      this.#health.set({ state: 'offline', message: `disconnected from ${this.path}` });
     });
     this.#socket = socket;
-    this.#setHealth({ state: 'ready' });
+    this.#health.set({ state: 'ready' });
   }
 
   /** Writes and waits until the socket has taken every byte. */
@@ -98,7 +98,7 @@ export class TcpConnection {
     if (!socket) {
       throw new HardwareError(
         'DEVICE_OFFLINE',
-        `${this.path} is not connected (${this.#health.message ?? this.#health.state})`,
+        `${this.path} is not connected (${this.#health.current.message ?? this.#health.current.state})`,
       );
     }
     try {
@@ -106,7 +106,7 @@ export class TcpConnection {
         socket.write(bytes, (error) => (error ? reject(error) : resolve())),
       );
     } catch (error) {
-      this.#setHealth({ state: 'error', message: errorMessage(error) });
+      this.#health.set({ state: 'error', message: errorMessage(error) });
       throw new HardwareError(
         'DEVICE_IO',
         `writing to ${this.path} failed: ${errorMessage(error)}`,
@@ -125,12 +125,6 @@ export class TcpConnection {
         setTimeout(() => socket.destroy(), 500).unref();
       });
     }
-    this.#setHealth({ state: 'offline', message: 'closed' });
-  }
-
-  #setHealth(health: DeviceHealth): void {
-    if (health.state === this.#health.state && health.message === this.#health.message) return;
-    this.#health = health;
-    this.#statuses.emit(health);
+    this.#health.set({ state: 'offline', message: 'closed' });
   }
 }
