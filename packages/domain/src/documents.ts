@@ -7,6 +7,7 @@
  * server-owned state (stock), or facts written on a device (sales). See [D1]-[D3].
  */
 import type { Minor } from './money';
+import { currency, id, minor, text, type CollectionFlow } from './schema-fields';
 
 export const SCHEMA_VERSION = 0;
 
@@ -90,21 +91,13 @@ export type DocumentByCollection = {
  * [D1] Who writes what: chain-wide and store-private state flows down only;
  * facts flow up only and are immutable once written.
  */
-export const COLLECTIONS: Record<
-  CollectionName,
-  { direction: 'down' | 'up'; scope: 'chain' | 'store' }
-> = {
+export const COLLECTIONS: Record<CollectionName, CollectionFlow> = {
   stores: { direction: 'down', scope: 'chain' },
   products: { direction: 'down', scope: 'chain' },
   prices: { direction: 'down', scope: 'chain' },
   stock: { direction: 'down', scope: 'store' },
   sales: { direction: 'up', scope: 'store' },
 };
-
-const id = { type: 'string', maxLength: 100 } as const;
-const text = { type: 'string', maxLength: 200 } as const;
-const minor = { type: 'integer', minimum: -1e13, maximum: 1e13 } as const;
-const currency = { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 } as const;
 
 /** JSON schemas in the shape RxDB expects; the server validates with the same ones. */
 export const SCHEMAS = {

@@ -9,6 +9,7 @@ import type { Channel, LineAdjustment } from './promotion-types';
 import type { PriceBasis, TaxBreakdown } from './tax';
 import type { PaymentTender } from './tender';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
+import { count, currency, id, minor, text } from './schema-fields';
 
 export type SaleFactLine = {
   lineId: string;
@@ -52,10 +53,6 @@ export type SaleFact = {
   points: { earned: number; redeemed: number };
 };
 
-const id = { type: 'string', maxLength: 100 } as const;
-const text = { type: 'string', maxLength: 200 } as const;
-const minor = { type: 'integer', minimum: -1e13, maximum: 1e13 } as const;
-const count = { type: 'integer', minimum: 0, maximum: 1e9 } as const;
 const taxClass = { type: 'string', enum: ['VAT13', 'VAT9', 'VAT6', 'VAT0'] } as const;
 
 export const ADJUSTMENT_SCHEMA = {
@@ -95,7 +92,7 @@ export const SALE_FACT_SCHEMA = {
     deviceId: id,
     channel: { type: 'string', enum: ['store', 'online', 'clerk'] },
     soldAt: { type: 'string', maxLength: 40 },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 },
+    currency,
     priceBasis: { type: 'string', enum: ['inclusive', 'exclusive'] },
     cashierId: id,
     memberId: id,

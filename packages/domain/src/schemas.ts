@@ -13,12 +13,8 @@ import type { Promotion } from './promotion-types';
 import { movementProblems, type LedgerMovement } from './stock-ledger';
 import { pointEntryProblems, type PointEntry } from './points';
 import { couponProblems, type Coupon } from './coupons';
+import { count, id, minor, text, time, type CollectionFlow } from './schema-fields';
 
-const id = { type: 'string', maxLength: 100 } as const;
-const text = { type: 'string', maxLength: 200 } as const;
-const time = { type: 'string', maxLength: 40 } as const;
-const minor = { type: 'integer', minimum: -1e13, maximum: 1e13 } as const;
-const count = { type: 'integer', minimum: 0, maximum: 1e9 } as const;
 const ids = { type: 'array', maxItems: 1000, items: id } as const;
 const target = {
   type: 'object',
@@ -270,10 +266,7 @@ export const DOMAIN_SCHEMAS = {
 export type DomainCollection = keyof typeof DOMAIN_SCHEMAS;
 
 /** [D1] for the new documents: server-owned state flows down, facts flow up. */
-export const DOMAIN_COLLECTIONS: Record<
-  DomainCollection,
-  { direction: 'down' | 'up'; scope: 'chain' | 'store' }
-> = {
+export const DOMAIN_COLLECTIONS: Record<DomainCollection, CollectionFlow> = {
   staff: { direction: 'down', scope: 'chain' },
   members: { direction: 'down', scope: 'chain' },
   promotions: { direction: 'down', scope: 'chain' },
