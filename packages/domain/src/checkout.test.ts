@@ -1,3 +1,4 @@
+import { staffFixture } from './fixtures';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -53,13 +54,7 @@ const catalog = new Map([
 ]);
 const lookup: CatalogLookup = (gtin) => catalog.get(gtin);
 const layouts = [PRICE_LAYOUT_2_5_5, WEIGHT_LAYOUT_2_5_5];
-const cashier: Staff = {
-  id: 'E1',
-  name: 'Li',
-  storeId: 'S001',
-  roles: ['cashier'],
-  status: 'active',
-};
+const cashier: Staff = staffFixture({ id: 'E1', name: 'Li', roles: ['cashier'] });
 const supervisor: Staff = { ...cashier, id: 'E2', name: 'Wang', roles: ['supervisor'] };
 const ctx: CheckoutContext = {
   storeId: 'S001',
@@ -199,6 +194,8 @@ describe('checkout cart', () => {
       phone: '13800138000',
       name: 'Zhang',
       tier: 'gold',
+      homeStoreId: 'S001',
+      points: 0,
       status: 'active',
     };
     const gold: Promotion = {
@@ -272,6 +269,8 @@ describe('checkout cart', () => {
       phone: '13800138000',
       name: 'Zhang',
       tier: 'basic',
+      homeStoreId: 'S001',
+      points: 0,
       status: 'active',
     };
     let cart = attachMember(basket(), member);

@@ -4,7 +4,7 @@
  * coupons, points and tenders; priced by the promotion engine into a result
  * every receipt figure comes from, and turned into an immutable sale fact.
  * Pure: products, prices, promotions, staff, ids and time come in as
- * arguments. The older `Cart` of cart.ts remains for the cash-only flow.
+ * arguments.
  * See SPEC.md [CK1]-[CK10].
  */
 import { spreadDiscount } from './adjustments';
@@ -34,7 +34,7 @@ import {
 } from './variable-measure';
 
 export type Role = 'cashier' | 'supervisor' | 'manager';
-export type Permission = 'price-override' | 'cart-discount';
+export type Permission = 'price-override' | 'cart-discount' | 'void-line' | 'refund' | 'no-sale';
 
 /** Chain-wide staff record (server-owned, flows down). */
 export type Staff = {
@@ -42,14 +42,26 @@ export type Staff = {
   name: string;
   storeId: string;
   roles: Role[];
+  /** Random per staff member, hex; see staff-pin.ts [ST1]. */
+  pinSalt: string;
+  /** HMAC-SHA-256 of the PIN keyed by the salt, hex. */
+  pinHash: string;
   status: 'active' | 'left';
 };
 
-/** [CK5] Which roles may do what. */
+const SUPERVISION: readonly Permission[] = [
+  'price-override',
+  'cart-discount',
+  'void-line',
+  'refund',
+  'no-sale',
+];
+
+/** [CK5] Which roles may do what: a cashier needs a supervisor's approval for each. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   cashier: [],
-  supervisor: ['price-override', 'cart-discount'],
-  manager: ['price-override', 'cart-discount'],
+  supervisor: SUPERVISION,
+  manager: SUPERVISION,
 };
 
 export function can(staff: Staff, permission: Permission): boolean {
@@ -409,6 +421,8 @@ export function buildSaleFact(
     channel: Channel;
     now: string;
     cashierId?: string;
+    /** A member not found offline: the phone the customer gave, for the server to attach. */
+    memberPhone?: string;
     earnRules?: readonly EarnRule[];
   },
 ): SaleFact {
@@ -465,6 +479,7 @@ export function buildSaleFact(
     priceBasis: cart.priceBasis,
     ...(ctx.cashierId !== undefined ? { cashierId: ctx.cashierId } : {}),
     ...(cart.member ? { memberId: cart.member.id } : {}),
+    ...(!cart.member && ctx.memberPhone !== undefined ? { memberPhone: ctx.memberPhone } : {}),
     lines: lines.map((l, i) => {
       const grams = byId.get(l.lineId)?.weight?.grams;
       return {

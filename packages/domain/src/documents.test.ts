@@ -1,25 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { COLLECTIONS, SCHEMAS } from './documents';
-import { validateSale } from './sale';
-import { REPLICA_FIXTURE } from './validate.fixture';
+import {
+  COLLECTIONS,
+  COLLECTION_NAMES,
+  FACT_COLLECTIONS,
+  SCHEMAS,
+  validateDocument,
+} from './collections';
+import { saleFactFixture } from './fixtures';
 
 describe('documents', () => {
   it('[D1] server-owned state flows down, facts flow up', () => {
-    expect(COLLECTIONS.sales).toEqual({ direction: 'up', scope: 'store' });
-    expect(COLLECTIONS.stock).toEqual({ direction: 'down', scope: 'store' });
-    for (const c of ['stores', 'products', 'prices'] as const) {
+    for (const c of ['saleFacts', 'returns', 'shifts'] as const) {
+      expect(COLLECTIONS[c]).toEqual({ direction: 'up', scope: 'store', storeField: 'storeId' });
+    }
+    expect(COLLECTIONS.stockMovements).toMatchObject({ direction: 'up', storeField: 'location' });
+    expect(COLLECTIONS.pointEntries).toEqual({ direction: 'up', scope: 'chain' });
+    expect([...FACT_COLLECTIONS].sort()).toEqual(
+      COLLECTION_NAMES.filter((c) => COLLECTIONS[c].direction === 'up').sort(),
+    );
+    expect(COLLECTIONS.stock).toEqual({ direction: 'down', scope: 'store', storeField: 'storeId' });
+    // A terminal keeps its own store's members; others are looked up online.
+    expect(COLLECTIONS.members).toEqual({
+      direction: 'down',
+      scope: 'store',
+      storeField: 'homeStoreId',
+    });
+    for (const c of ['stores', 'products', 'prices', 'staff', 'promotions', 'coupons'] as const) {
       expect(COLLECTIONS[c]).toEqual({ direction: 'down', scope: 'chain' });
     }
   });
 
+  it('[DS1] there are exactly 13 synced collections, the free RxDB limit, each with a schema', () => {
+    expect(COLLECTION_NAMES).toHaveLength(13);
+    expect(Object.keys(SCHEMAS).sort()).toEqual([...COLLECTION_NAMES].sort());
+  });
+
   it('[D2] a fact id starts with the id of the device that wrote it', () => {
-    expect(validateSale(REPLICA_FIXTURE.sale)).toEqual([]);
+    const sale = saleFactFixture();
+    expect(validateDocument('saleFacts', sale)).toEqual([]);
     expect(
-      validateSale({ ...REPLICA_FIXTURE.sale, id: '01J0000000000000000000000' }),
-    ).toContainEqual({
-      path: '$.id',
-      message: 'must start with the device id',
-    });
+      validateDocument('saleFacts', { ...sale, id: '01J0000000000000000000000' }),
+    ).toContainEqual(expect.objectContaining({ path: '$.id' }));
   });
 
   it('[D3] documents are retired by status, never deleted', () => {

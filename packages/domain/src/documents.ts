@@ -3,11 +3,11 @@
  * schemas the local replica and the server validate against. One definition,
  * imported everywhere: never copy a type to the other side.
  *
- * Collections are either chain-wide (stores, products, prices), store-private
- * server-owned state (stock), or facts written on a device (sales). See [D1]-[D3].
+ * This file holds the catalog (stores, products, prices) and the stock levels;
+ * collections.ts lists every synced collection. See [D1]-[D3].
  */
 import type { Minor } from './money';
-import { currency, id, minor, text, type CollectionFlow } from './schema-fields';
+import { currency, id, minor, text } from './schema-fields';
 
 export const SCHEMA_VERSION = 0;
 
@@ -26,6 +26,8 @@ export type Product = {
   /** GTIN normalised to 14 digits, see [B2]. */
   gtin: string;
   category: string;
+  /** For brand-scoped promotions; absent for unbranded goods. */
+  brand?: string;
   taxClass: TaxClass;
   status: 'active' | 'discontinued';
 };
@@ -51,56 +53,13 @@ export type StockLevel = {
   onHand: number;
 };
 
-export type SaleLine = {
-  sku: string;
-  name: string;
-  gtin: string;
-  quantity: number;
-  unitPrice: Minor;
-  amount: Minor;
-};
+/** The id of a store's stock level of a SKU. */
+export function stockLevelId(storeId: string, sku: string): string {
+  return `${storeId}:${sku}`;
+}
 
-export type Tender = { kind: 'cash'; amount: Minor };
-
-/** An immutable fact written on the device that made the sale. */
-export type Sale = {
-  /** `${deviceId}-${ULID}`: generated on the device so a retry never makes a second sale. */
-  id: string;
-  storeId: string;
-  deviceId: string;
-  /** Device time, ISO 8601. */
-  soldAt: string;
-  currency: string;
-  lines: SaleLine[];
-  total: Minor;
-  tenders: Tender[];
-  change: Minor;
-};
-
-export type CollectionName = 'stores' | 'products' | 'prices' | 'stock' | 'sales';
-
-export type DocumentByCollection = {
-  stores: Store;
-  products: Product;
-  prices: Price;
-  stock: StockLevel;
-  sales: Sale;
-};
-
-/**
- * [D1] Who writes what: chain-wide and store-private state flows down only;
- * facts flow up only and are immutable once written.
- */
-export const COLLECTIONS: Record<CollectionName, CollectionFlow> = {
-  stores: { direction: 'down', scope: 'chain' },
-  products: { direction: 'down', scope: 'chain' },
-  prices: { direction: 'down', scope: 'chain' },
-  stock: { direction: 'down', scope: 'store' },
-  sales: { direction: 'up', scope: 'store' },
-};
-
-/** JSON schemas in the shape RxDB expects; the server validates with the same ones. */
-export const SCHEMAS = {
+/** JSON schemas (RxDB shape) of the catalog and stock documents; see collections.ts for all. */
+export const CATALOG_SCHEMAS = {
   stores: {
     version: SCHEMA_VERSION,
     primaryKey: 'id',
@@ -124,6 +83,7 @@ export const SCHEMAS = {
       name: text,
       gtin: { type: 'string', pattern: '^\\d{14}$', maxLength: 14 },
       category: text,
+      brand: text,
       taxClass: { type: 'string', enum: ['VAT13', 'VAT9', 'VAT6', 'VAT0'] },
       status: { type: 'string', enum: ['active', 'discontinued'] },
     },
@@ -150,61 +110,6 @@ export const SCHEMAS = {
       onHand: { type: 'integer', minimum: -1e9, maximum: 1e9 },
     },
     required: ['id', 'storeId', 'sku', 'onHand'],
-    additionalProperties: false,
-  },
-  sales: {
-    version: SCHEMA_VERSION,
-    primaryKey: 'id',
-    type: 'object',
-    properties: {
-      id,
-      storeId: id,
-      deviceId: id,
-      soldAt: { type: 'string', maxLength: 40 },
-      currency,
-      lines: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 500,
-        items: {
-          type: 'object',
-          properties: {
-            sku: id,
-            name: text,
-            gtin: { type: 'string', maxLength: 14 },
-            quantity: { type: 'integer', minimum: 1, maximum: 100000 },
-            unitPrice: minor,
-            amount: minor,
-          },
-          required: ['sku', 'name', 'gtin', 'quantity', 'unitPrice', 'amount'],
-          additionalProperties: false,
-        },
-      },
-      total: minor,
-      tenders: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 10,
-        items: {
-          type: 'object',
-          properties: { kind: { type: 'string', enum: ['cash'] }, amount: minor },
-          required: ['kind', 'amount'],
-          additionalProperties: false,
-        },
-      },
-      change: minor,
-    },
-    required: [
-      'id',
-      'storeId',
-      'deviceId',
-      'soldAt',
-      'currency',
-      'lines',
-      'total',
-      'tenders',
-      'change',
-    ],
     additionalProperties: false,
   },
 } as const;

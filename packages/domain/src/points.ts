@@ -15,6 +15,10 @@ export type Member = {
   phone: string;
   name: string;
   tier: string;
+  /** The store the member signed up at; a terminal keeps its own store's members. */
+  homeStoreId: string;
+  /** Point balance: the server's fold of the member's point entries ([MP5]); flows down. */
+  points: number;
   status: 'active' | 'closed';
 };
 

@@ -53,6 +53,8 @@ function sale(
     phone: '13800138000',
     name: 'Z',
     tier: 'basic',
+    homeStoreId: 'S001',
+    points: 0,
     status: 'active',
   });
   rows.forEach((r, i) => {

@@ -49,6 +49,8 @@ function fact(basis: 'inclusive' | 'exclusive' = 'inclusive'): SaleFact {
     phone: '13800138000',
     name: 'Z',
     tier: 'basic',
+    homeStoreId: 'S001',
+    points: 0,
     status: 'active',
   });
   cart = addItem(cart, { lineId: 'L1', product: water, price: price('SKU-1', 250), quantity: 3 });
@@ -101,23 +103,74 @@ describe('sale facts of the full checkout', () => {
 
   it('[SF3] the receipt copies every figure from the sale, with each saving explained', () => {
     const sale = fact();
-    const receipt = buildSaleReceipt(sale, { name: '静安店', address: 'Shanghai' }, 'R.CODE');
+    const receipt = buildSaleReceipt(
+      sale,
+      { name: '静安店', address: 'Shanghai', footer: '谢谢惠顾' },
+      'R.CODE',
+      { cashierName: '王芳', member: { name: '张三', pointsBalance: 1234 } },
+    );
     expect(receipt.lines[0]).toMatchObject({
       name: '农夫山泉 550ml',
       quantity: 3,
       amount: 750,
-      savings: [{ label: 'Water 3 for 2', amount: 250 }],
+      savings: [{ source: 'promotion', label: 'Water 3 for 2', amount: 250 }],
       net: 500,
     });
-    expect(receipt.tax.map((t) => t.label)).toEqual(['VAT 13%', 'VAT 9%']);
+    expect(receipt.tax).toEqual(
+      sale.tax.map(({ taxClass, rateBp, tax, gross }) => ({ taxClass, rateBp, tax, gross })),
+    );
+    expect(receipt.tax.map((t) => t.rateBp)).toEqual([1300, 900]);
     expect([receipt.total, receipt.rounding, receipt.due, receipt.change]).toEqual([
       1799, -9, 1790, 1210,
     ]);
     expect(receipt.tenders).toEqual([
-      { label: 'Card', amount: 1000 },
-      { label: 'Cash', amount: 2000 },
+      { kind: 'card', amount: 1000, reference: 'POS-778' },
+      { kind: 'cash', amount: 2000 },
     ]);
     expect(receipt.points).toEqual(sale.points);
-    expect(receipt.receiptCode).toBe('R.CODE');
+    expect(receipt.member).toEqual({ id: 'M1', name: '张三', pointsBalance: 1234 });
+    expect([receipt.cashierId, receipt.cashierName]).toEqual(['E1', '王芳']);
+    expect([receipt.priceBasis, receipt.footer, receipt.receiptCode]).toEqual([
+      'inclusive',
+      '谢谢惠顾',
+      'R.CODE',
+    ]);
+  });
+
+  it('[SF3] a sale without a member has no member block; nothing is invented', () => {
+    const { memberId: _member, cashierId: _cashier, ...anonymous } = fact();
+    const receipt = buildSaleReceipt(anonymous, { name: 'S', address: 'A' });
+    expect(receipt).not.toHaveProperty('member');
+    expect(receipt).not.toHaveProperty('points');
+    expect(receipt).not.toHaveProperty('cashierId');
+    expect(receipt).not.toHaveProperty('footer');
+    expect(receipt).not.toHaveProperty('receiptCode');
+  });
+});
+
+describe('sale facts for members found later', () => {
+  it('[SF4] an unknown member is recorded by phone, and a sale never names both', () => {
+    let cart = addItem(newCheckout(), {
+      lineId: 'L1',
+      product: water,
+      price: price('SKU-1', 250),
+    });
+    const pricing = priceCheckout(cart, { ...ctx, promotions: [] });
+    cart = addTender(cart, { kind: 'cash', amount: 250 });
+    const sale = buildSaleFact(cart, pricing, settleCheckout(cart, pricing), {
+      id: 'S001-POS1-01K',
+      storeId: 'S001',
+      deviceId: 'S001-POS1',
+      channel: 'store',
+      now: ctx.now,
+      memberPhone: '13912345678',
+    });
+    expect(sale.memberPhone).toBe('13912345678');
+    expect(sale.memberId).toBeUndefined();
+    expect(validateSaleFact(sale)).toEqual([]);
+    expect(validateSaleFact({ ...sale, memberId: 'M1' })).toContainEqual(
+      expect.objectContaining({ path: '$.memberPhone' }),
+    );
+    expect(validateSaleFact({ ...sale, memberPhone: '12345' })).not.toEqual([]);
   });
 });

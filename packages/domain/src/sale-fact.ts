@@ -1,10 +1,10 @@
 /**
- * The sale fact of the full checkout (beside the cash-only `Sale`), its JSON
+ * The sale fact of the checkout, its JSON
  * schema, the rules the server checks again on push, and the receipt built
  * from it. See SPEC.md [SF1]-[SF3].
  */
 import type { TaxClass } from './documents';
-import { assertMinor, formatMinorPlain, type Minor } from './money';
+import type { Minor } from './money';
 import type { Channel, LineAdjustment } from './promotion-types';
 import type { PriceBasis, TaxBreakdown } from './tax';
 import type { PaymentTender } from './tender';
@@ -29,7 +29,7 @@ export type SaleFactLine = {
   adjustments: LineAdjustment[];
 };
 
-/** The immutable sale fact of the full checkout (beside the cash-only `Sale`). */
+/** The immutable sale fact of the checkout: the only kind of sale. */
 export type SaleFact = {
   id: string;
   storeId: string;
@@ -40,6 +40,11 @@ export type SaleFact = {
   priceBasis: PriceBasis;
   cashierId?: string;
   memberId?: string;
+  /**
+   * A member the till could not find offline, by the phone number the
+   * customer gave; the server attaches the sale (and its points) to them.
+   */
+  memberPhone?: string;
   lines: SaleFactLine[];
   subtotal: Minor;
   discount: Minor;
@@ -96,6 +101,7 @@ export const SALE_FACT_SCHEMA = {
     priceBasis: { type: 'string', enum: ['inclusive', 'exclusive'] },
     cashierId: id,
     memberId: id,
+    memberPhone: { type: 'string', pattern: '^1[3-9]\\d{9}$', maxLength: 11 },
     lines: {
       type: 'array',
       minItems: 1,
@@ -230,15 +236,29 @@ export function validateSaleFact(value: unknown): SchemaProblem[] {
   if (cash + other - sale.change !== sale.due)
     add('$.tenders', 'tenders minus change must equal due');
   if (!sale.id.startsWith(`${sale.deviceId}-`)) add('$.id', 'must start with the device id');
+  if (sale.memberId !== undefined && sale.memberPhone !== undefined) {
+    add(
+      '$.memberPhone',
+      'a sale names its member by id or, when unknown offline, by phone, not both',
+    );
+  }
   return problems;
 }
+
+/** A saving on a receipt line: what one promotion, coupon or manual discount took off. */
+export type SaleReceiptSaving = { source: LineAdjustment['source']; label: string; amount: Minor };
 
 export type SaleReceipt = {
   storeName: string;
   storeAddress: string;
+  /** Printed at the bottom as given (e.g. return policy, thanks); the printer's default when absent. */
+  footer?: string;
   saleId: string;
   soldAt: string;
   currency: string;
+  priceBasis: PriceBasis;
+  cashierId?: string;
+  cashierName?: string;
   lines: {
     name: string;
     quantity: number;
@@ -246,67 +266,86 @@ export type SaleReceipt = {
     unitPrice: Minor;
     amount: Minor;
     /** One row per adjustment: what each promotion, coupon or discount took off. */
-    savings: { label: string; amount: Minor }[];
+    savings: SaleReceiptSaving[];
     net: Minor;
   }[];
   subtotal: Minor;
   discount: Minor;
-  tax: { label: string; tax: Minor; gross: Minor }[];
+  /** Tax per class; the printer words the label ("VAT 13%", "增值税 13%"). */
+  tax: { taxClass: TaxClass; rateBp: number; tax: Minor; gross: Minor }[];
   total: Minor;
   rounding: Minor;
   due: Minor;
-  tenders: { label: string; amount: Minor }[];
+  /** As paid: kind, amount, and the card/mobile reference, mobile provider or points used. */
+  tenders: PaymentTender[];
   change: Minor;
+  /** The member of the sale; `name` and `pointsBalance` (after this sale) when the caller knows them. */
+  member?: { id: string; name?: string; pointsBalance?: number };
   points?: { earned: number; redeemed: number };
-  /** Printed as a QR or Code 128 so a return finds this sale (codes.ts). */
+  /** Printed as a QR and a Code 128 so a return finds this sale (codes.ts). */
   receiptCode?: string;
 };
 
-const TENDER_LABELS: Record<PaymentTender['kind'], string> = {
-  cash: 'Cash',
-  card: 'Card',
-  mobile: 'Mobile pay',
-  points: 'Points',
+/** What the receipt shows beyond the sale fact, as known to the till when it prints. */
+export type SaleReceiptContext = {
+  cashierName?: string;
+  /** The member's name and point balance after this sale, as the replica holds them. */
+  member?: { name?: string; pointsBalance?: number };
 };
 
-/** [SF3] The receipt as data: every figure is copied from the sale fact; printers never compute. */
+/**
+ * [SF3] The receipt as data: every figure is copied from the sale fact (or,
+ * for the member's balance, from `context`); printers never compute.
+ */
 export function buildSaleReceipt(
   sale: SaleFact,
-  store: { name: string; address: string },
+  store: { name: string; address: string; footer?: string },
   receiptCode?: string,
+  context: SaleReceiptContext = {},
 ): SaleReceipt {
+  const member = context.member;
   return {
     storeName: store.name,
     storeAddress: store.address,
+    ...(store.footer !== undefined ? { footer: store.footer } : {}),
     saleId: sale.id,
     soldAt: sale.soldAt,
     currency: sale.currency,
+    priceBasis: sale.priceBasis,
+    ...(sale.cashierId !== undefined ? { cashierId: sale.cashierId } : {}),
+    ...(context.cashierName !== undefined ? { cashierName: context.cashierName } : {}),
     lines: sale.lines.map((l) => ({
       name: l.name,
       quantity: l.quantity,
       ...(l.grams !== undefined ? { grams: l.grams } : {}),
       unitPrice: l.unitPrice,
       amount: l.amount,
-      savings: l.adjustments.map((a) => ({ label: a.name, amount: a.amount })),
+      savings: l.adjustments.map((a) => ({ source: a.source, label: a.name, amount: a.amount })),
       net: l.net,
     })),
     subtotal: sale.subtotal,
     discount: sale.discount,
     tax: sale.tax.map((t) => ({
-      label: `VAT ${formatMinorPlain(assertMinor(t.rateBp), 2).replace(/\.00$/, '')}%`,
+      taxClass: t.taxClass,
+      rateBp: t.rateBp,
       tax: t.tax,
       gross: t.gross,
     })),
     total: sale.total,
     rounding: sale.rounding,
     due: sale.due,
-    tenders: sale.tenders.map((t) => ({
-      label:
-        t.kind === 'mobile' ? `${TENDER_LABELS.mobile} (${t.provider})` : TENDER_LABELS[t.kind],
-      amount: t.amount,
-    })),
+    tenders: sale.tenders.map((t) => ({ ...t })),
     change: sale.change,
-    ...(sale.memberId !== undefined ? { points: sale.points } : {}),
+    ...(sale.memberId !== undefined
+      ? {
+          member: {
+            id: sale.memberId,
+            ...(member?.name !== undefined ? { name: member.name } : {}),
+            ...(member?.pointsBalance !== undefined ? { pointsBalance: member.pointsBalance } : {}),
+          },
+          points: { ...sale.points },
+        }
+      : {}),
     ...(receiptCode !== undefined ? { receiptCode } : {}),
   };
 }

@@ -7,4 +7,7 @@ export const count = { type: 'integer', minimum: 0, maximum: 1e9 } as const;
 export const currency = { type: 'string', pattern: '^[A-Z]{3}$', maxLength: 3 } as const;
 
 /** [D1] Which way a collection's documents flow, and who may see them. */
-export type CollectionFlow = { direction: 'down' | 'up'; scope: 'chain' | 'store' };
+export type CollectionFlow =
+  | { direction: 'down' | 'up'; scope: 'chain' }
+  /** Store-private: `storeField` names the document field holding its store's id. */
+  | { direction: 'down' | 'up'; scope: 'store'; storeField: string };

@@ -13,21 +13,19 @@ import type { PointEntry } from './points';
 import type { Staff } from './checkout';
 import type { Member } from './points';
 import type { ReturnFact } from './returns';
+import { saleFactFixture, staffFixture } from './fixtures';
+import { closeShift, shiftTotals, type ShiftFact } from './shift';
 
 const now = '2026-11-22T03:00:00.000Z';
 const examples: Record<Exclude<DomainCollection, 'saleFacts'>, unknown> = {
-  staff: {
-    id: 'E1',
-    name: 'Li',
-    storeId: 'S001',
-    roles: ['cashier'],
-    status: 'active',
-  } satisfies Staff,
+  staff: staffFixture({ id: 'E1', name: 'Li' }) satisfies Staff,
   members: {
     id: 'M1',
     phone: '13800138000',
     name: 'Zhang',
     tier: 'gold',
+    homeStoreId: 'S001',
+    points: 0,
     status: 'active',
   } satisfies Member,
   promotions: {
@@ -81,6 +79,19 @@ const examples: Record<Exclude<DomainCollection, 'saleFacts'>, unknown> = {
     tenders: [{ kind: 'cash', amount: 250 }],
     points: { reversedEarn: 2, restoredRedeem: 0 },
   } satisfies ReturnFact,
+  shifts: closeShift(
+    {
+      id: 'S001-POS1-SH1',
+      storeId: 'S001',
+      deviceId: 'S001-POS1',
+      cashierId: 'E1',
+      openedAt: now,
+      openingFloat: 50_000,
+    },
+    shiftTotals({ sales: [saleFactFixture()], returns: [], noSaleOpens: 0 }),
+    50_250,
+    '2026-11-22T11:00:00.000Z',
+  ) satisfies ShiftFact,
 };
 
 describe('domain document schemas', () => {

@@ -1,10 +1,8 @@
 /**
- * Schemas of the synced documents added by the domain core (staff, members,
- * promotions, coupons, ledger movements, point entries, full sale facts,
- * returns), beside the original `SCHEMAS`. They are not yet collections of
- * the replica or the server: adding them there is a schema migration for
- * those packages. 5 existing + 8 here = 13, the free RxDB limit.
- * See SPEC.md [DS1]-[DS2].
+ * Schemas of the synced documents beyond the catalog: staff, members,
+ * promotions, coupons, ledger movements, point entries, sale facts, shift
+ * closes and returns. collections.ts joins them with the catalog's into the
+ * 13 synced collections (the free RxDB limit). See SPEC.md [DS1]-[DS2].
  */
 import { PAYMENT_TENDER_SCHEMA, SALE_FACT_SCHEMA, validateSaleFact } from './sale-fact';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
@@ -13,6 +11,7 @@ import type { Promotion } from './promotion-types';
 import { movementProblems, type LedgerMovement } from './stock-ledger';
 import { pointEntryProblems, type PointEntry } from './points';
 import { couponProblems, type Coupon } from './coupons';
+import { SHIFT_SCHEMA, shiftProblems, type ShiftFact } from './shift';
 import { count, id, minor, text, time, type CollectionFlow } from './schema-fields';
 
 const ids = { type: 'array', maxItems: 1000, items: id } as const;
@@ -53,9 +52,11 @@ export const DOMAIN_SCHEMAS = {
         maxItems: 3,
         items: { type: 'string', enum: ['cashier', 'supervisor', 'manager'] },
       },
+      pinSalt: { type: 'string', pattern: '^[0-9a-f]{16,64}$', maxLength: 64 },
+      pinHash: { type: 'string', pattern: '^[0-9a-f]{64}$', maxLength: 64 },
       status: { type: 'string', enum: ['active', 'left'] },
     },
-    ['id', 'name', 'storeId', 'roles', 'status'],
+    ['id', 'name', 'storeId', 'roles', 'pinSalt', 'pinHash', 'status'],
   ),
   members: doc(
     {
@@ -63,9 +64,11 @@ export const DOMAIN_SCHEMAS = {
       phone: { type: 'string', pattern: '^1[3-9]\\d{9}$', maxLength: 11 },
       name: text,
       tier: id,
+      homeStoreId: id,
+      points: count,
       status: { type: 'string', enum: ['active', 'closed'] },
     },
-    ['id', 'phone', 'name', 'tier', 'status'],
+    ['id', 'phone', 'name', 'tier', 'homeStoreId', 'points', 'status'],
   ),
   promotions: doc(
     {
@@ -227,6 +230,7 @@ export const DOMAIN_SCHEMAS = {
     ['id', 'memberId', 'kind', 'points', 'factId', 'at'],
   ),
   saleFacts: SALE_FACT_SCHEMA,
+  shifts: SHIFT_SCHEMA,
   returns: doc(
     {
       id,
@@ -268,13 +272,15 @@ export type DomainCollection = keyof typeof DOMAIN_SCHEMAS;
 /** [D1] for the new documents: server-owned state flows down, facts flow up. */
 export const DOMAIN_COLLECTIONS: Record<DomainCollection, CollectionFlow> = {
   staff: { direction: 'down', scope: 'chain' },
-  members: { direction: 'down', scope: 'chain' },
+  // A terminal keeps its own store's members; others are looked up online.
+  members: { direction: 'down', scope: 'store', storeField: 'homeStoreId' },
   promotions: { direction: 'down', scope: 'chain' },
   coupons: { direction: 'down', scope: 'chain' },
-  stockMovements: { direction: 'up', scope: 'store' },
+  stockMovements: { direction: 'up', scope: 'store', storeField: 'location' },
   pointEntries: { direction: 'up', scope: 'chain' },
-  saleFacts: { direction: 'up', scope: 'store' },
-  returns: { direction: 'up', scope: 'store' },
+  saleFacts: { direction: 'up', scope: 'store', storeField: 'storeId' },
+  shifts: { direction: 'up', scope: 'store', storeField: 'storeId' },
+  returns: { direction: 'up', scope: 'store', storeField: 'storeId' },
 };
 
 /**
@@ -298,6 +304,8 @@ export function validateDomainDocument(
           ? pointEntryProblems(value as PointEntry)
           : collection === 'coupons'
             ? couponProblems(value as Coupon)
-            : [];
+            : collection === 'shifts'
+              ? shiftProblems(value as ShiftFact)
+              : [];
   return rules.map((message) => ({ path: '$', message }));
 }

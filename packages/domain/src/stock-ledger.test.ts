@@ -8,7 +8,7 @@ import {
   transfer,
   type LedgerMovement,
 } from './stock-ledger';
-import { REPLICA_FIXTURE } from './validate.fixture';
+import { saleFactFixture } from './fixtures';
 
 const now = '2026-11-22T03:00:00.000Z';
 const m = (
@@ -127,7 +127,7 @@ describe('stock ledger', () => {
   });
 
   it('[SL6] a sale becomes one movement per SKU with a replay-safe id', () => {
-    const sale = REPLICA_FIXTURE.sale;
+    const sale = saleFactFixture();
     expect(ledgerMovementsForSale(sale)).toEqual([
       {
         id: `${sale.id}:SKU-1`,

@@ -2,12 +2,12 @@
  * The stock ledger: immutable movements per SKU and location; the level is
  * their fold. available = on hand − active reservations. See SPEC.md [SL1]-[SL6].
  */
-import type { Sale } from './documents';
+import type { SaleFact } from './sale-fact';
 
 export type StockMovementKind =
   'sale' | 'return' | 'receive' | 'adjust' | 'transfer-out' | 'transfer-in' | 'reserve' | 'release';
 
-/** An immutable stock fact. (The older `StockMovement` of sale.ts is the sale-only shape.) */
+/** An immutable stock fact. */
 export type LedgerMovement = {
   /** Unique fact id (device prefix + ULID, or `${factId}:${sku}`); replays count once. */
   id: string;
@@ -46,6 +46,11 @@ const SIGN: Record<StockMovementKind, -1 | 0 | 1> = {
   reserve: 0,
   release: 0,
 };
+
+/** [SL2] How a movement changes on hand: signed by its kind (reservations do not). */
+export function onHandDelta(m: Pick<LedgerMovement, 'kind' | 'quantity'>): number {
+  return SIGN[m.kind] * m.quantity;
+}
 
 /** [SL1] Problems that make a movement invalid; an empty list means it is well formed. */
 export function movementProblems(m: LedgerMovement): string[] {
@@ -149,7 +154,7 @@ export function transfer(input: {
 }
 
 /** [SL6] The ledger movements of a sale: one per SKU, id `${saleId}:${sku}`, so a replay is a no-op. */
-export function ledgerMovementsForSale(sale: Sale): LedgerMovement[] {
+export function ledgerMovementsForSale(sale: SaleFact): LedgerMovement[] {
   const bySku = new Map<string, number>();
   for (const line of sale.lines) bySku.set(line.sku, (bySku.get(line.sku) ?? 0) + line.quantity);
   return [...bySku].map(([sku, quantity]) => ({

@@ -3,7 +3,6 @@
  * sync server and tests validate with exactly the schemas the replica declares.
  * [V1] Returns every problem with its path; never throws on any input.
  */
-import { SCHEMAS, type CollectionName } from './documents';
 
 export type SchemaProblem = { path: string; message: string };
 
@@ -89,8 +88,4 @@ export function validateAgainstSchema(schema: object, value: unknown): SchemaPro
   const out: SchemaProblem[] = [];
   check(schema as Schema, value, '$', out);
   return out;
-}
-
-export function validateDocument(collection: CollectionName, value: unknown): SchemaProblem[] {
-  return validateAgainstSchema(SCHEMAS[collection], value);
 }

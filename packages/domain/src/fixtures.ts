@@ -1,0 +1,100 @@
+/**
+ * Example documents for tests in every package (`@pos/domain/fixtures`):
+ * built with the domain's own functions, so they always pass its rules.
+ */
+import {
+  addItem,
+  addTender,
+  attachMember,
+  buildSaleFact,
+  newCheckout,
+  priceCheckout,
+  settleCheckout,
+  type Staff,
+} from './checkout';
+import type { Price, Product } from './documents';
+import type { Member } from './points';
+import type { SaleFact } from './sale-fact';
+import { hashPin } from './staff-pin';
+import type { PaymentTender } from './tender';
+
+export const PRODUCT_FIXTURE: Product = {
+  id: 'SKU-1',
+  name: '农夫山泉 550ml',
+  gtin: '06901234567892',
+  category: 'drinks',
+  taxClass: 'VAT13',
+  status: 'active',
+};
+
+export const MEMBER_FIXTURE: Member = {
+  id: 'M1',
+  phone: '13800138000',
+  name: '张伟',
+  tier: 'basic',
+  homeStoreId: 'S001',
+  points: 500,
+  status: 'active',
+};
+
+export function staffFixture(overrides: Partial<Staff> & { pin?: string } = {}): Staff {
+  const { pin = '1234', ...rest } = overrides;
+  const pinSalt = rest.pinSalt ?? '0123456789abcdef';
+  return {
+    id: 'E1',
+    name: '李娜',
+    storeId: 'S001',
+    roles: ['cashier'],
+    status: 'active',
+    ...rest,
+    pinSalt,
+    pinHash: hashPin(pin, pinSalt),
+  };
+}
+
+export type SaleFactFixtureOptions = {
+  id?: string;
+  storeId?: string;
+  deviceId?: string;
+  soldAt?: string;
+  /** Lines as [product, unit price, quantity]; default one water at 2.50. */
+  lines?: [Product, number, number][];
+  member?: Member;
+  /** Default: exact cash. */
+  tenders?: PaymentTender[];
+};
+
+/** A complete, valid sale fact built through the checkout, as a till would make it. */
+export function saleFactFixture(options: SaleFactFixtureOptions = {}): SaleFact {
+  const deviceId = options.deviceId ?? 'S001-POS1';
+  const storeId = options.storeId ?? 'S001';
+  const soldAt = options.soldAt ?? '2026-11-22T03:00:00.000Z';
+  const lines = options.lines ?? [[PRODUCT_FIXTURE, 250, 1]];
+  let cart = newCheckout('CNY', 'inclusive');
+  if (options.member) cart = attachMember(cart, options.member);
+  lines.forEach(([product, amount, quantity], i) => {
+    const price: Price = {
+      id: `L:${product.id}`,
+      priceList: 'L',
+      sku: product.id,
+      amount,
+      currency: 'CNY',
+    };
+    cart = addItem(cart, { lineId: `L${i + 1}`, product, price, quantity });
+  });
+  const ctx = { storeId, channel: 'store' as const, now: soldAt, utcOffsetMinutes: 480 };
+  const pricing = priceCheckout(cart, { ...ctx, promotions: [] });
+  for (const tender of options.tenders ?? [{ kind: 'cash' as const, amount: pricing.total }]) {
+    cart = addTender(cart, tender);
+  }
+  const settlement = settleCheckout(cart, pricing);
+  return buildSaleFact(cart, pricing, settlement, {
+    id: options.id ?? `${deviceId}-01J0000000000000000000000`,
+    storeId,
+    deviceId,
+    channel: 'store',
+    now: soldAt,
+    cashierId: 'E1',
+    earnRules: [{ tier: 'basic', points: 1, per: 100 }],
+  });
+}
