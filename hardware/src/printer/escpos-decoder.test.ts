@@ -112,6 +112,80 @@ describe('EscPosDecoder', () => {
     });
   });
 
+  it('[CP1] decodes WPC1252 after ESC t 16; without a code page a high byte is an error', () => {
+    expect(texts(decodeEscPos(escpos.line('Crème brûlée €5 “Zoë” 中文')))).toEqual([
+      'Crème brûlée €5 “Zoë” 中文',
+    ]);
+    const other = decodeEscPos(bytes(0x1b, 0x74, 0x00, 0xe9, 0x0a));
+    expect(errors(other)).toEqual(['UNSUPPORTED_BYTE']);
+    expect(other[0]).toMatchObject({
+      message: 'byte 0xe9 outside Chinese mode: code page 0 is not WPC1252 (16)',
+    });
+    // ESC @ forgets the code page, as printers do.
+    const reset = concatBytes([escpos.codePage(), escpos.init(), bytes(0xe9, 0x0a)]);
+    expect(errors(decodeEscPos(reset))).toEqual(['UNSUPPORTED_BYTE']);
+  });
+
+  it('[D4] reports a QR code (GS ( k) with its content, model, error correction and size', () => {
+    const records = decodeEscPos(
+      concatBytes([
+        escpos.line('above'),
+        escpos.qrCode('R.收据-1', { moduleSize: 4, errorCorrection: 'Q' }),
+      ]),
+    );
+    expect(records.at(-1)).toEqual({
+      kind: 'qr',
+      data: 'R.收据-1',
+      model: 2,
+      errorCorrection: 'Q',
+      size: 4,
+    });
+    // Text before the symbol is printed first.
+    const pending = decodeEscPos(concatBytes([escpos.text('x'), escpos.qrCode('Q')]));
+    expect(pending.map((r) => r.kind)).toEqual(['line', 'qr']);
+  });
+
+  it('[D4] reports barcodes (GS k) with their text: Code 128 sets B and C, and NUL-ended EAN-13', () => {
+    expect(decodeEscPos(escpos.code128('R.S1-{42}'))).toEqual([
+      {
+        kind: 'barcode',
+        symbology: 'CODE128',
+        data: 'R.S1-{42}',
+        hri: 'below',
+        width: 2,
+        height: 80,
+      },
+    ]);
+    // {C: digit pairs as bytes 12, 34, 5; then {B "A"
+    const setC = bytes(0x1d, 0x6b, 73, 8, 0x7b, 0x43, 12, 34, 5, 0x7b, 0x42, 0x41);
+    expect(decodeEscPos(setC)).toMatchObject([
+      { symbology: 'CODE128', data: '123405A', hri: 'none' },
+    ]);
+    const ean = bytes(0x1d, 0x6b, 2, ...Buffer.from('6901234567892'), 0);
+    expect(decodeEscPos(ean)).toMatchObject([{ symbology: 'EAN13', data: '6901234567892' }]);
+  });
+
+  it('[D1][D4] malformed QR and barcode commands are error records, and decoding goes on', () => {
+    const records = decodeEscPos(
+      concatBytes([
+        bytes(0x1d, 0x28, 0x6b, 3, 0, 0x31, 0x51, 0x30), // print with nothing stored
+        bytes(0x1d, 0x28, 0x6b, 3, 0, 0x32, 0x41, 0x00), // not QR
+        bytes(0x1d, 0x6b, 73, 2, 0x41, 0x42), // Code 128 without a code set
+        bytes(0x1d, 0x6b, 99, 0x41), // unknown system
+        bytes(0x1d, 0x77, 9), // module width 9
+        escpos.line('still here'),
+      ]),
+    );
+    expect(errors(records)).toEqual([
+      'BAD_ARGUMENT',
+      'BAD_ARGUMENT',
+      'BAD_ARGUMENT',
+      'BAD_ARGUMENT',
+      'BAD_ARGUMENT',
+    ]);
+    expect(texts(records)).toEqual(['Astill here']);
+  });
+
   it('[D1] reports malformed GB18030 in Chinese mode', () => {
     const records = decodeEscPos(bytes(0x1c, 0x26, 0xd6, 0x20, 0x80, 0x0a));
     expect(errors(records)).toEqual(['MALFORMED_TEXT', 'MALFORMED_TEXT']);
@@ -180,6 +254,18 @@ describe('EscPosDecoder', () => {
             0x81,
             0x30,
             0x41,
+            0x28,
+            0x6b,
+            0x74,
+            0x10,
+            0x31,
+            0x50,
+            0x51,
+            0x49,
+            0x7b,
+            0x00,
+            0x03,
+            0xe9,
           ),
           { maxLength: 300 },
         )

@@ -1,14 +1,19 @@
 /**
  * A streaming ESC/POS decoder: what a printer would do with the bytes, as
  * records. It understands the commands escpos.ts writes (plus ESC !), decodes
- * GB18030 between FS & and FS ., and keeps the style of each line.
+ * GB18030 between FS & and FS . and WPC1252 after ESC t 16, keeps the style
+ * of each line, and reports each QR code (GS ( k) and barcode (GS k) with
+ * its content, so a test can read what a scanner would.
  * [D1] It never throws: an unknown or malformed command becomes an `error`
  *      record and decoding goes on with the next byte.
  * [D2] Bytes may arrive in any chunks: the records equal those of one chunk.
  * [D3] Memory is bounded: at most one partial command or character is held,
  *      and a line longer than `maxLineLength` is cut with an error.
+ * [D4] A QR code (GS ( k print) and a barcode (GS k) are records with their
+ *      content, so a test can assert what a scanner would read.
  */
 import iconv from 'iconv-lite';
+import { WPC1252_TABLE, wpc1252Char } from './code-page';
 import type { Align } from './escpos';
 
 export type LineStyle = { align: Align; bold: boolean; width: number; height: number };
@@ -22,8 +27,27 @@ export type EscPosErrorCode =
   | 'TRUNCATED'
   | 'UNPRINTED_TEXT';
 
+export type BarcodeHri = 'none' | 'above' | 'below' | 'both';
+
 export type EscPosRecord =
   | { kind: 'line'; text: string; style: LineStyle }
+  /** GS ( k print: a QR code and what it holds (UTF-8). */
+  | {
+      kind: 'qr';
+      data: string;
+      model: number;
+      errorCorrection: 'L' | 'M' | 'Q' | 'H';
+      size: number;
+    }
+  /** GS k: a barcode, its content, where its human-readable text goes, and its module width. */
+  | {
+      kind: 'barcode';
+      symbology: string;
+      data: string;
+      hri: BarcodeHri;
+      width: number;
+      height: number;
+    }
   | { kind: 'init' }
   | { kind: 'feed'; lines: number }
   | { kind: 'cut'; partial: boolean }
@@ -62,6 +86,10 @@ export class EscPosDecoder {
   /** Stream offset of #pending[0]. */
   #offset = 0;
   #kanji = false;
+  /** ESC t table; undefined until one is chosen (printers differ in their default). */
+  #codePage: number | undefined;
+  #qr: QrState = defaultQr();
+  #barcode: BarcodeState = defaultBarcode();
   #style: LineStyle = defaultStyle();
   #line = '';
   #lineStyle: LineStyle | undefined;
@@ -114,13 +142,14 @@ export class EscPosDecoder {
     if (b >= 0x20 && b <= 0x7e) return this.#append(String.fromCharCode(b), out, at, 1);
     if (b >= 0x80) {
       if (this.#kanji) return this.#kanjiChar(bytes, at, out);
+      const char = this.#codePage === WPC1252_TABLE ? wpc1252Char(b) : undefined;
+      if (char !== undefined) return this.#append(char, out, at, 1);
+      const why =
+        this.#codePage === undefined
+          ? 'no code page was chosen with ESC t'
+          : `code page ${this.#codePage} is not WPC1252 (16)`;
       out.push(
-        this.#error(
-          'UNSUPPORTED_BYTE',
-          [b],
-          at,
-          'byte above 0x7F outside Chinese mode (code pages are not supported)',
-        ),
+        this.#error('UNSUPPORTED_BYTE', [b], at, `byte 0x${hex(b)} outside Chinese mode: ${why}`),
       );
       return this.#append('\ufffd', out, at, 1);
     }
@@ -149,6 +178,9 @@ export class EscPosDecoder {
       case command(ESC, '@'): // init: clears the buffer and the modes
         this.#style = defaultStyle();
         this.#kanji = false;
+        this.#codePage = undefined;
+        this.#qr = defaultQr();
+        this.#barcode = defaultBarcode();
         this.#line = '';
         this.#lineStyle = undefined;
         out.push({ kind: 'init' });
@@ -187,6 +219,48 @@ export class EscPosDecoder {
         out.push({ kind: 'drawer-kick', m, t1, t2 });
         return { length: 5 };
       }
+      case command(ESC, 't'): // character code table
+        if (!has(3)) return 'incomplete';
+        this.#codePage = arg(2);
+        return { length: 3 };
+      case command(GS, 'H'): {
+        // barcode human-readable text position
+        if (!has(3)) return 'incomplete';
+        const hri = HRI[arg(2)];
+        if (!hri) return bad(3, `HRI position ${arg(2)} is not 0-3`);
+        this.#barcode = { ...this.#barcode, hri };
+        return { length: 3 };
+      }
+      case command(GS, 'f'): // HRI font
+        if (!has(3)) return 'incomplete';
+        return { length: 3 };
+      case command(GS, 'h'): // barcode height in dots
+        if (!has(3)) return 'incomplete';
+        if (arg(2) === 0) return bad(3, 'barcode height 0');
+        this.#barcode = { ...this.#barcode, height: arg(2) };
+        return { length: 3 };
+      case command(GS, 'w'): // barcode module width in dots
+        if (!has(3)) return 'incomplete';
+        if (arg(2) < 1 || arg(2) > 6) return bad(3, `module width ${arg(2)} is not 1-6`);
+        this.#barcode = { ...this.#barcode, width: arg(2) };
+        return { length: 3 };
+      case command(GS, 'k'):
+        return this.#barcodeCommand(bytes, at, out, bad);
+      case command(GS, '('): {
+        // GS ( k pL pH cn fn …: 2D codes. Every GS ( function is GS ( fn pL pH and pL + 256 pH bytes: skip unknown ones whole.
+        if (!has(5)) return 'incomplete';
+        const length = 5 + arg(3) + arg(4) * 256;
+        if (!has(length)) return 'incomplete';
+        if (arg(2) !== 0x6b) {
+          const message = `GS ( ${printableCode(arg(2))} is not supported`;
+          out.push(this.#error('UNKNOWN_COMMAND', slice(bytes, at, 5), at, message));
+          return { length };
+        }
+        this.#twoDimensional(slice(bytes, at + 5, length - 5), out, (message) =>
+          bad(length, message),
+        );
+        return { length };
+      }
       case command(GS, '!'): {
         // character size: width and height multipliers - 1 in the two nibbles
         if (!has(3)) return 'incomplete';
@@ -217,6 +291,88 @@ export class EscPosDecoder {
           this.#error('UNKNOWN_COMMAND', slice(bytes, at, 2), at, `${name} is not supported`),
         );
         return { length: 2 };
+    }
+  }
+
+  /** GS k m …: m 0–6 NUL-terminated data, m 65–79 a length byte then the data. */
+  #barcodeCommand(
+    bytes: ArrayLike<number>,
+    at: number,
+    out: EscPosRecord[],
+    bad: (length: number, message: string) => Step,
+  ): Step {
+    if (at + 3 > bytes.length) return 'incomplete';
+    const m = bytes[at + 2] as number;
+    let data: number[];
+    let length: number;
+    if (m <= 6) {
+      let end = at + 3;
+      while (end < bytes.length && bytes[end] !== 0 && end - at - 3 < 255) end++;
+      if (end >= bytes.length) return 'incomplete';
+      if (bytes[end] !== 0) return bad(3, 'barcode data has no NUL end within 255 bytes');
+      data = slice(bytes, at + 3, end - at - 3);
+      length = end - at + 1;
+    } else if (m >= 65 && m <= 79) {
+      if (at + 4 > bytes.length) return 'incomplete';
+      const n = bytes[at + 3] as number;
+      length = 4 + n;
+      if (at + length > bytes.length) return 'incomplete';
+      data = slice(bytes, at + 4, n);
+    } else {
+      return bad(3, `barcode system ${m} is not supported`);
+    }
+    const symbology = BARCODE_SYSTEMS[m >= 65 ? m - 65 : m] ?? `system ${m}`;
+    const text = symbology === 'CODE128' ? readCode128(data) : latin(data);
+    if (text === undefined || data.length === 0) {
+      return bad(length, `${symbology} data ${hexBytes(data)} is not valid`);
+    }
+    if (this.#line) this.#printLine(out);
+    const { hri, width, height } = this.#barcode;
+    out.push({ kind: 'barcode', symbology, data: text, hri, width, height });
+    return { length };
+  }
+
+  /** GS ( k with cn = 49: QR model, size, error correction, store, print. */
+  #twoDimensional(params: number[], out: EscPosRecord[], bad: (message: string) => Step): void {
+    const [cn, fn, n1] = params;
+    if (cn !== 0x31) {
+      bad(`symbol ${cn ?? 'none'} is not QR (49)`);
+      return;
+    }
+    switch (fn) {
+      case 0x41: // model: 49 model 1, 50 model 2, 51 micro
+        if (n1 === undefined || n1 < 49 || n1 > 51) bad('QR model is not 49-51');
+        else this.#qr = { ...this.#qr, model: n1 - 48 };
+        return;
+      case 0x43: // module size
+        if (n1 === undefined || n1 < 1 || n1 > 16) bad('QR module size is not 1-16');
+        else this.#qr = { ...this.#qr, size: n1 };
+        return;
+      case 0x45: {
+        const ecc = n1 === undefined ? undefined : QR_ECC[n1];
+        if (!ecc) bad('QR error correction is not 48-51');
+        else this.#qr = { ...this.#qr, errorCorrection: ecc };
+        return;
+      }
+      case 0x50: // store data (m = 48)
+        this.#qr = { ...this.#qr, data: params.slice(3) };
+        return;
+      case 0x51: {
+        // print the stored symbol
+        const { data, model, errorCorrection, size } = this.#qr;
+        if (!data || data.length === 0) {
+          bad('QR print with no data stored');
+          return;
+        }
+        if (this.#line) this.#printLine(out);
+        const text = new TextDecoder('utf-8').decode(Uint8Array.from(data));
+        out.push({ kind: 'qr', data: text, model, errorCorrection, size });
+        return;
+      }
+      case 0x52: // transmit size: nothing printed
+        return;
+      default:
+        bad(`QR function ${fn ?? 'none'} is not supported`);
     }
   }
 
@@ -293,6 +449,79 @@ export class EscPosDecoder {
   ): EscPosErrorRecord {
     return { kind: 'error', code, offset: this.#offset + at, bytes: hexBytes(bytes), message };
   }
+}
+
+type QrState = {
+  model: number;
+  size: number;
+  errorCorrection: 'L' | 'M' | 'Q' | 'H';
+  data: number[] | undefined;
+};
+type BarcodeState = { hri: BarcodeHri; width: number; height: number };
+
+const HRI: Record<number, BarcodeHri> = {
+  0: 'none',
+  1: 'above',
+  2: 'below',
+  3: 'both',
+  48: 'none',
+  49: 'above',
+  50: 'below',
+  51: 'both',
+};
+const QR_ECC: Record<number, 'L' | 'M' | 'Q' | 'H'> = { 48: 'L', 49: 'M', 50: 'Q', 51: 'H' };
+const BARCODE_SYSTEMS = [
+  'UPC-A',
+  'UPC-E',
+  'EAN13',
+  'EAN8',
+  'CODE39',
+  'ITF',
+  'CODABAR',
+  'CODE93',
+  'CODE128',
+] as const;
+
+function defaultQr(): QrState {
+  return { model: 2, size: 3, errorCorrection: 'L', data: undefined };
+}
+
+function defaultBarcode(): BarcodeState {
+  return { hri: 'none', width: 3, height: 162 };
+}
+
+/** Printable ASCII bytes as text, or undefined. */
+function latin(data: readonly number[]): string | undefined {
+  return data.every((b) => b >= 0x20 && b <= 0x7e) ? String.fromCharCode(...data) : undefined;
+}
+
+/**
+ * The text of GS k 73 data: `{A`/`{B`/`{C` choose the code set (one must
+ * come first), `{{` is a brace, `{1`–`{4` and `{S` are function/shift codes
+ * (not text); set C bytes are pairs of digits 00–99.
+ */
+function readCode128(data: readonly number[]): string | undefined {
+  let set: 'A' | 'B' | 'C' | undefined;
+  let text = '';
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i] as number;
+    if (b === 0x7b) {
+      const next = data[++i];
+      if (next === 0x41 || next === 0x42 || next === 0x43) set = String.fromCharCode(next) as 'A';
+      else if (next === 0x7b && set !== undefined && set !== 'C') text += '{';
+      else if (next === 0x53 || (next !== undefined && next >= 0x31 && next <= 0x34)) continue;
+      else return undefined;
+      continue;
+    }
+    if (set === undefined) return undefined;
+    if (set === 'C') {
+      if (b > 99) return undefined;
+      text += String(b).padStart(2, '0');
+    } else if (b >= 0x20 && b <= 0x7e) text += String.fromCharCode(b);
+    else if (set === 'A' && b < 0x20) text += '?';
+    else return undefined;
+  }
+  return set === undefined ? undefined : text;
 }
 
 /** Decodes a whole byte stream at once. */

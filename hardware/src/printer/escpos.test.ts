@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeText, escpos } from './escpos';
+import { code128, encodeText, escpos, qrCode } from './escpos';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex').match(/../g)?.join(' ') ?? '';
 
@@ -26,6 +26,35 @@ describe('ESC/POS commands', () => {
     // 中 = D6 D0, 文 = CE C4 in GB18030 (as in GB2312)
     expect(hex(encodeText('A中文B'))).toBe('41 1c 26 d6 d0 ce c4 1c 2e 42');
     expect(hex(escpos.line('x'))).toBe('78 0a');
+  });
+
+  it('[E1][CP1] sends Latin letters and € in code page WPC1252 (ESC t 16), one byte each', () => {
+    // é = E9, ü = FC, € = 80 in Windows-1252
+    expect(hex(encodeText('Café'))).toBe('43 61 66 1b 74 10 e9');
+    expect(hex(encodeText('ü€ 中'))).toBe('1b 74 10 fc 80 20 1c 26 d6 d0 1c 2e');
+    expect(hex(encodeText('é中ü'))).toBe('1b 74 10 e9 1c 26 d6 d0 1c 2e 1b 74 10 fc');
+  });
+
+  it('[E4] a QR code: model 2, module size, error correction M, store, print', () => {
+    expect(hex(qrCode('AB', { moduleSize: 6, errorCorrection: 'M' }))).toBe(
+      [
+        '1d 28 6b 04 00 31 41 32 00', // model 2
+        '1d 28 6b 03 00 31 43 06', // 6-dot modules
+        '1d 28 6b 03 00 31 45 31', // error correction M
+        '1d 28 6b 05 00 31 50 30 41 42', // store "AB" (pL = 2 + 3)
+        '1d 28 6b 03 00 31 51 30', // print
+      ].join(' '),
+    );
+    const long = qrCode('x'.repeat(300));
+    expect(hex(long.subarray(25, 33))).toBe('1d 28 6b 2f 01 31 50 30'); // 303 = 0x012F
+  });
+
+  it('[E4] a Code 128 in code set B with its text below; a brace is doubled', () => {
+    expect(hex(code128('R{1', { moduleWidth: 2, height: 80 }))).toBe(
+      '1d 48 02 1d 66 00 1d 68 50 1d 77 02 1d 6b 49 06 7b 42 52 7b 7b 31',
+    );
+    expect(() => code128('中')).toThrow(RangeError);
+    expect(() => code128('')).toThrow(RangeError);
   });
 
   it('[E2] text never carries control bytes', () => {

@@ -1,12 +1,16 @@
 /**
  * The few ESC/POS commands our receipts need (Epson ESC/POS reference; the
  * same bytes work on Xprinter, Rongta, Sunmi and other 58/80 mm printers).
- * [E1] Text is printable ASCII as-is; every other character is GB18030 inside
- *      `FS &` … `FS .` (Chinese/Kanji mode). [E2] Text never carries control
- *      bytes (see printableText). [E3] The drawer kick is `ESC p 0 25 250`:
- *      pin 2, 50 ms on, 500 ms off.
+ * [E1] Text is printable ASCII as-is; Latin characters of WPC1252 (é, ü, €)
+ *      as that code page's bytes after `ESC t 16`; every other character is
+ *      GB18030 inside `FS &` … `FS .` (Chinese/Kanji mode). [E2] Text never
+ *      carries control bytes (see printableText). [E3] The drawer kick is
+ *      `ESC p 0 25 250`: pin 2, 50 ms on, 500 ms off. [E4] QR codes are model 2
+ *      with `GS ( k` (store, then print); Code 128 is `GS k 73` in code set B
+ *      with the human-readable text printed below by the printer (`GS H 2`).
  */
 import iconv from 'iconv-lite';
+import { WPC1252_TABLE, wpc1252Byte } from './code-page';
 import { printableText } from './text-width';
 
 export const LF = 0x0a;
@@ -50,16 +54,107 @@ export const escpos = {
   text: encodeText,
   /** Text and LF, which prints the line. */
   line: (text = '') => concatBytes([encodeText(text), Uint8Array.of(LF)]),
+  /** ESC t n: the single-byte code page for bytes 0x80–0xFF outside Chinese mode. */
+  codePage: (table: number = WPC1252_TABLE) => Uint8Array.of(ESC, 0x74, byte(table)),
+  /** FS .: Chinese mode off (some Chinese printers start with it on). */
+  chineseOff: () => Uint8Array.of(FS, 0x2e),
+  qrCode,
+  code128,
 };
 
-/** [E1][E2] ASCII runs as-is; other runs as GB18030 between FS & and FS . */
+export type QrErrorCorrection = 'L' | 'M' | 'Q' | 'H';
+const QR_ECC: Record<QrErrorCorrection, number> = { L: 48, M: 49, Q: 50, H: 51 };
+/** What GS ( k can store for a model 2 QR code. */
+export const QR_MAX_BYTES = 7089;
+
+/**
+ * [E4] A model 2 QR code of `data` (UTF-8): select the model, the module size
+ * in dots (1–16), the error correction, store the data, print it.
+ */
+export function qrCode(
+  data: string,
+  options: { moduleSize?: number; errorCorrection?: QrErrorCorrection } = {},
+): Uint8Array {
+  const payload = new TextEncoder().encode(data).subarray(0, QR_MAX_BYTES);
+  const size = Math.max(1, Math.min(16, Math.trunc(options.moduleSize ?? 6)));
+  const store = payload.length + 3;
+  return concatBytes([
+    Uint8Array.of(GS, 0x28, 0x6b, 4, 0, 0x31, 0x41, 50, 0), // model 2
+    Uint8Array.of(GS, 0x28, 0x6b, 3, 0, 0x31, 0x43, size),
+    Uint8Array.of(GS, 0x28, 0x6b, 3, 0, 0x31, 0x45, QR_ECC[options.errorCorrection ?? 'M']),
+    Uint8Array.of(GS, 0x28, 0x6b, store & 0xff, store >> 8, 0x31, 0x50, 0x30),
+    payload,
+    Uint8Array.of(GS, 0x28, 0x6b, 3, 0, 0x31, 0x51, 0x30), // print
+  ]);
+}
+
+/** Code 128 symbols (start, data, check, stop) of `data` in code set B, or undefined when it cannot be. */
+export function code128Symbols(data: string): number | undefined {
+  return /^[\x20-\x7e]{1,200}$/.test(data) ? data.length + 3 : undefined;
+}
+
+/**
+ * [E4] A Code 128 barcode of printable-ASCII `data` in code set B (`{B`, `{`
+ * doubled), `moduleWidth` dots per module (2–6), `height` dots, with the
+ * human-readable text below. Throws on data Code 128 set B cannot carry.
+ */
+export function code128(
+  data: string,
+  options: { moduleWidth?: number; height?: number } = {},
+): Uint8Array {
+  if (code128Symbols(data) === undefined) {
+    throw new RangeError('Code 128 set B takes 1 to 200 printable ASCII characters');
+  }
+  const body = new TextEncoder().encode(`{B${data.replaceAll('{', '{{')}`);
+  if (body.length > 255) throw new RangeError('Code 128 data is longer than 255 bytes');
+  return concatBytes([
+    Uint8Array.of(GS, 0x48, 2), // HRI below
+    Uint8Array.of(GS, 0x66, 0), // HRI font A
+    Uint8Array.of(GS, 0x68, byte(options.height ?? 80)),
+    Uint8Array.of(GS, 0x77, Math.max(2, Math.min(6, Math.trunc(options.moduleWidth ?? 2)))),
+    Uint8Array.of(GS, 0x6b, 73, body.length),
+    body,
+  ]);
+}
+
+/**
+ * [E1][E2] ASCII runs as-is; Latin runs of WPC1252 after ESC t 16; other runs
+ * as GB18030 between FS & and FS .
+ */
 export function encodeText(text: string): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (const run of printableText(text).match(/[\x20-\x7e]+|[^\x20-\x7e]+/g) ?? []) {
+  const pattern = /[\x20-\x7e]+|[\u00a0-\uffff\u{10000}-\u{10ffff}]/gu;
+  let chinese = '';
+  let latin: number[] = [];
+  const flush = () => {
+    if (latin.length) parts.push(escpos.codePage(WPC1252_TABLE), Uint8Array.from(latin));
+    if (chinese) {
+      parts.push(
+        Uint8Array.of(FS, 0x26),
+        iconv.encode(chinese, 'gb18030'),
+        Uint8Array.of(FS, 0x2e),
+      );
+    }
+    latin = [];
+    chinese = '';
+  };
+  for (const [run] of printableText(text).matchAll(pattern)) {
     const code = run.charCodeAt(0);
-    if (code >= 0x20 && code <= 0x7e) parts.push(new TextEncoder().encode(run));
-    else parts.push(Uint8Array.of(FS, 0x26), iconv.encode(run, 'gb18030'), Uint8Array.of(FS, 0x2e));
+    if (code >= 0x20 && code <= 0x7e) {
+      flush();
+      parts.push(new TextEncoder().encode(run));
+      continue;
+    }
+    const single = wpc1252Byte(run);
+    if (single !== undefined) {
+      if (chinese) flush();
+      latin.push(single);
+    } else {
+      if (latin.length) flush();
+      chinese += run;
+    }
   }
+  flush();
   return concatBytes(parts);
 }
 

@@ -11,11 +11,13 @@ import {
 } from './text-width';
 
 describe('text width', () => {
-  it('[W1] counts ASCII as one column and CJK (any non-ASCII) as two', () => {
+  it('[W1] counts ASCII and code-page Latin as one column, CJK (anything else) as two', () => {
     expect(displayWidth('Cola')).toBe(4);
     expect(displayWidth('可口可乐')).toBe(8);
     expect(displayWidth('可乐 330ml')).toBe(10);
     expect(displayWidth('𠮷')).toBe(2); // one astral character, two UTF-16 units
+    expect(displayWidth('Crème brûlée €5')).toBe(15); // WPC1252 code page: one column each
+    expect(displayWidth('−')).toBe(2); // U+2212 is not in the code page: Chinese mode
     expect(displayWidth('')).toBe(0);
   });
 

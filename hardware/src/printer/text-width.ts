@@ -1,10 +1,12 @@
 /**
- * Column math for receipt text. [W1] Printable ASCII takes one column; every
+ * Column math for receipt text. [W1] Printable ASCII and the Latin characters
+ * of the WPC1252 code page (é, ü, €, see code-page.ts) take one column; every
  * other character is sent in the printer's Chinese (Kanji) mode and printed
  * as a full-width glyph, so it takes two. [W2] Control characters and lone
  * surrogates are replaced by '?', so text can never inject printer commands.
  * [W3] Padding and truncation work in columns and never split a character.
  */
+import { wpc1252Byte } from './code-page';
 
 /** [W2] The text as it will be printed: NFC, controls and lone surrogates replaced by '?'. */
 export function printableText(text: string): string {
@@ -14,7 +16,7 @@ export function printableText(text: string): string {
 /** [W1] Columns one character takes (after printableText). */
 export function charWidth(char: string): 1 | 2 {
   const code = char.codePointAt(0) ?? 0x3f;
-  return code >= 0x20 && code <= 0x7e ? 1 : 2;
+  return (code >= 0x20 && code <= 0x7e) || wpc1252Byte(char) !== undefined ? 1 : 2;
 }
 
 /** [W1] Columns the text takes on paper. */

@@ -2,7 +2,9 @@
  * An ESC/POS receipt printer on the simulator end of a pty pair (or a TCP
  * socket, see tcp-printer-simulator.ts). It decodes what the driver sends
  * with the same decoder the tests use, and keeps the paper: each cut
- * completes a receipt (its text lines). It answers real-time status requests
+ * completes a receipt (its text lines; a QR code is the line `[QR: data]`,
+ * a barcode `[CODE128: data]` with its human-readable text as the printer
+ * places it, so a test reads what a customer sees). It answers real-time status requests
  * (DLE EOT n) like a real printer, and can be told it is out of paper, its
  * cover is open or its drawer is open. While out of paper or with the cover
  * open it prints nothing: what it receives waits in its buffer and prints
@@ -142,7 +144,13 @@ export class PrinterSimulator {
 
   #apply(record: EscPosRecord): void {
     if (record.kind === 'line') this.#paper.push(record.text);
-    else if (record.kind === 'cut') {
+    else if (record.kind === 'qr') this.#paper.push(`[QR: ${record.data}]`);
+    else if (record.kind === 'barcode') {
+      const hri = record.hri;
+      if (hri === 'above' || hri === 'both') this.#paper.push(record.data);
+      this.#paper.push(`[${record.symbology}: ${record.data}]`);
+      if (hri === 'below' || hri === 'both') this.#paper.push(record.data);
+    } else if (record.kind === 'cut') {
       const receipt = this.#paper;
       this.#paper = [];
       this.receipts.push(receipt);
