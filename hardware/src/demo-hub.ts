@@ -3,10 +3,13 @@
  *   npx tsx hardware/src/demo-hub.ts [port]      (default 8787)
  * Type a barcode and Enter to scan it; printed receipts appear here.
  * `tag` puts a demo RFID tag (SGTIN-96) in the reader's field or takes it out;
- * `paper` runs the printer out of paper or loads it again.
+ * `paper` runs the printer out of paper or loads it again; `receipt` prints a
+ * sample sale's receipt in English on 80 mm, `receipt zh` in Chinese on 58 mm
+ * (while out of paper it waits in the hub's queue and prints once loaded).
  */
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
+import { sampleReceipt, sampleReceiptZh } from './hub/test-fixtures';
 import { attachHubWebSocket } from './hub/websocket';
 import { startSimulatedHardware } from './simulators/simulated-hardware';
 
@@ -31,6 +34,7 @@ hardware.hub.onDeviceStatus((devices) => {
 hardware.printer.onReceipt((lines) =>
   console.log(['--- receipt ---', ...lines, '--- cut ---'].join('\n')),
 );
+let copies = 0;
 createInterface({ input: process.stdin }).on('line', (line) => {
   const code = line.trim();
   const { rfid, printer } = hardware;
@@ -39,6 +43,13 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     console.log(rfid.tags.length ? 'tag in the field' : 'tag taken away');
   } else if (code === 'paper') {
     printer.setPaper(printer.flags.paperOut ? 'ok' : 'out');
+  } else if (code === 'receipt' || code === 'receipt zh') {
+    const zh = code === 'receipt zh';
+    const options = { language: zh ? 'zh-CN' : 'en', jobId: `demo-${++copies}` } as const;
+    hardware.hub
+      .printReceipt(zh ? sampleReceiptZh : sampleReceipt, zh ? 32 : 48, options)
+      .then((result) => console.log(result.printed ? 'printed' : `waiting: ${result.message}`))
+      .catch((error: unknown) => console.log(`not printed: ${String(error)}`));
   } else if (code) void hardware.scanner.write(`${code}\r\n`);
 });
 

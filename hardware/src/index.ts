@@ -9,7 +9,7 @@ export {
   type ScannerDevice,
 } from './hub/hub';
 export { attachHubWebSocket, type HubWebSocket, type HubWebSocketOptions } from './hub/websocket';
-export { parseHubRequest, RECEIPT_SCHEMA, type ParsedRequest } from './hub/request-parser';
+export { parseHubRequest, SALE_RECEIPT_SCHEMA, type ParsedRequest } from './hub/request-parser';
 export { SerialScanner, type SerialScannerOptions } from './scanner/serial-scanner';
 export {
   AIM_SYMBOLOGIES,
@@ -84,17 +84,23 @@ export { TcpConnection, type TcpConnectionOptions } from './transports/tcp-conne
 export { DeviceFileConnection } from './transports/device-file-connection';
 export {
   DEFAULT_DRAWER_KICK,
+  QR_MAX_BYTES,
+  code128,
+  code128Symbols,
   concatBytes,
   encodeText,
   escpos,
+  qrCode,
   type Align,
   type DrawerKick,
+  type QrErrorCorrection,
 } from './printer/escpos';
 export {
   EscPosDecoder,
   decodeEscPos,
   type EscPosErrorCode,
   type EscPosErrorRecord,
+  type BarcodeHri,
   type EscPosRecord,
   type LineStyle,
 } from './printer/escpos-decoder';
@@ -102,9 +108,12 @@ export {
   formatSaleTime,
   layoutReceipt,
   renderReceipt,
+  type PrintCode,
+  type PrintItem,
   type PrintLine,
   type ReceiptLayoutOptions,
 } from './printer/receipt-layout';
+export { WPC1252_TABLE, wpc1252Byte, wpc1252Char } from './printer/code-page';
 export {
   displayWidth,
   justifyToWidth,

@@ -15,7 +15,7 @@
  *      ends it: no more reconnecting, devices offline with the hub's words,
  *      requests rejected with HUB_INCOMPATIBLE.
  */
-import type { Receipt } from '@pos/domain';
+import type { SaleReceipt } from '@pos/domain';
 import type {
   DeviceStatus,
   HubErrorCode,
@@ -226,8 +226,16 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
       if (devices.length > 0) callback(devices);
       return () => statusCallbacks.delete(callback);
     },
-    async printReceipt(receipt: Receipt, columns?: ReceiptColumns) {
-      await request({ type: 'printer:print-receipt', receipt, ...(columns ? { columns } : {}) });
+    async printReceipt(receipt: SaleReceipt, columns?: ReceiptColumns, options = {}) {
+      const reply = await request({
+        type: 'printer:print-receipt',
+        receipt,
+        ...(columns ? { columns } : {}),
+        ...(options.language ? { language: options.language } : {}),
+        ...(options.jobId ? { jobId: options.jobId } : {}),
+      });
+      // A hub of protocol 2 answers without `print`: it printed, or it would have failed.
+      return (reply.ok ? reply.print : undefined) ?? { printed: true };
     },
     async openDrawer() {
       await request({ type: 'drawer:open' });

@@ -104,7 +104,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     const strict = attachHubWebSocket(server, hub, {
       path: '/strict',
       tokens: TOKEN,
-      minClientVersion: 2,
+      minClientVersion: 3,
     });
     const { ws, messages } = open(`${base.replace('/hub', '/strict')}?token=${TOKEN}`);
     const [code] = (await once(ws, 'close')) as [number];
@@ -114,19 +114,19 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
         type: 'hub:refused',
         code: 'CLIENT_TOO_OLD',
         message:
-          'This app speaks hub protocol 1, but this hub serves 2 to 2. Update the app (reload the page or install the new version).',
-        protocolVersion: 2,
-        minClientVersion: 2,
+          'This app speaks hub protocol 1, but this hub serves 3 to 3. Update the app (reload the page or install the new version).',
+        protocolVersion: 3,
+        minClientVersion: 3,
       },
     ]);
 
-    // The browser bridge (protocol 2) is served by the strict hub ...
+    // The browser bridge (protocol 3) is served by the strict hub ...
     bridge = createBrowserBridge({
       url: base.replace('/hub', '/strict'),
       token: TOKEN,
       connect: (target) => new WebSocket(target) as unknown as globalThis.WebSocket,
     });
-    await expect.poll(() => bridge?.hubProtocolVersion).toBe(2);
+    await expect.poll(() => bridge?.hubProtocolVersion).toBe(3);
     bridge.close();
     await strict.close();
 
@@ -134,7 +134,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     const newer = attachHubWebSocket(server, hub, {
       path: '/newer',
       tokens: TOKEN,
-      minClientVersion: 3,
+      minClientVersion: 4,
     });
     bridge = createBrowserBridge({
       url: base.replace('/hub', '/newer'),
@@ -144,7 +144,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     });
     await expect
       .poll(() => bridge?.refusal)
-      .toMatch(/speaks hub protocol 2, but this hub serves 3/);
+      .toMatch(/speaks hub protocol 3, but this hub serves 4/);
     await expect(bridge.openDrawer()).rejects.toMatchObject({ code: 'HUB_INCOMPATIBLE' });
     await newer.close();
   });
@@ -187,15 +187,20 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
           'Printer out of paper. Load a new paper roll and close the cover, then print again.',
         problems: [{ code: 'PAPER_OUT' }],
       });
-    await expect(bridge.printReceipt(sampleReceipt, 32)).rejects.toMatchObject({
-      code: 'PRINTER_NOT_READY',
+    // The tablet's receipt waits in the hub's queue; the tablet sees why and how many wait.
+    expect(await bridge.printReceipt(sampleReceipt, 32)).toMatchObject({
+      printed: false,
+      queued: true,
+      message: expect.stringMatching(/^Printer out of paper\./),
     });
-    paper.setPaper('ok');
     await expect
-      .poll(() => statuses.at(-1)?.find((d) => d.id === 'printer-1')?.state)
-      .toBe('ready');
-    await bridge.printReceipt(sampleReceipt, 32);
+      .poll(() => statuses.at(-1)?.find((d) => d.id === 'printer-1'))
+      .toMatchObject({ queuedReceipts: 1, message: expect.stringMatching(/1 receipt is waiting/) });
+    paper.setPaper('ok');
     await paper.waitForReceipt();
+    await expect
+      .poll(() => statuses.at(-1)?.find((d) => d.id === 'printer-1'))
+      .toEqual({ id: 'printer-1', kind: 'printer', state: 'ready' });
     expect(paper.receipts).toHaveLength(1);
   });
 });

@@ -78,7 +78,7 @@ describe('hub', () => {
     expect(seen.length).toBe(3);
   });
 
-  it('renders a receipt for the requested paper width and prints it', async () => {
+  it('renders a receipt for the requested paper width and language and prints it', async () => {
     const printer = new FakePrinter('p1');
     const hub = createHub({ scanners: [], printer });
     await hub.open();
@@ -88,31 +88,67 @@ describe('hub', () => {
       receipt: sampleReceipt,
       columns: 32,
     });
-    expect(reply).toEqual({ type: 'reply', id: 'r1', ok: true });
-    const lines = decodeEscPos(printer.printed[0] ?? new Uint8Array()).flatMap((r) =>
-      r.kind === 'line' ? [r.text] : [],
-    );
-    expect(lines).toContain('TOTAL                      12.50');
+    expect(reply).toEqual({ type: 'reply', id: 'r1', ok: true, print: { printed: true } });
+    const linesOf = (bytes: Uint8Array | undefined) =>
+      decodeEscPos(bytes ?? new Uint8Array()).flatMap((r) => (r.kind === 'line' ? [r.text] : []));
+    expect(linesOf(printer.printed[0])).toContain('TOTAL                      26.21');
+    await hub.printReceipt(sampleReceipt, 48, { language: 'zh-CN', jobId: 'copy-2' });
+    expect(linesOf(printer.printed[1])).toContain(`合计${' '.repeat(39)}26.21`);
     await hub.openDrawer();
     expect(printer.drawerKicks).toBe(1);
   });
 
-  it('answers failures with coded error replies, never a rejection', async () => {
+  it('[HQ1][HQ2] a receipt for an offline printer waits in the queue, is counted in words, and prints once', async () => {
     const printer = new FakePrinter('p1');
-    const hub = createHub({ scanners: [], printer });
-    expect(
-      await hub.handle({ id: 'r1', type: 'printer:print-receipt', receipt: sampleReceipt }),
-    ).toEqual({
+    const hub = createHub({ scanners: [], printer, printQueue: { retryMs: 60_000 } });
+    const reply = await hub.handle({
+      id: 'r1',
+      type: 'printer:print-receipt',
+      receipt: sampleReceipt,
+    });
+    expect(reply).toEqual({
       type: 'reply',
       id: 'r1',
-      ok: false,
-      error: { code: 'DEVICE_OFFLINE', message: 'printer is offline' },
+      ok: true,
+      print: {
+        printed: false,
+        queued: true,
+        message: 'printer is offline. The receipt waits and prints when the printer is ready.',
+      },
     });
+    expect(hub.deviceStatus()[0]).toEqual({
+      id: 'p1',
+      kind: 'printer',
+      state: 'offline',
+      message: '1 receipt is waiting to print.',
+      queuedReceipts: 1,
+    });
+    // The client retries after a reconnect: still one job.
+    await hub.handle({ id: 'r2', type: 'printer:print-receipt', receipt: sampleReceipt });
+    expect(hub.deviceStatus()[0]?.queuedReceipts).toBe(1);
+    const printedOnce = new Promise<void>((resolve) =>
+      hub.onDeviceStatus((devices) => {
+        if (printer.printed.length === 1 && devices[0]?.queuedReceipts === undefined) resolve();
+      }),
+    );
+    await hub.open(); // the printer comes back: its status change retries the queue
+    await printedOnce;
+    expect(await hub.printReceipt(sampleReceipt)).toEqual({ printed: true });
+    expect(printer.printed).toHaveLength(1);
+    expect(hub.deviceStatus()[0]).toEqual({ id: 'p1', kind: 'printer', state: 'ready' });
+  });
+
+  it('answers failures with coded error replies, never a rejection', async () => {
     const noPrinter = createHub({ scanners: [] });
     expect(await noPrinter.handle({ id: 'r2', type: 'drawer:open' })).toMatchObject({
       ok: false,
       error: { code: 'NO_PRINTER' },
     });
+    expect(
+      await noPrinter.handle({ id: 'r2', type: 'printer:print-receipt', receipt: sampleReceipt }),
+    ).toMatchObject({ ok: false, error: { code: 'NO_PRINTER' } });
+    const printer = new FakePrinter('p1');
+    const hub = createHub({ scanners: [], printer });
     await hub.open();
     const badMoney = { ...sampleReceipt, total: 0.5 };
     expect(
@@ -126,6 +162,7 @@ describe('hub', () => {
       ok: false,
       error: { code: 'UNKNOWN_REQUEST' },
     });
+    await hub.close();
   });
 
   it('answers a status request with every device', async () => {

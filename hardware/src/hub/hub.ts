@@ -4,10 +4,11 @@
  * for requests that arrive over IPC or the WebSocket. It routes and renders;
  * it holds no business rules.
  */
-import type { Receipt } from '@pos/domain';
+import type { SaleReceipt } from '@pos/domain';
 import type { DeviceHealth } from '../device-status';
 import { HardwareError, errorMessage } from '../errors';
 import { Listeners } from '../listeners';
+import { PrintQueue, type PrintJobView } from '../printer/print-queue';
 import { renderReceipt } from '../printer/receipt-layout';
 import type { RfidReaderDevice } from '../rfid/rfid-readers';
 import type { TagRead } from '../rfid/tag-read';
@@ -18,7 +19,10 @@ import type {
   HubReply,
   HubRequest,
   PosBridge,
+  PrintReceiptOptions,
+  PrintReceiptResult,
   ReceiptColumns,
+  ReceiptLanguage,
 } from './protocol';
 
 /** What the hub needs of a scanner driver (SerialScanner, later HID and others). */
@@ -53,6 +57,10 @@ export type HubOptions = {
   columns?: ReceiptColumns;
   /** IANA zone receipts print the sale time in. */
   timeZone?: string;
+  /** Receipt labels when a request names none; default 'en'. */
+  language?: ReceiptLanguage;
+  /** The receipt queue in front of the printer: retry interval and size. */
+  printQueue?: { retryMs?: number; maxJobs?: number };
 };
 
 export type Hub = PosBridge & {
@@ -68,17 +76,25 @@ export type Hub = PosBridge & {
 };
 
 export function createHub(options: HubOptions): Hub {
-  const { scanners, printer, rfidReaders = [], columns: defaultColumns = 48, timeZone } = options;
+  const {
+    scanners,
+    printer,
+    rfidReaders = [],
+    columns: defaultColumns = 48,
+    timeZone,
+    language: defaultLanguage = 'en',
+  } = options;
   const scans = new Listeners<ScanEvent>();
   const tagReads = new Listeners<TagRead>();
   const statuses = new Listeners<DeviceStatus[]>();
   const devices = [...scanners, ...(printer ? [printer] : []), ...rfidReaders];
+  const queue = printer ? new PrintQueue({ printer, ...options.printQueue }) : undefined;
 
   const deviceStatus = (): DeviceStatus[] => [
     ...scanners.map((s) => toStatus(s.id, 'scanner', s.status())),
     ...(printer
       ? [
-          toStatus(printer.id, 'printer', printer.status()),
+          withQueue(toStatus(printer.id, 'printer', printer.status()), queue?.jobs() ?? []),
           toStatus(
             `${printer.id}:drawer`,
             'drawer',
@@ -92,6 +108,7 @@ export function createHub(options: HubOptions): Hub {
     ...scanners.map((scanner) => scanner.onScan((scan) => scans.emit(scan))),
     ...rfidReaders.map((reader) => reader.onTagRead((read) => tagReads.emit(read))),
     ...devices.map((device) => device.onStatus(() => statuses.emit(deviceStatus()))),
+    ...(queue ? [queue.onChange(() => statuses.emit(deviceStatus()))] : []),
   ];
 
   const requirePrinter = (): PrinterDevice => {
@@ -99,15 +116,23 @@ export function createHub(options: HubOptions): Hub {
     return printer;
   };
 
-  const printReceipt = async (receipt: Receipt, columns: ReceiptColumns = defaultColumns) => {
-    const target = requirePrinter();
+  const printReceipt = async (
+    receipt: SaleReceipt,
+    columns: ReceiptColumns = defaultColumns,
+    printOptions: PrintReceiptOptions = {},
+  ): Promise<PrintReceiptResult> => {
+    if (!queue) throw new HardwareError('NO_PRINTER', 'this hub has no printer configured');
     let bytes: Uint8Array;
     try {
-      bytes = renderReceipt(receipt, { columns, ...(timeZone ? { timeZone } : {}) });
+      bytes = renderReceipt(receipt, {
+        columns,
+        language: printOptions.language ?? defaultLanguage,
+        ...(timeZone ? { timeZone } : {}),
+      });
     } catch (error) {
       throw new HardwareError('BAD_REQUEST', `cannot lay out the receipt: ${errorMessage(error)}`);
     }
-    await target.print(bytes);
+    return submitToQueue(queue, printOptions.jobId ?? receipt.saleId, bytes);
   };
   const openDrawer = () => requirePrinter().openDrawer();
 
@@ -124,6 +149,7 @@ export function createHub(options: HubOptions): Hub {
     },
     async close() {
       for (const stop of unsubscribe) stop();
+      queue?.close();
       scans.clear();
       tagReads.clear();
       statuses.clear();
@@ -132,9 +158,13 @@ export function createHub(options: HubOptions): Hub {
     async handle(request) {
       try {
         switch (request.type) {
-          case 'printer:print-receipt':
-            await printReceipt(request.receipt, request.columns);
-            return { type: 'reply', id: request.id, ok: true };
+          case 'printer:print-receipt': {
+            const print = await printReceipt(request.receipt, request.columns, {
+              ...(request.language ? { language: request.language } : {}),
+              ...(request.jobId ? { jobId: request.jobId } : {}),
+            });
+            return { type: 'reply', id: request.id, ok: true, print };
+          }
           case 'drawer:open':
             await openDrawer();
             return { type: 'reply', id: request.id, ok: true };
@@ -153,6 +183,60 @@ export function createHub(options: HubOptions): Hub {
         return { type: 'reply', id: request.id, ok: false, error: toHubError(error) };
       }
     },
+  };
+}
+
+/**
+ * [HQ1] Submits a job and resolves as soon as its fate is known: printed, or
+ * waiting because the printer refused it (the queue keeps it and retries).
+ * A waiting job's later failure shows in the printer's status only.
+ */
+function submitToQueue(
+  queue: PrintQueue,
+  jobId: string,
+  bytes: Uint8Array,
+): Promise<PrintReceiptResult> {
+  return new Promise<PrintReceiptResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      stop();
+      outcome();
+    };
+    const check = (jobs: PrintJobView[]) => {
+      const mine = jobs.find((job) => job.id === jobId);
+      const blocked = jobs.find((job) => job.message !== undefined);
+      if (mine?.state === 'queued' && blocked?.message) {
+        const ahead = jobs.indexOf(mine);
+        const why = /[.!?]$/.test(blocked.message) ? blocked.message : `${blocked.message}.`;
+        const message =
+          ahead > 0
+            ? `${why} The receipt waits behind ${ahead} other(s) and prints when the printer is ready.`
+            : `${why} The receipt waits and prints when the printer is ready.`;
+        finish(() => resolve({ printed: false, queued: true, message }));
+      }
+    };
+    const stop = queue.onChange(check);
+    queue.submit(jobId, bytes).then(
+      () => finish(() => resolve({ printed: true })),
+      (error: unknown) => finish(() => reject(error)),
+    );
+    if (!settled) check(queue.jobs());
+  });
+}
+
+/** [HQ2] A printer's status with its waiting receipts counted and said in words. */
+function withQueue(status: DeviceStatus, jobs: PrintJobView[]): DeviceStatus {
+  // A receipt going out normally is not news; a blocked queue is.
+  if (!jobs.some((job) => job.message !== undefined)) return status;
+  const waiting = jobs.length;
+  const words =
+    waiting === 1 ? '1 receipt is waiting to print.' : `${waiting} receipts are waiting to print.`;
+  return {
+    ...status,
+    message: status.message ? `${status.message} ${words}` : words,
+    queuedReceipts: waiting,
   };
 }
 

@@ -4,8 +4,13 @@
  * hub's `minClientVersion` when old clients can no longer be served.
  * 1: scans, device status, print and drawer requests (no hello).
  * 2: adds `hub:hello`, `hub:refused`, `rfid:tag-read` and device problems.
+ * 3: the print request carries the domain's `SaleReceipt` (with `language`
+ *    and `jobId`); its reply says whether it printed or waits in the queue
+ *    (`print`); printer statuses count `queuedReceipts`. Older clients'
+ *    print requests fail with BAD_REQUEST; a hub refuses them outright with
+ *    `minClientVersion: 3`.
  */
-export const HUB_PROTOCOL_VERSION = 2;
+export const HUB_PROTOCOL_VERSION = 3;
 
 /** The query parameter a client names its protocol version in: `/hub?protocol=2`. */
 export const PROTOCOL_QUERY_PARAM = 'protocol';

@@ -3,7 +3,7 @@
  * the browser renderer. Pure types: nothing here may import Node modules or
  * produce code.
  */
-import type { Receipt } from '@pos/domain';
+import type { SaleReceipt } from '@pos/domain';
 import type {
   DeviceHealth,
   DeviceKind,
@@ -25,9 +25,26 @@ export type DeviceStatus = {
   message?: string;
   /** Each problem with its code and what to do; absent when there are none. */
   problems?: DeviceProblem[];
+  /** Printers: receipts waiting in the hub's queue for this printer; absent when none. */
+  queuedReceipts?: number;
 };
 
 export type ReceiptColumns = 32 | 48;
+/** The language of the receipt's labels (合计, 找零 … or TOTAL, CHANGE …). */
+export type ReceiptLanguage = 'en' | 'zh-CN';
+export type PrintReceiptOptions = {
+  language?: ReceiptLanguage;
+  /**
+   * The print job's id; default the sale id. A job id is printed at most once
+   * (a retry after a reconnect does not print it again): give a new id, e.g.
+   * `${saleId}:copy-2`, to print another copy on purpose.
+   */
+  jobId?: string;
+};
+
+/** How a print request ended: printed, or waiting in the hub's queue for the printer (and why). */
+export type PrintReceiptResult =
+  { printed: true } | { printed: false; queued: true; message: string };
 
 /**
  * Hub → client, unprompted. Since protocol 2 the first message on a
@@ -53,7 +70,14 @@ export type HubRefusalCode = 'CLIENT_TOO_OLD' | 'HUB_TOO_OLD';
 
 /** Client → hub. `id` is chosen by the client and comes back in the reply. */
 export type HubRequest =
-  | { id: string; type: 'printer:print-receipt'; receipt: Receipt; columns?: ReceiptColumns }
+  | {
+      id: string;
+      type: 'printer:print-receipt';
+      receipt: SaleReceipt;
+      columns?: ReceiptColumns;
+      language?: ReceiptLanguage;
+      jobId?: string;
+    }
   | { id: string; type: 'drawer:open' }
   | { id: string; type: 'device:status' };
 
@@ -77,7 +101,13 @@ export type HubError = { code: HubErrorCode; message: string };
 
 /** Hub → client, once per request. `id` is null when the request's id could not be read. */
 export type HubReply =
-  | { type: 'reply'; id: string | null; ok: true; devices?: DeviceStatus[] }
+  | {
+      type: 'reply';
+      id: string | null;
+      ok: true;
+      devices?: DeviceStatus[];
+      print?: PrintReceiptResult;
+    }
   | { type: 'reply'; id: string | null; ok: false; error: HubError };
 
 export type HubMessage = HubEvent | HubReply;
@@ -91,7 +121,19 @@ export type PosBridge = {
   onScan(callback: (scan: ScanEvent) => void): () => void;
   /** Calls back with every device's status whenever one changes (and once on connect). */
   onDeviceStatus(callback: (devices: DeviceStatus[]) => void): () => void;
-  printReceipt(receipt: Receipt, columns?: ReceiptColumns): Promise<void>;
+  /**
+   * Prints once. Resolves `{ printed: true }` when printed; when the printer
+   * is offline, out of paper or has its cover open, resolves at once with
+   * `{ printed: false, queued: true, message }`: the receipt waits in the
+   * hub's queue (the printer's status says why and how many wait) and prints
+   * when the printer is back. The same job (default: the sale) sent again is
+   * never printed twice. Rejects when it cannot be queued or failed mid-print.
+   */
+  printReceipt(
+    receipt: SaleReceipt,
+    columns?: ReceiptColumns,
+    options?: PrintReceiptOptions,
+  ): Promise<PrintReceiptResult>;
   openDrawer(): Promise<void>;
   /** Calls back for every tag read (de-duplicated) by every RFID reader; absent where there are none. */
   onTagRead?(callback: (read: TagRead) => void): () => void;

@@ -85,6 +85,14 @@ describe('unplug and replug with the hub running (real ptys)', () => {
     const reads: TagRead[] = [];
     hub.onScan((scan) => scans.push(scan));
     hub.onTagRead((read) => reads.push(read));
+    const history = new Map<string, string[]>();
+    hub.onDeviceStatus((devices) => {
+      for (const device of devices) {
+        const seen = history.get(device.id) ?? [];
+        if (seen.at(-1) !== device.state) seen.push(device.state);
+        history.set(device.id, seen);
+      }
+    });
     await hub.open();
     const states = () => hub!.deviceStatus().map((d) => d.state);
     expect(states()).toEqual(['ready', 'ready', 'ready', 'ready']);
@@ -97,8 +105,10 @@ describe('unplug and replug with the hub running (real ptys)', () => {
     expect(hub.deviceStatus()[0]?.message).toMatch(
       /^(unplugged: .*device-scanner is gone|disconnected: .+)$/,
     );
-    await expect(hub.printReceipt(sampleReceipt, 32)).rejects.toMatchObject({
-      code: 'DEVICE_OFFLINE',
+    // A receipt printed while the printer is unplugged waits in the hub's queue.
+    expect(await hub.printReceipt(sampleReceipt, 32)).toMatchObject({
+      printed: false,
+      queued: true,
     });
 
     plugged = await plugIn();
@@ -107,8 +117,16 @@ describe('unplug and replug with the hub running (real ptys)', () => {
       .toEqual(['ready', 'ready', 'ready', 'ready']);
     await plugged.scanner.scan('6901234567892', { aim: ']E0' });
     await expect.poll(() => scans.map((s) => s.code)).toEqual(['6901234567892']);
-    await hub.printReceipt(sampleReceipt, 32);
+    // Every device class reported disconnected, then connected again.
+    for (const id of ['scanner-1', 'printer-1', 'rfid-1']) {
+      expect(history.get(id)?.join(' ')).toMatch(/offline.* ready$/);
+    }
+    // The queued receipt prints once the printer is back; asking again does not reprint it.
     expect((await plugged.printer.waitForReceipt()).join('\n')).toContain('TOTAL');
+    expect(await hub.printReceipt(sampleReceipt, 32)).toEqual({ printed: true });
+    await hub.printReceipt(sampleReceipt, 32, { jobId: 'copy-2' });
+    await plugged.printer.waitForReceipt();
+    expect(plugged.printer.receipts).toHaveLength(2);
     const before = reads.length;
     await expect.poll(() => reads.length, { timeout: 5_000 }).toBeGreaterThan(before);
   });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { renderReceipt } from '../printer/receipt-layout';
 import { parseHubRequest } from './request-parser';
 import { sampleReceipt } from './test-fixtures';
 
@@ -68,6 +69,27 @@ describe('parseHubRequest', () => {
       ok: false,
       reply: { error: { code: 'BAD_REQUEST', message: '"columns" must be 32 or 48' } },
     });
+    const print = (extra: Record<string, unknown>) =>
+      parse({ id: '10', type: 'printer:print-receipt', receipt: sampleReceipt, ...extra });
+    expect(print({ language: 'fr' })).toMatchObject({
+      reply: { error: { message: '"language" must be one of en, zh-CN' } },
+    });
+    expect(print({ jobId: '' })).toMatchObject({ reply: { error: { code: 'BAD_REQUEST' } } });
+    const cardWithoutReference = {
+      ...sampleReceipt,
+      tenders: [{ kind: 'card', amount: 2620 }],
+    };
+    expect(print({ receipt: cardWithoutReference })).toMatchObject({
+      reply: {
+        error: {
+          message: 'invalid receipt: receipt.tenders[0].reference is required for a card tender',
+        },
+      },
+    });
+    expect(print({ language: 'zh-CN', jobId: 'S1:copy-2' })).toMatchObject({
+      ok: true,
+      request: { language: 'zh-CN', jobId: 'S1:copy-2' },
+    });
   });
 
   it('[H1] never throws, whatever arrives', () => {
@@ -78,7 +100,15 @@ describe('parseHubRequest', () => {
           fc.constantFrom('printer:print-receipt', 'drawer:open', 'device:status'),
           fc.string(),
         ),
-        receipt: fc.oneof(fc.constant(sampleReceipt), fc.anything()),
+        receipt: fc.oneof(
+          fc.constant(sampleReceipt),
+          fc.anything(),
+          fc
+            .record({ key: fc.constantFrom(...Object.keys(sampleReceipt)), value: fc.jsonValue() })
+            .map(({ key, value }) => ({ ...sampleReceipt, [key]: value })),
+        ),
+        language: fc.oneof(fc.constantFrom('en', 'zh-CN'), fc.anything()),
+        jobId: fc.oneof(fc.string(), fc.anything()),
         columns: fc.oneof(fc.constantFrom(32, 48), fc.anything()),
       },
       { requiredKeys: [] },
@@ -91,6 +121,11 @@ describe('parseHubRequest', () => {
     fc.assert(
       fc.property(message, (text) => {
         const result = parseHubRequest(text);
+        const request = result.ok ? result.request : undefined;
+        if (request?.type === 'printer:print-receipt') {
+          // What passes the parser lays out without an exception.
+          expect(() => renderReceipt(request.receipt, { columns: 32 })).not.toThrow();
+        }
         if (!result.ok) {
           expect(result.reply.ok).toBe(false);
           expect(JSON.parse(JSON.stringify(result.reply))).toEqual(result.reply);

@@ -2,8 +2,14 @@
  * Parses one client message into a HubRequest. Pure; [H1] never throws: any
  * text is a request or an error reply that says what is wrong.
  */
-import { validateAgainstSchema, type Receipt } from '@pos/domain';
-import type { HubReply, HubRequest, HubRequestType, ReceiptColumns } from './protocol';
+import { PAYMENT_TENDER_SCHEMA, validateAgainstSchema, type SaleReceipt } from '@pos/domain';
+import type {
+  HubReply,
+  HubRequest,
+  HubRequestType,
+  ReceiptColumns,
+  ReceiptLanguage,
+} from './protocol';
 
 export type ParsedRequest = { ok: true; request: HubRequest } | { ok: false; reply: HubReply };
 
@@ -12,20 +18,26 @@ const REQUEST_TYPES: readonly HubRequestType[] = [
   'drawer:open',
   'device:status',
 ];
+const LANGUAGES: readonly ReceiptLanguage[] = ['en', 'zh-CN'];
 const MAX_ID_LENGTH = 128;
 
 const text = { type: 'string', maxLength: 1000 } as const;
 const minor = { type: 'integer', minimum: -1e13, maximum: 1e13 } as const;
+const count = { type: 'integer', minimum: 0, maximum: 1e12 } as const;
 
-/** The Receipt type as a schema. TODO: move next to Receipt in @pos/domain. */
-export const RECEIPT_SCHEMA = {
+/** [H2] The domain's SaleReceipt as a schema (its tenders use the domain's tender schema). */
+export const SALE_RECEIPT_SCHEMA = {
   type: 'object',
   properties: {
     storeName: text,
     storeAddress: text,
+    footer: text,
     saleId: text,
     soldAt: { type: 'string', maxLength: 40 },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    priceBasis: { type: 'string', enum: ['inclusive', 'exclusive'] },
+    cashierId: text,
+    cashierName: text,
     lines: {
       type: 'array',
       maxItems: 1000,
@@ -34,26 +46,64 @@ export const RECEIPT_SCHEMA = {
         properties: {
           name: text,
           quantity: { type: 'integer', minimum: -1e6, maximum: 1e6 },
+          grams: count,
           unitPrice: minor,
           amount: minor,
+          savings: {
+            type: 'array',
+            maxItems: 50,
+            items: {
+              type: 'object',
+              properties: {
+                source: { type: 'string', enum: ['promotion', 'coupon', 'manual'] },
+                label: text,
+                amount: minor,
+              },
+              required: ['source', 'label', 'amount'],
+              additionalProperties: false,
+            },
+          },
+          net: minor,
         },
-        required: ['name', 'quantity', 'unitPrice', 'amount'],
+        required: ['name', 'quantity', 'unitPrice', 'amount', 'savings', 'net'],
+        additionalProperties: false,
+      },
+    },
+    subtotal: minor,
+    discount: minor,
+    tax: {
+      type: 'array',
+      maxItems: 10,
+      items: {
+        type: 'object',
+        properties: {
+          taxClass: { type: 'string', maxLength: 16 },
+          rateBp: count,
+          tax: minor,
+          gross: minor,
+        },
+        required: ['taxClass', 'rateBp', 'tax', 'gross'],
         additionalProperties: false,
       },
     },
     total: minor,
-    tenders: {
-      type: 'array',
-      maxItems: 20,
-      items: {
-        type: 'object',
-        properties: { label: text, amount: minor },
-        required: ['label', 'amount'],
-        additionalProperties: false,
-      },
-    },
+    rounding: minor,
+    due: minor,
+    tenders: { type: 'array', maxItems: 20, items: PAYMENT_TENDER_SCHEMA },
     change: minor,
-    footer: text,
+    member: {
+      type: 'object',
+      properties: { id: text, name: text, pointsBalance: { type: 'integer' } },
+      required: ['id'],
+      additionalProperties: false,
+    },
+    points: {
+      type: 'object',
+      properties: { earned: count, redeemed: count },
+      required: ['earned', 'redeemed'],
+      additionalProperties: false,
+    },
+    receiptCode: { type: 'string', minLength: 1, maxLength: 300 },
   },
   required: [
     'storeName',
@@ -61,14 +111,34 @@ export const RECEIPT_SCHEMA = {
     'saleId',
     'soldAt',
     'currency',
+    'priceBasis',
     'lines',
+    'subtotal',
+    'discount',
+    'tax',
     'total',
+    'rounding',
+    'due',
     'tenders',
     'change',
-    'footer',
   ],
   additionalProperties: false,
 } as const;
+
+/** [H2] What the schema cannot say: each tender kind carries its own fields. */
+function tenderProblems(receipt: SaleReceipt): string[] {
+  return receipt.tenders.flatMap((tender, i) => {
+    const at = `receipt.tenders[${i}]`;
+    const t = tender as Record<string, unknown>;
+    if ((tender.kind === 'card' || tender.kind === 'mobile') && typeof t.reference !== 'string')
+      return [`${at}.reference is required for a ${tender.kind} tender`];
+    if (tender.kind === 'mobile' && typeof t.provider !== 'string')
+      return [`${at}.provider is required for a mobile tender`];
+    if (tender.kind === 'points' && typeof t.points !== 'number')
+      return [`${at}.points is required for a points tender`];
+    return [];
+  });
+}
 
 export function parseHubRequest(message: string): ParsedRequest {
   let value: unknown;
@@ -93,24 +163,35 @@ export function parseHubRequest(message: string): ParsedRequest {
   }
   if (type !== 'printer:print-receipt') return { ok: true, request: { id, type } as HubRequest };
 
-  const { receipt, columns } = value as Record<string, unknown>;
+  const { receipt, columns, language, jobId } = value as Record<string, unknown>;
   if (columns !== undefined && columns !== 32 && columns !== 48) {
     return fail(id, 'BAD_REQUEST', '"columns" must be 32 or 48');
   }
-  const problems = validateAgainstSchema(RECEIPT_SCHEMA, receipt);
-  if (problems.length > 0) {
-    const shown = problems
-      .slice(0, 5)
-      .map((p) => `${p.path.replace(/^\$/, 'receipt')} ${p.message}`);
-    return fail(id, 'BAD_REQUEST', `invalid receipt: ${shown.join('; ')}`);
+  if (language !== undefined && !LANGUAGES.includes(language as ReceiptLanguage)) {
+    return fail(id, 'BAD_REQUEST', `"language" must be one of ${LANGUAGES.join(', ')}`);
+  }
+  if (
+    jobId !== undefined &&
+    (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > MAX_ID_LENGTH)
+  ) {
+    return fail(id, 'BAD_REQUEST', `"jobId" must be a string of 1 to ${MAX_ID_LENGTH} characters`);
+  }
+  const problems = validateAgainstSchema(SALE_RECEIPT_SCHEMA, receipt);
+  const shown = problems.length
+    ? problems.map((p) => `${p.path.replace(/^\$/, 'receipt')} ${p.message}`)
+    : tenderProblems(receipt as SaleReceipt);
+  if (shown.length > 0) {
+    return fail(id, 'BAD_REQUEST', `invalid receipt: ${shown.slice(0, 5).join('; ')}`);
   }
   return {
     ok: true,
     request: {
       id,
       type,
-      receipt: receipt as Receipt,
+      receipt: receipt as SaleReceipt,
       ...(columns === undefined ? {} : { columns: columns as ReceiptColumns }),
+      ...(language === undefined ? {} : { language: language as ReceiptLanguage }),
+      ...(typeof jobId === 'string' ? { jobId } : {}),
     },
   };
 }

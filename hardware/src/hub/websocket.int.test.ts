@@ -55,7 +55,7 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     const { messages } = await connect();
     await expect
       .poll(() => messages[0])
-      .toEqual({ type: 'hub:hello', protocolVersion: 2, minClientVersion: 1 });
+      .toEqual({ type: 'hub:hello', protocolVersion: 3, minClientVersion: 1 });
     await expect
       .poll(() => messages[1])
       .toEqual({
@@ -92,11 +92,16 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
         columns: 32,
       }),
     );
-    expect(await replyTo('p1')).toEqual({ type: 'reply', id: 'p1', ok: true });
+    expect(await replyTo('p1')).toEqual({
+      type: 'reply',
+      id: 'p1',
+      ok: true,
+      print: { printed: true },
+    });
     const lines = await hardware.printer.waitForReceipt();
-    expect(lines).toContain('TOTAL                      12.50');
-    expect(lines).toContain('CHANGE                      7.50');
-    expect(lines).toContain('可口可乐 330ml    2 x 3.50  7.00');
+    expect(lines).toContain('TOTAL                      26.21');
+    expect(lines).toContain('CHANGE                      4.80');
+    expect(lines).toContain('可口可乐 330ml   2 x 3.50   7.00');
 
     ws.send(JSON.stringify({ id: 'd1', type: 'drawer:open' }));
     expect(await replyTo('d1')).toEqual({ type: 'reply', id: 'd1', ok: true });
@@ -165,8 +170,10 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
       await hardware.scanner.scan('4006381333931', { aim: ']E0' });
       await expect.poll(() => scans.map((s) => s.code)).toEqual(['4006381333931']);
 
-      await bridge.printReceipt(sampleReceipt, 48);
-      expect(await hardware.printer.waitForReceipt()).toContain(`TOTAL${' '.repeat(38)}12.50`);
+      expect(await bridge.printReceipt(sampleReceipt, 48, { language: 'zh-CN' })).toEqual({
+        printed: true,
+      });
+      expect(await hardware.printer.waitForReceipt()).toContain(`合计${' '.repeat(39)}26.21`);
       await bridge.openDrawer();
       await hardware.printer.waitForDrawerKicks(1);
       await expect(bridge.printReceipt({ ...sampleReceipt, total: 0.5 })).rejects.toMatchObject({
@@ -201,7 +208,7 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
       expect(bridge.connected).toBe(false);
       hubSocket = attachHubWebSocket(server, hardware.hub, { path: '/hub' });
       await printed;
-      expect(await hardware.printer.waitForReceipt()).toContain('TOTAL                      12.50');
+      expect(await hardware.printer.waitForReceipt()).toContain('TOTAL                      26.21');
     });
   });
 });

@@ -37,7 +37,7 @@ export type HubWebSocketOptions = {
    * Default: no token needed (the POS's own renderer on 127.0.0.1).
    */
   tokens?: string | readonly string[];
-  /** Oldest client protocol version served; default 1 (every client so far). */
+  /** Oldest client protocol version served; default 1 (older clients still get scans and status; their print requests fail with BAD_REQUEST). */
   minClientVersion?: number;
 };
 

@@ -23,7 +23,7 @@ export type SimulatedHardware = {
 };
 
 export async function startSimulatedHardware(
-  options: Pick<HubOptions, 'columns' | 'timeZone'> & { rfid?: boolean } = {},
+  options: Pick<HubOptions, 'columns' | 'timeZone' | 'language'> & { rfid?: boolean } = {},
 ): Promise<SimulatedHardware> {
   const { rfid: withRfid = false, ...hubOptions } = options;
   const pairs: PtyPair[] = [];
