@@ -123,3 +123,46 @@ describe('ScanLineSplitter', () => {
     );
   });
 });
+
+describe('scanner wire fuzz (bytes → splitter → parser, as SerialScanner does)', () => {
+  it('[SC1][SC3][SC4] random bytes never throw; every line is a scan or a counted rejection; good scans among garbage come through', () => {
+    const goodScan = fc
+      .tuple(fc.constantFrom('', ']E0', ']C1', ']Q1'), fc.stringMatching(/^[0-9A-Z]{1,40}$/))
+      .map(([aim, code]) => ({ code, bytes: new TextEncoder().encode(`${aim}${code}\r\n`) }));
+    const garbage = fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ code: undefined, bytes }));
+    fc.assert(
+      fc.property(fc.array(fc.oneof(goodScan, garbage), { maxLength: 20 }), (pieces) => {
+        const splitter = new ScanLineSplitter(64);
+        const decoder = new TextDecoder('utf-8');
+        const scanned: string[] = [];
+        let rejected = 0;
+        let overflows = 0;
+        for (const { bytes } of pieces) {
+          for (const piece of splitter.push(decoder.decode(bytes, { stream: true }))) {
+            if (!('line' in piece)) {
+              overflows++;
+              continue;
+            }
+            const result = parseScanLine(piece.line, context);
+            if (result.ok) scanned.push(result.event.code);
+            else rejected++;
+          }
+          expect(splitter.pending).toBeLessThanOrEqual(64);
+        }
+        // A good scan right after a line end (or at the start) is never lost to the garbage before it.
+        pieces.forEach((piece, i) => {
+          const previous = pieces[i - 1]?.bytes;
+          const clean = i === 0 || previous?.at(-1) === 0x0a;
+          if (piece.code !== undefined && clean) expect(scanned).toContain(piece.code);
+        });
+        // Nothing is invented: at most one outcome per line end (plus an overlong unfinished line).
+        const lineEnds = pieces.reduce(
+          (n, p) => n + p.bytes.filter((b) => b === 0x0a || b === 0x0d).length,
+          0,
+        );
+        expect(scanned.length + rejected + overflows).toBeLessThanOrEqual(lineEnds + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
