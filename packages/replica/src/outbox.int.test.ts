@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, filter } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { addProduct, buildCashSale, emptyCart, type Sale } from '@pos/domain';
+import type { SaleFact } from '@pos/domain';
+import { saleFactFixture } from '@pos/domain/fixtures';
 import {
   DEMO_PRICES,
   DEMO_PRODUCTS,
@@ -22,22 +23,19 @@ import { startReplication } from './replication';
 const token = 'demo-s001-pos1';
 let n = 0;
 
-function sale(i: number): Sale {
+function sale(i: number): SaleFact {
   const product = DEMO_PRODUCTS[0]!;
-  const cart = addProduct(
-    emptyCart(),
-    product,
-    DEMO_PRICES.find((p) => p.sku === product.id),
-  );
-  return buildCashSale(cart, 1000, {
+  const price = DEMO_PRICES.find((p) => p.sku === product.id)!;
+  return saleFactFixture({
     id: `S001-POS1-01JOUTBOX00000000000000${String(i).padStart(2, '0')}`,
     storeId: 'S001',
     deviceId: 'S001-POS1',
-    now: '2026-11-22T04:00:00.000Z',
+    soldAt: '2026-11-22T04:00:00.000Z',
+    lines: [[product, price.amount, 1]],
   });
 }
 
-describe('sales outbox', () => {
+describe('facts outbox', () => {
   let server: RunningSyncServer | null;
   let url: string;
   let dataDir: string;
@@ -61,8 +59,8 @@ describe('sales outbox', () => {
     const outbox = await openOutbox(db, { url, token });
     const replication = startReplication(db, { url, token });
     const stop = watchOutbox(outbox, replication);
-    await outbox.recordSale(sale(1));
-    await outbox.recordSale(sale(2));
+    await outbox.record('saleFacts', sale(1));
+    await outbox.record('saleFacts', sale(2));
     expect(await firstValueFrom(outbox.pending$)).toBe(2);
     await expect(outbox.confirm()).rejects.toThrow();
     expect(await firstValueFrom(outbox.pending$)).toBe(2);
@@ -76,10 +74,13 @@ describe('sales outbox', () => {
 
   it('keeps the count across a restart, and drops ids whose sale was never stored', async () => {
     const outbox = await openOutbox(db, { url, token });
-    await outbox.recordSale(sale(3));
+    await outbox.record('saleFacts', sale(3));
     // A crash between the two writes leaves an id without a sale.
-    const local = await db.getLocal<{ ids: string[] }>('sales-outbox');
-    await local!.incrementalModify((data) => ({ ids: [...data.ids, 'S001-POS1-NEVER-STORED'] }));
+    type Entries = { entries: { collection: string; id: string }[] };
+    const local = await db.getLocal<Entries>('facts-outbox');
+    await local!.incrementalModify((data) => ({
+      entries: [...data.entries, { collection: 'saleFacts', id: 'S001-POS1-NEVER-STORED' }],
+    }));
     const name = db.name;
     await db.close();
 
