@@ -12,8 +12,16 @@ import {
   type Hub,
   type PtyPair,
 } from '@pos/hardware';
-import { DEMO_DEVICES, startSyncServer, type RunningSyncServer } from '@pos/sync-server';
-import type { TerminalConfig } from '../shared/config';
+import {
+  DEMO_CODE_KEY,
+  DEMO_DEVICES,
+  DEMO_EARN_RULES,
+  DEMO_REDEMPTION,
+  startSyncServer,
+  type RunningSyncServer,
+} from '@pos/sync-server';
+import { toHex } from '@pos/domain';
+import type { TerminalConfig, TerminalLanguage } from '../shared/config';
 import type { DevicesConfig } from '../shared/devices';
 import { openHub } from '../main/devices';
 import { startTerminalHost, type TerminalHost } from '../main/terminal-host';
@@ -46,6 +54,8 @@ export async function startDemoStore(
     /** Serve the renderer and the hub to a browser (false when Electron hosts the hub). */
     serveBrowser?: boolean;
     rendererDir?: string;
+    /** The terminal's language at start; default English. */
+    language?: TerminalLanguage;
   } = {},
 ): Promise<DemoStore> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -75,6 +85,10 @@ export async function startDemoStore(
       currency: 'CNY',
       locale: 'zh-CN',
       receiptColumns: 48,
+      language: options.language ?? 'en',
+      codeKeys: [{ id: DEMO_CODE_KEY.id, secretHex: toHex(DEMO_CODE_KEY.secret) }],
+      earnRules: DEMO_EARN_RULES,
+      redemption: DEMO_REDEMPTION,
     };
 
     const pairs: PtyPair[] = [await openPtyPair(), await openPtyPair()];

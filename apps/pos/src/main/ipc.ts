@@ -28,7 +28,8 @@ export function registerTerminalIpc(deps: {
     [K in keyof IpcCalls]: (...args: Parameters<IpcCalls[K]>) => ReturnType<IpcCalls[K]>;
   } = {
     getConfig: async () => config,
-    printReceipt: (receipt, columns) => hub.printReceipt(receipt, columns ?? config.receiptColumns),
+    printReceipt: (receipt, columns, options) =>
+      hub.printReceipt(receipt, columns ?? config.receiptColumns, options),
     openDrawer: () => hub.openDrawer(),
   };
   for (const name of Object.keys(handlers) as (keyof IpcCalls)[]) {

@@ -17,8 +17,8 @@ function subscribe<K extends keyof IpcEvents>(event: K, listener: (payload: IpcE
 
 contextBridge.exposeInMainWorld('pos', {
   getConfig: () => ipcRenderer.invoke(IPC_CALL_CHANNELS.getConfig),
-  printReceipt: (receipt, columns) =>
-    ipcRenderer.invoke(IPC_CALL_CHANNELS.printReceipt, receipt, columns),
+  printReceipt: (receipt, columns, options) =>
+    ipcRenderer.invoke(IPC_CALL_CHANNELS.printReceipt, receipt, columns, options),
   openDrawer: () => ipcRenderer.invoke(IPC_CALL_CHANNELS.openDrawer),
   onScan: (listener) => subscribe('scan', listener),
   onDeviceStatus: (listener) => subscribe('deviceStatus', listener),

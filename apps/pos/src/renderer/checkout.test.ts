@@ -1,13 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { emptyCart, type Price, type Product, type Receipt, type Sale } from '@pos/domain';
+import {
+  fromHex,
+  gs1CheckDigit,
+  makeCouponCode,
+  makeMemberQr,
+  makeVariableMeasure,
+  newCheckout,
+  WEIGHT_LAYOUT_2_5_5,
+  type Price,
+  type Product,
+  type Promotion,
+  type SaleFact,
+  type SaleReceipt,
+} from '@pos/domain';
 import { openOutbox, openReplica, type Outbox, type ReplicaDatabase } from '@pos/replica';
 import type { ScanEvent } from '@pos/hardware/protocol';
 import type { TerminalApi } from '../shared/terminal-api';
 import type { TerminalConfig } from '../shared/config';
 import { TEST_TERMINAL_CONFIG } from '../shared/config.fixture';
+import { staffFixture } from '@pos/domain/fixtures';
 import { createCheckout } from './checkout';
+import type { PointsCheck } from './points-check';
 import { usePosStore } from './store';
 
 const config: TerminalConfig = TEST_TERMINAL_CONFIG;
@@ -31,13 +46,16 @@ const scan = (code: string): ScanEvent => ({
 });
 
 function fakeTerminal() {
-  const printed: Receipt[] = [];
+  const printed: SaleReceipt[] = [];
   let drawer = 0;
   const api: TerminalApi = {
     getConfig: async () => config,
     onScan: () => () => undefined,
     onDeviceStatus: () => () => undefined,
-    printReceipt: async (receipt) => void printed.push(receipt),
+    printReceipt: async (receipt) => {
+      printed.push(receipt);
+      return { printed: true };
+    },
     openDrawer: async () => void (drawer += 1),
   };
   return { api, printed, drawers: () => drawer };
@@ -47,7 +65,14 @@ let db: ReplicaDatabase;
 let outbox: Outbox;
 let n = 0;
 beforeEach(async () => {
-  usePosStore.setState({ cart: emptyCart(), lastSale: null, message: null, paying: false });
+  usePosStore.setState({
+    cart: newCheckout(),
+    pricing: null,
+    member: null,
+    lastSale: null,
+    message: null,
+    paying: false,
+  });
   db = await openReplica({ name: `checkout${n++}`, storage: getRxStorageMemory() });
   await db.products.bulkInsert([water, noodles]);
   await db.prices.bulkInsert(prices);
@@ -93,16 +118,17 @@ describe('checkout', () => {
     await checkout.scan(scan('6901234567908'));
     await checkout.payCash(2000);
 
-    const stored = (await db.sales.findOne('S001-POS1-01JTEST').exec())?.toJSON() as Sale;
+    const stored = (await db.saleFacts.findOne('S001-POS1-01JTEST').exec())?.toJSON() as SaleFact;
     expect(stored).toMatchObject({
       total: 1490,
+      due: 1490,
       change: 510,
       storeId: 'S001',
       soldAt: '2026-11-22T03:04:05.000Z',
     });
     expect(usePosStore.getState().lastSale?.id).toBe(stored.id);
     expect(usePosStore.getState().cart.lines).toEqual([]);
-    expect(terminal.printed.map((r) => [r.storeName, r.total, r.change])).toEqual([
+    expect(terminal.printed.map((r) => [r.storeName, r.due, r.change])).toEqual([
       ['静安店', 1490, 510],
     ]);
     expect(terminal.drawers()).toBe(1);
@@ -116,7 +142,7 @@ describe('checkout', () => {
     const paying = checkout.payCash(500);
     const scanned = checkout.scan(scan('6901234567908'));
     await Promise.all([paying, scanned]);
-    const sold = (await db.sales.find().exec()).map((doc) => doc.toJSON() as Sale);
+    const sold = (await db.saleFacts.find().exec()).map((doc) => doc.toJSON() as SaleFact);
     expect(sold.map((sale) => sale.lines.map((l) => l.name))).toEqual([['农夫山泉 550ml']]);
     expect(usePosStore.getState().cart.lines.map((l) => l.name)).toEqual(['Noodles']);
   });
@@ -126,11 +152,11 @@ describe('checkout', () => {
     const checkout = createCheckout({ db, outbox, api: terminal.api, config });
     await checkout.scan(scan('6901234567908'));
     await checkout.payCash(1000);
-    expect(await db.sales.count().exec()).toBe(0);
+    expect(await db.saleFacts.count().exec()).toBe(0);
     expect(terminal.printed).toEqual([]);
     expect(usePosStore.getState().message).toEqual({
       tone: 'error',
-      text: 'Cash tendered is 2.90 short of the total',
+      text: '2.90 still to pay; add another payment',
     });
     expect(usePosStore.getState().cart.lines).toHaveLength(1);
   });
@@ -146,7 +172,7 @@ describe('checkout', () => {
     });
     await checkout.scan(scan('6901234567892'));
     await checkout.payCash(200);
-    expect(await db.sales.count().exec()).toBe(0);
+    expect(await db.saleFacts.count().exec()).toBe(0);
     expect(terminal.printed).toEqual([]);
     expect(usePosStore.getState().message?.text).toBe(
       'This sale cannot be recorded: $.id must start with the device id',
@@ -155,7 +181,7 @@ describe('checkout', () => {
 
   it('tells the cashier when the sale cannot be stored, and keeps the cart', async () => {
     const terminal = fakeTerminal();
-    const failing = { recordSale: async () => Promise.reject(new Error('QuotaExceededError')) };
+    const failing = { record: async () => Promise.reject(new Error('QuotaExceededError')) };
     const checkout = createCheckout({ db, outbox: failing, api: terminal.api, config });
     await checkout.scan(scan('6901234567892'));
     await checkout.payCash(200);
@@ -175,7 +201,242 @@ describe('checkout', () => {
     const checkout = createCheckout({ db, outbox, api: terminal.api, config });
     await checkout.scan(scan('6901234567892'));
     await checkout.payCash(200);
-    expect(await db.sales.count().exec()).toBe(1);
+    expect(await db.saleFacts.count().exec()).toBe(1);
     expect(usePosStore.getState().message?.text).toBe('Receipt not printed: Printer out of paper');
+  });
+});
+
+describe('checkout with promotions, members, coupons and split tender', () => {
+  const buyTwoGetOne: Promotion = {
+    id: 'P-WATER',
+    name: '农夫山泉 买二赠一',
+    priority: 10,
+    target: { skus: ['SKU-1'] },
+    rule: { kind: 'buy-x-get-y', buy: 2, get: 1, bp: 10_000 },
+  };
+  const key = { id: 'K1', secretHex: '000102030405060708090a0b0c0d0e0f' };
+
+  it('prices the cart with the replica promotions, and the sale fact keeps the saving', async () => {
+    await db.promotions.insert(buyTwoGetOne);
+    const terminal = fakeTerminal();
+    const checkout = createCheckout({ db, outbox, api: terminal.api, config });
+    for (let i = 0; i < 3; i++) await checkout.scan(scan('6901234567892'));
+    expect(usePosStore.getState().pricing?.total).toBe(400);
+    const sale = await checkout.payCash(500);
+    expect(sale).toMatchObject({ subtotal: 600, discount: 200, due: 400, change: 100 });
+    expect(terminal.printed[0]?.lines[0]?.savings).toEqual([
+      { source: 'promotion', label: '农夫山泉 买二赠一', amount: 200 },
+    ]);
+  });
+
+  it('attaches a member by phone, earns points, and pays with points, card and cash', async () => {
+    await db.members.insert({
+      id: 'M0001',
+      phone: '13800138001',
+      name: '张伟',
+      tier: 'gold',
+      homeStoreId: 'S001',
+      points: 1200,
+      status: 'active',
+    });
+    const terminal = fakeTerminal();
+    const checkout = createCheckout({
+      db,
+      outbox,
+      api: terminal.api,
+      checkPoints: async () => ({ ok: true, balance: 1200 }),
+      config: {
+        ...config,
+        earnRules: [{ tier: 'gold', points: 2, per: 100 }],
+        redemption: { pointsPerStep: 100, stepValue: 100, minPoints: 100, maxShareBp: 5000 },
+      },
+    });
+    await checkout.scan(scan('6901234567908'));
+    await checkout.attachMember('138 0013 8001');
+    expect(usePosStore.getState().member).toMatchObject({ kind: 'known', name: '张伟' });
+    const points = await checkout.pointsTender(300);
+    expect(points).toEqual({ kind: 'points', amount: 300, points: 300 });
+    const sale = await checkout.pay([
+      points as Exclude<typeof points, string>,
+      { kind: 'card', amount: 500, reference: 'T-1' },
+      { kind: 'cash', amount: 500 },
+    ]);
+    expect(sale).toMatchObject({
+      memberId: 'M0001',
+      due: 1290,
+      change: 10,
+      points: { redeemed: 300, earned: 19 },
+    });
+    expect(terminal.printed[0]?.member).toEqual({
+      id: 'M0001',
+      name: '张伟',
+      pointsBalance: 1200 - 300 + 19,
+    });
+    expect(terminal.drawers()).toBe(1);
+  });
+
+  it('asks the server before points pay: refused when spent elsewhere, allowed offline', async () => {
+    await db.members.insert({
+      id: 'M0001',
+      phone: '13800138001',
+      name: '张伟',
+      tier: 'gold',
+      homeStoreId: 'S001',
+      points: 1200,
+      status: 'active',
+    });
+    let answer: PointsCheck = { ok: false, reason: 'the member has 100 points, fewer than 300' };
+    const checkout = createCheckout({
+      db,
+      outbox,
+      api: fakeTerminal().api,
+      checkPoints: async () => answer,
+      config: {
+        ...config,
+        redemption: { pointsPerStep: 100, stepValue: 100, minPoints: 100, maxShareBp: 5000 },
+      },
+    });
+    await checkout.scan(scan('6901234567908'));
+    await checkout.attachMember('13800138001');
+    expect(await checkout.pointsTender(300)).toBe('the member has 100 points, fewer than 300');
+    answer = { offline: true };
+    expect(await checkout.pointsTender(300)).toEqual({ kind: 'points', amount: 300, points: 300 });
+    // The replica's balance still limits what points can pay offline.
+    expect(await checkout.pointsTender(1300)).toBe('the member has only 1200 points');
+  });
+
+  it('attaches a member by their member QR code, and refuses an expired one', async () => {
+    await db.members.insert({
+      id: 'M0002',
+      phone: '13800138002',
+      name: '李娜',
+      tier: 'basic',
+      homeStoreId: 'S001',
+      points: 300,
+      status: 'active',
+    });
+    const secret = { id: key.id, secret: fromHex(key.secretHex) };
+    const checkout = createCheckout({
+      db,
+      outbox,
+      api: fakeTerminal().api,
+      config: { ...config, codeKeys: [key] },
+      now: () => new Date('2026-11-22T03:00:00.000Z'),
+    });
+    await checkout.scan(scan(makeMemberQr('M0002', '2026-11-22T03:05:00.000Z', secret)));
+    expect(usePosStore.getState().member).toMatchObject({
+      kind: 'known',
+      name: '李娜',
+      points: 300,
+    });
+    usePosStore.setState({ member: null });
+    await checkout.scan(scan(makeMemberQr('M0002', '2026-11-22T02:55:00.000Z', secret)));
+    expect(usePosStore.getState().member).toBeNull();
+    expect(usePosStore.getState().message?.text).toMatch(/expired/);
+  });
+
+  it('records the phone of a member it cannot find, for the server to attach', async () => {
+    const checkout = createCheckout({
+      db,
+      outbox,
+      api: fakeTerminal().api,
+      config,
+      // Offline: the server cannot be asked.
+      findMember: async () => ({
+        status: 'unknown',
+        record: { memberPhone: '13800138009' },
+        reason: 'Offline',
+      }),
+    });
+    await checkout.scan(scan('6901234567892'));
+    await checkout.attachMember('13800138009');
+    const sale = await checkout.payCash(200);
+    expect(sale?.memberPhone).toBe('13800138009');
+    expect(sale?.memberId).toBeUndefined();
+  });
+
+  it('takes a signed coupon once; a used one is refused', async () => {
+    await db.coupons.insert({
+      id: 'CP-0001',
+      campaignId: 'C1',
+      name: '20元券',
+      status: 'issued',
+      benefit: { kind: 'amount', amount: 200 },
+      minSpend: 1000,
+      validFrom: '2026-01-01T00:00:00.000Z',
+      validTo: '2099-01-01T00:00:00.000Z',
+      target: {},
+      combinesWith: { mode: 'all-promotions' },
+      combinesWithCoupons: false,
+    });
+    const code = makeCouponCode('CP-0001', { id: key.id, secret: fromHex(key.secretHex) });
+    const checkout = createCheckout({
+      db,
+      outbox,
+      api: fakeTerminal().api,
+      config: { ...config, codeKeys: [key] },
+    });
+    await checkout.scan(scan('6901234567908'));
+    await checkout.scan(scan(code));
+    expect(usePosStore.getState().pricing?.total).toBe(1090);
+    const sale = await checkout.payCash(1090);
+    expect(sale?.coupons).toEqual(['CP-0001']);
+    await checkout.scan(scan('6901234567908'));
+    await checkout.scan(scan(code));
+    expect(usePosStore.getState().message?.text).toMatch(/already been used/);
+    expect(usePosStore.getState().cart.coupons).toEqual([]);
+  });
+
+  it('prices a weighed item from its scale label', async () => {
+    const label = makeVariableMeasure(WEIGHT_LAYOUT_2_5_5, '25', '00042', 1250);
+    const body = `${label.slice(0, 7)}00000`;
+    const gtin = `0${body}${gs1CheckDigit(body)}`;
+    await db.products.insert({ ...water, id: 'SKU-APPLE', name: 'Apples', gtin });
+    await db.prices.insert({
+      id: 'CN-LIST:SKU-APPLE',
+      priceList: 'CN-LIST',
+      sku: 'SKU-APPLE',
+      amount: 1000,
+      currency: 'CNY',
+    });
+    const checkout = createCheckout({ db, outbox, api: fakeTerminal().api, config });
+    await checkout.scan(scan(label));
+    expect(usePosStore.getState().cart.lines[0]).toMatchObject({
+      name: 'Apples',
+      listPrice: 1250,
+      weight: { grams: 1250, pricePerKg: 1000 },
+    });
+  });
+
+  it('[CK5] lets a supervisor override a price and discount the cart, not a cashier', async () => {
+    const cashier = staffFixture({ id: 'S001-E01', name: '王芳' });
+    const supervisor = staffFixture({ id: 'S001-E02', name: '陈强', roles: ['supervisor'] });
+    const checkout = createCheckout({ db, outbox, api: fakeTerminal().api, config });
+    await checkout.scan(scan('6901234567908'));
+    const lineId = usePosStore.getState().cart.lines[0]!.lineId;
+    await checkout.overridePrice(lineId, 1000, cashier);
+    expect(usePosStore.getState().message?.text).toBe('王芳 may not override prices');
+    await checkout.voidLine(lineId, cashier);
+    expect(usePosStore.getState().cart.lines).toHaveLength(1);
+    await checkout.overridePrice(lineId, 1000, supervisor);
+    await checkout.setCartDiscount(100, supervisor);
+    expect(usePosStore.getState().pricing?.total).toBe(900);
+    const sale = await checkout.payCash(900);
+    expect(sale?.lines[0]).toMatchObject({ unitPrice: 1000, discount: 100, paid: 900 });
+  });
+
+  it('tells the cashier a receipt waits in the printer queue', async () => {
+    const terminal = fakeTerminal();
+    terminal.api.printReceipt = async () => ({
+      printed: false,
+      queued: true,
+      message: 'Printer out of paper',
+    });
+    const checkout = createCheckout({ db, outbox, api: terminal.api, config });
+    await checkout.scan(scan('6901234567892'));
+    await checkout.payCash(200);
+    expect(usePosStore.getState().message?.text).toBe(
+      'Receipt waiting for the printer: Printer out of paper',
+    );
   });
 });

@@ -4,7 +4,7 @@ import { App } from './App';
 import { boot } from './boot';
 import { usePosStore } from './store';
 
-const checkout = boot().catch((error: unknown) => {
+const till = boot().catch((error: unknown) => {
   usePosStore.getState().setPhase({
     kind: 'failed',
     error: error instanceof Error ? error.message : String(error),
@@ -14,6 +14,6 @@ const checkout = boot().catch((error: unknown) => {
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App checkout={checkout} />
+    <App till={till} />
   </StrictMode>,
 );

@@ -1,4 +1,8 @@
 /** What a terminal needs to know to start selling. Shared by main, preload and renderer. */
+import type { CashRounding, EarnRule, RedemptionRule } from '@pos/domain';
+
+export type TerminalLanguage = 'zh-CN' | 'en';
+
 export type TerminalConfig = {
   storeId: string;
   deviceId: string;
@@ -10,6 +14,18 @@ export type TerminalConfig = {
   currency: string;
   locale: string;
   receiptColumns: 32 | 48;
+  /** The screen's and the receipt's language at start (the cashier can switch); default zh-CN. */
+  language?: TerminalLanguage;
+  /** Cash rounding (抹零) of what cash completes; default none. */
+  cashRounding?: CashRounding;
+  /** The store's offset from UTC in minutes, for promotion windows; default 480 (China). */
+  utcOffsetMinutes?: number;
+  /** Keys that verify receipt, coupon and member codes (hex secrets), newest first. */
+  codeKeys?: { id: string; secretHex: string }[];
+  /** How members earn points; none earned when absent. */
+  earnRules?: EarnRule[];
+  /** How points pay; points cannot pay when absent. */
+  redemption?: RedemptionRule;
 };
 
 export function isTerminalConfig(value: unknown): value is TerminalConfig {
@@ -23,6 +39,9 @@ export function isTerminalConfig(value: unknown): value is TerminalConfig {
     typeof v.priceList === 'string' &&
     typeof v.currency === 'string' &&
     typeof v.locale === 'string' &&
-    (v.receiptColumns === 32 || v.receiptColumns === 48)
+    (v.receiptColumns === 32 || v.receiptColumns === 48) &&
+    (v.language === undefined || v.language === 'zh-CN' || v.language === 'en') &&
+    (v.codeKeys === undefined || Array.isArray(v.codeKeys)) &&
+    (v.earnRules === undefined || Array.isArray(v.earnRules))
   );
 }
