@@ -1,14 +1,21 @@
 import { useEffect, useState } from 'react';
-import { cartTotal, formatMinorPlain, formatMoney, parseMinor, type Minor } from '@pos/domain';
-import type { Checkout } from './checkout';
+import { parseMinor } from '@pos/domain';
+import type { Till } from './boot';
+import { CheckoutScreen } from './CheckoutScreen';
+import { ReportDialog } from './dialogs';
+import { useT } from './i18n';
+import { StatusBar } from './StatusBar';
 import { usePosStore } from './store';
 
-export function App({ checkout }: { checkout: Promise<Checkout | null> }) {
+export function App({ till }: { till: Promise<Till | null> }) {
   const phase = usePosStore((s) => s.phase);
-  const [ready, setReady] = useState<Checkout | null>(null);
+  const staff = usePosStore((s) => s.staff);
+  const shift = usePosStore((s) => s.shift);
+  const report = usePosStore((s) => s.report);
+  const [ready, setReady] = useState<Till | null>(null);
   useEffect(() => {
-    void checkout.then(setReady);
-  }, [checkout]);
+    void till.then(setReady);
+  }, [till]);
 
   if (phase.kind === 'failed') {
     return (
@@ -27,7 +34,21 @@ export function App({ checkout }: { checkout: Promise<Checkout | null> }) {
       </main>
     );
   }
-  return <CheckoutScreen checkout={ready} />;
+  return (
+    <main className="screen">
+      <StatusBar till={ready} />
+      {!staff ? (
+        <SignIn till={ready} />
+      ) : !shift ? (
+        <OpenShift till={ready} />
+      ) : (
+        <CheckoutScreen till={ready} />
+      )}
+      {report && (
+        <ReportDialog report={report} onClose={() => usePosStore.setState({ report: null })} />
+      )}
+    </main>
+  );
 }
 
 function InitialSyncBar() {
@@ -47,137 +68,69 @@ function InitialSyncBar() {
   );
 }
 
-function useMoney() {
-  const currency = usePosStore((s) => s.currency);
-  const locale = usePosStore((s) => s.locale);
-  return (amount: Minor) => formatMoney(amount, currency, locale);
-}
-
-function CheckoutScreen({ checkout }: { checkout: Checkout }) {
-  const cart = usePosStore((s) => s.cart);
-  const paying = usePosStore((s) => s.paying);
-  const setPaying = usePosStore((s) => s.setPaying);
-  const money = useMoney();
-  const total = cartTotal(cart);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'F12' && cart.lines.length > 0) {
-        event.preventDefault();
-        setPaying(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [cart.lines.length, setPaying]);
-
-  return (
-    <main className="screen">
-      <StatusBar />
-      <section className="cart" aria-label="Cart">
-        {cart.lines.length === 0 ? (
-          <LastSaleOrHint />
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th>Item</th>
-                <th className="num">Qty</th>
-                <th className="num">Price</th>
-                <th className="num">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {cart.lines.map((line) => (
-                <tr key={line.sku}>
-                  <td>{line.name}</td>
-                  <td className="num">{line.quantity}</td>
-                  <td className="num">{money(line.unitPrice)}</td>
-                  <td className="num">{money(line.amount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-      <footer className="totals">
-        <Message />
-        <div className="total" aria-label="Total">
-          Total <strong>{money(total)}</strong>
-        </div>
-        <button className="pay" disabled={cart.lines.length === 0} onClick={() => setPaying(true)}>
-          Pay cash <kbd>F12</kbd>
-        </button>
-      </footer>
-      {paying && <CashDialog total={total} checkout={checkout} onCancel={() => setPaying(false)} />}
-    </main>
-  );
-}
-
-function LastSaleOrHint() {
-  const lastSale = usePosStore((s) => s.lastSale);
-  const money = useMoney();
-  if (!lastSale) return <p className="hint">Scan an item to start a sale.</p>;
-  return (
-    <div className="paid" role="status">
-      <h2>Paid</h2>
-      <p>
-        Total {money(lastSale.total)} · Cash {money(lastSale.tenders[0]?.amount ?? 0)}
-      </p>
-      <p className="change">Change {money(lastSale.change)}</p>
-    </div>
-  );
-}
-
-function CashDialog({
-  total,
-  checkout,
-  onCancel,
-}: {
-  total: Minor;
-  checkout: Checkout;
-  onCancel(): void;
-}) {
-  const money = useMoney();
-  const [text, setText] = useState(formatMinorPlain(total));
+function SignIn({ till }: { till: Till }) {
+  const t = useT();
+  const [staffId, setStaffId] = useState('');
+  const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async () => {
-    let tendered: Minor;
-    try {
-      tendered = parseMinor(text);
-    } catch {
-      setError('Type the cash received, for example 50 or 50.00');
-      return;
-    }
-    if (tendered < total) {
-      setError(`Cash received is less than the total ${money(total)}`);
-      return;
-    }
-    setBusy(true);
-    await checkout.payCash(tendered);
-    setBusy(false);
-  };
-
   return (
-    <div className="backdrop">
+    <section className="panel center">
       <form
-        role="dialog"
-        aria-label="Cash payment"
-        className="dialog"
+        className="card"
+        aria-label={t('Sign in')}
         onSubmit={(event) => {
           event.preventDefault();
-          void submit();
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') onCancel();
+          void till.session.signIn(staffId, pin).then((problem) => {
+            setError(problem);
+            setPin('');
+          });
         }}
       >
-        <h2>Cash payment</h2>
-        <p>Total due {money(total)}</p>
+        <h1>{t('Sign in')}</h1>
         <label>
-          Cash received
+          {t('Staff id')}
+          <input autoFocus value={staffId} onChange={(e) => setStaffId(e.target.value)} />
+        </label>
+        <label>
+          {t('PIN')}
+          <input
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            value={pin}
+            onChange={(e) => setPin(e.target.value)}
+          />
+        </label>
+        {error && <p role="alert">{error}</p>}
+        <button type="submit">
+          {t('Sign in')} <kbd>Enter</kbd>
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function OpenShift({ till }: { till: Till }) {
+  const t = useT();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="panel center">
+      <form
+        className="card"
+        aria-label={t('Open the shift')}
+        onSubmit={(event) => {
+          event.preventDefault();
+          try {
+            void till.session.openShift(parseMinor(text));
+          } catch {
+            setError('Type the cash in the drawer, for example 500');
+          }
+        }}
+      >
+        <h1>{t('Open the shift')}</h1>
+        <label>
+          {t('Opening float')}
           <input
             autoFocus
             inputMode="decimal"
@@ -186,75 +139,10 @@ function CashDialog({
           />
         </label>
         {error && <p role="alert">{error}</p>}
-        <div className="actions">
-          <button type="button" onClick={onCancel}>
-            Cancel <kbd>Esc</kbd>
-          </button>
-          <button type="submit" disabled={busy}>
-            Confirm <kbd>Enter</kbd>
-          </button>
-        </div>
+        <button type="submit">
+          {t('Open shift')} <kbd>Enter</kbd>
+        </button>
       </form>
-    </div>
+    </section>
   );
-}
-
-function Message() {
-  const message = usePosStore((s) => s.message);
-  if (!message) return <div className="message" />;
-  return (
-    <div className={`message ${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'}>
-      {message.text}
-    </div>
-  );
-}
-
-function StatusBar() {
-  const storeName = usePosStore((s) => s.storeName);
-  const sync = usePosStore((s) => s.sync);
-  const waiting = usePosStore((s) => s.waitingUploads);
-  const locale = usePosStore((s) => s.locale);
-  const devices = usePosStore((s) => s.devices);
-  const lastSync = sync.lastSyncAt
-    ? new Date(sync.lastSyncAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' })
-    : null;
-  return (
-    <header className="status-bar" aria-label="Till status">
-      <span className="store">{storeName}</span>
-      <span className={sync.online ? 'ok' : 'warn'} title={sync.lastError ?? ''}>
-        {sync.online ? 'Online' : 'Offline, selling locally'}
-      </span>
-      {!sync.online && sync.lastError && (
-        <span className="reason">{offlineReason(sync.lastError)}</span>
-      )}
-      <span className={waiting > 0 ? 'warn' : 'ok'} aria-label="Sales waiting to upload">
-        {waiting === 0
-          ? 'All sales uploaded'
-          : `${waiting} ${waiting === 1 ? 'sale' : 'sales'} waiting to upload`}
-      </span>
-      {lastSync && <span>Last sync {lastSync}</span>}
-      {devices.map((device) =>
-        device.problems?.length ? (
-          device.problems.map((problem) => (
-            <span key={`${device.id}:${problem.code}`} className="warn" role="alert">
-              {problem.message}. {problem.action}
-            </span>
-          ))
-        ) : (
-          <span key={device.id} className={device.state === 'ready' ? 'ok' : 'warn'}>
-            {device.kind}: {device.state === 'ready' ? 'ready' : (device.message ?? device.state)}
-          </span>
-        ),
-      )}
-    </header>
-  );
-}
-
-/** What an offline terminal tells the cashier, in words, with what to do. */
-function offlineReason(error: string): string {
-  if (/answered 401/.test(error))
-    return 'This till is not recognised by the server: call the supervisor';
-  if (/answered 5\d\d/.test(error))
-    return 'The sync server has a problem; sales upload when it is back';
-  return 'No connection to the sync server; sales upload when it is back';
 }

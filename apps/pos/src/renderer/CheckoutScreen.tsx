@@ -1,0 +1,435 @@
+/**
+ * The selling screen: the cart, its totals and member, the last sale or
+ * refund, and the function keys (shown on screen) that open each dialog.
+ */
+import { useEffect, useState } from 'react';
+import type { Permission, Staff } from '@pos/domain';
+import type { Till } from './boot';
+import {
+  AmountDialog,
+  ApprovalDialog,
+  HelpDialog,
+  PaymentDialog,
+  ReturnDialog,
+  SearchDialog,
+  SuspendedDialog,
+  TextDialog,
+} from './dialogs';
+import { useMoney, useT } from './i18n';
+import { usePosStore } from './store';
+
+type Dialog =
+  | { kind: 'pay' }
+  | { kind: 'search' }
+  | { kind: 'member' }
+  | { kind: 'coupon' }
+  | { kind: 'return-code' }
+  | { kind: 'quantity'; lineId: string }
+  | { kind: 'price'; lineId: string; approver: Staff }
+  | { kind: 'discount'; approver: Staff }
+  | { kind: 'suspended' }
+  | { kind: 'close-shift' }
+  | { kind: 'help' }
+  | { kind: 'approve'; permission: Permission; then: (staff: Staff) => void };
+
+export const FUNCTION_KEYS: [string, string][] = [
+  ['F1', 'Help'],
+  ['F2', 'Search'],
+  ['F3', 'Member'],
+  ['F4', 'Quantity'],
+  ['F5', 'Suspend / resume'],
+  ['F6', 'Void'],
+  ['F7', 'No sale'],
+  ['F8', 'Return'],
+  ['F9', 'Coupon'],
+  ['F10', 'X report'],
+  ['F11', 'Close shift'],
+  ['F12', 'Pay'],
+];
+
+export function CheckoutScreen({ till }: { till: Till }) {
+  const t = useT();
+  const money = useMoney();
+  const cart = usePosStore((s) => s.cart);
+  const pricing = usePosStore((s) => s.pricing);
+  const paying = usePosStore((s) => s.paying);
+  const returning = usePosStore((s) => s.returning);
+  const report = usePosStore((s) => s.report);
+  const setPaying = usePosStore((s) => s.setPaying);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const total = pricing?.total ?? 0;
+  const lineId =
+    selected && cart.lines.some((l) => l.lineId === selected)
+      ? selected
+      : (cart.lines[cart.lines.length - 1]?.lineId ?? null);
+
+  /** Runs `then` with the signed-in staff member if allowed, else after a supervisor approves. */
+  const withApproval = (permission: Permission, then: (staff: Staff) => void) => {
+    const self = till.session.selfApproval(permission);
+    if (self) then(self);
+    else setDialog({ kind: 'approve', permission, then });
+  };
+
+  const actions: Record<string, () => void> = {
+    F1: () => setDialog({ kind: 'help' }),
+    F2: () => setDialog({ kind: 'search' }),
+    F3: () => setDialog({ kind: 'member' }),
+    F4: () => lineId && setDialog({ kind: 'quantity', lineId }),
+    F5: () =>
+      cart.lines.length > 0 ? void till.session.suspend() : setDialog({ kind: 'suspended' }),
+    F6: () =>
+      lineId && withApproval('void-line', (staff) => void till.checkout.voidLine(lineId, staff)),
+    F7: () => withApproval('no-sale', (staff) => void till.session.noSale(staff)),
+    F8: () => setDialog({ kind: 'return-code' }),
+    F9: () => setDialog({ kind: 'coupon' }),
+    F10: () => void till.session.xReport(),
+    F11: () => setDialog({ kind: 'close-shift' }),
+    F12: () => cart.lines.length > 0 && setPaying(true),
+  };
+  const busy = dialog !== null || paying || returning !== null || report !== null;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (busy) return;
+      const action = actions[event.key];
+      if (action) {
+        event.preventDefault();
+        action();
+        return;
+      }
+      if (event.key === 'ArrowUp' || event.key === 'ArrowDown') {
+        const i = cart.lines.findIndex((l) => l.lineId === lineId);
+        const next = cart.lines[i + (event.key === 'ArrowUp' ? -1 : 1)];
+        if (next) setSelected(next.lineId);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const close = () => setDialog(null);
+  const priced = new Map(pricing?.priced.lines.map((l) => [l.lineId, l]) ?? []);
+
+  return (
+    <>
+      <div className="sell">
+        <section className="cart" aria-label="Cart">
+          {cart.lines.length === 0 ? (
+            <LastSaleOrHint />
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('Item')}</th>
+                  <th className="num">{t('Qty')}</th>
+                  <th className="num">{t('Price')}</th>
+                  <th className="num">{t('Amount')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {cart.lines.map((line) => {
+                  const p = priced.get(line.lineId);
+                  return (
+                    <tr
+                      key={line.lineId}
+                      aria-selected={line.lineId === lineId}
+                      className={line.lineId === lineId ? 'selected' : ''}
+                      onClick={() => setSelected(line.lineId)}
+                    >
+                      <td>
+                        {line.name}
+                        {line.weight && <small> {(line.weight.grams / 1000).toFixed(3)} kg</small>}
+                        {p?.adjustments.map((a) => (
+                          <div key={a.id} className="saving">
+                            {a.name} −{money(a.amount)}
+                          </div>
+                        ))}
+                      </td>
+                      <td className="num">{line.quantity}</td>
+                      <td className="num">{money(line.override?.unitPrice ?? line.listPrice)}</td>
+                      <td className="num">{money(p?.net ?? line.listPrice * line.quantity)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <aside className="side">
+          <MemberBox />
+          <div className="figures">
+            {pricing && pricing.priced.discount > 0 && (
+              <>
+                <div>
+                  {t('Subtotal')} <span>{money(pricing.priced.subtotal)}</span>
+                </div>
+                <div className="saving" aria-label="Savings">
+                  {t('Savings')} <span>−{money(pricing.priced.discount)}</span>
+                </div>
+              </>
+            )}
+            <div className="total" aria-label="Total">
+              {t('Total')} <strong>{money(total)}</strong>
+            </div>
+          </div>
+          <div className="side-actions">
+            <button
+              type="button"
+              disabled={!lineId}
+              onClick={() =>
+                lineId &&
+                withApproval('price-override', (approver) =>
+                  setDialog({ kind: 'price', lineId, approver }),
+                )
+              }
+            >
+              {t('Price override')}
+            </button>
+            <button
+              type="button"
+              disabled={cart.lines.length === 0}
+              onClick={() =>
+                withApproval('cart-discount', (approver) =>
+                  setDialog({ kind: 'discount', approver }),
+                )
+              }
+            >
+              {t('Cart discount')}
+            </button>
+          </div>
+          <SuspendedList till={till} />
+        </aside>
+      </div>
+      <footer className="totals">
+        <Message />
+        <nav className="keys" aria-label={t('Function keys')}>
+          {FUNCTION_KEYS.map(([key, label]) => (
+            <button key={key} type="button" disabled={busy} onClick={() => actions[key]?.()}>
+              <kbd>{key}</kbd> {t(label)}
+            </button>
+          ))}
+        </nav>
+      </footer>
+      {paying && <PaymentDialog total={total} till={till} onCancel={() => setPaying(false)} />}
+      {returning && (
+        <ReturnDialog
+          draft={returning}
+          onCancel={() => usePosStore.setState({ returning: null })}
+          onRefund={(lines) =>
+            withApproval('refund', () => void till.returns.complete(returning, lines))
+          }
+        />
+      )}
+      {dialog?.kind === 'help' && <HelpDialog onClose={close} />}
+      {dialog?.kind === 'search' && (
+        <SearchDialog
+          search={till.search}
+          onPick={(sku) => {
+            close();
+            void till.checkout.addSku(sku);
+          }}
+          onCancel={close}
+        />
+      )}
+      {dialog?.kind === 'member' && (
+        <TextDialog
+          title={t('Member')}
+          label={t('Phone or member code')}
+          onCancel={close}
+          onSubmit={(text) => {
+            close();
+            void till.checkout.attachMember(text);
+          }}
+        />
+      )}
+      {dialog?.kind === 'coupon' && (
+        <TextDialog
+          title={t('Coupon')}
+          label={t('Coupon code')}
+          onCancel={close}
+          onSubmit={(text) => {
+            close();
+            void till.checkout.scan({
+              code: text,
+              source: 'keyboard',
+              at: new Date().toISOString(),
+            });
+          }}
+        />
+      )}
+      {dialog?.kind === 'return-code' && (
+        <TextDialog
+          title={t('Return')}
+          label={t('Receipt code')}
+          onCancel={close}
+          onSubmit={(text) => {
+            close();
+            void till.returns.open(text).then((handled) => {
+              if (!handled)
+                usePosStore.getState().showMessage('error', `${text} is not a receipt code`);
+            });
+          }}
+        />
+      )}
+      {dialog?.kind === 'quantity' && (
+        <TextDialog
+          title={t('Quantity')}
+          label={t('Quantity')}
+          numeric
+          initial={String(cart.lines.find((l) => l.lineId === dialog.lineId)?.quantity ?? 1)}
+          onCancel={close}
+          onSubmit={(text) => {
+            close();
+            void till.checkout.setQuantity(dialog.lineId, Number(text));
+          }}
+        />
+      )}
+      {dialog?.kind === 'price' && (
+        <AmountDialog
+          title={t('Price override')}
+          label={t('Price')}
+          onCancel={close}
+          onSubmit={(amount) => {
+            close();
+            void till.checkout.overridePrice(dialog.lineId, amount, dialog.approver);
+          }}
+        />
+      )}
+      {dialog?.kind === 'discount' && (
+        <AmountDialog
+          title={t('Cart discount')}
+          label={t('Amount')}
+          onCancel={close}
+          onSubmit={(amount) => {
+            close();
+            void till.checkout.setCartDiscount(amount, dialog.approver);
+          }}
+        />
+      )}
+      {dialog?.kind === 'close-shift' && (
+        <AmountDialog
+          title={t('Close shift')}
+          label={t('Cash counted')}
+          onCancel={close}
+          onSubmit={(amount) => {
+            close();
+            void till.session.closeShift(amount);
+          }}
+        />
+      )}
+      {dialog?.kind === 'suspended' && (
+        <SuspendedDialog
+          onPick={(id) => {
+            close();
+            void till.session.resume(id);
+          }}
+          onCancel={close}
+        />
+      )}
+      {dialog?.kind === 'approve' && (
+        <ApprovalDialog
+          permission={dialog.permission}
+          approve={(id, pin) => till.session.approve(dialog.permission, id, pin)}
+          onApproved={(staff) => {
+            close();
+            dialog.then(staff);
+          }}
+          onCancel={close}
+        />
+      )}
+    </>
+  );
+}
+
+function MemberBox() {
+  const t = useT();
+  const member = usePosStore((s) => s.member);
+  if (!member) return null;
+  return (
+    <div className="member" aria-label={t('Member')}>
+      {member.kind === 'known' ? (
+        <>
+          <strong>{member.name}</strong> · {member.tier} · {member.points} {t('Points')}
+        </>
+      ) : (
+        <>{member.phone} (not found here: recorded on the sale)</>
+      )}
+    </div>
+  );
+}
+
+function SuspendedList({ till }: { till: Till }) {
+  const t = useT();
+  const suspended = usePosStore((s) => s.suspended);
+  if (suspended.length === 0) return null;
+  return (
+    <div className="suspended" aria-label={t('Suspended carts')}>
+      <h3>{t('Suspended carts')}</h3>
+      {suspended.map((s) => (
+        <button key={s.id} type="button" onClick={() => void till.session.resume(s.id)}>
+          {t('Resume')}: {s.label} ({s.lines})
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function LastSaleOrHint() {
+  const t = useT();
+  const money = useMoney();
+  const lastSale = usePosStore((s) => s.lastSale);
+  const lastReturn = usePosStore((s) => s.lastReturn);
+  if (lastReturn) {
+    return (
+      <div className="paid" role="status" aria-label="Refund">
+        <h2>
+          {t('Refund')} {money(lastReturn.refund)}
+        </h2>
+        {lastReturn.tenders.map((tender, i) => (
+          <p key={i}>
+            {t(tenderName(tender.kind))} {money(tender.amount)}
+            {'reference' in tender ? ` (${tender.reference})` : ''}
+          </p>
+        ))}
+        <p className="note">
+          Refund receipt shown here: the receipt printer prints sale receipts only.
+        </p>
+      </div>
+    );
+  }
+  if (!lastSale) return <p className="hint">{t('Scan an item to start a sale.')}</p>;
+  return (
+    <div className="paid" role="status">
+      <h2>{t('Paid')}</h2>
+      <p>
+        {t('Total')} {money(lastSale.due)} ·{' '}
+        {lastSale.tenders
+          .map((tender) => `${t(tenderName(tender.kind))} ${money(tender.amount)}`)
+          .join(' · ')}
+      </p>
+      {lastSale.points.earned > 0 && (
+        <p>
+          +{lastSale.points.earned} {t('Points')}
+        </p>
+      )}
+      <p className="change">
+        {t('Change')} {money(lastSale.change)}
+      </p>
+    </div>
+  );
+}
+
+export function tenderName(kind: 'cash' | 'card' | 'mobile' | 'points'): string {
+  return { cash: 'Cash', card: 'Card', mobile: 'Mobile pay', points: 'Points' }[kind];
+}
+
+function Message() {
+  const message = usePosStore((s) => s.message);
+  if (!message) return <div className="message" />;
+  return (
+    <div className={`message ${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'}>
+      {message.text}
+    </div>
+  );
+}
