@@ -8,7 +8,7 @@ import { DEMO_PRODUCTS } from '@pos/sync-server';
 import type { Browser, Page } from 'playwright-core';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { launchChromium } from './browser';
-import { sellTwoOfOneProductForCash } from './cashier-flows';
+import { sellTwoOfOneProductForCash, startSelling } from './cashier-flows';
 import { screenshot } from './screenshots';
 
 describe('checkout in Chromium, from scan to synced sale', () => {
@@ -22,6 +22,7 @@ describe('checkout in Chromium, from scan to synced sale', () => {
     page = await browser.newPage();
     page.on('pageerror', (error) => console.error('renderer error:', error));
     await page.goto(store.terminalUrl!);
+    await startSelling(page);
   });
 
   afterAll(async () => {
@@ -38,7 +39,7 @@ describe('checkout in Chromium, from scan to synced sale', () => {
     await store.scanner.scan(first.gtin.slice(1));
     await page.getByRole('row', { name: new RegExp(first.name.split(' ')[0]!) }).waitFor();
     await page.keyboard.press('F12');
-    const cash = page.getByRole('dialog', { name: 'Cash payment' }).getByLabel('Cash received');
+    const cash = page.getByRole('dialog', { name: 'Payment' }).getByLabel('Cash received');
     await cash.fill('500');
     // A wedge scanner types the code and Enter within a few milliseconds.
     await page.evaluate((code) => {
@@ -62,16 +63,16 @@ describe('checkout in Chromium, from scan to synced sale', () => {
     await screenshot(page, 'pos-printer-out-of-paper');
 
     await page.keyboard.press('F12');
-    await page
-      .getByRole('dialog', { name: 'Cash payment' })
-      .getByLabel('Cash received')
-      .fill('1000');
+    await page.getByRole('dialog', { name: 'Payment' }).getByLabel('Cash received').fill('1000');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
-    await page.getByText(/^Receipt not printed: /).waitFor();
+    // The receipt waits in the hub's queue, and prints once paper is back.
+    await page.getByText(/^Receipt waiting for the printer: /).waitFor();
 
     store.printer.setPaper('ok');
     await expect.poll(() => problem.count(), { timeout: 15_000 }).toBe(0);
     await page.getByText('printer: ready').waitFor();
+    const receipt = (await store.printer.waitForReceipt(15_000)).join('\n');
+    expect(receipt).toContain('CHANGE');
   });
 });

@@ -1,7 +1,8 @@
 /**
- * The same cashier flow in the real Electron shell (main process hub over IPC,
- * preload bridge, sandboxed renderer). Runs wherever the Electron binary is
- * installed; where it is not, the test is reported as skipped, with the reason.
+ * The same cashier flows in the real Electron shell (main process hub over
+ * IPC, preload bridge, sandboxed renderer): a whole shift, and selling through
+ * a sync server outage. Runs wherever the Electron binary is installed; where
+ * it is not, the tests are reported as skipped, with the reason.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -12,59 +13,95 @@ import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { findElectronBinary } from '../src/demo/electron-binary';
-import { sellTwoOfOneProductForCash } from './cashier-flows';
+import {
+  checkServerAfterShift,
+  reportsAndClose,
+  returnByReceiptCode,
+  sellThroughOutage,
+  sellWithCouponAndSplitTender,
+  sellWithPromotionsAndMember,
+  signInAndOpenShift,
+  voidSuspendAndResume,
+} from './shift-flows';
 
 const electron = findElectronBinary();
 const reason =
   'the Electron binary is not installed (its release host is unreachable here; run `npx install-electron` where it is)';
 if (!electron) console.warn(`\n⚠ SKIPPED Electron end-to-end tests: ${reason}.\n`);
+const skipped = electron ? '' : ` (skipped: ${reason})`;
 
-describe.skipIf(!electron)(
-  `checkout in the Electron shell${electron ? '' : ` (skipped: ${reason})`}`,
-  () => {
-    let store: DemoStore;
-    let app: ElectronApplication;
-    let page: Page;
+/** The demo store, and the POS in Electron driving its simulated devices. */
+async function launch(dataDir: string): Promise<{ store: DemoStore; app: ElectronApplication }> {
+  const appDir = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync('node', ['scripts/build-main.mjs'], { cwd: appDir, stdio: 'inherit' });
+  const store = await startDemoStore({ syncPort: 0, dataDir, serveBrowser: false });
+  const dir = mkdtempSync(join(tmpdir(), 'pos-electron-'));
+  const configPath = join(dir, 'terminal.json');
+  writeFileSync(configPath, JSON.stringify({ ...store.terminalConfig, devices: store.devices }));
+  const app = await _electron.launch({
+    executablePath: electron!,
+    args: [appDir, '--no-sandbox', '--disable-gpu', `--user-data-dir=${join(dir, 'profile')}`],
+    env: { ...process.env, POS_TERMINAL_CONFIG: configPath },
+  });
+  return { store, app };
+}
 
-    beforeAll(async () => {
-      const appDir = fileURLToPath(new URL('..', import.meta.url));
-      execFileSync('node', ['scripts/build-main.mjs'], { cwd: appDir, stdio: 'inherit' });
-      store = await startDemoStore({ syncPort: 0, dataDir: 'memory://', serveBrowser: false });
-      const configPath = join(mkdtempSync(join(tmpdir(), 'pos-electron-')), 'terminal.json');
-      writeFileSync(
-        configPath,
-        JSON.stringify({ ...store.terminalConfig, devices: store.devices }),
-      );
-      app = await _electron.launch({
-        executablePath: electron!,
-        args: [appDir, '--no-sandbox', '--disable-gpu'],
-        env: { ...process.env, POS_TERMINAL_CONFIG: configPath },
-      });
-      page = await app.firstWindow();
-    });
+describe.skipIf(!electron)(`a whole shift in the Electron shell${skipped}`, () => {
+  let store: DemoStore;
+  let app: ElectronApplication;
+  let page: Page;
+  let receiptCode = '';
 
-    afterAll(async () => {
-      await app?.close();
-      await store?.close();
-    });
+  beforeAll(async () => {
+    ({ store, app } = await launch('memory://'));
+    page = await app.firstWindow();
+  });
 
-    it('keeps the renderer locked down: no Node, one typed bridge', async () => {
-      const exposed = await page.evaluate(() => ({
-        require: typeof (globalThis as { require?: unknown }).require,
-        process: typeof (globalThis as { process?: unknown }).process,
-        bridge: Object.keys((window as { pos?: object }).pos ?? {}).sort(),
-      }));
-      if (exposed.require !== 'undefined' || exposed.process !== 'undefined') {
-        throw new Error(`Node is reachable from the renderer: ${JSON.stringify(exposed)}`);
-      }
-      const expected = ['getConfig', 'onDeviceStatus', 'onScan', 'openDrawer', 'printReceipt'];
-      if (JSON.stringify(exposed.bridge) !== JSON.stringify(expected)) {
-        throw new Error(`Unexpected bridge: ${exposed.bridge.join(', ')}`);
-      }
-    });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
 
-    it('sells a scanned product for cash, prints the receipt and lowers the store stock on the server', async () => {
-      await sellTwoOfOneProductForCash(page, store);
-    });
-  },
-);
+  it('keeps the renderer locked down: no Node, one typed bridge', async () => {
+    const exposed = await page.evaluate(() => ({
+      require: typeof (globalThis as { require?: unknown }).require,
+      process: typeof (globalThis as { process?: unknown }).process,
+      bridge: Object.keys((window as { pos?: object }).pos ?? {}).sort(),
+    }));
+    if (exposed.require !== 'undefined' || exposed.process !== 'undefined') {
+      throw new Error(`Node is reachable from the renderer: ${JSON.stringify(exposed)}`);
+    }
+    const expected = ['getConfig', 'onDeviceStatus', 'onScan', 'openDrawer', 'printReceipt'];
+    if (JSON.stringify(exposed.bridge) !== JSON.stringify(expected)) {
+      throw new Error(`Unexpected bridge: ${exposed.bridge.join(', ')}`);
+    }
+  });
+
+  it('signs in and opens the shift', () => signInAndOpenShift(page));
+  it('sells with promotions and a member', () => sellWithPromotionsAndMember(page, store));
+  it('takes a coupon and a split tender', async () => {
+    receiptCode = await sellWithCouponAndSplitTender(page, store);
+  });
+  it('voids, suspends and resumes', () => voidSuspendAndResume(page, store));
+  it('returns by receipt code', () => returnByReceiptCode(page, store, receiptCode));
+  it('shows the X report and closes with the Z report', () => reportsAndClose(page, store));
+  it('has every fact on the server once', () => checkServerAfterShift(page, store));
+});
+
+describe.skipIf(!electron)(`selling through an outage in the Electron shell${skipped}`, () => {
+  let store: DemoStore;
+  let app: ElectronApplication;
+
+  beforeAll(async () => {
+    ({ store, app } = await launch(mkdtempSync(join(tmpdir(), 'pos-electron-sync-'))));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+  });
+
+  it('keeps selling offline and uploads every sale once', async () => {
+    await sellThroughOutage(await app.firstWindow(), store);
+  });
+});
