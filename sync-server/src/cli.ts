@@ -1,10 +1,16 @@
 /**
- * The sync server's command line: serving, and provisioning device and admin
- * tokens. Every command uses DATABASE_URL when set, else embedded PGlite in
+ * The sync server's command line: serving, provisioning device and admin
+ * tokens, importing CSV files and generating a demo chain. Every command uses DATABASE_URL when set, else embedded PGlite in
  * `--data-dir` (default .data/pglite). See README.md "Command line".
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { provisionAdminToken, provisionDeviceToken } from './auth';
+import { DEFAULT_CHAIN, DEMO_STAFF_PIN, type ChainSize } from './demo-chain';
+import { generateChain, type ChainProgress } from './demo-chain-load';
+import { formatProblem, IMPORT_KINDS, isImportKind } from './import/csv-import';
+import { jsonLogger, jsonRequestLog } from './json-log';
+import { ENCODINGS, importCsv, type Encoding } from './import/import-store';
 import { DEFAULT_RATE_LIMIT, validRateLimit, type RateLimitOptions } from './rate-limit';
 import { startSyncServer, storageConfig } from './start';
 import { describeStorage, openStorage } from './storage/open-storage';
@@ -12,11 +18,17 @@ import type { SyncStorage } from './storage/storage';
 
 const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed-demo]
          [--rate-limit-burst ${DEFAULT_RATE_LIMIT.burst}] [--rate-limit-per-second ${DEFAULT_RATE_LIMIT.perSecond}] [--no-rate-limit]
+         [--quiet]                                                  no JSON line per request on stdout
        sync-server provision-device --store S001 --device S001-POS2   prints the device's new token once
        sync-server revoke-device --device S001-POS2
        sync-server list-devices
        sync-server provision-admin --name hq-tools                     prints the admin token once
        sync-server revoke-admin --name hq-tools
+       sync-server import <${IMPORT_KINDS.join('|')}> <file.csv> [--encoding utf-8|gb18030]
+                                                                    all rows or none; problems by line
+       sync-server generate-chain [--stores ${DEFAULT_CHAIN.stores}] [--skus ${DEFAULT_CHAIN.skus}] [--members ${DEFAULT_CHAIN.members}] [--seed 1]
+         [--assortment ${DEFAULT_CHAIN.assortment}] [--promotions ${DEFAULT_CHAIN.promotions}] [--coupons ${DEFAULT_CHAIN.coupons}]
+                                                                    a deterministic demo chain (same seed, same documents)
 options of every command:
   --data-dir .data/pglite   the embedded PGlite directory (stop a PGlite server before using it)
   DATABASE_URL              use this PostgreSQL instead of the embedded PGlite`;
@@ -28,6 +40,8 @@ const COMMANDS = [
   'list-devices',
   'provision-admin',
   'revoke-admin',
+  'import',
+  'generate-chain',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -44,7 +58,19 @@ type Values = {
   'rate-limit-burst'?: string | undefined;
   'rate-limit-per-second'?: string | undefined;
   'no-rate-limit': boolean;
+  quiet: boolean;
+  encoding?: string | undefined;
+  seed?: string | undefined;
+  stores?: string | undefined;
+  skus?: string | undefined;
+  members?: string | undefined;
+  assortment?: string | undefined;
+  promotions?: string | undefined;
+  coupons?: string | undefined;
 };
+
+/** How many import problems are printed; the rest are counted. */
+const SHOWN_PROBLEMS = 100;
 
 function required(values: Values, name: 'store' | 'device' | 'name'): string {
   const value = values[name];
@@ -90,6 +116,8 @@ async function serve(values: Values): Promise<number> {
     ...storageOptions(values),
     seedDemo: values['seed-demo'],
     rateLimit: rateLimitOf(values),
+    log: jsonLogger(),
+    ...(values.quiet ? {} : { requestLog: jsonRequestLog() }),
   };
   const running = await startSyncServer(options);
   console.log(
@@ -110,8 +138,87 @@ async function serve(values: Values): Promise<number> {
   return 0;
 }
 
-async function run(command: Command, values: Values): Promise<number> {
+async function importFile(values: Values, args: string[]): Promise<number> {
+  const [kind, file, ...extra] = args;
+  if (!kind || !isImportKind(kind)) {
+    throw new UsageError(`import: name a kind (${IMPORT_KINDS.join(', ')}), got ${kind ?? 'none'}`);
+  }
+  if (!file || extra.length) throw new UsageError('import: name one CSV file');
+  const encoding = (values.encoding ?? 'utf-8').toLowerCase();
+  if (!(ENCODINGS as readonly string[]).includes(encoding)) {
+    throw new UsageError(`--encoding must be ${ENCODINGS.join(' or ')}, got ${values.encoding}`);
+  }
+  const bytes = readFileSync(file);
+  const started = performance.now();
+  const result = await withStorage(values, (s) => importCsv(s, kind, bytes, encoding as Encoding));
+  if (!result.ok) {
+    console.error(`${file}: ${result.problems.length} problem(s); nothing was imported`);
+    for (const problem of result.problems.slice(0, SHOWN_PROBLEMS)) {
+      console.error(formatProblem(problem));
+    }
+    if (result.problems.length > SHOWN_PROBLEMS) {
+      console.error(`... and ${result.problems.length - SHOWN_PROBLEMS} more`);
+    }
+    return 1;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `imported ${result.rows} ${result.db} from ${file} in ${seconds.toFixed(1)} s: ` +
+      `${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged`,
+  );
+  return 0;
+}
+
+function count(values: Values, name: keyof ChainSize | 'seed', fallback: number): number {
+  const text = values[name];
+  const n = text === undefined ? fallback : Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new UsageError(`--${name} must be a whole number >= 0, got ${text}`);
+  }
+  return n;
+}
+
+async function generate(values: Values): Promise<number> {
+  const seed = count(values, 'seed', 1);
+  const size: ChainSize = {
+    stores: count(values, 'stores', DEFAULT_CHAIN.stores),
+    skus: count(values, 'skus', DEFAULT_CHAIN.skus),
+    members: count(values, 'members', DEFAULT_CHAIN.members),
+    assortment: count(values, 'assortment', DEFAULT_CHAIN.assortment),
+    promotions: count(values, 'promotions', DEFAULT_CHAIN.promotions),
+    coupons: count(values, 'coupons', DEFAULT_CHAIN.coupons),
+  };
+  if (size.stores < 1 || size.skus < 1)
+    throw new UsageError('--stores and --skus must be at least 1');
+  console.log(`generating a demo chain, seed ${seed}: ${JSON.stringify(size)}`);
+  let lastPrint = 0;
+  const progress = (p: ChainProgress) => {
+    const finished = p.done === p.total;
+    if (!finished && performance.now() - lastPrint < 5000) return;
+    lastPrint = performance.now();
+    console.log(
+      `${p.db} ${p.done}/${p.total}; ${p.allDone} documents, ${Math.round(p.docsPerSecond)} docs/s`,
+    );
+  };
+  const result = await withStorage(values, (s) =>
+    generateChain(s, { seed, size, onProgress: progress }),
+  );
+  console.log(
+    `done: ${result.docs} documents in ${result.seconds.toFixed(1)} s ` +
+      `(${Math.round(result.docs / Math.max(result.seconds, 1e-9))} docs/s): ` +
+      `${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged`,
+  );
+  console.log(`every generated staff member's PIN is ${DEMO_STAFF_PIN} (demo data only)`);
+  return 0;
+}
+
+async function run(command: Command, values: Values, args: string[]): Promise<number> {
+  if (command !== 'import' && args.length) throw new UsageError(`unexpected ${args.join(' ')}`);
   switch (command) {
+    case 'import':
+      return importFile(values, args);
+    case 'generate-chain':
+      return generate(values);
     case 'serve':
       return serve(values);
     case 'provision-device': {
@@ -181,6 +288,15 @@ async function main(argv: string[]): Promise<number> {
         'rate-limit-burst': { type: 'string' },
         'rate-limit-per-second': { type: 'string' },
         'no-rate-limit': { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        encoding: { type: 'string' },
+        seed: { type: 'string' },
+        stores: { type: 'string' },
+        skus: { type: 'string' },
+        members: { type: 'string' },
+        assortment: { type: 'string' },
+        promotions: { type: 'string' },
+        coupons: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -189,10 +305,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const [command, ...extra] = positionals;
-    if (!COMMANDS.includes(command as Command) || extra.length) {
+    if (!COMMANDS.includes(command as Command)) {
       throw new UsageError(command ? `unknown command ${command}` : 'name a command');
     }
-    return await run(command as Command, values);
+    return await run(command as Command, values, extra);
   } catch (error) {
     if (
       error instanceof UsageError ||

@@ -3,6 +3,7 @@
  * the CLI, the demo launcher and tests.
  */
 import { seedDemo } from './demo-data';
+import type { RequestLogger } from './json-log';
 import type { RateLimitOptions } from './rate-limit';
 import { createSyncServer, type Logger } from './server';
 import { openStorage, type StorageConfig } from './storage/open-storage';
@@ -19,6 +20,8 @@ export type StartOptions = {
   seedDemo?: boolean;
   now?: () => Date;
   log?: Logger;
+  /** One call per answered request (e.g. `jsonRequestLog()`); default none. */
+  requestLog?: RequestLogger;
   /** Requests per device (token bucket); default `DEFAULT_RATE_LIMIT`, false for none. */
   rateLimit?: RateLimitOptions | false;
 };
@@ -45,6 +48,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       storage,
       ...(options.now ? { now: options.now } : {}),
       ...(options.log ? { log: options.log } : {}),
+      ...(options.requestLog ? { requestLog: options.requestLog } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
