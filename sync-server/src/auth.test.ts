@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  adminFactRefusal,
   collectionWriteRefusal,
   factOwnershipRefusal,
   hashToken,
+  ownerStore,
   newToken,
   parseBearer,
   principalIdRefusal,
@@ -34,23 +36,70 @@ describe('device auth', () => {
     expect(readScope(device, 'prices')).toBeNull();
     expect(readScope(device, 'stores')).toBeNull();
     expect(readScope(device, 'stock')).toBe('S002');
-    expect(readScope(device, 'sales')).toBe('S002');
+    expect(readScope(device, 'saleFacts')).toBe('S002');
+    expect(readScope(device, 'members')).toBe('S002');
+    expect(readScope(device, 'stockMovements')).toBe('S002');
+  });
+
+  it('[A2] store-private documents belong to the store their store field names', () => {
+    expect(ownerStore('members', { id: 'M1', homeStoreId: 'S001' })).toBe('S001');
+    expect(ownerStore('stockMovements', { id: 'x', location: 'S002' })).toBe('S002');
+    expect(ownerStore('saleFacts', { id: 'x', storeId: 'S002' })).toBe('S002');
+    expect(ownerStore('pointEntries', { id: 'x', memberId: 'M1' })).toBeNull();
   });
 
   it('[A3] writes only collections that flow up', () => {
-    expect(collectionWriteRefusal(device, 'sales')).toBeNull();
+    expect(collectionWriteRefusal(device, 'saleFacts')).toBeNull();
     for (const db of ['stores', 'products', 'prices', 'stock'] as const) {
       expect(collectionWriteRefusal(device, db)).toMatch(/flows down only/);
     }
   });
 
   it('[A4] writes only its own store and device facts', () => {
-    expect(factOwnershipRefusal(device, { storeId: 'S002', deviceId: 'S002-POS1' })).toBeNull();
-    expect(factOwnershipRefusal(device, { storeId: 'S001', deviceId: 'S002-POS1' })).toMatch(
-      /storeId must be this device's store S002/,
-    );
-    expect(factOwnershipRefusal(device, { storeId: 'S002', deviceId: 'S002-POS2' })).toMatch(
-      /deviceId must be this device S002-POS1/,
+    for (const db of ['saleFacts', 'returns', 'shifts'] as const) {
+      expect(
+        factOwnershipRefusal(device, db, { storeId: 'S002', deviceId: 'S002-POS1' }),
+      ).toBeNull();
+      expect(factOwnershipRefusal(device, db, { storeId: 'S001', deviceId: 'S002-POS1' })).toMatch(
+        /storeId must be this device's store S002/,
+      );
+      expect(factOwnershipRefusal(device, db, { storeId: 'S002', deviceId: 'S002-POS2' })).toMatch(
+        /deviceId must be this device S002-POS1/,
+      );
+    }
+  });
+
+  it('[A9] pushes stock movements only at its store, with its own ids, never sale or return ones', () => {
+    const receive = { id: 'S002-POS1-01', location: 'S002', kind: 'receive' };
+    expect(factOwnershipRefusal(device, 'stockMovements', receive)).toBeNull();
+    expect(
+      factOwnershipRefusal(device, 'stockMovements', { ...receive, location: 'S001' }),
+    ).toMatch(/location must be this device's store S002/);
+    expect(
+      factOwnershipRefusal(device, 'stockMovements', { ...receive, id: 'S002-POS2-01' }),
+    ).toMatch(/id must start with this device's id S002-POS1-/);
+    for (const kind of ['sale', 'return']) {
+      expect(factOwnershipRefusal(device, 'stockMovements', { ...receive, kind })).toMatch(
+        /derived by the server/,
+      );
+    }
+  });
+
+  it('[A10] pushes only the point entries of its own facts; adjustments are for admins', () => {
+    const earn = { id: 'S002-POS1-01:earn', kind: 'earn', factId: 'S002-POS1-01' };
+    expect(factOwnershipRefusal(device, 'pointEntries', earn)).toBeNull();
+    expect(
+      factOwnershipRefusal(device, 'pointEntries', { ...earn, id: 'S002-POS1-01:bonus' }),
+    ).toMatch(/id must be/);
+    expect(
+      factOwnershipRefusal(device, 'pointEntries', {
+        id: 'S001-POS1-01:earn',
+        kind: 'earn',
+        factId: 'S001-POS1-01',
+      }),
+    ).toMatch(/factId must be a sale or return of this device/);
+    expect(factOwnershipRefusal(device, 'pointEntries', { ...earn, kind: 'adjust' })).toMatch(
+      /admin token/,
     );
   });
 });
@@ -77,13 +126,19 @@ describe('tokens and admins', () => {
 
   it('[A7] an admin reads every store and writes only chain-wide collections that flow down', () => {
     expect(readScope(admin, 'stock')).toBeNull();
-    expect(readScope(admin, 'sales')).toBeNull();
+    expect(readScope(admin, 'saleFacts')).toBeNull();
     for (const db of ['stores', 'products', 'prices'] as const) {
       expect(collectionWriteRefusal(admin, db)).toBeNull();
     }
-    for (const db of ['stock', 'sales'] as const) {
+    for (const db of ['stock', 'members', 'saleFacts', 'stockMovements'] as const) {
       expect(collectionWriteRefusal(admin, db)).toMatch(/admin tokens cannot write it/);
     }
+  });
+
+  it('[A10] an admin pushes point adjustments, never earn or redeem entries', () => {
+    expect(collectionWriteRefusal(admin, 'pointEntries')).toBeNull();
+    expect(adminFactRefusal('pointEntries', { kind: 'adjust' })).toBeNull();
+    expect(adminFactRefusal('pointEntries', { kind: 'earn' })).toMatch(/only adjust entries/);
   });
 
   it('[A8] keys devices and admins apart', () => {

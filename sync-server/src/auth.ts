@@ -55,20 +55,23 @@ export function readScope(principal: Principal, db: CollectionName): StoreScope 
 }
 
 /** The store a stored document belongs to, for scoped reads: null when chain-wide. */
-export function ownerStore(db: CollectionName, body: { storeId?: unknown }): string | null {
-  if (COLLECTIONS[db].scope !== 'store') return null;
-  return typeof body.storeId === 'string' ? body.storeId : null;
+export function ownerStore(db: CollectionName, body: Record<string, unknown>): string | null {
+  const flow = COLLECTIONS[db];
+  if (flow.scope !== 'store') return null;
+  const store = body[flow.storeField];
+  return typeof store === 'string' ? store : null;
 }
 
 /**
  * [A3] Devices write only facts (collections that flow up). [A7] Admins write
- * only chain-wide collections that flow down (stores, products, prices), never
- * facts and never projections such as stock. Returns why not, or null.
+ * only chain-wide collections that flow down (stores, products, prices, staff,
+ * promotions, coupons), never projections such as stock or members, and of
+ * the facts only point adjustments ([A10]). Returns why not, or null.
  */
 export function collectionWriteRefusal(principal: Principal, db: CollectionName): string | null {
   const { direction, scope } = COLLECTIONS[db];
   if (principal.kind === 'admin') {
-    return direction === 'down' && scope === 'chain'
+    return (direction === 'down' && scope === 'chain') || db === 'pointEntries'
       ? null
       : `${db} is written by devices or projected by the server; admin tokens cannot write it`;
   }
@@ -77,16 +80,69 @@ export function collectionWriteRefusal(principal: Principal, db: CollectionName)
     : `${db} is owned by the server and flows down only; devices cannot write it`;
 }
 
-/** [A4] A device writes only facts of its own store and made by itself. Returns why not, or null. */
+/** What decides who owns a fact: its store and device, or only its id and location. */
+type FactFields = {
+  id?: unknown;
+  storeId?: unknown;
+  deviceId?: unknown;
+  location?: unknown;
+  kind?: unknown;
+  factId?: unknown;
+};
+
+const startsWith = (value: unknown, prefix: string): boolean =>
+  typeof value === 'string' && value.startsWith(prefix);
+
+/**
+ * [A4] A device writes only facts of its own store made by itself:
+ * - sales, returns and shift closes name its store and itself;
+ * - [A9] stock movements are at its store (`location`), carry an id starting
+ *   with its device id, and are not `sale` or `return` movements, which the
+ *   server derives from the sale and return facts;
+ * - [A10] point entries are those of its own sales and returns:
+ *   id `${factId}:${kind}` with the fact id starting with its device id, never
+ *   an `adjust` (adjustments come from HQ with an admin token).
+ * Returns why not, or null.
+ */
 export function factOwnershipRefusal(
   principal: DevicePrincipal,
-  fact: { storeId?: unknown; deviceId?: unknown },
+  db: CollectionName,
+  fact: FactFields,
 ): string | null {
+  const ownId = `${principal.deviceId}-`;
+  if (db === 'stockMovements') {
+    if (fact.location !== principal.storeId) {
+      return `location must be this device's store ${principal.storeId}`;
+    }
+    if (!startsWith(fact.id, ownId)) return `id must start with this device's id ${ownId}`;
+    if (fact.kind === 'sale' || fact.kind === 'return') {
+      return `${fact.kind} movements are derived by the server from the ${fact.kind} facts; push the fact`;
+    }
+    return null;
+  }
+  if (db === 'pointEntries') {
+    if (fact.kind === 'adjust') return 'point adjustments are made by HQ with an admin token';
+    if (!startsWith(fact.factId, ownId)) {
+      return `factId must be a sale or return of this device (start with ${ownId})`;
+    }
+    if (fact.id !== `${String(fact.factId)}:${String(fact.kind)}`) {
+      return 'id must be `${factId}:${kind}`, as the server derives it from the fact';
+    }
+    return null;
+  }
   if (fact.storeId !== principal.storeId) {
     return `storeId must be this device's store ${principal.storeId}`;
   }
   if (fact.deviceId !== principal.deviceId) {
     return `deviceId must be this device ${principal.deviceId}`;
+  }
+  return null;
+}
+
+/** [A10] What an admin may push of the facts: standalone point adjustments only. */
+export function adminFactRefusal(db: CollectionName, fact: FactFields): string | null {
+  if (db === 'pointEntries' && fact.kind !== 'adjust') {
+    return 'admin tokens push only adjust entries; earn and redeem entries come from sales and returns';
   }
   return null;
 }

@@ -13,7 +13,7 @@ const sale = demoSale(S001_DEVICE, 1, [
 
 describe('checkPushedDoc', () => {
   it('[F1] accepts a valid sale of this device, as RxDB pushes it', () => {
-    expect(checkPushedDoc(s001, 'sales', asPushed(sale, '1-abc'))).toEqual({
+    expect(checkPushedDoc(s001, 'saleFacts', asPushed(sale, '1-abc'))).toEqual({
       id: sale.id,
       rev: '1-abc',
       body: sale,
@@ -31,25 +31,23 @@ describe('checkPushedDoc', () => {
 
   it('[F1] refuses a sale that breaks the sale rules, listing each problem', () => {
     const bad = { ...sale, total: sale.total + 1 };
-    const result = checkPushedDoc(s001, 'sales', asPushed(bad));
+    const result = checkPushedDoc(s001, 'saleFacts', asPushed(bad));
     expect(result).toMatchObject({ id: sale.id, error: 'forbidden' });
-    expect('reason' in result && result.reason).toMatch(
-      /^invalid sales: \$\.total must equal the sum/,
-    );
+    expect('reason' in result && result.reason).toMatch(/^invalid saleFacts: .*\$\.total/);
   });
 
   it('[F1] refuses a sale with fields outside the schema', () => {
-    const result = checkPushedDoc(s001, 'sales', { ...asPushed(sale), discount: 5 });
-    expect('reason' in result && result.reason).toMatch(/\$\.discount is not allowed/);
+    const result = checkPushedDoc(s001, 'saleFacts', { ...asPushed(sale), tip: 5 });
+    expect('reason' in result && result.reason).toMatch(/\$\.tip is not allowed/);
   });
 
   it("[A4] refuses another store's or another device's sale", () => {
-    expect(checkPushedDoc(s002, 'sales', asPushed(sale))).toMatchObject({
+    expect(checkPushedDoc(s002, 'saleFacts', asPushed(sale))).toMatchObject({
       error: 'forbidden',
       reason: "storeId must be this device's store S002",
     });
     const otherDevice = { kind: 'device', deviceId: 'S001-POS2', storeId: 'S001' } as const;
-    expect(checkPushedDoc(otherDevice, 'sales', asPushed(sale))).toMatchObject({
+    expect(checkPushedDoc(otherDevice, 'saleFacts', asPushed(sale))).toMatchObject({
       error: 'forbidden',
       reason: 'deviceId must be this device S001-POS2',
     });
@@ -74,6 +72,56 @@ describe('checkPushedDoc', () => {
       error: 'forbidden',
       reason: expect.stringMatching(/^invalid products: /),
     });
-    expect(checkPushedDoc(admin, 'sales', asPushed(sale))).toMatchObject({ error: 'forbidden' });
+    expect(checkPushedDoc(admin, 'saleFacts', asPushed(sale))).toMatchObject({
+      error: 'forbidden',
+    });
+  });
+});
+
+describe('checkPushedDoc for stock movements and point entries', () => {
+  const receive = {
+    _id: 'S001-POS1-M1',
+    location: 'S001',
+    sku: 'SKU-0001',
+    kind: 'receive',
+    quantity: 12,
+    at: '2026-01-02T03:04:05.000Z',
+  };
+  const adjust = {
+    _id: 'HQ-ADJ-1',
+    memberId: 'M0001',
+    kind: 'adjust',
+    points: 100,
+    factId: 'CASE-1',
+    at: '2026-01-02T03:04:05.000Z',
+  };
+
+  it('[A9] accepts a receipt at its own store and refuses one at another', () => {
+    expect(checkPushedDoc(s001, 'stockMovements', receive)).toMatchObject({ id: receive._id });
+    expect(checkPushedDoc(s002, 'stockMovements', receive)).toMatchObject({
+      error: 'forbidden',
+      reason: "location must be this device's store S002",
+    });
+  });
+
+  it('[F1] refuses a movement that breaks the ledger rules', () => {
+    expect(checkPushedDoc(s001, 'stockMovements', { ...receive, quantity: -3 })).toMatchObject({
+      error: 'forbidden',
+      reason: expect.stringMatching(/^invalid stockMovements: .*positive quantity/),
+    });
+  });
+
+  it('[A10] an adjustment is an admin push; a device cannot make one', () => {
+    const admin = { kind: 'admin', adminId: 'hq-tools' } as const;
+    expect(checkPushedDoc(admin, 'pointEntries', adjust)).toMatchObject({ id: 'HQ-ADJ-1' });
+    expect(
+      checkPushedDoc(s001, 'pointEntries', { ...adjust, _id: 'S001-POS1-X:adjust' }),
+    ).toMatchObject({
+      error: 'forbidden',
+      reason: 'point adjustments are made by HQ with an admin token',
+    });
+    expect(
+      checkPushedDoc(admin, 'pointEntries', { ...adjust, kind: 'earn', _id: 'X:earn' }),
+    ).toMatchObject({ error: 'forbidden', reason: expect.stringMatching(/only adjust entries/) });
   });
 });

@@ -19,14 +19,16 @@ import {
   type Parsed,
 } from './params';
 import { SyncError, isCollectionName, toCouchDoc, type JsonObject } from './protocol';
+import type { RequestLogger } from './json-log';
+import { METRICS_CONTENT_TYPE, ServerMetrics, routeLabel } from './metrics';
 import { pushDocs } from './push';
+import { isServiceRoute, serveService } from './service-routes';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
 import { revGeneration } from './revs';
 import {
   ALL_CHANGED,
   REVOKED_PREFIX,
-  type ChangesPage,
-  type DocRow,
+  type ChangesJson,
   type StoreScope,
   type SyncStorage,
 } from './storage/storage';
@@ -47,7 +49,16 @@ export type SyncServerOptions = {
    * bucket. Default `DEFAULT_RATE_LIMIT`; `false` turns it off.
    */
   rateLimit?: RateLimitOptions | false;
+  /** [OB1] Served at `GET /metrics`; default a fresh registry. */
+  metrics?: ServerMetrics;
+  /** [OB2] Called once per answered request; default none (quiet). */
+  requestLog?: RequestLogger;
 };
+
+/** What the router learns about a request, for its metrics and log line. */
+type RequestContext = { route: string; principal: Principal | null };
+
+const LOGGED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS', 'DELETE', 'PATCH']);
 
 export type SyncServer = {
   /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:5984`. */
@@ -88,6 +99,21 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: obj
   res.end(text);
 }
 
+/** [ST8] Sends JSON text that is already serialised, e.g. rendered by the database. */
+function sendJsonText(res: ServerResponse, status: number, text: string): void {
+  if (res.destroyed) return;
+  // A longpoll that wrote heartbeats has already sent its status and headers.
+  if (!res.headersSent) {
+    res.writeHead(status, {
+      ...CORS_HEADERS,
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(text),
+    });
+  }
+  res.end(text);
+}
+
 function orThrow<T>(parsed: Parsed<T>): T {
   if (!parsed.ok) throw new SyncError('bad_request', parsed.reason);
   return parsed.value;
@@ -111,18 +137,20 @@ function revisions(rev: string): { start: number; ids: string[] } {
   return { start: revGeneration(rev), ids: [rev.slice(rev.indexOf('-') + 1)] };
 }
 
-function changeRow(row: DocRow, includeDocs: boolean) {
-  return {
-    seq: row.seq,
-    id: row.id,
-    changes: [{ rev: row.rev }],
-    ...(includeDocs ? { doc: toCouchDoc(row.id, row.rev, row.body) } : {}),
-  };
+/** A `_bulk_get` or `_all_docs` document with `_revisions` added: the wire form always ends in `}`. */
+function withRevisions(json: string, rev: string): string {
+  return `${json.slice(0, -1)},"_revisions":${JSON.stringify(revisions(rev))}}`;
 }
 
 export function createSyncServer(options: SyncServerOptions): SyncServer {
   const { storage, now = () => new Date(), log = defaultLog } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const metrics = options.metrics ?? new ServerMetrics();
+  const requestLog = options.requestLog;
+  const unobserve = storage.observe({
+    committed: (written) => metrics.documentsWritten(written),
+    failed: (what) => metrics.storageFailed(what),
+  });
   const limiter =
     options.rateLimit === false ? null : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const startedAt = now();
@@ -153,7 +181,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     principal: Principal,
     req: IncomingMessage,
     res: ServerResponse,
-  ): Promise<ChangesPage> {
+  ): Promise<ChangesJson> {
     const scope: StoreScope = readScope(principal, db);
     const deadline = Date.now() + params.timeoutMs;
     // Subscribed before the first read, so a change committing in between still counts.
@@ -188,13 +216,18 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
             throw new SyncError('unauthorized', 'this token has been revoked');
           }
         }
-        const page = await storage.changes(db, { since, limit: params.limit, scope });
-        if (page.rows.length > 0 || closing || res.destroyed) return page;
+        const page = await storage.changesJson(db, {
+          since,
+          limit: params.limit,
+          scope,
+          includeDocs: params.includeDocs,
+        });
+        if (page.count > 0 || closing || res.destroyed) return page;
         // Nothing for this device up to page.lastSeq: wait from there.
         since = Math.max(since, page.lastSeq);
         if (changed) continue;
         const remaining = deadline - Date.now();
-        if (remaining <= 0) return { rows: [], lastSeq: since };
+        if (remaining <= 0) return { results: '', count: 0, lastSeq: since };
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, remaining);
           wake = () => {
@@ -203,7 +236,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           };
         });
         wake = () => {};
-        if (!changed) return { rows: [], lastSeq: since };
+        if (!changed) return { results: '', count: 0, lastSeq: since };
       }
     } finally {
       waiting.delete(waiter);
@@ -226,11 +259,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     const page =
       params.feed === 'longpoll'
         ? await longpoll(db, params, since, principal, req, res)
-        : await storage.changes(db, { since, limit: params.limit, scope });
-    sendJson(res, 200, {
-      results: page.rows.map((row) => changeRow(row, params.includeDocs)),
-      last_seq: page.lastSeq,
-    });
+        : await storage.changesJson(db, {
+            since,
+            limit: params.limit,
+            scope,
+            includeDocs: params.includeDocs,
+          });
+    sendJsonText(res, 200, `{"results":[${page.results}],"last_seq":${page.lastSeq}}`);
   }
 
   async function allDocs(
@@ -251,20 +286,17 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         : orThrow(parseAllDocsQuery(url.searchParams));
     const scope = readScope(principal, db);
     const [found, info] = await Promise.all([
-      storage.getDocs(db, params.keys, scope),
+      storage.getDocsJson(db, params.keys, scope),
       storage.dbInfo(db, scope),
     ]);
     const rows = params.keys.map((key) => {
-      const row = found.get(key);
-      if (!row) return { key, error: 'not_found' };
-      return {
-        id: row.id,
-        key,
-        value: { rev: row.rev },
-        ...(params.includeDocs ? { doc: toCouchDoc(row.id, row.rev, row.body) } : {}),
-      };
+      const doc = found.get(key);
+      const id = JSON.stringify(key);
+      if (!doc) return `{"key":${id},"error":"not_found"}`;
+      const value = `"value":{"rev":${JSON.stringify(doc.rev)}}`;
+      return `{"id":${id},"key":${id},${value}${params.includeDocs ? `,"doc":${doc.json}` : ''}}`;
     });
-    sendJson(res, 200, { total_rows: info.docCount, offset: 0, rows });
+    sendJsonText(res, 200, `{"total_rows":${info.docCount},"offset":0,"rows":[${rows.join(',')}]}`);
   }
 
   async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -298,23 +330,23 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     res: ServerResponse,
   ): Promise<void> {
     const params = orThrow(parseBulkGetBody(await readJson(req), url.searchParams));
-    const found = await storage.getDocs(
+    const found = await storage.getDocsJson(
       db,
       params.docs.map((d) => d.id),
       readScope(principal, db),
     );
     const results = params.docs.map(({ id, rev }) => {
-      const row = found.get(id);
-      if (!row || (rev !== null && rev !== row.rev && !params.latest)) {
-        return {
+      const doc = found.get(id);
+      if (!doc || (rev !== null && rev !== doc.rev && !params.latest)) {
+        return JSON.stringify({
           id,
           docs: [{ error: { id, rev: rev ?? 'undefined', error: 'not_found', reason: 'missing' } }],
-        };
+        });
       }
-      const doc = toCouchDoc(row.id, row.rev, row.body);
-      return { id, docs: [{ ok: params.revs ? { ...doc, _revisions: revisions(row.rev) } : doc }] };
+      const ok = params.revs ? withRevisions(doc.json, doc.rev) : doc.json;
+      return `{"id":${JSON.stringify(id)},"docs":[{"ok":${ok}}]}`;
     });
-    sendJson(res, 200, { results });
+    sendJsonText(res, 200, `{"results":[${results.join(',')}]}`);
   }
 
   /** [PD1] `_local/{id}`: checkpoints, in a namespace of their own per principal and database. */
@@ -339,7 +371,21 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     sendJson(res, 201, { ok: true, id: `_local/${id}`, rev: written.rev });
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** [OB1] Whether the database answers: 200, or 503 when it does not. */
+  async function health(res: ServerResponse): Promise<void> {
+    try {
+      await storage.ping();
+      sendJson(res, 200, { status: 'ok', storage: storage.kind });
+    } catch {
+      sendJson(res, 503, { error: 'unavailable', reason: 'the database does not answer' });
+    }
+  }
+
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: RequestContext,
+  ): Promise<void> {
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     if (method === 'OPTIONS') {
       res.writeHead(204, CORS_HEADERS).end();
@@ -353,6 +399,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       throw new SyncError('bad_request', 'the path is not valid percent-encoding');
     }
     if (segments.at(-1) === '' && segments.length > 1) segments.pop();
+    context.route = routeLabel(segments, isCollectionName);
     const [dbName = '', ...rest] = segments;
     const allow = (...methods: string[]) => {
       if (!methods.includes(method ?? '')) {
@@ -372,16 +419,30 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       });
       return;
     }
+    if (context.route === '/healthz') {
+      allow('GET');
+      await health(res);
+      return;
+    }
+    if (context.route === '/metrics') {
+      allow('GET');
+      res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' });
+      res.end(metrics.render());
+      return;
+    }
     // [VC1]-[VC4] Before anything else, so an old client learns why even with a bad token.
     const incompatible = checkClientVersions(req.headers);
     if (incompatible) throw incompatible;
-    if (!isCollectionName(dbName)) throw new SyncError('not_found', 'Database does not exist.');
-    const db = dbName;
+    const db = isCollectionName(dbName) ? dbName : null;
+    if (!db && !isServiceRoute(dbName)) {
+      throw new SyncError('not_found', 'Database does not exist.');
+    }
 
     const principal = await authenticate(storage, req.headers.authorization);
     if (!principal) {
       throw new SyncError('unauthorized', 'send Authorization: Bearer <device or admin token>');
     }
+    context.principal = principal;
     if (limiter) {
       const waitMs = limiter.take(principalKey(principal), Date.now());
       if (waitMs !== null) {
@@ -395,6 +456,19 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       }
     }
 
+    if (!db) {
+      // [MB1] [PT5] [EX3] [FX4] Online checks for tills and reviews for HQ.
+      await serveService({
+        storage,
+        principal,
+        method: method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        readJson: () => readJson(req),
+        send: (status, body) => sendJson(res, status, body),
+      });
+      return;
+    }
     const [first, ...more] = rest;
     if (first === undefined) {
       allow('GET');
@@ -424,7 +498,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
       const docs = orThrow(parseBulkDocsBody(await readJson(req)));
-      sendJson(res, 201, await pushDocs(storage, principal, db, docs));
+      const rows = await pushDocs(storage, principal, db, docs, now);
+      for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
+      sendJson(res, 201, rows);
       return;
     }
     if (first === '_revs_diff' && more.length === 0) {
@@ -451,8 +527,30 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     sendJson(res, 200, toCouchDoc(row.id, row.rev, row.body));
   }
 
+  metrics.gauge(
+    'pos_sync_changes_listeners',
+    'Longpoll _changes requests of this process waiting for a change.',
+    () => waiting.size,
+  );
+
   const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
+    const finished = metrics.startRequest();
+    const context: RequestContext = { route: 'other', principal: null };
+    res.once('close', () => {
+      const method = LOGGED_METHODS.has(req.method ?? '') ? req.method! : 'other';
+      const status = res.statusCode;
+      const seconds = finished({ method, route: context.route, status });
+      const who = context.principal;
+      requestLog?.({
+        method,
+        route: context.route,
+        status,
+        ms: seconds * 1000,
+        ...(who?.kind === 'device' ? { deviceId: who.deviceId, storeId: who.storeId } : {}),
+        ...(who?.kind === 'admin' ? { adminId: who.adminId } : {}),
+      });
+    });
+    route(req, res, context).catch((error: unknown) => {
       if (error instanceof SyncError) {
         const extra: Record<string, string> = { ...error.headers };
         if (error.status === 401) extra['www-authenticate'] = 'Bearer';
@@ -508,6 +606,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     async close() {
       closing = true;
       unlisten();
+      unobserve();
       for (const waiter of waiting) waiter.wake();
       if (!server.listening) return;
       // Keep-alive connections go idle as their last answers (the woken

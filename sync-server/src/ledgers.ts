@@ -1,0 +1,325 @@
+/**
+ * The point and coupon ledgers, and the exceptions HQ reviews. Each function
+ * runs inside the write transaction that records the fact causing it, so a
+ * fact and everything it changes commit together ([F2]). Writers are
+ * serialised by the storage, so "read, decide, write" here never races
+ * another push ([CR1]). See SPEC.md [PT1]-[PT6], [CR1]-[CR3], [EX1]-[EX3].
+ */
+import {
+  pointEntriesForReturn,
+  pointEntriesForSale,
+  type CollectionName,
+  type Coupon,
+  type FactCollection,
+  type Member,
+  type PointEntry,
+  type ReturnFact,
+  type SaleFact,
+} from '@pos/domain';
+import { applyPointEntries } from './projections';
+import type { JsonObject } from './protocol';
+import { sameContent } from './revs';
+import type { DocRow, WriteTransaction } from './storage/storage';
+
+/**
+ * [EX1] Server-only records, kept in the documents table under names that
+ * start with `_`: no device or admin can address them as a collection, so
+ * they are never replicated. Read through the admin endpoints only.
+ */
+export const EXCEPTIONS_DB = '_exceptions' as CollectionName;
+/** [CR1] Which sale redeemed each one-time coupon, by coupon id. */
+export const COUPON_REDEMPTIONS_DB = '_couponRedemptions' as CollectionName;
+
+/** [EX2] What HQ has to look at; each kind is explained in the README. */
+export type ExceptionKind =
+  | 'points-overdraw'
+  | 'unknown-member'
+  | 'unknown-member-phone'
+  | 'return-member-unknown'
+  | 'point-entry-mismatch'
+  | 'coupon-already-redeemed'
+  | 'coupon-unknown'
+  | 'coupon-void';
+
+/** [EX2] One exception record, as `GET /_exceptions` lists it. */
+export type FactException = {
+  /** `${kind}:${factId}`, plus `:${subject}` when one fact can raise several of a kind. */
+  id: string;
+  kind: ExceptionKind;
+  /** The collection and id of the fact that raised it; the fact itself was accepted. */
+  factDb: FactCollection;
+  factId: string;
+  storeId: string | null;
+  /** Kind-specific figures, e.g. the shortfall of an overdraw or the sale that won a coupon. */
+  details: JsonObject;
+  /** [FX4] When the server received the fact (the server's clock, not the device's). */
+  receivedAt: string;
+};
+
+/** [CR1] Which sale redeemed a coupon. */
+export type CouponRedemption = {
+  id: string;
+  couponId: string;
+  saleId: string;
+  storeId: string;
+  redeemedAt: string;
+};
+
+/** The fact being recorded: where exceptions and write-offs point back to. */
+export type FactContext = {
+  tx: WriteTransaction;
+  db: FactCollection;
+  factId: string;
+  storeId: string | null;
+  /** [FX4] The server's receive time of the fact. */
+  receivedAt: string;
+};
+
+/** Cannot fail for a new fact: writers are serialised and we just read the revision. */
+function mustWrite(result: { ok: boolean; id: string; reason?: string }): void {
+  if (!result.ok) throw new Error(`${result.id} changed underneath: ${result.reason ?? ''}`);
+}
+
+/** [EX1] Records an exception about the fact in `ctx`; the same one twice is recorded once. */
+export async function recordException(
+  ctx: FactContext,
+  kind: ExceptionKind,
+  details: JsonObject,
+  subject?: string,
+): Promise<void> {
+  const id = `${kind}:${ctx.factId}${subject === undefined ? '' : `:${subject}`}`;
+  if ((await ctx.tx.getDocs(EXCEPTIONS_DB, [id])).has(id)) return;
+  const exception: FactException = {
+    id,
+    kind,
+    factDb: ctx.db,
+    factId: ctx.factId,
+    storeId: ctx.storeId,
+    details,
+    receivedAt: ctx.receivedAt,
+  };
+  mustWrite(
+    await ctx.tx.put({
+      db: EXCEPTIONS_DB,
+      id,
+      body: exception,
+      storeId: ctx.storeId,
+      expectedRev: null,
+    }),
+  );
+}
+
+/** Writes a member's new balance over the revision that was read. */
+async function putMember(tx: WriteTransaction, row: DocRow, member: Member): Promise<void> {
+  mustWrite(
+    await tx.put({
+      db: 'members',
+      id: member.id,
+      body: member,
+      storeId: member.homeStoreId,
+      expectedRev: row.rev,
+    }),
+  );
+}
+
+/**
+ * [PT1] Writes the entries that are not recorded yet and moves the member's
+ * balance by them; [MP5] an entry already recorded with the same content
+ * counts once (a device may have pushed it before the fact), one recorded
+ * with other content stays as it is and is an exception. [PT3] A balance the
+ * entries would make negative is written off to 0 and is an exception.
+ */
+export async function writePointEntries(
+  ctx: FactContext,
+  memberId: string,
+  entries: readonly PointEntry[],
+  /** `recorded`: the entries are the pushed facts themselves, already written. */
+  options: { recorded?: boolean } = {},
+): Promise<void> {
+  if (entries.length === 0) return;
+  const { tx } = ctx;
+  const row = (await tx.getDocs('members', [memberId])).get(memberId);
+  if (!row) {
+    await recordException(ctx, 'unknown-member', {
+      memberId,
+      points: entries.map(({ kind, points }) => ({ kind, points })),
+    });
+    return;
+  }
+  const recorded = options.recorded
+    ? new Map<string, DocRow>()
+    : await tx.getDocs(
+        'pointEntries',
+        entries.map((e) => e.id),
+      );
+  const fresh: PointEntry[] = [];
+  for (const entry of entries) {
+    const existing = recorded.get(entry.id);
+    if (!existing) fresh.push(entry);
+    else if (!sameContent(existing.body, entry)) {
+      await recordException(
+        ctx,
+        'point-entry-mismatch',
+        { entryId: entry.id, recorded: existing.body, derived: entry },
+        entry.id,
+      );
+    }
+  }
+  if (fresh.length === 0) return;
+  const applied = applyPointEntries(row.body as Member, fresh, {
+    id: ctx.factId,
+    factId: ctx.factId,
+    at: ctx.receivedAt,
+  });
+  const writes = [
+    ...(options.recorded ? [] : fresh),
+    ...(applied.writeOff ? [applied.writeOff] : []),
+  ];
+  for (const entry of writes) {
+    mustWrite(
+      await tx.put({
+        db: 'pointEntries',
+        id: entry.id,
+        body: entry,
+        storeId: null,
+        expectedRev: null,
+      }),
+    );
+  }
+  await putMember(tx, row, applied.member);
+  if (applied.writeOff) {
+    await recordException(ctx, 'points-overdraw', {
+      memberId,
+      balanceBefore: (row.body as Member).points,
+      entries: fresh.map(({ id, kind, points }) => ({ id, kind, points })),
+      shortfall: applied.shortfall,
+      writeOffEntryId: applied.writeOff.id,
+    });
+  }
+}
+
+/**
+ * [PT2] The member a sale's points belong to: its `memberId`, or for a sale
+ * recorded offline with only the customer's phone, the member with that
+ * phone (an active one first); none is an exception.
+ */
+async function memberOfSale(ctx: FactContext, sale: SaleFact): Promise<string | null> {
+  if (sale.memberId !== undefined) return sale.memberId;
+  if (sale.memberPhone === undefined) return null;
+  const found = (await ctx.tx.membersByPhone(sale.memberPhone)).map((row) => row.body as Member);
+  const member = found.find((m) => m.status === 'active') ?? found[0];
+  if (!member) {
+    await recordException(ctx, 'unknown-member-phone', {
+      phone: sale.memberPhone,
+      earned: sale.points.earned,
+      redeemed: sale.points.redeemed,
+    });
+    return null;
+  }
+  return member.id;
+}
+
+/** [PT1] [PT2] [MP6] The point entries of a sale, for its member. */
+export async function recordSalePoints(ctx: FactContext, sale: SaleFact): Promise<void> {
+  const { earned, redeemed } = sale.points;
+  if (sale.memberId === undefined && sale.memberPhone === undefined) return;
+  const memberId = await memberOfSale(ctx, sale);
+  if (memberId === null || (earned === 0 && redeemed === 0)) return;
+  await writePointEntries(
+    ctx,
+    memberId,
+    pointEntriesForSale({ id: sale.id, memberId, at: sale.soldAt, earned, redeemed }),
+  );
+}
+
+/**
+ * [PT4] [RT5] A return reverses the points of the returned part, for the
+ * member the sale's entries went to (so a sale attached by phone is found
+ * too). A return whose sale or member the server does not know is an
+ * exception: its points are not moved.
+ */
+export async function recordReturnPoints(ctx: FactContext, ret: ReturnFact): Promise<void> {
+  if (ret.points.reversedEarn === 0 && ret.points.restoredRedeem === 0) return;
+  const saleEntries = await ctx.tx.getDocs('pointEntries', [
+    `${ret.saleId}:earn`,
+    `${ret.saleId}:redeem`,
+  ]);
+  const fromEntries = [...saleEntries.values()].map((row) => (row.body as PointEntry).memberId)[0];
+  const sale = (await ctx.tx.getDocs('saleFacts', [ret.saleId])).get(ret.saleId);
+  const memberId = fromEntries ?? (sale?.body as SaleFact | undefined)?.memberId;
+  if (memberId === undefined) {
+    await recordException(ctx, 'return-member-unknown', {
+      saleId: ret.saleId,
+      saleRecorded: sale !== undefined,
+      reversedEarn: ret.points.reversedEarn,
+      restoredRedeem: ret.points.restoredRedeem,
+    });
+    return;
+  }
+  await writePointEntries(ctx, memberId, pointEntriesForReturn(ret, memberId));
+}
+
+/**
+ * [CR1] Each coupon of a sale is redeemed exactly once chain-wide: an issued
+ * coupon becomes `redeemed` and the redemption names the sale, in the sale's
+ * transaction. [CR2] A coupon already redeemed by another sale, void, or
+ * unknown stays as it is; the sale is still recorded (it happened) and the
+ * coupon is an exception.
+ */
+export async function redeemSaleCoupons(ctx: FactContext, sale: SaleFact): Promise<void> {
+  const ids = [...new Set(sale.coupons)];
+  if (ids.length === 0) return;
+  const { tx } = ctx;
+  const coupons = await tx.getDocs('coupons', ids);
+  for (const couponId of ids) {
+    const row = coupons.get(couponId);
+    const coupon = row?.body as Coupon | undefined;
+    if (!row || !coupon) {
+      await recordException(ctx, 'coupon-unknown', { couponId }, couponId);
+    } else if (coupon.status === 'void') {
+      await recordException(ctx, 'coupon-void', { couponId }, couponId);
+    } else if (coupon.status === 'redeemed') {
+      const first = (await tx.getDocs(COUPON_REDEMPTIONS_DB, [couponId])).get(couponId);
+      const winner = first?.body as CouponRedemption | undefined;
+      await recordException(
+        ctx,
+        'coupon-already-redeemed',
+        {
+          couponId,
+          redeemedBy: winner?.saleId ?? null,
+          redeemedAt: winner?.redeemedAt ?? null,
+          redeemedAtStore: winner?.storeId ?? null,
+        },
+        couponId,
+      );
+    } else {
+      mustWrite(
+        await tx.put({
+          db: 'coupons',
+          id: couponId,
+          body: { ...coupon, status: 'redeemed' },
+          storeId: null,
+          expectedRev: row.rev,
+        }),
+      );
+      const redemption: CouponRedemption = {
+        id: couponId,
+        couponId,
+        saleId: sale.id,
+        storeId: sale.storeId,
+        redeemedAt: ctx.receivedAt,
+      };
+      const previous = (await tx.getDocs(COUPON_REDEMPTIONS_DB, [couponId])).get(couponId);
+      mustWrite(
+        await tx.put({
+          db: COUPON_REDEMPTIONS_DB,
+          id: couponId,
+          body: redemption,
+          storeId: sale.storeId,
+          // A coupon HQ re-issued after a redemption is redeemed anew.
+          expectedRev: previous?.rev ?? null,
+        }),
+      );
+    }
+  }
+}

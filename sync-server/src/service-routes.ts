@@ -1,0 +1,170 @@
+/**
+ * Endpoints beside the CouchDB API: the online checks a till makes (member
+ * lookup by phone, points before a redemption) and what HQ reviews (the
+ * exceptions, a fact with its receive time). Thin: parse, check, read.
+ * See SPEC.md [MB1], [PT5], [EX3], [FX4].
+ */
+import { isCollectionName, normalisePhone, type Member } from '@pos/domain';
+import type { Principal } from './auth';
+import { EXCEPTIONS_DB, type FactException } from './ledgers';
+import { SyncError, type JsonObject } from './protocol';
+import type { SyncStorage } from './storage/storage';
+
+/** The first path segment of each service endpoint. */
+const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts']);
+
+export function isServiceRoute(first: string): boolean {
+  return SERVICES.has(first);
+}
+
+/** What a service endpoint gets from the HTTP shell, after the token and the rate limit. */
+export type ServiceRequest = {
+  storage: SyncStorage;
+  principal: Principal;
+  method: string;
+  /** The decoded path segments, e.g. `['_members', 'lookup']`. */
+  segments: readonly string[];
+  query: URLSearchParams;
+  readJson(): Promise<unknown>;
+  send(status: number, body: unknown): void;
+};
+
+const EXCEPTIONS_PAGE = 100;
+const EXCEPTIONS_MAX_PAGE = 1000;
+const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function allow(method: string, ...methods: string[]): void {
+  if (!methods.includes(method)) {
+    throw new SyncError('method_not_allowed', `use ${methods.join(' or ')} here`);
+  }
+}
+
+function adminOnly(principal: Principal): void {
+  if (principal.kind !== 'admin') {
+    throw new SyncError('forbidden', 'this endpoint is for HQ tools with an admin token');
+  }
+}
+
+/** A whole number from a query parameter within bounds, or the default when absent. */
+function intParam(query: URLSearchParams, name: string, fallback: number, max: number): number {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  if (!/^\d{1,15}$/.test(raw) || Number(raw) > max) {
+    throw new SyncError('bad_request', `${name} must be a whole number from 0 to ${max}`);
+  }
+  return Number(raw);
+}
+
+/** [MB1] `GET /_members/lookup?phone=…`: the member with that phone, from any store. */
+async function lookupMember(request: ServiceRequest): Promise<void> {
+  allow(request.method, 'GET');
+  const phone = normalisePhone(request.query.get('phone') ?? '');
+  if (!phone.ok) throw new SyncError('bad_request', `phone: ${phone.message}`);
+  const found = (await request.storage.membersByPhone(phone.phone)).map(
+    (row) => row.body as Member,
+  );
+  const member = found.find((m) => m.status === 'active') ?? found[0];
+  if (!member) throw new SyncError('not_found', `no member has the phone ${phone.phone}`);
+  request.send(200, member);
+}
+
+/**
+ * [PT5] `POST /_points/check` `{memberId, points}`: whether the member's
+ * balance covers a redemption now. 200 `{ok: true, balance}`, or 409
+ * `{error: 'insufficient_points', reason, balance}`. It reserves nothing.
+ */
+async function checkPoints(request: ServiceRequest): Promise<void> {
+  allow(request.method, 'POST');
+  const body = await request.readJson();
+  const { memberId, points } = (body ?? {}) as JsonObject;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new SyncError('bad_request', 'send {memberId, points}');
+  }
+  if (typeof memberId !== 'string' || memberId.length === 0 || memberId.length > 100) {
+    throw new SyncError('bad_request', 'memberId must be a member id');
+  }
+  if (typeof points !== 'number' || !Number.isSafeInteger(points) || points <= 0) {
+    throw new SyncError('bad_request', 'points must be a positive whole number');
+  }
+  const row = (await request.storage.getDocs('members', [memberId], null)).get(memberId);
+  if (!row) throw new SyncError('not_found', `member ${memberId} does not exist`);
+  const member = row.body as Member;
+  if (member.status !== 'active') {
+    request.send(409, {
+      error: 'insufficient_points',
+      reason: `member ${memberId} is closed`,
+      balance: member.points,
+    });
+    return;
+  }
+  if (points > member.points) {
+    request.send(409, {
+      error: 'insufficient_points',
+      reason: `the member has ${member.points} points, fewer than ${points}`,
+      balance: member.points,
+    });
+    return;
+  }
+  request.send(200, { ok: true, balance: member.points });
+}
+
+/**
+ * [EX3] `GET /_exceptions?since=0&limit=100&store=S001` (admin): the
+ * exceptions recorded after `since`, oldest first; pass `last_seq` back as
+ * `since` for the next page.
+ */
+async function listExceptions(request: ServiceRequest): Promise<void> {
+  allow(request.method, 'GET');
+  adminOnly(request.principal);
+  const since = intParam(request.query, 'since', 0, Number.MAX_SAFE_INTEGER);
+  const limit = intParam(request.query, 'limit', EXCEPTIONS_PAGE, EXCEPTIONS_MAX_PAGE);
+  if (limit === 0) throw new SyncError('bad_request', 'limit must be at least 1');
+  const store = request.query.get('store');
+  if (store !== null && !STORE_ID.test(store)) {
+    throw new SyncError('bad_request', 'store must be a store id');
+  }
+  const page = await request.storage.changes(EXCEPTIONS_DB, { since, limit, scope: store });
+  request.send(200, {
+    exceptions: page.rows.map((row) => ({ seq: row.seq, ...(row.body as FactException) })),
+    last_seq: page.lastSeq,
+  });
+}
+
+/**
+ * [FX4] `GET /_facts/{db}/{id}` (admin): a fact with what the server knows
+ * beside it: `{db, id, rev, storeId, receivedAt, doc}`.
+ */
+async function readFact(request: ServiceRequest, db: string, id: string): Promise<void> {
+  allow(request.method, 'GET');
+  adminOnly(request.principal);
+  if (!isCollectionName(db)) throw new SyncError('not_found', `no collection ${db}`);
+  const [row, received] = await Promise.all([
+    request.storage.getDocs(db, [id], null).then((found) => found.get(id)),
+    request.storage.receivedAt(db, [id]),
+  ]);
+  if (!row) throw new SyncError('not_found', 'missing');
+  request.send(200, {
+    db,
+    id,
+    rev: row.rev,
+    storeId: row.storeId,
+    receivedAt: received.get(id) ?? null,
+    doc: row.body,
+  });
+}
+
+/** Serves one service endpoint; any other path under them is a 404. */
+export async function serveService(request: ServiceRequest): Promise<void> {
+  const [first, second, third, ...more] = request.segments;
+  if (first === '_members' && second === 'lookup' && third === undefined) {
+    return lookupMember(request);
+  }
+  if (first === '_points' && second === 'check' && third === undefined) {
+    return checkPoints(request);
+  }
+  if (first === '_exceptions' && second === undefined) return listExceptions(request);
+  if (first === '_facts' && second && third && more.length === 0) {
+    return readFact(request, second, third);
+  }
+  throw new SyncError('not_found', `no such endpoint: /${request.segments.join('/')}`);
+}
