@@ -4,20 +4,21 @@ import { DEMO_DEVICES, seedDemo } from './demo-data';
 import { pushDocs } from './push';
 import { BACKENDS, S001_DEVICE, asPushed, demoSale } from './test-support';
 
-const DBS = ['stores', 'products', 'prices', 'stock', 'sales'] as const;
+const DBS = ['stores', 'products', 'prices', 'stock', 'saleFacts'] as const;
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`demo seed on ${backend.name}`, () => {
     it('[DM1] seeds the chain and devices once; running it again changes nothing', async () => {
       const storage = await backend.open();
       try {
-        expect(await seedDemo(storage)).toEqual({ written: 2 + 20 + 20 + 40 });
+        // Stores, products, prices, stock; [DM2] staff, members, promotions, coupons.
+        expect(await seedDemo(storage)).toEqual({ written: 2 + 20 + 20 + 40 + 4 + 3 + 2 + 5 });
         for (const { token, deviceId, storeId } of DEMO_DEVICES) {
           expect(await storage.findDeviceToken(hashToken(token))).toEqual({ deviceId, storeId });
         }
         // A sale moves stock; a second seed must neither reset it nor touch anything else.
         const principal = { kind: 'device', ...S001_DEVICE } as const;
-        await pushDocs(storage, principal, 'sales', [
+        await pushDocs(storage, principal, 'saleFacts', [
           asPushed(demoSale(S001_DEVICE, 1, [['SKU-0001', 4]])),
         ]);
         const before = await Promise.all(DBS.map((db) => storage.dbInfo(db, null)));

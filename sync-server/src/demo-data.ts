@@ -14,9 +14,10 @@ import {
   type Store,
   type TaxClass,
 } from '@pos/domain';
-import { ownerStore, provisionDevice } from './auth';
+import { provisionDevice } from './auth';
+import { loadDocs } from './bulk-load';
+import { seedDemoPeople } from './demo-people';
 import type { JsonObject } from './protocol';
-import { sameContent } from './revs';
 import type { SyncStorage } from './storage/storage';
 
 export const DEMO_PRICE_LIST = 'CN-LIST';
@@ -125,25 +126,10 @@ export async function seedDemo(storage: SyncStorage): Promise<{ written: number 
   const written = await storage.transaction(async (tx) => {
     let count = 0;
     for (const { db, docs, createOnly } of SEED) {
-      const current = await tx.getDocs(
-        db,
-        docs.map((doc) => doc.id as string),
-      );
-      for (const doc of docs) {
-        const id = doc.id as string;
-        const existing = current.get(id);
-        if (existing && (createOnly || sameContent(existing.body, doc))) continue;
-        const result = await tx.put({
-          db,
-          id,
-          body: doc,
-          storeId: ownerStore(db, doc),
-          expectedRev: existing?.rev ?? null,
-        });
-        if (!result.ok) throw new Error(`seeding ${db}/${id}: ${result.reason}`);
-        count += 1;
-      }
+      const { created, updated } = await loadDocs(tx, db, docs, { createOnly });
+      count += created + updated;
     }
+    count += await seedDemoPeople(tx);
     return count;
   });
   for (const { token, deviceId, storeId } of DEMO_DEVICES) {

@@ -29,6 +29,22 @@ export {
   DEMO_STOCK,
   DEMO_PRICE_LIST,
 } from './demo-data';
+export {
+  DEMO_STAFF,
+  DEMO_PINS,
+  DEMO_MEMBERS,
+  DEMO_PROMOTIONS,
+  DEMO_COUPONS,
+  DEMO_EARN_RULES,
+  DEMO_REDEMPTION,
+  DEMO_CODE_KEY,
+} from './demo-people';
+export {
+  EXCEPTIONS_DB,
+  type ExceptionKind,
+  type FactException,
+  type CouponRedemption,
+} from './ledgers';
 export { SYNC_PROTOCOL_VERSION } from './protocol';
 export {
   SERVER_VERSIONS,
@@ -39,3 +55,14 @@ export {
   type Incompatibility,
 } from './version';
 export { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rate-limit';
+export { importCsv, type ImportResult, type Encoding } from './import/import-store';
+export {
+  IMPORT_KINDS,
+  formatProblem,
+  type ImportKind,
+  type ImportProblem,
+} from './import/csv-import';
+export { generateChain, type GenerateOptions, type ChainProgress } from './demo-chain-load';
+export { DEFAULT_CHAIN, DEMO_STAFF_PIN, type ChainSize } from './demo-chain';
+export { ServerMetrics } from './metrics';
+export { jsonLogger, jsonRequestLog, type RequestLogEntry, type RequestLogger } from './json-log';
