@@ -46,7 +46,7 @@ for (const backend of BACKENDS) {
         expect(stock.body).toMatchObject({ doc_count: 20 });
         // It pushes its own store's facts.
         const sale = demoSale({ ...device }, 1, [['SKU-0001', 1]]);
-        const pushed = await server.request(token, '/sales/_bulk_docs', {
+        const pushed = await server.request(token, '/saleFacts/_bulk_docs', {
           body: { docs: [asPushed(sale)] },
         });
         expect(pushed.body).toEqual([{ ok: true, id: sale.id, rev: expect.any(String) }]);
@@ -172,7 +172,7 @@ for (const backend of BACKENDS) {
         });
         expect((stock.body as BulkRow[])[0]).toMatchObject({ error: 'forbidden' });
         const sale = demoSale(S001_DEVICE, 1, [['SKU-0001', 1]]);
-        const sales = await server.request(token, '/sales/_bulk_docs', {
+        const sales = await server.request(token, '/saleFacts/_bulk_docs', {
           body: { docs: [asPushed(sale)] },
         });
         expect((sales.body as BulkRow[])[0]).toMatchObject({ error: 'forbidden' });
@@ -204,7 +204,7 @@ for (const backend of BACKENDS) {
 
       it('[VC2] [VC3] [VC4] an out-of-date client gets a typed refusal and nothing is stored', async () => {
         const sale = demoSale(S001_DEVICE, 1, [['SKU-0001', 1]]);
-        const old = await server.request(S001, '/sales/_bulk_docs', {
+        const old = await server.request(S001, '/saleFacts/_bulk_docs', {
           body: { docs: [asPushed(sale)] },
           headers: { 'x-pos-protocol': '0' },
         });
@@ -231,7 +231,7 @@ for (const backend of BACKENDS) {
         expect(
           (await server.request(null, '/products', { headers: { 'x-pos-protocol': '0' } })).status,
         ).toBe(426);
-        expect((await server.request(S001, `/sales/${sale.id}`)).status).toBe(404);
+        expect((await server.request(S001, `/saleFacts/${sale.id}`)).status).toBe(404);
       });
     });
 

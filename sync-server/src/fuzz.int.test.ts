@@ -22,7 +22,7 @@ for (const backend of BACKENDS) {
     /** Every write-relevant counter, to prove nothing was stored. */
     async function footprint() {
       const infos = await Promise.all(
-        ['sales', 'stock', 'products'].map(async (db) =>
+        ['saleFacts', 'stock', 'products'].map(async (db) =>
           server.request(S001_DEVICE.token, `/${db}`),
         ),
       );
@@ -57,7 +57,7 @@ for (const backend of BACKENDS) {
       const before = await footprint();
       await fc.assert(
         fc.asyncProperty(
-          fc.constantFrom('sales', 'stock', 'products'),
+          fc.constantFrom('saleFacts', 'stock', 'products'),
           fc.oneof(
             fc.record({ docs: fc.array(anyDoc, { maxLength: 5 }) }),
             fc.jsonValue(),

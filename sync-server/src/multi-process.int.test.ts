@@ -35,7 +35,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
           headers: auth,
         }).then((r) => r.json() as Promise<{ results: { id: string }[] }>);
         await new Promise((resolve) => setTimeout(resolve, 300));
-        const pushed = await fetch(`${urlB}/sales/_bulk_docs`, {
+        const pushed = await fetch(`${urlB}/saleFacts/_bulk_docs`, {
           method: 'POST',
           headers: { ...auth, 'content-type': 'application/json' },
           body: JSON.stringify({ docs: [asPushed(demoSale(S001_DEVICE, 1, [['SKU-0004', 1]]))] }),
@@ -71,7 +71,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
             headers: auth,
           }).then((r) => r.json() as Promise<{ results: { id: string }[] }>);
         const push = (n: number, sku: string) =>
-          fetch(`${urlB}/sales/_bulk_docs`, {
+          fetch(`${urlB}/saleFacts/_bulk_docs`, {
             method: 'POST',
             headers: { ...auth, 'content-type': 'application/json' },
             body: JSON.stringify({ docs: [asPushed(demoSale(S001_DEVICE, n, [[sku, 1]]))] }),

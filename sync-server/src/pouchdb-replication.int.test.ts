@@ -98,7 +98,7 @@ for (const backend of BACKENDS) {
         ['SKU-0001', 2],
         ['SKU-0007', 1],
       ]);
-      const pushed = await server.request(S001_DEVICE.token, '/sales/_bulk_docs', {
+      const pushed = await server.request(S001_DEVICE.token, '/saleFacts/_bulk_docs', {
         body: { docs: [asPushed(sale)] },
       });
       expect(pushed.status).toBe(201);

@@ -3,27 +3,19 @@
  * against the server: pull catalog and stock, push a sale, and see the
  * server's stock projection flow back down.
  */
-import {
-  SCHEMAS,
-  addProduct,
-  buildCashSale,
-  emptyCart,
-  type Product,
-  type Sale,
-  type StockLevel,
-} from '@pos/domain';
+import { SCHEMAS, type Product, type SaleFact, type StockLevel } from '@pos/domain';
 import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PRICES, DEMO_STOCK } from './demo-data';
-import { BACKENDS, S001_DEVICE, startTestServer, type TestServer } from './test-support';
+import { DEMO_STOCK } from './demo-data';
+import { BACKENDS, S001_DEVICE, demoSale, startTestServer, type TestServer } from './test-support';
 
 type Collections = {
   products: RxCollection<Product>;
   stock: RxCollection<StockLevel>;
-  sales: RxCollection<Sale>;
+  saleFacts: RxCollection<SaleFact>;
 };
 
 let dbCounter = 0;
@@ -38,7 +30,7 @@ async function openDevice(serverUrl: string, token: string) {
   await db.addCollections({
     products: { schema: SCHEMAS.products as unknown as RxJsonSchema<Product> },
     stock: { schema: SCHEMAS.stock as unknown as RxJsonSchema<StockLevel> },
-    sales: { schema: SCHEMAS.sales as unknown as RxJsonSchema<Sale> },
+    saleFacts: { schema: SCHEMAS.saleFacts as unknown as RxJsonSchema<SaleFact> },
   });
   const authorizedFetch: typeof fetch = (input, init = {}) =>
     fetch(input, {
@@ -63,17 +55,17 @@ async function openDevice(serverUrl: string, token: string) {
   const replications: RxCouchDBReplicationState<unknown>[] = [
     replicate(db.products, 'pull'),
     replicate(db.stock, 'pull'),
-    replicate(db.sales, 'push'),
+    replicate(db.saleFacts, 'push'),
   ] as RxCouchDBReplicationState<unknown>[];
   const [products, stock, sales] = replications as [
     RxCouchDBReplicationState<Product>,
     RxCouchDBReplicationState<StockLevel>,
-    RxCouchDBReplicationState<Sale>,
+    RxCouchDBReplicationState<SaleFact>,
   ];
   return {
     db,
     errors,
-    replication: { products, stock, sales },
+    replication: { products, stock, saleFacts: sales },
     async close() {
       await Promise.all(replications.map((r) => r.cancel()));
       await db.close();
@@ -130,27 +122,17 @@ for (const backend of BACKENDS) {
       expect((await db.stock.findOne('S001:SKU-0005').exec())?.onHand).toBe(before);
 
       // The POS sells two bags of rice from the replicated catalog.
-      const cart = addProduct(
-        emptyCart('CNY'),
-        rice.toJSON() as Product,
-        DEMO_PRICES.find((p) => p.sku === 'SKU-0005'),
-        2,
-      );
-      const sale = buildCashSale(cart, 20_000, {
-        id: 'S001-POS1-01JRXDB0000000000000000001',
-        storeId: 'S001',
-        deviceId: 'S001-POS1',
-        now: '2026-01-02T03:04:05.000Z',
-      });
-      await db.sales.insert(sale);
-      await replication.sales.awaitInSync();
+      const sale = demoSale(S001_DEVICE, 1, [['SKU-0005', 2]]);
+      expect(sale.lines[0]).toMatchObject({ name: (rice.toJSON() as Product).name, quantity: 2 });
+      await db.saleFacts.insert(sale);
+      await replication.saleFacts.awaitInSync();
 
       const serverLevel = await server.request(S001_DEVICE.token, '/stock/S001:SKU-0005');
       expect(serverLevel.body).toMatchObject({ onHand: before - 2 });
-      const serverSale = await server.request(S001_DEVICE.token, `/sales/${sale.id}`);
+      const serverSale = await server.request(S001_DEVICE.token, `/saleFacts/${sale.id}`);
       expect(serverSale.body).toMatchObject({
         _id: sale.id,
-        total: sale.total,
+        due: sale.due,
         change: sale.change,
       });
 
@@ -166,38 +148,17 @@ for (const backend of BACKENDS) {
     });
 
     it('[F3] a device that lost its replication state pushes the same sale again: no error, no second movement', async () => {
-      const sale = buildCashSale(
-        addProduct(
-          emptyCart('CNY'),
-          {
-            id: 'SKU-0001',
-            name: '农夫山泉 550ml',
-            gtin: '06904321000012',
-            category: 'Beverages',
-            taxClass: 'VAT13',
-            status: 'active',
-          },
-          DEMO_PRICES[0],
-          3,
-        ),
-        600,
-        {
-          id: 'S001-POS1-01JRXDB0000000000000000002',
-          storeId: 'S001',
-          deviceId: 'S001-POS1',
-          now: '2026-01-02T03:04:05.000Z',
-        },
-      );
+      const sale = demoSale(S001_DEVICE, 2, [['SKU-0001', 3]]);
       const before = DEMO_STOCK.find((s) => s.id === 'S001:SKU-0001')!.onHand;
       for (let attempt = 0; attempt < 2; attempt++) {
         // A fresh local database each time: no checkpoint, no assumed master state.
         const device = await openDevice(server.url, S001_DEVICE.token);
         devices.push(device);
-        await device.db.sales.insert(sale);
-        await device.replication.sales.awaitInSync();
+        await device.db.saleFacts.insert(sale);
+        await device.replication.saleFacts.awaitInSync();
         await localOnHand(device.db, 'S001:SKU-0001', before - 3);
         expect(device.errors).toEqual([]);
-        const local = await device.db.sales.findOne(sale.id).exec();
+        const local = await device.db.saleFacts.findOne(sale.id).exec();
         expect(local?.toJSON()).toEqual(sale);
       }
       const level = await server.request(S001_DEVICE.token, '/stock/S001:SKU-0001');
@@ -207,35 +168,22 @@ for (const backend of BACKENDS) {
     it('[F4] a sale changed on the device after its push is refused, and RxDB restores the recorded fact', async () => {
       const device = await openDevice(server.url, S001_DEVICE.token);
       devices.push(device);
-      const sale = buildCashSale(
-        addProduct(
-          emptyCart('CNY'),
-          (await waitForProduct(device.db, 'SKU-0008')) as Product,
-          DEMO_PRICES[7],
-          1,
-        ),
-        1000,
-        {
-          id: 'S001-POS1-01JRXDB0000000000000000003',
-          storeId: 'S001',
-          deviceId: 'S001-POS1',
-          now: '2026-01-02T03:04:05.000Z',
-        },
-      );
-      const doc = await device.db.sales.insert(sale);
-      await device.replication.sales.awaitInSync();
+      await waitForProduct(device.db, 'SKU-0008');
+      const sale = demoSale(S001_DEVICE, 3, [['SKU-0008', 1]]);
+      const doc = await device.db.saleFacts.insert(sale);
+      await device.replication.saleFacts.awaitInSync();
       // Facts must not change; a buggy device changes one anyway.
       await doc.incrementalPatch({ soldAt: '2030-01-01T00:00:00.000Z' });
-      await device.replication.sales.awaitInSync();
+      await device.replication.saleFacts.awaitInSync();
       // The server answered "conflict"; RxDB fetched the recorded sale and kept it.
       const local = await firstValueFrom(
-        device.db.sales.findOne(sale.id).$.pipe(
+        device.db.saleFacts.findOne(sale.id).$.pipe(
           filter((d) => d?.soldAt === sale.soldAt),
           timeout(15_000),
         ),
       );
       expect(local?.toJSON()).toEqual(sale);
-      const stored = await server.request(S001_DEVICE.token, `/sales/${sale.id}`);
+      const stored = await server.request(S001_DEVICE.token, `/saleFacts/${sale.id}`);
       expect(stored.body).toMatchObject({
         _rev: expect.stringMatching(/^1-/),
         soldAt: sale.soldAt,

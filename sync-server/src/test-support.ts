@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { addProduct, buildCashSale, emptyCart, type Sale } from '@pos/domain';
+import type { Product, SaleFact } from '@pos/domain';
+import { saleFactFixture } from '@pos/domain/fixtures';
 import { DEMO_DEVICES, DEMO_PRICES, DEMO_PRODUCTS, seedDemo } from './demo-data';
 import { createSyncServer, type Logger } from './server';
 import { openPgliteStorage } from './storage/pglite';
@@ -133,36 +134,31 @@ export async function startTestServer(backend: Backend): Promise<TestServer> {
 }
 
 /**
- * A valid cash sale of `device` for the given SKUs and quantities, paid with
- * exact cash. `n` makes the id unique.
+ * A valid sale fact of `device` for the given SKUs and quantities, at the
+ * demo prices, paid with exact cash. `n` makes the id unique.
  */
 export function demoSale(
   device: { deviceId: string; storeId: string },
   n: number,
   items: [sku: string, quantity: number][],
-): Sale {
-  let cart = emptyCart('CNY');
-  for (const [sku, quantity] of items) {
+): SaleFact {
+  const lines = items.map(([sku, quantity]): [Product, number, number] => {
     const product = DEMO_PRODUCTS.find((p) => p.id === sku);
-    if (!product) throw new Error(`no demo product ${sku}`);
-    cart = addProduct(
-      cart,
-      product,
-      DEMO_PRICES.find((p) => p.sku === sku),
-      quantity,
-    );
-  }
-  const total = cart.lines.reduce((sum, line) => sum + line.amount, 0);
-  return buildCashSale(cart, total, {
+    const price = DEMO_PRICES.find((p) => p.sku === sku);
+    if (!product || !price) throw new Error(`no demo product ${sku}`);
+    return [product, price.amount, quantity];
+  });
+  return saleFactFixture({
     id: `${device.deviceId}-01JTEST${String(n).padStart(19, '0')}`,
     storeId: device.storeId,
     deviceId: device.deviceId,
-    now: '2026-01-02T03:04:05.000Z',
+    soldAt: '2026-01-02T03:04:05.000Z',
+    lines,
   });
 }
 
 /** A sale as RxDB's push sends it: `_id` instead of `id`, `_deleted: false`. */
-export function asPushed(sale: Sale, rev?: string): Record<string, unknown> {
+export function asPushed(sale: SaleFact, rev?: string): Record<string, unknown> {
   const { id, ...rest } = sale;
   return { _id: id, ...rest, _deleted: false, ...(rev ? { _rev: rev } : {}) };
 }
