@@ -1,17 +1,21 @@
 /**
  * Initial pull of N product documents into a fresh RxDB 17 client (memory
- * storage) through its CouchDB replication plugin: from our sync server, and,
- * as a peer in the same run, from express-pouchdb on PouchDB 9 (memory
- * adapter) with the same documents and the same client settings.
+ * storage) through its CouchDB replication plugin: from our sync server on
+ * PGlite, on PostgreSQL when `DATABASE_URL` is set, and, as the peer in the
+ * same run, from express-pouchdb on PouchDB 9 with LevelDB, with the same
+ * documents and the same client settings. Each is also read with no client
+ * (`_changes?include_docs=true` pages, parsed), to show the server alone.
  *
- *   npx tsx sync-server/bench/replication.bench.ts [--docs 20000] [--batch 1000]
- *   DATABASE_URL=postgres://... npx tsx sync-server/bench/replication.bench.ts   (ours on PostgreSQL)
+ *   npx tsx sync-server/bench/replication.bench.ts [--docs 100000] [--batch 1000]
+ *   DATABASE_URL=postgres://... npx tsx sync-server/bench/replication.bench.ts --docs 300000
  *
- * Prints seconds and docs/s for each and the ratio. No assertions: a benchmark.
+ * The issue's size is `--docs 300000`; the default of 100,000 keeps `npm run
+ * bench` within a few minutes. Prints seconds, docs/s and the ratio to the
+ * peer, and this process's CPU seconds (everything but a PostgreSQL server:
+ * steadier than seconds when other work shares the machine). No assertions:
+ * a benchmark.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { SCHEMAS, withCheckDigit, type Product } from '@pos/domain';
 import { createRxDatabase, type RxCollection, type RxJsonSchema } from 'rxdb';
@@ -19,20 +23,26 @@ import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { provisionDevice } from '../src/auth';
 import { createSyncServer } from '../src/server';
-import { openPgliteStorage } from '../src/storage/pglite';
-import { openPostgresStorage } from '../src/storage/postgres';
-import type { DocWrite, SyncStorage } from '../src/storage/storage';
+import {
+  load,
+  openPgliteBench,
+  openPostgresBench,
+  seedDocs,
+  startPeer,
+  type BenchStorage,
+} from './bench-support';
 
 const { values } = parseArgs({
   options: {
-    docs: { type: 'string', default: '20000' },
+    docs: { type: 'string', default: '100000' },
     batch: { type: 'string', default: '1000' },
+    'skip-pglite': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.docs);
 const BATCH = Number(values.batch);
 if (!Number.isInteger(N) || N < 1 || !Number.isInteger(BATCH) || BATCH < 1 || BATCH > 10_000) {
-  console.error('usage: replication.bench.ts [--docs 20000] [--batch 1..10000]');
+  console.error('usage: replication.bench.ts [--docs 100000] [--batch 1..10000] [--skip-pglite]');
   process.exit(2);
 }
 
@@ -52,7 +62,24 @@ function product(i: number): Product {
 
 const products = Array.from({ length: N }, (_, i) => product(i + 1));
 
-type Result = { seconds: number; docs: number; docsPerSecond: number };
+type Result = {
+  seconds: number;
+  docs: number;
+  docsPerSecond: number;
+  /** CPU seconds of this process (server, client and PGlite or LevelDB; not a PostgreSQL server). */
+  cpuSeconds: number;
+  load: string;
+};
+
+type Started = { wall: number; cpu: NodeJS.CpuUsage };
+const clock = (): Started => ({ wall: performance.now(), cpu: process.cpuUsage() });
+
+const result = (started: Started, docs: number): Result => {
+  const seconds = (performance.now() - started.wall) / 1000;
+  const cpu = process.cpuUsage(started.cpu);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { seconds, docs, docsPerSecond: docs / seconds, cpuSeconds, load: load() };
+};
 
 /** A fresh RxDB client pulls `{baseUrl}/products/` once; returns the time and document count. */
 async function pullWithRxdb(baseUrl: string, headers: Record<string, string>): Promise<Result> {
@@ -67,7 +94,7 @@ async function pullWithRxdb(baseUrl: string, headers: Record<string, string>): P
   const withHeaders: typeof fetch = (input, init = {}) =>
     fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), ...headers } });
   const errors: unknown[] = [];
-  const started = performance.now();
+  const started = clock();
   const state = replicateCouchDB<Product>({
     replicationIdentifier: `bench-${baseUrl}`,
     collection: db.products,
@@ -79,17 +106,16 @@ async function pullWithRxdb(baseUrl: string, headers: Record<string, string>): P
   });
   state.error$.subscribe((error) => errors.push(error));
   await state.awaitInitialReplication();
-  const seconds = (performance.now() - started) / 1000;
-  const docs = await db.products.count().exec();
+  const measured = result(started, await db.products.count().exec());
   await state.cancel();
   await db.close();
   if (errors.length) throw new Error(`replication failed: ${String(errors[0])}`);
-  return { seconds, docs, docsPerSecond: docs / seconds };
+  return measured;
 }
 
 /** The same pull without a client: `_changes` pages with documents, parsed, until a short page. */
 async function pullFeed(baseUrl: string, headers: Record<string, string>): Promise<Result> {
-  const started = performance.now();
+  const started = clock();
   let since: unknown = 0;
   let docs = 0;
   for (;;) {
@@ -102,120 +128,99 @@ async function pullFeed(baseUrl: string, headers: Record<string, string>): Promi
     since = page.last_seq;
     if (page.results.length < BATCH) break;
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { seconds, docs, docsPerSecond: docs / seconds };
+  return result(started, docs);
 }
 
-type Measured = { rxdb: Result; feed: Result };
+type Measured = {
+  label: string;
+  /** Whether all of its work runs in this process, so its CPU seconds compare with the peer's. */
+  inProcess: boolean;
+  seed: Result;
+  rxdb: Result;
+  feed: Result;
+};
 
-async function measure(baseUrl: string, headers: Record<string, string>): Promise<Measured> {
+async function measure(baseUrl: string, headers: Record<string, string>) {
   const feed = await pullFeed(baseUrl, headers); // also warms both sides up
   const rxdb = await pullWithRxdb(baseUrl, headers);
   return { rxdb, feed };
 }
 
-async function seedOurs(storage: SyncStorage): Promise<void> {
-  for (let i = 0; i < products.length; i += 1000) {
-    const writes: DocWrite[] = products.slice(i, i + 1000).map((p) => ({
-      db: 'products',
-      id: p.id,
-      body: p,
-      storeId: null,
-      expectedRev: null,
-    }));
-    await storage.bulkWrite(writes);
-  }
-  await provisionDevice(storage, TOKEN, { deviceId: 'BENCH-1', storeId: 'S001' });
-}
-
-async function ours(): Promise<Measured & { storage: string }> {
-  const url = process.env.DATABASE_URL;
-  const schema = `bench_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  const storage = url
-    ? await openPostgresStorage(url, { schema })
-    : await openPgliteStorage('memory://');
-  const server = createSyncServer({ storage, rateLimit: false });
+async function ours(open: () => Promise<BenchStorage>): Promise<Measured> {
+  const bench = await open();
+  const server = createSyncServer({ storage: bench.storage, rateLimit: false });
   try {
-    await seedOurs(storage);
+    const started = clock();
+    await seedDocs(
+      bench,
+      'products',
+      products.map((p) => ({ id: p.id, body: p, storeId: null })),
+    );
+    const seed = result(started, N);
+    await provisionDevice(bench.storage, TOKEN, { deviceId: 'BENCH-1', storeId: 'S001' });
     const base = await server.listen(0);
-    const result = await measure(base, { authorization: `Bearer ${TOKEN}` });
-    return { ...result, storage: url ? 'PostgreSQL' : 'PGlite (in memory)' };
+    const measured = await measure(base, { authorization: `Bearer ${TOKEN}` });
+    const inProcess = bench.storage.kind === 'pglite';
+    return { label: `sync-server on ${bench.label}`, inProcess, seed, ...measured };
   } finally {
     await server.close();
-    await storage.close();
-    if (url) {
-      const pg = (await import('pg')).default;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
+    await bench.close();
   }
 }
 
 async function peer(): Promise<Measured | string> {
-  let modules;
+  const started = await startPeer();
+  if (typeof started === 'string') return started;
   try {
-    modules = await Promise.all([
-      import('pouchdb-core'),
-      import('pouchdb-adapter-memory'),
-      import('pouchdb-adapter-http'),
-      import('pouchdb-replication'),
-      import('express-pouchdb'),
-    ]);
-  } catch (error) {
-    return `express-pouchdb or PouchDB could not be loaded (${(error as Error).message})`;
-  }
-  const [core, memory, http, replication, expressPouchDB] = modules;
-  const Pouch = core.default
-    .plugin(memory.default)
-    .plugin(http.default)
-    .plugin(replication.default)
-    .defaults({ adapter: 'memory' });
-  const app = expressPouchDB.default(Pouch, { mode: 'minimumForPouchDB', inMemoryConfig: true });
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  try {
-    const created = await fetch(`${base}/products`, { method: 'PUT' });
-    if (!created.ok) throw new Error(`peer: creating the database: ${created.status}`);
-    for (let i = 0; i < products.length; i += 1000) {
-      const docs = products.slice(i, i + 1000).map(({ id, ...rest }) => ({ _id: id, ...rest }));
-      const res = await fetch(`${base}/products/_bulk_docs`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ docs }),
-      });
-      if (!res.ok) throw new Error(`peer: seeding: ${res.status}`);
+    const seeding = clock();
+    const local = new started.Pouch('products');
+    for (let i = 0; i < products.length; i += 5000) {
+      await local.bulkDocs(
+        products.slice(i, i + 5000).map(({ id, ...rest }) => ({ _id: id, ...rest })),
+      );
     }
-    return await measure(base, {});
+    await local.close();
+    const seed = result(seeding, N);
+    const measured = await measure(started.url, {});
+    return { label: 'express-pouchdb 4, PouchDB 9 LevelDB', inProcess: true, seed, ...measured };
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await started.close();
   }
 }
 
 const show = (r: Result) =>
-  `${r.docs} docs in ${r.seconds.toFixed(2)} s = ${Math.round(r.docsPerSecond)} docs/s`;
+  `${r.docs} docs in ${r.seconds.toFixed(2)} s = ${Math.round(r.docsPerSecond)} docs/s, ` +
+  `process CPU ${r.cpuSeconds.toFixed(1)} s (${r.load})`;
 const ratio = (a: Result, b: Result) => `${(a.docsPerSecond / b.docsPerSecond).toFixed(2)}x`;
 
 console.log(
   `initial pull of ${N} products into RxDB 17 (memory storage), replication-couchdb, batchSize ${BATCH}`,
 );
-const mine = await ours();
+const runs: Measured[] = [];
+if (!values['skip-pglite']) runs.push(await ours(openPgliteBench));
+const url = process.env.DATABASE_URL;
+if (url) runs.push(await ours(() => openPostgresBench(url)));
 const theirs = await peer();
-console.log(`  ours (sync-server on ${mine.storage}):`);
-console.log(`    RxDB replication:          ${show(mine.rxdb)}`);
-console.log(`    _changes pages, no client: ${show(mine.feed)}`);
-if (typeof theirs === 'string') {
-  console.log(`  peer: not measured: ${theirs}`);
-} else {
-  console.log('  peer (express-pouchdb 4, PouchDB 9 memory adapter):');
-  console.log(`    RxDB replication:          ${show(theirs.rxdb)}`);
-  console.log(`    _changes pages, no client: ${show(theirs.feed)}`);
-  console.log(
-    `  ratio ours / peer (docs/s): RxDB replication ${ratio(mine.rxdb, theirs.rxdb)}, ` +
-      `_changes pages ${ratio(mine.feed, theirs.feed)}`,
-  );
+for (const run of [...runs, ...(typeof theirs === 'string' ? [] : [theirs])]) {
+  console.log(`  ${run.label}:`);
+  console.log(`    seeded:                    ${show(run.seed)}`);
+  console.log(`    RxDB replication:          ${show(run.rxdb)}`);
+  console.log(`    _changes pages, no client: ${show(run.feed)}`);
+}
+if (typeof theirs === 'string') console.log(`  peer: not measured: ${theirs}`);
+else {
+  for (const run of runs) {
+    console.log(
+      `  ratio ${run.label} / peer (docs/s): RxDB replication ${ratio(run.rxdb, theirs.rxdb)}, ` +
+        `_changes pages ${ratio(run.feed, theirs.feed)}`,
+    );
+    if (run.inProcess) {
+      const cpu = (a: Result, b: Result) => `${(b.cpuSeconds / a.cpuSeconds).toFixed(2)}x`;
+      console.log(
+        `  ratio ${run.label} / peer (docs per CPU second): RxDB replication ${cpu(run.rxdb, theirs.rxdb)}, ` +
+          `_changes pages ${cpu(run.feed, theirs.feed)}`,
+      );
+    }
+  }
 }
 process.exit(0);
