@@ -22,5 +22,7 @@ export * from './sale-fact';
 export * from './schemas';
 export * from './collections';
 export * from './shift';
+export * from './shift-report';
+export * from './offline-member';
 export * from './staff-pin';
 export * from './search-key';

@@ -268,6 +268,8 @@ export type SaleReceipt = {
     /** One row per adjustment: what each promotion, coupon or discount took off. */
     savings: SaleReceiptSaving[];
     net: Minor;
+    /** The line's price was overridden from `listPrice`, approved by `by` (a staff id, and name when known). */
+    override?: SaleReceiptOverride;
   }[];
   subtotal: Minor;
   discount: Minor;
@@ -286,9 +288,14 @@ export type SaleReceipt = {
   receiptCode?: string;
 };
 
+/** A price override on a receipt line: the list price it replaced and who approved it. */
+export type SaleReceiptOverride = { listPrice: Minor; by: string; byName?: string };
+
 /** What the receipt shows beyond the sale fact, as known to the till when it prints. */
 export type SaleReceiptContext = {
   cashierName?: string;
+  /** Lines whose price was overridden, by line id, as the cart held them. */
+  priceOverrides?: ({ lineId: string } & SaleReceiptOverride)[];
   /** The member's name and point balance after this sale, as the replica holds them. */
   member?: { name?: string; pointsBalance?: number };
 };
@@ -304,6 +311,7 @@ export function buildSaleReceipt(
   context: SaleReceiptContext = {},
 ): SaleReceipt {
   const member = context.member;
+  const overrides = new Map((context.priceOverrides ?? []).map((o) => [o.lineId, o]));
   return {
     storeName: store.name,
     storeAddress: store.address,
@@ -322,6 +330,7 @@ export function buildSaleReceipt(
       amount: l.amount,
       savings: l.adjustments.map((a) => ({ source: a.source, label: a.name, amount: a.amount })),
       net: l.net,
+      ...overrideOf(overrides.get(l.lineId)),
     })),
     subtotal: sale.subtotal,
     discount: sale.discount,
@@ -347,5 +356,19 @@ export function buildSaleReceipt(
         }
       : {}),
     ...(receiptCode !== undefined ? { receiptCode } : {}),
+  };
+}
+
+/** [SR3] A line's override as printed: copied as given, nothing when there is none. */
+function overrideOf(given: ({ lineId: string } & SaleReceiptOverride) | undefined): {
+  override?: SaleReceiptOverride;
+} {
+  if (!given) return {};
+  return {
+    override: {
+      listPrice: given.listPrice,
+      by: given.by,
+      ...(given.byName !== undefined ? { byName: given.byName } : {}),
+    },
   };
 }

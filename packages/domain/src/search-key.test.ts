@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { matchesSearchKey, normaliseQuery, searchKey } from './search-key';
 
-const finds = (name: string, typed: string) => matchesSearchKey(searchKey(name), normaliseQuery(typed));
+const finds = (name: string, typed: string) =>
+  matchesSearchKey(searchKey(name), normaliseQuery(typed));
 
 describe('product search keys', () => {
   it('[SK1] keys a name by its text, the pinyin of its Chinese, and the initials', () => {
@@ -11,7 +12,11 @@ describe('product search keys', () => {
       pinyin: 'yilichunniunai',
       initials: 'ylcnn',
     });
-    expect(searchKey('Coca-Cola Zero')).toEqual({ text: 'coca-colazero', pinyin: '', initials: '' });
+    expect(searchKey('Coca-Cola Zero')).toEqual({
+      text: 'coca-colazero',
+      pinyin: '',
+      initials: '',
+    });
   });
 
   it('[SK2] finds 牛奶 by "nn", "niunai", the characters, and Latin words in any case', () => {
@@ -53,7 +58,11 @@ describe('product search keys', () => {
   it('[SK2] every part of a name a cashier might type finds it', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: fc.constantFrom(...'牛奶酱油海天可乐 abcXYZ12'), minLength: 1, maxLength: 20 }),
+        fc.string({
+          unit: fc.constantFrom(...'牛奶酱油海天可乐 abcXYZ12'),
+          minLength: 1,
+          maxLength: 20,
+        }),
         fc.nat(),
         fc.nat(),
         (name, a, b) => {
