@@ -14,6 +14,9 @@
  *      device token (`?token=`). A hub that refuses it (too old a client)
  *      ends it: no more reconnecting, devices offline with the hub's words,
  *      requests rejected with HUB_INCOMPATIBLE.
+ * [B6] A document print (reports, refund receipts) to a hub that said hello
+ *      with a protocol older than 4 rejects with HUB_INCOMPATIBLE, unsent;
+ *      a receipt to it goes without its lines' price overrides.
  */
 import type { SaleReceipt } from '@pos/domain';
 import type {
@@ -22,6 +25,7 @@ import type {
   HubMessage,
   HubReply,
   PosBridge,
+  PrintableDocument,
   ReceiptColumns,
   ScanEvent,
   TagRead,
@@ -229,12 +233,28 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
     async printReceipt(receipt: SaleReceipt, columns?: ReceiptColumns, options = {}) {
       const reply = await request({
         type: 'printer:print-receipt',
-        receipt,
+        receipt: forHub(receipt, hubProtocolVersion),
         ...(columns ? { columns } : {}),
         ...(options.language ? { language: options.language } : {}),
         ...(options.jobId ? { jobId: options.jobId } : {}),
       });
       // A hub of protocol 2 answers without `print`: it printed, or it would have failed.
+      return (reply.ok ? reply.print : undefined) ?? { printed: true };
+    },
+    async printDocument(document: PrintableDocument, columns?: ReceiptColumns, options = {}) {
+      if (hubProtocolVersion !== undefined && hubProtocolVersion < 4) {
+        throw new HubRequestError(
+          'HUB_INCOMPATIBLE',
+          `this hub speaks protocol ${hubProtocolVersion} and cannot print reports or refund receipts; update the hub`,
+        );
+      }
+      const reply = await request({
+        type: 'printer:print-document',
+        document,
+        ...(columns ? { columns } : {}),
+        ...(options.language ? { language: options.language } : {}),
+        ...(options.jobId ? { jobId: options.jobId } : {}),
+      });
       return (reply.ok ? reply.print : undefined) ?? { printed: true };
     },
     async openDrawer() {
@@ -251,6 +271,14 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
       }
     },
   };
+}
+
+/** [B6] A hub older than protocol 4 knows no price overrides on receipt lines: they are left out. */
+function forHub(receipt: SaleReceipt, version: number | undefined): SaleReceipt {
+  if (version === undefined || version >= 4 || !receipt.lines.some((l) => l.override)) {
+    return receipt;
+  }
+  return { ...receipt, lines: receipt.lines.map(({ override: _, ...line }) => line) };
 }
 
 /** The hub URL with our protocol version and the token, if any. */

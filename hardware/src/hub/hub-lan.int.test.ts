@@ -114,19 +114,26 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
         type: 'hub:refused',
         code: 'CLIENT_TOO_OLD',
         message:
-          'This app speaks hub protocol 1, but this hub serves 3 to 3. Update the app (reload the page or install the new version).',
-        protocolVersion: 3,
+          'This app speaks hub protocol 1, but this hub serves 3 to 4. Update the app (reload the page or install the new version).',
+        protocolVersion: 4,
         minClientVersion: 3,
       },
     ]);
 
-    // The browser bridge (protocol 3) is served by the strict hub ...
+    // A protocol 3 client (before document printing) is still served ...
+    const older = open(`${base.replace('/hub', '/strict')}?token=${TOKEN}&protocol=3`);
+    await expect
+      .poll(() => older.messages[0])
+      .toEqual({ type: 'hub:hello', protocolVersion: 4, minClientVersion: 3 });
+    older.ws.close();
+
+    // ... and so is the browser bridge (protocol 4) ...
     bridge = createBrowserBridge({
       url: base.replace('/hub', '/strict'),
       token: TOKEN,
       connect: (target) => new WebSocket(target) as unknown as globalThis.WebSocket,
     });
-    await expect.poll(() => bridge?.hubProtocolVersion).toBe(3);
+    await expect.poll(() => bridge?.hubProtocolVersion).toBe(4);
     bridge.close();
     await strict.close();
 
@@ -134,7 +141,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     const newer = attachHubWebSocket(server, hub, {
       path: '/newer',
       tokens: TOKEN,
-      minClientVersion: 4,
+      minClientVersion: 5,
     });
     bridge = createBrowserBridge({
       url: base.replace('/hub', '/newer'),
@@ -144,7 +151,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     });
     await expect
       .poll(() => bridge?.refusal)
-      .toMatch(/speaks hub protocol 3, but this hub serves 4/);
+      .toMatch(/speaks hub protocol 4, but this hub serves 5/);
     await expect(bridge.openDrawer()).rejects.toMatchObject({ code: 'HUB_INCOMPATIBLE' });
     await newer.close();
   });

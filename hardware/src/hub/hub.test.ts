@@ -6,7 +6,7 @@ import { decodeEscPos } from '../printer/escpos-decoder';
 import type { ScanEvent } from '../scanner/scan-event';
 import { createHub, type PrinterDevice, type ScannerDevice } from './hub';
 import type { DeviceStatus } from './protocol';
-import { sampleReceipt } from './test-fixtures';
+import { sampleReceipt, sampleReturnReceipt, sampleXReport, sampleZReport } from './test-fixtures';
 
 /** In-memory devices: the hub's routing without ports (the .int tests use real ones). */
 class FakeDevice {
@@ -96,6 +96,34 @@ describe('hub', () => {
     expect(linesOf(printer.printed[1])).toContain(`合计${' '.repeat(39)}26.21`);
     await hub.openDrawer();
     expect(printer.drawerKicks).toBe(1);
+  });
+
+  it('[HQ3] prints X and Z reports and refund receipts through the queue, each job at most once', async () => {
+    const printer = new FakePrinter('p1');
+    const hub = createHub({ scanners: [], printer });
+    await hub.open();
+    const linesOf = (bytes: Uint8Array | undefined) =>
+      decodeEscPos(bytes ?? new Uint8Array()).flatMap((r) => (r.kind === 'line' ? [r.text] : []));
+    const reply = await hub.handle({
+      id: 'd1',
+      type: 'printer:print-document',
+      document: { kind: 'shift-report', report: sampleXReport },
+      columns: 32,
+    });
+    expect(reply).toEqual({ type: 'reply', id: 'd1', ok: true, print: { printed: true } });
+    expect(linesOf(printer.printed[0])).toContain('X REPORT');
+    const z = { kind: 'shift-report' as const, report: sampleZReport };
+    await hub.printDocument(z, 32, { language: 'zh-CN' });
+    expect(linesOf(printer.printed[1])).toContain(`差额${' '.repeat(23)}-2.00`);
+    const refund = { kind: 'return-receipt' as const, receipt: sampleReturnReceipt };
+    await hub.printDocument(refund, 48);
+    expect(linesOf(printer.printed[2])).toContain(`REFUND TOTAL${' '.repeat(32)}5.00`);
+    // The same Z report or refund again (a retry) is not printed twice; a copy on purpose is.
+    await hub.printDocument(z, 32);
+    await hub.printDocument(refund, 48);
+    expect(printer.printed).toHaveLength(3);
+    await hub.printDocument(refund, 48, { jobId: `${sampleReturnReceipt.returnId}:copy-2` });
+    expect(printer.printed).toHaveLength(4);
   });
 
   it('[HQ1][HQ2] a receipt for an offline printer waits in the queue, is counted in words, and prints once', async () => {

@@ -9,7 +9,8 @@ import type { DeviceHealth } from '../device-status';
 import { HardwareError, errorMessage } from '../errors';
 import { Listeners } from '../listeners';
 import { PrintQueue, type PrintJobView } from '../printer/print-queue';
-import { renderReceipt } from '../printer/receipt-layout';
+import { layoutReturnReceipt, layoutShiftReport } from '../printer/report-layout';
+import { renderPrintItems, renderReceipt, type PrintItem } from '../printer/receipt-layout';
 import type { RfidReaderDevice } from '../rfid/rfid-readers';
 import type { TagRead } from '../rfid/tag-read';
 import type { ScanEvent } from '../scanner/scan-event';
@@ -19,6 +20,7 @@ import type {
   HubReply,
   HubRequest,
   PosBridge,
+  PrintableDocument,
   PrintReceiptOptions,
   PrintReceiptResult,
   ReceiptColumns,
@@ -134,6 +136,29 @@ export function createHub(options: HubOptions): Hub {
     }
     return submitToQueue(queue, printOptions.jobId ?? receipt.saleId, bytes);
   };
+  const printDocument = async (
+    document: PrintableDocument,
+    columns: ReceiptColumns = defaultColumns,
+    printOptions: PrintReceiptOptions = {},
+  ): Promise<PrintReceiptResult> => {
+    if (!queue) throw new HardwareError('NO_PRINTER', 'this hub has no printer configured');
+    const layout = {
+      columns,
+      language: printOptions.language ?? defaultLanguage,
+      ...(timeZone ? { timeZone } : {}),
+    };
+    let bytes: Uint8Array;
+    try {
+      const items: PrintItem[] =
+        document.kind === 'shift-report'
+          ? layoutShiftReport(document.report, layout)
+          : layoutReturnReceipt(document.receipt, layout);
+      bytes = renderPrintItems(items);
+    } catch (error) {
+      throw new HardwareError('BAD_REQUEST', `cannot lay out the document: ${errorMessage(error)}`);
+    }
+    return submitToQueue(queue, printOptions.jobId ?? documentJobId(document), bytes);
+  };
   const openDrawer = () => requirePrinter().openDrawer();
 
   return {
@@ -141,6 +166,7 @@ export function createHub(options: HubOptions): Hub {
     onDeviceStatus: (callback) => statuses.add(callback),
     onTagRead: (callback) => tagReads.add(callback),
     printReceipt,
+    printDocument,
     openDrawer,
     deviceStatus,
     async open() {
@@ -160,6 +186,13 @@ export function createHub(options: HubOptions): Hub {
         switch (request.type) {
           case 'printer:print-receipt': {
             const print = await printReceipt(request.receipt, request.columns, {
+              ...(request.language ? { language: request.language } : {}),
+              ...(request.jobId ? { jobId: request.jobId } : {}),
+            });
+            return { type: 'reply', id: request.id, ok: true, print };
+          }
+          case 'printer:print-document': {
+            const print = await printDocument(request.document, request.columns, {
               ...(request.language ? { language: request.language } : {}),
               ...(request.jobId ? { jobId: request.jobId } : {}),
             });
@@ -224,6 +257,16 @@ function submitToQueue(
     );
     if (!settled) check(queue.jobs());
   });
+}
+
+/**
+ * [HQ3] A document's default print job: the return's id, the Z report's
+ * shift, or the X report's shift and time (each X report is its own print).
+ */
+export function documentJobId(document: PrintableDocument): string {
+  if (document.kind === 'return-receipt') return document.receipt.returnId;
+  const { report } = document;
+  return report.kind === 'z' ? `${report.shiftId}:z` : `${report.shiftId}:x:${report.at}`;
 }
 
 /** [HQ2] A printer's status with its waiting receipts counted and said in words. */

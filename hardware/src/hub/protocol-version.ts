@@ -9,8 +9,11 @@
  *    (`print`); printer statuses count `queuedReceipts`. Older clients'
  *    print requests fail with BAD_REQUEST; a hub refuses them outright with
  *    `minClientVersion: 3`.
+ * 4: adds `printer:print-document` (X and Z reports, refund receipts), and
+ *    a receipt line may carry its price `override`. Older clients are served
+ *    as before: they never send either.
  */
-export const HUB_PROTOCOL_VERSION = 3;
+export const HUB_PROTOCOL_VERSION = 4;
 
 /** The query parameter a client names its protocol version in: `/hub?protocol=2`. */
 export const PROTOCOL_QUERY_PARAM = 'protocol';

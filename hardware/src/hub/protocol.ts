@@ -3,7 +3,7 @@
  * the browser renderer. Pure types: nothing here may import Node modules or
  * produce code.
  */
-import type { SaleReceipt } from '@pos/domain';
+import type { ReturnReceipt, SaleReceipt, ShiftReport } from '@pos/domain';
 import type {
   DeviceHealth,
   DeviceKind,
@@ -42,6 +42,14 @@ export type PrintReceiptOptions = {
   jobId?: string;
 };
 
+/**
+ * Documents printed besides the sale receipt (since protocol 4): the shift's
+ * X or Z report, and the refund receipt of a return.
+ */
+export type PrintableDocument =
+  | { kind: 'shift-report'; report: ShiftReport }
+  | { kind: 'return-receipt'; receipt: ReturnReceipt };
+
 /** How a print request ended: printed, or waiting in the hub's queue for the printer (and why). */
 export type PrintReceiptResult =
   { printed: true } | { printed: false; queued: true; message: string };
@@ -74,6 +82,14 @@ export type HubRequest =
       id: string;
       type: 'printer:print-receipt';
       receipt: SaleReceipt;
+      columns?: ReceiptColumns;
+      language?: ReceiptLanguage;
+      jobId?: string;
+    }
+  | {
+      id: string;
+      type: 'printer:print-document';
+      document: PrintableDocument;
       columns?: ReceiptColumns;
       language?: ReceiptLanguage;
       jobId?: string;
@@ -131,6 +147,17 @@ export type PosBridge = {
    */
   printReceipt(
     receipt: SaleReceipt,
+    columns?: ReceiptColumns,
+    options?: PrintReceiptOptions,
+  ): Promise<PrintReceiptResult>;
+  /**
+   * Prints an X or Z report or a refund receipt through the same queue as
+   * receipts, with the same answers. The job id defaults to the return's id,
+   * the Z report's shift, or the X report's shift and time, so each prints
+   * at most once. Rejects with HUB_INCOMPATIBLE on a hub older than protocol 4.
+   */
+  printDocument(
+    document: PrintableDocument,
     columns?: ReceiptColumns,
     options?: PrintReceiptOptions,
   ): Promise<PrintReceiptResult>;

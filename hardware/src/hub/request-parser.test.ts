@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderReceipt } from '../printer/receipt-layout';
+import { layoutReturnReceipt, layoutShiftReport } from '../printer/report-layout';
 import { parseHubRequest } from './request-parser';
-import { sampleReceipt } from './test-fixtures';
+import { sampleReceipt, sampleReturnReceipt, sampleXReport, sampleZReport } from './test-fixtures';
 
 const parse = (value: unknown) => parseHubRequest(JSON.stringify(value));
 
@@ -131,6 +132,121 @@ describe('parseHubRequest', () => {
           expect(JSON.parse(JSON.stringify(result.reply))).toEqual(result.reply);
         }
       }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('parseHubRequest: documents (protocol 4)', () => {
+  const shift = (report: unknown, extra = {}) =>
+    parse({
+      id: 'd1',
+      type: 'printer:print-document',
+      document: { kind: 'shift-report', report },
+      ...extra,
+    });
+  const refund = (receipt: unknown) =>
+    parse({
+      id: 'd2',
+      type: 'printer:print-document',
+      document: { kind: 'return-receipt', receipt },
+    });
+
+  it('[H5] accepts an X report, a Z report and a refund receipt with their options', () => {
+    expect(shift(sampleXReport, { columns: 32, language: 'zh-CN', jobId: 'J1' })).toEqual({
+      ok: true,
+      request: {
+        id: 'd1',
+        type: 'printer:print-document',
+        document: { kind: 'shift-report', report: sampleXReport },
+        columns: 32,
+        language: 'zh-CN',
+        jobId: 'J1',
+      },
+    });
+    expect(shift(sampleZReport)).toMatchObject({ ok: true });
+    expect(refund(sampleReturnReceipt)).toMatchObject({
+      ok: true,
+      request: { document: { kind: 'return-receipt', receipt: sampleReturnReceipt } },
+    });
+  });
+
+  it('[H5] refuses a Z report without its count, an X report with one, and malformed documents', () => {
+    const { countedCash: _c, variance: _v, ...noCount } = sampleZReport;
+    const bad = (result: ReturnType<typeof parse>) =>
+      result.ok
+        ? 'accepted'
+        : `${result.reply.ok ? '' : result.reply.error.code}: ${result.reply.ok ? '' : result.reply.error.message}`;
+    expect(bad(shift(noCount))).toBe(
+      'BAD_REQUEST: invalid shift report: a Z report carries countedCash and variance',
+    );
+    expect(bad(shift({ ...sampleXReport, variance: 0 }))).toBe(
+      'BAD_REQUEST: invalid shift report: an X report carries no countedCash or variance',
+    );
+    expect(bad(shift({ ...sampleXReport, expectedCash: 1.5 }))).toMatch(
+      /^BAD_REQUEST: invalid shift report: report.expectedCash/,
+    );
+    expect(bad(refund({ ...sampleReturnReceipt, tenders: [{ kind: 'card', amount: 100 }] }))).toBe(
+      'BAD_REQUEST: invalid refund receipt: receipt.tenders[0].reference is required for a card tender',
+    );
+    expect(
+      bad(parse({ id: 'd3', type: 'printer:print-document', document: { kind: 'menu' } })),
+    ).toBe('BAD_REQUEST: "document.kind" must be shift-report or return-receipt');
+    expect(
+      bad(
+        parse({
+          id: 'd4',
+          type: 'printer:print-document',
+          document: { kind: 'return-receipt', receipt: sampleReturnReceipt, extra: 1 },
+        }),
+      ),
+    ).toBe('BAD_REQUEST: "document" has unknown fields: extra');
+  });
+
+  it('[H1][H5] never throws on documents, and what passes lays out', () => {
+    const mutate = <T extends object>(sample: T) =>
+      fc.oneof(
+        fc.constant(sample),
+        fc.anything(),
+        fc
+          .record({ key: fc.constantFrom(...Object.keys(sample)), value: fc.jsonValue() })
+          .map(({ key, value }) => ({ ...sample, [key]: value })),
+      );
+    const document = fc.oneof(
+      fc.record({
+        kind: fc.oneof(fc.constant('shift-report'), fc.string()),
+        report: fc.oneof(mutate(sampleXReport), mutate(sampleZReport)),
+      }),
+      fc.record({
+        kind: fc.oneof(fc.constant('return-receipt'), fc.string()),
+        receipt: mutate(sampleReturnReceipt),
+      }),
+      fc.anything(),
+    );
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            id: fc.oneof(fc.string(), fc.anything()),
+            type: fc.oneof(fc.constant('printer:print-document'), fc.string()),
+            document,
+            columns: fc.oneof(fc.constantFrom(32, 48), fc.anything()),
+          },
+          { requiredKeys: [] },
+        ),
+        (value) => {
+          const result = parseHubRequest(JSON.stringify(value));
+          if (result.ok && result.request.type === 'printer:print-document') {
+            const doc = result.request.document;
+            expect(() =>
+              doc.kind === 'shift-report'
+                ? layoutShiftReport(doc.report, { columns: 32 })
+                : layoutReturnReceipt(doc.receipt, { columns: 32 }),
+            ).not.toThrow();
+          }
+          if (!result.ok) expect(JSON.parse(JSON.stringify(result.reply))).toEqual(result.reply);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

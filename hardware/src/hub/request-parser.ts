@@ -2,8 +2,15 @@
  * Parses one client message into a HubRequest. Pure; [H1] never throws: any
  * text is a request or an error reply that says what is wrong.
  */
-import { PAYMENT_TENDER_SCHEMA, validateAgainstSchema, type SaleReceipt } from '@pos/domain';
+import {
+  PAYMENT_TENDER_SCHEMA,
+  validateAgainstSchema,
+  type ReturnReceipt,
+  type SaleReceipt,
+  type ShiftReport,
+} from '@pos/domain';
 import type {
+  PrintableDocument,
   HubReply,
   HubRequest,
   HubRequestType,
@@ -15,6 +22,7 @@ export type ParsedRequest = { ok: true; request: HubRequest } | { ok: false; rep
 
 const REQUEST_TYPES: readonly HubRequestType[] = [
   'printer:print-receipt',
+  'printer:print-document',
   'drawer:open',
   'device:status',
 ];
@@ -64,6 +72,12 @@ export const SALE_RECEIPT_SCHEMA = {
             },
           },
           net: minor,
+          override: {
+            type: 'object',
+            properties: { listPrice: minor, by: text, byName: text },
+            required: ['listPrice', 'by'],
+            additionalProperties: false,
+          },
         },
         required: ['name', 'quantity', 'unitPrice', 'amount', 'savings', 'net'],
         additionalProperties: false,
@@ -125,14 +139,147 @@ export const SALE_RECEIPT_SCHEMA = {
   additionalProperties: false,
 } as const;
 
+const TENDER_KINDS = ['cash', 'card', 'mobile', 'points'] as const;
+
+/** [H5] The domain's ShiftReport (X or Z report) as a schema. */
+export const SHIFT_REPORT_SCHEMA = {
+  type: 'object',
+  properties: {
+    kind: { type: 'string', enum: ['x', 'z'] },
+    storeName: text,
+    storeAddress: text,
+    shiftId: text,
+    deviceId: text,
+    cashierId: text,
+    cashierName: text,
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    openedAt: { type: 'string', maxLength: 40 },
+    at: { type: 'string', maxLength: 40 },
+    openingFloat: minor,
+    sales: {
+      type: 'object',
+      properties: { count, amount: minor },
+      required: ['count', 'amount'],
+      additionalProperties: false,
+    },
+    returns: {
+      type: 'object',
+      properties: { count, amount: minor },
+      required: ['count', 'amount'],
+      additionalProperties: false,
+    },
+    discount: minor,
+    tenders: {
+      type: 'array',
+      maxItems: 4,
+      items: {
+        type: 'object',
+        properties: { kind: { type: 'string', enum: [...TENDER_KINDS] }, amount: minor },
+        required: ['kind', 'amount'],
+        additionalProperties: false,
+      },
+    },
+    noSaleOpens: count,
+    expectedCash: minor,
+    countedCash: minor,
+    variance: minor,
+  },
+  required: [
+    'kind',
+    'storeName',
+    'storeAddress',
+    'shiftId',
+    'deviceId',
+    'cashierId',
+    'currency',
+    'openedAt',
+    'at',
+    'openingFloat',
+    'sales',
+    'returns',
+    'discount',
+    'tenders',
+    'noSaleOpens',
+    'expectedCash',
+  ],
+  additionalProperties: false,
+} as const;
+
+/** [H5] The domain's ReturnReceipt (the refund receipt) as a schema. */
+export const RETURN_RECEIPT_SCHEMA = {
+  type: 'object',
+  properties: {
+    storeName: text,
+    storeAddress: text,
+    footer: text,
+    returnId: text,
+    saleId: text,
+    returnedAt: { type: 'string', maxLength: 40 },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    cashierId: text,
+    cashierName: text,
+    lines: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        properties: {
+          name: text,
+          quantity: { type: 'integer', minimum: 1, maximum: 1e6 },
+          refund: minor,
+        },
+        required: ['name', 'quantity', 'refund'],
+        additionalProperties: false,
+      },
+    },
+    refund: minor,
+    tenders: {
+      type: 'array',
+      maxItems: 20,
+      items: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string', enum: [...TENDER_KINDS] },
+          amount: minor,
+          reference: text,
+          points: count,
+        },
+        required: ['kind', 'amount'],
+        additionalProperties: false,
+      },
+    },
+    member: {
+      type: 'object',
+      properties: { id: text, reversedEarn: count, restoredRedeem: count },
+      required: ['id', 'reversedEarn', 'restoredRedeem'],
+      additionalProperties: false,
+    },
+  },
+  required: [
+    'storeName',
+    'storeAddress',
+    'returnId',
+    'saleId',
+    'returnedAt',
+    'currency',
+    'lines',
+    'refund',
+    'tenders',
+  ],
+  additionalProperties: false,
+} as const;
+
 /** [H2] What the schema cannot say: each tender kind carries its own fields. */
-function tenderProblems(receipt: SaleReceipt): string[] {
+function tenderProblems(
+  receipt: { tenders: readonly { kind: string }[] },
+  refund = false,
+): string[] {
   return receipt.tenders.flatMap((tender, i) => {
     const at = `receipt.tenders[${i}]`;
     const t = tender as Record<string, unknown>;
     if ((tender.kind === 'card' || tender.kind === 'mobile') && typeof t.reference !== 'string')
       return [`${at}.reference is required for a ${tender.kind} tender`];
-    if (tender.kind === 'mobile' && typeof t.provider !== 'string')
+    if (tender.kind === 'mobile' && typeof t.provider !== 'string' && !refund)
       return [`${at}.provider is required for a mobile tender`];
     if (tender.kind === 'points' && typeof t.points !== 'number')
       return [`${at}.points is required for a points tender`];
@@ -161,9 +308,11 @@ export function parseHubRequest(message: string): ParsedRequest {
       `unknown request type ${JSON.stringify(type)}; expected one of ${REQUEST_TYPES.join(', ')}`,
     );
   }
-  if (type !== 'printer:print-receipt') return { ok: true, request: { id, type } as HubRequest };
+  if (type !== 'printer:print-receipt' && type !== 'printer:print-document') {
+    return { ok: true, request: { id, type } as HubRequest };
+  }
 
-  const { receipt, columns, language, jobId } = value as Record<string, unknown>;
+  const { receipt, document, columns, language, jobId } = value as Record<string, unknown>;
   if (columns !== undefined && columns !== 32 && columns !== 48) {
     return fail(id, 'BAD_REQUEST', '"columns" must be 32 or 48');
   }
@@ -176,6 +325,16 @@ export function parseHubRequest(message: string): ParsedRequest {
   ) {
     return fail(id, 'BAD_REQUEST', `"jobId" must be a string of 1 to ${MAX_ID_LENGTH} characters`);
   }
+  const options = {
+    ...(columns === undefined ? {} : { columns: columns as ReceiptColumns }),
+    ...(language === undefined ? {} : { language: language as ReceiptLanguage }),
+    ...(typeof jobId === 'string' ? { jobId } : {}),
+  };
+  if (type === 'printer:print-document') {
+    const parsed = parseDocument(document);
+    if (typeof parsed === 'string') return fail(id, 'BAD_REQUEST', parsed);
+    return { ok: true, request: { id, type, document: parsed, ...options } };
+  }
   const problems = validateAgainstSchema(SALE_RECEIPT_SCHEMA, receipt);
   const shown = problems.length
     ? problems.map((p) => `${p.path.replace(/^\$/, 'receipt')} ${p.message}`)
@@ -183,17 +342,44 @@ export function parseHubRequest(message: string): ParsedRequest {
   if (shown.length > 0) {
     return fail(id, 'BAD_REQUEST', `invalid receipt: ${shown.slice(0, 5).join('; ')}`);
   }
-  return {
-    ok: true,
-    request: {
-      id,
-      type,
-      receipt: receipt as SaleReceipt,
-      ...(columns === undefined ? {} : { columns: columns as ReceiptColumns }),
-      ...(language === undefined ? {} : { language: language as ReceiptLanguage }),
-      ...(typeof jobId === 'string' ? { jobId } : {}),
-    },
-  };
+  return { ok: true, request: { id, type, receipt: receipt as SaleReceipt, ...options } };
+}
+
+/**
+ * [H5] A document to print: a shift report (a Z report with its cash count
+ * and variance, an X report with neither) or a refund receipt, each against
+ * its schema; else what is wrong, in words.
+ */
+function parseDocument(document: unknown): PrintableDocument | string {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    return '"document" must be an object';
+  }
+  const { kind, report, receipt, ...rest } = document as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) return `"document" has unknown fields: ${extra.slice(0, 5).join(', ')}`;
+  const listed = (name: string, problems: { path: string; message: string }[]) =>
+    problems.map((p) => `${p.path.replace(/^\$/, name)} ${p.message}`);
+  if (kind === 'shift-report') {
+    let shown = listed('report', validateAgainstSchema(SHIFT_REPORT_SCHEMA, report));
+    if (shown.length === 0) {
+      const r = report as ShiftReport;
+      const closing = r.countedCash !== undefined && r.variance !== undefined;
+      const neither = r.countedCash === undefined && r.variance === undefined;
+      if (r.kind === 'z' && !closing) shown = ['a Z report carries countedCash and variance'];
+      if (r.kind === 'x' && !neither) shown = ['an X report carries no countedCash or variance'];
+    }
+    if (shown.length > 0) return `invalid shift report: ${shown.slice(0, 5).join('; ')}`;
+    return { kind, report: report as ShiftReport };
+  }
+  if (kind === 'return-receipt') {
+    const problems = validateAgainstSchema(RETURN_RECEIPT_SCHEMA, receipt);
+    const shown = problems.length
+      ? listed('receipt', problems)
+      : tenderProblems(receipt as ReturnReceipt, true);
+    if (shown.length > 0) return `invalid refund receipt: ${shown.slice(0, 5).join('; ')}`;
+    return { kind, receipt: receipt as ReturnReceipt };
+  }
+  return '"document.kind" must be shift-report or return-receipt';
 }
 
 function fail(

@@ -1,4 +1,16 @@
-import { buildSaleReceipt, type SaleFact, type SaleReceipt } from '@pos/domain';
+import {
+  buildReturnReceipt,
+  buildXReport,
+  buildZReport,
+  closeShift,
+  expectedCash,
+  type ReturnReceipt,
+  type SaleFact,
+  type SaleReceipt,
+  type ShiftReport,
+  type ShiftTotals,
+  buildSaleReceipt,
+} from '@pos/domain';
 
 /**
  * A realistic sale of the full checkout: a 3-for-2 promotion, a weighed
@@ -126,4 +138,66 @@ export const sampleReceiptZh: SaleReceipt = buildSaleReceipt(
   { name: '南京路店', address: '上海市南京东路 100 号', footer: '谢谢惠顾 7 天内凭小票退换' },
   sampleReceiptCode,
   { cashierName: '王芳', member: { name: '张三', pointsBalance: 1234 } },
+);
+
+/** A shift at the same till: the sample sale, one return, a drawer opened once without a sale. */
+const sampleShift = {
+  id: 'S001-POS1-01JD5W0000000000000000SHFT',
+  storeId: 'S001',
+  deviceId: 'S001-POS1',
+  cashierId: 'E07',
+  openedAt: '2026-11-22T08:30:00+08:00',
+  openingFloat: 50_000,
+};
+const sampleTotals: ShiftTotals = {
+  sales: { count: 1, amount: 2620 },
+  returns: { count: 1, amount: 500 },
+  discount: 579,
+  tenders: [
+    { kind: 'cash', amount: 1520 },
+    { kind: 'card', amount: 0 },
+    { kind: 'mobile', amount: 500 },
+    { kind: 'points', amount: 100 },
+  ],
+  noSaleOpens: 1,
+};
+
+/** The X report of the sample shift at noon. */
+export const sampleXReport: ShiftReport = buildXReport(
+  {
+    shift: sampleShift,
+    totals: sampleTotals,
+    expectedCash: expectedCash(sampleShift.openingFloat, sampleTotals),
+    at: '2026-11-22T12:00:00+08:00',
+  },
+  { name: 'Storefront 南京路店', address: '南京东路 100 号, Shanghai' },
+  { currency: 'CNY', cashierName: 'Wang Fang' },
+);
+
+/** The Z report of the sample shift, 2.00 short in the drawer. */
+export const sampleZReport: ShiftReport = buildZReport(
+  closeShift(sampleShift, sampleTotals, 51_320, '2026-11-22T17:30:00+08:00'),
+  { name: '南京路店', address: '上海市南京东路 100 号' },
+  { currency: 'CNY', cashierName: '王芳' },
+);
+
+/** The refund receipt of returning the two waters (paid 5.00) of the sample sale. */
+export const sampleReturnReceipt: ReturnReceipt = buildReturnReceipt(
+  {
+    id: 'S001-POS1-01JD5Y0000000000000000RTRN',
+    saleId: sampleSaleFact.id,
+    storeId: 'S001',
+    deviceId: 'S001-POS1',
+    returnedAt: '2026-11-22T15:20:00+08:00',
+    lines: [{ lineId: 'L1', sku: 'SKU-WATER-550', quantity: 3, refund: 500 }],
+    refund: 500,
+    tenders: [
+      { kind: 'mobile', amount: 400, reference: '4200001234202611220012345678' },
+      { kind: 'cash', amount: 100 },
+    ],
+    points: { reversedEarn: 5, restoredRedeem: 20 },
+  },
+  sampleSaleFact,
+  { name: '南京路店', address: '上海市南京东路 100 号' },
+  { cashierId: 'E07', cashierName: '王芳' },
 );

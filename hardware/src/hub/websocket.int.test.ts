@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { startSimulatedHardware, type SimulatedHardware } from '../simulators/simulated-hardware';
 import { createBrowserBridge, type BrowserBridge } from './browser-bridge';
 import type { DeviceStatus, HubMessage, HubReply, ScanEvent } from './protocol';
-import { sampleReceipt } from './test-fixtures';
+import { sampleReceipt, sampleReturnReceipt, sampleXReport, sampleZReport } from './test-fixtures';
 import { attachHubWebSocket, type HubWebSocket } from './websocket';
 
 /** A ws client that keeps every message, for assertions. */
@@ -55,7 +55,7 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     const { messages } = await connect();
     await expect
       .poll(() => messages[0])
-      .toEqual({ type: 'hub:hello', protocolVersion: 3, minClientVersion: 1 });
+      .toEqual({ type: 'hub:hello', protocolVersion: 4, minClientVersion: 1 });
     await expect
       .poll(() => messages[1])
       .toEqual({
@@ -180,6 +180,26 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
         name: 'HubRequestError',
         code: 'BAD_REQUEST',
       });
+    });
+
+    it('[HQ3] prints a Z report and a refund receipt over the WebSocket, each once', async () => {
+      bridge = openBridge();
+      const z = { kind: 'shift-report' as const, report: sampleZReport };
+      expect(await bridge.printDocument(z, 32, { language: 'zh-CN' })).toEqual({ printed: true });
+      const printedZ = await hardware.printer.waitForReceipt();
+      expect(printedZ).toContain('Z 报表');
+      expect(printedZ).toContain(`差额${' '.repeat(23)}-2.00`);
+      const refund = { kind: 'return-receipt' as const, receipt: sampleReturnReceipt };
+      expect(await bridge.printDocument(refund, 48)).toEqual({ printed: true });
+      expect(await hardware.printer.waitForReceipt()).toContain(
+        `REFUND TOTAL${' '.repeat(32)}5.00`,
+      );
+      // Sent again (a retry): answered printed, not printed a second time.
+      expect(await bridge.printDocument(z, 32)).toEqual({ printed: true });
+      expect(hardware.printer.receipts).toHaveLength(2);
+      await expect(
+        bridge.printDocument({ kind: 'shift-report', report: { ...sampleXReport, variance: 0 } }),
+      ).rejects.toMatchObject({ name: 'HubRequestError', code: 'BAD_REQUEST' });
     });
 
     it('reports devices offline when the hub drops, reconnects, and works again', async () => {

@@ -162,6 +162,28 @@ describe('golden receipts of a realistic sale', () => {
     }
   });
 
+  it('[RL3][SR3] shows a price override under its line: the list price replaced and the approver', () => {
+    const overridden: SaleReceipt = {
+      ...sampleReceipt,
+      lines: sampleReceipt.lines.map((line, i) =>
+        i === 3 ? { ...line, override: { listPrice: 1590, by: 'S001-E02', byName: '陈强' } } : line,
+      ),
+    };
+    const en = printed(renderReceipt(overridden, { columns: 48, language: 'en' }));
+    const at = en.indexOf('Crème brûlée 焦糖布丁           1 x 12.90  12.90');
+    expect(en.slice(at, at + 3)).toEqual([
+      'Crème brûlée 焦糖布丁           1 x 12.90  12.90',
+      '  Price override, was 15.90                 陈强',
+      '  会员价 −10%                             -1.29',
+    ]);
+    const zh = printed(renderReceipt(overridden, { columns: 32, language: 'zh-CN' }));
+    expect(zh).toContain(`  改价 原价 15.90${' '.repeat(11)}陈强`);
+    // No override, no row.
+    expect(printed(renderReceipt(sampleReceipt, { columns: 48 })).join('\n')).not.toContain(
+      'Price override',
+    );
+  });
+
   it('[RL3] prints the receipt code as a model 2 QR with error correction M, centered', () => {
     const records = decodeEscPos(renderReceipt(sampleReceipt, { columns: 48 }));
     expect(records.filter((r) => r.kind === 'qr')).toEqual([

@@ -5,7 +5,9 @@
  * [RL1] Every body line is exactly `columns` wide, amounts end at the last
  *       column. [RL2] Names are wrapped or truncated, figures never.
  * [RL3] The receipt shows, in order: store header; sale, time, cashier; each
- *       line (a weighed line with its weight) with one row per saving;
+ *       line (a weighed line with its weight), its price override (the
+ *       list price replaced and the approver) when any [SR3], and one row
+ *       per saving;
  *       subtotal, discount, tax per class, total, cash rounding (only when
  *       not zero), amount due; each tender (card and mobile with their
  *       reference, points with the points used); change; the member's points
@@ -61,6 +63,7 @@ const LABELS = {
       unionpay: 'UnionPay',
     },
     reference: 'Ref',
+    override: (listPrice: string) => `Price override, was ${listPrice}`,
     pointsUsed: (points: number) => `${points} points`,
     change: 'CHANGE',
     memberPoints: 'Member points',
@@ -90,6 +93,7 @@ const LABELS = {
       unionpay: '云闪付',
     },
     reference: '参考号',
+    override: (listPrice: string) => `改价 原价 ${listPrice}`,
     pointsUsed: (points: number) => `使用 ${points} 积分`,
     change: '找零',
     memberPoints: '会员积分',
@@ -141,8 +145,15 @@ export function layoutReceipt(receipt: SaleReceipt, options: ReceiptLayoutOption
             ...wrapToWidth(line.name, columns).map((text) => ({ text: padEnd(text, columns) })),
             { text: padStartToWidth(figures, columns) },
           ];
+    const override = line.override
+      ? labelled(
+          `  ${words.override(money(line.override.listPrice))}`,
+          line.override.byName ?? line.override.by,
+          columns,
+        )
+      : [];
     const savings = line.savings.map((saving) => row(`  ${saving.label}`, minus(saving.amount)));
-    return [...head, ...savings];
+    return [...head, ...override, ...savings];
   });
 
   const rate = (rateBp: number) => formatMinorPlain(rateBp).replace(/\.?0+$/, '');
@@ -216,6 +227,11 @@ export function layoutReceipt(receipt: SaleReceipt, options: ReceiptLayoutOption
   ];
 }
 
+/** The words of a tender kind or mobile provider on paper ("WeChat Pay", "现金"). */
+export function tenderNames(language: ReceiptLanguage): (typeof LABELS)['en' | 'zh-CN']['tender'] {
+  return LABELS[language].tender;
+}
+
 function tenderLabel(tender: Tender, names: (typeof LABELS)['en' | 'zh-CN']['tender']): string {
   return tender.kind === 'mobile' ? names[tender.provider] : names[tender.kind];
 }
@@ -257,7 +273,7 @@ function barcodeOf(code: string, columns: ReceiptColumns): PrintItem[] {
 }
 
 /** `label` and `value` on one line when they fit, else the label above the wrapped value. */
-function labelled(label: string, value: string, columns: number): PrintLine[] {
+export function labelled(label: string, value: string, columns: number): PrintLine[] {
   if (displayWidth(label) + 1 + displayWidth(value) <= columns) {
     return [{ text: justifyToWidth(label, value, columns) }];
   }
@@ -269,8 +285,13 @@ function labelled(label: string, value: string, columns: number): PrintLine[] {
 
 /** The receipt as ESC/POS bytes: init, Chinese mode off, the lines and codes, a feed and a partial cut. */
 export function renderReceipt(receipt: SaleReceipt, options: ReceiptLayoutOptions): Uint8Array {
+  return renderPrintItems(layoutReceipt(receipt, options));
+}
+
+/** Laid-out items as ESC/POS bytes: init, Chinese mode off, the lines and codes, a feed and a partial cut. */
+export function renderPrintItems(items: readonly PrintItem[]): Uint8Array {
   const parts: Uint8Array[] = [escpos.init(), escpos.chineseOff()];
-  for (const item of layoutReceipt(receipt, options)) {
+  for (const item of items) {
     if ('code' in item) {
       parts.push(escpos.align('center'));
       if (item.code === 'qr') {

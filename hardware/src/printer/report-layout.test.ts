@@ -1,0 +1,230 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import type { ReturnReceipt, ShiftReport } from '@pos/domain';
+import { describe, expect, it } from 'vitest';
+import { sampleReturnReceipt, sampleXReport, sampleZReport } from '../hub/test-fixtures';
+import { PrinterSimulator } from '../simulators/printer-simulator';
+import { renderPrintItems, type PrintLine } from './receipt-layout';
+import { layoutReturnReceipt, layoutShiftReport } from './report-layout';
+import { displayWidth } from './text-width';
+
+const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '__golden__');
+
+/** Hex, 32 bytes a line. `UPDATE_GOLDEN=1` rewrites the file (then review the diff). */
+function expectGolden(name: string, bytes: Uint8Array): void {
+  const hex =
+    (
+      Buffer.from(bytes)
+        .toString('hex')
+        .match(/.{1,64}/g) ?? []
+    ).join('\n') + '\n';
+  const file = join(GOLDEN_DIR, name);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    mkdirSync(GOLDEN_DIR, { recursive: true });
+    writeFileSync(file, hex);
+  }
+  expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
+  expect(hex).toBe(readFileSync(file, 'utf8'));
+}
+
+/** What the printer puts on paper, through the printer simulator. */
+function printed(bytes: Uint8Array): string[] {
+  const printer = new PrinterSimulator();
+  printer.feed(bytes);
+  expect(printer.errors).toEqual([]);
+  expect(printer.receipts).toHaveLength(1);
+  return printer.receipts[0] as string[];
+}
+
+describe('golden shift reports', () => {
+  it('[RL4][RL5] an English X report on 80 mm paper: exact bytes, and what the manager reads', () => {
+    const bytes = renderPrintItems(
+      layoutShiftReport(sampleXReport, { columns: 48, language: 'en' }),
+    );
+    expectGolden('x-report-en-80mm.hex', bytes);
+    expect(printed(bytes)).toEqual([
+      'Storefront 南京路店',
+      '南京东路 100 号, Shanghai',
+      '------------------------------------------------',
+      'X REPORT',
+      'Shift       S001-POS1-01JD5W0000000000000000SHFT',
+      'Cashier                                Wang Fang',
+      'Opened                       2026-11-22 08:30:00',
+      'Printed                      2026-11-22 12:00:00',
+      '------------------------------------------------',
+      'Opening float                             500.00',
+      'Sales (1)                                  26.20',
+      'Returns (1)                                -5.00',
+      'Discounts given                             5.79',
+      '------------------------------------------------',
+      'Taken per tender                                ',
+      '  Cash                                     15.20',
+      '  Card                                      0.00',
+      '  Mobile pay                                5.00',
+      '  Points                                    1.00',
+      '------------------------------------------------',
+      'Expected cash                             515.20',
+      'Drawer opens, no sale                          1',
+      '------------------------------------------------',
+      'Shift still open',
+    ]);
+  });
+
+  it('[RL4][RL5] a Chinese Z report on 58 mm paper: the count and the variance', () => {
+    const bytes = renderPrintItems(
+      layoutShiftReport(sampleZReport, { columns: 32, language: 'zh-CN' }),
+    );
+    expectGolden('z-report-zh-58mm.hex', bytes);
+    expect(printed(bytes)).toEqual([
+      '南京路店',
+      '上海市南京东路 100 号',
+      '--------------------------------',
+      'Z 报表',
+      '班次                            ',
+      'S001-POS1-01JD5W0000000000000000',
+      '                            SHFT',
+      '收银员                      王芳',
+      '开班         2026-11-22 08:30:00',
+      '交班         2026-11-22 17:30:00',
+      '--------------------------------',
+      '备用金                    500.00',
+      '销售 (1 笔)                26.20',
+      '退货 (1 笔)                -5.00',
+      '优惠合计                    5.79',
+      '--------------------------------',
+      '各支付方式收款                  ',
+      '  现金                     15.20',
+      '  银行卡                    0.00',
+      '  移动支付                  5.00',
+      '  积分抵扣                  1.00',
+      '--------------------------------',
+      '应有现金                  515.20',
+      '实点现金                  513.20',
+      '差额                       -2.00',
+      '无销售开钱箱                   1',
+      '--------------------------------',
+      '班次已结束',
+    ]);
+  });
+});
+
+describe('golden refund receipts', () => {
+  it('[RL4][RL6] a Chinese refund receipt on 58 mm paper', () => {
+    const bytes = renderPrintItems(
+      layoutReturnReceipt(sampleReturnReceipt, { columns: 32, language: 'zh-CN' }),
+    );
+    expectGolden('refund-zh-58mm.hex', bytes);
+    expect(printed(bytes)).toEqual([
+      '南京路店',
+      '上海市南京东路 100 号',
+      '--------------------------------',
+      '退货退款',
+      '退货单号                        ',
+      'S001-POS1-01JD5Y0000000000000000',
+      '                            RTRN',
+      '原单号                          ',
+      'S001-POS1-01JD5X4Q2M7K8N9P0Q1R2S',
+      '                            3T4V',
+      '时间         2026-11-22 15:20:00',
+      '收银员                      王芳',
+      '--------------------------------',
+      '农夫山泉 550ml         x3  -5.00',
+      '--------------------------------',
+      '退款合计                    5.00',
+      '退回 移动支付               4.00',
+      '  参考号                        ',
+      '    4200001234202611220012345678',
+      '退回 现金                   1.00',
+      '--------------------------------',
+      '会员积分                 M-10086',
+      '  扣回                        -5',
+      '  退还                       +20',
+      '--------------------------------',
+      '谢谢惠顾，欢迎再次光临',
+    ]);
+  });
+
+  it('[RL4][RL6] an English refund receipt on 80 mm paper', () => {
+    const bytes = renderPrintItems(
+      layoutReturnReceipt(sampleReturnReceipt, { columns: 48, language: 'en' }),
+    );
+    expectGolden('refund-en-80mm.hex', bytes);
+    expect(printed(bytes)).toEqual([
+      '南京路店',
+      '上海市南京东路 100 号',
+      '------------------------------------------------',
+      'REFUND',
+      'Return      S001-POS1-01JD5Y0000000000000000RTRN',
+      'Sale        S001-POS1-01JD5X4Q2M7K8N9P0Q1R2S3T4V',
+      'Time                         2026-11-22 15:20:00',
+      'Cashier                                     王芳',
+      '------------------------------------------------',
+      '农夫山泉 550ml                         x3  -5.00',
+      '------------------------------------------------',
+      'REFUND TOTAL                                5.00',
+      'Refunded to Mobile pay                      4.00',
+      '  Ref               4200001234202611220012345678',
+      'Refunded to Cash                            1.00',
+      '------------------------------------------------',
+      'Member points                            M-10086',
+      '  Taken back                                  -5',
+      '  Given back                                 +20',
+      '------------------------------------------------',
+      'Thank you for shopping with us',
+    ]);
+  });
+});
+
+const bodyLines = (items: ReturnType<typeof layoutShiftReport>) =>
+  items.filter((item): item is PrintLine => !('code' in item) && item.align !== 'center');
+
+describe('report layout with any names and figures', () => {
+  const name = fc.string({
+    unit: fc.constantFrom('a', 'Z', ' ', '牛', '奶', 'é', '-'),
+    maxLength: 80,
+  });
+  const amount = fc.integer({ min: -1e9, max: 1e9 });
+
+  it('[RL4] every body line of a shift report is exactly the paper width', () => {
+    fc.assert(
+      fc.property(
+        name,
+        amount,
+        amount,
+        fc.constantFrom(32 as const, 48 as const),
+        fc.constantFrom('en' as const, 'zh-CN' as const),
+        (cashierName, expected, variance, columns, language) => {
+          const report: ShiftReport = {
+            ...sampleZReport,
+            cashierName,
+            expectedCash: expected,
+            variance,
+          };
+          for (const line of bodyLines(layoutShiftReport(report, { columns, language }))) {
+            expect(displayWidth(line.text)).toBe(columns);
+          }
+        },
+      ),
+    );
+  });
+
+  it('[RL4] every body line of a refund receipt is exactly the paper width; figures are never cut', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ name, quantity: fc.integer({ min: 1, max: 999 }), refund: amount }), {
+          maxLength: 5,
+        }),
+        fc.constantFrom(32 as const, 48 as const),
+        (lines, columns) => {
+          const receipt: ReturnReceipt = { ...sampleReturnReceipt, lines };
+          const items = bodyLines(layoutReturnReceipt(receipt, { columns }));
+          for (const line of items) expect(displayWidth(line.text)).toBe(columns);
+          const text = items.map((l) => l.text).join('\n');
+          for (const line of lines) expect(text).toContain((-line.refund / 100).toFixed(2));
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * Lays out the shift's X and Z reports and the refund receipt of a return on
+ * 32 or 48 columns, with English or Chinese labels, like receipt-layout.ts.
+ * They print the domain's figures; they never compute one [SR1][SR2].
+ * [RL4] Every body line is exactly `columns` wide, amounts end at the last
+ *       column; names are wrapped, figures never.
+ * [RL5] A shift report shows: store header; its title (X or Z); shift,
+ *       cashier, opened and printed (X) or closed (Z) times; the float,
+ *       sales and returns (count and amount), discounts; the money per
+ *       tender kind; the expected cash, and on a Z report the counted cash
+ *       and the variance; drawer opens without a sale; a closing line.
+ * [RL6] A refund receipt shows: store header; its title; the return, the
+ *       sale it returns against, time and cashier; each returned line with
+ *       its quantity and refund; the refund total; where the money went back
+ *       (with card/mobile reference or points); the member's points taken
+ *       and given back; footer.
+ */
+import { formatMinorPlain, type ReturnReceipt, type ShiftReport } from '@pos/domain';
+import type { ReceiptLanguage } from '../hub/protocol';
+import {
+  formatSaleTime,
+  labelled,
+  tenderNames,
+  type PrintItem,
+  type PrintLine,
+  type ReceiptLayoutOptions,
+} from './receipt-layout';
+import { displayWidth, justifyToWidth, padEndToWidth, wrapToWidth } from './text-width';
+
+const WORDS = {
+  en: {
+    xTitle: 'X REPORT',
+    zTitle: 'Z REPORT',
+    xNote: 'Shift still open',
+    zNote: 'Shift closed',
+    shift: 'Shift',
+    cashier: 'Cashier',
+    opened: 'Opened',
+    printed: 'Printed',
+    closed: 'Closed',
+    float: 'Opening float',
+    sales: (n: number) => `Sales (${n})`,
+    returns: (n: number) => `Returns (${n})`,
+    discount: 'Discounts given',
+    tendersTitle: 'Taken per tender',
+    mobile: 'Mobile pay',
+    expected: 'Expected cash',
+    counted: 'Counted cash',
+    variance: 'Variance',
+    noSale: 'Drawer opens, no sale',
+    refundTitle: 'REFUND',
+    returnId: 'Return',
+    sale: 'Sale',
+    time: 'Time',
+    refund: 'REFUND TOTAL',
+    refundedTo: (to: string) => `Refunded to ${to}`,
+    reference: 'Ref',
+    points: (n: number) => `${n} points`,
+    memberPoints: 'Member points',
+    reversed: 'Taken back',
+    restored: 'Given back',
+    footer: 'Thank you for shopping with us',
+  },
+  'zh-CN': {
+    xTitle: 'X 报表',
+    zTitle: 'Z 报表',
+    xNote: '班次未结束',
+    zNote: '班次已结束',
+    shift: '班次',
+    cashier: '收银员',
+    opened: '开班',
+    printed: '打印',
+    closed: '交班',
+    float: '备用金',
+    sales: (n: number) => `销售 (${n} 笔)`,
+    returns: (n: number) => `退货 (${n} 笔)`,
+    discount: '优惠合计',
+    tendersTitle: '各支付方式收款',
+    mobile: '移动支付',
+    expected: '应有现金',
+    counted: '实点现金',
+    variance: '差额',
+    noSale: '无销售开钱箱',
+    refundTitle: '退货退款',
+    returnId: '退货单号',
+    sale: '原单号',
+    time: '时间',
+    refund: '退款合计',
+    refundedTo: (to: string) => `退回 ${to}`,
+    reference: '参考号',
+    points: (n: number) => `${n} 积分`,
+    memberPoints: '会员积分',
+    reversed: '扣回',
+    restored: '退还',
+    footer: '谢谢惠顾，欢迎再次光临',
+  },
+} as const;
+
+type Words = (typeof WORDS)[ReceiptLanguage];
+
+function toolkit(options: ReceiptLayoutOptions) {
+  const { columns } = options;
+  const language = options.language ?? 'en';
+  const words: Words = WORDS[language];
+  const money = (amount: number) => formatMinorPlain(amount);
+  const row = (label: string, value: string, bold = false): PrintLine => ({
+    text: justifyToWidth(label, value, columns),
+    ...(bold ? { bold } : {}),
+  });
+  const rule: PrintLine = { text: '-'.repeat(columns) };
+  const centered = (text: string, bold = false): PrintLine[] =>
+    wrapToWidth(text, columns).map((line): PrintLine => ({
+      text: line,
+      align: 'center',
+      ...(bold ? { bold } : {}),
+    }));
+  const header = (storeName: string, storeAddress: string): PrintLine[] => [
+    ...wrapToWidth(storeName, columns / 2).map((text): PrintLine => ({
+      text,
+      align: 'center',
+      bold: true,
+      doubleSize: true,
+    })),
+    ...centered(storeAddress),
+    rule,
+  ];
+  const time = (at: string) => formatSaleTime(at, options.timeZone);
+  const tenderKind = (kind: 'cash' | 'card' | 'mobile' | 'points') =>
+    kind === 'mobile' ? words.mobile : tenderNames(language)[kind];
+  return { columns, words, money, row, rule, centered, header, time, tenderKind, language };
+}
+
+/** [RL5] The X or Z report, line by line. */
+export function layoutShiftReport(report: ShiftReport, options: ReceiptLayoutOptions): PrintItem[] {
+  const { columns, words, money, row, rule, centered, header, time, tenderKind } = toolkit(options);
+  const z = report.kind === 'z';
+  return [
+    ...header(report.storeName, report.storeAddress),
+    ...centered(z ? words.zTitle : words.xTitle, true),
+    ...labelled(words.shift, report.shiftId, columns),
+    ...labelled(words.cashier, report.cashierName ?? report.cashierId, columns),
+    ...labelled(words.opened, time(report.openedAt), columns),
+    ...labelled(z ? words.closed : words.printed, time(report.at), columns),
+    rule,
+    row(words.float, money(report.openingFloat)),
+    row(words.sales(report.sales.count), money(report.sales.amount)),
+    row(words.returns(report.returns.count), money(-report.returns.amount)),
+    row(words.discount, money(report.discount)),
+    rule,
+    { text: padEndToWidth(words.tendersTitle, columns) },
+    ...report.tenders.map((t) => row(`  ${tenderKind(t.kind)}`, money(t.amount))),
+    rule,
+    row(words.expected, money(report.expectedCash), true),
+    ...(report.countedCash !== undefined ? [row(words.counted, money(report.countedCash))] : []),
+    ...(report.variance !== undefined
+      ? [row(words.variance, signed(money(report.variance), report.variance), true)]
+      : []),
+    row(words.noSale, String(report.noSaleOpens)),
+    rule,
+    ...centered(z ? words.zNote : words.xNote),
+  ];
+}
+
+/** [RL6] The refund receipt, line by line. */
+export function layoutReturnReceipt(
+  receipt: ReturnReceipt,
+  options: ReceiptLayoutOptions,
+): PrintItem[] {
+  const { columns, words, money, row, rule, centered, header, time, tenderKind } = toolkit(options);
+  const figures = receipt.lines.map((line) => ({
+    line,
+    quantity: `x${line.quantity}`,
+    amount: money(-line.refund),
+  }));
+  const amountWidth = Math.max(...figures.map((f) => f.amount.length), 0);
+  const quantityWidth = Math.max(...figures.map((f) => f.quantity.length), 0);
+  const items = figures.flatMap(({ line, quantity, amount }): PrintLine[] => {
+    const right = `${quantity.padStart(quantityWidth)}  ${amount.padStart(amountWidth)}`;
+    if (displayWidth(line.name) + 1 + displayWidth(right) <= columns) {
+      return [{ text: justifyToWidth(line.name, right, columns) }];
+    }
+    return [
+      ...wrapToWidth(line.name, columns).map((text) => ({ text: padEndToWidth(text, columns) })),
+      { text: justifyToWidth('', right, columns) },
+    ];
+  });
+  const tenders = receipt.tenders.flatMap((tender): PrintLine[] => {
+    const to =
+      tender.kind === 'mobile' || tender.kind === 'card'
+        ? tenderKind(tender.kind)
+        : tenderNames(options.language ?? 'en')[tender.kind];
+    return [
+      row(words.refundedTo(to), money(tender.amount)),
+      ...(tender.kind === 'card' || tender.kind === 'mobile'
+        ? labelled(`  ${words.reference}`, tender.reference, columns)
+        : []),
+      ...(tender.kind === 'points'
+        ? [{ text: padEndToWidth(`  ${words.points(tender.points)}`, columns) }]
+        : []),
+    ];
+  });
+  const member = receipt.member;
+  const memberBlock: PrintLine[] = member
+    ? [
+        rule,
+        row(words.memberPoints, member.id),
+        row(`  ${words.reversed}`, `-${member.reversedEarn}`),
+        ...(member.restoredRedeem > 0
+          ? [row(`  ${words.restored}`, `+${member.restoredRedeem}`)]
+          : []),
+      ]
+    : [];
+  return [
+    ...header(receipt.storeName, receipt.storeAddress),
+    ...centered(words.refundTitle, true),
+    ...labelled(words.returnId, receipt.returnId, columns),
+    ...labelled(words.sale, receipt.saleId, columns),
+    ...labelled(words.time, time(receipt.returnedAt), columns),
+    ...(receipt.cashierName !== undefined || receipt.cashierId !== undefined
+      ? labelled(words.cashier, receipt.cashierName ?? receipt.cashierId ?? '', columns)
+      : []),
+    rule,
+    ...items,
+    rule,
+    row(words.refund, money(receipt.refund), true),
+    ...tenders,
+    ...memberBlock,
+    rule,
+    ...centered(receipt.footer ?? words.footer),
+  ];
+}
+
+/** A variance with its sign: "+1.00" over, "-1.00" short, "0.00" even. */
+function signed(text: string, amount: number): string {
+  return amount > 0 ? `+${text}` : text;
+}
