@@ -30,6 +30,8 @@ export function registerTerminalIpc(deps: {
     getConfig: async () => config,
     printReceipt: (receipt, columns, options) =>
       hub.printReceipt(receipt, columns ?? config.receiptColumns, options),
+    printDocument: (document, columns, options) =>
+      hub.printDocument(document, columns ?? config.receiptColumns, options),
     openDrawer: () => hub.openDrawer(),
   };
   for (const name of Object.keys(handlers) as (keyof IpcCalls)[]) {

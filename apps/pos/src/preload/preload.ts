@@ -19,6 +19,8 @@ contextBridge.exposeInMainWorld('pos', {
   getConfig: () => ipcRenderer.invoke(IPC_CALL_CHANNELS.getConfig),
   printReceipt: (receipt, columns, options) =>
     ipcRenderer.invoke(IPC_CALL_CHANNELS.printReceipt, receipt, columns, options),
+  printDocument: (document, columns, options) =>
+    ipcRenderer.invoke(IPC_CALL_CHANNELS.printDocument, document, columns, options),
   openDrawer: () => ipcRenderer.invoke(IPC_CALL_CHANNELS.openDrawer),
   onScan: (listener) => subscribe('scan', listener),
   onDeviceStatus: (listener) => subscribe('deviceStatus', listener),

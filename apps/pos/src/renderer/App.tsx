@@ -101,7 +101,7 @@ function SignIn({ till }: { till: Till }) {
             onChange={(e) => setPin(e.target.value)}
           />
         </label>
-        {error && <p role="alert">{error}</p>}
+        {error && <p role="alert">{t(error)}</p>}
         <button type="submit">
           {t('Sign in')} <kbd>Enter</kbd>
         </button>

@@ -15,7 +15,7 @@ import {
   SuspendedDialog,
   TextDialog,
 } from './dialogs';
-import { useMoney, useT } from './i18n';
+import { useMessageText, useMoney, useT } from './i18n';
 import { usePosStore } from './store';
 
 type Dialog =
@@ -352,8 +352,13 @@ function MemberBox() {
         <>
           <strong>{member.name}</strong> · {member.tier} · {member.points} {t('Points')}
         </>
-      ) : (
+      ) : member.kind === 'phone-only' ? (
         <>{member.phone} (not found here: recorded on the sale)</>
+      ) : (
+        <>
+          {member.id} (member QR, not on this till: the sale carries the member id, no member
+          prices)
+        </>
       )}
     </div>
   );
@@ -426,10 +431,11 @@ export function tenderName(kind: 'cash' | 'card' | 'mobile' | 'points'): string 
 
 function Message() {
   const message = usePosStore((s) => s.message);
+  const words = useMessageText();
   if (!message) return <div className="message" />;
   return (
     <div className={`message ${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'}>
-      {message.text}
+      {words(message)}
     </div>
   );
 }

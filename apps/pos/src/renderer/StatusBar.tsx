@@ -1,6 +1,6 @@
 /** Always on screen: the store, who is signed in, online or offline, facts waiting, devices. */
 import type { Till } from './boot';
-import { useT } from './i18n';
+import { deviceStateText, problemText, useT } from './i18n';
 import { usePosStore } from './store';
 
 export function StatusBar({ till }: { till: Till }) {
@@ -47,14 +47,18 @@ export function StatusBar({ till }: { till: Till }) {
         device.problems?.length ? (
           device.problems.map((problem) => (
             <span key={`${device.id}:${problem.code}`} className="warn" role="alert">
-              {problem.message}. {problem.action}
-              {device.queuedReceipts ? ` (${device.queuedReceipts} receipts waiting)` : ''}
+              {problemText(language, problem)}
+              {device.queuedReceipts
+                ? language === 'zh-CN'
+                  ? `（${device.queuedReceipts} 张小票等待打印）`
+                  : ` (${device.queuedReceipts} receipts waiting)`
+                : ''}
             </span>
           ))
         ) : (
           <span key={device.id} className={device.state === 'ready' ? 'ok' : 'warn'}>
             {t(device.kind)}:{' '}
-            {device.state === 'ready' ? t('ready') : (device.message ?? device.state)}
+            {device.state === 'ready' ? t('ready') : deviceStateText(language, device)}
           </span>
         ),
       )}

@@ -56,6 +56,7 @@ function fakeTerminal() {
       printed.push(receipt);
       return { printed: true };
     },
+    printDocument: async () => ({ printed: true }),
     openDrawer: async () => void (drawer += 1),
   };
   return { api, printed, drawers: () => drawer };
@@ -157,6 +158,7 @@ describe('checkout', () => {
     expect(usePosStore.getState().message).toEqual({
       tone: 'error',
       text: '2.90 still to pay; add another payment',
+      code: 'NOT_PAID',
     });
     expect(usePosStore.getState().cart.lines).toHaveLength(1);
   });
@@ -353,6 +355,28 @@ describe('checkout with promotions, members, coupons and split tender', () => {
     const sale = await checkout.payCash(200);
     expect(sale?.memberPhone).toBe('13800138009');
     expect(sale?.memberId).toBeUndefined();
+  });
+
+  it('[OM1] sells to a member QR this till does not hold: the sale carries the id, no member price', async () => {
+    const secret = { id: key.id, secret: fromHex(key.secretHex) };
+    const terminal = fakeTerminal();
+    const checkout = createCheckout({
+      db,
+      outbox,
+      api: terminal.api,
+      config: { ...config, codeKeys: [key] },
+      now: () => new Date('2026-11-22T03:00:00.000Z'),
+    });
+    await checkout.scan(scan('6901234567892'));
+    const before = usePosStore.getState().pricing?.total;
+    await checkout.scan(scan(makeMemberQr('M0777', '2026-11-22T03:05:00.000Z', secret)));
+    expect(usePosStore.getState().member).toEqual({ kind: 'id-only', id: 'M0777' });
+    expect(usePosStore.getState().pricing?.total).toBe(before);
+    expect(await checkout.pointsTender(100)).toBe('Attach a member first');
+    const sale = await checkout.payCash(200);
+    expect(sale).toMatchObject({ memberId: 'M0777', points: { earned: 0, redeemed: 0 } });
+    expect(sale?.memberPhone).toBeUndefined();
+    expect(terminal.printed.at(-1)?.member).toEqual({ id: 'M0777' });
   });
 
   it('takes a signed coupon once; a used one is refused', async () => {

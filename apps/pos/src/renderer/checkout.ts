@@ -25,6 +25,7 @@ import {
   parseVariableMeasure,
   priceCheckout,
   PRICE_LAYOUT_2_5_5,
+  recordOfflineMember,
   redeemPoints,
   setCartDiscount,
   setQuantity,
@@ -145,7 +146,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     const pricing = await price(cart);
     state.getState().setCart(cart, pricing);
     const rejected = pricing?.rejectedCoupons[0];
-    if (rejected) state.getState().showMessage('error', rejected.message);
+    if (rejected) state.getState().showMessage('error', rejected.message, { code: rejected.code });
     return pricing;
   }
 
@@ -156,7 +157,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
         const next = await work(state.getState().cart);
         if (next) await commit(next);
       } catch (error) {
-        state.getState().showMessage('error', errorText(error));
+        state.getState().showError(null, error);
       }
     });
 
@@ -212,7 +213,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       else if (kind === 'M') await attach(cart, code);
       else await commit(await addScanned(cart, code));
     } catch (error) {
-      state.getState().showMessage('error', `${code}: ${errorText(error)}`);
+      state.getState().showError(code, error);
     }
   }
 
@@ -222,10 +223,13 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     const found = await lookupMember(lookup);
     if (found.status === 'not-found') throw new DomainError('MEMBER_UNKNOWN', found.reason);
     if (found.status === 'unknown') {
-      if (!('memberPhone' in found.record)) throw new DomainError('MEMBER_UNKNOWN', found.reason);
-      const phone = found.record.memberPhone;
       const { member: _, ...rest } = cart;
-      usePosStore.setState({ member: { kind: 'phone-only', phone } });
+      usePosStore.setState({
+        member:
+          'memberPhone' in found.record
+            ? { kind: 'phone-only', phone: found.record.memberPhone }
+            : { kind: 'id-only', id: found.record.memberId },
+      });
       state.getState().showMessage('info', found.reason);
       await commit(rest);
       return;
@@ -253,6 +257,12 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       : { name: sale.storeId, address: '' };
     const s = state.getState();
     const member = s.lastSaleMember;
+    const priceOverrides = await Promise.all(
+      s.lastSaleOverrides.map(async (o) => {
+        const approver = await db.staff.findOne(o.by).exec();
+        return approver ? { ...o, byName: approver.toJSON().name } : o;
+      }),
+    );
     const receipt = buildSaleReceipt(
       sale,
       store,
@@ -260,6 +270,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       {
         ...(s.staff ? { cashierName: s.staff.name } : {}),
         ...(member ? { member } : {}),
+        ...(priceOverrides.length ? { priceOverrides } : {}),
       },
     );
     try {
@@ -267,10 +278,15 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
         language: s.language,
       });
       if (!result.printed) {
-        state.getState().showMessage('error', `Receipt waiting for the printer: ${result.message}`);
+        state
+          .getState()
+          .showMessage('error', `Receipt waiting for the printer: ${result.message}`, {
+            code: 'PRINT_QUEUED',
+            context: 'Receipt waiting for the printer',
+          });
       }
     } catch (error) {
-      state.getState().showMessage('error', `Receipt not printed: ${errorText(error)}`);
+      state.getState().showError('Receipt not printed', error);
     }
   }
 
@@ -299,11 +315,16 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
         channel: 'store',
         now: at.toISOString(),
         ...(s.staff ? { cashierId: s.staff.id } : {}),
-        ...(member?.kind === 'phone-only' ? { memberPhone: member.phone } : {}),
         ...(config.earnRules ? { earnRules: config.earnRules } : {}),
       });
+      // A member this till does not hold: named on the sale for the server [OM1].
+      if (member?.kind === 'phone-only') {
+        sale = recordOfflineMember(sale, { memberPhone: member.phone });
+      } else if (member?.kind === 'id-only') {
+        sale = recordOfflineMember(sale, { memberId: member.id });
+      }
     } catch (error) {
-      s.showMessage('error', errorText(error));
+      s.showError(null, error);
       return null;
     }
     // The server refuses an invalid sale, and the upload would then retry
@@ -320,7 +341,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     try {
       await deps.outbox.record('saleFacts', sale);
     } catch (error) {
-      s.showMessage('error', `The sale was not recorded, nothing was sold: ${errorText(error)}`);
+      s.showError('The sale was not recorded, nothing was sold', error);
       return null;
     }
     const member = s.member;
@@ -332,6 +353,9 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
               pointsBalance: member.points - sale.points.redeemed + sale.points.earned,
             }
           : null,
+      lastSaleOverrides: s.cart.lines.flatMap((l) =>
+        l.override ? [{ lineId: l.lineId, listPrice: l.listPrice, by: l.override.by }] : [],
+      ),
     });
     s.completeSale(sale, newCheckout(config.currency));
     return sale;
@@ -343,7 +367,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       printReceipt(sale),
       cash
         ? api.openDrawer().catch((error: unknown) => {
-            state.getState().showMessage('error', `Drawer did not open: ${errorText(error)}`);
+            state.getState().showError('Drawer did not open', error);
           })
         : undefined,
     ]);

@@ -14,7 +14,7 @@ import {
 } from '@pos/domain';
 import type { Till } from './boot';
 import { FUNCTION_KEYS, tenderName } from './CheckoutScreen';
-import { useMoney, useT } from './i18n';
+import { messageText, useMoney, useT } from './i18n';
 import type { ReturnDraft } from './returns-desk';
 import type { SearchHit, ProductSearch } from './product-search';
 import { usePosStore, type ShiftReport } from './store';
@@ -232,7 +232,8 @@ export function PaymentDialog({
     setBusy(true);
     const sale = await till.checkout.pay(all);
     setBusy(false);
-    if (!sale) setError(usePosStore.getState().message?.text ?? 'Not paid');
+    const { message, language } = usePosStore.getState();
+    if (!sale) setError(message ? messageText(language, message) : 'Not paid');
   };
 
   const submit = () => {

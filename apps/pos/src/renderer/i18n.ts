@@ -1,11 +1,28 @@
 /**
  * The screen's words in English and Chinese (zh-CN). English is the key; a
  * phrase missing from the Chinese table shows in English. Messages from the
- * domain (refusals) are shown as the domain words them.
+ * domain (refusals) and the hub (errors, device problems) carry a code and
+ * are worded in Chinese by it; an unknown code shows the English words.
  */
-import { formatMoney, type Minor } from '@pos/domain';
+import {
+  formatMoney,
+  type CheckoutErrorCode,
+  type CodeError,
+  type CouponError,
+  type Minor,
+  type PointsError,
+  type ReturnError,
+  type TenderError,
+  type VariableMeasureError,
+} from '@pos/domain';
+import type {
+  DeviceProblem,
+  DeviceProblemCode,
+  DeviceStatus,
+  HubErrorCode,
+} from '@pos/hardware/protocol';
 import type { TerminalLanguage } from '../shared/config';
-import { usePosStore } from './store';
+import { usePosStore, type ScreenMessage } from './store';
 
 const ZH: Record<string, string> = {
   'Sign in': '登录',
@@ -81,7 +98,160 @@ const ZH: Record<string, string> = {
   drawer: '钱箱',
   rfid: 'RFID 读写器',
   ready: '就绪',
+  offline: '离线',
+  error: '故障',
+  'Receipt not printed': '小票未打印',
+  'Receipt waiting for the printer': '小票等待打印',
+  'Report not printed': '报表未打印',
+  'Report waiting for the printer': '报表等待打印',
+  'Refund receipt not printed': '退款小票未打印',
+  'Refund receipt waiting for the printer': '退款小票等待打印',
+  'Drawer did not open': '钱箱未打开',
+  'The sale was not recorded, nothing was sold': '销售未记录，本单未成交',
+  'The return was not recorded': '退货未记录',
+  'The close was not recorded': '交班未记录',
+  'Cart resumed': '已取单',
+  'Staff id or PIN not recognised': '员工号或密码不正确',
 };
+
+/** Every code a message on screen can carry; a new one is a type error until it is worded. */
+type MessageCode =
+  | CodeError
+  | CouponError
+  | PointsError
+  | ReturnError
+  | TenderError
+  | VariableMeasureError
+  | CheckoutErrorCode
+  | HubErrorCode
+  | 'PHONE_INVALID'
+  | 'MEMBER_NOT_RECOGNISED'
+  | 'MEMBER_UNKNOWN'
+  | 'CODE_FIELD_INVALID'
+  | 'MONEY_INVALID'
+  | 'ALLOCATION_INVALID'
+  | 'PRINT_QUEUED';
+
+/** Refusals of the domain and errors of the hub, by code. */
+const ZH_CODES: Record<MessageCode, string> = {
+  // Scanned and signed codes
+  CODE_FORMAT: '无法识别的码',
+  CODE_CHECK_CHARACTER: '码的校验位不对，请重新扫描',
+  CODE_SIGNATURE: '码的签名无效，可能是伪造的',
+  CODE_KIND: '这不是此处可用的码',
+  CODE_EXPIRED: '码已过期，请让顾客刷新',
+  CODE_FIELD_INVALID: '码的内容无效',
+  BARCODE_FORMAT: '条码格式不对',
+  BARCODE_CHECK_DIGIT: '条码校验位不对，请重新扫描',
+  NOT_VARIABLE_MEASURE: '不是称重商品条码',
+  LAYOUT_INVALID: '称重条码格式配置有误',
+  SCAN_UNREADABLE: '无法识别扫描内容',
+  // Cart and checkout
+  CURRENCY_UNKNOWN: '不支持的币种',
+  PRODUCT_NOT_SELLABLE: '该商品不可销售',
+  PRICE_MISSING: '该商品没有价格，请联系主管',
+  PRODUCT_UNKNOWN: '找不到该商品',
+  QUANTITY_INVALID: '数量无效',
+  LINE_UNKNOWN: '购物车中没有这一行',
+  LINE_ID_TAKEN: '购物车行号重复',
+  NOT_PERMITTED: '无此权限，需要主管授权',
+  AMOUNT_INVALID: '金额无效',
+  MEMBER_CLOSED: '该会员账户已关闭',
+  MEMBER_UNKNOWN: '找不到该会员',
+  MEMBER_NOT_RECOGNISED: '无法识别的会员手机号或会员码',
+  PHONE_INVALID: '手机号无效',
+  CART_EMPTY: '购物车是空的',
+  NOT_PAID: '尚未付清，请添加其他付款方式',
+  MONEY_INVALID: '金额无效',
+  ALLOCATION_INVALID: '金额分摊无效',
+  // Coupons
+  COUPON_INVALID: '优惠券无效',
+  COUPON_UNKNOWN: '找不到该优惠券',
+  COUPON_USED: '优惠券已使用',
+  COUPON_VOID: '优惠券已作废',
+  COUPON_NOT_YET_VALID: '优惠券尚未生效',
+  COUPON_EXPIRED: '优惠券已过期',
+  COUPON_NOT_HERE: '优惠券不适用于本店',
+  COUPON_OTHER_MEMBER: '优惠券属于其他会员',
+  COUPON_ALREADY_IN_CART: '优惠券已在购物车中',
+  COUPON_NOT_COMBINABLE: '优惠券不能与其他优惠券同时使用',
+  COUPON_NO_ITEMS: '购物车中没有适用该优惠券的商品',
+  COUPON_MIN_SPEND: '未达到优惠券的最低消费',
+  // Tenders and points
+  TENDER_INVALID: '付款无效',
+  TENDER_OVER: '刷卡、移动支付和积分不能超过应付金额',
+  TOTAL_INVALID: '合计金额无效',
+  POINTS_INVALID: '积分数无效',
+  POINTS_BELOW_MINIMUM: '积分低于最低使用数量',
+  POINTS_INSUFFICIENT: '会员积分不足',
+  POINTS_OVER_LIMIT: '积分抵扣超过允许的比例',
+  // Returns
+  RETURN_EMPTY: '请至少选择一件退货商品',
+  RETURN_LINE_UNKNOWN: '原单中没有这件商品',
+  RETURN_QUANTITY_INVALID: '退货数量必须是至少 1 的整数',
+  RETURN_EXCEEDS_SOLD: '退货数量超过了售出数量',
+  // The hub and its devices
+  BAD_REQUEST: '打印内容有误，请联系技术支持',
+  UNKNOWN_REQUEST: '设备服务不支持此操作，请更新',
+  NO_PRINTER: '本收银台没有配置打印机',
+  DEVICE_OFFLINE: '设备离线，请检查电源和连线',
+  DEVICE_IO: '设备通信出错，请重试',
+  PRINTER_NOT_READY: '打印机未就绪，请查看状态栏的提示',
+  PRINT_QUEUED: '打印机未就绪，就绪后自动打印',
+  HUB_INCOMPATIBLE: '设备服务版本不兼容，请更新',
+  HUB_UNAVAILABLE: '设备服务不可用',
+  HUB_DISCONNECTED: '与设备服务的连接中断，请重试',
+  HUB_TIMEOUT: '设备服务没有响应，请重试',
+  INTERNAL: '设备服务内部错误，请联系技术支持',
+};
+
+/** Device problems by code: what is wrong and what to do. */
+const ZH_PROBLEMS: Record<DeviceProblemCode, { message: string; action: string }> = {
+  PAPER_OUT: { message: '打印机缺纸', action: '装入新纸卷并合上盖子，然后重新打印。' },
+  COVER_OPEN: { message: '打印机盖子未合上', action: '合上打印机盖子，然后重新打印。' },
+  CUTTER_ERROR: { message: '打印机切刀卡纸', action: '打开盖子，清除切刀处的纸，再合上。' },
+  PRINTER_ERROR: { message: '打印机故障', action: '关闭打印机再打开；如仍有问题请联系技术支持。' },
+  PRINTER_OFFLINE: { message: '打印机离线', action: '检查打印机电源已打开、盖子已合上。' },
+  PAPER_LOW: { message: '打印纸即将用完', action: '请准备新纸卷。' },
+  DRAWER_OPEN: { message: '钱箱未关', action: '请关上钱箱。' },
+  NO_STATUS: { message: '打印机不回应状态查询', action: '检查连线；有些打印机和线缆只能接收。' },
+};
+
+/**
+ * A message in the screen's language: in Chinese, by its code (with what was
+ * being done, when given); a message without a code by its English words;
+ * anything unknown in English.
+ */
+export function messageText(language: TerminalLanguage, message: ScreenMessage): string {
+  if (language !== 'zh-CN') return message.text;
+  if (message.code === undefined) return ZH[message.text] ?? message.text;
+  const words = (ZH_CODES as Record<string, string | undefined>)[message.code];
+  if (words === undefined) return message.text;
+  return message.context ? `${translate(language, message.context)}：${words}` : words;
+}
+
+/** The current language's wording of screen messages. */
+export function useMessageText(): (message: ScreenMessage) => string {
+  const language = usePosStore((s) => s.language);
+  return (message) => messageText(language, message);
+}
+
+/** A device problem in the screen's language: what is wrong, and what to do. */
+export function problemText(language: TerminalLanguage, problem: DeviceProblem): string {
+  const zh =
+    language === 'zh-CN'
+      ? (ZH_PROBLEMS as Record<string, { message: string; action: string } | undefined>)[
+          problem.code
+        ]
+      : undefined;
+  return zh ? `${zh.message}。${zh.action}` : `${problem.message}. ${problem.action}`;
+}
+
+/** A device that is not ready, in the screen's language (the hub's words when it has no code). */
+export function deviceStateText(language: TerminalLanguage, device: DeviceStatus): string {
+  if (language !== 'zh-CN') return device.message ?? device.state;
+  return ZH[device.state] ?? device.message ?? device.state;
+}
 
 export function translate(language: TerminalLanguage, text: string): string {
   return language === 'zh-CN' ? (ZH[text] ?? text) : text;

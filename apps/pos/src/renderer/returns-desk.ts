@@ -6,6 +6,7 @@
  */
 import { ulid } from 'ulid';
 import {
+  buildReturnReceipt,
   parseReceiptCode,
   planReturn,
   validateDocument,
@@ -16,7 +17,7 @@ import {
 import type { Outbox, ReplicaDatabase } from '@pos/replica';
 import type { TerminalConfig } from '../shared/config';
 import type { TerminalApi } from '../shared/terminal-api';
-import { errorText } from './checkout';
+import { printDocument, receiptStore } from './printing';
 import { usePosStore } from './store';
 
 export type ReturnDraft = { sale: SaleFact; previous: ReturnFact[] };
@@ -50,7 +51,7 @@ export function createReturnsDesk(deps: {
       const parsed = parseReceiptCode(code, deps.codeKeys);
       if (!parsed.ok) {
         if (parsed.code === 'CODE_FORMAT' || parsed.code === 'CODE_KIND') return false;
-        state.getState().showMessage('error', parsed.message);
+        state.getState().showMessage('error', parsed.message, { code: parsed.code });
         return true;
       }
       const doc = await db.saleFacts.findOne(parsed.saleId).exec();
@@ -75,7 +76,7 @@ export function createReturnsDesk(deps: {
         now: now().toISOString(),
       });
       if (!planned.ok) {
-        state.getState().showMessage('error', planned.message);
+        state.getState().showMessage('error', planned.message, { code: planned.code });
         return null;
       }
       const ret = planned.ret;
@@ -89,15 +90,20 @@ export function createReturnsDesk(deps: {
       try {
         await deps.outbox.record('returns', ret);
       } catch (error) {
-        state.getState().showMessage('error', `The return was not recorded: ${errorText(error)}`);
+        state.getState().showError('The return was not recorded', error);
         return null;
       }
       state.setState({ returning: null, lastReturn: ret, lastSale: null });
       if (ret.tenders.some((t) => t.kind === 'cash')) {
         await deps.api.openDrawer().catch((error: unknown) => {
-          state.getState().showMessage('error', `Drawer did not open: ${errorText(error)}`);
+          state.getState().showError('Drawer did not open', error);
         });
       }
+      const staff = state.getState().staff;
+      const receipt = buildReturnReceipt(ret, draft.sale, await receiptStore(db, config.storeId), {
+        ...(staff ? { cashierId: staff.id, cashierName: staff.name } : {}),
+      });
+      await printDocument(deps.api, config, { kind: 'return-receipt', receipt });
       return ret;
     },
   };

@@ -11,6 +11,7 @@ import {
 } from '@pos/domain';
 import { staffFixture } from '@pos/domain/fixtures';
 import { openOutbox, openReplica, type Outbox, type ReplicaDatabase } from '@pos/replica';
+import type { PrintableDocument } from '@pos/hardware/protocol';
 import type { TerminalApi } from '../shared/terminal-api';
 import { TEST_TERMINAL_CONFIG as config } from '../shared/config.fixture';
 import { createCheckout } from './checkout';
@@ -51,11 +52,16 @@ const now = () => new Date(clock);
 let ids = 0;
 const newId = () => `S001-POS1-01JTEST${String(ids++).padStart(4, '0')}`;
 let drawers = 0;
+let documents: PrintableDocument[] = [];
 const api: TerminalApi = {
   getConfig: async () => config,
   onScan: () => () => undefined,
   onDeviceStatus: () => () => undefined,
   printReceipt: async () => ({ printed: true }),
+  printDocument: async (document) => {
+    documents.push(document);
+    return { printed: true };
+  },
   openDrawer: async () => void (drawers += 1),
 };
 
@@ -130,10 +136,19 @@ describe('sign-in, approvals and the shift', () => {
     clock += 60_000;
     await checkout.scan(scan('6901234567892'));
     await checkout.payCash(1000);
+    documents = [];
     await session.xReport();
     expect(usePosStore.getState().report).toMatchObject({ kind: 'x', expectedCash: 50200 });
     const fact = (await session.closeShift(50100)) as ShiftFact;
     expect(fact).toMatchObject({ expectedCash: 50200, countedCash: 50100, variance: -100 });
+    // [SR1] Both reports go to the printer, the Z report with the close's figures.
+    expect(documents).toMatchObject([
+      { kind: 'shift-report', report: { kind: 'x', expectedCash: 50200, sales: { count: 1 } } },
+      {
+        kind: 'shift-report',
+        report: { kind: 'z', shiftId: fact.id, countedCash: 50100, variance: -100 },
+      },
+    ]);
     expect((await db.shifts.findOne(fact.id).exec())?.toJSON()).toMatchObject({ variance: -100 });
     expect(await firstValueFrom(outbox.pending$)).toBe(2);
     expect(usePosStore.getState().shift).toBeNull();
@@ -171,6 +186,11 @@ describe('sign-in, approvals and the shift', () => {
       tenders: [{ kind: 'card', amount: 200, reference: 'T-9' }],
     });
     expect(await db.returns.count().exec()).toBe(1);
+    // [SR2] The refund receipt goes to the printer.
+    expect(documents.at(-1)).toMatchObject({
+      kind: 'return-receipt',
+      receipt: { returnId: ret!.id, refund: 200, tenders: ret!.tenders },
+    });
     expect(await returns.open('6901234567892')).toBe(false);
   });
 });

@@ -9,6 +9,8 @@
  */
 import { ulid } from 'ulid';
 import {
+  buildXReport,
+  buildZReport,
   can,
   closeShift,
   expectedCash,
@@ -28,7 +30,7 @@ import type { Outbox, ReplicaDatabase } from '@pos/replica';
 import type { TerminalConfig } from '../shared/config';
 import type { TerminalApi } from '../shared/terminal-api';
 import type { Checkout } from './checkout';
-import { errorText } from './checkout';
+import { printDocument, receiptStore } from './printing';
 import { usePosStore, type CartMember } from './store';
 
 /** Wrong PINs in a row before sign-in is locked, and for how long. */
@@ -51,7 +53,9 @@ export type Session = {
   /** The signed-in staff member if they may do it themselves. */
   selfApproval(permission: Permission): Staff | null;
   openShift(float: number): Promise<void>;
+  /** Shows the X report and prints it. */
   xReport(): Promise<void>;
+  /** Records the close and prints the Z report; null when it could not be recorded. */
   closeShift(counted: number): Promise<ShiftFact | null>;
   /** Opens the drawer without a sale (approved), counted on the shift. */
   noSale(approver: Staff): Promise<void>;
@@ -137,6 +141,11 @@ export async function createSession(deps: {
     return { sales, returns };
   }
 
+  function reportContext(): { currency: string; cashierName?: string } {
+    const staff = state.getState().staff;
+    return { currency: config.currency, ...(staff ? { cashierName: staff.name } : {}) };
+  }
+
   async function saveSuspended(carts: SuspendedCart[]): Promise<void> {
     await (await db.getLocal<SuspendedDoc>(SUSPENDED_DOC))!.incrementalModify(() => ({ carts }));
     showSuspended(carts);
@@ -179,14 +188,17 @@ export async function createSession(deps: {
       const { shift, noSaleOpens } = await readShift();
       if (!shift) return;
       const totals = shiftTotals({ ...(await shiftFacts(shift)), noSaleOpens });
-      state.setState({
-        report: {
-          kind: 'x',
-          shift,
-          totals,
-          at: now().toISOString(),
-          expectedCash: expectedCash(shift.openingFloat, totals),
-        },
+      const report = {
+        shift,
+        totals,
+        at: now().toISOString(),
+        expectedCash: expectedCash(shift.openingFloat, totals),
+      };
+      state.setState({ report: { kind: 'x', ...report } });
+      const store = await receiptStore(db, config.storeId);
+      await printDocument(api, config, {
+        kind: 'shift-report',
+        report: buildXReport(report, store, reportContext()),
       });
     },
     async closeShift(counted) {
@@ -204,11 +216,16 @@ export async function createSession(deps: {
       try {
         await deps.outbox.record('shifts', fact);
       } catch (error) {
-        state.getState().showMessage('error', `The close was not recorded: ${errorText(error)}`);
+        state.getState().showError('The close was not recorded', error);
         return null;
       }
       await writeShift(() => ({ shift: null, noSaleOpens: 0 }));
       state.setState({ shift: null, report: { kind: 'z', fact } });
+      const store = await receiptStore(db, config.storeId);
+      await printDocument(api, config, {
+        kind: 'shift-report',
+        report: buildZReport(fact, store, reportContext()),
+      });
       return fact;
     },
     async noSale(approver) {
@@ -220,7 +237,7 @@ export async function createSession(deps: {
           .getState()
           .showMessage('info', `Drawer opened (no sale), approved by ${approver.name}`);
       } catch (error) {
-        state.getState().showMessage('error', `Drawer did not open: ${errorText(error)}`);
+        state.getState().showError('Drawer did not open', error);
       }
     },
     async suspend() {

@@ -10,6 +10,7 @@ import type { TerminalApi } from './terminal-api';
 export type IpcCalls = {
   getConfig: TerminalApi['getConfig'];
   printReceipt: TerminalApi['printReceipt'];
+  printDocument: TerminalApi['printDocument'];
   openDrawer: TerminalApi['openDrawer'];
 };
 
@@ -22,6 +23,7 @@ export type IpcEvents = {
 export const IPC_CALL_CHANNELS: { [K in keyof IpcCalls]: string } = {
   getConfig: 'terminal:get-config',
   printReceipt: 'printer:print-receipt',
+  printDocument: 'printer:print-document',
   openDrawer: 'drawer:open',
 };
 
