@@ -71,7 +71,14 @@ describe.skipIf(!electron)(`a whole shift in the Electron shell${skipped}`, () =
     if (exposed.require !== 'undefined' || exposed.process !== 'undefined') {
       throw new Error(`Node is reachable from the renderer: ${JSON.stringify(exposed)}`);
     }
-    const expected = ['getConfig', 'onDeviceStatus', 'onScan', 'openDrawer', 'printReceipt'];
+    const expected = [
+      'getConfig',
+      'onDeviceStatus',
+      'onScan',
+      'openDrawer',
+      'printDocument',
+      'printReceipt',
+    ];
     if (JSON.stringify(exposed.bridge) !== JSON.stringify(expected)) {
       throw new Error(`Unexpected bridge: ${exposed.bridge.join(', ')}`);
     }

@@ -186,6 +186,19 @@ export async function returnByReceiptCode(
   await expect.poll(() => refund.textContent()).toContain('69.90');
   await expect.poll(() => refund.textContent()).toContain('CARD-7781');
   await screenshot(page, 'pos-refund');
+
+  // The refund receipt: the rice back, each tender refunded as it was paid.
+  const printed = (await store.printer.waitForReceipt(10_000)).join('\n');
+  expect(printed).toContain('REFUND');
+  expect(printed).toMatch(new RegExp(`${short(rice)}.*x1\\s+-69\\.90`));
+  expect(printed).toMatch(/REFUND TOTAL\s+69\.90/);
+  expect(printed).toMatch(/Refunded to Card\s+30\.00/);
+  expect(printed).toContain('CARD-7781');
+  expect(printed).toMatch(/Refunded to Points\s+10\.00/);
+  expect(printed).toMatch(/1000 points/);
+  expect(printed).toMatch(/Refunded to Cash\s+29\.90/);
+  expect(printed).toMatch(/Given back\s+\+1000/);
+  expect(printed).toMatch(/Taken back\s+-119/);
 }
 
 export async function reportsAndClose(page: Page, store: DemoStore): Promise<void> {
@@ -204,6 +217,14 @@ export async function reportsAndClose(page: Page, store: DemoStore): Promise<voi
   expect(await x.getByRole('row', { name: /^Sales/ }).textContent()).toContain('4');
   expect(await x.getByRole('row', { name: /No-sale drawer opens/ }).textContent()).toContain('1');
   await screenshot(page, 'pos-x-report');
+  const xPrinted = (await store.printer.waitForReceipt(10_000)).join('\n');
+  expect(xPrinted).toContain('X REPORT');
+  expect(xPrinted).toMatch(/Opening float\s+500\.00/);
+  expect(xPrinted).toMatch(/Sales \(4\)/);
+  expect(xPrinted).toMatch(/Returns \(1\)\s+-69\.90/);
+  expect(xPrinted).toMatch(/Expected cash\s+520\.40/);
+  expect(xPrinted).toMatch(/Drawer opens, no sale\s+1/);
+  expect(xPrinted).not.toMatch(/Variance/);
   await page.keyboard.press('Escape');
 
   await page.keyboard.press('F11');
@@ -213,6 +234,12 @@ export async function reportsAndClose(page: Page, store: DemoStore): Promise<voi
   const z = page.getByRole('dialog', { name: 'Z report' });
   await expect.poll(() => z.getByRole('row', { name: /Variance/ }).textContent()).toContain('0.40');
   await screenshot(page, 'pos-z-report');
+  const zPrinted = (await store.printer.waitForReceipt(10_000)).join('\n');
+  expect(zPrinted).toContain('Z REPORT');
+  expect(zPrinted).toMatch(/Expected cash\s+520\.40/);
+  expect(zPrinted).toMatch(/Counted cash\s+520\.00/);
+  expect(zPrinted).toMatch(/Variance\s+-0\.40/);
+  expect(zPrinted).toContain('Shift closed');
   await page.keyboard.press('Escape');
   await page.getByRole('form', { name: 'Open the shift' }).waitFor();
 }
