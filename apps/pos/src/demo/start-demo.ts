@@ -9,8 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PRICES, DEMO_PRODUCTS } from '@pos/sync-server';
-import { formatMinorPlain } from '@pos/domain';
+import {
+  DEMO_CODE_KEY,
+  DEMO_COUPONS,
+  DEMO_MEMBERS,
+  DEMO_PINS,
+  DEMO_PRICES,
+  DEMO_PRODUCTS,
+  DEMO_STAFF,
+} from '@pos/sync-server';
+import { formatMinorPlain, makeCouponCode } from '@pos/domain';
 import { startDemoStore } from './demo-store';
 import { findElectronBinary } from './electron-binary';
 
@@ -51,6 +59,19 @@ DEMO_PRODUCTS.forEach((product, i) => {
     `  ${number}  ${product.gtin.slice(1)}  ${formatMinorPlain(price?.amount ?? 0).padStart(7)}  ${product.name}`,
   );
 });
+const storeId = store.terminalConfig.storeId;
+console.log(`\nSign in (store ${storeId}):`);
+for (const staff of DEMO_STAFF.filter((s) => s.storeId === storeId)) {
+  const role = staff.roles.includes('supervisor') ? 'supervisor' : 'cashier';
+  console.log(`  ${staff.id}  PIN ${DEMO_PINS[role]}  ${staff.name} (${role})`);
+}
+console.log('Members (F3, by phone):');
+for (const member of DEMO_MEMBERS) {
+  const where = member.homeStoreId === storeId ? 'on this till' : 'found online only';
+  console.log(`  ${member.phone}  ${member.name}, ${member.points} points, ${where}`);
+}
+const coupons = DEMO_COUPONS.map((coupon) => makeCouponCode(coupon.id, DEMO_CODE_KEY));
+console.log(`Coupons: type c1-c${coupons.length} to scan one (${DEMO_COUPONS[0]?.name ?? ''}).`);
 console.log(
   '\nType a product number (1-20) or a barcode and press Enter to scan. Ctrl-C stops everything.',
 );
@@ -65,7 +86,8 @@ input.on('line', (line) => {
   const text = line.trim();
   if (!text) return;
   const byNumber = /^\d{1,2}$/.test(text) ? DEMO_PRODUCTS[Number(text) - 1] : undefined;
-  const code = byNumber ? byNumber.gtin.slice(1) : text;
+  const coupon = /^c\d$/i.test(text) ? coupons[Number(text.slice(1)) - 1] : undefined;
+  const code = byNumber ? byNumber.gtin.slice(1) : (coupon ?? text);
   void store.scanner.scan(code).then(() => console.log(`scanned ${code}`));
 });
 
