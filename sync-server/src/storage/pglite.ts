@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { SqlSyncStorage, type SqlDriver } from './sql-storage';
+import { SqlSyncStorage, type SqlDriver, type WriteGroupOptions } from './sql-storage';
 
 export const DEFAULT_DATA_DIR = '.data/pglite';
 export const IN_MEMORY = 'memory://';
@@ -13,6 +13,8 @@ export const IN_MEMORY = 'memory://';
 export type PgliteOptions = {
   /** Start from this `dumpDataDir()` tarball instead of an empty cluster (skips initdb). */
   loadDataDir?: Blob;
+  /** How write transactions are grouped ([ST9]). */
+  writeGroup?: WriteGroupOptions;
 };
 
 export async function openPgliteStorage(
@@ -38,5 +40,5 @@ export async function openPgliteStorage(
     },
     close: () => pg.close(),
   };
-  return SqlSyncStorage.open('pglite', driver);
+  return SqlSyncStorage.open('pglite', driver, undefined, options.writeGroup);
 }

@@ -4,7 +4,12 @@
  * writes.
  */
 import pg from 'pg';
-import { SqlSyncStorage, type Queryable, type SqlDriver } from './sql-storage';
+import {
+  SqlSyncStorage,
+  type Queryable,
+  type SqlDriver,
+  type WriteGroupOptions,
+} from './sql-storage';
 import { ALL_CHANGED } from './storage';
 
 export type PostgresOptions = {
@@ -12,6 +17,8 @@ export type PostgresOptions = {
   schema?: string;
   /** Largest number of pooled connections. */
   max?: number;
+  /** How write transactions are grouped ([ST9]). */
+  writeGroup?: WriteGroupOptions;
   onError?: (error: Error) => void;
 };
 
@@ -42,7 +49,11 @@ export async function openPostgresStorage(
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // An idle pooled connection that dies must not crash the process.
-  pool.on('error', onError);
+  let reportPoolError = (_error: Error) => {};
+  pool.on('error', (error) => {
+    onError(error);
+    reportPoolError(error);
+  });
 
   let closed = false;
   let listener: pg.Client | null = null;
@@ -106,9 +117,18 @@ export async function openPostgresStorage(
     }, RECONNECT_MS);
   }
 
+  // Statements with parameters are prepared once per connection and then
+  // only bound and executed: the server parses and plans each text once.
+  const statementNames = new Map<string, string>();
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R>(sql: string, params?: readonly unknown[]) {
-      const result = await client.query(sql, params ? [...params] : undefined);
+      if (!params) return (await client.query(sql)).rows as R[];
+      let name = statementNames.get(sql);
+      if (name === undefined) {
+        name = `pos_sync_${statementNames.size + 1}`;
+        statementNames.set(sql, name);
+      }
+      const result = await client.query({ name, text: sql, values: [...params] });
       return result.rows as R[];
     },
   });
@@ -158,5 +178,7 @@ export async function openPostgresStorage(
     throw error;
   }
   const channel = tablesSchema === 'public' ? undefined : `pos_sync_${tablesSchema}`.slice(0, 63);
-  return SqlSyncStorage.open('postgres', driver, channel);
+  const storage = await SqlSyncStorage.open('postgres', driver, channel, options.writeGroup);
+  reportPoolError = (error) => storage.reportFailure('pool', error);
+  return storage;
 }

@@ -4,26 +4,27 @@
  */
 import type { CollectionName } from '@pos/domain';
 import type { JsonObject } from '../protocol';
-import { nextRev } from '../revs';
 import {
   REVOKED_PREFIX,
   type AdminRecord,
   type LocalDoc,
   type LocalWriteResult,
+  type ChangesJson,
   type ChangesPage,
   type DbInfo,
   type DeviceRecord,
+  type DocJson,
   type DocRow,
   type DocWrite,
+  type StorageObserver,
   type StoreScope,
   type SyncStorage,
   type WriteResult,
   type WriteTransaction,
 } from './storage';
+import { BufferedWriteTransaction, ReadAhead, WriteGroup, type Queryable } from './write-group';
 
-export type Queryable = {
-  query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
-};
+export type { Queryable } from './write-group';
 
 export interface SqlDriver extends Queryable {
   transaction<T>(work: (q: Queryable) => Promise<T>): Promise<T>;
@@ -49,7 +50,33 @@ const MIGRATION = [
      PRIMARY KEY (db, id)
    )`,
   `CREATE UNIQUE INDEX IF NOT EXISTS docs_changes ON docs (db, seq)`,
+  // [ST8] The body without `id` as JSON text, kept by PostgreSQL on every
+  // write, so reads send documents without rendering or parsing them. Checked
+  // first: ALTER TABLE would lock out readers and writers even when it has
+  // nothing to do. Adding it to an existing table rewrites the table once.
+  `DO $$ BEGIN
+     IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name = 'docs'
+                       AND column_name = 'wire_fields') THEN
+       ALTER TABLE docs ADD COLUMN wire_fields text GENERATED ALWAYS AS ((body - 'id')::text) STORED;
+     END IF;
+   END $$`,
   `CREATE INDEX IF NOT EXISTS docs_store_changes ON docs (db, store_id, seq)`,
+  // [FX4] When the server received a fact: beside the document, never inside it.
+  `DO $$ BEGIN
+     IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name = 'docs'
+                       AND column_name = 'received_at') THEN
+       ALTER TABLE docs ADD COLUMN received_at timestamptz;
+     END IF;
+   END $$`,
+  // [MB1] Members by phone number: the online lookup and the attach of a sale
+  // recorded offline with only the customer's phone.
+  `DO $$ BEGIN
+     IF to_regclass('docs_member_phone') IS NULL THEN
+       CREATE INDEX docs_member_phone ON docs ((body->>'phone')) WHERE db = 'members';
+     END IF;
+   END $$`,
   `CREATE TABLE IF NOT EXISTS device_tokens (
      token_hash text PRIMARY KEY,
      device_id text NOT NULL,
@@ -90,6 +117,16 @@ function toDocRow(db: CollectionName, raw: RawDoc): DocRow {
   };
 }
 
+/** [MB1] Members whose phone is `phone`, by id; uses the partial index docs_member_phone. */
+async function selectMembersByPhone(q: Queryable, phone: string): Promise<DocRow[]> {
+  const rows = await q.query<RawDoc>(
+    `SELECT id, rev, seq, store_id, body FROM docs
+      WHERE db = 'members' AND body->>'phone' = $1 ORDER BY id LIMIT 100`,
+    [phone],
+  );
+  return rows.map((raw) => toDocRow('members', raw));
+}
+
 async function selectDocs(
   q: Queryable,
   db: CollectionName,
@@ -109,55 +146,70 @@ async function selectDocs(
   return found;
 }
 
-class SqlWriteTransaction implements WriteTransaction {
-  readonly touched = new Set<CollectionName>();
+/**
+ * [ST8] A row's document in its wire form `{_id, _rev, ...fields}` ([P1]) as
+ * JSON text: `_id` and `_rev`, then the stored `wire_fields` (the body without
+ * `id`; it never holds `_` fields) without its opening brace.
+ */
+const WIRE_DOC = `'{"_id":' || to_json(d.id)::text || ',"_rev":' || to_json(d.rev)::text
+  || CASE WHEN d.wire_fields = '{}' THEN '}' ELSE ',' || substr(d.wire_fields, 2) END`;
 
-  constructor(private readonly q: Queryable) {}
+/** How write transactions are grouped ([ST9]). */
+export type WriteGroupOptions = {
+  /** Most transactions committed together; 1 runs each in a database transaction of its own. */
+  maxWorks?: number;
+  /**
+   * [ST11] Rehearse the works of a group together to fetch their reads in
+   * a few statements (default true). Each work of a group of two or more is
+   * then called twice; the first call's writes and result are discarded.
+   */
+  readAhead?: boolean;
+};
 
-  getDocs(db: CollectionName, ids: readonly string[]): Promise<Map<string, DocRow>> {
-    return selectDocs(this.q, db, ids, null);
-  }
+/**
+ * The default group size. A group holds the transactions that queued while
+ * the one before committed (with 50 tills pushing, rarely more than 50); the
+ * cap bounds one database transaction.
+ */
+export const DEFAULT_MAX_WORKS = 100;
 
-  async put(write: DocWrite): Promise<WriteResult> {
-    if (write.body.id !== write.id) throw new Error(`body.id must equal the id ${write.id}`);
-    const current = (await this.getDocs(write.db, [write.id])).get(write.id);
-    const currentRev = current?.rev ?? null;
-    if (currentRev !== write.expectedRev) {
-      const reason = current
-        ? `Document update conflict: the current revision is ${current.rev}`
-        : 'Document update conflict: the document does not exist';
-      return { ok: false, id: write.id, error: 'conflict', reason };
-    }
-    const rev = nextRev(currentRev, write.body);
-    const [row] = await this.q.query<{ seq: number | string }>(
-      `INSERT INTO docs (db, id, rev, seq, store_id, body)
-       VALUES ($1, $2, $3, nextval('doc_seq'), $4, $5::jsonb)
-       ON CONFLICT (db, id) DO UPDATE
-         SET rev = excluded.rev, seq = excluded.seq, store_id = excluded.store_id, body = excluded.body
-       RETURNING seq`,
-      [write.db, write.id, rev, write.storeId, JSON.stringify(write.body)],
-    );
-    this.touched.add(write.db);
-    return { ok: true, id: write.id, rev, seq: Number(row?.seq) };
-  }
-}
+type QueuedWork = {
+  work: (tx: WriteTransaction) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+};
 
 export class SqlSyncStorage implements SyncStorage {
   private readonly listeners = new Set<(db: string) => void>();
+  private readonly observers = new Set<StorageObserver>();
+  /** Write transactions waiting for the next group. */
+  private readonly queue: QueuedWork[] = [];
+  private writing = false;
+  private readonly maxWorks: number;
+  private readonly readAhead: boolean;
 
   private constructor(
     readonly kind: 'pglite' | 'postgres',
     private readonly driver: SqlDriver,
     private readonly channel: string,
-  ) {}
+    options: WriteGroupOptions,
+  ) {
+    const maxWorks = options.maxWorks ?? DEFAULT_MAX_WORKS;
+    if (!Number.isInteger(maxWorks) || maxWorks < 1) {
+      throw new Error(`maxWorks must be a positive integer, not ${maxWorks}`);
+    }
+    this.maxWorks = maxWorks;
+    this.readAhead = options.readAhead ?? true;
+  }
 
   /** Creates the schema if needed and starts listening for changes. */
   static async open(
     kind: 'pglite' | 'postgres',
     driver: SqlDriver,
     channel = 'pos_sync_changes',
+    options: WriteGroupOptions = {},
   ): Promise<SqlSyncStorage> {
-    const storage = new SqlSyncStorage(kind, driver, channel);
+    const storage = new SqlSyncStorage(kind, driver, channel, options);
     try {
       await driver.transaction(async (q) => {
         await q.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
@@ -178,9 +230,12 @@ export class SqlSyncStorage implements SyncStorage {
       doc_count: number | string;
       update_seq: number | string;
     }>(
-      `SELECT count(*) FILTER (WHERE $2::text IS NULL OR store_id = $2::text) AS doc_count,
-              coalesce(max(seq), 0) AS update_seq
-         FROM docs WHERE db = $1`,
+      // Two index scans: a store's documents through (db, store_id, seq), not
+      // a filter over the whole collection (every store's sales), and the
+      // last seq from the end of (db, seq).
+      `SELECT (SELECT count(*) FROM docs
+                WHERE db = $1 AND ($2::text IS NULL OR store_id = $2::text)) AS doc_count,
+              (SELECT coalesce(max(seq), 0) FROM docs WHERE db = $1) AS update_seq`,
       [db, scope],
     );
     return { docCount: Number(row?.doc_count ?? 0), updateSeq: Number(row?.update_seq ?? 0) };
@@ -221,32 +276,209 @@ export class SqlSyncStorage implements SyncStorage {
     return selectDocs(this.driver, db, ids, scope);
   }
 
+  membersByPhone(phone: string): Promise<DocRow[]> {
+    return selectMembersByPhone(this.driver, phone);
+  }
+
+  async receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (ids.length === 0) return found;
+    const rows = await this.driver.query<{ id: string; received_at: Date | string }>(
+      `SELECT id, received_at FROM docs
+        WHERE db = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb))
+          AND received_at IS NOT NULL`,
+      [db, JSON.stringify(ids)],
+    );
+    for (const row of rows) found.set(row.id, new Date(row.received_at).toISOString());
+    return found;
+  }
+
   /**
-   * Every write transaction first takes one advisory lock and holds it until
-   * it commits. That serialises the writers, so seqs are drawn (nextval) and
-   * committed in the same order: once a reader has seen seq N, no change with
-   * a seq below N can commit later. Without the lock, T1 could draw 5 and T2
-   * draw 6 and commit first; a follower reading "since 4" would get 6, move
-   * its checkpoint to 6, and never see 5. Proven by the concurrent-writers
-   * tests. The cost is one writer at a time per database, which the POS
-   * write rate allows; partition by store before it does not.
+   * [ST8] The same page as `changes` as JSON text, from the stored
+   * `wire_fields`: one statement, one text value, so the server sends it
+   * without parsing and re-serialising every document. (Measured on 300,000
+   * products: 2.4 times the rows per second of `changes` plus
+   * JSON.stringify on PostgreSQL, 1.4 times on PGlite.)
+   */
+  async changesJson(
+    db: CollectionName,
+    options: { since: number; limit: number; scope: StoreScope; includeDocs: boolean },
+  ): Promise<ChangesJson> {
+    const { since, limit, scope, includeDocs } = options;
+    const [row] = await this.driver.query<{
+      update_seq: number | string;
+      count: number | string;
+      last: number | string | null;
+      results: string | null;
+    }>(
+      `SELECT
+         (SELECT coalesce(max(seq), 0) FROM docs WHERE db = $1) AS update_seq,
+         count(*) AS count,
+         max(d.seq) AS last,
+         string_agg(
+           '{"seq":' || d.seq || ',"id":' || to_json(d.id)::text
+             || ',"changes":[{"rev":' || to_json(d.rev)::text || '}]'
+             || CASE WHEN $5::boolean THEN ',"doc":' || ${WIRE_DOC} ELSE '' END
+             || '}',
+           ',' ORDER BY d.seq) AS results
+         FROM (SELECT id, rev, seq, wire_fields FROM docs
+                WHERE db = $1 AND seq > $2 AND ($3::text IS NULL OR store_id = $3::text)
+                ORDER BY seq LIMIT $4) d`,
+      [db, since, scope, limit, includeDocs],
+    );
+    const count = Number(row?.count ?? 0);
+    // As in `changes`: only a full page may have more after it.
+    const lastSeq = count === limit ? Number(row?.last) : Number(row?.update_seq ?? 0);
+    return { results: row?.results ?? '', count, lastSeq };
+  }
+
+  /** [ST8] `getDocs` with each document's wire form rendered by the database. */
+  async getDocsJson(
+    db: CollectionName,
+    ids: readonly string[],
+    scope: StoreScope,
+  ): Promise<Map<string, DocJson>> {
+    const found = new Map<string, DocJson>();
+    if (ids.length === 0) return found;
+    const rows = await this.driver.query<{ id: string; rev: string; json: string }>(
+      `SELECT d.id, d.rev, ${WIRE_DOC} AS json FROM docs d
+        WHERE d.db = $1
+          AND d.id IN (SELECT jsonb_array_elements_text($2::jsonb))
+          AND ($3::text IS NULL OR d.store_id = $3::text)`,
+      [db, JSON.stringify(ids), scope],
+    );
+    for (const row of rows) found.set(row.id, { rev: row.rev, json: row.json });
+    return found;
+  }
+
+  /**
+   * [ST1] Every write transaction holds one advisory lock from before it
+   * draws a sequence number until it commits. That serialises the writers
+   * (of every server process on the database), so seqs are drawn and
+   * committed in the same order: once a reader has seen seq N, no change
+   * with a seq below N can commit later. Without the lock, T1 could draw 5
+   * and T2 draw 6 and commit first; a follower reading "since 4" would get
+   * 6, move its checkpoint to 6, and never see 5. Proven by the
+   * concurrent-writers tests.
+   *
+   * [ST9] The transactions that wait while a group commits form the next
+   * group: one database transaction, one lock, one COMMIT for up to
+   * `maxWorks` of them, each work run after the other as if alone. A work
+   * that throws rejects its own caller and leaves nothing; every other
+   * caller is answered only after the COMMIT succeeded, and all of them get
+   * the error when it fails.
    */
   transaction<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
-    return this.driver.transaction(async (q) => {
-      await q.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
-      const tx = new SqlWriteTransaction(q);
-      const result = await work(tx);
-      for (const db of tx.touched) await this.notify(q, db);
-      return result;
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.writing) void this.writeGroups();
     });
   }
 
+  /** The one writer: runs groups until nothing waits. Never throws. */
+  private async writeGroups(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length) await this.writeGroup(this.queue.splice(0, this.maxWorks));
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /**
+   * [ST11] Runs every work of the group at once as a rehearsal whose writes
+   * are thrown away, only so that their reads are fetched together: a few
+   * statements for the whole group instead of a few per work. The works then
+   * run one after another for real, reading from memory.
+   */
+  private async rehearse(group: WriteGroup, works: readonly QueuedWork[]): Promise<void> {
+    const readAhead = new ReadAhead(group);
+    await Promise.all(
+      works.map(async (queued) => {
+        const tx = new BufferedWriteTransaction(group, readAhead);
+        try {
+          await queued.work(tx);
+        } catch {
+          // The work's real run decides what its caller gets.
+        }
+        await tx.end(null);
+      }),
+    );
+    if (group.aborted !== undefined) throw group.aborted;
+  }
+
+  private async writeGroup(works: QueuedWork[]): Promise<void> {
+    type Outcome =
+      | { ok: true; value: unknown; written: ReadonlyMap<CollectionName, number> }
+      | { ok: false; error: unknown };
+    const outcomes: Outcome[] = [];
+    try {
+      await this.driver.transaction(async (q) => {
+        const group = await WriteGroup.begin(q, WRITE_LOCK_KEY);
+        if (this.readAhead && works.length > 1) await this.rehearse(group, works);
+        for (const [i, queued] of works.entries()) {
+          const tx = new BufferedWriteTransaction(group);
+          let value: unknown;
+          let thrown: { error: unknown } | null = null;
+          try {
+            value = await queued.work(tx);
+          } catch (error) {
+            thrown = { error };
+          }
+          const failed = await tx.end(thrown);
+          outcomes.push(
+            failed ? { ok: false, error: failed.error } : { ok: true, value, written: tx.written },
+          );
+          if (group.aborted !== undefined) {
+            // The transaction is aborted: the works not yet run wait for the next group.
+            this.queue.unshift(...works.slice(i + 1));
+            works.length = i + 1;
+            throw group.aborted;
+          }
+          await group.maybeFlush();
+        }
+        await group.finish(this.channel);
+      });
+    } catch (error) {
+      for (const [i, queued] of works.entries()) {
+        const outcome = outcomes[i];
+        // A work that threw gets its own error; every other one the group's.
+        const reason = outcome && !outcome.ok ? outcome.error : error;
+        this.reportFailure('transaction', reason);
+        queued.reject(reason);
+      }
+      return;
+    }
+    for (const [i, queued] of works.entries()) {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) {
+        this.reportFailure('transaction', outcome.error);
+        queued.reject(outcome.error);
+        continue;
+      }
+      if (outcome.written.size) {
+        for (const observer of this.observers) observer.committed?.(outcome.written);
+      }
+      queued.resolve(outcome.value);
+    }
+  }
+
   bulkWrite(writes: readonly DocWrite[]): Promise<WriteResult[]> {
-    return this.transaction(async (tx) => {
-      const results: WriteResult[] = [];
-      for (const write of writes) results.push(await tx.put(write));
-      return results;
-    });
+    return this.transaction((tx) => tx.putMany(writes));
+  }
+
+  async ping(): Promise<void> {
+    await this.driver.query('SELECT 1');
+  }
+
+  observe(observer: StorageObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** Tells the observers; the driver calls it for errors of its connection pool. */
+  reportFailure(what: 'transaction' | 'pool', error: unknown): void {
+    for (const observer of this.observers) observer.failed?.(what, error);
   }
 
   listen(onChange: (db: string) => void): () => void {
@@ -392,6 +624,7 @@ export class SqlSyncStorage implements SyncStorage {
 
   async close(): Promise<void> {
     this.listeners.clear();
+    this.observers.clear();
     await this.driver.close();
   }
 }

@@ -114,6 +114,59 @@ for (const backend of BACKENDS) {
       );
     });
 
+    it('[ST8] renders the same pages and documents as JSON text, in the wire form', async () => {
+      const odd = product('P"\\1', '名 "quoted" \\ back\nline \u2028 😀');
+      await storage.bulkWrite([level('S001', 'A', 1), level('S002', 'A', -2), odd]);
+      await storage.bulkWrite([
+        {
+          ...level('S001', 'B', 3),
+          body: { ...level('S001', 'B', 3).body, extra: { n: [1.5, null, true] } },
+        },
+      ]);
+      const wire = (row: { id: string; rev: string; body: Record<string, unknown> }) => {
+        const { id: _id, ...fields } = row.body;
+        return { _id: row.id, _rev: row.rev, ...fields };
+      };
+      for (const db of ['stock', 'products'] as const) {
+        for (const scope of [null, 'S001', 'S404']) {
+          for (const limit of [1, 2, 100]) {
+            for (const includeDocs of [true, false]) {
+              let since = 0;
+              for (;;) {
+                const page = await storage.changes(db, { since, limit, scope });
+                const text = await storage.changesJson(db, { since, limit, scope, includeDocs });
+                expect(text.count).toBe(page.rows.length);
+                expect(text.lastSeq).toBe(page.lastSeq);
+                expect(JSON.parse(`[${text.results}]`)).toEqual(
+                  page.rows.map((row) => ({
+                    seq: row.seq,
+                    id: row.id,
+                    changes: [{ rev: row.rev }],
+                    ...(includeDocs ? { doc: wire(row) } : {}),
+                  })),
+                );
+                if (page.rows.length < limit) break;
+                since = page.lastSeq;
+              }
+            }
+          }
+        }
+      }
+      const ids = ['S001:A', 'S002:A', 'S001:B', 'S404:Z'];
+      for (const scope of [null, 'S002']) {
+        const rows = await storage.getDocs('stock', ids, scope);
+        const json = await storage.getDocsJson('stock', ids, scope);
+        expect([...json.keys()].sort()).toEqual([...rows.keys()].sort());
+        for (const [id, row] of rows) {
+          expect(json.get(id)?.rev).toBe(row.rev);
+          expect(JSON.parse(json.get(id)!.json)).toEqual(wire(row));
+        }
+      }
+      const [found] = (await storage.getDocsJson('products', [odd.id], null)).values();
+      expect(JSON.parse(found!.json)).toMatchObject({ _id: odd.id, name: odd.body.name });
+      expect(await storage.getDocsJson('stock', [], null)).toEqual(new Map());
+    });
+
     it('[ST3] a transaction that fails stores nothing; [ST4] only commits are announced', async () => {
       const heard: string[] = [];
       const unlisten = storage.listen((db) => heard.push(db));
@@ -130,6 +183,98 @@ for (const backend of BACKENDS) {
       await storage.bulkWrite([product('SKU-Y'), level('S001', 'Y', 1)]);
       await expect.poll(() => [...heard].sort()).toEqual(['products', 'stock']);
       unlisten();
+    });
+
+    it('[ST7] putMany writes a batch with one block of consecutive seqs, conflicts per document', async () => {
+      const [existing] = await storage.bulkWrite([product('SKU-1')]);
+      if (!existing?.ok) throw new Error('not created');
+      const observed: [string, number][][] = [];
+      const unobserve = storage.observe({ committed: (written) => observed.push([...written]) });
+      const results = await storage.transaction((tx) =>
+        tx.putMany([
+          product('SKU-2'),
+          { ...product('SKU-1', 'Stale'), expectedRev: '1-stale' },
+          { ...product('SKU-1', 'Renamed'), expectedRev: existing.rev },
+          level('S001', 'SKU-2', 5),
+          product('SKU-3'),
+          // A second write of a document in the batch must name the revision the first made.
+          { ...product('SKU-3', 'Again'), expectedRev: null },
+        ]),
+      );
+      unobserve();
+      expect(results.map((r) => (r.ok ? r.rev.slice(0, 2) : r.error))).toEqual([
+        '1-',
+        'conflict',
+        '2-',
+        '1-',
+        '1-',
+        'conflict',
+      ]);
+      const seqs = results.flatMap((r) => (r.ok ? [r.seq] : []));
+      expect(seqs).toEqual([
+        existing.seq + 1,
+        existing.seq + 2,
+        existing.seq + 3,
+        existing.seq + 4,
+      ]);
+      expect(observed).toEqual([
+        [
+          ['products', 3],
+          ['stock', 1],
+        ],
+      ]);
+      const feed = await storage.changes('products', {
+        since: existing.seq,
+        limit: 10,
+        scope: null,
+      });
+      expect(feed.rows.map((r) => [r.id, r.body.name, r.seq])).toEqual([
+        ['SKU-2', 'Product SKU-2', existing.seq + 1],
+        ['SKU-1', 'Renamed', existing.seq + 2],
+        ['SKU-3', 'Product SKU-3', existing.seq + 4],
+      ]);
+
+      const [third] = await storage.bulkWrite([product('SKU-4')]);
+      const chained = await storage.transaction((tx) =>
+        tx.putMany([
+          { ...product('SKU-4', 'Twice'), expectedRev: third?.ok ? third.rev : '' },
+          { ...product('SKU-4', 'Thrice'), expectedRev: null },
+        ]),
+      );
+      expect(chained.map((r) => r.ok)).toEqual([true, false]);
+      const twice = chained[0]!;
+      if (!twice.ok) throw new Error('not written');
+      const again = await storage.transaction((tx) =>
+        tx.putMany([
+          { ...product('SKU-4', 'Fourth'), expectedRev: twice.rev },
+          { ...product('SKU-4', 'Fifth'), expectedRev: '3-x' },
+        ]),
+      );
+      expect(again.map((r) => r.ok)).toEqual([true, false]);
+      const doc = (await storage.getDocs('products', ['SKU-4'], null)).get('SKU-4');
+      expect(doc).toMatchObject({ rev: expect.stringMatching(/^3-/), body: { name: 'Fourth' } });
+
+      // [FX4] The time a fact was received is kept beside it, as by put.
+      const at = '2026-01-02T03:04:05.000Z';
+      await storage.transaction((tx) => tx.putMany([{ ...product('SKU-5'), receivedAt: at }]));
+      expect(await storage.receivedAt('products', ['SKU-5', 'SKU-4'])).toEqual(
+        new Map([['SKU-5', at]]),
+      );
+    });
+
+    it('[ST3][ST7] a batch in a transaction that fails stores nothing and reports the failure', async () => {
+      const failures: string[] = [];
+      const unobserve = storage.observe({ failed: (what) => failures.push(what) });
+      await expect(
+        storage.transaction(async (tx) => {
+          await tx.putMany([product('SKU-A'), product('SKU-B')]);
+          throw new Error('line 3 is wrong');
+        }),
+      ).rejects.toThrow('line 3 is wrong');
+      unobserve();
+      expect(failures).toEqual(['transaction']);
+      expect(await storage.dbInfo('products', null)).toEqual({ docCount: 0, updateSeq: 0 });
+      await storage.ping();
     });
 
     it('[A1] keeps device tokens by hash and can re-bind one', async () => {
@@ -175,6 +320,15 @@ for (const backend of BACKENDS) {
         Array.from({ length: writers }, async (_, w) => {
           for (let t = 0; t < transactionsPerWriter; t++) {
             await storage.transaction(async (tx) => {
+              // Half the writers write their documents as one batch ([ST7]).
+              if (w % 2 === 1) {
+                const batch = Array.from({ length: putsPerTransaction }, (_, i) =>
+                  product(`W${w}-${t}-${i}`),
+                );
+                await tx.putMany(batch);
+                await new Promise((resolve) => setTimeout(resolve, (w + t) % 3));
+                return;
+              }
               for (let i = 0; i < putsPerTransaction; i++) {
                 await tx.put(product(`W${w}-${t}-${i}`));
                 await new Promise((resolve) => setTimeout(resolve, (w + t + i) % 3));

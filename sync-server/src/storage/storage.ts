@@ -32,6 +32,22 @@ export type ChangesPage = {
   lastSeq: number;
 };
 
+/**
+ * [ST8] A `_changes` page already in its wire form, rendered by the database,
+ * so a read neither parses nor re-serialises the documents.
+ */
+export type ChangesJson = {
+  /** The `results` rows, each `{seq, id, changes: [{rev}], doc?}`, joined by commas (no brackets). */
+  results: string;
+  /** How many rows `results` holds. */
+  count: number;
+  /** Where the next page starts, as in `ChangesPage`. */
+  lastSeq: number;
+};
+
+/** [ST8] The current revision of a document and its wire form `{_id, _rev, ...fields}` as JSON text. */
+export type DocJson = { rev: string; json: string };
+
 export type DocWrite = {
   db: CollectionName;
   id: string;
@@ -39,6 +55,11 @@ export type DocWrite = {
   storeId: string | null;
   /** The revision this write replaces; null creates the document. */
   expectedRev: string | null;
+  /**
+   * [FX4] When the server received this fact (its own clock, ISO), kept in a
+   * column beside the document, never inside it. Honoured by `put` and `putMany`.
+   */
+  receivedAt?: string;
 };
 
 export type WriteResult =
@@ -51,7 +72,24 @@ export interface WriteTransaction {
   getDocs(db: CollectionName, ids: readonly string[]): Promise<Map<string, DocRow>>;
   /** [ST2] Writes a new revision, or a conflict when `expectedRev` is not the current one. */
   put(write: DocWrite): Promise<WriteResult>;
+  /** [MB1] The members with this (normalised) phone number, any store, by id. */
+  membersByPhone(phone: string): Promise<DocRow[]>;
+  /**
+   * [ST7] The same as `put` for each write in order (a later write of the same
+   * id must name the revision an earlier one made), but in a few statements
+   * and with one sequence allocation for the whole batch: for imports and
+   * bulk loads of many documents.
+   */
+  putMany(writes: readonly DocWrite[]): Promise<WriteResult[]>;
 }
+
+/** What a storage reports to an observer (metrics); never needed for correctness. */
+export type StorageObserver = {
+  /** After a write transaction commits: how many documents it wrote, by collection. */
+  committed?(written: ReadonlyMap<CollectionName, number>): void;
+  /** A transaction failed (it rolled back), or the database connection pool reported an error. */
+  failed?(what: 'transaction' | 'pool', error: unknown): void;
+};
 
 export type DeviceRecord = { deviceId: string; storeId: string };
 export type AdminRecord = { adminId: string };
@@ -82,10 +120,35 @@ export interface SyncStorage {
     ids: readonly string[],
     scope: StoreScope,
   ): Promise<Map<string, DocRow>>;
-  /** [ST3] Runs `work` in one transaction; nothing of it is stored if it throws. */
+  /** [ST8] `changes` in its wire form, with each row's `doc` when `includeDocs`. */
+  changesJson(
+    db: CollectionName,
+    options: { since: number; limit: number; scope: StoreScope; includeDocs: boolean },
+  ): Promise<ChangesJson>;
+  /** [ST8] `getDocs` in wire form: the documents found, by id. */
+  getDocsJson(
+    db: CollectionName,
+    ids: readonly string[],
+    scope: StoreScope,
+  ): Promise<Map<string, DocJson>>;
+  /** [MB1] The members with this (normalised) phone number, any store, by id. */
+  membersByPhone(phone: string): Promise<DocRow[]>;
+  /** [FX4] When the server received each of these facts, where it recorded it. */
+  receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * [ST3] Runs `work` in one transaction; nothing of it is stored if it
+   * throws. Resolves only after the COMMIT. [ST9] It may share the database
+   * transaction with other callers' works, run one after another; [ST11]
+   * `work` may be called twice (a rehearsal that reads ahead, whose writes and
+   * result are discarded), so it must have no effects outside `tx`.
+   */
   transaction<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
-  /** Puts each write in order, in one transaction. */
+  /** Puts each write in order, in one transaction (`putMany`). */
   bulkWrite(writes: readonly DocWrite[]): Promise<WriteResult[]>;
+  /** Answers when the database answers a trivial query; throws when it cannot. */
+  ping(): Promise<void>;
+  /** Reports commits and failures to `observer`. Returns unsubscribe. */
+  observe(observer: StorageObserver): () => void;
   /**
    * [ST4] Calls `onChange(db)` after a write to `db` commits, including writes
    * made by other server processes on the same database; `onChange(ALL_CHANGED)`
