@@ -43,12 +43,53 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
   // RxDB's live pull reads any reply as a changes feed: an error reply (a
   // refused token, an overloaded server) would end live pulling with an
   // unhandled rejection. Turned into a thrown error here, it is retried.
-  const authorizedFetch: typeof fetch = async (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set('Authorization', `Bearer ${target.token}`);
-    const response = await baseFetch(input, { ...init, headers });
-    if (!response.ok) throw await refusal(response);
-    return response;
+  //
+  // Retry with backoff: RxDB retries a failed request every RETRY_MS; after
+  // failures in a row, each collection waits longer before its next request
+  // (backoffMs), so a server coming back is not met by every terminal at
+  // once. reSync() (the network is back) ends the waits.
+  const wakeups = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...wakeups]) wake();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        wakeups.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      wakeups.add(wake);
+    });
+  const authorizedFetch = (): typeof fetch => {
+    let failures = 0;
+    let caughtUp = false;
+    return async (input, init) => {
+      // Live pulls poll instead of holding a longpoll open: a browser opens at
+      // most 6 connections to one server, and 8 open longpolls would leave
+      // none for the first download, uploads or lookups. A poll answered in
+      // full is followed at once; an idle one waits LIVE_POLL_MS.
+      const live = liveRequest(urlOf(input));
+      if (live && caughtUp) await sleep(LIVE_POLL_MS);
+      const wait = backoffMs(failures);
+      if (wait > 0) await sleep(wait);
+      const headers = new Headers(init?.headers);
+      headers.set('Authorization', `Bearer ${target.token}`);
+      try {
+        const response = await baseFetch(live ? live.url : input, { ...init, headers });
+        if (!response.ok) throw await refusal(response);
+        failures = 0;
+        if (live) {
+          const page = (await response.clone().json()) as { results?: unknown[] };
+          caughtUp = (page.results?.length ?? 0) < live.limit;
+        }
+        return response;
+      } catch (error) {
+        failures += 1;
+        throw error;
+      }
+    };
   };
 
   const states = Object.fromEntries(
@@ -58,11 +99,11 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
         replicationIdentifier: `couchdb:${base}/${name}`,
         collection: db[name] as never,
         url: `${base}/${name}/`,
-        fetch: authorizedFetch,
+        fetch: authorizedFetch(),
         live: true,
-        retryTime: 2_000,
+        retryTime: RETRY_MS,
         waitForLeadership: false,
-        pull: direction === 'down' ? { batchSize: 500 } : undefined,
+        pull: direction === 'down' ? { batchSize: 2_000 } : undefined,
         push: direction === 'up' ? { batchSize: 50 } : undefined,
       });
       return [name, state];
@@ -116,12 +157,50 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       await Promise.all(Object.values(states).map((s) => s.awaitInSync()));
     },
     reSync() {
+      wakeAll();
       for (const state of Object.values(states)) state.reSync();
     },
     async stop() {
+      wakeAll();
       await Promise.all(Object.values(states).map((s) => s.cancel()));
     },
   };
+}
+
+const urlOf = (input: RequestInfo | URL): string =>
+  input instanceof Request ? input.url : String(input);
+
+/** How often an idle live pull asks the server for changes. */
+export const LIVE_POLL_MS = 5_000;
+
+/**
+ * Pure: RxDB's live `_changes` longpoll request as a poll answered at once
+ * (`feed=normal`), with the page size it asked for; null for any other request.
+ */
+export function liveRequest(url: string): { url: string; limit: number } | null {
+  const parsed = new URL(url);
+  if (!parsed.pathname.endsWith('/_changes') || parsed.searchParams.get('feed') !== 'longpoll') {
+    return null;
+  }
+  parsed.searchParams.set('feed', 'normal');
+  parsed.searchParams.delete('heartbeat');
+  const limit = Number(parsed.searchParams.get('limit'));
+  return { url: parsed.toString(), limit: Number.isFinite(limit) && limit > 0 ? limit : 1 };
+}
+
+/** RxDB's fixed wait before it retries a failed request. */
+export const RETRY_MS = 2_000;
+/** The longest a terminal waits between tries while the server stays unreachable. */
+export const MAX_RETRY_MS = 60_000;
+
+/**
+ * Pure: the wait added before a collection's next request after `failures`
+ * failed requests in a row, so the total between tries doubles from
+ * RETRY_MS up to MAX_RETRY_MS.
+ */
+export function backoffMs(failures: number): number {
+  if (failures <= 1) return 0;
+  return Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** Math.min(failures - 1, 16)) - RETRY_MS;
 }
 
 /** The server's own words for a refused request, e.g. "401 unauthorized: unknown token". */
