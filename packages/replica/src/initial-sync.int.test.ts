@@ -7,7 +7,8 @@ import {
   startSyncServer,
   type RunningSyncServer,
 } from '@pos/sync-server';
-import { openReplica } from './database';
+import { COLLECTIONS } from '@pos/domain';
+import { REPLICA_COLLECTIONS, openReplica } from './database';
 import { trackInitialSync } from './initial-sync';
 import { startReplication } from './replication';
 
@@ -22,10 +23,15 @@ describe('initial sync progress against the sync server', () => {
     const replication = startReplication(db, target);
     const updates = await lastValueFrom(trackInitialSync(replication, target).pipe(toArray()));
     await replication.stop();
+    // Everything that flows down to this terminal: the chain-wide catalog and
+    // store S001's own stock, members and staff.
+    let expected = 0;
+    for (const name of REPLICA_COLLECTIONS.filter((n) => COLLECTIONS[n].direction === 'down'))
+      expected += await db[name].count().exec();
+    expect(await db.stock.count().exec()).toBe(DEMO_PRODUCTS.length);
+    expect(expected).toBeGreaterThan(DEMO_STORES.length + DEMO_PRODUCTS.length * 3);
     await db.close();
 
-    // Stores and products and prices chain-wide, stock for store S001 only.
-    const expected = DEMO_STORES.length + DEMO_PRODUCTS.length * 2 + DEMO_PRODUCTS.length;
     const last = updates.at(-1)!;
     expect(last).toMatchObject({ done: true, percent: 100, received: expected, total: expected });
     const percents = updates.map((u) => u.percent).filter((p): p is number => p !== null);
