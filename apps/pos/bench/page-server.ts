@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-export async function serveReplicaPage(): Promise<{ url: string; close(): void }> {
+/** `port` 0 picks a free one; a fixed port keeps the origin, and so an earlier run's IndexedDB. */
+export async function serveReplicaPage(port = 0): Promise<{ url: string; close(): void }> {
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./replica-page.ts', import.meta.url))],
     bundle: true,
@@ -22,7 +23,7 @@ export async function serveReplicaPage(): Promise<{ url: string; close(): void }
       response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
     else response.writeHead(200, { 'Content-Type': 'text/html' }).end(html);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     close: () => server.close(),

@@ -3,18 +3,43 @@
  * renderer opens it. The benchmark driver calls the functions on `window.replicaBench`.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import { syntheticProduct } from './synthetic-catalog';
-import { findByBarcode, openReplica, startReplication, type ReplicaDatabase } from '@pos/replica';
+import { syntheticMember, syntheticPhone, syntheticProduct } from './synthetic-catalog';
+import {
+  findByBarcode,
+  findMember,
+  openReplica,
+  searchProducts,
+  startProductSearch,
+  startReplication,
+  type ProductSearch,
+  type ReplicaDatabase,
+} from '@pos/replica';
 
 const NAME = 'bench-replica';
 let db: ReplicaDatabase | null = null;
+let search: ProductSearch | null = null;
 
 async function open(): Promise<ReplicaDatabase> {
   db ??= await openReplica({
     name: NAME,
-    storage: getRxStorageDexie({ chromeTransactionDurability: 'strict' }),
+    // The till uses strict durability; `?durability=relaxed` measures what it costs.
+    storage: getRxStorageDexie({
+      chromeTransactionDurability:
+        new URLSearchParams(location.search).get('durability') === 'relaxed' ? 'relaxed' : 'strict',
+    }),
   });
   return db;
+}
+
+/** Milliseconds of each call of `work` over `inputs`, one after the other. */
+async function timeEach<T>(inputs: T[], work: (input: T) => Promise<void>): Promise<number[]> {
+  const times: number[] = [];
+  for (const input of inputs) {
+    const started = performance.now();
+    await work(input);
+    times.push(performance.now() - started);
+  }
+  return times;
 }
 
 const api = {
@@ -38,6 +63,37 @@ const api = {
       prices: await replica.prices.count().exec(),
     };
   },
+  /**
+   * The floor under any design on this browser: writes SKUs [0, n) and their
+   * prices straight into a plain IndexedDB object store (no RxDB, no Dexie),
+   * 10,000 per transaction; returns milliseconds.
+   */
+  async rawIndexedDb(n: number): Promise<number> {
+    const idb = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('bench-raw', 1);
+      request.onupgradeneeded = () => request.result.createObjectStore('docs', { keyPath: 'id' });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const started = performance.now();
+    const chunk = 10_000;
+    for (let start = 0; start < n; start += chunk) {
+      const tx = idb.transaction('docs', 'readwrite', { durability: 'strict' });
+      const store = tx.objectStore('docs');
+      for (let i = start; i < Math.min(n, start + chunk); i++) {
+        const { product, price } = syntheticProduct(i);
+        store.put(product);
+        store.put(price);
+      }
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+    }
+    const ms = performance.now() - started;
+    idb.close();
+    return ms;
+  },
   /** Writes SKUs [from, to) with their prices; returns milliseconds. */
   async fill(from: number, to: number): Promise<number> {
     const replica = await open();
@@ -51,30 +107,74 @@ const api = {
     }
     return performance.now() - started;
   },
+  /** Writes members [from, to); returns milliseconds. */
+  async fillMembers(from: number, to: number): Promise<number> {
+    const replica = await open();
+    const started = performance.now();
+    const chunk = 5_000;
+    for (let start = from; start < to; start += chunk) {
+      const rows = [];
+      for (let i = start; i < Math.min(to, start + chunk); i++) rows.push(syntheticMember(i));
+      await replica.members.bulkInsert(rows);
+    }
+    return performance.now() - started;
+  },
   /**
    * Ready to sell: the replica is open and a barcode lookup has answered.
    * Returns milliseconds since navigation start (page load included).
    */
-  async ready(probeIndex: number): Promise<{ sinceNavigation: number; products: number }> {
+  async ready(probeIndex: number): Promise<{ sinceNavigation: number }> {
     const replica = await open();
     const probe = syntheticProduct(probeIndex).product.gtin.slice(1);
     const hit = await findByBarcode(replica, probe, 'CN-LIST');
     if (!hit.found) throw new Error(`probe ${probe} not found`);
-    const sinceNavigation = performance.now();
-    return { sinceNavigation, products: await replica.products.count().exec() };
+    return { sinceNavigation: performance.now() };
+  },
+  /** What the replica holds. */
+  async counts(): Promise<{ products: number; members: number }> {
+    const replica = await open();
+    return {
+      products: await replica.products.count().exec(),
+      members: await replica.members.count().exec(),
+    };
+  },
+  /** Builds the product search index in the background, as the till does once ready; returns ms. */
+  async buildSearch(): Promise<number> {
+    const replica = await open();
+    const started = performance.now();
+    search = startProductSearch(replica);
+    await search.ready;
+    return performance.now() - started;
   },
   /** Looks up each index's barcode in turn; returns each lookup's milliseconds. */
   async lookups(indexes: number[]): Promise<number[]> {
     const replica = await open();
-    const times: number[] = [];
-    for (const i of indexes) {
+    return timeEach(indexes, async (i) => {
       const code = syntheticProduct(i).product.gtin.slice(1);
-      const started = performance.now();
       const hit = await findByBarcode(replica, code, 'CN-LIST');
-      times.push(performance.now() - started);
       if (!hit.found || !hit.price) throw new Error(`lookup of ${code} failed`);
-    }
-    return times;
+    });
+  },
+  /** Finds each index's member by phone in the replica; returns each lookup's milliseconds. */
+  async memberLookups(indexes: number[]): Promise<number[]> {
+    const replica = await open();
+    // Every member asked for is on the terminal: the server is never asked.
+    const target = { url: 'http://127.0.0.1:9', token: 'unused' };
+    return timeEach(indexes, async (i) => {
+      const phone = syntheticPhone(i);
+      const found = await findMember(replica, target, { by: 'phone', phone });
+      if (found.status !== 'found') throw new Error(`member ${phone} not found`);
+    });
+  },
+  /** Runs each search (up to 20 products with prices); returns milliseconds and hits. */
+  async searches(queries: string[]): Promise<{ ms: number[]; hits: number[] }> {
+    const replica = await open();
+    const index = search ?? startProductSearch(replica);
+    const hits: number[] = [];
+    const ms = await timeEach(queries, async (query) => {
+      hits.push((await searchProducts(replica, index, query, 'CN-LIST')).length);
+    });
+    return { ms, hits };
   },
 };
 
