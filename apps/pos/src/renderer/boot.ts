@@ -16,7 +16,6 @@ import { createProductSearch, type ProductSearch } from './product-search';
 import { createReturnsDesk, type ReturnsDesk } from './returns-desk';
 import { createSession, type Session } from './session';
 import { usePosStore } from './store';
-import { shortPollFetch } from './sync-fetch';
 import { getTerminalApi } from './terminal';
 
 /** Everything the screens call. */
@@ -41,11 +40,9 @@ export async function boot(): Promise<Till> {
   // cashier saw as paid survives a power cut, not only a crash of the app.
   const storage = getRxStorageDexie({ chromeTransactionDurability: 'strict' });
   const db = await openReplica({ name: `pos-${config.deviceId.toLowerCase()}`, storage });
-  const target = {
-    url: config.syncUrl,
-    token: config.syncToken,
-    fetch: shortPollFetch(globalThis.fetch.bind(globalThis)),
-  };
+  // The replica polls for live changes rather than holding long polls, so
+  // the browser's 6 connections to the server are never all taken.
+  const target = { url: config.syncUrl, token: config.syncToken };
   const outbox = await openOutbox(db, target);
   const replication = startReplication(db, target);
   replication.status$.subscribe((status) => usePosStore.getState().setSync(status));
