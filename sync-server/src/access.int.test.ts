@@ -118,6 +118,19 @@ for (const backend of BACKENDS) {
         expect((await server.request(token, '/stock')).status).toBe(401);
       });
 
+      it("[A11] a device gets no member's point ledger; an admin reads it", async () => {
+        for (const path of [
+          '/pointEntries',
+          '/pointEntries/_changes?since=0',
+          '/pointEntries/S001-POS1-X:earn',
+        ]) {
+          const res = await server.request(S001, path);
+          expect(res).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+        }
+        const { token } = await provisionAdminToken(server.storage, 'hq-ledger');
+        expect((await server.request(token, '/pointEntries/_changes?since=0')).status).toBe(200);
+      });
+
       it('[A7] an admin writes products, prices and stores, validated against the domain schemas', async () => {
         const { token } = await provisionAdminToken(server.storage, 'hq-tools');
         const current = (await server.request(token, '/products/SKU-0001')).body as Doc;

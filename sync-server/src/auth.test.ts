@@ -9,6 +9,7 @@ import {
   parseBearer,
   principalIdRefusal,
   principalKey,
+  readRefusal,
   readScope,
   type Principal,
 } from './auth';
@@ -29,6 +30,14 @@ describe('device auth', () => {
     expect(parseBearer('Basic dXNlcjpwYXNz')).toBeNull();
     expect(parseBearer('Bearer ')).toBeNull();
     expect(parseBearer('Bearer a b')).toBeNull();
+  });
+
+  it("[A11] a device never reads the chain's point ledger; an admin does", () => {
+    expect(readRefusal(device, 'pointEntries')).toMatch(/read by HQ only/);
+    for (const db of ['members', 'saleFacts', 'stockMovements', 'products'] as const) {
+      expect(readRefusal(device, db)).toBeNull();
+    }
+    expect(readRefusal({ kind: 'admin', adminId: 'hq' }, 'pointEntries')).toBeNull();
   });
 
   it('[A2] reads chain-wide collections fully and store-private ones for its store', () => {

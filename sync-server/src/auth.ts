@@ -54,6 +54,19 @@ export function readScope(principal: Principal, db: CollectionName): StoreScope 
   return COLLECTIONS[db].scope === 'store' ? principal.storeId : null;
 }
 
+/**
+ * [A11] Facts that flow up chain-wide (point entries: every member's ledger)
+ * are not for tills to read; a device reads a member's balance from the
+ * member document. Returns why not, or null.
+ */
+export function readRefusal(principal: Principal, db: CollectionName): string | null {
+  const { direction, scope } = COLLECTIONS[db];
+  if (principal.kind === 'device' && direction === 'up' && scope === 'chain') {
+    return `${db} are read by HQ only; a till reads a member's balance from the member`;
+  }
+  return null;
+}
+
 /** The store a stored document belongs to, for scoped reads: null when chain-wide. */
 export function ownerStore(db: CollectionName, body: Record<string, unknown>): string | null {
   const flow = COLLECTIONS[db];

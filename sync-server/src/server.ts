@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CollectionName } from '@pos/domain';
-import { authenticate, principalKey, readScope, type Principal } from './auth';
+import { authenticate, principalKey, readRefusal, readScope, type Principal } from './auth';
 import {
   parseAllDocsBody,
   parseAllDocsQuery,
@@ -470,6 +470,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       return;
     }
     const [first, ...more] = rest;
+    const writing = first === '_bulk_docs' || first === '_local';
+    const refused = writing ? null : readRefusal(principal, db);
+    if (refused) throw new SyncError('forbidden', refused);
     if (first === undefined) {
       allow('GET');
       const info = await storage.dbInfo(db, readScope(principal, db));
