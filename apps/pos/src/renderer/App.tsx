@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { parseMinor } from '@pos/domain';
 import type { Till } from './boot';
 import { CheckoutScreen } from './CheckoutScreen';
-import { ReportDialog } from './dialogs';
+import { ReportDialog, StaffCredentials } from './dialogs';
 import { useT } from './i18n';
 import { StatusBar } from './StatusBar';
 import { usePosStore } from './store';
@@ -87,20 +87,7 @@ function SignIn({ till }: { till: Till }) {
         }}
       >
         <h1>{t('Sign in')}</h1>
-        <label>
-          {t('Staff id')}
-          <input autoFocus value={staffId} onChange={(e) => setStaffId(e.target.value)} />
-        </label>
-        <label>
-          {t('PIN')}
-          <input
-            type="password"
-            inputMode="numeric"
-            autoComplete="off"
-            value={pin}
-            onChange={(e) => setPin(e.target.value)}
-          />
-        </label>
+        <StaffCredentials staffId={staffId} pin={pin} onStaffId={setStaffId} onPin={setPin} />
         {error && <p role="alert">{t(error)}</p>}
         <button type="submit">
           {t('Sign in')} <kbd>Enter</kbd>

@@ -79,6 +79,34 @@ function Actions({
   );
 }
 
+/** Staff id and PIN fields: the sign-in screen and a supervisor's approval. */
+export function StaffCredentials(props: {
+  staffId: string;
+  pin: string;
+  onStaffId(value: string): void;
+  onPin(value: string): void;
+}) {
+  const t = useT();
+  return (
+    <>
+      <label>
+        {t('Staff id')}
+        <input autoFocus value={props.staffId} onChange={(e) => props.onStaffId(e.target.value)} />
+      </label>
+      <label>
+        {t('PIN')}
+        <input
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          value={props.pin}
+          onChange={(e) => props.onPin(e.target.value)}
+        />
+      </label>
+    </>
+  );
+}
+
 export function TextDialog(props: {
   title: string;
   label: string;
@@ -170,20 +198,7 @@ export function ApprovalDialog(props: {
       }
     >
       <p>{APPROVAL_REASON[props.permission]}</p>
-      <label>
-        {t('Staff id')}
-        <input autoFocus value={staffId} onChange={(e) => setStaffId(e.target.value)} />
-      </label>
-      <label>
-        {t('PIN')}
-        <input
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          value={pin}
-          onChange={(e) => setPin(e.target.value)}
-        />
-      </label>
+      <StaffCredentials staffId={staffId} pin={pin} onStaffId={setStaffId} onPin={setPin} />
       {error && <p role="alert">{error}</p>}
       <Actions confirm={t('Approve')} onCancel={props.onCancel} />
     </Modal>
