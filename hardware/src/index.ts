@@ -9,7 +9,7 @@ export {
   type ScannerDevice,
 } from './hub/hub';
 export { attachHubWebSocket, type HubWebSocket, type HubWebSocketOptions } from './hub/websocket';
-export { parseHubRequest, SALE_RECEIPT_SCHEMA, type ParsedRequest } from './hub/request-parser';
+export { parseHubRequest, type ParsedRequest } from './hub/request-parser';
 export { SerialScanner, type SerialScannerOptions } from './scanner/serial-scanner';
 export {
   AIM_SYMBOLOGIES,

@@ -23,6 +23,7 @@ export * from './schemas';
 export * from './collections';
 export * from './shift';
 export * from './shift-report';
+export * from './receipt-schemas';
 export * from './offline-member';
 export * from './staff-pin';
 export * from './search-key';

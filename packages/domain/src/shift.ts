@@ -96,6 +96,31 @@ export function closeShift(
 
 const tenderKind = { type: 'string', enum: [...TENDER_KINDS] } as const;
 
+const countAndAmount = {
+  type: 'object',
+  properties: { count, amount: minor },
+  required: ['count', 'amount'],
+  additionalProperties: false,
+} as const;
+
+/** The fields of ShiftTotals as schema properties: the shift close and the printed reports share them. */
+export const SHIFT_TOTALS_PROPERTIES = {
+  sales: countAndAmount,
+  returns: countAndAmount,
+  discount: minor,
+  tenders: {
+    type: 'array',
+    maxItems: 4,
+    items: {
+      type: 'object',
+      properties: { kind: tenderKind, amount: minor },
+      required: ['kind', 'amount'],
+      additionalProperties: false,
+    },
+  },
+  noSaleOpens: count,
+} as const;
+
 /** [SH4] The JSON schema of a shift close (RxDB shape). */
 export const SHIFT_SCHEMA = {
   version: 0,
@@ -114,32 +139,7 @@ export const SHIFT_SCHEMA = {
     variance: minor,
     totals: {
       type: 'object',
-      properties: {
-        sales: {
-          type: 'object',
-          properties: { count, amount: minor },
-          required: ['count', 'amount'],
-          additionalProperties: false,
-        },
-        returns: {
-          type: 'object',
-          properties: { count, amount: minor },
-          required: ['count', 'amount'],
-          additionalProperties: false,
-        },
-        discount: minor,
-        tenders: {
-          type: 'array',
-          maxItems: 4,
-          items: {
-            type: 'object',
-            properties: { kind: tenderKind, amount: minor },
-            required: ['kind', 'amount'],
-            additionalProperties: false,
-          },
-        },
-        noSaleOpens: count,
-      },
+      properties: SHIFT_TOTALS_PROPERTIES,
       required: ['sales', 'returns', 'discount', 'tenders', 'noSaleOpens'],
       additionalProperties: false,
     },
