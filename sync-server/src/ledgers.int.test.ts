@@ -184,7 +184,7 @@ for (const backend of BACKENDS) {
         expect((await get(S001, '/members/M0003')).status).toBe(404);
       });
 
-      it('[F3] [F4] each fact kind: a replay is a no-op success, a changed fact is a conflict', async () => {
+      it('[FX1] [FX3] [F3] [F4] each fact kind: a replay is a no-op success, a changed fact is a conflict', async () => {
         const sale = memberSale(S001_DEVICE, 2, { memberId: 'M0002' }, { earned: 65, redeemed: 0 });
         const facts: [string, Fact, Fact][] = [
           ['saleFacts', sale, { ...sale, change: 0, cashierId: 'S001-E02' }],
@@ -340,7 +340,7 @@ for (const backend of BACKENDS) {
         expect(await exceptions()).toEqual([]);
       });
 
-      it('[PT3] an offline redemption beyond the balance is accepted, written off to 0, and an exception', async () => {
+      it('[PT3] [EX2] an offline redemption beyond the balance is accepted, written off to 0, and an exception', async () => {
         const sale = memberSale(
           S001_DEVICE,
           4,
@@ -563,7 +563,7 @@ for (const backend of BACKENDS) {
     });
 
     describe('for HQ', () => {
-      it('[EX3] exceptions are for admin tokens only, paged oldest first', async () => {
+      it('[EX1] [EX3] exceptions are for admin tokens only, paged oldest first', async () => {
         const sales = [8, 9, 10].map((n) =>
           memberSale(S001_DEVICE, n, { memberPhone: '13700000000' }, { earned: 1, redeemed: 0 }),
         );

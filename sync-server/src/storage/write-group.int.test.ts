@@ -282,7 +282,7 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it('[ST10] grouped transactions answer exactly as the same transactions one after another', async () => {
+    it('[ST10] [ST11] grouped transactions answer exactly as the same transactions one after another', async () => {
       const serial = await backend.open();
       const grouped = await backend.open();
       let round = 0;
