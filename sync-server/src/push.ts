@@ -40,6 +40,7 @@ import {
   type IncomingDoc,
 } from './protocol';
 import { sameContent } from './revs';
+import { writeDownDocs } from './bulk-load';
 import type { SyncStorage, WriteTransaction } from './storage/storage';
 
 /** One row of the `_bulk_docs` answer, in the order of the request. */
@@ -126,28 +127,6 @@ function recordFact(db: FactCollection, project: Projection): FactRecorder {
 }
 
 /**
- * [A7] An admin's write of a document that flows down, CouchDB-style: it must
- * name the current `_rev` (none to create), else `conflict` [ST2]. Writing the
- * content the document already has is a no-op success returning its revision.
- */
-function writeDownDoc(db: CollectionName): FactRecorder {
-  return async (tx, doc) => {
-    const existing = (await tx.getDocs(db, [doc.id])).get(doc.id);
-    if (existing && sameContent(existing.body, doc.body)) {
-      return { ok: true, id: doc.id, rev: existing.rev };
-    }
-    const written = await tx.put({
-      db,
-      id: doc.id,
-      body: doc.body,
-      storeId: ownerStore(db, doc.body),
-      expectedRev: doc.rev,
-    });
-    return written.ok ? { ok: true, id: doc.id, rev: written.rev } : written;
-  };
-}
-
-/**
  * [A10] [PT5] An HQ point adjustment is made online, so it is checked first:
  * the member must exist and the balance must stay at or above zero, else it
  * is refused and nothing is stored.
@@ -228,12 +207,18 @@ export async function pushDocs(
   const checked = rawDocs.map((raw) => checkPushedDoc(principal, db, raw));
   const accepted = checked.filter((doc): doc is IncomingDoc => !isDocProblem(doc));
   if (accepted.length === 0) return checked as DocProblem[];
+  if (principal.kind === 'admin' && db !== 'pointEntries') {
+    // [A7] [ST7] An admin's documents that flow down, as one batch: one read, one putMany.
+    const written = await storage.transaction((tx) => writeDownDocs(tx, db, accepted));
+    let next = 0;
+    return checked.map((doc): BulkDocsRow => {
+      if (isDocProblem(doc)) return doc;
+      const row = written[next++]!;
+      return row.ok ? row : { id: row.id, error: row.error, reason: row.reason };
+    });
+  }
   const record =
-    principal.kind === 'device' && isFactCollection(db)
-      ? RECORDERS[db]
-      : principal.kind === 'admin' && db === 'pointEntries'
-        ? recordAdjustment
-        : writeDownDoc(db);
+    principal.kind === 'device' && isFactCollection(db) ? RECORDERS[db] : recordAdjustment;
   // One transaction for the batch: each accepted fact with its projections.
   const receivedAt = now().toISOString();
   const stored = await storage.transaction(async (tx) => {
