@@ -1,42 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type { ReturnReceipt, ShiftReport } from '@pos/domain';
 import { describe, expect, it } from 'vitest';
 import { sampleReturnReceipt, sampleXReport, sampleZReport } from '../hub/test-fixtures';
-import { PrinterSimulator } from '../simulators/printer-simulator';
+import { expectGolden, printed } from './golden.fixture';
 import { renderPrintItems, type PrintLine } from './receipt-layout';
 import { layoutReturnReceipt, layoutShiftReport } from './report-layout';
 import { displayWidth } from './text-width';
-
-const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '__golden__');
-
-/** Hex, 32 bytes a line. `UPDATE_GOLDEN=1` rewrites the file (then review the diff). */
-function expectGolden(name: string, bytes: Uint8Array): void {
-  const hex =
-    (
-      Buffer.from(bytes)
-        .toString('hex')
-        .match(/.{1,64}/g) ?? []
-    ).join('\n') + '\n';
-  const file = join(GOLDEN_DIR, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(GOLDEN_DIR, { recursive: true });
-    writeFileSync(file, hex);
-  }
-  expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(hex).toBe(readFileSync(file, 'utf8'));
-}
-
-/** What the printer puts on paper, through the printer simulator. */
-function printed(bytes: Uint8Array): string[] {
-  const printer = new PrinterSimulator();
-  printer.feed(bytes);
-  expect(printer.errors).toEqual([]);
-  expect(printer.receipts).toHaveLength(1);
-  return printer.receipts[0] as string[];
-}
 
 describe('golden shift reports', () => {
   it('[RL4][RL5] an English X report on 80 mm paper: exact bytes, and what the manager reads', () => {
