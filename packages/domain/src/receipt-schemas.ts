@@ -6,8 +6,11 @@
 import { PAYMENT_TENDER_SCHEMA } from './sale-fact';
 import { SHIFT_TOTALS_PROPERTIES, type TenderKind } from './shift';
 
+import { currency, minor, time } from './schema-fields';
+
+// Printed text and counts are bounded looser than stored documents: a receipt
+// may carry a footer or a report a whole shift's count.
 const text = { type: 'string', maxLength: 1000 } as const;
-const minor = { type: 'integer', minimum: -1e13, maximum: 1e13 } as const;
 const count = { type: 'integer', minimum: 0, maximum: 1e12 } as const;
 
 /** The SaleReceipt as a schema (its tenders use the tender schema); the hub checks print requests with it. */
@@ -18,8 +21,8 @@ export const SALE_RECEIPT_SCHEMA = {
     storeAddress: text,
     footer: text,
     saleId: text,
-    soldAt: { type: 'string', maxLength: 40 },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    soldAt: time,
+    currency: currency,
     priceBasis: { type: 'string', enum: ['inclusive', 'exclusive'] },
     cashierId: text,
     cashierName: text,
@@ -129,9 +132,9 @@ export const SHIFT_REPORT_SCHEMA = {
     deviceId: text,
     cashierId: text,
     cashierName: text,
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    openedAt: { type: 'string', maxLength: 40 },
-    at: { type: 'string', maxLength: 40 },
+    currency: currency,
+    openedAt: time,
+    at: time,
     openingFloat: minor,
     ...SHIFT_TOTALS_PROPERTIES,
     expectedCash: minor,
@@ -168,8 +171,8 @@ export const RETURN_RECEIPT_SCHEMA = {
     footer: text,
     returnId: text,
     saleId: text,
-    returnedAt: { type: 'string', maxLength: 40 },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    returnedAt: time,
+    currency: currency,
     cashierId: text,
     cashierName: text,
     lines: {
