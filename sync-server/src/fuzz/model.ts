@@ -1,0 +1,229 @@
+/**
+ * What stock levels, member points and coupon states must be, computed from
+ * the documents the server accepted and nothing else, with the domain's pure
+ * functions (sale and return movements, point entries of sales and returns,
+ * the signed effect of a movement). The fuzz suite and the chaos test
+ * compare the server's projections with it. [RB3]
+ */
+import {
+  ledgerMovementsForSale,
+  onHandDelta,
+  pointEntriesForReturn,
+  pointEntriesForSale,
+  stockLevelId,
+  stockMovementsForReturn,
+  type CollectionName,
+  type Coupon,
+  type LedgerMovement,
+  type Member,
+  type PointEntry,
+  type ReturnFact,
+  type SaleFact,
+  type StockLevel,
+  type Store,
+} from '@pos/domain';
+import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORES } from '../demo-data';
+import { DEMO_COUPONS, DEMO_MEMBERS } from '../demo-people';
+
+type Principal = { kind: 'device'; deviceId: string; storeId: string } | { kind: 'admin' };
+
+export class FuzzModel {
+  /** @param deviceIds every device that pushes, to tell whose namespace an id is in */
+  constructor(private readonly deviceIds: readonly string[]) {}
+  readonly stock = new Map<string, number>(DEMO_STOCK.map((l) => [l.id, l.onHand]));
+  readonly members = new Map<string, Member>(DEMO_MEMBERS.map((m) => [m.id, { ...m }]));
+  readonly coupons = new Map<string, Coupon>(DEMO_COUPONS.map((c) => [c.id, { ...c }]));
+  readonly skus = new Set<string>(DEMO_PRODUCTS.map((p) => p.id));
+  readonly stores = new Map<string, string>(DEMO_STORES.map((s) => [s.id, s.currency]));
+  /** Point entries recorded (derived by the server, or HQ adjustments), by id. */
+  readonly entries = new Map<string, PointEntry>();
+  readonly sales = new Map<string, SaleFact>();
+  readonly returns = new Map<string, ReturnFact[]>();
+  private readonly salesByStore = new Map<string, SaleFact[]>();
+  private readonly entriesByDevice = new Map<string, PointEntry[]>();
+
+  balance(memberId: string): number {
+    return this.members.get(memberId)?.points ?? 0;
+  }
+  salesFor(storeId: string): SaleFact[] {
+    return this.salesByStore.get(storeId) ?? [];
+  }
+  returnsOf(saleId: string): ReturnFact[] {
+    return this.returns.get(saleId) ?? [];
+  }
+  derivedEntriesOf(deviceId: string): PointEntry[] {
+    return this.entriesByDevice.get(deviceId) ?? [];
+  }
+  couponsForSale(): Coupon[] {
+    return [...this.coupons.values()].filter((c) => c.status !== 'void');
+  }
+
+  /** [PT1] [PT3] Moves a member's balance by new entries; below zero is written off to zero. */
+  private writeEntries(memberId: string, entries: readonly PointEntry[], deviceId?: string): void {
+    const member = this.members.get(memberId);
+    if (!member) return;
+    const fresh = entries.filter((e) => !this.entries.has(e.id));
+    if (fresh.length === 0) return;
+    for (const e of fresh) {
+      this.entries.set(e.id, e);
+      if (deviceId) {
+        const list = this.entriesByDevice.get(deviceId) ?? [];
+        list.push(e);
+        this.entriesByDevice.set(deviceId, list);
+      }
+    }
+    const balance = fresh.reduce((sum, e) => sum + e.points, member.points);
+    member.points = Math.max(0, balance);
+  }
+
+  private move(movement: Pick<LedgerMovement, 'location' | 'sku' | 'kind' | 'quantity'>): void {
+    // [SK1] Only a product the chain has moves stock; an unknown SKU is an exception.
+    if (!this.skus.has(movement.sku)) return;
+    const delta = onHandDelta(movement);
+    if (delta === 0) return;
+    const id = stockLevelId(movement.location, movement.sku);
+    this.stock.set(id, (this.stock.get(id) ?? 0) + delta);
+  }
+
+  private memberOfSale(sale: SaleFact): string | null {
+    if (sale.memberId !== undefined) return this.members.has(sale.memberId) ? sale.memberId : null;
+    if (sale.memberPhone === undefined) return null;
+    const found = [...this.members.values()].filter((m) => m.phone === sale.memberPhone);
+    return (found.find((m) => m.status === 'active') ?? found[0])?.id ?? null;
+  }
+
+  /**
+   * Applies one accepted document, in the order the server answered it.
+   * Returns why it should not have been accepted, or null.
+   */
+  apply(db: CollectionName, principal: Principal, doc: Record<string, unknown>): string | null {
+    if (principal.kind === 'device') {
+      const own = `${principal.deviceId}-`;
+      const id = String(doc.id);
+      if (!id.startsWith(own)) return `accepted ${db} ${id} outside ${principal.deviceId}'s ids`;
+      // [A4] Exact ownership: S001-POS1 never writes in S001-POS1-B's namespace.
+      const owner = this.deviceIds.find(
+        (d) => d !== principal.deviceId && d.startsWith(own) && id.startsWith(`${d}-`),
+      );
+      if (owner) return `accepted ${db} ${id} in ${owner}'s namespace`;
+    }
+    switch (db) {
+      case 'saleFacts': {
+        const sale = doc as unknown as SaleFact;
+        if (principal.kind !== 'device' || sale.storeId !== principal.storeId) {
+          return `accepted a sale of another store`;
+        }
+        if (this.stores.get(sale.storeId) !== sale.currency) {
+          return `accepted a sale in ${sale.currency} at a store selling in ${String(this.stores.get(sale.storeId))}`;
+        }
+        this.sales.set(sale.id, sale);
+        const list = this.salesByStore.get(sale.storeId) ?? [];
+        list.push(sale);
+        this.salesByStore.set(sale.storeId, list);
+        for (const m of ledgerMovementsForSale(sale)) this.move(m);
+        const memberId = this.memberOfSale(sale);
+        if (memberId !== null) {
+          this.writeEntries(
+            memberId,
+            pointEntriesForSale({
+              id: sale.id,
+              memberId,
+              at: sale.soldAt,
+              earned: sale.points.earned,
+              redeemed: sale.points.redeemed,
+            }),
+            principal.deviceId,
+          );
+        }
+        // [CR1] Each coupon is redeemed once; [CR2] a used, void or unknown one stays.
+        for (const id of new Set(sale.coupons)) {
+          const coupon = this.coupons.get(id);
+          if (coupon?.status === 'issued') coupon.status = 'redeemed';
+        }
+        return null;
+      }
+      case 'returns': {
+        const ret = doc as unknown as ReturnFact;
+        const sale = this.sales.get(ret.saleId);
+        if (!sale) return `accepted a return of sale ${ret.saleId}, which was never recorded`;
+        if (ret.refund < 0 || ret.lines.reduce((s, l) => s + l.refund, 0) !== ret.refund) {
+          return `accepted a return whose refund ${ret.refund} is not the sum of its lines`;
+        }
+        this.returns.set(ret.saleId, [...this.returnsOf(ret.saleId), ret]);
+        for (const m of stockMovementsForReturn(ret)) this.move(m);
+        if (ret.points.reversedEarn !== 0 || ret.points.restoredRedeem !== 0) {
+          const recorded =
+            this.entries.get(`${ret.saleId}:earn`) ?? this.entries.get(`${ret.saleId}:redeem`);
+          const memberId = recorded?.memberId ?? sale.memberId;
+          if (memberId !== undefined)
+            this.writeEntries(memberId, pointEntriesForReturn(ret, memberId));
+        }
+        return null;
+      }
+      case 'stockMovements':
+        this.move(doc as unknown as LedgerMovement);
+        return null;
+      case 'pointEntries': {
+        const entry = doc as unknown as PointEntry;
+        if (principal.kind === 'admin') {
+          // [A10] An adjustment: the member exists and the balance stays >= 0.
+          const member = this.members.get(entry.memberId);
+          if (!member) return `accepted an adjustment for unknown member ${entry.memberId}`;
+          if (!this.entries.has(entry.id) && member.points + entry.points < 0) {
+            return `accepted an adjustment taking ${entry.memberId} below zero`;
+          }
+          this.writeEntries(entry.memberId, [entry]);
+          return null;
+        }
+        // A till's entry is only ever a replay of one the server derived from its fact.
+        if (!this.entries.has(entry.id)) {
+          return `accepted point entry ${entry.id} that no recorded fact implies`;
+        }
+        return null;
+      }
+      case 'shifts':
+        return null;
+      case 'stores':
+        this.stores.set(String(doc.id), (doc as unknown as Store).currency);
+        return null;
+      case 'products':
+        this.skus.add(String(doc.id));
+        return null;
+      case 'coupons':
+        this.coupons.set(String(doc.id), { ...(doc as unknown as Coupon) });
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  /** Compares the server's projections with the model; returns every difference. */
+  compare(server: { stock: StockLevel[]; members: Member[]; coupons: Coupon[] }): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (const level of server.stock) {
+      seen.add(level.id);
+      const want = this.stock.get(level.id);
+      if (want === undefined)
+        out.push(`stock ${level.id}: the server has ${level.onHand}, no accepted fact made it`);
+      else if (want !== level.onHand)
+        out.push(`stock ${level.id}: server ${level.onHand}, model ${want}`);
+    }
+    for (const [id, onHand] of this.stock) {
+      if (!seen.has(id)) out.push(`stock ${id}: missing on the server (model ${onHand})`);
+    }
+    for (const member of server.members) {
+      const want = this.members.get(member.id);
+      if (want && want.points !== member.points) {
+        out.push(`member ${member.id}: server ${member.points} points, model ${want.points}`);
+      }
+    }
+    const coupons = new Map(server.coupons.map((c) => [c.id, c.status]));
+    for (const [id, coupon] of this.coupons) {
+      if (coupons.get(id) !== coupon.status) {
+        out.push(`coupon ${id}: server ${String(coupons.get(id))}, model ${coupon.status}`);
+      }
+    }
+    return out;
+  }
+}
