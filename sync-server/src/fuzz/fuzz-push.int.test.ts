@@ -1,7 +1,7 @@
 /**
  * Generated documents, valid and mutated, pushed to every collection a till
  * pushes and every collection HQ writes, on PGlite and on PostgreSQL.
- * CI-sized here (FUZZ_RUNS requests per backend, default 400); the full run
+ * CI-sized here (FUZZ_RUNS requests per backend, default 600); the full run
  * is `npm run fuzz`. [RB1]-[RB4]
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import {
   type FuzzTarget,
 } from './harness';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 600);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 
 for (const backend of BACKENDS) {

@@ -303,6 +303,21 @@ function picker(picks: readonly number[]): Picker {
 
 /** A valid sale made by `device` through the domain's checkout, as a till makes it. */
 export function validSale(device: FuzzDevice, n: number, p: Picker, model: FuzzModel): SaleFact {
+  try {
+    return checkoutSale(device, n, p, model, true);
+  } catch {
+    // A coupon HQ wrote in a shape the checkout cannot apply: sell without it.
+    return checkoutSale(device, n, p, model, false);
+  }
+}
+
+function checkoutSale(
+  device: FuzzDevice,
+  n: number,
+  p: Picker,
+  model: FuzzModel,
+  withCoupon: boolean,
+): SaleFact {
   let cart = newCheckout('CNY', 'inclusive');
   const memberChoice = p.next(6);
   const member = memberChoice < 3 ? DEMO_MEMBERS[memberChoice] : undefined;
@@ -313,7 +328,7 @@ export function validSale(device: FuzzDevice, n: number, p: Picker, model: FuzzM
     const price = DEMO_PRICES.find((x) => x.sku === product.id);
     cart = addItem(cart, { lineId: `L${i + 1}`, product, price, quantity: 1 + p.next(3) });
   }
-  if (p.chance(25)) {
+  if (withCoupon && p.chance(25)) {
     const coupons = model.couponsForSale();
     const coupon: Coupon | undefined = coupons[p.next(coupons.length)];
     if (coupon) cart = addCoupon(cart, { ...coupon, status: 'issued' });
