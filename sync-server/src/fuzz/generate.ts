@@ -718,7 +718,8 @@ export function buildCase(
   const docs = recipe.docs.map((d, i) => {
     const n = firstN + i;
     const p = picker(d.picks);
-    const { id, ...body } = validDoc(recipe.collection, device, n, p, model);
+    // A deep copy: mutations must never reach the demo documents or the model.
+    const { id, ...body } = structuredClone(validDoc(recipe.collection, device, n, p, model));
     const wire: Doc = { _id: id, ...body, _deleted: false };
     return mutate(recipe.collection, wire, d.mutation, device, n, raw);
   });
