@@ -301,6 +301,19 @@ function picker(picks: readonly number[]): Picker {
   return { next, chance: (percent) => next(100) < percent };
 }
 
+/**
+ * planReturn, or null when the accepted sale is one the planner cannot read
+ * (the server accepts some sales the checkout would never make, e.g. a points
+ * tender that names no points).
+ */
+function planSafely(...args: Parameters<typeof planReturn>): ReturnType<typeof planReturn> | null {
+  try {
+    return planReturn(...args);
+  } catch {
+    return null;
+  }
+}
+
 /** A valid sale made by `device` through the domain's checkout, as a till makes it. */
 export function validSale(device: FuzzDevice, n: number, p: Picker, model: FuzzModel): SaleFact {
   try {
@@ -396,7 +409,7 @@ function validDoc(
       const request = sale.lines
         .filter(() => p.chance(70))
         .map((l) => ({ lineId: l.lineId, quantity: 1 + p.next(l.quantity) }));
-      const planned = planReturn(
+      const planned = planSafely(
         sale,
         model.returnsOf(sale.id),
         request.length ? request : [{ lineId: sale.lines[0]!.lineId, quantity: 1 }],
@@ -407,7 +420,7 @@ function validDoc(
           now: iso(n + 3600),
         },
       );
-      if (planned.ok) return planned.ret;
+      if (planned?.ok) return planned.ret;
       // Everything already returned: a return of a sale that was never made.
       const other = validSale(device ?? FUZZ_DEVICES[0]!, n + 500_000_000, p, model);
       const fresh = planReturn(other, [], [{ lineId: other.lines[0]!.lineId, quantity: 1 }], {
