@@ -1,7 +1,7 @@
 /**
  * The one runtime validation of hub requests, for every path into the hub:
  * the WebSocket (`parseHubRequest`, JSON text) and Electron IPC
- * (`validateHubRequest`, a structured-cloned value). Pure; [H1] never throws:
+ * (`validateHubRequest`, a structured-cloned value). Pure; [HB1] never throws:
  * any input is a request or an error reply that says what is wrong.
  */
 import {
@@ -33,7 +33,7 @@ const REQUEST_TYPES: readonly HubRequestType[] = [
 const LANGUAGES: readonly ReceiptLanguage[] = ['en', 'zh-CN'];
 const MAX_ID_LENGTH = 128;
 
-/** [H2] What the schema cannot say: each tender kind carries its own fields. */
+/** [HB6] What the schema cannot say: each tender kind carries its own fields. */
 function tenderProblems(
   receipt: { tenders: readonly { kind: string }[] },
   refund = false,
@@ -51,7 +51,7 @@ function tenderProblems(
   });
 }
 
-/** [H1] A WebSocket message (JSON text) as a request, or the error reply. */
+/** [HB1] A WebSocket message (JSON text) as a request, or the error reply. */
 export function parseHubRequest(message: string): ParsedRequest {
   let value: unknown;
   try {
@@ -63,7 +63,7 @@ export function parseHubRequest(message: string): ParsedRequest {
 }
 
 /**
- * [H1] Any value (a parsed WebSocket message, the arguments of an IPC call) as
+ * [HB1] Any value (a parsed WebSocket message, the arguments of an IPC call) as
  * a request, or the error reply: the same checks and the same words on every
  * path.
  */
@@ -120,7 +120,7 @@ export function validateHubRequest(value: unknown): ParsedRequest {
 }
 
 /**
- * [H5] A document to print: a shift report (a Z report with its cash count
+ * [HB5] A document to print: a shift report (a Z report with its cash count
  * and variance, an X report with neither) or a refund receipt, each against
  * its schema; else what is wrong, in words.
  */

@@ -62,7 +62,7 @@ describe('terminal IPC', () => {
     expect(sent.filter(([channel]) => channel === IPC_EVENT_CHANNELS.scan)).toHaveLength(1);
   });
 
-  it('[H1] refuses a malformed call with the same code and words as the WebSocket', async () => {
+  it('[TL4] [HB1] refuses a malformed call with the same code and words as the WebSocket', async () => {
     const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
     const hub = createHub({ scanners: [fakeScanner()] });
     registerTerminalIpc({
