@@ -3,7 +3,7 @@
  * runs inside the write transaction that records the fact causing it, so a
  * fact and everything it changes commit together ([F2]). Writers are
  * serialised by the storage, so "read, decide, write" here never races
- * another push ([CR1]). See SPEC.md [PT1]-[PT6], [CR1]-[CR3], [EX1]-[EX3].
+ * another push ([CR1]). See SPEC.md [PT1]-[PT5], [CR1]-[CR2], [EX1]-[EX3].
  */
 import {
   pointEntriesForReturn,

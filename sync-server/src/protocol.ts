@@ -5,10 +5,11 @@
 import { COLLECTIONS, type CollectionName } from '@pos/domain';
 
 /**
- * Bumped when the HTTP protocol changes incompatibly; `GET /` reports it so an
- * old client can refuse to sync instead of corrupting data.
+ * The protocol version lives in the domain's sync contract, shared with the
+ * devices; `GET /` reports it so an old client can refuse to sync instead of
+ * corrupting data ([VC1]-[VC4]).
  */
-export const SYNC_PROTOCOL_VERSION = 1;
+export { SYNC_PROTOCOL_VERSION } from '@pos/domain';
 
 export type JsonObject = { [key: string]: unknown };
 

@@ -167,7 +167,7 @@ type FactRecorder = (
 
 /** How each collection that flows up is recorded, with what it projects. */
 const RECORDERS: Record<FactCollection, FactRecorder> = {
-  // [L1] [SL6] A sale moves its units out of the selling store; [PT1] [PT2]
+  // [SL6] [PJ1] A sale moves its units out of the selling store; [PT1] [PT2]
   // its member earns and redeems points; [CR1] its coupons are redeemed.
   saleFacts: recordFact('saleFacts', async (ctx, body) => {
     const sale = body as SaleFact;

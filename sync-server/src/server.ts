@@ -32,7 +32,13 @@ import {
   type StoreScope,
   type SyncStorage,
 } from './storage/storage';
-import { PROTOCOL_HEADER, SCHEMA_HEADER, SERVER_VERSIONS, checkClientVersions } from './version';
+import {
+  PROTOCOL_HEADER,
+  SCHEMA_HEADER,
+  SERVER_VERSIONS,
+  checkClientVersions,
+  type ServerVersions,
+} from './version';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
@@ -53,6 +59,11 @@ export type SyncServerOptions = {
   metrics?: ServerMetrics;
   /** [OB2] Called once per answered request; default none (quiet). */
   requestLog?: RequestLogger;
+  /**
+   * The protocol and schema versions this server speaks ([VC1]-[VC4]); default
+   * this build's. Tests of clients pass others to play an older or newer server.
+   */
+  versions?: ServerVersions;
 };
 
 /** What the router learns about a request, for its metrics and log line. */
@@ -147,6 +158,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const metrics = options.metrics ?? new ServerMetrics();
   const requestLog = options.requestLog;
+  const versions = options.versions ?? SERVER_VERSIONS;
   const unobserve = storage.observe({
     committed: (written) => metrics.documentsWritten(written),
     failed: (what) => metrics.storageFailed(what),
@@ -413,9 +425,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         couchdb: 'Welcome',
         vendor: { name: 'storefront-pos sync-server' },
         version: SERVER_VERSION,
-        protocol: SERVER_VERSIONS.protocol,
-        minProtocol: SERVER_VERSIONS.minProtocol,
-        schema: SERVER_VERSIONS.schema,
+        protocol: versions.protocol,
+        minProtocol: versions.minProtocol,
+        schemas: versions.schemas,
       });
       return;
     }
@@ -431,7 +443,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       return;
     }
     // [VC1]-[VC4] Before anything else, so an old client learns why even with a bad token.
-    const incompatible = checkClientVersions(req.headers);
+    const incompatible = checkClientVersions(req.headers, versions);
     if (incompatible) throw incompatible;
     const db = isCollectionName(dbName) ? dbName : null;
     if (!db && !isServiceRoute(dbName)) {

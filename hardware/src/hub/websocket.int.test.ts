@@ -51,7 +51,7 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     return client;
   };
 
-  it('[H2] greets a new client with the protocol version, then the status of every device', async () => {
+  it('[HB2] greets a new client with the protocol version, then the status of every device', async () => {
     const { messages } = await connect();
     await expect
       .poll(() => messages[0])
@@ -108,7 +108,7 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     await hardware.printer.waitForDrawerKicks(1);
   });
 
-  it('[H1] answers bad messages with errors and keeps serving the client', async () => {
+  it('[HB1] answers bad messages with errors and keeps serving the client', async () => {
     const { ws, replyTo, messages } = await connect();
     ws.send('{not json');
     expect(await replyTo(null)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });

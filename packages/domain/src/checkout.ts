@@ -42,7 +42,7 @@ export type Staff = {
   name: string;
   storeId: string;
   roles: Role[];
-  /** Random per staff member, hex; see staff-pin.ts [ST1]. */
+  /** Random per staff member, hex; see staff-pin.ts [SI1]. */
   pinSalt: string;
   /** HMAC-SHA-256 of the PIN keyed by the salt, hex. */
   pinHash: string;

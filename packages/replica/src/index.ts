@@ -6,3 +6,4 @@ export * from './product-search';
 export * from './members';
 export * from './outbox';
 export * from './initial-sync';
+export * from './sync-headers';

@@ -8,6 +8,7 @@
 import type { Member, MemberLookup } from '@pos/domain';
 import type { ReplicaDatabase } from './database';
 import type { SyncTarget } from './replication';
+import { syncRequestHeaders } from './sync-headers';
 
 export type MemberFound =
   /** The member, from this terminal's replica or from the sync server. */
@@ -60,7 +61,7 @@ export async function findMember(
   let response: Response;
   try {
     response = await fetcher(`${base}/_members/lookup?phone=${encodeURIComponent(lookup.phone)}`, {
-      headers: { Authorization: `Bearer ${target.token}` },
+      headers: syncRequestHeaders(target, db),
       signal: AbortSignal.timeout(MEMBER_LOOKUP_TIMEOUT_MS),
     });
   } catch {

@@ -90,7 +90,7 @@ beforeEach(async () => {
 afterEach(() => db.close());
 
 describe('checkout', () => {
-  it('[C1] handles scans in arrival order, none lost or doubled, even when they come in a burst', async () => {
+  it('[TL1] handles scans in arrival order, none lost or doubled, even when they come in a burst', async () => {
     const { api } = fakeTerminal();
     const checkout = createCheckout({ db, outbox, api, config });
     await Promise.all([
@@ -105,7 +105,7 @@ describe('checkout', () => {
     ]);
   });
 
-  it('[C4] stores the sale in the replica before showing paid, then prints and opens the drawer', async () => {
+  it('[TL2] stores the sale in the replica before showing paid, then prints and opens the drawer', async () => {
     const terminal = fakeTerminal();
     const checkout = createCheckout({
       db,
@@ -148,7 +148,7 @@ describe('checkout', () => {
     expect(usePosStore.getState().cart.lines.map((l) => l.name)).toEqual(['Noodles']);
   });
 
-  it('[C4] refuses a short tender: nothing stored, nothing printed, the cart kept', async () => {
+  it('[TL2] [TN5] refuses a short tender: nothing stored, nothing printed, the cart kept', async () => {
     const terminal = fakeTerminal();
     const checkout = createCheckout({ db, outbox, api: terminal.api, config });
     await checkout.scan(scan('6901234567908'));
@@ -163,7 +163,7 @@ describe('checkout', () => {
     expect(usePosStore.getState().cart.lines).toHaveLength(1);
   });
 
-  it('[S4] never stores a sale the server would refuse, so the upload queue cannot jam', async () => {
+  it('[TL3] never stores a sale the server would refuse, so the upload queue cannot jam', async () => {
     const terminal = fakeTerminal();
     const checkout = createCheckout({
       db,
