@@ -72,6 +72,17 @@ describe('screens from 1024×768 up', () => {
     await store?.close();
   });
 
+  it('help, search, member and the X report keep their buttons in view at 1024×768', async () => {
+    for (const key of ['F1', 'F2', 'F3', 'F10']) {
+      await page.keyboard.press(key);
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      await expectButtonsInViewAndClickable(page, dialog);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    }
+  });
+
   it('the Z report keeps its buttons in view and clickable at 1280×720 and 1024×768', async () => {
     await screenshot(page, 'pos-selling-1024x768');
     const z = await closeShift(page, { dialog: 'Close shift', counted: 'Cash counted' });
