@@ -2,7 +2,8 @@
  * The till works on screens from 1024×768 up: a dialog taller than the
  * screen scrolls inside itself and keeps its buttons in view, so the Z
  * report (the tallest) can always be closed. Screenshots at 1024×768 in
- * English and 中文 go to the docs.
+ * English and 中文 go to the docs. This till's printer is a network printer
+ * (TCP), so the reports print over TCP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -59,7 +60,12 @@ describe('screens from 1024×768 up', () => {
   let page: Page;
 
   beforeAll(async () => {
-    store = await startDemoStore({ syncPort: 0, dataDir: 'memory://', language: 'en' });
+    store = await startDemoStore({
+      syncPort: 0,
+      dataDir: 'memory://',
+      language: 'en',
+      printerLink: 'tcp',
+    });
     browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewportSize(SMALLEST);
@@ -81,6 +87,7 @@ describe('screens from 1024×768 up', () => {
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
     }
+    expect((await store.printer.waitForReceipt(10_000)).join('\n')).toContain('X REPORT');
   });
 
   it('the Z report keeps its buttons in view and clickable at 1280×720 and 1024×768', async () => {
@@ -106,6 +113,7 @@ describe('screens from 1024×768 up', () => {
     await page.setViewportSize(SMALLEST);
     await z.getByRole('button', { name: /Close/ }).click();
     await page.getByRole('form', { name: 'Open the shift' }).waitFor();
+    expect((await store.printer.waitForReceipt(10_000)).join('\n')).toContain('Z REPORT');
   });
 
   it('in 中文 too', async () => {
