@@ -33,6 +33,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           fileParallelism: false,
           globalSetup: ['apps/pos/e2e/global-setup.ts'],
+          setupFiles: ['apps/pos/e2e/e2e-setup.ts'],
         },
       },
     ],

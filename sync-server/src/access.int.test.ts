@@ -15,6 +15,7 @@ import {
   asPushed,
   demoSale,
   startTestServer,
+  waitForLongpolls,
   type TestServer,
 } from './test-support';
 import { SERVER_VERSIONS } from './version';
@@ -94,7 +95,7 @@ for (const backend of BACKENDS) {
           '/stock/_changes?feed=longpoll&since=now&timeout=55000',
         );
         const other = server.request(S001, '/stock/_changes?feed=longpoll&since=now&timeout=3000');
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await waitForLongpolls(server.url, 2);
         await server.storage.revokeDevice('S001-POS9');
         const answered = await waiting;
         expect(answered.status).toBe(401);

@@ -29,7 +29,6 @@ describe('approvals and mobile pay in Chromium', () => {
     browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
-    page.on('pageerror', (error) => console.error('renderer error:', error));
     await page.goto(store.terminalUrl!);
     await startSelling(page);
   });
