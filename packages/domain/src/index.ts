@@ -27,3 +27,4 @@ export * from './receipt-schemas';
 export * from './offline-member';
 export * from './staff-pin';
 export * from './search-key';
+export * from './fact-rules';
