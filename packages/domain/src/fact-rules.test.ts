@@ -176,5 +176,7 @@ describe('fact rules', () => {
     expect(
       returnAgainstSaleProblems(sale, NOTHING_RETURNED, { ...ret, saleId: 'OTHER' }),
     ).not.toEqual([]);
+    const restoring = { ...ret, points: { reversedEarn: 0, restoredRedeem: 1_000_000 } };
+    expect(returnAgainstSaleProblems(sale, NOTHING_RETURNED, restoring)).not.toEqual([]);
   });
 });

@@ -96,15 +96,24 @@ export type ReturnedSoFar = {
   lines: Readonly<Record<string, number>>;
   /** Money refunded. */
   refund: number;
+  /** Points earned on the sale taken back, and redeemed points given back. */
+  reversedEarn: number;
+  restoredRedeem: number;
 };
 
-export const NOTHING_RETURNED: ReturnedSoFar = { lines: {}, refund: 0 };
+export const NOTHING_RETURNED: ReturnedSoFar = {
+  lines: {},
+  refund: 0,
+  reversedEarn: 0,
+  restoredRedeem: 0,
+};
 
 /**
  * [RT8] Why a return cannot be applied to its sale, or an empty list: every
  * line names a line of the sale with its SKU, the units returned of a line
  * over all returns never exceed those sold, and the refunds never exceed
- * what was due. A return that fails is kept (the money went back) but moves
+ * what was due, nor the points reversed and restored those the sale earned
+ * and redeemed. A return that fails is kept (the money went back) but moves
  * no stock and no points.
  */
 export function returnAgainstSaleProblems(
@@ -139,6 +148,12 @@ export function returnAgainstSaleProblems(
       `refunds would total ${before.refund + ret.refund}, more than the ${sale.due} the sale was due`,
     );
   }
+  if (before.reversedEarn + ret.points.reversedEarn > sale.points.earned) {
+    out.push(`points reversed would exceed the ${sale.points.earned} the sale earned`);
+  }
+  if (before.restoredRedeem + ret.points.restoredRedeem > sale.points.redeemed) {
+    out.push(`points restored would exceed the ${sale.points.redeemed} the sale redeemed`);
+  }
   return out;
 }
 
@@ -149,5 +164,10 @@ export function addReturned(before: ReturnedSoFar, ret: ReturnFact): ReturnedSoF
     lines[line.lineId] =
       (Object.hasOwn(lines, line.lineId) ? lines[line.lineId]! : 0) + line.quantity;
   }
-  return { lines: { ...lines }, refund: before.refund + ret.refund };
+  return {
+    lines: { ...lines },
+    refund: before.refund + ret.refund,
+    reversedEarn: before.reversedEarn + ret.points.reversedEarn,
+    restoredRedeem: before.restoredRedeem + ret.points.restoredRedeem,
+  };
 }
