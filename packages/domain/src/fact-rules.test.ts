@@ -10,7 +10,7 @@ import {
   returnAgainstSaleProblems,
 } from './fact-rules';
 import { PRODUCT_FIXTURE, saleFactFixture } from './fixtures';
-import type { ReturnFact } from './returns';
+import { planReturn, type ReturnFact } from './returns';
 import type { ShiftFact } from './shift';
 
 const ULID = '01J0000000000000000000000A';
@@ -150,6 +150,52 @@ describe('fact rules', () => {
     expect(
       validateDocument('returns', { ...ret, lines: [{ ...ret.lines[0]!, sku: 'S:' }] }),
     ).not.toEqual([]);
+  });
+
+  it('[RT7] [RT8] every return a till plans passes the rules, visit after visit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 99_999 }), fc.integer({ min: 1, max: 6 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
+        (items, picks) => {
+          const sold = saleFactFixture({
+            lines: items.map(([price, quantity]) => [PRODUCT_FIXTURE, price, quantity]),
+          });
+          const earlier: ReturnFact[] = [];
+          let returned = NOTHING_RETURNED;
+          picks.forEach((pick, visit) => {
+            const line = sold.lines[pick % sold.lines.length]!;
+            const left =
+              line.quantity -
+              earlier
+                .flatMap((r) => r.lines)
+                .filter((l) => l.lineId === line.lineId)
+                .reduce((a, l) => a + l.quantity, 0);
+            if (left < 1) return;
+            const planned = planReturn(
+              sold,
+              earlier,
+              [{ lineId: line.lineId, quantity: 1 + (pick % left) }],
+              {
+                id: `S001-POS1-R${visit}`,
+                storeId: 'S001',
+                deviceId: 'S001-POS1',
+                now: '2026-11-22T05:00:00.000Z',
+              },
+            );
+            if (!planned.ok) throw new Error(planned.message);
+            expect(validateDocument('returns', planned.ret)).toEqual([]);
+            expect(returnAgainstSaleProblems(sold, returned, planned.ret)).toEqual([]);
+            returned = addReturned(returned, planned.ret);
+            earlier.push(planned.ret);
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('[RT8] a return applies only to lines of its sale, never beyond what was sold or due', () => {
