@@ -215,12 +215,14 @@ for (const backend of BACKENDS) {
           const [refused] = await push(S001, db, [changed]);
           expect(refused, db).toMatchObject({ id: fact.id, error: 'conflict' });
         }
-        // The sale's own entries, pushed by the device after the sale, are replays.
+        // The sale's own entries, pushed by the device after the sale, are replays;
+        // any other entry is refused: a device never creates points.
         const [earn] = await entries([`${sale.id}:earn`]);
         expect(earn).toMatchObject({ memberId: 'M0002', points: 65 });
         expect((await push(S001, 'pointEntries', [earn!]))[0]).toMatchObject({ ok: true });
         expect((await push(S001, 'pointEntries', [{ ...earn!, points: 650 }]))[0]).toMatchObject({
-          error: 'conflict',
+          error: 'forbidden',
+          reason: expect.stringMatching(/derived by the server/),
         });
         expect((await member('M0002'))?.points).toBe(300);
       });

@@ -28,3 +28,4 @@ export * from './offline-member';
 export * from './staff-pin';
 export * from './search-key';
 export * from './sync-contract';
+export * from './fact-rules';

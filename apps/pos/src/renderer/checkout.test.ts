@@ -177,7 +177,7 @@ describe('checkout', () => {
     expect(await db.saleFacts.count().exec()).toBe(0);
     expect(terminal.printed).toEqual([]);
     expect(usePosStore.getState().message?.text).toBe(
-      'This sale cannot be recorded: $.id must start with the device id',
+      'This sale cannot be recorded: $.id must be the device id, "-", then letters and digits (a ULID)',
     );
   });
 
