@@ -25,7 +25,8 @@ export type ErrorCode =
   | 'internal_server_error'
   | 'protocol_outdated'
   | 'server_outdated'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'unavailable';
 
 export const STATUS_BY_ERROR: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -40,6 +41,7 @@ export const STATUS_BY_ERROR: Record<ErrorCode, number> = {
   protocol_outdated: 426,
   server_outdated: 409,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 export class SyncError extends Error {

@@ -28,6 +28,7 @@ import { revGeneration } from './revs';
 import {
   ALL_CHANGED,
   REVOKED_PREFIX,
+  StorageUnavailableError,
   type ChangesJson,
   type StoreScope,
   type SyncStorage,
@@ -71,6 +72,8 @@ export const SERVER_VERSION = '0.1.0';
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** How long close() lets open requests finish before cutting their connections. */
 const CLOSE_GRACE_MS = 5000;
+/** [ST12] When a client should retry a request the database could not serve. */
+export const UNAVAILABLE_RETRY_AFTER_S = 1;
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
@@ -553,7 +556,23 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         ...(who?.kind === 'admin' ? { adminId: who.adminId } : {}),
       });
     });
-    route(req, res, context).catch((error: unknown) => {
+    route(req, res, context).catch((caught: unknown) => {
+      let error = caught;
+      if (error instanceof StorageUnavailableError) {
+        // [ST12] The database is down or its connection was cut: retry soon.
+        log('warn', 'database unavailable', {
+          method: req.method,
+          route: context.route,
+          error: error.message,
+          at: now().toISOString(),
+        });
+        error = new SyncError(
+          'unavailable',
+          'the database is unavailable; retry shortly',
+          { retry_after_ms: UNAVAILABLE_RETRY_AFTER_S * 1000 },
+          { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) },
+        );
+      }
       if (error instanceof SyncError) {
         const extra: Record<string, string> = { ...error.headers };
         if (error.status === 401) extra['www-authenticate'] = 'Bearer';
