@@ -18,7 +18,14 @@ import {
   type ChangesParams,
   type Parsed,
 } from './params';
-import { SyncError, isCollectionName, toCouchDoc, type JsonObject } from './protocol';
+import {
+  SyncError,
+  isCollectionName,
+  isUnstorableText,
+  toCouchDoc,
+  unstorableJsonReason,
+  type JsonObject,
+} from './protocol';
 import type { RequestLogger } from './json-log';
 import { METRICS_CONTENT_TYPE, ServerMetrics, routeLabel } from './metrics';
 import { pushDocs } from './push';
@@ -287,6 +294,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
             ),
           )
         : orThrow(parseAllDocsQuery(url.searchParams));
+    // [ST13] `keys` of a GET is JSON too, and may escape what the query cannot hold.
+    if (params.keys.some(isUnstorableText)) {
+      throw new SyncError('bad_request', 'a key holds a NUL character or a lone surrogate');
+    }
     const scope = readScope(principal, db);
     const [found, info] = await Promise.all([
       storage.getDocsJson(db, params.keys, scope),
@@ -302,8 +313,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     sendJsonText(res, 200, `{"total_rows":${info.docCount},"offset":0,"rows":[${rows.join(',')}]}`);
   }
 
-  async function readJson(req: IncomingMessage): Promise<unknown> {
-    return orThrow(parseJson(await readBody(req, maxBodyBytes)));
+  /**
+   * The parsed body. [ST13] Text the database cannot store is refused with
+   * 400 unless `perDocument` (`_bulk_docs` refuses it per document).
+   */
+  async function readJson(req: IncomingMessage, perDocument = false): Promise<unknown> {
+    const value = orThrow(parseJson(await readBody(req, maxBodyBytes)));
+    const unstorable = perDocument ? null : unstorableJsonReason(value);
+    if (unstorable) throw new SyncError('bad_request', `the body cannot be used: ${unstorable}`);
+    return value;
   }
 
   /** [PD2] `_revs_diff`: which of the given revisions this principal cannot read here. */
@@ -402,6 +420,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       throw new SyncError('bad_request', 'the path is not valid percent-encoding');
     }
     if (segments.at(-1) === '' && segments.length > 1) segments.pop();
+    // [ST13] No id, name or parameter can hold a NUL or a lone surrogate.
+    if (segments.some(isUnstorableText)) {
+      throw new SyncError('bad_request', 'the path holds a NUL character or a lone surrogate');
+    }
+    for (const [key, value] of url.searchParams) {
+      if (isUnstorableText(key) || isUnstorableText(value)) {
+        throw new SyncError('bad_request', 'the query holds a NUL character or a lone surrogate');
+      }
+    }
     context.route = routeLabel(segments, isCollectionName);
     const [dbName = '', ...rest] = segments;
     const allow = (...methods: string[]) => {
@@ -503,7 +530,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
-      const docs = orThrow(parseBulkDocsBody(await readJson(req)));
+      const docs = orThrow(parseBulkDocsBody(await readJson(req, true)));
       const rows = await pushDocs(storage, principal, db, docs, now);
       for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
       sendJson(res, 201, rows);
