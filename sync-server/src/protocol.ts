@@ -86,16 +86,15 @@ export type IncomingDoc = {
   body: JsonObject;
 };
 
-/** A NUL character or a UTF-16 surrogate without its pair. */
-const UNSTORABLE_CHAR =
-  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A UTF-16 surrogate without its pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * [ST13] Whether `text` holds what PostgreSQL cannot store in text or jsonb:
  * a NUL character or a lone surrogate.
  */
 export function isUnstorableText(text: string): boolean {
-  return UNSTORABLE_CHAR.test(text);
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
 }
 
 /**
