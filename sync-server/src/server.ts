@@ -61,7 +61,15 @@ export type SyncServerOptions = {
   metrics?: ServerMetrics;
   /** [OB2] Called once per answered request; default none (quiet). */
   requestLog?: RequestLogger;
+  /**
+   * [MB2] Member lookups and points checks per principal and server process,
+   * on top of `rateLimit`. Default `DEFAULT_MEMBER_LOOKUP_LIMIT`; `false` turns it off.
+   */
+  memberLookupRateLimit?: RateLimitOptions | false;
 };
+
+/** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
+export const DEFAULT_MEMBER_LOOKUP_LIMIT: RateLimitOptions = { burst: 30, perSecond: 0.5 };
 
 /** What the router learns about a request, for its metrics and log line. */
 type RequestContext = { route: string; principal: Principal | null };
@@ -163,6 +171,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   });
   const limiter =
     options.rateLimit === false ? null : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const lookupLimiter =
+    options.memberLookupRateLimit === false
+      ? null
+      : new RateLimiter(options.memberLookupRateLimit ?? DEFAULT_MEMBER_LOOKUP_LIMIT);
   const startedAt = now();
   let closing = false;
 
@@ -496,6 +508,16 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         query: url.searchParams,
         readJson: () => readJson(req),
         send: (status, body) => sendJson(res, status, body),
+        takeLookup: () => lookupLimiter?.take(principalKey(principal), Date.now()) ?? null,
+        // [MB3] Who looked up whom: ids and a masked phone, never a token.
+        logLookup: (entry) =>
+          log('info', 'member lookup', {
+            ...entry,
+            ...(principal.kind === 'device'
+              ? { deviceId: principal.deviceId, storeId: principal.storeId }
+              : { adminId: principal.adminId }),
+            at: now().toISOString(),
+          }),
       });
       return;
     }
