@@ -607,6 +607,23 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     });
     route(req, res, context).catch((caught: unknown) => {
       let error = caught;
+      if (res.headersSent && !res.writableEnded) {
+        // [P8] A longpoll whose heartbeats sent 200 cannot change its status:
+        // cut the connection mid-chunk so the client sees a failed request
+        // (never a 200 with an error body) and retries, getting the status.
+        log(
+          error instanceof SyncError ? 'info' : 'warn',
+          'request failed after its status was sent',
+          {
+            method: req.method,
+            route: context.route,
+            error: error instanceof Error ? error.message : String(error),
+            at: now().toISOString(),
+          },
+        );
+        res.destroy();
+        return;
+      }
       if (error instanceof StorageUnavailableError) {
         // [ST12] The database is down or its connection was cut: retry soon.
         log('warn', 'database unavailable', {
