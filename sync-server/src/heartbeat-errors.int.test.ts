@@ -5,6 +5,10 @@
  * gets 401 and is reported, and after a passing server error they continue.
  */
 import { SCHEMAS, type Product } from '@pos/domain';
+import PouchDB, { type PouchDatabase } from 'pouchdb-core';
+import httpAdapter from 'pouchdb-adapter-http';
+import memoryAdapter from 'pouchdb-adapter-memory';
+import replication from 'pouchdb-replication';
 import { createRxDatabase, type RxCollection, type RxJsonSchema } from 'rxdb';
 import { replicateCouchDB } from 'rxdb/plugins/replication-couchdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
@@ -13,6 +17,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provisionDeviceToken } from './auth';
 import { StorageUnavailableError, type SyncStorage } from './storage/storage';
 import { BACKENDS, startTestServer, type TestServer } from './test-support';
+
+const Pouch = PouchDB.plugin(httpAdapter).plugin(memoryAdapter).plugin(replication);
 
 const backend = BACKENDS[0]!; // how the HTTP shell ends a response, whatever the database
 
@@ -135,6 +141,101 @@ describe('errors after a heartbeat', () => {
     } finally {
       await state.cancel();
       await db.close();
+    }
+  });
+
+  /** A live PouchDB 9 pull of products with 1 s heartbeats, retrying; `onLongpollHeaders` as for RxDB. */
+  function pouchPull(onLongpollHeaders: () => void) {
+    const remote: PouchDatabase = new Pouch(`${server.url}/products`, {
+      fetch: async (url, init = {}) => {
+        const headers = new Headers(init.headers);
+        headers.set('authorization', `Bearer ${token}`);
+        const href = typeof url === 'string' ? url : url.url;
+        const response = await Pouch.fetch(href, { ...init, headers });
+        if (href.includes('feed=longpoll') && response.ok) onLongpollHeaders();
+        return response;
+      },
+    });
+    const local: PouchDatabase = new Pouch(`heartbeat-pouch-${++dbCounter}`, { adapter: 'memory' });
+    const received = new Set<string>();
+    let wanted: { id: string; resolve: () => void } | null = null;
+    const live = local.replicate.from(remote, {
+      live: true,
+      retry: true,
+      heartbeat: 1000,
+      back_off_function: () => 100,
+    });
+    live.on('change', (info) => {
+      for (const doc of info.docs) received.add(doc._id);
+      if (wanted && received.has(wanted.id)) wanted.resolve();
+    });
+    return {
+      live,
+      arrived: (id: string) =>
+        new Promise<void>((resolve) => {
+          if (received.has(id)) resolve();
+          else wanted = { id, resolve };
+        }),
+      async close() {
+        live.cancel();
+        await local.destroy();
+        await remote.close();
+      },
+    };
+  }
+
+  it('[P8] [A6] PouchDB 9: a token revoked while its longpoll waits is cut off; the retry gets 401 and replication stops with the error', async () => {
+    let headers!: () => void;
+    const longpollStarted = new Promise<void>((resolve) => (headers = resolve));
+    const pull = pouchPull(() => headers());
+    try {
+      const failed = new Promise<unknown>((resolve) => pull.live.on('error', resolve));
+      await longpollStarted;
+      await server.storage.revokeDevice('S001-POS9');
+      expect(await failed).toMatchObject({ status: 401 });
+    } finally {
+      await pull.close();
+    }
+  });
+
+  it('[P8] [ST12] PouchDB 9: a server error after a heartbeat is retried and the pull continues', async () => {
+    let longpolls = 0;
+    let nextLongpoll = () => {};
+    const longpollNumber = (n: number) =>
+      new Promise<void>((resolve) => {
+        if (longpolls >= n) resolve();
+        else nextLongpoll = () => longpolls >= n && resolve();
+      });
+    const pull = pouchPull(() => {
+      longpolls++;
+      nextLongpoll();
+    });
+    const storage = server.storage as SyncStorage;
+    const [product] = (await storage.getDocs('products', ['SKU-0004'], null)).values();
+    const writeProduct = async (id: string) => {
+      const arrived = pull.arrived(id);
+      const written = await storage.bulkWrite([
+        { db: 'products', id, body: { ...product!.body, id }, storeId: null, expectedRev: null },
+      ]);
+      expect(written[0]?.ok).toBe(true);
+      await arrived;
+    };
+    try {
+      await longpollNumber(1);
+      await writeProduct('P-ONE');
+      await longpollNumber(longpolls + 1); // a longpoll from P-ONE's sequence number, its 200 sent
+      const changesJson = storage.changesJson.bind(storage);
+      let failing = true;
+      storage.changesJson = (...args) => {
+        if (!failing || !args[1].since) return changesJson(...args);
+        failing = false;
+        return Promise.reject(new StorageUnavailableError(new Error('Connection terminated')));
+      };
+      await writeProduct('P-NEW');
+      expect(failing).toBe(false);
+      expect(unhandled).toEqual([]);
+    } finally {
+      await pull.close();
     }
   });
 
