@@ -21,8 +21,9 @@ export type PostgresOptions = {
   writeGroup?: WriteGroupOptions;
   onError?: (error: Error) => void;
   /**
-   * `application_name` of every connection (the LISTEN one gets ` listen`
-   * appended), so an operator or a test can tell this server's backends apart.
+   * `application_name` of every connection (default `pos-sync`; the LISTEN
+   * one gets ` listen` appended, by default it is `pos-sync-listen <channel>`),
+   * so an operator or a test can tell this server's backends apart.
    */
   applicationName?: string;
   /** How long to wait for a new connection before the request gets 503 (default 10 s). */
@@ -81,7 +82,10 @@ export async function openPostgresStorage(
   ): Promise<void> {
     const client = new pg.Client({
       connectionString,
-      application_name: `${applicationName} listen`.slice(0, 63),
+      application_name: (options.applicationName
+        ? `${options.applicationName} listen`
+        : `pos-sync-listen ${channel}`
+      ).slice(0, 63),
     });
     let live = false;
     let failed = false;
