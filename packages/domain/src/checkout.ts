@@ -314,7 +314,10 @@ export function setCartDiscount(
 }
 
 /** [CK6] Attaches a member (their tier unlocks member prices); a closed membership is refused. */
-export function attachMember(cart: CheckoutCart, member: Member): CheckoutCart {
+export function attachMember<M extends Pick<Member, 'id' | 'tier' | 'status'>>(
+  cart: CheckoutCart,
+  member: M,
+): CheckoutCart {
   check(member.status === 'active', 'MEMBER_CLOSED', `membership ${member.id} is closed`);
   return { ...cart, member: { id: member.id, tier: member.tier } };
 }

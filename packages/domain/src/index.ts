@@ -25,6 +25,7 @@ export * from './shift';
 export * from './shift-report';
 export * from './receipt-schemas';
 export * from './offline-member';
+export * from './member-privacy';
 export * from './staff-pin';
 export * from './search-key';
 export * from './sync-contract';

@@ -415,7 +415,7 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       const due = s.pricing?.total ?? 0;
       const r = redeemPoints(points, member.points, due, config.redemption);
       if (!r.ok) return r.message;
-      const online = await checkPoints(member.id, points);
+      const online = await checkPoints(member.id, points, member.phone);
       if ('offline' in online) return r.tender;
       if (!online.ok) return online.reason;
       usePosStore.setState({ member: { ...member, points: online.balance } });

@@ -8,19 +8,28 @@ import type { SyncTarget } from '@pos/replica';
 export type PointsCheck =
   { ok: true; balance: number } | { ok: false; reason: string } | { offline: true };
 
-export type PointsChecker = (memberId: string, points: number) => Promise<PointsCheck>;
+/**
+ * `phone` is the member's phone as the till has it (from its replica, or as
+ * the cashier typed it): the server tells the balance of another store's
+ * member only to a till that names their phone.
+ */
+export type PointsChecker = (
+  memberId: string,
+  points: number,
+  phone?: string,
+) => Promise<PointsCheck>;
 
 export const POINTS_CHECK_TIMEOUT_MS = 3_000;
 
 export function onlinePointsChecker(target: SyncTarget): PointsChecker {
   const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
-  return async (memberId, points) => {
+  return async (memberId, points, phone) => {
     let response: Response;
     try {
       response = await fetcher(`${target.url.replace(/\/+$/, '')}/_points/check`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${target.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ memberId, points }),
+        body: JSON.stringify({ memberId, points, ...(phone ? { phone } : {}) }),
         signal: AbortSignal.timeout(POINTS_CHECK_TIMEOUT_MS),
       });
     } catch {
