@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/pos/src/renderer/**/*.{ts,tsx}'],
+    files: ['apps/pos/src/renderer/**/*.{ts,tsx}', 'packages/ui/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
@@ -28,6 +28,58 @@ export default tseslint.config(
     files: ['packages/replica/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['node:*', '@pos/sync-server'] }] },
+  },
+  {
+    // The app core runs on every device: plain TypeScript over the ports it is given.
+    files: ['packages/app-core/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.fixture.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        'fetch',
+        'setTimeout',
+        'setInterval',
+        'window',
+        'document',
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['node:*', 'react', 'react-dom', 'rxdb', 'rxdb/*', 'zustand', '@pos/ui'],
+          paths: [
+            {
+              name: '@pos/replica',
+              allowTypeImports: true,
+              message: 'Types only: the replica is a port.',
+            },
+            {
+              name: '@pos/hardware',
+              allowTypeImports: true,
+              message: 'Types only: devices are a port.',
+            },
+            { name: '@pos/hardware/protocol', allowTypeImports: true, message: 'Types only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Shared React components: no Node, no database, no device or replica runtime.
+    files: ['packages/ui/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['node:*', 'rxdb', 'rxdb/*', 'zustand', '@pos/app-core', '@pos/sync-server'],
+          paths: [
+            { name: '@pos/replica', allowTypeImports: true, message: 'Types only.' },
+            { name: '@pos/hardware/protocol', allowTypeImports: true, message: 'Types only.' },
+          ],
+        },
+      ],
+    },
   },
   {
     // The domain core is pure: no IO, no clock, no randomness.

@@ -6,3 +6,5 @@ export * from './product-search';
 export * from './members';
 export * from './outbox';
 export * from './initial-sync';
+export * from './points-check';
+export * from './till';

@@ -3,7 +3,7 @@
  * balance covers them now (another till may have spent them). Offline, the
  * replica's balance decides and the server applies the redemption on upload.
  */
-import type { SyncTarget } from '@pos/replica';
+import type { SyncTarget } from './replication';
 
 export type PointsCheck =
   { ok: true; balance: number } | { ok: false; reason: string } | { offline: true };
