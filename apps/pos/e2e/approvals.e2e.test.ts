@@ -135,5 +135,17 @@ describe('approvals and mobile pay in Chromium', () => {
       .getByRole('alert')
       .filter({ hasText: '6900000000007: no product with barcode 06900000000007' })
       .waitFor();
+    // A member, their tier and the help's hints in 中文 too.
+    await language.click();
+    await page.keyboard.press('F3');
+    const phone = page.getByRole('dialog', { name: '会员' }).getByLabel('手机号或会员码');
+    await phone.fill('13800138002');
+    await phone.press('Enter');
+    await page.getByRole('status').filter({ hasText: '会员 李娜' }).waitFor();
+    await page.getByLabel('会员').filter({ hasText: '普通' }).waitFor();
+    await page.keyboard.press('F1');
+    await page.getByRole('dialog', { name: '帮助' }).getByText('选择商品行').waitFor();
+    await screenshot(page, 'pos-help-zh-CN');
+    await page.keyboard.press('Escape');
   });
 });

@@ -21,7 +21,6 @@ import {
   newCheckout,
   overridePrice,
   parseCouponCode,
-  parseGtin,
   priceCheckout,
   PRICE_LAYOUT_2_5_5,
   recordOfflineMember,
@@ -147,10 +146,9 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
   async function addScanned(cart: CheckoutCart, code: string): Promise<Outcome> {
     const found = await replica.byBarcode(code);
     if (!found.found) {
-      throw new DomainError(
-        parseGtin(code).ok ? 'PRODUCT_UNKNOWN' : 'SCAN_UNREADABLE',
-        found.reason,
-      );
+      // Not in the catalog: the domain says why, in its words (unreadable, unknown item).
+      addScan(cart, code, () => undefined, VARIABLE_MEASURE_LAYOUTS, newLineId());
+      throw new DomainError('PRODUCT_UNKNOWN', found.reason);
     }
     const { product, price: listPrice } = found;
     // The replica found the full code in the catalog, or the item of an in-store label.

@@ -11,8 +11,17 @@ import {
   validateDocument,
   type CodeKey,
   type ReturnFact,
+  type SaleFact,
 } from '@pos/domain';
-import { done, noticeOf, refusalOf, refuse, type Notice, type Outcome } from './outcome';
+import {
+  done,
+  noticeOf,
+  refusalOf,
+  refuse,
+  type Notice,
+  type Outcome,
+  type Refusal,
+} from './outcome';
 import type { TillPorts } from './ports';
 import { printDocument } from './printing';
 import type { ReturnDraft } from './state';
@@ -34,6 +43,34 @@ export type ReturnsDesk = {
 export function createReturnsDesk(ports: TillPorts & { codeKeys: CodeKey[] }): ReturnsDesk {
   const { replica, config, state } = ports;
 
+  /**
+   * [AC7] A sale this till does not hold is asked of the sync server; when
+   * that fails the refusal says what happened: offline, not found, or
+   * another store's sale.
+   */
+  async function saleOnline(id: string): Promise<SaleFact | Refusal> {
+    const params = { sale: id };
+    const online = await replica.saleOnline(id);
+    switch (online.status) {
+      case 'found':
+        return online.sale;
+      case 'other-store':
+        return refuse('SALE_OTHER_STORE', `Sale ${id} was made at another store: return it there`, {
+          params,
+        });
+      case 'not-found':
+        return refuse('SALE_NOT_FOUND', `No sale ${id} is known, here or on the server`, {
+          params,
+        });
+      case 'offline':
+        return refuse(
+          'SALE_LOOKUP_OFFLINE',
+          `Sale ${id} is not on this till and the sync server cannot be reached (${online.reason}): try again when online`,
+          { params },
+        );
+    }
+  }
+
   /** The member's (masked) name as this till holds it, for the refund receipt; none if unknown. */
   async function nameOfMember(memberId: string | undefined): Promise<string | undefined> {
     if (!memberId) return undefined;
@@ -48,14 +85,8 @@ export function createReturnsDesk(ports: TillPorts & { codeKeys: CodeKey[] }): R
         if (parsed.code === 'CODE_FORMAT' || parsed.code === 'CODE_KIND') return null;
         return refuse(parsed.code, parsed.message);
       }
-      const sale = await replica.sale(parsed.saleId);
-      if (!sale) {
-        return refuse(
-          'SALE_NOT_HERE',
-          `Sale ${parsed.saleId} was not made at this till: return it there`,
-          { params: { sale: parsed.saleId } },
-        );
-      }
+      const sale = (await replica.sale(parsed.saleId)) ?? (await saleOnline(parsed.saleId));
+      if (!('id' in sale)) return sale;
       const draft = { sale, previous: await replica.returnsOf(sale.id) };
       state.set({ returning: draft });
       return done(draft);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import { fromHex, makeReceiptCode, type Price, type Product } from '@pos/domain';
 import { staffFixture } from '@pos/domain/fixtures';
-import type { Outbox, ReplicaDatabase } from '@pos/replica';
+import type { Outbox, ReplicaDatabase, TillReplica } from '@pos/replica';
 import type { PrintableDocument } from '@pos/hardware/protocol';
 import { createCheckout } from './checkout';
 import type { Outcome } from './outcome';
@@ -211,6 +211,40 @@ describe('sign-in, approvals and the shift', () => {
     expect(documents.at(-1)).toMatchObject({
       kind: 'return-receipt',
       receipt: { member: { id: 'M0002', name: '李*' } },
+    });
+  });
+});
+
+describe('returns of a sale this till does not hold', () => {
+  it('[AC7] finds it online, or says the server is unreachable, the sale unknown or another store’s', async () => {
+    const { checkout } = await till();
+    await checkout.scan(scan('6901234567892'));
+    const sale = value(await checkout.payCash(200));
+    const elsewhere = { ...sale, id: 'S001-POS2-01JOTHERTILL', deviceId: 'S001-POS2' };
+    const signed = (id: string) =>
+      makeReceiptCode(id, { id: key.id, secret: fromHex(key.secretHex) });
+    const withServer = (answer: Awaited<ReturnType<TillReplica['saleOnline']>>) => {
+      const ports = testPorts(db, outbox, {
+        state,
+        devices: devices.devices,
+        config: { codeKeys: [key] },
+        replica: { saleOnline: async () => answer },
+      });
+      return createReturnsDesk({ ...ports, codeKeys: checkout.codeKeys });
+    };
+    const found = await withServer({ status: 'found', sale: elsewhere }).open(signed(elsewhere.id));
+    expect(value(found).sale.id).toBe(elsewhere.id);
+    expect(state.get().returning?.sale.id).toBe(elsewhere.id);
+    expect(
+      await withServer({ status: 'offline', reason: 'fetch failed' }).open(signed(elsewhere.id)),
+    ).toMatchObject({ ok: false, code: 'SALE_LOOKUP_OFFLINE', params: { sale: elsewhere.id } });
+    expect(await withServer({ status: 'not-found' }).open(signed(elsewhere.id))).toMatchObject({
+      ok: false,
+      code: 'SALE_NOT_FOUND',
+    });
+    expect(await withServer({ status: 'other-store' }).open(signed(elsewhere.id))).toMatchObject({
+      ok: false,
+      code: 'SALE_OTHER_STORE',
     });
   });
 });

@@ -23,6 +23,17 @@ import { onlinePointsChecker, type PointsCheck } from './points-check';
 import { searchProducts, startProductSearch, type ProductHit } from './product-search';
 import type { SyncTarget } from './replication';
 
+/** What the sync server said of a sale this replica does not hold. */
+export type SaleOnline =
+  | { status: 'found'; sale: SaleFact }
+  | { status: 'not-found' }
+  | { status: 'other-store' }
+  /** The server could not be asked or could not answer. */
+  | { status: 'offline'; reason: string };
+
+/** How long a till waits for the server to find a sale for a return. */
+export const SALE_LOOKUP_TIMEOUT_MS = 5_000;
+
 export type TillReplica = {
   /** [B2] A scanned or typed barcode, with its price and a variable-measure label's measure. */
   byBarcode(code: string): Promise<ProductLookup>;
@@ -42,6 +53,8 @@ export type TillReplica = {
   store(): Promise<ReceiptStore>;
   staff(id: string): Promise<Staff | null>;
   sale(id: string): Promise<SaleFact | null>;
+  /** A sale of this store the replica does not hold, asked of the sync server ([SA1]). */
+  saleOnline(id: string): Promise<SaleOnline>;
   returnsOf(saleId: string): Promise<ReturnFact[]>;
   /** This device's sales and returns since a time (a shift's). */
   factsSince(at: string): Promise<{ sales: SaleFact[]; returns: ReturnFact[] }>;
@@ -97,6 +110,29 @@ export function createTillReplica(
     sale: async (id) => {
       const doc = await db.saleFacts.findOne(id).exec();
       return doc ? (doc.toJSON() as SaleFact) : null;
+    },
+    saleOnline: async (id) => {
+      const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
+      const url = `${target.url.replace(/\/+$/, '')}/_sales/${encodeURIComponent(id)}`;
+      let response: Response;
+      try {
+        response = await fetcher(url, {
+          headers: { Authorization: `Bearer ${target.token}` },
+          signal: AbortSignal.timeout(SALE_LOOKUP_TIMEOUT_MS),
+        });
+      } catch (error) {
+        return {
+          status: 'offline',
+          reason: error instanceof Error ? error.message : String(error),
+        };
+      }
+      if (response.status === 404) return { status: 'not-found' };
+      if (response.status === 403) return { status: 'other-store' };
+      const body = response.ok
+        ? ((await response.json().catch(() => null)) as { sale?: SaleFact } | null)
+        : null;
+      if (body?.sale && body.sale.id === id) return { status: 'found', sale: body.sale };
+      return { status: 'offline', reason: `the sync server answered ${response.status}` };
     },
     returnsOf: async (saleId) =>
       (await db.returns.find({ selector: { saleId } }).exec()).map((d) => d.toJSON() as ReturnFact),

@@ -186,7 +186,6 @@ type MessageCode =
   | 'CASH_SHORT'
   | 'CART_OPEN'
   | 'SALE_INVALID'
-  | 'SALE_NOT_HERE'
   | 'SALE_OTHER_STORE'
   | 'SALE_NOT_FOUND'
   | 'SALE_LOOKUP_OFFLINE'
@@ -282,9 +281,8 @@ const ZH_CODES: Record<MessageCode, string> = {
   CASH_SHORT: '实收现金少于应收 {amount}',
   CART_OPEN: '还有未结的销售：请先收款、挂单（F5）或删除商品，再交班',
   SALE_INVALID: '这笔销售无法记录，请联系技术支持',
-  SALE_NOT_HERE: '本收银台没有销售 {sale}，且无法联网查询',
   SALE_OTHER_STORE: '销售 {sale} 是其他门店的，请到该门店退货',
-  SALE_NOT_FOUND: '找不到销售 {sale}',
+  SALE_NOT_FOUND: '本机和服务器上都没有销售 {sale}',
   SALE_LOOKUP_OFFLINE: '本收银台没有销售 {sale}，且同步服务器无法连接：请联网后再试',
   NOT_A_RECEIPT_CODE: '{code} 不是小票码',
   RETURN_INVALID: '这笔退货无法记录，请联系技术支持',
