@@ -139,6 +139,7 @@ describe('sign-in, approvals and the shift', () => {
     await session.signIn('S001-E01', '1111');
     await session.openShift(50000);
     await checkout.scan(scan('6901234567892'));
+    expect(session.mayClose()).toMatchObject({ ok: false, code: 'CART_OPEN' });
     const refused = await session.closeShift(50000);
     expect(refused).toMatchObject({ ok: false, code: 'CART_OPEN' });
     expect(said(refused)).toMatch(/pay, suspend \(F5\) or void/);

@@ -50,6 +50,8 @@ export type Session = {
   openShift(float: number): Promise<Outcome>;
   /** Shows the X report and prints it. */
   xReport(): Promise<Outcome>;
+  /** [AC2] Whether the shift may close now (no sale on the till), before the cash is counted. */
+  mayClose(): Outcome;
   /** [AC2] Records the close and prints the Z report; refused while a cart is on the till. */
   closeShift(counted: number): Promise<Outcome<ShiftFact>>;
   /** Opens the drawer without a sale (approved), counted on the shift. */
@@ -107,6 +109,14 @@ export async function createSession(ports: TillPorts & { checkout: Checkout }): 
 
   async function currentTotals(shift: OpenShift, noSaleOpens: number) {
     return shiftTotals({ ...(await replica.factsSince(shift.openedAt)), noSaleOpens });
+  }
+
+  function mayClose(): Outcome {
+    if (state.get().cart.lines.length === 0) return done(null);
+    return refuse(
+      'CART_OPEN',
+      'A sale is still on the till: pay, suspend (F5) or void it before closing the shift',
+    );
   }
 
   function reportContext(): { currency: string; cashierName?: string } {
@@ -173,13 +183,10 @@ export async function createSession(ports: TillPorts & { checkout: Checkout }): 
       });
       return done(null, notices);
     },
+    mayClose,
     async closeShift(counted) {
-      if (state.get().cart.lines.length > 0) {
-        return refuse(
-          'CART_OPEN',
-          'A sale is still on the till: pay, suspend (F5) or void it before closing the shift',
-        );
-      }
+      const allowed = mayClose();
+      if (!allowed.ok) return allowed;
       const { shift, noSaleOpens } = await readShift();
       if (!shift) return refuse('NO_SHIFT', 'No shift is open');
       const totals = await currentTotals(shift, noSaleOpens);

@@ -109,16 +109,11 @@ export function CheckoutScreen({ till }: { till: Till }) {
     F9: () => setDialog({ kind: 'coupon' }),
     F10: () => void till.session.xReport().then(show),
     // [AC2] A sale on the till is paid, put aside or voided before the close.
-    F11: () =>
-      cart.lines.length > 0
-        ? usePosStore
-            .getState()
-            .showMessage(
-              'error',
-              'A sale is still on the till: pay, suspend (F5) or void it before closing the shift',
-              { code: 'CART_OPEN' },
-            )
-        : setDialog({ kind: 'close-shift' }),
+    F11: () => {
+      const allowed = till.session.mayClose();
+      if (allowed.ok) setDialog({ kind: 'close-shift' });
+      else show(allowed);
+    },
     F12: () => cart.lines.length > 0 && setPaying(true),
   };
   const busy = dialog !== null || paying || returning !== null || report !== null;
