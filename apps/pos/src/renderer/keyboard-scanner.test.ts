@@ -84,6 +84,16 @@ describe('keyboard-wedge scans in the renderer', () => {
     }
   });
 
+  it('sends a product barcode scanned into an amount field to the cart, as before', () => {
+    const kb = keyboard();
+    const scans: ScanEvent[] = [];
+    const field = { value: '500', dataset: { expects: 'amount' } };
+    listenForKeyboardScans(kb.target, (scan) => scans.push(scan), {}, at);
+    kb.press([...code, 'Enter'], 5000, 8, field);
+    expect(field.value).toBe('500');
+    expect(scans.map((s) => s.code)).toEqual(['6901234567892']);
+  });
+
   it('stops listening when asked', () => {
     const kb = keyboard();
     const stop = listenForKeyboardScans(kb.target, () => undefined);
