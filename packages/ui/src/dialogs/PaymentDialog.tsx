@@ -154,6 +154,7 @@ export function PaymentDialog(props: {
           label={method === 'cash' ? t('Cash received') : `${t(tenderName(method))} ${t('Amount')}`}
           value={amount}
           onChange={setAmount}
+          keypad
         />
       )}
       {(method === 'card' || method === 'mobile') && (
