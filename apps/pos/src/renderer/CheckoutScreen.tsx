@@ -69,15 +69,19 @@ export function CheckoutScreen({ till }: { till: Till }) {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   // A receipt scanned while the receipt-code dialog is open opens the return:
   // the dialog has done its job and closes, so the return is on top.
-  useEffect(
-    () =>
-      tillState.subscribe(() => {
-        if (tillState.get().returning) {
-          setDialog((open) => (open?.kind === 'return-code' ? null : open));
-        }
-      }),
-    [],
-  );
+  // A sale recorded closes the payment dialog at once: the receipt prints
+  // meanwhile, and the next customer's scans and keys are not held up.
+  useEffect(() => {
+    let lastSale = tillState.get().lastSale;
+    return tillState.subscribe(() => {
+      const now = tillState.get();
+      if (now.returning) setDialog((open) => (open?.kind === 'return-code' ? null : open));
+      if (now.lastSale && now.lastSale !== lastSale) {
+        usePosStore.setState({ paying: false, message: null });
+      }
+      lastSale = now.lastSale;
+    });
+  }, []);
   const [selected, setSelected] = useState<string | null>(null);
   const total = pricing?.total ?? 0;
   const lineId =
@@ -252,11 +256,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
           pointsTender={(points) => till.checkout.pointsTender(points)}
           pay={async (tenders) => {
             const paid = await till.checkout.pay(tenders);
-            if (paid.ok) {
-              setPaying(false);
-              usePosStore.setState({ message: null });
-              show(paid);
-            }
+            if (paid.ok) show(paid);
             return paid;
           }}
           onCancel={() => setPaying(false)}
