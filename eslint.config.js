@@ -6,7 +6,13 @@ import { builtinModules } from 'node:module';
 
 // What each package may not import (see each package's README, "Must not
 // import"). Tests and test helpers may use Node and real parts.
-const TESTS = ['**/*.test.ts', '**/*.test.tsx', '**/test-support.ts', '**/test-fixtures.ts'];
+const TESTS = [
+  '**/*.test.ts',
+  '**/*.test.tsx',
+  '**/*.fixture.ts',
+  '**/test-support.ts',
+  '**/test-fixtures.ts',
+];
 
 const NODE = {
   paths: builtinModules.map((name) => ({ name, message: 'No Node modules here.' })),
@@ -55,7 +61,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/pos/src/renderer/**/*.{ts,tsx}'],
+    files: ['apps/pos/src/renderer/**/*.{ts,tsx}', 'packages/ui/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
@@ -222,6 +228,27 @@ export default tseslint.config(
         group(['**/renderer/*'], 'The main process does not import renderer code.'),
       ],
     }),
+  },
+  {
+    // The app core runs on every device: no IO of its own, time and timers come in as ports.
+    // (What it may import is stated above.)
+    files: ['packages/app-core/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.fixture.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        'fetch',
+        'setTimeout',
+        'setInterval',
+        'window',
+        'document',
+      ],
+    },
+  },
+  {
+    // Shared React components run in a browser. (What they may import is stated above.)
+    files: ['packages/ui/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // The domain core is pure: no IO, no clock, no randomness.

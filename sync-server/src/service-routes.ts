@@ -14,10 +14,11 @@ import {
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
 import { SyncError, type JsonObject } from './protocol';
+import { readSaleForReturn } from './sale-lookup';
 import type { SyncStorage } from './storage/storage';
 
 /** The first path segment of each service endpoint. */
-const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts']);
+const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts', '_sales']);
 
 export function isServiceRoute(first: string): boolean {
   return SERVICES.has(first);
@@ -232,6 +233,8 @@ export async function serveService(request: ServiceRequest): Promise<void> {
     return checkPoints(request);
   }
   if (first === '_exceptions' && second === undefined) return listExceptions(request);
+  if (first === '_sales' && second && third === undefined)
+    return readSaleForReturn(request, second);
   if (first === '_facts' && second && third && more.length === 0) {
     return readFact(request, second, third);
   }

@@ -98,7 +98,8 @@ export async function startSelling(page: Page): Promise<void> {
 export async function payCash(page: Page, yuan: string): Promise<void> {
   await page.keyboard.press('F12');
   const dialog = page.getByRole('dialog', { name: 'Payment' });
-  await dialog.getByLabel('Cash received').fill(yuan);
+  // Typed over the prefilled amount due, as a cashier does: it replaces it.
+  await dialog.getByLabel('Cash received').pressSequentially(yuan);
   await dialog.getByLabel('Cash received').press('Enter');
   await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
 }

@@ -203,7 +203,7 @@ export function layoutReturnReceipt(
   const memberBlock: PrintLine[] = member
     ? [
         rule,
-        row(words.memberPoints, member.id),
+        row(words.memberPoints, member.name ?? member.id),
         row(`  ${words.reversed}`, `-${member.reversedEarn}`),
         ...(member.restoredRedeem > 0
           ? [row(`  ${words.restored}`, `+${member.restoredRedeem}`)]

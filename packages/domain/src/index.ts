@@ -18,6 +18,7 @@ export * from './points';
 export * from './checkout';
 export * from './returns';
 export * from './stock-ledger';
+export * from './atp';
 export * from './sale-fact';
 export * from './schemas';
 export * from './collections';

@@ -7,3 +7,5 @@ export * from './members';
 export * from './outbox';
 export * from './initial-sync';
 export * from './sync-headers';
+export * from './points-check';
+export * from './till';

@@ -4,6 +4,7 @@
  * the hub driving them through the real serial drivers, and the terminal host
  * serving the POS to a browser. `npm start` and the end-to-end tests run this.
  */
+import type { CashRounding } from '@pos/domain';
 import { fileURLToPath } from 'node:url';
 import {
   openPtyPair,
@@ -59,6 +60,8 @@ export async function startDemoStore(
     language?: TerminalLanguage;
     /** How the simulated receipt printer is attached: 'serial' (default, a pty) or 'tcp' (port 9100 style). */
     printerLink?: 'serial' | 'tcp';
+    /** Cash rounding (抹零) of the terminal; default none. */
+    cashRounding?: CashRounding;
   } = {},
 ): Promise<DemoStore> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -89,6 +92,7 @@ export async function startDemoStore(
       locale: 'zh-CN',
       receiptColumns: 48,
       language: options.language ?? 'en',
+      ...(options.cashRounding ? { cashRounding: options.cashRounding } : {}),
       codeKeys: [{ id: DEMO_CODE_KEY.id, secretHex: toHex(DEMO_CODE_KEY.secret) }],
       earnRules: DEMO_EARN_RULES,
       redemption: DEMO_REDEMPTION,

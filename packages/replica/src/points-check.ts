@@ -3,7 +3,8 @@
  * balance covers them now (another till may have spent them). Offline, the
  * replica's balance decides and the server applies the redemption on upload.
  */
-import type { SyncTarget } from '@pos/replica';
+import type { SyncTarget } from './replication';
+import { syncRequestHeaders } from './sync-headers';
 
 export type PointsCheck =
   { ok: true; balance: number } | { ok: false; reason: string } | { offline: true };
@@ -28,7 +29,7 @@ export function onlinePointsChecker(target: SyncTarget): PointsChecker {
     try {
       response = await fetcher(`${target.url.replace(/\/+$/, '')}/_points/check`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${target.token}`, 'Content-Type': 'application/json' },
+        headers: { ...syncRequestHeaders(target), 'Content-Type': 'application/json' },
         body: JSON.stringify({ memberId, points, ...(phone ? { phone } : {}) }),
         signal: AbortSignal.timeout(POINTS_CHECK_TIMEOUT_MS),
       });

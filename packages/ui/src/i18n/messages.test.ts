@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '@pos/domain';
-import { HubRequestError } from '@pos/hardware/browser-bridge';
-import { deviceStateText, messageText, problemText } from './i18n';
-import { errorCode, usePosStore } from './store';
+import { deviceStateText, messageText, problemText } from './messages';
 
 describe('messages in the screen’s language', () => {
   it('words a domain refusal by its code in Chinese, and keeps the English words in English', () => {
@@ -16,33 +13,49 @@ describe('messages in the screen’s language', () => {
   });
 
   it('says what was being done, then the hub’s error, both in Chinese', () => {
-    usePosStore
-      .getState()
-      .showError('Receipt not printed', new HubRequestError('HUB_TIMEOUT', 'no answer'));
-    const message = usePosStore.getState().message!;
-    expect(message).toEqual({
-      tone: 'error',
+    const message = {
+      tone: 'error' as const,
       text: 'Receipt not printed: no answer',
       code: 'HUB_TIMEOUT',
       context: 'Receipt not printed',
-    });
+    };
     expect(messageText('zh-CN', message)).toBe('小票未打印：设备服务没有响应，请重试');
   });
 
   it('falls back to the English words for a code it does not know, or an error without one', () => {
     const unknown = { tone: 'error' as const, text: 'Something new', code: 'SOMETHING_NEW' };
     expect(messageText('zh-CN', unknown)).toBe('Something new');
-    usePosStore.getState().showError(null, new Error('disk full'));
-    expect(messageText('zh-CN', usePosStore.getState().message!)).toBe('disk full');
+    expect(messageText('zh-CN', { tone: 'error', text: 'disk full', code: 'FAILED' })).toBe(
+      'disk full',
+    );
+    const failed = {
+      tone: 'error' as const,
+      text: 'The return was not recorded: disk full',
+      code: 'FAILED',
+      context: 'The return was not recorded',
+    };
+    expect(messageText('zh-CN', failed)).toBe('退货未记录：disk full');
     expect(messageText('zh-CN', { tone: 'info', text: 'Cart resumed' })).toBe('已取单');
   });
 
-  it('reads the code of domain and hub errors, and nothing else', () => {
-    expect(errorCode(new DomainError('COUPON_USED', 'used'))).toBe('COUPON_USED');
-    expect(errorCode(new HubRequestError('NO_PRINTER', 'none'))).toBe('NO_PRINTER');
-    expect(errorCode(new Error('plain'))).toBeUndefined();
-    expect(errorCode({ code: 'ENOENT lowercase?' })).toBeUndefined();
-    expect(errorCode(null)).toBeUndefined();
+  it('words the app core’s refusals and notices with their params, in Chinese', () => {
+    const member = {
+      tone: 'info' as const,
+      text: 'Member 李娜',
+      code: 'MEMBER_ATTACHED',
+      params: { name: '李娜' },
+    };
+    expect(messageText('zh-CN', member)).toBe('会员 李娜');
+    expect(messageText('en', member)).toBe('Member 李娜');
+    const short = {
+      tone: 'error' as const,
+      text: 'Cash received is less than 12.30',
+      code: 'CASH_SHORT',
+      params: { amount: '12.30' },
+    };
+    expect(messageText('zh-CN', short)).toBe('实收现金少于应收 12.30');
+    const open = { tone: 'error' as const, text: 'A sale is still on the till', code: 'CART_OPEN' };
+    expect(messageText('zh-CN', open)).toMatch(/挂单/);
   });
 
   it('words device problems and states by their codes', () => {

@@ -5,11 +5,9 @@
  * are worded in Chinese by it; an unknown code shows the English words.
  */
 import {
-  formatMoney,
   type CheckoutErrorCode,
   type CodeError,
   type CouponError,
-  type Minor,
   type PointsError,
   type ReturnError,
   type TenderError,
@@ -21,8 +19,18 @@ import type {
   DeviceStatus,
   HubErrorCode,
 } from '@pos/hardware/protocol';
-import type { TerminalLanguage } from '../shared/config';
-import { usePosStore, type ScreenMessage } from './store';
+
+/** The languages screens speak. */
+export type Language = 'zh-CN' | 'en';
+
+/** A message on screen: English words, and a code (with params and context) to word it by. */
+export type ScreenMessage = {
+  tone: 'info' | 'error';
+  text: string;
+  code?: string;
+  context?: string;
+  params?: Record<string, string>;
+};
 
 const ZH: Record<string, string> = {
   'Sign in': '登录',
@@ -112,6 +120,49 @@ const ZH: Record<string, string> = {
   'The close was not recorded': '交班未记录',
   'Cart resumed': '已取单',
   'Staff id or PIN not recognised': '员工号或密码不正确',
+  'Choose a line': '选择商品行',
+  gold: '金卡',
+  silver: '银卡',
+  basic: '普通',
+  platinum: '白金卡',
+  'Amount due': '应收',
+  'Cash rounding': '抹零',
+  Stock: '库存',
+  'On hand': '现有',
+  Available: '可售',
+  'Stock unknown': '库存未知',
+  Provider: '支付渠道',
+  'Search results': '搜索结果',
+  'No carts put aside.': '没有挂单。',
+  'Type an amount, for example 50 or 50.00': '请输入金额，例如 50 或 50.00',
+  'Type the amount, for example 50 or 50.00': '请输入金额，例如 50 或 50.00',
+  'Type an amount above zero': '请输入大于零的金额',
+  'Type or scan the payment reference': '请输入或扫描交易参考号',
+  'Type the cash in the drawer, for example 500': '请输入钱箱中的现金，例如 500',
+  'Not paid': '未付款',
+  'Printed on the receipt printer; if it is not ready, it prints when it is.':
+    '已发送到小票打印机；打印机未就绪时，就绪后自动打印。',
+  'The refund receipt goes to the receipt printer; if it is not ready, it prints when it is.':
+    '退款小票已发送到打印机；打印机未就绪时，就绪后自动打印。',
+  'Attach a member first': '请先添加会员',
+  'Points cannot pay at this store': '本店不支持积分抵扣',
+  Keypad: '数字键盘',
+  Delete: '删除',
+  'A supervisor approves voiding this line.': '删除此行需要主管授权。',
+  'A supervisor approves changing this price.': '改价需要主管授权。',
+  'A supervisor approves a discount on this sale.': '整单折扣需要主管授权。',
+  'A supervisor approves this refund.': '退款需要主管授权。',
+  'A supervisor approves opening the drawer without a sale.': '无销售开钱箱需要主管授权。',
+  'This till is not recognised by the server: call the supervisor':
+    '服务器不认识本收银台：请联系主管',
+  'The sync server has a problem; sales upload when it is back':
+    '同步服务器出现故障；恢复后自动上传销售',
+  'No connection to the sync server; sales upload when it is back':
+    '无法连接同步服务器；恢复后自动上传销售',
+  'not found here: recorded on the sale': '本机未找到：已记录在销售单上',
+  'member QR, not on this till: the sale carries the member id, no member prices':
+    '会员码，本机没有该会员：销售单记录会员号，不享会员价',
+  'Catalog download': '商品目录下载',
 };
 
 /** Every code a message on screen can carry; a new one is a type error until it is worded. */
@@ -130,7 +181,30 @@ type MessageCode =
   | 'CODE_FIELD_INVALID'
   | 'MONEY_INVALID'
   | 'ALLOCATION_INVALID'
-  | 'PRINT_QUEUED';
+  | 'PRINT_QUEUED'
+  // Refusals and notices of the app core's use cases
+  | 'CASH_SHORT'
+  | 'CART_OPEN'
+  | 'SALE_INVALID'
+  | 'SALE_OTHER_STORE'
+  | 'SALE_NOT_FOUND'
+  | 'SALE_LOOKUP_OFFLINE'
+  | 'NOT_A_RECEIPT_CODE'
+  | 'RETURN_INVALID'
+  | 'CLOSE_INVALID'
+  | 'SIGN_IN_LOCKED'
+  | 'PIN_WRONG'
+  | 'NOT_SIGNED_IN'
+  | 'NO_SHIFT'
+  | 'CART_UNKNOWN'
+  | 'MEMBER_MISSING'
+  | 'POINTS_NOT_ACCEPTED'
+  | 'STOCK_INVALID'
+  | 'FAILED'
+  | 'MEMBER_ATTACHED'
+  | 'COUPON_ADDED'
+  | 'CART_SUSPENDED'
+  | 'NO_SALE_OPENED';
 
 /** Refusals of the domain and errors of the hub, by code. */
 const ZH_CODES: Record<MessageCode, string> = {
@@ -203,6 +277,29 @@ const ZH_CODES: Record<MessageCode, string> = {
   HUB_DISCONNECTED: '与设备服务的连接中断，请重试',
   HUB_TIMEOUT: '设备服务没有响应，请重试',
   INTERNAL: '设备服务内部错误，请联系技术支持',
+  // The app core
+  CASH_SHORT: '实收现金少于应收 {amount}',
+  CART_OPEN: '还有未结的销售：请先收款、挂单（F5）或删除商品，再交班',
+  SALE_INVALID: '这笔销售无法记录，请联系技术支持',
+  SALE_OTHER_STORE: '销售 {sale} 是其他门店的，请到该门店退货',
+  SALE_NOT_FOUND: '本机和服务器上都没有销售 {sale}',
+  SALE_LOOKUP_OFFLINE: '本收银台没有销售 {sale}，且同步服务器无法连接：请联网后再试',
+  NOT_A_RECEIPT_CODE: '{code} 不是小票码',
+  RETURN_INVALID: '这笔退货无法记录，请联系技术支持',
+  CLOSE_INVALID: '交班无法记录，请联系技术支持',
+  SIGN_IN_LOCKED: '密码错误次数过多，请 {seconds} 秒后再试',
+  PIN_WRONG: '员工号或密码不正确',
+  NOT_SIGNED_IN: '请先登录',
+  NO_SHIFT: '没有开班',
+  CART_UNKNOWN: '该挂单已不存在',
+  MEMBER_MISSING: '请先添加会员',
+  POINTS_NOT_ACCEPTED: '本店不支持积分抵扣',
+  STOCK_INVALID: '库存数据无效',
+  FAILED: '操作失败',
+  MEMBER_ATTACHED: '会员 {name}',
+  COUPON_ADDED: '优惠券 {name}',
+  CART_SUSPENDED: '已挂单（{lines} 行）',
+  NO_SALE_OPENED: '已开钱箱（无销售），授权人 {name}',
 };
 
 /** Device problems by code: what is wrong and what to do. */
@@ -222,22 +319,28 @@ const ZH_PROBLEMS: Record<DeviceProblemCode, { message: string; action: string }
  * being done, when given); a message without a code by its English words;
  * anything unknown in English.
  */
-export function messageText(language: TerminalLanguage, message: ScreenMessage): string {
+export function messageText(language: Language, message: ScreenMessage): string {
   if (language !== 'zh-CN') return message.text;
   if (message.code === undefined) return ZH[message.text] ?? message.text;
-  const words = (ZH_CODES as Record<string, string | undefined>)[message.code];
-  if (words === undefined) return message.text;
+  const template = (ZH_CODES as Record<string, string | undefined>)[message.code];
+  if (message.code === 'FAILED') {
+    // An error without a code of its own: what was being done, then its words.
+    const { context, text } = message;
+    if (!context || !text.startsWith(`${context}: `)) return ZH[text] ?? text;
+    return `${translate(language, context)}：${text.slice(context.length + 2)}`;
+  }
+  if (template === undefined) return ZH[message.text] ?? message.text;
+  const words = fill(template, message.params);
   return message.context ? `${translate(language, message.context)}：${words}` : words;
 }
 
-/** The current language's wording of screen messages. */
-export function useMessageText(): (message: ScreenMessage) => string {
-  const language = usePosStore((s) => s.language);
-  return (message) => messageText(language, message);
+/** A template's `{name}` places filled from the message's params. */
+function fill(template: string, params: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
 /** A device problem in the screen's language: what is wrong, and what to do. */
-export function problemText(language: TerminalLanguage, problem: DeviceProblem): string {
+export function problemText(language: Language, problem: DeviceProblem): string {
   const zh =
     language === 'zh-CN'
       ? (ZH_PROBLEMS as Record<string, { message: string; action: string } | undefined>)[
@@ -248,24 +351,11 @@ export function problemText(language: TerminalLanguage, problem: DeviceProblem):
 }
 
 /** A device that is not ready, in the screen's language (the hub's words when it has no code). */
-export function deviceStateText(language: TerminalLanguage, device: DeviceStatus): string {
+export function deviceStateText(language: Language, device: DeviceStatus): string {
   if (language !== 'zh-CN') return device.message ?? device.state;
   return ZH[device.state] ?? device.message ?? device.state;
 }
 
-export function translate(language: TerminalLanguage, text: string): string {
+export function translate(language: Language, text: string): string {
   return language === 'zh-CN' ? (ZH[text] ?? text) : text;
-}
-
-/** The current language's words for the screen. */
-export function useT(): (text: string) => string {
-  const language = usePosStore((s) => s.language);
-  return (text) => translate(language, text);
-}
-
-/** Amounts in the terminal's currency, formatted for its language with Intl. */
-export function useMoney(): (amount: Minor) => string {
-  const currency = usePosStore((s) => s.currency);
-  const language = usePosStore((s) => s.language);
-  return (amount) => formatMoney(amount, currency, language);
 }
