@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['**/src/**/*.test.ts'],
+          include: ['**/src/**/*.test.ts', 'scripts/*.test.ts'],
           exclude: [...ignored, '**/*.int.test.ts', '**/*.e2e.test.ts'],
           environment: 'node',
         },
@@ -33,6 +33,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           fileParallelism: false,
           globalSetup: ['apps/pos/e2e/global-setup.ts'],
+          setupFiles: ['apps/pos/e2e/e2e-setup.ts'],
         },
       },
     ],

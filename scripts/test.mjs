@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs every check the project has: typecheck, lint, then unit, integration and
+// Runs every check the project has: typecheck, lint, the rule ids, then unit, integration and
 // end-to-end tests in one Vitest run. Ends with one plain summary line
 // ("Tests: N passed, N failed, N skipped") that sums the tests and counts the
-// typecheck and lint as one check each.
+// typecheck, lint and the rule-id check as one check each.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -18,6 +18,8 @@ function step(name, command, args) {
 for (const [name, command, args] of [
   ['typecheck', 'npx', ['tsc', '-b']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
+  // Every cited rule id is defined in a SPEC.md, and no id is defined twice.
+  ['rule ids', 'node', ['scripts/check-rule-ids.mjs']],
 ]) {
   if (step(name, command, args)) results.passed += 1;
   else {

@@ -9,7 +9,8 @@ export {
   type ScannerDevice,
 } from './hub/hub';
 export { attachHubWebSocket, type HubWebSocket, type HubWebSocketOptions } from './hub/websocket';
-export { parseHubRequest, type ParsedRequest } from './hub/request-parser';
+export { parseHubRequest, validateHubRequest, type ParsedRequest } from './hub/request-parser';
+export { answerHubRequest } from './hub/answer-request';
 export { SerialScanner, type SerialScannerOptions } from './scanner/serial-scanner';
 export {
   AIM_SYMBOLOGIES,

@@ -241,6 +241,7 @@ function sampleWriteLock(bench: BenchStorage): () => Promise<string[]> {
       const held = rows.find((r) => r.granted);
       const what = held ? held.what : '(lock free)';
       holder.set(what, (holder.get(what) ?? 0) + 1);
+      // The sampling interval of a measurement, not a wait for an event.
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();

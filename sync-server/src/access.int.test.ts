@@ -3,7 +3,7 @@
  * and the PouchDB batch endpoints, over HTTP on each storage backend.
  */
 import { connect } from 'node:net';
-import { withCheckDigit } from '@pos/domain';
+import { formatSchemaVersions, syncVersionHeaders, withCheckDigit } from '@pos/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken, provisionAdminToken, provisionDeviceToken } from './auth';
 import { SYNC_PROTOCOL_VERSION } from './protocol';
@@ -15,6 +15,7 @@ import {
   asPushed,
   demoSale,
   startTestServer,
+  waitForLongpolls,
   type TestServer,
 } from './test-support';
 import { SERVER_VERSIONS } from './version';
@@ -94,7 +95,7 @@ for (const backend of BACKENDS) {
           '/stock/_changes?feed=longpoll&since=now&timeout=55000',
         );
         const other = server.request(S001, '/stock/_changes?feed=longpoll&since=now&timeout=3000');
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await waitForLongpolls(server.url, 2);
         await server.storage.revokeDevice('S001-POS9');
         const answered = await waiting;
         expect(answered.status).toBe(401);
@@ -204,13 +205,10 @@ for (const backend of BACKENDS) {
         expect(root.body).toMatchObject({
           protocol: SYNC_PROTOCOL_VERSION,
           minProtocol: SERVER_VERSIONS.minProtocol,
-          schema: SERVER_VERSIONS.schema,
+          schemas: SERVER_VERSIONS.schemas,
         });
         const current = await server.request(S001, '/products/_changes', {
-          headers: {
-            'x-pos-protocol': String(SERVER_VERSIONS.protocol),
-            'x-pos-schema': String(SERVER_VERSIONS.schema),
-          },
+          headers: syncVersionHeaders(),
         });
         expect(current.status).toBe(200);
       });
@@ -225,11 +223,16 @@ for (const backend of BACKENDS) {
         expect(old.body).toMatchObject({
           error: 'protocol_outdated',
           incompatibility: 'client_protocol_too_old',
-          required: { protocol: SERVER_VERSIONS.minProtocol, schema: SERVER_VERSIONS.schema },
+          required: { protocol: SERVER_VERSIONS.minProtocol, schemas: SERVER_VERSIONS.schemas },
           reason: expect.stringMatching(/Update the app/),
         });
         const newer = await server.request(S001, '/products', {
-          headers: { 'x-pos-schema': String(SERVER_VERSIONS.schema + 1) },
+          headers: {
+            'x-pos-schema': formatSchemaVersions({
+              ...SERVER_VERSIONS.schemas,
+              products: SERVER_VERSIONS.schemas.products! + 1,
+            }),
+          },
         });
         expect(newer.status).toBe(409);
         expect(newer.body).toMatchObject({

@@ -94,6 +94,25 @@ describe('device auth', () => {
     }
   });
 
+  it('[D4] [A9] [A10] a device whose id prefixes another never writes in its namespace', () => {
+    const pos1 = { kind: 'device', deviceId: 'S001-POS1', storeId: 'S001' } as const;
+    const pos1b = { kind: 'device', deviceId: 'S001-POS1-B', storeId: 'S001' } as const;
+    const ulid = '01J0000000000000000000000A';
+    const move = (id: string) => ({ id, location: 'S001', kind: 'receive' });
+    expect(factOwnershipRefusal(pos1, 'stockMovements', move(`S001-POS1-${ulid}`))).toBeNull();
+    expect(factOwnershipRefusal(pos1b, 'stockMovements', move(`S001-POS1-B-${ulid}`))).toBeNull();
+    expect(factOwnershipRefusal(pos1, 'stockMovements', move(`S001-POS1-B-${ulid}`))).toMatch(
+      /id must start with this device's id S001-POS1-, then letters and digits/,
+    );
+    expect(factOwnershipRefusal(pos1b, 'stockMovements', move(`S001-POS1-${ulid}`))).toMatch(
+      /id must start/,
+    );
+    const earn = (factId: string) => ({ id: `${factId}:earn`, kind: 'earn', factId });
+    expect(factOwnershipRefusal(pos1, 'pointEntries', earn(`S001-POS1-B-${ulid}`))).toMatch(
+      /factId must be a sale or return of this device/,
+    );
+  });
+
   it('[A10] pushes only the point entries of its own facts; adjustments are for admins', () => {
     const earn = { id: 'S002-POS1-01:earn', kind: 'earn', factId: 'S002-POS1-01' };
     expect(factOwnershipRefusal(device, 'pointEntries', earn)).toBeNull();

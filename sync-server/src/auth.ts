@@ -3,7 +3,7 @@
  * write. [A1]-[A8]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { COLLECTIONS, type CollectionName } from '@pos/domain';
+import { COLLECTIONS, isOwnFactId, type CollectionName } from '@pos/domain';
 import type { StoreScope, SyncStorage } from './storage/storage';
 
 /** Who a bearer token proves the caller to be: a store's device, or an HQ/admin tool. */
@@ -103,18 +103,15 @@ type FactFields = {
   factId?: unknown;
 };
 
-const startsWith = (value: unknown, prefix: string): boolean =>
-  typeof value === 'string' && value.startsWith(prefix);
-
 /**
  * [A4] A device writes only facts of its own store made by itself:
  * - sales, returns and shift closes name its store and itself;
- * - [A9] stock movements are at its store (`location`), carry an id starting
- *   with its device id, and are not `sale` or `return` movements, which the
- *   server derives from the sale and return facts;
- * - [A10] point entries are those of its own sales and returns:
- *   id `${factId}:${kind}` with the fact id starting with its device id, never
- *   an `adjust` (adjustments come from HQ with an admin token).
+ * - [A9] stock movements are at its store (`location`), carry an id the
+ *   device minted ([D4]: `${deviceId}-` and a ULID), and are not `sale` or
+ *   `return` movements, which the server derives from the sale and return facts;
+ * - [A10] point entries name one of its own sales or returns ([D4]) with the
+ *   id `${factId}:${kind}`, never an `adjust` (adjustments come from HQ with
+ *   an admin token); [FX3] the push records only what the server derived.
  * Returns why not, or null.
  */
 export function factOwnershipRefusal(
@@ -123,11 +120,14 @@ export function factOwnershipRefusal(
   fact: FactFields,
 ): string | null {
   const ownId = `${principal.deviceId}-`;
+  const exactly = 'then letters and digits only (a ULID)';
   if (db === 'stockMovements') {
     if (fact.location !== principal.storeId) {
       return `location must be this device's store ${principal.storeId}`;
     }
-    if (!startsWith(fact.id, ownId)) return `id must start with this device's id ${ownId}`;
+    if (!isOwnFactId(principal.deviceId, fact.id)) {
+      return `id must start with this device's id ${ownId}, ${exactly}`;
+    }
     if (fact.kind === 'sale' || fact.kind === 'return') {
       return `${fact.kind} movements are derived by the server from the ${fact.kind} facts; push the fact`;
     }
@@ -135,8 +135,8 @@ export function factOwnershipRefusal(
   }
   if (db === 'pointEntries') {
     if (fact.kind === 'adjust') return 'point adjustments are made by HQ with an admin token';
-    if (!startsWith(fact.factId, ownId)) {
-      return `factId must be a sale or return of this device (start with ${ownId})`;
+    if (!isOwnFactId(principal.deviceId, fact.factId)) {
+      return `factId must be a sale or return of this device (start with ${ownId}, ${exactly})`;
     }
     if (fact.id !== `${String(fact.factId)}:${String(fact.kind)}`) {
       return 'id must be `${factId}:${kind}`, as the server derives it from the fact';

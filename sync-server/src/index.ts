@@ -52,8 +52,8 @@ export {
   SCHEMA_HEADER,
   checkClientVersions,
   type ServerVersions,
-  type Incompatibility,
 } from './version';
+export type { Incompatibility } from '@pos/domain';
 export { DEFAULT_RATE_LIMIT, type RateLimitOptions } from './rate-limit';
 export { importCsv, type ImportResult, type Encoding } from './import/import-store';
 export {

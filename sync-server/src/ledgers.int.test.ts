@@ -215,12 +215,14 @@ for (const backend of BACKENDS) {
           const [refused] = await push(S001, db, [changed]);
           expect(refused, db).toMatchObject({ id: fact.id, error: 'conflict' });
         }
-        // The sale's own entries, pushed by the device after the sale, are replays.
+        // The sale's own entries, pushed by the device after the sale, are replays;
+        // any other entry is refused: a device never creates points.
         const [earn] = await entries([`${sale.id}:earn`]);
         expect(earn).toMatchObject({ memberId: 'M0002', points: 65 });
         expect((await push(S001, 'pointEntries', [earn!]))[0]).toMatchObject({ ok: true });
         expect((await push(S001, 'pointEntries', [{ ...earn!, points: 650 }]))[0]).toMatchObject({
-          error: 'conflict',
+          error: 'forbidden',
+          reason: expect.stringMatching(/derived by the server/),
         });
         expect((await member('M0002'))?.points).toBe(300);
       });
@@ -375,7 +377,9 @@ for (const backend of BACKENDS) {
           status: 200,
           body: { ok: true, balance: 1200 },
         });
-        expect(await check(S001, { memberId: 'M0003', points: 5001 })).toMatchObject({
+        // [MB4] Another store's member is identified by the phone the till was given.
+        const m3 = { memberId: 'M0003', phone: '13900139003' };
+        expect(await check(S001, { ...m3, points: 5001 })).toMatchObject({
           status: 409,
           body: { error: 'insufficient_points', balance: 5000, reason: expect.any(String) },
         });
@@ -607,9 +611,10 @@ for (const backend of BACKENDS) {
     describe('member lookup', () => {
       it("[MB1] a till finds another store's member by phone online; a bad phone is a 400", async () => {
         const found = await get<Member>(S001, '/_members/lookup?phone=13900139003');
+        // [PV3] What the sale needs, masked.
         expect(found).toMatchObject({
           status: 200,
-          body: { id: 'M0003', homeStoreId: 'S002', points: 5000 },
+          body: { id: 'M0003', name: 'A*', phone: '139****9003', tier: 'gold', points: 5000 },
         });
         const typed = await get<Member>(
           S001,

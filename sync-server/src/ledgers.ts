@@ -3,7 +3,7 @@
  * runs inside the write transaction that records the fact causing it, so a
  * fact and everything it changes commit together ([F2]). Writers are
  * serialised by the storage, so "read, decide, write" here never races
- * another push ([CR1]). See SPEC.md [PT1]-[PT6], [CR1]-[CR3], [EX1]-[EX3].
+ * another push ([CR1]). See SPEC.md [PT1]-[PT5], [CR1]-[CR2], [EX1]-[EX3].
  */
 import {
   pointEntriesForReturn,
@@ -29,6 +29,8 @@ import type { DocRow, WriteTransaction } from './storage/storage';
 export const EXCEPTIONS_DB = '_exceptions' as CollectionName;
 /** [CR1] Which sale redeemed each one-time coupon, by coupon id. */
 export const COUPON_REDEMPTIONS_DB = '_couponRedemptions' as CollectionName;
+/** [RT8] What the applied returns took back from each sale, and returns waiting for it, by sale id. */
+export const SALE_RETURNS_DB = '_saleReturns' as CollectionName;
 
 /** [EX2] What HQ has to look at; each kind is explained in the README. */
 export type ExceptionKind =
@@ -39,7 +41,10 @@ export type ExceptionKind =
   | 'point-entry-mismatch'
   | 'coupon-already-redeemed'
   | 'coupon-unknown'
-  | 'coupon-void';
+  | 'coupon-void'
+  | 'unknown-sku'
+  | 'sale-currency-mismatch'
+  | 'return-not-applicable';
 
 /** [EX2] One exception record, as `GET /_exceptions` lists it. */
 export type FactException = {

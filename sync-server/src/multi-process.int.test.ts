@@ -14,6 +14,7 @@ import {
   TEST_DATABASE_URL,
   asPushed,
   demoSale,
+  waitForLongpolls,
 } from './test-support';
 
 describe.skipIf(!TEST_DATABASE_URL)(
@@ -34,7 +35,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
         const waiting = fetch(`${urlA}/stock/_changes?feed=longpoll&since=now&timeout=50000`, {
           headers: auth,
         }).then((r) => r.json() as Promise<{ results: { id: string }[] }>);
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await waitForLongpolls(urlA, 1);
         const pushed = await fetch(`${urlB}/saleFacts/_bulk_docs`, {
           method: 'POST',
           headers: { ...auth, 'content-type': 'application/json' },
@@ -78,20 +79,20 @@ describe.skipIf(!TEST_DATABASE_URL)(
           });
 
         const waiting = longpoll();
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await waitForLongpolls(urlA, 1);
         const killed = await admin.query(
           `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
           [`pos-sync-listen pos_sync_${schema}`],
         );
         expect(killed.rowCount).toBe(2); // A's and B's listeners
         // Pushed while A's listener is down: its NOTIFY is lost, the reconnect makes up for it.
-        while (errors.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThan(0);
         expect((await push(1, 'SKU-0004')).status).toBe(201);
         expect((await waiting).results.map((r) => r.id)).toEqual(['S001:SKU-0004']);
 
         // The new connection listens: the next longpoll wakes on the next push.
         const next = longpoll();
-        await new Promise((resolve) => setTimeout(resolve, 600));
+        await waitForLongpolls(urlA, 1);
         expect((await push(2, 'SKU-0005')).status).toBe(201);
         expect((await next).results.map((r) => r.id)).toEqual(['S001:SKU-0005']);
       } finally {

@@ -263,6 +263,17 @@ describe('PouchDB replicator bodies', () => {
     });
   });
 
+  it('[PD1] [V2] [V3] a _local document with a prototype key or deep nesting is refused', () => {
+    let deep: unknown = 0;
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(parseLocalDocBody({ checkpoint: deep }, 'x')).toMatchObject({ ok: false });
+    const proto = JSON.parse('{"checkpoint":{"__proto__":{"polluted":true}}}') as unknown;
+    expect(parseLocalDocBody(proto, 'x')).toMatchObject({ ok: false });
+    expect(parseLocalDocBody(JSON.parse('{"__proto__":{"a":1}}'), 'x')).toMatchObject({
+      ok: false,
+    });
+  });
+
   it('[P3] [PD1]-[PD3] the replicator body parsers are total', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.dictionary(fc.string(), fc.string()), (body, params) => {

@@ -2,6 +2,7 @@
  * Parsers for request parameters and bodies. Pure and total: any input gives
  * either a value or a clear reason, never an exception. [P3]
  */
+import { documentLimitProblem } from '@pos/domain';
 import { isJsonObject, type JsonObject } from './protocol';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -241,6 +242,9 @@ export type LocalDocPut = { rev: string | null; body: JsonObject };
 /** `PUT /{db}/_local/{id}`: a JSON object whose `_id`, when present, names the same document. */
 export function parseLocalDocBody(body: unknown, id: string): Parsed<LocalDocPut> {
   if (!isJsonObject(body)) return fail('the body must be a JSON object');
+  // [V2] [V3] Checkpoints keep within the document limits and name no prototype.
+  const overLimit = documentLimitProblem(body);
+  if (overLimit) return fail(`${overLimit.path} ${overLimit.message}`);
   if (body._id !== undefined && body._id !== `_local/${id}`) {
     return fail('_id must match the document in the path');
   }

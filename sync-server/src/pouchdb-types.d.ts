@@ -27,9 +27,25 @@ declare module 'pouchdb-core' {
         source: PouchDatabase | string,
         options?: { batch_size?: number; batches_limit?: number; live?: false },
       ): Promise<ReplicationResult>;
+      from(
+        source: PouchDatabase | string,
+        options: {
+          live: true;
+          retry?: boolean;
+          heartbeat?: number;
+          back_off_function?: (delay: number) => number;
+        },
+      ): LiveReplication;
     };
     close(): Promise<void>;
     destroy(): Promise<void>;
+  }
+  /** A live replication: an event emitter that can be cancelled. */
+  export interface LiveReplication {
+    on(event: 'change', listener: (info: { docs: PouchDoc[] }) => void): LiveReplication;
+    on(event: 'paused' | 'error', listener: (error?: unknown) => void): LiveReplication;
+    on(event: 'active' | 'complete', listener: () => void): LiveReplication;
+    cancel(): void;
   }
   export interface PouchStatic {
     new (name: string, options?: { adapter?: string; fetch?: FetchLike }): PouchDatabase;

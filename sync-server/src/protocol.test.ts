@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDocProblem, parseCouchDoc, toCouchDoc } from './protocol';
+import {
+  isDocProblem,
+  isUnstorableText,
+  parseCouchDoc,
+  toCouchDoc,
+  unstorableJsonReason,
+} from './protocol';
 
 describe('CouchDB documents on the wire', () => {
   it('[P1] sends _id and _rev instead of id', () => {
@@ -57,5 +63,40 @@ describe('CouchDB documents on the wire', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('text the database cannot store', () => {
+  const storable = fc.string({ unit: 'grapheme' }).filter((t) => !t.includes('\u0000'));
+  const bad = fc.constantFrom('\u0000', '\ud800', '\udfff', 'a\udc00b', '\ud83d');
+
+  it('[ST13] finds a NUL or a lone surrogate in any string, and nothing in well-formed text', () => {
+    fc.assert(
+      fc.property(storable, bad, storable, (before, unstorable, after) => {
+        expect(isUnstorableText(before + after)).toBe(false);
+        expect(isUnstorableText(before + unstorable + after)).toBe(true);
+      }),
+    );
+    expect(isUnstorableText('😀 张三')).toBe(false);
+  });
+
+  it('[ST13] [P2] a document with one anywhere, in a key or a value at any depth, is a per-document bad_request; never throws', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue().filter((v) => !isUnstorableText(JSON.stringify(v) ?? '')),
+        bad,
+        fc.boolean(),
+        (value, unstorable, inKey) => {
+          expect(unstorableJsonReason({ _id: 'a', v: value })).toBeNull();
+          const nested = inKey ? { [`k${unstorable}`]: value } : { k: [value, unstorable] };
+          const doc = { _id: 'S001-POS1-1', deep: { deeper: nested } };
+          expect(unstorableJsonReason(doc)).toMatch(/NUL|surrogate/);
+          expect(parseCouchDoc(doc)).toMatchObject({ error: 'bad_request', id: 'S001-POS1-1' });
+        },
+      ),
+    );
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => unstorableJsonReason({ _id: 'a', deep })).not.toThrow();
   });
 });

@@ -5,10 +5,11 @@
 import { COLLECTIONS, type CollectionName } from '@pos/domain';
 
 /**
- * Bumped when the HTTP protocol changes incompatibly; `GET /` reports it so an
- * old client can refuse to sync instead of corrupting data.
+ * The protocol version lives in the domain's sync contract, shared with the
+ * devices; `GET /` reports it so an old client can refuse to sync instead of
+ * corrupting data ([VC1]-[VC4]).
  */
-export const SYNC_PROTOCOL_VERSION = 1;
+export { SYNC_PROTOCOL_VERSION } from '@pos/domain';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -25,7 +26,8 @@ export type ErrorCode =
   | 'internal_server_error'
   | 'protocol_outdated'
   | 'server_outdated'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'unavailable';
 
 export const STATUS_BY_ERROR: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -40,6 +42,7 @@ export const STATUS_BY_ERROR: Record<ErrorCode, number> = {
   protocol_outdated: 426,
   server_outdated: 409,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 export class SyncError extends Error {
@@ -84,6 +87,40 @@ export type IncomingDoc = {
   body: JsonObject;
 };
 
+/** A UTF-16 surrogate without its pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * [ST13] Whether `text` holds what PostgreSQL cannot store in text or jsonb:
+ * a NUL character or a lone surrogate.
+ */
+export function isUnstorableText(text: string): boolean {
+  return text.includes('\u0000') || LONE_SURROGATE.test(text);
+}
+
+/**
+ * [ST13] Why a parsed JSON value cannot be stored (a NUL or a lone surrogate
+ * in any key or string, at any depth), or null. Never throws: a value too
+ * deep to walk is refused too.
+ */
+export function unstorableJsonReason(value: unknown): string | null {
+  let found = false;
+  try {
+    // The replacer sees every key and string value; no output is built for them.
+    JSON.stringify(value, (key, v: unknown) => {
+      if (found) return undefined;
+      if (isUnstorableText(key) || (typeof v === 'string' && isUnstorableText(v))) {
+        found = true;
+        return undefined;
+      }
+      return v;
+    });
+  } catch {
+    return 'the JSON is nested too deeply';
+  }
+  return found ? 'a key or string holds a NUL character or a lone surrogate' : null;
+}
+
 export type DocProblem = { id: string | null; error: ErrorCode; reason: string };
 
 const ALLOWED_META = new Set(['_id', '_rev', '_deleted', '_attachments', '_revisions']);
@@ -103,6 +140,9 @@ export function parseCouchDoc(raw: unknown): IncomingDoc | DocProblem {
   if (id.startsWith('_')) {
     return { id, error: 'bad_request', reason: 'document ids starting with "_" are reserved' };
   }
+  // [ST13] Refused here, per document, not by the database for the whole batch.
+  const unstorable = unstorableJsonReason(raw);
+  if (unstorable) return { id, error: 'bad_request', reason: `cannot be stored: ${unstorable}` };
   const rev = raw._rev;
   if (rev !== undefined && typeof rev !== 'string') {
     return { id, error: 'bad_request', reason: '_rev must be a string' };

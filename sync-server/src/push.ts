@@ -4,10 +4,15 @@
  * coupons, exceptions) in one transaction. [F1]-[F4] [FX1]-[FX4]
  */
 import {
+  addReturned,
   ledgerMovementsForSale,
+  NOTHING_RETURNED,
+  returnAgainstSaleProblems,
   stockLevelId,
   stockMovementsForReturn,
   validateDocument,
+  type ReturnedSoFar,
+  type Store,
   type CollectionName,
   type FactCollection,
   type LedgerMovement,
@@ -24,9 +29,12 @@ import {
   type Principal,
 } from './auth';
 import {
+  EXCEPTIONS_DB,
+  recordException,
   recordReturnPoints,
   recordSalePoints,
   redeemSaleCoupons,
+  SALE_RETURNS_DB,
   writePointEntries,
   type FactContext,
 } from './ledgers';
@@ -88,6 +96,137 @@ async function applyStock(
     const result = await tx.put(write);
     // Cannot happen: writers are serialised and we just read the revisions.
     if (!result.ok) throw new Error(`stock level ${write.id} changed underneath: ${result.reason}`);
+  }
+}
+
+/**
+ * [FX5] The SKUs of `lines` the catalog knows. A well-formed SKU the catalog
+ * does not know is a genuine line (the till sold it) that moves no stock:
+ * an `unknown-sku` exception names the fact and the line for HQ.
+ */
+async function knownSkus(
+  ctx: FactContext,
+  lines: readonly { sku: string; lineId?: string; quantity: number }[],
+): Promise<Set<string>> {
+  const skus = [...new Set(lines.map((l) => l.sku))];
+  const products = await ctx.tx.getDocs('products', skus);
+  for (const line of lines) {
+    if (products.has(line.sku)) continue;
+    await recordException(
+      ctx,
+      'unknown-sku',
+      { sku: line.sku, lineId: line.lineId ?? null, quantity: line.quantity },
+      line.lineId ?? line.sku,
+    );
+  }
+  return new Set(skus.filter((sku) => products.has(sku)));
+}
+
+/**
+ * [FX6] Whether a sale can be applied: it is priced in its store's currency.
+ * One in another currency is recorded (the till sold it) but moves no stock,
+ * points or coupons, and is a `sale-currency-mismatch` exception.
+ */
+async function saleApplies(ctx: FactContext, sale: SaleFact): Promise<boolean> {
+  const store = (await ctx.tx.getDocs('stores', [sale.storeId])).get(sale.storeId);
+  const currency = (store?.body as Store | undefined)?.currency;
+  if (currency === undefined || currency === sale.currency) return true;
+  await recordException(ctx, 'sale-currency-mismatch', {
+    saleId: sale.id,
+    currency: sale.currency,
+    storeCurrency: currency,
+  });
+  return false;
+}
+
+/** [RT8] What a sale's applied returns took back, and the returns waiting for it. */
+type SaleReturns = ReturnedSoFar & { id: string; applied: string[]; pending: string[] };
+
+async function saleReturns(ctx: FactContext, saleId: string) {
+  const row = (await ctx.tx.getDocs(SALE_RETURNS_DB, [saleId])).get(saleId);
+  const record: SaleReturns = row
+    ? (row.body as SaleReturns)
+    : { id: saleId, ...NOTHING_RETURNED, applied: [], pending: [] };
+  return { record, rev: row?.rev ?? null };
+}
+
+async function putSaleReturns(
+  ctx: FactContext,
+  record: SaleReturns,
+  rev: string | null,
+): Promise<void> {
+  const written = await ctx.tx.put({
+    db: SALE_RETURNS_DB,
+    id: record.id,
+    body: record,
+    storeId: null,
+    expectedRev: rev,
+  });
+  // Cannot happen: writers are serialised and we just read the revision.
+  if (!written.ok) throw new Error(`${record.id} changed underneath: ${written.reason}`);
+}
+
+/**
+ * [RT6] [RT8] [PT4] Applies a return to its recorded sale, once: the units
+ * go back to stock and the points are reversed, when the return fits what
+ * the sale sold and what earlier returns took back. One that does not fit,
+ * or whose sale moved nothing ([FX6]), stays recorded (the money went back)
+ * and is a `return-not-applicable` exception.
+ */
+async function applyReturn(ctx: FactContext, sale: SaleFact, ret: ReturnFact): Promise<void> {
+  const { record, rev } = await saleReturns(ctx, sale.id);
+  if (record.applied.includes(ret.id)) return;
+  const notApplied = `sale-currency-mismatch:${sale.id}`;
+  const problems = (await ctx.tx.getDocs(EXCEPTIONS_DB, [notApplied])).has(notApplied)
+    ? [`sale ${sale.id} was not applied (its currency is not its store's)`]
+    : returnAgainstSaleProblems(sale, record, ret);
+  if (problems.length) {
+    await recordException(ctx, 'return-not-applicable', { saleId: sale.id, problems });
+    return;
+  }
+  const known = await knownSkus(ctx, ret.lines);
+  await applyStock(
+    ctx.tx,
+    stockMovementsForReturn(ret).filter((m) => known.has(m.sku)),
+  );
+  await recordReturnPoints(ctx, ret);
+  await putSaleReturns(
+    ctx,
+    {
+      ...record,
+      ...addReturned(record, ret),
+      applied: [...record.applied, ret.id],
+      pending: record.pending.filter((id) => id !== ret.id),
+    },
+    rev,
+  );
+}
+
+/**
+ * [RT9] A return that arrives before its sale (a till's sales and returns
+ * replicate in different collections) is recorded and waits, moving
+ * nothing; the sale applies it when it is recorded, exactly once.
+ */
+async function holdReturn(ctx: FactContext, ret: ReturnFact): Promise<void> {
+  const { record, rev } = await saleReturns(ctx, ret.saleId);
+  if (record.pending.includes(ret.id)) return;
+  await putSaleReturns(ctx, { ...record, pending: [...record.pending, ret.id] }, rev);
+}
+
+/** [RT9] Applies the returns that waited for `sale`, in the order they arrived. */
+async function applyWaitingReturns(ctx: FactContext, sale: SaleFact): Promise<void> {
+  const { record } = await saleReturns(ctx, sale.id);
+  if (record.pending.length === 0) return;
+  const returns = await ctx.tx.getDocs('returns', record.pending);
+  for (const id of record.pending) {
+    const row = returns.get(id);
+    if (!row) continue;
+    const ret = row.body as ReturnFact;
+    await applyReturn(
+      { tx: ctx.tx, db: 'returns', factId: id, storeId: ret.storeId, receivedAt: ctx.receivedAt },
+      sale,
+      ret,
+    );
   }
 }
 
@@ -167,30 +306,55 @@ type FactRecorder = (
 
 /** How each collection that flows up is recorded, with what it projects. */
 const RECORDERS: Record<FactCollection, FactRecorder> = {
-  // [L1] [SL6] A sale moves its units out of the selling store; [PT1] [PT2]
+  // [SL6] [PJ1] A sale moves its units out of the selling store; [PT1] [PT2]
   // its member earns and redeems points; [CR1] its coupons are redeemed.
+  // [FX5] [FX6] Only lines of known SKUs move stock, and only a sale in its
+  // store's currency moves anything; [RT9] returns that waited for it apply.
   saleFacts: recordFact('saleFacts', async (ctx, body) => {
     const sale = body as SaleFact;
-    await applyStock(ctx.tx, ledgerMovementsForSale(sale));
-    await recordSalePoints(ctx, sale);
-    await redeemSaleCoupons(ctx, sale);
+    if (await saleApplies(ctx, sale)) {
+      const known = await knownSkus(ctx, sale.lines);
+      await applyStock(
+        ctx.tx,
+        ledgerMovementsForSale(sale).filter((m) => known.has(m.sku)),
+      );
+      await recordSalePoints(ctx, sale);
+      await redeemSaleCoupons(ctx, sale);
+    }
+    await applyWaitingReturns(ctx, sale);
   }),
   // [RT6] A return puts the returned units back at the returning store;
-  // [PT4] its points are reversed.
+  // [PT4] its points are reversed; [RT8] only as far as its sale allows;
+  // [RT9] one whose sale is not recorded yet waits for it.
   returns: recordFact('returns', async (ctx, body) => {
     const ret = body as ReturnFact;
-    await applyStock(ctx.tx, stockMovementsForReturn(ret));
-    await recordReturnPoints(ctx, ret);
+    const sale = (await ctx.tx.getDocs('saleFacts', [ret.saleId])).get(ret.saleId);
+    if (sale) await applyReturn(ctx, sale.body as SaleFact, ret);
+    else await holdReturn(ctx, ret);
   }),
   shifts: recordFact('shifts', async () => {}),
-  // [FX2] Receipts, adjustments, transfers and reservations move the levels.
+  // [FX2] Receipts, adjustments and transfers move the levels; [FX5] of known SKUs.
   stockMovements: recordFact('stockMovements', async (ctx, body) => {
-    await applyStock(ctx.tx, [body as LedgerMovement]);
+    const movement = body as LedgerMovement;
+    if ((await knownSkus(ctx, [movement])).has(movement.sku)) {
+      await applyStock(ctx.tx, [movement]);
+    }
   }),
-  // [FX3] A device's entry of its own sale or return, pushed on its own.
-  pointEntries: recordFact('pointEntries', (ctx, body) =>
-    writeBalanceOnly(ctx, body as PointEntry),
-  ),
+  // [FX3] A device never creates points: its entry is only a replay of one
+  // the server derived from its own sale or return.
+  pointEntries: async (tx, doc) => {
+    const existing = (await tx.getDocs('pointEntries', [doc.id])).get(doc.id);
+    if (existing && sameContent(existing.body, doc.body)) {
+      return { ok: true, id: doc.id, rev: existing.rev };
+    }
+    return {
+      id: doc.id,
+      error: 'forbidden',
+      reason:
+        'point entries are derived by the server from sale and return facts: push the fact; ' +
+        'this entry is not one the server derived from a fact of this device',
+    };
+  },
 };
 
 function isFactCollection(db: CollectionName): db is FactCollection {

@@ -15,6 +15,7 @@ import {
   asPushed,
   demoSale,
   startTestServer,
+  waitForLongpolls,
   type TestServer,
 } from './test-support';
 
@@ -196,7 +197,7 @@ for (const backend of BACKENDS) {
           S001,
           '/stock/_changes?style=all_docs&feed=longpoll&since=now&include_docs=true&heartbeat=60000&limit=20',
         );
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await waitForLongpolls(server.url, 1);
         // Another store's change does not wake S001's longpoll with rows.
         await post(S002, '/saleFacts/_bulk_docs', {
           docs: [asPushed(demoSale(S002_DEVICE, 1, [['SKU-0002', 1]]))],

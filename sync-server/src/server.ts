@@ -18,7 +18,14 @@ import {
   type ChangesParams,
   type Parsed,
 } from './params';
-import { SyncError, isCollectionName, toCouchDoc, type JsonObject } from './protocol';
+import {
+  SyncError,
+  isCollectionName,
+  isUnstorableText,
+  toCouchDoc,
+  unstorableJsonReason,
+  type JsonObject,
+} from './protocol';
 import type { RequestLogger } from './json-log';
 import { METRICS_CONTENT_TYPE, ServerMetrics, routeLabel } from './metrics';
 import { pushDocs } from './push';
@@ -28,11 +35,18 @@ import { revGeneration } from './revs';
 import {
   ALL_CHANGED,
   REVOKED_PREFIX,
+  StorageUnavailableError,
   type ChangesJson,
   type StoreScope,
   type SyncStorage,
 } from './storage/storage';
-import { PROTOCOL_HEADER, SCHEMA_HEADER, SERVER_VERSIONS, checkClientVersions } from './version';
+import {
+  PROTOCOL_HEADER,
+  SCHEMA_HEADER,
+  SERVER_VERSIONS,
+  checkClientVersions,
+  type ServerVersions,
+} from './version';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
@@ -53,7 +67,20 @@ export type SyncServerOptions = {
   metrics?: ServerMetrics;
   /** [OB2] Called once per answered request; default none (quiet). */
   requestLog?: RequestLogger;
+  /**
+   * The protocol and schema versions this server speaks ([VC1]-[VC4]); default
+   * this build's. Tests of clients pass others to play an older or newer server.
+   */
+  versions?: ServerVersions;
+  /**
+   * [MB2] Member lookups and points checks per principal and server process,
+   * on top of `rateLimit`. Default `DEFAULT_MEMBER_LOOKUP_LIMIT`; `false` turns it off.
+   */
+  memberLookupRateLimit?: RateLimitOptions | false;
 };
+
+/** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
+export const DEFAULT_MEMBER_LOOKUP_LIMIT: RateLimitOptions = { burst: 30, perSecond: 0.5 };
 
 /** What the router learns about a request, for its metrics and log line. */
 type RequestContext = { route: string; principal: Principal | null };
@@ -71,6 +98,8 @@ export const SERVER_VERSION = '0.1.0';
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 /** How long close() lets open requests finish before cutting their connections. */
 const CLOSE_GRACE_MS = 5000;
+/** [ST12] When a client should retry a request the database could not serve. */
+export const UNAVAILABLE_RETRY_AFTER_S = 1;
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
@@ -147,12 +176,17 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const metrics = options.metrics ?? new ServerMetrics();
   const requestLog = options.requestLog;
+  const versions = options.versions ?? SERVER_VERSIONS;
   const unobserve = storage.observe({
     committed: (written) => metrics.documentsWritten(written),
     failed: (what) => metrics.storageFailed(what),
   });
   const limiter =
     options.rateLimit === false ? null : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const lookupLimiter =
+    options.memberLookupRateLimit === false
+      ? null
+      : new RateLimiter(options.memberLookupRateLimit ?? DEFAULT_MEMBER_LOOKUP_LIMIT);
   const startedAt = now();
   let closing = false;
 
@@ -284,6 +318,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
             ),
           )
         : orThrow(parseAllDocsQuery(url.searchParams));
+    // [ST13] `keys` of a GET is JSON too, and may escape what the query cannot hold.
+    if (params.keys.some(isUnstorableText)) {
+      throw new SyncError('bad_request', 'a key holds a NUL character or a lone surrogate');
+    }
     const scope = readScope(principal, db);
     const [found, info] = await Promise.all([
       storage.getDocsJson(db, params.keys, scope),
@@ -299,8 +337,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     sendJsonText(res, 200, `{"total_rows":${info.docCount},"offset":0,"rows":[${rows.join(',')}]}`);
   }
 
-  async function readJson(req: IncomingMessage): Promise<unknown> {
-    return orThrow(parseJson(await readBody(req, maxBodyBytes)));
+  /**
+   * The parsed body. [ST13] Text the database cannot store is refused with
+   * 400 unless `perDocument` (`_bulk_docs` refuses it per document).
+   */
+  async function readJson(req: IncomingMessage, perDocument = false): Promise<unknown> {
+    const value = orThrow(parseJson(await readBody(req, maxBodyBytes)));
+    const unstorable = perDocument ? null : unstorableJsonReason(value);
+    if (unstorable) throw new SyncError('bad_request', `the body cannot be used: ${unstorable}`);
+    return value;
   }
 
   /** [PD2] `_revs_diff`: which of the given revisions this principal cannot read here. */
@@ -399,6 +444,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       throw new SyncError('bad_request', 'the path is not valid percent-encoding');
     }
     if (segments.at(-1) === '' && segments.length > 1) segments.pop();
+    // [ST13] No id, name or parameter can hold a NUL or a lone surrogate.
+    if (segments.some(isUnstorableText)) {
+      throw new SyncError('bad_request', 'the path holds a NUL character or a lone surrogate');
+    }
+    for (const [key, value] of url.searchParams) {
+      if (isUnstorableText(key) || isUnstorableText(value)) {
+        throw new SyncError('bad_request', 'the query holds a NUL character or a lone surrogate');
+      }
+    }
     context.route = routeLabel(segments, isCollectionName);
     const [dbName = '', ...rest] = segments;
     const allow = (...methods: string[]) => {
@@ -413,9 +467,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         couchdb: 'Welcome',
         vendor: { name: 'storefront-pos sync-server' },
         version: SERVER_VERSION,
-        protocol: SERVER_VERSIONS.protocol,
-        minProtocol: SERVER_VERSIONS.minProtocol,
-        schema: SERVER_VERSIONS.schema,
+        protocol: versions.protocol,
+        minProtocol: versions.minProtocol,
+        schemas: versions.schemas,
       });
       return;
     }
@@ -431,7 +485,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       return;
     }
     // [VC1]-[VC4] Before anything else, so an old client learns why even with a bad token.
-    const incompatible = checkClientVersions(req.headers);
+    const incompatible = checkClientVersions(req.headers, versions);
     if (incompatible) throw incompatible;
     const db = isCollectionName(dbName) ? dbName : null;
     if (!db && !isServiceRoute(dbName)) {
@@ -466,6 +520,16 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         query: url.searchParams,
         readJson: () => readJson(req),
         send: (status, body) => sendJson(res, status, body),
+        takeLookup: () => lookupLimiter?.take(principalKey(principal), Date.now()) ?? null,
+        // [MB3] Who looked up whom: ids and a masked phone, never a token.
+        logLookup: (entry) =>
+          log('info', 'member lookup', {
+            ...entry,
+            ...(principal.kind === 'device'
+              ? { deviceId: principal.deviceId, storeId: principal.storeId }
+              : { adminId: principal.adminId }),
+            at: now().toISOString(),
+          }),
       });
       return;
     }
@@ -500,7 +564,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
-      const docs = orThrow(parseBulkDocsBody(await readJson(req)));
+      const docs = orThrow(parseBulkDocsBody(await readJson(req, true)));
       const rows = await pushDocs(storage, principal, db, docs, now);
       for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
       sendJson(res, 201, rows);
@@ -553,7 +617,40 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         ...(who?.kind === 'admin' ? { adminId: who.adminId } : {}),
       });
     });
-    route(req, res, context).catch((error: unknown) => {
+    route(req, res, context).catch((caught: unknown) => {
+      let error = caught;
+      if (res.headersSent && !res.writableEnded) {
+        // [P8] A longpoll whose heartbeats sent 200 cannot change its status:
+        // cut the connection mid-chunk so the client sees a failed request
+        // (never a 200 with an error body) and retries, getting the status.
+        log(
+          error instanceof SyncError ? 'info' : 'warn',
+          'request failed after its status was sent',
+          {
+            method: req.method,
+            route: context.route,
+            error: error instanceof Error ? error.message : String(error),
+            at: now().toISOString(),
+          },
+        );
+        res.destroy();
+        return;
+      }
+      if (error instanceof StorageUnavailableError) {
+        // [ST12] The database is down or its connection was cut: retry soon.
+        log('warn', 'database unavailable', {
+          method: req.method,
+          route: context.route,
+          error: error.message,
+          at: now().toISOString(),
+        });
+        error = new SyncError(
+          'unavailable',
+          'the database is unavailable; retry shortly',
+          { retry_after_ms: UNAVAILABLE_RETRY_AFTER_S * 1000 },
+          { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) },
+        );
+      }
       if (error instanceof SyncError) {
         const extra: Record<string, string> = { ...error.headers };
         if (error.status === 401) extra['www-authenticate'] = 'Bearer';

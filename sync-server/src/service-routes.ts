@@ -4,14 +4,21 @@
  * exceptions, a fact with its receive time). Thin: parse, check, read.
  * See SPEC.md [MB1], [PT5], [EX3], [FX4].
  */
-import { isCollectionName, normalisePhone, type Member } from '@pos/domain';
+import {
+  isCollectionName,
+  maskPhone,
+  memberForTill,
+  normalisePhone,
+  type Member,
+} from '@pos/domain';
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
 import { SyncError, type JsonObject } from './protocol';
+import { readSaleForReturn } from './sale-lookup';
 import type { SyncStorage } from './storage/storage';
 
 /** The first path segment of each service endpoint. */
-const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts']);
+const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts', '_sales']);
 
 export function isServiceRoute(first: string): boolean {
   return SERVICES.has(first);
@@ -27,7 +34,37 @@ export type ServiceRequest = {
   query: URLSearchParams;
   readJson(): Promise<unknown>;
   send(status: number, body: unknown): void;
+  /**
+   * [MB2] Takes a token of the principal's member-lookup bucket: null when
+   * allowed, else the milliseconds until one is there.
+   */
+  takeLookup(): number | null;
+  /** [MB3] Records one member lookup or points check (one JSON line in the server's log). */
+  logLookup(entry: MemberLookupLogEntry): void;
 };
+
+/** [MB3] One line per lookup: who asked and what came of it; never a phone in full, never a token. */
+export type MemberLookupLogEntry = {
+  endpoint: 'members/lookup' | 'points/check';
+  outcome: 'found' | 'not_found' | 'bad_request' | 'rate_limited' | 'covered' | 'insufficient';
+  memberId?: string;
+  /** Masked ([PV2]). */
+  phone?: string;
+};
+
+/** [MB2] Refuses the request with 429 when the principal has looked up too many members. */
+function takeLookup(request: ServiceRequest, endpoint: MemberLookupLogEntry['endpoint']): void {
+  const waitMs = request.takeLookup();
+  if (waitMs === null) return;
+  request.logLookup({ endpoint, outcome: 'rate_limited' });
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  throw new SyncError(
+    'rate_limited',
+    `too many member lookups from this ${request.principal.kind}; retry in ${seconds} s`,
+    { retry_after_ms: waitMs },
+    { 'retry-after': String(seconds) },
+  );
+}
 
 const EXCEPTIONS_PAGE = 100;
 const EXCEPTIONS_MAX_PAGE = 1000;
@@ -55,56 +92,89 @@ function intParam(query: URLSearchParams, name: string, fallback: number, max: n
   return Number(raw);
 }
 
-/** [MB1] `GET /_members/lookup?phone=…`: the member with that phone, from any store. */
+/**
+ * [MB1] `GET /_members/lookup?phone=…`: the member with that phone, from any
+ * store; [PV3] a till gets what the sale needs (masked), an admin the document.
+ */
 async function lookupMember(request: ServiceRequest): Promise<void> {
   allow(request.method, 'GET');
+  const endpoint = 'members/lookup';
+  takeLookup(request, endpoint);
   const phone = normalisePhone(request.query.get('phone') ?? '');
-  if (!phone.ok) throw new SyncError('bad_request', `phone: ${phone.message}`);
+  if (!phone.ok) {
+    request.logLookup({ endpoint, outcome: 'bad_request' });
+    throw new SyncError('bad_request', `phone: ${phone.message}`);
+  }
+  const masked = maskPhone(phone.phone);
   const found = (await request.storage.membersByPhone(phone.phone)).map(
     (row) => row.body as Member,
   );
   const member = found.find((m) => m.status === 'active') ?? found[0];
-  if (!member) throw new SyncError('not_found', `no member has the phone ${phone.phone}`);
-  request.send(200, member);
+  if (!member) {
+    request.logLookup({ endpoint, outcome: 'not_found', phone: masked });
+    throw new SyncError('not_found', `no member has the phone ${masked}`);
+  }
+  request.logLookup({ endpoint, outcome: 'found', memberId: member.id, phone: masked });
+  request.send(200, request.principal.kind === 'admin' ? member : memberForTill(member));
 }
 
 /**
- * [PT5] `POST /_points/check` `{memberId, points}`: whether the member's
- * balance covers a redemption now. 200 `{ok: true, balance}`, or 409
+ * [PT5] `POST /_points/check` `{memberId, points, phone?}`: whether the
+ * member's balance covers a redemption now. 200 `{ok: true, balance}`, or 409
  * `{error: 'insufficient_points', reason, balance}`. It reserves nothing.
+ * [MB4] A till learns the balance only of a member of its own store (which it
+ * holds anyway) or of one whose phone it sends; any other is 404.
  */
 async function checkPoints(request: ServiceRequest): Promise<void> {
   allow(request.method, 'POST');
+  const endpoint = 'points/check';
+  takeLookup(request, endpoint);
   const body = await request.readJson();
-  const { memberId, points } = (body ?? {}) as JsonObject;
+  const { memberId, points, phone } = (body ?? {}) as JsonObject;
+  const badRequest = (reason: string) => {
+    request.logLookup({ endpoint, outcome: 'bad_request' });
+    return new SyncError('bad_request', reason);
+  };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new SyncError('bad_request', 'send {memberId, points}');
+    throw badRequest('send {memberId, points, phone}');
   }
   if (typeof memberId !== 'string' || memberId.length === 0 || memberId.length > 100) {
-    throw new SyncError('bad_request', 'memberId must be a member id');
+    throw badRequest('memberId must be a member id');
   }
   if (typeof points !== 'number' || !Number.isSafeInteger(points) || points <= 0) {
-    throw new SyncError('bad_request', 'points must be a positive whole number');
+    throw badRequest('points must be a positive whole number');
   }
+  const sentPhone = phone === undefined ? null : normalisePhone(phone);
+  if (sentPhone && !sentPhone.ok) throw badRequest(`phone: ${sentPhone.message}`);
   const row = (await request.storage.getDocs('members', [memberId], null)).get(memberId);
-  if (!row) throw new SyncError('not_found', `member ${memberId} does not exist`);
-  const member = row.body as Member;
-  if (member.status !== 'active') {
+  const member = row?.body as Member | undefined;
+  const { principal } = request;
+  const identified =
+    member !== undefined &&
+    (principal.kind === 'admin' ||
+      member.homeStoreId === principal.storeId ||
+      (sentPhone?.ok === true && sentPhone.phone === member.phone));
+  if (!member || !identified) {
+    request.logLookup({ endpoint, outcome: 'not_found', memberId });
+    // The same answer whether the member exists or not: ids are not probed.
+    throw new SyncError(
+      'not_found',
+      `member ${memberId} does not exist, or is not identified by the phone sent`,
+    );
+  }
+  if (member.status !== 'active' || points > member.points) {
+    request.logLookup({ endpoint, outcome: 'insufficient', memberId });
     request.send(409, {
       error: 'insufficient_points',
-      reason: `member ${memberId} is closed`,
+      reason:
+        member.status !== 'active'
+          ? `member ${memberId} is closed`
+          : `the member has ${member.points} points, fewer than ${points}`,
       balance: member.points,
     });
     return;
   }
-  if (points > member.points) {
-    request.send(409, {
-      error: 'insufficient_points',
-      reason: `the member has ${member.points} points, fewer than ${points}`,
-      balance: member.points,
-    });
-    return;
-  }
+  request.logLookup({ endpoint, outcome: 'covered', memberId });
   request.send(200, { ok: true, balance: member.points });
 }
 
@@ -163,6 +233,8 @@ export async function serveService(request: ServiceRequest): Promise<void> {
     return checkPoints(request);
   }
   if (first === '_exceptions' && second === undefined) return listExceptions(request);
+  if (first === '_sales' && second && third === undefined)
+    return readSaleForReturn(request, second);
   if (first === '_facts' && second && third && more.length === 0) {
     return readFact(request, second, third);
   }

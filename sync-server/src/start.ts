@@ -6,6 +6,7 @@ import { seedDemo } from './demo-data';
 import type { RequestLogger } from './json-log';
 import type { RateLimitOptions } from './rate-limit';
 import { createSyncServer, type Logger } from './server';
+import type { ServerVersions } from './version';
 import { openStorage, type StorageConfig } from './storage/open-storage';
 import type { SyncStorage } from './storage/storage';
 
@@ -24,6 +25,8 @@ export type StartOptions = {
   requestLog?: RequestLogger;
   /** Requests per device (token bucket); default `DEFAULT_RATE_LIMIT`, false for none. */
   rateLimit?: RateLimitOptions | false;
+  /** The protocol and schema versions served; default this build's ([VC1]-[VC4]). */
+  versions?: ServerVersions;
 };
 
 export type RunningSyncServer = {
@@ -50,6 +53,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.log ? { log: options.log } : {}),
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+      ...(options.versions ? { versions: options.versions } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
     return {

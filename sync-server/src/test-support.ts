@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { vi } from 'vitest';
 import type { Product, SaleFact } from '@pos/domain';
 import { saleFactFixture } from '@pos/domain/fixtures';
 import { DEMO_DEVICES, DEMO_PRICES, DEMO_PRODUCTS, seedDemo } from './demo-data';
@@ -161,4 +162,20 @@ export function demoSale(
 export function asPushed(sale: SaleFact, rev?: string): Record<string, unknown> {
   const { id, ...rest } = sale;
   return { _id: id, ...rest, _deleted: false, ...(rev ? { _rev: rev } : {}) };
+}
+
+/**
+ * Resolves once the server at `url` holds at least `count` longpolls waiting
+ * for a change (its `pos_sync_changes_listeners` gauge): a change committed
+ * from then on wakes them.
+ */
+export async function waitForLongpolls(url: string, count: number): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const waiting = Number(/^pos_sync_changes_listeners (\d+)$/m.exec(text)?.[1] ?? 0);
+      if (waiting < count) throw new Error(`${waiting} of ${count} longpolls waiting at ${url}`);
+    },
+    { timeout: 10_000, interval: 20 },
+  );
 }

@@ -5,15 +5,27 @@
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { syntheticMember, syntheticPhone, syntheticProduct } from './synthetic-catalog';
 import {
-  findByBarcode,
-  findMember,
+  createTillReplica,
   openReplica,
   searchProducts,
   startProductSearch,
   startReplication,
   type ProductSearch,
   type ReplicaDatabase,
+  type TillReplica,
 } from '@pos/replica';
+
+/** The till's own view of the replica: barcode and member lookups go the way checkout's do. */
+function tillOf(replica: ReplicaDatabase): TillReplica {
+  // Every member asked for is on the terminal: the server is never asked.
+  const target = { url: 'http://127.0.0.1:9', token: 'unused' };
+  return createTillReplica(replica, {
+    storeId: 'S001',
+    deviceId: 'S001-POS1',
+    priceList: 'CN-LIST',
+    target,
+  });
+}
 
 const NAME = 'bench-replica';
 let db: ReplicaDatabase | null = null;
@@ -126,7 +138,7 @@ const api = {
   async ready(probeIndex: number): Promise<{ sinceNavigation: number }> {
     const replica = await open();
     const probe = syntheticProduct(probeIndex).product.gtin.slice(1);
-    const hit = await findByBarcode(replica, probe, 'CN-LIST');
+    const hit = await tillOf(replica).byBarcode(probe);
     if (!hit.found) throw new Error(`probe ${probe} not found`);
     return { sinceNavigation: performance.now() };
   },
@@ -148,21 +160,19 @@ const api = {
   },
   /** Looks up each index's barcode in turn; returns each lookup's milliseconds. */
   async lookups(indexes: number[]): Promise<number[]> {
-    const replica = await open();
+    const till = tillOf(await open());
     return timeEach(indexes, async (i) => {
       const code = syntheticProduct(i).product.gtin.slice(1);
-      const hit = await findByBarcode(replica, code, 'CN-LIST');
+      const hit = await till.byBarcode(code);
       if (!hit.found || !hit.price) throw new Error(`lookup of ${code} failed`);
     });
   },
   /** Finds each index's member by phone in the replica; returns each lookup's milliseconds. */
   async memberLookups(indexes: number[]): Promise<number[]> {
-    const replica = await open();
-    // Every member asked for is on the terminal: the server is never asked.
-    const target = { url: 'http://127.0.0.1:9', token: 'unused' };
+    const till = tillOf(await open());
     return timeEach(indexes, async (i) => {
       const phone = syntheticPhone(i);
-      const found = await findMember(replica, target, { by: 'phone', phone });
+      const found = await till.member({ by: 'phone', phone });
       if (found.status !== 'found') throw new Error(`member ${phone} not found`);
     });
   },

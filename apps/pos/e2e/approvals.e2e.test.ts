@@ -25,11 +25,15 @@ describe('approvals and mobile pay in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    store = await startDemoStore({ syncPort: 0, dataDir: 'memory://' });
+    // 抹零 to 0.1 yuan: cash pays the total rounded down to the jiao.
+    store = await startDemoStore({
+      syncPort: 0,
+      dataDir: 'memory://',
+      cashRounding: { step: 10, mode: 'floor' },
+    });
     browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
-    page.on('pageerror', (error) => console.error('renderer error:', error));
     await page.goto(store.terminalUrl!);
     await startSelling(page);
   });
@@ -98,6 +102,28 @@ describe('approvals and mobile pay in Chromium', () => {
     });
   });
 
+  it('[PY1] [PY2] shows the amount due after 抹零 and takes exactly that in cash', async () => {
+    const row = page.getByRole('row', { name: new RegExp(short) });
+    await store.scanner.scan(noodles.gtin.slice(1));
+    await row.waitFor();
+    await page.getByRole('button', { name: 'Price override' }).click();
+    await approveAsSupervisor(page);
+    const price = page.getByRole('dialog', { name: 'Price override' }).getByLabel('Price');
+    await price.fill('12.34');
+    await price.press('Enter');
+    await expect.poll(() => page.getByLabel('Total').textContent()).toContain('12.34');
+
+    await page.keyboard.press('F12');
+    const pay = page.getByRole('dialog', { name: 'Payment' });
+    await expect.poll(() => pay.getByLabel('Still to pay').textContent()).toContain('12.30');
+    await expect.poll(() => pay.getByLabel('Cash received').inputValue()).toBe('12.30');
+    await screenshot(page, 'pos-cash-rounding');
+    await pay.getByLabel('Cash received').press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
+    const receipt = (await store.printer.waitForReceipt(10_000)).join('\n');
+    expect(receipt).toMatch(/CHANGE\s+0\.00/);
+  });
+
   it('sells to a member QR of another store: the sale carries the member id, no member price', async () => {
     const row = page.getByRole('row', { name: new RegExp(cola.name.split(' ')[0]!) });
     await store.scanner.scan(cola.gtin.slice(1));
@@ -135,5 +161,17 @@ describe('approvals and mobile pay in Chromium', () => {
       .getByRole('alert')
       .filter({ hasText: '6900000000007: no product with barcode 06900000000007' })
       .waitFor();
+    // A member, their tier and the help's hints in 中文 too.
+    await language.click();
+    await page.keyboard.press('F3');
+    const phone = page.getByRole('dialog', { name: '会员' }).getByLabel('手机号或会员码');
+    await phone.fill('13800138002');
+    await phone.press('Enter');
+    await page.getByRole('status').filter({ hasText: '会员 李娜' }).waitFor();
+    await page.getByLabel('会员').filter({ hasText: '普通' }).waitFor();
+    await page.keyboard.press('F1');
+    await page.getByRole('dialog', { name: '帮助' }).getByText('选择商品行').waitFor();
+    await screenshot(page, 'pos-help-zh-CN');
+    await page.keyboard.press('Escape');
   });
 });

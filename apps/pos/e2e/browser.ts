@@ -1,7 +1,8 @@
 /** Debian's Chromium driven by playwright-core, with the flags that work on these machines. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { watchRenderer } from './renderer-errors';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -24,8 +25,21 @@ function chromiumPath(): string {
   return CHROMIUM_PATH;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: FLAGS });
+/** Every page opened in `context` fails the test on a renderer error (renderer-errors.ts). */
+function watchContext(context: BrowserContext): BrowserContext {
+  for (const page of context.pages()) watchRenderer(page);
+  context.on('page', watchRenderer);
+  return context;
+}
+
+/** A headless Chromium whose pages fail the test on a renderer error. */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: FLAGS });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => watchContext(await newContext(options));
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => watchRenderer(await newPage(options));
+  return browser;
 }
 
 /**
@@ -65,6 +79,7 @@ export async function startKillableChromium(
     void exited.then(() => reject(new Error(`Chromium exited: ${seen.slice(-500)}`)));
   });
   const browser = await chromium.connectOverCDP(endpoint);
+  for (const context of browser.contexts()) watchContext(context);
   return {
     browser,
     async kill() {

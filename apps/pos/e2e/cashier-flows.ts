@@ -18,19 +18,6 @@ export async function serverStock(store: DemoStore, sku: string): Promise<number
   return ((await response.json()) as StockLevel).onHand;
 }
 
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 /** Signs a demo staff member in (cashier 王芳 by default) and waits for the next screen. */
 export async function signIn(
   page: Page,
@@ -111,7 +98,8 @@ export async function startSelling(page: Page): Promise<void> {
 export async function payCash(page: Page, yuan: string): Promise<void> {
   await page.keyboard.press('F12');
   const dialog = page.getByRole('dialog', { name: 'Payment' });
-  await dialog.getByLabel('Cash received').fill(yuan);
+  // Typed over the prefilled amount due, as a cashier does: it replaces it.
+  await dialog.getByLabel('Cash received').pressSequentially(yuan);
   await dialog.getByLabel('Cash received').press('Enter');
   await page.getByRole('status').filter({ hasText: 'Paid' }).waitFor();
 }
@@ -163,11 +151,5 @@ export async function sellTwoOfOneProductForCash(page: Page, store: DemoStore): 
 
   await page.getByText('All sales uploaded').waitFor({ timeout: 20_000 });
   const expected = stockBefore - 2;
-  expect(
-    await waitFor(
-      () => serverStock(store, product.id),
-      (n) => n === expected,
-      15_000,
-    ),
-  ).toBe(expected);
+  await expect.poll(() => serverStock(store, product.id), { timeout: 15_000 }).toBe(expected);
 }

@@ -20,7 +20,6 @@ describe('checkout in Chromium, from scan to synced sale', () => {
     store = await startDemoStore({ syncPort: 0, dataDir: 'memory://' });
     browser = await launchChromium();
     page = await browser.newPage();
-    page.on('pageerror', (error) => console.error('renderer error:', error));
     await page.goto(store.terminalUrl!);
     await startSelling(page);
   });

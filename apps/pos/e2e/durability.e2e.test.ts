@@ -30,14 +30,17 @@ async function serverSales(store: DemoStore): Promise<SaleFact[]> {
   return body.results.map((row) => row.doc);
 }
 
-/** Records how many catalog documents the page pulls from the server. */
-function countCatalogPulls(page: Page): { products: number } {
-  const counts = { products: 0 };
+/** Records how many catalog pulls the page had answered, and how many documents they carried. */
+function countCatalogPulls(page: Page): { pulls: number; products: number } {
+  const counts = { pulls: 0, products: 0 };
   page.on('response', (response) => {
     if (!/\/products\/_changes\?/.test(response.url())) return;
     void response
       .json()
-      .then((body: { results?: unknown[] }) => (counts.products += body.results?.length ?? 0))
+      .then((body: { results?: unknown[] }) => {
+        counts.products += body.results?.length ?? 0;
+        counts.pulls += 1;
+      })
       .catch(() => undefined);
   });
   return counts;
@@ -101,7 +104,8 @@ describe('a paid sale survives a browser crash and uploads once', () => {
       expect(sales[0]).toMatchObject({ deviceId: device.deviceId, due: 200, change: 800 });
 
       // Resumed from its checkpoint: no product was downloaded again.
-      await again.waitForTimeout(1_000);
+      // The restarted replica's first catalog pull would carry the catalog if it did.
+      await expect.poll(() => secondPulls.pulls, { timeout: 20_000 }).toBeGreaterThan(0);
       expect(secondPulls.products).toBe(0);
       expect(await serverStock(store, product.id)).toBe(expected);
     } finally {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { findElectronBinary } from '../src/demo/electron-binary';
+import { watchRenderer } from './renderer-errors';
 import {
   checkServerAfterShift,
   reportsAndClose,
@@ -43,6 +44,8 @@ async function launch(dataDir: string): Promise<{ store: DemoStore; app: Electro
     args: [appDir, '--no-sandbox', '--disable-gpu', `--user-data-dir=${join(dir, 'profile')}`],
     env: { ...process.env, POS_TERMINAL_CONFIG: configPath },
   });
+  for (const window of app.windows()) watchRenderer(window);
+  app.on('window', watchRenderer);
   return { store, app };
 }
 

@@ -32,7 +32,6 @@ describe('a cashier’s whole shift in Chromium', () => {
     browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
-    page.on('pageerror', (error) => console.error('renderer error:', error));
     await page.goto(store.terminalUrl!);
   });
 

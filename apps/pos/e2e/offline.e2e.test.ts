@@ -26,7 +26,6 @@ describe('selling through a sync server outage', () => {
     browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
-    page.on('pageerror', (error) => console.error('renderer error:', error));
     await page.goto(store.terminalUrl!);
   });
 

@@ -175,8 +175,14 @@ export async function returnByReceiptCode(
   store: DemoStore,
   receiptCode: string,
 ): Promise<void> {
+  // F8 asks for the receipt code; the receipt's QR scanned then opens the
+  // return on top, and the receipt-code dialog has closed.
+  await page.keyboard.press('F8');
+  await page.getByLabel('Receipt code').waitFor();
   await store.scanner.scan(receiptCode);
   const dialog = page.getByRole('dialog', { name: 'Return' });
+  await dialog.getByRole('table').waitFor();
+  expect(await page.getByLabel('Receipt code').count()).toBe(0);
   await dialog.getByLabel(`Return quantity ${rice.name}`).fill('1');
   await screenshot(page, 'pos-return');
   await dialog.getByRole('button', { name: /Refund/ }).click();
@@ -198,6 +204,8 @@ export async function returnByReceiptCode(
   expect(printed).toMatch(/1000 points/);
   expect(printed).toMatch(/Refunded to Cash\s+29\.90/);
   expect(printed).toMatch(/Given back\s+\+1000/);
+  // The member named as on the sale receipt, not by id.
+  expect(printed).toMatch(/Member points\s+张伟/);
   expect(printed).toMatch(/Taken back\s+-119/);
 }
 
@@ -225,6 +233,7 @@ export async function reportsAndClose(page: Page, store: DemoStore): Promise<voi
   expect(xPrinted).toMatch(/Expected cash\s+520\.40/);
   expect(xPrinted).toMatch(/Drawer opens, no sale\s+1/);
   expect(xPrinted).not.toMatch(/Variance/);
+  expect(await x.textContent()).toContain('Printed on the receipt printer');
   await page.keyboard.press('Escape');
 
   await page.keyboard.press('F11');

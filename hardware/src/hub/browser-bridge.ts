@@ -2,19 +2,19 @@
  * PosBridge over the hub's WebSocket, for the renderer in a browser or on a
  * tablet. Browser code: it uses the global WebSocket and imports nothing but
  * the protocol types.
- * [B1] It reconnects with exponential backoff (initial → max) until closed;
+ * [BB1] It reconnects with exponential backoff (initial → max) until closed;
  *      an attempt that hangs is dropped after `connectTimeoutMs`.
- * [B2] Each request carries a fresh id; its promise settles with the reply
+ * [BB2] Each request carries a fresh id; its promise settles with the reply
  *      of that id, or rejects with HUB_TIMEOUT.
- * [B3] A request sent on a socket that then drops rejects with
+ * [BB3] A request sent on a socket that then drops rejects with
  *      HUB_DISCONNECTED and is never resent (a print must not happen twice).
  *      Requests made while disconnected wait for the connection.
- * [B4] While disconnected, every known device is reported offline.
- * [B5] It names its protocol version (`?protocol=2`) and, when given, the
+ * [BB4] While disconnected, every known device is reported offline.
+ * [BB5] It names its protocol version (`?protocol=2`) and, when given, the
  *      device token (`?token=`). A hub that refuses it (too old a client)
  *      ends it: no more reconnecting, devices offline with the hub's words,
  *      requests rejected with HUB_INCOMPATIBLE.
- * [B6] A document print (reports, refund receipts) to a hub that said hello
+ * [BB6] A document print (reports, refund receipts) to a hub that said hello
  *      with a protocol older than 4 rejects with HUB_INCOMPATIBLE, unsent;
  *      a receipt to it goes without its lines' price overrides.
  */
@@ -273,7 +273,7 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
   };
 }
 
-/** [B6] A hub older than protocol 4 knows no price overrides on receipt lines: they are left out. */
+/** [BB6] A hub older than protocol 4 knows no price overrides on receipt lines: they are left out. */
 function forHub(receipt: SaleReceipt, version: number | undefined): SaleReceipt {
   if (version === undefined || version >= 4 || !receipt.lines.some((l) => l.override)) {
     return receipt;

@@ -71,7 +71,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     return { ws, messages };
   };
 
-  it('[H3] refuses an upgrade without the token, or with a wrong one, before any message', async () => {
+  it('[HB3] refuses an upgrade without the token, or with a wrong one, before any message', async () => {
     for (const url of [base, `${base}?token=wrong-token-000000000`]) {
       const { ws, messages } = open(url);
       const [error] = (await once(ws, 'error')) as [Error];
@@ -82,7 +82,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     expect(((await once(bad.ws, 'error')) as [Error])[0].message).toContain('401');
   });
 
-  it('[H3] accepts the token as a Bearer header or as ?token= (browsers)', async () => {
+  it('[HB3] accepts the token as a Bearer header or as ?token= (browsers)', async () => {
     const header = open(base, { authorization: `Bearer ${TOKEN}` });
     await once(header.ws, 'open');
     const query = open(`${base}?token=${TOKEN}&protocol=2`);
@@ -91,7 +91,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     expect(hubSocket.clientCount).toBe(2);
   });
 
-  it('[H3] compares tokens in constant time and refuses short tokens', () => {
+  it('[HB3] compares tokens in constant time and refuses short tokens', () => {
     expect(tokenMatches(TOKEN, ['another-token-123456', TOKEN])).toBe(true);
     expect(tokenMatches(TOKEN.slice(0, -1), [TOKEN])).toBe(false);
     expect(tokenMatches(undefined, [TOKEN])).toBe(false);
@@ -100,7 +100,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     );
   });
 
-  it('[H4] an old client gets a clear refusal and the socket closes with 4426', async () => {
+  it('[HB4] an old client gets a clear refusal and the socket closes with 4426', async () => {
     const strict = attachHubWebSocket(server, hub, {
       path: '/strict',
       tokens: TOKEN,

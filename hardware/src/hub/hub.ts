@@ -1,8 +1,8 @@
 /**
  * The hub owns the store's devices and offers them through one interface:
  * the PosBridge methods for in-process callers (Electron main), and `handle`
- * for requests that arrive over IPC or the WebSocket. It routes and renders;
- * it holds no business rules.
+ * for requests that arrive over IPC or the WebSocket, once `validateHubRequest`
+ * has checked them ([HB1]). It routes and renders; it holds no business rules.
  */
 import type { SaleReceipt } from '@pos/domain';
 import type { DeviceHealth } from '../device-status';
@@ -204,7 +204,7 @@ export function createHub(options: HubOptions): Hub {
           case 'device:status':
             return { type: 'reply', id: request.id, ok: true, devices: deviceStatus() };
           default: {
-            // Unreachable for typed callers; IPC hands us whatever the renderer sent.
+            // Unreachable for typed callers and validated requests (validateHubRequest).
             const { id, type } = request as { id: string; type: unknown };
             throw new HardwareError(
               'UNKNOWN_REQUEST',

@@ -25,7 +25,7 @@ describe('parseHubRequest', () => {
     });
   });
 
-  it('[H1] answers bad JSON and non-objects with BAD_REQUEST and a null id', () => {
+  it('[HB1] answers bad JSON and non-objects with BAD_REQUEST and a null id', () => {
     expect(parseHubRequest('{nope')).toEqual({
       ok: false,
       reply: {
@@ -45,14 +45,14 @@ describe('parseHubRequest', () => {
     });
   });
 
-  it('[H1] answers an unknown type with UNKNOWN_REQUEST and the request id', () => {
+  it('[HB1] answers an unknown type with UNKNOWN_REQUEST and the request id', () => {
     expect(parse({ id: '7', type: 'printer:explode' })).toMatchObject({
       ok: false,
       reply: { id: '7', error: { code: 'UNKNOWN_REQUEST' } },
     });
   });
 
-  it('[H1] says what is wrong with a receipt', () => {
+  it('[HB1] says what is wrong with a receipt', () => {
     const receipt = {
       ...sampleReceipt,
       total: 12.5,
@@ -93,7 +93,7 @@ describe('parseHubRequest', () => {
     });
   });
 
-  it('[H1] never throws, whatever arrives', () => {
+  it('[HB1] never throws, whatever arrives', () => {
     const request = fc.record(
       {
         id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
@@ -152,7 +152,7 @@ describe('parseHubRequest: documents (protocol 4)', () => {
       document: { kind: 'return-receipt', receipt },
     });
 
-  it('[H5] accepts an X report, a Z report and a refund receipt with their options', () => {
+  it('[HB5] accepts an X report, a Z report and a refund receipt with their options', () => {
     expect(shift(sampleXReport, { columns: 32, language: 'zh-CN', jobId: 'J1' })).toEqual({
       ok: true,
       request: {
@@ -171,7 +171,7 @@ describe('parseHubRequest: documents (protocol 4)', () => {
     });
   });
 
-  it('[H5] refuses a Z report without its count, an X report with one, and malformed documents', () => {
+  it('[HB5] refuses a Z report without its count, an X report with one, and malformed documents', () => {
     const { countedCash: _c, variance: _v, ...noCount } = sampleZReport;
     const bad = (result: ReturnType<typeof parse>) =>
       result.ok
@@ -203,7 +203,7 @@ describe('parseHubRequest: documents (protocol 4)', () => {
     ).toBe('BAD_REQUEST: "document" has unknown fields: extra');
   });
 
-  it('[H1][H5] never throws on documents, and what passes lays out', () => {
+  it('[HB1][HB5] never throws on documents, and what passes lays out', () => {
     const mutate = <T extends object>(sample: T) =>
       fc.oneof(
         fc.constant(sample),

@@ -1,6 +1,8 @@
 /**
- * Parses one client message into a HubRequest. Pure; [H1] never throws: any
- * text is a request or an error reply that says what is wrong.
+ * The one runtime validation of hub requests, for every path into the hub:
+ * the WebSocket (`parseHubRequest`, JSON text) and Electron IPC
+ * (`validateHubRequest`, a structured-cloned value). Pure; [HB1] never throws:
+ * any input is a request or an error reply that says what is wrong.
  */
 import {
   RETURN_RECEIPT_SCHEMA,
@@ -31,7 +33,7 @@ const REQUEST_TYPES: readonly HubRequestType[] = [
 const LANGUAGES: readonly ReceiptLanguage[] = ['en', 'zh-CN'];
 const MAX_ID_LENGTH = 128;
 
-/** [H2] What the schema cannot say: each tender kind carries its own fields. */
+/** [HB6] What the schema cannot say: each tender kind carries its own fields. */
 function tenderProblems(
   receipt: { tenders: readonly { kind: string }[] },
   refund = false,
@@ -49,6 +51,7 @@ function tenderProblems(
   });
 }
 
+/** [HB1] A WebSocket message (JSON text) as a request, or the error reply. */
 export function parseHubRequest(message: string): ParsedRequest {
   let value: unknown;
   try {
@@ -56,6 +59,15 @@ export function parseHubRequest(message: string): ParsedRequest {
   } catch {
     return fail(null, 'BAD_REQUEST', 'the message is not JSON');
   }
+  return validateHubRequest(value);
+}
+
+/**
+ * [HB1] Any value (a parsed WebSocket message, the arguments of an IPC call) as
+ * a request, or the error reply: the same checks and the same words on every
+ * path.
+ */
+export function validateHubRequest(value: unknown): ParsedRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return fail(null, 'BAD_REQUEST', 'the message must be a JSON object');
   }
@@ -108,7 +120,7 @@ export function parseHubRequest(message: string): ParsedRequest {
 }
 
 /**
- * [H5] A document to print: a shift report (a Z report with its cash count
+ * [HB5] A document to print: a shift report (a Z report with its cash count
  * and variance, an X report with neither) or a refund receipt, each against
  * its schema; else what is wrong, in words.
  */

@@ -51,7 +51,7 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     return client;
   };
 
-  it('[H2] greets a new client with the protocol version, then the status of every device', async () => {
+  it('[HB2] greets a new client with the protocol version, then the status of every device', async () => {
     const { messages } = await connect();
     await expect
       .poll(() => messages[0])
@@ -108,7 +108,7 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     await hardware.printer.waitForDrawerKicks(1);
   });
 
-  it('[H1] answers bad messages with errors and keeps serving the client', async () => {
+  it('[HB1] answers bad messages with errors and keeps serving the client', async () => {
     const { ws, replyTo, messages } = await connect();
     ws.send('{not json');
     expect(await replyTo(null)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
@@ -148,11 +148,14 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     let bridge: BrowserBridge;
     afterEach(() => bridge.close());
 
-    const openBridge = () =>
+    const openBridge = (onDial = () => {}) =>
       createBrowserBridge({
         url,
         // The `ws` client speaks the browser WebSocket API used by the bridge.
-        connect: (target) => new WebSocket(target) as unknown as globalThis.WebSocket,
+        connect: (target) => {
+          onDial();
+          return new WebSocket(target) as unknown as globalThis.WebSocket;
+        },
         backoff: { initialMs: 20, maxMs: 200 },
         connectTimeoutMs: 200,
         requestTimeoutMs: 5_000,
@@ -222,9 +225,11 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     it('holds a request made while disconnected until the hub is back', async () => {
       // With no hub attached, the upgrade request hangs unanswered: only the connect timeout ends it.
       await hubSocket.close();
-      bridge = openBridge();
+      let dials = 0;
+      bridge = openBridge(() => dials++);
       const printed = bridge.printReceipt(sampleReceipt, 32);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The first attempt timed out and the bridge dials again, still holding the request.
+      await expect.poll(() => dials).toBeGreaterThanOrEqual(2);
       expect(bridge.connected).toBe(false);
       hubSocket = attachHubWebSocket(server, hardware.hub, { path: '/hub' });
       await printed;

@@ -2,13 +2,13 @@
  * The hub over a WebSocket, for tablets and the renderer in a plain browser.
  * Each client gets every scan, tag read and status change; its requests are
  * parsed, answered by the hub, and replied to with the same id.
- * [H1] A bad message gets an error reply; it never closes the socket or
- *      crashes the hub. [H2] A new client gets `hub:hello` (the protocol
+ * [HB1] A bad message gets an error reply; it never closes the socket or
+ *      crashes the hub. [HB2] A new client gets `hub:hello` (the protocol
  *      version) and then the device status at once.
- * [H3] With `tokens`, an upgrade without a valid token (Authorization:
+ * [HB3] With `tokens`, an upgrade without a valid token (Authorization:
  *      Bearer, or `?token=`) is refused with 401 before any message; tokens
  *      are compared in constant time.
- * [H4] A client that names a protocol version below `minClientVersion`
+ * [HB4] A client that names a protocol version below `minClientVersion`
  *      (`?protocol=N`; none means 1) gets `hub:refused` saying what to do,
  *      and the socket closes with code 4426.
  */
@@ -140,7 +140,7 @@ function presentedToken(request: IncomingMessage, url: URL): string | undefined 
   return bearer || url.searchParams.get('token') || undefined;
 }
 
-/** [H3] Constant time: both sides are hashed to equal lengths, and every token is compared. */
+/** [HB3] Constant time: both sides are hashed to equal lengths, and every token is compared. */
 export function tokenMatches(presented: string | undefined, tokens: readonly string[]): boolean {
   if (presented === undefined) return false;
   const digest = createHash('sha256').update(presented).digest();

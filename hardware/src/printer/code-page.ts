@@ -1,6 +1,6 @@
 /**
  * The single-byte code page for Latin text: WPC1252 (Windows-1252), selected
- * with `ESC t 16`. [CP1] It holds every Latin-1 letter (é, ü, ß, ñ, ø …), €,
+ * with `ESC t 16`. [WC1] It holds every Latin-1 letter (é, ü, ß, ñ, ø …), €,
  * typographic quotes and dashes, so Western names print as one column each,
  * and Epson, Xprinter, Rongta and Sunmi printers all have it (as table 16).
  * Characters outside it print in Chinese mode (GB18030, two columns).
@@ -52,12 +52,12 @@ for (let byte = 0xa0; byte <= 0xff; byte++) {
   TO_CHAR.set(byte, String.fromCharCode(byte));
 }
 
-/** [CP1] The WPC1252 byte of a non-ASCII character, or undefined when the code page lacks it. */
+/** [WC1] The WPC1252 byte of a non-ASCII character, or undefined when the code page lacks it. */
 export function wpc1252Byte(char: string): number | undefined {
   return TO_BYTE.get(char);
 }
 
-/** [CP1] The character a WPC1252 byte (0x80–0xFF) prints, or undefined for the five unused bytes. */
+/** [WC1] The character a WPC1252 byte (0x80–0xFF) prints, or undefined for the five unused bytes. */
 export function wpc1252Char(byte: number): string | undefined {
   return TO_CHAR.get(byte);
 }

@@ -74,7 +74,7 @@ describe('EscPosDecoder', () => {
     ]);
   });
 
-  it('[D1] reports unknown commands, bad arguments and stray bytes, and goes on', () => {
+  it('[DE1] reports unknown commands, bad arguments and stray bytes, and goes on', () => {
     const records = decodeEscPos(
       bytes(
         0x41,
@@ -112,7 +112,7 @@ describe('EscPosDecoder', () => {
     });
   });
 
-  it('[CP1] decodes WPC1252 after ESC t 16; without a code page a high byte is an error', () => {
+  it('[WC1] decodes WPC1252 after ESC t 16; without a code page a high byte is an error', () => {
     expect(texts(decodeEscPos(escpos.line('Crème brûlée €5 “Zoë” 中文')))).toEqual([
       'Crème brûlée €5 “Zoë” 中文',
     ]);
@@ -126,7 +126,7 @@ describe('EscPosDecoder', () => {
     expect(errors(decodeEscPos(reset))).toEqual(['UNSUPPORTED_BYTE']);
   });
 
-  it('[D4] reports a QR code (GS ( k) with its content, model, error correction and size', () => {
+  it('[DE4] reports a QR code (GS ( k) with its content, model, error correction and size', () => {
     const records = decodeEscPos(
       concatBytes([
         escpos.line('above'),
@@ -145,7 +145,7 @@ describe('EscPosDecoder', () => {
     expect(pending.map((r) => r.kind)).toEqual(['line', 'qr']);
   });
 
-  it('[D4] reports barcodes (GS k) with their text: Code 128 sets B and C, and NUL-ended EAN-13', () => {
+  it('[DE4] reports barcodes (GS k) with their text: Code 128 sets B and C, and NUL-ended EAN-13', () => {
     expect(decodeEscPos(escpos.code128('R.S1-{42}'))).toEqual([
       {
         kind: 'barcode',
@@ -165,7 +165,7 @@ describe('EscPosDecoder', () => {
     expect(decodeEscPos(ean)).toMatchObject([{ symbology: 'EAN13', data: '6901234567892' }]);
   });
 
-  it('[D1][D4] malformed QR and barcode commands are error records, and decoding goes on', () => {
+  it('[DE1][DE4] malformed QR and barcode commands are error records, and decoding goes on', () => {
     const records = decodeEscPos(
       concatBytes([
         bytes(0x1d, 0x28, 0x6b, 3, 0, 0x31, 0x51, 0x30), // print with nothing stored
@@ -186,13 +186,13 @@ describe('EscPosDecoder', () => {
     expect(texts(records)).toEqual(['Astill here']);
   });
 
-  it('[D1] reports malformed GB18030 in Chinese mode', () => {
+  it('[DE1] reports malformed GB18030 in Chinese mode', () => {
     const records = decodeEscPos(bytes(0x1c, 0x26, 0xd6, 0x20, 0x80, 0x0a));
     expect(errors(records)).toEqual(['MALFORMED_TEXT', 'MALFORMED_TEXT']);
     expect(texts(records)).toEqual(['\ufffd \ufffd']);
   });
 
-  it('[D1] reports a stream that ends inside a command or before a line end', () => {
+  it('[DE1] reports a stream that ends inside a command or before a line end', () => {
     expect(errors(decodeEscPos(bytes(0x41, 0x0a, 0x1b, 0x70, 0x00)))).toEqual(['TRUNCATED']);
     expect(decodeEscPos(bytes(0x41, 0x42))).toEqual([
       {
@@ -205,7 +205,7 @@ describe('EscPosDecoder', () => {
     ]);
   });
 
-  it('[D2] a command split across chunks decodes once complete', () => {
+  it('[DE2] a command split across chunks decodes once complete', () => {
     const decoder = new EscPosDecoder();
     expect(decoder.push(bytes(0x1b, 0x70))).toEqual([]);
     expect(decoder.push(bytes(0x00, 0x19))).toEqual([]);
@@ -215,14 +215,14 @@ describe('EscPosDecoder', () => {
     expect(texts(decoder.push(bytes(0xd0, 0x0a)))).toEqual(['中']);
   });
 
-  it('[D3] cuts a line that never ends, so memory stays bounded', () => {
+  it('[DE3] cuts a line that never ends, so memory stays bounded', () => {
     const decoder = new EscPosDecoder({ maxLineLength: 10 });
     const records = decoder.push(new Uint8Array(25).fill(0x41));
     expect(errors(records)).toEqual(['LINE_TOO_LONG', 'LINE_TOO_LONG']);
     expect(texts(records)).toEqual(['A'.repeat(10), 'A'.repeat(10)]);
   });
 
-  it('[D1] never throws on any bytes', () => {
+  it('[DE1] never throws on any bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2000 }), (input) => {
         const records = decodeEscPos(input);
@@ -234,7 +234,7 @@ describe('EscPosDecoder', () => {
     );
   });
 
-  it('[D2] any chunking gives the same records as one chunk', () => {
+  it('[DE2] any chunking gives the same records as one chunk', () => {
     const input = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
       fc
@@ -288,7 +288,7 @@ describe('EscPosDecoder', () => {
     );
   });
 
-  it('[E1][E2] any text encodes to one line that decodes to the printable text', () => {
+  it('[EP1][EP2] any text encodes to one line that decodes to the printable text', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (text) => {
         const records = decodeEscPos(escpos.line(text));

@@ -4,12 +4,12 @@
  * GB18030 between FS & and FS . and WPC1252 after ESC t 16, keeps the style
  * of each line, and reports each QR code (GS ( k) and barcode (GS k) with
  * its content, so a test can read what a scanner would.
- * [D1] It never throws: an unknown or malformed command becomes an `error`
+ * [DE1] It never throws: an unknown or malformed command becomes an `error`
  *      record and decoding goes on with the next byte.
- * [D2] Bytes may arrive in any chunks: the records equal those of one chunk.
- * [D3] Memory is bounded: at most one partial command or character is held,
+ * [DE2] Bytes may arrive in any chunks: the records equal those of one chunk.
+ * [DE3] Memory is bounded: at most one partial command or character is held,
  *      and a line longer than `maxLineLength` is cut with an error.
- * [D4] A QR code (GS ( k print) and a barcode (GS k) are records with their
+ * [DE4] A QR code (GS ( k print) and a barcode (GS k) are records with their
  *      content, so a test can assert what a scanner would read.
  */
 import iconv from 'iconv-lite';
@@ -98,7 +98,7 @@ export class EscPosDecoder {
     this.#maxLineLength = options.maxLineLength ?? MAX_LINE_LENGTH;
   }
 
-  /** [D1][D2] Decodes a chunk; returns the records it completed. */
+  /** [DE1][DE2] Decodes a chunk; returns the records it completed. */
   push(chunk: Uint8Array): EscPosRecord[] {
     const bytes = this.#pending.length ? [...this.#pending, ...chunk] : chunk;
     const out: EscPosRecord[] = [];

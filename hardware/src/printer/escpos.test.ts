@@ -16,26 +16,26 @@ describe('ESC/POS commands', () => {
     expect(hex(escpos.partialCut())).toBe('1d 56 42 00');
   });
 
-  it('[E3] kicks the drawer on pin 2 with 50 ms on and 500 ms off', () => {
+  it('[EP3] kicks the drawer on pin 2 with 50 ms on and 500 ms off', () => {
     expect(hex(escpos.drawerKick())).toBe('1b 70 00 19 fa');
     expect(hex(escpos.drawerKick({ pin: 1, onTime: 50, offTime: 50 }))).toBe('1b 70 01 32 32');
   });
 
-  it('[E1] sends ASCII as-is and Chinese as GB18030 inside FS & … FS .', () => {
+  it('[EP1] sends ASCII as-is and Chinese as GB18030 inside FS & … FS .', () => {
     expect(hex(encodeText('Cola'))).toBe('43 6f 6c 61');
     // 中 = D6 D0, 文 = CE C4 in GB18030 (as in GB2312)
     expect(hex(encodeText('A中文B'))).toBe('41 1c 26 d6 d0 ce c4 1c 2e 42');
     expect(hex(escpos.line('x'))).toBe('78 0a');
   });
 
-  it('[E1][CP1] sends Latin letters and € in code page WPC1252 (ESC t 16), one byte each', () => {
+  it('[EP1][WC1] sends Latin letters and € in code page WPC1252 (ESC t 16), one byte each', () => {
     // é = E9, ü = FC, € = 80 in Windows-1252
     expect(hex(encodeText('Café'))).toBe('43 61 66 1b 74 10 e9');
     expect(hex(encodeText('ü€ 中'))).toBe('1b 74 10 fc 80 20 1c 26 d6 d0 1c 2e');
     expect(hex(encodeText('é中ü'))).toBe('1b 74 10 e9 1c 26 d6 d0 1c 2e 1b 74 10 fc');
   });
 
-  it('[E4] a QR code: model 2, module size, error correction M, store, print', () => {
+  it('[EP4] a QR code: model 2, module size, error correction M, store, print', () => {
     expect(hex(qrCode('AB', { moduleSize: 6, errorCorrection: 'M' }))).toBe(
       [
         '1d 28 6b 04 00 31 41 32 00', // model 2
@@ -49,7 +49,7 @@ describe('ESC/POS commands', () => {
     expect(hex(long.subarray(25, 33))).toBe('1d 28 6b 2f 01 31 50 30'); // 303 = 0x012F
   });
 
-  it('[E4] a Code 128 in code set B with its text below; a brace is doubled', () => {
+  it('[EP4] a Code 128 in code set B with its text below; a brace is doubled', () => {
     expect(hex(code128('R{1', { moduleWidth: 2, height: 80 }))).toBe(
       '1d 48 02 1d 66 00 1d 68 50 1d 77 02 1d 6b 49 06 7b 42 52 7b 7b 31',
     );
@@ -57,7 +57,7 @@ describe('ESC/POS commands', () => {
     expect(() => code128('')).toThrow(RangeError);
   });
 
-  it('[E2] text never carries control bytes', () => {
+  it('[EP2] text never carries control bytes', () => {
     expect(hex(encodeText('A\x1bpB\n'))).toBe('41 3f 70 42 3f');
   });
 });

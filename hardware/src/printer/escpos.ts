@@ -1,11 +1,11 @@
 /**
  * The few ESC/POS commands our receipts need (Epson ESC/POS reference; the
  * same bytes work on Xprinter, Rongta, Sunmi and other 58/80 mm printers).
- * [E1] Text is printable ASCII as-is; Latin characters of WPC1252 (é, ü, €)
+ * [EP1] Text is printable ASCII as-is; Latin characters of WPC1252 (é, ü, €)
  *      as that code page's bytes after `ESC t 16`; every other character is
- *      GB18030 inside `FS &` … `FS .` (Chinese/Kanji mode). [E2] Text never
- *      carries control bytes (see printableText). [E3] The drawer kick is
- *      `ESC p 0 25 250`: pin 2, 50 ms on, 500 ms off. [E4] QR codes are model 2
+ *      GB18030 inside `FS &` … `FS .` (Chinese/Kanji mode). [EP2] Text never
+ *      carries control bytes (see printableText). [EP3] The drawer kick is
+ *      `ESC p 0 25 250`: pin 2, 50 ms on, 500 ms off. [EP4] QR codes are model 2
  *      with `GS ( k` (store, then print); Code 128 is `GS k 73` in code set B
  *      with the human-readable text printed below by the printer (`GS H 2`).
  */
@@ -30,7 +30,7 @@ export type DrawerKick = {
   offTime: number;
 };
 
-/** [E3] Pin 2 with a 50 ms pulse and 500 ms rest: what common drawers (e.g. 24 V solenoids) expect. */
+/** [EP3] Pin 2 with a 50 ms pulse and 500 ms rest: what common drawers (e.g. 24 V solenoids) expect. */
 export const DEFAULT_DRAWER_KICK: DrawerKick = { pin: 0, onTime: 25, offTime: 250 };
 
 export const escpos = {
@@ -47,10 +47,10 @@ export const escpos = {
   feed: (lines: number) => Uint8Array.of(ESC, 0x64, Math.max(0, Math.min(255, lines))),
   /** GS V 66 0: feed to the cutter and cut partially (one point left uncut). */
   partialCut: () => Uint8Array.of(GS, 0x56, 66, 0),
-  /** [E3] ESC p m t1 t2: pulse the drawer-kick connector. */
+  /** [EP3] ESC p m t1 t2: pulse the drawer-kick connector. */
   drawerKick: ({ pin, onTime, offTime }: DrawerKick = DEFAULT_DRAWER_KICK) =>
     Uint8Array.of(ESC, 0x70, pin, byte(onTime), byte(offTime)),
-  /** [E1][E2] Text without a line end. */
+  /** [EP1][EP2] Text without a line end. */
   text: encodeText,
   /** Text and LF, which prints the line. */
   line: (text = '') => concatBytes([encodeText(text), Uint8Array.of(LF)]),
@@ -68,7 +68,7 @@ const QR_ECC: Record<QrErrorCorrection, number> = { L: 48, M: 49, Q: 50, H: 51 }
 export const QR_MAX_BYTES = 7089;
 
 /**
- * [E4] A model 2 QR code of `data` (UTF-8): select the model, the module size
+ * [EP4] A model 2 QR code of `data` (UTF-8): select the model, the module size
  * in dots (1–16), the error correction, store the data, print it.
  */
 export function qrCode(
@@ -94,7 +94,7 @@ export function code128Symbols(data: string): number | undefined {
 }
 
 /**
- * [E4] A Code 128 barcode of printable-ASCII `data` in code set B (`{B`, `{`
+ * [EP4] A Code 128 barcode of printable-ASCII `data` in code set B (`{B`, `{`
  * doubled), `moduleWidth` dots per module (2–6), `height` dots, with the
  * human-readable text below. Throws on data Code 128 set B cannot carry.
  */
@@ -118,7 +118,7 @@ export function code128(
 }
 
 /**
- * [E1][E2] ASCII runs as-is; Latin runs of WPC1252 after ESC t 16; other runs
+ * [EP1][EP2] ASCII runs as-is; Latin runs of WPC1252 after ESC t 16; other runs
  * as GB18030 between FS & and FS .
  */
 export function encodeText(text: string): Uint8Array {

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sampleReceipt } from '../hub/test-fixtures';
 import { PrinterSimulator } from '../simulators/printer-simulator';
 import { TcpPrinterSimulator } from '../simulators/tcp-printer-simulator';
@@ -130,10 +130,12 @@ describe('UsbPrinter on a printer-class device file', () => {
   });
 });
 
+/** Waits until `done()` holds, checking every 20 ms; fails after `timeoutMs`. */
 async function waitUntil(done: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(
+    () => {
+      if (!done()) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }

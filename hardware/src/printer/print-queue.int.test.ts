@@ -45,7 +45,8 @@ describe('PrintQueue with the serial driver and the printer simulator (real pty)
     await done;
     await simulator.waitForReceipt();
     await queue.submit('S001-POS1-0001', bytes); // a client retrying after a reconnect
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // A status round trip on the same link: whatever was sent before it has arrived.
+    await printer.queryStatus();
     expect(simulator.receipts).toHaveLength(1);
   });
 });

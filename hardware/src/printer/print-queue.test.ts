@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceHealth } from '../device-status';
 import { HardwareError } from '../errors';
 import { Listeners } from '../listeners';
@@ -29,6 +29,10 @@ function fakePrinter() {
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('PrintQueue', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('[Q1] prints jobs one at a time, in order', async () => {
     const fake = fakePrinter();
     const queue = new PrintQueue({ printer: fake.printer });
@@ -68,6 +72,7 @@ describe('PrintQueue', () => {
   });
 
   it('[Q3] a job that failed while printing is reported and not retried', async () => {
+    vi.useFakeTimers();
     const fake = fakePrinter();
     fake.fail(new HardwareError('DEVICE_IO', 'writing to /dev/ttyS0 failed: EIO'));
     const queue = new PrintQueue({ printer: fake.printer, retryMs: 10 });
@@ -75,8 +80,8 @@ describe('PrintQueue', () => {
       code: 'DEVICE_IO',
       message: expect.stringMatching(/may be partly printed; check the printer/),
     });
-    fake.fail(undefined);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    fake.fail(undefined); // the status change that retries waiting jobs
+    await vi.advanceTimersByTimeAsync(50); // five retry periods
     expect(fake.printed).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceStatus } from '../hub/protocol';
 import { createHub, type Hub } from '../hub/hub';
 import { sampleReceipt } from '../hub/test-fixtures';
@@ -52,7 +52,8 @@ describe('printer status over a real pty pair (DLE EOT)', () => {
     const receipt = await simulator.waitForReceipt(5_000);
     expect(receipt.join('\n')).toContain('Storefront');
     expect(printer.status()).toEqual({ state: 'ready' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A status round trip on the same link: whatever was sent before it has arrived.
+    await printer.queryStatus();
     expect(simulator.receipts).toHaveLength(1);
   });
 
@@ -123,10 +124,12 @@ describe('printer status over a real pty pair (DLE EOT)', () => {
   });
 });
 
+/** Waits until `done()` holds, checking every 20 ms; fails after `timeoutMs`. */
 async function waitUntil(done: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await vi.waitFor(
+    () => {
+      if (!done()) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 20 },
+  );
 }

@@ -14,7 +14,7 @@ import { displayWidth } from './text-width';
 type Line = Extract<EscPosRecord, { kind: 'line' }>;
 const linesOf = (records: EscPosRecord[]) => records.filter((r): r is Line => r.kind === 'line');
 describe('golden receipts of a realistic sale', () => {
-  it('[RL1][RL3] a Chinese receipt on 58 mm paper: exact bytes, and what the customer reads', () => {
+  it('[LY1][LY3] a Chinese receipt on 58 mm paper: exact bytes, and what the customer reads', () => {
     expect(validateSaleFact(sampleSaleFact)).toEqual([]);
     const bytes = renderReceipt(sampleReceiptZh, { columns: 32, language: 'zh-CN' });
     expectGolden('receipt-zh-58mm.hex', bytes);
@@ -68,7 +68,7 @@ describe('golden receipts of a realistic sale', () => {
     ]);
   });
 
-  it('[RL1][RL3] an English receipt on 80 mm paper: exact bytes, and what the customer reads', () => {
+  it('[LY1][LY3] an English receipt on 80 mm paper: exact bytes, and what the customer reads', () => {
     const bytes = renderReceipt(sampleReceipt, { columns: 48, language: 'en' });
     expectGolden('receipt-en-80mm.hex', bytes);
     expect(printed(bytes)).toEqual([
@@ -115,7 +115,7 @@ describe('golden receipts of a realistic sale', () => {
     ]);
   });
 
-  it('[RL1] every left-aligned line fills the paper (CJK = 2 columns), figures in the last column', () => {
+  it('[LY1] every left-aligned line fills the paper (CJK = 2 columns), figures in the last column', () => {
     for (const [receipt, columns, language] of [
       [sampleReceiptZh, 32, 'zh-CN'],
       [sampleReceipt, 48, 'en'],
@@ -131,7 +131,7 @@ describe('golden receipts of a realistic sale', () => {
     }
   });
 
-  it('[RL3][SR3] shows a price override under its line: the list price replaced and the approver', () => {
+  it('[LY3][SR3] shows a price override under its line: the list price replaced and the approver', () => {
     const overridden: SaleReceipt = {
       ...sampleReceipt,
       lines: sampleReceipt.lines.map((line, i) =>
@@ -153,7 +153,7 @@ describe('golden receipts of a realistic sale', () => {
     );
   });
 
-  it('[RL3] prints the receipt code as a model 2 QR with error correction M, centered', () => {
+  it('[LY3] prints the receipt code as a model 2 QR with error correction M, centered', () => {
     const records = decodeEscPos(renderReceipt(sampleReceipt, { columns: 48 }));
     expect(records.filter((r) => r.kind === 'qr')).toEqual([
       { kind: 'qr', data: sampleReceiptCode, model: 2, errorCorrection: 'M', size: 6 },
@@ -164,7 +164,7 @@ describe('golden receipts of a realistic sale', () => {
     ]);
   });
 
-  it('[RL3] a receipt code that fits the paper is also a Code 128 with its text below', () => {
+  it('[LY3] a receipt code that fits the paper is also a Code 128 with its text below', () => {
     const receipt: SaleReceipt = { ...sampleReceipt, receiptCode: 'R.S1-42.ABCD' };
     const records = decodeEscPos(renderReceipt(receipt, { columns: 32 }));
     expect(records.filter((r) => r.kind === 'barcode')).toEqual([
@@ -193,7 +193,7 @@ describe('golden receipts of a realistic sale', () => {
 describe('layoutReceipt', () => {
   const base = sampleReceipt;
 
-  it('[RL3] leaves out what the sale does not have: rounding 0, no member, no code, no discount', () => {
+  it('[LY3] leaves out what the sale does not have: rounding 0, no member, no code, no discount', () => {
     const plain: SaleReceipt = {
       ...base,
       lines: [{ name: 'Bread', quantity: 1, unitPrice: 550, amount: 550, savings: [], net: 550 }],
@@ -218,7 +218,7 @@ describe('layoutReceipt', () => {
     expect(layoutReceipt(plain, { columns: 32 }).some((i) => 'code' in i)).toBe(false);
   });
 
-  it('[RL3] an exclusive-tax sale says VAT (not incl. VAT); a member without a balance shows none', () => {
+  it('[LY3] an exclusive-tax sale says VAT (not incl. VAT); a member without a balance shows none', () => {
     const { pointsBalance: _balance, ...member } = base.member ?? { id: 'M' };
     const receipt: SaleReceipt = { ...base, priceBasis: 'exclusive', member };
     const texts = layoutReceipt(receipt, { columns: 48 }).flatMap((i) =>
@@ -244,7 +244,7 @@ describe('layoutReceipt', () => {
     expect(lines.find((l) => l.text.startsWith('AMOUNT DUE'))?.style.bold).toBe(true);
   });
 
-  it('[RL2] wraps a long name above its figures, and never cuts a figure', () => {
+  it('[LY2] wraps a long name above its figures, and never cuts a figure', () => {
     const long: SaleReceipt = {
       ...base,
       lines: [

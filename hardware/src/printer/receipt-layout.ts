@@ -1,10 +1,10 @@
 /**
  * Lays a SaleReceipt out on 32 (58 mm paper) or 48 (80 mm paper) columns,
  * with English or Chinese labels, and encodes it as ESC/POS. It prints the
- * receipt's figures; it never computes one [R1][SF3].
- * [RL1] Every body line is exactly `columns` wide, amounts end at the last
- *       column. [RL2] Names are wrapped or truncated, figures never.
- * [RL3] The receipt shows, in order: store header; sale, time, cashier; each
+ * receipt's figures; it never computes one [LY7][SF3].
+ * [LY1] Every body line is exactly `columns` wide, amounts end at the last
+ *       column. [LY2] Names are wrapped or truncated, figures never.
+ * [LY3] The receipt shows, in order: store header; sale, time, cashier; each
  *       line (a weighed line with its weight), its price override (the
  *       list price replaced and the approver) when any [SR3], and one row
  *       per saving;
@@ -255,7 +255,7 @@ function formatKilograms(grams: number): string {
 }
 
 /**
- * [RL3] The Code 128 of the receipt code at the widest module (3, then 2
+ * [LY3] The Code 128 of the receipt code at the widest module (3, then 2
  * dots) with which it and its quiet zones fit the paper; when it does not
  * fit, the code as centered text (the QR above carries it for scanners).
  */

@@ -8,7 +8,7 @@ import { layoutReturnReceipt, layoutShiftReport } from './report-layout';
 import { displayWidth } from './text-width';
 
 describe('golden shift reports', () => {
-  it('[RL4][RL5] an English X report on 80 mm paper: exact bytes, and what the manager reads', () => {
+  it('[LY4][LY5] an English X report on 80 mm paper: exact bytes, and what the manager reads', () => {
     const bytes = renderPrintItems(
       layoutShiftReport(sampleXReport, { columns: 48, language: 'en' }),
     );
@@ -41,7 +41,7 @@ describe('golden shift reports', () => {
     ]);
   });
 
-  it('[RL4][RL5] a Chinese Z report on 58 mm paper: the count and the variance', () => {
+  it('[LY4][LY5] a Chinese Z report on 58 mm paper: the count and the variance', () => {
     const bytes = renderPrintItems(
       layoutShiftReport(sampleZReport, { columns: 32, language: 'zh-CN' }),
     );
@@ -80,7 +80,7 @@ describe('golden shift reports', () => {
 });
 
 describe('golden refund receipts', () => {
-  it('[RL4][RL6] a Chinese refund receipt on 58 mm paper', () => {
+  it('[LY4][LY6] a Chinese refund receipt on 58 mm paper', () => {
     const bytes = renderPrintItems(
       layoutReturnReceipt(sampleReturnReceipt, { columns: 32, language: 'zh-CN' }),
     );
@@ -115,7 +115,7 @@ describe('golden refund receipts', () => {
     ]);
   });
 
-  it('[RL4][RL6] an English refund receipt on 80 mm paper', () => {
+  it('[LY4][LY6] an English refund receipt on 80 mm paper', () => {
     const bytes = renderPrintItems(
       layoutReturnReceipt(sampleReturnReceipt, { columns: 48, language: 'en' }),
     );
@@ -156,7 +156,7 @@ describe('report layout with any names and figures', () => {
   });
   const amount = fc.integer({ min: -1e9, max: 1e9 });
 
-  it('[RL4] every body line of a shift report is exactly the paper width', () => {
+  it('[LY4] every body line of a shift report is exactly the paper width', () => {
     fc.assert(
       fc.property(
         name,
@@ -179,7 +179,7 @@ describe('report layout with any names and figures', () => {
     );
   });
 
-  it('[RL4] every body line of a refund receipt is exactly the paper width; figures are never cut', () => {
+  it('[LY4] every body line of a refund receipt is exactly the paper width; figures are never cut', () => {
     fc.assert(
       fc.property(
         fc.array(fc.record({ name, quantity: fc.integer({ min: 1, max: 999 }), refund: amount }), {

@@ -2,14 +2,14 @@
  * Lays out the shift's X and Z reports and the refund receipt of a return on
  * 32 or 48 columns, with English or Chinese labels, like receipt-layout.ts.
  * They print the domain's figures; they never compute one [SR1][SR2].
- * [RL4] Every body line is exactly `columns` wide, amounts end at the last
+ * [LY4] Every body line is exactly `columns` wide, amounts end at the last
  *       column; names are wrapped, figures never.
- * [RL5] A shift report shows: store header; its title (X or Z); shift,
+ * [LY5] A shift report shows: store header; its title (X or Z); shift,
  *       cashier, opened and printed (X) or closed (Z) times; the float,
  *       sales and returns (count and amount), discounts; the money per
  *       tender kind; the expected cash, and on a Z report the counted cash
  *       and the variance; drawer opens without a sale; a closing line.
- * [RL6] A refund receipt shows: store header; its title; the return, the
+ * [LY6] A refund receipt shows: store header; its title; the return, the
  *       sale it returns against, time and cashier; each returned line with
  *       its quantity and refund; the refund total; where the money went back
  *       (with card/mobile reference or points); the member's points taken
@@ -130,7 +130,7 @@ function toolkit(options: ReceiptLayoutOptions) {
   return { columns, words, money, row, rule, centered, header, time, tenderKind, language };
 }
 
-/** [RL5] The X or Z report, line by line. */
+/** [LY5] The X or Z report, line by line. */
 export function layoutShiftReport(report: ShiftReport, options: ReceiptLayoutOptions): PrintItem[] {
   const { columns, words, money, row, rule, centered, header, time, tenderKind } = toolkit(options);
   const z = report.kind === 'z';
@@ -161,7 +161,7 @@ export function layoutShiftReport(report: ShiftReport, options: ReceiptLayoutOpt
   ];
 }
 
-/** [RL6] The refund receipt, line by line. */
+/** [LY6] The refund receipt, line by line. */
 export function layoutReturnReceipt(
   receipt: ReturnReceipt,
   options: ReceiptLayoutOptions,
@@ -203,7 +203,7 @@ export function layoutReturnReceipt(
   const memberBlock: PrintLine[] = member
     ? [
         rule,
-        row(words.memberPoints, member.id),
+        row(words.memberPoints, member.name ?? member.id),
         row(`  ${words.reversed}`, `-${member.reversedEarn}`),
         ...(member.restoredRedeem > 0
           ? [row(`  ${words.restored}`, `+${member.restoredRedeem}`)]

@@ -27,7 +27,7 @@ const errors = <T extends { kind: string }>(records: T[]) =>
   records.filter((r) => r.kind === 'error');
 
 describe('R2000 frames', () => {
-  it('[R1] encodes the real-time inventory command A0 04 01 89 01 D1', () => {
+  it('[RA1] encodes the real-time inventory command A0 04 01 89 01 D1', () => {
     const bytes = encodeR2000({
       address: 1,
       command: R2000_CMD.realTimeInventory,
@@ -63,7 +63,7 @@ describe('R2000 frames', () => {
     });
   });
 
-  it('[R2] resynchronises after garbage, a bad length and a bad checksum', () => {
+  it('[RA2] resynchronises after garbage, a bad length and a bad checksum', () => {
     const good = encodeR2000({
       address: 1,
       command: 0x89,
@@ -79,7 +79,7 @@ describe('R2000 frames', () => {
     );
   });
 
-  it('[R2] a stray head with a large length does not hold back a later good frame', () => {
+  it('[RA2] a stray head with a large length does not hold back a later good frame', () => {
     const good = encodeR2000({ address: 1, command: 0x72, data: Uint8Array.of(1, 2) });
     const decoder = new R2000FrameDecoder();
     const records = decoder.push(Uint8Array.from([0xa0, 0xf0, ...good]));
@@ -90,7 +90,7 @@ describe('R2000 frames', () => {
     expect(decoder.pending).toBe(0);
   });
 
-  it('[R1][R2][R3] fuzz: frames survive any chunking and random garbage; never throws, bounded', () => {
+  it('[RA1][RA2][RA3] fuzz: frames survive any chunking and random garbage; never throws, bounded', () => {
     const frameArb = fc.record({
       address: fc.nat(255),
       command: fc.nat(255),

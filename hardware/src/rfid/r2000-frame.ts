@@ -6,11 +6,11 @@
  *
  * Len counts the bytes after it (Address + Cmd + Data + Check); Check is the
  * two's complement of the sum of every byte before it, Head included.
- * [R1] encode and decode are inverses.
- * [R2] The decoder never throws; garbage before a head, an impossible length
+ * [RA1] encode and decode are inverses.
+ * [RA2] The decoder never throws; garbage before a head, an impossible length
  *      and a bad checksum each become one error record, and decoding goes on
  *      from the next byte, so a good frame after garbage is still found.
- * [R3] It holds at most one frame's worth of bytes (257).
+ * [RA3] It holds at most one frame's worth of bytes (257).
  */
 import { hexString, type FrameError } from './frame-errors';
 
@@ -48,7 +48,7 @@ export function r2000Checksum(bytes: ArrayLike<number>, end = bytes.length): num
   return (~sum + 1) & 0xff;
 }
 
-/** [R1] */
+/** [RA1] */
 export function encodeR2000(frame: R2000Frame): Uint8Array {
   const { address, command, data } = frame;
   if (data.length > 255 - MIN_LEN)
@@ -60,7 +60,7 @@ export function encodeR2000(frame: R2000Frame): Uint8Array {
   return out;
 }
 
-/** [R2][R3] Streaming decoder: feed bytes as they arrive in any chunks. */
+/** [RA2][RA3] Streaming decoder: feed bytes as they arrive in any chunks. */
 export class R2000FrameDecoder {
   #pending: number[] = [];
   #offset = 0;

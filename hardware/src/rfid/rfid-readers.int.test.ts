@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openPtyPair, type PtyPair } from '../pty';
 import { R2000Simulator, Uhf18Simulator } from '../simulators/rfid-simulators';
 import { R2000Reader, Uhf18Reader } from './rfid-readers';
@@ -147,10 +147,12 @@ describe('RFID readers over real pty pairs', () => {
   });
 });
 
+/** Waits until `done()` holds, checking every 10 ms; fails after `timeoutMs`. */
 async function waitUntil(done: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await vi.waitFor(
+    () => {
+      if (!done()) throw new Error('condition not met in time');
+    },
+    { timeout: timeoutMs, interval: 10 },
+  );
 }

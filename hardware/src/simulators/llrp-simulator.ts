@@ -31,6 +31,8 @@ export class LlrpSimulator {
   /** Message types received, in order. */
   readonly received: number[] = [];
   keepaliveAcks = 0;
+  /** RO_ACCESS_REPORTs sent, to every client. */
+  reportsSent = 0;
   readonly #server: Server;
   readonly #reportMs: number;
   readonly #clients = new Set<Socket>();
@@ -119,6 +121,7 @@ export class LlrpSimulator {
             if (this.tags.length === 0) return;
             const body = Buffer.concat(this.tags.map((tag) => tagReportData(tag)));
             socket.write(encodeMessage(LLRP_MESSAGE.RO_ACCESS_REPORT, 0, new Uint8Array(body)));
+            this.reportsSent++;
           }, this.#reportMs);
         } else if (record.type === LLRP_MESSAGE.STOP_ROSPEC) stop();
         else if (record.type === LLRP_MESSAGE.CLOSE_CONNECTION) socket.end();

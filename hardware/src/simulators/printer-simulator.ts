@@ -80,6 +80,11 @@ export class PrinterSimulator {
     this.#setFlags({ drawerPinHigh: open });
   }
 
+  /** The level of kick connector pin 3 itself, for a drawer wired either way. */
+  setDrawerPin(level: 'high' | 'low'): void {
+    this.#setFlags({ drawerPinHigh: level === 'high' });
+  }
+
   /** Whether it prints now (paper in, cover closed). */
   get canPrint(): boolean {
     return !this.#flags.paperOut && !this.#flags.coverOpen;

@@ -42,7 +42,7 @@ export type Staff = {
   name: string;
   storeId: string;
   roles: Role[];
-  /** Random per staff member, hex; see staff-pin.ts [ST1]. */
+  /** Random per staff member, hex; see staff-pin.ts [SI1]. */
   pinSalt: string;
   /** HMAC-SHA-256 of the PIN keyed by the salt, hex. */
   pinHash: string;
@@ -314,7 +314,10 @@ export function setCartDiscount(
 }
 
 /** [CK6] Attaches a member (their tier unlocks member prices); a closed membership is refused. */
-export function attachMember(cart: CheckoutCart, member: Member): CheckoutCart {
+export function attachMember<M extends Pick<Member, 'id' | 'tier' | 'status'>>(
+  cart: CheckoutCart,
+  member: M,
+): CheckoutCart {
   check(member.status === 'active', 'MEMBER_CLOSED', `membership ${member.id} is closed`);
   return { ...cart, member: { id: member.id, tier: member.tier } };
 }

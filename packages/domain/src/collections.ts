@@ -26,6 +26,7 @@ import type { CollectionFlow } from './schema-fields';
 import type { ShiftFact } from './shift';
 import type { LedgerMovement } from './stock-ledger';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
+import { isWellFormedSku } from './fact-rules';
 
 export type CatalogCollection = keyof typeof CATALOG_SCHEMAS;
 export type CollectionName = CatalogCollection | DomainCollection;
@@ -76,10 +77,18 @@ export function isCollectionName(value: string): value is CollectionName {
   return Object.hasOwn(COLLECTIONS, value);
 }
 
-/** [V1] [DS2] Validates a document of any synced collection: schema, then the rules of its kind. */
+/** [V1] [DS2] Validates a document of any synced collection: schema, then the rules of its kind ([SK4] a product's id is a well-formed SKU). */
 export function validateDocument(collection: CollectionName, value: unknown): SchemaProblem[] {
   if (Object.hasOwn(DOMAIN_SCHEMAS, collection)) {
     return validateDomainDocument(collection as DomainCollection, value);
   }
-  return validateAgainstSchema(CATALOG_SCHEMAS[collection as CatalogCollection], value);
+  const problems = validateAgainstSchema(CATALOG_SCHEMAS[collection as CatalogCollection], value);
+  if (
+    problems.length === 0 &&
+    collection === 'products' &&
+    !isWellFormedSku((value as Product).id)
+  ) {
+    return [{ path: '$.id', message: 'is not a well-formed SKU' }];
+  }
+  return problems;
 }

@@ -9,8 +9,6 @@
 import type { Minor } from './money';
 import { currency, id, minor, text } from './schema-fields';
 
-export const SCHEMA_VERSION = 0;
-
 export type Store = {
   id: string;
   name: string;
@@ -61,7 +59,7 @@ export function stockLevelId(storeId: string, sku: string): string {
 /** JSON schemas (RxDB shape) of the catalog and stock documents; see collections.ts for all. */
 export const CATALOG_SCHEMAS = {
   stores: {
-    version: SCHEMA_VERSION,
+    version: 0,
     primaryKey: 'id',
     type: 'object',
     properties: {
@@ -75,7 +73,7 @@ export const CATALOG_SCHEMAS = {
     additionalProperties: false,
   },
   products: {
-    version: SCHEMA_VERSION,
+    version: 0,
     primaryKey: 'id',
     type: 'object',
     properties: {
@@ -92,7 +90,7 @@ export const CATALOG_SCHEMAS = {
     additionalProperties: false,
   },
   prices: {
-    version: SCHEMA_VERSION,
+    version: 0,
     primaryKey: 'id',
     type: 'object',
     properties: { id, priceList: id, sku: id, amount: minor, currency },
@@ -100,7 +98,7 @@ export const CATALOG_SCHEMAS = {
     additionalProperties: false,
   },
   stock: {
-    version: SCHEMA_VERSION,
+    version: 0,
     primaryKey: 'id',
     type: 'object',
     properties: {

@@ -207,7 +207,7 @@ export const RETURN_RECEIPT_SCHEMA = {
     },
     member: {
       type: 'object',
-      properties: { id: text, reversedEarn: count, restoredRedeem: count },
+      properties: { id: text, name: text, reversedEarn: count, restoredRedeem: count },
       required: ['id', 'reversedEarn', 'restoredRedeem'],
       additionalProperties: false,
     },

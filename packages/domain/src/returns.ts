@@ -32,6 +32,9 @@ export type ReturnFact = {
   points: { reversedEarn: number; restoredRedeem: number };
 };
 
+/** A return in progress: the original sale and its earlier returns. */
+export type ReturnDraft = { sale: SaleFact; previous: ReturnFact[] };
+
 export type ReturnError =
   'RETURN_EMPTY' | 'RETURN_LINE_UNKNOWN' | 'RETURN_QUANTITY_INVALID' | 'RETURN_EXCEEDS_SOLD';
 

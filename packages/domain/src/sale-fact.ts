@@ -10,6 +10,8 @@ import type { PriceBasis, TaxBreakdown } from './tax';
 import type { PaymentTender } from './tender';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
 import { count, currency, id, minor, text } from './schema-fields';
+import { isOwnFactId, isWellFormedSku, timeProblems } from './fact-rules';
+import { CURRENCY_DIGITS } from './currency';
 
 export type SaleFactLine = {
   lineId: string;
@@ -196,7 +198,8 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
  * [SF2] What the server checks on push beyond the schema: each line's amount,
  * discount (= its adjustments) and net; the totals; the lines' `paid` summing
  * to `due`; tenders minus change equal to `due` with change from cash only
- * and no electronic overpayment; the id minted by the selling device.
+ * and no electronic overpayment; the id minted by the selling device [D4];
+ * the time an instant [FT1]; well-formed SKUs [SK4]; a known currency [M4].
  * Lists every problem; never throws.
  */
 export function validateSaleFact(value: unknown): SchemaProblem[] {
@@ -235,7 +238,16 @@ export function validateSaleFact(value: unknown): SchemaProblem[] {
     add('$.change', 'change comes from cash and is not negative');
   if (cash + other - sale.change !== sale.due)
     add('$.tenders', 'tenders minus change must equal due');
-  if (!sale.id.startsWith(`${sale.deviceId}-`)) add('$.id', 'must start with the device id');
+  if (!isOwnFactId(sale.deviceId, sale.id)) {
+    add('$.id', 'must be the device id, "-", then letters and digits (a ULID)');
+  }
+  for (const message of timeProblems(sale, ['soldAt'])) add('$.soldAt', message);
+  sale.lines.forEach((line, i) => {
+    if (!isWellFormedSku(line.sku)) add(`$.lines[${i}].sku`, 'is not a well-formed SKU');
+  });
+  if (!Object.hasOwn(CURRENCY_DIGITS, sale.currency)) {
+    add('$.currency', 'must be a currency the domain knows');
+  }
   if (sale.memberId !== undefined && sale.memberPhone !== undefined) {
     add(
       '$.memberPhone',

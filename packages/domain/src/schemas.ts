@@ -13,6 +13,8 @@ import { pointEntryProblems, type PointEntry } from './points';
 import { couponProblems, type Coupon } from './coupons';
 import { SHIFT_SCHEMA, shiftProblems, type ShiftFact } from './shift';
 import { count, id, minor, text, time, type CollectionFlow } from './schema-fields';
+import { isWellFormedSku, returnProblems, timeProblems } from './fact-rules';
+import type { ReturnFact } from './returns';
 
 const ids = { type: 'array', maxItems: 1000, items: id } as const;
 const target = {
@@ -286,7 +288,8 @@ export const DOMAIN_COLLECTIONS: Record<DomainCollection, CollectionFlow> = {
 /**
  * [DS2] Validates a document of a domain collection: its schema, then the
  * business rules of its kind (promotions PR1, coupons CP4, movements SL1,
- * point entries MP4, sale facts SF2). Lists every problem; never throws.
+ * point entries MP4, sale facts SF2, shifts SH4, returns RT7; times FT1, SKUs
+ * SK4). Lists every problem; never throws.
  */
 export function validateDomainDocument(
   collection: DomainCollection,
@@ -299,13 +302,27 @@ export function validateDomainDocument(
     collection === 'promotions'
       ? promotionProblems(value as Promotion)
       : collection === 'stockMovements'
-        ? movementProblems(value as LedgerMovement)
+        ? stockMovementRules(value as LedgerMovement)
         : collection === 'pointEntries'
-          ? pointEntryProblems(value as PointEntry)
+          ? [
+              ...pointEntryProblems(value as PointEntry),
+              ...timeProblems(value as PointEntry, ['at']),
+            ]
           : collection === 'coupons'
             ? couponProblems(value as Coupon)
             : collection === 'shifts'
               ? shiftProblems(value as ShiftFact)
-              : [];
+              : collection === 'returns'
+                ? returnProblems(value as ReturnFact)
+                : [];
   return rules.map((message) => ({ path: '$', message }));
+}
+
+/** [SL1] [FT1] [SK4] A stock movement's kind rules, its times and its SKU. */
+function stockMovementRules(movement: LedgerMovement): string[] {
+  return [
+    ...movementProblems(movement),
+    ...timeProblems(movement, ['at', 'expiresAt']),
+    ...(isWellFormedSku(movement.sku) ? [] : ['sku is not a well-formed SKU']),
+  ];
 }

@@ -119,6 +119,18 @@ describe('refund receipts as data', () => {
     ]);
   });
 
+  it('[SR2] names the member as the sale receipt does, when the caller knows the name', () => {
+    const planned = planReturn(sale, [], [{ lineId: 'L1', quantity: 1 }], {
+      id: 'S001-POS1-R2',
+      storeId: 'S001',
+      deviceId: 'S001-POS1',
+      now: '2026-11-22T05:00:00.000Z',
+    });
+    if (!planned.ok) throw new Error(planned.message);
+    const receipt = buildReturnReceipt(planned.ret, sale, store, { memberName: '张*' });
+    expect(receipt.member).toMatchObject({ id: MEMBER_FIXTURE.id, name: '张*' });
+  });
+
   it('[SR2] no member block for a sale without a member; unknown line ids print their SKU', () => {
     const plain = saleFactFixture({ id: 'S001-POS1-C' });
     const receipt = buildReturnReceipt(

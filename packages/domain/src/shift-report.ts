@@ -10,6 +10,11 @@ import type { SaleFact } from './sale-fact';
 import type { OpenShift, ShiftFact, ShiftTotals, TenderKind } from './shift';
 
 /** Who and where, printed at the top of every document. */
+/** A shift report as a screen shows it: the X report's figures now, or the recorded close. */
+export type ShiftReportOnScreen =
+  | { kind: 'x'; shift: OpenShift; totals: ShiftTotals; at: string; expectedCash: Minor }
+  | { kind: 'z'; fact: ShiftFact };
+
 export type ReceiptStore = { name: string; address: string; footer?: string };
 
 export type ShiftReport = {
@@ -112,8 +117,11 @@ export type ReturnReceipt = {
   refund: Minor;
   /** Where the money went back: kind, amount, and the card/mobile reference or points. */
   tenders: RefundTender[];
-  /** The member's points taken back and given back; absent when the sale had no member. */
-  member?: { id: string; reversedEarn: number; restoredRedeem: number };
+  /**
+   * The member's points taken back and given back; absent when the sale had
+   * no member. `name` is the member's (masked) name as the sale receipt shows it.
+   */
+  member?: { id: string; name?: string; reversedEarn: number; restoredRedeem: number };
 };
 
 /**
@@ -125,7 +133,7 @@ export function buildReturnReceipt(
   ret: ReturnFact,
   sale: SaleFact,
   store: ReceiptStore,
-  context: { cashierId?: string; cashierName?: string } = {},
+  context: { cashierId?: string; cashierName?: string; memberName?: string } = {},
 ): ReturnReceipt {
   const names = new Map(sale.lines.map((l) => [l.lineId, l.name]));
   return {
@@ -149,6 +157,7 @@ export function buildReturnReceipt(
       ? {
           member: {
             id: sale.memberId,
+            ...(context.memberName !== undefined ? { name: context.memberName } : {}),
             reversedEarn: ret.points.reversedEarn,
             restoredRedeem: ret.points.restoredRedeem,
           },

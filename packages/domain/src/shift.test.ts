@@ -92,7 +92,7 @@ describe('shifts', () => {
       'expectedCash must be the opening float plus the net cash taken',
     );
     expect(shiftProblems({ ...shift, id: 'OTHER-1' })).toEqual([
-      'id must start with the device id',
+      'id must be the device id, "-", then letters and digits (a ULID)',
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { sumMinor, type Minor } from './money';
 import type { ReturnFact } from './returns';
 import type { SaleFact } from './sale-fact';
 import { count, id, minor, time } from './schema-fields';
+import { isOwnFactId, timeProblems } from './fact-rules';
 
 export type TenderKind = 'cash' | 'card' | 'mobile' | 'points';
 const TENDER_KINDS: readonly TenderKind[] = ['cash', 'card', 'mobile', 'points'];
@@ -163,7 +164,7 @@ export const SHIFT_SCHEMA = {
 /**
  * [SH4] Rules a pushed shift close satisfies beyond its schema: the expected
  * cash is the float plus the net cash, the variance is counted minus
- * expected, and the id starts with the device id.
+ * expected, the id is minted by the device [D4] and its times are instants [FT1].
  */
 export function shiftProblems(shift: ShiftFact): string[] {
   const problems: string[] = [];
@@ -176,6 +177,9 @@ export function shiftProblems(shift: ShiftFact): string[] {
   if (shift.openingFloat < 0 || shift.countedCash < 0) {
     problems.push('the float and the cash count cannot be negative');
   }
-  if (!shift.id.startsWith(`${shift.deviceId}-`)) problems.push('id must start with the device id');
+  if (!isOwnFactId(shift.deviceId, shift.id)) {
+    problems.push('id must be the device id, "-", then letters and digits (a ULID)');
+  }
+  problems.push(...timeProblems(shift, ['openedAt', 'closedAt']));
   return problems;
 }

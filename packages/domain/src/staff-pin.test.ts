@@ -4,7 +4,7 @@ import { staffFixture } from './fixtures';
 import { hashPin, isValidPin, verifyPin } from './staff-pin';
 
 describe('staff PINs', () => {
-  it('[ST1] a PIN is 4-6 digits and is stored only as a salted hash', () => {
+  it('[SI1] a PIN is 4-6 digits and is stored only as a salted hash', () => {
     expect(['1234', '123456'].map(isValidPin)).toEqual([true, true]);
     expect(['123', '1234567', '12a4', ' 1234'].map(isValidPin)).toEqual([
       false,
@@ -18,7 +18,7 @@ describe('staff PINs', () => {
     expect(hashPin('4321', '00'.repeat(8))).not.toBe(hashPin('4321', '11'.repeat(8)));
   });
 
-  it('[ST2] only an active staff member with the right PIN signs in', () => {
+  it('[SI2] only an active staff member with the right PIN signs in', () => {
     const staff = staffFixture({ pin: '2580' });
     expect(verifyPin(staff, '2580')).toBe(true);
     expect(verifyPin(staff, '2581')).toBe(false);

@@ -6,3 +6,6 @@ export * from './product-search';
 export * from './members';
 export * from './outbox';
 export * from './initial-sync';
+export * from './sync-headers';
+export * from './points-check';
+export * from './till';

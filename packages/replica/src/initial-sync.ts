@@ -8,6 +8,7 @@ import { BehaviorSubject, merge, type Observable } from 'rxjs';
 import { COLLECTIONS, type CollectionName } from '@pos/domain';
 import { REPLICA_COLLECTIONS } from './database';
 import type { Replication, SyncTarget } from './replication';
+import { syncRequestHeaders } from './sync-headers';
 
 export type InitialSyncProgress = {
   received: number;
@@ -64,7 +65,7 @@ export function trackInitialSync(
   void Promise.all(
     DOWN.map(async (name: CollectionName) => {
       const response = await fetcher(`${base}/${name}`, {
-        headers: { Authorization: `Bearer ${target.token}` },
+        headers: syncRequestHeaders(target),
       });
       const info = (await response.json()) as { doc_count?: unknown };
       return typeof info.doc_count === 'number' ? info.doc_count : 0;

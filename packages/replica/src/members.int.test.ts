@@ -74,10 +74,11 @@ describe('member lookup at a S001 till', () => {
     });
   });
 
-  it("finds another store's member online, and says when nobody has the phone", async () => {
+  it("[PV3] finds another store's member online, masked but for the phone typed, and says when nobody has the phone", async () => {
+    const { id, phone, tier, points, status } = otherStore;
     expect(await findMember(db, target, { by: 'phone', phone: otherStore.phone })).toEqual({
       status: 'found',
-      member: otherStore,
+      member: { id, name: 'M*', phone, tier, points, status },
       from: 'server',
     });
     expect(await findMember(db, target, { by: 'phone', phone: '13700000000' })).toEqual({

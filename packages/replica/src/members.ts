@@ -5,13 +5,21 @@
  * when it answers; offline, an unknown member's phone is recorded on the sale
  * for the server to attach.
  */
-import type { Member, MemberLookup } from '@pos/domain';
+import { maskPhone, type Member, type MemberForTill, type MemberLookup } from '@pos/domain';
 import type { ReplicaDatabase } from './database';
 import type { SyncTarget } from './replication';
+import { syncRequestHeaders } from './sync-headers';
+
+/**
+ * A member as the till knows them for the sale in progress: from its replica
+ * the whole document; from the sync server what the sale needs, the name
+ * masked and the phone the one the cashier typed ([PV3]).
+ */
+export type MemberAtTill = Pick<Member, 'id' | 'name' | 'phone' | 'tier' | 'points' | 'status'>;
 
 export type MemberFound =
   /** The member, from this terminal's replica or from the sync server. */
-  | { status: 'found'; member: Member; from: 'replica' | 'server' }
+  | { status: 'found'; member: MemberAtTill; from: 'replica' | 'server' }
   /** The sync server answered: no member has this phone. */
   | { status: 'not-found'; reason: string }
   /**
@@ -60,7 +68,7 @@ export async function findMember(
   let response: Response;
   try {
     response = await fetcher(`${base}/_members/lookup?phone=${encodeURIComponent(lookup.phone)}`, {
-      headers: { Authorization: `Bearer ${target.token}` },
+      headers: syncRequestHeaders(target, db),
       signal: AbortSignal.timeout(MEMBER_LOOKUP_TIMEOUT_MS),
     });
   } catch {
@@ -73,8 +81,14 @@ export async function findMember(
     return { status: 'not-found', reason: `No member has the phone ${lookup.phone}` };
   }
   const body = response.ok ? ((await response.json().catch(() => null)) as unknown) : null;
-  if (isMember(body) && body.phone === lookup.phone) {
-    return { status: 'found', member: body, from: 'server' };
+  // [PV3] The answer's phone is masked: it must fit the phone that was asked for.
+  if (isMemberForTill(body) && body.phone === maskPhone(lookup.phone)) {
+    const { id, name, tier, points, status } = body;
+    return {
+      status: 'found',
+      member: { id, name, tier, points, status, phone: lookup.phone },
+      from: 'server',
+    };
   }
   return {
     ...offline,
@@ -82,14 +96,16 @@ export async function findMember(
   };
 }
 
-function isMember(value: unknown): value is Member {
-  const m = value as Partial<Member> | null;
+function isMemberForTill(value: unknown): value is MemberForTill {
+  const m = value as Partial<MemberForTill> | null;
   return (
     typeof m === 'object' &&
     m !== null &&
     typeof m.id === 'string' &&
     typeof m.phone === 'string' &&
     typeof m.name === 'string' &&
-    typeof m.points === 'number'
+    typeof m.tier === 'string' &&
+    typeof m.points === 'number' &&
+    (m.status === 'active' || m.status === 'closed')
   );
 }

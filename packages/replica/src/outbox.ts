@@ -12,6 +12,7 @@ import { BehaviorSubject, debounceTime, merge, type Observable, type Subscriptio
 import { FACT_COLLECTIONS, type DocumentByCollection, type FactCollection } from '@pos/domain';
 import type { ReplicaDatabase } from './database';
 import type { Replication, SyncTarget } from './replication';
+import { syncRequestHeaders } from './sync-headers';
 
 type Entry = { collection: FactCollection; id: string };
 type OutboxDoc = { entries: Entry[] };
@@ -54,7 +55,7 @@ export async function openOutbox(db: ReplicaDatabase, target: SyncTarget): Promi
   async function confirmCollection(collection: FactCollection, ids: string[]): Promise<Entry[]> {
     const response = await fetcher(`${base}/${collection}/_all_docs`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${target.token}`, 'Content-Type': 'application/json' },
+      headers: { ...syncRequestHeaders(target, db), 'Content-Type': 'application/json' },
       body: JSON.stringify({ keys: ids }),
     });
     if (!response.ok) throw new Error(`the sync server answered ${response.status}`);

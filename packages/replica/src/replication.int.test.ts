@@ -14,13 +14,36 @@ describe('replication against a server that refuses the terminal', () => {
 
   it('reports the refusal in words and keeps retrying instead of dying', async () => {
     const db = await openReplica({ name: 'refused', storage: getRxStorageMemory() });
-    const replication = startReplication(db, { url: server.url, token: 'revoked-or-mistyped' });
+    // Every request the replica makes: its collection, whether it is a live pull, its status.
+    const requests: { collection: string; live: boolean; status: number }[] = [];
+    const recordingFetch: typeof fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const response = await fetch(input, init);
+      requests.push({
+        collection: url.pathname.split('/')[1]!,
+        live: url.searchParams.get('feed') === 'normal', // the live pull, polled
+        status: response.status,
+      });
+      return response;
+    };
+    const replication = startReplication(db, {
+      url: server.url,
+      token: 'revoked-or-mistyped',
+      fetch: recordingFetch,
+    });
     const status = await firstValueFrom(
       replication.status$.pipe(filter((s) => s.lastError !== null)),
     );
     expect(status.lastError).toMatch(/^The sync server answered 401 unauthorized: /);
-    // Give the live longpoll loop time to see an error reply too.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // The live pull loop is refused too, and asks again instead of dying.
+    const retriedAfterLiveRefusal = () =>
+      requests.some(
+        (r, i) =>
+          r.live &&
+          r.status === 401 &&
+          requests.slice(i + 1).some((later) => later.collection === r.collection),
+      );
+    await expect.poll(retriedAfterLiveRefusal, { timeout: 30_000 }).toBe(true);
     expect(await db.products.count().exec()).toBe(0);
     await replication.stop();
     await db.close();

@@ -4,9 +4,17 @@
  * push-only (see [D1] in the domain SPEC).
  */
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
-import { COLLECTIONS, type CollectionName } from '@pos/domain';
+import {
+  COLLECTIONS,
+  describeVersionRefusal,
+  readVersionRefusal,
+  type CollectionName,
+  type SchemaVersions,
+  type VersionRefusal,
+} from '@pos/domain';
 import { BehaviorSubject, merge, type Observable } from 'rxjs';
 import { REPLICA_COLLECTIONS, type ReplicaDatabase } from './database';
+import { syncRequestHeaders } from './sync-headers';
 
 export type SyncTarget = {
   /** Sync server base URL, e.g. http://127.0.0.1:5984 */
@@ -15,6 +23,11 @@ export type SyncTarget = {
   token: string;
   /** Lets tests and browsers swap the fetch used. */
   fetch?: typeof fetch;
+  /**
+   * The schema versions sent in `X-Pos-Schema`; by default the domain's
+   * versions of the replica's collections. Tests play an older or newer build.
+   */
+  schemaVersions?: SchemaVersions;
 };
 
 export type SyncStatus = {
@@ -24,6 +37,11 @@ export type SyncStatus = {
   lastError: string | null;
   /** When the last exchange with the server succeeded (ISO time), or null if none yet. */
   lastSyncAt: string | null;
+  /**
+   * Set while the server refuses this device's sync protocol or schema
+   * versions (426 or 409, [VC3]-[VC5]); `lastError` says it in words.
+   */
+  incompatibility?: VersionRefusal | null;
 };
 
 export type Replication = {
@@ -40,6 +58,9 @@ export type Replication = {
 export function startReplication(db: ReplicaDatabase, target: SyncTarget): Replication {
   const base = target.url.replace(/\/+$/, '');
   const baseFetch = target.fetch ?? globalThis.fetch.bind(globalThis);
+  // Every request names the protocol and the replica's schema versions.
+  const versionHeaders = syncRequestHeaders(target, db);
+  let incompatibility: VersionRefusal | null = null;
   // RxDB's live pull reads any reply as a changes feed: an error reply (a
   // refused token, an overloaded server) would end live pulling with an
   // unhandled rejection. Turned into a thrown error here, it is retried.
@@ -75,10 +96,15 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       const wait = backoffMs(failures);
       if (wait > 0) await sleep(wait);
       const headers = new Headers(init?.headers);
-      headers.set('Authorization', `Bearer ${target.token}`);
+      for (const [name, value] of Object.entries(versionHeaders)) headers.set(name, value);
       try {
         const response = await baseFetch(live ? live.url : input, { ...init, headers });
-        if (!response.ok) throw await refusal(response);
+        if (!response.ok) {
+          const { error, versions } = await refusal(response);
+          if (versions) setIncompatibility(versions);
+          throw error;
+        }
+        setIncompatibility(null);
         failures = 0;
         if (live) {
           const page = (await response.clone().json()) as { results?: unknown[] };
@@ -90,6 +116,15 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
         throw error;
       }
     };
+  };
+
+  const setIncompatibility = (next: VersionRefusal | null) => {
+    if ((incompatibility === null) === (next === null)) {
+      incompatibility = next;
+      return;
+    }
+    incompatibility = next;
+    publish();
   };
 
   const states = Object.fromEntries(
@@ -124,8 +159,11 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
   const publish = (lastSyncAt = status.getValue().lastSyncAt) =>
     status.next({
       active: [...actives.values()].some(Boolean),
-      lastError: errors.values().next().value ?? null,
+      lastError: incompatibility
+        ? describeVersionRefusal(incompatibility)
+        : (errors.values().next().value ?? null),
       lastSyncAt,
+      incompatibility,
     });
   for (const name of REPLICA_COLLECTIONS) {
     const state = states[name];
@@ -203,17 +241,27 @@ export function backoffMs(failures: number): number {
   return Math.min(MAX_RETRY_MS, RETRY_MS * 2 ** Math.min(failures - 1, 16)) - RETRY_MS;
 }
 
-/** The server's own words for a refused request, e.g. "401 unauthorized: unknown token". */
-async function refusal(response: Response): Promise<Error> {
+/**
+ * The server's own words for a refused request, e.g. "401 unauthorized:
+ * unknown token"; a version refusal ([VC5]) in words and as data.
+ */
+async function refusal(
+  response: Response,
+): Promise<{ error: Error; versions: VersionRefusal | null }> {
   let detail = response.statusText;
+  let versions: VersionRefusal | null = null;
   try {
     const body = (await response.json()) as { error?: unknown; reason?: unknown };
+    versions = readVersionRefusal(response.status, body);
     detail =
       [body.error, body.reason].filter((part) => typeof part === 'string').join(': ') || detail;
   } catch {
     // not JSON: keep the status text
   }
-  return new Error(`The sync server answered ${response.status} ${detail}`.trim());
+  const words = versions
+    ? describeVersionRefusal(versions)
+    : `The sync server answered ${response.status} ${detail}`.trim();
+  return { error: new Error(words), versions };
 }
 
 type WrappedError = {

@@ -79,7 +79,7 @@ describe('two terminals of one store, offline then back', () => {
     await server?.close();
   });
 
-  it('[L1] counts both offline sales exactly once each, and both terminals see the new level', async () => {
+  it('[SL6] [PJ1] counts both offline sales exactly once each, and both terminals see the new level', async () => {
     const before = await stockOnServer(url, terminals[0].token);
     await server!.close();
     server = null;

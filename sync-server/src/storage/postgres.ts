@@ -10,7 +10,7 @@ import {
   type SqlDriver,
   type WriteGroupOptions,
 } from './sql-storage';
-import { ALL_CHANGED } from './storage';
+import { ALL_CHANGED, asStorageError } from './storage';
 
 export type PostgresOptions = {
   /** Keep the tables in this schema (created if missing) instead of the default search_path. */
@@ -20,6 +20,14 @@ export type PostgresOptions = {
   /** How write transactions are grouped ([ST9]). */
   writeGroup?: WriteGroupOptions;
   onError?: (error: Error) => void;
+  /**
+   * `application_name` of every connection (default `pos-sync`; the LISTEN
+   * one gets ` listen` appended, by default it is `pos-sync-listen <channel>`),
+   * so an operator or a test can tell this server's backends apart.
+   */
+  applicationName?: string;
+  /** How long to wait for a new connection before the request gets 503 (default 10 s). */
+  connectTimeoutMs?: number;
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -43,9 +51,12 @@ export async function openPostgresStorage(
       await client.end();
     }
   }
+  const applicationName = options.applicationName ?? 'pos-sync';
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
+    application_name: applicationName.slice(0, 63),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // An idle pooled connection that dies must not crash the process.
@@ -71,7 +82,10 @@ export async function openPostgresStorage(
   ): Promise<void> {
     const client = new pg.Client({
       connectionString,
-      application_name: `pos-sync-listen ${channel}`.slice(0, 63),
+      application_name: (options.applicationName
+        ? `${options.applicationName} listen`
+        : `pos-sync-listen ${channel}`
+      ).slice(0, 63),
     });
     let live = false;
     let failed = false;
@@ -120,37 +134,62 @@ export async function openPostgresStorage(
   // Statements with parameters are prepared once per connection and then
   // only bound and executed: the server parses and plans each text once.
   const statementNames = new Map<string, string>();
+  // [ST12] A lost or refused connection is thrown as StorageUnavailableError.
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R>(sql: string, params?: readonly unknown[]) {
-      if (!params) return (await client.query(sql)).rows as R[];
-      let name = statementNames.get(sql);
-      if (name === undefined) {
-        name = `pos_sync_${statementNames.size + 1}`;
-        statementNames.set(sql, name);
+      try {
+        if (!params) return (await client.query(sql)).rows as R[];
+        let name = statementNames.get(sql);
+        if (name === undefined) {
+          name = `pos_sync_${statementNames.size + 1}`;
+          statementNames.set(sql, name);
+        }
+        const result = await client.query({ name, text: sql, values: [...params] });
+        return result.rows as R[];
+      } catch (error) {
+        throw asStorageError(error);
       }
-      const result = await client.query({ name, text: sql, values: [...params] });
-      return result.rows as R[];
     },
   });
 
   const driver: SqlDriver = {
     ...wrap(pool),
     async transaction(work) {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
       try {
-        await client.query('BEGIN');
-        const result = await work(wrap(client));
-        await client.query('COMMIT');
-        client.release();
+        client = await pool.connect();
+      } catch (error) {
+        throw asStorageError(error);
+      }
+      // [ST12] The pool listens only to idle clients: a connection that dies
+      // while checked out (terminated, the database restarted, the network
+      // cut) emits `error` here, which must not be left unhandled (it would
+      // end the process). Its next statement fails, and it leaves the pool.
+      let broken: Error | undefined;
+      const onClientError = (error: Error) => {
+        broken ??= error;
+        onError(error);
+      };
+      client.on('error', onClientError);
+      const q = wrap(client);
+      try {
+        await q.query('BEGIN');
+        const result = await work(q);
+        await q.query('COMMIT');
+        client.release(broken);
         return result;
       } catch (error) {
         try {
+          if (broken) throw broken;
           await client.query('ROLLBACK');
           client.release();
         } catch (rollbackError) {
+          // A client that cannot roll back is destroyed, never reused.
           client.release(rollbackError as Error);
         }
-        throw error;
+        throw asStorageError(error);
+      } finally {
+        client.off('error', onClientError);
       }
     },
     listen: (channel, onPayload) => startListener(channel, onPayload),

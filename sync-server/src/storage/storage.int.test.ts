@@ -326,11 +326,13 @@ for (const backend of BACKENDS) {
                   product(`W${w}-${t}-${i}`),
                 );
                 await tx.putMany(batch);
+                // Jitter, not a wait: it interleaves the concurrent writers under test.
                 await new Promise((resolve) => setTimeout(resolve, (w + t) % 3));
                 return;
               }
               for (let i = 0; i < putsPerTransaction; i++) {
                 await tx.put(product(`W${w}-${t}-${i}`));
+                // Jitter, not a wait: it interleaves the concurrent writers under test.
                 await new Promise((resolve) => setTimeout(resolve, (w + t + i) % 3));
               }
             });

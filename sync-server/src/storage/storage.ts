@@ -182,3 +182,49 @@ export interface SyncStorage {
   ): Promise<LocalWriteResult>;
   close(): Promise<void>;
 }
+
+/**
+ * [ST12] The database cannot be reached: its connection was terminated or
+ * refused. Nothing of the request's write was committed (or, for a COMMIT
+ * cut off in flight, it may have been: a replay is a no-op [F3]); the client
+ * retries. The server answers 503 with `Retry-After`.
+ */
+export class StorageUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
+/** SQLSTATE classes and codes of a lost or refused connection. */
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-4]|53300|53400)/;
+const UNAVAILABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error and is not queryable|not queryable|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end/i;
+
+/** Whether `error` says the database connection is lost or cannot be made, rather than a statement failed. */
+export function isConnectionFailure(error: unknown): boolean {
+  if (error instanceof StorageUnavailableError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_NODE_CODES.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.test(code);
+  }
+  return UNAVAILABLE_MESSAGE.test(error.message);
+}
+
+/** `error` as a `StorageUnavailableError` when it is a connection failure, else as it is. */
+export function asStorageError(error: unknown): unknown {
+  if (error instanceof StorageUnavailableError || !isConnectionFailure(error)) return error;
+  return new StorageUnavailableError(error);
+}

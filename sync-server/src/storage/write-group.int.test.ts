@@ -158,6 +158,8 @@ function workOf(ops: readonly Op[], prefix: string, base: () => number) {
           break;
         }
         case 'pause':
+          // Not a wait for anything: a generated step that yields to the event
+          // loop inside the transaction, so other work interleaves with it.
           await new Promise((resolve) => setTimeout(resolve, 1));
           break;
         case 'throw':

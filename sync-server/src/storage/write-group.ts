@@ -124,6 +124,22 @@ const UPSERT_ROWS = `INSERT INTO docs (db, id, rev, seq, store_id, body, receive
 /** Rows held before the group sends them early (bounds the size of one statement). */
 const FLUSH_ROWS = 5_000;
 
+/**
+ * [ST14] The group's statements one after another on its one connection, in
+ * the order they are asked for: a rehearsal ([ST11]) runs its works at once,
+ * and a connection must not be sent a statement while another runs on it.
+ */
+function sequential(q: Queryable): Queryable {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    query<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+      const result = last.then(() => q.query<R>(sql, params));
+      last = result.catch(() => undefined);
+      return result;
+    },
+  };
+}
+
 /** The database transaction one group of works shares. */
 export class WriteGroup {
   /** Documents as the group has read or written them so far (works that failed excluded). */
@@ -151,7 +167,8 @@ export class WriteGroup {
    * every writer draws under the lock and sets the sequence before it
    * commits, so numbers are drawn and committed in one order.
    */
-  static async begin(q: Queryable, lockKey: number): Promise<WriteGroup> {
+  static async begin(connection: Queryable, lockKey: number): Promise<WriteGroup> {
+    const q = sequential(connection);
     await q.query(`SELECT pg_advisory_xact_lock(${lockKey})`);
     const [row] = await q.query<{ last: number | string }>(
       `SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS last FROM doc_seq`,

@@ -4,11 +4,13 @@
  * the hub driving them through the real serial drivers, and the terminal host
  * serving the POS to a browser. `npm start` and the end-to-end tests run this.
  */
+import type { CashRounding } from '@pos/domain';
 import { fileURLToPath } from 'node:url';
 import {
   openPtyPair,
   PrinterSimulator,
   ScannerSimulator,
+  TcpPrinterSimulator,
   type Hub,
   type PtyPair,
 } from '@pos/hardware';
@@ -22,7 +24,7 @@ import {
 } from '@pos/sync-server';
 import { toHex } from '@pos/domain';
 import type { TerminalConfig, TerminalLanguage } from '../shared/config';
-import type { DevicesConfig } from '../shared/devices';
+import type { DevicesConfig, PrinterConfig } from '../shared/devices';
 import { openHub } from '../main/devices';
 import { startTerminalHost, type TerminalHost } from '../main/terminal-host';
 
@@ -56,6 +58,10 @@ export async function startDemoStore(
     rendererDir?: string;
     /** The terminal's language at start; default English. */
     language?: TerminalLanguage;
+    /** How the simulated receipt printer is attached: 'serial' (default, a pty) or 'tcp' (port 9100 style). */
+    printerLink?: 'serial' | 'tcp';
+    /** Cash rounding (抹零) of the terminal; default none. */
+    cashRounding?: CashRounding;
   } = {},
 ): Promise<DemoStore> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -86,22 +92,35 @@ export async function startDemoStore(
       locale: 'zh-CN',
       receiptColumns: 48,
       language: options.language ?? 'en',
+      ...(options.cashRounding ? { cashRounding: options.cashRounding } : {}),
       codeKeys: [{ id: DEMO_CODE_KEY.id, secretHex: toHex(DEMO_CODE_KEY.secret) }],
       earnRules: DEMO_EARN_RULES,
       redemption: DEMO_REDEMPTION,
     };
 
-    const pairs: PtyPair[] = [await openPtyPair(), await openPtyPair()];
+    const tcp = options.printerLink === 'tcp';
+    const pairs: PtyPair[] = [await openPtyPair(), ...(tcp ? [] : [await openPtyPair()])];
     closers.push(() => Promise.all(pairs.map((pair) => pair.close())));
-    const [scannerPair, printerPair] = pairs as [PtyPair, PtyPair];
+    const [scannerPair, printerPair] = pairs as [PtyPair, PtyPair | undefined];
     // Simulators open first: a port opened later would miss bytes already written.
     const scanner = await ScannerSimulator.open(scannerPair.simulatorPath);
     closers.push(() => scanner.close());
-    const printer = await PrinterSimulator.open(printerPair.simulatorPath);
-    closers.push(() => printer.close());
+    let printer: PrinterSimulator;
+    let printerConfig: PrinterConfig;
+    if (printerPair) {
+      const serial = await PrinterSimulator.open(printerPair.simulatorPath);
+      closers.push(() => serial.close());
+      printer = serial;
+      printerConfig = { id: 'printer-1', path: printerPair.devicePath };
+    } else {
+      const network = await TcpPrinterSimulator.start();
+      closers.push(() => network.close());
+      printer = network.printer;
+      printerConfig = { type: 'tcp', id: 'printer-1', host: '127.0.0.1', port: network.port };
+    }
     const devices: DevicesConfig = {
       scanners: [{ id: 'scanner-1', path: scannerPair.devicePath }],
-      printer: { id: 'printer-1', path: printerPair.devicePath },
+      printer: printerConfig,
       receiptTimeZone: 'Asia/Shanghai',
     };
 

@@ -27,6 +27,8 @@ const store = await startDemoStore({
   dataDir: process.env.POS_DATA_DIR ?? '.data/pglite',
   terminalPort: Number(process.env.POS_PORT ?? 5180),
   serveBrowser: electron === null,
+  // POS_PRINTER=tcp attaches the simulated printer over TCP, as a network printer.
+  printerLink: process.env.POS_PRINTER === 'tcp' ? 'tcp' : 'serial',
 });
 
 let electronProcess: ChildProcess | null = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHub, type ScannerDevice } from '@pos/hardware';
+import { createHub, parseHubRequest, type ScannerDevice } from '@pos/hardware';
 import type { ScanEvent } from '@pos/hardware/protocol';
 import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNELS } from '../shared/ipc';
 import type { TerminalConfig } from '../shared/config';
@@ -60,5 +60,72 @@ describe('terminal IPC', () => {
     expect(handlers.size).toBe(0);
     scanner.emit(scan);
     expect(sent.filter(([channel]) => channel === IPC_EVENT_CHANNELS.scan)).toHaveLength(1);
+  });
+
+  it('[TL4] [HB1] refuses a malformed call with the same code and words as the WebSocket', async () => {
+    const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+    const hub = createHub({ scanners: [fakeScanner()] });
+    registerTerminalIpc({
+      ipcMain: {
+        handle: (channel, listener) => handlers.set(channel, listener),
+        removeHandler: (channel) => handlers.delete(channel),
+      },
+      hub,
+      config,
+      webContents: () => undefined,
+    });
+    const invoke = (channel: string, ...args: unknown[]) => handlers.get(channel)!({}, ...args);
+    /** What the hub's WebSocket answers the same request. */
+    const overWebSocket = (request: Record<string, unknown>) => {
+      const parsed = parseHubRequest(JSON.stringify({ id: 'ws-1', ...request }));
+      if (parsed.ok || parsed.reply.ok) throw new Error('the WebSocket accepted it');
+      return parsed.reply.error;
+    };
+    const columns = config.receiptColumns;
+    const cases: [string, unknown[], Record<string, unknown>][] = [
+      [
+        IPC_CALL_CHANNELS.printReceipt,
+        [{ saleId: 'S001-POS1-1', lines: 'none' }],
+        {
+          type: 'printer:print-receipt',
+          receipt: { saleId: 'S001-POS1-1', lines: 'none' },
+          columns,
+        },
+      ],
+      [
+        IPC_CALL_CHANNELS.printReceipt,
+        [null, 33],
+        { type: 'printer:print-receipt', receipt: null, columns: 33 },
+      ],
+      [
+        IPC_CALL_CHANNELS.printDocument,
+        [{ kind: 'sale' }, undefined, { language: 'fr' }],
+        { type: 'printer:print-document', document: { kind: 'sale' }, columns, language: 'fr' },
+      ],
+      [
+        IPC_CALL_CHANNELS.printDocument,
+        [{ kind: 'return-receipt', receipt: {} }],
+        {
+          type: 'printer:print-document',
+          document: { kind: 'return-receipt', receipt: {} },
+          columns,
+        },
+      ],
+    ];
+    for (const [channel, args, request] of cases) {
+      const expected = overWebSocket(request);
+      expect(expected.code).toBe('BAD_REQUEST');
+      await expect(invoke(channel, ...args)).rejects.toMatchObject({
+        code: expected.code,
+        message: expected.message,
+      });
+    }
+    await expect(
+      invoke(IPC_CALL_CHANNELS.printReceipt, {}, undefined, 'zh-CN'),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /options must be an object/ });
+    // A well-formed call reaches the hub: this one has no printer, and says so.
+    await expect(invoke(IPC_CALL_CHANNELS.openDrawer)).rejects.toMatchObject({
+      code: 'NO_PRINTER',
+    });
   });
 });

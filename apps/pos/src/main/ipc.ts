@@ -1,8 +1,13 @@
 /**
  * Electron IPC handlers. Electron objects come in as arguments, so Node tests
  * can drive this with stand-ins of the same shape.
+ *
+ * The renderer is not trusted: every device call becomes a hub request and
+ * goes through the hub's one request validation, the same as a WebSocket
+ * message, so a malformed call is refused with the same code and words.
  */
-import type { Hub } from '@pos/hardware';
+import { HardwareError, answerHubRequest, type Hub } from '@pos/hardware';
+import type { HubRequestType, PrintReceiptResult } from '@pos/hardware/protocol';
 import type { TerminalConfig } from '../shared/config';
 import {
   IPC_CALL_CHANNELS,
@@ -24,15 +29,39 @@ export function registerTerminalIpc(deps: {
   webContents: () => WebContentsLike | undefined;
 }): () => void {
   const { ipcMain, hub, config } = deps;
+  let nextId = 0;
+  /** Validates and handles one request; a refusal rejects with its hub error code. */
+  const call = async (type: HubRequestType, fields: Record<string, unknown> = {}) => {
+    nextId += 1;
+    const reply = await answerHubRequest(hub, { ...fields, id: `ipc-${nextId}`, type });
+    if (!reply.ok) throw new HardwareError(reply.error.code, reply.error.message);
+    return reply;
+  };
+  const printed = (reply: { print?: PrintReceiptResult }): PrintReceiptResult =>
+    reply.print ?? { printed: true };
   const handlers: {
     [K in keyof IpcCalls]: (...args: Parameters<IpcCalls[K]>) => ReturnType<IpcCalls[K]>;
   } = {
     getConfig: async () => config,
-    printReceipt: (receipt, columns, options) =>
-      hub.printReceipt(receipt, columns ?? config.receiptColumns, options),
-    printDocument: (document, columns, options) =>
-      hub.printDocument(document, columns ?? config.receiptColumns, options),
-    openDrawer: () => hub.openDrawer(),
+    printReceipt: async (receipt, columns, options) =>
+      printed(
+        await call('printer:print-receipt', {
+          receipt,
+          columns: columns ?? config.receiptColumns,
+          ...printOptions(options),
+        }),
+      ),
+    printDocument: async (document, columns, options) =>
+      printed(
+        await call('printer:print-document', {
+          document,
+          columns: columns ?? config.receiptColumns,
+          ...printOptions(options),
+        }),
+      ),
+    openDrawer: async () => {
+      await call('drawer:open');
+    },
   };
   for (const name of Object.keys(handlers) as (keyof IpcCalls)[]) {
     const handler = handlers[name] as (...args: unknown[]) => unknown;
@@ -50,5 +79,21 @@ export function registerTerminalIpc(deps: {
   return () => {
     unsubscribe.forEach((stop) => stop());
     for (const channel of Object.values(IPC_CALL_CHANNELS)) ipcMain.removeHandler(channel);
+  };
+}
+
+/**
+ * The print options an IPC call carries, as request fields for the shared
+ * validation, which checks their values.
+ */
+function printOptions(options: unknown): Record<string, unknown> {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new HardwareError('BAD_REQUEST', 'the print options must be an object');
+  }
+  const { language, jobId } = options as Record<string, unknown>;
+  return {
+    ...(language === undefined ? {} : { language }),
+    ...(jobId === undefined ? {} : { jobId }),
   };
 }

@@ -7,7 +7,7 @@ import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTerminalConfig, type TerminalConfig } from '../shared/config';
-import type { DevicesConfig } from '../shared/devices';
+import { parseDevicesConfig, type DevicesConfig } from '../shared/devices';
 import { contentSecurityPolicy } from './csp';
 import { openHub } from './devices';
 import { registerTerminalIpc } from './ipc';
@@ -21,6 +21,7 @@ function readTerminalFile(): TerminalFile {
   if (!isTerminalConfig(value) || !('devices' in value)) {
     throw new Error(`${path} is not a valid terminal configuration`);
   }
+  parseDevicesConfig(value.devices, path);
   return value as TerminalFile;
 }
 

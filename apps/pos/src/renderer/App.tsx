@@ -1,17 +1,40 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { parseMinor } from '@pos/domain';
+import {
+  LocaleProvider,
+  ReportDialog,
+  StaffCredentials,
+  useMessageText,
+  useT,
+  type ScreenMessage,
+} from '@pos/ui';
 import type { Till } from './boot';
 import { CheckoutScreen } from './CheckoutScreen';
-import { ReportDialog, StaffCredentials } from './dialogs';
-import { useT } from './i18n';
 import { StatusBar } from './StatusBar';
 import { usePosStore } from './store';
+import { tillState, useTill } from './till-state';
+
+/** The screen's language, the currency and the store's time zone for every component. */
+function Localised({ children }: { children: ReactNode }) {
+  const language = usePosStore((s) => s.language);
+  const currency = usePosStore((s) => s.currency);
+  const timeZone = usePosStore((s) => s.timeZone);
+  return <LocaleProvider locale={{ language, currency, timeZone }}>{children}</LocaleProvider>;
+}
 
 export function App({ till }: { till: Promise<Till | null> }) {
+  return (
+    <Localised>
+      <Screens till={till} />
+    </Localised>
+  );
+}
+
+function Screens({ till }: { till: Promise<Till | null> }) {
   const phase = usePosStore((s) => s.phase);
-  const staff = usePosStore((s) => s.staff);
-  const shift = usePosStore((s) => s.shift);
-  const report = usePosStore((s) => s.report);
+  const staff = useTill((s) => s.staff);
+  const shift = useTill((s) => s.shift);
+  const report = useTill((s) => s.report);
   const [ready, setReady] = useState<Till | null>(null);
   useEffect(() => {
     void till.then(setReady);
@@ -44,9 +67,7 @@ export function App({ till }: { till: Promise<Till | null> }) {
       ) : (
         <CheckoutScreen till={ready} />
       )}
-      {report && (
-        <ReportDialog report={report} onClose={() => usePosStore.setState({ report: null })} />
-      )}
+      {report && <ReportDialog report={report} onClose={() => tillState.set({ report: null })} />}
     </main>
   );
 }
@@ -72,7 +93,8 @@ function SignIn({ till }: { till: Till }) {
   const t = useT();
   const [staffId, setStaffId] = useState('');
   const [pin, setPin] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const words = useMessageText();
+  const [error, setError] = useState<ScreenMessage | null>(null);
   return (
     <section className="panel center">
       <form
@@ -80,15 +102,25 @@ function SignIn({ till }: { till: Till }) {
         aria-label={t('Sign in')}
         onSubmit={(event) => {
           event.preventDefault();
-          void till.session.signIn(staffId, pin).then((problem) => {
-            setError(problem);
+          void till.session.signIn(staffId, pin).then((result) => {
+            if (result.ok) usePosStore.setState({ message: null });
+            setError(
+              result.ok
+                ? null
+                : {
+                    tone: 'error',
+                    text: result.message,
+                    code: result.code,
+                    ...(result.params ? { params: result.params } : {}),
+                  },
+            );
             setPin('');
           });
         }}
       >
         <h1>{t('Sign in')}</h1>
         <StaffCredentials staffId={staffId} pin={pin} onStaffId={setStaffId} onPin={setPin} />
-        {error && <p role="alert">{t(error)}</p>}
+        {error && <p role="alert">{words(error)}</p>}
         <button type="submit">
           {t('Sign in')} <kbd>Enter</kbd>
         </button>
@@ -109,7 +141,7 @@ function OpenShift({ till }: { till: Till }) {
         onSubmit={(event) => {
           event.preventDefault();
           try {
-            void till.session.openShift(parseMinor(text));
+            void till.session.openShift(parseMinor(text)).then(usePosStore.getState().show);
           } catch {
             setError('Type the cash in the drawer, for example 500');
           }
@@ -125,7 +157,7 @@ function OpenShift({ till }: { till: Till }) {
             onChange={(e) => setText(e.target.value)}
           />
         </label>
-        {error && <p role="alert">{error}</p>}
+        {error && <p role="alert">{t(error)}</p>}
         <button type="submit">
           {t('Open shift')} <kbd>Enter</kbd>
         </button>

@@ -3,20 +3,28 @@
  * refund, and the function keys (shown on screen) that open each dialog.
  */
 import { useEffect, useState } from 'react';
+import type { Outcome, StockInfo } from '@pos/app-core';
 import type { Permission, Staff } from '@pos/domain';
-import type { Till } from './boot';
 import {
   AmountDialog,
   ApprovalDialog,
   HelpDialog,
   PaymentDialog,
+  ReceiptPreview,
   ReturnDialog,
   SearchDialog,
   SuspendedDialog,
   TextDialog,
-} from './dialogs';
-import { useMessageText, useMoney, useT } from './i18n';
+  useMessageText,
+  useMoney,
+  useT,
+} from '@pos/ui';
+import type { Till } from './boot';
 import { usePosStore } from './store';
+import { tillState, useTill } from './till-state';
+
+/** Shows what a use case returned: its refusal or its last notice. */
+const show = (outcome: Outcome<unknown> | null) => usePosStore.getState().show(outcome);
 
 type Dialog =
   | { kind: 'pay' }
@@ -32,7 +40,7 @@ type Dialog =
   | { kind: 'help' }
   | { kind: 'approve'; permission: Permission; then: (staff: Staff) => void };
 
-export const FUNCTION_KEYS: [string, string][] = [
+export const FUNCTION_KEYS: readonly (readonly [string, string])[] = [
   ['F1', 'Help'],
   ['F2', 'Search'],
   ['F3', 'Member'],
@@ -50,13 +58,30 @@ export const FUNCTION_KEYS: [string, string][] = [
 export function CheckoutScreen({ till }: { till: Till }) {
   const t = useT();
   const money = useMoney();
-  const cart = usePosStore((s) => s.cart);
-  const pricing = usePosStore((s) => s.pricing);
+  const cart = useTill((s) => s.cart);
+  const pricing = useTill((s) => s.pricing);
+  const member = useTill((s) => s.member);
+  const returning = useTill((s) => s.returning);
+  const report = useTill((s) => s.report);
+  const suspended = useTill((s) => s.suspended);
   const paying = usePosStore((s) => s.paying);
-  const returning = usePosStore((s) => s.returning);
-  const report = usePosStore((s) => s.report);
   const setPaying = usePosStore((s) => s.setPaying);
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  // A receipt scanned while the receipt-code dialog is open opens the return:
+  // the dialog has done its job and closes, so the return is on top.
+  // A sale recorded closes the payment dialog at once: the receipt prints
+  // meanwhile, and the next customer's scans and keys are not held up.
+  useEffect(() => {
+    let lastSale = tillState.get().lastSale;
+    return tillState.subscribe(() => {
+      const now = tillState.get();
+      if (now.returning) setDialog((open) => (open?.kind === 'return-code' ? null : open));
+      if (now.lastSale && now.lastSale !== lastSale) {
+        usePosStore.setState({ paying: false, message: null });
+      }
+      lastSale = now.lastSale;
+    });
+  }, []);
   const [selected, setSelected] = useState<string | null>(null);
   const total = pricing?.total ?? 0;
   const lineId =
@@ -77,14 +102,22 @@ export function CheckoutScreen({ till }: { till: Till }) {
     F3: () => setDialog({ kind: 'member' }),
     F4: () => lineId && setDialog({ kind: 'quantity', lineId }),
     F5: () =>
-      cart.lines.length > 0 ? void till.session.suspend() : setDialog({ kind: 'suspended' }),
+      cart.lines.length > 0
+        ? void till.session.suspend().then(show)
+        : setDialog({ kind: 'suspended' }),
     F6: () =>
-      lineId && withApproval('void-line', (staff) => void till.checkout.voidLine(lineId, staff)),
-    F7: () => withApproval('no-sale', (staff) => void till.session.noSale(staff)),
+      lineId &&
+      withApproval('void-line', (staff) => void till.checkout.voidLine(lineId, staff).then(show)),
+    F7: () => withApproval('no-sale', (staff) => void till.session.noSale(staff).then(show)),
     F8: () => setDialog({ kind: 'return-code' }),
     F9: () => setDialog({ kind: 'coupon' }),
-    F10: () => void till.session.xReport(),
-    F11: () => setDialog({ kind: 'close-shift' }),
+    F10: () => void till.session.xReport().then(show),
+    // [AC2] A sale on the till is paid, put aside or voided before the close.
+    F11: () => {
+      const allowed = till.session.mayClose();
+      if (allowed.ok) setDialog({ kind: 'close-shift' });
+      else show(allowed);
+    },
     F12: () => cart.lines.length > 0 && setPaying(true),
   };
   const busy = dialog !== null || paying || returning !== null || report !== null;
@@ -158,6 +191,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
         </section>
         <aside className="side">
           <MemberBox />
+          <LineStock till={till} sku={cart.lines.find((l) => l.lineId === lineId)?.sku ?? null} />
           <div className="figures">
             {pricing && pricing.priced.discount > 0 && (
               <>
@@ -211,23 +245,39 @@ export function CheckoutScreen({ till }: { till: Till }) {
           ))}
         </nav>
       </footer>
-      {paying && <PaymentDialog total={total} till={till} onCancel={() => setPaying(false)} />}
+      {paying && (
+        <PaymentDialog
+          total={total}
+          rules={{
+            amountDue: (tenders, method) => till.payment.amountDue(total, tenders, method),
+            addTender: (tenders, tender) => till.payment.addTender(total, tenders, tender),
+          }}
+          memberPoints={member?.kind === 'known' ? member.points : null}
+          pointsTender={(points) => till.checkout.pointsTender(points)}
+          pay={async (tenders) => {
+            const paid = await till.checkout.pay(tenders);
+            if (paid.ok) show(paid);
+            return paid;
+          }}
+          onCancel={() => setPaying(false)}
+        />
+      )}
       {returning && (
         <ReturnDialog
           draft={returning}
-          onCancel={() => usePosStore.setState({ returning: null })}
+          onCancel={() => till.returns.cancel()}
           onRefund={(lines) =>
-            withApproval('refund', () => void till.returns.complete(returning, lines))
+            withApproval('refund', () => void till.returns.complete(returning, lines).then(show))
           }
         />
       )}
-      {dialog?.kind === 'help' && <HelpDialog onClose={close} />}
+      {dialog?.kind === 'help' && <HelpDialog keys={FUNCTION_KEYS} onClose={close} />}
       {dialog?.kind === 'search' && (
         <SearchDialog
           search={till.search}
           onPick={(sku) => {
             close();
-            void till.checkout.addSku(sku);
+            void till.checkout.addSku(sku).then(show);
           }}
           onCancel={close}
         />
@@ -236,10 +286,11 @@ export function CheckoutScreen({ till }: { till: Till }) {
         <TextDialog
           title={t('Member')}
           label={t('Phone or member code')}
+          expects="phone"
           onCancel={close}
           onSubmit={(text) => {
             close();
-            void till.checkout.attachMember(text);
+            void till.checkout.attachMember(text).then(show);
           }}
         />
       )}
@@ -247,14 +298,17 @@ export function CheckoutScreen({ till }: { till: Till }) {
         <TextDialog
           title={t('Coupon')}
           label={t('Coupon code')}
+          expects="code"
           onCancel={close}
           onSubmit={(text) => {
             close();
-            void till.checkout.scan({
-              code: text,
-              source: 'keyboard',
-              at: new Date().toISOString(),
-            });
+            void till.checkout
+              .scan({
+                code: text,
+                source: 'keyboard',
+                at: new Date().toISOString(),
+              })
+              .then(show);
           }}
         />
       )}
@@ -262,12 +316,17 @@ export function CheckoutScreen({ till }: { till: Till }) {
         <TextDialog
           title={t('Return')}
           label={t('Receipt code')}
+          expects="code"
           onCancel={close}
           onSubmit={(text) => {
             close();
-            void till.returns.open(text).then((handled) => {
-              if (!handled)
-                usePosStore.getState().showMessage('error', `${text} is not a receipt code`);
+            void till.returns.open(text).then((opened) => {
+              if (opened) show(opened);
+              else
+                usePosStore.getState().showMessage('error', `${text} is not a receipt code`, {
+                  code: 'NOT_A_RECEIPT_CODE',
+                  params: { code: text },
+                });
             });
           }}
         />
@@ -281,7 +340,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
           onCancel={close}
           onSubmit={(text) => {
             close();
-            void till.checkout.setQuantity(dialog.lineId, Number(text));
+            void till.checkout.setQuantity(dialog.lineId, Number(text)).then(show);
           }}
         />
       )}
@@ -292,7 +351,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
           onCancel={close}
           onSubmit={(amount) => {
             close();
-            void till.checkout.overridePrice(dialog.lineId, amount, dialog.approver);
+            void till.checkout.overridePrice(dialog.lineId, amount, dialog.approver).then(show);
           }}
         />
       )}
@@ -303,7 +362,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
           onCancel={close}
           onSubmit={(amount) => {
             close();
-            void till.checkout.setCartDiscount(amount, dialog.approver);
+            void till.checkout.setCartDiscount(amount, dialog.approver).then(show);
           }}
         />
       )}
@@ -314,15 +373,16 @@ export function CheckoutScreen({ till }: { till: Till }) {
           onCancel={close}
           onSubmit={(amount) => {
             close();
-            void till.session.closeShift(amount);
+            void till.session.closeShift(amount).then(show);
           }}
         />
       )}
       {dialog?.kind === 'suspended' && (
         <SuspendedDialog
+          suspended={suspended}
           onPick={(id) => {
             close();
-            void till.session.resume(id);
+            void till.session.resume(id).then(show);
           }}
           onCancel={close}
         />
@@ -344,35 +404,61 @@ export function CheckoutScreen({ till }: { till: Till }) {
 
 function MemberBox() {
   const t = useT();
-  const member = usePosStore((s) => s.member);
+  const member = useTill((s) => s.member);
   if (!member) return null;
   return (
     <div className="member" aria-label={t('Member')}>
       {member.kind === 'known' ? (
         <>
-          <strong>{member.name}</strong> · {member.tier} · {member.points} {t('Points')}
+          <strong>{member.name}</strong> · {t(member.tier)} · {member.points} {t('Points')}
         </>
       ) : member.kind === 'phone-only' ? (
-        <>{member.phone} (not found here: recorded on the sale)</>
+        <>
+          {member.phone} ({t('not found here: recorded on the sale')})
+        </>
       ) : (
         <>
-          {member.id} (member QR, not on this till: the sale carries the member id, no member
-          prices)
+          {member.id} (
+          {t('member QR, not on this till: the sale carries the member id, no member prices')})
         </>
       )}
     </div>
   );
 }
 
+/** The chosen line's stock at this store: what a cashier tells a customer who asks for more. */
+function LineStock({ till, sku }: { till: Till; sku: string | null }) {
+  const t = useT();
+  const [stock, setStock] = useState<{ sku: string; info: StockInfo } | null>(null);
+  useEffect(() => {
+    if (!sku) return;
+    let current = true;
+    void till.stock(sku).then((info) => current && setStock({ sku, info }));
+    return () => {
+      current = false;
+    };
+  }, [till, sku]);
+  if (!sku || stock?.sku !== sku) return null;
+  const { info } = stock;
+  return (
+    <div className="line-stock" aria-label={t('Stock')}>
+      {t('Stock')}:{' '}
+      {info.known
+        ? `${t('Available')} ${info.atp} · ${t('On hand')} ${info.onHand}`
+        : t('Stock unknown')}
+    </div>
+  );
+}
+
 function SuspendedList({ till }: { till: Till }) {
   const t = useT();
-  const suspended = usePosStore((s) => s.suspended);
+  const suspended = useTill((s) => s.suspended);
   if (suspended.length === 0) return null;
   return (
     <div className="suspended" aria-label={t('Suspended carts')}>
       <h3>{t('Suspended carts')}</h3>
       {suspended.map((s) => (
-        <button key={s.id} type="button" onClick={() => void till.session.resume(s.id)}>
+        <button key={s.id} type="button" onClick={() => void till.session.resume(s.id).then(show)}>
           {t('Resume')}: {s.label} ({s.lines})
         </button>
       ))}
@@ -381,52 +467,9 @@ function SuspendedList({ till }: { till: Till }) {
 }
 
 function LastSaleOrHint() {
-  const t = useT();
-  const money = useMoney();
-  const lastSale = usePosStore((s) => s.lastSale);
-  const lastReturn = usePosStore((s) => s.lastReturn);
-  if (lastReturn) {
-    return (
-      <div className="paid" role="status" aria-label="Refund">
-        <h2>
-          {t('Refund')} {money(lastReturn.refund)}
-        </h2>
-        {lastReturn.tenders.map((tender, i) => (
-          <p key={i}>
-            {t(tenderName(tender.kind))} {money(tender.amount)}
-            {'reference' in tender ? ` (${tender.reference})` : ''}
-          </p>
-        ))}
-        <p className="note">
-          Refund receipt shown here: the receipt printer prints sale receipts only.
-        </p>
-      </div>
-    );
-  }
-  if (!lastSale) return <p className="hint">{t('Scan an item to start a sale.')}</p>;
-  return (
-    <div className="paid" role="status">
-      <h2>{t('Paid')}</h2>
-      <p>
-        {t('Total')} {money(lastSale.due)} ·{' '}
-        {lastSale.tenders
-          .map((tender) => `${t(tenderName(tender.kind))} ${money(tender.amount)}`)
-          .join(' · ')}
-      </p>
-      {lastSale.points.earned > 0 && (
-        <p>
-          +{lastSale.points.earned} {t('Points')}
-        </p>
-      )}
-      <p className="change">
-        {t('Change')} {money(lastSale.change)}
-      </p>
-    </div>
-  );
-}
-
-export function tenderName(kind: 'cash' | 'card' | 'mobile' | 'points'): string {
-  return { cash: 'Cash', card: 'Card', mobile: 'Mobile pay', points: 'Points' }[kind];
+  const lastSale = useTill((s) => s.lastSale);
+  const lastReturn = useTill((s) => s.lastReturn);
+  return <ReceiptPreview sale={lastSale} refund={lastReturn} />;
 }
 
 function Message() {

@@ -1,22 +1,42 @@
 /**
- * Start-up: configuration, local replica, replication, devices. The terminal is
- * ready to sell as soon as its replica holds a catalog, online or not.
+ * Start-up: configuration, local replica, replication, devices, and the app
+ * core's use cases over them. The terminal is ready to sell as soon as its
+ * replica holds a catalog, online or not.
  */
+import { ulid } from 'ulid';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import {
+  addPaymentTender,
+  amountDue,
+  createCheckout,
+  createProductSearch,
+  createReturnsDesk,
+  createSession,
+  stockOf,
+  type Checkout,
+  type Outcome,
+  type PaymentMethod,
+  type ProductSearch,
+  type ReturnsDesk,
+  type Session,
+  type StockInfo,
+  type TillPorts,
+} from '@pos/app-core';
+import type { Minor, PaymentTender } from '@pos/domain';
+import {
+  createTillReplica,
   openOutbox,
   openReplica,
+  startProductSearch,
   startReplication,
   trackInitialSync,
   watchOutbox,
 } from '@pos/replica';
-import { createCheckout, type Checkout } from './checkout';
+import { zoneOfOffset } from '@pos/ui';
 import { listenForKeyboardScans } from './keyboard-scanner';
-import { createProductSearch, type ProductSearch } from './product-search';
-import { createReturnsDesk, type ReturnsDesk } from './returns-desk';
-import { createSession, type Session } from './session';
 import { usePosStore } from './store';
 import { getTerminalApi } from './terminal';
+import { tillState } from './till-state';
 
 /** Everything the screens call. */
 export type Till = {
@@ -24,6 +44,20 @@ export type Till = {
   session: Session;
   returns: ReturnsDesk;
   search: ProductSearch;
+  /** [AC3] A SKU's stock at this store. */
+  stock(sku: string): Promise<StockInfo>;
+  payment: {
+    amountDue(
+      total: Minor,
+      tenders: readonly PaymentTender[],
+      method: PaymentMethod,
+    ): ReturnType<typeof amountDue>;
+    addTender(
+      total: Minor,
+      tenders: readonly PaymentTender[],
+      tender: PaymentTender,
+    ): ReturnType<typeof addPaymentTender>;
+  };
 };
 
 export async function boot(): Promise<Till> {
@@ -34,7 +68,9 @@ export async function boot(): Promise<Till> {
     currency: config.currency,
     locale: config.locale,
     language: config.language ?? 'zh-CN',
+    timeZone: config.timeZone ?? zoneOfOffset(config.utcOffsetMinutes ?? 480),
   });
+  tillState.set({ cart: { ...tillState.get().cart, currency: config.currency } });
 
   // Strict durability: IndexedDB flushes each commit to disk, so a sale the
   // cashier saw as paid survives a power cut, not only a crash of the app.
@@ -51,23 +87,37 @@ export async function boot(): Promise<Till> {
   // Upload waiting facts as soon as the network is back, not at the next retry.
   window.addEventListener('online', () => replication.reSync());
 
+  const ports: TillPorts = {
+    replica: createTillReplica(db, {
+      storeId: config.storeId,
+      deviceId: config.deviceId,
+      priceList: config.priceList,
+      target,
+      search: startProductSearch(db),
+    }),
+    outbox,
+    devices: api,
+    config,
+    state: tillState,
+    clock: () => new Date(),
+    newId: () => `${config.deviceId}-${ulid()}`,
+    language: () => usePosStore.getState().language,
+  };
   let returns: ReturnsDesk | null = null;
   const checkout = createCheckout({
-    db,
-    outbox,
-    api,
-    config,
-    onReceiptCode: async (code) => (returns ? returns.open(code) : false),
+    ...ports,
+    onReceiptCode: async (code) => (returns ? returns.open(code) : null),
   });
-  returns = createReturnsDesk({ db, outbox, api, config, codeKeys: checkout.codeKeys });
-  const session = await createSession({ db, outbox, api, config, checkout });
-  const search = createProductSearch(db, config);
+  returns = createReturnsDesk({ ...ports, codeKeys: checkout.codeKeys });
+  const session = await createSession({ ...ports, checkout });
+  const search = createProductSearch(ports.replica);
+  const show = (outcome: Outcome<unknown>) => usePosStore.getState().show(outcome);
   // Scans go to the checkout whatever is on screen: none is lost while a dialog is open.
-  api.onScan((scan) => void checkout.scan(scan));
-  listenForKeyboardScans(window, (scan) => void checkout.scan(scan));
+  api.onScan((scan) => void checkout.scan(scan).then(show));
+  listenForKeyboardScans(window, (scan) => void checkout.scan(scan).then(show));
   api.onDeviceStatus((devices) => usePosStore.getState().setDevices(devices));
   // New or changed promotions reprice the cart in progress.
-  db.promotions.find().$.subscribe(() => void checkout.reprice());
+  db.promotions.find().$.subscribe(() => void checkout.reprice().then(show));
 
   db.stores.findOne(config.storeId).$.subscribe((doc) => {
     if (doc) usePosStore.setState({ storeName: doc.name });
@@ -82,5 +132,16 @@ export async function boot(): Promise<Till> {
     await replication.awaitInitialSync();
   }
   usePosStore.getState().setPhase({ kind: 'ready' });
-  return { checkout, session, returns, search };
+  const rounding = config.cashRounding;
+  return {
+    checkout,
+    session,
+    returns,
+    search,
+    stock: (sku) => stockOf(ports.replica, sku),
+    payment: {
+      amountDue: (total, tenders, method) => amountDue(total, tenders, method, rounding),
+      addTender: (total, tenders, tender) => addPaymentTender(total, tenders, tender, rounding),
+    },
+  };
 }

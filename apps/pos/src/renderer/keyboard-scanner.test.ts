@@ -70,6 +70,30 @@ describe('keyboard-wedge scans in the renderer', () => {
     expect(scans.map((s) => s.code)).toEqual(['6901234567892']);
   });
 
+  it('leaves a scan or fast typing in a field that expects a phone, a code or an amount', () => {
+    for (const expects of ['phone', 'code', 'amount']) {
+      const kb = keyboard();
+      const scans: ScanEvent[] = [];
+      const field = { value: '', dataset: { expects } };
+      listenForKeyboardScans(kb.target, (scan) => scans.push(scan), {}, at);
+      // A phone number typed fast, or scanned from a barcode: it stays, Enter submits it.
+      const prevented = kb.press([...'13800138002', 'Enter'], 1000, 8, field);
+      expect(field.value).toBe('13800138002');
+      expect(prevented).toEqual([]);
+      expect(scans).toEqual([]);
+    }
+  });
+
+  it('sends a product barcode scanned into an amount field to the cart, as before', () => {
+    const kb = keyboard();
+    const scans: ScanEvent[] = [];
+    const field = { value: '500', dataset: { expects: 'amount' } };
+    listenForKeyboardScans(kb.target, (scan) => scans.push(scan), {}, at);
+    kb.press([...code, 'Enter'], 5000, 8, field);
+    expect(field.value).toBe('500');
+    expect(scans.map((s) => s.code)).toEqual(['6901234567892']);
+  });
+
   it('stops listening when asked', () => {
     const kb = keyboard();
     const stop = listenForKeyboardScans(kb.target, () => undefined);

@@ -2,11 +2,16 @@
  * Keyboard-wedge scanners in the renderer: every keydown goes through the
  * detector first (capture phase). A burst that is a scan becomes a scan event
  * like any other scanner's, its end key is swallowed, and if the burst landed
- * in a text field (the cash dialog, a search box) it is taken back out.
- * Typing is left alone.
+ * in a text field (a search box, a quantity) it is taken back out. A field
+ * that expects what a scanner reads (a phone number, a code or an amount:
+ * marked `data-expects`) keeps the scan, and its end key submits it; fast
+ * typing there is never taken for a scan. A product barcode (a valid GTIN)
+ * scanned while an amount field has the focus still goes to the cart: the
+ * cashier found another item while taking the money. Typing is left alone.
  */
 import { WedgeScanDetector, wedgeScanEvent, type WedgeOptions } from '@pos/hardware/wedge';
 import type { ScanEvent } from '@pos/hardware/protocol';
+import { parseGtin } from '@pos/domain';
 
 type KeyEventLike = { key: string; timeStamp: number; target: unknown; preventDefault(): void };
 type KeyTarget = {
@@ -33,12 +38,23 @@ export function listenForKeyboardScans(
   const listener = (event: KeyEventLike) => {
     const decision = detector.key(event);
     if (decision.kind !== 'scan') return;
+    // The cashier scanned (or typed fast) into a field that wants it: it stays there.
+    if (expectsInput(event.target, decision.code)) return;
     event.preventDefault();
     removeTypedScan(event.target, decision.typed);
     onScan(wedgeScanEvent(decision, { source: 'keyboard', at: now() }));
   };
   target.addEventListener('keydown', listener, true);
   return () => target.removeEventListener('keydown', listener, true);
+}
+
+/** What a field marked `data-expects` takes from a scanner: a phone number, a code, an amount. */
+const EXPECTED = new Set(['phone', 'code', 'amount']);
+
+function expectsInput(target: unknown, code: string): boolean {
+  const expects = (target as { dataset?: { expects?: unknown } } | null)?.dataset?.expects;
+  if (typeof expects !== 'string' || !EXPECTED.has(expects)) return false;
+  return expects !== 'amount' || !parseGtin(code).ok;
 }
 
 function removeTypedScan(field: unknown, typed: string): void {

@@ -1,16 +1,10 @@
-/** UI state of the checkout screen (zustand). Domain data stays in the replica. */
+/**
+ * UI state of the screens (zustand): start-up, language, what is on screen,
+ * sync and devices. The till's own state (cart, member, shift) is the app
+ * core's, in till-state.ts.
+ */
 import { create } from 'zustand';
-import {
-  newCheckout,
-  type CheckoutCart,
-  type CheckoutPricing,
-  type OpenShift,
-  type ReturnFact,
-  type SaleFact,
-  type ShiftFact,
-  type ShiftTotals,
-  type Staff,
-} from '@pos/domain';
+import type { Outcome } from '@pos/app-core';
 import type { DeviceStatus } from '@pos/hardware/protocol';
 import type { InitialSyncProgress, SyncStatus } from '@pos/replica';
 import type { TerminalLanguage } from '../shared/config';
@@ -18,30 +12,18 @@ import type { TerminalLanguage } from '../shared/config';
 export type Phase =
   { kind: 'starting'; detail: string } | { kind: 'ready' } | { kind: 'failed'; error: string };
 
-/** The member attached to the cart, as the till knows them. */
-export type CartMember =
-  | { kind: 'known'; id: string; name: string; tier: string; points: number; phone: string }
-  /** Not found offline: the phone is recorded on the sale and the server attaches it. */
-  | { kind: 'phone-only'; phone: string }
-  /** A signed member QR of a member this till does not hold: the sale carries the id. */
-  | { kind: 'id-only'; id: string };
-
-/** A report shown on screen (and printed). */
-export type ShiftReport =
-  | { kind: 'x'; shift: OpenShift; totals: ShiftTotals; at: string; expectedCash: number }
-  | { kind: 'z'; fact: ShiftFact };
-
 /**
  * A message on screen. `text` is the English words, shown as they are in
  * English and whenever the code is unknown; `code` (a domain refusal, hub or
- * device error code) and `context` (what was being done, a screen phrase)
- * let i18n.ts word it in the screen's language.
+ * device error code), `params` (its variable parts) and `context` (what was
+ * being done, a screen phrase) let the UI word it in the screen's language.
  */
 export type ScreenMessage = {
   tone: 'info' | 'error';
   text: string;
   code?: string;
   context?: string;
+  params?: Record<string, string>;
 };
 
 export type PosState = {
@@ -50,26 +32,10 @@ export type PosState = {
   currency: string;
   locale: string;
   language: TerminalLanguage;
-  cart: CheckoutCart;
-  /** The cart priced with the replica's promotions; null while empty. */
-  pricing: CheckoutPricing | null;
-  member: CartMember | null;
-  lastSale: SaleFact | null;
-  /** The last sale's member as the receipt shows them (balance after the sale). */
-  lastSaleMember: { name: string; pointsBalance: number } | null;
-  /** The last sale's overridden lines as its cart held them: list price and approver's id. */
-  lastSaleOverrides: { lineId: string; listPrice: number; by: string }[];
-  lastReturn: ReturnFact | null;
-  /** A return in progress: the original sale and its earlier returns. */
-  returning: { sale: SaleFact; previous: ReturnFact[] } | null;
+  /** The store's time zone (IANA), for every time on screen. */
+  timeZone: string;
   paying: boolean;
   message: ScreenMessage | null;
-  /** The signed-in cashier; null shows the sign-in screen. */
-  staff: Staff | null;
-  shift: OpenShift | null;
-  report: ShiftReport | null;
-  /** Carts put aside (挂单), newest last. */
-  suspended: { id: string; at: string; lines: number; label: string }[];
   sync: SyncStatus & { online: boolean };
   /** Facts (sales, returns, shift closes) the sync server has not confirmed yet. */
   waitingUploads: number;
@@ -77,16 +43,14 @@ export type PosState = {
   initialSync: InitialSyncProgress | null;
   devices: DeviceStatus[];
   setPhase(phase: Phase): void;
-  setCart(cart: CheckoutCart, pricing: CheckoutPricing | null): void;
   setPaying(paying: boolean): void;
-  completeSale(sale: SaleFact, next: CheckoutCart): void;
   showMessage(
     tone: 'info' | 'error',
     text: string,
-    about?: { code?: string | undefined; context?: string },
+    about?: Omit<ScreenMessage, 'tone' | 'text'>,
   ): void;
-  /** An error said in words: "context: what went wrong", with the error's code when it has one. */
-  showError(context: string | null, error: unknown): void;
+  /** What a use case returned: its refusal, or its last notice; nothing when it said nothing. */
+  show(outcome: Outcome<unknown> | null | undefined): void;
   setSync(sync: SyncStatus): void;
   setDevices(devices: DeviceStatus[]): void;
 };
@@ -97,68 +61,26 @@ export const usePosStore = create<PosState>((set) => ({
   currency: 'CNY',
   locale: 'zh-CN',
   language: 'zh-CN',
-  cart: newCheckout('CNY'),
-  pricing: null,
-  member: null,
-  lastSale: null,
-  lastSaleMember: null,
-  lastSaleOverrides: [],
-  lastReturn: null,
-  returning: null,
+  timeZone: 'Asia/Shanghai',
   paying: false,
   message: null,
-  staff: null,
-  shift: null,
-  report: null,
-  suspended: [],
   sync: { active: false, lastError: null, lastSyncAt: null, online: false },
   waitingUploads: 0,
   initialSync: null,
   devices: [],
   setPhase: (phase) => set({ phase }),
-  setCart: (cart, pricing) =>
-    set(
-      cart.lines.length > 0
-        ? { cart, pricing, lastSale: null, lastReturn: null }
-        : { cart, pricing },
-    ),
   setPaying: (paying) => set({ paying }),
-  completeSale: (sale, next) =>
-    set({
-      lastSale: sale,
-      cart: next,
-      pricing: null,
-      member: null,
-      paying: false,
-      message: null,
-    }),
-  showMessage: (tone, text, about = {}) =>
-    set({
-      message: {
-        tone,
-        text,
-        ...(about.code ? { code: about.code } : {}),
-        ...(about.context ? { context: about.context } : {}),
-      },
-    }),
-  showError: (context, error) => {
-    const words = error instanceof Error ? error.message : String(error);
-    const code = errorCode(error);
-    set({
-      message: {
-        tone: 'error',
-        text: context ? `${context}: ${words}` : words,
-        ...(code ? { code } : {}),
-        ...(context ? { context } : {}),
-      },
-    });
+  showMessage: (tone, text, about = {}) => set({ message: { tone, text, ...about } }),
+  show: (outcome) => {
+    if (!outcome) return;
+    if (!outcome.ok) {
+      const { ok: _, message, ...about } = outcome;
+      set({ message: { tone: 'error', text: message, ...about } });
+      return;
+    }
+    const notice = outcome.notices.find((n) => n.tone === 'error') ?? outcome.notices.at(-1);
+    if (notice) set({ message: notice });
   },
   setSync: (sync) => set({ sync: { ...sync, online: sync.lastError === null } }),
   setDevices: (devices) => set({ devices }),
 }));
-
-/** The code a domain, hub or device error carries (`DomainError`, `HubRequestError`, ...), if any. */
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
-}

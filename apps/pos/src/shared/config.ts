@@ -20,6 +20,8 @@ export type TerminalConfig = {
   cashRounding?: CashRounding;
   /** The store's offset from UTC in minutes, for promotion windows; default 480 (China). */
   utcOffsetMinutes?: number;
+  /** The store's time zone (IANA) for times on screen; default: the zone of `utcOffsetMinutes`. */
+  timeZone?: string;
   /** Keys that verify receipt, coupon and member codes (hex secrets), newest first. */
   codeKeys?: { id: string; secretHex: string }[];
   /** How members earn points; none earned when absent. */

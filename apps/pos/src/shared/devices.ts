@@ -1,6 +1,166 @@
 /** Which devices a terminal drives, and where they are attached. */
+
+/** Which level of the drawer switch (DLE EOT 1, bit 2: connector pin 3) means open. */
+export type DrawerOpenLevel = 'high' | 'low';
+
+type PrinterCommon = {
+  id: string;
+  /**
+   * Default 'high': most drawers close the switch when shut, so pin 3 is high
+   * while open. A drawer wired the other way needs 'low'.
+   */
+  drawerOpenLevel?: DrawerOpenLevel;
+};
+
+/** An ESC/POS receipt printer on a serial port (RS-232, or USB in serial/CDC mode). */
+export type SerialPrinterConfig = PrinterCommon & {
+  /** Default 'serial', so a configuration from before the other kinds still reads. */
+  type?: 'serial';
+  path: string;
+  /** Default 9600. */
+  baudRate?: number;
+};
+
+/** A network ESC/POS printer (raw TCP, "JetDirect"/port 9100). */
+export type TcpPrinterConfig = PrinterCommon & {
+  type: 'tcp';
+  host: string;
+  /** Default 9100. */
+  port?: number;
+};
+
+/**
+ * A USB printer-class printer through its device file (Linux usblp:
+ * /dev/usb/lp0). The device file gives no status back, so the drawer's
+ * state is not known and `drawerOpenLevel` cannot be set.
+ */
+export type UsbPrinterConfig = Omit<PrinterCommon, 'drawerOpenLevel'> & {
+  type: 'usb';
+  path: string;
+};
+
+export type PrinterConfig = SerialPrinterConfig | TcpPrinterConfig | UsbPrinterConfig;
+
 export type DevicesConfig = {
   scanners: { id: string; path: string; baudRate?: number }[];
-  printer?: { id: string; path: string; baudRate?: number };
+  printer?: PrinterConfig;
   receiptTimeZone?: string;
 };
+
+const PRINTER_TYPES = ['serial', 'tcp', 'usb'] as const;
+const PRINTER_KEYS: Record<(typeof PRINTER_TYPES)[number], readonly string[]> = {
+  serial: ['type', 'id', 'path', 'baudRate', 'drawerOpenLevel'],
+  tcp: ['type', 'id', 'host', 'port', 'drawerOpenLevel'],
+  usb: ['type', 'id', 'path'],
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown): value is string =>
+  typeof value === 'string' && value.trim() !== '';
+const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+function baudRateProblem(where: string, value: unknown): string[] {
+  return value === undefined || (Number.isInteger(value) && (value as number) > 0)
+    ? []
+    : [
+        `${where}.baudRate: must be a positive whole number such as 9600 or 115200 (got ${show(value)})`,
+      ];
+}
+
+function printerProblems(printer: unknown): string[] {
+  const where = 'devices.printer';
+  if (!isRecord(printer)) return [`${where}: must be an object (got ${show(printer)})`];
+  const type = printer.type ?? 'serial';
+  if (!PRINTER_TYPES.includes(type as never)) {
+    return [`${where}.type: must be "serial", "tcp" or "usb" (got ${show(printer.type)})`];
+  }
+  const kind = type as (typeof PRINTER_TYPES)[number];
+  const problems: string[] = [];
+  if (!isText(printer.id)) problems.push(`${where}.id: must be a name such as "printer-1"`);
+  if (kind === 'tcp') {
+    if (!isText(printer.host)) {
+      problems.push(`${where}.host: a tcp printer needs its host name or IP address`);
+    }
+    const port = printer.port;
+    if (
+      port !== undefined &&
+      !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)
+    ) {
+      problems.push(
+        `${where}.port: must be a port from 1 to 65535; leave it out for 9100 (got ${show(port)})`,
+      );
+    }
+  } else {
+    if (!isText(printer.path)) {
+      problems.push(
+        kind === 'usb'
+          ? `${where}.path: a usb printer needs its device file, such as "/dev/usb/lp0"`
+          : `${where}.path: a serial printer needs its port, such as "/dev/ttyUSB0" or "COM3"`,
+      );
+    }
+    if (kind === 'serial') problems.push(...baudRateProblem(where, printer.baudRate));
+  }
+  const level = printer.drawerOpenLevel;
+  if (kind === 'usb' && level !== undefined) {
+    problems.push(
+      `${where}.drawerOpenLevel: a usb printer reports no status, so the drawer's state cannot be read; remove it`,
+    );
+  } else if (level !== undefined && level !== 'high' && level !== 'low') {
+    problems.push(`${where}.drawerOpenLevel: must be "high" or "low" (got ${show(level)})`);
+  }
+  for (const key of Object.keys(printer)) {
+    if (PRINTER_KEYS[kind].includes(key) || (kind === 'usb' && key === 'drawerOpenLevel')) continue;
+    problems.push(
+      `${where}.${key}: not a setting of a ${kind} printer (it takes ${PRINTER_KEYS[kind].join(', ')})`,
+    );
+  }
+  return problems;
+}
+
+/** Every problem of a devices configuration, in words that name the setting; [] when valid. */
+export function devicesConfigProblems(value: unknown): string[] {
+  if (!isRecord(value)) return [`devices: must be an object (got ${show(value)})`];
+  const problems: string[] = [];
+  if (!Array.isArray(value.scanners)) {
+    problems.push('devices.scanners: must be a list (empty when the till has no serial scanner)');
+  } else {
+    value.scanners.forEach((scanner: unknown, i) => {
+      const where = `devices.scanners[${i}]`;
+      if (!isRecord(scanner)) {
+        problems.push(`${where}: must be an object with id and path`);
+        return;
+      }
+      if (!isText(scanner.id)) problems.push(`${where}.id: must be a name such as "scanner-1"`);
+      if (!isText(scanner.path)) problems.push(`${where}.path: must be the scanner's port`);
+      problems.push(...baudRateProblem(where, scanner.baudRate));
+    });
+  }
+  if (value.printer !== undefined) problems.push(...printerProblems(value.printer));
+  if (value.receiptTimeZone !== undefined) {
+    let known = isText(value.receiptTimeZone);
+    try {
+      if (known) new Intl.DateTimeFormat('en', { timeZone: value.receiptTimeZone as string });
+    } catch {
+      known = false;
+    }
+    if (!known) {
+      problems.push(
+        `devices.receiptTimeZone: must be an IANA time zone such as "Asia/Shanghai" (got ${show(value.receiptTimeZone)})`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The devices configuration, or an error that lists every problem. */
+export function parseDevicesConfig(
+  value: unknown,
+  source = 'the terminal configuration',
+): DevicesConfig {
+  const problems = devicesConfigProblems(value);
+  if (problems.length > 0) {
+    throw new Error(`${source} has invalid device settings:\n- ${problems.join('\n- ')}`);
+  }
+  return value as DevicesConfig;
+}

@@ -1,0 +1,423 @@
+/**
+ * Selling: scans, searches and payments become cart changes, sale facts and
+ * receipts. Business rules come from the domain; products come from the
+ * replica's one lookup path. Each call returns what happened; a screen shows it.
+ */
+import {
+  addCoupon,
+  addItem,
+  addScan,
+  addTender,
+  attachMember,
+  buildSaleFact,
+  buildSaleReceipt,
+  can,
+  checkCoupon,
+  DomainError,
+  formatMinorPlain,
+  fromHex,
+  makeReceiptCode,
+  memberLookup,
+  newCheckout,
+  overridePrice,
+  parseCouponCode,
+  priceCheckout,
+  PRICE_LAYOUT_2_5_5,
+  recordOfflineMember,
+  redeemPoints,
+  setCartDiscount,
+  setQuantity,
+  settleCheckout,
+  validateDocument,
+  voidLine,
+  WEIGHT_LAYOUT_2_5_5,
+  type CheckoutCart,
+  type CheckoutPricing,
+  type CodeKey,
+  type PaymentTender,
+  type SaleFact,
+  type Staff,
+} from '@pos/domain';
+import type { ScanEvent } from '@pos/hardware/protocol';
+import { done, info, noticeOf, refusalOf, refuse, type Notice, type Outcome } from './outcome';
+import type { TillPorts } from './ports';
+import type { CartMember, TillState } from './state';
+
+export const VARIABLE_MEASURE_LAYOUTS = [PRICE_LAYOUT_2_5_5, WEIGHT_LAYOUT_2_5_5];
+
+export type Checkout = {
+  /** Every scan from every scanner and the keyboard wedge comes here, in arrival order. */
+  scan(scan: ScanEvent): Promise<Outcome<unknown>>;
+  /** Adds a product chosen from the search results. */
+  addSku(sku: string): Promise<Outcome>;
+  setQuantity(lineId: string, quantity: number): Promise<Outcome>;
+  /** Voids a line; `approver` is the staff member allowed to (the cashier or a supervisor). */
+  voidLine(lineId: string, approver: Staff): Promise<Outcome>;
+  overridePrice(lineId: string, unitPrice: number, approver: Staff): Promise<Outcome>;
+  setCartDiscount(amount: number, approver: Staff): Promise<Outcome>;
+  /** Attaches a member by phone or member QR; unknown offline: the phone is kept on the sale. */
+  attachMember(input: string): Promise<Outcome>;
+  /** Points the member redeems: a points tender for the payment, or why not. */
+  pointsTender(points: number): Promise<Outcome<PaymentTender>>;
+  /** Pays with these tenders; records the sale, prints the receipt, opens the drawer for cash. */
+  pay(tenders: PaymentTender[]): Promise<Outcome<SaleFact>>;
+  payCash(tendered: number): Promise<Outcome<SaleFact>>;
+  /** Replaces the cart (resume of a suspended cart, or a fresh one). */
+  replaceCart(cart: CheckoutCart, member: CartMember | null): Promise<Outcome>;
+  /** Reprices the cart now (promotions changed). */
+  reprice(): Promise<Outcome>;
+  codeKeys: CodeKey[];
+};
+
+export function codeKeysOf(config: { codeKeys?: { id: string; secretHex: string }[] }): CodeKey[] {
+  return (config.codeKeys ?? []).map((k) => ({ id: k.id, secret: fromHex(k.secretHex) }));
+}
+
+export type CheckoutPorts = TillPorts & {
+  /** A receipt code (a return): its outcome, or null when it is not one this till reads. */
+  onReceiptCode?: (code: string) => Promise<Outcome<unknown> | null>;
+};
+
+export function createCheckout(ports: CheckoutPorts): Checkout {
+  const { replica, devices, config, state } = ports;
+  const now = ports.clock;
+  const codeKeys = codeKeysOf(config);
+  let lineCounter = 0;
+  const newLineId = () => `L${now().getTime().toString(36)}${(lineCounter++).toString(36)}`;
+
+  // Scans, cart changes and payments run one at a time in arrival order, so no
+  // scan is lost or doubled, even one that arrives while a payment is stored.
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  function pricingContext(at: Date) {
+    return {
+      storeId: config.storeId,
+      channel: 'store' as const,
+      now: at.toISOString(),
+      utcOffsetMinutes: config.utcOffsetMinutes ?? 480,
+    };
+  }
+
+  async function price(cart: CheckoutCart): Promise<CheckoutPricing | null> {
+    if (cart.lines.length === 0 && cart.coupons.length === 0) return null;
+    return priceCheckout(cart, {
+      ...pricingContext(now()),
+      promotions: await replica.promotions(),
+    });
+  }
+
+  /** Prices and shows the cart; a coupon the pricing refused is told. */
+  async function commit(cart: CheckoutCart, notices: Notice[] = []): Promise<Outcome> {
+    const pricing = await price(cart);
+    const patch: Partial<TillState> =
+      cart.lines.length > 0
+        ? { cart, pricing, lastSale: null, lastReturn: null }
+        : { cart, pricing };
+    state.set(patch);
+    const rejected = pricing?.rejectedCoupons[0];
+    if (rejected) {
+      return done(null, [
+        ...notices,
+        { tone: 'error', text: rejected.message, code: rejected.code },
+      ]);
+    }
+    return done(null, notices);
+  }
+
+  /** Runs a cart change in the queue; a refused change changes nothing. */
+  const change = (
+    work: (cart: CheckoutCart) => Promise<CheckoutCart | Outcome> | CheckoutCart,
+    context?: string,
+  ): Promise<Outcome> =>
+    enqueue(async () => {
+      try {
+        const next = await work(state.get().cart);
+        return 'ok' in next ? next : await commit(next);
+      } catch (error) {
+        return refusalOf(error, context);
+      }
+    });
+
+  async function addScanned(cart: CheckoutCart, code: string): Promise<Outcome> {
+    const found = await replica.byBarcode(code);
+    if (!found.found) {
+      // Not in the catalog: the domain says why, in its words (unreadable, unknown item).
+      addScan(cart, code, () => undefined, VARIABLE_MEASURE_LAYOUTS, newLineId());
+      throw new DomainError('PRODUCT_UNKNOWN', found.reason);
+    }
+    const { product, price: listPrice } = found;
+    // The replica found the full code in the catalog, or the item of an in-store label.
+    const next = found.measure
+      ? addScan(
+          cart,
+          code,
+          () => ({ product, price: listPrice }),
+          VARIABLE_MEASURE_LAYOUTS,
+          newLineId(),
+        )
+      : addItem(cart, { lineId: newLineId(), product, price: listPrice });
+    const added = next.lines[next.lines.length - 1];
+    return commit(next, added ? [info(added.name)] : []);
+  }
+
+  async function scanCoupon(cart: CheckoutCart, code: string): Promise<Outcome> {
+    const member = state.get().member;
+    const parsed = parseCouponCode(code, codeKeys);
+    const coupon = parsed.ok ? await replica.coupon(parsed.couponId) : undefined;
+    const checked = checkCoupon(code, codeKeys, (id) => (id === coupon?.id ? coupon : undefined), {
+      ...pricingContext(now()),
+      memberId: member?.kind === 'known' ? member.id : undefined,
+      usedOffline: await replica.couponsUsedHere(),
+    });
+    if (!checked.ok) throw new DomainError(checked.code, checked.message);
+    return commit(addCoupon(cart, checked.coupon), [
+      info(`Coupon ${checked.coupon.name}`, 'COUPON_ADDED', { name: checked.coupon.name }),
+    ]);
+  }
+
+  async function handleScan(scan: ScanEvent): Promise<Outcome<unknown>> {
+    const code = scan.code.trim();
+    const kind = /^[CMR]\.[0-9A-Z.-]+$/i.test(code) ? code[0]!.toUpperCase() : null;
+    try {
+      if (kind === 'R' && ports.onReceiptCode) {
+        const handled = await ports.onReceiptCode(code);
+        if (handled) return handled;
+      }
+      const cart = state.get().cart;
+      if (kind === 'C') return await scanCoupon(cart, code);
+      if (kind === 'M') return await attach(cart, code);
+      return await addScanned(cart, code);
+    } catch (error) {
+      return refusalOf(error, code);
+    }
+  }
+
+  async function attach(cart: CheckoutCart, input: string): Promise<Outcome> {
+    const lookup = memberLookup(input, codeKeys, now().toISOString());
+    if (!lookup.ok) return refuse(lookup.code, lookup.message);
+    const found = await replica.member(lookup);
+    if (found.status === 'not-found') return refuse('MEMBER_UNKNOWN', found.reason);
+    if (found.status === 'unknown') {
+      const { member: _, ...rest } = cart;
+      state.set({
+        member:
+          'memberPhone' in found.record
+            ? { kind: 'phone-only', phone: found.record.memberPhone }
+            : { kind: 'id-only', id: found.record.memberId },
+      });
+      return commit(rest, [info(found.reason)]);
+    }
+    const member = found.member;
+    const next = attachMember(cart, member);
+    state.set({
+      member: {
+        kind: 'known',
+        id: member.id,
+        name: member.name,
+        tier: member.tier,
+        points: member.points,
+        phone: member.phone,
+      },
+    });
+    return commit(next, [info(`Member ${member.name}`, 'MEMBER_ATTACHED', { name: member.name })]);
+  }
+
+  async function printReceipt(sale: SaleFact): Promise<Notice[]> {
+    const store = await replica.store();
+    const s = state.get();
+    const member = s.lastSaleMember;
+    const priceOverrides = await Promise.all(
+      s.lastSaleOverrides.map(async (o) => {
+        const approver = await replica.staff(o.by);
+        return approver ? { ...o, byName: approver.name } : o;
+      }),
+    );
+    const receipt = buildSaleReceipt(
+      sale,
+      store,
+      codeKeys[0] ? makeReceiptCodeSafe(sale.id, codeKeys[0]) : undefined,
+      {
+        ...(s.staff ? { cashierName: s.staff.name } : {}),
+        ...(member ? { member } : {}),
+        ...(priceOverrides.length ? { priceOverrides } : {}),
+      },
+    );
+    try {
+      const result = await devices.printReceipt(receipt, config.receiptColumns, {
+        language: ports.language(),
+      });
+      if (result.printed) return [];
+      return [
+        {
+          tone: 'error',
+          text: `Receipt waiting for the printer: ${result.message}`,
+          code: 'PRINT_QUEUED',
+          context: 'Receipt waiting for the printer',
+        },
+      ];
+    } catch (error) {
+      return [noticeOf(refusalOf(error, 'Receipt not printed'))];
+    }
+  }
+
+  /** Records the sale and starts a new cart. */
+  async function recordPayment(tenders: PaymentTender[]): Promise<Outcome<SaleFact>> {
+    const s = state.get();
+    const at = now();
+    let sale: SaleFact;
+    try {
+      let cart = s.cart;
+      for (const tender of tenders) cart = addTender(cart, tender);
+      const pricing = await price(cart);
+      if (!pricing) return refuse('CART_EMPTY', 'the cart is empty');
+      const settlement = settleCheckout(cart, pricing, config.cashRounding);
+      if (!settlement.paid) {
+        return refuse(
+          'NOT_PAID',
+          `${formatMinorPlain(settlement.remaining)} still to pay; add another payment`,
+        );
+      }
+      const member = s.member;
+      sale = buildSaleFact(cart, pricing, settlement, {
+        id: ports.newId(),
+        storeId: config.storeId,
+        deviceId: config.deviceId,
+        channel: 'store',
+        now: at.toISOString(),
+        ...(s.staff ? { cashierId: s.staff.id } : {}),
+        ...(config.earnRules ? { earnRules: config.earnRules } : {}),
+      });
+      // A member this till does not hold: named on the sale for the server [OM1].
+      if (member?.kind === 'phone-only') {
+        sale = recordOfflineMember(sale, { memberPhone: member.phone });
+      } else if (member?.kind === 'id-only') {
+        sale = recordOfflineMember(sale, { memberId: member.id });
+      }
+    } catch (error) {
+      return refusalOf(error);
+    }
+    // The server refuses an invalid sale, and the upload would then retry
+    // forever, holding up every later fact: so nothing invalid is stored.
+    const problems = validateDocument('saleFacts', sale);
+    if (problems.length) {
+      return refuse(
+        'SALE_INVALID',
+        `This sale cannot be recorded: ${problems[0]!.path} ${problems[0]!.message}`,
+      );
+    }
+    // The sale is durable in the local replica before the cashier sees "paid".
+    try {
+      await ports.outbox.record('saleFacts', sale);
+    } catch (error) {
+      return refusalOf(error, 'The sale was not recorded, nothing was sold');
+    }
+    const member = s.member;
+    state.set({
+      lastSaleMember:
+        member?.kind === 'known'
+          ? {
+              name: member.name,
+              pointsBalance: member.points - sale.points.redeemed + sale.points.earned,
+            }
+          : null,
+      lastSaleOverrides: s.cart.lines.flatMap((l) =>
+        l.override ? [{ lineId: l.lineId, listPrice: l.listPrice, by: l.override.by }] : [],
+      ),
+      lastSale: sale,
+      lastReturn: null,
+      cart: newCheckout(config.currency),
+      pricing: null,
+      member: null,
+    });
+    return done(sale);
+  }
+
+  async function printAndOpenDrawer(sale: SaleFact): Promise<Notice[]> {
+    const cash = sale.tenders.some((t) => t.kind === 'cash');
+    const [printed, drawer] = await Promise.all([
+      printReceipt(sale),
+      cash
+        ? devices.openDrawer().then(
+            () => [],
+            (error: unknown) => [noticeOf(refusalOf(error, 'Drawer did not open'))],
+          )
+        : [],
+    ]);
+    return [...printed, ...drawer];
+  }
+
+  const pay = async (tenders: PaymentTender[]): Promise<Outcome<SaleFact>> => {
+    const recorded = await enqueue(() => recordPayment(tenders));
+    if (!recorded.ok) return recorded;
+    // Printing waits for the printer, not the queue: the next scan is not held up.
+    const notices = await printAndOpenDrawer(recorded.value);
+    return done(recorded.value, notices);
+  };
+
+  return {
+    codeKeys,
+    scan: (scan) => enqueue(() => handleScan(scan)),
+    addSku: (sku) =>
+      change(async (cart) => {
+        const found = await replica.bySku(sku);
+        if (!found.found) throw new DomainError('PRODUCT_UNKNOWN', found.reason);
+        const next = addItem(cart, {
+          lineId: newLineId(),
+          product: found.product,
+          price: found.price,
+        });
+        return commit(next, [info(found.product.name)]);
+      }),
+    setQuantity: (lineId, quantity) => change((cart) => setQuantity(cart, lineId, quantity)),
+    voidLine: (lineId, approver) =>
+      change((cart) => {
+        if (!can(approver, 'void-line')) {
+          throw new DomainError('NOT_PERMITTED', `${approver.name} may not void lines`);
+        }
+        return voidLine(cart, lineId);
+      }),
+    overridePrice: (lineId, unitPrice, approver) =>
+      change((cart) => overridePrice(cart, lineId, unitPrice, approver, 'price override')),
+    setCartDiscount: (amount, approver) =>
+      change((cart) => setCartDiscount(cart, amount, approver, 'cart discount')),
+    attachMember: (input) => change((cart) => attach(cart, input)),
+    async pointsTender(points) {
+      const s = state.get();
+      const member = s.member;
+      if (member?.kind !== 'known') return refuse('MEMBER_MISSING', 'Attach a member first');
+      if (!config.redemption) {
+        return refuse('POINTS_NOT_ACCEPTED', 'Points cannot pay at this store');
+      }
+      const due = s.pricing?.total ?? 0;
+      const r = redeemPoints(points, member.points, due, config.redemption);
+      if (!r.ok) return refuse(r.code, r.message);
+      const online = await replica.checkPoints(member.id, points, member.phone);
+      if ('offline' in online) return done(r.tender);
+      if (!online.ok) return refuse('POINTS_INSUFFICIENT', online.reason);
+      state.set({ member: { ...member, points: online.balance } });
+      return done(r.tender);
+    },
+    pay,
+    payCash: (tendered) => pay([{ kind: 'cash', amount: tendered }]),
+    replaceCart: (cart, member) =>
+      enqueue(async () => {
+        state.set({ member });
+        return commit(cart);
+      }),
+    reprice: () => change((cart) => cart),
+  };
+}
+
+/** The receipt's return code; none for an id a code cannot hold. */
+function makeReceiptCodeSafe(saleId: string, key: CodeKey): string | undefined {
+  try {
+    return makeReceiptCode(saleId, key);
+  } catch {
+    return undefined;
+  }
+}

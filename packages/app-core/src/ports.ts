@@ -1,0 +1,38 @@
+/** What the use cases are given: the replica, the outbox, the devices, the state, time and ids. */
+import type { CashRounding, EarnRule, RedemptionRule } from '@pos/domain';
+import type { PosBridge } from '@pos/hardware/protocol';
+import type { Outbox, TillReplica } from '@pos/replica';
+import type { StateStore, TillState } from './state';
+
+/** The part of a device's configuration the use cases need. */
+export type TillConfig = {
+  storeId: string;
+  deviceId: string;
+  currency: string;
+  receiptColumns: 32 | 48;
+  /** Cash rounding (抹零) of what cash completes; none when absent. */
+  cashRounding?: CashRounding;
+  /** The store's offset from UTC in minutes, for promotion windows; default 480 (China). */
+  utcOffsetMinutes?: number;
+  /** Keys that verify receipt, coupon and member codes (hex secrets), newest first. */
+  codeKeys?: { id: string; secretHex: string }[];
+  earnRules?: EarnRule[];
+  redemption?: RedemptionRule;
+};
+
+/** The devices the use cases drive, through the hub. */
+export type DeviceBridge = Pick<PosBridge, 'printReceipt' | 'printDocument' | 'openDrawer'>;
+
+export type TillPorts = {
+  replica: TillReplica;
+  outbox: Pick<Outbox, 'record'>;
+  devices: DeviceBridge;
+  config: TillConfig;
+  state: StateStore<TillState>;
+  /** The time now. */
+  clock: () => Date;
+  /** A new fact id (unique, prefixed with the device id). */
+  newId: () => string;
+  /** The language printed documents are in (the screen's). */
+  language: () => 'zh-CN' | 'en';
+};

@@ -1,0 +1,97 @@
+/**
+ * The till's state the use cases read and change: the cart, its member, the
+ * signed-in staff member, the shift and what was just sold or refunded. A
+ * small observable store with no framework; a React screen reads it with
+ * `useSyncExternalStore`.
+ */
+import {
+  newCheckout,
+  type CheckoutCart,
+  type CheckoutPricing,
+  type OpenShift,
+  type ReturnDraft,
+  type ReturnFact,
+  type SaleFact,
+  type ShiftReportOnScreen,
+  type Staff,
+} from '@pos/domain';
+
+/** The member attached to the cart, as the till knows them. */
+export type CartMember =
+  | {
+      kind: 'known';
+      id: string;
+      name: string;
+      tier: string;
+      points: number;
+      phone: string;
+    }
+  /** Not found offline: the phone is recorded on the sale and the server attaches it. */
+  | { kind: 'phone-only'; phone: string }
+  /** A signed member QR of a member this till does not hold: the sale carries the id. */
+  | { kind: 'id-only'; id: string };
+
+/** A report shown on screen (and printed). */
+export type ShiftReport = ShiftReportOnScreen;
+export type { ReturnDraft };
+
+export type SuspendedSummary = { id: string; at: string; lines: number; label: string };
+
+export type TillState = {
+  cart: CheckoutCart;
+  /** The cart priced with the replica's promotions; null while empty. */
+  pricing: CheckoutPricing | null;
+  member: CartMember | null;
+  lastSale: SaleFact | null;
+  /** The last sale's member as the receipt shows them (balance after the sale). */
+  lastSaleMember: { name: string; pointsBalance: number } | null;
+  /** The last sale's overridden lines as its cart held them: list price and approver's id. */
+  lastSaleOverrides: { lineId: string; listPrice: number; by: string }[];
+  lastReturn: ReturnFact | null;
+  returning: ReturnDraft | null;
+  /** The signed-in staff member; null until someone signs in. */
+  staff: Staff | null;
+  shift: OpenShift | null;
+  report: ShiftReport | null;
+  /** Carts put aside (挂单), newest last. */
+  suspended: SuspendedSummary[];
+};
+
+export function initialTillState(currency = 'CNY'): TillState {
+  return {
+    cart: newCheckout(currency),
+    pricing: null,
+    member: null,
+    lastSale: null,
+    lastSaleMember: null,
+    lastSaleOverrides: [],
+    lastReturn: null,
+    returning: null,
+    staff: null,
+    shift: null,
+    report: null,
+    suspended: [],
+  };
+}
+
+export type StateStore<S> = {
+  get(): S;
+  set(patch: Partial<S>): void;
+  subscribe(listener: () => void): () => void;
+};
+
+export function createStateStore<S extends object>(initial: S): StateStore<S> {
+  let state = initial;
+  const listeners = new Set<() => void>();
+  return {
+    get: () => state,
+    set(patch) {
+      state = { ...state, ...patch };
+      for (const listener of [...listeners]) listener();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

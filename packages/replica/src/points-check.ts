@@ -1,0 +1,49 @@
+/**
+ * Before points pay, the till asks the sync server whether the member's
+ * balance covers them now (another till may have spent them). Offline, the
+ * replica's balance decides and the server applies the redemption on upload.
+ */
+import type { SyncTarget } from './replication';
+import { syncRequestHeaders } from './sync-headers';
+
+export type PointsCheck =
+  { ok: true; balance: number } | { ok: false; reason: string } | { offline: true };
+
+/**
+ * `phone` is the member's phone as the till has it (from its replica, or as
+ * the cashier typed it): the server tells the balance of another store's
+ * member only to a till that names their phone.
+ */
+export type PointsChecker = (
+  memberId: string,
+  points: number,
+  phone?: string,
+) => Promise<PointsCheck>;
+
+export const POINTS_CHECK_TIMEOUT_MS = 3_000;
+
+export function onlinePointsChecker(target: SyncTarget): PointsChecker {
+  const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
+  return async (memberId, points, phone) => {
+    let response: Response;
+    try {
+      response = await fetcher(`${target.url.replace(/\/+$/, '')}/_points/check`, {
+        method: 'POST',
+        headers: { ...syncRequestHeaders(target), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ memberId, points, ...(phone ? { phone } : {}) }),
+        signal: AbortSignal.timeout(POINTS_CHECK_TIMEOUT_MS),
+      });
+    } catch {
+      return { offline: true };
+    }
+    const body = (await response.json().catch(() => ({}))) as {
+      balance?: number;
+      reason?: string;
+    };
+    if (response.status === 200) return { ok: true, balance: body.balance ?? points };
+    if (response.status === 409) {
+      return { ok: false, reason: body.reason ?? 'the member does not have these points' };
+    }
+    return { offline: true }; // the server could not answer: the replica decides
+  };
+}

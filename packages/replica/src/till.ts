@@ -1,0 +1,158 @@
+/**
+ * What a till or tablet reads of its replica, as one object the app core is
+ * given (`TillReplica`): product lookups (the one barcode and SKU path of
+ * lookups.ts), search, stock, members, promotions and coupons, its own facts,
+ * and the device's local documents. Everything works offline; the member and
+ * points checks ask the sync server when it answers.
+ */
+import type {
+  Coupon,
+  MemberLookup,
+  Promotion,
+  ReceiptStore,
+  ReturnFact,
+  SaleFact,
+  Staff,
+  StockLevel,
+} from '@pos/domain';
+import { stockLevelId } from '@pos/domain';
+import type { ReplicaDatabase } from './database';
+import { findByBarcode, findBySku, type ProductLookup } from './lookups';
+import { findMember, type MemberFound } from './members';
+import { onlinePointsChecker, type PointsCheck } from './points-check';
+import { searchProducts, startProductSearch, type ProductHit } from './product-search';
+import type { SyncTarget } from './replication';
+import { syncRequestHeaders } from './sync-headers';
+
+/** What the sync server said of a sale this replica does not hold. */
+export type SaleOnline =
+  | { status: 'found'; sale: SaleFact }
+  | { status: 'not-found' }
+  | { status: 'other-store' }
+  /** The server could not be asked or could not answer. */
+  | { status: 'offline'; reason: string };
+
+/** How long a till waits for the server to find a sale for a return. */
+export const SALE_LOOKUP_TIMEOUT_MS = 5_000;
+
+export type TillReplica = {
+  /** [B2] A scanned or typed barcode, with its price and a variable-measure label's measure. */
+  byBarcode(code: string): Promise<ProductLookup>;
+  bySku(sku: string): Promise<ProductLookup>;
+  search(text: string): Promise<ProductHit[]>;
+  /** The store's stock level of a SKU as the server last sent it; undefined when none came. */
+  stock(sku: string): Promise<StockLevel | undefined>;
+  /** A member by phone or member id: the replica first, then the sync server. */
+  member(lookup: MemberLookup): Promise<MemberFound>;
+  /** Whether the member's balance covers these points now, asked of the sync server. */
+  checkPoints(memberId: string, points: number, phone?: string): Promise<PointsCheck>;
+  /** Promotions not retired. */
+  promotions(): Promise<Promotion[]>;
+  coupon(id: string): Promise<Coupon | undefined>;
+  /** Coupons used by sales on this till (one-time use while the server has not seen them). */
+  couponsUsedHere(): Promise<Set<string>>;
+  store(): Promise<ReceiptStore>;
+  staff(id: string): Promise<Staff | null>;
+  sale(id: string): Promise<SaleFact | null>;
+  /** A sale of this store the replica does not hold, asked of the sync server ([SA1]). */
+  saleOnline(id: string): Promise<SaleOnline>;
+  returnsOf(saleId: string): Promise<ReturnFact[]>;
+  /** This device's sales and returns since a time (a shift's). */
+  factsSince(at: string): Promise<{ sales: SaleFact[]; returns: ReturnFact[] }>;
+  /** A local document of this device (never synced): read, with its first value. */
+  readLocal<T extends object>(id: string, initial: T): Promise<T>;
+  writeLocal<T extends object>(id: string, value: T): Promise<void>;
+};
+
+export function createTillReplica(
+  db: ReplicaDatabase,
+  options: {
+    storeId: string;
+    deviceId: string;
+    priceList: string;
+    target: SyncTarget;
+    /** Searches once the index is built; started here when not given. */
+    search?: ReturnType<typeof startProductSearch>;
+  },
+): TillReplica {
+  const { storeId, deviceId, priceList, target } = options;
+  let index = options.search;
+  const checkPoints = onlinePointsChecker(target);
+  return {
+    byBarcode: (code) => findByBarcode(db, code, priceList),
+    bySku: (sku) => findBySku(db, sku, priceList),
+    search: async (text) => {
+      if (!text.trim()) return [];
+      index ??= startProductSearch(db);
+      return searchProducts(db, index, text, priceList);
+    },
+    stock: async (sku) =>
+      (await db.stock.findOne(stockLevelId(storeId, sku)).exec())?.toJSON() as
+        StockLevel | undefined,
+    member: (lookup) => findMember(db, target, lookup),
+    checkPoints,
+    promotions: async () =>
+      (await db.promotions.find().exec())
+        .map((d) => d.toJSON() as Promotion)
+        .filter((p) => p.status !== 'retired'),
+    coupon: async (id) => (await db.coupons.findOne(id).exec())?.toJSON() as Coupon | undefined,
+    couponsUsedHere: async () =>
+      new Set((await db.saleFacts.find().exec()).flatMap((d) => (d.toJSON() as SaleFact).coupons)),
+    store: async () => {
+      const doc = await db.stores.findOne(storeId).exec();
+      if (!doc) return { name: storeId, address: '' };
+      const store = doc.toJSON();
+      return { name: store.name, address: store.address };
+    },
+    staff: async (id) => {
+      const doc = await db.staff.findOne(id).exec();
+      return doc ? (doc.toJSON() as Staff) : null;
+    },
+    sale: async (id) => {
+      const doc = await db.saleFacts.findOne(id).exec();
+      return doc ? (doc.toJSON() as SaleFact) : null;
+    },
+    saleOnline: async (id) => {
+      const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
+      const url = `${target.url.replace(/\/+$/, '')}/_sales/${encodeURIComponent(id)}`;
+      let response: Response;
+      try {
+        response = await fetcher(url, {
+          headers: syncRequestHeaders(target, db),
+          signal: AbortSignal.timeout(SALE_LOOKUP_TIMEOUT_MS),
+        });
+      } catch (error) {
+        return {
+          status: 'offline',
+          reason: error instanceof Error ? error.message : String(error),
+        };
+      }
+      if (response.status === 404) return { status: 'not-found' };
+      if (response.status === 403) return { status: 'other-store' };
+      const body = response.ok
+        ? ((await response.json().catch(() => null)) as { sale?: SaleFact } | null)
+        : null;
+      if (body?.sale && body.sale.id === id) return { status: 'found', sale: body.sale };
+      return { status: 'offline', reason: `the sync server answered ${response.status}` };
+    },
+    returnsOf: async (saleId) =>
+      (await db.returns.find({ selector: { saleId } }).exec()).map((d) => d.toJSON() as ReturnFact),
+    factsSince: async (at) => ({
+      sales: (await db.saleFacts.find({ selector: { deviceId, soldAt: { $gte: at } } }).exec()).map(
+        (d) => d.toJSON() as SaleFact,
+      ),
+      returns: (
+        await db.returns.find({ selector: { deviceId, returnedAt: { $gte: at } } }).exec()
+      ).map((d) => d.toJSON() as ReturnFact),
+    }),
+    async readLocal<T extends object>(id: string, initial: T) {
+      const doc = await db.getLocal<T>(id);
+      if (doc) return doc.toJSON().data as T;
+      await db.insertLocal<T>(id, initial);
+      return initial;
+    },
+    async writeLocal<T extends object>(id: string, value: T) {
+      await db.upsertLocal<T>(id, value);
+    },
+  };
+}

@@ -1,0 +1,361 @@
+/**
+ * The screen's words in English and Chinese (zh-CN). English is the key; a
+ * phrase missing from the Chinese table shows in English. Messages from the
+ * domain (refusals) and the hub (errors, device problems) carry a code and
+ * are worded in Chinese by it; an unknown code shows the English words.
+ */
+import {
+  type CheckoutErrorCode,
+  type CodeError,
+  type CouponError,
+  type PointsError,
+  type ReturnError,
+  type TenderError,
+  type VariableMeasureError,
+} from '@pos/domain';
+import type {
+  DeviceProblem,
+  DeviceProblemCode,
+  DeviceStatus,
+  HubErrorCode,
+} from '@pos/hardware/protocol';
+
+/** The languages screens speak. */
+export type Language = 'zh-CN' | 'en';
+
+/** A message on screen: English words, and a code (with params and context) to word it by. */
+export type ScreenMessage = {
+  tone: 'info' | 'error';
+  text: string;
+  code?: string;
+  context?: string;
+  params?: Record<string, string>;
+};
+
+const ZH: Record<string, string> = {
+  'Sign in': '登录',
+  'Staff id': '员工号',
+  PIN: '密码',
+  'Sign out': '退出登录',
+  'Open the shift': '开班',
+  'Opening float': '备用金',
+  'Open shift': '开班',
+  'Scan an item to start a sale.': '请扫描商品开始销售。',
+  Item: '商品',
+  Qty: '数量',
+  Price: '单价',
+  Amount: '金额',
+  Total: '合计',
+  Subtotal: '小计',
+  Savings: '优惠',
+  Paid: '已付款',
+  Change: '找零',
+  Cash: '现金',
+  Card: '银行卡',
+  'Mobile pay': '移动支付',
+  Points: '积分',
+  Payment: '收款',
+  'Cash received': '实收现金',
+  Confirm: '确认',
+  Cancel: '取消',
+  Close: '关闭',
+  Help: '帮助',
+  Search: '搜索',
+  Member: '会员',
+  Quantity: '数量',
+  'Suspend / resume': '挂单 / 取单',
+  Void: '删除',
+  'No sale': '开钱箱',
+  Return: '退货',
+  Coupon: '优惠券',
+  'X report': 'X 报表',
+  'Close shift': '交班',
+  Pay: '收款',
+  Online: '在线',
+  'Offline, selling locally': '离线，本地销售中',
+  'All sales uploaded': '全部已上传',
+  'Supervisor approval': '主管授权',
+  Approve: '授权',
+  'Suspended carts': '挂单',
+  Resume: '取单',
+  'Cash counted': '清点现金',
+  'Z report': 'Z 报表',
+  Sales: '销售',
+  Returns: '退货',
+  Discounts: '折扣',
+  'Expected cash': '应有现金',
+  Variance: '差额',
+  'No-sale drawer opens': '无销售开钱箱',
+  'Receipt code': '小票码',
+  Refund: '退款',
+  'Phone or member code': '手机号或会员码',
+  'Coupon code': '优惠券码',
+  'Add card': '添加银行卡',
+  'Add mobile pay': '添加移动支付',
+  'Add points': '添加积分',
+  Reference: '交易参考号',
+  'Points to redeem': '使用积分',
+  'Still to pay': '待付',
+  'Cart discount': '整单折扣',
+  'Price override': '改价',
+  'Function keys': '功能键',
+  Language: '语言',
+  'Last sync': '最近同步',
+  scanner: '扫码枪',
+  printer: '打印机',
+  drawer: '钱箱',
+  rfid: 'RFID 读写器',
+  ready: '就绪',
+  offline: '离线',
+  error: '故障',
+  'Receipt not printed': '小票未打印',
+  'Receipt waiting for the printer': '小票等待打印',
+  'Report not printed': '报表未打印',
+  'Report waiting for the printer': '报表等待打印',
+  'Refund receipt not printed': '退款小票未打印',
+  'Refund receipt waiting for the printer': '退款小票等待打印',
+  'Drawer did not open': '钱箱未打开',
+  'The sale was not recorded, nothing was sold': '销售未记录，本单未成交',
+  'The return was not recorded': '退货未记录',
+  'The close was not recorded': '交班未记录',
+  'Cart resumed': '已取单',
+  'Staff id or PIN not recognised': '员工号或密码不正确',
+  'Choose a line': '选择商品行',
+  gold: '金卡',
+  silver: '银卡',
+  basic: '普通',
+  platinum: '白金卡',
+  'Amount due': '应收',
+  'Cash rounding': '抹零',
+  Stock: '库存',
+  'On hand': '现有',
+  Available: '可售',
+  'Stock unknown': '库存未知',
+  Provider: '支付渠道',
+  'Search results': '搜索结果',
+  'No carts put aside.': '没有挂单。',
+  'Type an amount, for example 50 or 50.00': '请输入金额，例如 50 或 50.00',
+  'Type the amount, for example 50 or 50.00': '请输入金额，例如 50 或 50.00',
+  'Type an amount above zero': '请输入大于零的金额',
+  'Type or scan the payment reference': '请输入或扫描交易参考号',
+  'Type the cash in the drawer, for example 500': '请输入钱箱中的现金，例如 500',
+  'Not paid': '未付款',
+  'Printed on the receipt printer; if it is not ready, it prints when it is.':
+    '已发送到小票打印机；打印机未就绪时，就绪后自动打印。',
+  'The refund receipt goes to the receipt printer; if it is not ready, it prints when it is.':
+    '退款小票已发送到打印机；打印机未就绪时，就绪后自动打印。',
+  'Attach a member first': '请先添加会员',
+  'Points cannot pay at this store': '本店不支持积分抵扣',
+  Keypad: '数字键盘',
+  Delete: '删除',
+  'A supervisor approves voiding this line.': '删除此行需要主管授权。',
+  'A supervisor approves changing this price.': '改价需要主管授权。',
+  'A supervisor approves a discount on this sale.': '整单折扣需要主管授权。',
+  'A supervisor approves this refund.': '退款需要主管授权。',
+  'A supervisor approves opening the drawer without a sale.': '无销售开钱箱需要主管授权。',
+  'This till is not recognised by the server: call the supervisor':
+    '服务器不认识本收银台：请联系主管',
+  'The sync server has a problem; sales upload when it is back':
+    '同步服务器出现故障；恢复后自动上传销售',
+  'No connection to the sync server; sales upload when it is back':
+    '无法连接同步服务器；恢复后自动上传销售',
+  'not found here: recorded on the sale': '本机未找到：已记录在销售单上',
+  'member QR, not on this till: the sale carries the member id, no member prices':
+    '会员码，本机没有该会员：销售单记录会员号，不享会员价',
+  'Catalog download': '商品目录下载',
+};
+
+/** Every code a message on screen can carry; a new one is a type error until it is worded. */
+type MessageCode =
+  | CodeError
+  | CouponError
+  | PointsError
+  | ReturnError
+  | TenderError
+  | VariableMeasureError
+  | CheckoutErrorCode
+  | HubErrorCode
+  | 'PHONE_INVALID'
+  | 'MEMBER_NOT_RECOGNISED'
+  | 'MEMBER_UNKNOWN'
+  | 'CODE_FIELD_INVALID'
+  | 'MONEY_INVALID'
+  | 'ALLOCATION_INVALID'
+  | 'PRINT_QUEUED'
+  // Refusals and notices of the app core's use cases
+  | 'CASH_SHORT'
+  | 'CART_OPEN'
+  | 'SALE_INVALID'
+  | 'SALE_OTHER_STORE'
+  | 'SALE_NOT_FOUND'
+  | 'SALE_LOOKUP_OFFLINE'
+  | 'NOT_A_RECEIPT_CODE'
+  | 'RETURN_INVALID'
+  | 'CLOSE_INVALID'
+  | 'SIGN_IN_LOCKED'
+  | 'PIN_WRONG'
+  | 'NOT_SIGNED_IN'
+  | 'NO_SHIFT'
+  | 'CART_UNKNOWN'
+  | 'MEMBER_MISSING'
+  | 'POINTS_NOT_ACCEPTED'
+  | 'STOCK_INVALID'
+  | 'FAILED'
+  | 'MEMBER_ATTACHED'
+  | 'COUPON_ADDED'
+  | 'CART_SUSPENDED'
+  | 'NO_SALE_OPENED';
+
+/** Refusals of the domain and errors of the hub, by code. */
+const ZH_CODES: Record<MessageCode, string> = {
+  // Scanned and signed codes
+  CODE_FORMAT: '无法识别的码',
+  CODE_CHECK_CHARACTER: '码的校验位不对，请重新扫描',
+  CODE_SIGNATURE: '码的签名无效，可能是伪造的',
+  CODE_KIND: '这不是此处可用的码',
+  CODE_EXPIRED: '码已过期，请让顾客刷新',
+  CODE_FIELD_INVALID: '码的内容无效',
+  BARCODE_FORMAT: '条码格式不对',
+  BARCODE_CHECK_DIGIT: '条码校验位不对，请重新扫描',
+  NOT_VARIABLE_MEASURE: '不是称重商品条码',
+  LAYOUT_INVALID: '称重条码格式配置有误',
+  SCAN_UNREADABLE: '无法识别扫描内容',
+  // Cart and checkout
+  CURRENCY_UNKNOWN: '不支持的币种',
+  PRODUCT_NOT_SELLABLE: '该商品不可销售',
+  PRICE_MISSING: '该商品没有价格，请联系主管',
+  PRODUCT_UNKNOWN: '找不到该商品',
+  QUANTITY_INVALID: '数量无效',
+  LINE_UNKNOWN: '购物车中没有这一行',
+  LINE_ID_TAKEN: '购物车行号重复',
+  NOT_PERMITTED: '无此权限，需要主管授权',
+  AMOUNT_INVALID: '金额无效',
+  MEMBER_CLOSED: '该会员账户已关闭',
+  MEMBER_UNKNOWN: '找不到该会员',
+  MEMBER_NOT_RECOGNISED: '无法识别的会员手机号或会员码',
+  PHONE_INVALID: '手机号无效',
+  CART_EMPTY: '购物车是空的',
+  NOT_PAID: '尚未付清，请添加其他付款方式',
+  MONEY_INVALID: '金额无效',
+  ALLOCATION_INVALID: '金额分摊无效',
+  // Coupons
+  COUPON_INVALID: '优惠券无效',
+  COUPON_UNKNOWN: '找不到该优惠券',
+  COUPON_USED: '优惠券已使用',
+  COUPON_VOID: '优惠券已作废',
+  COUPON_NOT_YET_VALID: '优惠券尚未生效',
+  COUPON_EXPIRED: '优惠券已过期',
+  COUPON_NOT_HERE: '优惠券不适用于本店',
+  COUPON_OTHER_MEMBER: '优惠券属于其他会员',
+  COUPON_ALREADY_IN_CART: '优惠券已在购物车中',
+  COUPON_NOT_COMBINABLE: '优惠券不能与其他优惠券同时使用',
+  COUPON_NO_ITEMS: '购物车中没有适用该优惠券的商品',
+  COUPON_MIN_SPEND: '未达到优惠券的最低消费',
+  // Tenders and points
+  TENDER_INVALID: '付款无效',
+  TENDER_OVER: '刷卡、移动支付和积分不能超过应付金额',
+  TOTAL_INVALID: '合计金额无效',
+  POINTS_INVALID: '积分数无效',
+  POINTS_BELOW_MINIMUM: '积分低于最低使用数量',
+  POINTS_INSUFFICIENT: '会员积分不足',
+  POINTS_OVER_LIMIT: '积分抵扣超过允许的比例',
+  // Returns
+  RETURN_EMPTY: '请至少选择一件退货商品',
+  RETURN_LINE_UNKNOWN: '原单中没有这件商品',
+  RETURN_QUANTITY_INVALID: '退货数量必须是至少 1 的整数',
+  RETURN_EXCEEDS_SOLD: '退货数量超过了售出数量',
+  // The hub and its devices
+  BAD_REQUEST: '打印内容有误，请联系技术支持',
+  UNKNOWN_REQUEST: '设备服务不支持此操作，请更新',
+  NO_PRINTER: '本收银台没有配置打印机',
+  DEVICE_OFFLINE: '设备离线，请检查电源和连线',
+  DEVICE_IO: '设备通信出错，请重试',
+  PRINTER_NOT_READY: '打印机未就绪，请查看状态栏的提示',
+  PRINT_QUEUED: '打印机未就绪，就绪后自动打印',
+  HUB_INCOMPATIBLE: '设备服务版本不兼容，请更新',
+  HUB_UNAVAILABLE: '设备服务不可用',
+  HUB_DISCONNECTED: '与设备服务的连接中断，请重试',
+  HUB_TIMEOUT: '设备服务没有响应，请重试',
+  INTERNAL: '设备服务内部错误，请联系技术支持',
+  // The app core
+  CASH_SHORT: '实收现金少于应收 {amount}',
+  CART_OPEN: '还有未结的销售：请先收款、挂单（F5）或删除商品，再交班',
+  SALE_INVALID: '这笔销售无法记录，请联系技术支持',
+  SALE_OTHER_STORE: '销售 {sale} 是其他门店的，请到该门店退货',
+  SALE_NOT_FOUND: '本机和服务器上都没有销售 {sale}',
+  SALE_LOOKUP_OFFLINE: '本收银台没有销售 {sale}，且同步服务器无法连接：请联网后再试',
+  NOT_A_RECEIPT_CODE: '{code} 不是小票码',
+  RETURN_INVALID: '这笔退货无法记录，请联系技术支持',
+  CLOSE_INVALID: '交班无法记录，请联系技术支持',
+  SIGN_IN_LOCKED: '密码错误次数过多，请 {seconds} 秒后再试',
+  PIN_WRONG: '员工号或密码不正确',
+  NOT_SIGNED_IN: '请先登录',
+  NO_SHIFT: '没有开班',
+  CART_UNKNOWN: '该挂单已不存在',
+  MEMBER_MISSING: '请先添加会员',
+  POINTS_NOT_ACCEPTED: '本店不支持积分抵扣',
+  STOCK_INVALID: '库存数据无效',
+  FAILED: '操作失败',
+  MEMBER_ATTACHED: '会员 {name}',
+  COUPON_ADDED: '优惠券 {name}',
+  CART_SUSPENDED: '已挂单（{lines} 行）',
+  NO_SALE_OPENED: '已开钱箱（无销售），授权人 {name}',
+};
+
+/** Device problems by code: what is wrong and what to do. */
+const ZH_PROBLEMS: Record<DeviceProblemCode, { message: string; action: string }> = {
+  PAPER_OUT: { message: '打印机缺纸', action: '装入新纸卷并合上盖子，然后重新打印。' },
+  COVER_OPEN: { message: '打印机盖子未合上', action: '合上打印机盖子，然后重新打印。' },
+  CUTTER_ERROR: { message: '打印机切刀卡纸', action: '打开盖子，清除切刀处的纸，再合上。' },
+  PRINTER_ERROR: { message: '打印机故障', action: '关闭打印机再打开；如仍有问题请联系技术支持。' },
+  PRINTER_OFFLINE: { message: '打印机离线', action: '检查打印机电源已打开、盖子已合上。' },
+  PAPER_LOW: { message: '打印纸即将用完', action: '请准备新纸卷。' },
+  DRAWER_OPEN: { message: '钱箱未关', action: '请关上钱箱。' },
+  NO_STATUS: { message: '打印机不回应状态查询', action: '检查连线；有些打印机和线缆只能接收。' },
+};
+
+/**
+ * A message in the screen's language: in Chinese, by its code (with what was
+ * being done, when given); a message without a code by its English words;
+ * anything unknown in English.
+ */
+export function messageText(language: Language, message: ScreenMessage): string {
+  if (language !== 'zh-CN') return message.text;
+  if (message.code === undefined) return ZH[message.text] ?? message.text;
+  const template = (ZH_CODES as Record<string, string | undefined>)[message.code];
+  if (message.code === 'FAILED') {
+    // An error without a code of its own: what was being done, then its words.
+    const { context, text } = message;
+    if (!context || !text.startsWith(`${context}: `)) return ZH[text] ?? text;
+    return `${translate(language, context)}：${text.slice(context.length + 2)}`;
+  }
+  if (template === undefined) return ZH[message.text] ?? message.text;
+  const words = fill(template, message.params);
+  return message.context ? `${translate(language, message.context)}：${words}` : words;
+}
+
+/** A template's `{name}` places filled from the message's params. */
+function fill(template: string, params: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+}
+
+/** A device problem in the screen's language: what is wrong, and what to do. */
+export function problemText(language: Language, problem: DeviceProblem): string {
+  const zh =
+    language === 'zh-CN'
+      ? (ZH_PROBLEMS as Record<string, { message: string; action: string } | undefined>)[
+          problem.code
+        ]
+      : undefined;
+  return zh ? `${zh.message}。${zh.action}` : `${problem.message}. ${problem.action}`;
+}
+
+/** A device that is not ready, in the screen's language (the hub's words when it has no code). */
+export function deviceStateText(language: Language, device: DeviceStatus): string {
+  if (language !== 'zh-CN') return device.message ?? device.state;
+  return ZH[device.state] ?? device.message ?? device.state;
+}
+
+export function translate(language: Language, text: string): string {
+  return language === 'zh-CN' ? (ZH[text] ?? text) : text;
+}
