@@ -6,7 +6,11 @@
  * compare the server's projections with it. [RB3]
  */
 import {
+  addReturned,
   ledgerMovementsForSale,
+  NOTHING_RETURNED,
+  returnAgainstSaleProblems,
+  type ReturnedSoFar,
   onHandDelta,
   pointEntriesForReturn,
   pointEntriesForSale,
@@ -38,7 +42,14 @@ export class FuzzModel {
   /** Point entries recorded (derived by the server, or HQ adjustments), by id. */
   readonly entries = new Map<string, PointEntry>();
   readonly sales = new Map<string, SaleFact>();
+  /** Returns applied to each sale, in order. */
   readonly returns = new Map<string, ReturnFact[]>();
+  /** [RT8] What the applied returns took back of each sale. */
+  private readonly returned = new Map<string, ReturnedSoFar>();
+  /** [RT9] Returns recorded before their sale, by sale id, in arrival order. */
+  private readonly waiting = new Map<string, ReturnFact[]>();
+  /** [FX6] Sales kept without moving anything. */
+  private readonly inForeignCurrency = new Set<string>();
   private readonly salesByStore = new Map<string, SaleFact[]>();
   private readonly entriesByDevice = new Map<string, PointEntry[]>();
 
@@ -93,6 +104,27 @@ export class FuzzModel {
   }
 
   /**
+   * [FX7] [RT8] A return moves stock and points only when it fits what its
+   * sale sold, was due, earned and redeemed over the returns applied before
+   * it (`returnAgainstSaleProblems`); [FX6] never for a sale in a foreign
+   * currency. One that does not fit is kept and moves nothing.
+   */
+  private applyReturn(ret: ReturnFact, sale: SaleFact): void {
+    if (this.inForeignCurrency.has(sale.id)) return;
+    const before = this.returned.get(sale.id) ?? NOTHING_RETURNED;
+    if (returnAgainstSaleProblems(sale, before, ret).length > 0) return;
+    this.returned.set(sale.id, addReturned(before, ret));
+    this.returns.set(sale.id, [...this.returnsOf(sale.id), ret]);
+    for (const m of stockMovementsForReturn(ret)) this.move(m);
+    if (ret.points.reversedEarn !== 0 || ret.points.restoredRedeem !== 0) {
+      const recorded =
+        this.entries.get(`${ret.saleId}:earn`) ?? this.entries.get(`${ret.saleId}:redeem`);
+      const memberId = recorded?.memberId ?? sale.memberId;
+      if (memberId !== undefined) this.writeEntries(memberId, pointEntriesForReturn(ret, memberId));
+    }
+  }
+
+  /**
    * Applies one accepted document, in the order the server answered it.
    * Returns why it should not have been accepted, or null.
    */
@@ -113,10 +145,12 @@ export class FuzzModel {
         if (principal.kind !== 'device' || sale.storeId !== principal.storeId) {
           return `accepted a sale of another store`;
         }
-        if (this.stores.get(sale.storeId) !== sale.currency) {
-          return `accepted a sale in ${sale.currency} at a store selling in ${String(this.stores.get(sale.storeId))}`;
-        }
         this.sales.set(sale.id, sale);
+        // [FX6] A sale in another currency than its store's is kept but moves nothing.
+        if (this.stores.get(sale.storeId) !== sale.currency) {
+          this.inForeignCurrency.add(sale.id);
+          return null;
+        }
         const list = this.salesByStore.get(sale.storeId) ?? [];
         list.push(sale);
         this.salesByStore.set(sale.storeId, list);
@@ -140,24 +174,20 @@ export class FuzzModel {
           const coupon = this.coupons.get(id);
           if (coupon?.status === 'issued') coupon.status = 'redeemed';
         }
+        // [RT9] Returns that arrived before their sale are applied now, in their order.
+        for (const ret of this.waiting.get(sale.id) ?? []) this.applyReturn(ret, sale);
+        this.waiting.delete(sale.id);
         return null;
       }
       case 'returns': {
         const ret = doc as unknown as ReturnFact;
-        const sale = this.sales.get(ret.saleId);
-        if (!sale) return `accepted a return of sale ${ret.saleId}, which was never recorded`;
+        // [RT7] A negative or inconsistent refund is malformed.
         if (ret.refund < 0 || ret.lines.reduce((s, l) => s + l.refund, 0) !== ret.refund) {
           return `accepted a return whose refund ${ret.refund} is not the sum of its lines`;
         }
-        this.returns.set(ret.saleId, [...this.returnsOf(ret.saleId), ret]);
-        for (const m of stockMovementsForReturn(ret)) this.move(m);
-        if (ret.points.reversedEarn !== 0 || ret.points.restoredRedeem !== 0) {
-          const recorded =
-            this.entries.get(`${ret.saleId}:earn`) ?? this.entries.get(`${ret.saleId}:redeem`);
-          const memberId = recorded?.memberId ?? sale.memberId;
-          if (memberId !== undefined)
-            this.writeEntries(memberId, pointEntriesForReturn(ret, memberId));
-        }
+        const sale = this.sales.get(ret.saleId);
+        if (sale) this.applyReturn(ret, sale);
+        else this.waiting.set(ret.saleId, [...(this.waiting.get(ret.saleId) ?? []), ret]);
         return null;
       }
       case 'stockMovements':
@@ -176,8 +206,11 @@ export class FuzzModel {
           return null;
         }
         // A till's entry is only ever a replay of one the server derived from its fact.
-        if (!this.entries.has(entry.id)) {
-          return `accepted point entry ${entry.id} that no recorded fact implies`;
+        // [FX3] A till's entry is accepted only as an exact replay of one the server derived.
+        const derived = this.entries.get(entry.id);
+        if (!derived) return `accepted point entry ${entry.id} that no recorded fact implies`;
+        if (canonical(derived) !== canonical(entry)) {
+          return `accepted point entry ${entry.id} that differs from the one its fact implies`;
         }
         return null;
       }
@@ -226,4 +259,8 @@ export class FuzzModel {
     }
     return out;
   }
+}
+
+function canonical(value: object): string {
+  return JSON.stringify(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
