@@ -478,6 +478,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         query: url.searchParams,
         readJson: () => readJson(req),
         send: (status, body) => sendJson(res, status, body),
+        now,
+        log,
       });
       return;
     }

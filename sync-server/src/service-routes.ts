@@ -7,11 +7,13 @@
 import { isCollectionName, normalisePhone, type Member } from '@pos/domain';
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
+import { servePointsProgramme } from './points-programme-route';
 import { SyncError, type JsonObject } from './protocol';
+import type { Logger } from './server';
 import type { SyncStorage } from './storage/storage';
 
 /** The first path segment of each service endpoint. */
-const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts']);
+const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts', '_admin']);
 
 export function isServiceRoute(first: string): boolean {
   return SERVICES.has(first);
@@ -27,6 +29,9 @@ export type ServiceRequest = {
   query: URLSearchParams;
   readJson(): Promise<unknown>;
   send(status: number, body: unknown): void;
+  /** The server's clock and log, for what an admin changes ([PT6]). */
+  now?: () => Date;
+  log?: Logger;
 };
 
 const EXCEPTIONS_PAGE = 100;
@@ -163,6 +168,9 @@ export async function serveService(request: ServiceRequest): Promise<void> {
     return checkPoints(request);
   }
   if (first === '_exceptions' && second === undefined) return listExceptions(request);
+  if (first === '_admin' && second === 'points-programme' && third === undefined) {
+    return servePointsProgramme(request);
+  }
   if (first === '_facts' && second && third && more.length === 0) {
     return readFact(request, second, third);
   }
