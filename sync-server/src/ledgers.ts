@@ -331,25 +331,35 @@ export async function recordSalePoints(ctx: FactContext, sale: SaleFact): Promis
  * member the sale's entries went to (so a sale attached by phone is found
  * too). A return whose sale or member the server does not know is an
  * exception: its points are not moved. [PT7] [MP9] Earned points are
- * reversed only as far as the sale was credited them: `reversedEarnBefore`
- * is what the sale's earlier applied returns claimed to reverse ([RT8]).
+ * reversed only as far as the sale was credited them, and redeemed points
+ * restored only as far as the sale took them (its redemption less what was
+ * written off, [PT3]); `before` is what the sale's earlier applied returns
+ * claimed ([RT8]).
  */
 export async function recordReturnPoints(
   ctx: FactContext,
   ret: ReturnFact,
-  reversedEarnBefore: number,
+  before: { reversedEarn: number; restoredRedeem: number },
 ): Promise<void> {
   if (ret.points.reversedEarn === 0 && ret.points.restoredRedeem === 0) return;
-  const earnId = `${ret.saleId}:earn`;
-  const saleEntries = await ctx.tx.getDocs('pointEntries', [earnId, `${ret.saleId}:redeem`]);
-  const fromEntries = [...saleEntries.values()].map((row) => (row.body as PointEntry).memberId)[0];
+  const [earnId, redeemId] = [`${ret.saleId}:earn`, `${ret.saleId}:redeem`];
+  const writeOffId = `${ret.saleId}:write-off`;
+  const saleEntries = await ctx.tx.getDocs('pointEntries', [earnId, redeemId, writeOffId]);
+  const points = (id: string) => (saleEntries.get(id)?.body as PointEntry | undefined)?.points ?? 0;
+  const fromEntries = [earnId, redeemId]
+    .map((id) => (saleEntries.get(id)?.body as PointEntry | undefined)?.memberId)
+    .find((id) => id !== undefined);
   const sale = (await ctx.tx.getDocs('saleFacts', [ret.saleId])).get(ret.saleId);
   const saleFact = sale?.body as SaleFact | undefined;
-  const credited = (saleEntries.get(earnId)?.body as PointEntry | undefined)?.points ?? 0;
   const reversedEarn = creditedReversal(
-    { claimed: saleFact?.points.earned ?? 0, credited },
-    reversedEarnBefore,
+    { claimed: saleFact?.points.earned ?? 0, credited: points(earnId) },
+    before.reversedEarn,
     ret.points.reversedEarn,
+  );
+  const restoredRedeem = creditedReversal(
+    { claimed: saleFact?.points.redeemed ?? 0, credited: -points(redeemId) - points(writeOffId) },
+    before.restoredRedeem,
+    ret.points.restoredRedeem,
   );
   const memberId = fromEntries ?? saleFact?.memberId;
   if (memberId === undefined) {
@@ -364,7 +374,7 @@ export async function recordReturnPoints(
   await writePointEntries(
     ctx,
     memberId,
-    pointEntriesForReturn({ ...ret, points: { ...ret.points, reversedEarn } }, memberId),
+    pointEntriesForReturn({ ...ret, points: { reversedEarn, restoredRedeem } }, memberId),
   );
 }
 

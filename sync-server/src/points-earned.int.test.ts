@@ -218,6 +218,24 @@ for (const backend of BACKENDS) {
       expect(overdraws.filter((e) => e.kind === 'points-overdraw')).toEqual([]);
     });
 
+    it('[PT3] [PT7] [MP9] a return restores redeemed points only as far as the sale took them', async () => {
+      // A redemption of a million points the member never had: 999 665 are written off.
+      const sale = tillSale(6, 'M0002', [['SKU-0003', 1]], (due) => [
+        { kind: 'points', amount: 3_000, points: 1_000_000 },
+        { kind: 'cash', amount: due - 3_000 },
+      ]);
+      expect(sale.points).toEqual({ earned: 35, redeemed: 1_000_000 });
+      expect(await push('saleFacts', [sale])).toMatchObject([{ ok: true }]);
+      expect(await balance('M0002')).toBe(0);
+      expect(await entry(`${sale.id}:write-off`)).toMatchObject({ points: 1_000_000 - 35 - 300 });
+      const ret = returnOf(sale, 3, sale.lines[0]!.lineId, 1);
+      expect(ret.points).toEqual({ reversedEarn: 35, restoredRedeem: 1_000_000 });
+      expect(await push('returns', [ret])).toMatchObject([{ ok: true }]);
+      // Back where the member started: 300 taken plus the 35 earned, given back; no more.
+      expect(await entry(`${ret.id}:reverse-redeem`)).toMatchObject({ points: 335 });
+      expect(await balance('M0002')).toBe(300);
+    });
+
     it('[PT6] [MP7] only an admin sets the programme; a bad one changes nothing; sales earn by the one in force', async () => {
       expect((await server.request(admin, PROGRAMME)).body).toEqual({
         programme: DEMO_POINTS_PROGRAMME,
