@@ -201,7 +201,8 @@ describe('cli provisioning on PGlite', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Seven CLI processes, each opening the PGlite data directory: slow on a loaded machine.
+  }, 240_000);
 });
 
 describe.skipIf(!TEST_DATABASE_URL)(

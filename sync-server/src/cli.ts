@@ -5,11 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { pointsProgrammeProblems, type PointsProgramme } from '@pos/domain';
 import { provisionAdminToken, provisionDeviceToken } from './auth';
 import { DEFAULT_CHAIN, DEMO_STAFF_PIN, type ChainSize } from './demo-chain';
 import { generateChain, type ChainProgress } from './demo-chain-load';
 import { formatProblem, IMPORT_KINDS, isImportKind } from './import/csv-import';
 import { jsonLogger, jsonRequestLog } from './json-log';
+import { writePointsProgramme } from './ledgers';
 import { ENCODINGS, importCsv, type Encoding } from './import/import-store';
 import { DEFAULT_RATE_LIMIT, validRateLimit, type RateLimitOptions } from './rate-limit';
 import { startSyncServer, storageConfig } from './start';
@@ -29,6 +31,8 @@ const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed
        sync-server generate-chain [--stores ${DEFAULT_CHAIN.stores}] [--skus ${DEFAULT_CHAIN.skus}] [--members ${DEFAULT_CHAIN.members}] [--seed 1]
          [--assortment ${DEFAULT_CHAIN.assortment}] [--promotions ${DEFAULT_CHAIN.promotions}] [--coupons ${DEFAULT_CHAIN.coupons}]
                                                                     a deterministic demo chain (same seed, same documents)
+       sync-server set-points-programme <programme.json>            the earn rules sales are credited by
+                                                                    {"earnRules": [{"tier", "category"?, "points", "per"}], "redemption"?}
 options of every command:
   --data-dir .data/pglite   the embedded PGlite directory (stop a PGlite server before using it)
   DATABASE_URL              use this PostgreSQL instead of the embedded PGlite`;
@@ -42,6 +46,7 @@ const COMMANDS = [
   'revoke-admin',
   'import',
   'generate-chain',
+  'set-points-programme',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -212,13 +217,46 @@ async function generate(values: Values): Promise<number> {
   return 0;
 }
 
+/** [PT6] Sets the chain's points programme from a JSON file, checked like the admin route's. */
+async function setPointsProgramme(values: Values, args: string[]): Promise<number> {
+  const [file, ...extra] = args;
+  if (!file || extra.length) throw new UsageError('set-points-programme: name one JSON file');
+  let programme: unknown;
+  try {
+    programme = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    console.error(`${file}: not JSON (${(error as Error).message}); nothing was set`);
+    return 1;
+  }
+  const problems = pointsProgrammeProblems(programme);
+  if (problems.length) {
+    console.error(`${file}: not a points programme; nothing was set`);
+    for (const problem of problems.slice(0, SHOWN_PROBLEMS)) console.error(problem);
+    return 1;
+  }
+  const changed = await withStorage(values, (s) =>
+    s.transaction((tx) =>
+      writePointsProgramme(tx, programme as PointsProgramme, new Date().toISOString(), 'cli'),
+    ),
+  );
+  console.log(
+    changed
+      ? `points programme set from ${file}: sales recorded from now on earn by it`
+      : `points programme unchanged: ${file} is the one in force`,
+  );
+  return 0;
+}
+
 async function run(command: Command, values: Values, args: string[]): Promise<number> {
-  if (command !== 'import' && args.length) throw new UsageError(`unexpected ${args.join(' ')}`);
+  const takesFiles = command === 'import' || command === 'set-points-programme';
+  if (!takesFiles && args.length) throw new UsageError(`unexpected ${args.join(' ')}`);
   switch (command) {
     case 'import':
       return importFile(values, args);
     case 'generate-chain':
       return generate(values);
+    case 'set-points-programme':
+      return setPointsProgramme(values, args);
     case 'serve':
       return serve(values);
     case 'provision-device': {

@@ -11,8 +11,11 @@ for (const backend of BACKENDS) {
     it('[DM1] seeds the chain and devices once; running it again changes nothing', async () => {
       const storage = await backend.open();
       try {
-        // Stores, products, prices, stock; [DM2] staff, members, promotions, coupons.
-        expect(await seedDemo(storage)).toEqual({ written: 2 + 20 + 20 + 40 + 4 + 3 + 2 + 5 });
+        // Stores, products, prices, stock; [DM2] staff, members, promotions, coupons;
+        // [PT6] the points programme.
+        expect(await seedDemo(storage)).toEqual({
+          written: 2 + 20 + 20 + 40 + 4 + 3 + 2 + 5 + 1,
+        });
         for (const { token, deviceId, storeId } of DEMO_DEVICES) {
           expect(await storage.findDeviceToken(hashToken(token))).toEqual({ deviceId, storeId });
         }

@@ -11,11 +11,13 @@ import {
   type Coupon,
   type EarnRule,
   type Member,
+  type PointsProgramme,
   type Promotion,
   type RedemptionRule,
   type Staff,
 } from '@pos/domain';
 import { keepServerOwned, loadDocs } from './bulk-load';
+import { writePointsProgramme } from './ledgers';
 import type { JsonObject } from './protocol';
 import type { WriteTransaction } from './storage/storage';
 
@@ -142,6 +144,12 @@ export const DEMO_REDEMPTION: RedemptionRule = {
   maxShareBp: 5_000,
 };
 
+/** [PT6] The demo chain's points programme: exactly the rules the demo till earns and redeems by. */
+export const DEMO_POINTS_PROGRAMME: PointsProgramme = {
+  earnRules: DEMO_EARN_RULES,
+  redemption: DEMO_REDEMPTION,
+};
+
 /**
  * The key that signs the demo's receipt, coupon and member codes. Published,
  * so anyone can forge demo codes: a real chain makes its own secret key.
@@ -169,5 +177,6 @@ export async function seedDemoPeople(tx: WriteTransaction): Promise<number> {
     const counts = await loadDocs(tx, db, docs as unknown as JsonObject[], options);
     written += counts.created + counts.updated;
   }
+  if (await writePointsProgramme(tx, DEMO_POINTS_PROGRAMME, null, 'demo seed')) written += 1;
   return written;
 }

@@ -37,10 +37,13 @@ export {
   DEMO_COUPONS,
   DEMO_EARN_RULES,
   DEMO_REDEMPTION,
+  DEMO_POINTS_PROGRAMME,
   DEMO_CODE_KEY,
 } from './demo-people';
 export {
   EXCEPTIONS_DB,
+  readPointsProgramme,
+  writePointsProgramme,
   type ExceptionKind,
   type FactException,
   type CouponRedemption,

@@ -397,7 +397,8 @@ for (const backend of BACKENDS) {
           S001_DEVICE,
           5,
           { memberPhone: '13800138002' },
-          { earned: 25, redeemed: 0 },
+          // [PT7] What the demo programme gives M0002 (basic) for 65元.
+          { earned: 65, redeemed: 0 },
         );
         const unknown = memberSale(
           S001_DEVICE,
@@ -410,9 +411,9 @@ for (const backend of BACKENDS) {
           { ok: true },
         ]);
         expect(await entries([`${known.id}:earn`])).toEqual([
-          expect.objectContaining({ memberId: 'M0002', points: 25 }),
+          expect.objectContaining({ memberId: 'M0002', points: 65 }),
         ]);
-        expect((await member('M0002'))?.points).toBe(325);
+        expect((await member('M0002'))?.points).toBe(365);
         expect(await exceptions()).toEqual([
           expect.objectContaining({
             kind: 'unknown-member-phone',

@@ -3,9 +3,12 @@
  * runs inside the write transaction that records the fact causing it, so a
  * fact and everything it changes commit together ([F2]). Writers are
  * serialised by the storage, so "read, decide, write" here never races
- * another push ([CR1]). See SPEC.md [PT1]-[PT5], [CR1]-[CR2], [EX1]-[EX3].
+ * another push ([CR1]). See SPEC.md [PT1]-[PT7], [CR1]-[CR2], [EX1]-[EX3].
  */
 import {
+  creditedEarn,
+  creditedReversal,
+  earnedBySale,
   pointEntriesForReturn,
   pointEntriesForSale,
   type CollectionName,
@@ -13,6 +16,8 @@ import {
   type FactCollection,
   type Member,
   type PointEntry,
+  type PointsProgramme,
+  type Product,
   type ReturnFact,
   type SaleFact,
 } from '@pos/domain';
@@ -31,6 +36,48 @@ export const EXCEPTIONS_DB = '_exceptions' as CollectionName;
 export const COUPON_REDEMPTIONS_DB = '_couponRedemptions' as CollectionName;
 /** [RT8] What the applied returns took back from each sale, and returns waiting for it, by sale id. */
 export const SALE_RETURNS_DB = '_saleReturns' as CollectionName;
+/** [PT6] The chain's points programme ([MP7]): one server-only record, set by HQ. */
+export const POINTS_PROGRAMME_DB = '_pointsProgramme' as CollectionName;
+export const POINTS_PROGRAMME_ID = 'programme';
+
+/** [PT6] The points programme the server earns by, or null when HQ has set none. */
+export async function readPointsProgramme(
+  tx: Pick<WriteTransaction, 'getDocs'>,
+): Promise<PointsProgramme | null> {
+  const row = (await tx.getDocs(POINTS_PROGRAMME_DB, [POINTS_PROGRAMME_ID])).get(
+    POINTS_PROGRAMME_ID,
+  );
+  return row ? ((row.body as { programme: PointsProgramme }).programme ?? null) : null;
+}
+
+/**
+ * [PT6] Sets the points programme (already valid, [MP7]) for the sales
+ * recorded from now on; setting the one in force writes nothing. Returns
+ * whether it changed.
+ */
+export async function writePointsProgramme(
+  tx: WriteTransaction,
+  programme: PointsProgramme,
+  /** The server's clock, or null for the demo seed (which has none). */
+  setAt: string | null,
+  setBy: string,
+): Promise<boolean> {
+  const row = (await tx.getDocs(POINTS_PROGRAMME_DB, [POINTS_PROGRAMME_ID])).get(
+    POINTS_PROGRAMME_ID,
+  );
+  const current = row?.body as { programme?: PointsProgramme } | undefined;
+  if (current?.programme && sameContent(current.programme, programme)) return false;
+  mustWrite(
+    await tx.put({
+      db: POINTS_PROGRAMME_DB,
+      id: POINTS_PROGRAMME_ID,
+      body: { id: POINTS_PROGRAMME_ID, programme, setAt, setBy },
+      storeId: null,
+      expectedRev: row?.rev ?? null,
+    }),
+  );
+  return true;
+}
 
 /** [EX2] What HQ has to look at; each kind is explained in the README. */
 export type ExceptionKind =
@@ -39,6 +86,7 @@ export type ExceptionKind =
   | 'unknown-member-phone'
   | 'return-member-unknown'
   | 'point-entry-mismatch'
+  | 'points-earn-mismatch'
   | 'coupon-already-redeemed'
   | 'coupon-unknown'
   | 'coupon-void'
@@ -224,12 +272,53 @@ async function memberOfSale(ctx: FactContext, sale: SaleFact): Promise<string | 
   return member.id;
 }
 
-/** [PT1] [PT2] [MP6] The point entries of a sale, for its member. */
+/**
+ * [PT7] [MP8] [MP9] What a sale credits its member: the points the server's
+ * programme derives from the sale's lines for the member's tier (the
+ * server's record) and the catalog's categories, never more than the sale
+ * claims. A claim that differs from the derivation is a
+ * `points-earn-mismatch` exception; no programme derives nothing.
+ */
+async function creditedEarnOfSale(
+  ctx: FactContext,
+  sale: SaleFact,
+  memberId: string,
+): Promise<number> {
+  const claimed = sale.points.earned;
+  if (claimed <= 0) return 0;
+  const programme = await readPointsProgramme(ctx.tx);
+  const member = (await ctx.tx.getDocs('members', [memberId])).get(memberId)?.body as
+    Member | undefined;
+  // An unknown member gets nothing either way ([PT2]): writePointEntries says so.
+  if (!member) return claimed;
+  let derived = 0;
+  if (programme) {
+    const products = await ctx.tx.getDocs('products', [...new Set(sale.lines.map((l) => l.sku))]);
+    const categoryOf = (sku: string) => (products.get(sku)?.body as Product | undefined)?.category;
+    derived = earnedBySale(sale, member.tier, programme.earnRules, categoryOf);
+  }
+  const credited = creditedEarn(claimed, derived);
+  if (derived !== claimed) {
+    await recordException(ctx, 'points-earn-mismatch', {
+      memberId,
+      tier: member.tier,
+      claimed,
+      derived,
+      credited,
+      programme: programme ? 'set' : 'none',
+    });
+  }
+  return credited;
+}
+
+/** [PT1] [PT2] [PT7] [MP6] The point entries of a sale, for its member. */
 export async function recordSalePoints(ctx: FactContext, sale: SaleFact): Promise<void> {
-  const { earned, redeemed } = sale.points;
+  const { redeemed } = sale.points;
   if (sale.memberId === undefined && sale.memberPhone === undefined) return;
   const memberId = await memberOfSale(ctx, sale);
-  if (memberId === null || (earned === 0 && redeemed === 0)) return;
+  if (memberId === null) return;
+  const earned = await creditedEarnOfSale(ctx, sale, memberId);
+  if (earned === 0 && redeemed === 0) return;
   await writePointEntries(
     ctx,
     memberId,
@@ -241,17 +330,38 @@ export async function recordSalePoints(ctx: FactContext, sale: SaleFact): Promis
  * [PT4] [RT5] A return reverses the points of the returned part, for the
  * member the sale's entries went to (so a sale attached by phone is found
  * too). A return whose sale or member the server does not know is an
- * exception: its points are not moved.
+ * exception: its points are not moved. [PT7] [MP9] Earned points are
+ * reversed only as far as the sale was credited them, and redeemed points
+ * restored only as far as the sale took them (its redemption less what was
+ * written off, [PT3]); `before` is what the sale's earlier applied returns
+ * claimed ([RT8]).
  */
-export async function recordReturnPoints(ctx: FactContext, ret: ReturnFact): Promise<void> {
+export async function recordReturnPoints(
+  ctx: FactContext,
+  ret: ReturnFact,
+  before: { reversedEarn: number; restoredRedeem: number },
+): Promise<void> {
   if (ret.points.reversedEarn === 0 && ret.points.restoredRedeem === 0) return;
-  const saleEntries = await ctx.tx.getDocs('pointEntries', [
-    `${ret.saleId}:earn`,
-    `${ret.saleId}:redeem`,
-  ]);
-  const fromEntries = [...saleEntries.values()].map((row) => (row.body as PointEntry).memberId)[0];
+  const [earnId, redeemId] = [`${ret.saleId}:earn`, `${ret.saleId}:redeem`];
+  const writeOffId = `${ret.saleId}:write-off`;
+  const saleEntries = await ctx.tx.getDocs('pointEntries', [earnId, redeemId, writeOffId]);
+  const points = (id: string) => (saleEntries.get(id)?.body as PointEntry | undefined)?.points ?? 0;
+  const fromEntries = [earnId, redeemId]
+    .map((id) => (saleEntries.get(id)?.body as PointEntry | undefined)?.memberId)
+    .find((id) => id !== undefined);
   const sale = (await ctx.tx.getDocs('saleFacts', [ret.saleId])).get(ret.saleId);
-  const memberId = fromEntries ?? (sale?.body as SaleFact | undefined)?.memberId;
+  const saleFact = sale?.body as SaleFact | undefined;
+  const reversedEarn = creditedReversal(
+    { claimed: saleFact?.points.earned ?? 0, credited: points(earnId) },
+    before.reversedEarn,
+    ret.points.reversedEarn,
+  );
+  const restoredRedeem = creditedReversal(
+    { claimed: saleFact?.points.redeemed ?? 0, credited: -points(redeemId) - points(writeOffId) },
+    before.restoredRedeem,
+    ret.points.restoredRedeem,
+  );
+  const memberId = fromEntries ?? saleFact?.memberId;
   if (memberId === undefined) {
     await recordException(ctx, 'return-member-unknown', {
       saleId: ret.saleId,
@@ -261,7 +371,11 @@ export async function recordReturnPoints(ctx: FactContext, ret: ReturnFact): Pro
     });
     return;
   }
-  await writePointEntries(ctx, memberId, pointEntriesForReturn(ret, memberId));
+  await writePointEntries(
+    ctx,
+    memberId,
+    pointEntriesForReturn({ ...ret, points: { reversedEarn, restoredRedeem } }, memberId),
+  );
 }
 
 /**

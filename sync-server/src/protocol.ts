@@ -2,7 +2,7 @@
  * The CouchDB-style wire format the devices speak, and its mapping to our
  * documents. Pure: no IO. See SPEC.md [P1]-[P4].
  */
-import { COLLECTIONS, type CollectionName } from '@pos/domain';
+import { COLLECTIONS, documentLimitProblem, type CollectionName } from '@pos/domain';
 
 /**
  * The protocol version lives in the domain's sync contract, shared with the
@@ -141,7 +141,9 @@ export function parseCouchDoc(raw: unknown): IncomingDoc | DocProblem {
     return { id, error: 'bad_request', reason: 'document ids starting with "_" are reserved' };
   }
   // [ST13] Refused here, per document, not by the database for the whole batch.
-  const unstorable = unstorableJsonReason(raw);
+  // A document over the domain's limits [V3] is left to validation, which
+  // refuses it with the limit it broke, without walking it further here.
+  const unstorable = documentLimitProblem(raw) ? null : unstorableJsonReason(raw);
   if (unstorable) return { id, error: 'bad_request', reason: `cannot be stored: ${unstorable}` };
   const rev = raw._rev;
   if (rev !== undefined && typeof rev !== 'string') {

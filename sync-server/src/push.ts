@@ -189,7 +189,7 @@ async function applyReturn(ctx: FactContext, sale: SaleFact, ret: ReturnFact): P
     ctx.tx,
     stockMovementsForReturn(ret).filter((m) => known.has(m.sku)),
   );
-  await recordReturnPoints(ctx, ret);
+  await recordReturnPoints(ctx, ret, record);
   await putSaleReturns(
     ctx,
     {

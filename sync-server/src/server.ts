@@ -530,6 +530,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
               : { adminId: principal.adminId }),
             at: now().toISOString(),
           }),
+        now,
+        log,
       });
       return;
     }

@@ -13,12 +13,14 @@ import {
 } from '@pos/domain';
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
+import { servePointsProgramme } from './points-programme-route';
 import { SyncError, type JsonObject } from './protocol';
 import { readSaleForReturn } from './sale-lookup';
+import type { Logger } from './server';
 import type { SyncStorage } from './storage/storage';
 
 /** The first path segment of each service endpoint. */
-const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts', '_sales']);
+const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts', '_sales', '_admin']);
 
 export function isServiceRoute(first: string): boolean {
   return SERVICES.has(first);
@@ -41,6 +43,9 @@ export type ServiceRequest = {
   takeLookup(): number | null;
   /** [MB3] Records one member lookup or points check (one JSON line in the server's log). */
   logLookup(entry: MemberLookupLogEntry): void;
+  /** The server's clock and log, for what an admin changes ([PT6]). */
+  now?: () => Date;
+  log?: Logger;
 };
 
 /** [MB3] One line per lookup: who asked and what came of it; never a phone in full, never a token. */
@@ -235,6 +240,9 @@ export async function serveService(request: ServiceRequest): Promise<void> {
   if (first === '_exceptions' && second === undefined) return listExceptions(request);
   if (first === '_sales' && second && third === undefined)
     return readSaleForReturn(request, second);
+  if (first === '_admin' && second === 'points-programme' && third === undefined) {
+    return servePointsProgramme(request);
+  }
   if (first === '_facts' && second && third && more.length === 0) {
     return readFact(request, second, third);
   }

@@ -23,7 +23,7 @@ export const sampleSaleFact: SaleFact = {
   storeId: 'S001',
   deviceId: 'S001-POS1',
   channel: 'store',
-  soldAt: '2026-11-22T11:00:13+08:00',
+  soldAt: '2026-11-22T03:00:13.000Z',
   currency: 'CNY',
   priceBasis: 'inclusive',
   cashierId: 'E07',

@@ -16,7 +16,11 @@ const linesOf = (records: EscPosRecord[]) => records.filter((r): r is Line => r.
 describe('golden receipts of a realistic sale', () => {
   it('[LY1][LY3] a Chinese receipt on 58 mm paper: exact bytes, and what the customer reads', () => {
     expect(validateSaleFact(sampleSaleFact)).toEqual([]);
-    const bytes = renderReceipt(sampleReceiptZh, { columns: 32, language: 'zh-CN' });
+    const bytes = renderReceipt(sampleReceiptZh, {
+      columns: 32,
+      language: 'zh-CN',
+      timeZone: 'Asia/Shanghai',
+    });
     expectGolden('receipt-zh-58mm.hex', bytes);
     expect(printed(bytes)).toEqual([
       '南京路店',
@@ -69,7 +73,11 @@ describe('golden receipts of a realistic sale', () => {
   });
 
   it('[LY1][LY3] an English receipt on 80 mm paper: exact bytes, and what the customer reads', () => {
-    const bytes = renderReceipt(sampleReceipt, { columns: 48, language: 'en' });
+    const bytes = renderReceipt(sampleReceipt, {
+      columns: 48,
+      language: 'en',
+      timeZone: 'Asia/Shanghai',
+    });
     expectGolden('receipt-en-80mm.hex', bytes);
     expect(printed(bytes)).toEqual([
       'Storefront 南京路店',

@@ -13,7 +13,7 @@ import {
   type Staff,
 } from './checkout';
 import type { Price, Product } from './documents';
-import type { Member } from './points';
+import type { EarnRule, Member } from './points';
 import type { SaleFact } from './sale-fact';
 import { hashPin } from './staff-pin';
 import type { PaymentTender } from './tender';
@@ -62,6 +62,8 @@ export type SaleFactFixtureOptions = {
   member?: Member;
   /** Default: exact cash. */
   tenders?: PaymentTender[];
+  /** The till's earn rules; default basic members 1 point per 100. */
+  earnRules?: EarnRule[];
 };
 
 /** A complete, valid sale fact built through the checkout, as a till would make it. */
@@ -95,6 +97,6 @@ export function saleFactFixture(options: SaleFactFixtureOptions = {}): SaleFact 
     channel: 'store',
     now: soldAt,
     cashierId: 'E1',
-    earnRules: [{ tier: 'basic', points: 1, per: 100 }],
+    earnRules: options.earnRules ?? [{ tier: 'basic', points: 1, per: 100 }],
   });
 }

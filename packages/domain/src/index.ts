@@ -15,6 +15,7 @@ export * from './adjustments';
 export * from './coupons';
 export * from './tender';
 export * from './points';
+export * from './points-programme';
 export * from './checkout';
 export * from './returns';
 export * from './stock-ledger';
