@@ -7,6 +7,9 @@
  */
 import {
   addReturned,
+  creditedEarn,
+  creditedReversal,
+  earnedBySale,
   ledgerMovementsForSale,
   NOTHING_RETURNED,
   returnAgainstSaleProblems,
@@ -27,7 +30,7 @@ import {
   type Store,
 } from '@pos/domain';
 import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORES } from '../demo-data';
-import { DEMO_COUPONS, DEMO_MEMBERS } from '../demo-people';
+import { DEMO_COUPONS, DEMO_MEMBERS, DEMO_POINTS_PROGRAMME } from '../demo-people';
 
 type Principal = { kind: 'device'; deviceId: string; storeId: string } | { kind: 'admin' };
 
@@ -38,6 +41,8 @@ export class FuzzModel {
   readonly members = new Map<string, Member>(DEMO_MEMBERS.map((m) => [m.id, { ...m }]));
   readonly coupons = new Map<string, Coupon>(DEMO_COUPONS.map((c) => [c.id, { ...c }]));
   readonly skus = new Set<string>(DEMO_PRODUCTS.map((p) => p.id));
+  /** [MP8] The catalog's category of each SKU, which the points programme earns by. */
+  readonly categories = new Map<string, string>(DEMO_PRODUCTS.map((p) => [p.id, p.category]));
   readonly stores = new Map<string, string>(DEMO_STORES.map((s) => [s.id, s.currency]));
   /** Point entries recorded (derived by the server, or HQ adjustments), by id. */
   readonly entries = new Map<string, PointEntry>();
@@ -69,8 +74,16 @@ export class FuzzModel {
     return [...this.coupons.values()].filter((c) => c.status !== 'void');
   }
 
-  /** [PT1] [PT3] Moves a member's balance by new entries; below zero is written off to zero. */
-  private writeEntries(memberId: string, entries: readonly PointEntry[], deviceId?: string): void {
+  /**
+   * [PT1] [PT3] Moves a member's balance by new entries; below zero is
+   * written off to zero by an entry `${triggerId}:write-off`.
+   */
+  private writeEntries(
+    memberId: string,
+    entries: readonly PointEntry[],
+    triggerId: string,
+    deviceId?: string,
+  ): void {
     const member = this.members.get(memberId);
     if (!member) return;
     const fresh = entries.filter((e) => !this.entries.has(e.id));
@@ -84,6 +97,17 @@ export class FuzzModel {
       }
     }
     const balance = fresh.reduce((sum, e) => sum + e.points, member.points);
+    if (balance < 0) {
+      const id = `${triggerId}:write-off`;
+      this.entries.set(id, {
+        id,
+        memberId,
+        kind: 'adjust',
+        points: -balance,
+        factId: triggerId,
+        at: '',
+      });
+    }
     member.points = Math.max(0, balance);
   }
 
@@ -117,10 +141,28 @@ export class FuzzModel {
     this.returns.set(sale.id, [...this.returnsOf(sale.id), ret]);
     for (const m of stockMovementsForReturn(ret)) this.move(m);
     if (ret.points.reversedEarn !== 0 || ret.points.restoredRedeem !== 0) {
+      const points = (id: string) => this.entries.get(id)?.points ?? 0;
+      // [PT7] [MP9] Reverse only what the sale was credited, restore only what it took.
+      const reversedEarn = creditedReversal(
+        { claimed: sale.points.earned, credited: points(`${sale.id}:earn`) },
+        before.reversedEarn,
+        ret.points.reversedEarn,
+      );
+      const restoredRedeem = creditedReversal(
+        {
+          claimed: sale.points.redeemed,
+          credited: -points(`${sale.id}:redeem`) - points(`${sale.id}:write-off`),
+        },
+        before.restoredRedeem,
+        ret.points.restoredRedeem,
+      );
       const recorded =
         this.entries.get(`${ret.saleId}:earn`) ?? this.entries.get(`${ret.saleId}:redeem`);
       const memberId = recorded?.memberId ?? sale.memberId;
-      if (memberId !== undefined) this.writeEntries(memberId, pointEntriesForReturn(ret, memberId));
+      if (memberId !== undefined) {
+        const credited = { ...ret, points: { reversedEarn, restoredRedeem } };
+        this.writeEntries(memberId, pointEntriesForReturn(credited, memberId), ret.id);
+      }
     }
   }
 
@@ -157,15 +199,23 @@ export class FuzzModel {
         for (const m of ledgerMovementsForSale(sale)) this.move(m);
         const memberId = this.memberOfSale(sale);
         if (memberId !== null) {
+          // [PT7] [MP8] [MP9] The programme's points for the sale, never more than it claims.
+          const derived = earnedBySale(
+            sale,
+            this.members.get(memberId)!.tier,
+            DEMO_POINTS_PROGRAMME.earnRules,
+            (sku) => this.categories.get(sku),
+          );
           this.writeEntries(
             memberId,
             pointEntriesForSale({
               id: sale.id,
               memberId,
               at: sale.soldAt,
-              earned: sale.points.earned,
+              earned: creditedEarn(sale.points.earned, derived),
               redeemed: sale.points.redeemed,
             }),
+            sale.id,
             principal.deviceId,
           );
         }
@@ -202,10 +252,9 @@ export class FuzzModel {
           if (!this.entries.has(entry.id) && member.points + entry.points < 0) {
             return `accepted an adjustment taking ${entry.memberId} below zero`;
           }
-          this.writeEntries(entry.memberId, [entry]);
+          this.writeEntries(entry.memberId, [entry], entry.id);
           return null;
         }
-        // A till's entry is only ever a replay of one the server derived from its fact.
         // [FX3] A till's entry is accepted only as an exact replay of one the server derived.
         const derived = this.entries.get(entry.id);
         if (!derived) return `accepted point entry ${entry.id} that no recorded fact implies`;
@@ -221,6 +270,7 @@ export class FuzzModel {
         return null;
       case 'products':
         this.skus.add(String(doc.id));
+        this.categories.set(String(doc.id), String(doc.category));
         return null;
       case 'coupons':
         this.coupons.set(String(doc.id), { ...(doc as unknown as Coupon) });
