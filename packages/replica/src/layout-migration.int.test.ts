@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstValueFrom, filter } from 'rxjs';
-import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
+import {
+  createRxDatabase,
+  getAllCollectionDocuments,
+  type RxCollection,
+  type RxDatabase,
+  type RxJsonSchema,
+} from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import {
   closeShift,
@@ -149,6 +155,11 @@ describe('a till upgrading to the facts layout', () => {
         },
       }),
     ).rejects.toThrow('power cut');
+    // Nothing of the old layout was removed before every fact was copied.
+    const between = await createRxDatabase({ name, storage, multiInstance: false });
+    const listed = (await getAllCollectionDocuments(between.internalStore)).map((d) => d.data.name);
+    expect(listed).toEqual(expect.arrayContaining(['saleFacts', 'returns', 'shifts', 'facts']));
+    await between.close();
 
     // The next start completes the copy and opens the new layout only.
     const db = await openReplica({ name, storage });
