@@ -11,6 +11,7 @@ import {
   stockLevelId,
   stockMovementsForReturn,
   validateDocument,
+  fromFact,
   type ReturnedSoFar,
   type Store,
   type CollectionName,
@@ -46,6 +47,7 @@ import {
   type DocProblem,
   type ErrorCode,
   type IncomingDoc,
+  type JsonObject,
 } from './protocol';
 import { sameContent } from './revs';
 import { writeDownDocs } from './bulk-load';
@@ -74,10 +76,13 @@ export function checkPushedDoc(
   if (problems.length) {
     return { id: doc.id, error: 'forbidden', reason: `invalid ${db}: ${formatProblems(problems)}` };
   }
+  // [DK5] A fact pushed as `facts` is owned by the same rules as under its kind's collection.
+  const asKind = db === 'facts' ? fromFact(doc.body) : null;
+  const [ownerDb, ownerBody] = asKind ? [asKind.collection, asKind.body] : [db, doc.body];
   const notOwned =
     principal.kind === 'device'
-      ? factOwnershipRefusal(principal, db, doc.body)
-      : adminFactRefusal(db, doc.body);
+      ? factOwnershipRefusal(principal, ownerDb, ownerBody)
+      : adminFactRefusal(ownerDb, ownerBody);
   if (notOwned) return { id: doc.id, error: 'forbidden', reason: notOwned };
   return doc;
 }
@@ -354,6 +359,15 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
         'point entries are derived by the server from sale and return facts: push the fact; ' +
         'this entry is not one the server derived from a fact of this device',
     };
+  },
+  // [DK5] A fact of any kind: recorded exactly as under its kind's collection,
+  // in that collection's storage, so one fact is stored once whichever name
+  // it came under, and its projections run once.
+  facts: async (tx, doc, receivedAt) => {
+    const found = fromFact(doc.body);
+    // Cannot happen: validation refused a fact of no known kind.
+    if (!found) return { id: doc.id, error: 'forbidden', reason: 'a fact must name its kind' };
+    return RECORDERS[found.collection](tx, { ...doc, body: found.body as JsonObject }, receivedAt);
   },
 };
 

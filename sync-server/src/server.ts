@@ -2,6 +2,7 @@
  * The HTTP shell: CouchDB-style endpoints on node:http. Routes stay thin:
  * parse, check with pure functions, call the storage or push service.
  */
+import { readDocs, readDocsJson } from './facts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CollectionName } from '@pos/domain';
@@ -324,7 +325,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     const scope = readScope(principal, db);
     const [found, info] = await Promise.all([
-      storage.getDocsJson(db, params.keys, scope),
+      readDocsJson(storage, db, params.keys, scope),
       storage.dbInfo(db, scope),
     ]);
     const rows = params.keys.map((key) => {
@@ -356,7 +357,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     res: ServerResponse,
   ): Promise<void> {
     const diff = orThrow(parseRevsDiffBody(await readJson(req)));
-    const found = await storage.getDocs(db, [...diff.keys()], readScope(principal, db));
+    const found = await readDocs(storage, db, [...diff.keys()], readScope(principal, db));
     const answer: Record<string, { missing: string[] }> = {};
     for (const [id, revs] of diff) {
       const current = found.get(id)?.rev;
@@ -375,7 +376,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     res: ServerResponse,
   ): Promise<void> {
     const params = orThrow(parseBulkGetBody(await readJson(req), url.searchParams));
-    const found = await storage.getDocsJson(
+    const found = await readDocsJson(
+      storage,
       db,
       params.docs.map((d) => d.id),
       readScope(principal, db),
@@ -591,7 +593,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       throw new SyncError('not_found', `no such endpoint: ${url.pathname}`);
     }
     allow('GET');
-    const row = (await storage.getDocs(db, [first], readScope(principal, db))).get(first);
+    const row = (await readDocs(storage, db, [first], readScope(principal, db))).get(first);
     if (!row) throw new SyncError('not_found', 'missing');
     sendJson(res, 200, toCouchDoc(row.id, row.rev, row.body));
   }

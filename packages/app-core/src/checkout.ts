@@ -312,7 +312,7 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     }
     // The sale is durable in the local replica before the cashier sees "paid".
     try {
-      await ports.outbox.record('saleFacts', sale);
+      await ports.outbox.record('sale', sale);
     } catch (error) {
       return refusalOf(error, 'The sale was not recorded, nothing was sold');
     }

@@ -108,7 +108,7 @@ export function createReturnsDesk(ports: TillPorts & { codeKeys: CodeKey[] }): R
         return refuse('RETURN_INVALID', `This return cannot be recorded: ${problems[0]!.message}`);
       }
       try {
-        await ports.outbox.record('returns', ret);
+        await ports.outbox.record('return', ret);
       } catch (error) {
         return refusalOf(error, 'The return was not recorded');
       }

@@ -196,7 +196,7 @@ export async function createSession(ports: TillPorts & { checkout: Checkout }): 
         return refuse('CLOSE_INVALID', `The close cannot be recorded: ${problems[0]!.message}`);
       }
       try {
-        await ports.outbox.record('shifts', fact);
+        await ports.outbox.record('shift', fact);
       } catch (error) {
         return refusalOf(error, 'The close was not recorded');
       }

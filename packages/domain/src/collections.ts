@@ -1,5 +1,5 @@
 /**
- * The 13 synced collections (the free RxDB limit): their schemas, which way
+ * The synced collections (a device opens at most 13, the free RxDB limit): their schemas, which way
  * they flow, who may see them, and one validator for all of them. Clients and
  * the server import this; nobody keeps a second list. See SPEC.md [D1], [DS1]-[DS2].
  */
@@ -27,9 +27,11 @@ import type { ShiftFact } from './shift';
 import type { LedgerMovement } from './stock-ledger';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
 import { isWellFormedSku } from './fact-rules';
+import { MULTI_KIND_SCHEMAS, validateFact, validateStateDocument, type Fact } from './kinds';
 
 export type CatalogCollection = keyof typeof CATALOG_SCHEMAS;
-export type CollectionName = CatalogCollection | DomainCollection;
+export type CollectionName = CatalogCollection | DomainCollection | MultiKind;
+type MultiKind = keyof typeof MULTI_KIND_SCHEMAS;
 
 export type DocumentByCollection = {
   stores: Store;
@@ -45,9 +47,12 @@ export type DocumentByCollection = {
   stockMovements: LedgerMovement;
   pointEntries: PointEntry;
   shifts: ShiftFact;
+  facts: Fact;
+  chain: { id: string; kind: string; updatedAt?: string };
+  storeState: { id: string; kind: string; storeId: string; updatedAt?: string };
 };
 
-export const SCHEMAS = { ...CATALOG_SCHEMAS, ...DOMAIN_SCHEMAS } as const;
+export const SCHEMAS = { ...CATALOG_SCHEMAS, ...DOMAIN_SCHEMAS, ...MULTI_KIND_SCHEMAS } as const;
 
 /**
  * [D1] Chain-wide and store-private state is owned by the server and flows
@@ -59,12 +64,21 @@ export const COLLECTIONS: Record<CollectionName, CollectionFlow> = {
   prices: { direction: 'down', scope: 'chain' },
   stock: { direction: 'down', scope: 'store', storeField: 'storeId' },
   ...DOMAIN_COLLECTIONS,
+  // [DK1] Multi-kind: every fact a device writes; chain-wide and one store's server-owned state.
+  facts: { direction: 'up', scope: 'store', storeField: 'storeId' },
+  chain: { direction: 'down', scope: 'chain' },
+  storeState: { direction: 'down', scope: 'store', storeField: 'storeId' },
 };
 
 export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
 
-/** The collections of facts: written on a device, flowing up ([D1]). */
+/**
+ * The collections of facts: written on a device, flowing up ([D1]). A device
+ * writes `facts` [DK1]; the server still accepts the per-kind ones of the
+ * earlier layout for one protocol version [DK5].
+ */
 export const FACT_COLLECTIONS = [
+  'facts',
   'saleFacts',
   'returns',
   'stockMovements',
@@ -79,6 +93,10 @@ export function isCollectionName(value: string): value is CollectionName {
 
 /** [V1] [DS2] Validates a document of any synced collection: schema, then the rules of its kind ([SK4] a product's id is a well-formed SKU). */
 export function validateDocument(collection: CollectionName, value: unknown): SchemaProblem[] {
+  if (collection === 'facts') return validateFact(value);
+  if (collection === 'chain' || collection === 'storeState') {
+    return validateStateDocument(collection, value);
+  }
   if (Object.hasOwn(DOMAIN_SCHEMAS, collection)) {
     return validateDomainDocument(collection as DomainCollection, value);
   }

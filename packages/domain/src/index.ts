@@ -23,6 +23,7 @@ export * from './atp';
 export * from './sale-fact';
 export * from './schemas';
 export * from './collections';
+export * from './kinds';
 export * from './shift';
 export * from './shift-report';
 export * from './receipt-schemas';

@@ -59,8 +59,8 @@ describe('facts outbox', () => {
     const outbox = await openOutbox(db, { url, token });
     const replication = startReplication(db, { url, token });
     const stop = watchOutbox(outbox, replication);
-    await outbox.record('saleFacts', sale(1));
-    await outbox.record('saleFacts', sale(2));
+    await outbox.record('sale', sale(1));
+    await outbox.record('sale', sale(2));
     expect(await firstValueFrom(outbox.pending$)).toBe(2);
     await expect(outbox.confirm()).rejects.toThrow();
     expect(await firstValueFrom(outbox.pending$)).toBe(2);
@@ -74,7 +74,7 @@ describe('facts outbox', () => {
 
   it('keeps the count across a restart, and drops ids whose sale was never stored', async () => {
     const outbox = await openOutbox(db, { url, token });
-    await outbox.record('saleFacts', sale(3));
+    await outbox.record('sale', sale(3));
     // A crash between the two writes leaves an id without a sale.
     type Entries = { entries: { collection: string; id: string }[] };
     const local = await db.getLocal<Entries>('facts-outbox');

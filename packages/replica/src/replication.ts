@@ -13,7 +13,7 @@ import {
   type VersionRefusal,
 } from '@pos/domain';
 import { BehaviorSubject, merge, type Observable } from 'rxjs';
-import { REPLICA_COLLECTIONS, type ReplicaDatabase } from './database';
+import { REPLICA_COLLECTIONS, type ReplicaCollectionName, type ReplicaDatabase } from './database';
 import { syncRequestHeaders } from './sync-headers';
 
 export type SyncTarget = {
@@ -45,7 +45,7 @@ export type SyncStatus = {
 };
 
 export type Replication = {
-  states: Record<CollectionName, RxCouchDBReplicationState<unknown>>;
+  states: Record<ReplicaCollectionName, RxCouchDBReplicationState<unknown>>;
   status$: Observable<SyncStatus>;
   /** Resolves once the first pull of every collection is done. */
   awaitInitialSync(): Promise<void>;
@@ -143,7 +143,7 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       });
       return [name, state];
     }),
-  ) as Record<CollectionName, RxCouchDBReplicationState<unknown>>;
+  ) as Record<ReplicaCollectionName, RxCouchDBReplicationState<unknown>>;
 
   // Online means the last exchange with the server succeeded: an error marks
   // the collection offline until its next successful pull or push. Status is

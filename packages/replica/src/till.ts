@@ -15,7 +15,7 @@ import type {
   Staff,
   StockLevel,
 } from '@pos/domain';
-import { stockLevelId } from '@pos/domain';
+import { fromFact, stockLevelId, type FactBodyByKind } from '@pos/domain';
 import type { ReplicaDatabase } from './database';
 import { findByBarcode, findBySku, type ProductLookup } from './lookups';
 import { findMember, type MemberFound } from './members';
@@ -64,6 +64,16 @@ export type TillReplica = {
   writeLocal<T extends object>(id: string, value: T): Promise<void>;
 };
 
+/** [DK2] This replica's facts of a kind matching `selector`, as documents of their kind. */
+async function factsOf<K extends 'sale' | 'return'>(
+  db: ReplicaDatabase,
+  kind: K,
+  selector: Record<string, unknown>,
+): Promise<FactBodyByKind[K][]> {
+  const docs = await db.facts.find({ selector: { ...selector, kind } }).exec();
+  return docs.map((d) => fromFact(d.toJSON())!.body as unknown as FactBodyByKind[K]);
+}
+
 export function createTillReplica(
   db: ReplicaDatabase,
   options: {
@@ -97,7 +107,7 @@ export function createTillReplica(
         .filter((p) => p.status !== 'retired'),
     coupon: async (id) => (await db.coupons.findOne(id).exec())?.toJSON() as Coupon | undefined,
     couponsUsedHere: async () =>
-      new Set((await db.saleFacts.find().exec()).flatMap((d) => (d.toJSON() as SaleFact).coupons)),
+      new Set((await factsOf(db, 'sale', {})).flatMap((sale) => sale.coupons)),
     store: async () => {
       const doc = await db.stores.findOne(storeId).exec();
       if (!doc) return { name: storeId, address: '' };
@@ -109,8 +119,8 @@ export function createTillReplica(
       return doc ? (doc.toJSON() as Staff) : null;
     },
     sale: async (id) => {
-      const doc = await db.saleFacts.findOne(id).exec();
-      return doc ? (doc.toJSON() as SaleFact) : null;
+      const [sale] = await factsOf(db, 'sale', { id });
+      return sale ?? null;
     },
     saleOnline: async (id) => {
       const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
@@ -135,15 +145,10 @@ export function createTillReplica(
       if (body?.sale && body.sale.id === id) return { status: 'found', sale: body.sale };
       return { status: 'offline', reason: `the sync server answered ${response.status}` };
     },
-    returnsOf: async (saleId) =>
-      (await db.returns.find({ selector: { saleId } }).exec()).map((d) => d.toJSON() as ReturnFact),
+    returnsOf: (saleId) => factsOf(db, 'return', { saleId }),
     factsSince: async (at) => ({
-      sales: (await db.saleFacts.find({ selector: { deviceId, soldAt: { $gte: at } } }).exec()).map(
-        (d) => d.toJSON() as SaleFact,
-      ),
-      returns: (
-        await db.returns.find({ selector: { deviceId, returnedAt: { $gte: at } } }).exec()
-      ).map((d) => d.toJSON() as ReturnFact),
+      sales: await factsOf(db, 'sale', { deviceId, soldAt: { $gte: at } }),
+      returns: await factsOf(db, 'return', { deviceId, returnedAt: { $gte: at } }),
     }),
     async readLocal<T extends object>(id: string, initial: T) {
       const doc = await db.getLocal<T>(id);

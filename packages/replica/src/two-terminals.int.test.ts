@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import type { Price, Product, SaleFact } from '@pos/domain';
+import { toFact, type Price, type Product, type SaleFact } from '@pos/domain';
 import { saleFactFixture } from '@pos/domain/fixtures';
 import {
   DEMO_PRICES,
@@ -94,7 +94,7 @@ describe('two terminals of one store, offline then back', () => {
         soldAt: '2026-11-22T04:00:00.000Z',
         lines: [[product, price.amount, quantity]],
       });
-      await session(url, t, (db) => db.saleFacts.insert(sale));
+      await session(url, t, (db) => db.facts.insert(toFact('sale', sale)));
       sold.push(sale);
     }
 

@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { saleFactFixture } from './fixtures';
+import {
+  FACT_KINDS,
+  LEGACY_FACT_COLLECTIONS,
+  factKindOf,
+  fromFact,
+  toFact,
+  validateFact,
+  validateStateDocument,
+} from './kinds';
+import { COLLECTIONS, validateDocument } from './collections';
+import type { LedgerMovement } from './stock-ledger';
+
+const movement: LedgerMovement = {
+  id: 'S001-POS1-01JMOVE',
+  location: 'S001',
+  sku: 'SKU-0001',
+  kind: 'receive',
+  quantity: 3,
+  at: '2026-01-02T03:04:05.000Z',
+};
+
+describe('documents of several kinds', () => {
+  it('[DK1] one registry entry per fact kind, each naming the collection it had', () => {
+    expect(Object.keys(FACT_KINDS).sort()).toEqual(['return', 'sale', 'shift', 'stockMovement']);
+    for (const collection of LEGACY_FACT_COLLECTIONS) {
+      expect(FACT_KINDS[factKindOf(collection)].legacy).toBe(collection);
+    }
+    expect(COLLECTIONS.facts).toEqual({ direction: 'up', scope: 'store', storeField: 'storeId' });
+    expect(COLLECTIONS.chain).toEqual({ direction: 'down', scope: 'chain' });
+    expect(COLLECTIONS.storeState).toMatchObject({ direction: 'down', storeField: 'storeId' });
+  });
+
+  it('[DK2] a sale is the sale with kind added; a stock movement keeps its kind in movement', () => {
+    const sale = saleFactFixture();
+    expect(toFact('sale', sale)).toEqual({ ...sale, kind: 'sale' });
+    expect(toFact('stockMovement', movement)).toEqual({
+      id: movement.id,
+      kind: 'stockMovement',
+      movement: 'receive',
+      storeId: 'S001',
+      sku: 'SKU-0001',
+      quantity: 3,
+      at: movement.at,
+    });
+    expect(fromFact(toFact('stockMovement', movement))).toEqual({
+      kind: 'stockMovement',
+      collection: 'stockMovements',
+      body: movement,
+    });
+    expect(fromFact({ id: 'x', kind: 'order' })).toBeNull();
+  });
+
+  it('[DK2] toFact then fromFact gives back the same document, for any movement', () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            id: fc.string({ maxLength: 20 }),
+            location: fc.string({ maxLength: 10 }),
+            sku: fc.string({ maxLength: 10 }),
+            kind: fc.constantFrom('receive', 'adjust', 'transfer-in', 'reserve' as const),
+            quantity: fc.integer(),
+            at: fc.string({ maxLength: 30 }),
+            factId: fc.string({ maxLength: 20 }),
+          },
+          { requiredKeys: ['id', 'location', 'sku', 'kind', 'quantity', 'at'] },
+        ),
+        (m) => {
+          expect(fromFact(toFact('stockMovement', m as LedgerMovement))?.body).toEqual(m);
+        },
+      ),
+    );
+  });
+
+  it('[DK3] a fact is checked by the rules of its kind, and an unknown kind is refused', () => {
+    const sale = saleFactFixture();
+    expect(validateDocument('facts', toFact('sale', sale))).toEqual([]);
+    expect(validateFact({ ...sale, kind: 'order' })).toContainEqual(
+      expect.objectContaining({ path: '$.kind' }),
+    );
+    expect(validateFact(sale)).toContainEqual(expect.objectContaining({ path: '$.kind' }));
+    expect(validateFact({ ...toFact('sale', sale), surprise: 1 }).length).toBeGreaterThan(0);
+    expect(validateFact(toFact('sale', { ...sale, soldAt: 'yesterday' })).length).toBeGreaterThan(
+      0,
+    );
+    expect(validateFact(toFact('sale', { ...sale, id: 'no-ulid-here' })).length).toBeGreaterThan(0);
+    expect(validateFact(toFact('stockMovement', movement))).toEqual([]);
+    expect(validateFact(null)).toEqual([{ path: '$', message: 'must be an object' }]);
+  });
+
+  it('[DK4] chain and storeState documents are refused while no kind of them is in use', () => {
+    expect(validateStateDocument('chain', { id: 'p', kind: 'pointsProgramme' })).toEqual([
+      { path: '$.kind', message: 'no kind of chain document is in use yet' },
+    ]);
+    expect(
+      validateDocument('storeState', { id: 'o', kind: 'order', storeId: 'S001' }),
+    ).toHaveLength(1);
+  });
+});

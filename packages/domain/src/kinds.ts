@@ -1,0 +1,198 @@
+/**
+ * Multi-kind collections: one registry of document kinds per collection, so a
+ * new kind of document is one registry entry, never a collection of its own
+ * (RxDB opens at most 13 per process). See SPEC.md [DK1]-[DK4] and
+ * docs/decisions/collection-layout.md.
+ *
+ * - `facts` flows up: every fact a device writes (sale, return, shift close,
+ *   stock movement). [DK2] A fact is the document of its kind with `kind`
+ *   added, flat; a stock movement's own kind moves to `movement` and its
+ *   `location` to `storeId`, so every fact names its store the same way.
+ * - `chain` (chain-wide) and `storeState` (one store's, by `storeId`) flow
+ *   down: server-owned state of kinds that have no collection of their own.
+ */
+import type { ReturnFact } from './returns';
+import type { SaleFact } from './sale-fact';
+import { validateDomainDocument } from './schemas';
+import { id, time } from './schema-fields';
+import type { ShiftFact } from './shift';
+import type { LedgerMovement, StockMovementKind } from './stock-ledger';
+import type { SchemaProblem } from './validate';
+
+const kindField = { type: 'string', maxLength: 40 } as const;
+
+/**
+ * [DK1] The RxDB schemas of the multi-kind collections: the fields every kind
+ * has, indexed; the rest of a document is checked by its kind's validator.
+ */
+export const MULTI_KIND_SCHEMAS = {
+  facts: {
+    version: 0,
+    primaryKey: 'id',
+    type: 'object',
+    properties: { id, kind: kindField, storeId: id },
+    required: ['id', 'kind', 'storeId'],
+    additionalProperties: true,
+    indexes: ['kind'],
+  },
+  chain: {
+    version: 0,
+    primaryKey: 'id',
+    type: 'object',
+    properties: { id, kind: kindField, updatedAt: time },
+    required: ['id', 'kind'],
+    additionalProperties: true,
+    indexes: ['kind'],
+  },
+  storeState: {
+    version: 0,
+    primaryKey: 'id',
+    type: 'object',
+    properties: { id, kind: kindField, storeId: id, updatedAt: time },
+    required: ['id', 'kind', 'storeId'],
+    additionalProperties: true,
+    indexes: ['kind'],
+  },
+} as const;
+
+export type MultiKindCollection = keyof typeof MULTI_KIND_SCHEMAS;
+
+/** The fact collections of the earlier layout, one per kind; still accepted on push for one protocol version. */
+export const LEGACY_FACT_COLLECTIONS = [
+  'saleFacts',
+  'returns',
+  'shifts',
+  'stockMovements',
+] as const;
+export type LegacyFactCollection = (typeof LEGACY_FACT_COLLECTIONS)[number];
+
+/** The document of each fact kind as its validator reads it. */
+export type FactBodyByKind = {
+  sale: SaleFact;
+  return: ReturnFact;
+  shift: ShiftFact;
+  stockMovement: LedgerMovement;
+};
+
+/** [DK2] A stock movement as a fact: its kind in `movement`, its location in `storeId`. */
+export type StockMovementFact = Omit<LedgerMovement, 'kind' | 'location'> & {
+  kind: 'stockMovement';
+  movement: StockMovementKind;
+  storeId: string;
+};
+
+/** [DK2] A document of the `facts` collection, by kind. */
+export type Fact =
+  | (SaleFact & { kind: 'sale' })
+  | (ReturnFact & { kind: 'return' })
+  | (ShiftFact & { kind: 'shift' })
+  | StockMovementFact;
+
+type FactKindEntry = {
+  /** The collection that held facts of this kind before `facts`. */
+  legacy: LegacyFactCollection;
+};
+
+/**
+ * [DK1] The registry of fact kinds: a new kind is one entry here (with its
+ * schema and rules in the domain), never a new collection.
+ */
+export const FACT_KINDS = {
+  sale: { legacy: 'saleFacts' },
+  return: { legacy: 'returns' },
+  shift: { legacy: 'shifts' },
+  stockMovement: { legacy: 'stockMovements' },
+} as const satisfies Record<string, FactKindEntry>;
+
+export type FactKind = keyof typeof FACT_KINDS;
+
+export function isFactKind(value: unknown): value is FactKind {
+  return typeof value === 'string' && Object.hasOwn(FACT_KINDS, value);
+}
+
+/** The fact kind of a legacy fact collection. */
+export function factKindOf(collection: LegacyFactCollection): FactKind {
+  return (Object.keys(FACT_KINDS) as FactKind[]).find((k) => FACT_KINDS[k].legacy === collection)!;
+}
+
+/** [DK2] The `facts` document of a fact of a kind (as its legacy collection held it). */
+export function toFact<K extends FactKind>(kind: K, body: FactBodyByKind[K]): Fact {
+  if (kind === 'stockMovement') {
+    const { kind: movement, location, ...rest } = body as LedgerMovement;
+    return { ...rest, kind: 'stockMovement', movement, storeId: location };
+  }
+  return { ...(body as object), kind } as Fact;
+}
+
+/**
+ * [DK2] A `facts` document back as its kind's document, with the legacy
+ * collection that held that kind; null when it names no known kind.
+ */
+export function fromFact(
+  fact: unknown,
+): { kind: FactKind; collection: LegacyFactCollection; body: Record<string, unknown> } | null {
+  if (typeof fact !== 'object' || fact === null || Array.isArray(fact)) return null;
+  const { kind, ...rest } = fact as Record<string, unknown>;
+  if (!isFactKind(kind)) return null;
+  if (kind === 'stockMovement') {
+    const { movement, storeId, ...others } = rest;
+    const body: Record<string, unknown> = { ...others };
+    if (movement !== undefined) body.kind = movement;
+    if (storeId !== undefined) body.location = storeId;
+    return { kind, collection: 'stockMovements', body };
+  }
+  return { kind, collection: FACT_KINDS[kind].legacy, body: rest };
+}
+
+/**
+ * [DK3] Validates a `facts` document: a known kind, then that kind's schema
+ * and rules exactly as the kind's own collection had them ([DS2]).
+ */
+export function validateFact(value: unknown): SchemaProblem[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [{ path: '$', message: 'must be an object' }];
+  }
+  const kind = (value as { kind?: unknown }).kind;
+  const found = fromFact(value);
+  if (!found) {
+    return [
+      {
+        path: '$.kind',
+        message: `must be one of ${Object.keys(FACT_KINDS).join(', ')} (got ${JSON.stringify(kind) ?? 'nothing'})`,
+      },
+    ];
+  }
+  return validateDomainDocument(found.collection, found.body);
+}
+
+/**
+ * [DK4] The kinds of the down collections `chain` and `storeState`. None is
+ * in use yet: a kind is added here with its validator when the server first
+ * writes it (points programme, locations; orders, holds, pickups).
+ */
+export const CHAIN_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {};
+export const STORE_STATE_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {};
+
+/** [DK4] Validates a `chain` or `storeState` document by the registry of its kind. */
+export function validateStateDocument(
+  collection: 'chain' | 'storeState',
+  value: unknown,
+): SchemaProblem[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [{ path: '$', message: 'must be an object' }];
+  }
+  const registry = collection === 'chain' ? CHAIN_KINDS : STORE_STATE_KINDS;
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(registry, kind)) {
+    const known = Object.keys(registry);
+    return [
+      {
+        path: '$.kind',
+        message: known.length
+          ? `must be one of ${known.join(', ')}`
+          : `no kind of ${collection} document is in use yet`,
+      },
+    ];
+  }
+  return registry[kind]!(value);
+}
