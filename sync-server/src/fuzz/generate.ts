@@ -14,6 +14,10 @@ import {
   attachMember,
   buildSaleFact,
   closeShift,
+  factKindOf,
+  LEGACY_FACT_COLLECTIONS,
+  toFact,
+  type LegacyFactCollection,
   ledgerMovementsForSale,
   newCheckout,
   planReturn,
@@ -52,6 +56,7 @@ export const FUZZ_DEVICES: FuzzDevice[] = [
 
 /** Collections a device pushes and collections HQ writes ([A3], [A7], [A10]). */
 export const DEVICE_COLLECTIONS = [
+  'facts',
   'saleFacts',
   'returns',
   'stockMovements',
@@ -732,9 +737,19 @@ export function buildCase(
     const n = firstN + i;
     const p = picker(d.picks);
     // A deep copy: mutations must never reach the demo documents or the model.
-    const { id, ...body } = structuredClone(validDoc(recipe.collection, device, n, p, model));
+    // [DK2] A `facts` document is a fact of one kind, laid out flat with its `kind`.
+    const kindDb =
+      recipe.collection === 'facts'
+        ? LEGACY_FACT_COLLECTIONS[(d.picks[11] ?? 0) % LEGACY_FACT_COLLECTIONS.length]!
+        : recipe.collection;
+    let valid = validDoc(kindDb, device, n, p, model);
+    if (recipe.collection === 'facts') {
+      const kind = factKindOf(kindDb as LegacyFactCollection);
+      valid = toFact(kind, valid as never) as unknown as Doc;
+    }
+    const { id, ...body } = structuredClone(valid);
     const wire: Doc = { _id: id, ...body, _deleted: false };
-    return mutate(recipe.collection, wire, d.mutation, device, n, raw);
+    return mutate(kindDb, wire, d.mutation, device, n, raw);
   });
   let text = JSON.stringify({ docs });
   for (const [marker, fragment] of raw) {
