@@ -1,0 +1,256 @@
+/**
+ * The fuzz harness: posts generated documents (valid and mutated) to every
+ * collection a device pushes and every collection HQ writes, through HTTP
+ * `_bulk_docs`, and checks what the server did against the domain's rules
+ * and a model of the projections. Shared by the CI-sized integration test
+ * and the full run (`npm run fuzz`). [RB1]-[RB4]
+ */
+import fc from 'fast-check';
+import {
+  fromFact,
+  validateDocument,
+  type CollectionName,
+  type Coupon,
+  type Member,
+  type StockLevel,
+} from '@pos/domain';
+import { provisionAdminToken, provisionDevice } from '../auth';
+import { seedDemo } from '../demo-data';
+import { createSyncServer } from '../server';
+import type { SyncStorage } from '../storage/storage';
+import {
+  buildCase,
+  caseArb,
+  FUZZ_DEVICES,
+  INHERITED_NAMES,
+  type BuiltCase,
+  type FuzzScale,
+} from './generate';
+import { FuzzModel } from './model';
+
+export type FuzzTarget = { url: string; adminToken: string; close(): Promise<void> };
+
+/** A seeded server over `storage` with the fuzz devices and an HQ token; no rate limit. */
+export async function startFuzzServer(storage: SyncStorage): Promise<FuzzTarget> {
+  await seedDemo(storage);
+  for (const d of FUZZ_DEVICES) await provisionDevice(storage, d.token, d);
+  const { token } = await provisionAdminToken(storage, 'fuzz-hq');
+  const server = createSyncServer({ storage, rateLimit: false, log: () => {} });
+  const url = await server.listen(0, '127.0.0.1');
+  return {
+    url,
+    adminToken: token,
+    async close() {
+      await server.close();
+      await storage.close();
+    },
+  };
+}
+
+type Tally = { accepted: number; refused: number };
+export type FuzzReport = {
+  seed: number;
+  requests: number;
+  documents: number;
+  accepted: number;
+  refused: number;
+  byCollection: Record<string, Tally>;
+  byMutation: Record<string, Tally>;
+  statuses: Record<number, number>;
+  /** Answers with status 500 or above: must be none ([RB1]). */
+  serverErrors: string[];
+  /** `/healthz` answers that were not 200 ([RB2]). */
+  unhealthy: string[];
+  /** Accepted documents the domain's rules refuse, or the model says must not be accepted ([RB3]). */
+  invalidAccepted: string[];
+  /** Differences between the server's projections and the model ([RB4]). */
+  projectionDiffs: string[];
+  durationMs: number;
+};
+
+function tally(map: Record<string, Tally>, key: string, ok: boolean): void {
+  const t = (map[key] ??= { accepted: 0, refused: 0 });
+  if (ok) t.accepted += 1;
+  else t.refused += 1;
+}
+
+/** The key path of every own property named like a prototype member, anywhere in `value`. */
+function inheritedKeys(value: unknown, path = '$'): string[] {
+  if (!value || typeof value !== 'object') return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    if ((INHERITED_NAMES as readonly string[]).includes(key)) out.push(`${path}.${key}`);
+    out.push(...inheritedKeys(child, `${path}.${key}`));
+  }
+  return out;
+}
+
+const brief = (text: string) =>
+  text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars)` : text;
+
+/** Reads every document of `db` with the HQ token through `_changes`. */
+export async function readAll<T>(url: string, token: string, db: string): Promise<T[]> {
+  const out: T[] = [];
+  let since: string | number = 0;
+  for (;;) {
+    const res = await fetch(`${url}/${db}/_changes?include_docs=true&since=${since}&limit=5000`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (res.status !== 200) throw new Error(`reading ${db}: ${res.status} ${await res.text()}`);
+    const page = (await res.json()) as { results: { doc: T }[]; last_seq: string | number };
+    for (const row of page.results) out.push(row.doc);
+    if (page.results.length < 5000) return out;
+    since = page.last_seq;
+  }
+}
+
+/** What the server's projections are now, by the HQ token. */
+export async function readProjections(url: string, token: string) {
+  const [stock, members, coupons] = await Promise.all([
+    readAll<StockLevel & { _id: string }>(url, token, 'stock'),
+    readAll<Member & { _id: string }>(url, token, 'members'),
+    readAll<Coupon & { _id: string }>(url, token, 'coupons'),
+  ]);
+  const withId = <T extends { _id: string }>(d: T) => ({ ...d, id: d._id });
+  return { stock: stock.map(withId), members: members.map(withId), coupons: coupons.map(withId) };
+}
+
+/** Posts one built case and checks every answer row; feeds accepted documents to the model. */
+async function postCase(
+  target: FuzzTarget,
+  built: BuiltCase,
+  model: FuzzModel,
+  report: FuzzReport,
+): Promise<void> {
+  const res = await fetch(`${target.url}/${built.collection}/_bulk_docs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${built.token}`, 'content-type': 'application/json' },
+    body: built.text,
+  });
+  const answer = await res.text();
+  report.requests += 1;
+  report.documents += built.docs.length;
+  report.statuses[res.status] = (report.statuses[res.status] ?? 0) + 1;
+  const who = built.device?.deviceId ?? 'HQ';
+  const label = `${who} ${built.collection} [${built.docs.map((d) => d.mutation).join(', ')}]`;
+  if (res.status >= 500) {
+    report.serverErrors.push(`${res.status} ${label}: ${brief(answer)} for ${brief(built.text)}`);
+  }
+  const rows: unknown = res.status === 201 ? JSON.parse(answer) : null;
+  const sent = (JSON.parse(built.text) as { docs: Record<string, unknown>[] }).docs;
+  built.docs.forEach((d, i) => {
+    const row = Array.isArray(rows) ? (rows[i] as { ok?: boolean } | undefined) : undefined;
+    const ok = row?.ok === true;
+    tally(report.byCollection, `${who === 'HQ' ? 'HQ' : 'device'} ${built.collection}`, ok);
+    tally(report.byMutation, d.mutation, ok);
+    if (ok) report.accepted += 1;
+    else report.refused += 1;
+    if (!ok) return;
+    const { _id, _rev, _deleted, ...rest } = sent[i]!;
+    void _rev;
+    void _deleted;
+    const doc = { id: _id, ...rest };
+    const problems = validateDocument(built.collection, doc);
+    const inherited = inheritedKeys(doc);
+    const principal = built.device
+      ? { kind: 'device' as const, ...built.device }
+      : { kind: 'admin' as const };
+    // [DK5] A fact pushed as `facts` is the fact of its kind.
+    const asKind = built.collection === 'facts' ? fromFact(doc) : null;
+    const refusal = asKind
+      ? model.apply(asKind.collection, principal, asKind.body)
+      : built.collection === 'facts'
+        ? `accepted a fact of no known kind`
+        : model.apply(built.collection, principal, doc);
+    const why = [
+      ...problems.map((p) => `${p.path} ${p.message}`),
+      ...inherited.map((k) => `${k} is named like a prototype member`),
+      ...(refusal ? [refusal] : []),
+    ];
+    if (why.length) {
+      report.invalidAccepted.push(
+        `${label} #${i} accepted: ${why.slice(0, 3).join('; ')}: ${brief(JSON.stringify(doc))}`,
+      );
+    }
+  });
+}
+
+async function checkHealth(target: FuzzTarget, report: FuzzReport, after: number): Promise<void> {
+  try {
+    const res = await fetch(`${target.url}/healthz`);
+    if (res.status !== 200)
+      report.unhealthy.push(`after ${after} requests: ${res.status} ${await res.text()}`);
+  } catch (error) {
+    report.unhealthy.push(`after ${after} requests: ${(error as Error).message}`);
+  }
+}
+
+export type FuzzOptions = {
+  /** Requests to post (each a `_bulk_docs` of 1-6 documents). */
+  runs: number;
+  seed?: number;
+  scale?: FuzzScale;
+  /** Called every `every` requests. */
+  progress?: { every: number; report(r: FuzzReport): void };
+};
+
+/**
+ * Runs the fuzz against `target`: `runs` requests drawn by fast-check, the
+ * health checked every 100 requests, and at the end the projections compared
+ * with the model.
+ */
+export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise<FuzzReport> {
+  const seed = options.seed ?? Date.now() % 2 ** 31;
+  const report: FuzzReport = {
+    seed,
+    requests: 0,
+    documents: 0,
+    accepted: 0,
+    refused: 0,
+    byCollection: {},
+    byMutation: {},
+    statuses: {},
+    serverErrors: [],
+    unhealthy: [],
+    invalidAccepted: [],
+    projectionDiffs: [],
+    durationMs: 0,
+  };
+  const model = new FuzzModel(FUZZ_DEVICES.map((d) => d.deviceId));
+  const started = performance.now();
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(caseArb(options.scale ?? { hugeStrings: false }), async (recipe) => {
+      const built = buildCase(recipe, model, n, target.adminToken);
+      n += recipe.docs.length;
+      await postCase(target, built, model, report);
+      if (report.requests % 100 === 0) await checkHealth(target, report, report.requests);
+      if (options.progress && report.requests % options.progress.every === 0)
+        options.progress.report(report);
+    }),
+    // The server keeps state between runs, so a failing run is not shrunk: it is reported.
+    { numRuns: options.runs, seed, endOnFailure: true },
+  );
+  await checkHealth(target, report, report.requests);
+  report.projectionDiffs = model.compare(await readProjections(target.url, target.adminToken));
+  report.durationMs = performance.now() - started;
+  return report;
+}
+
+/** One line per figure, for the console and docs/robustness.md. */
+export function formatReport(name: string, r: FuzzReport): string {
+  const lines = [
+    `${name}: ${r.requests} requests, ${r.documents} documents (${r.accepted} accepted, ${r.refused} refused) in ${(r.durationMs / 1000).toFixed(1)} s, seed ${r.seed}`,
+    `  statuses: ${JSON.stringify(r.statuses)}`,
+    `  by collection: ${Object.entries(r.byCollection)
+      .map(([k, t]) => `${k} ${t.accepted}/${t.accepted + t.refused}`)
+      .join(', ')}`,
+    `  by mutation (accepted/sent): ${Object.entries(r.byMutation)
+      .map(([k, t]) => `${k} ${t.accepted}/${t.accepted + t.refused}`)
+      .join(', ')}`,
+    `  5xx: ${r.serverErrors.length}, unhealthy: ${r.unhealthy.length}, invalid accepted: ${r.invalidAccepted.length}, projection differences: ${r.projectionDiffs.length}`,
+  ];
+  return lines.join('\n');
+}
+
+export type { CollectionName };
