@@ -125,6 +125,46 @@ for (const backend of BACKENDS) {
         expect((await member('M0002'))?.points).toBe(300 + 65);
         expect((await member('M0001'))?.points).toBe(1200);
       });
+
+      it('[SF2] a sale paying in points that claims no redemption is refused; the balance does not move', async () => {
+        const base = { ...demoSale(S001_DEVICE, 1, [['SKU-0003', 1]]), memberId: 'M0002' };
+        const paid = (points: number): SaleFact['tenders'] => [
+          { kind: 'points', amount: points, points },
+          { kind: 'cash', amount: base.due - points },
+        ];
+        // ¥49 of a ¥65 sale paid with 4,900 points, claiming none redeemed.
+        const forged = { ...base, tenders: paid(4_900), points: { earned: 0, redeemed: 0 } };
+        // A points tender naming no points.
+        const [pts, cash] = paid(4_900) as [SaleFact['tenders'][0], SaleFact['tenders'][0]];
+        const { points: _points, ...unnamed } = pts as { points: number };
+        const nameless = {
+          ...base,
+          id: `S001-POS1-${ULID}`,
+          tenders: [unnamed, cash],
+          points: { earned: 0, redeemed: 0 },
+        };
+        // Points redeemed for nobody.
+        const { memberId: _member, ...anonymous } = {
+          ...base,
+          id: `S001-POS1-${ULID.replace('B', 'C')}`,
+          tenders: paid(200),
+          points: { earned: 0, redeemed: 200 },
+        };
+        expect(await push(S001, 'saleFacts', [forged, nameless, anonymous])).toMatchObject([
+          { error: 'forbidden', reason: expect.stringMatching(/redeemed/) },
+          { error: 'forbidden', reason: expect.stringMatching(/points/) },
+          { error: 'forbidden', reason: expect.stringMatching(/member/) },
+        ]);
+        expect((await member('M0002'))?.points).toBe(300);
+        expect(await count('saleFacts')).toBe(0);
+        expect(await count('pointEntries')).toBe(0);
+        expect(await exceptions()).toEqual([]);
+
+        // The genuine sale, naming what it redeemed, moves the balance by it.
+        const genuine = { ...base, tenders: paid(200), points: { earned: 0, redeemed: 200 } };
+        expect((await push(S001, 'saleFacts', [genuine]))[0]).toMatchObject({ ok: true });
+        expect((await member('M0002'))?.points).toBe(100);
+      });
     });
 
     describe('inherited names and limits', () => {

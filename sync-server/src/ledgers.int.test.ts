@@ -52,7 +52,11 @@ function wire(doc: Fact): Record<string, unknown> {
   return { _id: id, ...rest };
 }
 
-/** A sale of one SKU-0003 (65元) by `device` for `member`, earning and redeeming as given. */
+/**
+ * A sale of one SKU-0003 (65元) by `device` for `member`, earning and
+ * redeeming as given: redeemed points are paid as a points tender (1 point
+ * = 1 fen), the rest in cash, as the sale fact requires [SF2].
+ */
 function memberSale(
   device: typeof S001_DEVICE | typeof S002_DEVICE,
   n: number,
@@ -60,7 +64,15 @@ function memberSale(
   points: { earned: number; redeemed: number },
   coupons: string[] = [],
 ): SaleFact {
-  return { ...demoSale(device, n, [['SKU-0003', 1]]), ...who, points, coupons };
+  const sale = demoSale(device, n, [['SKU-0003', 1]]);
+  const tenders: SaleFact['tenders'] =
+    points.redeemed > 0
+      ? [
+          { kind: 'points', amount: points.redeemed, points: points.redeemed },
+          { kind: 'cash', amount: sale.due - points.redeemed },
+        ]
+      : sale.tenders;
+  return { ...sale, ...who, tenders, points, coupons };
 }
 
 function returnOf(sale: SaleFact, n: number): ReturnFact {
@@ -301,11 +313,12 @@ for (const backend of BACKENDS) {
 
     describe('points', () => {
       it('[PT1] [PT4] a member sale writes its entries and moves the balance; a return reverses them', async () => {
+        // 64 earned on the 64元 paid in cash, the 1元 paid in points earns nothing [CK10].
         const sale = memberSale(
           S001_DEVICE,
           3,
           { memberId: 'M0002' },
-          { earned: 65, redeemed: 100 },
+          { earned: 64, redeemed: 100 },
         );
         expect((await push(S001, 'saleFacts', [sale]))[0]).toMatchObject({ ok: true });
         expect(await entries([`${sale.id}:earn`, `${sale.id}:redeem`])).toEqual(
@@ -322,21 +335,21 @@ for (const backend of BACKENDS) {
               id: `${sale.id}:earn`,
               memberId: 'M0002',
               kind: 'earn',
-              points: 65,
+              points: 64,
               factId: sale.id,
               at: sale.soldAt,
             },
           ]),
         );
-        expect((await member('M0002'))?.points).toBe(300 - 100 + 65);
+        expect((await member('M0002'))?.points).toBe(300 - 100 + 64);
         // The new balance flows down to the member's store.
         const pulled = await get<Changes>(S001, '/members/_changes?include_docs=true');
         expect(pulled.body.results.find((r) => r.id === 'M0002')?.doc).toMatchObject({
-          points: 265,
+          points: 264,
         });
 
         const ret = returnOf(sale, 3);
-        expect(ret.points).toEqual({ reversedEarn: 65, restoredRedeem: 100 });
+        expect(ret.points).toEqual({ reversedEarn: 64, restoredRedeem: 100 });
         expect((await push(S001, 'returns', [ret]))[0]).toMatchObject({ ok: true });
         expect((await member('M0002'))?.points).toBe(300);
         expect(await exceptions()).toEqual([]);

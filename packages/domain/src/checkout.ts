@@ -110,7 +110,8 @@ export type CheckoutErrorCode =
   | 'COUPON_ALREADY_IN_CART'
   | 'SCAN_UNREADABLE'
   | 'CART_EMPTY'
-  | 'NOT_PAID';
+  | 'NOT_PAID'
+  | 'POINTS_NEED_MEMBER';
 
 const check: (c: unknown, code: CheckoutErrorCode, message: string) => asserts c = ensure;
 
@@ -411,7 +412,8 @@ export function settleCheckout(
  * [CK9] Builds the sale fact from the priced cart and a complete settlement:
  * each line's `paid` is its net plus its share of exclusive tax and of the
  * cash rounding (largest remainder), so the lines' `paid` sum to `due`.
- * [CK10] Points are earned on what was paid in money, not in points.
+ * [CK10] Points are earned on what was paid in money, not in points; points
+ * are redeemed only for the sale's member, as its tenders name them [SF2].
  */
 export function buildSaleFact(
   cart: CheckoutCart,
@@ -434,6 +436,11 @@ export function buildSaleFact(
     settlement.paid && settlement.total === pricing.total,
     'NOT_PAID',
     `the sale is not paid: ${formatMinorPlain(settlement.remaining)} still due`,
+  );
+  check(
+    cart.member !== undefined || !cart.tenders.some((t) => t.kind === 'points'),
+    'POINTS_NEED_MEMBER',
+    'points can be redeemed only for a member attached to the sale',
   );
   const lines = pricing.priced.lines;
   const nets = lines.map((l) => l.net);

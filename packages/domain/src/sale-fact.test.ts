@@ -174,3 +174,130 @@ describe('sale facts for members found later', () => {
     expect(validateSaleFact({ ...sale, memberPhone: '12345' })).not.toEqual([]);
   });
 });
+
+describe('points redeemed on a sale', () => {
+  const member = {
+    id: 'M0002',
+    phone: '13800138000',
+    name: 'Z',
+    tier: 'basic',
+    homeStoreId: 'S001',
+    points: 10_000,
+    status: 'active' as const,
+  };
+  /** A sale of `price` fen of bread through the checkout, paid by `tenders` in order. */
+  function sale(
+    priceFen: number,
+    tenders: Parameters<typeof addTender>[1][],
+    opts: { member?: boolean; memberPhone?: string } = {},
+  ): SaleFact {
+    let cart = newCheckout();
+    if (opts.member !== false) cart = attachMember(cart, member);
+    cart = addItem(cart, { lineId: 'L1', product: bread, price: price('SKU-2', priceFen) });
+    const pricing = priceCheckout(cart, { ...ctx, promotions: [] });
+    for (const t of tenders) cart = addTender(cart, t);
+    return buildSaleFact(cart, pricing, settleCheckout(cart, pricing), {
+      id: 'S001-POS1-01P',
+      storeId: 'S001',
+      deviceId: 'S001-POS1',
+      channel: 'store',
+      now: ctx.now,
+      ...(opts.memberPhone !== undefined ? { memberPhone: opts.memberPhone } : {}),
+      earnRules: [{ tier: 'basic', points: 1, per: 100 }],
+    });
+  }
+
+  it('[SF2] a points tender that claims no redemption is refused: the till cannot create value', () => {
+    const genuine = sale(9_900, [
+      { kind: 'points', amount: 4_900, points: 4_900 },
+      { kind: 'cash', amount: 5_000 },
+    ]);
+    expect(genuine.points.redeemed).toBe(4_900);
+    expect(validateSaleFact(genuine)).toEqual([]);
+    const paths = (v: unknown) => validateSaleFact(v).map((p) => p.path);
+    // ¥99 to M0002, ¥49 paid with 4,900 points, claiming none redeemed.
+    expect(paths({ ...genuine, points: { ...genuine.points, redeemed: 0 } })).toEqual([
+      '$.points.redeemed',
+    ]);
+    expect(paths({ ...genuine, points: { ...genuine.points, redeemed: 4_899 } })).toEqual([
+      '$.points.redeemed',
+    ]);
+    // A points tender that names no points, or none at all.
+    const [pts, cash] = genuine.tenders as [SaleFact['tenders'][0], SaleFact['tenders'][0]];
+    const { points: _points, ...unnamed } = pts as { points: number };
+    expect(paths({ ...genuine, tenders: [unnamed, cash] })).toEqual(
+      expect.arrayContaining(['$.tenders[0].points', '$.points.redeemed']),
+    );
+    expect(paths({ ...genuine, tenders: [{ ...pts, points: 0 }, cash] })).toContain(
+      '$.tenders[0].points',
+    );
+    // Redeemed points with no points tender at all.
+    const cashOnly = sale(9_900, [{ kind: 'cash', amount: 9_900 }]);
+    expect(validateSaleFact(cashOnly)).toEqual([]);
+    expect(paths({ ...cashOnly, points: { ...cashOnly.points, redeemed: 100 } })).toEqual([
+      '$.points.redeemed',
+    ]);
+  });
+
+  it('[SF2] a sale paid in points names its member by id; the checkout refuses one without', () => {
+    const genuine = sale(9_900, [
+      { kind: 'points', amount: 900, points: 900 },
+      { kind: 'cash', amount: 9_000 },
+    ]);
+    const { memberId: _id, ...anonymous } = genuine;
+    expect(validateSaleFact(anonymous).map((p) => p.path)).toEqual(['$.memberId']);
+    expect(
+      validateSaleFact({ ...anonymous, memberPhone: '13912345678' }).map((p) => p.path),
+    ).toEqual(['$.memberId']);
+    expect(() =>
+      sale(
+        9_900,
+        [
+          { kind: 'points', amount: 900, points: 900 },
+          { kind: 'cash', amount: 9_000 },
+        ],
+        {
+          member: false,
+          memberPhone: '13912345678',
+        },
+      ),
+    ).toThrow(expect.objectContaining({ code: 'POINTS_NEED_MEMBER' }));
+  });
+
+  it('[SF2] [CK10] every sale the checkout builds, with any split of points, card and cash, passes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 500_000 }),
+        fc.array(
+          fc.record({ share: fc.nat({ max: 100 }), rate: fc.integer({ min: 1, max: 100 }) }),
+          {
+            maxLength: 3,
+          },
+        ),
+        fc.boolean(),
+        (priceFen, pointsParts, card) => {
+          // Points tenders take their shares of the price; card or cash pays the rest.
+          let left = priceFen;
+          const tenders: Parameters<typeof addTender>[1][] = [];
+          for (const { share, rate } of pointsParts) {
+            const amount = Math.floor((left * share) / 100);
+            if (amount <= 0) continue;
+            tenders.push({ kind: 'points', amount, points: amount * rate });
+            left -= amount;
+          }
+          if (left > 0)
+            tenders.push(
+              card
+                ? { kind: 'card', amount: left, reference: 'POS-1' }
+                : { kind: 'cash', amount: left },
+            );
+          const built = sale(priceFen, tenders);
+          expect(validateSaleFact(built)).toEqual([]);
+          expect(built.points.redeemed).toBe(
+            tenders.reduce((n, t) => n + (t.kind === 'points' ? t.points : 0), 0),
+          );
+        },
+      ),
+    );
+  });
+});

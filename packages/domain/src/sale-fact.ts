@@ -199,7 +199,9 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
  * discount (= its adjustments) and net; the totals; the lines' `paid` summing
  * to `due`; tenders minus change equal to `due` with change from cash only
  * and no electronic overpayment; the id minted by the selling device [D4];
- * the time an instant [FT1]; well-formed SKUs [SK4]; a known currency [M4].
+ * the time an instant [FT1]; well-formed SKUs [SK4]; a known currency [M4];
+ * every points tender naming its points, `points.redeemed` equal to their sum
+ * (0 with none), and a sale paid in points naming its member by id.
  * Lists every problem; never throws.
  */
 export function validateSaleFact(value: unknown): SchemaProblem[] {
@@ -247,6 +249,22 @@ export function validateSaleFact(value: unknown): SchemaProblem[] {
   });
   if (!Object.hasOwn(CURRENCY_DIGITS, sale.currency)) {
     add('$.currency', 'must be a currency the domain knows');
+  }
+  // Points as sent: the schema leaves `points` optional on every tender.
+  const pointsTenders = sale.tenders.flatMap((t) =>
+    t.kind === 'points' ? [t as { points?: number }] : [],
+  );
+  sale.tenders.forEach((t, i) => {
+    const points = (t as { points?: number }).points;
+    if (t.kind === 'points' && !(Number.isSafeInteger(points) && (points ?? 0) > 0)) {
+      add(`$.tenders[${i}].points`, 'a points tender must name its points (a positive integer)');
+    }
+  });
+  if (sale.points.redeemed !== sum(pointsTenders.map((t) => t.points ?? 0))) {
+    add('$.points.redeemed', 'must equal the sum of the points tenders’ points');
+  }
+  if (pointsTenders.length > 0 && sale.memberId === undefined) {
+    add('$.memberId', 'a sale paid in points must name its member');
   }
   if (sale.memberId !== undefined && sale.memberPhone !== undefined) {
     add(

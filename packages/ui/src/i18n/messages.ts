@@ -236,6 +236,7 @@ const ZH_CODES: Record<MessageCode, string> = {
   PHONE_INVALID: '手机号无效',
   CART_EMPTY: '购物车是空的',
   NOT_PAID: '尚未付清，请添加其他付款方式',
+  POINTS_NEED_MEMBER: '积分抵扣需要先添加会员',
   MONEY_INVALID: '金额无效',
   ALLOCATION_INVALID: '金额分摊无效',
   // Coupons
