@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import {
+  FACT_COLLECTIONS,
   addCoupon,
   addItem,
   addTender,
@@ -55,14 +56,7 @@ export const FUZZ_DEVICES: FuzzDevice[] = [
 ];
 
 /** Collections a device pushes and collections HQ writes ([A3], [A7], [A10]). */
-export const DEVICE_COLLECTIONS = [
-  'facts',
-  'saleFacts',
-  'returns',
-  'stockMovements',
-  'pointEntries',
-  'shifts',
-] as const satisfies readonly CollectionName[];
+export const DEVICE_COLLECTIONS = FACT_COLLECTIONS;
 export const ADMIN_COLLECTIONS = [
   'stores',
   'products',
