@@ -14,9 +14,7 @@ import { createSyncServer } from './server';
 import { startSyncServer } from './start';
 import { openPgliteStorage } from './storage/pglite';
 import { openPostgresStorage } from './storage/postgres';
-import { REAL_POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from './test-support';
-
-const CLI = new URL('./cli.ts', import.meta.url).pathname;
+import { CLI, REAL_POSTGRES_SKIP_REASON, TEST_DATABASE_URL, cliEnv, runCli } from './test-support';
 
 describe('startSyncServer', () => {
   it('[DM1] serves the seeded demo chain on PGlite in memory', async () => {
@@ -104,27 +102,6 @@ describe('cli serve', () => {
     expect(stderr).toMatch(/usage: sync-server serve/);
   });
 });
-
-/** Runs the CLI to completion. */
-async function runCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, stdout, stderr };
-}
-
-function cliEnv(databaseUrl?: string): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
-  return env;
-}
 
 /** The token the CLI printed: the last line of its output. */
 const printedToken = (stdout: string) => stdout.trim().split('\n').at(-1)!;

@@ -2,30 +2,13 @@
  * [PT6] `sync-server set-points-programme <file.json>`: HQ sets the points
  * programme from the command line; a bad file changes nothing.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPointsProgramme } from './ledgers';
 import { openPgliteStorage } from './storage/pglite';
-
-const CLI = new URL('./cli.ts', import.meta.url).pathname;
-
-async function runCli(args: string[]) {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, stdout, stderr };
-}
+import { runCli } from './test-support';
 
 describe('cli set-points-programme on PGlite', () => {
   it('[PT6] [MP7] sets a valid programme, and refuses a bad one listing its problems', async () => {

@@ -2,6 +2,7 @@
  * Test helpers: the storage backends every storage and server suite runs on,
  * a server on a free port, and valid demo sales. Imported by tests only.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -178,4 +179,29 @@ export async function waitForLongpolls(url: string, count: number): Promise<void
     },
     { timeout: 10_000, interval: 20 },
   );
+}
+
+/** The sync server's command line, as `npm start` and the tests run it. */
+export const CLI = new URL('./cli.ts', import.meta.url).pathname;
+
+/** The environment a CLI run gets: this one, with `DATABASE_URL` only when given. */
+export function cliEnv(databaseUrl?: string): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  return env;
+}
+
+/** Runs the CLI to completion: its exit code and what it printed. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, stdout, stderr };
 }

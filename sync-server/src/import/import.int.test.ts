@@ -2,7 +2,6 @@
  * CSV imports into a real storage (PGlite always, PostgreSQL with
  * TEST_DATABASE_URL), and the `import` command of the CLI.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyPin, type Staff } from '@pos/domain';
 import { openPgliteStorage } from '../storage/pglite';
 import type { SyncStorage } from '../storage/storage';
-import { BACKENDS } from '../test-support';
+import { BACKENDS, runCli } from '../test-support';
 import { importCsv } from './import-store';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -245,20 +244,3 @@ describe('sync-server import (CLI)', () => {
     }
   });
 });
-
-const CLI = new URL('../cli.ts', import.meta.url).pathname;
-
-async function runCli(args: string[]) {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, stdout, stderr };
-}
