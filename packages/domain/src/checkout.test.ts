@@ -1,4 +1,4 @@
-import { staffFixture } from './fixtures';
+import { MEMBER_FIXTURE, staffFixture } from './fixtures';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -190,9 +190,7 @@ describe('checkout cart', () => {
 
   it('[CK6] members unlock tier prices; closed members and repeated coupons are refused', () => {
     const member: Member = {
-      id: 'M1',
-      phone: '13800138000',
-      name: 'Zhang',
+      ...MEMBER_FIXTURE,
       tier: 'gold',
       homeStoreId: 'S001',
       points: 0,
@@ -264,15 +262,7 @@ describe('checkout cart', () => {
   });
 
   it('[CK10] points are earned on the money part of the payment', () => {
-    const member: Member = {
-      id: 'M1',
-      phone: '13800138000',
-      name: 'Zhang',
-      tier: 'basic',
-      homeStoreId: 'S001',
-      points: 0,
-      status: 'active',
-    };
+    const member: Member = { ...MEMBER_FIXTURE, points: 0 };
     let cart = attachMember(basket(), member);
     cart = addTender(cart, { kind: 'points', amount: 790, points: 790 });
     cart = addTender(cart, { kind: 'cash', amount: 1000 });

@@ -426,8 +426,8 @@ export function buildSaleFact(
     channel: Channel;
     now: string;
     cashierId?: string;
-    /** A member not found offline: the phone the customer gave, for the server to attach. */
-    memberPhone?: string;
+    /** [PI4] A member not found offline: the blind index of the phone the customer gave, for the server to attach. */
+    memberPhoneIndex?: string;
     earnRules?: readonly EarnRule[];
   },
 ): SaleFact {
@@ -489,7 +489,9 @@ export function buildSaleFact(
     priceBasis: cart.priceBasis,
     ...(ctx.cashierId !== undefined ? { cashierId: ctx.cashierId } : {}),
     ...(cart.member ? { memberId: cart.member.id } : {}),
-    ...(!cart.member && ctx.memberPhone !== undefined ? { memberPhone: ctx.memberPhone } : {}),
+    ...(!cart.member && ctx.memberPhoneIndex !== undefined
+      ? { memberPhoneIndex: ctx.memberPhoneIndex }
+      : {}),
     lines: lines.map((l, i) => {
       const grams = byId.get(l.lineId)?.weight?.grams;
       return {

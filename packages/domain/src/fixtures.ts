@@ -13,6 +13,8 @@ import {
   type Staff,
 } from './checkout';
 import type { Price, Product } from './documents';
+import { utf8 } from './hmac';
+import { memberView, type IndexKey, type MemberRecord } from './member-privacy';
 import type { EarnRule, Member } from './points';
 import type { SaleFact } from './sale-fact';
 import { hashPin } from './staff-pin';
@@ -27,7 +29,14 @@ export const PRODUCT_FIXTURE: Product = {
   status: 'active',
 };
 
-export const MEMBER_FIXTURE: Member = {
+/** The demo chain's blind-index key (never a production key). */
+export const INDEX_KEY_FIXTURE: IndexKey = {
+  id: 'ik1',
+  secret: utf8('demo blind-index key, not for production'),
+};
+
+/** A member as HQ writes them, personal data in plaintext. */
+export const MEMBER_RECORD_FIXTURE: MemberRecord = {
   id: 'M1',
   phone: '13800138000',
   name: '张伟',
@@ -36,6 +45,9 @@ export const MEMBER_FIXTURE: Member = {
   points: 500,
   status: 'active',
 };
+
+/** The same member as devices hold them: masked, with blind indexes. */
+export const MEMBER_FIXTURE: Member = memberView(MEMBER_RECORD_FIXTURE, INDEX_KEY_FIXTURE);
 
 export function staffFixture(overrides: Partial<Staff> & { pin?: string } = {}): Staff {
   const { pin = '1234', ...rest } = overrides;

@@ -29,6 +29,8 @@ export * from './shift-report';
 export * from './receipt-schemas';
 export * from './offline-member';
 export * from './member-privacy';
+export * from './consent';
+export * from './data-requests';
 export * from './staff-pin';
 export * from './search-key';
 export * from './sync-contract';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MEMBER_FIXTURE, saleFactFixture } from './fixtures';
+import { INDEX_KEY_FIXTURE, MEMBER_FIXTURE, saleFactFixture } from './fixtures';
+import { phoneIndex } from './member-privacy';
 import { recordOfflineMember } from './offline-member';
 import { validateSaleFact } from './sale-fact';
 
@@ -14,8 +15,9 @@ describe('members the till does not hold', () => {
   });
 
   it('[OM1][SF4] or by phone, never both, and never over a member the sale already names', () => {
-    const byPhone = recordOfflineMember(sale, { memberPhone: '13900139003' });
-    expect(byPhone).toEqual({ ...sale, memberPhone: '13900139003' });
+    const memberPhoneIndex = phoneIndex(INDEX_KEY_FIXTURE, '13900139003');
+    const byPhone = recordOfflineMember(sale, { memberPhoneIndex });
+    expect(byPhone).toEqual({ ...sale, memberPhoneIndex });
     expect(recordOfflineMember(byPhone, { memberId: 'M0042' })).toBe(byPhone);
     const withMember = saleFactFixture({ id: 'S001-POS1-N', member: MEMBER_FIXTURE });
     expect(recordOfflineMember(withMember, { memberId: 'M0042' })).toBe(withMember);

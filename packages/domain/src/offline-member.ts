@@ -8,7 +8,7 @@
 import type { SaleFact } from './sale-fact';
 
 /** How the sale names a member the till does not hold. */
-export type OfflineMemberRecord = { memberId: string } | { memberPhone: string };
+export type OfflineMemberRecord = { memberId: string } | { memberPhoneIndex: string };
 
 /**
  * [OM1] Names the member on a sale priced without one: by id (a signed
@@ -17,8 +17,13 @@ export type OfflineMemberRecord = { memberId: string } | { memberPhone: string }
  * the checkout made them: no tier price, nothing earned or redeemed at the till.
  */
 export function recordOfflineMember(sale: SaleFact, record: OfflineMemberRecord): SaleFact {
-  if (sale.memberId !== undefined || sale.memberPhone !== undefined) return sale;
+  if (
+    sale.memberId !== undefined ||
+    sale.memberPhone !== undefined ||
+    sale.memberPhoneIndex !== undefined
+  )
+    return sale;
   return 'memberId' in record
     ? { ...sale, memberId: record.memberId }
-    : { ...sale, memberPhone: record.memberPhone };
+    : { ...sale, memberPhoneIndex: record.memberPhoneIndex };
 }

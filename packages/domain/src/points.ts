@@ -8,18 +8,31 @@ import { fail, type Result } from './errors';
 import { sumMinor, type Minor } from './money';
 import { divideRounded, percentOf, type BasisPoints } from './rounding';
 
-/** Chain-wide member record (server-owned, flows down). */
+/**
+ * A member as every device and the server's document store hold them
+ * (server-owned, flows down): masked display fields and blind indexes, never
+ * the name or phone in plaintext ([PI1]). The personal data itself is kept
+ * encrypted on the server (`MemberRecord` in member-privacy.ts).
+ */
 export type Member = {
   id: string;
-  /** Mainland mobile number, 11 digits, see normalisePhone. */
-  phone: string;
-  name: string;
+  /** [PV1] e.g. `张*`. */
+  maskedName: string;
+  /** [PV2] e.g. `138****8001`. */
+  maskedPhone: string;
+  /** [PI2] The phone's blind index under the chain's index key; absent once erased. */
+  phoneIndex?: string;
+  /** [PI3] The keyed digest of the phone's last four digits; absent once erased. */
+  phoneTailIndex?: string;
+  /** The index key both indexes were made with. */
+  indexKeyId?: string;
   tier: string;
   /** The store the member signed up at; a terminal keeps its own store's members. */
   homeStoreId: string;
   /** Point balance: the server's fold of the member's point entries ([MP5]); flows down. */
   points: number;
-  status: 'active' | 'closed';
+  /** [PI5] `erased`: deleted at the member's request; only the id and home store remain. */
+  status: 'active' | 'closed' | 'erased';
 };
 
 /** [MP1] A mainland China mobile number from what a person typed: spaces, dashes and +86 allowed. */

@@ -12,6 +12,8 @@ import {
 import type { Price, Product } from './documents';
 import type { Promotion } from './promotion-types';
 import { buildSaleReceipt, validateSaleFact, type SaleFact } from './sale-fact';
+import { INDEX_KEY_FIXTURE } from './fixtures';
+import { phoneIndex } from './member-privacy';
 
 const ctx = {
   storeId: 'S001',
@@ -163,15 +165,20 @@ describe('sale facts for members found later', () => {
       deviceId: 'S001-POS1',
       channel: 'store',
       now: ctx.now,
-      memberPhone: '13912345678',
+      memberPhoneIndex: phoneIndex(INDEX_KEY_FIXTURE, '13912345678'),
     });
-    expect(sale.memberPhone).toBe('13912345678');
+    expect(sale.memberPhoneIndex).toBe(phoneIndex(INDEX_KEY_FIXTURE, '13912345678'));
+    expect(sale.memberPhone).toBeUndefined();
     expect(sale.memberId).toBeUndefined();
     expect(validateSaleFact(sale)).toEqual([]);
     expect(validateSaleFact({ ...sale, memberId: 'M1' })).toContainEqual(
-      expect.objectContaining({ path: '$.memberPhone' }),
+      expect.objectContaining({ path: '$.memberPhoneIndex' }),
     );
-    expect(validateSaleFact({ ...sale, memberPhone: '12345' })).not.toEqual([]);
+    expect(validateSaleFact({ ...sale, memberPhoneIndex: 'abc' })).not.toEqual([]);
+    // [PI4] A sale of an earlier till, by phone in plaintext, is still valid.
+    const { memberPhoneIndex: _index, ...legacy } = sale;
+    expect(validateSaleFact({ ...legacy, memberPhone: '13912345678' })).toEqual([]);
+    expect(validateSaleFact({ ...legacy, memberPhone: '12345' })).not.toEqual([]);
   });
 });
 

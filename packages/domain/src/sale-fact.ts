@@ -43,8 +43,15 @@ export type SaleFact = {
   cashierId?: string;
   memberId?: string;
   /**
-   * A member the till could not find offline, by the phone number the
-   * customer gave; the server attaches the sale (and its points) to them.
+   * [PI4] A member the till could not find offline, by the blind index of
+   * the phone number the customer gave; the server attaches the sale (and
+   * its points) to the member with that index.
+   */
+  memberPhoneIndex?: string;
+  /**
+   * The same in plaintext, as tills of an earlier version recorded it. Still
+   * accepted so that their unsynced sales are kept; the server replaces it
+   * by `memberPhoneIndex` before it stores the sale ([PI4]).
    */
   memberPhone?: string;
   lines: SaleFactLine[];
@@ -104,6 +111,7 @@ export const SALE_FACT_SCHEMA = {
     cashierId: id,
     memberId: id,
     memberPhone: { type: 'string', pattern: '^1[3-9]\\d{9}$', maxLength: 11 },
+    memberPhoneIndex: { type: 'string', pattern: '^[0-9a-f]{32}$', maxLength: 32 },
     lines: {
       type: 'array',
       minItems: 1,
@@ -266,9 +274,12 @@ export function validateSaleFact(value: unknown): SchemaProblem[] {
   if (pointsTenders.length > 0 && sale.memberId === undefined) {
     add('$.memberId', 'a sale paid in points must name its member');
   }
-  if (sale.memberId !== undefined && sale.memberPhone !== undefined) {
+  const namings = [sale.memberId, sale.memberPhone, sale.memberPhoneIndex].filter(
+    (n) => n !== undefined,
+  );
+  if (namings.length > 1) {
     add(
-      '$.memberPhone',
+      sale.memberPhoneIndex !== undefined ? '$.memberPhoneIndex' : '$.memberPhone',
       'a sale names its member by id or, when unknown offline, by phone, not both',
     );
   }

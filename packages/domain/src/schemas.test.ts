@@ -13,21 +13,13 @@ import type { PointEntry } from './points';
 import type { Staff } from './checkout';
 import type { Member } from './points';
 import type { ReturnFact } from './returns';
-import { saleFactFixture, staffFixture } from './fixtures';
+import { MEMBER_FIXTURE, saleFactFixture, staffFixture } from './fixtures';
 import { closeShift, shiftTotals, type ShiftFact } from './shift';
 
 const now = '2026-11-22T03:00:00.000Z';
 const examples: Record<Exclude<DomainCollection, 'saleFacts'>, unknown> = {
   staff: staffFixture({ id: 'E1', name: 'Li' }) satisfies Staff,
-  members: {
-    id: 'M1',
-    phone: '13800138000',
-    name: 'Zhang',
-    tier: 'gold',
-    homeStoreId: 'S001',
-    points: 0,
-    status: 'active',
-  } satisfies Member,
+  members: { ...MEMBER_FIXTURE, tier: 'gold', points: 0 } satisfies Member,
   promotions: {
     id: 'P1',
     name: '满300减40',
@@ -100,9 +92,16 @@ describe('domain document schemas', () => {
       expect(validateDomainDocument(collection as DomainCollection, value)).toEqual([]);
     }
     expect(Object.keys(DOMAIN_SCHEMAS).sort()).toEqual(Object.keys(DOMAIN_COLLECTIONS).sort());
+    // [PI1] A member document has no room for a phone or name in plaintext.
     expect(
-      validateDomainDocument('members', { ...(examples.members as Member), phone: '123' }),
+      validateDomainDocument('members', { ...(examples.members as Member), phone: '13800138000' }),
     ).toMatchObject([{ path: '$.phone' }]);
+    expect(
+      validateDomainDocument('members', {
+        ...(examples.members as Member),
+        maskedPhone: '13800138000',
+      }),
+    ).toMatchObject([{ path: '$.maskedPhone' }]);
   });
 
   it('[DS2] business rules run after the schema; nothing throws on any input', () => {

@@ -27,6 +27,7 @@ const channels = {
   maxItems: 3,
   items: { type: 'string', enum: ['store', 'online', 'clerk'] },
 } as const;
+const blindIndex = { type: 'string', pattern: '^[0-9a-f]{32}$', maxLength: 32 } as const;
 const hour = { type: 'integer', minimum: 0, maximum: 24 } as const;
 
 const doc = <P extends Record<string, object>, R extends readonly string[]>(
@@ -60,18 +61,27 @@ export const DOMAIN_SCHEMAS = {
     },
     ['id', 'name', 'storeId', 'roles', 'pinSalt', 'pinHash', 'status'],
   ),
-  members: doc(
-    {
-      id,
-      phone: { type: 'string', pattern: '^1[3-9]\\d{9}$', maxLength: 11 },
-      name: text,
-      tier: id,
-      homeStoreId: id,
-      points: count,
-      status: { type: 'string', enum: ['active', 'closed'] },
-    },
-    ['id', 'phone', 'name', 'tier', 'homeStoreId', 'points', 'status'],
-  ),
+  // [PI1] Masked display fields and blind indexes, never a name or phone in
+  // plaintext. Version 1: version 0 held them in plaintext.
+  members: {
+    ...doc(
+      {
+        id,
+        maskedName: { type: 'string', maxLength: 8 },
+        maskedPhone: { type: 'string', pattern: '^(?:1[3-9]\\d\\*{4}\\d{4}|\\*)$', maxLength: 11 },
+        phoneIndex: blindIndex,
+        phoneTailIndex: blindIndex,
+        indexKeyId: id,
+        tier: id,
+        homeStoreId: id,
+        points: count,
+        status: { type: 'string', enum: ['active', 'closed', 'erased'] },
+      },
+      ['id', 'maskedName', 'maskedPhone', 'tier', 'homeStoreId', 'points', 'status'],
+    ),
+    version: 1,
+    indexes: ['phoneIndex', 'phoneTailIndex'],
+  },
   promotions: doc(
     {
       id,
