@@ -37,14 +37,22 @@ describe('consent page', () => {
     expect(escapeHtml(`"'&<>`)).toBe('&quot;&#39;&amp;&lt;&gt;');
   });
 
-  it('[CS2] shows times in China, and keeps the choice the customer last made, none before', () => {
-    const html = renderConsentPage(view([entry('tryon-suggestions', false)]), 'zh-CN');
-    expect(html).toContain('当前：已撤回或不同意（2026/03/01 10:00）');
-    expect(html).toContain('name="tryon-suggestions" value="no" checked');
-    expect(html.match(/checked/g)).toHaveLength(1);
-    expect(html).toContain('此链接在 2026/03/01 10:30 前有效');
+  it('[CS2] shows times in China; "do not agree" stands until the customer agrees', () => {
+    const html = renderConsentPage(
+      view([
+        entry('tryon-suggestions', true),
+        { ...entry('tryon-suggestions', false), id: 'M1:z' },
+      ]),
+      'zh-CN',
+    );
+    expect(html).toContain('当前：已撤回（2026年3月1日 10:00）');
+    expect(html.match(/当前：未同意/g)).toHaveLength(3);
+    expect(html.match(/value="no" checked/g)).toHaveLength(4);
+    expect(html).not.toContain('value="yes" checked');
+    expect(html).toContain('此链接在 2026年3月1日 10:30 前有效');
     const en = renderConsentPage(view([entry('marketing-messages', true)]), 'en');
-    expect(en).toContain('Now: agreed (01/03/2026, 10:00)');
+    expect(en).toContain('Now: agreed (1 Mar 2026, 10:00)');
+    expect(en).toContain('name="marketing-messages" value="yes" checked');
     expect(en).toContain('action="/consent/tok?lang=en"');
   });
 

@@ -63,8 +63,8 @@ const TEXT: Record<PageLanguage, PageText> = {
     yes: '同意',
     no: '不同意',
     granted: (at) => `当前：已同意（${at}）`,
-    withdrawn: (at) => `当前：已撤回或不同意（${at}）`,
-    never: '当前：尚未选择',
+    withdrawn: (at) => `当前：已撤回（${at}）`,
+    never: '当前：未同意',
     save: '保存我的选择',
     saved: '已保存。撤回即时生效。',
     unchanged: '您的选择没有变化。',
@@ -104,8 +104,8 @@ const TEXT: Record<PageLanguage, PageText> = {
     yes: 'Agree',
     no: 'Do not agree',
     granted: (at) => `Now: agreed (${at})`,
-    withdrawn: (at) => `Now: not agreed or withdrawn (${at})`,
-    never: 'Now: not chosen yet',
+    withdrawn: (at) => `Now: withdrawn (${at})`,
+    never: 'Now: not agreed',
     save: 'Save my choices',
     saved: 'Saved. A withdrawal takes effect at once.',
     unchanged: 'Your choices have not changed.',
@@ -132,7 +132,7 @@ const TEXT: Record<PageLanguage, PageText> = {
 const CSS = `*{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1d1d1f;background:#f4f4f6}
 main{max-width:34rem;margin:0 auto;padding:1.25rem 1rem 2rem}
-h1{font-size:1.4rem;margin:.25rem 0 .5rem}
+h1{font-size:1.4rem;margin:.25rem 0 .5rem;padding-top:.25rem}
 .meta{color:#555;font-size:.9rem;margin:.25rem 0}
 .lead{margin:.75rem 0 1rem}
 fieldset{border:0;border-radius:12px;background:#fff;margin:0 0 .75rem;padding:1rem;box-shadow:0 1px 2px rgba(0,0,0,.08)}
@@ -146,7 +146,7 @@ fieldset p{margin:.25rem 0 .5rem}
 button{width:100%;min-height:48px;border:0;border-radius:12px;background:#0a5cd8;color:#fff;font:inherit;font-weight:600;margin-top:.5rem}
 .notice{border-radius:10px;padding:.75rem 1rem;background:#e6f4ea;color:#174d28;margin:.75rem 0}
 .problem{background:#fdecea;color:#7a1c14}
-.lang{display:inline-block;margin-top:1rem;color:#0a5cd8}`;
+.lang{float:right;padding:.5rem 0 .5rem 1rem;color:#0a5cd8}`;
 
 /** [CS2] The page's Content-Security-Policy: nothing loads, nothing runs; only its own style and form. */
 export const CONSENT_PAGE_CSP = [
@@ -199,8 +199,8 @@ function shownTime(iso: string, language: PageLanguage): string {
   return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'zh-CN', {
     timeZone: 'Asia/Shanghai',
     year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
+    month: language === 'en' ? 'short' : 'long',
+    day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     hour12: false,
@@ -246,8 +246,8 @@ export function renderConsentPage(view: ConsentPageView, language: PageLanguage)
     const purpose = t.purposes[state.purpose];
     const at = state.entry ? shownTime(state.entry.at, language) : '';
     const now = !state.entry ? t.never : state.granted ? t.granted(at) : t.withdrawn(at);
-    const checked = (yes: boolean) =>
-      state.entry !== undefined && state.granted === yes ? ' checked' : '';
+    // No entry is no consent ([CN3]): "do not agree" stands until the customer agrees.
+    const checked = (yes: boolean) => (state.granted === yes ? ' checked' : '');
     const name = escapeHtml(state.purpose);
     return `<fieldset>
 <legend>${escapeHtml(purpose.title)}</legend>
@@ -266,7 +266,8 @@ export function renderConsentPage(view: ConsentPageView, language: PageLanguage)
   return document(
     language,
     t.title,
-    `<h1>${escapeHtml(t.heading)}</h1>
+    `<a class="lang" href="${escapeHtml(`${view.action}?lang=${other}`)}" hreflang="${other}" lang="${other}">${escapeHtml(t.otherLanguage)}</a>
+<h1>${escapeHtml(t.heading)}</h1>
 <p class="meta">${escapeHtml(t.member(view.maskedName))}</p>
 <p class="meta">${escapeHtml(t.policy(view.policyVersion))}</p>
 ${notice}<p class="lead">${escapeHtml(t.lead)}</p>
@@ -274,8 +275,7 @@ ${notice}<p class="lead">${escapeHtml(t.lead)}</p>
 ${fieldsets.join('\n')}
 <button type="submit">${escapeHtml(t.save)}</button>
 </form>
-<p class="meta">${escapeHtml(t.validUntil(shownTime(view.expiresAt, language)))}</p>
-<a class="lang" href="${escapeHtml(`${view.action}?lang=${other}`)}" hreflang="${other}">${escapeHtml(t.otherLanguage)}</a>`,
+<p class="meta">${escapeHtml(t.validUntil(shownTime(view.expiresAt, language)))}</p>`,
   );
 }
 

@@ -101,9 +101,9 @@ describe.each(BACKENDS)('consent on $name', (backend) => {
       for (const title of ['营销信息', '试穿推荐', '个性化优惠', '向境外提供']) {
         expect(zh.text).toContain(title);
       }
-      expect(zh.text.match(/当前：尚未选择/g)).toHaveLength(4);
-      // Nothing is chosen for the customer.
-      expect(zh.text).not.toContain('checked');
+      expect(zh.text.match(/当前：未同意/g)).toHaveLength(4);
+      // Nothing is agreed for the customer: "do not agree" stands until they agree.
+      expect(zh.text).not.toContain('value="yes" checked');
       expect(zh.text).not.toMatch(/<script|src=|https?:\/\//);
 
       const en = await server.request(null, `${path}?lang=en`);

@@ -1,7 +1,7 @@
 /**
  * Random input to the consent, outbox and data-request endpoints never makes
  * the server fail and never records anything; and the storage's `findDocs`
- * those endpoints rest on. [P3] [P4] [CS2] [DQ1] [ST14]
+ * those endpoints rest on. [P3] [P4] [CS2] [DQ1] [ST15]
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +98,7 @@ for (const backend of BACKENDS) {
       expect(await footprint()).toEqual(before);
     });
 
-    it('[ST14] findDocs finds by member and fields, in seq order, and sees its own transaction’s writes', async () => {
+    it('[ST15] findDocs finds by member and fields, in seq order, and sees its own transaction’s writes', async () => {
       const db = '_findDocsTest' as typeof CONSENTS_DB;
       const put = (id: string, body: Record<string, unknown>) => ({
         db,

@@ -1,5 +1,5 @@
 /**
- * [ST14] Documents found by what they hold rather than by id: a member's
+ * [ST15] Documents found by what they hold rather than by id: a member's
  * sales, point entries, consents, messages and requests. Used by the storage
  * and by its write transactions.
  */
@@ -10,7 +10,7 @@ import type { Queryable } from './write-group';
 
 export const FIND_DOCS_MAX = 1000;
 
-/** [ST14] The documents of `db` matching `match`, by seq; uses docs_member_id when a member is named. */
+/** [ST15] The documents of `db` matching `match`, by seq; uses docs_member_id when a member is named. */
 export async function selectMatchingDocs(
   q: Queryable,
   db: CollectionName,

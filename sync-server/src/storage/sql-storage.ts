@@ -90,7 +90,7 @@ const MIGRATION = [
      admin_id text NOT NULL
    )`,
   `CREATE INDEX IF NOT EXISTS admin_tokens_admin ON admin_tokens (admin_id)`,
-  // [ST14] Documents naming a member: their sales, point entries, consents,
+  // [ST15] Documents naming a member: their sales, point entries, consents,
   // messages and requests, for the member's export and the consent checks.
   `DO $$ BEGIN
      IF to_regclass('docs_member_id') IS NULL THEN

@@ -21,7 +21,7 @@ export type DocRow = {
 };
 
 /**
- * [ST14] Which documents `findDocs` returns: those naming a member (their
+ * [ST15] Which documents `findDocs` returns: those naming a member (their
  * `memberId`), and holding these top-level fields with these values.
  */
 export type DocMatch = {
@@ -84,7 +84,7 @@ export interface WriteTransaction {
   put(write: DocWrite): Promise<WriteResult>;
   /** [MB1] The members with this (normalised) phone number, any store, by id. */
   membersByPhone(phone: string): Promise<DocRow[]>;
-  /** [ST14] `findDocs`, as this transaction sees the documents (its own writes included). */
+  /** [ST15] `findDocs`, as this transaction sees the documents (its own writes included). */
   findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]>;
   /**
    * [ST7] The same as `put` for each write in order (a later write of the same
@@ -146,7 +146,7 @@ export interface SyncStorage {
   /** [MB1] The members with this (normalised) phone number, any store, by id. */
   membersByPhone(phone: string): Promise<DocRow[]>;
   /**
-   * [ST14] The documents of `db` naming `match.memberId` and holding every
+   * [ST15] The documents of `db` naming `match.memberId` and holding every
    * field of `match.fields`, any store, in seq order, at most `limit` (default 1000).
    */
   findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]>;

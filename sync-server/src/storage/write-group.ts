@@ -552,7 +552,7 @@ export class BufferedWriteTransaction implements WriteTransaction {
   }
 
   /**
-   * [ST14] Sends pending writes of `db` first (the group's, then this work's
+   * [ST15] Sends pending writes of `db` first (the group's, then this work's
    * behind its savepoint), so the database's answer includes them. A
    * rehearsal reads what is committed: its answer is discarded anyway.
    */
