@@ -187,6 +187,31 @@ describe.each(BACKENDS)('consent on $name', (backend) => {
   );
 
   it.skipIf(backend.skip)(
+    '[CS1] [ST15] answers committed together each see the ones before: consecutive ids, no collision',
+    async () => {
+      const at = server.clock.now.toISOString();
+      const answers = (
+        ['marketing-messages', 'tryon-suggestions', 'personalised-offers'] as const
+      ).map((purpose) =>
+        recordConsentAnswer(server.storage, {
+          memberId: 'M1',
+          choices: { [purpose]: true },
+          channel: 'customer-web',
+          policyVersion: POLICY_VERSION,
+          at,
+        }),
+      );
+      const recorded = await Promise.all(answers);
+      expect(recorded.flatMap((r) => r.added.map((e) => e.id)).sort()).toEqual([
+        'M1:000001',
+        'M1:000002',
+        'M1:000003',
+      ]);
+      expect((await ledger()).states.filter((s) => s.granted)).toHaveLength(3);
+    },
+  );
+
+  it.skipIf(backend.skip)(
     '[CS2] an expired, unknown or malformed link or answer changes nothing',
     async () => {
       const path = await invite();
