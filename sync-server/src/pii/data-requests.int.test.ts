@@ -4,7 +4,7 @@
  * and CSV, parsed back) and the deletion that shreds through the vault.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DataRequest, SaleFact } from '@pos/domain';
+import { planReturn, type DataRequest, type SaleFact } from '@pos/domain';
 import { asPushed, BACKENDS, demoSale, S001_DEVICE } from '../test-support';
 import { recordConsentAnswer } from './consent-ledger';
 import { enqueueMessage, OUTBOX_DB } from './outbox';
@@ -139,6 +139,18 @@ describe.each(BACKENDS)('data-subject requests on $name', (backend) => {
     '[DQ3] the access export holds everything about the member, as JSON and as CSV that parses back',
     async () => {
       const sale = await pushSales();
+      const planned = planReturn(sale, [], [{ lineId: sale.lines[0]!.lineId, quantity: 1 }], {
+        id: `${sale.deviceId}-R1`,
+        storeId: sale.storeId,
+        deviceId: sale.deviceId,
+        now: '2026-01-02T05:00:00.000Z',
+      });
+      if (!planned.ok) throw new Error(planned.message);
+      const { id: returnId, ...returnFields } = planned.ret;
+      const returned = await server.request(S001_DEVICE.token, '/returns/_bulk_docs', {
+        body: { docs: [{ _id: returnId, ...returnFields }] },
+      });
+      expect(returned.body).toEqual([expect.objectContaining({ ok: true })]);
       await recordConsentAnswer(server.storage, {
         memberId: 'M1',
         choices: { 'tryon-suggestions': true },
@@ -169,6 +181,7 @@ describe.each(BACKENDS)('data-subject requests on $name', (backend) => {
         expect.objectContaining({ purpose: 'tryon-suggestions', granted: true }),
       ]);
       expect(data.sales!.map((s) => s.id)).toEqual([sale.id]);
+      expect(data.returns!.map((r) => r.id)).toEqual([planned.ret.id]);
       expect(data.messages).toEqual([expect.objectContaining({ body: '新到的外套, "限量"' })]);
       expect(data.dataRequests!.map((r) => r.id)).toEqual([request.id]);
       expect(Object.keys(data)).toEqual([
