@@ -17,6 +17,18 @@ import { DEFAULT_RATE_LIMIT, validRateLimit, type RateLimitOptions } from './rat
 import { startSyncServer, storageConfig } from './start';
 import { describeStorage, openStorage } from './storage/open-storage';
 import type { SyncStorage } from './storage/storage';
+import { dataRequestCommand, exportMemberCommand } from './pii/data-requests-cli';
+import type { PrivacyOptions } from './pii/privacy-routes';
+
+/**
+ * The vault and read log the command line reads personal data through:
+ * none is configured here yet, so an export is refused rather than
+ * incomplete.
+ */
+function privacyOf(storage: SyncStorage): PrivacyOptions {
+  void storage;
+  return {};
+}
 
 const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed-demo]
          [--rate-limit-burst ${DEFAULT_RATE_LIMIT.burst}] [--rate-limit-per-second ${DEFAULT_RATE_LIMIT.perSecond}] [--no-rate-limit]
@@ -33,6 +45,9 @@ const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed
                                                                     a deterministic demo chain (same seed, same documents)
        sync-server set-points-programme <programme.json>            the earn rules sales are credited by
                                                                     {"earnRules": [{"tier", "category"?, "points", "per"}], "redemption"?}
+       sync-server data-request <memberId> access|deletion [--channel store] [--note "..."]
+                                                                    records a data-subject request; prints its id and due date
+       sync-server export-member <requestId> [--format csv|json]    the export answering an access request, on stdout
 options of every command:
   --data-dir .data/pglite   the embedded PGlite directory (stop a PGlite server before using it)
   DATABASE_URL              use this PostgreSQL instead of the embedded PGlite`;
@@ -47,6 +62,8 @@ const COMMANDS = [
   'import',
   'generate-chain',
   'set-points-programme',
+  'data-request',
+  'export-member',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -72,6 +89,9 @@ type Values = {
   assortment?: string | undefined;
   promotions?: string | undefined;
   coupons?: string | undefined;
+  channel?: string | undefined;
+  note?: string | undefined;
+  format?: string | undefined;
 };
 
 /** How many import problems are printed; the rest are counted. */
@@ -248,7 +268,9 @@ async function setPointsProgramme(values: Values, args: string[]): Promise<numbe
 }
 
 async function run(command: Command, values: Values, args: string[]): Promise<number> {
-  const takesFiles = command === 'import' || command === 'set-points-programme';
+  const takesFiles = ['import', 'set-points-programme', 'data-request', 'export-member'].includes(
+    command,
+  );
   if (!takesFiles && args.length) throw new UsageError(`unexpected ${args.join(' ')}`);
   switch (command) {
     case 'import':
@@ -259,6 +281,31 @@ async function run(command: Command, values: Values, args: string[]): Promise<nu
       return setPointsProgramme(values, args);
     case 'serve':
       return serve(values);
+    case 'data-request': {
+      const result = await withStorage(values, (s) =>
+        dataRequestCommand(s, args, {
+          channel: values.channel,
+          note: values.note,
+          now: new Date(),
+        }),
+      );
+      if (!result.ok) throw new UsageError(result.reason);
+      process.stdout.write(result.text);
+      return 0;
+    }
+    case 'export-member': {
+      const [requestId, ...extra] = args;
+      if (!requestId || extra.length) throw new UsageError('export-member: name one request id');
+      const format = values.format ?? 'json';
+      if (format !== 'csv' && format !== 'json') {
+        throw new UsageError(`--format must be csv or json, got ${format}`);
+      }
+      const text = await withStorage(values, (s) =>
+        exportMemberCommand(s, requestId, format, privacyOf(s)),
+      );
+      process.stdout.write(text);
+      return 0;
+    }
     case 'provision-device': {
       const device = { storeId: required(values, 'store'), deviceId: required(values, 'device') };
       const { token, replaced } = await withStorage(values, (s) => provisionDeviceToken(s, device));
@@ -335,6 +382,9 @@ async function main(argv: string[]): Promise<number> {
         assortment: { type: 'string' },
         promotions: { type: 'string' },
         coupons: { type: 'string' },
+        channel: { type: 'string' },
+        note: { type: 'string' },
+        format: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });

@@ -358,6 +358,7 @@ for (const backend of BACKENDS) {
               work({
                 getDocs: (db, ids) => tx.getDocs(db, ids),
                 membersByPhone: (phone) => tx.membersByPhone(phone),
+                findDocs: (db, match) => tx.findDocs(db, match),
                 put: (write) =>
                   write.db === 'stock'
                     ? Promise.reject(new Error('stock write failed'))

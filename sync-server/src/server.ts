@@ -30,7 +30,14 @@ import {
 import type { RequestLogger } from './json-log';
 import { METRICS_CONTENT_TYPE, ServerMetrics, routeLabel } from './metrics';
 import { pushDocs } from './push';
-import { isServiceRoute, serveService } from './service-routes';
+import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
+import {
+  CONSENT_PAGE_SEGMENT,
+  isPrivacyRoute,
+  serveConsentPage,
+  servePrivacy,
+  type PrivacyOptions,
+} from './pii/privacy-routes';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
 import { revGeneration } from './revs';
 import {
@@ -78,6 +85,8 @@ export type SyncServerOptions = {
    * on top of `rateLimit`. Default `DEFAULT_MEMBER_LOOKUP_LIMIT`; `false` turns it off.
    */
   memberLookupRateLimit?: RateLimitOptions | false;
+  /** [CS1]-[CS5] [DQ1]-[DQ4] Consent, messages and data-subject requests: the vault, the policy version. */
+  privacy?: PrivacyOptions;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -170,6 +179,15 @@ function revisions(rev: string): { start: number; ids: string[] } {
 /** A `_bulk_get` or `_all_docs` document with `_revisions` added: the wire form always ends in `}`. */
 function withRevisions(json: string, rev: string): string {
   return `${json.slice(0, -1)},"_revisions":${JSON.stringify(revisions(rev))}}`;
+}
+
+/** The address a request came to, as the client named it (for links it hands out). */
+function requestUrl(req: IncomingMessage): string {
+  const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? '')
+    ? req.headers.host!
+    : 'localhost';
+  return `${secure ? 'https' : 'http'}://${host}`;
 }
 
 export function createSyncServer(options: SyncServerOptions): SyncServer {
@@ -486,11 +504,29 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       res.end(metrics.render());
       return;
     }
+    if (dbName === CONSENT_PAGE_SEGMENT) {
+      // [CS2] The customer's own phone: the invitation in the URL is its only key.
+      await serveConsentPage({
+        storage,
+        method: method ?? 'GET',
+        rest,
+        query: url.searchParams,
+        acceptLanguage: req.headers['accept-language'],
+        contentType: req.headers['content-type'],
+        readBody: (max) => readBody(req, max),
+        send: (status, headers, body) => {
+          res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
+        },
+        now,
+        privacy: options.privacy ?? {},
+      });
+      return;
+    }
     // [VC1]-[VC4] Before anything else, so an old client learns why even with a bad token.
     const incompatible = checkClientVersions(req.headers, versions);
     if (incompatible) throw incompatible;
     const db = isCollectionName(dbName) ? dbName : null;
-    if (!db && !isServiceRoute(dbName)) {
+    if (!db && !isServiceRoute(dbName) && !isPrivacyRoute(dbName)) {
       throw new SyncError('not_found', 'Database does not exist.');
     }
 
@@ -514,7 +550,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
 
     if (!db) {
       // [MB1] [PT5] [EX3] [FX4] Online checks for tills and reviews for HQ.
-      await serveService({
+      const service: ServiceRequest = {
         storage,
         principal,
         method: method ?? 'GET',
@@ -534,7 +570,18 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           }),
         now,
         log,
+      };
+      // [CS1]-[CS5] [DQ1]-[DQ4] Consent, the outbox and data-subject requests.
+      const privacy = await servePrivacy({
+        ...service,
+        sendText: (status, headers, body) => {
+          res.writeHead(status, { ...CORS_HEADERS, 'cache-control': 'no-store', ...headers });
+          res.end(body);
+        },
+        requestUrl: requestUrl(req),
+        privacy: options.privacy ?? {},
       });
+      if (!privacy) await serveService(service);
       return;
     }
     const [first, ...more] = rest;

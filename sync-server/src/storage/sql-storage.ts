@@ -13,6 +13,7 @@ import {
   type ChangesPage,
   type DbInfo,
   type DeviceRecord,
+  type DocMatch,
   type DocJson,
   type DocRow,
   type DocWrite,
@@ -22,6 +23,7 @@ import {
   type WriteResult,
   type WriteTransaction,
 } from './storage';
+import { selectMatchingDocs } from './find-docs';
 import { BufferedWriteTransaction, ReadAhead, WriteGroup, type Queryable } from './write-group';
 
 export type { Queryable } from './write-group';
@@ -88,6 +90,13 @@ const MIGRATION = [
      admin_id text NOT NULL
    )`,
   `CREATE INDEX IF NOT EXISTS admin_tokens_admin ON admin_tokens (admin_id)`,
+  // [ST15] Documents naming a member: their sales, point entries, consents,
+  // messages and requests, for the member's export and the consent checks.
+  `DO $$ BEGIN
+     IF to_regclass('docs_member_id') IS NULL THEN
+       CREATE INDEX docs_member_id ON docs (db, (body->>'memberId')) WHERE body ? 'memberId';
+     END IF;
+   END $$`,
   `CREATE TABLE IF NOT EXISTS local_docs (
      owner text NOT NULL,
      db text NOT NULL,
@@ -278,6 +287,10 @@ export class SqlSyncStorage implements SyncStorage {
 
   membersByPhone(phone: string): Promise<DocRow[]> {
     return selectMembersByPhone(this.driver, phone);
+  }
+
+  findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]> {
+    return selectMatchingDocs(this.driver, db, match);
   }
 
   async receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>> {

@@ -20,6 +20,16 @@ export type DocRow = {
   body: JsonObject;
 };
 
+/**
+ * [ST15] Which documents `findDocs` returns: those naming a member (their
+ * `memberId`), and holding these top-level fields with these values.
+ */
+export type DocMatch = {
+  memberId?: string;
+  fields?: JsonObject;
+  limit?: number;
+};
+
 /** Restricts reads of store-scoped collections to one store; null reads everything. */
 export type StoreScope = string | null;
 
@@ -74,6 +84,8 @@ export interface WriteTransaction {
   put(write: DocWrite): Promise<WriteResult>;
   /** [MB1] The members with this (normalised) phone number, any store, by id. */
   membersByPhone(phone: string): Promise<DocRow[]>;
+  /** [ST15] `findDocs`, as this transaction sees the documents (its own writes included). */
+  findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]>;
   /**
    * [ST7] The same as `put` for each write in order (a later write of the same
    * id must name the revision an earlier one made), but in a few statements
@@ -133,6 +145,11 @@ export interface SyncStorage {
   ): Promise<Map<string, DocJson>>;
   /** [MB1] The members with this (normalised) phone number, any store, by id. */
   membersByPhone(phone: string): Promise<DocRow[]>;
+  /**
+   * [ST15] The documents of `db` naming `match.memberId` and holding every
+   * field of `match.fields`, any store, in seq order, at most `limit` (default 1000).
+   */
+  findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]>;
   /** [FX4] When the server received each of these facts, where it recorded it. */
   receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>>;
   /**

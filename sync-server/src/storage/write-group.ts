@@ -14,7 +14,8 @@
 import type { CollectionName } from '@pos/domain';
 import type { JsonObject } from '../protocol';
 import { nextRev, revGeneration } from '../revs';
-import type { DocRow, DocWrite, WriteResult, WriteTransaction } from './storage';
+import { selectMatchingDocs } from './find-docs';
+import type { DocMatch, DocRow, DocWrite, WriteResult, WriteTransaction } from './storage';
 
 export type Queryable = {
   query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
@@ -548,6 +549,27 @@ export class BufferedWriteTransaction implements WriteTransaction {
       storeId: raw.store_id,
       body: raw.body,
     }));
+  }
+
+  /**
+   * [ST15] Sends pending writes of `db` first (the group's, then this work's
+   * behind its savepoint), so the database's answer includes them. A
+   * rehearsal reads what is committed: its answer is discarded anyway.
+   */
+  async findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]> {
+    this.assertOpen();
+    const hasDb = (rows: Map<string, Row>) => [...rows.values()].some((row) => row.db === db);
+    if (!this.readAhead && hasDb(this.group.pending)) await this.group.flush();
+    if (!this.readAhead && hasDb(this.pending)) {
+      if (!this.savepoint) {
+        await this.query('SAVEPOINT work');
+        this.savepoint = true;
+      }
+      const rows = rowsJson(this.pending.values());
+      this.pending.clear();
+      await this.query(UPSERT_ROWS, [rows]);
+    }
+    return selectMatchingDocs({ query: (sql, params) => this.query(sql, params) }, db, match);
   }
 
   /**
