@@ -1,6 +1,6 @@
 /**
  * Device and admin authentication, provisioning, token rotation, and what
- * each may read and write. [A1]-[A8], [TR1]-[TR4]
+ * each may read and write. [A1]-[A8], [TR1]-[TR3]
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { COLLECTIONS, isOwnFactId, type CollectionName } from '@pos/domain';

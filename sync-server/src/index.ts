@@ -9,6 +9,7 @@ export {
   normaliseFingerprint,
   readTlsFiles,
   type DemoCertificate,
+  type GeneratedCertificate,
   type TlsOptions,
 } from './tls';
 export type {

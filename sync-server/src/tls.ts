@@ -38,13 +38,16 @@ export function checkTls(tls: TlsOptions, where = 'the TLS options'): string {
   } catch (error) {
     throw new Error(
       `${where}: the certificate is not a PEM certificate (${(error as Error).message})`,
+      { cause: error },
     );
   }
   let key;
   try {
     key = createPrivateKey(tls.key);
   } catch (error) {
-    throw new Error(`${where}: the key is not a PEM private key (${(error as Error).message})`);
+    throw new Error(`${where}: the key is not a PEM private key (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   if (!cert.checkPrivateKey(key)) {
     throw new Error(`${where}: the key does not belong to the certificate`);
@@ -58,7 +61,9 @@ export function readTlsFiles(files: TlsFiles): TlsOptions {
     try {
       return readFileSync(path);
     } catch (error) {
-      throw new Error(`cannot read the TLS ${what} ${path}: ${(error as Error).message}`);
+      throw new Error(`cannot read the TLS ${what} ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   };
   const tls = { cert: read(files.certFile, 'certificate'), key: read(files.keyFile, 'key') };
