@@ -2,12 +2,16 @@
  * Device token rotation over HTTP on each storage backend: the device's own
  * endpoint, the grace period on an injected clock, and revocation.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken, provisionAdminToken, rotateDeviceToken, TOKEN_ROTATION_GRACE_MS } from './auth';
 import { seedDemo } from './demo-data';
 import { createSyncServer, type SyncServer } from './server';
+import { openPgliteStorage } from './storage/pglite';
 import type { SyncStorage } from './storage/storage';
-import { BACKENDS, S001_DEVICE, S002_DEVICE, waitForLongpolls } from './test-support';
+import { BACKENDS, S001_DEVICE, S002_DEVICE, runCli, waitForLongpolls } from './test-support';
 
 const S001 = S001_DEVICE.token;
 const HOUR = 3_600_000;
@@ -158,3 +162,42 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('cli rotate-device-token', () => {
+  it('[TR1] prints a new token once; the old one works until the new one is used', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sync-server-rotate-'));
+    const dataDir = join(dir, 'pglite');
+    try {
+      const seeded = await openPgliteStorage(dataDir);
+      await seedDemo(seeded);
+      await seeded.close();
+      const rotated = await runCli([
+        'rotate-device-token',
+        S001_DEVICE.deviceId,
+        '--grace-hours',
+        '2',
+        '--data-dir',
+        dataDir,
+      ]);
+      expect(rotated.code).toBe(0);
+      expect(rotated.stdout).toMatch(/S001-POS1 \(store S001\) has a new token/);
+      const token = rotated.stdout.trim().split('\n').at(-1)!;
+      expect(token).toMatch(/^pos_[A-Za-z0-9_-]{43}$/);
+      const unknown = await runCli(['rotate-device-token', 'S404-POS1', '--data-dir', dataDir]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/no valid token to rotate/);
+
+      const storage = await openPgliteStorage(dataDir);
+      try {
+        const device = { deviceId: S001_DEVICE.deviceId, storeId: S001_DEVICE.storeId };
+        expect(await storage.findDeviceToken(hashToken(S001))).toEqual(device);
+        expect(await storage.findDeviceToken(hashToken(token))).toEqual(device);
+        expect(await storage.findDeviceToken(hashToken(S001))).toBeNull();
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
