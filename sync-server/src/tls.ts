@@ -8,7 +8,6 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 /** A PEM certificate (chain) and its private key. */
 export type TlsOptions = { cert: string | Buffer; key: string | Buffer };
@@ -121,6 +120,8 @@ export async function generateCertificate(options: {
   const notBeforeDate = options.now ?? new Date();
   const notAfterDate = new Date(notBeforeDate.getTime() + (options.days ?? 825) * 86_400_000);
   const [commonName = 'localhost'] = options.names;
+  // Loaded here: only the demo and tests make certificates.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: commonName }], {
     keyType: 'ec',
     curve: 'P-256',
