@@ -1,6 +1,6 @@
 /**
- * Device and admin authentication, provisioning, and what each may read and
- * write. [A1]-[A8]
+ * Device and admin authentication, provisioning, token rotation, and what
+ * each may read and write. [A1]-[A8], [TR1]-[TR3]
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { COLLECTIONS, isOwnFactId, type CollectionName } from '@pos/domain';
@@ -164,11 +164,12 @@ export function adminFactRefusal(db: CollectionName, fact: FactFields): string |
 export async function authenticate(
   storage: SyncStorage,
   authorization: string | undefined,
+  now: Date = new Date(),
 ): Promise<Principal | null> {
   const token = parseBearer(authorization);
   if (!token) return null;
   const hash = hashToken(token);
-  const device = await storage.findDeviceToken(hash);
+  const device = await storage.findDeviceToken(hash, now);
   if (device) return { kind: 'device', ...device };
   const admin = await storage.findAdminToken(hash);
   return admin ? { kind: 'admin', ...admin } : null;
@@ -221,4 +222,43 @@ export async function provisionAdminToken(
   const token = newToken(random);
   const replaced = await storage.replaceAdminToken(hashToken(token), { adminId });
   return { token, replaced };
+}
+
+/** [TR1] How long a device's earlier token keeps working after a rotation its new token has not yet ended. */
+export const TOKEN_ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
+
+export type RotatedToken = {
+  /** The new token: shown once, stored only hashed. */
+  token: string;
+  deviceId: string;
+  storeId: string;
+  /** When the earlier token stops at the latest, if the new one is not used before. */
+  previousValidUntil: string;
+};
+
+/**
+ * [TR1] A new token for a provisioned device. Its earlier token keeps working
+ * until the new one is first used ([TR2]) or `graceMs` passes, so a till that
+ * never received the answer is not locked out. Refuses a malformed id or a
+ * device without a valid token (provision it instead).
+ */
+export async function rotateDeviceToken(
+  storage: SyncStorage,
+  deviceId: string,
+  options: { now?: Date; graceMs?: number; random?: (bytes: number) => Buffer } = {},
+): Promise<RotatedToken> {
+  const invalid = principalIdRefusal('the device id', deviceId);
+  if (invalid) throw new Error(invalid);
+  const graceMs = options.graceMs ?? TOKEN_ROTATION_GRACE_MS;
+  if (!Number.isSafeInteger(graceMs) || graceMs < 0) {
+    throw new Error(`the grace period must be a whole number of milliseconds >= 0, got ${graceMs}`);
+  }
+  const now = options.now ?? new Date();
+  const graceUntil = new Date(now.getTime() + graceMs);
+  const token = newToken(options.random);
+  const device = await storage.rotateDeviceToken(deviceId, hashToken(token), { now, graceUntil });
+  if (!device) {
+    throw new Error(`device ${deviceId} has no valid token to rotate; provision it instead`);
+  }
+  return { token, ...device, previousValidUntil: graceUntil.toISOString() };
 }

@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pointsProgrammeProblems, type PointsProgramme } from '@pos/domain';
-import { provisionAdminToken, provisionDeviceToken } from './auth';
+import {
+  TOKEN_ROTATION_GRACE_MS,
+  provisionAdminToken,
+  provisionDeviceToken,
+  rotateDeviceToken,
+} from './auth';
 import { DEFAULT_CHAIN, DEMO_STAFF_PIN, type ChainSize } from './demo-chain';
 import { generateChain, type ChainProgress } from './demo-chain-load';
 import { formatProblem, IMPORT_KINDS, isImportKind } from './import/csv-import';
@@ -16,6 +21,7 @@ import { ENCODINGS, importCsv, type Encoding } from './import/import-store';
 import { DEFAULT_RATE_LIMIT, validRateLimit, type RateLimitOptions } from './rate-limit';
 import { startSyncServer, storageConfig } from './start';
 import { describeStorage, openStorage } from './storage/open-storage';
+import { certificateFingerprint, readTlsFiles, tlsFilesOf } from './tls';
 import type { SyncStorage } from './storage/storage';
 import { dataRequestCommand, exportMemberCommand } from './pii/data-requests-cli';
 import type { PrivacyOptions } from './pii/privacy-routes';
@@ -33,8 +39,11 @@ function privacyOf(storage: SyncStorage): PrivacyOptions {
 const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed-demo]
          [--rate-limit-burst ${DEFAULT_RATE_LIMIT.burst}] [--rate-limit-per-second ${DEFAULT_RATE_LIMIT.perSecond}] [--no-rate-limit]
          [--quiet]                                                  no JSON line per request on stdout
+         [--tls-cert cert.pem --tls-key key.pem]                    HTTPS (or TLS_CERT_FILE, TLS_KEY_FILE)
        sync-server provision-device --store S001 --device S001-POS2   prints the device's new token once
        sync-server revoke-device --device S001-POS2
+       sync-server rotate-device-token S001-POS2 [--grace-hours 24]  prints a new token once; the old one
+                                                                    works until the new one is used or the grace ends
        sync-server list-devices
        sync-server provision-admin --name hq-tools                     prints the admin token once
        sync-server revoke-admin --name hq-tools
@@ -56,6 +65,7 @@ const COMMANDS = [
   'serve',
   'provision-device',
   'revoke-device',
+  'rotate-device-token',
   'list-devices',
   'provision-admin',
   'revoke-admin',
@@ -81,6 +91,9 @@ type Values = {
   'rate-limit-per-second'?: string | undefined;
   'no-rate-limit': boolean;
   quiet: boolean;
+  'tls-cert'?: string | undefined;
+  'tls-key'?: string | undefined;
+  'grace-hours'?: string | undefined;
   encoding?: string | undefined;
   seed?: string | undefined;
   stores?: string | undefined;
@@ -135,9 +148,12 @@ async function serve(values: Values): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port must be a port number, got ${values.port}`);
   }
+  const files = tlsFilesOf({ certFile: values['tls-cert'], keyFile: values['tls-key'] });
+  const tls = files ? readTlsFiles(files) : null;
   const options = {
     port,
     host: values.host,
+    ...(tls ? { tls } : {}),
     ...storageOptions(values),
     seedDemo: values['seed-demo'],
     rateLimit: rateLimitOf(values),
@@ -148,6 +164,7 @@ async function serve(values: Values): Promise<number> {
   console.log(
     `sync-server listening on ${running.url} (storage: ${describeStorage(storageConfig(options))})`,
   );
+  if (tls) console.log(`certificate SHA-256 fingerprint: ${certificateFingerprint(tls.cert)}`);
   if (options.seedDemo)
     console.log('demo data seeded; demo device tokens: demo-s001-pos1, demo-s002-pos1');
 
@@ -268,10 +285,14 @@ async function setPointsProgramme(values: Values, args: string[]): Promise<numbe
 }
 
 async function run(command: Command, values: Values, args: string[]): Promise<number> {
-  const takesFiles = ['import', 'set-points-programme', 'data-request', 'export-member'].includes(
-    command,
-  );
-  if (!takesFiles && args.length) throw new UsageError(`unexpected ${args.join(' ')}`);
+  const takesArgs = [
+    'import',
+    'set-points-programme',
+    'data-request',
+    'export-member',
+    'rotate-device-token',
+  ].includes(command);
+  if (!takesArgs && args.length) throw new UsageError(`unexpected ${args.join(' ')}`);
   switch (command) {
     case 'import':
       return importFile(values, args);
@@ -327,6 +348,25 @@ async function run(command: Command, values: Values, args: string[]): Promise<nu
       console.log(`device ${deviceId} revoked: its next request gets 401`);
       return 0;
     }
+    case 'rotate-device-token': {
+      const [deviceId, ...extra] = args;
+      if (!deviceId || extra.length) throw new UsageError('rotate-device-token: name one device');
+      const hours = Number(values['grace-hours'] ?? TOKEN_ROTATION_GRACE_MS / 3_600_000);
+      if (!Number.isFinite(hours) || hours < 0 || hours > 24 * 365) {
+        throw new UsageError(
+          `--grace-hours must be a number of hours from 0 to 8760, got ${values['grace-hours']}`,
+        );
+      }
+      const graceMs = Math.round(hours * 3_600_000);
+      const rotated = await withStorage(values, (s) => rotateDeviceToken(s, deviceId, { graceMs }));
+      console.log(
+        `device ${rotated.deviceId} (store ${rotated.storeId}) has a new token; its earlier token ` +
+          `works until the new one is first used, and at the latest until ${rotated.previousValidUntil}`,
+      );
+      console.log('token (shown once; configure it on the device, it is stored only hashed):');
+      console.log(rotated.token);
+      return 0;
+    }
     case 'list-devices': {
       const devices = await withStorage(values, (s) => s.listDevices());
       for (const d of devices) console.log(`${d.storeId}\t${d.deviceId}`);
@@ -374,6 +414,9 @@ async function main(argv: string[]): Promise<number> {
         'rate-limit-per-second': { type: 'string' },
         'no-rate-limit': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'grace-hours': { type: 'string' },
         encoding: { type: 'string' },
         seed: { type: 'string' },
         stores: { type: 'string' },

@@ -1,5 +1,17 @@
 export { createSyncServer, type SyncServer, type SyncServerOptions, type Logger } from './server';
 export { startSyncServer, type StartOptions, type RunningSyncServer } from './start';
+export {
+  certificateFingerprint,
+  checkTls,
+  ensureDemoCertificate,
+  generateCertificate,
+  localNames,
+  normaliseFingerprint,
+  readTlsFiles,
+  type DemoCertificate,
+  type GeneratedCertificate,
+  type TlsOptions,
+} from './tls';
 export type {
   SyncStorage,
   DocRow,
@@ -18,6 +30,8 @@ export {
   provisionDevice,
   provisionDeviceToken,
   provisionAdminToken,
+  rotateDeviceToken,
+  TOKEN_ROTATION_GRACE_MS,
   type Principal,
 } from './auth';
 export {

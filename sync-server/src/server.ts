@@ -4,9 +4,17 @@
  */
 import { readDocs, readDocsJson } from './facts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { CollectionName } from '@pos/domain';
-import { authenticate, principalKey, readRefusal, readScope, type Principal } from './auth';
+import {
+  TOKEN_ROTATION_GRACE_MS,
+  authenticate,
+  principalKey,
+  readRefusal,
+  readScope,
+  type Principal,
+} from './auth';
 import {
   parseAllDocsBody,
   parseAllDocsQuery,
@@ -29,6 +37,7 @@ import {
 } from './protocol';
 import type { RequestLogger } from './json-log';
 import { METRICS_CONTENT_TYPE, ServerMetrics, routeLabel } from './metrics';
+import { DEVICE_ROUTE, serveDeviceToken } from './device-token-route';
 import { pushDocs } from './push';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import {
@@ -38,6 +47,7 @@ import {
   servePrivacy,
   type PrivacyOptions,
 } from './pii/privacy-routes';
+import type { TlsOptions } from './tls';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
 import { revGeneration } from './revs';
 import {
@@ -87,6 +97,10 @@ export type SyncServerOptions = {
   memberLookupRateLimit?: RateLimitOptions | false;
   /** [CS1]-[CS5] [DQ1]-[DQ4] Consent, messages and data-subject requests: the vault, the policy version. */
   privacy?: PrivacyOptions;
+  /** [TX1] Serve HTTPS with this certificate and key; plain HTTP when absent. */
+  tls?: TlsOptions;
+  /** [TR1] How long a rotated device token's predecessor keeps working; default 24 h. */
+  tokenGraceMs?: number;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -196,6 +210,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const metrics = options.metrics ?? new ServerMetrics();
   const requestLog = options.requestLog;
   const versions = options.versions ?? SERVER_VERSIONS;
+  const tokenGraceMs = options.tokenGraceMs ?? TOKEN_ROTATION_GRACE_MS;
   const unobserve = storage.observe({
     committed: (written) => metrics.documentsWritten(written),
     failed: (what) => metrics.storageFailed(what),
@@ -265,7 +280,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         if (waiter.revoked) {
           waiter.revoked = false;
           // Another token of the same principal may have been replaced, not this one.
-          if (!(await authenticate(storage, req.headers.authorization))) {
+          if (!(await authenticate(storage, req.headers.authorization, now()))) {
             throw new SyncError('unauthorized', 'this token has been revoked');
           }
         }
@@ -526,11 +541,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     const incompatible = checkClientVersions(req.headers, versions);
     if (incompatible) throw incompatible;
     const db = isCollectionName(dbName) ? dbName : null;
-    if (!db && !isServiceRoute(dbName) && !isPrivacyRoute(dbName)) {
+    if (!db && !isServiceRoute(dbName) && !isPrivacyRoute(dbName) && dbName !== DEVICE_ROUTE) {
       throw new SyncError('not_found', 'Database does not exist.');
     }
 
-    const principal = await authenticate(storage, req.headers.authorization);
+    const principal = await authenticate(storage, req.headers.authorization, now());
     if (!principal) {
       throw new SyncError('unauthorized', 'send Authorization: Bearer <device or admin token>');
     }
@@ -548,6 +563,19 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       }
     }
 
+    if (dbName === DEVICE_ROUTE) {
+      context.route = '/_device/token';
+      await serveDeviceToken({
+        storage,
+        principal,
+        method: method ?? 'GET',
+        segments,
+        now: now(),
+        graceMs: tokenGraceMs,
+        send: (status, body) => sendJson(res, status, body),
+      });
+      return;
+    }
     if (!db) {
       // [MB1] [PT5] [EX3] [FX4] Online checks for tills and reviews for HQ.
       const service: ServiceRequest = {
@@ -651,7 +679,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     () => waiting.size,
   );
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const finished = metrics.startRequest();
     const context: RequestContext = { route: 'other', principal: null };
     res.once('close', () => {
@@ -722,7 +750,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         reason: 'the server failed to answer; see its log',
       });
     });
-  });
+  };
+  // [TX1] The same handler over TLS when a certificate is configured.
+  const server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handle)
+    : createServer(handle);
+  const scheme = options.tls ? 'https' : 'http';
 
   // [P4] A request node cannot even parse still gets a JSON answer, not its plain-text default.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -750,7 +783,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve(`http://${shownHost}:${address.port}`);
+          resolve(`${scheme}://${shownHost}:${address.port}`);
         });
       });
     },

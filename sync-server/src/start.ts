@@ -1,11 +1,13 @@
 /**
- * Opens the storage, optionally seeds the demo chain, and serves HTTP. Used by
+ * Opens the storage, optionally seeds the demo chain, and serves HTTP (HTTPS
+ * with a certificate). Used by
  * the CLI, the demo launcher and tests.
  */
 import { seedDemo } from './demo-data';
 import type { RequestLogger } from './json-log';
 import type { RateLimitOptions } from './rate-limit';
 import { createSyncServer, type Logger } from './server';
+import type { TlsOptions } from './tls';
 import type { ServerVersions } from './version';
 import { openStorage, type StorageConfig } from './storage/open-storage';
 import type { SyncStorage } from './storage/storage';
@@ -27,6 +29,8 @@ export type StartOptions = {
   rateLimit?: RateLimitOptions | false;
   /** The protocol and schema versions served; default this build's ([VC1]-[VC4]). */
   versions?: ServerVersions;
+  /** [TX1] Serve HTTPS with this certificate and key (see `readTlsFiles`); plain HTTP when absent. */
+  tls?: TlsOptions;
 };
 
 export type RunningSyncServer = {
@@ -54,6 +58,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
       ...(options.versions ? { versions: options.versions } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
     return {

@@ -85,6 +85,20 @@ const MIGRATION = [
      store_id text NOT NULL
    )`,
   `CREATE INDEX IF NOT EXISTS device_tokens_device ON device_tokens (device_id)`,
+  // [TR1] [TR2] A rotated token: the old ones get a deadline, the new one is
+  // pending until first used. Checked first, as above.
+  `DO $$ BEGIN
+     IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name = 'device_tokens'
+                       AND column_name = 'expires_at') THEN
+       ALTER TABLE device_tokens ADD COLUMN expires_at timestamptz;
+     END IF;
+     IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name = 'device_tokens'
+                       AND column_name = 'pending') THEN
+       ALTER TABLE device_tokens ADD COLUMN pending boolean NOT NULL DEFAULT false;
+     END IF;
+   END $$`,
   `CREATE TABLE IF NOT EXISTS admin_tokens (
      token_hash text PRIMARY KEY,
      admin_id text NOT NULL
@@ -510,12 +524,71 @@ export class SqlSyncStorage implements SyncStorage {
     );
   }
 
-  async findDeviceToken(tokenHash: string): Promise<DeviceRecord | null> {
-    const [row] = await this.driver.query<{ device_id: string; store_id: string }>(
-      `SELECT device_id, store_id FROM device_tokens WHERE token_hash = $1`,
-      [tokenHash],
+  async findDeviceToken(tokenHash: string, now = new Date()): Promise<DeviceRecord | null> {
+    const [row] = await this.driver.query<{
+      device_id: string;
+      store_id: string;
+      pending: boolean;
+    }>(
+      `SELECT device_id, store_id, pending FROM device_tokens
+        WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > $2::timestamptz)`,
+      [tokenHash, now.toISOString()],
     );
-    return row ? { deviceId: row.device_id, storeId: row.store_id } : null;
+    if (!row) return null;
+    const device = { deviceId: row.device_id, storeId: row.store_id };
+    if (!row.pending) return device;
+    // [TR2] The device holds its new token: its earlier ones stop now.
+    return this.driver.transaction(async (q) => {
+      const [adopted] = await q.query(
+        `UPDATE device_tokens SET pending = false, expires_at = NULL
+          WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > $2::timestamptz) RETURNING 1`,
+        [tokenHash, now.toISOString()],
+      );
+      // Revoked, or adopted by a concurrent request that already retired the others.
+      if (!adopted) {
+        const [still] = await q.query(`SELECT 1 FROM device_tokens WHERE token_hash = $1`, [
+          tokenHash,
+        ]);
+        return still ? device : null;
+      }
+      const retired = await q.query(
+        `DELETE FROM device_tokens WHERE device_id = $1 AND token_hash <> $2 RETURNING 1`,
+        [device.deviceId, tokenHash],
+      );
+      if (retired.length) await this.notify(q, `${REVOKED_PREFIX}device:${device.deviceId}`);
+      return device;
+    });
+  }
+
+  rotateDeviceToken(
+    deviceId: string,
+    tokenHash: string,
+    at: { now: Date; graceUntil: Date },
+  ): Promise<DeviceRecord | null> {
+    const now = at.now.toISOString();
+    return this.driver.transaction(async (q) => {
+      await q.query(
+        `DELETE FROM device_tokens WHERE device_id = $1 AND expires_at <= $2::timestamptz`,
+        [deviceId, now],
+      );
+      const [current] = await q.query<{ store_id: string }>(
+        `SELECT store_id FROM device_tokens WHERE device_id = $1
+          ORDER BY pending, token_hash LIMIT 1`,
+        [deviceId],
+      );
+      if (!current) return null;
+      await q.query(
+        `UPDATE device_tokens SET expires_at = LEAST(COALESCE(expires_at, $2::timestamptz), $2::timestamptz)
+          WHERE device_id = $1`,
+        [deviceId, at.graceUntil.toISOString()],
+      );
+      await q.query(
+        `INSERT INTO device_tokens (token_hash, device_id, store_id, pending)
+         VALUES ($1, $2, $3, true)`,
+        [tokenHash, deviceId, current.store_id],
+      );
+      return { deviceId, storeId: current.store_id };
+    });
   }
 
   async replaceDeviceToken(tokenHash: string, device: DeviceRecord): Promise<number> {

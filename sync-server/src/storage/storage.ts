@@ -175,9 +175,27 @@ export interface SyncStorage {
   listen(onChange: (db: string) => void): () => void;
   /** Stores a device token's hash (never the token) bound to a device and store. */
   putDeviceToken(tokenHash: string, device: DeviceRecord): Promise<void>;
-  findDeviceToken(tokenHash: string): Promise<DeviceRecord | null>;
+  /**
+   * The device a token hash belongs to, or null. [TR2] A token whose grace has
+   * passed at `now` (default the current time) is not found; the first find of
+   * a rotated token retires the device's other tokens (after commit, `listen`
+   * payload `_revoked:device:<id>`).
+   */
+  findDeviceToken(tokenHash: string, now?: Date): Promise<DeviceRecord | null>;
   /** Stores a token hash for the device and removes its other tokens; returns how many. */
   replaceDeviceToken(tokenHash: string, device: DeviceRecord): Promise<number>;
+  /**
+   * [TR1] Adds `tokenHash` as the device's next token, bound to the store of
+   * its current ones; they stay valid until the next token is first found or
+   * `graceUntil`, whichever comes first (an earlier deadline is kept). Tokens
+   * whose grace has passed at `now` are removed. Null when the device has no
+   * valid token.
+   */
+  rotateDeviceToken(
+    deviceId: string,
+    tokenHash: string,
+    at: { now: Date; graceUntil: Date },
+  ): Promise<DeviceRecord | null>;
   /**
    * Removes every token of the device and, after commit, tells every server
    * process (`listen` payload `_revoked:device:<id>`). Returns how many.

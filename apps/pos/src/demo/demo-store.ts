@@ -20,6 +20,7 @@ import {
   DEMO_EARN_RULES,
   DEMO_REDEMPTION,
   startSyncServer,
+  type DemoCertificate,
   type RunningSyncServer,
 } from '@pos/sync-server';
 import { toHex } from '@pos/domain';
@@ -62,6 +63,12 @@ export async function startDemoStore(
     printerLink?: 'serial' | 'tcp';
     /** Cash rounding (抹零) of the terminal; default none. */
     cashRounding?: CashRounding;
+    /**
+     * [TX4] Serve the sync server over HTTPS with this certificate: the
+     * terminal pins its fingerprint ([TL5]) and a browser reaches it through
+     * the terminal host ([TL6]). Default plain HTTP.
+     */
+    tls?: Pick<DemoCertificate, 'cert' | 'key' | 'fingerprint'>;
   } = {},
 ): Promise<DemoStore> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -73,10 +80,12 @@ export async function startDemoStore(
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     };
+    const tls = options.tls ? { tls: { cert: options.tls.cert, key: options.tls.key } } : {};
     let syncServer: RunningSyncServer | null = await startSyncServer({
       port: options.syncPort ?? 5984,
       seedDemo: true,
       ...storageOptions,
+      ...tls,
     });
     const syncPort = Number(new URL(syncServer.url).port);
     closers.push(async () => syncServer?.close());
@@ -87,6 +96,7 @@ export async function startDemoStore(
       deviceId: device.deviceId,
       syncUrl: syncServer.url,
       syncToken: device.token,
+      ...(options.tls ? { syncCertFingerprint: options.tls.fingerprint } : {}),
       priceList: 'CN-LIST',
       currency: 'CNY',
       locale: 'zh-CN',
@@ -133,6 +143,7 @@ export async function startDemoStore(
         hub,
         rendererDir: options.rendererDir ?? RENDERER_DIR,
         port: options.terminalPort ?? 0,
+        ...(options.tls ? { syncProxy: { target: syncServer.url, ca: options.tls.cert } } : {}),
       });
       closers.push(() => host.close());
       terminalUrl = host.url;
@@ -148,7 +159,7 @@ export async function startDemoStore(
       },
       async bringSyncServerUp() {
         if (syncServer) return;
-        syncServer = await startSyncServer({ port: syncPort, ...storageOptions });
+        syncServer = await startSyncServer({ port: syncPort, ...storageOptions, ...tls });
       },
       terminalConfig,
       devices,

@@ -17,13 +17,18 @@ import {
   DEMO_PRICES,
   DEMO_PRODUCTS,
   DEMO_STAFF,
+  ensureDemoCertificate,
 } from '@pos/sync-server';
 import { formatMinorPlain, makeCouponCode } from '@pos/domain';
 import { startDemoStore } from './demo-store';
 import { findElectronBinary } from './electron-binary';
 
 const electron = process.env.POS_BROWSER ? null : findElectronBinary();
+// [TX4] The sync server speaks HTTPS with a certificate made here on first start.
+const tlsDir = process.env.POS_TLS_DIR ?? '.data/tls';
+const certificate = await ensureDemoCertificate(tlsDir);
 const store = await startDemoStore({
+  tls: certificate,
   dataDir: process.env.POS_DATA_DIR ?? '.data/pglite',
   terminalPort: Number(process.env.POS_PORT ?? 5180),
   serveBrowser: electron === null,
@@ -34,6 +39,10 @@ const store = await startDemoStore({
 let electronProcess: ChildProcess | null = null;
 console.log(
   `\nSync server: ${store.syncServer.url} (PGlite in ${process.env.POS_DATA_DIR ?? '.data/pglite'})`,
+);
+console.log(
+  `  HTTPS certificate ${certificate.certFile} (${certificate.created ? 'made now' : 'reused'}), ` +
+    `SHA-256 fingerprint:\n  ${certificate.fingerprint}`,
 );
 if (electron) {
   const dir = mkdtempSync(join(tmpdir(), 'pos-terminal-'));
@@ -51,6 +60,9 @@ if (electron) {
   console.log('POS: opened in an Electron window.');
 } else {
   console.log(`POS: open ${store.terminalUrl} in a browser (Electron is not installed here).`);
+  console.log(
+    '  (the browser reaches the sync server through it, at /sync/, trusting only this certificate)',
+  );
 }
 
 console.log('\nThe simulated scanner scans what you type here. Products:');

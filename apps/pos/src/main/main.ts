@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTerminalConfig, type TerminalConfig } from '../shared/config';
 import { parseDevicesConfig, type DevicesConfig } from '../shared/devices';
+import { syncCertificateVerifier } from './certificate-trust';
 import { contentSecurityPolicy } from './csp';
 import { openHub } from './devices';
 import { registerTerminalIpc } from './ipc';
@@ -32,6 +33,10 @@ async function start(): Promise<void> {
   const rendererDir = join(__dirname, '../renderer');
   const csp = contentSecurityPolicy(config.syncUrl);
   protocol.handle(RENDERER_SCHEME, (request) => rendererResponse(rendererDir, request.url, csp));
+  // [TL5] The sync server's certificate is trusted by its fingerprint, and only it.
+  session.defaultSession.setCertificateVerifyProc(
+    syncCertificateVerifier(config.syncUrl, config.syncCertFingerprint),
+  );
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
     callback(false),
   );

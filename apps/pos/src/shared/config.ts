@@ -10,6 +10,11 @@ export type TerminalConfig = {
   syncUrl: string;
   /** The device's bearer token for the sync server. */
   syncToken: string;
+  /**
+   * [TL5] The SHA-256 fingerprint (`AB:CD:…`) of the sync server's certificate,
+   * trusted exactly; absent: the usual certificate checks.
+   */
+  syncCertFingerprint?: string;
   priceList: string;
   currency: string;
   locale: string;
@@ -38,6 +43,7 @@ export function isTerminalConfig(value: unknown): value is TerminalConfig {
     typeof v.deviceId === 'string' &&
     typeof v.syncUrl === 'string' &&
     typeof v.syncToken === 'string' &&
+    (v.syncCertFingerprint === undefined || typeof v.syncCertFingerprint === 'string') &&
     typeof v.priceList === 'string' &&
     typeof v.currency === 'string' &&
     typeof v.locale === 'string' &&
