@@ -3,6 +3,7 @@
  * renderer opens it. The benchmark driver calls the functions on `window.replicaBench`.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 import { syntheticMember, syntheticPhone, syntheticProduct } from './synthetic-catalog';
 import {
   createTillReplica,
@@ -15,7 +16,11 @@ import {
   type TillReplica,
 } from '@pos/replica';
 
-/** The till's own view of the replica: barcode and member lookups go the way checkout's do. */
+/**
+ * The till's own view of the replica: barcode and member lookups go the way
+ * checkout's do; a typed phone is hashed under the terminal's index key, then
+ * found by the replica's index on `phoneIndex` ([PI2]).
+ */
 function tillOf(replica: ReplicaDatabase): TillReplica {
   // Every member asked for is on the terminal: the server is never asked.
   const target = { url: 'http://127.0.0.1:9', token: 'unused' };
@@ -24,6 +29,7 @@ function tillOf(replica: ReplicaDatabase): TillReplica {
     deviceId: 'S001-POS1',
     priceList: 'CN-LIST',
     target,
+    indexKey: INDEX_KEY_FIXTURE,
   });
 }
 
@@ -167,7 +173,10 @@ const api = {
       if (!hit.found || !hit.price) throw new Error(`lookup of ${code} failed`);
     });
   },
-  /** Finds each index's member by phone in the replica; returns each lookup's milliseconds. */
+  /**
+   * Finds each index's member by a typed phone: hashed on the till, then an
+   * indexed query of the replica; returns each lookup's milliseconds.
+   */
   async memberLookups(indexes: number[]): Promise<number[]> {
     const till = tillOf(await open());
     return timeEach(indexes, async (i) => {

@@ -3,7 +3,16 @@
  * English names (brand, item, flavour, size), prices, and members. The same
  * index always gives the same document.
  */
-import { withCheckDigit, type Member, type Price, type Product } from '@pos/domain';
+import {
+  memberView,
+  withCheckDigit,
+  type IndexKey,
+  type Member,
+  type MemberRecord,
+  type Price,
+  type Product,
+} from '@pos/domain';
+import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 
 const BRANDS: [string, string][] = [
   ['伊利', 'Yili'],
@@ -101,8 +110,8 @@ export function syntheticPhone(i: number): string {
   return `13${String((i * 7_919 + 12_345) % 1_000_000_000).padStart(9, '0')}`;
 }
 
-/** The i-th synthetic member of store `storeId`. */
-export function syntheticMember(i: number, storeId = 'S001'): Member {
+/** The i-th synthetic member of store `storeId`, as HQ writes them (plaintext). */
+export function syntheticMemberRecord(i: number, storeId = 'S001'): MemberRecord {
   return {
     id: `M${String(i).padStart(8, '0')}`,
     phone: syntheticPhone(i),
@@ -112,4 +121,16 @@ export function syntheticMember(i: number, storeId = 'S001'): Member {
     points: i % 5000,
     status: 'active',
   };
+}
+
+/**
+ * The i-th synthetic member as a till's replica holds them: masked, with the
+ * phone's blind indexes under `key` (the demo chain's by default).
+ */
+export function syntheticMember(
+  i: number,
+  storeId = 'S001',
+  key: IndexKey = INDEX_KEY_FIXTURE,
+): Member {
+  return memberView(syntheticMemberRecord(i, storeId), key);
 }

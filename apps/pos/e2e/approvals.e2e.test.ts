@@ -167,7 +167,7 @@ describe('approvals and mobile pay in Chromium', () => {
     const phone = page.getByRole('dialog', { name: '会员' }).getByLabel('手机号或会员码');
     await phone.fill('13800138002');
     await phone.press('Enter');
-    await page.getByRole('status').filter({ hasText: '会员 李娜' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '会员 李*' }).waitFor();
     await page.getByLabel('会员').filter({ hasText: '普通' }).waitFor();
     await page.keyboard.press('F1');
     await page.getByRole('dialog', { name: '帮助' }).getByText('选择商品行').waitFor();

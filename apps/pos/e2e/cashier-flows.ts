@@ -77,6 +77,43 @@ export async function serverDoc(
   return (await response.json()) as Record<string, unknown>;
 }
 
+/**
+ * [PI1] Where any of `texts` (members' phones and names) is stored on the
+ * till as the page holds it: every record of every IndexedDB database and
+ * object store, and local and session storage. Empty when none is.
+ */
+export async function plaintextOnTill(page: Page, texts: string[]): Promise<string[]> {
+  return page.evaluate(async (needles) => {
+    const found: string[] = [];
+    const look = (where: string, value: unknown) => {
+      const text = JSON.stringify(value) ?? '';
+      for (const needle of needles) if (text.includes(needle)) found.push(`${where}: ${needle}`);
+    };
+    const request = <T>(r: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const opening = indexedDB.open(info.name);
+      const db = await request(opening);
+      for (const store of Array.from(db.objectStoreNames)) {
+        const all = await request(db.transaction(store, 'readonly').objectStore(store).getAll());
+        all.forEach((record) => look(`${info.name}/${store}`, record));
+      }
+      db.close();
+    }
+    for (const [name, area] of [
+      ['localStorage', localStorage],
+      ['sessionStorage', sessionStorage],
+    ] as const) {
+      for (let i = 0; i < area.length; i++) look(name, area.getItem(area.key(i)!));
+    }
+    return found;
+  }, texts);
+}
+
 /** Opens the shift with a cash float (yuan), as the first thing after signing in. */
 export async function openShift(page: Page, float = '500'): Promise<void> {
   const form = page.getByRole('form', { name: 'Open the shift' });

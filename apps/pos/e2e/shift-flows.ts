@@ -6,13 +6,15 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_CODE_KEY, DEMO_PRODUCTS } from '@pos/sync-server';
-import { makeCouponCode } from '@pos/domain';
+import { makeCouponCode, phoneIndex } from '@pos/domain';
+import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 import type { DemoStore } from '../src/demo/demo-store';
 import {
   approveAsSupervisor,
   attachMember,
   openShift,
   payCash,
+  plaintextOnTill,
   serverDoc,
   serverFacts,
   serverStock,
@@ -30,6 +32,16 @@ const [water, noodles, , cola, rice] = DEMO_PRODUCTS as [
 ];
 const ean = (product: { gtin: string }) => product.gtin.slice(1);
 const short = (product: { name: string }) => product.name.split(' ')[0]!;
+
+/** The demo members' phones and names, which no till may store ([PI1]). */
+const DEMO_MEMBER_PLAINTEXT = [
+  '13800138001',
+  '13800138002',
+  '13900139003',
+  '张伟',
+  '李娜',
+  'Alex Chen',
+];
 
 function cartOf(page: Page) {
   return {
@@ -70,8 +82,9 @@ export async function sellWithPromotionsAndMember(page: Page, store: DemoStore):
   await expect.poll(total).toContain('4.00');
   await expect.poll(() => row(water).textContent()).toContain('买二赠一');
 
+  // [PI1] The till shows the member masked.
   await attachMember(page, '13800138001');
-  await page.getByLabel('Member').filter({ hasText: '张伟' }).waitFor();
+  await page.getByLabel('Member').filter({ hasText: '张* 138****8001' }).waitFor();
   await screenshot(page, 'pos-cart-member-promotion');
 
   await page.keyboard.press('F12');
@@ -96,7 +109,7 @@ export async function sellWithCouponAndSplitTender(page: Page, store: DemoStore)
   await store.scanner.scan(ean(rice));
   await row(rice).waitFor();
   await attachMember(page, '13800138001');
-  await page.getByLabel('Member').filter({ hasText: '张伟' }).waitFor();
+  await page.getByLabel('Member').filter({ hasText: '张*' }).waitFor();
   await store.scanner.scan(makeCouponCode('CP-0001', DEMO_CODE_KEY));
   await expect.poll(total).toContain('69.90');
 
@@ -204,8 +217,9 @@ export async function returnByReceiptCode(
   expect(printed).toMatch(/1000 points/);
   expect(printed).toMatch(/Refunded to Cash\s+29\.90/);
   expect(printed).toMatch(/Given back\s+\+1000/);
-  // The member named as on the sale receipt, not by id.
-  expect(printed).toMatch(/Member points\s+张伟/);
+  // The member named as on the sale receipt (masked), not by id.
+  expect(printed).toMatch(/Member points\s+张\*/);
+  expect(printed).not.toContain('张伟');
   expect(printed).toMatch(/Taken back\s+-119/);
 }
 
@@ -263,6 +277,8 @@ export async function checkServerAfterShift(page: Page, store: DemoStore): Promi
   // 1200 + 8 (sale 1) − 1000 + 119 (sale 2), then the return gives the 1000 back and takes the 119.
   await expect.poll(() => serverDoc(store, 'members', 'M0001').then((m) => m.points)).toBe(1208);
   expect(await serverDoc(store, 'coupons', 'CP-0001')).toMatchObject({ status: 'redeemed' });
+  // [PI1] After the shift the till's storage holds no member's phone or name.
+  expect(await plaintextOnTill(page, DEMO_MEMBER_PLAINTEXT)).toEqual([]);
 }
 
 /**
@@ -282,7 +298,7 @@ export async function sellThroughOutage(page: Page, store: DemoStore): Promise<v
   // Online: 李娜 (basic, 300 points) buys a cola.
   await store.scanner.scan(ean(cola));
   await attachMember(page, '13800138002');
-  await page.getByLabel('Member').filter({ hasText: '李娜' }).waitFor();
+  await page.getByLabel('Member').filter({ hasText: '李*' }).waitFor();
   await payCash(page, '5');
   await page.getByText('All sales uploaded').waitFor({ timeout: 20_000 });
 
@@ -301,13 +317,13 @@ export async function sellThroughOutage(page: Page, store: DemoStore): Promise<v
     )
     .toBe('3');
   await attachMember(page, '13800138001');
-  await page.getByLabel('Member').filter({ hasText: '张伟' }).waitFor();
+  await page.getByLabel('Member').filter({ hasText: '张*' }).waitFor();
   await payCash(page, '4');
 
-  // Offline: Alex Chen belongs to another store; the sale records the phone.
+  // Offline: Alex Chen belongs to another store; the sale records the phone's index [PI4].
   await store.scanner.scan(ean(noodles));
   await attachMember(page, '13900139003');
-  await page.getByLabel('Member').filter({ hasText: '13900139003' }).waitFor();
+  await page.getByLabel('Member').filter({ hasText: '139****9003' }).waitFor();
   await payCash(page, '20');
   await page.getByText('2 sales waiting to upload').waitFor();
   await screenshot(page, 'pos-offline-selling');
@@ -318,11 +334,15 @@ export async function sellThroughOutage(page: Page, store: DemoStore): Promise<v
   const sales = await serverFacts(store, 'saleFacts');
   expect(sales).toHaveLength(3);
   expect(new Set(sales.map((s) => s._id)).size).toBe(3);
-  expect(sales.filter((s) => s.memberPhone === '13900139003')).toHaveLength(1);
+  const index = phoneIndex(INDEX_KEY_FIXTURE, '13900139003');
+  expect(sales.filter((s) => s.memberPhoneIndex === index)).toHaveLength(1);
+  expect(JSON.stringify(sales)).not.toContain('13900139003');
   expect(await serverStock(store, water.id)).toBe(stockBefore.water - 3);
   expect(await serverStock(store, noodles.id)).toBe(stockBefore.noodles - 1);
   expect(await serverStock(store, cola.id)).toBe(stockBefore.cola - 1);
   // basic: 1 point per yuan on 3.50; gold: 2 per yuan on 4.00 and on 12.90.
   await expect.poll(() => serverDoc(store, 'members', 'M0002').then((m) => m.points)).toBe(303);
   await expect.poll(() => serverDoc(store, 'members', 'M0001').then((m) => m.points)).toBe(1208);
+  // [PI1] [PI4] Nothing of the members in plaintext on the till, offline sales included.
+  expect(await plaintextOnTill(page, DEMO_MEMBER_PLAINTEXT)).toEqual([]);
 }

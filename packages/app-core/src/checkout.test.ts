@@ -1,12 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
 import {
+  erasedMember,
   fromHex,
   gs1CheckDigit,
   makeCouponCode,
   makeMemberQr,
   makeVariableMeasure,
+  memberView,
+  phoneIndex,
   WEIGHT_LAYOUT_2_5_5,
+  type MemberRecord,
   type Price,
   type Product,
   type Promotion,
@@ -14,7 +18,7 @@ import {
 } from '@pos/domain';
 import type { Outbox, PointsCheck, ReplicaDatabase } from '@pos/replica';
 import type { ScanEvent } from '@pos/hardware/protocol';
-import { staffFixture } from '@pos/domain/fixtures';
+import { INDEX_KEY_FIXTURE, staffFixture } from '@pos/domain/fixtures';
 import { createCheckout } from './checkout';
 import type { Outcome } from './outcome';
 import { createStateStore, initialTillState, type StateStore, type TillState } from './state';
@@ -56,6 +60,9 @@ beforeEach(async () => {
   });
 });
 afterEach(() => db.close());
+
+/** A member as the replica holds them: masked and blind-indexed under the till's key. */
+const held = (record: MemberRecord) => memberView(record, INDEX_KEY_FIXTURE);
 
 /** A checkout over the test replica and the test's state; ports can be replaced. */
 function till(overrides: Parameters<typeof testPorts>[2] = {}) {
@@ -208,20 +215,28 @@ describe('checkout with promotions, members, coupons and split tender', () => {
     ]);
   });
 
-  it('attaches a member by phone, earns points, and pays with points, card and cash', async () => {
-    await db.members.insert({
-      id: 'M0001',
-      phone: '13800138001',
-      name: '张伟',
-      tier: 'gold',
-      homeStoreId: 'S001',
-      points: 1200,
-      status: 'active',
-    });
+  it('[PI2] attaches a member by a phone hashed on the till, earns points, and pays with points, card and cash', async () => {
+    await db.members.insert(
+      held({
+        id: 'M0001',
+        phone: '13800138001',
+        name: '张伟',
+        tier: 'gold',
+        homeStoreId: 'S001',
+        points: 1200,
+        status: 'active',
+      }),
+    );
     const terminal = fakeDevices();
+    const asked: unknown[][] = [];
     const checkout = till({
       devices: terminal.devices,
-      replica: { checkPoints: async () => ({ ok: true, balance: 1200 }) },
+      replica: {
+        checkPoints: async (...args) => {
+          asked.push(args);
+          return { ok: true, balance: 1200 };
+        },
+      },
       config: {
         earnRules: [{ tier: 'gold', points: 2, per: 100 }],
         redemption: { pointsPerStep: 100, stepValue: 100, minPoints: 100, maxShareBp: 5000 },
@@ -229,9 +244,20 @@ describe('checkout with promotions, members, coupons and split tender', () => {
     });
     await checkout.scan(scan('6901234567908'));
     await checkout.attachMember('138 0013 8001');
-    expect(state.get().member).toMatchObject({ kind: 'known', name: '张伟' });
+    const index = phoneIndex(INDEX_KEY_FIXTURE, '13800138001');
+    // [PI1] The till keeps the member masked, with the phone's index, never the phone.
+    expect(state.get().member).toEqual({
+      kind: 'known',
+      id: 'M0001',
+      maskedName: '张*',
+      maskedPhone: '138****8001',
+      tier: 'gold',
+      points: 1200,
+      phoneIndex: index,
+    });
     const points = await checkout.pointsTender(300);
     expect(value(points)).toEqual({ kind: 'points', amount: 300, points: 300 });
+    expect(asked).toEqual([['M0001', 300, index]]);
     const sale = value(
       await checkout.pay([
         value(points),
@@ -245,24 +271,27 @@ describe('checkout with promotions, members, coupons and split tender', () => {
       change: 10,
       points: { redeemed: 300, earned: 19 },
     });
+    // [PI1] The receipt shows the masked name.
     expect(terminal.printed[0]?.member).toEqual({
       id: 'M0001',
-      name: '张伟',
+      name: '张*',
       pointsBalance: 1200 - 300 + 19,
     });
     expect(terminal.drawers()).toBe(1);
   });
 
   it('asks the server before points pay: refused when spent elsewhere, allowed offline', async () => {
-    await db.members.insert({
-      id: 'M0001',
-      phone: '13800138001',
-      name: '张伟',
-      tier: 'gold',
-      homeStoreId: 'S001',
-      points: 1200,
-      status: 'active',
-    });
+    await db.members.insert(
+      held({
+        id: 'M0001',
+        phone: '13800138001',
+        name: '张伟',
+        tier: 'gold',
+        homeStoreId: 'S001',
+        points: 1200,
+        status: 'active',
+      }),
+    );
     let answer: PointsCheck = { ok: false, reason: 'the member has 100 points, fewer than 300' };
     const checkout = till({
       devices: fakeDevices().devices,
@@ -287,15 +316,17 @@ describe('checkout with promotions, members, coupons and split tender', () => {
   });
 
   it('attaches a member by their member QR code, and refuses an expired one', async () => {
-    await db.members.insert({
-      id: 'M0002',
-      phone: '13800138002',
-      name: '李娜',
-      tier: 'basic',
-      homeStoreId: 'S001',
-      points: 300,
-      status: 'active',
-    });
+    await db.members.insert(
+      held({
+        id: 'M0002',
+        phone: '13800138002',
+        name: '李娜',
+        tier: 'basic',
+        homeStoreId: 'S001',
+        points: 300,
+        status: 'active',
+      }),
+    );
     const secret = { id: key.id, secret: fromHex(key.secretHex) };
     const checkout = till({
       devices: fakeDevices().devices,
@@ -305,7 +336,7 @@ describe('checkout with promotions, members, coupons and split tender', () => {
     await checkout.scan(scan(makeMemberQr('M0002', '2026-11-22T03:05:00.000Z', secret)));
     expect(state.get().member).toMatchObject({
       kind: 'known',
-      name: '李娜',
+      maskedName: '李*',
       points: 300,
     });
     state.set({ member: null });
@@ -316,23 +347,65 @@ describe('checkout with promotions, members, coupons and split tender', () => {
     expect(said(expired)).toMatch(/expired/);
   });
 
-  it('records the phone of a member it cannot find, for the server to attach', async () => {
+  it('[PI4] records the index of the phone of a member it cannot find, for the server to attach', async () => {
+    // Offline: the server cannot be asked, and the replica does not hold the member.
+    const checkout = till({ devices: fakeDevices().devices });
+    await checkout.scan(scan('6901234567892'));
+    const attached = await checkout.attachMember('13800138009');
+    expect(attached).toMatchObject({
+      ok: true,
+      notices: [{ code: 'MEMBER_RECORDED_ON_SALE', params: { phone: '138****8009' } }],
+    });
+    expect(JSON.stringify(state.get())).not.toContain('13800138009');
+    const sale = value(await checkout.payCash(200));
+    expect(sale.memberPhoneIndex).toBe(phoneIndex(INDEX_KEY_FIXTURE, '13800138009'));
+    expect(sale.memberPhone).toBeUndefined();
+    expect(sale.memberId).toBeUndefined();
+    expect(JSON.stringify(sale)).not.toContain('13800138009');
+  });
+
+  it('[PI2] without a member index key, refuses a typed phone and says to scan the member QR', async () => {
     const checkout = till({
       devices: fakeDevices().devices,
-      // Offline: the server cannot be asked.
-      replica: {
-        member: async () => ({
-          status: 'unknown',
-          record: { memberPhone: '13800138009' },
-          reason: 'Offline',
-        }),
-      },
+      config: { memberIndexKey: undefined },
     });
     await checkout.scan(scan('6901234567892'));
-    await checkout.attachMember('13800138009');
-    const sale = value(await checkout.payCash(200));
-    expect(sale?.memberPhone).toBe('13800138009');
-    expect(sale?.memberId).toBeUndefined();
+    expect(await checkout.attachMember('13800138001')).toMatchObject({
+      ok: false,
+      code: 'MEMBER_INDEX_KEY_MISSING',
+      message: 'this terminal has no member index key; scan the member QR',
+    });
+    expect(state.get().member).toBeNull();
+  });
+
+  it('[PI5] does not attach an erased member, and refuses a closed one', async () => {
+    await db.members.bulkInsert([
+      erasedMember({ id: 'M0007', homeStoreId: 'S001' }),
+      held({
+        id: 'M0008',
+        phone: '13800138008',
+        name: '赵敏',
+        tier: 'basic',
+        homeStoreId: 'S001',
+        points: 10,
+        status: 'closed',
+      }),
+    ]);
+    const secret = { id: key.id, secret: fromHex(key.secretHex) };
+    const checkout = till({
+      devices: fakeDevices().devices,
+      config: { codeKeys: [key] },
+      clock: () => new Date('2026-11-22T03:00:00.000Z'),
+    });
+    await checkout.scan(scan('6901234567892'));
+    expect(
+      await checkout.scan(scan(makeMemberQr('M0007', '2026-11-22T03:05:00.000Z', secret))),
+    ).toMatchObject({ ok: false, code: 'MEMBER_UNKNOWN' });
+    expect(await checkout.attachMember('13800138008')).toMatchObject({
+      ok: false,
+      code: 'MEMBER_CLOSED',
+    });
+    expect(state.get().member).toBeNull();
   });
 
   it('[OM1] sells to a member QR this till does not hold: the sale carries the id, no member price', async () => {

@@ -17,6 +17,7 @@ import {
   formatMinorPlain,
   fromHex,
   makeReceiptCode,
+  maskPhone,
   memberLookup,
   newCheckout,
   overridePrice,
@@ -34,6 +35,7 @@ import {
   type CheckoutCart,
   type CheckoutPricing,
   type CodeKey,
+  type IndexKey,
   type PaymentTender,
   type SaleFact,
   type Staff,
@@ -71,6 +73,14 @@ export type Checkout = {
 
 export function codeKeysOf(config: { codeKeys?: { id: string; secretHex: string }[] }): CodeKey[] {
   return (config.codeKeys ?? []).map((k) => ({ id: k.id, secret: fromHex(k.secretHex) }));
+}
+
+/** [PI2] The device's blind-index key from its configuration; undefined when it has none. */
+export function indexKeyOf(config: {
+  memberIndexKey?: { id: string; secretHex: string };
+}): IndexKey | undefined {
+  const key = config.memberIndexKey;
+  return key ? { id: key.id, secret: fromHex(key.secretHex) } : undefined;
 }
 
 export type CheckoutPorts = TillPorts & {
@@ -200,17 +210,24 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
   async function attach(cart: CheckoutCart, input: string): Promise<Outcome> {
     const lookup = memberLookup(input, codeKeys, now().toISOString());
     if (!lookup.ok) return refuse(lookup.code, lookup.message);
+    // [PI2] A typed phone is hashed on the till; only its index and masked form go on.
     const found = await replica.member(lookup);
+    if (found.status === 'no-index-key') return refuse('MEMBER_INDEX_KEY_MISSING', found.reason);
     if (found.status === 'not-found') return refuse('MEMBER_UNKNOWN', found.reason);
     if (found.status === 'unknown') {
       const { member: _, ...rest } = cart;
-      state.set({
-        member:
-          'memberPhone' in found.record
-            ? { kind: 'phone-only', phone: found.record.memberPhone }
-            : { kind: 'id-only', id: found.record.memberId },
-      });
-      return commit(rest, [info(found.reason)]);
+      const record = found.record;
+      if ('memberPhoneIndex' in record) {
+        const maskedPhone = lookup.by === 'phone' ? maskPhone(lookup.phone) : '*';
+        state.set({
+          member: { kind: 'phone-only', phoneIndex: record.memberPhoneIndex, maskedPhone },
+        });
+        return commit(rest, [
+          info(found.reason, 'MEMBER_RECORDED_ON_SALE', { phone: maskedPhone }),
+        ]);
+      }
+      state.set({ member: { kind: 'id-only', id: record.memberId } });
+      return commit(rest, [info(found.reason, 'MEMBER_NOT_ON_TERMINAL', { id: record.memberId })]);
     }
     const member = found.member;
     const next = attachMember(cart, member);
@@ -218,13 +235,16 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
       member: {
         kind: 'known',
         id: member.id,
-        name: member.name,
+        maskedName: member.maskedName,
+        maskedPhone: member.maskedPhone,
         tier: member.tier,
         points: member.points,
-        phone: member.phone,
+        ...(member.phoneIndex !== undefined ? { phoneIndex: member.phoneIndex } : {}),
       },
     });
-    return commit(next, [info(`Member ${member.name}`, 'MEMBER_ATTACHED', { name: member.name })]);
+    return commit(next, [
+      info(`Member ${member.maskedName}`, 'MEMBER_ATTACHED', { name: member.maskedName }),
+    ]);
   }
 
   async function printReceipt(sale: SaleFact): Promise<Notice[]> {
@@ -294,7 +314,7 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
       });
       // A member this till does not hold: named on the sale for the server [OM1].
       if (member?.kind === 'phone-only') {
-        sale = recordOfflineMember(sale, { memberPhone: member.phone });
+        sale = recordOfflineMember(sale, { memberPhoneIndex: member.phoneIndex });
       } else if (member?.kind === 'id-only') {
         sale = recordOfflineMember(sale, { memberId: member.id });
       }
@@ -321,7 +341,7 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
       lastSaleMember:
         member?.kind === 'known'
           ? {
-              name: member.name,
+              name: member.maskedName,
               pointsBalance: member.points - sale.points.redeemed + sale.points.earned,
             }
           : null,
@@ -396,7 +416,7 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
       const due = s.pricing?.total ?? 0;
       const r = redeemPoints(points, member.points, due, config.redemption);
       if (!r.ok) return refuse(r.code, r.message);
-      const online = await replica.checkPoints(member.id, points, member.phone);
+      const online = await replica.checkPoints(member.id, points, member.phoneIndex);
       if ('offline' in online) return done(r.tender);
       if (!online.ok) return refuse('POINTS_INSUFFICIENT', online.reason);
       state.set({ member: { ...member, points: online.balance } });

@@ -16,6 +16,12 @@ export type TillConfig = {
   utcOffsetMinutes?: number;
   /** Keys that verify receipt, coupon and member codes (hex secrets), newest first. */
   codeKeys?: { id: string; secretHex: string }[];
+  /**
+   * [PI2] The chain's blind-index key (hex secret), from the device's
+   * provisioning: a typed phone is hashed with it on the device. Without it
+   * the till finds members by member QR only.
+   */
+  memberIndexKey?: { id: string; secretHex: string };
   earnRules?: EarnRule[];
   redemption?: RedemptionRule;
 };

@@ -75,7 +75,7 @@ export function createReturnsDesk(ports: TillPorts & { codeKeys: CodeKey[] }): R
   async function nameOfMember(memberId: string | undefined): Promise<string | undefined> {
     if (!memberId) return undefined;
     const found = await replica.member({ by: 'id', memberId }).catch(() => null);
-    return found?.status === 'found' ? found.member.name : undefined;
+    return found?.status === 'found' ? found.member.maskedName : undefined;
   }
 
   return {

@@ -1,7 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { firstValueFrom } from 'rxjs';
-import { fromHex, makeReceiptCode, type Price, type Product } from '@pos/domain';
-import { staffFixture } from '@pos/domain/fixtures';
+import {
+  fromHex,
+  makeReceiptCode,
+  memberView,
+  newCheckout,
+  phoneIndex,
+  type Price,
+  type Product,
+} from '@pos/domain';
+import { INDEX_KEY_FIXTURE, staffFixture } from '@pos/domain/fixtures';
 import type { Outbox, ReplicaDatabase, TillReplica } from '@pos/replica';
 import type { PrintableDocument } from '@pos/hardware/protocol';
 import { createCheckout } from './checkout';
@@ -166,6 +174,79 @@ describe('sign-in, approvals and the shift', () => {
     expect(state.get().suspended).toHaveLength(1);
   });
 
+  it('[PI1] keeps a cart put aside with its member masked, never the phone or name', async () => {
+    await db.members.insert(
+      memberView(
+        {
+          id: 'M0001',
+          phone: '13800138001',
+          name: '张伟',
+          tier: 'gold',
+          homeStoreId: 'S001',
+          points: 1200,
+          status: 'active',
+        },
+        INDEX_KEY_FIXTURE,
+      ),
+    );
+    const { checkout, session } = await till();
+    await checkout.scan(scan('6901234567892'));
+    await checkout.attachMember('13800138001');
+    await session.suspend();
+    const stored = JSON.stringify(await db.getLocal('suspended-carts').then((d) => d?.toJSON()));
+    expect(stored).toContain('张*');
+    expect(stored).not.toContain('13800138001');
+    expect(stored).not.toContain('张伟');
+  });
+
+  it('[PI1] masks the members of carts an earlier version put aside, at start', async () => {
+    const cart = { ...newCheckout('CNY'), member: { id: 'M0001', tier: 'gold' } };
+    await db.insertLocal('suspended-carts', {
+      carts: [
+        {
+          id: 'C1',
+          at: '2026-11-22T01:00:00.000Z',
+          cart,
+          member: {
+            kind: 'known',
+            id: 'M0001',
+            name: '张伟',
+            phone: '13800138001',
+            tier: 'gold',
+            points: 1200,
+          },
+        },
+        {
+          id: 'C2',
+          at: '2026-11-22T01:01:00.000Z',
+          cart: newCheckout('CNY'),
+          member: { kind: 'phone-only', phone: '13900139003' },
+        },
+        { id: 'C3', at: '2026-11-22T01:02:00.000Z', cart: newCheckout('CNY'), member: null },
+      ],
+    });
+    const { session } = await till();
+    const stored = JSON.stringify(await db.getLocal('suspended-carts').then((d) => d?.toJSON()));
+    for (const plain of ['张伟', '13800138001', '13900139003']) expect(stored).not.toContain(plain);
+    expect(state.get().suspended.map((c) => c.id)).toEqual(['C1', 'C2', 'C3']);
+    value(await session.resume('C1'));
+    expect(state.get().member).toEqual({
+      kind: 'known',
+      id: 'M0001',
+      maskedName: '张*',
+      maskedPhone: '138****8001',
+      tier: 'gold',
+      points: 1200,
+      phoneIndex: phoneIndex(INDEX_KEY_FIXTURE, '13800138001'),
+    });
+    value(await session.resume('C2'));
+    expect(state.get().member).toEqual({
+      kind: 'phone-only',
+      phoneIndex: phoneIndex(INDEX_KEY_FIXTURE, '13900139003'),
+      maskedPhone: '139****9003',
+    });
+  });
+
   it('returns part of a sale by its receipt code, refunding to the original tender', async () => {
     const { checkout, returns } = await till();
     await checkout.scan(scan('6901234567892'));
@@ -192,15 +273,20 @@ describe('sign-in, approvals and the shift', () => {
   });
 
   it('[SR2] names the member on the refund receipt as the sale receipt does', async () => {
-    await db.members.insert({
-      id: 'M0002',
-      phone: '13800138002',
-      name: '李*',
-      tier: 'basic',
-      homeStoreId: 'S001',
-      points: 300,
-      status: 'active',
-    });
+    await db.members.insert(
+      memberView(
+        {
+          id: 'M0002',
+          phone: '13800138002',
+          name: '李娜',
+          tier: 'basic',
+          homeStoreId: 'S001',
+          points: 300,
+          status: 'active',
+        },
+        INDEX_KEY_FIXTURE,
+      ),
+    );
     const { checkout, returns } = await till();
     await checkout.scan(scan('6901234567892'));
     await checkout.attachMember('13800138002');

@@ -13,17 +13,21 @@ import {
   can,
   closeShift,
   expectedCash,
+  maskName,
+  maskPhone,
   newCheckout,
+  phoneIndex,
   shiftTotals,
   validateDocument,
   verifyPin,
   type CheckoutCart,
+  type IndexKey,
   type OpenShift,
   type Permission,
   type ShiftFact,
   type Staff,
 } from '@pos/domain';
-import type { Checkout } from './checkout';
+import { indexKeyOf, type Checkout } from './checkout';
 import { done, info, noticeOf, refusalOf, refuse, type Outcome } from './outcome';
 import type { TillPorts } from './ports';
 import { printDocument } from './printing';
@@ -39,6 +43,39 @@ const SUSPENDED_DOC = 'suspended-carts';
 type ShiftDoc = { shift: OpenShift | null; noSaleOpens: number };
 type SuspendedCart = { id: string; at: string; cart: CheckoutCart; member: CartMember | null };
 type SuspendedDoc = { carts: SuspendedCart[] };
+
+/** A member of a cart put aside by an earlier version of the till: name and phone in plaintext. */
+export type LegacyCartMember =
+  | { kind: 'known'; id: string; name: string; phone: string; tier: string; points: number }
+  | { kind: 'phone-only'; phone: string };
+
+/**
+ * [PI1] A cart member as this version keeps it, from one an earlier version
+ * stored: the name and phone masked, the phone's blind index when the till
+ * holds the index key. A member known only by a phone the till cannot hash
+ * (no key) is dropped: the cashier attaches them again on resume. Anything
+ * else is returned as it is.
+ */
+export function maskedCartMember(
+  member: CartMember | LegacyCartMember | null,
+  indexKey: IndexKey | undefined,
+): CartMember | null {
+  if (!member || !('phone' in member)) return member;
+  const maskedPhone = maskPhone(member.phone);
+  const index = indexKey ? phoneIndex(indexKey, member.phone) : undefined;
+  if (member.kind === 'phone-only') {
+    return index ? { kind: 'phone-only', phoneIndex: index, maskedPhone } : null;
+  }
+  return {
+    kind: 'known',
+    id: member.id,
+    maskedName: maskName(member.name),
+    maskedPhone,
+    tier: member.tier,
+    points: member.points,
+    ...(index ? { phoneIndex: index } : {}),
+  };
+}
 
 export type Session = {
   signIn(staffId: string, pin: string): Promise<Outcome<Staff>>;
@@ -81,7 +118,16 @@ export async function createSession(ports: TillPorts & { checkout: Checkout }): 
       })),
     });
   state.set({ shift: (await readShift()).shift });
-  showSuspended(await readSuspended());
+  // [PI1] Carts put aside by an earlier version kept their member in plaintext: masked here, once.
+  const stored = await readSuspended();
+  const masked = stored.map((c) => ({
+    ...c,
+    member: maskedCartMember(c.member, indexKeyOf(config)),
+  }));
+  if (masked.some((c, i) => c.member !== stored[i]!.member)) {
+    await replica.writeLocal<SuspendedDoc>(SUSPENDED_DOC, { carts: masked });
+  }
+  showSuspended(masked);
 
   async function checkPin(staffId: string, pin: string): Promise<Outcome<Staff>> {
     if (now().getTime() < lockedUntil) {

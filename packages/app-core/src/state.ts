@@ -16,18 +16,28 @@ import {
   type Staff,
 } from '@pos/domain';
 
-/** The member attached to the cart, as the till knows them. */
+/**
+ * The member attached to the cart, as the till knows them: masked, never a
+ * name or phone in plaintext ([PI1]), since a cart put aside is stored.
+ */
 export type CartMember =
   | {
       kind: 'known';
       id: string;
-      name: string;
+      /** [PV1] e.g. `张*`. */
+      maskedName: string;
+      /** [PV2] e.g. `138****8001`. */
+      maskedPhone: string;
       tier: string;
       points: number;
-      phone: string;
+      /** The phone's blind index when the till has it: the points check names the member by it. */
+      phoneIndex?: string;
     }
-  /** Not found offline: the phone is recorded on the sale and the server attaches it. */
-  | { kind: 'phone-only'; phone: string }
+  /**
+   * Not found offline: the phone's blind index is recorded on the sale and
+   * the server attaches it ([PI4]); the masked phone is what the screen shows.
+   */
+  | { kind: 'phone-only'; phoneIndex: string; maskedPhone: string }
   /** A signed member QR of a member this till does not hold: the sale carries the id. */
   | { kind: 'id-only'; id: string };
 
@@ -43,7 +53,7 @@ export type TillState = {
   pricing: CheckoutPricing | null;
   member: CartMember | null;
   lastSale: SaleFact | null;
-  /** The last sale's member as the receipt shows them (balance after the sale). */
+  /** The last sale's member as the receipt shows them: masked name, balance after the sale. */
   lastSaleMember: { name: string; pointsBalance: number } | null;
   /** The last sale's overridden lines as its cart held them: list price and approver's id. */
   lastSaleOverrides: { lineId: string; listPrice: number; by: string }[];

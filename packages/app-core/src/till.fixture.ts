@@ -4,7 +4,8 @@
  */
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { PrintableDocument, PosBridge } from '@pos/hardware/protocol';
-import type { SaleReceipt } from '@pos/domain';
+import { toHex, type SaleReceipt } from '@pos/domain';
+import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 import {
   createTillReplica,
   openOutbox,
@@ -13,6 +14,7 @@ import {
   type ReplicaDatabase,
   type TillReplica,
 } from '@pos/replica';
+import { indexKeyOf } from './checkout';
 import type { DeviceBridge, TillConfig, TillPorts } from './ports';
 import { createStateStore, initialTillState } from './state';
 
@@ -22,6 +24,7 @@ export const TEST_TILL_CONFIG = {
   priceList: 'CN-LIST',
   currency: 'CNY',
   receiptColumns: 48,
+  memberIndexKey: { id: INDEX_KEY_FIXTURE.id, secretHex: toHex(INDEX_KEY_FIXTURE.secret) },
 } satisfies TillConfig & { priceList: string };
 
 /** Devices that print and open the drawer, and remember it. */
@@ -68,6 +71,7 @@ export function testPorts(
       deviceId: config.deviceId,
       priceList: TEST_TILL_CONFIG.priceList,
       target: { url: 'http://127.0.0.1:9', token: 't' },
+      indexKey: indexKeyOf(config),
     }),
     ...overrides.replica,
   };

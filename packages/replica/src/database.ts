@@ -24,8 +24,9 @@ import {
   type CollectionName,
   type DocumentByCollection,
   type FactBodyByKind,
+  type IndexKey,
 } from '@pos/domain';
-import { REPLICA_MIGRATIONS } from './migrations';
+import { pseudonymiseKind, pseudonymiseStoredSales, replicaMigrations } from './migrations';
 
 // Local documents hold device-only state (the sales outbox); they never replicate.
 addRxPlugin(RxDBLocalDocumentsPlugin);
@@ -59,30 +60,54 @@ export const REPLICA_COLLECTIONS: readonly ReplicaCollectionName[] = COLLECTION_
 );
 
 /**
- * Indexes the device's lookups need beyond the domain schema's own: the
- * cashier finds a member by phone among the store's members. They change
- * only how the device stores documents, never what a valid document is.
+ * Indexes the device's lookups need beyond the domain schema's own. They
+ * change only how the device stores documents, never what a valid document
+ * is. None today: members are found by phone through the domain schema's
+ * own index on `phoneIndex` ([PI2]).
  */
-export const LOCAL_INDEXES: Partial<Record<ReplicaCollectionName, string[]>> = {
-  members: ['phone'],
-};
+export const LOCAL_INDEXES: Partial<Record<ReplicaCollectionName, string[]>> = {};
 
 export type CollectionDefinition = {
   schema: RxJsonSchema<unknown>;
   migrationStrategies?: MigrationStrategies;
 };
 
-/** Each collection's schema (from the domain, with the local indexes) and its migrations. */
-export function replicaDefinitions(): Record<ReplicaCollectionName, CollectionDefinition> {
+/**
+ * Each collection's schema (from the domain, with the local indexes) and its
+ * migrations; `indexKey`, when the device holds it, lets the members
+ * migration keep blind indexes ([PI1]).
+ */
+export function replicaDefinitions(
+  indexKey?: IndexKey,
+): Record<ReplicaCollectionName, CollectionDefinition> {
+  const migrations = replicaMigrations(indexKey);
   return Object.fromEntries(
     REPLICA_COLLECTIONS.map((name) => {
       const schema = structuredClone(SCHEMAS[name]) as unknown as RxJsonSchema<unknown>;
       const indexes = LOCAL_INDEXES[name];
       if (indexes) schema.indexes = [...(schema.indexes ?? []), ...indexes];
-      const migrationStrategies = REPLICA_MIGRATIONS[name];
+      markIndexedFieldsRequired(schema);
+      const migrationStrategies = migrations[name];
       return [name, migrationStrategies ? { schema, migrationStrategies } : { schema }];
     }),
   ) as Record<ReplicaCollectionName, CollectionDefinition>;
+}
+
+/**
+ * RxDB's Dexie storage refuses an index on a field its schema does not
+ * require (error DXE1), and the members' `phoneIndex` and `phoneTailIndex`
+ * are absent on an erased member ([PI5]) and on a member migrated without
+ * the index key. In the device's storage schema they are listed as required,
+ * which changes no document (the replica does not validate documents): an
+ * IndexedDB index simply leaves out a record without the field, so such a
+ * member is found by id, never by a phone index.
+ */
+function markIndexedFieldsRequired(schema: RxJsonSchema<unknown>): void {
+  const plain = schema as unknown as { indexes?: (string | string[])[]; required?: string[] };
+  const fields = (plain.indexes ?? []).flat().filter((field) => !field.includes('.'));
+  const required = plain.required ?? [];
+  const missing = fields.filter((field) => !required.includes(field));
+  if (missing.length) plain.required = [...required, ...new Set(missing)];
 }
 
 export async function openReplica(options: {
@@ -92,6 +117,13 @@ export async function openReplica(options: {
   definitions?: Record<ReplicaCollectionName, CollectionDefinition>;
   /** Called after each fact the layout migration copies (tests interrupt it here). */
   onFactCopied?: (copied: number) => void;
+  /**
+   * [PI2] The chain's blind-index key from the device's provisioning (never
+   * from the replica). With it, members of an earlier version keep their
+   * blind indexes and sales recorded with a phone in plaintext are
+   * pseudonymised at open ([PI4]); without it, neither happens.
+   */
+  indexKey?: IndexKey;
 }): Promise<ReplicaDatabase> {
   const db = await createRxDatabase<ReplicaCollections>({
     name: options.name,
@@ -102,8 +134,9 @@ export async function openReplica(options: {
     localDocuments: true,
   });
   try {
-    await migrateFactCollections(db, options.onFactCopied);
-    await db.addCollections(options.definitions ?? replicaDefinitions());
+    await migrateFactCollections(db, options.onFactCopied, options.indexKey);
+    await db.addCollections(options.definitions ?? replicaDefinitions(options.indexKey));
+    if (options.indexKey) await pseudonymiseStoredSales(db, options.indexKey);
   } catch (error) {
     await db.close();
     throw error;
@@ -119,12 +152,15 @@ export async function openReplica(options: {
  * crash, the app closed) is run again from the start at the next open, and
  * nothing is lost or doubled. `pointEntries` is removed without copying:
  * the server derives point entries and holds them; a device's copy is only a
- * replay the server already has ([FX3]). Opens at most the five old
- * collections and `facts` at once, within RxDB's 13.
+ * replay the server already has ([FX3]). A sale that names its member by a
+ * phone in plaintext is copied pseudonymised when the device holds the
+ * index key ([PI4]). Opens at most the five old collections and `facts` at
+ * once, within RxDB's 13.
  */
 async function migrateFactCollections(
   replica: ReplicaDatabase,
   onFactCopied?: (copied: number) => void,
+  indexKey?: IndexKey,
 ): Promise<void> {
   const db = replica as unknown as RxDatabase;
   const present = new Set(
@@ -144,7 +180,7 @@ async function migrateFactCollections(
     const kind = factKindOf(name);
     for (const doc of await collection.find().exec()) {
       const body = doc.toJSON() as FactBodyByKind[typeof kind];
-      await opened.facts!.upsert(toFact(kind, body));
+      await opened.facts!.upsert(toFact(kind, pseudonymiseKind(kind, body, indexKey)));
       onFactCopied?.(++copied);
     }
   }

@@ -16,6 +16,7 @@ import {
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import {
   closeShift,
+  phoneIndex,
   planReturn,
   shiftTotals,
   SCHEMAS,
@@ -24,7 +25,7 @@ import {
   type ShiftFact,
   type StockLevel,
 } from '@pos/domain';
-import { saleFactFixture } from '@pos/domain/fixtures';
+import { INDEX_KEY_FIXTURE, saleFactFixture } from '@pos/domain/fixtures';
 import {
   DEMO_PRICES,
   DEMO_PRODUCTS,
@@ -34,6 +35,7 @@ import {
 import { OLD_FACT_COLLECTIONS, REPLICA_COLLECTIONS, openReplica } from './database';
 import { openOutbox, watchOutbox } from './outbox';
 import { startReplication } from './replication';
+import { MEMBERS_SCHEMA_V0 } from './test-fixtures';
 
 const token = 'demo-s001-pos1';
 const AT = '2026-11-22T04:00:00.000Z';
@@ -68,8 +70,10 @@ async function openOldLayout(name: string, storage: ReturnType<typeof getRxStora
   await db.addCollections(
     Object.fromEntries(
       OLD_LAYOUT.map((n) => {
-        const schema = structuredClone(SCHEMAS[n]) as unknown as RxJsonSchema<unknown>;
-        if (n === 'members') schema.indexes = [...(schema.indexes ?? []), 'phone'];
+        const schema =
+          n === 'members'
+            ? MEMBERS_SCHEMA_V0
+            : (structuredClone(SCHEMAS[n]) as unknown as RxJsonSchema<unknown>);
         return [n, { schema }];
       }),
     ),
@@ -89,13 +93,20 @@ describe('a till upgrading to the facts layout', () => {
     return ((await server.storage.getDocs('stock', [id], null)).get(id)?.body as StockLevel).onHand;
   };
 
-  it('[DK5] keeps every synced and unsynced fact through an interrupted copy, and the server holds each once', async () => {
+  it('[DK5] [PI4] keeps every synced and unsynced fact through an interrupted copy, and the server holds each once', async () => {
     const storage = getRxStorageMemory();
     const name = 'upgrading-till';
     const onHandAtStart = await stockOnHand();
 
     // Today's layout: three sales already uploaded, two not, a return and a shift close not.
+    // The last sale names a member this till did not hold by the phone, in plaintext.
+    const memberPhone = '13900139003';
     const sales = [1, 2, 3, 4, 5].map(sale);
+    sales[4] = { ...sales[4]!, memberPhone };
+    const { memberPhone: _, ...pseudonymised } = {
+      ...sales[4],
+      memberPhoneIndex: phoneIndex(INDEX_KEY_FIXTURE, memberPhone),
+    };
     const planned = planReturn(
       sales[1]!,
       [],
@@ -161,13 +172,15 @@ describe('a till upgrading to the facts layout', () => {
     expect(listed).toEqual(expect.arrayContaining(['saleFacts', 'returns', 'shifts', 'facts']));
     await between.close();
 
-    // The next start completes the copy and opens the new layout only.
-    const db = await openReplica({ name, storage });
+    // The next start completes the copy and opens the new layout only; the
+    // sale's phone is copied as its blind index [PI4].
+    const db = await openReplica({ name, storage, indexKey: INDEX_KEY_FIXTURE });
     expect(Object.keys(db.collections).sort()).toEqual([...REPLICA_COLLECTIONS].sort());
     expect(Object.keys(db.collections)).toHaveLength(11);
     const facts = (await db.facts.find().exec()).map((d) => d.toJSON());
     expect(facts).toHaveLength(7);
     expect(facts.filter((f) => f.kind === 'sale')).toHaveLength(5);
+    expect(facts.find((f) => f.id === sales[4]!.id)).toEqual({ ...pseudonymised, kind: 'sale' });
     expect(facts.find((f) => f.id === ret.id)).toEqual({ ...ret, kind: 'return' });
     expect(facts.find((f) => f.id === shift.id)).toEqual({ ...shift, kind: 'shift' });
 
@@ -189,7 +202,8 @@ describe('a till upgrading to the facts layout', () => {
       null,
     );
     expect(stored.size).toBe(5);
-    for (const s of sales) expect(stored.get(s.id)?.body).toEqual(s);
+    for (const s of sales.slice(0, 4)) expect(stored.get(s.id)?.body).toEqual(s);
+    expect(stored.get(sales[4]!.id)?.body).toEqual(pseudonymised);
     expect((await server.storage.getDocs('returns', [ret.id], null)).get(ret.id)?.body).toEqual(
       ret,
     );

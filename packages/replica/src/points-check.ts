@@ -10,27 +10,28 @@ export type PointsCheck =
   { ok: true; balance: number } | { ok: false; reason: string } | { offline: true };
 
 /**
- * `phone` is the member's phone as the till has it (from its replica, or as
- * the cashier typed it): the server tells the balance of another store's
- * member only to a till that names their phone.
+ * `phoneIndex` is the blind index of the member's phone as the till has it
+ * (from its replica, or hashed from what the cashier typed): the server tells
+ * the balance of another store's member only to a till that names it. No
+ * phone in plaintext is sent ([PI2]).
  */
 export type PointsChecker = (
   memberId: string,
   points: number,
-  phone?: string,
+  phoneIndex?: string,
 ) => Promise<PointsCheck>;
 
 export const POINTS_CHECK_TIMEOUT_MS = 3_000;
 
 export function onlinePointsChecker(target: SyncTarget): PointsChecker {
   const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
-  return async (memberId, points, phone) => {
+  return async (memberId, points, phoneIndex) => {
     let response: Response;
     try {
       response = await fetcher(`${target.url.replace(/\/+$/, '')}/_points/check`, {
         method: 'POST',
         headers: { ...syncRequestHeaders(target), 'Content-Type': 'application/json' },
-        body: JSON.stringify({ memberId, points, ...(phone ? { phone } : {}) }),
+        body: JSON.stringify({ memberId, points, ...(phoneIndex ? { phoneIndex } : {}) }),
         signal: AbortSignal.timeout(POINTS_CHECK_TIMEOUT_MS),
       });
     } catch {

@@ -7,6 +7,7 @@ import {
   SYNC_PROTOCOL_VERSION,
   formatSchemaVersions,
 } from '@pos/domain';
+import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 import { startSyncServer, type RunningSyncServer } from '@pos/sync-server';
 import { REPLICA_COLLECTIONS, openReplica } from './database';
 import { findMember } from './members';
@@ -43,7 +44,12 @@ describe('the replica speaks the sync contract', () => {
     const replication = startReplication(db, target);
     await replication.awaitInitialSync();
     expect(await db.products.count().exec()).toBeGreaterThan(0);
-    const lookup = await findMember(db, target, { by: 'phone', phone: '13900000000' });
+    const lookup = await findMember(
+      db,
+      target,
+      { by: 'phone', phone: '13900000000' },
+      INDEX_KEY_FIXTURE,
+    );
     expect(lookup.status).not.toBe('unknown');
     expect(urls.some((url) => url.includes('/_members/lookup'))).toBe(true);
     expect(sent.length).toBeGreaterThan(13);

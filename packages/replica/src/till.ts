@@ -7,6 +7,7 @@
  */
 import type {
   Coupon,
+  IndexKey,
   MemberLookup,
   Promotion,
   ReceiptStore,
@@ -42,10 +43,13 @@ export type TillReplica = {
   search(text: string): Promise<ProductHit[]>;
   /** The store's stock level of a SKU as the server last sent it; undefined when none came. */
   stock(sku: string): Promise<StockLevel | undefined>;
-  /** A member by phone or member id: the replica first, then the sync server. */
+  /**
+   * A member by phone or member id: a phone hashed on the device under its
+   * index key ([PI2]), then the replica first, then the sync server.
+   */
   member(lookup: MemberLookup): Promise<MemberFound>;
   /** Whether the member's balance covers these points now, asked of the sync server. */
-  checkPoints(memberId: string, points: number, phone?: string): Promise<PointsCheck>;
+  checkPoints(memberId: string, points: number, phoneIndex?: string): Promise<PointsCheck>;
   /** Promotions not retired. */
   promotions(): Promise<Promotion[]>;
   coupon(id: string): Promise<Coupon | undefined>;
@@ -83,6 +87,8 @@ export function createTillReplica(
     target: SyncTarget;
     /** Searches once the index is built; started here when not given. */
     search?: ReturnType<typeof startProductSearch>;
+    /** [PI2] The chain's blind-index key from the device's provisioning; none: members by QR only. */
+    indexKey?: IndexKey;
   },
 ): TillReplica {
   const { storeId, deviceId, priceList, target } = options;
@@ -99,7 +105,7 @@ export function createTillReplica(
     stock: async (sku) =>
       (await db.stock.findOne(stockLevelId(storeId, sku)).exec())?.toJSON() as
         StockLevel | undefined,
-    member: (lookup) => findMember(db, target, lookup),
+    member: (lookup) => findMember(db, target, lookup, options.indexKey),
     checkPoints,
     promotions: async () =>
       (await db.promotions.find().exec())

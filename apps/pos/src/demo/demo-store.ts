@@ -24,6 +24,7 @@ import {
   type RunningSyncServer,
 } from '@pos/sync-server';
 import { toHex } from '@pos/domain';
+import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 import type { TerminalConfig, TerminalLanguage } from '../shared/config';
 import type { DevicesConfig, PrinterConfig } from '../shared/devices';
 import { openHub } from '../main/devices';
@@ -104,6 +105,8 @@ export async function startDemoStore(
       language: options.language ?? 'en',
       ...(options.cashRounding ? { cashRounding: options.cashRounding } : {}),
       codeKeys: [{ id: DEMO_CODE_KEY.id, secretHex: toHex(DEMO_CODE_KEY.secret) }],
+      // The demo chain's blind-index key, the one the demo sync server indexes members with.
+      memberIndexKey: { id: INDEX_KEY_FIXTURE.id, secretHex: toHex(INDEX_KEY_FIXTURE.secret) },
       earnRules: DEMO_EARN_RULES,
       redemption: DEMO_REDEMPTION,
     };

@@ -79,6 +79,9 @@ for (const staff of DEMO_STAFF.filter((s) => s.storeId === storeId)) {
   const role = staff.roles.includes('supervisor') ? 'supervisor' : 'cashier';
   console.log(`  ${staff.id}  PIN ${DEMO_PINS[role]}  ${staff.name} (${role})`);
 }
+// The demo members' phones are demo logins (DEMO_MEMBERS are member records
+// as HQ writes them), printed for the operator to type at the till; the till
+// itself holds members masked and blind-indexed only.
 console.log('Members (F3, by phone):');
 for (const member of DEMO_MEMBERS) {
   const where = member.homeStoreId === storeId ? 'on this till' : 'found online only';

@@ -61,6 +61,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
   const cart = useTill((s) => s.cart);
   const pricing = useTill((s) => s.pricing);
   const member = useTill((s) => s.member);
+  const memberByPhone = usePosStore((s) => s.memberByPhone);
   const returning = useTill((s) => s.returning);
   const report = useTill((s) => s.report);
   const suspended = useTill((s) => s.suspended);
@@ -287,6 +288,9 @@ export function CheckoutScreen({ till }: { till: Till }) {
           title={t('Member')}
           label={t('Phone or member code')}
           expects="phone"
+          {...(memberByPhone
+            ? {}
+            : { note: t('This terminal has no member index key: scan the member QR') })}
           onCancel={close}
           onSubmit={(text) => {
             close();
@@ -410,11 +414,12 @@ function MemberBox() {
     <div className="member" aria-label={t('Member')}>
       {member.kind === 'known' ? (
         <>
-          <strong>{member.name}</strong> · {t(member.tier)} · {member.points} {t('Points')}
+          <strong>{member.maskedName}</strong> {member.maskedPhone} · {t(member.tier)} ·{' '}
+          {member.points} {t('Points')}
         </>
       ) : member.kind === 'phone-only' ? (
         <>
-          {member.phone} ({t('not found here: recorded on the sale')})
+          {member.maskedPhone} ({t('not found here: recorded on the sale')})
         </>
       ) : (
         <>

@@ -12,6 +12,7 @@ import {
   createProductSearch,
   createReturnsDesk,
   createSession,
+  indexKeyOf,
   stockOf,
   type Checkout,
   type Outcome,
@@ -69,13 +70,21 @@ export async function boot(): Promise<Till> {
     locale: config.locale,
     language: config.language ?? 'zh-CN',
     timeZone: config.timeZone ?? zoneOfOffset(config.utcOffsetMinutes ?? 480),
+    memberByPhone: config.memberIndexKey !== undefined,
   });
+  // [PI2] The blind-index key comes from the terminal's configuration, never from the replica.
+  const indexKey = indexKeyOf(config);
   tillState.set({ cart: { ...tillState.get().cart, currency: config.currency } });
 
   // Strict durability: IndexedDB flushes each commit to disk, so a sale the
   // cashier saw as paid survives a power cut, not only a crash of the app.
   const storage = getRxStorageDexie({ chromeTransactionDurability: 'strict' });
-  const db = await openReplica({ name: `pos-${config.deviceId.toLowerCase()}`, storage });
+  // With the key, members and sales an earlier version stored in plaintext are masked at open.
+  const db = await openReplica({
+    name: `pos-${config.deviceId.toLowerCase()}`,
+    storage,
+    ...(indexKey ? { indexKey } : {}),
+  });
   // The replica polls for live changes rather than holding long polls, so
   // the browser's 6 connections to the server are never all taken.
   const target = { url: config.syncUrl, token: config.syncToken };
@@ -94,6 +103,7 @@ export async function boot(): Promise<Till> {
       priceList: config.priceList,
       target,
       search: startProductSearch(db),
+      ...(indexKey ? { indexKey } : {}),
     }),
     outbox,
     devices: api,

@@ -34,6 +34,11 @@ export type PosState = {
   language: TerminalLanguage;
   /** The store's time zone (IANA), for every time on screen. */
   timeZone: string;
+  /**
+   * [PI2] Whether a typed phone finds a member: the terminal holds the
+   * member index key to hash it with. Without it, members by QR only.
+   */
+  memberByPhone: boolean;
   paying: boolean;
   message: ScreenMessage | null;
   sync: SyncStatus & { online: boolean };
@@ -62,6 +67,7 @@ export const usePosStore = create<PosState>((set) => ({
   locale: 'zh-CN',
   language: 'zh-CN',
   timeZone: 'Asia/Shanghai',
+  memberByPhone: true,
   paying: false,
   message: null,
   sync: { active: false, lastError: null, lastSyncAt: null, online: false },

@@ -29,6 +29,12 @@ export type TerminalConfig = {
   timeZone?: string;
   /** Keys that verify receipt, coupon and member codes (hex secrets), newest first. */
   codeKeys?: { id: string; secretHex: string }[];
+  /**
+   * [PI2] The chain's member blind-index key (hex secret), provisioned with
+   * the terminal like `codeKeys`, never synced: a typed phone is hashed with
+   * it on the terminal. Without it, members are found by member QR only.
+   */
+  memberIndexKey?: { id: string; secretHex: string };
   /** How members earn points; none earned when absent. */
   earnRules?: EarnRule[];
   /** How points pay; points cannot pay when absent. */
@@ -50,6 +56,18 @@ export function isTerminalConfig(value: unknown): value is TerminalConfig {
     (v.receiptColumns === 32 || v.receiptColumns === 48) &&
     (v.language === undefined || v.language === 'zh-CN' || v.language === 'en') &&
     (v.codeKeys === undefined || Array.isArray(v.codeKeys)) &&
+    (v.memberIndexKey === undefined || isHexKey(v.memberIndexKey)) &&
     (v.earnRules === undefined || Array.isArray(v.earnRules))
+  );
+}
+
+function isHexKey(value: unknown): boolean {
+  const k = value as { id?: unknown; secretHex?: unknown } | null;
+  return (
+    typeof k === 'object' &&
+    k !== null &&
+    typeof k.id === 'string' &&
+    typeof k.secretHex === 'string' &&
+    /^(?:[0-9a-f]{2})+$/i.test(k.secretHex)
   );
 }

@@ -11,6 +11,8 @@ export function TextDialog(props: {
   numeric?: boolean;
   /** What the field expects, if a scan into it should fill it (a phone, a code); else scans go to the cart. */
   expects?: 'phone' | 'code';
+  /** A line under the field: what it takes here, or what it cannot. */
+  note?: string;
   onSubmit(text: string): void;
   onCancel(): void;
 }) {
@@ -33,6 +35,7 @@ export function TextDialog(props: {
           onChange={(e) => setText(e.target.value)}
         />
       </label>
+      {props.note && <p className="note">{props.note}</p>}
       <DialogActions confirm={t('Confirm')} onCancel={props.onCancel} />
     </Modal>
   );

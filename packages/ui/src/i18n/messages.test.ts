@@ -47,6 +47,22 @@ describe('messages in the screen’s language', () => {
     };
     expect(messageText('zh-CN', member)).toBe('会员 李娜');
     expect(messageText('en', member)).toBe('Member 李娜');
+    const recorded = {
+      tone: 'info' as const,
+      text: 'Offline: member 139****9003 is recorded with the sale and attached later',
+      code: 'MEMBER_RECORDED_ON_SALE',
+      params: { phone: '139****9003' },
+    };
+    expect(messageText('zh-CN', recorded)).toBe(
+      '本机没有会员 139****9003：已记录在销售单上，上传后由服务器关联',
+    );
+    const noKey = {
+      tone: 'error' as const,
+      text: 'this terminal has no member index key; scan the member QR',
+      code: 'MEMBER_INDEX_KEY_MISSING',
+    };
+    expect(messageText('zh-CN', noKey)).toMatch(/请扫描会员码/);
+    expect(messageText('en', noKey)).toBe(noKey.text);
     const short = {
       tone: 'error' as const,
       text: 'Cash received is less than 12.30',

@@ -160,6 +160,8 @@ const ZH: Record<string, string> = {
   'No connection to the sync server; sales upload when it is back':
     '无法连接同步服务器；恢复后自动上传销售',
   'not found here: recorded on the sale': '本机未找到：已记录在销售单上',
+  'This terminal has no member index key: scan the member QR':
+    '本收银台没有会员索引密钥，不能按手机号查找：请扫描会员码',
   'member QR, not on this till: the sale carries the member id, no member prices':
     '会员码，本机没有该会员：销售单记录会员号，不享会员价',
   'Catalog download': '商品目录下载',
@@ -178,6 +180,7 @@ type MessageCode =
   | 'PHONE_INVALID'
   | 'MEMBER_NOT_RECOGNISED'
   | 'MEMBER_UNKNOWN'
+  | 'MEMBER_INDEX_KEY_MISSING'
   | 'CODE_FIELD_INVALID'
   | 'MONEY_INVALID'
   | 'ALLOCATION_INVALID'
@@ -202,6 +205,8 @@ type MessageCode =
   | 'STOCK_INVALID'
   | 'FAILED'
   | 'MEMBER_ATTACHED'
+  | 'MEMBER_RECORDED_ON_SALE'
+  | 'MEMBER_NOT_ON_TERMINAL'
   | 'COUPON_ADDED'
   | 'CART_SUSPENDED'
   | 'NO_SALE_OPENED';
@@ -233,6 +238,7 @@ const ZH_CODES: Record<MessageCode, string> = {
   MEMBER_CLOSED: '该会员账户已关闭',
   MEMBER_UNKNOWN: '找不到该会员',
   MEMBER_NOT_RECOGNISED: '无法识别的会员手机号或会员码',
+  MEMBER_INDEX_KEY_MISSING: '本收银台没有会员索引密钥，不能按手机号查找：请扫描会员码',
   PHONE_INVALID: '手机号无效',
   CART_EMPTY: '购物车是空的',
   NOT_PAID: '尚未付清，请添加其他付款方式',
@@ -298,6 +304,8 @@ const ZH_CODES: Record<MessageCode, string> = {
   STOCK_INVALID: '库存数据无效',
   FAILED: '操作失败',
   MEMBER_ATTACHED: '会员 {name}',
+  MEMBER_RECORDED_ON_SALE: '本机没有会员 {phone}：已记录在销售单上，上传后由服务器关联',
+  MEMBER_NOT_ON_TERMINAL: '本机没有会员 {id}：销售单记录会员号',
   COUPON_ADDED: '优惠券 {name}',
   CART_SUSPENDED: '已挂单（{lines} 行）',
   NO_SALE_OPENED: '已开钱箱（无销售），授权人 {name}',
