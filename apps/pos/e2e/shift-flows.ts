@@ -34,7 +34,7 @@ const ean = (product: { gtin: string }) => product.gtin.slice(1);
 const short = (product: { name: string }) => product.name.split(' ')[0]!;
 
 /** The demo members' phones and names, which no till may store ([PI1]). */
-const DEMO_MEMBER_PLAINTEXT = [
+export const DEMO_MEMBER_PLAINTEXT = [
   '13800138001',
   '13800138002',
   '13900139003',
