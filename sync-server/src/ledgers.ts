@@ -253,17 +253,21 @@ export async function writePointEntries(
 
 /**
  * [PT2] The member a sale's points belong to: its `memberId`, or for a sale
- * recorded offline with only the customer's phone, the member with that
- * phone (an active one first); none is an exception.
+ * recorded offline with only the customer's phone, the member whose phone
+ * has the sale's blind index ([PI4]; a sale with the phone in plaintext was
+ * pseudonymised before it was stored, [PR10]), an active one first; none is
+ * an exception that names the index, never a phone.
  */
 async function memberOfSale(ctx: FactContext, sale: SaleFact): Promise<string | null> {
   if (sale.memberId !== undefined) return sale.memberId;
-  if (sale.memberPhone === undefined) return null;
-  const found = (await ctx.tx.membersByPhone(sale.memberPhone)).map((row) => row.body as Member);
+  if (sale.memberPhoneIndex === undefined) return null;
+  const found = (await ctx.tx.membersByPhoneIndex(sale.memberPhoneIndex)).map(
+    (row) => row.body as Member,
+  );
   const member = found.find((m) => m.status === 'active') ?? found[0];
-  if (!member) {
+  if (!member || member.status === 'erased') {
     await recordException(ctx, 'unknown-member-phone', {
-      phone: sale.memberPhone,
+      phoneIndex: sale.memberPhoneIndex,
       earned: sale.points.earned,
       redeemed: sale.points.redeemed,
     });
@@ -314,7 +318,7 @@ async function creditedEarnOfSale(
 /** [PT1] [PT2] [PT7] [MP6] The point entries of a sale, for its member. */
 export async function recordSalePoints(ctx: FactContext, sale: SaleFact): Promise<void> {
   const { redeemed } = sale.points;
-  if (sale.memberId === undefined && sale.memberPhone === undefined) return;
+  if (sale.memberId === undefined && sale.memberPhoneIndex === undefined) return;
   const memberId = await memberOfSale(ctx, sale);
   if (memberId === null) return;
   const earned = await creditedEarnOfSale(ctx, sale, memberId);

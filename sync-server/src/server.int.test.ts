@@ -357,7 +357,7 @@ for (const backend of BACKENDS) {
             real.transaction((tx) =>
               work({
                 getDocs: (db, ids) => tx.getDocs(db, ids),
-                membersByPhone: (phone) => tx.membersByPhone(phone),
+                membersByPhoneIndex: (index) => tx.membersByPhoneIndex(index),
                 put: (write) =>
                   write.db === 'stock'
                     ? Promise.reject(new Error('stock write failed'))

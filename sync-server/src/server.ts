@@ -29,6 +29,7 @@ import {
 } from './protocol';
 import type { RequestLogger } from './json-log';
 import { METRICS_CONTENT_TYPE, ServerMetrics, routeLabel } from './metrics';
+import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import { pushDocs } from './push';
 import { isServiceRoute, serveService } from './service-routes';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
@@ -78,6 +79,11 @@ export type SyncServerOptions = {
    * on top of `rateLimit`. Default `DEFAULT_MEMBER_LOOKUP_LIMIT`; `false` turns it off.
    */
   memberLookupRateLimit?: RateLimitOptions | false;
+  /**
+   * [PR2] The keys members' personal data is encrypted and phones indexed
+   * with; default the published demo keys (`DEMO_PRIVACY_KEYS`).
+   */
+  privacy?: PrivacyKeys;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -178,6 +184,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const metrics = options.metrics ?? new ServerMetrics();
   const requestLog = options.requestLog;
   const versions = options.versions ?? SERVER_VERSIONS;
+  const privacy = options.privacy ?? DEMO_PRIVACY_KEYS;
   const unobserve = storage.observe({
     committed: (written) => metrics.documentsWritten(written),
     failed: (what) => metrics.storageFailed(what),
@@ -534,6 +541,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           }),
         now,
         log,
+        privacy,
       });
       return;
     }
@@ -569,7 +577,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
       const docs = orThrow(parseBulkDocsBody(await readJson(req, true)));
-      const rows = await pushDocs(storage, principal, db, docs, now);
+      const rows = await pushDocs(storage, principal, db, docs, now, privacy);
       for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
       sendJson(res, 201, rows);
       return;

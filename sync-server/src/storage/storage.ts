@@ -72,8 +72,8 @@ export interface WriteTransaction {
   getDocs(db: CollectionName, ids: readonly string[]): Promise<Map<string, DocRow>>;
   /** [ST2] Writes a new revision, or a conflict when `expectedRev` is not the current one. */
   put(write: DocWrite): Promise<WriteResult>;
-  /** [MB1] The members with this (normalised) phone number, any store, by id. */
-  membersByPhone(phone: string): Promise<DocRow[]>;
+  /** [MB1] [PI2] The members whose phone has this blind index, any store, by id. */
+  membersByPhoneIndex(index: string): Promise<DocRow[]>;
   /**
    * [ST7] The same as `put` for each write in order (a later write of the same
    * id must name the revision an earlier one made), but in a few statements
@@ -131,8 +131,12 @@ export interface SyncStorage {
     ids: readonly string[],
     scope: StoreScope,
   ): Promise<Map<string, DocJson>>;
-  /** [MB1] The members with this (normalised) phone number, any store, by id. */
-  membersByPhone(phone: string): Promise<DocRow[]>;
+  /** [MB1] [PI2] The members whose phone has this blind index, any store, by id. */
+  membersByPhoneIndex(index: string): Promise<DocRow[]>;
+  /** [PR9] [PI3] The members whose phone's last four digits have this digest, by id, at most `limit`. */
+  membersByPhoneTail(tailIndex: string, limit: number): Promise<DocRow[]>;
+  /** [PR8] The last `limit` documents of `db` written before `beforeSeq` (null: all), newest first. */
+  latestDocs(db: CollectionName, beforeSeq: number | null, limit: number): Promise<DocRow[]>;
   /** [FX4] When the server received each of these facts, where it recorded it. */
   receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>>;
   /**
