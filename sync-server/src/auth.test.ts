@@ -163,7 +163,7 @@ describe('tokens and admins', () => {
     }
   });
 
-  it('[PR4] an admin writes members (as records the server encrypts)', () => {
+  it('[PK4] an admin writes members (as records the server encrypts)', () => {
     expect(collectionWriteRefusal(admin, 'members')).toBeNull();
     expect(collectionWriteRefusal(device, 'members')).toMatch(/devices cannot write it/);
   });

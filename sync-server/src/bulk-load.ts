@@ -18,7 +18,7 @@ export type LoadOptions = {
   merge?: (existing: JsonObject, incoming: JsonObject) => JsonObject;
 };
 
-/** [PR3] Members are never loaded as they come: they go through `writeMemberRecords`. */
+/** [PK3] Members are never loaded as they come: they go through `writeMemberRecords`. */
 function refuseMembers(db: CollectionName): void {
   if (db === 'members') {
     throw new Error(

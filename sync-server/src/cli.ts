@@ -121,7 +121,7 @@ async function withStorage<T>(values: Values, work: (storage: SyncStorage) => Pr
   }
 }
 
-/** [PR2] The keys from the environment (the demo keys when none are set). */
+/** [PK2] The keys from the environment (the demo keys when none are set). */
 function privacyKeysFromEnvOrUsage(): PrivacyKeys {
   try {
     return privacyKeysFromEnv();
@@ -291,7 +291,7 @@ async function run(command: Command, values: Values, args: string[]): Promise<nu
     case 'serve':
       return serve(values);
     case 'rotate-master-key': {
-      // [PR7] Reads go on during the rewrap: each document names its master key.
+      // [PK7] Reads go on during the rewrap: each document names its master key.
       const keys = privacyKeys();
       const rewrapped = await withStorage(values, (s) =>
         rewrapMemberKeys(s, keys, (n) => console.log(`${n} data keys rewrapped so far`)),

@@ -28,7 +28,7 @@ export type GenerateOptions = {
   onProgress?: (progress: ChainProgress) => void;
   /** The clock for docs/s; injected so tests need none. */
   now?: () => number;
-  /** [PR3] The keys members are encrypted under; default the demo keys. */
+  /** [PK3] The keys members are encrypted under; default the demo keys. */
   privacy?: PrivacyKeys;
 };
 
@@ -43,7 +43,7 @@ export async function generateChain(
   const started = now();
   const result: GenerateResult = { created: 0, updated: 0, unchanged: 0, docs: 0, seconds: 0 };
   for (const part of chainParts(seed, size)) {
-    // Stock belongs to sales once it exists; [PR3] members go through the
+    // Stock belongs to sales once it exists; [PK3] members go through the
     // intake (encrypted) and keep their point balance.
     const load = part.db === 'stock' ? { createOnly: true } : {};
     for (let from = 0; from < part.count; from += batch) {

@@ -43,7 +43,7 @@ describe('demo chain', () => {
     for (const part of chainParts(3, SMALL)) {
       const docs = all(part);
       counts[part.db] = docs.length;
-      // [PR3] Members are generated as records (plaintext) for the intake to encrypt.
+      // [PK3] Members are generated as records (plaintext) for the intake to encrypt.
       const problems = (doc: object) =>
         part.db === 'members'
           ? memberRecordProblems(doc, DEMO_PRIVACY_KEYS.indexKey)

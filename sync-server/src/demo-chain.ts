@@ -514,7 +514,7 @@ export function chainPhone(index: number): string {
   return prefix + pad(rest, 8);
 }
 
-/** [PR3] A generated member as HQ writes them: the intake encrypts the personal data. */
+/** [PK3] A generated member as HQ writes them: the intake encrypts the personal data. */
 export function chainMember(seed: number, size: ChainSize, index: number): MemberRecord {
   const d = new Draw(seed, STREAM.members, index);
   let r = d.next();

@@ -34,7 +34,7 @@ describe('demo people and offers', () => {
     for (const [db, docs] of all) {
       for (const doc of docs) expect(validateDocument(db, doc), `${db}`).toEqual([]);
     }
-    // [PR3] Members are records for the intake; what devices get is their view.
+    // [PK3] Members are records for the intake; what devices get is their view.
     for (const record of DEMO_MEMBERS) {
       expect(memberRecordProblems(record, DEMO_PRIVACY_KEYS.indexKey)).toEqual([]);
     }

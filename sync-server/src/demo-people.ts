@@ -62,7 +62,7 @@ export const DEMO_STAFF: Staff[] = [
 
 /**
  * Members and their opening balances, as HQ writes them (personal data in
- * plaintext: the intake encrypts it, [PR3]). M0003 belongs to S002, so an
+ * plaintext: the intake encrypts it, [PK3]). M0003 belongs to S002, so an
  * S001 till finds that member only through the online lookup.
  */
 export const DEMO_MEMBERS: MemberRecord[] = [

@@ -255,7 +255,7 @@ export async function writePointEntries(
  * [PT2] The member a sale's points belong to: its `memberId`, or for a sale
  * recorded offline with only the customer's phone, the member whose phone
  * has the sale's blind index ([PI4]; a sale with the phone in plaintext was
- * pseudonymised before it was stored, [PR10]), an active one first; none is
+ * pseudonymised before it was stored, [PK10]), an active one first; none is
  * an exception that names the index, never a phone.
  */
 async function memberOfSale(ctx: FactContext, sale: SaleFact): Promise<string | null> {

@@ -72,7 +72,7 @@ describe('member lookups by tills', () => {
     expect(own.body).not.toHaveProperty('homeStoreId');
   });
 
-  it('[MB1] [PR6] an admin gets the member masked too: full values only through an audited reveal', async () => {
+  it('[MB1] [PK6] an admin gets the member masked too: full values only through an audited reveal', async () => {
     await start();
     const { token } = await provisionAdminToken(storage, 'hq-tools');
     const found = await get(token, '/_members/lookup?phone=13900139003');

@@ -78,7 +78,7 @@ export function checkPushedDoc(
   if (isDocProblem(doc)) return doc;
   const readOnly = collectionWriteRefusal(principal, db);
   if (readOnly) return { id: doc.id, error: 'forbidden', reason: readOnly };
-  // [PR4] HQ writes members as records (plaintext), which the server encrypts.
+  // [PK4] HQ writes members as records (plaintext), which the server encrypts.
   const problems =
     db === 'members' ? memberRecordProblems(doc.body, indexKey) : validateDocument(db, doc.body);
   if (problems.length) {
@@ -255,7 +255,7 @@ type Projection = (ctx: FactContext, body: unknown) => Promise<void>;
 function recordFact(
   db: FactCollection,
   project: Projection,
-  /** [PR10] The fact as it is stored, e.g. pseudonymised; compared with a replay as stored. */
+  /** [PK10] The fact as it is stored, e.g. pseudonymised; compared with a replay as stored. */
   prepare?: (body: JsonObject, keys: PrivacyKeys) => JsonObject,
 ): FactRecorder {
   return async (tx, pushed, receivedAt, keys) => {
@@ -329,7 +329,7 @@ type FactRecorder = (
   keys: PrivacyKeys,
 ) => Promise<BulkDocsRow>;
 
-/** [PR10] A sale with the member's phone in plaintext (an older till's) is stored by its blind index. */
+/** [PK10] A sale with the member's phone in plaintext (an older till's) is stored by its blind index. */
 const pseudonymised = (body: JsonObject, keys: PrivacyKeys): JsonObject =>
   pseudonymiseSale(body as SaleFact, keys.indexKey) as unknown as JsonObject;
 
@@ -339,7 +339,7 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
   // its member earns and redeems points; [CR1] its coupons are redeemed.
   // [FX5] [FX6] Only lines of known SKUs move stock, and only a sale in its
   // store's currency moves anything; [RT9] returns that waited for it apply.
-  // [PR10] A phone in plaintext never reaches the store.
+  // [PK10] A phone in plaintext never reaches the store.
   saleFacts: recordFact(
     'saleFacts',
     async (ctx, body) => {
@@ -415,7 +415,7 @@ export async function pushDocs(
   db: CollectionName,
   rawDocs: readonly unknown[],
   now: () => Date = () => new Date(),
-  /** [PR2] The keys members are encrypted and phones indexed with. */
+  /** [PK2] The keys members are encrypted and phones indexed with. */
   keys: PrivacyKeys = DEMO_PRIVACY_KEYS,
 ): Promise<BulkDocsRow[]> {
   const checked = rawDocs.map((raw) => checkPushedDoc(principal, db, raw, keys.indexKey));
@@ -423,7 +423,7 @@ export async function pushDocs(
   if (accepted.length === 0) return checked as DocProblem[];
   if (principal.kind === 'admin' && db !== 'pointEntries') {
     // [A7] [ST7] An admin's documents that flow down, as one batch: one read, one putMany;
-    // [PR4] members through the intake, encrypted.
+    // [PK4] members through the intake, encrypted.
     const written = await storage.transaction((tx) =>
       db === 'members' ? writeAdminMembers(tx, keys, accepted) : writeDownDocs(tx, db, accepted),
     );

@@ -80,7 +80,7 @@ export type SyncServerOptions = {
    */
   memberLookupRateLimit?: RateLimitOptions | false;
   /**
-   * [PR2] The keys members' personal data is encrypted and phones indexed
+   * [PK2] The keys members' personal data is encrypted and phones indexed
    * with; default the published demo keys (`DEMO_PRIVACY_KEYS`).
    */
   privacy?: PrivacyKeys;

@@ -42,7 +42,7 @@ export type ServiceRequest = {
   /** The server's clock and log, for what an admin changes ([PT6]). */
   now?: () => Date;
   log?: Logger;
-  /** [PR2] The keys of members' personal data and phone indexes. */
+  /** [PK2] The keys of members' personal data and phone indexes. */
   privacy: PrivacyKeys;
 };
 

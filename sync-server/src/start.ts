@@ -29,14 +29,14 @@ export type StartOptions = {
   rateLimit?: RateLimitOptions | false;
   /** The protocol and schema versions served; default this build's ([VC1]-[VC4]). */
   versions?: ServerVersions;
-  /** [PR2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
+  /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
   privacy?: PrivacyKeys;
 };
 
 export type RunningSyncServer = {
   url: string;
   storage: SyncStorage;
-  /** [PR11] The encryption of members stored in plaintext, run in the background after listen. */
+  /** [PK11] The encryption of members stored in plaintext, run in the background after listen. */
   migrated: Promise<MigrationResult>;
   /** Stops the HTTP server, then closes the storage. */
   close(): Promise<void>;
@@ -67,7 +67,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.versions ? { versions: options.versions } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
-    // [PR11] While serving: a failure is logged, and the next start resumes it.
+    // [PK11] While serving: a failure is logged, and the next start resumes it.
     const migrated = encryptPlaintextMembers(storage, privacy).then(
       (result) => {
         if (result.members || result.sales) {

@@ -370,7 +370,7 @@ function checkoutSale(
   for (const tender of tenders) cart = addTender(cart, tender);
   const settlement = settleCheckout(cart, pricing);
   // [PI4] A member found only by phone: by its blind index, an unknown
-  // phone's, or (an earlier till's sale, [PR10]) the phone in plaintext.
+  // phone's, or (an earlier till's sale, [PK10]) the phone in plaintext.
   const phoneChoice = !member ? p.next(4) : 3;
   const phone =
     phoneChoice === 0 || phoneChoice === 1

@@ -124,7 +124,7 @@ export class FuzzModel {
 
   private memberOfSale(sale: SaleFact): string | null {
     if (sale.memberId !== undefined) return this.members.has(sale.memberId) ? sale.memberId : null;
-    // [PR10] A phone in plaintext is pseudonymised before the sale is stored.
+    // [PK10] A phone in plaintext is pseudonymised before the sale is stored.
     const index =
       sale.memberPhoneIndex ??
       (sale.memberPhone === undefined

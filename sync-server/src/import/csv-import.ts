@@ -499,7 +499,7 @@ export function readImport(
       problems.push(...row.problems);
       continue;
     }
-    // [PR4] A member row is a member record: personal data the intake encrypts.
+    // [PK4] A member row is a member record: personal data the intake encrypts.
     const invalid =
       layout.db === 'members'
         ? memberRecordProblems(doc, DEMO_PRIVACY_KEYS.indexKey)

@@ -143,7 +143,7 @@ export async function importCsv(
     }
     const docs = rows.map((row) => row.doc);
     if (db === 'members') {
-      // [PR3] Encrypted through the intake; members keep their point balance.
+      // [PK3] Encrypted through the intake; members keep their point balance.
       const privacy = options.privacy ?? DEMO_PRIVACY_KEYS;
       const { created, updated, unchanged } = await writeMemberRecords(
         tx,

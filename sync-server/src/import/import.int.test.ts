@@ -143,7 +143,7 @@ for (const backend of BACKENDS) {
         ok: true,
         created: 2,
       });
-      // [PR1] The names and phones are stored encrypted; the member documents are masked.
+      // [PK1] The names and phones are stored encrypted; the member documents are masked.
       const stored = await storage.getDocs('members', ['M1', 'M2'], null);
       expect(stored.get('M2')?.body).toMatchObject({
         maskedName: '欧*',

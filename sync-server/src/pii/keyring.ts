@@ -1,6 +1,6 @@
 /**
  * The keys that protect members' personal information on the server
- * ([PR1], [PR2]): master keys (KEKs) that wrap each member's data key, behind
+ * ([PK1], [PK2]): master keys (KEKs) that wrap each member's data key, behind
  * a `Kms` interface so a real key service can stand in for the local one, and
  * the chain's blind-index key ([PI2]). Both come from configuration; without
  * any, the server runs on the published demo keys and says so loudly.
@@ -8,7 +8,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { IndexKey } from '@pos/domain';
 
-/** [PR2] Wraps and unwraps data keys under master keys; `currentKekId` wraps new ones. */
+/** [PK2] Wraps and unwraps data keys under master keys; `currentKekId` wraps new ones. */
 export interface Kms {
   readonly currentKekId: string;
   /** Wraps `dek` under the current master key. */
@@ -33,7 +33,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * [PR2] A KMS over master keys held in this process: AES-256-GCM with the
+ * [PK2] A KMS over master keys held in this process: AES-256-GCM with the
  * key id as associated data, so a wrapped key only unwraps under its own
  * master key. The first key is the current one.
  */
@@ -128,7 +128,7 @@ export const DEMO_KEYS_WARNING =
   'PUBLISHED DEMO KEYS. Never store real people\u2019s data this way.';
 
 /**
- * [PR2] The keys from the environment: `PII_MASTER_KEYS` and `PII_INDEX_KEY`
+ * [PK2] The keys from the environment: `PII_MASTER_KEYS` and `PII_INDEX_KEY`
  * both, or neither (the demo keys). One without the other, or a malformed
  * one, throws: the server must not start half-configured.
  */

@@ -1,5 +1,5 @@
 /**
- * [PR1]-[PR11] Members' personal information on the server: encrypted at
+ * [PK1]-[PK11] Members' personal information on the server: encrypted at
  * rest, found by blind index, revealed only online to an allowed role with
  * a reason and an audit record, rotated and migrated in place.
  */
@@ -61,7 +61,7 @@ function expectNoPlaintext(text: string): void {
 }
 
 describe('privacy keys', () => {
-  it('[PR2] the demo index key is the domain fixture; keys come from the environment, both or none', () => {
+  it('[PK2] the demo index key is the domain fixture; keys come from the environment, both or none', () => {
     expect(DEMO_PRIVACY_KEYS.indexKey).toEqual(INDEX_KEY_FIXTURE);
     expect(privacyKeysFromEnv({})).toBe(DEMO_PRIVACY_KEYS);
     const keys = privacyKeysFromEnv({
@@ -76,7 +76,7 @@ describe('privacy keys', () => {
     expect(() => parseIndexKey('ik1:abcd')).toThrow(/64 hex/);
   });
 
-  it('[PR2] a data key wrapped under one master key unwraps only under it', async () => {
+  it('[PK2] a data key wrapped under one master key unwraps only under it', async () => {
     const kms = localKms(parseMasterKeys(`k1:${KEY(1)},k0:${KEY(9)}`));
     const dek = new Uint8Array(32).fill(7);
     const { kekId, wrapped } = await kms.wrap(dek);
@@ -100,7 +100,7 @@ for (const backend of BACKENDS) {
       await server.close();
     });
 
-    it('[PR1] [PR3] the intake stores the member masked and the personal data sealed; it reads back', async () => {
+    it('[PK1] [PK3] the intake stores the member masked and the personal data sealed; it reads back', async () => {
       const { storage } = server;
       const member = (await storage.getDocs('members', ['M0001'], null)).get('M0001')!
         .body as Member;
@@ -122,7 +122,7 @@ for (const backend of BACKENDS) {
       });
       expect(await vault.read('M0001')).toEqual({ name: '张伟', phone: '13800138001' });
       expect(await vault.read('M9999')).toBeNull();
-      // [PR6] The server's own read is recorded too.
+      // [PK6] The server's own read is recorded too.
       const reads = await storage.latestDocs(PII_READS_DB, null, 10);
       expect(reads.map((r) => r.body)).toMatchObject([
         { actor: 'job:test', memberId: 'M0001', outcome: 'read', reason: 'round trip test' },
@@ -134,7 +134,7 @@ for (const backend of BACKENDS) {
       expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
     });
 
-    it('[PR1] no member phone or name is stored in plaintext after the seed and a sale by phone index', async () => {
+    it('[PK1] no member phone or name is stored in plaintext after the seed and a sale by phone index', async () => {
       const sale = {
         ...demoSale(S001_DEVICE, 1, [['SKU-0001', 1]]),
         memberPhoneIndex: phoneIndex(INDEX_KEY_FIXTURE, '13900139003'),
@@ -146,7 +146,7 @@ for (const backend of BACKENDS) {
       expectNoPlaintext(await dumpDocs(server.storage));
     });
 
-    it('[PR1] devices and admins cannot read the sealed personal data or the read records', async () => {
+    it('[PK1] devices and admins cannot read the sealed personal data or the read records', async () => {
       for (const token of [S001_DEVICE.token, admin]) {
         for (const path of [
           `/${MEMBER_PII_DB}/_changes`,
@@ -215,7 +215,7 @@ for (const backend of BACKENDS) {
       expect(wrong.status).toBe(404);
     });
 
-    it('[PR9] HQ searches by the last four digits and gets masked members', async () => {
+    it('[PK9] HQ searches by the last four digits and gets masked members', async () => {
       const found = await server.request(admin, '/_members/search?tail=8001');
       expect(found).toMatchObject({
         status: 200,
@@ -229,7 +229,7 @@ for (const backend of BACKENDS) {
       expect(phoneTailIndex(INDEX_KEY_FIXTURE, '8001')).toMatch(/^[0-9a-f]{32}$/);
     });
 
-    it('[PR6] a reveal is online, by role, with a reason, and every attempt is recorded', async () => {
+    it('[PK6] a reveal is online, by role, with a reason, and every attempt is recorded', async () => {
       const { storage } = server;
       const manager = staffFixture({
         id: 'S001-E09',
@@ -302,7 +302,7 @@ for (const backend of BACKENDS) {
       expect((await server.request(S001_DEVICE.token, '/_admin/privacy/records')).status).toBe(403);
     });
 
-    it('[PR8] transfers abroad count each individual once', async () => {
+    it('[PK8] transfers abroad count each individual once', async () => {
       const send = (memberIds: string[]) =>
         server.request(admin, '/_admin/privacy/cross-border', {
           body: { memberIds, recipient: 'Group CRM', country: 'SG', purpose: 'support' },
@@ -321,7 +321,7 @@ for (const backend of BACKENDS) {
       ).toBe(400);
     });
 
-    it('[PR10] [PI4] a sale naming the phone in plaintext is stored pseudonymised; its replay is a no-op', async () => {
+    it('[PK10] [PI4] a sale naming the phone in plaintext is stored pseudonymised; its replay is a no-op', async () => {
       const legacy = { ...demoSale(S001_DEVICE, 2, [['SKU-0001', 1]]), memberPhone: '13900139003' };
       const push = () =>
         server.request(S001_DEVICE.token, '/saleFacts/_bulk_docs', {
@@ -362,7 +362,7 @@ for (const backend of BACKENDS) {
       expect(exceptions).not.toContain('13700000000');
     });
 
-    it('[PR4] an admin writes members as records, encrypted; a member document as devices hold it is refused', async () => {
+    it('[PK4] an admin writes members as records, encrypted; a member document as devices hold it is refused', async () => {
       const record = {
         _id: 'M0100',
         name: '王小明',
@@ -416,7 +416,7 @@ for (const backend of BACKENDS) {
       await storage.close();
     });
 
-    it('[PR7] a master key rotation rewraps every data key; reads work before, during and after', async () => {
+    it('[PK7] a master key rotation rewraps every data key; reads work before, during and after', async () => {
       const indexKey = DEMO_PRIVACY_KEYS.indexKey;
       const k1: PrivacyKeys = {
         kms: localKms(parseMasterKeys(`k1:${KEY(1)}`)),
@@ -461,7 +461,7 @@ for (const backend of BACKENDS) {
       expect(await rewrapMemberKeys(storage, both)).toBe(0);
     });
 
-    it('[PR11] members and sales stored in plaintext are encrypted in place; lookups work after', async () => {
+    it('[PK11] members and sales stored in plaintext are encrypted in place; lookups work after', async () => {
       const plain = DEMO_MEMBERS.map((m) => ({ ...m }));
       const sale = { ...demoSale(S001_DEVICE, 9, [['SKU-0001', 1]]), memberPhone: '13800138002' };
       await storage.transaction((tx) =>

@@ -1,5 +1,5 @@
 /**
- * [PR4] A member as HQ writes them (`MemberRecord`: personal data in
+ * [PK4] A member as HQ writes them (`MemberRecord`: personal data in
  * plaintext with the rest of the member), checked before the intake stores
  * it: the personal data against its own schema, the rest as the member
  * document it becomes ([PI1]). Pure; never throws.
@@ -58,7 +58,7 @@ const MEMBER_RECORD_SCHEMA = {
 const VIEW_ONLY = ['maskedName', 'maskedPhone', 'phoneIndex', 'phoneTailIndex', 'indexKeyId'];
 
 /**
- * [PR4] What is wrong with `value` as a member record; empty when it can be
+ * [PK4] What is wrong with `value` as a member record; empty when it can be
  * stored. A member document as devices hold it (masked, indexed) is refused
  * with its own message: the server derives those fields from the plaintext.
  */

@@ -1,7 +1,7 @@
 /**
  * The endpoints around members' personal information: HQ's search by the
- * last four digits ([PR9]), the audited reveal of full values ([PR6]), and
- * the records PIPL asks for ([PR8]). Thin: parse, check, call the vault.
+ * last four digits ([PK9]), the audited reveal of full values ([PK6]), and
+ * the records PIPL asks for ([PK8]). Thin: parse, check, call the vault.
  */
 import {
   maskPhone,
@@ -87,7 +87,7 @@ const now = (request: ServiceRequest) => request.now?.() ?? new Date();
 export const SEARCH_LIMIT = 50;
 
 /**
- * [PR9] `GET /_members/search?tail=8001` (admin): the members whose phone
+ * [PK9] `GET /_members/search?tail=8001` (admin): the members whose phone
  * ends in these four digits, found by the keyed tail digest ([PI3]), masked;
  * at most `SEARCH_LIMIT`, `capped` when there are more.
  */
@@ -149,7 +149,7 @@ function parseReveal(body: unknown): RevealRequest {
 }
 
 /**
- * [PR6] Who may see a member's full personal data: an HQ admin token, or a
+ * [PK6] Who may see a member's full personal data: an HQ admin token, or a
  * device of the store together with the PIN of an active manager of that
  * store. Returns the actor to record, and why not when refused.
  */
@@ -179,7 +179,7 @@ async function revealer(
 }
 
 /**
- * [PR6] `POST /_members/{id}/reveal {reason, fields?, staffId?, pin?}`: the
+ * [PK6] `POST /_members/{id}/reveal {reason, fields?, staffId?, pin?}`: the
  * member's full personal data, online only, to an allowed role, with a
  * reason. Every reveal and every refused attempt is recorded in `_piiReads`
  * before the answer; an erased member has nothing to reveal (404).
@@ -225,7 +225,7 @@ async function revealMember(request: ServiceRequest, memberId: string): Promise<
 const RECORDS_PAGE = 100;
 
 /**
- * [PR8] `GET /_admin/privacy/records?before=<seq>&limit=100` (admin): the
+ * [PK8] `GET /_admin/privacy/records?before=<seq>&limit=100` (admin): the
  * reads of personal data, newest first (pass `next` back as `before`), and
  * the cross-border counter.
  */
@@ -260,7 +260,7 @@ const LABEL = (value: unknown, max: number) =>
   typeof value === 'string' && value.trim() !== '' && value.length <= max;
 
 /**
- * [PR8] `POST /_admin/privacy/cross-border {memberIds, recipient, country,
+ * [PK8] `POST /_admin/privacy/cross-border {memberIds, recipient, country,
  * purpose}` (admin): records that these members' data was sent abroad;
  * the counter counts each individual once.
  */

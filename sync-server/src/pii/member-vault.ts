@@ -1,9 +1,9 @@
 /**
- * Members' personal information on the server ([PR1]-[PR6]). A member is two
+ * Members' personal information on the server ([PK1]-[PK6]). A member is two
  * documents written in one transaction: the member document every device may
  * hold (`memberView`: masked, blind-indexed, [PI1]) and, in the server-only
  * `_memberPii`, the personal data encrypted with AES-256-GCM under a data key
- * of the member's own, which is stored wrapped by a master key ([PR2]).
+ * of the member's own, which is stored wrapped by a master key ([PK2]).
  * Every writer of members goes through `writeMemberRecords`.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
@@ -23,10 +23,10 @@ import type { Kms, PrivacyKeys } from './keyring';
 import { personalDataOf } from './member-record';
 import { recordPiiRead, type PiiReadContext } from './pii-reads';
 
-/** [PR1] Server-only: the encrypted personal data of each member, by member id. Never served. */
+/** [PK1] Server-only: the encrypted personal data of each member, by member id. Never served. */
 export const MEMBER_PII_DB = '_memberPii' as CollectionName;
 
-/** [PR1] A member's personal data, sealed. Binary fields are base64. */
+/** [PK1] A member's personal data, sealed. Binary fields are base64. */
 export type SealedPii = {
   id: string;
   /** The master key `wrappedDek` is wrapped under. */
@@ -37,7 +37,7 @@ export type SealedPii = {
   tag: string;
 };
 
-/** [PR5] What is left of a member's personal data after erasure: no key, no ciphertext. */
+/** [PK5] What is left of a member's personal data after erasure: no key, no ciphertext. */
 export type ShreddedPii = { id: string; shreddedAt: string };
 
 export type MemberPiiDoc = SealedPii | ShreddedPii;
@@ -50,7 +50,7 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const unb64 = (text: string) => Buffer.from(text, 'base64');
 
 /**
- * [PR1] Encrypts `data` for member `memberId` under a fresh data key; the
+ * [PK1] Encrypts `data` for member `memberId` under a fresh data key; the
  * member id is associated data, so a sealed document only opens as its own member's.
  */
 export async function sealPersonalData(
@@ -75,7 +75,7 @@ export async function sealPersonalData(
   };
 }
 
-/** [PR1] Decrypts a sealed document; throws when a key or the content does not check. */
+/** [PK1] Decrypts a sealed document; throws when a key or the content does not check. */
 export async function openPersonalData(kms: Kms, sealed: SealedPii): Promise<PersonalData> {
   const dek = await kms.unwrap(sealed.kekId, unb64(sealed.wrappedDek));
   const decipher = createDecipheriv('aes-256-gcm', dek, unb64(sealed.iv));
@@ -95,12 +95,12 @@ export type IntakeOptions = {
 };
 
 export type IntakeCounts = LoadCounts & {
-  /** Records of erased members: left erased ([PR5]), nothing of them stored. */
+  /** Records of erased members: left erased ([PK5]), nothing of them stored. */
   erased: string[];
 };
 
 /**
- * [PR3] The one intake of members: for each record, in the caller's
+ * [PK3] The one intake of members: for each record, in the caller's
  * transaction, the member document (a new revision only when its content
  * changes) and the sealed personal data (sealed anew only when it changes).
  * A member stored in plaintext (before [PI1]) is rewritten. Records must be
@@ -171,7 +171,7 @@ export async function writeMemberRecords(
 }
 
 /**
- * [PR5] Erases a member in the caller's transaction: the sealed personal data
+ * [PK5] Erases a member in the caller's transaction: the sealed personal data
  * is replaced by a record with neither key nor ciphertext (crypto-shredding:
  * no copy of the data key is left), and the member document becomes
  * `erasedMember`, a new revision every device's replica receives. False when
@@ -214,11 +214,11 @@ export async function shredMember(
   return true;
 }
 
-/** [PR5] [PR6] Reads and erasures of members' personal data, as the server's other services use them. */
+/** [PK5] [PK6] Reads and erasures of members' personal data, as the server's other services use them. */
 export type MemberVault = {
-  /** The member's personal data, or null when erased or unknown; [PR6] each read is recorded. */
+  /** The member's personal data, or null when erased or unknown; [PK6] each read is recorded. */
   read(memberId: string): Promise<PersonalData | null>;
-  /** [PR5] Crypto-shreds the member (see `shredMember`); true if it erased something. */
+  /** [PK5] Crypto-shreds the member (see `shredMember`); true if it erased something. */
   shred(memberId: string, at: string): Promise<boolean>;
 };
 
@@ -232,7 +232,7 @@ export async function openPiiRow(
 
 /**
  * The vault for one reader: `context` says who reads and why, and each read
- * that decrypts something is recorded in `_piiReads` ([PR6]) before the data
+ * that decrypts something is recorded in `_piiReads` ([PK6]) before the data
  * is returned.
  */
 export function memberVault(
@@ -258,11 +258,11 @@ export function memberVault(
   };
 }
 
-/** [PR7] How many sealed documents a rotation rewraps per transaction. */
+/** [PK7] How many sealed documents a rotation rewraps per transaction. */
 export const ROTATION_BATCH = 500;
 
 /**
- * [PR7] Rewraps every member's data key that is not under the current master
+ * [PK7] Rewraps every member's data key that is not under the current master
  * key, in batches: the ciphertext stays, only `kekId` and `wrappedDek`
  * change. Reads keep working throughout (each document names its master key),
  * and a rerun after a crash finishes the job. Returns how many it rewrapped.
@@ -316,7 +316,7 @@ export async function rewrapMemberKeys(
 }
 
 /**
- * [PR4] [A7] An admin's `_bulk_docs` of member records (already valid), in
+ * [PK4] [A7] An admin's `_bulk_docs` of member records (already valid), in
  * order: each must name the member document's current `_rev` (none to
  * create), else `conflict`; a record the server already holds is a no-op
  * success with the revision; an erased member stays erased (`forbidden`).

@@ -1,5 +1,5 @@
 /**
- * [PR11] Encrypts in place what an earlier server stored in plaintext,
+ * [PK11] Encrypts in place what an earlier server stored in plaintext,
  * while the server serves: members with `name`/`phone` in their document
  * go through the intake (a new revision of the member document, masked and
  * indexed, every device receives, plus the sealed personal data), and sale
@@ -46,7 +46,7 @@ async function convertAll(
   }
 }
 
-/** [PR11] Converts every plaintext member and every sale naming a phone; returns how many of each. */
+/** [PK11] Converts every plaintext member and every sale naming a phone; returns how many of each. */
 export async function encryptPlaintextMembers(
   storage: SyncStorage,
   keys: PrivacyKeys,

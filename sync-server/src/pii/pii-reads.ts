@@ -1,5 +1,5 @@
 /**
- * [PR6] [PR8] The records PIPL asks the chain to keep: every read of a
+ * [PK6] [PK8] The records PIPL asks the chain to keep: every read of a
  * member's decrypted personal data (allowed reveals, refused attempts, and
  * the server's own reads such as exports), and a counter of individuals
  * whose data was sent abroad (none by default). Server-only documents.
@@ -9,16 +9,16 @@ import type { CollectionName } from '@pos/domain';
 import type { JsonObject } from '../protocol';
 import type { SyncStorage, WriteTransaction } from '../storage/storage';
 
-/** [PR6] One document per read of personal data, in the order they happened. */
+/** [PK6] One document per read of personal data, in the order they happened. */
 export const PII_READS_DB = '_piiReads' as CollectionName;
-/** [PR8] The cross-border transfer counter: one document. */
+/** [PK8] The cross-border transfer counter: one document. */
 export const PRIVACY_COUNTERS_DB = '_privacyCounters' as CollectionName;
 export const CROSS_BORDER_ID = 'cross-border';
 
 /** Who reads personal data and why: `admin:<id>`, `device:<id>/staff:<id>`, or a server job. */
 export type PiiReadContext = { actor: string; reason: string; now: () => Date };
 
-/** [PR6] One read (or refused attempt) of a member's personal data. */
+/** [PK6] One read (or refused attempt) of a member's personal data. */
 export type PiiRead = {
   id: string;
   at: string;
@@ -30,7 +30,7 @@ export type PiiRead = {
   outcome: 'revealed' | 'read' | 'refused' | 'not_found';
 };
 
-/** [PR6] Appends a read record, in its own transaction. */
+/** [PK6] Appends a read record, in its own transaction. */
 export async function recordPiiRead(
   storage: SyncStorage,
   context: PiiReadContext,
@@ -60,7 +60,7 @@ export async function recordPiiRead(
   return read;
 }
 
-/** [PR8] Data sent abroad: the distinct members and each transfer. */
+/** [PK8] Data sent abroad: the distinct members and each transfer. */
 export type CrossBorderCounter = {
   id: typeof CROSS_BORDER_ID;
   individuals: number;
@@ -92,7 +92,7 @@ export async function readCrossBorder(
   );
 }
 
-/** [PR8] Records one transfer abroad; `individuals` counts each member once, whatever the transfers. */
+/** [PK8] Records one transfer abroad; `individuals` counts each member once, whatever the transfers. */
 export async function recordCrossBorder(
   tx: WriteTransaction,
   transfer: Omit<CrossBorderTransfer, 'members'> & { memberIds: readonly string[] },

@@ -77,7 +77,7 @@ const MIGRATION = [
      END IF;
    END $$`,
   // [MB1] [PI2] Members by their phone's blind index: the online lookup and the
-  // attach of a sale recorded offline with only the customer's phone. [PR9]
+  // attach of a sale recorded offline with only the customer's phone. [PK9]
   // By the digest of its last four digits, for HQ's search. The index on the
   // plaintext phone of members before [PI1] goes.
   `DO $$ BEGIN

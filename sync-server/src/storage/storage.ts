@@ -133,9 +133,9 @@ export interface SyncStorage {
   ): Promise<Map<string, DocJson>>;
   /** [MB1] [PI2] The members whose phone has this blind index, any store, by id. */
   membersByPhoneIndex(index: string): Promise<DocRow[]>;
-  /** [PR9] [PI3] The members whose phone's last four digits have this digest, by id, at most `limit`. */
+  /** [PK9] [PI3] The members whose phone's last four digits have this digest, by id, at most `limit`. */
   membersByPhoneTail(tailIndex: string, limit: number): Promise<DocRow[]>;
-  /** [PR8] The last `limit` documents of `db` written before `beforeSeq` (null: all), newest first. */
+  /** [PK8] The last `limit` documents of `db` written before `beforeSeq` (null: all), newest first. */
   latestDocs(db: CollectionName, beforeSeq: number | null, limit: number): Promise<DocRow[]>;
   /** [FX4] When the server received each of these facts, where it recorded it. */
   receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>>;
