@@ -436,6 +436,7 @@ for (const backend of BACKENDS) {
             // [PK10] The phone's blind index, never the phone.
             details: {
               phoneIndex: phoneIndex(DEMO_PRIVACY_KEYS.indexKey, '13700000000'),
+              maskedPhone: '137****0000',
               earned: 25,
               redeemed: 0,
             },

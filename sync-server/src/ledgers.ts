@@ -126,6 +126,8 @@ export type FactContext = {
   storeId: string | null;
   /** [FX4] The server's receive time of the fact. */
   receivedAt: string;
+  /** [PK10] The member's phone masked, when the fact came with it in plaintext (then dropped). */
+  maskedPhone?: string;
 };
 
 /** Cannot fail for a new fact: writers are serialised and we just read the revision. */
@@ -268,6 +270,7 @@ async function memberOfSale(ctx: FactContext, sale: SaleFact): Promise<string | 
   if (!member || member.status === 'erased') {
     await recordException(ctx, 'unknown-member-phone', {
       phoneIndex: sale.memberPhoneIndex,
+      ...(ctx.maskedPhone === undefined ? {} : { maskedPhone: ctx.maskedPhone }),
       earned: sale.points.earned,
       redeemed: sale.points.redeemed,
     });

@@ -21,6 +21,7 @@ import {
   type PointEntry,
   type ReturnFact,
   type SaleFact,
+  maskPhone,
   pseudonymiseSale,
   type IndexKey,
 } from '@pos/domain';
@@ -279,7 +280,10 @@ function recordFact(
       receivedAt,
     });
     if (!written.ok) return written;
-    await project({ tx, db, factId: doc.id, storeId, receivedAt }, doc.body);
+    // [PK10] Of a phone the fact came with, only its masked form goes on (to an exception).
+    const phone = pushed.body.memberPhone;
+    const masked = typeof phone === 'string' ? { maskedPhone: maskPhone(phone) } : {};
+    await project({ tx, db, factId: doc.id, storeId, receivedAt, ...masked }, doc.body);
     return { ok: true, id: doc.id, rev: written.rev };
   };
 }
