@@ -35,7 +35,7 @@ describe('startSyncServer', () => {
 });
 
 describe('startSyncServer and members stored in plaintext', () => {
-  it('[PK11] encrypts them in the background after it listens; lookups find them after', async () => {
+  it('[PK11] [PK2] encrypts them in the background after it listens (warning of the demo keys); lookups find them after', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sync-server-migrate-'));
     const dataDir = join(dir, 'pglite');
     try {
@@ -58,7 +58,14 @@ describe('startSyncServer and members stored in plaintext', () => {
         );
       });
       await before.close();
-      const running = await startSyncServer({ port: 0, dataDir, log: () => {} });
+      const warnings: string[] = [];
+      const running = await startSyncServer({
+        port: 0,
+        dataDir,
+        log: (level, message) => level === 'warn' && warnings.push(message),
+      });
+      // [PK2] No keys configured: one loud line says the demo keys are in use.
+      expect(warnings).toEqual([expect.stringMatching(/PUBLISHED DEMO KEYS/)]);
       try {
         expect(await running.migrated).toEqual({ members: 3, sales: 0 });
         const found = await fetch(`${running.url}/_members/lookup?phone=13900139003`, {
