@@ -13,6 +13,8 @@ const benches = [
   ['sync-server/bench/replication.bench.ts', []],
   // 20 s per backend instead of the 60 s: the rate settles within seconds.
   ['sync-server/bench/push.bench.ts', ['--seconds', '20']],
+  // [PK1] The cost of encrypting members: intake and push ingest by phone index.
+  ['sync-server/bench/member-encryption.bench.ts', []],
   ['packages/domain/bench/pricing.bench.ts', []],
 ].filter(([path]) => existsSync(path));
 

@@ -158,9 +158,14 @@ describe('tokens and admins', () => {
     for (const db of ['stores', 'products', 'prices'] as const) {
       expect(collectionWriteRefusal(admin, db)).toBeNull();
     }
-    for (const db of ['stock', 'members', 'saleFacts', 'stockMovements'] as const) {
+    for (const db of ['stock', 'saleFacts', 'stockMovements'] as const) {
       expect(collectionWriteRefusal(admin, db)).toMatch(/admin tokens cannot write it/);
     }
+  });
+
+  it('[PK4] an admin writes members (as records the server encrypts)', () => {
+    expect(collectionWriteRefusal(admin, 'members')).toBeNull();
+    expect(collectionWriteRefusal(device, 'members')).toMatch(/devices cannot write it/);
   });
 
   it('[A10] an admin pushes point adjustments, never earn or redeem entries', () => {

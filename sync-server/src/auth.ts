@@ -84,7 +84,8 @@ export function ownerStore(db: CollectionName, body: Record<string, unknown>): s
 export function collectionWriteRefusal(principal: Principal, db: CollectionName): string | null {
   const { direction, scope } = COLLECTIONS[db];
   if (principal.kind === 'admin') {
-    return (direction === 'down' && scope === 'chain') || db === 'pointEntries'
+    // [PK4] Members too: HQ sends the records (plaintext), the server encrypts them.
+    return (direction === 'down' && scope === 'chain') || db === 'pointEntries' || db === 'members'
       ? null
       : `${db} is written by devices or projected by the server; admin tokens cannot write it`;
   }

@@ -18,15 +18,13 @@ export type LoadOptions = {
   merge?: (existing: JsonObject, incoming: JsonObject) => JsonObject;
 };
 
-/**
- * Loading over an existing member keeps its point balance: the server owns
- * it (the fold of the member's point entries), not the file or the generator.
- */
-export function keepServerOwned(db: CollectionName): LoadOptions {
-  if (db !== 'members') return {};
-  return {
-    merge: (existing, incoming) => ({ ...incoming, points: existing.points ?? incoming.points }),
-  };
+/** [PK3] Members are never loaded as they come: they go through `writeMemberRecords`. */
+function refuseMembers(db: CollectionName): void {
+  if (db === 'members') {
+    throw new Error(
+      'members are written through the member intake (writeMemberRecords), encrypted',
+    );
+  }
 }
 
 /** Documents read and written per statement. */
@@ -44,6 +42,7 @@ export async function loadDocs(
   docs: readonly JsonObject[],
   options: LoadOptions = {},
 ): Promise<LoadCounts> {
+  refuseMembers(db);
   const counts: LoadCounts = { created: 0, updated: 0, unchanged: 0 };
   for (let from = 0; from < docs.length; from += LOAD_BATCH) {
     const batch = docs.slice(from, from + LOAD_BATCH);
@@ -83,7 +82,7 @@ export async function loadDocs(
 
 export type DownWriteRow =
   | { ok: true; id: string; rev: string }
-  | { ok: false; id: string; error: 'conflict'; reason: string };
+  | { ok: false; id: string; error: 'conflict' | 'forbidden'; reason: string };
 
 /**
  * [A7] [ST2] An admin's `_bulk_docs` of documents that flow down, as one
@@ -98,6 +97,7 @@ export async function writeDownDocs(
   db: CollectionName,
   docs: readonly IncomingDoc[],
 ): Promise<DownWriteRow[]> {
+  refuseMembers(db);
   const stored = await tx.getDocs(db, [...new Set(docs.map((doc) => doc.id))]);
   const current = new Map<string, { rev: string; body: JsonObject }>();
   for (const [id, row] of stored) current.set(id, { rev: row.rev, body: row.body });

@@ -10,8 +10,11 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { hashToken } from './auth';
 import { seedDemo } from './demo-data';
+import { DEMO_MEMBERS } from './demo-people';
+import type { JsonObject } from './protocol';
 import { createSyncServer } from './server';
 import { startSyncServer } from './start';
+import { MEMBER_PII_DB } from './pii/member-vault';
 import { openPgliteStorage } from './storage/pglite';
 import { openPostgresStorage } from './storage/postgres';
 import { CLI, REAL_POSTGRES_SKIP_REASON, TEST_DATABASE_URL, cliEnv, runCli } from './test-support';
@@ -27,6 +30,53 @@ describe('startSyncServer', () => {
       expect(running.storage.kind).toBe('pglite');
     } finally {
       await running.close();
+    }
+  });
+});
+
+describe('startSyncServer and members stored in plaintext', () => {
+  it('[PK11] [PK2] encrypts them in the background after it listens (warning of the demo keys); lookups find them after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sync-server-migrate-'));
+    const dataDir = join(dir, 'pglite');
+    try {
+      const before = await openPgliteStorage(dataDir);
+      await seedDemo(before);
+      // As an earlier version stored them: name and phone in the member document.
+      await before.transaction(async (tx) => {
+        const stored = await tx.getDocs(
+          'members',
+          DEMO_MEMBERS.map((m) => m.id),
+        );
+        await tx.putMany(
+          DEMO_MEMBERS.map((m) => ({
+            db: 'members' as const,
+            id: m.id,
+            body: { ...m } as unknown as JsonObject,
+            storeId: m.homeStoreId,
+            expectedRev: stored.get(m.id)!.rev,
+          })),
+        );
+      });
+      await before.close();
+      const warnings: string[] = [];
+      const running = await startSyncServer({
+        port: 0,
+        dataDir,
+        log: (level, message) => level === 'warn' && warnings.push(message),
+      });
+      // [PK2] No keys configured: one loud line says the demo keys are in use.
+      expect(warnings).toEqual([expect.stringMatching(/PUBLISHED DEMO KEYS/)]);
+      try {
+        expect(await running.migrated).toEqual({ members: 3, sales: 0 });
+        const found = await fetch(`${running.url}/_members/lookup?phone=13900139003`, {
+          headers: { authorization: 'Bearer demo-s001-pos1' },
+        });
+        expect(await found.json()).toMatchObject({ id: 'M0003', maskedPhone: '139****9003' });
+      } finally {
+        await running.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
@@ -225,3 +275,53 @@ describe.skipIf(!TEST_DATABASE_URL)(
     });
   },
 );
+
+describe('cli: members\u2019 keys', () => {
+  it('[PK2] [PK7] [PK11] generate under k1, rotate to k2, encrypt-members finds nothing left; a half-set key is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sync-server-keys-'));
+    const dataDir = join(dir, 'pglite');
+    const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
+    const indexKey = `ik1:${'cd'.repeat(32)}`;
+    const env = (masterKeys: string) => ({
+      ...cliEnv(),
+      PII_MASTER_KEYS: masterKeys,
+      PII_INDEX_KEY: indexKey,
+    });
+    try {
+      const chain = ['--stores', '1', '--skus', '1', '--members', '7', '--promotions', '0'];
+      const generated = await runCli(
+        ['generate-chain', ...chain, '--coupons', '0', '--data-dir', dataDir],
+        env(`k1:${key(1)}`),
+      );
+      expect(generated.code, generated.stderr).toBe(0);
+      expect(generated.stderr).not.toMatch(/DEMO KEYS/);
+      const rotated = await runCli(
+        ['rotate-master-key', '--data-dir', dataDir],
+        env(`k2:${key(2)},k1:${key(1)}`),
+      );
+      expect(rotated.code, rotated.stderr).toBe(0);
+      expect(rotated.stdout).toMatch(/7 member data keys rewrapped under k2/);
+      const migrated = await runCli(
+        ['encrypt-members', '--data-dir', dataDir],
+        env(`k2:${key(2)}`),
+      );
+      expect(migrated.stdout).toMatch(/0 members encrypted, 0 sales pseudonymised/);
+      const half = await runCli(['encrypt-members', '--data-dir', dataDir], {
+        ...cliEnv(),
+        PII_MASTER_KEYS: `k2:${key(2)}`,
+      });
+      expect(half.code).toBe(2);
+      expect(half.stderr).toMatch(/PII_MASTER_KEYS and PII_INDEX_KEY/);
+      const storage = await openPgliteStorage(dataDir);
+      try {
+        const page = await storage.changes(MEMBER_PII_DB, { since: 0, limit: 100, scope: null });
+        expect(page.rows).toHaveLength(7);
+        expect(page.rows.every((row) => row.body.kekId === 'k2')).toBe(true);
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -19,6 +19,9 @@ import { jsonLogger, jsonRequestLog } from './json-log';
 import { writePointsProgramme } from './ledgers';
 import { ENCODINGS, importCsv, type Encoding } from './import/import-store';
 import { DEFAULT_RATE_LIMIT, validRateLimit, type RateLimitOptions } from './rate-limit';
+import { DEMO_KEYS_WARNING, privacyKeysFromEnv, type PrivacyKeys } from './pii/keyring';
+import { encryptPlaintextMembers } from './pii/migrate-members';
+import { rewrapMemberKeys } from './pii/member-vault';
 import { startSyncServer, storageConfig } from './start';
 import { describeStorage, openStorage } from './storage/open-storage';
 import { certificateFingerprint, readTlsFiles, tlsFilesOf } from './tls';
@@ -57,9 +60,15 @@ const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed
        sync-server data-request <memberId> access|deletion [--channel store] [--note "..."]
                                                                     records a data-subject request; prints its id and due date
        sync-server export-member <requestId> [--format csv|json]    the export answering an access request, on stdout
+       sync-server rotate-master-key                                rewraps every member's data key under the
+                                                                    current (first) key of PII_MASTER_KEYS
+       sync-server encrypt-members                                  encrypts members and sales stored in plaintext
+                                                                    (serve also does it in the background)
 options of every command:
   --data-dir .data/pglite   the embedded PGlite directory (stop a PGlite server before using it)
-  DATABASE_URL              use this PostgreSQL instead of the embedded PGlite`;
+  DATABASE_URL              use this PostgreSQL instead of the embedded PGlite
+  PII_MASTER_KEYS           members' master keys, id:base64 (32 bytes), comma-separated, current first
+  PII_INDEX_KEY             the phone blind-index key, id:hex (tills hold the same); neither: demo keys`;
 
 const COMMANDS = [
   'serve',
@@ -74,6 +83,8 @@ const COMMANDS = [
   'set-points-programme',
   'data-request',
   'export-member',
+  'rotate-master-key',
+  'encrypt-members',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -143,6 +154,22 @@ async function withStorage<T>(values: Values, work: (storage: SyncStorage) => Pr
   }
 }
 
+/** [PK2] The keys from the environment (the demo keys when none are set). */
+function privacyKeysFromEnvOrUsage(): PrivacyKeys {
+  try {
+    return privacyKeysFromEnv();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The same, with the loud warning when they are the demo keys. */
+function privacyKeys(): PrivacyKeys {
+  const keys = privacyKeysFromEnvOrUsage();
+  if (keys.demo) console.error(DEMO_KEYS_WARNING);
+  return keys;
+}
+
 async function serve(values: Values): Promise<number> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -157,6 +184,7 @@ async function serve(values: Values): Promise<number> {
     ...storageOptions(values),
     seedDemo: values['seed-demo'],
     rateLimit: rateLimitOf(values),
+    privacy: privacyKeysFromEnvOrUsage(),
     log: jsonLogger(),
     ...(values.quiet ? {} : { requestLog: jsonRequestLog() }),
   };
@@ -192,7 +220,10 @@ async function importFile(values: Values, args: string[]): Promise<number> {
   }
   const bytes = readFileSync(file);
   const started = performance.now();
-  const result = await withStorage(values, (s) => importCsv(s, kind, bytes, encoding as Encoding));
+  const privacy = kind === 'members' ? privacyKeys() : undefined;
+  const result = await withStorage(values, (s) =>
+    importCsv(s, kind, bytes, encoding as Encoding, privacy ? { privacy } : {}),
+  );
   if (!result.ok) {
     console.error(`${file}: ${result.problems.length} problem(s); nothing was imported`);
     for (const problem of result.problems.slice(0, SHOWN_PROBLEMS)) {
@@ -243,7 +274,7 @@ async function generate(values: Values): Promise<number> {
     );
   };
   const result = await withStorage(values, (s) =>
-    generateChain(s, { seed, size, onProgress: progress }),
+    generateChain(s, { seed, size, onProgress: progress, privacy: privacyKeys() }),
   );
   console.log(
     `done: ${result.docs} documents in ${result.seconds.toFixed(1)} s ` +
@@ -325,6 +356,24 @@ async function run(command: Command, values: Values, args: string[]): Promise<nu
         exportMemberCommand(s, requestId, format, privacyOf(s)),
       );
       process.stdout.write(text);
+      return 0;
+    }
+    case 'rotate-master-key': {
+      // [PK7] Reads go on during the rewrap: each document names its master key.
+      const keys = privacyKeys();
+      const rewrapped = await withStorage(values, (s) =>
+        rewrapMemberKeys(s, keys, (n) => console.log(`${n} data keys rewrapped so far`)),
+      );
+      console.log(
+        `${rewrapped} member data keys rewrapped under ${keys.kms.currentKekId}; ` +
+          'the earlier master keys can be removed from PII_MASTER_KEYS',
+      );
+      return 0;
+    }
+    case 'encrypt-members': {
+      const keys = privacyKeys();
+      const { members, sales } = await withStorage(values, (s) => encryptPlaintextMembers(s, keys));
+      console.log(`${members} members encrypted, ${sales} sales pseudonymised`);
       return 0;
     }
     case 'provision-device': {

@@ -3,8 +3,10 @@
  * batch path, one transaction per batch, so memory stays bounded at any size.
  * Running it again with the same seed writes nothing. [DC2]
  */
-import type { CollectionName } from '@pos/domain';
-import { keepServerOwned, loadDocs, type LoadCounts } from './bulk-load';
+import type { CollectionName, MemberRecord } from '@pos/domain';
+import { loadDocs, type LoadCounts } from './bulk-load';
+import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
+import { writeMemberRecords } from './pii/member-vault';
 import { chainParts, type ChainSize } from './demo-chain';
 import type { SyncStorage } from './storage/storage';
 
@@ -26,6 +28,8 @@ export type GenerateOptions = {
   onProgress?: (progress: ChainProgress) => void;
   /** The clock for docs/s; injected so tests need none. */
   now?: () => number;
+  /** [PK3] The keys members are encrypted under; default the demo keys. */
+  privacy?: PrivacyKeys;
 };
 
 export type GenerateResult = LoadCounts & { docs: number; seconds: number };
@@ -35,14 +39,20 @@ export async function generateChain(
   options: GenerateOptions,
 ): Promise<GenerateResult> {
   const { seed, size, batch = 2000, onProgress, now = () => performance.now() } = options;
+  const privacy = options.privacy ?? DEMO_PRIVACY_KEYS;
   const started = now();
   const result: GenerateResult = { created: 0, updated: 0, unchanged: 0, docs: 0, seconds: 0 };
   for (const part of chainParts(seed, size)) {
-    // Stock belongs to sales once it exists; members keep their point balance.
-    const load = part.db === 'stock' ? { createOnly: true } : keepServerOwned(part.db);
+    // Stock belongs to sales once it exists; [PK3] members go through the
+    // intake (encrypted) and keep their point balance.
+    const load = part.db === 'stock' ? { createOnly: true } : {};
     for (let from = 0; from < part.count; from += batch) {
       const docs = part.docs(from, from + batch);
-      const counts = await storage.transaction((tx) => loadDocs(tx, part.db, docs, load));
+      const counts = await storage.transaction((tx) =>
+        part.db === 'members'
+          ? writeMemberRecords(tx, privacy, docs as unknown as MemberRecord[], { keepPoints: true })
+          : loadDocs(tx, part.db, docs, load),
+      );
       result.created += counts.created;
       result.updated += counts.updated;
       result.unchanged += counts.unchanged;

@@ -14,7 +14,7 @@ import {
   withCheckDigit,
   type CollectionName,
   type Coupon,
-  type Member,
+  type MemberRecord,
   type Price,
   type Product,
   type Promotion,
@@ -514,7 +514,8 @@ export function chainPhone(index: number): string {
   return prefix + pad(rest, 8);
 }
 
-export function chainMember(seed: number, size: ChainSize, index: number): Member {
+/** [PK3] A generated member as HQ writes them: the intake encrypts the personal data. */
+export function chainMember(seed: number, size: ChainSize, index: number): MemberRecord {
   const d = new Draw(seed, STREAM.members, index);
   let r = d.next();
   let tier = 'basic';

@@ -17,6 +17,7 @@ import {
 import { provisionDevice } from './auth';
 import { loadDocs } from './bulk-load';
 import { seedDemoPeople } from './demo-people';
+import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import type { JsonObject } from './protocol';
 import type { SyncStorage } from './storage/storage';
 
@@ -122,14 +123,17 @@ const SEED: { db: CollectionName; docs: readonly JsonObject[]; createOnly: boole
  * Seeds the demo chain and provisions the demo devices. Idempotent: a second
  * run writes nothing (returns 0) and changes no revision or sequence.
  */
-export async function seedDemo(storage: SyncStorage): Promise<{ written: number }> {
+export async function seedDemo(
+  storage: SyncStorage,
+  privacy: PrivacyKeys = DEMO_PRIVACY_KEYS,
+): Promise<{ written: number }> {
   const written = await storage.transaction(async (tx) => {
     let count = 0;
     for (const { db, docs, createOnly } of SEED) {
       const { created, updated } = await loadDocs(tx, db, docs, { createOnly });
       count += created + updated;
     }
-    count += await seedDemoPeople(tx);
+    count += await seedDemoPeople(tx, privacy);
     return count;
   });
   for (const { token, deviceId, storeId } of DEMO_DEVICES) {

@@ -10,14 +10,18 @@ import {
   type CodeKey,
   type Coupon,
   type EarnRule,
+  memberView,
   type Member,
+  type MemberRecord,
   type PointsProgramme,
   type Promotion,
   type RedemptionRule,
   type Staff,
 } from '@pos/domain';
-import { keepServerOwned, loadDocs } from './bulk-load';
+import { loadDocs } from './bulk-load';
 import { writePointsProgramme } from './ledgers';
+import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
+import { writeMemberRecords } from './pii/member-vault';
 import type { JsonObject } from './protocol';
 import type { WriteTransaction } from './storage/storage';
 
@@ -57,10 +61,11 @@ export const DEMO_STAFF: Staff[] = [
 ];
 
 /**
- * Members and their opening balances. M0003 belongs to S002, so an S001 till
- * finds that member only through the online lookup.
+ * Members and their opening balances, as HQ writes them (personal data in
+ * plaintext: the intake encrypts it, [PK3]). M0003 belongs to S002, so an
+ * S001 till finds that member only through the online lookup.
  */
-export const DEMO_MEMBERS: Member[] = [
+export const DEMO_MEMBERS: MemberRecord[] = [
   {
     id: 'M0001',
     phone: '13800138001',
@@ -89,6 +94,11 @@ export const DEMO_MEMBERS: Member[] = [
     status: 'active',
   },
 ];
+
+/** [PI1] The demo members as devices hold them: masked, indexed under the demo index key. */
+export const DEMO_MEMBER_VIEWS: Member[] = DEMO_MEMBERS.map((record) =>
+  memberView(record, DEMO_PRIVACY_KEYS.indexKey),
+);
 
 export const DEMO_PROMOTIONS: Promotion[] = [
   {
@@ -165,10 +175,12 @@ export const DEMO_CODE_KEY: CodeKey = {
  * state their redemptions made (they are only created). Returns how many
  * documents it wrote.
  */
-export async function seedDemoPeople(tx: WriteTransaction): Promise<number> {
+export async function seedDemoPeople(
+  tx: WriteTransaction,
+  privacy: PrivacyKeys = DEMO_PRIVACY_KEYS,
+): Promise<number> {
   const seeds = [
     { db: 'staff', docs: DEMO_STAFF, options: {} },
-    { db: 'members', docs: DEMO_MEMBERS, options: keepServerOwned('members') },
     { db: 'promotions', docs: DEMO_PROMOTIONS, options: {} },
     { db: 'coupons', docs: DEMO_COUPONS, options: { createOnly: true } },
   ] as const;
@@ -177,6 +189,8 @@ export async function seedDemoPeople(tx: WriteTransaction): Promise<number> {
     const counts = await loadDocs(tx, db, docs as unknown as JsonObject[], options);
     written += counts.created + counts.updated;
   }
+  const members = await writeMemberRecords(tx, privacy, DEMO_MEMBERS, { keepPoints: true });
+  written += members.created + members.updated;
   if (await writePointsProgramme(tx, DEMO_POINTS_PROGRAMME, null, 'demo seed')) written += 1;
   return written;
 }

@@ -1,10 +1,13 @@
 /**
  * Random input to the endpoints that take it never makes the server fail
  * (no 500, always a JSON `{error, reason}` or a normal answer) and never
- * stores anything. [P3] [P4] [F1] [PD1]-[PD3]
+ * stores anything. [P3] [P4] [F1] [PD1]-[PD3]; the member endpoints never
+ * answer with personal data to a body that does not earn it. [PK4] [PK6]
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionAdminToken } from './auth';
+import { DEMO_MEMBERS } from './demo-people';
 import { BACKENDS, S001_DEVICE, startTestServer, type TestServer } from './test-support';
 
 const RUNS = 60;
@@ -100,6 +103,54 @@ for (const backend of BACKENDS) {
             if (params.feed === 'longpoll') params.timeout = '1';
             const query = new URLSearchParams(params).toString();
             expectSane(await server.request(S001_DEVICE.token, `/stock/${endpoint}?${query}`));
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    });
+
+    it('[PK6] [MB1] [PT5] [PK4] member lookups, points checks, reveals and member records', async () => {
+      const { token: admin } = await provisionAdminToken(server.storage, 'hq-fuzz');
+      const phones = DEMO_MEMBERS.map((m) => m.phone);
+      const revealBody = fc.oneof(
+        fc.jsonValue(),
+        fc.record(
+          {
+            reason: fc.oneof(fc.string(), fc.constant('checking the fuzzed address')),
+            fields: fc.oneof(fc.jsonValue(), fc.constant(['phone'])),
+            staffId: fc.oneof(fc.string(), fc.constant('S001-E02')),
+            pin: fc.oneof(fc.string(), fc.constant('2222')),
+          },
+          { requiredKeys: [] },
+        ),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(
+            '/_members/M0001/reveal',
+            '/_members/M9/reveal',
+            '/_points/check',
+            '/_members/lookup',
+            '/_members/search',
+            '/members/_bulk_docs',
+          ),
+          fc.boolean(),
+          revealBody,
+          fc.constantFrom('phone', 'phoneIndex', 'tail'),
+          fc.oneof(fc.string(), fc.constantFrom(...DEMO_MEMBERS.map((m) => m.phone), '8001')),
+          async (path, asAdmin, body, name, text) => {
+            const token = asAdmin ? admin : S001_DEVICE.token;
+            const res =
+              path.startsWith('/_members/l') || path.startsWith('/_members/s')
+                ? await server.request(token, `${path}?${new URLSearchParams({ [name]: text })}`)
+                : await server.request(token, path, {
+                    body: path === '/members/_bulk_docs' ? { docs: [body] } : body,
+                  });
+            expectSane(res);
+            // A till without a manager's PIN never sees a phone in full.
+            if (!asAdmin) {
+              for (const phone of phones) expect(JSON.stringify(res.body)).not.toContain(phone);
+            }
           },
         ),
         { numRuns: RUNS },

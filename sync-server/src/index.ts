@@ -47,6 +47,7 @@ export {
   DEMO_STAFF,
   DEMO_PINS,
   DEMO_MEMBERS,
+  DEMO_MEMBER_VIEWS,
   DEMO_PROMOTIONS,
   DEMO_COUPONS,
   DEMO_EARN_RULES,
@@ -83,3 +84,20 @@ export { generateChain, type GenerateOptions, type ChainProgress } from './demo-
 export { DEFAULT_CHAIN, DEMO_STAFF_PIN, type ChainSize } from './demo-chain';
 export { ServerMetrics } from './metrics';
 export { jsonLogger, jsonRequestLog, type RequestLogEntry, type RequestLogger } from './json-log';
+export {
+  DEMO_PRIVACY_KEYS,
+  localKms,
+  parseIndexKey,
+  parseMasterKeys,
+  privacyKeysFromEnv,
+  type Kms,
+  type PrivacyKeys,
+} from './pii/keyring';
+export {
+  MEMBER_PII_DB,
+  memberVault,
+  shredMember,
+  writeMemberRecords,
+  type MemberVault,
+} from './pii/member-vault';
+export { PII_READS_DB, recordPiiRead, type PiiRead, type PiiReadContext } from './pii/pii-reads';

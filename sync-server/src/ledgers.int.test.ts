@@ -8,6 +8,7 @@ import {
   closeShift,
   onHandDelta,
   planReturn,
+  phoneIndex,
   shiftTotals,
   type LedgerMovement,
   type Member,
@@ -19,8 +20,9 @@ import {
 } from '@pos/domain';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_PRIVACY_KEYS } from './pii/keyring';
+import { writeMemberRecords } from './pii/member-vault';
 import { provisionAdminToken } from './auth';
-import { loadDocs } from './bulk-load';
 import { DEMO_COUPONS } from './demo-people';
 import { DEMO_STOCK } from './demo-data';
 import type { FactException } from './ledgers';
@@ -431,7 +433,13 @@ for (const backend of BACKENDS) {
           expect.objectContaining({
             kind: 'unknown-member-phone',
             factId: unknown.id,
-            details: { phone: '13700000000', earned: 25, redeemed: 0 },
+            // [PK10] The phone's blind index, never the phone.
+            details: {
+              phoneIndex: phoneIndex(DEMO_PRIVACY_KEYS.indexKey, '13700000000'),
+              maskedPhone: '137****0000',
+              earned: 25,
+              redeemed: 0,
+            },
           }),
         ]);
         // A return of the attached sale finds its member through the sale's entries.
@@ -486,7 +494,7 @@ for (const backend of BACKENDS) {
               run++;
               const memberId = `MP${run}`;
               await server.storage.transaction((tx) =>
-                loadDocs(tx, 'members', [
+                writeMemberRecords(tx, DEMO_PRIVACY_KEYS, [
                   {
                     id: memberId,
                     phone: '13600000000',
@@ -628,7 +636,13 @@ for (const backend of BACKENDS) {
         // [PV3] What the sale needs, masked.
         expect(found).toMatchObject({
           status: 200,
-          body: { id: 'M0003', name: 'A*', phone: '139****9003', tier: 'gold', points: 5000 },
+          body: {
+            id: 'M0003',
+            maskedName: 'A*',
+            maskedPhone: '139****9003',
+            tier: 'gold',
+            points: 5000,
+          },
         });
         const typed = await get<Member>(
           S001,

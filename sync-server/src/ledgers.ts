@@ -126,6 +126,8 @@ export type FactContext = {
   storeId: string | null;
   /** [FX4] The server's receive time of the fact. */
   receivedAt: string;
+  /** [PK10] The member's phone masked, when the fact came with it in plaintext (then dropped). */
+  maskedPhone?: string;
 };
 
 /** Cannot fail for a new fact: writers are serialised and we just read the revision. */
@@ -253,17 +255,22 @@ export async function writePointEntries(
 
 /**
  * [PT2] The member a sale's points belong to: its `memberId`, or for a sale
- * recorded offline with only the customer's phone, the member with that
- * phone (an active one first); none is an exception.
+ * recorded offline with only the customer's phone, the member whose phone
+ * has the sale's blind index ([PI4]; a sale with the phone in plaintext was
+ * pseudonymised before it was stored, [PK10]), an active one first; none is
+ * an exception that names the index, never a phone.
  */
 async function memberOfSale(ctx: FactContext, sale: SaleFact): Promise<string | null> {
   if (sale.memberId !== undefined) return sale.memberId;
-  if (sale.memberPhone === undefined) return null;
-  const found = (await ctx.tx.membersByPhone(sale.memberPhone)).map((row) => row.body as Member);
+  if (sale.memberPhoneIndex === undefined) return null;
+  const found = (await ctx.tx.membersByPhoneIndex(sale.memberPhoneIndex)).map(
+    (row) => row.body as Member,
+  );
   const member = found.find((m) => m.status === 'active') ?? found[0];
-  if (!member) {
+  if (!member || member.status === 'erased') {
     await recordException(ctx, 'unknown-member-phone', {
-      phone: sale.memberPhone,
+      phoneIndex: sale.memberPhoneIndex,
+      ...(ctx.maskedPhone === undefined ? {} : { maskedPhone: ctx.maskedPhone }),
       earned: sale.points.earned,
       redeemed: sale.points.redeemed,
     });
@@ -314,7 +321,7 @@ async function creditedEarnOfSale(
 /** [PT1] [PT2] [PT7] [MP6] The point entries of a sale, for its member. */
 export async function recordSalePoints(ctx: FactContext, sale: SaleFact): Promise<void> {
   const { redeemed } = sale.points;
-  if (sale.memberId === undefined && sale.memberPhone === undefined) return;
+  if (sale.memberId === undefined && sale.memberPhoneIndex === undefined) return;
   const memberId = await memberOfSale(ctx, sale);
   if (memberId === null) return;
   const earned = await creditedEarnOfSale(ctx, sale, memberId);

@@ -61,26 +61,28 @@ describe('member lookups by tills', () => {
     expect(found.status).toBe(200);
     expect(found.body).toEqual({
       id: 'M0003',
-      name: 'A*',
-      phone: '139****9003',
+      maskedName: 'A*',
+      maskedPhone: '139****9003',
       tier: 'gold',
       points: 5000,
       status: 'active',
     });
     const own = await get(S001_DEVICE.token, '/_members/lookup?phone=13800138001');
-    expect(own.body).toMatchObject({ id: 'M0001', name: '张*', phone: '138****8001' });
+    expect(own.body).toMatchObject({ id: 'M0001', maskedName: '张*', maskedPhone: '138****8001' });
     expect(own.body).not.toHaveProperty('homeStoreId');
   });
 
-  it('[MB1] an admin gets the whole member document', async () => {
+  it('[MB1] [PK6] an admin gets the member masked too: full values only through an audited reveal', async () => {
     await start();
     const { token } = await provisionAdminToken(storage, 'hq-tools');
     const found = await get(token, '/_members/lookup?phone=13900139003');
-    expect(found.body).toMatchObject({
+    expect(found.body).toEqual({
       id: 'M0003',
-      name: 'Alex Chen',
-      phone: '13900139003',
-      homeStoreId: 'S002',
+      maskedName: 'A*',
+      maskedPhone: '139****9003',
+      tier: 'gold',
+      points: 5000,
+      status: 'active',
     });
   });
 

@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provisionAdminToken } from './auth';
 import { DEMO_PRICES, DEMO_PRODUCTS } from './demo-data';
-import { DEMO_EARN_RULES, DEMO_MEMBERS, DEMO_POINTS_PROGRAMME } from './demo-people';
+import { DEMO_EARN_RULES, DEMO_MEMBER_VIEWS, DEMO_POINTS_PROGRAMME } from './demo-people';
 import type { FactException } from './ledgers';
 import { BACKENDS, S001_DEVICE, startTestServer, type TestServer } from './test-support';
 
@@ -34,7 +34,7 @@ function wire(doc: { id: string }): Record<string, unknown> {
   return { _id: id, ...rest };
 }
 
-const demoMember = (id: string) => DEMO_MEMBERS.find((m) => m.id === id)!;
+const demoMember = (id: string) => DEMO_MEMBER_VIEWS.find((m) => m.id === id)!;
 
 /** A sale as the demo till's checkout makes it: demo prices, the member, the demo earn rules. */
 function tillSale(

@@ -39,8 +39,8 @@ describe('stock projection', () => {
 describe('points projection', () => {
   const member: Member = {
     id: 'M1',
-    phone: '13800138000',
-    name: '张伟',
+    maskedName: '张*',
+    maskedPhone: '138****8000',
     tier: 'basic',
     homeStoreId: 'S001',
     points: 300,

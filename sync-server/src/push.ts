@@ -21,6 +21,9 @@ import {
   type PointEntry,
   type ReturnFact,
   type SaleFact,
+  maskPhone,
+  pseudonymiseSale,
+  type IndexKey,
 } from '@pos/domain';
 import {
   adminFactRefusal,
@@ -51,6 +54,9 @@ import {
 } from './protocol';
 import { sameContent } from './revs';
 import { writeDownDocs } from './bulk-load';
+import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
+import { memberRecordProblems } from './pii/member-record';
+import { writeAdminMembers } from './pii/member-vault';
 import type { SyncStorage, WriteTransaction } from './storage/storage';
 
 /** One row of the `_bulk_docs` answer, in the order of the request. */
@@ -67,12 +73,15 @@ export function checkPushedDoc(
   principal: Principal,
   db: CollectionName,
   raw: unknown,
+  indexKey: IndexKey = DEMO_PRIVACY_KEYS.indexKey,
 ): IncomingDoc | DocProblem {
   const doc = parseCouchDoc(raw);
   if (isDocProblem(doc)) return doc;
   const readOnly = collectionWriteRefusal(principal, db);
   if (readOnly) return { id: doc.id, error: 'forbidden', reason: readOnly };
-  const problems = validateDocument(db, doc.body);
+  // [PK4] HQ writes members as records (plaintext), which the server encrypts.
+  const problems =
+    db === 'members' ? memberRecordProblems(doc.body, indexKey) : validateDocument(db, doc.body);
   if (problems.length) {
     return { id: doc.id, error: 'forbidden', reason: `invalid ${db}: ${formatProblems(problems)}` };
   }
@@ -244,8 +253,14 @@ type Projection = (ctx: FactContext, body: unknown) => Promise<void>;
  * no-op success whatever `_rev` it carries; [F4] a different fact under a
  * recorded id is refused: facts never change.
  */
-function recordFact(db: FactCollection, project: Projection): FactRecorder {
-  return async (tx, doc, receivedAt) => {
+function recordFact(
+  db: FactCollection,
+  project: Projection,
+  /** [PK10] The fact as it is stored, e.g. pseudonymised; compared with a replay as stored. */
+  prepare?: (body: JsonObject, keys: PrivacyKeys) => JsonObject,
+): FactRecorder {
+  return async (tx, pushed, receivedAt, keys) => {
+    const doc = prepare ? { ...pushed, body: prepare(pushed.body, keys) } : pushed;
     const existing = (await tx.getDocs(db, [doc.id])).get(doc.id);
     if (existing) {
       if (sameContent(existing.body, doc.body)) return { ok: true, id: doc.id, rev: existing.rev };
@@ -265,7 +280,10 @@ function recordFact(db: FactCollection, project: Projection): FactRecorder {
       receivedAt,
     });
     if (!written.ok) return written;
-    await project({ tx, db, factId: doc.id, storeId, receivedAt }, doc.body);
+    // [PK10] Of a phone the fact came with, only its masked form goes on (to an exception).
+    const phone = pushed.body.memberPhone;
+    const masked = typeof phone === 'string' ? { maskedPhone: maskPhone(phone) } : {};
+    await project({ tx, db, factId: doc.id, storeId, receivedAt, ...masked }, doc.body);
     return { ok: true, id: doc.id, rev: written.rev };
   };
 }
@@ -275,7 +293,7 @@ function recordFact(db: FactCollection, project: Projection): FactRecorder {
  * the member must exist and the balance must stay at or above zero, else it
  * is refused and nothing is stored.
  */
-const recordAdjustment: FactRecorder = async (tx, doc, receivedAt) => {
+const recordAdjustment: FactRecorder = async (tx, doc, receivedAt, keys) => {
   const entry = doc.body as PointEntry;
   const existing = (await tx.getDocs('pointEntries', [doc.id])).get(doc.id);
   if (!existing) {
@@ -292,7 +310,12 @@ const recordAdjustment: FactRecorder = async (tx, doc, receivedAt) => {
       };
     }
   }
-  return recordFact('pointEntries', (ctx) => writeBalanceOnly(ctx, entry))(tx, doc, receivedAt);
+  return recordFact('pointEntries', (ctx) => writeBalanceOnly(ctx, entry))(
+    tx,
+    doc,
+    receivedAt,
+    keys,
+  );
 };
 
 /**
@@ -307,7 +330,12 @@ type FactRecorder = (
   tx: WriteTransaction,
   doc: IncomingDoc,
   receivedAt: string,
+  keys: PrivacyKeys,
 ) => Promise<BulkDocsRow>;
+
+/** [PK10] A sale with the member's phone in plaintext (an older till's) is stored by its blind index. */
+const pseudonymised = (body: JsonObject, keys: PrivacyKeys): JsonObject =>
+  pseudonymiseSale(body as SaleFact, keys.indexKey) as unknown as JsonObject;
 
 /** How each collection that flows up is recorded, with what it projects. */
 const RECORDERS: Record<FactCollection, FactRecorder> = {
@@ -315,19 +343,24 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
   // its member earns and redeems points; [CR1] its coupons are redeemed.
   // [FX5] [FX6] Only lines of known SKUs move stock, and only a sale in its
   // store's currency moves anything; [RT9] returns that waited for it apply.
-  saleFacts: recordFact('saleFacts', async (ctx, body) => {
-    const sale = body as SaleFact;
-    if (await saleApplies(ctx, sale)) {
-      const known = await knownSkus(ctx, sale.lines);
-      await applyStock(
-        ctx.tx,
-        ledgerMovementsForSale(sale).filter((m) => known.has(m.sku)),
-      );
-      await recordSalePoints(ctx, sale);
-      await redeemSaleCoupons(ctx, sale);
-    }
-    await applyWaitingReturns(ctx, sale);
-  }),
+  // [PK10] A phone in plaintext never reaches the store.
+  saleFacts: recordFact(
+    'saleFacts',
+    async (ctx, body) => {
+      const sale = body as SaleFact;
+      if (await saleApplies(ctx, sale)) {
+        const known = await knownSkus(ctx, sale.lines);
+        await applyStock(
+          ctx.tx,
+          ledgerMovementsForSale(sale).filter((m) => known.has(m.sku)),
+        );
+        await recordSalePoints(ctx, sale);
+        await redeemSaleCoupons(ctx, sale);
+      }
+      await applyWaitingReturns(ctx, sale);
+    },
+    pseudonymised,
+  ),
   // [RT6] A return puts the returned units back at the returning store;
   // [PT4] its points are reversed; [RT8] only as far as its sale allows;
   // [RT9] one whose sale is not recorded yet waits for it.
@@ -363,11 +396,16 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
   // [DK5] A fact of any kind: recorded exactly as under its kind's collection,
   // in that collection's storage, so one fact is stored once whichever name
   // it came under, and its projections run once.
-  facts: async (tx, doc, receivedAt) => {
+  facts: async (tx, doc, receivedAt, keys) => {
     const found = fromFact(doc.body);
     // Cannot happen: validation refused a fact of no known kind.
     if (!found) return { id: doc.id, error: 'forbidden', reason: 'a fact must name its kind' };
-    return RECORDERS[found.collection](tx, { ...doc, body: found.body as JsonObject }, receivedAt);
+    return RECORDERS[found.collection](
+      tx,
+      { ...doc, body: found.body as JsonObject },
+      receivedAt,
+      keys,
+    );
   },
 };
 
@@ -381,13 +419,18 @@ export async function pushDocs(
   db: CollectionName,
   rawDocs: readonly unknown[],
   now: () => Date = () => new Date(),
+  /** [PK2] The keys members are encrypted and phones indexed with. */
+  keys: PrivacyKeys = DEMO_PRIVACY_KEYS,
 ): Promise<BulkDocsRow[]> {
-  const checked = rawDocs.map((raw) => checkPushedDoc(principal, db, raw));
+  const checked = rawDocs.map((raw) => checkPushedDoc(principal, db, raw, keys.indexKey));
   const accepted = checked.filter((doc): doc is IncomingDoc => !isDocProblem(doc));
   if (accepted.length === 0) return checked as DocProblem[];
   if (principal.kind === 'admin' && db !== 'pointEntries') {
-    // [A7] [ST7] An admin's documents that flow down, as one batch: one read, one putMany.
-    const written = await storage.transaction((tx) => writeDownDocs(tx, db, accepted));
+    // [A7] [ST7] An admin's documents that flow down, as one batch: one read, one putMany;
+    // [PK4] members through the intake, encrypted.
+    const written = await storage.transaction((tx) =>
+      db === 'members' ? writeAdminMembers(tx, keys, accepted) : writeDownDocs(tx, db, accepted),
+    );
     let next = 0;
     return checked.map((doc): BulkDocsRow => {
       if (isDocProblem(doc)) return doc;
@@ -401,7 +444,7 @@ export async function pushDocs(
   const receivedAt = now().toISOString();
   const stored = await storage.transaction(async (tx) => {
     const rows: BulkDocsRow[] = [];
-    for (const doc of accepted) rows.push(await record(tx, doc, receivedAt));
+    for (const doc of accepted) rows.push(await record(tx, doc, receivedAt, keys));
     return rows;
   });
   let next = 0;

@@ -357,7 +357,7 @@ for (const backend of BACKENDS) {
             real.transaction((tx) =>
               work({
                 getDocs: (db, ids) => tx.getDocs(db, ids),
-                membersByPhone: (phone) => tx.membersByPhone(phone),
+                membersByPhoneIndex: (index) => tx.membersByPhoneIndex(index),
                 findDocs: (db, match) => tx.findDocs(db, match),
                 put: (write) =>
                   write.db === 'stock'

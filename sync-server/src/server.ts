@@ -38,6 +38,9 @@ import {
 import type { RequestLogger } from './json-log';
 import { METRICS_CONTENT_TYPE, ServerMetrics, routeLabel } from './metrics';
 import { DEVICE_ROUTE, serveDeviceToken } from './device-token-route';
+import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
+import { memberVault } from './pii/member-vault';
+import { PII_READS_DB } from './pii/pii-reads';
 import { pushDocs } from './push';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import {
@@ -95,8 +98,13 @@ export type SyncServerOptions = {
    * on top of `rateLimit`. Default `DEFAULT_MEMBER_LOOKUP_LIMIT`; `false` turns it off.
    */
   memberLookupRateLimit?: RateLimitOptions | false;
-  /** [CS1]-[CS5] [DQ1]-[DQ4] Consent, messages and data-subject requests: the vault, the policy version. */
-  privacy?: PrivacyOptions;
+  /**
+   * [PK2] The keys members' personal data is encrypted and phones indexed
+   * with; default the published demo keys (`DEMO_PRIVACY_KEYS`).
+   */
+  privacy?: PrivacyKeys;
+  /** [CS1]-[CS5] [DQ1]-[DQ4] Consent, messages and data-subject requests: the policy version and public address; the vault is the members' own ([PK5]) unless given. */
+  consent?: PrivacyOptions;
   /** [TX1] Serve HTTPS with this certificate and key; plain HTTP when absent. */
   tls?: TlsOptions;
   /** [TR1] How long a rotated device token's predecessor keeps working; default 24 h. */
@@ -211,6 +219,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const requestLog = options.requestLog;
   const versions = options.versions ?? SERVER_VERSIONS;
   const tokenGraceMs = options.tokenGraceMs ?? TOKEN_ROTATION_GRACE_MS;
+  const privacy = options.privacy ?? DEMO_PRIVACY_KEYS;
   const unobserve = storage.observe({
     committed: (written) => metrics.documentsWritten(written),
     failed: (what) => metrics.storageFailed(what),
@@ -533,7 +542,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
         },
         now,
-        privacy: options.privacy ?? {},
+        consent: options.consent ?? {},
       });
       return;
     }
@@ -598,18 +607,32 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           }),
         now,
         log,
+        privacy,
       };
       // [CS1]-[CS5] [DQ1]-[DQ4] Consent, the outbox and data-subject requests.
-      const privacy = await servePrivacy({
+      const handled = await servePrivacy({
         ...service,
         sendText: (status, headers, body) => {
           res.writeHead(status, { ...CORS_HEADERS, 'cache-control': 'no-store', ...headers });
           res.end(body);
         },
         requestUrl: requestUrl(req),
-        privacy: options.privacy ?? {},
+        consent: {
+          // [DQ3] [PK6] Exports and deletions go through the members' vault, each read audited.
+          readLog: async (memberId) =>
+            (await storage.findDocs(PII_READS_DB, { memberId })).map((row) => row.body),
+          ...options.consent,
+          vault:
+            options.consent && 'vault' in options.consent
+              ? options.consent.vault
+              : memberVault(storage, privacy, {
+                  actor: principalKey(principal),
+                  reason: 'data-subject request',
+                  now,
+                }),
+        },
       });
-      if (!privacy) await serveService(service);
+      if (!handled) await serveService(service);
       return;
     }
     const [first, ...more] = rest;
@@ -644,7 +667,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
       const docs = orThrow(parseBulkDocsBody(await readJson(req, true)));
-      const rows = await pushDocs(storage, principal, db, docs, now);
+      const rows = await pushDocs(storage, principal, db, docs, now, privacy);
       for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
       sendJson(res, 201, rows);
       return;

@@ -4,15 +4,11 @@
  * exceptions, a fact with its receive time). Thin: parse, check, read.
  * See SPEC.md [MB1], [PT5], [EX3], [FX4].
  */
-import {
-  isCollectionName,
-  maskPhone,
-  memberForTill,
-  normalisePhone,
-  type Member,
-} from '@pos/domain';
+import { isCollectionName, memberForTill, type Member } from '@pos/domain';
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
+import type { PrivacyKeys } from './pii/keyring';
+import { isMemberRoute, phoneIndexOfQuery, serveMemberRoute } from './pii/member-routes';
 import { servePointsProgramme } from './points-programme-route';
 import { SyncError, type JsonObject } from './protocol';
 import { readSaleForReturn } from './sale-lookup';
@@ -46,6 +42,8 @@ export type ServiceRequest = {
   /** The server's clock and log, for what an admin changes ([PT6]). */
   now?: () => Date;
   log?: Logger;
+  /** [PK2] The keys of members' personal data and phone indexes. */
+  privacy: PrivacyKeys;
 };
 
 /** [MB3] One line per lookup: who asked and what came of it; never a phone in full, never a token. */
@@ -53,7 +51,7 @@ export type MemberLookupLogEntry = {
   endpoint: 'members/lookup' | 'points/check';
   outcome: 'found' | 'not_found' | 'bad_request' | 'rate_limited' | 'covered' | 'insufficient';
   memberId?: string;
-  /** Masked ([PV2]). */
+  /** Masked ([PV2]), when the phone was sent; a till sends only its blind index. */
   phone?: string;
 };
 
@@ -98,50 +96,56 @@ function intParam(query: URLSearchParams, name: string, fallback: number, max: n
 }
 
 /**
- * [MB1] `GET /_members/lookup?phone=…`: the member with that phone, from any
- * store; [PV3] a till gets what the sale needs (masked), an admin the document.
+ * [MB1] `GET /_members/lookup?phoneIndex=…` (the blind index a till computes,
+ * [PI2]) or `?phone=…` (the server computes it): the member with that phone,
+ * from any store, as a till may see them ([PV3]); [CN5] a closed or erased
+ * member is not found.
  */
 async function lookupMember(request: ServiceRequest): Promise<void> {
   allow(request.method, 'GET');
   const endpoint = 'members/lookup';
   takeLookup(request, endpoint);
-  const phone = normalisePhone(request.query.get('phone') ?? '');
-  if (!phone.ok) {
+  const asked = phoneIndexOfQuery(request.query, request.privacy.indexKey);
+  if (!asked.ok) {
     request.logLookup({ endpoint, outcome: 'bad_request' });
-    throw new SyncError('bad_request', `phone: ${phone.message}`);
+    throw new SyncError('bad_request', asked.reason);
   }
-  const masked = maskPhone(phone.phone);
-  const found = (await request.storage.membersByPhone(phone.phone)).map(
-    (row) => row.body as Member,
-  );
-  const member = found.find((m) => m.status === 'active') ?? found[0];
+  const masked = asked.maskedPhone === null ? {} : { phone: asked.maskedPhone };
+  const member = (await request.storage.membersByPhoneIndex(asked.index))
+    .map((row) => row.body as Member)
+    .find((m) => m.status === 'active');
   if (!member) {
-    request.logLookup({ endpoint, outcome: 'not_found', phone: masked });
-    throw new SyncError('not_found', `no member has the phone ${masked}`);
+    request.logLookup({ endpoint, outcome: 'not_found', ...masked });
+    throw new SyncError(
+      'not_found',
+      `no member has the phone ${asked.maskedPhone ?? 'with this index'}`,
+    );
   }
-  request.logLookup({ endpoint, outcome: 'found', memberId: member.id, phone: masked });
-  request.send(200, request.principal.kind === 'admin' ? member : memberForTill(member));
+  request.logLookup({ endpoint, outcome: 'found', memberId: member.id, ...masked });
+  request.send(200, memberForTill(member));
 }
 
 /**
- * [PT5] `POST /_points/check` `{memberId, points, phone?}`: whether the
+ * [PT5] `POST /_points/check` `{memberId, points, phoneIndex?}`: whether the
  * member's balance covers a redemption now. 200 `{ok: true, balance}`, or 409
  * `{error: 'insufficient_points', reason, balance}`. It reserves nothing.
  * [MB4] A till learns the balance only of a member of its own store (which it
- * holds anyway) or of one whose phone it sends; any other is 404.
+ * holds anyway) or of one whose phone's blind index it sends (or the phone,
+ * from an earlier till: the server computes the index); any other is 404.
  */
 async function checkPoints(request: ServiceRequest): Promise<void> {
   allow(request.method, 'POST');
   const endpoint = 'points/check';
   takeLookup(request, endpoint);
   const body = await request.readJson();
-  const { memberId, points, phone } = (body ?? {}) as JsonObject;
+  const fields = (body ?? {}) as JsonObject;
+  const { memberId, points } = fields;
   const badRequest = (reason: string) => {
     request.logLookup({ endpoint, outcome: 'bad_request' });
     return new SyncError('bad_request', reason);
   };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw badRequest('send {memberId, points, phone}');
+    throw badRequest('send {memberId, points, phoneIndex}');
   }
   if (typeof memberId !== 'string' || memberId.length === 0 || memberId.length > 100) {
     throw badRequest('memberId must be a member id');
@@ -149,16 +153,24 @@ async function checkPoints(request: ServiceRequest): Promise<void> {
   if (typeof points !== 'number' || !Number.isSafeInteger(points) || points <= 0) {
     throw badRequest('points must be a positive whole number');
   }
-  const sentPhone = phone === undefined ? null : normalisePhone(phone);
-  if (sentPhone && !sentPhone.ok) throw badRequest(`phone: ${sentPhone.message}`);
+  const query = new URLSearchParams();
+  for (const name of ['phoneIndex', 'phone'] as const) {
+    const value = fields[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw badRequest(`${name} must be a string`);
+    query.set(name, value);
+  }
+  const sent = query.size ? phoneIndexOfQuery(query, request.privacy.indexKey) : null;
+  if (sent && !sent.ok) throw badRequest(sent.reason);
   const row = (await request.storage.getDocs('members', [memberId], null)).get(memberId);
   const member = row?.body as Member | undefined;
   const { principal } = request;
   const identified =
     member !== undefined &&
+    member.status !== 'erased' &&
     (principal.kind === 'admin' ||
       member.homeStoreId === principal.storeId ||
-      (sentPhone?.ok === true && sentPhone.phone === member.phone));
+      (sent?.ok === true && member.phoneIndex !== undefined && sent.index === member.phoneIndex));
   if (!member || !identified) {
     request.logLookup({ endpoint, outcome: 'not_found', memberId });
     // The same answer whether the member exists or not: ids are not probed.
@@ -237,6 +249,7 @@ export async function serveService(request: ServiceRequest): Promise<void> {
   if (first === '_points' && second === 'check' && third === undefined) {
     return checkPoints(request);
   }
+  if (isMemberRoute(request.segments)) return serveMemberRoute(request);
   if (first === '_exceptions' && second === undefined) return listExceptions(request);
   if (first === '_sales' && second && third === undefined)
     return readSaleForReturn(request, second);

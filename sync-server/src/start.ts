@@ -4,6 +4,8 @@
  * the CLI, the demo launcher and tests.
  */
 import { seedDemo } from './demo-data';
+import { DEMO_KEYS_WARNING, DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
+import { encryptPlaintextMembers, type MigrationResult } from './pii/migrate-members';
 import type { RequestLogger } from './json-log';
 import type { RateLimitOptions } from './rate-limit';
 import { createSyncServer, type Logger } from './server';
@@ -31,11 +33,15 @@ export type StartOptions = {
   versions?: ServerVersions;
   /** [TX1] Serve HTTPS with this certificate and key (see `readTlsFiles`); plain HTTP when absent. */
   tls?: TlsOptions;
+  /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
+  privacy?: PrivacyKeys;
 };
 
 export type RunningSyncServer = {
   url: string;
   storage: SyncStorage;
+  /** [PK11] The encryption of members stored in plaintext, run in the background after listen. */
+  migrated: Promise<MigrationResult>;
   /** Stops the HTTP server, then closes the storage. */
   close(): Promise<void>;
 };
@@ -49,10 +55,15 @@ export function storageConfig(
 
 export async function startSyncServer(options: StartOptions = {}): Promise<RunningSyncServer> {
   const storage = await openStorage(storageConfig(options));
+  const privacy = options.privacy ?? DEMO_PRIVACY_KEYS;
+  const log =
+    options.log ?? ((level, message) => console.error(`[sync-server] ${level}: ${message}`));
+  if (privacy.demo) log('warn', DEMO_KEYS_WARNING);
   try {
-    if (options.seedDemo) await seedDemo(storage);
+    if (options.seedDemo) await seedDemo(storage, privacy);
     const server = createSyncServer({
       storage,
+      privacy,
       ...(options.now ? { now: options.now } : {}),
       ...(options.log ? { log: options.log } : {}),
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
@@ -61,11 +72,32 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.tls ? { tls: options.tls } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
+    // [PK11] While serving: a failure is logged, and the next start resumes it.
+    const migrated = encryptPlaintextMembers(storage, privacy).then(
+      (result) => {
+        if (result.members || result.sales) {
+          log('info', 'members stored in plaintext were encrypted', { ...result });
+        }
+        return result;
+      },
+      (error: unknown) => {
+        log(
+          'error',
+          'encrypting members stored in plaintext failed; it resumes at the next start',
+          {
+            error: error instanceof Error ? error.message : String(error),
+          },
+        );
+        return { members: 0, sales: 0 };
+      },
+    );
     return {
       url,
       storage,
+      migrated,
       async close() {
         await server.close();
+        await migrated;
         await storage.close();
       },
     };

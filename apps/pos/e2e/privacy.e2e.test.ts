@@ -36,7 +36,8 @@ async function plaintextInDatabase(url: string, needles: string[]): Promise<stri
         `SELECT t::text AS row FROM ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)} t`,
       );
       for (const { row } of rows.rows) {
-        for (const needle of needles) if (row.includes(needle)) found.push(`${schema}.${name}: ${needle}`);
+        for (const needle of needles)
+          if (row.includes(needle)) found.push(`${schema}.${name}: ${needle}`);
       }
     }
     return found;
@@ -89,7 +90,9 @@ describe.skipIf(!BASE_URL)('personal information on the server and the till (Pos
     url.pathname = `/${database}`;
     databaseUrl = url.toString();
     store = await startDemoStore({ syncPort: 0, databaseUrl });
-    await store.syncServer.storage.replaceAdminToken(hashToken(ADMIN_TOKEN), { adminId: 'e2e-dpo' });
+    await store.syncServer.storage.replaceAdminToken(hashToken(ADMIN_TOKEN), {
+      adminId: 'e2e-dpo',
+    });
     browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -140,9 +143,14 @@ describe.skipIf(!BASE_URL)('personal information on the server and the till (Pos
       });
       expect(intake.status).toBe(201);
       const request = (await intake.json()) as { id: string; dueAt: string };
-      const done = await ask(`/_admin/data-requests/${encodeURIComponent(request.id)}/complete`, {});
+      const done = await ask(
+        `/_admin/data-requests/${encodeURIComponent(request.id)}/complete`,
+        {},
+      );
       expect(done.status).toBe(200);
-      const reveal = await ask('/_members/M0002/reveal', { reason: 'customer called about points' });
+      const reveal = await ask('/_members/M0002/reveal', {
+        reason: 'customer called about points',
+      });
       expect([404, 410]).toContain(reveal.status);
     } finally {
       await hq.close();

@@ -7,7 +7,7 @@
 import type { SaleFact } from '@pos/domain';
 import { saleFactFixture } from '@pos/domain/fixtures';
 import { DEMO_PRICES, DEMO_PRODUCTS } from '../demo-data';
-import { DEMO_MEMBERS } from '../demo-people';
+import { DEMO_MEMBER_VIEWS } from '../demo-people';
 import { ulidLike } from '../fuzz/generate';
 
 export type TerminalDevice = { deviceId: string; storeId: string; token: string };
@@ -30,7 +30,7 @@ export function terminalSale(device: TerminalDevice, n: number): SaleFact {
     const price = DEMO_PRICES.find((p) => p.sku === product.id)!;
     return [product, price.amount, 1 + ((n + i) % 2)] as [typeof product, number, number];
   });
-  const members = DEMO_MEMBERS.filter((m) => m.homeStoreId === device.storeId);
+  const members = DEMO_MEMBER_VIEWS.filter((m) => m.homeStoreId === device.storeId);
   const member = n % 2 === 0 ? members[n % Math.max(1, members.length)] : undefined;
   return saleFactFixture({
     id: `${device.deviceId}-${ulidLike(n, 9)}`,

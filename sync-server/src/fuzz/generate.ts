@@ -28,6 +28,7 @@ import {
   settleCheckout,
   shiftTotals,
   withCheckDigit,
+  phoneIndex,
   type CollectionName,
   type Coupon,
   type LedgerMovement,
@@ -40,10 +41,12 @@ import { DEMO_PRICES, DEMO_PRODUCTS, DEMO_STORES } from '../demo-data';
 import {
   DEMO_COUPONS,
   DEMO_EARN_RULES,
+  DEMO_MEMBER_VIEWS,
   DEMO_MEMBERS,
   DEMO_PROMOTIONS,
   DEMO_REDEMPTION,
 } from '../demo-people';
+import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
 import type { FuzzModel } from './model';
 
 /** Who pushes: the demo tills, a till whose id begins with another's, and HQ. */
@@ -332,7 +335,7 @@ function checkoutSale(
 ): SaleFact {
   let cart = newCheckout('CNY', 'inclusive');
   const memberChoice = p.next(6);
-  const member = memberChoice < 3 ? DEMO_MEMBERS[memberChoice] : undefined;
+  const member = memberChoice < 3 ? DEMO_MEMBER_VIEWS[memberChoice] : undefined;
   if (member) cart = attachMember(cart, member);
   const lineCount = 1 + p.next(3);
   for (let i = 0; i < lineCount; i++) {
@@ -366,23 +369,28 @@ function checkoutSale(
     );
   for (const tender of tenders) cart = addTender(cart, tender);
   const settlement = settleCheckout(cart, pricing);
+  // [PI4] A member found only by phone: by its blind index, an unknown
+  // phone's, or (an earlier till's sale, [PK10]) the phone in plaintext.
   const phoneChoice = !member ? p.next(4) : 3;
-  const memberPhone =
-    phoneChoice === 0
+  const phone =
+    phoneChoice === 0 || phoneChoice === 1
       ? DEMO_MEMBERS[p.next(DEMO_MEMBERS.length)]!.phone
-      : phoneChoice === 1
-        ? '13700000000'
-        : undefined;
-  return buildSaleFact(cart, pricing, settlement, {
+      : '13700000000';
+  const memberPhoneIndex =
+    phoneChoice === 0 || phoneChoice === 2
+      ? phoneIndex(DEMO_PRIVACY_KEYS.indexKey, phone)
+      : undefined;
+  const sale = buildSaleFact(cart, pricing, settlement, {
     id: `${device.deviceId}-${ulidLike(n, 1)}`,
     storeId: device.storeId,
     deviceId: device.deviceId,
     channel: 'store',
     now,
     cashierId: `${device.storeId}-E01`,
-    ...(memberPhone ? { memberPhone } : {}),
+    ...(memberPhoneIndex ? { memberPhoneIndex } : {}),
     earnRules: DEMO_EARN_RULES,
   });
+  return phoneChoice === 1 ? { ...sale, memberPhone: phone } : sale;
 }
 
 type Doc = Record<string, unknown>;

@@ -28,9 +28,11 @@ import {
   type SaleFact,
   type StockLevel,
   type Store,
+  phoneIndex,
 } from '@pos/domain';
 import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORES } from '../demo-data';
-import { DEMO_COUPONS, DEMO_MEMBERS, DEMO_POINTS_PROGRAMME } from '../demo-people';
+import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
+import { DEMO_COUPONS, DEMO_MEMBER_VIEWS, DEMO_POINTS_PROGRAMME } from '../demo-people';
 
 type Principal = { kind: 'device'; deviceId: string; storeId: string } | { kind: 'admin' };
 
@@ -38,7 +40,7 @@ export class FuzzModel {
   /** @param deviceIds every device that pushes, to tell whose namespace an id is in */
   constructor(private readonly deviceIds: readonly string[]) {}
   readonly stock = new Map<string, number>(DEMO_STOCK.map((l) => [l.id, l.onHand]));
-  readonly members = new Map<string, Member>(DEMO_MEMBERS.map((m) => [m.id, { ...m }]));
+  readonly members = new Map<string, Member>(DEMO_MEMBER_VIEWS.map((m) => [m.id, { ...m }]));
   readonly coupons = new Map<string, Coupon>(DEMO_COUPONS.map((c) => [c.id, { ...c }]));
   readonly skus = new Set<string>(DEMO_PRODUCTS.map((p) => p.id));
   /** [MP8] The catalog's category of each SKU, which the points programme earns by. */
@@ -122,9 +124,16 @@ export class FuzzModel {
 
   private memberOfSale(sale: SaleFact): string | null {
     if (sale.memberId !== undefined) return this.members.has(sale.memberId) ? sale.memberId : null;
-    if (sale.memberPhone === undefined) return null;
-    const found = [...this.members.values()].filter((m) => m.phone === sale.memberPhone);
-    return (found.find((m) => m.status === 'active') ?? found[0])?.id ?? null;
+    // [PK10] A phone in plaintext is pseudonymised before the sale is stored.
+    const index =
+      sale.memberPhoneIndex ??
+      (sale.memberPhone === undefined
+        ? undefined
+        : phoneIndex(DEMO_PRIVACY_KEYS.indexKey, sale.memberPhone));
+    if (index === undefined) return null;
+    const found = [...this.members.values()].filter((m) => m.phoneIndex === index);
+    const member = found.find((m) => m.status === 'active') ?? found[0];
+    return member && member.status !== 'erased' ? member.id : null;
   }
 
   /**

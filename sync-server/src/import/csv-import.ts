@@ -15,6 +15,8 @@ import {
   type CollectionName,
   type SchemaProblem,
 } from '@pos/domain';
+import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
+import { memberRecordProblems } from '../pii/member-record';
 import type { JsonObject } from '../protocol';
 import { parseCsv } from './csv';
 
@@ -497,7 +499,11 @@ export function readImport(
       problems.push(...row.problems);
       continue;
     }
-    const invalid = validateDocument(layout.db, doc);
+    // [PK4] A member row is a member record: personal data the intake encrypts.
+    const invalid =
+      layout.db === 'members'
+        ? memberRecordProblems(doc, DEMO_PRIVACY_KEYS.indexKey)
+        : validateDocument(layout.db, doc);
     if (invalid.length) {
       for (const problem of invalid) {
         const column = columnOf(layout, problem, known);

@@ -5,8 +5,10 @@
  * written. [IM3]-[IM5]
  */
 import iconv from 'iconv-lite';
-import { hashPin, type CollectionName } from '@pos/domain';
-import { keepServerOwned, loadDocs, type LoadCounts, type LoadOptions } from '../bulk-load';
+import { hashPin, type CollectionName, type MemberRecord } from '@pos/domain';
+import { loadDocs, type LoadCounts, type LoadOptions } from '../bulk-load';
+import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from '../pii/keyring';
+import { writeMemberRecords } from '../pii/member-vault';
 import type { JsonObject } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
 import {
@@ -72,7 +74,7 @@ const MISSING: Partial<Record<CollectionName, string>> = {
  * hash, so importing the same file again changes nothing.
  */
 function replaceOptions(db: CollectionName, rows: readonly ImportRow[]): LoadOptions {
-  if (db !== 'staff') return keepServerOwned(db);
+  if (db !== 'staff') return {};
   const pins = new Map(rows.map((row) => [row.doc.id as string, row.pin]));
   return {
     merge: (existing: JsonObject, incoming: JsonObject): JsonObject => {
@@ -100,7 +102,7 @@ export async function importCsv(
   kind: ImportKind,
   bytes: Uint8Array,
   encoding: Encoding = 'utf-8',
-  options: ImportOptions = {},
+  options: ImportOptions & { privacy?: PrivacyKeys } = {},
 ): Promise<ImportResult> {
   const decoded = decodeCsv(bytes, encoding);
   if (!decoded.ok) return { ok: false, problems: [decoded.problem] };
@@ -139,12 +141,19 @@ export async function importCsv(
       }
       return { ok: false, problems };
     }
-    const counts = await loadDocs(
-      tx,
-      db,
-      rows.map((row) => row.doc),
-      replaceOptions(db, rows),
-    );
+    const docs = rows.map((row) => row.doc);
+    if (db === 'members') {
+      // [PK3] Encrypted through the intake; members keep their point balance.
+      const privacy = options.privacy ?? DEMO_PRIVACY_KEYS;
+      const { created, updated, unchanged } = await writeMemberRecords(
+        tx,
+        privacy,
+        docs as unknown as MemberRecord[],
+        { keepPoints: true },
+      );
+      return { ok: true, db, rows: rows.length, created, updated, unchanged };
+    }
+    const counts = await loadDocs(tx, db, docs, replaceOptions(db, rows));
     return { ok: true, db, rows: rows.length, ...counts };
   });
 }

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
+import { MEMBER_PII_DB, openPiiRow } from '../pii/member-vault';
 import { verifyPin, type Staff } from '@pos/domain';
 import { openPgliteStorage } from '../storage/pglite';
 import type { SyncStorage } from '../storage/storage';
@@ -141,9 +143,19 @@ for (const backend of BACKENDS) {
         ok: true,
         created: 2,
       });
+      // [PK1] The names and phones are stored encrypted; the member documents are masked.
       const stored = await storage.getDocs('members', ['M1', 'M2'], null);
-      expect([...stored.values()].map((r) => r.body.name).sort()).toEqual(['欧阳娜娜', '王小明']);
-      expect(stored.get('M2')?.body).toMatchObject({ phone: '13900001111', homeStoreId: 'S002' });
+      expect(stored.get('M2')?.body).toMatchObject({
+        maskedName: '欧*',
+        maskedPhone: '139****1111',
+        homeStoreId: 'S002',
+      });
+      const sealed = await storage.getDocs(MEMBER_PII_DB, ['M1', 'M2'], null);
+      const opened = await Promise.all(
+        ['M1', 'M2'].map((id) => openPiiRow(DEMO_PRIVACY_KEYS, sealed.get(id))),
+      );
+      expect(opened.map((data) => data?.name)).toEqual(['王小明', '欧阳娜娜']);
+      expect(opened[1]?.phone).toBe('13900001111');
     });
 
     it('[IM5] staff imported again keep their PIN hash unless the PIN changed', async () => {

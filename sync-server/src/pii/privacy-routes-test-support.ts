@@ -95,7 +95,7 @@ export async function startPrivacyServer(
     log: () => {},
     now: () => clock.now,
     rateLimit: false,
-    privacy: { policyVersion: POLICY_VERSION, ...privacy, ...(withVault ? { vault } : {}) },
+    consent: { policyVersion: POLICY_VERSION, ...privacy, vault: withVault ? vault : undefined },
   });
   const url = await server.listen(0, '127.0.0.1');
   return {

@@ -68,7 +68,7 @@ export type ConsentPageRequest = {
   readBody(maxBytes: number): Promise<string>;
   send(status: number, headers: Readonly<Record<string, string>>, body: string): void;
   now: () => Date;
-  privacy: PrivacyOptions;
+  consent: PrivacyOptions;
 };
 
 function sendPage(request: ConsentPageRequest, status: number, html: string): void {
@@ -109,7 +109,7 @@ export async function serveConsentPage(request: ConsentPageRequest): Promise<voi
   const reader = storageReader(request.storage);
   const member = await readMember(reader, invitation.memberId);
   if (member?.status !== 'active') return sendProblem(request, 410, 'inactive', language);
-  const policyVersion = request.privacy.policyVersion ?? DEFAULT_POLICY_VERSION;
+  const policyVersion = request.consent.policyVersion ?? DEFAULT_POLICY_VERSION;
   let saved: 'changed' | 'unchanged' | undefined;
   let entries;
   const json = (request.contentType ?? '').toLowerCase().startsWith('application/json');
@@ -181,7 +181,7 @@ export type PrivacyServiceRequest = ServiceRequest & {
   sendText(status: number, headers: Readonly<Record<string, string>>, body: string): void;
   /** The address the request came to, e.g. `http://127.0.0.1:5984`. */
   requestUrl: string;
-  privacy: PrivacyOptions;
+  consent: PrivacyOptions;
 };
 
 /** The first path segments this module serves beside the service routes. */
@@ -239,7 +239,7 @@ async function inviteToConsent(request: PrivacyServiceRequest): Promise<void> {
       principalKey(request.principal),
       now(request),
     );
-    const base = (request.privacy.publicUrl ?? request.requestUrl).replace(/\/+$/, '');
+    const base = (request.consent.publicUrl ?? request.requestUrl).replace(/\/+$/, '');
     request.send(201, { url: `${base}/${CONSENT_PAGE_SEGMENT}/${token}`, expiresAt });
   } catch (error) {
     if (error instanceof InvitationError) {
@@ -363,7 +363,7 @@ async function dataRequests(
       if (format !== 'json' && format !== 'csv') {
         throw new SyncError('bad_request', 'format must be json or csv');
       }
-      const data = await memberExport(request.storage, id, request.privacy);
+      const data = await memberExport(request.storage, id, request.consent);
       const disposition = `attachment; filename="${id}.${format}"`;
       if (format === 'csv') {
         request.sendText(
@@ -383,7 +383,7 @@ async function dataRequests(
     if (action === 'complete') {
       allow(request.method, 'POST');
       const completed = await completeDataRequest(request.storage, id, {
-        vault: request.privacy.vault,
+        vault: request.consent.vault,
         now: now(request),
         handledBy,
       });

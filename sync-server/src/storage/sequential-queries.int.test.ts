@@ -33,7 +33,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
           tx.put({
             db: 'members',
             id: 'M1',
-            body: { id: 'M1', phone: '13800138000' },
+            body: { id: 'M1', phoneIndex: '0123456789abcdef0123456789abcdef' },
             storeId: 'S001',
             expectedRev: null,
           }),
@@ -47,7 +47,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
         });
         const works = Array.from({ length: 6 }, (_, n) =>
           storage.transaction(async (tx) => {
-            const [found] = await tx.membersByPhone('13800138000');
+            const [found] = await tx.membersByPhoneIndex('0123456789abcdef0123456789abcdef');
             await tx.getDocs('products', [`P${n}`]);
             return tx.put({
               db: 'products',

@@ -24,7 +24,13 @@ import {
   type WriteTransaction,
 } from './storage';
 import { selectMatchingDocs } from './find-docs';
-import { BufferedWriteTransaction, ReadAhead, WriteGroup, type Queryable } from './write-group';
+import {
+  BufferedWriteTransaction,
+  MEMBERS_BY_PHONE_INDEX,
+  ReadAhead,
+  WriteGroup,
+  type Queryable,
+} from './write-group';
 
 export type { Queryable } from './write-group';
 
@@ -72,11 +78,19 @@ const MIGRATION = [
        ALTER TABLE docs ADD COLUMN received_at timestamptz;
      END IF;
    END $$`,
-  // [MB1] Members by phone number: the online lookup and the attach of a sale
-  // recorded offline with only the customer's phone.
+  // [MB1] [PI2] Members by their phone's blind index: the online lookup and the
+  // attach of a sale recorded offline with only the customer's phone. [PK9]
+  // By the digest of its last four digits, for HQ's search. The index on the
+  // plaintext phone of members before [PI1] goes.
   `DO $$ BEGIN
-     IF to_regclass('docs_member_phone') IS NULL THEN
-       CREATE INDEX docs_member_phone ON docs ((body->>'phone')) WHERE db = 'members';
+     IF to_regclass('docs_member_phone') IS NOT NULL THEN
+       DROP INDEX docs_member_phone;
+     END IF;
+     IF to_regclass('docs_member_phone_index') IS NULL THEN
+       CREATE INDEX docs_member_phone_index ON docs ((body->>'phoneIndex')) WHERE db = 'members';
+     END IF;
+     IF to_regclass('docs_member_phone_tail') IS NULL THEN
+       CREATE INDEX docs_member_phone_tail ON docs ((body->>'phoneTailIndex')) WHERE db = 'members';
      END IF;
    END $$`,
   `CREATE TABLE IF NOT EXISTS device_tokens (
@@ -140,13 +154,9 @@ function toDocRow(db: CollectionName, raw: RawDoc): DocRow {
   };
 }
 
-/** [MB1] Members whose phone is `phone`, by id; uses the partial index docs_member_phone. */
-async function selectMembersByPhone(q: Queryable, phone: string): Promise<DocRow[]> {
-  const rows = await q.query<RawDoc>(
-    `SELECT id, rev, seq, store_id, body FROM docs
-      WHERE db = 'members' AND body->>'phone' = $1 ORDER BY id LIMIT 100`,
-    [phone],
-  );
+/** [MB1] Members whose phone has the blind index `index`, by id; uses docs_member_phone_index. */
+async function selectMembersByPhoneIndex(q: Queryable, index: string): Promise<DocRow[]> {
+  const rows = await q.query<RawDoc>(MEMBERS_BY_PHONE_INDEX, [index]);
   return rows.map((raw) => toDocRow('members', raw));
 }
 
@@ -299,8 +309,26 @@ export class SqlSyncStorage implements SyncStorage {
     return selectDocs(this.driver, db, ids, scope);
   }
 
-  membersByPhone(phone: string): Promise<DocRow[]> {
-    return selectMembersByPhone(this.driver, phone);
+  membersByPhoneIndex(index: string): Promise<DocRow[]> {
+    return selectMembersByPhoneIndex(this.driver, index);
+  }
+
+  async membersByPhoneTail(tailIndex: string, limit: number): Promise<DocRow[]> {
+    const rows = await this.driver.query<RawDoc>(
+      `SELECT id, rev, seq, store_id, body FROM docs
+        WHERE db = 'members' AND body->>'phoneTailIndex' = $1 ORDER BY id LIMIT $2`,
+      [tailIndex, limit],
+    );
+    return rows.map((raw) => toDocRow('members', raw));
+  }
+
+  async latestDocs(db: CollectionName, beforeSeq: number | null, limit: number): Promise<DocRow[]> {
+    const rows = await this.driver.query<RawDoc>(
+      `SELECT id, rev, seq, store_id, body FROM docs
+        WHERE db = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) ORDER BY seq DESC LIMIT $3`,
+      [db, beforeSeq, limit],
+    );
+    return rows.map((raw) => toDocRow(db, raw));
   }
 
   findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]> {

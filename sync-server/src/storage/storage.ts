@@ -82,8 +82,8 @@ export interface WriteTransaction {
   getDocs(db: CollectionName, ids: readonly string[]): Promise<Map<string, DocRow>>;
   /** [ST2] Writes a new revision, or a conflict when `expectedRev` is not the current one. */
   put(write: DocWrite): Promise<WriteResult>;
-  /** [MB1] The members with this (normalised) phone number, any store, by id. */
-  membersByPhone(phone: string): Promise<DocRow[]>;
+  /** [MB1] [PI2] The members whose phone has this blind index, any store, by id. */
+  membersByPhoneIndex(index: string): Promise<DocRow[]>;
   /** [ST15] `findDocs`, as this transaction sees the documents (its own writes included). */
   findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]>;
   /**
@@ -143,8 +143,12 @@ export interface SyncStorage {
     ids: readonly string[],
     scope: StoreScope,
   ): Promise<Map<string, DocJson>>;
-  /** [MB1] The members with this (normalised) phone number, any store, by id. */
-  membersByPhone(phone: string): Promise<DocRow[]>;
+  /** [MB1] [PI2] The members whose phone has this blind index, any store, by id. */
+  membersByPhoneIndex(index: string): Promise<DocRow[]>;
+  /** [PK9] [PI3] The members whose phone's last four digits have this digest, by id, at most `limit`. */
+  membersByPhoneTail(tailIndex: string, limit: number): Promise<DocRow[]>;
+  /** [PK8] The last `limit` documents of `db` written before `beforeSeq` (null: all), newest first. */
+  latestDocs(db: CollectionName, beforeSeq: number | null, limit: number): Promise<DocRow[]>;
   /**
    * [ST15] The documents of `db` naming `match.memberId` and holding every
    * field of `match.fields`, any store, in seq order, at most `limit` (default 1000).

@@ -122,6 +122,10 @@ const UPSERT_ROWS = `INSERT INTO docs (db, id, rev, seq, store_id, body, receive
   ON CONFLICT (db, id) DO UPDATE
     SET rev = excluded.rev, seq = excluded.seq, store_id = excluded.store_id, body = excluded.body`;
 
+/** [MB1] Members whose phone has the blind index $1, by id; uses docs_member_phone_index. */
+export const MEMBERS_BY_PHONE_INDEX = `SELECT id, rev, seq, store_id, body FROM docs
+  WHERE db = 'members' AND body->>'phoneIndex' = $1 ORDER BY id LIMIT 100`;
+
 /** Rows held before the group sends them early (bounds the size of one statement). */
 const FLUSH_ROWS = 5_000;
 
@@ -515,7 +519,7 @@ export class BufferedWriteTransaction implements WriteTransaction {
   }
 
   /** [MB1] Sends pending member writes first, so the database's answer includes them. */
-  async membersByPhone(phone: string): Promise<DocRow[]> {
+  async membersByPhoneIndex(index: string): Promise<DocRow[]> {
     this.assertOpen();
     const hasMembers = (rows: Map<string, Row>) =>
       [...rows.values()].some((row) => row.db === 'members');
@@ -536,11 +540,7 @@ export class BufferedWriteTransaction implements WriteTransaction {
       seq: number | string;
       store_id: string | null;
       body: JsonObject;
-    }>(
-      `SELECT id, rev, seq, store_id, body FROM docs
-        WHERE db = 'members' AND body->>'phone' = $1 ORDER BY id LIMIT 100`,
-      [phone],
-    );
+    }>(MEMBERS_BY_PHONE_INDEX, [index]);
     return rows.map((raw) => ({
       db: 'members',
       id: raw.id,
