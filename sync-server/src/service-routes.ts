@@ -4,6 +4,7 @@
  * exceptions, a fact with its receive time). Thin: parse, check, read.
  * See SPEC.md [MB1], [PT5], [EX3], [FX4].
  */
+import { adminOnly, allow } from './route-guards';
 import { isCollectionName, memberForTill, type Member } from '@pos/domain';
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
@@ -72,18 +73,6 @@ function takeLookup(request: ServiceRequest, endpoint: MemberLookupLogEntry['end
 const EXCEPTIONS_PAGE = 100;
 const EXCEPTIONS_MAX_PAGE = 1000;
 const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-
-function allow(method: string, ...methods: string[]): void {
-  if (!methods.includes(method)) {
-    throw new SyncError('method_not_allowed', `use ${methods.join(' or ')} here`);
-  }
-}
-
-function adminOnly(principal: Principal): void {
-  if (principal.kind !== 'admin') {
-    throw new SyncError('forbidden', 'this endpoint is for HQ tools with an admin token');
-  }
-}
 
 /** A whole number from a query parameter within bounds, or the default when absent. */
 function intParam(query: URLSearchParams, name: string, fallback: number, max: number): number {

@@ -98,6 +98,38 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
+/**
+ * Sends a request to the server at `url` as `token` (null: no Authorization)
+ * and reads the answer: its text, and its JSON when it says it is JSON.
+ */
+export async function requestAs(
+  url: string,
+  token: string | null,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; text: string; body: unknown; headers: Headers }> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (init.body !== undefined && !headers['content-type']) {
+    headers['content-type'] = 'application/json';
+  }
+  const response = await fetch(url + path, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(init.body === undefined
+      ? {}
+      : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
+  return {
+    status: response.status,
+    text,
+    body: json && text ? (JSON.parse(text) as unknown) : null,
+    headers: response.headers,
+  };
+}
+
 /** A seeded server on a free port over a fresh storage of `backend`. */
 export async function startTestServer(backend: Backend): Promise<TestServer> {
   const storage = await backend.open();
@@ -110,24 +142,7 @@ export async function startTestServer(backend: Backend): Promise<TestServer> {
     url,
     storage,
     logged,
-    async request(token, path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      if (token) headers.authorization = `Bearer ${token}`;
-      if (init.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetch(url + path, {
-        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-        headers,
-        ...(init.body === undefined
-          ? {}
-          : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        body: text ? (JSON.parse(text) as unknown) : null,
-        headers: response.headers,
-      };
-    },
+    request: (token, path, init) => requestAs(url, token, path, init),
     async close() {
       await server.close();
       await storage.close();

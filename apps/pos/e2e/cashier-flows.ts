@@ -83,12 +83,22 @@ export async function serverDoc(
  * object store, and local and session storage. Empty when none is.
  */
 export async function plaintextOnTill(page: Page, texts: string[]): Promise<string[]> {
-  return page.evaluate(async (needles) => {
-    const found: string[] = [];
-    const look = (where: string, value: unknown) => {
-      const text = JSON.stringify(value) ?? '';
-      for (const needle of needles) if (text.includes(needle)) found.push(`${where}: ${needle}`);
-    };
+  const found: string[] = [];
+  for (const { where, record } of await tillRecords(page)) {
+    const text = JSON.stringify(record) ?? '';
+    for (const needle of texts) if (text.includes(needle)) found.push(`${where}: ${needle}`);
+  }
+  return found;
+}
+
+/**
+ * Everything the till's page keeps: every record of every IndexedDB database
+ * and object store (`where` is `database/store`), and every value of local
+ * and session storage.
+ */
+export async function tillRecords(page: Page): Promise<{ where: string; record: unknown }[]> {
+  return page.evaluate(async () => {
+    const records: { where: string; record: unknown }[] = [];
     const request = <T>(r: IDBRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         r.onsuccess = () => resolve(r.result);
@@ -96,22 +106,25 @@ export async function plaintextOnTill(page: Page, texts: string[]): Promise<stri
       });
     for (const info of await indexedDB.databases()) {
       if (!info.name) continue;
-      const opening = indexedDB.open(info.name);
-      const db = await request(opening);
-      for (const store of Array.from(db.objectStoreNames)) {
-        const all = await request(db.transaction(store, 'readonly').objectStore(store).getAll());
-        all.forEach((record) => look(`${info.name}/${store}`, record));
+      const db = await request(indexedDB.open(info.name));
+      try {
+        for (const store of Array.from(db.objectStoreNames)) {
+          const all = await request(db.transaction(store, 'readonly').objectStore(store).getAll());
+          for (const record of all) records.push({ where: `${info.name}/${store}`, record });
+        }
+      } finally {
+        db.close();
       }
-      db.close();
     }
     for (const [name, area] of [
       ['localStorage', localStorage],
       ['sessionStorage', sessionStorage],
     ] as const) {
-      for (let i = 0; i < area.length; i++) look(name, area.getItem(area.key(i)!));
+      for (let i = 0; i < area.length; i++)
+        records.push({ where: name, record: area.getItem(area.key(i)!) });
     }
-    return found;
-  }, texts);
+    return records;
+  });
 }
 
 /** Opens the shift with a cash float (yuan), as the first thing after signing in. */

@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { hashToken, startSyncServer } from '@pos/sync-server';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { launchChromium } from './browser';
-import { plaintextOnTill, serverFacts } from './cashier-flows';
+import { plaintextOnTill, serverFacts, tillRecords } from './cashier-flows';
 import { DEMO_MEMBER_PLAINTEXT, sellThroughOutage } from './shift-flows';
 
 const BASE_URL = process.env.TEST_DATABASE_URL;
@@ -48,29 +48,14 @@ async function plaintextInDatabase(url: string, needles: string[]): Promise<stri
 
 /** The member document as the till's replica holds it (read from IndexedDB itself). */
 async function memberOnTill(page: Page, id: string): Promise<Record<string, unknown> | undefined> {
-  return page.evaluate(async (memberId) => {
-    const request = <T>(r: IDBRequest<T>) =>
-      new Promise<T>((resolve, reject) => {
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-    for (const info of await indexedDB.databases()) {
-      if (!info.name) continue;
-      const db = await request(indexedDB.open(info.name));
-      try {
-        for (const store of Array.from(db.objectStoreNames)) {
-          const all = await request(db.transaction(store, 'readonly').objectStore(store).getAll());
-          const found = all.find(
-            (r: Record<string, unknown>) => r?.id === memberId && 'maskedName' in r,
-          );
-          if (found) return found as Record<string, unknown>;
-        }
-      } finally {
-        db.close();
-      }
-    }
-    return undefined;
-  }, id);
+  const found = (await tillRecords(page)).find(
+    ({ record }) =>
+      typeof record === 'object' &&
+      record !== null &&
+      (record as { id?: unknown }).id === id &&
+      'maskedName' in record,
+  );
+  return found?.record as Record<string, unknown> | undefined;
 }
 
 describe.skipIf(!BASE_URL)('personal information on the server and the till (PostgreSQL)', () => {

@@ -22,7 +22,7 @@ import { INDEX_KEY_FIXTURE, staffFixture } from '@pos/domain/fixtures';
 import { createCheckout } from './checkout';
 import type { Outcome } from './outcome';
 import { createStateStore, initialTillState, type StateStore, type TillState } from './state';
-import { fakeDevices, openTestReplica, testPorts } from './till.fixture';
+import { fakeDevices, openTestReplica, testPorts, ZHANG_WEI, LI_NA } from './till.fixture';
 
 const water: Product = {
   id: 'SKU-1',
@@ -216,17 +216,7 @@ describe('checkout with promotions, members, coupons and split tender', () => {
   });
 
   it('[PI2] attaches a member by a phone hashed on the till, earns points, and pays with points, card and cash', async () => {
-    await db.members.insert(
-      held({
-        id: 'M0001',
-        phone: '13800138001',
-        name: '张伟',
-        tier: 'gold',
-        homeStoreId: 'S001',
-        points: 1200,
-        status: 'active',
-      }),
-    );
+    await db.members.insert(held(ZHANG_WEI));
     const terminal = fakeDevices();
     const asked: unknown[][] = [];
     const checkout = till({
@@ -281,17 +271,7 @@ describe('checkout with promotions, members, coupons and split tender', () => {
   });
 
   it('asks the server before points pay: refused when spent elsewhere, allowed offline', async () => {
-    await db.members.insert(
-      held({
-        id: 'M0001',
-        phone: '13800138001',
-        name: '张伟',
-        tier: 'gold',
-        homeStoreId: 'S001',
-        points: 1200,
-        status: 'active',
-      }),
-    );
+    await db.members.insert(held(ZHANG_WEI));
     let answer: PointsCheck = { ok: false, reason: 'the member has 100 points, fewer than 300' };
     const checkout = till({
       devices: fakeDevices().devices,
@@ -316,17 +296,7 @@ describe('checkout with promotions, members, coupons and split tender', () => {
   });
 
   it('attaches a member by their member QR code, and refuses an expired one', async () => {
-    await db.members.insert(
-      held({
-        id: 'M0002',
-        phone: '13800138002',
-        name: '李娜',
-        tier: 'basic',
-        homeStoreId: 'S001',
-        points: 300,
-        status: 'active',
-      }),
-    );
+    await db.members.insert(held(LI_NA));
     const secret = { id: key.id, secret: fromHex(key.secretHex) };
     const checkout = till({
       devices: fakeDevices().devices,

@@ -17,7 +17,7 @@ import type { Outcome } from './outcome';
 import { createReturnsDesk } from './returns';
 import { createSession, SIGN_IN_ATTEMPTS } from './session';
 import { createStateStore, initialTillState, type StateStore, type TillState } from './state';
-import { fakeDevices, openTestReplica, testPorts } from './till.fixture';
+import { fakeDevices, openTestReplica, testPorts, ZHANG_WEI, LI_NA } from './till.fixture';
 const water: Product = {
   id: 'SKU-1',
   name: '农夫山泉 550ml',
@@ -175,20 +175,7 @@ describe('sign-in, approvals and the shift', () => {
   });
 
   it('[PI1] keeps a cart put aside with its member masked, never the phone or name', async () => {
-    await db.members.insert(
-      memberView(
-        {
-          id: 'M0001',
-          phone: '13800138001',
-          name: '张伟',
-          tier: 'gold',
-          homeStoreId: 'S001',
-          points: 1200,
-          status: 'active',
-        },
-        INDEX_KEY_FIXTURE,
-      ),
-    );
+    await db.members.insert(memberView(ZHANG_WEI, INDEX_KEY_FIXTURE));
     const { checkout, session } = await till();
     await checkout.scan(scan('6901234567892'));
     await checkout.attachMember('13800138001');
@@ -273,20 +260,7 @@ describe('sign-in, approvals and the shift', () => {
   });
 
   it('[SR2] names the member on the refund receipt as the sale receipt does', async () => {
-    await db.members.insert(
-      memberView(
-        {
-          id: 'M0002',
-          phone: '13800138002',
-          name: '李娜',
-          tier: 'basic',
-          homeStoreId: 'S001',
-          points: 300,
-          status: 'active',
-        },
-        INDEX_KEY_FIXTURE,
-      ),
-    );
+    await db.members.insert(memberView(LI_NA, INDEX_KEY_FIXTURE));
     const { checkout, returns } = await till();
     await checkout.scan(scan('6901234567892'));
     await checkout.attachMember('13800138002');

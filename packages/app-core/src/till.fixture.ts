@@ -4,7 +4,7 @@
  */
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import type { PrintableDocument, PosBridge } from '@pos/hardware/protocol';
-import { toHex, type SaleReceipt } from '@pos/domain';
+import { toHex, type MemberRecord, type SaleReceipt } from '@pos/domain';
 import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 import {
   createTillReplica,
@@ -17,6 +17,26 @@ import {
 import { indexKeyOf } from './checkout';
 import type { DeviceBridge, TillConfig, TillPorts } from './ports';
 import { createStateStore, initialTillState } from './state';
+
+/** The demo chain's members of store S001, as HQ writes them (plaintext: tests only). */
+export const ZHANG_WEI: MemberRecord = {
+  id: 'M0001',
+  phone: '13800138001',
+  name: '张伟',
+  tier: 'gold',
+  homeStoreId: 'S001',
+  points: 1200,
+  status: 'active',
+};
+export const LI_NA: MemberRecord = {
+  id: 'M0002',
+  phone: '13800138002',
+  name: '李娜',
+  tier: 'basic',
+  homeStoreId: 'S001',
+  points: 300,
+  status: 'active',
+};
 
 export const TEST_TILL_CONFIG = {
   storeId: 'S001',

@@ -11,6 +11,7 @@ import type { RxCollection } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { memberView, phoneIndex, type Member, type MemberRecord, type SaleFact } from '@pos/domain';
 import { INDEX_KEY_FIXTURE, saleFactFixture } from '@pos/domain/fixtures';
+import { DEMO_MEMBERS } from '@pos/sync-server';
 import { openReplica, replicaDefinitions } from './database';
 import { findMember, memberQuery } from './members';
 import type { MemberVersion0 } from './migrations';
@@ -22,31 +23,15 @@ const storage = getRxStorageMemory();
 /** Nothing answers here: the till is offline. */
 const offline = { url: 'http://127.0.0.1:9', token: 'demo-s001-pos1' };
 
+// The demo chain's members of this till's store, and a closed one.
 const records: MemberRecord[] = [
+  ...DEMO_MEMBERS.filter((m) => m.homeStoreId === 'S001'),
   {
-    id: 'M0001',
-    phone: '13800138001',
-    name: '张伟',
-    tier: 'gold',
-    homeStoreId: 'S001',
-    points: 1200,
-    status: 'active',
-  },
-  {
-    id: 'M0002',
-    phone: '13800138002',
-    name: '李娜',
-    tier: 'basic',
-    homeStoreId: 'S001',
-    points: 300,
-    status: 'active',
-  },
-  {
+    ...DEMO_MEMBERS[0]!,
     id: 'M0004',
     phone: '13800138004',
     name: 'Alex Chen',
     tier: 'basic',
-    homeStoreId: 'S001',
     points: 0,
     status: 'closed',
   },

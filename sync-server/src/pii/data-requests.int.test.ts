@@ -3,6 +3,7 @@
  * intake record and its due date, the overdue flag, the access export (JSON
  * and CSV, parsed back) and the deletion that shreds through the vault.
  */
+import { parseCsv as parseImportCsv } from '../import/csv';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planReturn, type DataRequest, type SaleFact } from '@pos/domain';
 import { asPushed, BACKENDS, demoSale, S001_DEVICE } from '../test-support';
@@ -14,33 +15,11 @@ import {
   type PrivacyTestServer,
 } from './privacy-routes-test-support';
 
-/** RFC 4180 as memberExportCsv writes it: every field quoted, CRLF rows. */
+/** The export read back with the importer's own RFC 4180 reader. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
+  const read = parseImportCsv(text);
+  if (!read.ok) throw new Error(read.error.message);
+  return read.records.map((record) => record.fields);
 }
 
 describe.each(BACKENDS)('data-subject requests on $name', (backend) => {

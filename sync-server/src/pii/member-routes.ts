@@ -3,6 +3,7 @@
  * last four digits ([PK9]), the audited reveal of full values ([PK6]), and
  * the records PIPL asks for ([PK8]). Thin: parse, check, call the vault.
  */
+import { adminOnly, allow } from '../route-guards';
 import {
   maskPhone,
   memberForTill,
@@ -63,18 +64,6 @@ export function isMemberRoute(segments: readonly string[]): boolean {
   );
 }
 
-function allow(method: string, ...methods: string[]): void {
-  if (!methods.includes(method)) {
-    throw new SyncError('method_not_allowed', `use ${methods.join(' or ')} here`);
-  }
-}
-
-function adminOnly(request: ServiceRequest): void {
-  if (request.principal.kind !== 'admin') {
-    throw new SyncError('forbidden', 'this endpoint is for HQ tools with an admin token');
-  }
-}
-
 function objectBody(body: unknown, shape: string): JsonObject {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new SyncError('bad_request', `send ${shape}`);
@@ -93,7 +82,7 @@ export const SEARCH_LIMIT = 50;
  */
 async function searchMembers(request: ServiceRequest): Promise<void> {
   allow(request.method, 'GET');
-  adminOnly(request);
+  adminOnly(request.principal);
   const tail = request.query.get('tail') ?? '';
   if (!/^\d{4}$/.test(tail)) throw new SyncError('bad_request', 'tail must be 4 digits');
   const rows = await request.storage.membersByPhoneTail(
@@ -231,7 +220,7 @@ const RECORDS_PAGE = 100;
  */
 async function privacyRecords(request: ServiceRequest): Promise<void> {
   allow(request.method, 'GET');
-  adminOnly(request);
+  adminOnly(request.principal);
   const limitText = request.query.get('limit');
   const beforeText = request.query.get('before');
   const limit = limitText === null ? RECORDS_PAGE : Number(limitText);
@@ -266,7 +255,7 @@ const LABEL = (value: unknown, max: number) =>
  */
 async function recordTransfer(request: ServiceRequest): Promise<void> {
   allow(request.method, 'POST');
-  adminOnly(request);
+  adminOnly(request.principal);
   const body = objectBody(await request.readJson(), '{memberIds, recipient, country, purpose}');
   const { memberIds, recipient, country, purpose } = body;
   if (

@@ -11,7 +11,7 @@ import { provisionAdminToken } from '../auth';
 import { seedDemo } from '../demo-data';
 import { createSyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
-import type { Backend } from '../test-support';
+import { requestAs, type Backend } from '../test-support';
 import type { PersonalDataVault } from './data-requests';
 import type { PrivacyOptions } from './privacy-routes';
 
@@ -107,28 +107,7 @@ export async function startPrivacyServer(
     advance(ms) {
       clock.now = new Date(clock.now.getTime() + ms);
     },
-    async request(token, path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      if (token) headers.authorization = `Bearer ${token}`;
-      if (init.body !== undefined && !headers['content-type']) {
-        headers['content-type'] = 'application/json';
-      }
-      const response = await fetch(url + path, {
-        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-        headers,
-        ...(init.body === undefined
-          ? {}
-          : { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) }),
-      });
-      const text = await response.text();
-      const json = (response.headers.get('content-type') ?? '').startsWith('application/json');
-      return {
-        status: response.status,
-        text,
-        body: json && text ? (JSON.parse(text) as unknown) : null,
-        headers: response.headers,
-      };
-    },
+    request: (token, path, init) => requestAs(url, token, path, init),
     async writeMember(member) {
       await storage.transaction(async (tx) => {
         const row = (await tx.getDocs('members', [member.id])).get(member.id);

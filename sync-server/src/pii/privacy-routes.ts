@@ -4,8 +4,8 @@
  * The consent page itself (`/consent/<token>`) needs no token of a device:
  * the invitation in its URL is the customer's key. See SPEC.md [CS1]-[CS5], [DQ1]-[DQ4].
  */
+import { adminOnly, allow } from '../route-guards';
 import { consentSummary, memberExportCsv, type Member } from '@pos/domain';
-import type { Principal } from '../auth';
 import { principalKey } from '../auth';
 import { SyncError } from '../protocol';
 import type { ServiceRequest } from '../service-routes';
@@ -187,18 +187,6 @@ export type PrivacyServiceRequest = ServiceRequest & {
 /** The first path segments this module serves beside the service routes. */
 export function isPrivacyRoute(first: string): boolean {
   return first === '_consent';
-}
-
-function allow(method: string, ...methods: string[]): void {
-  if (!methods.includes(method)) {
-    throw new SyncError('method_not_allowed', `use ${methods.join(' or ')} here`);
-  }
-}
-
-function adminOnly(principal: Principal): void {
-  if (principal.kind !== 'admin') {
-    throw new SyncError('forbidden', 'this endpoint is for HQ tools with an admin token');
-  }
 }
 
 const LIST_PAGE = 100;
