@@ -764,7 +764,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       }
       log('error', 'request failed', {
         method: req.method,
-        url: req.url,
+        // [CS2] A consent page's address is its token: never logged.
+        url: (req.url ?? '').replace(/^\/consent\/[^/?#]+/, '/consent/<token>'),
         error: error instanceof Error ? error.stack : String(error),
         at: now().toISOString(),
       });
