@@ -9,7 +9,11 @@ import type { DeviceHealth } from '../device-status';
 import { HardwareError, errorMessage } from '../errors';
 import { Listeners } from '../listeners';
 import { PrintQueue, type PrintJobView } from '../printer/print-queue';
-import { layoutReturnReceipt, layoutShiftReport } from '../printer/report-layout';
+import {
+  layoutConsentSlip,
+  layoutReturnReceipt,
+  layoutShiftReport,
+} from '../printer/report-layout';
 import { renderPrintItems, renderReceipt, type PrintItem } from '../printer/receipt-layout';
 import type { RfidReaderDevice } from '../rfid/rfid-readers';
 import type { TagRead } from '../rfid/tag-read';
@@ -152,7 +156,9 @@ export function createHub(options: HubOptions): Hub {
       const items: PrintItem[] =
         document.kind === 'shift-report'
           ? layoutShiftReport(document.report, layout)
-          : layoutReturnReceipt(document.receipt, layout);
+          : document.kind === 'consent-slip'
+            ? layoutConsentSlip(document.slip, layout)
+            : layoutReturnReceipt(document.receipt, layout);
       bytes = renderPrintItems(items);
     } catch (error) {
       throw new HardwareError('BAD_REQUEST', `cannot lay out the document: ${errorMessage(error)}`);
@@ -265,6 +271,9 @@ function submitToQueue(
  */
 export function documentJobId(document: PrintableDocument): string {
   if (document.kind === 'return-receipt') return document.receipt.returnId;
+  if (document.kind === 'consent-slip') {
+    return `consent-slip:${document.slip.memberId}:${document.slip.expiresAt}`;
+  }
   const { report } = document;
   return report.kind === 'z' ? `${report.shiftId}:z` : `${report.shiftId}:x:${report.at}`;
 }

@@ -43,12 +43,30 @@ export type PrintReceiptOptions = {
 };
 
 /**
+ * A slip the cashier hands a member: the one-time link to the consent page
+ * as a QR code, for the member to answer on their own phone. It carries the
+ * link only; nothing on it records consent.
+ */
+export type ConsentSlip = {
+  /** The invitation's URL (http or https), printed as a QR code. */
+  url: string;
+  /** When the link stops opening the page (ISO 8601). */
+  expiresAt: string;
+  /** The member's masked name ("张*"), never the name in plaintext. */
+  maskedName?: string;
+  /** The member, for the print job's id. */
+  memberId: string;
+};
+
+/**
  * Documents printed besides the sale receipt (since protocol 4): the shift's
- * X or Z report, and the refund receipt of a return.
+ * X or Z report, the refund receipt of a return, and a member's consent slip
+ * (a hub that does not know this kind answers BAD_REQUEST).
  */
 export type PrintableDocument =
   | { kind: 'shift-report'; report: ShiftReport }
-  | { kind: 'return-receipt'; receipt: ReturnReceipt };
+  | { kind: 'return-receipt'; receipt: ReturnReceipt }
+  | { kind: 'consent-slip'; slip: ConsentSlip };
 
 /** How a print request ended: printed, or waiting in the hub's queue for the printer (and why). */
 export type PrintReceiptResult =

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderReceipt } from '../printer/receipt-layout';
-import { layoutReturnReceipt, layoutShiftReport } from '../printer/report-layout';
+import {
+  layoutConsentSlip,
+  layoutReturnReceipt,
+  layoutShiftReport,
+} from '../printer/report-layout';
 import { parseHubRequest } from './request-parser';
 import { sampleReceipt, sampleReturnReceipt, sampleXReport, sampleZReport } from './test-fixtures';
 
@@ -171,6 +175,33 @@ describe('parseHubRequest: documents (protocol 4)', () => {
     });
   });
 
+  it('[HB5][LY8] accepts a consent slip with an http(s) link, refuses one without', () => {
+    const slip = {
+      url: 'https://pos.example.cn/consent/AbCdEfGhIjKlMnOpQrStUv',
+      expiresAt: '2026-11-22T03:30:00.000Z',
+      maskedName: '张*',
+      memberId: 'M0001',
+    };
+    const consent = (value: unknown) =>
+      parse({
+        id: 'd4',
+        type: 'printer:print-document',
+        document: { kind: 'consent-slip', slip: value },
+      });
+    expect(consent(slip)).toMatchObject({
+      ok: true,
+      request: { document: { kind: 'consent-slip', slip } },
+    });
+    expect(consent({ ...slip, url: 'javascript:alert(1)' })).toMatchObject({
+      ok: false,
+      reply: { error: { code: 'BAD_REQUEST', message: expect.stringMatching(/slip.url/) } },
+    });
+    expect(consent({ ...slip, name: '张伟' })).toMatchObject({
+      ok: false,
+      reply: { error: { message: expect.stringMatching(/unknown fields: name/) } },
+    });
+  });
+
   it('[HB5] refuses a Z report without its count, an X report with one, and malformed documents', () => {
     const { countedCash: _c, variance: _v, ...noCount } = sampleZReport;
     const bad = (result: ReturnType<typeof parse>) =>
@@ -191,7 +222,7 @@ describe('parseHubRequest: documents (protocol 4)', () => {
     );
     expect(
       bad(parse({ id: 'd3', type: 'printer:print-document', document: { kind: 'menu' } })),
-    ).toBe('BAD_REQUEST: "document.kind" must be shift-report or return-receipt');
+    ).toBe('BAD_REQUEST: "document.kind" must be shift-report, return-receipt or consent-slip');
     expect(
       bad(
         parse({
@@ -241,7 +272,9 @@ describe('parseHubRequest: documents (protocol 4)', () => {
             expect(() =>
               doc.kind === 'shift-report'
                 ? layoutShiftReport(doc.report, { columns: 32 })
-                : layoutReturnReceipt(doc.receipt, { columns: 32 }),
+                : doc.kind === 'consent-slip'
+                  ? layoutConsentSlip(doc.slip, { columns: 32 })
+                  : layoutReturnReceipt(doc.receipt, { columns: 32 }),
             ).not.toThrow();
           }
           if (!result.ok) expect(JSON.parse(JSON.stringify(result.reply))).toEqual(result.reply);

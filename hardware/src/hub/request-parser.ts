@@ -14,6 +14,7 @@ import {
   type ShiftReport,
 } from '@pos/domain';
 import type {
+  ConsentSlip,
   PrintableDocument,
   HubReply,
   HubRequest,
@@ -128,7 +129,7 @@ function parseDocument(document: unknown): PrintableDocument | string {
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     return '"document" must be an object';
   }
-  const { kind, report, receipt, ...rest } = document as Record<string, unknown>;
+  const { kind, report, receipt, slip, ...rest } = document as Record<string, unknown>;
   const extra = Object.keys(rest);
   if (extra.length > 0) return `"document" has unknown fields: ${extra.slice(0, 5).join(', ')}`;
   const listed = (name: string, problems: { path: string; message: string }[]) =>
@@ -153,7 +154,39 @@ function parseDocument(document: unknown): PrintableDocument | string {
     if (shown.length > 0) return `invalid refund receipt: ${shown.slice(0, 5).join('; ')}`;
     return { kind, receipt: receipt as ReturnReceipt };
   }
-  return '"document.kind" must be shift-report or return-receipt';
+  if (kind === 'consent-slip') {
+    const problem = consentSlipProblem(slip);
+    if (problem) return `invalid consent slip: ${problem}`;
+    const { url, expiresAt, maskedName, memberId } = slip as ConsentSlip;
+    return {
+      kind,
+      slip: { url, expiresAt, memberId, ...(maskedName !== undefined ? { maskedName } : {}) },
+    };
+  }
+  return '"document.kind" must be shift-report, return-receipt or consent-slip';
+}
+
+/** A consent slip's fields, or what is wrong with them. */
+function consentSlipProblem(slip: unknown): string | null {
+  if (typeof slip !== 'object' || slip === null || Array.isArray(slip)) {
+    return '"slip" must be an object';
+  }
+  const { url, expiresAt, maskedName, memberId, ...rest } = slip as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) return `"slip" has unknown fields: ${extra.slice(0, 5).join(', ')}`;
+  if (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url) || url.length > 2000) {
+    return 'slip.url must be an http(s) URL of at most 2000 characters';
+  }
+  if (typeof expiresAt !== 'string' || Number.isNaN(Date.parse(expiresAt))) {
+    return 'slip.expiresAt must be an ISO 8601 time';
+  }
+  if (typeof memberId !== 'string' || memberId.length === 0 || memberId.length > 200) {
+    return 'slip.memberId must be a non-empty string';
+  }
+  if (maskedName !== undefined && (typeof maskedName !== 'string' || maskedName.length > 64)) {
+    return 'slip.maskedName must be a string of at most 64 characters';
+  }
+  return null;
 }
 
 function fail(

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { sampleReturnReceipt, sampleXReport, sampleZReport } from '../hub/test-fixtures';
 import { expectGolden, printed } from './golden.fixture';
 import { renderPrintItems, type PrintLine } from './receipt-layout';
-import { layoutReturnReceipt, layoutShiftReport } from './report-layout';
+import { decodeEscPos } from './escpos-decoder';
+import { layoutConsentSlip, layoutReturnReceipt, layoutShiftReport } from './report-layout';
 import { displayWidth } from './text-width';
 
 describe('golden shift reports', () => {
@@ -195,5 +196,38 @@ describe('report layout with any names and figures', () => {
         },
       ),
     );
+  });
+});
+
+describe('consent slip', () => {
+  const slip = {
+    url: 'https://pos.example.cn/consent/AbCdEfGhIjKlMnOpQrStUv',
+    expiresAt: '2026-11-22T03:30:00.000Z',
+    maskedName: '张*',
+    memberId: 'M001',
+  };
+
+  it('[LY8] a Chinese slip: both titles, the masked name, the link as a QR code, the expiry in the store time zone', () => {
+    const bytes = renderPrintItems(
+      layoutConsentSlip(slip, { columns: 32, language: 'zh-CN', timeZone: 'Asia/Shanghai' }),
+    );
+    const lines = printed(bytes);
+    expect(lines[0]).toBe('扫码管理您的个人信息授权');
+    expect(lines.join(' ')).toContain('Scan to choose what we may use your data for');
+    expect(lines).toContain('张*');
+    expect(lines).toContain('有效期至 2026-11-22 11:30:00');
+    const qrs = decodeEscPos(bytes).filter((r) => r.kind === 'qr');
+    expect(qrs).toMatchObject([{ kind: 'qr', data: slip.url }]);
+  });
+
+  it('[LY8] an English slip leads with the English title', () => {
+    const lines = printed(
+      renderPrintItems(
+        layoutConsentSlip(slip, { columns: 48, language: 'en', timeZone: 'Asia/Shanghai' }),
+      ),
+    );
+    expect(lines[0]).toBe('Scan to choose what we may use your data for');
+    expect(lines[1]).toBe('扫码管理您的个人信息授权');
+    expect(lines).toContain('Valid until 2026-11-22 11:30:00');
   });
 });

@@ -9,6 +9,9 @@
  *       sales and returns (count and amount), discounts; the money per
  *       tender kind; the expected cash, and on a Z report the counted cash
  *       and the variance; drawer opens without a sale; a closing line.
+ * [LY8] A consent slip shows: its title in the receipt's language, then in
+ *       the other; the member's masked name; the link as a QR code; until
+ *       when it opens the page, in the store's time zone.
  * [LY6] A refund receipt shows: store header; its title; the return, the
  *       sale it returns against, time and cashier; each returned line with
  *       its quantity and refund; the refund total; where the money went back
@@ -16,7 +19,7 @@
  *       and given back; footer.
  */
 import { formatMinorPlain, type ReturnReceipt, type ShiftReport } from '@pos/domain';
-import type { ReceiptLanguage } from '../hub/protocol';
+import type { ConsentSlip, ReceiptLanguage } from '../hub/protocol';
 import {
   formatSaleTime,
   labelled,
@@ -233,4 +236,30 @@ export function layoutReturnReceipt(
 /** A variance with its sign: "+1.00" over, "-1.00" short, "0.00" even. */
 function signed(text: string, amount: number): string {
   return amount > 0 ? `+${text}` : text;
+}
+
+const CONSENT_SLIP_WORDS = {
+  en: {
+    title: 'Scan to choose what we may use your data for',
+    validUntil: (at: string) => `Valid until ${at}`,
+  },
+  'zh-CN': {
+    title: '扫码管理您的个人信息授权',
+    validUntil: (at: string) => `有效期至 ${at}`,
+  },
+} as const;
+
+/** [LY8] A member's consent slip: both titles, the masked name, the link's QR code, its expiry. */
+export function layoutConsentSlip(slip: ConsentSlip, options: ReceiptLayoutOptions): PrintItem[] {
+  const { rule, centered, time, language } = toolkit(options);
+  const other: ReceiptLanguage = language === 'en' ? 'zh-CN' : 'en';
+  return [
+    ...centered(CONSENT_SLIP_WORDS[language].title, true),
+    ...centered(CONSENT_SLIP_WORDS[other].title),
+    rule,
+    ...(slip.maskedName ? centered(slip.maskedName, true) : []),
+    { code: 'qr', data: slip.url },
+    ...centered(CONSENT_SLIP_WORDS[language].validUntil(time(slip.expiresAt))),
+    rule,
+  ];
 }

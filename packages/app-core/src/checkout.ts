@@ -42,6 +42,7 @@ import {
 } from '@pos/domain';
 import type { ScanEvent } from '@pos/hardware/protocol';
 import { done, info, noticeOf, refusalOf, refuse, type Notice, type Outcome } from './outcome';
+import { printConsentSlip } from './consent-slip';
 import type { TillPorts } from './ports';
 import type { CartMember, TillState } from './state';
 
@@ -59,6 +60,8 @@ export type Checkout = {
   setCartDiscount(amount: number, approver: Staff): Promise<Outcome>;
   /** Attaches a member by phone or member QR; unknown offline: the phone is kept on the sale. */
   attachMember(input: string): Promise<Outcome>;
+  /** Prints the cart member's consent slip (their one-time consent link as a QR code), or says why not. */
+  printConsentSlip(): Promise<Outcome>;
   /** Points the member redeems: a points tender for the payment, or why not. */
   pointsTender(points: number): Promise<Outcome<PaymentTender>>;
   /** Pays with these tenders; records the sale, prints the receipt, opens the drawer for cash. */
@@ -406,6 +409,7 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     setCartDiscount: (amount, approver) =>
       change((cart) => setCartDiscount(cart, amount, approver, 'cart discount')),
     attachMember: (input) => change((cart) => attach(cart, input)),
+    printConsentSlip: () => printConsentSlip(ports),
     async pointsTender(points) {
       const s = state.get();
       const member = s.member;

@@ -6,4 +6,5 @@ export * from './checkout';
 export * from './session';
 export * from './returns';
 export * from './printing';
+export * from './consent-slip';
 export * from './lookups';

@@ -8,4 +8,5 @@ export * from './outbox';
 export * from './initial-sync';
 export * from './sync-headers';
 export * from './points-check';
+export * from './consent-invitation';
 export * from './till';

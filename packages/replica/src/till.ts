@@ -17,6 +17,7 @@ import type {
   StockLevel,
 } from '@pos/domain';
 import { fromFact, stockLevelId, type FactBodyByKind } from '@pos/domain';
+import { requestConsentInvitation, type ConsentInvitationAnswer } from './consent-invitation';
 import type { ReplicaDatabase } from './database';
 import { findByBarcode, findBySku, type ProductLookup } from './lookups';
 import { findMember, type MemberFound } from './members';
@@ -48,6 +49,11 @@ export type TillReplica = {
    * index key ([PI2]), then the replica first, then the sync server.
    */
   member(lookup: MemberLookup): Promise<MemberFound>;
+  /**
+   * [CS2] A one-time link to the consent page for a member, asked of the
+   * sync server, for the member to answer on their own phone.
+   */
+  consentInvitation(memberId: string): Promise<ConsentInvitationAnswer>;
   /** Whether the member's balance covers these points now, asked of the sync server. */
   checkPoints(memberId: string, points: number, phoneIndex?: string): Promise<PointsCheck>;
   /** Promotions not retired. */
@@ -107,6 +113,7 @@ export function createTillReplica(
         StockLevel | undefined,
     member: (lookup) => findMember(db, target, lookup, options.indexKey),
     checkPoints,
+    consentInvitation: (memberId) => requestConsentInvitation(target, memberId, db),
     promotions: async () =>
       (await db.promotions.find().exec())
         .map((d) => d.toJSON() as Promotion)

@@ -191,7 +191,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
           )}
         </section>
         <aside className="side">
-          <MemberBox />
+          <MemberBox till={till} />
           <LineStock till={till} sku={cart.lines.find((l) => l.lineId === lineId)?.sku ?? null} />
           <div className="figures">
             {pricing && pricing.priced.discount > 0 && (
@@ -406,10 +406,22 @@ export function CheckoutScreen({ till }: { till: Till }) {
   );
 }
 
-function MemberBox() {
+/**
+ * The member of the cart, and their consent slip: the one-time link to the
+ * consent page printed as a QR code, for the member to answer on their own phone.
+ */
+function MemberBox({ till }: { till: Till }) {
   const t = useT();
   const member = useTill((s) => s.member);
+  const [printing, setPrinting] = useState(false);
   if (!member) return null;
+  const consentSlip = () => {
+    setPrinting(true);
+    void till.checkout
+      .printConsentSlip()
+      .then(show)
+      .finally(() => setPrinting(false));
+  };
   return (
     <div className="member" aria-label={t('Member')}>
       {member.kind === 'known' ? (
@@ -426,7 +438,10 @@ function MemberBox() {
           {member.id} (
           {t('member QR, not on this till: the sale carries the member id, no member prices')})
         </>
-      )}
+      )}{' '}
+      <button type="button" className="consent-qr" disabled={printing} onClick={consentSlip}>
+        {t('Consent QR')}
+      </button>
     </div>
   );
 }

@@ -114,6 +114,9 @@ const ZH: Record<string, string> = {
   'Report waiting for the printer': '报表等待打印',
   'Refund receipt not printed': '退款小票未打印',
   'Refund receipt waiting for the printer': '退款小票等待打印',
+  'Consent slip not printed': '授权二维码未打印',
+  'Consent slip waiting for the printer': '授权二维码等待打印',
+  'Consent QR': '授权二维码',
   'Drawer did not open': '钱箱未打开',
   'The sale was not recorded, nothing was sold': '销售未记录，本单未成交',
   'The return was not recorded': '退货未记录',
@@ -209,7 +212,12 @@ type MessageCode =
   | 'MEMBER_NOT_ON_TERMINAL'
   | 'COUPON_ADDED'
   | 'CART_SUSPENDED'
-  | 'NO_SALE_OPENED';
+  | 'NO_SALE_OPENED'
+  | 'CONSENT_NEEDS_MEMBER'
+  | 'CONSENT_OFFLINE'
+  | 'CONSENT_MEMBER_UNKNOWN'
+  | 'CONSENT_REFUSED'
+  | 'CONSENT_SLIP_PRINTED';
 
 /** Refusals of the domain and errors of the hub, by code. */
 const ZH_CODES: Record<MessageCode, string> = {
@@ -309,6 +317,11 @@ const ZH_CODES: Record<MessageCode, string> = {
   COUPON_ADDED: '优惠券 {name}',
   CART_SUSPENDED: '已挂单（{lines} 行）',
   NO_SALE_OPENED: '已开钱箱（无销售），授权人 {name}',
+  CONSENT_NEEDS_MEMBER: '本机不认识会员 {phone}，无法获取授权链接',
+  CONSENT_OFFLINE: '无法连接服务器，授权二维码需要联网，请联网后再试',
+  CONSENT_MEMBER_UNKNOWN: '服务器没有会员 {id}，无法打印授权二维码',
+  CONSENT_REFUSED: '服务器拒绝为该会员生成授权链接',
+  CONSENT_SLIP_PRINTED: '授权二维码已打印：请会员用自己的手机扫码选择',
 };
 
 /** Device problems by code: what is wrong and what to do. */
