@@ -173,5 +173,11 @@ describe('approvals and mobile pay in Chromium', () => {
     await page.getByRole('dialog', { name: '帮助' }).getByText('选择商品行').waitFor();
     await screenshot(page, 'pos-help-zh-CN');
     await page.keyboard.press('Escape');
+    // The consent slip, asked for in 中文.
+    await page.getByRole('button', { name: '授权二维码' }).click();
+    await page.getByText('授权二维码已打印：请会员用自己的手机扫码选择').waitFor();
+    const slip = (await store.printer.waitForReceipt(10_000)).join('\n');
+    expect(slip).toContain('扫码管理您的个人信息授权');
+    await screenshot(page, 'pos-consent-slip-zh-CN');
   });
 });

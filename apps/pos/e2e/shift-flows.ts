@@ -87,6 +87,16 @@ export async function sellWithPromotionsAndMember(page: Page, store: DemoStore):
   await page.getByLabel('Member').filter({ hasText: '张* 138****8001' }).waitFor();
   await screenshot(page, 'pos-cart-member-promotion');
 
+  // [CS2] The member answers consent on their own phone: the till prints the link as a QR code.
+  await page.getByRole('button', { name: 'Consent QR' }).click();
+  await page.getByText('Consent slip printed: the member scans it to answer').waitFor();
+  const slip = (await store.printer.waitForReceipt(10_000)).join('\n');
+  expect(slip).toContain('Scan to choose what we may use your data for');
+  expect(slip).toContain('扫码管理您的个人信息授权');
+  expect(slip).toContain('张*');
+  expect(slip).not.toContain('张伟');
+  await screenshot(page, 'pos-consent-slip');
+
   await page.keyboard.press('F12');
   const pay = page.getByRole('dialog', { name: 'Payment' });
   await pay.getByLabel('Cash received').fill('10');
