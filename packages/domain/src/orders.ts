@@ -1,0 +1,443 @@
+/**
+ * Orders across channels and the stock they hold. An order is the fold of
+ * its facts (placed, held, paid, ready, picked up, cancelled, expired,
+ * refunded); each transition is a rule, and an illegal one is refused with a
+ * code. Pure: time and ids come in as arguments; money in integer fen.
+ * See SPEC.md [OD1]-[OD10] and [HL1]-[HL5].
+ */
+import { availableToPromise, type StockFigures } from './atp';
+import { DomainError, fail, type Result } from './errors';
+
+/** [OD1] The channels an order comes through. */
+export const ORDER_CHANNELS = [
+  'shop',
+  'mini-program',
+  'tablet',
+  'pos',
+  'delivery-platform',
+] as const;
+export type OrderChannel = (typeof ORDER_CHANNELS)[number];
+
+/** [OD1] How a line reaches the customer. Addresses are referenced by id, never copied. */
+export type Fulfilment =
+  | { mode: 'take-now' }
+  | { mode: 'pickup'; storeId: string }
+  | { mode: 'ship'; addressId: string }
+  | { mode: 'same-city'; addressId: string };
+
+/** [OD1] A member, or a customer known only by the keyed index of their phone. */
+export type OrderCustomer = { memberId: string } | { phoneIndex: string };
+
+export type OrderLine = {
+  lineId: string;
+  sku: string;
+  quantity: number;
+  /** Fen per unit before discounts. */
+  unitPrice: number;
+  /** Fen the line costs after discounts, as the pricing engine gave it. */
+  net: number;
+  fulfilment: Fulfilment;
+  /** Units handed over so far (take-now and pickup lines). */
+  pickedUp: number;
+};
+
+export type OrderStatus =
+  | 'placed'
+  | 'held'
+  | 'paid'
+  | 'ready'
+  | 'partly-picked-up'
+  | 'picked-up'
+  | 'cancelled'
+  | 'expired'
+  | 'refunded';
+
+/** One accepted hand-over of units of a line. */
+export type OrderPickup = { factId: string; lineId: string; quantity: number; at: string };
+
+export type Order = {
+  id: string;
+  channel: OrderChannel;
+  customer: OrderCustomer;
+  lines: OrderLine[];
+  /** Fen: the sum of the lines' net. */
+  total: number;
+  status: OrderStatus;
+  placedAt: string;
+  holdExpiresAt?: string;
+  paidAt?: string;
+  pickupDeadline?: string;
+  readyAt?: string;
+  closedAt?: string;
+  pickups: OrderPickup[];
+  /** Ids of every fact applied, so a replayed fact changes nothing. */
+  factIds: string[];
+};
+
+type Fact<K extends string, T = object> = { kind: K; id: string; at: string } & T;
+
+/** The facts an order is made of. `at` is an ISO instant; `id` is the fact's own id. */
+export type OrderEvent =
+  | Fact<
+      'placed',
+      {
+        orderId: string;
+        channel: OrderChannel;
+        customer: OrderCustomer;
+        lines: Omit<OrderLine, 'pickedUp'>[];
+        total: number;
+      }
+    >
+  | Fact<'held', { holdExpiresAt: string }>
+  | Fact<'paid', { pickupDeadline?: string }>
+  | Fact<'ready'>
+  | Fact<'picked-up', { lineId: string; quantity: number }>
+  | Fact<'cancelled', { reason?: string }>
+  | Fact<'expired'>
+  | Fact<'refunded'>;
+
+export type OrderErrorCode =
+  | 'ORDER_INVALID'
+  | 'ORDER_EVENT_INVALID'
+  | 'ORDER_NOT_PLACED'
+  | 'ORDER_TRANSITION_REFUSED'
+  | 'ORDER_HOLD_EXPIRED'
+  | 'ORDER_HOLD_NOT_EXPIRED'
+  | 'ORDER_NOT_PAID'
+  | 'ORDER_LINE_UNKNOWN'
+  | 'ORDER_LINE_NOT_FOR_PICKUP'
+  | 'ORDER_PICKUP_EXCEEDS_ORDERED'
+  | 'ORDER_ALREADY_HANDED_OVER'
+  | 'ORDER_ALREADY_PICKED_UP';
+
+export type OrderResult = Result<{ order: Order }, OrderErrorCode>;
+
+const isInstant = (value: unknown): value is string =>
+  typeof value === 'string' && Number.isFinite(Date.parse(value));
+const ms = (instant: string): number => Date.parse(instant);
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) > 0;
+const isFen = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+const isId = (s: unknown): s is string => typeof s === 'string' && s.length > 0;
+
+function fulfilmentProblem(f: Fulfilment | undefined): string | undefined {
+  if (!f || typeof f !== 'object') return 'has no fulfilment';
+  switch (f.mode) {
+    case 'take-now':
+      return undefined;
+    case 'pickup':
+      return isId(f.storeId) ? undefined : 'picks up at no store';
+    case 'ship':
+    case 'same-city':
+      return isId(f.addressId) ? undefined : 'has no address';
+    default:
+      return 'has an unknown fulfilment mode';
+  }
+}
+
+/** [OD2] A placed order is well formed, or nothing is made. */
+function placeOrder(event: Extract<OrderEvent, { kind: 'placed' }>): OrderResult {
+  if (!isId(event.orderId)) return fail('ORDER_INVALID', 'the order has no id');
+  if (!ORDER_CHANNELS.includes(event.channel)) {
+    return fail('ORDER_INVALID', `unknown channel ${String(event.channel)}`);
+  }
+  const c = event.customer as Partial<{ memberId: unknown; phoneIndex: unknown }> | undefined;
+  if (!c || !(isId(c.memberId) || isId(c.phoneIndex))) {
+    return fail('ORDER_INVALID', 'the customer needs a member id or a phone index');
+  }
+  if (!Array.isArray(event.lines) || event.lines.length === 0) {
+    return fail('ORDER_INVALID', 'an order needs at least one line');
+  }
+  const seen = new Set<string>();
+  for (const line of event.lines) {
+    if (!isId(line.lineId) || seen.has(line.lineId)) {
+      return fail('ORDER_INVALID', `line id ${String(line.lineId)} is missing or repeated`);
+    }
+    seen.add(line.lineId);
+    if (!isId(line.sku)) return fail('ORDER_INVALID', `line ${line.lineId} has no SKU`);
+    if (!isCount(line.quantity)) {
+      return fail('ORDER_INVALID', `line ${line.lineId}: quantity must be a whole number > 0`);
+    }
+    if (!isFen(line.unitPrice) || !isFen(line.net)) {
+      return fail('ORDER_INVALID', `line ${line.lineId}: prices must be whole fen >= 0`);
+    }
+    const problem = fulfilmentProblem(line.fulfilment);
+    if (problem) return fail('ORDER_INVALID', `line ${line.lineId} ${problem}`);
+  }
+  const sum = event.lines.reduce((s, l) => s + l.net, 0);
+  if (event.total !== sum) {
+    return fail('ORDER_INVALID', `total ${event.total} is not the lines' sum ${sum}`);
+  }
+  return {
+    ok: true,
+    order: {
+      id: event.orderId,
+      channel: event.channel,
+      customer: event.customer,
+      lines: event.lines.map((l) => ({ ...l, pickedUp: 0 })),
+      total: event.total,
+      status: 'placed',
+      placedAt: event.at,
+      pickups: [],
+      factIds: [event.id],
+    },
+  };
+}
+
+/** [OD7] A line that is handed over at a store: take now, or pick up. */
+export const isHandOverLine = (line: OrderLine): boolean =>
+  line.fulfilment.mode === 'take-now' || line.fulfilment.mode === 'pickup';
+
+const CLOSED: readonly OrderStatus[] = ['cancelled', 'expired', 'refunded'];
+
+function refuse(order: Order, kind: string): OrderResult {
+  return fail(
+    'ORDER_TRANSITION_REFUSED',
+    `order ${order.id} is ${order.status}: it cannot be ${kind}`,
+  );
+}
+
+/**
+ * Applies one fact to an order (`undefined` before it is placed) and returns
+ * the new order, or a code saying why the fact is refused; the order given is
+ * never changed. [OD3] A fact whose id was applied already is a no-op.
+ */
+export function applyOrderEvent(order: Order | undefined, event: OrderEvent): OrderResult {
+  if (!event || typeof event !== 'object' || !isId(event.id) || !isInstant(event.at)) {
+    return fail('ORDER_EVENT_INVALID', 'a fact needs an id and an instant');
+  }
+  if (order?.factIds.includes(event.id)) return { ok: true, order };
+  if (event.kind === 'placed') {
+    if (order) return fail('ORDER_TRANSITION_REFUSED', `order ${order.id} is placed already`);
+    return placeOrder(event);
+  }
+  if (!order) return fail('ORDER_NOT_PLACED', `a ${event.kind} fact needs a placed order`);
+  const next = (changes: Partial<Order>): OrderResult => ({
+    ok: true,
+    order: { ...order, ...changes, factIds: [...order.factIds, event.id] },
+  });
+
+  switch (event.kind) {
+    // [OD4] placed → held, with the hold's expiry carried in the fact.
+    case 'held':
+      if (order.status !== 'placed') return refuse(order, 'held');
+      if (!isInstant(event.holdExpiresAt) || ms(event.holdExpiresAt) <= ms(event.at)) {
+        return fail('ORDER_EVENT_INVALID', 'a hold must expire after it is taken');
+      }
+      return next({ status: 'held', holdExpiresAt: event.holdExpiresAt });
+
+    // [OD5] placed or held → paid, only while the hold lasts.
+    case 'paid':
+      if (
+        order.status === 'expired' ||
+        (order.status === 'held' && isHoldExpired(order, event.at))
+      ) {
+        return fail('ORDER_HOLD_EXPIRED', `order ${order.id}'s hold expired: it cannot be paid`);
+      }
+      if (order.status !== 'placed' && order.status !== 'held') return refuse(order, 'paid');
+      if (event.pickupDeadline !== undefined && !isInstant(event.pickupDeadline)) {
+        return fail('ORDER_EVENT_INVALID', 'the pickup deadline is not an instant');
+      }
+      return next({
+        status: 'paid',
+        paidAt: event.at,
+        ...(event.pickupDeadline === undefined ? {} : { pickupDeadline: event.pickupDeadline }),
+      });
+
+    // [OD6] paid → ready (the store has the goods waiting).
+    case 'ready':
+      if (order.status !== 'paid') return refuse(order, 'made ready');
+      return next({ status: 'ready', readyAt: event.at });
+
+    // [OD7] a hand-over of units of one line, after payment, never beyond the line.
+    case 'picked-up':
+      return pickUp(order, event, next);
+
+    // [OD8] cancelled before any unit is handed over.
+    case 'cancelled':
+      if (order.status === 'partly-picked-up' || order.status === 'picked-up') {
+        return fail(
+          'ORDER_ALREADY_PICKED_UP',
+          `order ${order.id} is ${order.status}: too late to cancel`,
+        );
+      }
+      if (CLOSED.includes(order.status)) return refuse(order, 'cancelled');
+      return next({ status: 'cancelled', closedAt: event.at });
+
+    // [OD9] held → expired, at or after the hold's expiry and not before.
+    case 'expired':
+      if (order.status !== 'held') return refuse(order, 'expired');
+      if (!isHoldExpired(order, event.at)) {
+        return fail(
+          'ORDER_HOLD_NOT_EXPIRED',
+          `order ${order.id}'s hold lasts until ${order.holdExpiresAt}`,
+        );
+      }
+      return next({ status: 'expired', closedAt: event.at });
+
+    // [OD10] a paid order that was cancelled → refunded.
+    case 'refunded':
+      if (order.paidAt === undefined) {
+        return fail('ORDER_NOT_PAID', `order ${order.id} was never paid: nothing to refund`);
+      }
+      if (order.status !== 'cancelled') return refuse(order, 'refunded');
+      return next({ status: 'refunded', closedAt: event.at });
+
+    default:
+      return fail(
+        'ORDER_EVENT_INVALID',
+        `unknown fact kind ${String((event as { kind: unknown }).kind)}`,
+      );
+  }
+}
+
+function pickUp(
+  order: Order,
+  event: Extract<OrderEvent, { kind: 'picked-up' }>,
+  next: (changes: Partial<Order>) => OrderResult,
+): OrderResult {
+  if (order.paidAt === undefined) {
+    return fail('ORDER_NOT_PAID', `order ${order.id} is not paid: nothing is handed over`);
+  }
+  if (!['paid', 'ready', 'partly-picked-up', 'picked-up'].includes(order.status)) {
+    return refuse(order, 'picked up');
+  }
+  const line = order.lines.find((l) => l.lineId === event.lineId);
+  if (!line) return fail('ORDER_LINE_UNKNOWN', `order ${order.id} has no line ${event.lineId}`);
+  if (!isHandOverLine(line)) {
+    return fail('ORDER_LINE_NOT_FOR_PICKUP', `line ${line.lineId} is ${line.fulfilment.mode}`);
+  }
+  if (!isCount(event.quantity)) {
+    return fail('ORDER_EVENT_INVALID', 'a pickup hands over a whole number > 0 of units');
+  }
+  if (event.quantity > line.quantity) {
+    return fail(
+      'ORDER_PICKUP_EXCEEDS_ORDERED',
+      `line ${line.lineId} ordered ${line.quantity}, cannot hand over ${event.quantity}`,
+    );
+  }
+  const left = line.quantity - line.pickedUp;
+  if (event.quantity > left) {
+    return fail(
+      'ORDER_ALREADY_HANDED_OVER',
+      `line ${line.lineId}: ${line.pickedUp} of ${line.quantity} already handed over, ${left} left, a hand-over of ${event.quantity} is refused`,
+    );
+  }
+  const lines = order.lines.map((l) =>
+    l.lineId === line.lineId ? { ...l, pickedUp: l.pickedUp + event.quantity } : l,
+  );
+  const done = lines.filter(isHandOverLine).every((l) => l.pickedUp === l.quantity);
+  return next({
+    lines,
+    status: done ? 'picked-up' : 'partly-picked-up',
+    pickups: [
+      ...order.pickups,
+      { factId: event.id, lineId: line.lineId, quantity: event.quantity, at: event.at },
+    ],
+  });
+}
+
+/** [OD3] The order that a sequence of facts makes, or the first refusal. */
+export function foldOrderEvents(events: readonly OrderEvent[]): OrderResult {
+  let order: Order | undefined;
+  for (const event of events) {
+    const result = applyOrderEvent(order, event);
+    if (!result.ok) return result;
+    order = result.order;
+  }
+  return order ? { ok: true, order } : fail('ORDER_NOT_PLACED', 'no placed fact');
+}
+
+// ---------------------------------------------------------------- holds
+
+/** [HL1] How long a chain holds stock for an unpaid order, and keeps a paid one for pickup. */
+export type HoldPolicy = { holdMinutes: number; pickupDays: number };
+
+export const DEFAULT_HOLD_POLICY: HoldPolicy = { holdMinutes: 15, pickupDays: 3 };
+
+/** [HL1] A chain's hold policy: 15 minutes and 3 days unless it says otherwise; whole numbers > 0. */
+export function holdPolicy(overrides: Partial<HoldPolicy> = {}): HoldPolicy {
+  const policy = { ...DEFAULT_HOLD_POLICY, ...overrides };
+  for (const [name, value] of Object.entries(policy)) {
+    if (!isCount(value)) {
+      throw new DomainError(
+        'HOLD_POLICY_INVALID',
+        `${name} must be a whole number > 0, got ${value}`,
+      );
+    }
+  }
+  return policy;
+}
+
+function later(instant: string, addMs: number): string {
+  const at = Date.parse(instant);
+  if (!Number.isFinite(at))
+    throw new DomainError('ORDER_EVENT_INVALID', `not an instant: ${instant}`);
+  return new Date(at + addMs).toISOString();
+}
+
+/** [HL2] When an unpaid hold taken at `placedAt` expires: holdMinutes later. */
+export function holdExpiry(placedAt: string, policy: HoldPolicy = DEFAULT_HOLD_POLICY): string {
+  return later(placedAt, policy.holdMinutes * 60_000);
+}
+
+/** [HL2] By when a paid pickup must be collected: pickupDays after payment, same time. */
+export function pickupDeadline(paidAt: string, policy: HoldPolicy = DEFAULT_HOLD_POLICY): string {
+  return later(paidAt, policy.pickupDays * 86_400_000);
+}
+
+/** [HL2] An unpaid hold is expired from its expiry instant on (inclusive). */
+export function isHoldExpired(
+  order: Pick<Order, 'status' | 'holdExpiresAt'>,
+  now: string,
+): boolean {
+  return (
+    order.status === 'held' &&
+    order.holdExpiresAt !== undefined &&
+    ms(now) >= ms(order.holdExpiresAt)
+  );
+}
+
+/**
+ * [HL3] Units of pickup lines at `storeId` that orders hold at `now`: an
+ * unpaid hold not yet expired holds its whole lines; a paid order holds what
+ * is not handed over yet; anything else holds nothing. Feed it to
+ * `availableToPromise` as `held`.
+ */
+export function heldQuantities(
+  orders: readonly Order[],
+  storeId: string,
+  now: string,
+): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const order of orders) {
+    const paid = ['paid', 'ready', 'partly-picked-up'].includes(order.status);
+    const holding = order.status === 'held' && !isHoldExpired(order, now);
+    if (!paid && !holding) continue;
+    for (const line of order.lines) {
+      if (line.fulfilment.mode !== 'pickup' || line.fulfilment.storeId !== storeId) continue;
+      const units = Math.max(line.quantity - line.pickedUp, 0);
+      if (units > 0) held.set(line.sku, (held.get(line.sku) ?? 0) + units);
+    }
+  }
+  return held;
+}
+
+/** [HL4] Whether `quantity` units can be held now: a whole number > 0, no more than ATP. */
+export function canHold(position: StockFigures, quantity: number): boolean {
+  return isCount(quantity) && availableToPromise(position) >= quantity;
+}
+
+/**
+ * [HL5] A paid pickup not collected by its deadline (inclusive): the server
+ * reminds, then cancels and refunds it, which frees its units ([HL3]).
+ */
+export function isPickupOverdue(
+  order: Pick<Order, 'status' | 'pickupDeadline'>,
+  now: string,
+): boolean {
+  return (
+    ['paid', 'ready', 'partly-picked-up'].includes(order.status) &&
+    order.pickupDeadline !== undefined &&
+    ms(now) >= ms(order.pickupDeadline)
+  );
+}
