@@ -35,3 +35,4 @@ export * from './staff-pin';
 export * from './search-key';
 export * from './sync-contract';
 export * from './fact-rules';
+export * from './pickup-codes';
