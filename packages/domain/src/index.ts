@@ -36,3 +36,4 @@ export * from './search-key';
 export * from './sync-contract';
 export * from './fact-rules';
 export * from './pickup-codes';
+export * from './payment-notification';
