@@ -1,6 +1,7 @@
 /**
- * Codes the POS reads offline: receipt codes (returns), member QR payloads and
- * coupon codes. Each is `KIND.FIELD[.FIELD].TAG` + a check character:
+ * Codes the POS reads offline: receipt codes (returns), member QR payloads,
+ * coupon codes and pickup QR codes (pickup-codes.ts). Each is
+ * `KIND.FIELD[.FIELD].TAG` + a check character:
  * - the check character (Luhn mod 36 over the letters and digits) catches a
  *   mistyped character or a swap of neighbours before anything else;
  * - the tag (HMAC-SHA-256 with the chain's key, first 40 bits in Crockford
@@ -13,7 +14,7 @@ import { equalBytes, hmacSha256, utf8 } from './hmac';
 /** A chain's signing key; `id` names it so keys can rotate (verify accepts any listed). */
 export type CodeKey = { id: string; secret: Uint8Array };
 
-export type CodeKind = 'R' | 'M' | 'C';
+export type CodeKind = 'R' | 'M' | 'C' | 'P';
 
 export type CodeError =
   'CODE_FORMAT' | 'CODE_CHECK_CHARACTER' | 'CODE_SIGNATURE' | 'CODE_KIND' | 'CODE_EXPIRED';
@@ -93,11 +94,11 @@ export function parseSignedCode(
   const fields = parts.slice(1, -1);
   if (
     parts.length < 3 ||
-    (kind !== 'R' && kind !== 'M' && kind !== 'C') ||
+    (kind !== 'R' && kind !== 'M' && kind !== 'C' && kind !== 'P') ||
     !fields.every((f) => FIELD.test(f)) ||
     !new RegExp(`^[${CROCKFORD}]{${TAG_CHARS}}[${ALNUM}]$`).test(last)
   ) {
-    return fail('CODE_FORMAT', `"${input.trim()}" is not a receipt, member or coupon code`);
+    return fail('CODE_FORMAT', `"${input.trim()}" is not a receipt, member, coupon or pickup code`);
   }
   const body = text.slice(0, -1);
   if (checkCharacter(body) !== text.slice(-1)) {

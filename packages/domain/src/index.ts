@@ -36,3 +36,5 @@ export * from './search-key';
 export * from './sync-contract';
 export * from './fact-rules';
 export * from './orders';
+export * from './pickup-codes';
+export * from './payment-notification';
