@@ -92,7 +92,12 @@ export type ExceptionKind =
   | 'coupon-void'
   | 'unknown-sku'
   | 'sale-currency-mismatch'
-  | 'return-not-applicable';
+  | 'return-not-applicable'
+  | 'refund-due'
+  | 'payment-amount-mismatch';
+
+/** [PM2] Payment notifications are recorded like facts, under their own collection. */
+export type RecordedIn = FactCollection | '_paymentNotes';
 
 /** [EX2] One exception record, as `GET /_exceptions` lists it. */
 export type FactException = {
@@ -100,7 +105,7 @@ export type FactException = {
   id: string;
   kind: ExceptionKind;
   /** The collection and id of the fact that raised it; the fact itself was accepted. */
-  factDb: FactCollection;
+  factDb: RecordedIn;
   factId: string;
   storeId: string | null;
   /** Kind-specific figures, e.g. the shortfall of an overdraw or the sale that won a coupon. */
@@ -121,7 +126,7 @@ export type CouponRedemption = {
 /** The fact being recorded: where exceptions and write-offs point back to. */
 export type FactContext = {
   tx: WriteTransaction;
-  db: FactCollection;
+  db: RecordedIn;
   factId: string;
   storeId: string | null;
   /** [FX4] The server's receive time of the fact. */

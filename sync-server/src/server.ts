@@ -43,6 +43,8 @@ import { memberVault } from './pii/member-vault';
 import { PII_READS_DB } from './pii/pii-reads';
 import { pushDocs } from './push';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
+import type { PaymentOptions } from './payments/notify';
+import { PAYMENTS_ROUTE, servePayments } from './payments/route';
 import {
   CONSENT_PAGE_SEGMENT,
   isPrivacyRoute,
@@ -109,6 +111,8 @@ export type SyncServerOptions = {
   tls?: TlsOptions;
   /** [TR1] How long a rotated device token's predecessor keeps working; default 24 h. */
   tokenGraceMs?: number;
+  /** [PM1]-[PM5] The payment webhook's provider keys, pickup keys and currency; default the demo ones. */
+  payments?: PaymentOptions;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -543,6 +547,21 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         },
         now,
         consent: options.consent ?? {},
+      });
+      return;
+    }
+    if (dbName === PAYMENTS_ROUTE) {
+      // [PM1] The provider's webhook: authenticated by its signature, not a token.
+      context.route = '/_payments/notify';
+      await servePayments({
+        storage,
+        method: method ?? 'GET',
+        segments,
+        headers: req.headers,
+        readBody: (max) => readBody(req, max),
+        send: (status, body) => sendJson(res, status, body),
+        now,
+        options: options.payments ?? {},
       });
       return;
     }

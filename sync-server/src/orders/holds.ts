@@ -122,7 +122,8 @@ export async function placeOrder(
   input: PlaceOrderInput,
   now: string,
   policy: HoldPolicy = DEFAULT_HOLD_POLICY,
-  orderId = `ord-${randomUUID()}`,
+  // [PM3] Capitals, digits and hyphens: an order id goes into its signed pickup QR.
+  orderId = `ORD-${randomUUID().toUpperCase()}`,
 ): Promise<PlaceOrderResult> {
   const key = (input as Partial<PlaceOrderInput> | null)?.idempotencyKey;
   if (typeof key !== 'string' || key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX) {
