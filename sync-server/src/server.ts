@@ -42,6 +42,8 @@ import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import { memberVault } from './pii/member-vault';
 import { PII_READS_DB } from './pii/pii-reads';
 import { pushDocs } from './push';
+import { ORDERS_OPENAPI } from './orders/openapi';
+import { startHoldSweeper } from './orders/sweeper';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import { PAYMENTS_ROUTE, servePayments } from './payments/route';
@@ -113,6 +115,8 @@ export type SyncServerOptions = {
   tokenGraceMs?: number;
   /** [PM1]-[PM5] The payment webhook's provider keys, pickup keys and currency; default the demo ones. */
   payments?: PaymentOptions;
+  /** [OC7] The hold-expiry sweep's interval (default 1 s); `false` runs no sweeper. */
+  holdSweeper?: { intervalMs?: number } | false;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -140,7 +144,7 @@ export const UNAVAILABLE_RETRY_AFTER_S = 1;
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, HEAD, POST, PUT, OPTIONS',
-  'access-control-allow-headers': `Authorization, Content-Type, Accept, ${PROTOCOL_HEADER}, ${SCHEMA_HEADER}`,
+  'access-control-allow-headers': `Authorization, Content-Type, Accept, ${PROTOCOL_HEADER}, ${SCHEMA_HEADER}, Idempotency-Key`,
   'access-control-expose-headers': 'Retry-After',
   'access-control-max-age': '600',
 };
@@ -236,6 +240,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       : new RateLimiter(options.memberLookupRateLimit ?? DEFAULT_MEMBER_LOOKUP_LIMIT);
   const startedAt = now();
   let closing = false;
+  // [OC7] Every process sweeps; [OC6] one at a time takes the expired holds.
+  const sweeper =
+    options.holdSweeper === false
+      ? null
+      : startHoldSweeper(storage, { intervalMs: options.holdSweeper?.intervalMs, now, log });
 
   type Waiter = { db: string; principal: string; revoked: boolean; wake: () => void };
   // Longpolls waiting for a change, woken by the storage's change events.
@@ -526,6 +535,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       await health(res);
       return;
     }
+    if (dbName === '_orders' && rest.length === 1 && rest[0] === 'openapi.json') {
+      // [OC8] The orders API's description, for anyone building a channel.
+      allow('GET');
+      sendJson(res, 200, ORDERS_OPENAPI);
+      return;
+    }
     if (context.route === '/metrics') {
       allow('GET');
       res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' });
@@ -613,6 +628,10 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         segments,
         query: url.searchParams,
         readJson: () => readJson(req),
+        header: (name) => {
+          const value = req.headers[name];
+          return typeof value === 'string' ? value : undefined;
+        },
         send: (status, body) => sendJson(res, status, body),
         takeLookup: () => lookupLimiter?.take(principalKey(principal), Date.now()) ?? null,
         // [MB3] Who looked up whom: ids and a masked phone, never a token.
@@ -832,6 +851,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     },
     async close() {
       closing = true;
+      await sweeper?.stop();
       unlisten();
       unobserve();
       for (const waiter of waiting) waiter.wake();

@@ -9,6 +9,7 @@ import { isCollectionName, memberForTill, type Member } from '@pos/domain';
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
 import type { PrivacyKeys } from './pii/keyring';
+import { serveOrders } from './orders/routes';
 import { isMemberRoute, phoneIndexOfQuery, serveMemberRoute } from './pii/member-routes';
 import { servePointsProgramme } from './points-programme-route';
 import { SyncError, type JsonObject } from './protocol';
@@ -17,7 +18,15 @@ import type { Logger } from './server';
 import type { SyncStorage } from './storage/storage';
 
 /** The first path segment of each service endpoint. */
-const SERVICES = new Set(['_exceptions', '_points', '_members', '_facts', '_sales', '_admin']);
+const SERVICES = new Set([
+  '_exceptions',
+  '_points',
+  '_members',
+  '_facts',
+  '_sales',
+  '_admin',
+  '_orders',
+]);
 
 export function isServiceRoute(first: string): boolean {
   return SERVICES.has(first);
@@ -32,6 +41,8 @@ export type ServiceRequest = {
   segments: readonly string[];
   query: URLSearchParams;
   readJson(): Promise<unknown>;
+  /** [OC5] A request header (lower-case name), when sent once. */
+  header?(name: string): string | undefined;
   send(status: number, body: unknown): void;
   /**
    * [MB2] Takes a token of the principal's member-lookup bucket: null when
@@ -245,6 +256,7 @@ export async function serveService(request: ServiceRequest): Promise<void> {
   if (first === '_admin' && second === 'points-programme' && third === undefined) {
     return servePointsProgramme(request);
   }
+  if (first === '_orders') return serveOrders(request);
   if (first === '_facts' && second && third && more.length === 0) {
     return readFact(request, second, third);
   }

@@ -423,6 +423,27 @@ export class SqlSyncStorage implements SyncStorage {
    * caller is answered only after the COMMIT succeeded, and all of them get
    * the error when it fails.
    */
+  /**
+   * [OC6] The lock is keyed by the name and the tables' schema (two int4
+   * keys, a space apart from the single-key write and migration locks), so
+   * schemas sharing a database sweep apart. It is held by one pooled
+   * connection while `work` runs on others, and released at its COMMIT.
+   */
+  async withSweepLock<T>(
+    name: string,
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; value: T } | { ran: false }> {
+    if (this.kind === 'pglite') return { ran: true, value: await work() };
+    return this.driver.transaction(async (q) => {
+      const [row] = await q.query<{ locked: boolean }>(
+        `SELECT pg_try_advisory_xact_lock(hashtext($1), hashtext(current_schema())) AS locked`,
+        [name],
+      );
+      if (!row?.locked) return { ran: false as const };
+      return { ran: true as const, value: await work() };
+    });
+  }
+
   transaction<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });

@@ -164,6 +164,16 @@ export interface SyncStorage {
    * result are discarded), so it must have no effects outside `tx`.
    */
   transaction<T>(work: (tx: WriteTransaction) => Promise<T>): Promise<T>;
+  /**
+   * [OC6] Runs `work` only if no other server process on this database runs
+   * work under the same `name` now: PostgreSQL takes a transaction-scoped
+   * advisory lock (tried, never waited for); PGlite has one process, so it
+   * always runs. `{ran: false}` when another process held the lock.
+   */
+  withSweepLock<T>(
+    name: string,
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; value: T } | { ran: false }>;
   /** Puts each write in order, in one transaction (`putMany`). */
   bulkWrite(writes: readonly DocWrite[]): Promise<WriteResult[]>;
   /** Answers when the database answers a trivial query; throws when it cannot. */

@@ -1,0 +1,194 @@
+import { ORDER_CHANNELS } from '@pos/domain';
+
+/**
+ * [OC8] The OpenAPI 3.1 description of the orders API, served at
+ * `GET /_orders/openapi.json`. A test holds the running server to it.
+ */
+
+const error = (codes: string) => ({
+  type: 'object',
+  required: ['error', 'reason'],
+  properties: { error: { type: 'string', description: codes }, reason: { type: 'string' } },
+});
+
+const fulfilment = {
+  oneOf: [
+    { type: 'object', required: ['mode'], properties: { mode: { const: 'take-now' } } },
+    {
+      type: 'object',
+      required: ['mode', 'storeId'],
+      properties: { mode: { const: 'pickup' }, storeId: { type: 'string' } },
+    },
+    {
+      type: 'object',
+      required: ['mode', 'addressId'],
+      properties: { mode: { enum: ['ship', 'same-city'] }, addressId: { type: 'string' } },
+    },
+  ],
+};
+
+const customer = {
+  oneOf: [
+    { type: 'object', required: ['memberId'], properties: { memberId: { type: 'string' } } },
+    { type: 'object', required: ['phoneIndex'], properties: { phoneIndex: { type: 'string' } } },
+  ],
+};
+
+const lineIn = {
+  type: 'object',
+  required: ['lineId', 'sku', 'quantity', 'unitPrice', 'net', 'fulfilment'],
+  properties: {
+    lineId: { type: 'string' },
+    sku: { type: 'string' },
+    quantity: { type: 'integer', minimum: 1 },
+    unitPrice: { type: 'integer', description: 'fen per unit before discounts' },
+    net: { type: 'integer', description: 'fen the line costs after discounts' },
+    fulfilment,
+  },
+};
+
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const orderBody = {
+  type: 'object',
+  required: ['order'],
+  properties: { order: { $ref: '#/components/schemas/Order' } },
+};
+
+export const ORDERS_OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Order center: orders API for the online channels',
+    version: '1.0.0',
+    description:
+      'Orders placed by an online channel. Pickup lines are held on the chosen store’s stock ' +
+      'until the hold expires (15 minutes by default) or the order is paid.',
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an admin token' } },
+    schemas: {
+      PlaceOrder: {
+        type: 'object',
+        required: ['channel', 'customer', 'lines', 'total'],
+        properties: {
+          channel: { enum: [...ORDER_CHANNELS] },
+          customer,
+          lines: { type: 'array', minItems: 1, maxItems: 100, items: lineIn },
+          total: { type: 'integer', description: 'fen: the sum of the lines’ net' },
+        },
+      },
+      Order: {
+        type: 'object',
+        required: ['id', 'channel', 'customer', 'lines', 'total', 'status', 'placedAt'],
+        properties: {
+          id: { type: 'string', pattern: '^ORD-[0-9A-F-]{36}$' },
+          channel: { type: 'string' },
+          customer,
+          lines: {
+            type: 'array',
+            items: { ...lineIn, required: [...lineIn.required, 'pickedUp'] },
+          },
+          total: { type: 'integer' },
+          status: {
+            enum: [
+              'placed',
+              'held',
+              'paid',
+              'ready',
+              'partly-picked-up',
+              'picked-up',
+              'cancelled',
+              'expired',
+              'refunded',
+            ],
+          },
+          placedAt: { type: 'string', format: 'date-time' },
+          holdExpiresAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      OutOfStock: {
+        type: 'object',
+        required: ['error', 'reason', 'lines'],
+        properties: {
+          error: { const: 'out_of_stock' },
+          reason: { type: 'string' },
+          lines: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['lineId', 'storeId', 'sku', 'requested', 'available'],
+              properties: {
+                lineId: { type: 'string' },
+                storeId: { type: 'string' },
+                sku: { type: 'string' },
+                requested: { type: 'integer' },
+                available: { type: 'integer' },
+              },
+            },
+          },
+        },
+      },
+      Error: error('bad_request, unauthorized, forbidden, not_found, idempotency_key_reused, …'),
+    },
+  },
+  security: [{ bearer: [] }],
+  paths: {
+    '/_orders': {
+      post: {
+        operationId: 'placeOrder',
+        summary: 'Place an order and hold its pickup lines',
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: true,
+            description: 'the client’s key for this placement; a retry sends the same one',
+            schema: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+        ],
+        requestBody: { required: true, ...json({ $ref: '#/components/schemas/PlaceOrder' }) },
+        responses: {
+          '201': { description: 'the order, placed and held', ...json(orderBody) },
+          '200': {
+            description: 'a retry with the same key and body: the first order',
+            ...json(orderBody),
+          },
+          '400': {
+            description: 'an invalid body or key; nothing stored',
+            ...json({ $ref: '#/components/schemas/Error' }),
+          },
+          '401': { description: 'no valid token', ...json({ $ref: '#/components/schemas/Error' }) },
+          '403': {
+            description: 'not an admin token',
+            ...json({ $ref: '#/components/schemas/Error' }),
+          },
+          '409': {
+            description:
+              'out of stock (names each short line and what is available), or the key was used for another body',
+            ...json({
+              oneOf: [
+                { $ref: '#/components/schemas/OutOfStock' },
+                { $ref: '#/components/schemas/Error' },
+              ],
+            }),
+          },
+        },
+      },
+    },
+    '/_orders/{id}': {
+      get: {
+        operationId: 'getOrder',
+        summary: 'Read an order',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'the order', ...json(orderBody) },
+          '401': { description: 'no valid token', ...json({ $ref: '#/components/schemas/Error' }) },
+          '403': {
+            description: 'not an admin token',
+            ...json({ $ref: '#/components/schemas/Error' }),
+          },
+          '404': { description: 'no such order', ...json({ $ref: '#/components/schemas/Error' }) },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,294 @@
+/**
+ * The orders API over HTTP on both backends: placement with idempotency
+ * keys, clear refusals, reading an order back; the served OpenAPI document
+ * checked against real answers; and random requests that never break it.
+ */
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StockLevel } from '@pos/domain';
+import { provisionAdminToken } from '../auth';
+import { seedDemo } from '../demo-data';
+import { createSyncServer } from '../server';
+import type { SyncStorage } from '../storage/storage';
+import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
+import { ORDER_KEYS_DB, ORDERS_DB } from './holds';
+import { ORDERS_OPENAPI } from './openapi';
+
+const SKU = 'SKU-HOT';
+const NOW = new Date('2026-03-01T10:00:00.000Z');
+
+function body(quantity = 1, customer = 'M1') {
+  return {
+    channel: 'shop',
+    customer: { memberId: customer },
+    lines: [
+      {
+        lineId: 'L1',
+        sku: SKU,
+        quantity,
+        unitPrice: 1000,
+        net: 1000 * quantity,
+        fulfilment: { mode: 'pickup', storeId: 'S001' },
+      },
+    ],
+    total: 1000 * quantity,
+  };
+}
+
+async function seedStock(storage: SyncStorage, onHand: number): Promise<void> {
+  const id = `S001:${SKU}`;
+  const level: StockLevel = { id, storeId: 'S001', sku: SKU, onHand };
+  await storage.transaction((tx) =>
+    tx.put({ db: 'stock', id, body: level, storeId: 'S001', expectedRev: null }),
+  );
+}
+
+async function count(storage: SyncStorage, db: typeof ORDERS_DB): Promise<number> {
+  return (await storage.changes(db, { since: 0, limit: 100_000, scope: null })).rows.length;
+}
+
+type Answer = { status: number; body: unknown };
+type Seen = { path: '/_orders' | '/_orders/{id}'; method: 'post' | 'get'; answer: Answer };
+
+/** Resolves a `$ref` of the document. */
+function resolve(schema: Record<string, unknown>): Record<string, unknown> {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string') return schema;
+  let node: unknown = ORDERS_OPENAPI;
+  for (const part of ref.slice(2).split('/')) node = (node as Record<string, unknown>)[part];
+  return resolve(node as Record<string, unknown>);
+}
+
+/** What in `value` breaks the schema's required fields, nested objects and items (hand-written subset). */
+function mismatches(schemaIn: Record<string, unknown>, value: unknown, at = '$'): string[] {
+  const schema = resolve(schemaIn);
+  if (Array.isArray(schema.oneOf)) {
+    const each = (schema.oneOf as Record<string, unknown>[]).map((s) => mismatches(s, value, at));
+    return each.some((m) => m.length === 0)
+      ? []
+      : [`${at}: matches no alternative`, ...each.flat()];
+  }
+  if (schema.type === 'array' || schema.items) {
+    if (!Array.isArray(value)) return [`${at}: not an array`];
+    return value.flatMap((v, i) =>
+      mismatches(schema.items as Record<string, unknown>, v, `${at}[${i}]`),
+    );
+  }
+  if (schema.type === 'object' || schema.required || schema.properties) {
+    if (typeof value !== 'object' || value === null) return [`${at}: not an object`];
+    const record = value as Record<string, unknown>;
+    const missing = ((schema.required as string[] | undefined) ?? [])
+      .filter((name) => !(name in record))
+      .map((name) => `${at}.${name}: missing`);
+    const nested = Object.entries((schema.properties as Record<string, object>) ?? {})
+      .filter(([name]) => name in record)
+      .flatMap(([name, s]) =>
+        mismatches(s as Record<string, unknown>, record[name], `${at}.${name}`),
+      );
+    return [...missing, ...nested];
+  }
+  if (schema.type === 'integer') return Number.isInteger(value) ? [] : [`${at}: not an integer`];
+  if (schema.type === 'string') return typeof value === 'string' ? [] : [`${at}: not a string`];
+  if ('const' in schema)
+    return value === schema.const ? [] : [`${at}: not ${String(schema.const)}`];
+  if (Array.isArray(schema.enum)) return schema.enum.includes(value) ? [] : [`${at}: not in enum`];
+  return [];
+}
+
+describe.each(BACKENDS)('the orders API on $name', (backend) => {
+  let storage: SyncStorage;
+  let url: string;
+  let admin: string;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    if (backend.skip) return;
+    storage = await backend.open();
+    await seedStock(storage, 3);
+    admin = (await provisionAdminToken(storage, 'shop-backend')).token;
+    await seedDemo(storage);
+    const server = createSyncServer({
+      storage,
+      now: () => NOW,
+      log: () => {},
+      rateLimit: false,
+      holdSweeper: false,
+    });
+    url = await server.listen(0, '127.0.0.1');
+    close = async () => {
+      await server.close();
+      await storage.close();
+    };
+  });
+  afterEach(async () => {
+    await close?.();
+  });
+
+  const post = (key: string | null, sent: unknown, token: string | null = admin) =>
+    requestAs(url, token, '/_orders', {
+      method: 'POST',
+      body: sent,
+      headers: key === null ? {} : { 'idempotency-key': key },
+    });
+
+  /** Every answer the contract tests saw, checked against the document at the end. */
+  async function exercise(): Promise<Seen[]> {
+    const seen: Seen[] = [];
+    const placed = await post('k-1', body(2));
+    seen.push({ path: '/_orders', method: 'post', answer: placed });
+    const replay = await post('k-1', body(2));
+    seen.push({ path: '/_orders', method: 'post', answer: replay });
+    const reused = await post('k-1', body(1));
+    seen.push({ path: '/_orders', method: 'post', answer: reused });
+    const short = await post('k-2', body(2, 'M2'));
+    seen.push({ path: '/_orders', method: 'post', answer: short });
+    const invalid = await post('k-3', { ...body(1), total: 5 });
+    seen.push({ path: '/_orders', method: 'post', answer: invalid });
+    const noKey = await post(null, body(1));
+    seen.push({ path: '/_orders', method: 'post', answer: noKey });
+    const device = await post('k-4', body(1), S001_DEVICE.token);
+    seen.push({ path: '/_orders', method: 'post', answer: device });
+    const anonymous = await post('k-5', body(1), null);
+    seen.push({ path: '/_orders', method: 'post', answer: anonymous });
+    const id = (placed.body as { order: { id: string } }).order.id;
+    const read = await requestAs(url, admin, `/_orders/${id}`);
+    seen.push({ path: '/_orders/{id}', method: 'get', answer: read });
+    const missing = await requestAs(
+      url,
+      admin,
+      '/_orders/ORD-00000000-0000-0000-0000-000000000000',
+    );
+    seen.push({ path: '/_orders/{id}', method: 'get', answer: missing });
+    return seen;
+  }
+
+  it.skipIf(backend.skip)(
+    '[OC5] place with an idempotency key, replay, refusals, and read it back',
+    async () => {
+      const [placed, replay, reused, short, invalid, noKey, device, anonymous, read, missing] = (
+        await exercise()
+      ).map((s) => s.answer);
+      expect(placed!.status).toBe(201);
+      const order = (placed!.body as { order: { id: string; status: string } }).order;
+      expect(order.id).toMatch(/^ORD-[0-9A-F-]{36}$/);
+      expect(order.status).toBe('held');
+      expect(replay).toMatchObject({ status: 200, body: { order } });
+      expect(reused).toMatchObject({ status: 409, body: { error: 'idempotency_key_reused' } });
+      expect(short).toMatchObject({
+        status: 409,
+        body: {
+          error: 'out_of_stock',
+          lines: [{ lineId: 'L1', storeId: 'S001', sku: SKU, requested: 2, available: 1 }],
+        },
+      });
+      expect(invalid).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+      expect(noKey).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+      expect(device!.status).toBe(403);
+      expect(anonymous!.status).toBe(401);
+      expect(read).toMatchObject({ status: 200, body: { order } });
+      expect(missing!.status).toBe(404);
+      expect(await count(storage, ORDERS_DB)).toBe(1);
+      expect(await count(storage, ORDER_KEYS_DB)).toBe(1);
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[OC8] the served OpenAPI document lists both paths, and real answers match it',
+    async () => {
+      const served = await requestAs(url, null, '/_orders/openapi.json');
+      expect(served.status).toBe(200);
+      const doc = JSON.parse(served.text) as typeof ORDERS_OPENAPI;
+      expect(doc.openapi).toMatch(/^3\.1\./);
+      expect(Object.keys(doc.paths).sort()).toEqual(['/_orders', '/_orders/{id}']);
+      for (const { path, method, answer } of await exercise()) {
+        const operation = (doc.paths as Record<string, Record<string, unknown>>)[path]![method] as {
+          responses: Record<string, { content: { 'application/json': { schema: object } } }>;
+        };
+        const documented = operation.responses[String(answer.status)];
+        expect(documented, `${method} ${path} answered ${answer.status}`).toBeDefined();
+        const schema = documented!.content['application/json'].schema;
+        expect(
+          mismatches(schema as Record<string, unknown>, answer.body),
+          `${method} ${path} ${answer.status}`,
+        ).toEqual([]);
+      }
+    },
+  );
+
+  it.skipIf(backend.skip || backend.name !== BACKENDS[0]!.name)(
+    '[OC9] 300 random bodies and headers: never a 5xx, nothing stored for a refused one',
+    async () => {
+      const printable = fc
+        .array(fc.integer({ min: 0x20, max: 0x7e }), { maxLength: 220 })
+        .map((codes) => String.fromCharCode(...codes));
+      const line = fc.record(
+        {
+          lineId: fc.oneof(fc.constant('L1'), fc.string(), fc.integer()),
+          sku: fc.oneof(fc.constant(SKU), fc.string()),
+          quantity: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double(), fc.string()),
+          unitPrice: fc.oneof(fc.constant(1000), fc.integer(), fc.double()),
+          net: fc.oneof(fc.constant(1000), fc.integer()),
+          fulfilment: fc.oneof(
+            fc.constant({ mode: 'pickup', storeId: 'S001' }),
+            fc.constant({ mode: 'take-now' }),
+            fc.record({ mode: fc.string(), storeId: fc.string() }),
+            fc.jsonValue(),
+          ),
+          pickedUp: fc.integer(),
+        },
+        { requiredKeys: [] },
+      );
+      const nearValid = fc.record(
+        {
+          channel: fc.oneof(fc.constant('shop'), fc.string()),
+          customer: fc.oneof(
+            fc.constant({ memberId: 'M1' }),
+            fc.record({ phoneIndex: fc.string() }),
+            fc.jsonValue(),
+          ),
+          lines: fc.oneof(fc.array(line, { maxLength: 3 }), fc.jsonValue()),
+          total: fc.oneof(fc.constant(1000), fc.integer(), fc.double()),
+        },
+        { requiredKeys: [] },
+      );
+      const sent = fc.oneof(
+        nearValid.map((b) => JSON.stringify(b)),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+        fc.string(),
+      );
+      const headers = fc.record(
+        {
+          'idempotency-key': printable,
+          'content-type': fc.constantFrom(
+            'application/json',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+          ),
+        },
+        { requiredKeys: [] },
+      );
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(sent, headers, async (text, sentHeaders) => {
+          n += 1;
+          const before = await count(storage, ORDERS_DB);
+          const answer = await requestAs(url, admin, '/_orders', {
+            method: 'POST',
+            body: text,
+            headers:
+              sentHeaders['idempotency-key'] === undefined
+                ? sentHeaders
+                : {
+                    ...sentHeaders,
+                    'idempotency-key': `${n}-${sentHeaders['idempotency-key']}`.slice(0, 200),
+                  },
+          });
+          expect(answer.status).toBeLessThan(500);
+          const after = await count(storage, ORDERS_DB);
+          expect(after).toBe(answer.status === 201 ? before + 1 : before);
+        }),
+        { numRuns: 300 },
+      );
+    },
+    120_000,
+  );
+});
