@@ -3,61 +3,26 @@
  * units, idempotent placement, and the expiry that gives units back.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { holdPolicy, type Order, type StockLevel } from '@pos/domain';
+import { holdPolicy, type Order } from '@pos/domain';
 import { BACKENDS } from '../test-support';
+import { heldUnits, HOT_SKU, pickupOrder, seedStock } from './orders.fixture';
 import type { SyncStorage } from '../storage/storage';
-import {
-  expireHolds,
-  HOLDS_DB,
-  ORDER_KEYS_DB,
-  ORDERS_DB,
-  placeOrder,
-  type HoldLevel,
-  type PlaceOrderInput,
-} from './holds';
+import { expireHolds, ORDER_KEYS_DB, ORDERS_DB, placeOrder, type PlaceOrderInput } from './holds';
 
 const NOW = '2026-03-01T10:00:00.000Z';
 const POLICY = holdPolicy({ holdMinutes: 15 });
-const SKU = 'SKU-HOT';
-
-function input(key: string, quantity = 1, customer = 'M1'): PlaceOrderInput {
-  return {
-    idempotencyKey: key,
-    channel: 'shop',
-    customer: { memberId: customer },
-    lines: [
-      {
-        lineId: 'L1',
-        sku: SKU,
-        quantity,
-        unitPrice: 1000,
-        net: 1000 * quantity,
-        fulfilment: { mode: 'pickup', storeId: 'S001' },
-      },
-    ],
-    total: 1000 * quantity,
-  };
-}
-
-async function seedStock(storage: SyncStorage, storeId: string, sku: string, onHand: number) {
-  const id = `${storeId}:${sku}`;
-  const level: StockLevel = { id, storeId, sku, onHand };
-  await storage.transaction((tx) =>
-    tx.put({ db: 'stock', id, body: level, storeId, expectedRev: null }),
-  );
-}
-
-async function heldUnits(storage: SyncStorage): Promise<number> {
-  const row = (await storage.getDocs(HOLDS_DB, [`S001:${SKU}`], null)).get(`S001:${SKU}`);
-  return (row?.body as HoldLevel | undefined)?.held ?? 0;
-}
+const SKU = HOT_SKU;
+const input = (key: string, quantity = 1, customer = 'M1'): PlaceOrderInput => ({
+  idempotencyKey: key,
+  ...pickupOrder(quantity, customer),
+});
 
 describe.each(BACKENDS)('order holds on $name', (backend) => {
   let storage: SyncStorage;
   beforeEach(async () => {
     if (backend.skip) return;
     storage = await backend.open();
-    await seedStock(storage, 'S001', SKU, 3);
+    await seedStock(storage, 3);
   });
   afterEach(async () => {
     await storage?.close();
@@ -92,7 +57,7 @@ describe.each(BACKENDS)('order holds on $name', (backend) => {
   it.skipIf(backend.skip)(
     '[OC1] out of stock names each short line and what is available; nothing is written',
     async () => {
-      await seedStock(storage, 'S001', 'SKU-B', 1);
+      await seedStock(storage, 1, 'S001', 'SKU-B');
       const order = input('k-short', 2);
       order.lines.push({
         lineId: 'L2',

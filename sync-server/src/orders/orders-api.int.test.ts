@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StockLevel } from '@pos/domain';
 import { provisionAdminToken } from '../auth';
 import { seedDemo } from '../demo-data';
 import { createSyncServer } from '../server';
@@ -13,35 +12,11 @@ import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
 import { ORDER_KEYS_DB, ORDERS_DB } from './holds';
 import { ORDERS_OPENAPI } from './openapi';
+import { HOT_SKU, pickupOrder, seedStock } from './orders.fixture';
 
-const SKU = 'SKU-HOT';
+const body = pickupOrder;
+const SKU = HOT_SKU;
 const NOW = new Date('2026-03-01T10:00:00.000Z');
-
-function body(quantity = 1, customer = 'M1') {
-  return {
-    channel: 'shop',
-    customer: { memberId: customer },
-    lines: [
-      {
-        lineId: 'L1',
-        sku: SKU,
-        quantity,
-        unitPrice: 1000,
-        net: 1000 * quantity,
-        fulfilment: { mode: 'pickup', storeId: 'S001' },
-      },
-    ],
-    total: 1000 * quantity,
-  };
-}
-
-async function seedStock(storage: SyncStorage, onHand: number): Promise<void> {
-  const id = `S001:${SKU}`;
-  const level: StockLevel = { id, storeId: 'S001', sku: SKU, onHand };
-  await storage.transaction((tx) =>
-    tx.put({ db: 'stock', id, body: level, storeId: 'S001', expectedRev: null }),
-  );
-}
 
 async function count(storage: SyncStorage, db: typeof ORDERS_DB): Promise<number> {
   return (await storage.changes(db, { since: 0, limit: 100_000, scope: null })).rows.length;

@@ -6,50 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { holdPolicy, type Order, type StockLevel } from '@pos/domain';
+import { holdPolicy, type Order } from '@pos/domain';
 import { provisionAdminToken } from '../auth';
 import { createSyncServer } from '../server';
 import { openPostgresStorage } from '../storage/postgres';
 import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs, TEST_DATABASE_URL } from '../test-support';
-import { HOLDS_DB, placeOrder, type HoldLevel, type PlaceOrderInput } from './holds';
+import { placeOrder, type PlaceOrderInput } from './holds';
 import { HOLD_SWEEP_LOCK, sweepExpiredHolds } from './sweeper';
+import { heldUnits, pickupOrder, seedStock } from './orders.fixture';
 
-const SKU = 'SKU-HOT';
+const input = (key: string, quantity: number): PlaceOrderInput => ({
+  idempotencyKey: key,
+  ...pickupOrder(quantity),
+});
 const NOW = '2026-03-01T10:00:00.000Z';
 const LATER = '2026-03-01T10:16:00.000Z';
-
-function input(key: string, quantity: number): PlaceOrderInput {
-  return {
-    idempotencyKey: key,
-    channel: 'shop',
-    customer: { memberId: 'M1' },
-    lines: [
-      {
-        lineId: 'L1',
-        sku: SKU,
-        quantity,
-        unitPrice: 1000,
-        net: 1000 * quantity,
-        fulfilment: { mode: 'pickup', storeId: 'S001' },
-      },
-    ],
-    total: 1000 * quantity,
-  };
-}
-
-async function seedStock(storage: SyncStorage, onHand: number): Promise<void> {
-  const id = `S001:${SKU}`;
-  const level: StockLevel = { id, storeId: 'S001', sku: SKU, onHand };
-  await storage.transaction((tx) =>
-    tx.put({ db: 'stock', id, body: level, storeId: 'S001', expectedRev: null }),
-  );
-}
-
-async function heldUnits(storage: SyncStorage): Promise<number> {
-  const row = (await storage.getDocs(HOLDS_DB, [`S001:${SKU}`], null)).get(`S001:${SKU}`);
-  return (row?.body as HoldLevel | undefined)?.held ?? 0;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

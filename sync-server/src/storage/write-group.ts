@@ -518,14 +518,17 @@ export class BufferedWriteTransaction implements WriteTransaction {
     });
   }
 
-  /** [MB1] Sends pending member writes first, so the database's answer includes them. */
-  async membersByPhoneIndex(index: string): Promise<DocRow[]> {
-    this.assertOpen();
-    const hasMembers = (rows: Map<string, Row>) =>
-      [...rows.values()].some((row) => row.db === 'members');
-    if (!this.readAhead && hasMembers(this.group.pending)) await this.group.flush();
-    if (!this.readAhead && hasMembers(this.pending)) {
-      // This work's writes, behind a savepoint so that they can be undone alone.
+  /**
+   * Sends the pending writes of `db` before a query reads it from the
+   * database: the group's, then this work's behind a savepoint (so that they
+   * can be undone alone). A rehearsal reads what is committed: its answer is
+   * discarded anyway.
+   */
+  private async sendPendingOf(db: CollectionName): Promise<void> {
+    if (this.readAhead) return;
+    const has = (rows: Map<string, Row>) => [...rows.values()].some((row) => row.db === db);
+    if (has(this.group.pending)) await this.group.flush();
+    if (has(this.pending)) {
       if (!this.savepoint) {
         await this.query('SAVEPOINT work');
         this.savepoint = true;
@@ -534,6 +537,12 @@ export class BufferedWriteTransaction implements WriteTransaction {
       this.pending.clear();
       await this.query(UPSERT_ROWS, [rows]);
     }
+  }
+
+  /** [MB1] Sends pending member writes first, so the database's answer includes them. */
+  async membersByPhoneIndex(index: string): Promise<DocRow[]> {
+    this.assertOpen();
+    await this.sendPendingOf('members');
     const rows = await this.query<{
       id: string;
       rev: string;
@@ -558,17 +567,7 @@ export class BufferedWriteTransaction implements WriteTransaction {
    */
   async findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]> {
     this.assertOpen();
-    const hasDb = (rows: Map<string, Row>) => [...rows.values()].some((row) => row.db === db);
-    if (!this.readAhead && hasDb(this.group.pending)) await this.group.flush();
-    if (!this.readAhead && hasDb(this.pending)) {
-      if (!this.savepoint) {
-        await this.query('SAVEPOINT work');
-        this.savepoint = true;
-      }
-      const rows = rowsJson(this.pending.values());
-      this.pending.clear();
-      await this.query(UPSERT_ROWS, [rows]);
-    }
+    await this.sendPendingOf(db);
     return selectMatchingDocs({ query: (sql, params) => this.query(sql, params) }, db, match);
   }
 
