@@ -87,7 +87,8 @@ export function checkPushedDoc(
   }
   // [DK5] A fact pushed as `facts` is owned by the same rules as under its kind's collection.
   const asKind = db === 'facts' ? fromFact(doc.body) : null;
-  const [ownerDb, ownerBody] = asKind ? [asKind.collection, asKind.body] : [db, doc.body];
+  // [OF1] A kind born in `facts` is owned like any store fact: this device, this store.
+  const [ownerDb, ownerBody] = asKind ? [asKind.collection ?? db, asKind.body] : [db, doc.body];
   const notOwned =
     principal.kind === 'device'
       ? factOwnershipRefusal(principal, ownerDb, ownerBody)
@@ -400,6 +401,9 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
     const found = fromFact(doc.body);
     // Cannot happen: validation refused a fact of no known kind.
     if (!found) return { id: doc.id, error: 'forbidden', reason: 'a fact must name its kind' };
+    if (found.collection === null) {
+      return { id: doc.id, error: 'forbidden', reason: `${found.kind} facts are not accepted yet` };
+    }
     return RECORDERS[found.collection](
       tx,
       { ...doc, body: found.body as JsonObject },

@@ -36,5 +36,6 @@ export * from './search-key';
 export * from './sync-contract';
 export * from './fact-rules';
 export * from './orders';
+export * from './order-facts';
 export * from './pickup-codes';
 export * from './payment-notification';

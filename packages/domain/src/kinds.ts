@@ -11,6 +11,14 @@
  * - `chain` (chain-wide) and `storeState` (one store's, by `storeId`) flow
  *   down: server-owned state of kinds that have no collection of their own.
  */
+import {
+  orderFactProblems,
+  storeOrderProblems,
+  type OrderFactKind,
+  type OrderPaymentFact,
+  type OrderReturnFact,
+  type PickupFact,
+} from './order-facts';
 import type { ReturnFact } from './returns';
 import type { SaleFact } from './sale-fact';
 import { validateDomainDocument } from './schemas';
@@ -72,6 +80,9 @@ export type FactBodyByKind = {
   return: ReturnFact;
   shift: ShiftFact;
   stockMovement: LedgerMovement;
+  pickup: PickupFact;
+  orderPayment: OrderPaymentFact;
+  orderReturn: OrderReturnFact;
 };
 
 /** [DK2] A stock movement as a fact: its kind in `movement`, its location in `storeId`. */
@@ -86,12 +97,20 @@ export type Fact =
   | (SaleFact & { kind: 'sale' })
   | (ReturnFact & { kind: 'return' })
   | (ShiftFact & { kind: 'shift' })
-  | StockMovementFact;
+  | StockMovementFact
+  | (PickupFact & { kind: 'pickup' })
+  | (OrderPaymentFact & { kind: 'orderPayment' })
+  | (OrderReturnFact & { kind: 'orderReturn' });
 
-type FactKindEntry = {
-  /** The collection that held facts of this kind before `facts`. */
-  legacy: LegacyFactCollection;
-};
+type FactKindEntry =
+  | {
+      /** The collection that held facts of this kind before `facts`. */
+      legacy: LegacyFactCollection;
+    }
+  | {
+      /** [OF1] A kind born in `facts`: the server-only storage that holds it. */
+      storage: `_${string}`;
+    };
 
 /**
  * [DK1] The registry of fact kinds: a new kind is one entry here (with its
@@ -102,7 +121,21 @@ export const FACT_KINDS = {
   return: { legacy: 'returns' },
   shift: { legacy: 'shifts' },
   stockMovement: { legacy: 'stockMovements' },
+  pickup: { storage: '_pickupFacts' },
+  orderPayment: { storage: '_orderPaymentFacts' },
+  orderReturn: { storage: '_orderReturnFacts' },
 } as const satisfies Record<string, FactKindEntry>;
+
+/** [OF1] The fact kinds that only ever travel in `facts`, with no collection of an earlier layout. */
+export type OrderFactKindName = OrderFactKind;
+export const isOrderFactKind = (kind: FactKind): kind is OrderFactKind =>
+  !('legacy' in FACT_KINDS[kind]);
+
+/** Where the server stores facts of a kind: its earlier layout's collection, or its own storage. */
+export function factStorageOf(kind: FactKind): string {
+  const entry: FactKindEntry = FACT_KINDS[kind];
+  return 'legacy' in entry ? entry.legacy : entry.storage;
+}
 
 export type FactKind = keyof typeof FACT_KINDS;
 
@@ -112,7 +145,7 @@ export function isFactKind(value: unknown): value is FactKind {
 
 /** The fact kind of a legacy fact collection. */
 export function factKindOf(collection: LegacyFactCollection): FactKind {
-  return (Object.keys(FACT_KINDS) as FactKind[]).find((k) => FACT_KINDS[k].legacy === collection)!;
+  return (Object.keys(FACT_KINDS) as FactKind[]).find((k) => factStorageOf(k) === collection)!;
 }
 
 /** [DK2] The `facts` document of a fact of a kind (as its legacy collection held it). */
@@ -126,11 +159,17 @@ export function toFact<K extends FactKind>(kind: K, body: FactBodyByKind[K]): Fa
 
 /**
  * [DK2] A `facts` document back as its kind's document, with the legacy
- * collection that held that kind; null when it names no known kind.
+ * collection that held that kind (null for a kind born in `facts`, [OF1]);
+ * null when it names no known kind.
  */
-export function fromFact(
-  fact: unknown,
-): { kind: FactKind; collection: LegacyFactCollection; body: Record<string, unknown> } | null {
+export function fromFact(fact: unknown):
+  | {
+      kind: FactKind & keyof typeof LEGACY_KIND;
+      collection: LegacyFactCollection;
+      body: Record<string, unknown>;
+    }
+  | { kind: OrderFactKind; collection: null; body: Record<string, unknown> }
+  | null {
   if (typeof fact !== 'object' || fact === null || Array.isArray(fact)) return null;
   const { kind, ...rest } = fact as Record<string, unknown>;
   if (!isFactKind(kind)) return null;
@@ -141,8 +180,16 @@ export function fromFact(
     if (storeId !== undefined) body.location = storeId;
     return { kind, collection: 'stockMovements', body };
   }
-  return { kind, collection: FACT_KINDS[kind].legacy, body: rest };
+  if (isOrderFactKind(kind)) return { kind, collection: null, body: rest };
+  return { kind, collection: LEGACY_KIND[kind], body: rest };
 }
+
+const LEGACY_KIND = {
+  sale: 'saleFacts',
+  return: 'returns',
+  shift: 'shifts',
+  stockMovement: 'stockMovements',
+} as const satisfies Partial<Record<FactKind, LegacyFactCollection>>;
 
 /**
  * [DK3] Validates a `facts` document: a known kind, then that kind's schema
@@ -162,6 +209,7 @@ export function validateFact(value: unknown): SchemaProblem[] {
       },
     ];
   }
+  if (found.collection === null) return orderFactProblems(found.kind, found.body);
   return validateDomainDocument(found.collection, found.body);
 }
 
@@ -171,7 +219,10 @@ export function validateFact(value: unknown): SchemaProblem[] {
  * writes it (points programme, locations; orders, holds, pickups).
  */
 export const CHAIN_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {};
-export const STORE_STATE_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {};
+export const STORE_STATE_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {
+  // [OF2] An online order at its fulfilling store.
+  order: storeOrderProblems,
+};
 
 /** [DK4] Validates a `chain` or `storeState` document by the registry of its kind. */
 export function validateStateDocument(

@@ -55,6 +55,15 @@ export type OrderStatus =
 /** One accepted hand-over of units of a line. */
 export type OrderPickup = { factId: string; lineId: string; quantity: number; at: string };
 
+/** [OD11] Units of a line returned after the hand-over, and the fen refunded for them. */
+export type OrderReturn = {
+  factId: string;
+  lineId: string;
+  quantity: number;
+  refund: number;
+  at: string;
+};
+
 export type Order = {
   id: string;
   channel: OrderChannel;
@@ -70,6 +79,8 @@ export type Order = {
   readyAt?: string;
   closedAt?: string;
   pickups: OrderPickup[];
+  /** [OD11] Returns of handed-over units, at any store's till. */
+  returns?: OrderReturn[];
   /** Ids of every fact applied, so a replayed fact changes nothing. */
   factIds: string[];
 };
@@ -94,7 +105,8 @@ export type OrderEvent =
   | Fact<'picked-up', { lineId: string; quantity: number }>
   | Fact<'cancelled', { reason?: string }>
   | Fact<'expired'>
-  | Fact<'refunded'>;
+  | Fact<'refunded'>
+  | Fact<'returned', { lineId: string; quantity: number; refund: number }>;
 
 export type OrderErrorCode =
   | 'ORDER_INVALID'
@@ -108,7 +120,8 @@ export type OrderErrorCode =
   | 'ORDER_LINE_NOT_FOR_PICKUP'
   | 'ORDER_PICKUP_EXCEEDS_ORDERED'
   | 'ORDER_ALREADY_HANDED_OVER'
-  | 'ORDER_ALREADY_PICKED_UP';
+  | 'ORDER_ALREADY_PICKED_UP'
+  | 'ORDER_RETURN_EXCEEDS_HANDED_OVER';
 
 export type OrderResult = Result<{ order: Order }, OrderErrorCode>;
 
@@ -281,6 +294,32 @@ export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Or
       }
       if (order.status !== 'cancelled') return refuse(order, 'refunded');
       return next({ status: 'refunded', closedAt: event.at });
+
+    // [OD11] handed-over units come back; never more than were handed over.
+    case 'returned': {
+      const line = order.lines.find((l) => l.lineId === event.lineId);
+      if (!line) return fail('ORDER_LINE_UNKNOWN', `order ${order.id} has no line ${event.lineId}`);
+      if (!isCount(event.quantity) || !isFen(event.refund)) {
+        return fail('ORDER_EVENT_INVALID', 'a return is a whole number > 0 of units and whole fen');
+      }
+      const before = (order.returns ?? [])
+        .filter((r) => r.lineId === line.lineId)
+        .reduce((s, r) => s + r.quantity, 0);
+      if (before + event.quantity > line.pickedUp) {
+        return fail(
+          'ORDER_RETURN_EXCEEDS_HANDED_OVER',
+          `line ${line.lineId}: ${line.pickedUp} handed over, ${before} returned, ${event.quantity} more refused`,
+        );
+      }
+      const entry: OrderReturn = {
+        factId: event.id,
+        lineId: line.lineId,
+        quantity: event.quantity,
+        refund: event.refund,
+        at: event.at,
+      };
+      return next({ returns: [...(order.returns ?? []), entry] });
+    }
 
     default:
       return fail(

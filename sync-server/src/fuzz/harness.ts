@@ -158,7 +158,7 @@ async function postCase(
     // [DK5] A fact pushed as `facts` is the fact of its kind.
     const asKind = built.collection === 'facts' ? fromFact(doc) : null;
     const refusal = asKind
-      ? model.apply(asKind.collection, principal, asKind.body)
+      ? model.apply(asKind.collection ?? built.collection, principal, asKind.body)
       : built.collection === 'facts'
         ? `accepted a fact of no known kind`
         : model.apply(built.collection, principal, doc);
