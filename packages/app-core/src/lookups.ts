@@ -25,7 +25,11 @@ export async function stockOf(
 ): Promise<StockInfo> {
   const level = await replica.stock(sku);
   if (!level) return { known: false };
-  return { known: true, onHand: level.onHand, atp: availableToPromise({ onHand: level.onHand }) };
+  return {
+    known: true,
+    onHand: level.onHand,
+    atp: availableToPromise({ onHand: level.onHand, held: level.held ?? 0 }),
+  };
 }
 
 export type ProductSearch = (text: string) => Promise<SearchHit[]>;
