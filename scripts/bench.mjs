@@ -15,6 +15,10 @@ const benches = [
   ['sync-server/bench/push.bench.ts', ['--seconds', '20']],
   // [PK1] The cost of encrypting members: intake and push ingest by phone index.
   ['sync-server/bench/member-encryption.bench.ts', []],
+  // [OC1]-[OC3] Holds by 50 customers at once on 100 hot SKUs, with the oversell check.
+  ['sync-server/bench/order-holds.bench.ts', []],
+  // [OC5] POST /_orders latency from 8 clients.
+  ['sync-server/bench/order-http.bench.ts', []],
   ['packages/domain/bench/pricing.bench.ts', []],
 ].filter(([path]) => existsSync(path));
 
