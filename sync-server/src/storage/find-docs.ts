@@ -18,6 +18,13 @@ export async function selectMatchingDocs(
 ): Promise<DocRow[]> {
   const limit = Math.max(1, Math.min(match.limit ?? FIND_DOCS_MAX, FIND_DOCS_MAX));
   const byMember = match.memberId !== undefined;
+  // [ST16] An order's status also as text equality, so docs_order_status
+  // serves the sweeps of held and paid orders instead of a scan of every order.
+  const status = match.fields?.status;
+  const byStatus = typeof status === 'string';
+  const params: unknown[] = [db, JSON.stringify(match.fields ?? {}), limit];
+  if (byMember) params.push(match.memberId);
+  if (byStatus) params.push(status);
   const rows = await q.query<{
     id: string;
     rev: string;
@@ -28,8 +35,9 @@ export async function selectMatchingDocs(
     `SELECT id, rev, seq, store_id, body FROM docs
       WHERE db = $1 AND body @> $2::jsonb
         ${byMember ? `AND body ? 'memberId' AND body->>'memberId' = $4` : ''}
+        ${byStatus ? `AND body->>'status' = $${params.length}` : ''}
       ORDER BY seq LIMIT $3`,
-    [db, JSON.stringify(match.fields ?? {}), limit, ...(byMember ? [match.memberId] : [])],
+    params,
   );
   return rows.map((raw) => ({
     db,

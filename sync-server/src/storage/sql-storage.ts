@@ -125,6 +125,13 @@ const MIGRATION = [
        CREATE INDEX docs_member_id ON docs (db, (body->>'memberId')) WHERE body ? 'memberId';
      END IF;
    END $$`,
+  // [ST16] Orders by status, in seq order: the hold and pickup-deadline sweeps
+  // read the open ones every second, never the chain's whole order history.
+  `DO $$ BEGIN
+     IF to_regclass('docs_order_status') IS NULL THEN
+       CREATE INDEX docs_order_status ON docs ((body->>'status'), seq) WHERE db = '_orders';
+     END IF;
+   END $$`,
   `CREATE TABLE IF NOT EXISTS local_docs (
      owner text NOT NULL,
      db text NOT NULL,
