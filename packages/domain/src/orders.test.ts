@@ -88,6 +88,10 @@ describe('orders', () => {
     expect(
       bad({ lines: [{ ...l1, fulfilment: { mode: 'ship', addressId: '' } }], total: 3000 }),
     ).toBe('ORDER_INVALID');
+    const takeNow = { lines: [{ ...l1, fulfilment: { mode: 'take-now' } }], total: 3000 };
+    expect(bad(takeNow)).toBe('ORDER_INVALID');
+    expect(bad({ ...takeNow, channel: 'delivery-platform' })).toBe('ORDER_INVALID');
+    expect(order({ ...placed, ...takeNow, channel: 'tablet' } as OrderEvent).status).toBe('placed');
     expect(order({ ...placed, customer: { phoneIndex: 'px' } }).customer).toEqual({
       phoneIndex: 'px',
     });

@@ -18,6 +18,9 @@ export const ORDER_CHANNELS = [
 ] as const;
 export type OrderChannel = (typeof ORDER_CHANNELS)[number];
 
+/** [OD2] The channels a customer orders from inside the store: only these take goods now. */
+export const IN_STORE_CHANNELS: readonly OrderChannel[] = ['pos', 'tablet'];
+
 /** [OD1] How a line reaches the customer. Addresses are referenced by id, never copied. */
 export type Fulfilment =
   | { mode: 'take-now' }
@@ -175,6 +178,13 @@ function placeOrder(event: Extract<OrderEvent, { kind: 'placed' }>): OrderResult
     }
     const problem = fulfilmentProblem(line.fulfilment);
     if (problem) return fail('ORDER_INVALID', `line ${line.lineId} ${problem}`);
+    // [OD2] Take now means the customer stands at a till or beside a clerk.
+    if (line.fulfilment.mode === 'take-now' && !IN_STORE_CHANNELS.includes(event.channel)) {
+      return fail(
+        'ORDER_INVALID',
+        `line ${line.lineId}: take-now lines come only from a till or a clerk's tablet, not the ${event.channel} channel`,
+      );
+    }
   }
   const sum = event.lines.reduce((s, l) => s + l.net, 0);
   if (event.total !== sum) {
