@@ -326,9 +326,12 @@ export function layoutPickupSlip(slip: PickupSlip, options: ReceiptLayoutOptions
           ...(slip.refundTo ? [row('', words.refundTo[slip.refundTo])] : []),
         ];
   return [
-    ...wrapToWidth(slip.storeName, columns / 2).map(
-      (text): PrintLine => ({ text, align: 'center', bold: true, doubleSize: true }),
-    ),
+    ...wrapToWidth(slip.storeName, columns / 2).map((text): PrintLine => ({
+      text,
+      align: 'center',
+      bold: true,
+      doubleSize: true,
+    })),
     rule,
     ...centered(slip.purpose === 'pickup' ? words.pickup : words.return, true),
     ...labelled(words.order, slip.orderId, columns),

@@ -120,7 +120,7 @@ describe('online orders at the store', () => {
 
   it("[OF1] [OF4] lists this device's own facts of an order, oldest first", async () => {
     const pickup = (id: string, at: string) => ({
-      kind: 'pickup',
+      kind: 'pickup' as const,
       id,
       storeId: 'S001',
       orderId: 'ORD-1',
@@ -128,7 +128,7 @@ describe('online orders at the store', () => {
       at,
       deviceId: 'S001-POS1',
       staffId: 'E1',
-      proof: 'code',
+      proof: 'code' as const,
     });
     await db.facts.bulkInsert([
       pickup('S001-POS1-B', '2026-03-01T11:00:00.000Z'),
