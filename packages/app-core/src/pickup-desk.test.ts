@@ -9,6 +9,7 @@ import {
   type Order,
   type OrderEvent,
   type Staff,
+  type StoreOrder,
 } from '@pos/domain';
 import type { Outbox, ReplicaDatabase } from '@pos/replica';
 import { createPickupDesk, orderHere, PICKUP_ATTEMPTS_DOC } from './pickup-desk';
@@ -80,13 +81,14 @@ beforeEach(async () => {
 afterEach(() => db.close());
 
 async function sendDown(o: Order, storeId = 'S001') {
-  await db.storeState.upsert({
+  const doc: StoreOrder = {
     id: storeOrderId(o.id, storeId),
     kind: 'order',
     storeId,
     updatedAt: PLACED,
     order: o,
-  });
+  };
+  await db.storeState.upsert(doc);
 }
 
 function desk(overrides: Parameters<typeof testPorts>[2] = {}) {
@@ -247,7 +249,7 @@ describe('pickup desk', () => {
     const d = desk();
     const opened = await d.openByQr(makePickupQr('ORD-1', 'S001', CHAIN_KEY));
     expect(opened).toMatchObject({ ok: true, value: { blocked: 'hold-expired' } });
-    if (!opened.ok) throw new Error();
+    if (!opened?.ok) throw new Error();
     expect(await d.payHere(opened.value, 'card')).toMatchObject({
       ok: false,
       code: 'ORDER_HOLD_EXPIRED',
