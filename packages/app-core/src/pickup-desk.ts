@@ -280,7 +280,15 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
     );
   }
 
-  async function openByCode(typed: string): Promise<Outcome<PickupDraft>> {
+  // [PD2] Typed codes are checked one at a time, so no wrong try goes uncounted.
+  let codes: Promise<unknown> = Promise.resolve();
+  function openByCode(typed: string): Promise<Outcome<PickupDraft>> {
+    const result = codes.then(() => checkCode(typed));
+    codes = result.catch(() => undefined);
+    return result;
+  }
+
+  async function checkCode(typed: string): Promise<Outcome<PickupDraft>> {
     if (storeKeys.length === 0) {
       return refuse(
         'PICKUP_NO_STORE_KEY',

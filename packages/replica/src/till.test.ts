@@ -159,3 +159,14 @@ describe('online orders at the store', () => {
     });
   });
 });
+
+describe('local documents', () => {
+  it('two first reads at once both get the first value, and neither fails', async () => {
+    const replica = till();
+    const both = await Promise.all([
+      replica.readLocal('pickup-attempts', { wrongAt: [] }),
+      replica.readLocal('pickup-attempts', { wrongAt: [] }),
+    ]);
+    expect(both).toEqual([{ wrongAt: [] }, { wrongAt: [] }]);
+  });
+});

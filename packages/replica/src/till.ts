@@ -235,7 +235,14 @@ export function createTillReplica(
     async readLocal<T extends object>(id: string, initial: T) {
       const doc = await db.getLocal<T>(id);
       if (doc) return doc.toJSON().data as T;
-      await db.insertLocal<T>(id, initial);
+      try {
+        await db.insertLocal<T>(id, initial);
+      } catch (error) {
+        // Two first reads at once: the other one inserted it.
+        const again = await db.getLocal<T>(id);
+        if (again) return again.toJSON().data as T;
+        throw error;
+      }
       return initial;
     },
     async writeLocal<T extends object>(id: string, value: T) {
