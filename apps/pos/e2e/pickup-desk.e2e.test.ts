@@ -6,14 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { pickupCode, storeOrderId, type Order, type StoreOrder } from '@pos/domain';
+import { makePickupQr, pickupCode, storeOrderId, type Order, type StoreOrder } from '@pos/domain';
 import { DEMO_PRICES, DEMO_PRODUCTS } from '@pos/sync-server';
 import { ORDERS_DB, placeOrder } from '../../../sync-server/src/orders/holds';
 import { DEMO_PICKUP_KEYS, DEMO_PROVIDER_KEY } from '../../../sync-server/src/payments/notify';
 import { SimulatedPaymentProvider } from '../../../sync-server/src/payments/provider';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { launchChromium } from './browser';
-import { startSelling } from './cashier-flows';
+import { approveAsSupervisor, startSelling } from './cashier-flows';
 import {
   closePickupDesk,
   enterPickupCode,
@@ -105,6 +105,8 @@ describe('the pickup desk in Chromium', () => {
     await waitForOrderOnTill(page, order.id);
 
     await openPickupDesk(page);
+    await page.getByLabel('Tries').waitFor();
+    await screenshot(page, 'pos-pickup-code-1024x768');
     expect(await enterPickupCode(page, code)).toBeNull();
     expect(await linesLeft(page)).toEqual({ [first.id]: 2, [second.id]: 1 });
     await page
@@ -136,5 +138,31 @@ describe('the pickup desk in Chromium', () => {
     await screenshot(page, 'pos-pickup-desk-1024x768-zh-CN');
     await page.keyboard.press('Escape');
     await language.click();
+  });
+
+  it('[PD6] [PD7] returns a handed-over unit of the online order by its QR, to the original payment', async () => {
+    const [orderId] = (await store.syncServer.storage.findDocs(ORDERS_DB, {})).map((r) => r.id);
+    await page.keyboard.press('Shift+F8');
+    const ask = page.getByRole('dialog', { name: 'Online order return' });
+    await ask
+      .getByLabel('Order QR code')
+      .fill(makePickupQr(orderId!, 'S001', DEMO_PICKUP_KEYS.chain));
+    await ask.getByLabel('Order QR code').press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Online order return' });
+    await dialog.locator('table.pickup-lines').waitFor();
+    await dialog.getByRole('button', { name: `Increase Return ${first.id}`, exact: true }).click();
+    await expect
+      .poll(() => dialog.getByLabel('Refund', { exact: true }).innerText())
+      .toContain((priceOf(first.id) / 100).toFixed(2));
+    await screenshot(page, 'pos-online-order-return-1024x768');
+    await dialog.getByRole('button', { name: /^Refund\b.*Enter/ }).click();
+    await approveAsSupervisor(page);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /original payment/ })
+      .waitFor();
+    const slip = (await store.printer.waitForReceipt(15_000)).join('\n');
+    expect(slip).toContain('ONLINE ORDER RETURN');
+    expect(slip).toContain('To the original payment');
   });
 });
