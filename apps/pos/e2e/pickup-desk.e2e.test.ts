@@ -99,7 +99,7 @@ describe('the pickup desk in Chromium', () => {
     await store?.close();
   });
 
-  it('[PD1] [PD4] finds a paid order by its 6-digit code, hands over one line and prints the pickup slip', async () => {
+  it('[DP1] [DP4] finds a paid order by its 6-digit code, hands over one line and prints the pickup slip', async () => {
     const order = await paidPickupOrder(store);
     const code = pickupCode(order.id, DEMO_PICKUP_KEYS.store('S001'));
     await waitForOrderOnTill(page, order.id);
@@ -140,7 +140,7 @@ describe('the pickup desk in Chromium', () => {
     await language.click();
   });
 
-  it('[PD6] [PD7] returns a handed-over unit of the online order by its QR, to the original payment', async () => {
+  it('[DP6] [DP7] returns a handed-over unit of the online order by its QR, to the original payment', async () => {
     const [orderId] = (await store.syncServer.storage.findDocs(ORDERS_DB, {})).map((r) => r.id);
     await page.keyboard.press('Shift+F8');
     const ask = page.getByRole('dialog', { name: 'Online order return' });

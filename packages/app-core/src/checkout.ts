@@ -89,7 +89,7 @@ export function indexKeyOf(config: {
 export type CheckoutPorts = TillPorts & {
   /** A receipt code (a return): its outcome, or null when it is not one this till reads. */
   onReceiptCode?: (code: string) => Promise<Outcome<unknown> | null>;
-  /** [PD3] An online order's pickup QR: its outcome, or null when it is not one this till reads. */
+  /** [DP3] An online order's pickup QR: its outcome, or null when it is not one this till reads. */
   onPickupCode?: (code: string) => Promise<Outcome<unknown> | null>;
 };
 

@@ -110,7 +110,7 @@ function desk(overrides: Parameters<typeof testPorts>[2] = {}) {
 }
 
 describe('pickup desk', () => {
-  it('[PD1] a typed code opens its order with each line and what is left', async () => {
+  it('[DP1] a typed code opens its order with each line and what is left', async () => {
     await sendDown(order('ORD-1'));
     await sendDown(order('ORD-2'));
     const opened = await desk().openByCode(pickupCode('ORD-2', STORE_KEY));
@@ -129,12 +129,12 @@ describe('pickup desk', () => {
     expect(state.get().pickup?.order.id).toBe('ORD-2');
   });
 
-  it('[PD1] a till without the store key says to scan the QR', async () => {
+  it('[DP1] a till without the store key says to scan the QR', async () => {
     const d = desk({ config: { pickupQrKeys: [hex(CHAIN_KEY)] } });
     expect(await d.openByCode('123456')).toMatchObject({ ok: false, code: 'PICKUP_NO_STORE_KEY' });
   });
 
-  it('[PD2] wrong codes say the tries left, then lock the desk until a time; the state stays on the device', async () => {
+  it('[DP2] wrong codes say the tries left, then lock the desk until a time; the state stays on the device', async () => {
     await sendDown(order('ORD-1'));
     const right = pickupCode('ORD-1', STORE_KEY);
     const wrong = right === '000000' ? '000001' : '000000';
@@ -158,7 +158,7 @@ describe('pickup desk', () => {
     expect(await desk().openByCode(right)).toMatchObject({ ok: true });
   });
 
-  it('[PD3] a pickup QR of this store opens the order; another store is named; an order not here yet says to wait', async () => {
+  it('[DP3] a pickup QR of this store opens the order; another store is named; an order not here yet says to wait', async () => {
     await sendDown(order('ORD-1'));
     const d = desk();
     expect(await d.openByQr(makePickupQr('ORD-1', 'S001', CHAIN_KEY))).toMatchObject({
@@ -176,7 +176,7 @@ describe('pickup desk', () => {
     expect(await d.openByQr('6901234567892')).toBeNull();
   });
 
-  it('[PD4] [PD8] hands over part of the order: a pickup fact of this till, the slip, and what is left at once', async () => {
+  it('[DP4] [DP8] hands over part of the order: a pickup fact of this till, the slip, and what is left at once', async () => {
     await sendDown(order('ORD-1'));
     const d = desk();
     const opened = await d.openByCode(pickupCode('ORD-1', STORE_KEY));
@@ -221,7 +221,7 @@ describe('pickup desk', () => {
     expect(recorded).toHaveLength(1);
   });
 
-  it('[PD4] [PD5] an unpaid order is refused at hand-over, paid here in cash (drawer), then handed over', async () => {
+  it('[DP4] [DP5] an unpaid order is refused at hand-over, paid here in cash (drawer), then handed over', async () => {
     await sendDown(order('ORD-1', { paid: false }));
     const d = desk();
     const opened = await d.openByCode(pickupCode('ORD-1', STORE_KEY));
@@ -243,7 +243,7 @@ describe('pickup desk', () => {
     expect(recorded.map((r) => r.kind)).toEqual(['orderPayment', 'pickup']);
   });
 
-  it('[PD5] an expired hold is refused: nothing is recorded', async () => {
+  it('[DP5] an expired hold is refused: nothing is recorded', async () => {
     await sendDown(order('ORD-1', { paid: false }));
     clock = new Date('2026-03-01T10:20:00.000Z');
     const d = desk();
@@ -269,7 +269,7 @@ describe('online order returns', () => {
     return d;
   }
 
-  it('[PD6] [PD7] returns handed-over units of this store’s order: the refund by unit, to the original payment, the slip', async () => {
+  it('[DP6] [DP7] returns handed-over units of this store’s order: the refund by unit, to the original payment, the slip', async () => {
     const d = await handedOver('ORD-1');
     d.askForReturn();
     const opened = await d.scanned(makePickupQr('ORD-1', 'S001', CHAIN_KEY));
@@ -307,7 +307,7 @@ describe('online order returns', () => {
     expect(terminal.drawers()).toBe(1);
   });
 
-  it("[PD6] another store's order comes from the sync server; offline, the return needs a connection", async () => {
+  it("[DP6] another store's order comes from the sync server; offline, the return needs a connection", async () => {
     const elsewhere = order('ORD-5', { storeId: 'S002' });
     const withPickup: Order = {
       ...elsewhere,
@@ -332,7 +332,7 @@ describe('online order returns', () => {
     });
   });
 
-  it('[PD6] an order with nothing handed over has nothing to return', async () => {
+  it('[DP6] an order with nothing handed over has nothing to return', async () => {
     await sendDown(order('ORD-1'));
     expect(await desk().openReturn(makePickupQr('ORD-1', 'S001', CHAIN_KEY))).toMatchObject({
       code: 'ORDER_NOTHING_TO_RETURN',
@@ -341,7 +341,7 @@ describe('online order returns', () => {
 });
 
 describe('the order as this till knows it', () => {
-  it('[PD8] folds this till’s facts the server has not reflected, and leaves out what the order refuses', () => {
+  it('[DP8] folds this till’s facts the server has not reflected, and leaves out what the order refuses', () => {
     const server = order('ORD-1');
     const pickup = {
       id: 'S001-POS1-A',

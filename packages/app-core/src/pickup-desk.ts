@@ -6,7 +6,7 @@
  * of an online order come back at any store's till by its QR. Everything but
  * a return of another store's order works offline: the order is the one the
  * server last sent, with this till's own facts folded over it.
- * See SPEC.md [PD1]-[PD8]; the rules are the domain's [OF*], [PU*], [OD*].
+ * See SPEC.md [DP1]-[DP8]; the rules are the domain's [OF*], [PU*], [OD*].
  */
 import {
   applyOrderEvent,
@@ -88,26 +88,26 @@ export type OrderReturnDraft = {
 export const PICKUP_ATTEMPTS_DOC = 'pickup-attempts';
 
 export type PickupDesk = {
-  /** [PD2] Whether a code may be typed now, and how many wrong ones are left. */
+  /** [DP2] Whether a code may be typed now, and how many wrong ones are left. */
   attempts(): Promise<{ allowed: true; remaining: number } | { allowed: false; until: string }>;
-  /** [PD1] [PD2] A typed 6-digit code: opens its order at the desk. */
+  /** [DP1] [DP2] A typed 6-digit code: opens its order at the desk. */
   openByCode(typed: string): Promise<Outcome<PickupDraft>>;
-  /** [PD3] A scanned pickup QR: opens its order; null when the text is no pickup QR. */
+  /** [DP3] A scanned pickup QR: opens its order; null when the text is no pickup QR. */
   openByQr(code: string): Promise<Outcome<PickupDraft> | null>;
   /** A scanned order QR at the checkout: a return when one was asked for, else the pickup. */
   scanned(code: string): Promise<Outcome<unknown> | null>;
-  /** [PD4] Hands over these units, records the fact and prints the slip. */
+  /** [DP4] Hands over these units, records the fact and prints the slip. */
   handOver(draft: PickupDraft, lines: readonly OrderLineCount[]): Promise<Outcome<PickupFact>>;
-  /** [PD5] Takes the order's total for an unpaid order whose hold lasts. */
+  /** [DP5] Takes the order's total for an unpaid order whose hold lasts. */
   payHere(draft: PickupDraft, tender: 'cash' | 'card'): Promise<Outcome<OrderPaymentFact>>;
   /** Prints the slip of the last hand-over again. */
   reprint(draft: PickupDraft): Promise<Outcome>;
   close(): void;
-  /** [PD6] The cashier starts a return of an online order: the next order QR opens it. */
+  /** [DP6] The cashier starts a return of an online order: the next order QR opens it. */
   askForReturn(): void;
-  /** [PD6] An order QR (any store's): opens the return of its handed-over items. */
+  /** [DP6] An order QR (any store's): opens the return of its handed-over items. */
   openReturn(code: string): Promise<Outcome<OrderReturnDraft> | null>;
-  /** [PD7] Records the return of these units, refunds and prints the slip. */
+  /** [DP7] Records the return of these units, refunds and prints the slip. */
   completeReturn(
     draft: OrderReturnDraft,
     lines: readonly OrderLineCount[],
@@ -124,7 +124,7 @@ const reflects = (order: Order, factId: string): boolean =>
   order.factIds.some((id) => id === factId || id.startsWith(`${factId}:`));
 
 /**
- * [PD8] The order as this till knows it: the server's, with this device's
+ * [DP8] The order as this till knows it: the server's, with this device's
  * payments, hand-overs and returns the server has not reflected yet folded
  * over it, so the desk shows what is left after a hand-over made offline. A
  * fact the order refuses (the server decided otherwise) is left out.
@@ -280,7 +280,7 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
     );
   }
 
-  // [PD2] Typed codes are checked one at a time, so no wrong try goes uncounted.
+  // [DP2] Typed codes are checked one at a time, so no wrong try goes uncounted.
   let codes: Promise<unknown> = Promise.resolve();
   function openByCode(typed: string): Promise<Outcome<PickupDraft>> {
     const result = codes.then(() => checkCode(typed));

@@ -55,7 +55,7 @@ function Said({ message }: { message: ScreenMessage | null }) {
 const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '⌫', '0'] as const;
 
 /**
- * [PD1] [PD2] The 6-digit code, typed on the keyboard or the keypad, with the
+ * [DP1] [DP2] The 6-digit code, typed on the keyboard or the keypad, with the
  * tries left; a pickup QR typed or scanned into the field opens its order too.
  */
 export function PickupCodeDialog({ till, onCancel }: { till: Till; onCancel(): void }) {
@@ -162,7 +162,7 @@ function Stepper(props: {
   );
 }
 
-/** [PD4] [PD5] The order at the desk: its lines, what is left, the hand-over and pay-at-till. */
+/** [DP4] [DP5] The order at the desk: its lines, what is left, the hand-over and pay-at-till. */
 export function PickupDialog({ till, draft }: { till: Till; draft: PickupDraft }) {
   const t = useT();
   const money = useMoney();
@@ -298,7 +298,7 @@ export function PickupDialog({ till, draft }: { till: Till; draft: PickupDraft }
   );
 }
 
-/** [PD6] The order QR that starts the return of an online order. */
+/** [DP6] The order QR that starts the return of an online order. */
 export function OrderReturnCodeDialog({ till, onCancel }: { till: Till; onCancel(): void }) {
   const t = useT();
   const [code, setCode] = useState('');
@@ -348,7 +348,7 @@ export function OrderReturnCodeDialog({ till, onCancel }: { till: Till; onCancel
   );
 }
 
-/** [PD7] The handed-over units that come back, the refund by unit, and where it goes. */
+/** [DP7] The handed-over units that come back, the refund by unit, and where it goes. */
 export function OrderReturnDialog(props: {
   till: Till;
   draft: OrderReturnDraft;
