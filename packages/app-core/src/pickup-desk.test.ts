@@ -12,6 +12,7 @@ import {
   type StoreOrder,
 } from '@pos/domain';
 import type { Outbox, ReplicaDatabase } from '@pos/replica';
+import { createCheckout } from './checkout';
 import { createPickupDesk, orderHere, PICKUP_ATTEMPTS_DOC } from './pickup-desk';
 import { createStateStore, initialTillState, type StateStore, type TillState } from './state';
 import { fakeDevices, openTestReplica, testPorts } from './till.fixture';
@@ -363,5 +364,24 @@ describe('the order as this till knows it', () => {
     // Another device handed the units over first: the server's order refuses this till's fact.
     const tooMany = { ...pickup, id: 'S001-POS1-B' };
     expect(orderHere(here, { pickups: [tooMany], payments: [], returns: [] })).toBe(here);
+  });
+});
+
+describe('a pickup QR at the checkout', () => {
+  it('[DP3] a scanned pickup QR opens its order at the desk, nothing goes in the cart', async () => {
+    await sendDown(order('ORD-1'));
+    const d = desk();
+    const checkout = createCheckout({
+      ...testPorts(db, outbox, { state }),
+      onPickupCode: (code) => d.scanned(code),
+    });
+    const scanned = await checkout.scan({
+      code: makePickupQr('ORD-1', 'S001', CHAIN_KEY),
+      source: 'scanner-1',
+      at: NOW.toISOString(),
+    });
+    expect(scanned).toMatchObject({ ok: true });
+    expect(state.get().pickup?.order.id).toBe('ORD-1');
+    expect(state.get().cart.lines).toEqual([]);
   });
 });
