@@ -11,6 +11,7 @@ import { Listeners } from '../listeners';
 import { PrintQueue, type PrintJobView } from '../printer/print-queue';
 import {
   layoutConsentSlip,
+  layoutPickupSlip,
   layoutReturnReceipt,
   layoutShiftReport,
 } from '../printer/report-layout';
@@ -158,7 +159,9 @@ export function createHub(options: HubOptions): Hub {
           ? layoutShiftReport(document.report, layout)
           : document.kind === 'consent-slip'
             ? layoutConsentSlip(document.slip, layout)
-            : layoutReturnReceipt(document.receipt, layout);
+            : document.kind === 'pickup-slip'
+              ? layoutPickupSlip(document.slip, layout)
+              : layoutReturnReceipt(document.receipt, layout);
       bytes = renderPrintItems(items);
     } catch (error) {
       throw new HardwareError('BAD_REQUEST', `cannot lay out the document: ${errorMessage(error)}`);
@@ -274,6 +277,7 @@ export function documentJobId(document: PrintableDocument): string {
   if (document.kind === 'consent-slip') {
     return `consent-slip:${document.slip.memberId}:${document.slip.expiresAt}`;
   }
+  if (document.kind === 'pickup-slip') return `pickup-slip:${document.slip.factId}`;
   const { report } = document;
   return report.kind === 'z' ? `${report.shiftId}:z` : `${report.shiftId}:x:${report.at}`;
 }

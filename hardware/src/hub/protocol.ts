@@ -59,14 +59,38 @@ export type ConsentSlip = {
 };
 
 /**
+ * The slip of an online order's hand-over at the pickup desk, or of its
+ * items returned at a till: the order, the units handed over (and what is
+ * left) or returned (and the refund). No customer's name or phone is on it.
+ */
+export type PickupSlip = {
+  purpose: 'pickup' | 'return';
+  /** The pickup or return fact, for the print job's id. */
+  factId: string;
+  orderId: string;
+  storeName: string;
+  /** When it was handed over or returned (ISO 8601). */
+  at: string;
+  cashierId?: string;
+  cashierName?: string;
+  lines: { sku: string; name: string; quantity: number; left?: number; refund?: number }[];
+  /** Fen refunded (a return). */
+  refund?: number;
+  /** Where the refund goes (a return): the order's original payment, or cash. */
+  refundTo?: 'original' | 'cash';
+};
+
+/**
  * Documents printed besides the sale receipt (since protocol 4): the shift's
- * X or Z report, the refund receipt of a return, and a member's consent slip
- * (a hub that does not know this kind answers BAD_REQUEST).
+ * X or Z report, the refund receipt of a return, a member's consent slip and
+ * an online order's pickup or return slip (a hub that does not know a kind
+ * answers BAD_REQUEST).
  */
 export type PrintableDocument =
   | { kind: 'shift-report'; report: ShiftReport }
   | { kind: 'return-receipt'; receipt: ReturnReceipt }
-  | { kind: 'consent-slip'; slip: ConsentSlip };
+  | { kind: 'consent-slip'; slip: ConsentSlip }
+  | { kind: 'pickup-slip'; slip: PickupSlip };
 
 /** How a print request ended: printed, or waiting in the hub's queue for the printer (and why). */
 export type PrintReceiptResult =

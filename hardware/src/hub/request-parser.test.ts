@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderReceipt } from '../printer/receipt-layout';
 import {
   layoutConsentSlip,
+  layoutPickupSlip,
   layoutReturnReceipt,
   layoutShiftReport,
 } from '../printer/report-layout';
@@ -202,6 +203,33 @@ describe('parseHubRequest: documents (protocol 4)', () => {
     });
   });
 
+  it('[HB5][LY9] accepts a pickup slip, refuses one with unknown fields or bad figures', () => {
+    const slip = {
+      purpose: 'pickup',
+      factId: 'S001-POS1-01J',
+      orderId: 'ORD-1',
+      storeName: '演示门店',
+      at: '2026-11-22T03:30:00.000Z',
+      lines: [{ sku: 'SKU-1', name: '矿泉水', quantity: 1, left: 1 }],
+    };
+    const pickup = (value: unknown) =>
+      parse({
+        id: 'd5',
+        type: 'printer:print-document',
+        document: { kind: 'pickup-slip', slip: value },
+      });
+    expect(pickup(slip)).toMatchObject({ ok: true, request: { document: { slip } } });
+    expect(pickup({ ...slip, phone: '13800138001' })).toMatchObject({
+      ok: false,
+      reply: { error: { message: expect.stringMatching(/unknown fields: phone/) } },
+    });
+    expect(pickup({ ...slip, lines: [{ sku: 'SKU-1', name: 'x', quantity: 1.5 }] })).toMatchObject({
+      ok: false,
+      reply: { error: { code: 'BAD_REQUEST' } },
+    });
+    expect(pickup({ ...slip, refundTo: 'bank' })).toMatchObject({ ok: false });
+  });
+
   it('[HB5] refuses a Z report without its count, an X report with one, and malformed documents', () => {
     const { countedCash: _c, variance: _v, ...noCount } = sampleZReport;
     const bad = (result: ReturnType<typeof parse>) =>
@@ -222,7 +250,9 @@ describe('parseHubRequest: documents (protocol 4)', () => {
     );
     expect(
       bad(parse({ id: 'd3', type: 'printer:print-document', document: { kind: 'menu' } })),
-    ).toBe('BAD_REQUEST: "document.kind" must be shift-report, return-receipt or consent-slip');
+    ).toBe(
+      'BAD_REQUEST: "document.kind" must be shift-report, return-receipt, consent-slip or pickup-slip',
+    );
     expect(
       bad(
         parse({
@@ -274,7 +304,9 @@ describe('parseHubRequest: documents (protocol 4)', () => {
                 ? layoutShiftReport(doc.report, { columns: 32 })
                 : doc.kind === 'consent-slip'
                   ? layoutConsentSlip(doc.slip, { columns: 32 })
-                  : layoutReturnReceipt(doc.receipt, { columns: 32 }),
+                  : doc.kind === 'pickup-slip'
+                    ? layoutPickupSlip(doc.slip, { columns: 32 })
+                    : layoutReturnReceipt(doc.receipt, { columns: 32 }),
             ).not.toThrow();
           }
           if (!result.ok) expect(JSON.parse(JSON.stringify(result.reply))).toEqual(result.reply);

@@ -15,6 +15,7 @@ import {
 } from '@pos/domain';
 import type {
   ConsentSlip,
+  PickupSlip,
   PrintableDocument,
   HubReply,
   HubRequest,
@@ -163,7 +164,77 @@ function parseDocument(document: unknown): PrintableDocument | string {
       slip: { url, expiresAt, memberId, ...(maskedName !== undefined ? { maskedName } : {}) },
     };
   }
-  return '"document.kind" must be shift-report, return-receipt or consent-slip';
+  if (kind === 'pickup-slip') {
+    const problem = pickupSlipProblem(slip);
+    if (problem) return `invalid pickup slip: ${problem}`;
+    return { kind, slip: slip as PickupSlip };
+  }
+  return '"document.kind" must be shift-report, return-receipt, consent-slip or pickup-slip';
+}
+
+const PICKUP_SLIP_FIELDS = new Set([
+  'purpose',
+  'factId',
+  'orderId',
+  'storeName',
+  'at',
+  'cashierId',
+  'cashierName',
+  'lines',
+  'refund',
+  'refundTo',
+]);
+const shortText = (v: unknown, max = 200) => typeof v === 'string' && v.length <= max;
+const units = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 1e6;
+const fen = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** [HB5] A pickup or return slip's fields, or what is wrong with them. */
+function pickupSlipProblem(slip: unknown): string | null {
+  if (typeof slip !== 'object' || slip === null || Array.isArray(slip)) {
+    return '"slip" must be an object';
+  }
+  const s = slip as Record<string, unknown>;
+  const extra = Object.keys(s).filter((k) => !PICKUP_SLIP_FIELDS.has(k));
+  if (extra.length > 0) return `"slip" has unknown fields: ${extra.slice(0, 5).join(', ')}`;
+  if (s.purpose !== 'pickup' && s.purpose !== 'return') {
+    return 'slip.purpose must be pickup or return';
+  }
+  for (const name of ['factId', 'orderId', 'storeName'] as const) {
+    if (!shortText(s[name]) || (s[name] as string).length === 0) {
+      return `slip.${name} must be a non-empty string of at most 200 characters`;
+    }
+  }
+  if (typeof s.at !== 'string' || Number.isNaN(Date.parse(s.at))) {
+    return 'slip.at must be an ISO 8601 time';
+  }
+  for (const name of ['cashierId', 'cashierName'] as const) {
+    if (s[name] !== undefined && !shortText(s[name], 64)) {
+      return `slip.${name} must be a string of at most 64 characters`;
+    }
+  }
+  if (!Array.isArray(s.lines) || s.lines.length === 0 || s.lines.length > 200) {
+    return 'slip.lines must list 1 to 200 lines';
+  }
+  for (const line of s.lines as unknown[]) {
+    const l = line as Record<string, unknown> | null;
+    if (
+      typeof l !== 'object' ||
+      l === null ||
+      Object.keys(l).some((k) => !['sku', 'name', 'quantity', 'left', 'refund'].includes(k)) ||
+      !shortText(l.sku, 64) ||
+      !shortText(l.name) ||
+      !units(l.quantity) ||
+      (l.left !== undefined && !units(l.left)) ||
+      (l.refund !== undefined && !fen(l.refund))
+    ) {
+      return 'each of slip.lines has a sku, a name, a whole quantity and optionally left and refund';
+    }
+  }
+  if (s.refund !== undefined && !fen(s.refund)) return 'slip.refund must be whole fen';
+  if (s.refundTo !== undefined && s.refundTo !== 'original' && s.refundTo !== 'cash') {
+    return 'slip.refundTo must be original or cash';
+  }
+  return null;
 }
 
 /** A consent slip's fields, or what is wrong with them. */

@@ -5,7 +5,12 @@ import { sampleReturnReceipt, sampleXReport, sampleZReport } from '../hub/test-f
 import { expectGolden, printed } from './golden.fixture';
 import { renderPrintItems, type PrintLine } from './receipt-layout';
 import { decodeEscPos } from './escpos-decoder';
-import { layoutConsentSlip, layoutReturnReceipt, layoutShiftReport } from './report-layout';
+import {
+  layoutConsentSlip,
+  layoutPickupSlip,
+  layoutReturnReceipt,
+  layoutShiftReport,
+} from './report-layout';
 import { displayWidth } from './text-width';
 
 describe('golden shift reports', () => {
@@ -229,5 +234,54 @@ describe('consent slip', () => {
     expect(lines[0]).toBe('Scan to choose what we may use your data for');
     expect(lines[1]).toBe('扫码管理您的个人信息授权');
     expect(lines).toContain('Valid until 2026-11-22 11:30:00');
+  });
+});
+
+describe('pickup slip', () => {
+  const slip = {
+    purpose: 'pickup' as const,
+    factId: 'S001-POS1-01JPICKUP',
+    orderId: 'ORD-1',
+    storeName: '演示门店',
+    at: '2026-11-22T03:30:00.000Z',
+    cashierName: '王芳',
+    lines: [
+      { sku: 'SKU-1', name: '矿泉水', quantity: 1, left: 1 },
+      { sku: 'SKU-2', name: 'Green tea', quantity: 2, left: 0 },
+    ],
+  };
+
+  it('[LY9] a Chinese pickup slip: the order, each line handed over and what is left, every line the width', () => {
+    const lines = printed(
+      renderPrintItems(
+        layoutPickupSlip(slip, { columns: 32, language: 'zh-CN', timeZone: 'Asia/Shanghai' }),
+      ),
+    );
+    expect(lines).toContain('线上订单自提');
+    expect(lines.join('\n')).toContain('ORD-1');
+    expect(lines.join('\n')).toContain('2026-11-22 11:30:00');
+    expect(lines.some((l) => l.endsWith('交付 x1  剩余 1'))).toBe(true);
+    expect(lines).toContain('还有商品待取：下次请再出示取货码');
+  });
+
+  it('[LY9] an English return slip: each line returned with its refund, the total and where it goes', () => {
+    const lines = printed(
+      renderPrintItems(
+        layoutPickupSlip(
+          {
+            ...slip,
+            purpose: 'return',
+            lines: [{ sku: 'SKU-1', name: 'Water', quantity: 1, refund: 1500 }],
+            refund: 1500,
+            refundTo: 'cash',
+          },
+          { columns: 48, language: 'en', timeZone: 'Asia/Shanghai' },
+        ),
+      ),
+    );
+    expect(lines).toContain('ONLINE ORDER RETURN');
+    expect(lines.some((l) => l.endsWith('returned x1  15.00'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('REFUND TOTAL') && l.endsWith('15.00'))).toBe(true);
+    expect(lines.some((l) => l.endsWith('In cash'))).toBe(true);
   });
 });

@@ -12,6 +12,10 @@
  * [LY8] A consent slip shows: its title in the receipt's language, then in
  *       the other; the member's masked name; the link as a QR code; until
  *       when it opens the page, in the store's time zone.
+ * [LY9] A pickup or return slip of an online order shows: the store; its
+ *       title; the order, the fact and the time, the cashier; each line with
+ *       the units handed over (and left) or returned (and refunded); a
+ *       return's refund and where it goes.
  * [LY6] A refund receipt shows: store header; its title; the return, the
  *       sale it returns against, time and cashier; each returned line with
  *       its quantity and refund; the refund total; where the money went back
@@ -19,7 +23,7 @@
  *       and given back; footer.
  */
 import { formatMinorPlain, type ReturnReceipt, type ShiftReport } from '@pos/domain';
-import type { ConsentSlip, ReceiptLanguage } from '../hub/protocol';
+import type { ConsentSlip, PickupSlip, ReceiptLanguage } from '../hub/protocol';
 import {
   formatSaleTime,
   labelled,
@@ -261,5 +265,84 @@ export function layoutConsentSlip(slip: ConsentSlip, options: ReceiptLayoutOptio
     { code: 'qr', data: slip.url },
     ...centered(CONSENT_SLIP_WORDS[language].validUntil(time(slip.expiresAt))),
     rule,
+  ];
+}
+
+const PICKUP_SLIP_WORDS = {
+  en: {
+    pickup: 'ONLINE ORDER PICKUP',
+    return: 'ONLINE ORDER RETURN',
+    order: 'Order',
+    slip: 'Slip',
+    time: 'Time',
+    cashier: 'Cashier',
+    handedOver: (n: number) => `handed over x${n}`,
+    left: (n: number) => `left ${n}`,
+    returned: (n: number) => `returned x${n}`,
+    allCollected: 'All items collected',
+    someLeft: 'Items left to collect: show your code again',
+    refund: 'REFUND TOTAL',
+    refundTo: { original: 'To the original payment', cash: 'In cash' },
+  },
+  'zh-CN': {
+    pickup: '线上订单自提',
+    return: '线上订单退货',
+    order: '订单',
+    slip: '单号',
+    time: '时间',
+    cashier: '收银员',
+    handedOver: (n: number) => `交付 x${n}`,
+    left: (n: number) => `剩余 ${n}`,
+    returned: (n: number) => `退货 x${n}`,
+    allCollected: '商品已全部取走',
+    someLeft: '还有商品待取：下次请再出示取货码',
+    refund: '退款合计',
+    refundTo: { original: '原路退回', cash: '现金退款' },
+  },
+} as const;
+
+/** [LY9] An online order's pickup or return slip: what was handed over or returned, and what is left. */
+export function layoutPickupSlip(slip: PickupSlip, options: ReceiptLayoutOptions): PrintItem[] {
+  const { columns, money, row, rule, centered, time, language } = toolkit(options);
+  const words = PICKUP_SLIP_WORDS[language];
+  const lines = slip.lines.flatMap((line): PrintLine[] => {
+    const what =
+      slip.purpose === 'pickup'
+        ? `${words.handedOver(line.quantity)}${line.left !== undefined ? `  ${words.left(line.left)}` : ''}`
+        : `${words.returned(line.quantity)}${line.refund !== undefined ? `  ${money(line.refund)}` : ''}`;
+    return [
+      ...wrapToWidth(`${line.name} (${line.sku})`, columns).map((text) => ({
+        text: padEndToWidth(text, columns),
+      })),
+      { text: justifyToWidth('', what, columns) },
+    ];
+  });
+  const anyLeft = slip.lines.some((l) => (l.left ?? 0) > 0);
+  const ending: PrintLine[] =
+    slip.purpose === 'pickup'
+      ? centered(anyLeft ? words.someLeft : words.allCollected)
+      : [
+          row(words.refund, money(slip.refund ?? 0), true),
+          ...(slip.refundTo ? [row('', words.refundTo[slip.refundTo])] : []),
+        ];
+  return [
+    ...wrapToWidth(slip.storeName, columns / 2).map((text): PrintLine => ({
+      text,
+      align: 'center',
+      bold: true,
+      doubleSize: true,
+    })),
+    rule,
+    ...centered(slip.purpose === 'pickup' ? words.pickup : words.return, true),
+    ...labelled(words.order, slip.orderId, columns),
+    ...labelled(words.slip, slip.factId, columns),
+    ...labelled(words.time, time(slip.at), columns),
+    ...(slip.cashierName !== undefined || slip.cashierId !== undefined
+      ? labelled(words.cashier, slip.cashierName ?? slip.cashierId ?? '', columns)
+      : []),
+    rule,
+    ...lines,
+    rule,
+    ...ending,
   ];
 }

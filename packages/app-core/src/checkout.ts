@@ -89,6 +89,8 @@ export function indexKeyOf(config: {
 export type CheckoutPorts = TillPorts & {
   /** A receipt code (a return): its outcome, or null when it is not one this till reads. */
   onReceiptCode?: (code: string) => Promise<Outcome<unknown> | null>;
+  /** [DP3] An online order's pickup QR: its outcome, or null when it is not one this till reads. */
+  onPickupCode?: (code: string) => Promise<Outcome<unknown> | null>;
 };
 
 export function createCheckout(ports: CheckoutPorts): Checkout {
@@ -195,10 +197,14 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
 
   async function handleScan(scan: ScanEvent): Promise<Outcome<unknown>> {
     const code = scan.code.trim();
-    const kind = /^[CMR]\.[0-9A-Z.-]+$/i.test(code) ? code[0]!.toUpperCase() : null;
+    const kind = /^[CMRP]\.[0-9A-Z.-]+$/i.test(code) ? code[0]!.toUpperCase() : null;
     try {
       if (kind === 'R' && ports.onReceiptCode) {
         const handled = await ports.onReceiptCode(code);
+        if (handled) return handled;
+      }
+      if (kind === 'P' && ports.onPickupCode) {
+        const handled = await ports.onPickupCode(code);
         if (handled) return handled;
       }
       const cart = state.get().cart;

@@ -8,3 +8,4 @@ export * from './returns';
 export * from './printing';
 export * from './consent-slip';
 export * from './lookups';
+export * from './pickup-desk';

@@ -24,6 +24,17 @@ export type TillConfig = {
   memberIndexKey?: { id: string; secretHex: string };
   earnRules?: EarnRule[];
   redemption?: RedemptionRule;
+  /**
+   * [PU1] [PU3] The store's pickup keys (hex secrets), newest first, from the
+   * device's provisioning, never synced: a typed 6-digit pickup code is
+   * matched with them. Without them, orders are found by their QR only.
+   */
+  pickupStoreKeys?: { id: string; secretHex: string }[];
+  /**
+   * [PU4] The chain's pickup QR keys (hex secrets), newest first: a scanned
+   * pickup or order QR is verified with them, offline.
+   */
+  pickupQrKeys?: { id: string; secretHex: string }[];
 };
 
 /** The devices the use cases drive, through the hub. */

@@ -15,6 +15,7 @@ import {
   type ShiftReportOnScreen,
   type Staff,
 } from '@pos/domain';
+import type { OrderReturnDraft, PickupDraft } from './pickup-desk';
 
 /**
  * The member attached to the cart, as the till knows them: masked, never a
@@ -65,6 +66,12 @@ export type TillState = {
   report: ShiftReport | null;
   /** Carts put aside (挂单), newest last. */
   suspended: SuspendedSummary[];
+  /** The online order open at the pickup desk. */
+  pickup: PickupDraft | null;
+  /** An online order's return in progress. */
+  orderReturn: OrderReturnDraft | null;
+  /** The cashier asked to return an online order: a scanned order QR opens its return. */
+  awaitingOrderReturnScan: boolean;
 };
 
 export function initialTillState(currency = 'CNY'): TillState {
@@ -81,6 +88,9 @@ export function initialTillState(currency = 'CNY'): TillState {
     shift: null,
     report: null,
     suspended: [],
+    pickup: null,
+    orderReturn: null,
+    awaitingOrderReturnScan: false,
   };
 }
 

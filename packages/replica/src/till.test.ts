@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import type { Price, Product, SaleFact } from '@pos/domain';
+import { storeOrderId, type Price, type Product, type SaleFact } from '@pos/domain';
 import { openReplica, type ReplicaDatabase } from './database';
 import { createTillReplica } from './till';
 
@@ -76,5 +76,97 @@ describe('what a till reads of its replica', () => {
     expect(await answering(500, {}).saleOnline(sale.id)).toMatchObject({ status: 'offline' });
     const down = till(async () => Promise.reject(new TypeError('fetch failed')));
     expect(await down.saleOnline(sale.id)).toEqual({ status: 'offline', reason: 'fetch failed' });
+  });
+});
+
+describe('online orders at the store', () => {
+  const order = (id: string) => ({
+    id,
+    channel: 'shop' as const,
+    customer: { memberId: 'M1' },
+    lines: [
+      {
+        lineId: 'L1',
+        sku: 'SKU-0003',
+        quantity: 2,
+        unitPrice: 6500,
+        net: 13000,
+        fulfilment: { mode: 'pickup' as const, storeId: 'S001' },
+        pickedUp: 0,
+      },
+    ],
+    total: 13000,
+    status: 'paid' as const,
+    placedAt: '2026-03-01T10:00:00.000Z',
+    paidAt: '2026-03-01T10:05:00.000Z',
+    pickups: [],
+    factIds: ['f1', 'f2', 'f3'],
+  });
+  const stateDoc = (orderId: string, storeId: string) => ({
+    id: storeOrderId(orderId, storeId),
+    kind: 'order',
+    storeId,
+    updatedAt: '2026-03-01T10:05:00.000Z',
+    order: order(orderId),
+  });
+
+  it("[OF2] lists this store's orders from storeState, and finds one by its order id", async () => {
+    await db.storeState.bulkInsert([stateDoc('ORD-1', 'S001'), stateDoc('ORD-2', 'S002')]);
+    const replica = till();
+    expect((await replica.storeOrders()).map((d) => d.order.id)).toEqual(['ORD-1']);
+    expect((await replica.storeOrder('ORD-1'))?.order.status).toBe('paid');
+    expect(await replica.storeOrder('ORD-2')).toBeNull();
+  });
+
+  it("[OF1] [OF4] lists this device's own facts of an order, oldest first", async () => {
+    const pickup = (id: string, at: string) => ({
+      kind: 'pickup' as const,
+      id,
+      storeId: 'S001',
+      orderId: 'ORD-1',
+      lines: [{ lineId: 'L1', quantity: 1 }],
+      at,
+      deviceId: 'S001-POS1',
+      staffId: 'E1',
+      proof: 'code' as const,
+    });
+    await db.facts.bulkInsert([
+      pickup('S001-POS1-B', '2026-03-01T11:00:00.000Z'),
+      pickup('S001-POS1-A', '2026-03-01T10:30:00.000Z'),
+      { ...pickup('S001-POS1-C', '2026-03-01T10:40:00.000Z'), orderId: 'ORD-9' },
+    ]);
+    const here = await till().orderFactsHere('ORD-1');
+    expect(here.pickups.map((p) => p.id)).toEqual(['S001-POS1-A', 'S001-POS1-B']);
+    expect(here.pickups[0]).not.toHaveProperty('kind');
+    expect(here.payments).toEqual([]);
+  });
+
+  it('asks the sync server for an order it does not hold, and says why it could not', async () => {
+    const answer = (status: number, body: unknown) => async () =>
+      new Response(JSON.stringify(body), { status });
+    expect(await till(answer(200, { order: order('ORD-7') })).orderOnline('ORD-7')).toMatchObject({
+      status: 'found',
+      order: { id: 'ORD-7' },
+    });
+    expect(await till(answer(404, {})).orderOnline('ORD-7')).toEqual({ status: 'not-found' });
+    expect(await till(answer(403, {})).orderOnline('ORD-7')).toEqual({ status: 'refused' });
+    const down = async () => {
+      throw new Error('connect ECONNREFUSED');
+    };
+    expect(await till(down).orderOnline('ORD-7')).toEqual({
+      status: 'offline',
+      reason: 'connect ECONNREFUSED',
+    });
+  });
+});
+
+describe('local documents', () => {
+  it('two first reads at once both get the first value, and neither fails', async () => {
+    const replica = till();
+    const both = await Promise.all([
+      replica.readLocal('pickup-attempts', { wrongAt: [] }),
+      replica.readLocal('pickup-attempts', { wrongAt: [] }),
+    ]);
+    expect(both).toEqual([{ wrongAt: [] }, { wrongAt: [] }]);
   });
 });

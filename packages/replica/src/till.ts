@@ -9,6 +9,11 @@ import type {
   Coupon,
   IndexKey,
   MemberLookup,
+  Order,
+  OrderPaymentFact,
+  OrderReturnFact,
+  PickupFact,
+  StoreOrder,
   Promotion,
   ReceiptStore,
   ReturnFact,
@@ -16,7 +21,7 @@ import type {
   Staff,
   StockLevel,
 } from '@pos/domain';
-import { fromFact, stockLevelId, type FactBodyByKind } from '@pos/domain';
+import { fromFact, stockLevelId, storeOrderId, type FactBodyByKind } from '@pos/domain';
 import { requestConsentInvitation, type ConsentInvitationAnswer } from './consent-invitation';
 import type { ReplicaDatabase } from './database';
 import { findByBarcode, findBySku, type ProductLookup } from './lookups';
@@ -33,6 +38,21 @@ export type SaleOnline =
   | { status: 'other-store' }
   /** The server could not be asked or could not answer. */
   | { status: 'offline'; reason: string };
+
+/** What the sync server said of an online order (a return at a store that does not hold it). */
+export type OrderOnline =
+  | { status: 'found'; order: Order }
+  | { status: 'not-found' }
+  /** The server does not let this device read the order. */
+  | { status: 'refused' }
+  | { status: 'offline'; reason: string };
+
+/** [OF1] [OF4] [OF5] This device's own facts about one online order, oldest first. */
+export type OrderFactsHere = {
+  pickups: PickupFact[];
+  payments: OrderPaymentFact[];
+  returns: OrderReturnFact[];
+};
 
 /** How long a till waits for the server to find a sale for a return. */
 export const SALE_LOOKUP_TIMEOUT_MS = 5_000;
@@ -67,6 +87,14 @@ export type TillReplica = {
   /** A sale of this store the replica does not hold, asked of the sync server ([SA1]). */
   saleOnline(id: string): Promise<SaleOnline>;
   returnsOf(saleId: string): Promise<ReturnFact[]>;
+  /** [OF2] This store's online orders as the server last sent them (`storeState` of kind `order`). */
+  storeOrders(): Promise<StoreOrder[]>;
+  /** [OF2] One online order of this store as the server last sent it; null when it sent none. */
+  storeOrder(orderId: string): Promise<StoreOrder | null>;
+  /** [OF1] [OF4] [OF5] This device's pickup, pay-at-till and return facts of an order. */
+  orderFactsHere(orderId: string): Promise<OrderFactsHere>;
+  /** An online order asked of the sync server (`GET /_orders/{id}`), e.g. another store's. */
+  orderOnline(orderId: string): Promise<OrderOnline>;
   /** This device's sales and returns since a time (a shift's). */
   factsSince(at: string): Promise<{ sales: SaleFact[]; returns: ReturnFact[] }>;
   /** A local document of this device (never synced): read, with its first value. */
@@ -75,7 +103,7 @@ export type TillReplica = {
 };
 
 /** [DK2] This replica's facts of a kind matching `selector`, as documents of their kind. */
-async function factsOf<K extends 'sale' | 'return'>(
+async function factsOf<K extends 'sale' | 'return' | 'pickup' | 'orderPayment' | 'orderReturn'>(
   db: ReplicaDatabase,
   kind: K,
   selector: Record<string, unknown>,
@@ -159,6 +187,47 @@ export function createTillReplica(
       return { status: 'offline', reason: `the sync server answered ${response.status}` };
     },
     returnsOf: (saleId) => factsOf(db, 'return', { saleId }),
+    storeOrders: async () =>
+      (await db.storeState.find({ selector: { kind: 'order', storeId } }).exec()).map(
+        (d) => d.toJSON() as unknown as StoreOrder,
+      ),
+    storeOrder: async (orderId) => {
+      const doc = await db.storeState.findOne(storeOrderId(orderId, storeId)).exec();
+      return doc ? (doc.toJSON() as unknown as StoreOrder) : null;
+    },
+    orderFactsHere: async (orderId) => {
+      const byTime = <T extends { at: string }>(facts: T[]) =>
+        facts.sort((a, b) => a.at.localeCompare(b.at));
+      const mine = { orderId, deviceId };
+      return {
+        pickups: byTime(await factsOf(db, 'pickup', mine)),
+        payments: byTime(await factsOf(db, 'orderPayment', mine)),
+        returns: byTime(await factsOf(db, 'orderReturn', mine)),
+      };
+    },
+    orderOnline: async (orderId) => {
+      const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
+      const url = `${target.url.replace(/\/+$/, '')}/_orders/${encodeURIComponent(orderId)}`;
+      let response: Response;
+      try {
+        response = await fetcher(url, {
+          headers: syncRequestHeaders(target, db),
+          signal: AbortSignal.timeout(SALE_LOOKUP_TIMEOUT_MS),
+        });
+      } catch (error) {
+        return {
+          status: 'offline',
+          reason: error instanceof Error ? error.message : String(error),
+        };
+      }
+      if (response.status === 404) return { status: 'not-found' };
+      if (response.status === 401 || response.status === 403) return { status: 'refused' };
+      const body = response.ok
+        ? ((await response.json().catch(() => null)) as { order?: Order } | null)
+        : null;
+      if (body?.order && body.order.id === orderId) return { status: 'found', order: body.order };
+      return { status: 'offline', reason: `the sync server answered ${response.status}` };
+    },
     factsSince: async (at) => ({
       sales: await factsOf(db, 'sale', { deviceId, soldAt: { $gte: at } }),
       returns: await factsOf(db, 'return', { deviceId, returnedAt: { $gte: at } }),
@@ -166,7 +235,14 @@ export function createTillReplica(
     async readLocal<T extends object>(id: string, initial: T) {
       const doc = await db.getLocal<T>(id);
       if (doc) return doc.toJSON().data as T;
-      await db.insertLocal<T>(id, initial);
+      try {
+        await db.insertLocal<T>(id, initial);
+      } catch (error) {
+        // Two first reads at once: the other one inserted it.
+        const again = await db.getLocal<T>(id);
+        if (again) return again.toJSON().data as T;
+        throw error;
+      }
       return initial;
     },
     async writeLocal<T extends object>(id: string, value: T) {

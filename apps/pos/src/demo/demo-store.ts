@@ -24,6 +24,8 @@ import {
   type RunningSyncServer,
 } from '@pos/sync-server';
 import { toHex } from '@pos/domain';
+// The demo server's pickup keys: the till must match the codes the server issues.
+import { DEMO_PICKUP_KEYS } from '../../../../sync-server/src/payments/notify';
 import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 import type { TerminalConfig, TerminalLanguage } from '../shared/config';
 import type { DevicesConfig, PrinterConfig } from '../shared/devices';
@@ -109,6 +111,7 @@ export async function startDemoStore(
       memberIndexKey: { id: INDEX_KEY_FIXTURE.id, secretHex: toHex(INDEX_KEY_FIXTURE.secret) },
       earnRules: DEMO_EARN_RULES,
       redemption: DEMO_REDEMPTION,
+      ...demoPickupKeys(device.storeId),
     };
 
     const tcp = options.printerLink === 'tcp';
@@ -175,4 +178,20 @@ export async function startDemoStore(
     await close();
     throw error;
   }
+}
+
+/**
+ * [PU1] [PU4] The demo chain's pickup keys as a terminal of `storeId` is
+ * provisioned with them: the store's key for 6-digit codes, the chain's for
+ * the pickup QR. The same keys the demo sync server issues codes with.
+ */
+export function demoPickupKeys(
+  storeId: string,
+): Required<Pick<TerminalConfig, 'pickupStoreKeys' | 'pickupQrKeys'>> {
+  const store = DEMO_PICKUP_KEYS.store(storeId);
+  const chain = DEMO_PICKUP_KEYS.chain;
+  return {
+    pickupStoreKeys: [{ id: store.id, secretHex: toHex(store.secret) }],
+    pickupQrKeys: [{ id: chain.id, secretHex: toHex(chain.secret) }],
+  };
 }

@@ -20,6 +20,13 @@ import {
   useT,
 } from '@pos/ui';
 import type { Till } from './boot';
+import {
+  OrderReturnCodeDialog,
+  OrderReturnDialog,
+  PICKUP_KEYS,
+  PickupCodeDialog,
+  PickupDialog,
+} from './PickupDesk';
 import { usePosStore } from './store';
 import { tillState, useTill } from './till-state';
 
@@ -38,6 +45,8 @@ type Dialog =
   | { kind: 'suspended' }
   | { kind: 'close-shift' }
   | { kind: 'help' }
+  | { kind: 'pickup-code' }
+  | { kind: 'order-return-code' }
   | { kind: 'approve'; permission: Permission; then: (staff: Staff) => void };
 
 export const FUNCTION_KEYS: readonly (readonly [string, string])[] = [
@@ -63,6 +72,8 @@ export function CheckoutScreen({ till }: { till: Till }) {
   const member = useTill((s) => s.member);
   const memberByPhone = usePosStore((s) => s.memberByPhone);
   const returning = useTill((s) => s.returning);
+  const pickup = useTill((s) => s.pickup);
+  const orderReturn = useTill((s) => s.orderReturn);
   const report = useTill((s) => s.report);
   const suspended = useTill((s) => s.suspended);
   const paying = usePosStore((s) => s.paying);
@@ -77,6 +88,11 @@ export function CheckoutScreen({ till }: { till: Till }) {
     return tillState.subscribe(() => {
       const now = tillState.get();
       if (now.returning) setDialog((open) => (open?.kind === 'return-code' ? null : open));
+      // An order found (typed or scanned) replaces the dialog that asked for it.
+      if (now.pickup) setDialog((open) => (open?.kind === 'pickup-code' ? null : open));
+      if (now.orderReturn) {
+        setDialog((open) => (open?.kind === 'order-return-code' ? null : open));
+      }
       if (now.lastSale && now.lastSale !== lastSale) {
         usePosStore.setState({ paying: false, message: null });
       }
@@ -120,13 +136,21 @@ export function CheckoutScreen({ till }: { till: Till }) {
       else show(allowed);
     },
     F12: () => cart.lines.length > 0 && setPaying(true),
+    'Shift+F12': () => setDialog({ kind: 'pickup-code' }),
+    'Shift+F8': () => setDialog({ kind: 'order-return-code' }),
   };
-  const busy = dialog !== null || paying || returning !== null || report !== null;
+  const busy =
+    dialog !== null ||
+    paying ||
+    returning !== null ||
+    report !== null ||
+    pickup !== null ||
+    orderReturn !== null;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (busy) return;
-      const action = actions[event.key];
+      const action = actions[event.shiftKey ? `Shift+${event.key}` : event.key];
       if (action) {
         event.preventDefault();
         action();
@@ -208,6 +232,19 @@ export function CheckoutScreen({ till }: { till: Till }) {
               {t('Total')} <strong>{money(total)}</strong>
             </div>
           </div>
+          <div className="side-actions desk">
+            <button
+              type="button"
+              className="pickup"
+              disabled={busy}
+              onClick={() => actions['Shift+F12']?.()}
+            >
+              {t('Pickup')} <kbd>Shift+F12</kbd>
+            </button>
+            <button type="button" disabled={busy} onClick={() => actions['Shift+F8']?.()}>
+              {t('Online order return')} <kbd>Shift+F8</kbd>
+            </button>
+          </div>
           <div className="side-actions">
             <button
               type="button"
@@ -272,7 +309,27 @@ export function CheckoutScreen({ till }: { till: Till }) {
           }
         />
       )}
-      {dialog?.kind === 'help' && <HelpDialog keys={FUNCTION_KEYS} onClose={close} />}
+      {pickup && <PickupDialog key={pickup.order.id} till={till} draft={pickup} />}
+      {orderReturn && (
+        <OrderReturnDialog
+          key={orderReturn.order.id}
+          till={till}
+          draft={orderReturn}
+          onRefund={(lines, refundTo) =>
+            withApproval(
+              'refund',
+              () => void till.pickup.completeReturn(orderReturn, lines, refundTo).then(show),
+            )
+          }
+        />
+      )}
+      {dialog?.kind === 'pickup-code' && <PickupCodeDialog till={till} onCancel={close} />}
+      {dialog?.kind === 'order-return-code' && (
+        <OrderReturnCodeDialog till={till} onCancel={close} />
+      )}
+      {dialog?.kind === 'help' && (
+        <HelpDialog keys={[...FUNCTION_KEYS, ...PICKUP_KEYS]} onClose={close} />
+      )}
       {dialog?.kind === 'search' && (
         <SearchDialog
           search={till.search}

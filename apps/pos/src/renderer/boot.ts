@@ -9,6 +9,7 @@ import {
   addPaymentTender,
   amountDue,
   createCheckout,
+  createPickupDesk,
   createProductSearch,
   createReturnsDesk,
   createSession,
@@ -17,6 +18,7 @@ import {
   type Checkout,
   type Outcome,
   type PaymentMethod,
+  type PickupDesk,
   type ProductSearch,
   type ReturnsDesk,
   type Session,
@@ -44,6 +46,8 @@ export type Till = {
   checkout: Checkout;
   session: Session;
   returns: ReturnsDesk;
+  /** The pickup desk and returns of online orders. */
+  pickup: PickupDesk;
   search: ProductSearch;
   /** [AC3] A SKU's stock at this store. */
   stock(sku: string): Promise<StockInfo>;
@@ -114,9 +118,12 @@ export async function boot(): Promise<Till> {
     language: () => usePosStore.getState().language,
   };
   let returns: ReturnsDesk | null = null;
+  const pickup = createPickupDesk(ports);
   const checkout = createCheckout({
     ...ports,
     onReceiptCode: async (code) => (returns ? returns.open(code) : null),
+    // A pickup QR scanned at the checkout opens its order at the desk (or its return when asked).
+    onPickupCode: (code) => pickup.scanned(code),
   });
   returns = createReturnsDesk({ ...ports, codeKeys: checkout.codeKeys });
   const session = await createSession({ ...ports, checkout });
@@ -147,6 +154,7 @@ export async function boot(): Promise<Till> {
     checkout,
     session,
     returns,
+    pickup,
     search,
     stock: (sku) => stockOf(ports.replica, sku),
     payment: {

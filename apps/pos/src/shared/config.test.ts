@@ -11,4 +11,18 @@ describe('terminal configuration', () => {
       expect(isTerminalConfig({ ...TEST_TERMINAL_CONFIG, memberIndexKey })).toBe(false);
     }
   });
+
+  it('[PU1] [PU4] takes the pickup keys as lists of ids and hex secrets, and none at all', () => {
+    const keys = [{ id: 'pk1', secretHex: '0a1b' }];
+    const withKeys = { ...TEST_TERMINAL_CONFIG, pickupStoreKeys: keys, pickupQrKeys: keys };
+    expect(isTerminalConfig(withKeys)).toBe(true);
+    for (const bad of [
+      { id: 'pk1', secretHex: '0a1b' },
+      [{ id: 'pk1' }],
+      [{ id: 'pk1', secretHex: 'zz' }],
+    ]) {
+      expect(isTerminalConfig({ ...TEST_TERMINAL_CONFIG, pickupStoreKeys: bad })).toBe(false);
+      expect(isTerminalConfig({ ...TEST_TERMINAL_CONFIG, pickupQrKeys: bad })).toBe(false);
+    }
+  });
 });

@@ -39,6 +39,14 @@ export type TerminalConfig = {
   earnRules?: EarnRule[];
   /** How points pay; points cannot pay when absent. */
   redemption?: RedemptionRule;
+  /**
+   * [PU1] The store's pickup keys (hex secrets), newest first, provisioned
+   * with the terminal, never synced: the pickup desk matches a typed 6-digit
+   * code with them. Without them, orders are found by their QR only.
+   */
+  pickupStoreKeys?: { id: string; secretHex: string }[];
+  /** [PU4] The chain's pickup QR keys (hex secrets), newest first: a scanned order QR is verified with them. */
+  pickupQrKeys?: { id: string; secretHex: string }[];
 };
 
 export function isTerminalConfig(value: unknown): value is TerminalConfig {
@@ -57,7 +65,9 @@ export function isTerminalConfig(value: unknown): value is TerminalConfig {
     (v.language === undefined || v.language === 'zh-CN' || v.language === 'en') &&
     (v.codeKeys === undefined || Array.isArray(v.codeKeys)) &&
     (v.memberIndexKey === undefined || isHexKey(v.memberIndexKey)) &&
-    (v.earnRules === undefined || Array.isArray(v.earnRules))
+    (v.earnRules === undefined || Array.isArray(v.earnRules)) &&
+    (v.pickupStoreKeys === undefined || isHexKeyList(v.pickupStoreKeys)) &&
+    (v.pickupQrKeys === undefined || isHexKeyList(v.pickupQrKeys))
   );
 }
 
@@ -70,4 +80,8 @@ function isHexKey(value: unknown): boolean {
     typeof k.secretHex === 'string' &&
     /^(?:[0-9a-f]{2})+$/i.test(k.secretHex)
   );
+}
+
+function isHexKeyList(value: unknown): boolean {
+  return Array.isArray(value) && value.every(isHexKey);
 }

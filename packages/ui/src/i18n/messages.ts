@@ -168,6 +168,48 @@ const ZH: Record<string, string> = {
   'member QR, not on this till: the sale carries the member id, no member prices':
     '会员码，本机没有该会员：销售单记录会员号，不享会员价',
   'Catalog download': '商品目录下载',
+  // The pickup desk and online order returns
+  Pickup: '自提',
+  'Pickup code': '取货码',
+  'Type the 6-digit code or scan the pickup QR': '输入 6 位取货码，或扫描取货二维码',
+  'Find order': '查找订单',
+  '{n} tries left': '还可尝试 {n} 次',
+  'Locked until {time}: scan the pickup QR': '已锁定至 {time}：请扫描取货二维码',
+  Order: '订单',
+  Ordered: '订购',
+  Collected: '已取',
+  Left: '剩余',
+  'Hand over': '交付',
+  'Hand over all': '全部交付',
+  'Print slip again': '重打自提单',
+  'Pay here: cash': '在此付款：现金',
+  'Pay here: card': '在此付款：银行卡',
+  'Not paid: take the payment here, then hand over': '未付款：请先在此收款，再交付',
+  'The hold expired: the items are no longer kept. Sell them as a new sale':
+    '保留已过期：商品不再为该订单保留，请按新销售结账',
+  'Collected in full': '已全部取走',
+  'Nothing to hand over: this order is closed': '订单已关闭，无可交付商品',
+  'Pickup slip not printed': '自提单未打印',
+  'Pickup slip waiting for the printer': '自提单等待打印',
+  'Return slip not printed': '退货单未打印',
+  'Return slip waiting for the printer': '退货单等待打印',
+  'The hand-over was not recorded': '交付未记录',
+  'The payment was not recorded': '付款未记录',
+  'Online order return': '线上订单退货',
+  'Order QR code': '订单二维码',
+  'Scan the order QR on the customer’s phone or slip': '请扫描顾客手机或小票上的订单二维码',
+  Returned: '已退',
+  'Refund to': '退款方式',
+  'Original payment': '原路退回',
+  Increase: '增加',
+  Decrease: '减少',
+  'Held, not paid': '已保留，未付款',
+  'Placed, not paid': '已下单，未付款',
+  'Ready for pickup': '待取货',
+  'Partly collected': '部分已取',
+  Cancelled: '已取消',
+  'Hold expired': '保留已过期',
+  Refunded: '已退款',
 };
 
 /** Every code a message on screen can carry; a new one is a type error until it is worded. */
@@ -217,7 +259,41 @@ type MessageCode =
   | 'CONSENT_OFFLINE'
   | 'CONSENT_MEMBER_UNKNOWN'
   | 'CONSENT_REFUSED'
-  | 'CONSENT_SLIP_PRINTED';
+  | 'CONSENT_SLIP_PRINTED'
+  // The pickup desk and online order returns
+  | 'PICKUP_NO_STORE_KEY'
+  | 'PICKUP_LOCKED'
+  | 'PICKUP_CODE_FORMAT'
+  | 'PICKUP_CODE_UNKNOWN'
+  | 'PICKUP_CODE_AMBIGUOUS'
+  | 'PICKUP_WRONG_STORE'
+  | 'PICKUP_ORDER_NOT_HERE'
+  | 'PICKUP_NOT_PAID'
+  | 'PICKUP_ALL_COLLECTED'
+  | 'PICKUP_CLOSED'
+  | 'PICKUP_NOTHING_CHOSEN'
+  | 'PICKUP_INVALID'
+  | 'PICKUP_HANDED_OVER'
+  | 'PICKUP_NO_SLIP'
+  | 'NOT_A_PICKUP_CODE'
+  | 'NOT_AN_ORDER_CODE'
+  | 'ORDER_HOLD_EXPIRED'
+  | 'ORDER_ALREADY_PAID'
+  | 'ORDER_PAID_HERE'
+  | 'ORDER_PAYMENT_INVALID'
+  | 'ORDER_ALREADY_HANDED_OVER'
+  | 'ORDER_PICKUP_EXCEEDS_ORDERED'
+  | 'ORDER_TRANSITION_REFUSED'
+  | 'ORDER_WRONG_STORE'
+  | 'ORDER_NOT_FOUND'
+  | 'ORDER_LOOKUP_REFUSED'
+  | 'ORDER_LOOKUP_OFFLINE'
+  | 'ORDER_NOTHING_TO_RETURN'
+  | 'ORDER_RETURN_NOTHING_CHOSEN'
+  | 'ORDER_RETURN_EXCEEDS_HANDED_OVER'
+  | 'ORDER_RETURN_INVALID'
+  | 'ORDER_REFUND_CASH'
+  | 'ORDER_REFUND_ORIGINAL';
 
 /** Refusals of the domain and errors of the hub, by code. */
 const ZH_CODES: Record<MessageCode, string> = {
@@ -322,6 +398,39 @@ const ZH_CODES: Record<MessageCode, string> = {
   CONSENT_MEMBER_UNKNOWN: '服务器没有会员 {id}，无法打印授权二维码',
   CONSENT_REFUSED: '服务器拒绝为该会员生成授权链接',
   CONSENT_SLIP_PRINTED: '授权二维码已打印：请会员用自己的手机扫码选择',
+  PICKUP_NO_STORE_KEY: '本收银台没有取货码密钥：请扫描顾客的取货二维码',
+  PICKUP_LOCKED: '取货码错误次数过多，输入已锁定至 {until}：请扫描顾客的取货二维码',
+  PICKUP_CODE_FORMAT: '取货码是 6 位数字：请核对后重新输入',
+  PICKUP_CODE_UNKNOWN: '本店没有取货码为 {code} 的待取订单：请与顾客核对（还可尝试 {left} 次）',
+  PICKUP_CODE_AMBIGUOUS: '该取货码对应多个订单：请扫描订单二维码',
+  PICKUP_WRONG_STORE: '该订单在门店 {store} 自提，不在本店：请告知顾客前往该门店',
+  PICKUP_ORDER_NOT_HERE: '订单 {order} 还未同步到本收银台：请稍候同步，或检查网络',
+  PICKUP_NOT_PAID: '订单 {order} 未付款：请先在此收款',
+  PICKUP_ALL_COLLECTED: '订单 {order} 已全部取走',
+  PICKUP_CLOSED: '订单 {order} 已关闭，无可交付商品',
+  PICKUP_NOTHING_CHOSEN: '请先选择要交付的数量',
+  PICKUP_INVALID: '这次交付无法记录，请联系技术支持',
+  PICKUP_HANDED_OVER: '已交付订单 {order} 的 {units} 件商品',
+  PICKUP_NO_SLIP: '尚未交付，没有自提单可打印',
+  NOT_A_PICKUP_CODE: '{code} 不是取货码或取货二维码',
+  NOT_AN_ORDER_CODE: '{code} 不是订单二维码',
+  ORDER_HOLD_EXPIRED: '订单 {order} 的保留已过期：商品不再保留，请按新销售结账',
+  ORDER_ALREADY_PAID: '订单 {order} 已付款',
+  ORDER_PAID_HERE: '订单 {order} 已在本店收款 {amount}',
+  ORDER_PAYMENT_INVALID: '这笔付款无法记录，请联系技术支持',
+  ORDER_ALREADY_HANDED_OVER: '这些商品已交付过，不能重复交付',
+  ORDER_PICKUP_EXCEEDS_ORDERED: '交付数量超过了订购数量',
+  ORDER_TRANSITION_REFUSED: '订单当前状态不允许此操作',
+  ORDER_WRONG_STORE: '该订单商品不在本店自提',
+  ORDER_NOT_FOUND: '本机和服务器上都没有订单 {order}',
+  ORDER_LOOKUP_REFUSED: '服务器不允许本收银台查看订单 {order}：请到下单门店办理',
+  ORDER_LOOKUP_OFFLINE: '本收银台没有订单 {order}，且无法连接服务器：退货需要联网，请联网后再试',
+  ORDER_NOTHING_TO_RETURN: '订单 {order} 没有可退的商品（尚未交付或已全部退回）',
+  ORDER_RETURN_NOTHING_CHOSEN: '请先选择要退的数量',
+  ORDER_RETURN_EXCEEDS_HANDED_OVER: '退货数量超过了已交付的数量',
+  ORDER_RETURN_INVALID: '这笔退货无法记录，请联系技术支持',
+  ORDER_REFUND_CASH: '请从钱箱退现金 {amount}',
+  ORDER_REFUND_ORIGINAL: '退款 {amount} 将原路退回顾客的支付账户',
 };
 
 /** Device problems by code: what is wrong and what to do. */
