@@ -17,6 +17,7 @@ import {
 import { provisionDevice } from './auth';
 import { loadDocs } from './bulk-load';
 import { seedDemoPeople } from './demo-people';
+import { writeStoreLocations, type StoreLocation } from './shop/catalog';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import type { JsonObject } from './protocol';
 import type { SyncStorage } from './storage/storage';
@@ -39,6 +40,15 @@ export const DEMO_STORES: Store[] = [
     currency: DEMO_CURRENCY,
     status: 'open',
   },
+];
+
+/**
+ * [SHP4] Where the demo stores are: the shop shows customers the nearest.
+ * Kept server-side beside the stores (the tills do not need them).
+ */
+export const DEMO_STORE_LOCATIONS: StoreLocation[] = [
+  { id: 'S001', city: '上海', cityEn: 'Shanghai', lat: 31.2286, lng: 121.4547 },
+  { id: 'S002', city: '上海', cityEn: 'Shanghai', lat: 31.1885, lng: 121.4365 },
 ];
 
 /** Demo only: these tokens are published in the README. */
@@ -133,6 +143,7 @@ export async function seedDemo(
       const { created, updated } = await loadDocs(tx, db, docs, { createOnly });
       count += created + updated;
     }
+    count += await writeStoreLocations(tx, DEMO_STORE_LOCATIONS);
     count += await seedDemoPeople(tx, privacy);
     return count;
   });
