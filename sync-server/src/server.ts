@@ -56,6 +56,7 @@ import {
   type ShopPaymentProvider,
 } from './shop/routes';
 import { simulatedSmsProvider } from './shop/sms';
+import { fetchTrusting } from './shop/self-fetch';
 import { shopFile } from './shop/static';
 import {
   CONSENT_PAGE_SEGMENT,
@@ -266,6 +267,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       notifyUrl: `${ownUrl}/_payments/notify`,
       now,
       retry: { attempts: 4, firstDelayMs: 200, maxDelayMs: 2000 },
+      ...(options.tls ? { fetch: fetchTrusting(options.tls.cert) } : {}),
       ...(options.payments?.currency ? { currency: options.payments.currency } : {}),
     });
     return shopPayments;

@@ -15,6 +15,7 @@ import {
   type Order,
   type Product,
   type Promotion,
+  type Store,
 } from '@pos/domain';
 import { ORDERS_DB, placeOrder, type PlaceOrderResult } from '../orders/holds';
 import { PICKUP_CODES_DB, type PickupCodes } from '../payments/notify';
@@ -191,6 +192,8 @@ export type ShopOrderView = {
     pickedUp: number;
   }[];
   pickup: { storeId: string; code: string; qr: string }[];
+  /** The stores the order is picked up at, for the customer to find them. */
+  stores: { id: string; name: string; address: string }[];
 };
 
 export async function orderViews(storage: SyncStorage, orders: Order[]): Promise<ShopOrderView[]> {
@@ -198,6 +201,14 @@ export async function orderViews(storage: SyncStorage, orders: Order[]): Promise
   const products = await storage.getDocs('products', skus, null);
   const paid = orders.filter((o) => o.paidAt !== undefined).map((o) => o.id);
   const codes = await storage.getDocs(PICKUP_CODES_DB, paid, null);
+  const storeIds = [
+    ...new Set(
+      orders.flatMap((o) =>
+        o.lines.flatMap((l) => (l.fulfilment.mode === 'pickup' ? [l.fulfilment.storeId] : [])),
+      ),
+    ),
+  ];
+  const stores = await storage.getDocs('stores', storeIds, null);
   return orders.map((order) => ({
     id: order.id,
     status: order.status,
@@ -219,6 +230,14 @@ export async function orderViews(storage: SyncStorage, orders: Order[]): Promise
     pickup: ((codes.get(order.id)?.body as PickupCodes | undefined)?.stores ?? []).map(
       ({ storeId, code, qr }) => ({ storeId, code, qr }),
     ),
+    stores: [
+      ...new Set(
+        order.lines.flatMap((l) => (l.fulfilment.mode === 'pickup' ? [l.fulfilment.storeId] : [])),
+      ),
+    ].map((id) => {
+      const store = stores.get(id)?.body as Store | undefined;
+      return { id, name: store?.name ?? id, address: store?.address ?? '' };
+    }),
   }));
 }
 

@@ -22,6 +22,7 @@ import {
   startSyncServer,
   type DemoCertificate,
   type RunningSyncServer,
+  type ShopOptions,
 } from '@pos/sync-server';
 import { toHex } from '@pos/domain';
 import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
@@ -70,6 +71,8 @@ export async function startDemoStore(
      * the terminal host ([TL6]). Default plain HTTP.
      */
     tls?: Pick<DemoCertificate, 'cert' | 'key' | 'fingerprint'>;
+    /** The online shop on the sync server: its built page and SMS hook (`/shop/`). */
+    shop?: ShopOptions;
   } = {},
 ): Promise<DemoStore> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -87,6 +90,7 @@ export async function startDemoStore(
       seedDemo: true,
       ...storageOptions,
       ...tls,
+      ...(options.shop ? { shop: options.shop } : {}),
     });
     const syncPort = Number(new URL(syncServer.url).port);
     closers.push(async () => syncServer?.close());
@@ -162,7 +166,12 @@ export async function startDemoStore(
       },
       async bringSyncServerUp() {
         if (syncServer) return;
-        syncServer = await startSyncServer({ port: syncPort, ...storageOptions, ...tls });
+        syncServer = await startSyncServer({
+          port: syncPort,
+          ...storageOptions,
+          ...tls,
+          ...(options.shop ? { shop: options.shop } : {}),
+        });
       },
       terminalConfig,
       devices,
