@@ -86,7 +86,7 @@ describe('the online shop in Chromium, from search to pickup code', () => {
     const pickup = await pickupCode(page);
     expect(pickup.code).toMatch(/^\d{6}$/);
     expect(pickup.qr.length).toBeGreaterThan(20);
-    expect(await page.getByTestId('order-status').textContent()).toBe('已支付，待取货');
+    expect(await page.getByTestId('order-status').textContent()).toBe('已支付，凭取货码到店自提');
     expect(
       await page.locator('img.qr').evaluate((img: HTMLImageElement) => img.naturalWidth),
     ).toBeGreaterThan(100);
@@ -97,7 +97,7 @@ describe('the online shop in Chromium, from search to pickup code', () => {
   it('shows the same in English: stores, countdown and the pickup code', async () => {
     await page.getByTestId('language').click();
     expect(await page.getByTestId('order-status').textContent()).toBe(
-      'Paid: ready for pickup soon',
+      'Paid: pick up with the code below',
     );
     await screenshot(page, 'shop-pickup-code-en');
     await search(page, 'Tee', 'SKU-0014');

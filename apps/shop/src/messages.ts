@@ -72,7 +72,7 @@ const EN: Record<string, string> = {
 const STATUS_ZH: Record<OrderStatus, string> = {
   placed: '已下单',
   held: '待支付（商品保留中）',
-  paid: '已支付，待取货',
+  paid: '已支付，凭取货码到店自提',
   ready: '可取货',
   'partly-picked-up': '部分已取',
   'picked-up': '已取货',
@@ -83,7 +83,7 @@ const STATUS_ZH: Record<OrderStatus, string> = {
 const STATUS_EN: Record<OrderStatus, string> = {
   placed: 'Placed',
   held: 'Awaiting payment (held for you)',
-  paid: 'Paid: ready for pickup soon',
+  paid: 'Paid: pick up with the code below',
   ready: 'Ready for pickup',
   'partly-picked-up': 'Partly picked up',
   'picked-up': 'Picked up',

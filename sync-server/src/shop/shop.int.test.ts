@@ -4,6 +4,9 @@
  * pickup (priced here), sees only their own orders, and pays; paid and the
  * pickup code come from the provider's webhook.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { holdPolicy, matchPickupCode, parsePickupQr, type CollectionName } from '@pos/domain';
 import { provisionAdminToken } from '../auth';
@@ -13,7 +16,9 @@ import { DEMO_PICKUP_KEYS } from '../payments/notify';
 import { createSyncServer, type SyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs } from '../test-support';
+import { ensureDemoCertificate } from '../tls';
 import { SHOP_OTPS_DB, SHOP_SESSIONS_DB } from './customer-auth';
+import { fetchTrusting } from './self-fetch';
 import { SMS_OUTBOX_DB } from './sms';
 
 const ZHANG = '13800138001'; // M0001, gold
@@ -340,5 +345,65 @@ describe.each(BACKENDS)('the shop API on $name', (backend) => {
       expect(answer.body).toMatchObject({ reason: expect.any(String) });
     }
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('[SHP7] the shop over HTTPS', () => {
+  it('[SHP7] the simulated provider reaches the webhook of a server on the demo certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shop-tls-'));
+    const storage = await BACKENDS[0]!.open();
+    const sent: string[] = [];
+    try {
+      await seedDemo(storage);
+      const certificate = await ensureDemoCertificate(dir, { names: ['localhost', '127.0.0.1'] });
+      const server = createSyncServer({
+        storage,
+        holdSweeper: false,
+        tls: { cert: certificate.cert, key: certificate.key },
+        shop: { onSms: (message) => sent.push(message.text) },
+      });
+      const url = await server.listen(0, '127.0.0.1');
+      // The test's client trusts the demo certificate as a phone would after the warning.
+      const trusted = fetchTrusting(certificate.cert);
+      const call = async (
+        path: string,
+        init: { body?: unknown; token?: string; key?: string } = {},
+      ) => {
+        const response = await trusted(`${url}${path}`, {
+          method: init.body === undefined ? 'GET' : 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+            ...(init.key ? { 'idempotency-key': init.key } : {}),
+          },
+          ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+        });
+        return { status: response.status, body: (await response.json()) as unknown };
+      };
+      try {
+        expect((await call('/_shop/otp', { body: { phone: ZHANG } })).status).toBe(202);
+        const code = /(\d{6})/.exec(sent.at(-1)!)![1]!;
+        const { token } = (await call('/_shop/session', { body: { phone: ZHANG, code } })).body as {
+          token: string;
+        };
+        const placed = await call('/_shop/orders', {
+          token,
+          key: 'tls-1',
+          body: { storeId: 'S001', lines: [{ sku: 'SKU-0002', quantity: 1 }] },
+        });
+        const id = (placed.body as { order: { id: string } }).order.id;
+        expect((await call(`/_shop/orders/${id}/pay`, { token, body: {} })).body).toMatchObject({
+          notified: true,
+        });
+        expect((await call(`/_shop/orders/${id}`, { token })).body).toMatchObject({
+          order: { status: 'paid', pickup: [{ storeId: 'S001' }] },
+        });
+      } finally {
+        await server.close();
+      }
+    } finally {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
