@@ -14,6 +14,7 @@ import {
   type Member,
 } from '@pos/domain';
 import { authenticate } from '../auth';
+import { DEMO_CODE_KEY } from '../demo-people';
 import type { PrivacyKeys } from '../pii/keyring';
 import { IDEMPOTENCY_KEY_MAX } from '../orders/holds';
 import { DEMO_PROVIDER_KEY } from '../payments/notify';
@@ -21,6 +22,7 @@ import type { Delivery, PaymentProvider } from '../payments/provider';
 import { SyncError, type JsonObject } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
 import { searchCatalog, storeCities, storesFor } from './catalog';
+import { claimCoupon, openCampaigns, withCode } from './coupons';
 import { customerOf, openSession, parsePhone, sendOtp } from './customer-auth';
 import {
   memberCoupons,
@@ -60,6 +62,8 @@ export type ShopOptions = {
   utcOffsetMinutes?: number;
   /** [SHP5] How long an unpaid order holds its units; default the chain's policy. */
   holdPolicy?: HoldPolicy;
+  /** [SHP10] The key claimed coupons' codes are signed with (the tills' code key); default the demo's. */
+  codeKey?: CodeKey;
 };
 
 export type ShopRequest = {
@@ -262,10 +266,48 @@ async function getMe(request: ShopRequest): Promise<void> {
       maskedPhone: who.maskedPhone,
       ...(member ? { memberId: member.id, tier: member.tier, points: member.points } : {}),
     },
-    coupons: member ? await memberCoupons(request.storage, member.id) : [],
+    coupons: member
+      ? (await memberCoupons(request.storage, member.id)).map((c) =>
+          withCode(c, request.options.codeKey ?? DEMO_CODE_KEY),
+        )
+      : [],
     orders,
     now: request.now().toISOString(),
   });
+}
+
+async function getCoupons(request: ShopRequest): Promise<void> {
+  const campaigns = await openCampaigns(request.storage, request.now().toISOString());
+  request.send(200, {
+    campaigns: campaigns.map((c) => ({
+      id: c.id,
+      ...c.coupon,
+      perMember: c.perMember,
+      left: c.left,
+    })),
+  });
+}
+
+async function postClaim(request: ShopRequest): Promise<void> {
+  const who = await customer(request);
+  const body = objectBody(await request.readJson(), '{campaignId}');
+  const { campaignId } = body;
+  if (typeof campaignId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(campaignId)) {
+    throw bad('campaignId must be a campaign id');
+  }
+  const member = await memberOf(request.storage, who);
+  if (!member) {
+    throw new SyncError('forbidden', 'coupons are for members: join at any store first', {
+      code: 'NOT_A_MEMBER',
+    });
+  }
+  const coupon = await claimCoupon(
+    request.storage,
+    campaignId,
+    member.id,
+    request.now().toISOString(),
+  );
+  request.send(201, { coupon: withCode(coupon, request.options.codeKey ?? DEMO_CODE_KEY) });
 }
 
 async function getSmsOutbox(request: ShopRequest): Promise<void> {
@@ -290,6 +332,7 @@ const SIMPLE: Record<string, [method: string, serve: (request: ShopRequest) => P
   stores: ['GET', getStores],
   me: ['GET', getMe],
   'sms-outbox': ['GET', getSmsOutbox],
+  coupons: ['GET', getCoupons],
 };
 
 /** [SHP1]-[SHP9] Serves `/_shop/...`. */
@@ -300,6 +343,10 @@ export async function serveShop(request: ShopRequest): Promise<void> {
   if (simple && second === undefined) {
     allow(method, simple[0]);
     return simple[1](request);
+  }
+  if (first === 'coupons' && second === 'claim' && third === undefined) {
+    allow(method, 'POST');
+    return postClaim(request);
   }
   if (first === 'orders' && more.length === 0) {
     if (second === undefined) {

@@ -8,14 +8,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { holdPolicy, matchPickupCode, parsePickupQr, type CollectionName } from '@pos/domain';
+import {
+  holdPolicy,
+  matchPickupCode,
+  parseCouponCode,
+  parsePickupQr,
+  type CollectionName,
+  type Coupon,
+} from '@pos/domain';
 import { provisionAdminToken } from '../auth';
 import { DEMO_DEVICES, seedDemo } from '../demo-data';
+import { DEMO_CODE_KEY } from '../demo-people';
+import { EXCEPTIONS_DB, type FactException } from '../ledgers';
 import { ORDERS_DB, HOLDS_DB } from '../orders/holds';
 import { DEMO_PICKUP_KEYS } from '../payments/notify';
 import { createSyncServer, type SyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
-import { BACKENDS, requestAs } from '../test-support';
+import {
+  BACKENDS,
+  demoSale,
+  requestAs,
+  S001_DEVICE,
+  S002_DEVICE,
+  startTestServer,
+  type TestServer,
+} from '../test-support';
 import { ensureDemoCertificate } from '../tls';
 import { SHOP_OTPS_DB, SHOP_SESSIONS_DB } from './customer-auth';
 import { fetchTrusting } from './self-fetch';
@@ -406,4 +423,90 @@ describe('[SHP7] the shop over HTTPS', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe.each(BACKENDS)('shop coupons on $name', (backend) => {
+  let server: TestServer;
+  beforeEach(async () => {
+    if (backend.skip) return;
+    server = await startTestServer(backend);
+  });
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  it.skipIf(backend.skip)(
+    '[SHP10] a member claims a coupon once; any till redeems it exactly once',
+    async () => {
+      const { token: admin } = await provisionAdminToken(server.storage, 'hq-tools');
+      const signInAs = async (phone: string) => {
+        await server.request(null, '/_shop/otp', { body: { phone } });
+        const outbox = await server.request(admin, `/_shop/sms-outbox?phone=${phone}`);
+        const text = (outbox.body as { messages: { text: string }[] }).messages.at(-1)!.text;
+        const code = /(\d{6})/.exec(text)![1]!;
+        const opened = await server.request(null, '/_shop/session', { body: { phone, code } });
+        return (opened.body as { token: string }).token;
+      };
+      const offered = await server.request(null, '/_shop/coupons');
+      expect(offered.body).toMatchObject({
+        campaigns: [{ id: 'ONLINE-10', perMember: 1, left: 1000 }],
+      });
+      const zhang = await signInAs(ZHANG);
+      const claim = (token: string, campaignId = 'ONLINE-10') =>
+        server.request(token, '/_shop/coupons/claim', { body: { campaignId } });
+      const claimed = await claim(zhang);
+      expect(claimed).toMatchObject({
+        status: 201,
+        body: { coupon: { memberId: 'M0001', status: 'issued', campaignId: 'ONLINE-10' } },
+      });
+      const coupon = (claimed.body as { coupon: Coupon & { code: string } }).coupon;
+      expect(parseCouponCode(coupon.code, [DEMO_CODE_KEY])).toEqual({
+        ok: true,
+        couponId: coupon.id,
+      });
+      // The limit: one each; nothing more is written.
+      const before = await server.storage.findDocs('coupons', { memberId: 'M0001' });
+      expect(await claim(zhang)).toMatchObject({ status: 409, body: { code: 'CLAIM_LIMIT' } });
+      expect(await claim(zhang, 'NOPE')).toMatchObject({ status: 404 });
+      expect(await server.storage.findDocs('coupons', { memberId: 'M0001' })).toEqual(before);
+      const stranger = await signInAs(STRANGER);
+      expect(await claim(stranger)).toMatchObject({
+        status: 403,
+        body: { code: 'NOT_A_MEMBER' },
+      });
+      expect((await server.request(zhang, '/_shop/me')).body).toMatchObject({
+        coupons: [{ id: coupon.id, code: coupon.code }],
+      });
+      // Every till receives it; S002's till redeems it, S001's later try is an exception.
+      const seen = await server.request(
+        S001_DEVICE.token,
+        `/coupons/_all_docs?include_docs=true&keys=${encodeURIComponent(JSON.stringify([coupon.id]))}`,
+      );
+      expect(JSON.stringify(seen.body)).toContain(coupon.id);
+      const sale = (device: typeof S001_DEVICE | typeof S002_DEVICE, n: number) => {
+        const { id, ...rest } = {
+          ...demoSale(device, n, [['SKU-0003', 1]]),
+          memberId: 'M0001',
+          coupons: [coupon.id],
+        };
+        return { _id: id, ...rest };
+      };
+      const first = await server.request(S002_DEVICE.token, '/saleFacts/_bulk_docs', {
+        body: { docs: [sale(S002_DEVICE, 1)] },
+      });
+      expect(first.body).toMatchObject([{ ok: true }]);
+      const second = await server.request(S001_DEVICE.token, '/saleFacts/_bulk_docs', {
+        body: { docs: [sale(S001_DEVICE, 2)] },
+      });
+      expect(second.body).toMatchObject([{ ok: true }]);
+      const stored = (await server.storage.getDocs('coupons', [coupon.id], null)).get(coupon.id);
+      expect(stored?.body).toMatchObject({ status: 'redeemed' });
+      const exceptions = (await server.storage.findDocs(EXCEPTIONS_DB, {})).map(
+        (row) => row.body as FactException,
+      );
+      expect(exceptions.filter((e) => e.details.couponId === coupon.id)).toMatchObject([
+        { kind: 'coupon-already-redeemed', storeId: 'S001', details: { redeemedAtStore: 'S002' } },
+      ]);
+    },
+  );
 });
