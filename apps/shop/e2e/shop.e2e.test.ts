@@ -86,7 +86,7 @@ describe('the online shop in Chromium, from search to pickup code', () => {
     const pickup = await pickupCode(page);
     expect(pickup.code).toMatch(/^\d{6}$/);
     expect(pickup.qr.length).toBeGreaterThan(20);
-    expect(await page.getByTestId('order-status').textContent()).toBe('已支付，凭取货码到店自提');
+    expect(await page.getByTestId('order-status').textContent()).toBe('已支付，凭取货码自提');
     expect(
       await page.locator('img.qr').evaluate((img: HTMLImageElement) => img.naturalWidth),
     ).toBeGreaterThan(100);
@@ -97,7 +97,7 @@ describe('the online shop in Chromium, from search to pickup code', () => {
   it('shows the same in English: stores, countdown and the pickup code', async () => {
     await page.getByTestId('language').click();
     expect(await page.getByTestId('order-status').textContent()).toBe(
-      'Paid: pick up with the code below',
+      'Paid: pick up with your code',
     );
     await screenshot(page, 'shop-pickup-code-en');
     await search(page, 'Tee', 'SKU-0014');
@@ -111,6 +111,12 @@ describe('the online shop in Chromium, from search to pickup code', () => {
     await screenshot(page, 'shop-order-countdown-en');
     await page.getByTestId('account').click();
     await page.getByText('Awaiting payment (held for you)').waitFor();
+    // A member claims the online coupon once, and shows its code at a till.
+    await page.getByTestId('claim-ONLINE-10').click();
+    await page.locator('.coupon').click();
+    // One each: once claimed, it is no longer offered.
+    expect(await page.getByTestId('claim-ONLINE-10').count()).toBe(0);
+    await page.locator('.coupons img.qr').waitFor();
     await screenshot(page, 'shop-my-account-en');
   });
 });

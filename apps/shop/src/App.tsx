@@ -11,6 +11,7 @@ import {
   sessionToken,
   setSessionToken,
   ShopApiError,
+  type Campaign,
   type City,
   type Me,
   type ShopOrder,
@@ -627,8 +628,10 @@ function MeScreen({ go, onSignOut }: { go: (to: string) => void; onSignOut: () =
   const money = useMoney();
   const { language } = useLocale();
   const [me, setMe] = useState<Me | null>(null);
+  const [campaigns, setCampaigns] = useState<Campaign[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
+  const [shown, setShown] = useState<string | null>(null);
+  const refresh = useCallback(() => {
     api
       .me()
       .then(setMe)
@@ -636,8 +639,24 @@ function MeScreen({ go, onSignOut }: { go: (to: string) => void; onSignOut: () =
         if (error instanceof ShopApiError && error.status === 401) onSignOut();
         else setProblem(errorText(error));
       });
+    api
+      .campaigns()
+      .then((found) => setCampaigns(found.campaigns))
+      .catch(() => setCampaigns([]));
+  }, [onSignOut]);
+  useEffect(() => {
+    refresh();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  async function claim(campaignId: string) {
+    setProblem(null);
+    try {
+      await api.claim(campaignId);
+      refresh();
+    } catch (error) {
+      setProblem(errorText(error));
+    }
+  }
   if (!me) {
     return (
       <section>
@@ -670,10 +689,50 @@ function MeScreen({ go, onSignOut }: { go: (to: string) => void; onSignOut: () =
       ) : (
         <ul className="coupons">
           {me.coupons.map((c) => (
-            <li key={c.id}>{c.name}</li>
+            <li key={c.id} data-testid={`coupon-${c.id}`}>
+              <button
+                className="coupon"
+                disabled={c.status !== 'issued'}
+                onClick={() => setShown(shown === c.id ? null : c.id)}
+              >
+                <strong>{c.name}</strong>
+                <span className="muted">
+                  {c.status === 'issued'
+                    ? t('Spend {amount} or more; show at the till', { amount: money(c.minSpend) })
+                    : t('Used')}
+                </span>
+              </button>
+              {shown === c.id && <Qr text={c.code} label={c.name} />}
+            </li>
           ))}
         </ul>
       )}
+      {customer.memberId &&
+        campaigns
+          .filter(
+            (c) =>
+              c.left > 0 &&
+              me.coupons.filter((mine) => mine.campaignId === c.id).length < c.perMember,
+          )
+          .map((c) => (
+            <div className="campaign" key={c.id}>
+              <span>
+                <strong>{c.name}</strong>
+                <span className="muted">
+                  {' '}
+                  {t('Spend {amount} or more', { amount: money(c.minSpend) })}
+                </span>
+              </span>
+              <button
+                className="claim"
+                data-testid={`claim-${c.id}`}
+                onClick={() => void claim(c.id)}
+              >
+                {t('Claim')}
+              </button>
+            </div>
+          ))}
+      <Problem text={problem} />
       <h2>{t('My orders')}</h2>
       {me.orders.length === 0 ? (
         <p className="muted">{t('No orders yet')}</p>

@@ -42,10 +42,28 @@ export type ShopOrder = {
   pickup: { storeId: string; code: string; qr: string }[];
   stores: { id: string; name: string; address: string }[];
 };
+export type ShopCoupon = {
+  id: string;
+  campaignId: string;
+  name: string;
+  status: 'issued' | 'redeemed' | 'void';
+  validTo: string;
+  minSpend: number;
+  /** The signed code a till scans. */
+  code: string;
+};
+export type Campaign = {
+  id: string;
+  name: string;
+  minSpend: number;
+  validTo: string;
+  perMember: number;
+  left: number;
+};
 export type ShortLine = { sku: string; storeId: string; requested: number; available: number };
 export type Me = {
   customer: { maskedPhone: string; memberId?: string; tier?: string; points?: number };
-  coupons: { id: string; name: string; status: string; validTo: string }[];
+  coupons: ShopCoupon[];
   orders: ShopOrder[];
   now: string;
 };
@@ -122,4 +140,7 @@ export const api = {
       method: 'POST',
     }),
   me: () => call<Me>('me'),
+  campaigns: () => call<{ campaigns: Campaign[] }>('coupons'),
+  claim: (campaignId: string) =>
+    call<{ coupon: ShopCoupon }>('coupons/claim', { body: { campaignId } }),
 };

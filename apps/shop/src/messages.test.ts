@@ -15,6 +15,6 @@ describe('the shop in zh-CN and en', () => {
     expect(say('zh-CN', 'In stock: {n}', { n: 3 })).toBe('有货 3 件');
     expect(say('en', 'In stock: {n}', { n: 3 })).toBe('In stock: 3');
     expect(say('en', 'tier:gold')).toBe('Gold');
-    expect(statusText('zh-CN', 'paid')).toBe('已支付，凭取货码到店自提');
+    expect(statusText('zh-CN', 'paid')).toBe('已支付，凭取货码自提');
   });
 });

@@ -50,6 +50,10 @@ const ZH: Record<string, string> = {
   Tier: '会员等级',
   Coupons: '优惠券',
   'No coupons yet': '暂无优惠券',
+  'Spend {amount} or more; show at the till': '满 {amount} 可用，结账时出示二维码',
+  'Spend {amount} or more': '满 {amount} 可用',
+  Used: '已使用',
+  Claim: '领取',
   'My orders': '我的订单',
   'No orders yet': '暂无订单',
   'Not a member yet: orders are kept under your phone number': '您还不是会员：订单按手机号保存',
@@ -72,7 +76,7 @@ const EN: Record<string, string> = {
 const STATUS_ZH: Record<OrderStatus, string> = {
   placed: '已下单',
   held: '待支付（商品保留中）',
-  paid: '已支付，凭取货码到店自提',
+  paid: '已支付，凭取货码自提',
   ready: '可取货',
   'partly-picked-up': '部分已取',
   'picked-up': '已取货',
@@ -83,7 +87,7 @@ const STATUS_ZH: Record<OrderStatus, string> = {
 const STATUS_EN: Record<OrderStatus, string> = {
   placed: 'Placed',
   held: 'Awaiting payment (held for you)',
-  paid: 'Paid: pick up with the code below',
+  paid: 'Paid: pick up with your code',
   ready: 'Ready for pickup',
   'partly-picked-up': 'Partly picked up',
   'picked-up': 'Picked up',
