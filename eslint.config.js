@@ -61,7 +61,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/pos/src/renderer/**/*.{ts,tsx}', 'packages/ui/src/**/*.{ts,tsx}'],
+    files: [
+      'apps/pos/src/renderer/**/*.{ts,tsx}',
+      'apps/shop/src/**/*.{ts,tsx}',
+      'packages/ui/src/**/*.{ts,tsx}',
+    ],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
@@ -171,6 +175,21 @@ export default tseslint.config(
         group([...pkg('@pos/hardware')], 'Only device types in components.', true),
         group([...pkg('@pos/sync-server')], 'Components speak to no server.'),
         group([...pkg('@pos/app-pos')], 'Apps import the UI, not the other way.'),
+      ],
+    }),
+  },
+  {
+    // The online shop: a customer's phone browser. The server over HTTP only.
+    files: ['apps/shop/src/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: forbid({
+      groups: [
+        ELECTRON,
+        RXDB,
+        HARDWARE_DRIVERS,
+        group([...pkg('@pos/hardware')], 'The shop drives no devices.'),
+        group([...pkg('@pos/replica')], 'The shop holds no replica: it asks the server.'),
+        group([...pkg('@pos/sync-server')], 'The shop speaks to the server over HTTP only.'),
       ],
     }),
   },

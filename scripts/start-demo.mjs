@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds the POS (renderer, and the Electron main when Electron is
-// installed), then runs the demo store. See apps/pos/src/demo/start-demo.ts.
+// installed) and the online shop, then runs the demo store, whose sync server
+// serves the shop at /shop/. See apps/pos/src/demo/start-demo.ts.
 import { spawnSync } from 'node:child_process';
 
 const run = (args) => {
@@ -8,6 +9,7 @@ const run = (args) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 run(['run', '--silent', 'build', '-w', 'apps/pos']);
+run(['run', '--silent', 'build', '-w', 'apps/shop']);
 // Ctrl-C reaches the demo too (same process group); it stops everything and exits.
 process.on('SIGINT', () => {});
 const demo = spawnSync('npx', ['tsx', 'apps/pos/src/demo/start-demo.ts'], { stdio: 'inherit' });

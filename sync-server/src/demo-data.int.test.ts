@@ -12,9 +12,9 @@ for (const backend of BACKENDS) {
       const storage = await backend.open();
       try {
         // Stores, products, prices, stock; [DM2] staff, members, promotions, coupons;
-        // [PT6] the points programme.
+        // [PT6] the points programme; [SHP4] the store locations; [SHP10] the shop's coupon campaign.
         expect(await seedDemo(storage)).toEqual({
-          written: 2 + 20 + 20 + 40 + 4 + 3 + 2 + 5 + 1,
+          written: 2 + 20 + 20 + 40 + 2 + 1 + 4 + 3 + 2 + 5 + 1,
         });
         for (const { token, deviceId, storeId } of DEMO_DEVICES) {
           expect(await storage.findDeviceToken(hashToken(token))).toEqual({ deviceId, storeId });

@@ -17,6 +17,8 @@ import {
 import { provisionDevice } from './auth';
 import { loadDocs } from './bulk-load';
 import { seedDemoPeople } from './demo-people';
+import { writeStoreLocations, type StoreLocation } from './shop/catalog';
+import { writeCouponCampaigns, type CouponCampaign } from './shop/coupons';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import type { JsonObject } from './protocol';
 import type { SyncStorage } from './storage/storage';
@@ -38,6 +40,36 @@ export const DEMO_STORES: Store[] = [
     address: '上海市徐汇区漕溪北路 200 号 200 North Caoxi Rd, Xuhui, Shanghai',
     currency: DEMO_CURRENCY,
     status: 'open',
+  },
+];
+
+/**
+ * [SHP4] Where the demo stores are: the shop shows customers the nearest.
+ * Kept server-side beside the stores (the tills do not need them).
+ */
+export const DEMO_STORE_LOCATIONS: StoreLocation[] = [
+  { id: 'S001', city: '上海', cityEn: 'Shanghai', lat: 31.2286, lng: 121.4547 },
+  { id: 'S002', city: '上海', cityEn: 'Shanghai', lat: 31.1885, lng: 121.4365 },
+];
+
+/** [SHP10] The coupon the demo shop's members claim: 10元 off 30元, one each, 1000 in all. */
+export const DEMO_COUPON_CAMPAIGNS: CouponCampaign[] = [
+  {
+    id: 'ONLINE-10',
+    status: 'open',
+    perMember: 1,
+    total: 1000,
+    issued: 0,
+    coupon: {
+      name: '网店专享10元券 Online ¥10 off',
+      benefit: { kind: 'amount', amount: 1_000 },
+      minSpend: 3_000,
+      validFrom: '2025-12-31T16:00:00.000Z',
+      validTo: '2027-12-31T16:00:00.000Z',
+      target: {},
+      combinesWith: { mode: 'all-promotions' },
+      combinesWithCoupons: false,
+    },
   },
 ];
 
@@ -133,6 +165,8 @@ export async function seedDemo(
       const { created, updated } = await loadDocs(tx, db, docs, { createOnly });
       count += created + updated;
     }
+    count += await writeStoreLocations(tx, DEMO_STORE_LOCATIONS);
+    count += await writeCouponCampaigns(tx, DEMO_COUPON_CAMPAIGNS);
     count += await seedDemoPeople(tx, privacy);
     return count;
   });

@@ -101,3 +101,12 @@ export {
   type MemberVault,
 } from './pii/member-vault';
 export { PII_READS_DB, recordPiiRead, type PiiRead, type PiiReadContext } from './pii/pii-reads';
+export { SHOP_ROUTE, type ShopOptions, type ShopPaymentProvider } from './shop/routes';
+export {
+  SMS_OUTBOX_DB,
+  smsSentTo,
+  simulatedSmsProvider,
+  type SmsMessage,
+  type SmsProvider,
+} from './shop/sms';
+export { storeAtp, STORE_LOCATIONS_DB, type StoreLocation } from './shop/catalog';

@@ -47,6 +47,17 @@ import { startHoldSweeper } from './orders/sweeper';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import { PAYMENTS_ROUTE, servePayments } from './payments/route';
+import { SimulatedPaymentProvider } from './payments/provider';
+import {
+  SHOP_ROUTE,
+  serveShop,
+  shopProviderKey,
+  type ShopOptions,
+  type ShopPaymentProvider,
+} from './shop/routes';
+import { simulatedSmsProvider } from './shop/sms';
+import { fetchTrusting } from './shop/self-fetch';
+import { shopFile } from './shop/static';
 import {
   CONSENT_PAGE_SEGMENT,
   isPrivacyRoute,
@@ -117,6 +128,8 @@ export type SyncServerOptions = {
   payments?: PaymentOptions;
   /** [OC7] The hold-expiry sweep's interval (default 1 s); `false` runs no sweeper. */
   holdSweeper?: { intervalMs?: number } | false;
+  /** [SHP1]-[SHP9] The online shop's API at `/_shop/` (always) and its page at `/shop/` (with `staticDir`). */
+  shop?: ShopOptions;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -240,6 +253,25 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       : new RateLimiter(options.memberLookupRateLimit ?? DEFAULT_MEMBER_LOOKUP_LIMIT);
   const startedAt = now();
   let closing = false;
+  const shop = options.shop ?? {};
+  const sms = shop.sms ?? simulatedSmsProvider(storage, now, shop.onSms);
+  /** This server's own base URL once listening: the simulated payment provider notifies it. */
+  let ownUrl: string | null = null;
+  let shopPayments: ShopPaymentProvider | undefined = shop.paymentProvider;
+  const payments = (): ShopPaymentProvider => {
+    if (shopPayments) return shopPayments;
+    if (!ownUrl) throw new SyncError('unavailable', 'the server is not listening yet');
+    // [SHP7] Real HTTP to this server's own webhook, as a provider would send it.
+    shopPayments = new SimulatedPaymentProvider({
+      key: shopProviderKey(shop),
+      notifyUrl: `${ownUrl}/_payments/notify`,
+      now,
+      retry: { attempts: 4, firstDelayMs: 200, maxDelayMs: 2000 },
+      ...(options.tls ? { fetch: fetchTrusting(options.tls.cert) } : {}),
+      ...(options.payments?.currency ? { currency: options.payments.currency } : {}),
+    });
+    return shopPayments;
+  };
   // [OC7] Every process sweeps; [OC6] one at a time takes the expired holds.
   const sweeper =
     options.holdSweeper === false
@@ -580,6 +612,39 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       });
       return;
     }
+    if (dbName === SHOP_ROUTE) {
+      // [SHP9] The customer has no device token: the shop checks its own sessions.
+      context.route = '/_shop';
+      await serveShop({
+        storage,
+        method: method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        header: (name) => {
+          const value = req.headers[name];
+          return typeof value === 'string' ? value : undefined;
+        },
+        readJson: () => readJson(req),
+        send: (status, body) => sendJson(res, status, body, { 'cache-control': 'no-store' }),
+        now,
+        privacy,
+        options: shop,
+        sms,
+        payments,
+      });
+      return;
+    }
+    if (dbName === 'shop' && shop.staticDir !== undefined) {
+      allow('GET');
+      context.route = '/shop';
+      if (rest.length === 0 && !url.pathname.endsWith('/')) {
+        res.writeHead(308, { location: '/shop/' }).end();
+        return;
+      }
+      const file = await shopFile(shop.staticDir, rest);
+      res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
+      return;
+    }
     // [VC1]-[VC4] Before anything else, so an old client learns why even with a bad token.
     const incompatible = checkClientVersions(req.headers, versions);
     if (incompatible) throw incompatible;
@@ -845,7 +910,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           server.off('error', reject);
           const address = server.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-          resolve(`${scheme}://${shownHost}:${address.port}`);
+          ownUrl = `${scheme}://${shownHost}:${address.port}`;
+          resolve(ownUrl);
         });
       });
     },

@@ -9,6 +9,7 @@ import { encryptPlaintextMembers, type MigrationResult } from './pii/migrate-mem
 import type { RequestLogger } from './json-log';
 import type { RateLimitOptions } from './rate-limit';
 import { createSyncServer, type Logger } from './server';
+import type { ShopOptions } from './shop/routes';
 import type { TlsOptions } from './tls';
 import type { ServerVersions } from './version';
 import { openStorage, type StorageConfig } from './storage/open-storage';
@@ -33,6 +34,8 @@ export type StartOptions = {
   versions?: ServerVersions;
   /** [TX1] Serve HTTPS with this certificate and key (see `readTlsFiles`); plain HTTP when absent. */
   tls?: TlsOptions;
+  /** [SHP1]-[SHP9] The online shop: its page's folder, the SMS and payment providers. */
+  shop?: ShopOptions;
   /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
   privacy?: PrivacyKeys;
 };
@@ -70,6 +73,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
       ...(options.versions ? { versions: options.versions } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.shop ? { shop: options.shop } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
     // [PK11] While serving: a failure is logged, and the next start resumes it.

@@ -20,6 +20,7 @@ export * from './checkout';
 export * from './returns';
 export * from './stock-ledger';
 export * from './atp';
+export * from './geo';
 export * from './sale-fact';
 export * from './schemas';
 export * from './collections';

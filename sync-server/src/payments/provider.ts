@@ -46,6 +46,8 @@ export type SimulatedProviderOptions = {
   currency?: string;
   now?: () => Date;
   retry?: RetryPolicy;
+  /** How notifications are POSTed; default the global `fetch`. (A server notifying itself over HTTPS passes one that trusts its own certificate.) */
+  fetch?: typeof fetch;
 };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -146,7 +148,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
       }
       const { body, headers } = make();
       try {
-        const response = await fetch(this.options.notifyUrl, { method: 'POST', headers, body });
+        const post = this.options.fetch ?? fetch;
+        const response = await post(this.options.notifyUrl, { method: 'POST', headers, body });
         await response.arrayBuffer();
         attempts.push({ status: response.status });
         if (response.ok) return { delivered: true, attempts };

@@ -22,6 +22,7 @@ import {
   startSyncServer,
   type DemoCertificate,
   type RunningSyncServer,
+  type ShopOptions,
 } from '@pos/sync-server';
 import { toHex } from '@pos/domain';
 // The demo server's pickup keys: the till must match the codes the server issues.
@@ -72,6 +73,8 @@ export async function startDemoStore(
      * the terminal host ([TL6]). Default plain HTTP.
      */
     tls?: Pick<DemoCertificate, 'cert' | 'key' | 'fingerprint'>;
+    /** The online shop on the sync server: its built page and SMS hook (`/shop/`). */
+    shop?: ShopOptions;
   } = {},
 ): Promise<DemoStore> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -89,6 +92,7 @@ export async function startDemoStore(
       seedDemo: true,
       ...storageOptions,
       ...tls,
+      ...(options.shop ? { shop: options.shop } : {}),
     });
     const syncPort = Number(new URL(syncServer.url).port);
     closers.push(async () => syncServer?.close());
@@ -165,7 +169,12 @@ export async function startDemoStore(
       },
       async bringSyncServerUp() {
         if (syncServer) return;
-        syncServer = await startSyncServer({ port: syncPort, ...storageOptions, ...tls });
+        syncServer = await startSyncServer({
+          port: syncPort,
+          ...storageOptions,
+          ...tls,
+          ...(options.shop ? { shop: options.shop } : {}),
+        });
       },
       terminalConfig,
       devices,

@@ -27,7 +27,14 @@ const electron = process.env.POS_BROWSER ? null : findElectronBinary();
 // [TX4] The sync server speaks HTTPS with a certificate made here on first start.
 const tlsDir = process.env.POS_TLS_DIR ?? '.data/tls';
 const certificate = await ensureDemoCertificate(tlsDir);
+/** The online shop's built page (scripts/start-demo.mjs builds it), served by the sync server at /shop/. */
+const SHOP_DIR = fileURLToPath(new URL('../../../shop/dist', import.meta.url));
 const store = await startDemoStore({
+  shop: {
+    staticDir: SHOP_DIR,
+    // The simulated SMS provider's messages, printed so the demo's customer can sign in.
+    onSms: (message) => console.log(`[SMS to ${message.phone}] ${message.text}`),
+  },
   tls: certificate,
   dataDir: process.env.POS_DATA_DIR ?? '.data/pglite',
   terminalPort: Number(process.env.POS_PORT ?? 5180),
@@ -37,6 +44,7 @@ const store = await startDemoStore({
 });
 
 let electronProcess: ChildProcess | null = null;
+const shopUrl = `${store.syncServer.url}/shop/`;
 console.log(
   `\nSync server: ${store.syncServer.url} (PGlite in ${process.env.POS_DATA_DIR ?? '.data/pglite'})`,
 );
@@ -64,6 +72,17 @@ if (electron) {
     '  (the browser reaches the sync server through it, at /sync/, trusting only this certificate)',
   );
 }
+
+const shopper = DEMO_MEMBERS[0];
+console.log(`\nOnline shop: open ${shopUrl} (a phone-sized window, 390×844, fits it best).`);
+console.log(
+  `  Sign in with a demo member's phone, e.g. ${shopper?.phone ?? ''} (${shopper?.name ?? ''}); ` +
+    'the SMS code is printed here as [SMS to …], and an admin token reads it at ' +
+    'GET /_shop/sms-outbox?phone=…',
+);
+console.log(
+  '  (HTTPS with the demo certificate above: the browser asks once to trust it; pay is simulated.)',
+);
 
 console.log('\nThe simulated scanner scans what you type here. Products:');
 DEMO_PRODUCTS.forEach((product, i) => {

@@ -1,0 +1,115 @@
+/**
+ * What a customer does in the online shop, as steps an end-to-end test
+ * reuses (the shop's own test and the chain's buy-online-pick-up-in-store
+ * test with the POS). Each step acts through the page as a person would and
+ * waits for what the customer sees.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import type { ShopOptions, SmsMessage } from '@pos/sync-server';
+
+/** The built shop (global-setup.ts builds it), for `shop.staticDir`. */
+export const SHOP_DIST = fileURLToPath(new URL('../dist', import.meta.url));
+
+/** A phone-sized page: what the shop is laid out for. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+
+/** The Jing'an store (S001) is round the corner; Xuhui (S002) about 4.7 km away. */
+export const NEAR_S001 = { latitude: 31.229, longitude: 121.4551 };
+
+/**
+ * The simulated SMS provider's messages as they are sent: pass `onSms` in the
+ * server's shop options, and read a phone's latest code with `codeFor`.
+ */
+export function smsInbox(): {
+  onSms: NonNullable<ShopOptions['onSms']>;
+  codeFor(phone: string): Promise<string>;
+} {
+  const sent: SmsMessage[] = [];
+  const waiting: (() => void)[] = [];
+  return {
+    onSms(message) {
+      sent.push(message);
+      for (const wake of waiting.splice(0)) wake();
+    },
+    async codeFor(phone) {
+      for (;;) {
+        const last = sent.filter((m) => m.phone === phone).at(-1);
+        const code = last && /(\d{6})/.exec(last.text)?.[1];
+        if (code) return code;
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      }
+    },
+  };
+}
+
+/** Opens the shop at `shopUrl` (the sync server's `/shop/`). */
+export async function openShop(page: Page, shopUrl: string): Promise<void> {
+  await page.goto(shopUrl);
+  await page.getByTestId('search').waitFor();
+}
+
+/** Signs in with `phone` and the SMS code the provider sent it. */
+export async function signIn(
+  page: Page,
+  phone: string,
+  codeFor: (phone: string) => Promise<string>,
+): Promise<void> {
+  const account = page.getByTestId('account');
+  await account.click();
+  await page.getByTestId('phone').fill(phone);
+  await page.getByTestId('send-code').click();
+  await page.getByTestId('code-sent').waitFor();
+  await page.getByTestId('code').fill(await codeFor(phone));
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('me-phone').waitFor();
+}
+
+/** Types `text` into the catalog search and waits until `expected` is listed. */
+export async function search(page: Page, text: string, expectedSku: string): Promise<void> {
+  await page.locator('.brand').click();
+  await page.getByTestId('search').fill(text);
+  await page.getByTestId(`product-${expectedSku}`).waitFor();
+}
+
+/** Opens a product, waits for its stores, chooses `storeId`, orders; returns the order id. */
+export async function orderForPickup(
+  page: Page,
+  order: { sku: string; storeId: string; quantity?: number },
+): Promise<string> {
+  const listed = page.getByTestId(`product-${order.sku}`);
+  if (await listed.isVisible()) await listed.click();
+  else await page.evaluate((sku) => (window.location.hash = `/product/${sku}`), order.sku);
+  const store = page.getByTestId(`store-${order.storeId}`);
+  await store.waitFor();
+  for (let n = 1; n < (order.quantity ?? 1); n++) {
+    await page.getByRole('button', { name: '+' }).click();
+  }
+  await page
+    .getByTestId('quantity')
+    .filter({ hasText: String(order.quantity ?? 1) })
+    .waitFor();
+  await store.click();
+  await page.getByTestId('order').click();
+  await page.getByTestId('countdown').waitFor();
+  return decodeURIComponent(/#\/orders\/([^/?]+)/.exec(page.url())![1]!);
+}
+
+/** The hold's countdown as shown, `mm:ss`. */
+export async function countdown(page: Page): Promise<string> {
+  return (await page.getByTestId('countdown').textContent()) ?? '';
+}
+
+/** Pays the open order with the simulated provider and waits until the server says paid. */
+export async function pay(page: Page): Promise<void> {
+  await page.getByTestId('pay').click();
+  await page.getByTestId('pickup-code').waitFor();
+}
+
+/** The pickup code and the pickup QR's text, as the customer's phone shows them. */
+export async function pickupCode(page: Page): Promise<{ code: string; qr: string }> {
+  const code = (await page.getByTestId('pickup-code').textContent()) ?? '';
+  const qr = page.locator('img.qr');
+  await qr.waitFor();
+  return { code: code.trim(), qr: (await qr.getAttribute('data-qr-text')) ?? '' };
+}

@@ -1,0 +1,761 @@
+/**
+ * The online shop's screens, phone-sized: the catalog and search, a product
+ * with the stores near the customer, sign-in by SMS code, an order for
+ * pickup with its hold's countdown, pay, and the pickup code with its QR.
+ * Routes live in the URL's hash so a reload stays on the screen.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { LocaleProvider, useLocale, useMoney, type Language } from '@pos/ui';
+import {
+  api,
+  sessionToken,
+  setSessionToken,
+  ShopApiError,
+  type Campaign,
+  type City,
+  type Me,
+  type ShopOrder,
+  type ShopProduct,
+  type ShopStore,
+  type ShortLine,
+} from './api';
+import { Qr } from './Qr';
+import { say, statusText } from './messages';
+
+const LANGUAGE_KEY = 'shop.language';
+
+function useRoute(): [string, (to: string) => void] {
+  const [hash, setHash] = useState(() => window.location.hash || '#/');
+  useEffect(() => {
+    const onChange = () => setHash(window.location.hash || '#/');
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  const go = useCallback((to: string) => {
+    window.location.hash = to;
+  }, []);
+  return [hash.slice(1), go];
+}
+
+function useSay(): (text: string, values?: Record<string, string | number>) => string {
+  const { language } = useLocale();
+  return (text, values) => say(language, text, values);
+}
+
+/** The current time, once a second. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Products seen in the catalog, so a product screen opens without another search. */
+const seenProducts = new Map<string, ShopProduct>();
+
+export function App() {
+  const [language, setLanguage] = useState<Language>(() =>
+    localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh-CN',
+  );
+  const [route, go] = useRoute();
+  const [signedIn, setSignedIn] = useState(() => sessionToken() !== null);
+  useEffect(() => {
+    localStorage.setItem(LANGUAGE_KEY, language);
+    document.documentElement.lang = language;
+  }, [language]);
+  const locale = useMemo(
+    () => ({ language, currency: 'CNY', timeZone: 'Asia/Shanghai' }),
+    [language],
+  );
+  const [path = '/', query = ''] = route.split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let screen: ReactNode;
+  if (parts[0] === 'product' && parts[1]) {
+    screen = <ProductScreen sku={parts[1]} go={go} signedIn={signedIn} />;
+  } else if (parts[0] === 'signin') {
+    const next = new URLSearchParams(query).get('next') ?? '/me';
+    screen = (
+      <SignInScreen
+        onSignedIn={() => {
+          setSignedIn(true);
+          go(next);
+        }}
+      />
+    );
+  } else if (parts[0] === 'orders' && parts[1]) {
+    screen = <OrderScreen id={parts[1]} go={go} />;
+  } else if (parts[0] === 'me') {
+    screen = signedIn ? (
+      <MeScreen
+        go={go}
+        onSignOut={() => {
+          setSessionToken(null);
+          setSignedIn(false);
+          go('/');
+        }}
+      />
+    ) : (
+      <SignInScreen
+        onSignedIn={() => {
+          setSignedIn(true);
+        }}
+      />
+    );
+  } else {
+    screen = <CatalogScreen go={go} />;
+  }
+  return (
+    <LocaleProvider locale={locale}>
+      <div className="app">
+        <header className="top">
+          <button className="brand" onClick={() => go('/')}>
+            Storefront <span>{say(language, 'Online shop')}</span>
+          </button>
+          <button
+            className="lang"
+            data-testid="language"
+            onClick={() => setLanguage(language === 'zh-CN' ? 'en' : 'zh-CN')}
+          >
+            {language === 'zh-CN' ? 'EN' : '中文'}
+          </button>
+          <button className="account" data-testid="account" onClick={() => go('/me')}>
+            {say(language, signedIn ? 'Account' : 'Sign in')}
+          </button>
+        </header>
+        <main>{screen}</main>
+      </div>
+    </LocaleProvider>
+  );
+}
+
+function Problem({ text }: { text: string | null }) {
+  return text ? (
+    <p className="problem" role="alert">
+      {text}
+    </p>
+  ) : null;
+}
+
+function CatalogScreen({ go }: { go: (to: string) => void }) {
+  const t = useSay();
+  const money = useMoney();
+  const [q, setQ] = useState('');
+  const [products, setProducts] = useState<ShopProduct[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      api
+        .catalog(q)
+        .then(({ products: found }) => {
+          if (!live) return;
+          for (const p of found) seenProducts.set(p.sku, p);
+          setProducts(found);
+          setProblem(null);
+        })
+        .catch(
+          (error: unknown) =>
+            live && setProblem(t('Something went wrong: {reason}', { reason: errorText(error) })),
+        );
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [q]);
+  return (
+    <section>
+      <input
+        className="search"
+        type="search"
+        data-testid="search"
+        placeholder={t('Search products')}
+        aria-label={t('Search')}
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
+      <Problem text={problem} />
+      {products === null ? (
+        <p className="muted">{t('Loading…')}</p>
+      ) : products.length === 0 ? (
+        <p className="muted">{t('No products found')}</p>
+      ) : (
+        <ul className="products">
+          {products.map((p) => (
+            <li key={p.sku}>
+              <button data-testid={`product-${p.sku}`} onClick={() => go(`/product/${p.sku}`)}>
+                <span className="name">{p.name}</span>
+                <span className="price">{money(p.price)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+type Where = { lat: number; lng: number } | { city: string };
+
+function distanceText(t: ReturnType<typeof useSay>, metres: number | null): string | null {
+  if (metres === null) return null;
+  return metres < 1000
+    ? t('{m} m away', { m: Math.round(metres / 10) * 10 })
+    : t('{km} km away', { km: (metres / 1000).toFixed(1) });
+}
+
+function ProductScreen({
+  sku,
+  go,
+  signedIn,
+}: {
+  sku: string;
+  go: (to: string) => void;
+  signedIn: boolean;
+}) {
+  const t = useSay();
+  const money = useMoney();
+  const { language } = useLocale();
+  const [product, setProduct] = useState<ShopProduct | null>(seenProducts.get(sku) ?? null);
+  const [where, setWhere] = useState<Where | 'locating' | 'none'>(() =>
+    'geolocation' in navigator ? 'locating' : 'none',
+  );
+  const [stores, setStores] = useState<ShopStore[] | null>(null);
+  const [cities, setCities] = useState<City[]>([]);
+  const [storeId, setStoreId] = useState<string | null>(null);
+  const [quantity, setQuantity] = useState(1);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const key = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (product) return;
+    api
+      .catalog('')
+      .then(({ products }) => {
+        for (const p of products) seenProducts.set(p.sku, p);
+        setProduct(seenProducts.get(sku) ?? null);
+      })
+      .catch((error: unknown) => setProblem(errorText(error)));
+  }, [product, sku]);
+
+  useEffect(() => {
+    if (!('geolocation' in navigator)) return;
+    navigator.geolocation.getCurrentPosition(
+      (position) => setWhere({ lat: position.coords.latitude, lng: position.coords.longitude }),
+      () => setWhere('none'),
+      { timeout: 5000, maximumAge: 600_000 },
+    );
+  }, []);
+
+  useEffect(() => {
+    if (where === 'locating') return;
+    let live = true;
+    api
+      .stores(sku, where === 'none' ? null : where)
+      .then((found) => {
+        if (!live) return;
+        setStores(found.stores);
+        setCities(found.cities);
+        setStoreId((chosen) => chosen ?? found.stores.find((s) => s.atp > 0)?.id ?? null);
+      })
+      .catch((error: unknown) => live && setProblem(errorText(error)));
+    return () => {
+      live = false;
+    };
+  }, [sku, where]);
+
+  async function order() {
+    if (!storeId) return;
+    if (!signedIn) {
+      go(`/signin?next=${encodeURIComponent(`/product/${sku}`)}`);
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    key.current ??= crypto.randomUUID();
+    try {
+      const placed = await api.placeOrder(storeId, [{ sku, quantity }], key.current);
+      key.current = null;
+      go(`/orders/${placed.order.id}`);
+    } catch (error) {
+      if (
+        error instanceof ShopApiError &&
+        error.status === 409 &&
+        Array.isArray(error.body.lines)
+      ) {
+        key.current = null;
+        const short = (error.body.lines as ShortLine[])[0];
+        setProblem(t('Only {n} left at this store', { n: short?.available ?? 0 }));
+      } else if (error instanceof ShopApiError && error.status === 401) {
+        go(`/signin?next=${encodeURIComponent(`/product/${sku}`)}`);
+      } else {
+        setProblem(t('Something went wrong: {reason}', { reason: errorText(error) }));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const chosen = stores?.find((s) => s.id === storeId);
+  return (
+    <section className="product">
+      <button className="back" onClick={() => go('/')}>
+        ‹ {t('Catalog')}
+      </button>
+      {product ? (
+        <>
+          <h1 data-testid="product-name">{product.name}</h1>
+          <p className="big-price">{money(product.price)}</p>
+        </>
+      ) : (
+        <p className="muted">{t('Loading…')}</p>
+      )}
+      <div className="quantity">
+        <span>{t('Quantity')}</span>
+        <button aria-label="−" onClick={() => setQuantity((q) => Math.max(1, q - 1))}>
+          −
+        </button>
+        <output data-testid="quantity">{quantity}</output>
+        <button aria-label="+" onClick={() => setQuantity((q) => Math.min(99, q + 1))}>
+          +
+        </button>
+      </div>
+      <h2>
+        {where === 'none' || (where !== 'locating' && 'city' in where)
+          ? t('Stores in')
+          : t('Stores near you')}
+      </h2>
+      {where === 'locating' && <p className="muted">{t('Finding your location…')}</p>}
+      {(where === 'none' || (typeof where === 'object' && 'city' in where)) && (
+        <label className="city">
+          <span>{t('Location not shared: choose a city')}</span>
+          <select
+            data-testid="city"
+            value={typeof where === 'object' && 'city' in where ? where.city : ''}
+            onChange={(e) => setWhere(e.target.value ? { city: e.target.value } : 'none')}
+          >
+            <option value="">{t('Choose a city')}</option>
+            {cities.map((c) => (
+              <option key={c.city} value={c.city}>
+                {language === 'zh-CN' ? c.city : c.cityEn}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <ul className="stores" data-testid="stores">
+        {stores?.map((s) => (
+          <li key={s.id}>
+            <button
+              data-testid={`store-${s.id}`}
+              className={s.id === storeId ? 'store chosen' : 'store'}
+              aria-pressed={s.id === storeId}
+              disabled={s.atp === 0}
+              onClick={() => setStoreId(s.id)}
+            >
+              <span className="store-name">{s.name}</span>
+              <span className="store-address">{s.address}</span>
+              <span className="store-facts">
+                <span className={s.atp > 0 ? 'atp' : 'atp none'} data-testid={`atp-${s.id}`}>
+                  {s.atp > 0 ? t('In stock: {n}', { n: s.atp }) : t('Out of stock')}
+                </span>
+                {s.distanceMetres !== null && (
+                  <span className="distance" data-testid={`distance-${s.id}`}>
+                    {distanceText(t, s.distanceMetres)}
+                  </span>
+                )}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      <Problem text={problem} />
+      {!signedIn && <p className="muted">{t('Sign in to order for pickup')}</p>}
+      <button
+        className="primary"
+        data-testid="order"
+        disabled={!chosen || chosen.atp < quantity || busy}
+        onClick={() => void order()}
+      >
+        {chosen ? t('Order for pickup here') : t('Choose a store')}
+        {product && chosen ? ` · ${money(product.price * quantity)}` : ''}
+      </button>
+    </section>
+  );
+}
+
+function SignInScreen({ onSignedIn }: { onSignedIn: () => void }) {
+  const t = useSay();
+  const [phone, setPhone] = useState('');
+  const [code, setCode] = useState('');
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function send() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const sent = await api.sendCode(phone);
+      setSentTo(sent.maskedPhone);
+    } catch (error) {
+      setProblem(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function signIn() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const opened = await api.signIn(phone, code);
+      setSessionToken(opened.token);
+      onSignedIn();
+    } catch (error) {
+      setProblem(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="signin">
+      <h1>{t('Sign in')}</h1>
+      <p className="muted">{t('Sign in to order for pickup')}</p>
+      <label>
+        <span>{t('Mobile number')}</span>
+        <input
+          data-testid="phone"
+          type="tel"
+          inputMode="tel"
+          autoComplete="tel"
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+        />
+      </label>
+      <button
+        data-testid="send-code"
+        disabled={busy || phone.trim() === ''}
+        onClick={() => void send()}
+      >
+        {t('Send code')}
+      </button>
+      {sentTo && (
+        <>
+          <p className="muted" data-testid="code-sent">
+            {t('Code sent to {phone}', { phone: sentTo })}
+          </p>
+          <label>
+            <span>{t('SMS code')}</span>
+            <input
+              data-testid="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+            />
+          </label>
+          <button
+            className="primary"
+            data-testid="sign-in"
+            disabled={busy || code.trim().length !== 6}
+            onClick={() => void signIn()}
+          >
+            {t('Sign in')}
+          </button>
+        </>
+      )}
+      <Problem text={problem} />
+    </section>
+  );
+}
+
+function mmss(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
+
+function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
+  const t = useSay();
+  const money = useMoney();
+  const { language } = useLocale();
+  const [order, setOrder] = useState<ShopOrder | null>(null);
+  const [skew, setSkew] = useState(0);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [paying, setPaying] = useState(false);
+  const now = useNow();
+
+  const load = useCallback(async () => {
+    const asked = Date.now();
+    const read = await api.order(id);
+    // The server's clock is the hold's: count down from its now, not the phone's.
+    setSkew(Date.parse(read.now) - (asked + Date.now()) / 2);
+    setOrder(read.order);
+    return read.order;
+  }, [id]);
+
+  useEffect(() => {
+    let live = true;
+    const tick = () => load().catch((error: unknown) => live && setProblem(errorText(error)));
+    void tick();
+    const timer = setInterval(() => void tick(), 10_000);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [load]);
+
+  async function pay() {
+    setPaying(true);
+    setProblem(null);
+    try {
+      await api.pay(id);
+      // Paid is the provider's word to the server: read the order until it says so.
+      for (let i = 0; i < 20; i++) {
+        const read = await load();
+        if (read.status !== 'held') break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    } catch (error) {
+      setProblem(t('Something went wrong: {reason}', { reason: errorText(error) }));
+    } finally {
+      setPaying(false);
+    }
+  }
+
+  if (!order) {
+    return (
+      <section>
+        <Problem text={problem} />
+        {!problem && <p className="muted">{t('Loading…')}</p>}
+      </section>
+    );
+  }
+  const left = order.holdExpiresAt ? Date.parse(order.holdExpiresAt) - (now + skew) : 0;
+  const time = (iso: string) =>
+    new Intl.DateTimeFormat(language, {
+      timeZone: 'Asia/Shanghai',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(iso));
+  return (
+    <section className="order">
+      <button className="back" onClick={() => go('/me')}>
+        ‹ {t('My orders')}
+      </button>
+      <h1>{t('Order {id}', { id: order.id.slice(4, 12) })}</h1>
+      <p className={`status status-${order.status}`} data-testid="order-status">
+        {statusText(language, order.status)}
+      </p>
+      {order.status === 'held' && (
+        <div className="hold">
+          {left > 0 ? (
+            <>
+              <span>{t('Pay within')}</span>
+              <strong className="countdown" data-testid="countdown">
+                {mmss(left)}
+              </strong>
+              {order.holdExpiresAt && (
+                <span className="muted">
+                  {t('Units held for you until {time}', { time: time(order.holdExpiresAt) })}
+                </span>
+              )}
+            </>
+          ) : (
+            <span>{t('The hold has expired: the units went back on sale')}</span>
+          )}
+        </div>
+      )}
+      {order.pickup.map((p) => (
+        <div className="pickup" key={p.storeId} data-testid="pickup">
+          <span>{t('Pickup code')}</span>
+          <strong className="pickup-code" data-testid="pickup-code">
+            {p.code}
+          </strong>
+          <Qr text={p.qr} label={t('Pickup code')} />
+          <span className="muted">{t('Show this code or the QR code at the store')}</span>
+          {order.pickupDeadline && (
+            <span className="muted">
+              {t('Pick up by {time}', { time: time(order.pickupDeadline) })}
+            </span>
+          )}
+        </div>
+      ))}
+      <ul className="lines">
+        {order.lines.map((line) => (
+          <li key={line.lineId}>
+            <span className="name">
+              {line.name} × {line.quantity}
+            </span>
+            <span>{money(line.net)}</span>
+          </li>
+        ))}
+        <li className="total">
+          <span>{t('Total')}</span>
+          <strong data-testid="order-total">{money(order.total)}</strong>
+        </li>
+      </ul>
+      {order.stores.map((s) => (
+        <div className="pickup-store" key={s.id} data-testid="pickup-store">
+          <span className="muted">{t('Pick up at')}</span>
+          <strong>{s.name}</strong>
+          <span className="muted">{s.address}</span>
+        </div>
+      ))}
+      <Problem text={problem} />
+      {order.status === 'held' && left > 0 && (
+        <button className="primary" data-testid="pay" disabled={paying} onClick={() => void pay()}>
+          {paying ? t('Paying…') : t('Pay {amount}', { amount: money(order.total) })}
+        </button>
+      )}
+    </section>
+  );
+}
+
+function MeScreen({ go, onSignOut }: { go: (to: string) => void; onSignOut: () => void }) {
+  const t = useSay();
+  const money = useMoney();
+  const { language } = useLocale();
+  const [me, setMe] = useState<Me | null>(null);
+  const [campaigns, setCampaigns] = useState<Campaign[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
+  const refresh = useCallback(() => {
+    api
+      .me()
+      .then(setMe)
+      .catch((error: unknown) => {
+        if (error instanceof ShopApiError && error.status === 401) onSignOut();
+        else setProblem(errorText(error));
+      });
+    api
+      .campaigns()
+      .then((found) => setCampaigns(found.campaigns))
+      .catch(() => setCampaigns([]));
+  }, [onSignOut]);
+  useEffect(() => {
+    refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  async function claim(campaignId: string) {
+    setProblem(null);
+    try {
+      await api.claim(campaignId);
+      refresh();
+    } catch (error) {
+      setProblem(errorText(error));
+    }
+  }
+  if (!me) {
+    return (
+      <section>
+        <Problem text={problem} />
+        {!problem && <p className="muted">{t('Loading…')}</p>}
+      </section>
+    );
+  }
+  const { customer } = me;
+  return (
+    <section className="me">
+      <div className="card">
+        <strong data-testid="me-phone">{customer.maskedPhone}</strong>
+        {customer.memberId ? (
+          <div className="facts">
+            <span>
+              {t('Points')} <strong data-testid="points">{customer.points}</strong>
+            </span>
+            <span>
+              {t('Tier')} <strong data-testid="tier">{t(`tier:${customer.tier ?? ''}`)}</strong>
+            </span>
+          </div>
+        ) : (
+          <p className="muted">{t('Not a member yet: orders are kept under your phone number')}</p>
+        )}
+      </div>
+      <h2>{t('Coupons')}</h2>
+      {me.coupons.length === 0 ? (
+        <p className="muted">{t('No coupons yet')}</p>
+      ) : (
+        <ul className="coupons">
+          {me.coupons.map((c) => (
+            <li key={c.id} data-testid={`coupon-${c.id}`}>
+              <button
+                className="coupon"
+                disabled={c.status !== 'issued'}
+                onClick={() => setShown(shown === c.id ? null : c.id)}
+              >
+                <strong>{c.name}</strong>
+                <span className="muted">
+                  {c.status === 'issued'
+                    ? t('Spend {amount} or more; show at the till', { amount: money(c.minSpend) })
+                    : t('Used')}
+                </span>
+              </button>
+              {shown === c.id && <Qr text={c.code} label={c.name} />}
+            </li>
+          ))}
+        </ul>
+      )}
+      {customer.memberId &&
+        campaigns
+          .filter(
+            (c) =>
+              c.left > 0 &&
+              me.coupons.filter((mine) => mine.campaignId === c.id).length < c.perMember,
+          )
+          .map((c) => (
+            <div className="campaign" key={c.id}>
+              <span>
+                <strong>{c.name}</strong>
+                <span className="muted">
+                  {' '}
+                  {t('Spend {amount} or more', { amount: money(c.minSpend) })}
+                </span>
+              </span>
+              <button
+                className="claim"
+                data-testid={`claim-${c.id}`}
+                onClick={() => void claim(c.id)}
+              >
+                {t('Claim')}
+              </button>
+            </div>
+          ))}
+      <Problem text={problem} />
+      <h2>{t('My orders')}</h2>
+      {me.orders.length === 0 ? (
+        <p className="muted">{t('No orders yet')}</p>
+      ) : (
+        <ul className="orders">
+          {me.orders.map((o) => (
+            <li key={o.id}>
+              <button data-testid={`order-${o.id}`} onClick={() => go(`/orders/${o.id}`)}>
+                <span className="name">
+                  {o.lines.map((l) => `${l.name} × ${l.quantity}`).join('、')}
+                </span>
+                <span className="order-facts">
+                  <span>{statusText(language, o.status)}</span>
+                  <strong>{money(o.total)}</strong>
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button className="secondary" onClick={onSignOut}>
+        {t('Sign out')}
+      </button>
+    </section>
+  );
+}

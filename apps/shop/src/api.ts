@@ -1,0 +1,146 @@
+/**
+ * The shop's client of the server's `/_shop/` API (same origin). Every call
+ * answers data or throws `ShopApiError` with the server's reason.
+ */
+import type { OrderStatus } from '@pos/domain';
+
+export type ShopProduct = {
+  sku: string;
+  name: string;
+  category: string;
+  price: number;
+  currency: string;
+};
+export type ShopStore = {
+  id: string;
+  name: string;
+  address: string;
+  city: string | null;
+  cityEn: string | null;
+  atp: number;
+  distanceMetres: number | null;
+};
+export type City = { city: string; cityEn: string };
+export type ShopOrder = {
+  id: string;
+  status: OrderStatus;
+  placedAt: string;
+  holdExpiresAt?: string;
+  paidAt?: string;
+  pickupDeadline?: string;
+  total: number;
+  lines: {
+    lineId: string;
+    sku: string;
+    name: string;
+    quantity: number;
+    unitPrice: number;
+    net: number;
+    storeId: string | null;
+    pickedUp: number;
+  }[];
+  pickup: { storeId: string; code: string; qr: string }[];
+  stores: { id: string; name: string; address: string }[];
+};
+export type ShopCoupon = {
+  id: string;
+  campaignId: string;
+  name: string;
+  status: 'issued' | 'redeemed' | 'void';
+  validTo: string;
+  minSpend: number;
+  /** The signed code a till scans. */
+  code: string;
+};
+export type Campaign = {
+  id: string;
+  name: string;
+  minSpend: number;
+  validTo: string;
+  perMember: number;
+  left: number;
+};
+export type ShortLine = { sku: string; storeId: string; requested: number; available: number };
+export type Me = {
+  customer: { maskedPhone: string; memberId?: string; tier?: string; points?: number };
+  coupons: ShopCoupon[];
+  orders: ShopOrder[];
+  now: string;
+};
+
+export class ShopApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(reason);
+  }
+}
+
+const TOKEN_KEY = 'shop.session';
+
+export function sessionToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+export function setSessionToken(token: string | null): void {
+  if (token === null) localStorage.removeItem(TOKEN_KEY);
+  else localStorage.setItem(TOKEN_KEY, token);
+}
+
+async function call<T>(
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const token = sessionToken();
+  const response = await fetch(`/_shop/${path}`, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...init.headers,
+    },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    if (response.status === 401 && token && path !== 'session') setSessionToken(null);
+    throw new ShopApiError(response.status, String(body.reason ?? response.statusText), body);
+  }
+  return body as T;
+}
+
+export const api = {
+  catalog: (q: string) =>
+    call<{ products: ShopProduct[] }>(`catalog?limit=30&q=${encodeURIComponent(q)}`),
+  stores: (sku: string, where: { lat: number; lng: number } | { city: string } | null) => {
+    const params = new URLSearchParams({ sku });
+    if (where && 'city' in where) params.set('city', where.city);
+    else if (where) {
+      params.set('lat', String(where.lat));
+      params.set('lng', String(where.lng));
+    }
+    return call<{ stores: ShopStore[]; cities: City[] }>(`stores?${params.toString()}`);
+  },
+  sendCode: (phone: string) =>
+    call<{ maskedPhone: string; expiresAt: string }>('otp', { body: { phone } }),
+  signIn: (phone: string, code: string) =>
+    call<{ token: string; customer: { maskedPhone: string; memberId?: string } }>('session', {
+      body: { phone, code },
+    }),
+  placeOrder: (storeId: string, lines: { sku: string; quantity: number }[], key: string) =>
+    call<{ order: ShopOrder; now: string }>('orders', {
+      body: { storeId, lines },
+      headers: { 'idempotency-key': key },
+    }),
+  order: (id: string) =>
+    call<{ order: ShopOrder; now: string }>(`orders/${encodeURIComponent(id)}`),
+  pay: (id: string) =>
+    call<{ payment: { providerTxnId: string } }>(`orders/${encodeURIComponent(id)}/pay`, {
+      method: 'POST',
+    }),
+  me: () => call<Me>('me'),
+  campaigns: () => call<{ campaigns: Campaign[] }>('coupons'),
+  claim: (campaignId: string) =>
+    call<{ coupon: ShopCoupon }>('coupons/claim', { body: { campaignId } }),
+};

@@ -1,0 +1,276 @@
+/**
+ * A customer's pickup orders in the shop: priced on the server with the
+ * till's engine, placed through the order center's `placeOrder`, read back
+ * only by their own customer, and paid through the payment provider whose
+ * signed notification alone makes them paid. See SPEC.md [SHP5]-[SHP8].
+ */
+import {
+  addItem,
+  attachMember,
+  newCheckout,
+  priceCheckout,
+  type CheckoutCart,
+  type Coupon,
+  type Member,
+  type Order,
+  type Product,
+  type Promotion,
+  type Store,
+} from '@pos/domain';
+import { ORDERS_DB, placeOrder, type PlaceOrderResult } from '../orders/holds';
+import { PICKUP_CODES_DB, type PickupCodes } from '../payments/notify';
+import { SyncError } from '../protocol';
+import type { SyncStorage } from '../storage/storage';
+import { listPrices } from './catalog';
+import type { CustomerSession } from './customer-auth';
+
+/** Most lines one shop order may have. */
+export const SHOP_LINES_MAX = 20;
+/** Most units of one line. */
+export const SHOP_QUANTITY_MAX = 99;
+
+export type ShopOrderRequest = { storeId: string; lines: { sku: string; quantity: number }[] };
+
+const bad = (reason: string) => new SyncError('bad_request', reason);
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
+
+/** [SHP5] The body of `POST /_shop/orders`; anything else in it (prices!) is ignored. */
+export function parseShopOrder(body: unknown): ShopOrderRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw bad('send {storeId, lines: [{sku, quantity}]}');
+  }
+  const { storeId, lines } = body as Record<string, unknown>;
+  if (typeof storeId !== 'string' || !ID.test(storeId)) throw bad('storeId must be a store id');
+  if (!Array.isArray(lines) || lines.length === 0 || lines.length > SHOP_LINES_MAX) {
+    throw bad(`lines must be a list of 1 to ${SHOP_LINES_MAX} lines`);
+  }
+  const merged = new Map<string, number>();
+  lines.forEach((line: unknown, i) => {
+    if (typeof line !== 'object' || line === null) throw bad(`lines[${i}] must be an object`);
+    const { sku, quantity } = line as Record<string, unknown>;
+    if (typeof sku !== 'string' || !ID.test(sku)) throw bad(`lines[${i}].sku must be a SKU`);
+    if (
+      typeof quantity !== 'number' ||
+      !Number.isSafeInteger(quantity) ||
+      quantity < 1 ||
+      quantity > SHOP_QUANTITY_MAX
+    ) {
+      throw bad(`lines[${i}].quantity must be a whole number from 1 to ${SHOP_QUANTITY_MAX}`);
+    }
+    merged.set(sku, (merged.get(sku) ?? 0) + quantity);
+  });
+  for (const [sku, quantity] of merged) {
+    if (quantity > SHOP_QUANTITY_MAX) {
+      throw bad(`at most ${SHOP_QUANTITY_MAX} of ${sku} in one order`);
+    }
+  }
+  return { storeId, lines: [...merged].map(([sku, quantity]) => ({ sku, quantity })) };
+}
+
+/** The member behind a session, when there is one and it is active. */
+export async function memberOf(
+  storage: SyncStorage,
+  customer: CustomerSession,
+): Promise<Member | undefined> {
+  if (!customer.memberId) return undefined;
+  const row = (await storage.getDocs('members', [customer.memberId], null)).get(customer.memberId);
+  const member = row?.body as Member | undefined;
+  return member?.status === 'active' ? member : undefined;
+}
+
+/**
+ * [SHP5] Prices the lines as a till at the pickup store would for the online
+ * channel: list prices, the active promotions, the member's tier ([CK7]).
+ */
+export async function priceShopOrder(
+  storage: SyncStorage,
+  request: ShopOrderRequest,
+  member: Member | undefined,
+  options: { priceList: string; currency: string; now: string; utcOffsetMinutes: number },
+): Promise<{
+  lines: { sku: string; quantity: number; unitPrice: number; net: number }[];
+  total: number;
+}> {
+  const skus = request.lines.map((l) => l.sku);
+  const products = await storage.getDocs('products', skus, null);
+  const prices = await listPrices(storage, options.priceList, skus);
+  let cart: CheckoutCart = newCheckout(options.currency);
+  request.lines.forEach((line, i) => {
+    const product = products.get(line.sku)?.body as Product | undefined;
+    if (!product || product.status !== 'active') throw bad(`there is no product ${line.sku}`);
+    const price = prices.get(line.sku);
+    if (!price || price.currency !== options.currency) {
+      throw bad(`${product.name} cannot be ordered online: it has no price`);
+    }
+    cart = addItem(cart, { lineId: `L${i + 1}`, product, price, quantity: line.quantity });
+  });
+  if (member) cart = attachMember(cart, member);
+  const promotions = (await storage.findDocs('promotions', { fields: { status: 'active' } })).map(
+    (row) => row.body as Promotion,
+  );
+  const pricing = priceCheckout(cart, {
+    storeId: request.storeId,
+    channel: 'online',
+    now: options.now,
+    utcOffsetMinutes: options.utcOffsetMinutes,
+    promotions,
+  });
+  const lines = pricing.priced.lines.map((line) => ({
+    sku: line.sku,
+    quantity: line.quantity,
+    unitPrice: line.unitPrice,
+    net: line.net,
+  }));
+  return { lines, total: lines.reduce((sum, l) => sum + l.net, 0) };
+}
+
+/** [SHP5] Places the customer's pickup order, priced here, held against ATP. */
+export async function placeShopOrder(
+  storage: SyncStorage,
+  customer: CustomerSession,
+  request: ShopOrderRequest,
+  idempotencyKey: string,
+  options: {
+    priceList: string;
+    currency: string;
+    now: string;
+    utcOffsetMinutes: number;
+    holdPolicy?: Parameters<typeof placeOrder>[3];
+  },
+): Promise<PlaceOrderResult> {
+  const store = (await storage.getDocs('stores', [request.storeId], null)).get(request.storeId);
+  if (!store || (store.body as { status?: string }).status !== 'open') {
+    throw bad(`there is no open store ${request.storeId}`);
+  }
+  const member = await memberOf(storage, customer);
+  const priced = await priceShopOrder(storage, request, member, options);
+  return placeOrder(
+    storage,
+    {
+      // A key is the customer's own: another customer's same key is another order.
+      idempotencyKey: `shop:${customer.phoneIndex}:${idempotencyKey}`,
+      channel: 'shop',
+      customer: member ? { memberId: member.id } : { phoneIndex: customer.phoneIndex },
+      lines: priced.lines.map((line, i) => ({
+        lineId: `L${i + 1}`,
+        ...line,
+        fulfilment: { mode: 'pickup', storeId: request.storeId },
+      })),
+      total: priced.total,
+    },
+    options.now,
+    options.holdPolicy,
+  );
+}
+
+/** [SHP6] Whether the order is this customer's. */
+export function isOwnOrder(order: Order, customer: CustomerSession): boolean {
+  const c = order.customer as { memberId?: string; phoneIndex?: string };
+  return (
+    (c.memberId !== undefined && c.memberId === customer.memberId) ||
+    (c.phoneIndex !== undefined && c.phoneIndex === customer.phoneIndex)
+  );
+}
+
+/** [SHP6] An order as its customer sees it. */
+export type ShopOrderView = {
+  id: string;
+  status: Order['status'];
+  placedAt: string;
+  holdExpiresAt?: string;
+  paidAt?: string;
+  pickupDeadline?: string;
+  total: number;
+  lines: {
+    lineId: string;
+    sku: string;
+    name: string;
+    quantity: number;
+    unitPrice: number;
+    net: number;
+    storeId: string | null;
+    pickedUp: number;
+  }[];
+  pickup: { storeId: string; code: string; qr: string }[];
+  /** The stores the order is picked up at, for the customer to find them. */
+  stores: { id: string; name: string; address: string }[];
+};
+
+export async function orderViews(storage: SyncStorage, orders: Order[]): Promise<ShopOrderView[]> {
+  const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
+  const products = await storage.getDocs('products', skus, null);
+  const paid = orders.filter((o) => o.paidAt !== undefined).map((o) => o.id);
+  const codes = await storage.getDocs(PICKUP_CODES_DB, paid, null);
+  const storeIds = [
+    ...new Set(
+      orders.flatMap((o) =>
+        o.lines.flatMap((l) => (l.fulfilment.mode === 'pickup' ? [l.fulfilment.storeId] : [])),
+      ),
+    ),
+  ];
+  const stores = await storage.getDocs('stores', storeIds, null);
+  return orders.map((order) => ({
+    id: order.id,
+    status: order.status,
+    placedAt: order.placedAt,
+    ...(order.holdExpiresAt ? { holdExpiresAt: order.holdExpiresAt } : {}),
+    ...(order.paidAt ? { paidAt: order.paidAt } : {}),
+    ...(order.pickupDeadline ? { pickupDeadline: order.pickupDeadline } : {}),
+    total: order.total,
+    lines: order.lines.map((line) => ({
+      lineId: line.lineId,
+      sku: line.sku,
+      name: (products.get(line.sku)?.body as Product | undefined)?.name ?? line.sku,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      net: line.net,
+      storeId: line.fulfilment.mode === 'pickup' ? line.fulfilment.storeId : null,
+      pickedUp: line.pickedUp,
+    })),
+    pickup: ((codes.get(order.id)?.body as PickupCodes | undefined)?.stores ?? []).map(
+      ({ storeId, code, qr }) => ({ storeId, code, qr }),
+    ),
+    stores: [
+      ...new Set(
+        order.lines.flatMap((l) => (l.fulfilment.mode === 'pickup' ? [l.fulfilment.storeId] : [])),
+      ),
+    ].map((id) => {
+      const store = stores.get(id)?.body as Store | undefined;
+      return { id, name: store?.name ?? id, address: store?.address ?? '' };
+    }),
+  }));
+}
+
+/** [SHP6] The customer's own orders, newest first. */
+export async function ownOrders(storage: SyncStorage, customer: CustomerSession): Promise<Order[]> {
+  const byIndex = await storage.findDocs(ORDERS_DB, {
+    fields: { customer: { phoneIndex: customer.phoneIndex } },
+  });
+  const byMember = customer.memberId
+    ? await storage.findDocs(ORDERS_DB, { fields: { customer: { memberId: customer.memberId } } })
+    : [];
+  return [...byIndex, ...byMember]
+    .sort((a, b) => b.seq - a.seq)
+    .map((row) => row.body as Order)
+    .filter((order, i, all) => all.findIndex((o) => o.id === order.id) === i)
+    .sort((a, b) => (a.placedAt < b.placedAt ? 1 : a.placedAt > b.placedAt ? -1 : 0));
+}
+
+/** [SHP6] The customer's own order `id`, or 404 (another's is not told apart from none). */
+export async function ownOrder(
+  storage: SyncStorage,
+  customer: CustomerSession,
+  id: string,
+): Promise<Order> {
+  const row = ID.test(id) ? (await storage.getDocs(ORDERS_DB, [id], null)).get(id) : undefined;
+  const order = row?.body as Order | undefined;
+  if (!order || !isOwnOrder(order, customer)) {
+    throw new SyncError('not_found', `no order ${id.slice(0, 60)} of yours`);
+  }
+  return order;
+}
+
+/** [SHP8] The coupons issued to the member, still to be used. */
+export async function memberCoupons(storage: SyncStorage, memberId: string): Promise<Coupon[]> {
+  return (await storage.findDocs('coupons', { memberId })).map((row) => row.body as Coupon);
+}
