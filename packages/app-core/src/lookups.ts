@@ -3,7 +3,7 @@
  * initials, SKU or barcode, and a SKU's stock at this store (on hand as the
  * server last sent it, and what is available to promise [ATP1]).
  */
-import { availableToPromise, type Price, type Product } from '@pos/domain';
+import { availableToPromise, type Price, type Product, type StockLevel } from '@pos/domain';
 import type { TillReplica } from '@pos/replica';
 
 export type StockInfo =
@@ -23,13 +23,26 @@ export async function stockOf(
   replica: Pick<TillReplica, 'stock'>,
   sku: string,
 ): Promise<StockInfo> {
-  const level = await replica.stock(sku);
+  return stockInfo(await replica.stock(sku));
+}
+
+/** [AC3] [ATP3] What a stock level tells the cashier: on hand, and ATP after the units orders hold. */
+export function stockInfo(level: StockLevel | undefined): StockInfo {
   if (!level) return { known: false };
   return {
     known: true,
     onHand: level.onHand,
     atp: availableToPromise({ onHand: level.onHand, held: level.held ?? 0 }),
   };
+}
+
+/** [AC3] Follows a SKU's stock at this store: `listener` hears it now and at every change. */
+export function watchStockOf(
+  replica: Pick<TillReplica, 'watchStock'>,
+  sku: string,
+  listener: (info: StockInfo) => void,
+): () => void {
+  return replica.watchStock(sku, (level) => listener(stockInfo(level)));
 }
 
 export type ProductSearch = (text: string) => Promise<SearchHit[]>;

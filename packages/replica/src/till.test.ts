@@ -52,6 +52,23 @@ describe('what a till reads of its replica', () => {
     expect(await replica.stock('SKU-9999')).toBeUndefined();
   });
 
+  it('[ATP3] follows a stock level as the server changes it: on hand, then the units held', async () => {
+    const seen: (number | undefined)[][] = [];
+    const heard = (count: number) =>
+      expect.poll(() => seen.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(count);
+    const stop = till().watchStock('SKU-0003', (level) => seen.push([level?.onHand, level?.held]));
+    await heard(1);
+    const doc = await db.stock.findOne('S001:SKU-0003').exec();
+    await doc!.incrementalPatch({ held: 2 });
+    await heard(2);
+    stop();
+    await doc!.incrementalPatch({ held: 3 });
+    expect(seen).toEqual([
+      [7, undefined],
+      [7, 2],
+    ]);
+  });
+
   it('keeps the device’s local documents, with their first value', async () => {
     const replica = till();
     expect(await replica.readLocal('open-shift', { shift: null })).toEqual({ shift: null });

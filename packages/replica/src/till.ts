@@ -65,6 +65,12 @@ export type TillReplica = {
   /** The store's stock level of a SKU as the server last sent it; undefined when none came. */
   stock(sku: string): Promise<StockLevel | undefined>;
   /**
+   * [ATP3] Calls `listener` with the store's stock level of a SKU now and
+   * whenever the server sends a new one (a sale, a hold, a hand-over
+   * anywhere in the chain); returns a function that stops it.
+   */
+  watchStock(sku: string, listener: (level: StockLevel | undefined) => void): () => void;
+  /**
    * A member by phone or member id: a phone hashed on the device under its
    * index key ([PI2]), then the replica first, then the sync server.
    */
@@ -139,6 +145,12 @@ export function createTillReplica(
     stock: async (sku) =>
       (await db.stock.findOne(stockLevelId(storeId, sku)).exec())?.toJSON() as
         StockLevel | undefined,
+    watchStock: (sku, listener) => {
+      const subscription = db.stock
+        .findOne(stockLevelId(storeId, sku))
+        .$.subscribe((doc) => listener(doc?.toJSON() as StockLevel | undefined));
+      return () => subscription.unsubscribe();
+    },
     member: (lookup) => findMember(db, target, lookup, options.indexKey),
     checkPoints,
     consentInvitation: (memberId) => requestConsentInvitation(target, memberId, db),

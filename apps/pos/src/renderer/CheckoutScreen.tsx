@@ -507,13 +507,10 @@ function MemberBox({ till }: { till: Till }) {
 function LineStock({ till, sku }: { till: Till; sku: string | null }) {
   const t = useT();
   const [stock, setStock] = useState<{ sku: string; info: StockInfo } | null>(null);
+  // [ATP3] Live: a hold or hand-over anywhere in the chain shows as soon as it syncs.
   useEffect(() => {
     if (!sku) return;
-    let current = true;
-    void till.stock(sku).then((info) => current && setStock({ sku, info }));
-    return () => {
-      current = false;
-    };
+    return till.watchStock(sku, (info) => setStock({ sku, info }));
   }, [till, sku]);
   if (!sku || stock?.sku !== sku) return null;
   const { info } = stock;

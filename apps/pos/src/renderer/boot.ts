@@ -15,6 +15,7 @@ import {
   createSession,
   indexKeyOf,
   stockOf,
+  watchStockOf,
   type Checkout,
   type Outcome,
   type PaymentMethod,
@@ -51,6 +52,8 @@ export type Till = {
   search: ProductSearch;
   /** [AC3] A SKU's stock at this store. */
   stock(sku: string): Promise<StockInfo>;
+  /** [AC3] Follows a SKU's stock at this store as the server sends it; returns a stop function. */
+  watchStock(sku: string, listener: (info: StockInfo) => void): () => void;
   payment: {
     amountDue(
       total: Minor,
@@ -157,6 +160,7 @@ export async function boot(): Promise<Till> {
     pickup,
     search,
     stock: (sku) => stockOf(ports.replica, sku),
+    watchStock: (sku, listener) => watchStockOf(ports.replica, sku, listener),
     payment: {
       amountDue: (total, tenders, method) => amountDue(total, tenders, method, rounding),
       addTender: (total, tenders, tender) => addPaymentTender(total, tenders, tender, rounding),
