@@ -20,7 +20,7 @@ import {
   type PaymentNotification,
 } from '@pos/domain';
 import { recordException } from '../ledgers';
-import { ORDERS_DB } from '../orders/holds';
+import { ORDERS_DB, orderStores, putOrder } from '../orders/store-orders';
 import type { JsonObject } from '../protocol';
 import type { WriteTransaction, SyncStorage } from '../storage/storage';
 
@@ -83,15 +83,7 @@ export type PickupCodes = {
 };
 
 /** [PM3] Each pickup store of an order once, in line order. */
-export function pickupStores(order: Order): string[] {
-  const stores: string[] = [];
-  for (const line of order.lines) {
-    if (line.fulfilment.mode === 'pickup' && !stores.includes(line.fulfilment.storeId)) {
-      stores.push(line.fulfilment.storeId);
-    }
-  }
-  return stores;
-}
+export const pickupStores = orderStores;
 
 /** [PM3] The 6-digit code and signed QR an order is picked up with at each of its stores. */
 export function pickupCodesFor(order: Order, keys: PickupKeys, issuedAt: string): PickupCodes {
@@ -121,6 +113,23 @@ async function put(
 ): Promise<void> {
   const written = await tx.put({ db, id, body: body as JsonObject, storeId: null, expectedRev });
   if (!written.ok) throw new Error(`${db} ${id} changed underneath: ${written.reason}`);
+}
+
+/**
+ * [PM3] [OC12] Stores an order just paid (by the provider or at a till) with
+ * its copies at its stores, and issues its pickup codes, in the caller's
+ * transaction. Its held units stay held, now for pickup.
+ */
+export async function storePaidOrder(
+  tx: WriteTransaction,
+  paid: Order,
+  expectedRev: string,
+  now: string,
+  pickupKeys: PickupKeys = DEMO_PICKUP_KEYS,
+): Promise<void> {
+  await putOrder(tx, paid, expectedRev, now);
+  const codes = (await tx.getDocs(PICKUP_CODES_DB, [paid.id])).get(paid.id);
+  if (!codes) await put(tx, PICKUP_CODES_DB, paid.id, pickupCodesFor(paid, pickupKeys, now), null);
 }
 
 /**
@@ -202,8 +211,7 @@ export async function applyPaymentNotification(
       await recordException(ctx, 'refund-due', { ...details, status: order.status, reason });
       return record('refund-due', reason);
     }
-    await put(tx, ORDERS_DB, order.id, paid.order, row.rev);
-    await put(tx, PICKUP_CODES_DB, order.id, pickupCodesFor(paid.order, pickupKeys, now), null);
+    await storePaidOrder(tx, paid.order, row.rev, now, pickupKeys);
     return record('paid');
   });
 }
