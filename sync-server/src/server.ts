@@ -705,7 +705,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
       const docs = orThrow(parseBulkDocsBody(await readJson(req, true)));
-      const rows = await pushDocs(storage, principal, db, docs, now, privacy);
+      const rows = await pushDocs(storage, principal, db, docs, now, privacy, options.payments);
       for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
       sendJson(res, 201, rows);
       return;

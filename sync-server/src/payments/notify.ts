@@ -23,6 +23,7 @@ import { recordException } from '../ledgers';
 import { ORDERS_DB, orderStores, putOrder } from '../orders/store-orders';
 import type { JsonObject } from '../protocol';
 import type { WriteTransaction, SyncStorage } from '../storage/storage';
+import type { PaymentProvider } from './provider';
 
 /** [PM2] Server-only: each notification applied, by `notificationKey`. */
 export const PAYMENT_NOTES_DB = '_paymentNotes' as CollectionName;
@@ -56,6 +57,11 @@ export type PaymentOptions = {
   holdPolicy?: HoldPolicy;
   /** [PM1] How far a notification's timestamp may be from the server clock; default 300 s. */
   toleranceSeconds?: number;
+  /**
+   * [OC13] The provider refunds go back through; without one, a refund to
+   * the original payment is a `refund-due` exception for HQ.
+   */
+  provider?: PaymentProvider;
 };
 
 /** What a notification did; a replay answers the first one's outcome. */
