@@ -44,6 +44,8 @@ import { PII_READS_DB } from './pii/pii-reads';
 import { pushDocs } from './push';
 import { ORDERS_OPENAPI } from './orders/openapi';
 import { startHoldSweeper } from './orders/sweeper';
+import { authenticateChannel } from './orders/channel-tokens';
+import { serveOrders } from './orders/routes';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import { PAYMENTS_ROUTE, servePayments } from './payments/route';
@@ -588,6 +590,37 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       throw new SyncError('not_found', 'Database does not exist.');
     }
 
+    if (dbName === '_orders') {
+      // [OC19] An online channel's token opens the orders API and nothing else.
+      const channel = await authenticateChannel(storage, req.headers.authorization);
+      if (channel) {
+        context.route = '/_orders';
+        const waitMs = limiter?.take(`channel:${channel.name}`, Date.now()) ?? null;
+        if (waitMs !== null) {
+          const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+          throw new SyncError(
+            'rate_limited',
+            `too many requests from this channel; retry in ${seconds} s`,
+            { retry_after_ms: waitMs },
+            { 'retry-after': String(seconds) },
+          );
+        }
+        await serveOrders({
+          storage,
+          caller: channel,
+          method: method ?? 'GET',
+          segments,
+          readJson: () => readJson(req),
+          header: (name) => {
+            const value = req.headers[name];
+            return typeof value === 'string' ? value : undefined;
+          },
+          send: (status, body) => sendJson(res, status, body),
+          now,
+        });
+        return;
+      }
+    }
     const principal = await authenticate(storage, req.headers.authorization, now());
     if (!principal) {
       throw new SyncError('unauthorized', 'send Authorization: Bearer <device or admin token>');
