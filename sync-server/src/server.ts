@@ -118,7 +118,7 @@ export type SyncServerOptions = {
   /** [PM1]-[PM5] The payment webhook's provider keys, pickup keys and currency; default the demo ones. */
   payments?: PaymentOptions;
   /** [OC7] The hold-expiry sweep's interval (default 1 s); `false` runs no sweeper. */
-  holdSweeper?: { intervalMs?: number } | false;
+  holdSweeper?: { intervalMs?: number; remindBeforeMs?: number } | false;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -246,7 +246,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const sweeper =
     options.holdSweeper === false
       ? null
-      : startHoldSweeper(storage, { intervalMs: options.holdSweeper?.intervalMs, now, log });
+      : startHoldSweeper(storage, {
+          intervalMs: options.holdSweeper?.intervalMs,
+          now,
+          log,
+          ...(options.payments?.provider ? { provider: options.payments.provider } : {}),
+          ...(options.holdSweeper?.remindBeforeMs === undefined
+            ? {}
+            : { remindBeforeMs: options.holdSweeper.remindBeforeMs }),
+        });
 
   type Waiter = { db: string; principal: string; revoked: boolean; wake: () => void };
   // Longpolls waiting for a change, woken by the storage's change events.

@@ -6,12 +6,13 @@
  * or that has no provider payment to go back to, is a `refund-due` exception.
  * See SPEC.md [OC13].
  */
-import type { CollectionName } from '@pos/domain';
+import { applyOrderEvent, type CollectionName, type Order } from '@pos/domain';
 import { recordException, type FactContext } from '../ledgers';
 import { PAYMENT_NOTES_DB, type PaymentNote } from '../payments/notify';
 import type { PaymentProvider } from '../payments/provider';
 import type { JsonObject } from '../protocol';
 import type { SyncStorage, WriteTransaction } from '../storage/storage';
+import { ORDERS_DB, putOrder } from './store-orders';
 
 /** [OC13] Server-only: each refund of an order, by id `refund:${factId}`. */
 export const REFUNDS_DB = '_refunds' as CollectionName;
@@ -35,6 +36,8 @@ export type RefundRecord = {
   reason?: string;
   createdAt: string;
   settledAt?: string;
+  /** [OC14] Refunds the whole of a cancelled order: once refunded, the order is `refunded` ([OD10]). */
+  closesOrder?: boolean;
 };
 
 /** [OC13] The id of the refund a fact or sweep decides. */
@@ -77,7 +80,7 @@ async function putRefund(
  */
 export async function recordRefund(
   ctx: FactContext,
-  refund: { orderId: string; amount: number; to: 'original' | 'cash' },
+  refund: { orderId: string; amount: number; to: 'original' | 'cash'; closesOrder?: boolean },
 ): Promise<RefundRecord | null> {
   if (refund.amount <= 0) return null;
   const id = refundId(ctx.factId);
@@ -91,6 +94,7 @@ export async function recordRefund(
     status: 'paid-in-cash',
     source: { db: ctx.db, factId: ctx.factId },
     createdAt: ctx.receivedAt,
+    ...(refund.closesOrder ? { closesOrder: true } : {}),
   };
   if (refund.to === 'cash') {
     await putRefund(ctx.tx, base, null);
@@ -112,6 +116,15 @@ export async function recordRefund(
   const pending: RefundRecord = { ...base, status: 'pending', providerTxnId };
   await putRefund(ctx.tx, pending, null);
   return pending;
+}
+
+/** [OC14] [OD10] A cancelled order whose money went back is `refunded`. */
+async function closeOrder(tx: WriteTransaction, orderId: string, at: string): Promise<void> {
+  const row = (await tx.getDocs(ORDERS_DB, [orderId])).get(orderId);
+  if (!row) return;
+  const order = row.body as unknown as Order;
+  const refunded = applyOrderEvent(order, { kind: 'refunded', id: `${orderId}:refunded`, at });
+  if (refunded.ok && refunded.order !== order) await putOrder(tx, refunded.order, row.rev, at);
 }
 
 /** How many pending refunds one settlement takes; the next takes the rest. */
@@ -153,6 +166,7 @@ export async function settleRefunds(
       if ((current?.body as RefundRecord | undefined)?.status !== 'pending') return null;
       const next: RefundRecord = { ...refund, ...outcome, settledAt: at };
       await putRefund(tx, next, current!.rev);
+      if (next.status === 'refunded' && next.closesOrder) await closeOrder(tx, next.orderId, at);
       if (next.status === 'due') {
         await recordException(
           { tx, db: '_refunds', factId: refund.id, storeId: refund.storeId, receivedAt: at },

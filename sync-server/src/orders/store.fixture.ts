@@ -42,7 +42,7 @@ export async function placePickup(
     {
       idempotencyKey: key,
       channel: 'shop',
-      customer: { memberId: 'M-0001' },
+      customer: { memberId: 'M0001' },
       lines: [
         {
           lineId: 'L1',
