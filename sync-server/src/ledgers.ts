@@ -105,8 +105,8 @@ export type ExceptionKind =
 
 /**
  * [PM2] Payment notifications are recorded like facts, under their own
- * collection; [OF1] order facts in their kind's storage; [OC13] refunds and
- * [OC14] the sweeps of overdue pickups in theirs.
+ * collection; [OF1] order facts in their kind's storage; [OS3] refunds and
+ * [OS4] the sweeps of overdue pickups in theirs.
  */
 export type RecordedIn =
   | FactCollection

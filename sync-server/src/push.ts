@@ -326,7 +326,7 @@ const pseudonymised = (body: JsonObject, keys: PrivacyKeys): JsonObject =>
 /**
  * [DK5] A fact of any kind: recorded exactly as under its kind's collection,
  * in that collection's storage, so one fact is stored once whichever name it
- * came under, and its projections run once. [OC15] A kind born in `facts`
+ * came under, and its projections run once. [OS5] A kind born in `facts`
  * (the order facts) is recorded in its own storage and applied to its order.
  */
 function factsRecorder(orders: OrderFactOptions): FactRecorder {
@@ -413,7 +413,7 @@ export async function pushDocs(
   now: () => Date = () => new Date(),
   /** [PK2] The keys members are encrypted and phones indexed with. */
   keys: PrivacyKeys = DEMO_PRIVACY_KEYS,
-  /** [OC16] The hold policy and pickup keys order facts are applied with. */
+  /** [OS6] The hold policy and pickup keys order facts are applied with. */
   orders: OrderFactOptions = {},
 ): Promise<BulkDocsRow[]> {
   const checked = rawDocs.map((raw) => checkPushedDoc(principal, db, raw, keys.indexKey));

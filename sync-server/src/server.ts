@@ -599,7 +599,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
 
     if (dbName === '_orders') {
-      // [OC19] An online channel's token opens the orders API and nothing else.
+      // [OS8] An online channel's token opens the orders API and nothing else.
       const channel = await authenticateChannel(storage, req.headers.authorization);
       if (channel) {
         context.route = '/_orders';

@@ -3,24 +3,24 @@
  * delivery platform) calls the orders API with a token of its own, issued by
  * HQ and stored only as its hash. It places orders of its channel and reads
  * its channel's orders; it opens nothing else (no replication, no HQ
- * endpoint). See SPEC.md [OC19].
+ * endpoint). See SPEC.md [OS8].
  */
 import type { CollectionName, OrderChannel } from '@pos/domain';
 import { hashToken, newToken, parseBearer, principalIdRefusal } from '../auth';
 import type { JsonObject } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
 
-/** [OC19] Server-only: each channel token's hash, by hash. */
+/** [OS8] Server-only: each channel token's hash, by hash. */
 export const CHANNEL_TOKENS_DB = '_channelTokens' as CollectionName;
 
-/** [OC19] The channels that call the orders API from outside a store. */
+/** [OS8] The channels that call the orders API from outside a store. */
 export const ONLINE_CHANNELS = ['shop', 'mini-program', 'delivery-platform'] as const;
 export type OnlineChannel = (typeof ONLINE_CHANNELS)[number] & OrderChannel;
 
 export const isOnlineChannel = (value: unknown): value is OnlineChannel =>
   typeof value === 'string' && (ONLINE_CHANNELS as readonly string[]).includes(value);
 
-/** [OC19] Who a channel token proves the caller to be. */
+/** [OS8] Who a channel token proves the caller to be. */
 export type ChannelPrincipal = { kind: 'channel'; name: string; channel: OnlineChannel };
 
 type ChannelTokenRecord = {
@@ -34,7 +34,7 @@ type ChannelTokenRecord = {
 };
 
 /**
- * [OC19] Issues a new token for the channel client `name` (e.g. `shop-web`)
+ * [OS8] Issues a new token for the channel client `name` (e.g. `shop-web`)
  * of `channel`; its earlier tokens stop working. Returns the token, to show
  * once. Refuses a malformed name or a channel that is not online.
  */
@@ -90,7 +90,7 @@ export async function issueChannelToken(
   return { token, name: client.name, channel, replaced };
 }
 
-/** [OC19] The channel client a bearer token proves, or null (read on every request). */
+/** [OS8] The channel client a bearer token proves, or null (read on every request). */
 export async function authenticateChannel(
   storage: Pick<SyncStorage, 'getDocs'>,
   authorization: string | undefined,

@@ -48,7 +48,7 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
   const sweep = (now: string) => sweepOrders(storage, now, { provider });
 
   it.skipIf(backend.skip)(
-    '[OC14] reminded once before the deadline, then cancelled + refunded + ATP back at it',
+    '[OS4] reminded once before the deadline, then cancelled + refunded + ATP back at it',
     async () => {
       const free = await atp();
       const placed = await placePickup(storage, 'k-deadline');
@@ -66,7 +66,7 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
         { memberId: 'M0001', purpose: SERVICE_PURPOSE, status: 'pending' },
       ]);
       expect(messages[0]!.body).toContain(order.id);
-      // [CS6] A service message reaches the sender without a marketing consent.
+      // [OS9] A service message reaches the sender without a marketing consent.
       expect(await listMessages(storage, 'pending', REMINDER, 10)).toHaveLength(1);
 
       const swept = await sweep(DEADLINE);
@@ -93,7 +93,7 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
   );
 
   it.skipIf(backend.skip)(
-    '[OC14] a partly picked-up order past its deadline is an exception for HQ, once',
+    '[OS4] a partly picked-up order past its deadline is an exception for HQ, once',
     async () => {
       const placed = await placePickup(storage, 'k-partial-deadline');
       const { order } = await payThrough(storage, provider, placed);
@@ -117,7 +117,7 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
   );
 
   it.skipIf(backend.skip)(
-    '[OC13] [OC14] without a provider, the deadline refund is due by hand',
+    '[OS3] [OS4] without a provider, the deadline refund is due by hand',
     async () => {
       const placed = await placePickup(storage, 'k-no-provider');
       const { order } = await payThrough(storage, provider, placed);

@@ -3,7 +3,7 @@
  * deadline, and at the deadline it is cancelled, its money refunded and its
  * held units released, in one transaction per sweep under the sweep lock.
  * Idempotent: a second sweep at the same instant changes nothing.
- * See SPEC.md [OC14].
+ * See SPEC.md [OS4].
  */
 import {
   applyOrderEvent,
@@ -19,13 +19,13 @@ import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
 import { recordRefund } from './refunds';
 import { moveHeld, orderStores, ORDERS_DB, putOrder, unitsLeft } from './store-orders';
 
-/** [OC14] Server-only: what the deadline sweep did to each order, by order id. */
+/** [OS4] Server-only: what the deadline sweep did to each order, by order id. */
 export const PICKUP_DEADLINES_DB = '_pickupDeadlines' as CollectionName;
 
-/** [OC14] How long before its deadline a pickup is reminded, by default: one day. */
+/** [OS4] How long before its deadline a pickup is reminded, by default: one day. */
 export const DEFAULT_REMIND_BEFORE_MS = 24 * 60 * 60 * 1000;
 
-/** [OC14] The statuses of a paid pickup still waiting for (some of) its customer. */
+/** [OS4] The statuses of a paid pickup still waiting for (some of) its customer. */
 const WAITING: readonly OrderStatus[] = ['paid', 'ready', 'partly-picked-up'];
 
 /** How many waiting orders of each status one sweep looks at. */
@@ -71,7 +71,7 @@ function due(
   return { remind, overdue };
 }
 
-/** [OC14] The reminder's text, in both languages: the order, its stores, its deadline. */
+/** [OS4] The reminder's text, in both languages: the order, its stores, its deadline. */
 function reminderText(order: Order): string {
   const stores = orderStores(order).join(', ');
   const deadline = order.pickupDeadline!;
@@ -97,11 +97,11 @@ async function putRecord(
 }
 
 /**
- * [OC14] [HL5] One deadline sweep at `now`, in one transaction: each waiting
+ * [OS4] [HL5] One deadline sweep at `now`, in one transaction: each waiting
  * pickup within `remindBeforeMs` of its deadline gets one reminder (a service
  * message in the outbox, to a member); each past its deadline is cancelled,
- * its total refunded to its payment ([OC13]), the units not handed over
- * released from `held`, and its store copies updated ([OC10]). One partly
+ * its total refunded to its payment ([OS3]), the units not handed over
+ * released from `held`, and its store copies updated ([OS2]). One partly
  * picked up cannot be cancelled ([OD8]): a `pickup-overdue` exception for HQ.
  */
 export async function sweepPickupDeadlines(
@@ -185,7 +185,7 @@ export async function sweepPickupDeadlines(
   });
 }
 
-/** [OC14] Whether a deadline sweep at `now` has anything to do (a read; most ticks stop here). */
+/** [OS4] Whether a deadline sweep at `now` has anything to do (a read; most ticks stop here). */
 export async function pickupDeadlinesDue(
   storage: SyncStorage,
   now: string,

@@ -94,7 +94,7 @@ async function putOrThrow(
  * order is checked by the domain ([OD2]), each store's ATP (its stock level's
  * on hand less the units held there, [ATP3]) must cover its pickup lines, and
  * the order is stored held until `holdMinutes` after `now`, its units added
- * to the levels' `held`, its copies written to its stores ([OC10]). A
+ * to the levels' `held`, its copies written to its stores ([OS2]). A
  * refusal writes nothing.
  */
 export async function placeOrder(

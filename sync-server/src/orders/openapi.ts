@@ -64,7 +64,7 @@ export const ORDERS_OPENAPI = {
       'until the hold expires (15 minutes by default) or the order is paid.',
   },
   components: {
-    // [OC19] A channel token places and reads its own channel's orders; HQ's admin token any.
+    // [OS8] A channel token places and reads its own channel's orders; HQ's admin token any.
     securitySchemes: {
       channelToken: {
         type: 'http',

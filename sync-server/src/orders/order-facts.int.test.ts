@@ -62,7 +62,7 @@ for (const backend of BACKENDS) {
       return (await payThrough(server.storage, provider, placed)).order;
     };
 
-    it('[OC3] [OC10] a placed order holds units on the stock level and flows down to its store only', async () => {
+    it('[OC3] [OS2] a placed order holds units on the stock level and flows down to its store only', async () => {
       const before = await level(server.storage, 'S001', 'SKU-0001');
       const atpBefore = await storeAtp(
         { getDocs: (db, ids) => server.storage.getDocs(db, ids, null) },
@@ -108,13 +108,13 @@ for (const backend of BACKENDS) {
       ).rows;
       expect(stock[0]!.doc.held).toBe(2);
 
-      // [OC10] Paid: the store's copy follows.
+      // [OS2] Paid: the store's copy follows.
       await payThrough(server.storage, provider, order);
       const paid = (await changes(S001_DEVICE.token)).find((r) => r.id === id)!.doc;
       expect(paid.order.status).toBe('paid');
     });
 
-    it('[OC15] a pickup pushed twice applies once; facts/_all_docs finds it; stock exact', async () => {
+    it('[OS5] a pickup pushed twice applies once; facts/_all_docs finds it; stock exact', async () => {
       const order = await paidOrder('k-twice');
       const before = await level(server.storage, 'S001', 'SKU-0001');
       const fact = pickupFact(S001_DEVICE, 1, order.id, [['L1', 1]]);
@@ -147,7 +147,7 @@ for (const backend of BACKENDS) {
       expect(await exceptions()).toEqual([]);
     });
 
-    it('[OC15] partial then full pickup: on hand and held exact, order picked up', async () => {
+    it('[OS5] partial then full pickup: on hand and held exact, order picked up', async () => {
       const b1 = await level(server.storage, 'S001', 'SKU-0001');
       const b2 = await level(server.storage, 'S001', 'SKU-0002');
       const order = await paidOrder('k-partial');
@@ -170,7 +170,7 @@ for (const backend of BACKENDS) {
       expect((await readOrder(server.storage, order.id)).status).toBe('picked-up');
     });
 
-    it('[OC15] two devices hand over the same line offline: one applied, one exception, stock exact', async () => {
+    it('[OS5] two devices hand over the same line offline: one applied, one exception, stock exact', async () => {
       const second = await provisionDeviceToken(server.storage, {
         deviceId: 'S001-POS2',
         storeId: 'S001',
@@ -201,7 +201,7 @@ for (const backend of BACKENDS) {
       expect(all.rows[0]!.id).toBe(b.id);
     });
 
-    it('[OC15] an unknown order, an unpaid order and another store are stored and noticed, never applied', async () => {
+    it('[OS5] an unknown order, an unpaid order and another store are stored and noticed, never applied', async () => {
       const unpaid = await placePickup(server.storage, 'k-unpaid');
       const atS002 = await paidOrder('k-s001');
       const before = await level(server.storage, 'S001', 'SKU-0001');
@@ -223,7 +223,7 @@ for (const backend of BACKENDS) {
       expect((await readOrder(server.storage, unpaid.id)).status).toBe('held');
     });
 
-    it('[OC16] an unpaid order paid at the till: paid, codes issued; a wrong amount or expired hold is an exception', async () => {
+    it('[OS6] an unpaid order paid at the till: paid, codes issued; a wrong amount or expired hold is an exception', async () => {
       const order = await placePickup(server.storage, 'k-till');
       expect(
         await push(S001_DEVICE.token, [orderPaymentFact(S001_DEVICE, 1, order.id, 3000)]),
@@ -250,7 +250,7 @@ for (const backend of BACKENDS) {
       ]);
     });
 
-    it('[OC17] [OC13] a return at a till: units back in, refund to the original payment through the provider', async () => {
+    it('[OS7] [OS3] a return at a till: units back in, refund to the original payment through the provider', async () => {
       const order = await paidOrder('k-return');
       await push(S001_DEVICE.token, [pickupFact(S001_DEVICE, 1, order.id, [['L1', 2]])]);
       const before = await level(server.storage, 'S002', 'SKU-0001');
@@ -287,7 +287,7 @@ for (const backend of BACKENDS) {
       ]);
     });
 
-    it('[OC13] a refund in cash is recorded only; one the provider refuses is refund-due', async () => {
+    it('[OS3] a refund in cash is recorded only; one the provider refuses is refund-due', async () => {
       const order = await paidOrder('k-refuse');
       await push(S001_DEVICE.token, [pickupFact(S001_DEVICE, 1, order.id, [['L1', 2]])]);
       await push(S001_DEVICE.token, [

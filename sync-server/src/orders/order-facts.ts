@@ -3,7 +3,7 @@
  * hand-over at the pickup desk, an order paid at the till, items returned at
  * a till), recorded and applied once, in the push transaction. A genuine fact
  * is always stored; one the order cannot take is an exception for HQ, never
- * applied and never unnoticed. See SPEC.md [OC15]-[OC18], domain [OF1]-[OF7].
+ * applied and never unnoticed. See SPEC.md [OS5]-[OS7], domain [OF1]-[OF7].
  */
 import {
   applyOrderEvent,
@@ -32,9 +32,9 @@ import { moveHeld, ORDERS_DB, putOrder } from './store-orders';
 
 /** What applying order facts needs of the chain's configuration. */
 export type OrderFactOptions = {
-  /** [OC16] The pickup deadline of an order paid at a till; default `DEFAULT_HOLD_POLICY`. */
+  /** [OS6] The pickup deadline of an order paid at a till; default `DEFAULT_HOLD_POLICY`. */
   holdPolicy?: HoldPolicy;
-  /** [OC16] The keys its pickup codes are made with; default the demo keys. */
+  /** [OS6] The keys its pickup codes are made with; default the demo keys. */
   pickupKeys?: PickupKeys;
 };
 
@@ -48,7 +48,7 @@ async function readOrder(ctx: Ctx, orderId: string) {
   return row ? { order: row.body as unknown as Order, rev: row.rev } : null;
 }
 
-/** [OC15] An order fact naming an order the server does not know. */
+/** [OS5] An order fact naming an order the server does not know. */
 function unknownOrder(ctx: Ctx, kind: OrderFactKind, orderId: string) {
   return recordException(ctx, 'unknown-order', {
     kind,
@@ -63,7 +63,7 @@ function lineOf(order: Order, lineId: string) {
 }
 
 /**
- * [OC15] A hand-over: applied all lines or none ([OF3]); on hand drops at
+ * [OS5] A hand-over: applied all lines or none ([OF3]); on hand drops at
  * the store through the ledger (a `sale` movement per line, id
  * `${factId}:${lineId}`) and `held` drops by the same units. Units already
  * handed over (another device, offline) are a `duplicate-pickup` exception;
@@ -108,7 +108,7 @@ async function applyPickupFact(ctx: Ctx, fact: PickupFact): Promise<void> {
 }
 
 /**
- * [OC16] An unpaid order paid at a till: of the order's total, while its hold
+ * [OS6] An unpaid order paid at a till: of the order's total, while its hold
  * lasts ([OD5]), it is paid with the chain's pickup deadline and its pickup
  * codes are issued as for a provider payment. Otherwise the till took money
  * the order cannot take: `payment-amount-mismatch` or `refund-due`.
@@ -157,10 +157,10 @@ async function applyOrderPaymentFact(ctx: Ctx, fact: OrderPaymentFact): Promise<
 }
 
 /**
- * [OC17] Items of an online order returned at a till: checked ([OF5],
+ * [OS7] Items of an online order returned at a till: checked ([OF5],
  * [OF6]), applied as `returned` facts, the units back in at the returning
  * store through the ledger (a `return` movement per line), and the refund
- * recorded ([OC13]). A return the order cannot take is an
+ * recorded ([OS3]). A return the order cannot take is an
  * `order-return-not-applicable` exception (the till may have paid out).
  */
 async function applyOrderReturnFact(ctx: Ctx, fact: OrderReturnFact): Promise<void> {
@@ -210,7 +210,7 @@ const APPLY: { [K in OrderFactKind]: (ctx: Ctx, fact: never) => Promise<void> } 
 };
 
 /**
- * [OC15] Records an order fact (its body without `kind`) in its kind's
+ * [OS5] Records an order fact (its body without `kind`) in its kind's
  * storage with the server's receive time, owned by its store, and applies it
  * in the caller's transaction. [F3] The same fact again changes nothing;
  * [F4] another fact under a recorded id is refused.

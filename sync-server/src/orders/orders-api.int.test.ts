@@ -140,7 +140,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
       '/_orders/ORD-00000000-0000-0000-0000-000000000000',
     );
     seen.push({ path: '/_orders/{id}', method: 'get', answer: missing });
-    // [OC19] Channel tokens: their own channel only; a device reads, never places.
+    // [OS8] Channel tokens: their own channel only; a device reads, never places.
     const viaShop = await post('k-6', { ...body(1, 'M6'), channel: 'shop' }, shop);
     seen.push({ path: '/_orders', method: 'post', answer: viaShop });
     const otherChannel = await post('k-7', { ...body(1, 'M7'), channel: 'mini-program' }, shop);
@@ -187,7 +187,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
   );
 
   it.skipIf(backend.skip)(
-    '[OC19] a channel token places and reads its own channel only, and opens nothing else',
+    '[OS8] a channel token places and reads its own channel only, and opens nothing else',
     async () => {
       const seen = (await exercise()).slice(10).map((s) => s.answer);
       const [viaShop, otherChannel, shopReads, miniReads, deviceReads] = seen;
@@ -209,7 +209,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
         body: { name: 'evil', channel: 'shop' },
       });
       expect(issued.status).toBe(401);
-      // [OC19] HQ issues a token over HTTP; it replaces the client's earlier one.
+      // [OS8] HQ issues a token over HTTP; it replaces the client's earlier one.
       const again = await requestAs(url, admin, '/_admin/channel-tokens', {
         body: { name: 'shop-web', channel: 'shop' },
       });
@@ -250,7 +250,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
       const doc = JSON.parse(served.text) as typeof ORDERS_OPENAPI;
       expect(doc.openapi).toMatch(/^3\.1\./);
       expect(Object.keys(doc.paths).sort()).toEqual(['/_orders', '/_orders/{id}']);
-      // [OC19] Who may call: a channel's token or HQ's.
+      // [OS8] Who may call: a channel's token or HQ's.
       expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
         'adminToken',
         'channelToken',

@@ -4,7 +4,7 @@
  * the payment provider is asked afterwards, outside any transaction, once
  * per refund (its id is the provider's refund key). One the provider refuses,
  * or that has no provider payment to go back to, is a `refund-due` exception.
- * See SPEC.md [OC13].
+ * See SPEC.md [OS3].
  */
 import { applyOrderEvent, type CollectionName, type Order } from '@pos/domain';
 import { recordException, type FactContext } from '../ledgers';
@@ -14,12 +14,12 @@ import type { JsonObject } from '../protocol';
 import type { SyncStorage, WriteTransaction } from '../storage/storage';
 import { ORDERS_DB, putOrder } from './store-orders';
 
-/** [OC13] Server-only: each refund of an order, by id `refund:${factId}`. */
+/** [OS3] Server-only: each refund of an order, by id `refund:${factId}`. */
 export const REFUNDS_DB = '_refunds' as CollectionName;
 
 export type RefundStatus = 'pending' | 'refunded' | 'paid-in-cash' | 'due';
 
-/** [OC13] One refund of an order. */
+/** [OS3] One refund of an order. */
 export type RefundRecord = {
   id: string;
   orderId: string;
@@ -30,20 +30,20 @@ export type RefundRecord = {
   status: RefundStatus;
   /** The fact (or sweep) it comes from. */
   source: { db: FactContext['db']; factId: string };
-  /** [OC13] The provider payment it goes back to (`to: 'original'`). */
+  /** [OS3] The provider payment it goes back to (`to: 'original'`). */
   providerTxnId?: string;
   providerRefundId?: string;
   reason?: string;
   createdAt: string;
   settledAt?: string;
-  /** [OC14] Refunds the whole of a cancelled order: once refunded, the order is `refunded` ([OD10]). */
+  /** [OS4] Refunds the whole of a cancelled order: once refunded, the order is `refunded` ([OD10]). */
   closesOrder?: boolean;
 };
 
-/** [OC13] The id of the refund a fact or sweep decides. */
+/** [OS3] The id of the refund a fact or sweep decides. */
 export const refundId = (factId: string) => `refund:${factId}`;
 
-/** [OC13] The provider transaction that paid an order, from its paid notification; null when none. */
+/** [OS3] The provider transaction that paid an order, from its paid notification; null when none. */
 export async function paidProviderTxn(
   tx: Pick<WriteTransaction, 'findDocs'>,
   orderId: string,
@@ -72,7 +72,7 @@ async function putRefund(
 }
 
 /**
- * [OC13] Records the refund of `amount` fen of an order in the caller's
+ * [OS3] Records the refund of `amount` fen of an order in the caller's
  * transaction, once per fact: in cash at the till (recorded only, the till
  * paid it out), or to the original payment (pending until `settleRefunds`
  * asks the provider). An order paid without the provider (at a till) has no
@@ -118,7 +118,7 @@ export async function recordRefund(
   return pending;
 }
 
-/** [OC14] [OD10] A cancelled order whose money went back is `refunded`. */
+/** [OS4] [OD10] A cancelled order whose money went back is `refunded`. */
 async function closeOrder(tx: WriteTransaction, orderId: string, at: string): Promise<void> {
   const row = (await tx.getDocs(ORDERS_DB, [orderId])).get(orderId);
   if (!row) return;
@@ -131,7 +131,7 @@ async function closeOrder(tx: WriteTransaction, orderId: string, at: string): Pr
 export const REFUND_SETTLE_MAX = 100;
 
 /**
- * [OC13] Asks the provider for each pending refund (keyed by the refund's id,
+ * [OS3] Asks the provider for each pending refund (keyed by the refund's id,
  * so a retry is one refund) and records what it answered: refunded, or
  * refused (`refund-due` exception). Without a provider every pending refund
  * becomes due. Returns the refunds settled.

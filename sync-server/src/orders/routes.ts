@@ -11,7 +11,7 @@ import type { ServiceRequest } from '../service-routes';
 import { issueChannelToken, type ChannelPrincipal } from './channel-tokens';
 import { IDEMPOTENCY_KEY_MAX, ORDERS_DB, placeOrder, type PlaceOrderInput } from './holds';
 
-/** [OC19] Who calls the orders API: HQ, a store's device, or an online channel. */
+/** [OS8] Who calls the orders API: HQ, a store's device, or an online channel. */
 export type OrdersCaller = Principal | ChannelPrincipal;
 
 /** What the orders API needs of a request. */
@@ -149,7 +149,7 @@ async function getOrder(request: OrdersRequest, id: string): Promise<void> {
   if (!ORDER_ID.test(id)) throw new SyncError('not_found', `no order ${id.slice(0, 60)}`);
   const row = (await request.storage.getDocs(ORDERS_DB, [id], null)).get(id);
   const order = row?.body as Order | undefined;
-  // [OC19] A channel reads its own channel's orders only; another's is not there for it.
+  // [OS8] A channel reads its own channel's orders only; another's is not there for it.
   const { caller } = request;
   if (!order || (caller.kind === 'channel' && order.channel !== caller.channel)) {
     throw new SyncError('not_found', `no order ${id}`);
@@ -158,7 +158,7 @@ async function getOrder(request: OrdersRequest, id: string): Promise<void> {
 }
 
 /**
- * [OC5] [OC19] `/_orders` and `/_orders/{id}`: HQ (admin tokens) places and
+ * [OC5] [OS8] `/_orders` and `/_orders/{id}`: HQ (admin tokens) places and
  * reads any order; an online channel's token places and reads its channel's
  * orders; a store's device reads an order (a return at its till of another
  * store's online order) and places none. [OC8] The OpenAPI document is
@@ -184,7 +184,7 @@ export async function serveOrders(request: OrdersRequest): Promise<void> {
 }
 
 /**
- * [OC19] `POST /_admin/channel-tokens` `{name, channel}` (admin token): a new
+ * [OS8] `POST /_admin/channel-tokens` `{name, channel}` (admin token): a new
  * token for an online channel's client, shown once; 201
  * `{token, name, channel, replaced}`.
  */

@@ -2,7 +2,7 @@
  * An order's footprint at its stores, written in the transaction that changes
  * the order: the units it holds on each store's stock level ([ATP3]), and the
  * copy of the order each pickup store's devices replicate (`storeState`, kind
- * `order`, [OF2]). See SPEC.md [OC3], [OC10], [OC11].
+ * `order`, [OF2]). See SPEC.md [OC3], [OS2], [OS1].
  */
 import {
   availableToPromise,
@@ -103,7 +103,7 @@ export function orderStores(order: Order): string[] {
 }
 
 /**
- * [OC10] [OF2] Writes, in the caller's transaction, the `storeState` document
+ * [OS2] [OF2] Writes, in the caller's transaction, the `storeState` document
  * of `order` at each of its pickup stores (the whole order, `updatedAt`), so
  * it flows down to that store's devices only. Unchanged orders write nothing.
  */
@@ -133,7 +133,7 @@ export async function writeStoreOrders(
 }
 
 /**
- * [OC10] Stores an order (`expectedRev` null for a new one) and its copies at
+ * [OS2] Stores an order (`expectedRev` null for a new one) and its copies at
  * its stores, in the caller's transaction: every change of an order goes
  * through here.
  */

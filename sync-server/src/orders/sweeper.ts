@@ -3,7 +3,7 @@
  * is past its hold, the one process that takes the sweep lock expires it and
  * gives its units back; paid pickups are reminded and, past their deadline,
  * cancelled and refunded; pending refunds go to the provider.
- * See SPEC.md [OC6], [OC7], [OC13], [OC14].
+ * See SPEC.md [OC6], [OC7], [OS3], [OS4].
  */
 import { isHoldExpired, type Order } from '@pos/domain';
 import type { PaymentProvider } from '../payments/provider';
@@ -22,9 +22,9 @@ import { REFUNDS_DB, settleRefunds, type RefundRecord } from './refunds';
 export const DEFAULT_SWEEP_INTERVAL_MS = 1000;
 /** [OC6] The name of the lock only one process holds while it sweeps. */
 export const HOLD_SWEEP_LOCK = 'order-hold-expiry';
-/** [OC14] The lock of the pickup-deadline sweep. */
+/** [OS4] The lock of the pickup-deadline sweep. */
 export const DEADLINE_SWEEP_LOCK = 'order-pickup-deadline';
-/** [OC13] The lock of the refund settlement: one process asks the provider. */
+/** [OS3] The lock of the refund settlement: one process asks the provider. */
 export const REFUND_SETTLE_LOCK = 'order-refunds';
 
 export type SweepResult = { ran: true; expired: Order[] } | { ran: false; expired: [] };
@@ -48,9 +48,9 @@ export async function sweepExpiredHolds(storage: SyncStorage, now: string): Prom
 
 /** What the order sweep options are: the deadline reminder and the refunds' provider. */
 export type OrderSweepOptions = {
-  /** [OC14] How long before its deadline a pickup is reminded; default one day. */
+  /** [OS4] How long before its deadline a pickup is reminded; default one day. */
   remindBeforeMs?: number;
-  /** [OC13] The provider refunds go back through; none: each refund is due by hand. */
+  /** [OS3] The provider refunds go back through; none: each refund is due by hand. */
   provider?: PaymentProvider;
 };
 
@@ -60,7 +60,7 @@ export type OrderSweepResult = SweepResult & {
 };
 
 /**
- * [OC6] [OC13] [OC14] One sweep of everything the order center does by the
+ * [OC6] [OS3] [OS4] One sweep of everything the order center does by the
  * clock, each part under its own lock and only when a read finds work: hold
  * expiry, pickup deadlines, then refunds pending with the provider.
  */

@@ -58,7 +58,7 @@ export type PaymentOptions = {
   /** [PM1] How far a notification's timestamp may be from the server clock; default 300 s. */
   toleranceSeconds?: number;
   /**
-   * [OC13] The provider refunds go back through; without one, a refund to
+   * [OS3] The provider refunds go back through; without one, a refund to
    * the original payment is a `refund-due` exception for HQ.
    */
   provider?: PaymentProvider;
@@ -122,7 +122,7 @@ async function put(
 }
 
 /**
- * [PM3] [OC12] Stores an order just paid (by the provider or at a till) with
+ * [PM3] [OS6] Stores an order just paid (by the provider or at a till) with
  * its copies at its stores, and issues its pickup codes, in the caller's
  * transaction. Its held units stay held, now for pickup.
  */

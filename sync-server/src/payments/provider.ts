@@ -24,7 +24,7 @@ export type Refund = { refundId: string; providerTxnId: string; amount: number }
 export type PaymentProvider = {
   createPayment(order: Pick<Order, 'id' | 'total'>): Promise<CreatedPayment>;
   /**
-   * [OC13] Refunds `amount` fen of a payment. `refundKey`, when given, is the
+   * [OS3] Refunds `amount` fen of a payment. `refundKey`, when given, is the
    * merchant's refund number: the same key again is the same refund, never a
    * second one.
    */

@@ -17,14 +17,14 @@ export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 export type MessageStatus = 'pending' | 'sent' | 'cancelled';
 
 /**
- * [CS6] A service message about the member's own order (a pickup reminder):
+ * [OS9] A service message about the member's own order (a pickup reminder):
  * part of the service the customer asked for, not a purpose on the consent
  * ledger ([CN5]); sent while the member is active.
  */
 export const SERVICE_PURPOSE = 'order-service';
 export type MessagePurpose = ConsentPurpose | typeof SERVICE_PURPOSE;
 
-/** [CS5] [CS6] Whether a message of `purpose` may go to the member at `at`. */
+/** [CS5] [OS9] Whether a message of `purpose` may go to the member at `at`. */
 async function mayMessage(
   reader: LedgerReader,
   memberId: string,
@@ -183,7 +183,7 @@ export async function markSent(
 }
 
 /**
- * [CS6] In the caller's transaction, queues a service message (id chosen by
+ * [OS9] In the caller's transaction, queues a service message (id chosen by
  * the caller, so a retried sweep queues it once) when the member is active.
  * Returns the message, or null when it may not be sent or is queued already.
  */
