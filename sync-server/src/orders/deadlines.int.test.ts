@@ -43,8 +43,7 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
     await storage?.close();
   });
 
-  const atp = () =>
-    storeAtp({ getDocs: (db, ids) => storage.getDocs(db, ids, null) }, 'S001', 'SKU-0001');
+  const atp = () => storeAtp(storage, 'S001', 'SKU-0001');
   const sweep = (now: string) => sweepOrders(storage, now, { provider });
 
   it.skipIf(backend.skip)(

@@ -14,7 +14,7 @@ import {
   type StoreOrder,
 } from '@pos/domain';
 import type { JsonObject } from '../protocol';
-import type { DocRow, WriteTransaction } from '../storage/storage';
+import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
 
 /** [OC1] Server-only: the orders, by id. */
 export const ORDERS_DB = '_orders' as CollectionName;
@@ -25,13 +25,22 @@ export type DocReader = {
 };
 
 /**
- * [OC3] [ATP1] Available-to-promise of a SKU at a store, from its stock level
+ * [OS1] [ATP1] Available-to-promise of a SKU at a store, from its stock level
  * alone (on hand less the units orders hold there); 0 without a level. The
- * one read every server-side ATP goes through.
+ * one read every server-side ATP goes through: in a write transaction (as a
+ * placement reads it) or from the storage.
  */
-export async function storeAtp(reader: DocReader, storeId: string, sku: string): Promise<number> {
+export async function storeAtp(
+  reader: DocReader | SyncStorage,
+  storeId: string,
+  sku: string,
+): Promise<number> {
   const id = stockLevelId(storeId, sku);
-  const level = (await reader.getDocs('stock', [id])).get(id)?.body as StockLevel | undefined;
+  const rows =
+    'kind' in reader
+      ? await reader.getDocs('stock', [id], null)
+      : await reader.getDocs('stock', [id]);
+  const level = rows.get(id)?.body as StockLevel | undefined;
   return level ? availableToPromise({ onHand: level.onHand, held: level.held ?? 0 }) : 0;
 }
 
