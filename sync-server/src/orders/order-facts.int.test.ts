@@ -193,7 +193,7 @@ for (const backend of BACKENDS) {
 
     it('[OS5] an unknown order, an unpaid order and another store are stored and noticed, never applied', async () => {
       const unpaid = await placePickup(server.storage, 'k-unpaid');
-      const atS002 = await paidOrder('k-s001');
+      const otherStores = await paidOrder('k-s001');
       const before = await level(server.storage, 'S001', 'SKU-0001');
       const facts = [
         pickupFact(S001_DEVICE, 1, 'ORD-NOPE', [['L1', 1]]),
@@ -201,7 +201,7 @@ for (const backend of BACKENDS) {
       ];
       expect(await push(S001_DEVICE.token, facts)).toMatchObject([{ ok: true }, { ok: true }]);
       expect(
-        await push(S002_DEVICE.token, [pickupFact(S002_DEVICE, 3, atS002.id, [['L1', 1]])]),
+        await push(S002_DEVICE.token, [pickupFact(S002_DEVICE, 3, otherStores.id, [['L1', 1]])]),
       ).toMatchObject([{ ok: true }]);
       expect(await level(server.storage, 'S001', 'SKU-0001')).toEqual(before);
       const kinds = (await exceptions()).map((e) => [e.kind, e.details.code ?? null]).sort();
@@ -211,6 +211,13 @@ for (const backend of BACKENDS) {
         ['unknown-order', null],
       ]);
       expect((await readOrder(server.storage, unpaid.id)).status).toBe('held');
+      // [A4] A device writes only its own store's and its own facts: refused, nothing stored.
+      const forged = {
+        ...pickupFact(S002_DEVICE, 4, otherStores.id, [['L1', 1]]),
+        storeId: 'S001',
+      };
+      expect(await push(S002_DEVICE.token, [forged])).toMatchObject([{ error: 'forbidden' }]);
+      expect(await exceptions()).toHaveLength(3);
     });
 
     it('[OS6] an unpaid order paid at the till: paid, codes issued; a wrong amount or expired hold is an exception', async () => {
