@@ -24,13 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { StockLevel } from '@pos/domain';
-import {
-  HOLDS_DB,
-  ORDERS_DB,
-  placeOrder,
-  type HoldLevel,
-  type PlaceOrderInput,
-} from '../src/orders/holds';
+import { ORDERS_DB, placeOrder, type PlaceOrderInput } from '../src/orders/holds';
 import {
   load,
   openPgliteBench,
@@ -171,7 +165,6 @@ async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
     // [OC3] No oversell: held ≤ on hand per SKU, and the hold levels are the held orders' units.
     const ids = Array.from({ length: SKUS }, (_, i) => `${STORE}:${sku(i)}`);
     const stock = await bench.storage.getDocs('stock', ids, null);
-    const holds = await bench.storage.getDocs(HOLDS_DB, ids, null);
     // Read with SQL: the storage's `findDocs` returns at most 1000 documents.
     const orders = await bench.sql.query<{ sku: string; units: string }>(
       `SELECT l->>'sku' AS sku, sum((l->>'quantity')::int) AS units
@@ -189,8 +182,9 @@ async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
     let mismatched = 0;
     let heldTotal = 0;
     for (const id of ids) {
-      const onHand = (stock.get(id)?.body as StockLevel).onHand;
-      const held = (holds.get(id)?.body as HoldLevel | undefined)?.held ?? 0;
+      const level = stock.get(id)?.body as StockLevel;
+      const onHand = level.onHand;
+      const held = level.held ?? 0;
       heldTotal += held;
       if (held > onHand) oversold += held - onHand;
       if (held !== (fromOrders.get(id) ?? 0)) mismatched++;

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { StockLevel } from '@pos/domain';
 import { provisionAdminToken } from '../src/auth';
-import { HOLDS_DB, ORDERS_DB, type HoldLevel } from '../src/orders/holds';
+import { ORDERS_DB } from '../src/orders/holds';
 import { createSyncServer } from '../src/server';
 import {
   load,
@@ -119,8 +119,8 @@ async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
     );
     const seconds = (performance.now() - started) / 1000;
     const ids = Array.from({ length: SKUS }, (_, i) => `${STORE}:${sku(i)}`);
-    const held = [...(await bench.storage.getDocs(HOLDS_DB, ids, null)).values()].reduce(
-      (sum, row) => sum + (row.body as HoldLevel).held,
+    const held = [...(await bench.storage.getDocs('stock', ids, null)).values()].reduce(
+      (sum, row) => sum + ((row.body as StockLevel).held ?? 0),
       0,
     );
     // Counted with SQL: the storage's `findDocs` returns at most 1000 documents.

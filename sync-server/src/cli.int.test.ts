@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { authenticateChannel } from './orders/channel-tokens';
 import { hashToken } from './auth';
 import { seedDemo } from './demo-data';
 import { DEMO_MEMBERS } from './demo-people';
@@ -193,6 +194,36 @@ describe('cli provisioning on PGlite', () => {
       });
       expect(await storage.findAdminToken(hashToken(adminToken))).toEqual({ adminId: 'hq-tools' });
       await storage.close();
+
+      // [OS8] A channel's token for the orders API, shown once and stored hashed.
+      const channel = await runCli([
+        'issue-channel-token',
+        '--data-dir',
+        dataDir,
+        '--name',
+        'shop-web',
+        '--channel',
+        'shop',
+      ]);
+      expect(channel.code).toBe(0);
+      const channelToken = printedToken(channel.stdout);
+      storage = await openPgliteStorage(dataDir);
+      expect(await authenticateChannel(storage, `Bearer ${channelToken}`)).toEqual({
+        kind: 'channel',
+        name: 'shop-web',
+        channel: 'shop',
+      });
+      await storage.close();
+      const notOnline = await runCli([
+        'issue-channel-token',
+        '--data-dir',
+        dataDir,
+        '--name',
+        'till',
+        '--channel',
+        'pos',
+      ]);
+      expect(notOnline.code).toBe(2);
 
       const revoked = await runCli([
         'revoke-device',

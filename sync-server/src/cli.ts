@@ -28,6 +28,7 @@ import { certificateFingerprint, readTlsFiles, tlsFilesOf } from './tls';
 import type { SyncStorage } from './storage/storage';
 import { dataRequestCommand, exportMemberCommand } from './pii/data-requests-cli';
 import type { PrivacyOptions } from './pii/privacy-routes';
+import { issueChannelToken } from './orders/channel-tokens';
 
 /**
  * The vault and read log the command line reads personal data through:
@@ -50,6 +51,8 @@ const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed
        sync-server list-devices
        sync-server provision-admin --name hq-tools                     prints the admin token once
        sync-server revoke-admin --name hq-tools
+       sync-server issue-channel-token --name shop-web --channel shop|mini-program|delivery-platform
+                                                                    prints the channel's orders-API token once
        sync-server import <${IMPORT_KINDS.join('|')}> <file.csv> [--encoding utf-8|gb18030]
                                                                     all rows or none; problems by line
        sync-server generate-chain [--stores ${DEFAULT_CHAIN.stores}] [--skus ${DEFAULT_CHAIN.skus}] [--members ${DEFAULT_CHAIN.members}] [--seed 1]
@@ -78,6 +81,7 @@ const COMMANDS = [
   'list-devices',
   'provision-admin',
   'revoke-admin',
+  'issue-channel-token',
   'import',
   'generate-chain',
   'set-points-programme',
@@ -431,6 +435,24 @@ async function run(command: Command, values: Values, args: string[]): Promise<nu
       );
       console.log('token (shown once; it reads every store and writes stores, products, prices):');
       console.log(token);
+      return 0;
+    }
+    case 'issue-channel-token': {
+      const name = required(values, 'name');
+      let issued: Awaited<ReturnType<typeof issueChannelToken>>;
+      try {
+        issued = await withStorage(values, (s) =>
+          issueChannelToken(s, { name, channel: values.channel ?? '' }, 'cli'),
+        );
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      console.log(
+        `channel client ${name} (${issued.channel}) issued a token` +
+          (issued.replaced ? ` (its ${issued.replaced} earlier token(s) no longer work)` : ''),
+      );
+      console.log(`token (shown once; it places and reads ${issued.channel} orders only):`);
+      console.log(issued.token);
       return 0;
     }
     case 'revoke-admin': {

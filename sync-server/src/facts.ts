@@ -1,16 +1,18 @@
 /**
  * [DK5] The `facts` wire collection over the per-kind fact storage: a fact is
  * stored once, by id, in its kind's storage db (saleFacts, returns, shifts,
- * stockMovements), whichever name it was pushed under. Reading `facts`
+ * stockMovements; [OF1] `_pickupFacts`, `_orderPaymentFacts`,
+ * `_orderReturnFacts` for the order facts), whichever name it was pushed under. Reading `facts`
  * (`_all_docs`, `_bulk_get`, `_revs_diff`, a single GET) finds a fact of any
  * kind there and answers it in the `facts` form ([DK2]).
  */
 import {
-  LEGACY_FACT_COLLECTIONS,
-  factKindOf,
+  FACT_KINDS,
+  factStorageOf,
   toFact,
   type CollectionName,
   type FactBodyByKind,
+  type FactKind,
 } from '@pos/domain';
 import type { JsonObject } from './protocol';
 import { toCouchDoc } from './protocol';
@@ -24,11 +26,11 @@ export async function getFactDocs(
 ): Promise<Map<string, DocRow>> {
   const found = new Map<string, DocRow>();
   let missing = [...new Set(ids)];
-  for (const collection of LEGACY_FACT_COLLECTIONS) {
+  for (const kind of Object.keys(FACT_KINDS) as FactKind[]) {
     if (missing.length === 0) break;
+    const collection = factStorageOf(kind) as CollectionName;
     const rows = await storage.getDocs(collection, missing, scope);
     for (const [id, row] of rows) {
-      const kind = factKindOf(collection);
       const body = toFact(kind, row.body as unknown as FactBodyByKind[typeof kind]);
       found.set(id, { ...row, db: 'facts', body: body as unknown as JsonObject });
     }

@@ -109,4 +109,5 @@ export {
   type SmsMessage,
   type SmsProvider,
 } from './shop/sms';
-export { storeAtp, STORE_LOCATIONS_DB, type StoreLocation } from './shop/catalog';
+export { STORE_LOCATIONS_DB, type StoreLocation } from './shop/catalog';
+export { storeAtp } from './orders/store-orders';

@@ -20,8 +20,10 @@ import {
   type Product,
   type ReturnFact,
   type SaleFact,
+  stockLevelId,
+  type LedgerMovement,
 } from '@pos/domain';
-import { applyPointEntries } from './projections';
+import { applyPointEntries, stockWritesForMovements } from './projections';
 import type { JsonObject } from './protocol';
 import { sameContent } from './revs';
 import type { DocRow, WriteTransaction } from './storage/storage';
@@ -94,10 +96,26 @@ export type ExceptionKind =
   | 'sale-currency-mismatch'
   | 'return-not-applicable'
   | 'refund-due'
-  | 'payment-amount-mismatch';
+  | 'payment-amount-mismatch'
+  | 'unknown-order'
+  | 'duplicate-pickup'
+  | 'pickup-not-applicable'
+  | 'order-return-not-applicable'
+  | 'pickup-overdue';
 
-/** [PM2] Payment notifications are recorded like facts, under their own collection. */
-export type RecordedIn = FactCollection | '_paymentNotes';
+/**
+ * [PM2] Payment notifications are recorded like facts, under their own
+ * collection; [OF1] order facts in their kind's storage; [OS3] refunds and
+ * [OS4] the sweeps of overdue pickups in theirs.
+ */
+export type RecordedIn =
+  | FactCollection
+  | '_paymentNotes'
+  | '_pickupFacts'
+  | '_orderPaymentFacts'
+  | '_orderReturnFacts'
+  | '_refunds'
+  | '_orders';
 
 /** [EX2] One exception record, as `GET /_exceptions` lists it. */
 export type FactException = {
@@ -452,5 +470,25 @@ export async function redeemSaleCoupons(ctx: FactContext, sale: SaleFact): Promi
         }),
       );
     }
+  }
+}
+
+/**
+ * [PJ1] Moves the stock levels by ledger movements, in the caller's
+ * transaction: the one path sales, returns, movements and order hand-overs
+ * take to on hand.
+ */
+export async function applyStockMovements(
+  tx: WriteTransaction,
+  movements: readonly Pick<LedgerMovement, 'location' | 'sku' | 'kind' | 'quantity'>[],
+): Promise<void> {
+  if (movements.length === 0) return;
+  const levels = await tx.getDocs(
+    'stock',
+    movements.map((m) => stockLevelId(m.location, m.sku)),
+  );
+  for (const write of stockWritesForMovements(levels, movements)) {
+    // Cannot fail: writers are serialised and we just read the revisions.
+    mustWrite(await tx.put(write));
   }
 }

@@ -8,7 +8,6 @@ import {
   ledgerMovementsForSale,
   NOTHING_RETURNED,
   returnAgainstSaleProblems,
-  stockLevelId,
   stockMovementsForReturn,
   validateDocument,
   fromFact,
@@ -33,6 +32,7 @@ import {
   type Principal,
 } from './auth';
 import {
+  applyStockMovements,
   EXCEPTIONS_DB,
   recordException,
   recordReturnPoints,
@@ -42,7 +42,6 @@ import {
   writePointEntries,
   type FactContext,
 } from './ledgers';
-import { stockWritesForMovements } from './projections';
 import {
   formatProblems,
   isDocProblem,
@@ -54,6 +53,7 @@ import {
 } from './protocol';
 import { sameContent } from './revs';
 import { writeDownDocs } from './bulk-load';
+import { recordOrderFact, type OrderFactOptions } from './orders/order-facts';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import { memberRecordProblems } from './pii/member-record';
 import { writeAdminMembers } from './pii/member-vault';
@@ -97,22 +97,7 @@ export function checkPushedDoc(
   return doc;
 }
 
-/** [PJ1] Moves the stock levels by ledger movements, in the caller's transaction. */
-async function applyStock(
-  tx: WriteTransaction,
-  movements: readonly Pick<LedgerMovement, 'location' | 'sku' | 'kind' | 'quantity'>[],
-): Promise<void> {
-  if (movements.length === 0) return;
-  const levels = await tx.getDocs(
-    'stock',
-    movements.map((m) => stockLevelId(m.location, m.sku)),
-  );
-  for (const write of stockWritesForMovements(levels, movements)) {
-    const result = await tx.put(write);
-    // Cannot happen: writers are serialised and we just read the revisions.
-    if (!result.ok) throw new Error(`stock level ${write.id} changed underneath: ${result.reason}`);
-  }
-}
+const applyStock = applyStockMovements;
 
 /**
  * [FX5] The SKUs of `lines` the catalog knows. A well-formed SKU the catalog
@@ -338,6 +323,25 @@ type FactRecorder = (
 const pseudonymised = (body: JsonObject, keys: PrivacyKeys): JsonObject =>
   pseudonymiseSale(body as SaleFact, keys.indexKey) as unknown as JsonObject;
 
+/**
+ * [DK5] A fact of any kind: recorded exactly as under its kind's collection,
+ * in that collection's storage, so one fact is stored once whichever name it
+ * came under, and its projections run once. [OS5] A kind born in `facts`
+ * (the order facts) is recorded in its own storage and applied to its order.
+ */
+function factsRecorder(orders: OrderFactOptions): FactRecorder {
+  return async (tx, doc, receivedAt, keys) => {
+    const found = fromFact(doc.body);
+    // Cannot happen: validation refused a fact of no known kind.
+    if (!found) return { id: doc.id, error: 'forbidden', reason: 'a fact must name its kind' };
+    const body = found.body as JsonObject;
+    if (found.collection === null) {
+      return recordOrderFact(tx, found.kind, { ...doc, body }, receivedAt, orders);
+    }
+    return RECORDERS[found.collection](tx, { ...doc, body }, receivedAt, keys);
+  };
+}
+
 /** How each collection that flows up is recorded, with what it projects. */
 const RECORDERS: Record<FactCollection, FactRecorder> = {
   // [SL6] [PJ1] A sale moves its units out of the selling store; [PT1] [PT2]
@@ -394,23 +398,7 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
         'this entry is not one the server derived from a fact of this device',
     };
   },
-  // [DK5] A fact of any kind: recorded exactly as under its kind's collection,
-  // in that collection's storage, so one fact is stored once whichever name
-  // it came under, and its projections run once.
-  facts: async (tx, doc, receivedAt, keys) => {
-    const found = fromFact(doc.body);
-    // Cannot happen: validation refused a fact of no known kind.
-    if (!found) return { id: doc.id, error: 'forbidden', reason: 'a fact must name its kind' };
-    if (found.collection === null) {
-      return { id: doc.id, error: 'forbidden', reason: `${found.kind} facts are not accepted yet` };
-    }
-    return RECORDERS[found.collection](
-      tx,
-      { ...doc, body: found.body as JsonObject },
-      receivedAt,
-      keys,
-    );
-  },
+  facts: factsRecorder({}),
 };
 
 function isFactCollection(db: CollectionName): db is FactCollection {
@@ -425,6 +413,8 @@ export async function pushDocs(
   now: () => Date = () => new Date(),
   /** [PK2] The keys members are encrypted and phones indexed with. */
   keys: PrivacyKeys = DEMO_PRIVACY_KEYS,
+  /** [OS6] The hold policy and pickup keys order facts are applied with. */
+  orders: OrderFactOptions = {},
 ): Promise<BulkDocsRow[]> {
   const checked = rawDocs.map((raw) => checkPushedDoc(principal, db, raw, keys.indexKey));
   const accepted = checked.filter((doc): doc is IncomingDoc => !isDocProblem(doc));
@@ -443,7 +433,11 @@ export async function pushDocs(
     });
   }
   const record =
-    principal.kind === 'device' && isFactCollection(db) ? RECORDERS[db] : recordAdjustment;
+    principal.kind !== 'device' || !isFactCollection(db)
+      ? recordAdjustment
+      : db === 'facts'
+        ? factsRecorder(orders)
+        : RECORDERS[db];
   // One transaction for the batch: each accepted fact with its projections.
   const receivedAt = now().toISOString();
   const stored = await storage.transaction(async (tx) => {

@@ -44,6 +44,8 @@ import { PII_READS_DB } from './pii/pii-reads';
 import { pushDocs } from './push';
 import { ORDERS_OPENAPI } from './orders/openapi';
 import { startHoldSweeper } from './orders/sweeper';
+import { authenticateChannel } from './orders/channel-tokens';
+import { serveOrders } from './orders/routes';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import { PAYMENTS_ROUTE, servePayments } from './payments/route';
@@ -127,7 +129,7 @@ export type SyncServerOptions = {
   /** [PM1]-[PM5] The payment webhook's provider keys, pickup keys and currency; default the demo ones. */
   payments?: PaymentOptions;
   /** [OC7] The hold-expiry sweep's interval (default 1 s); `false` runs no sweeper. */
-  holdSweeper?: { intervalMs?: number } | false;
+  holdSweeper?: { intervalMs?: number; remindBeforeMs?: number } | false;
   /** [SHP1]-[SHP9] The online shop's API at `/_shop/` (always) and its page at `/shop/` (with `staticDir`). */
   shop?: ShopOptions;
 };
@@ -276,7 +278,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const sweeper =
     options.holdSweeper === false
       ? null
-      : startHoldSweeper(storage, { intervalMs: options.holdSweeper?.intervalMs, now, log });
+      : startHoldSweeper(storage, {
+          intervalMs: options.holdSweeper?.intervalMs,
+          now,
+          log,
+          ...(options.payments?.provider ? { provider: options.payments.provider } : {}),
+          ...(options.holdSweeper?.remindBeforeMs === undefined
+            ? {}
+            : { remindBeforeMs: options.holdSweeper.remindBeforeMs }),
+        });
 
   type Waiter = { db: string; principal: string; revoked: boolean; wake: () => void };
   // Longpolls waiting for a change, woken by the storage's change events.
@@ -653,6 +663,37 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       throw new SyncError('not_found', 'Database does not exist.');
     }
 
+    if (dbName === '_orders') {
+      // [OS8] An online channel's token opens the orders API and nothing else.
+      const channel = await authenticateChannel(storage, req.headers.authorization);
+      if (channel) {
+        context.route = '/_orders';
+        const waitMs = limiter?.take(`channel:${channel.name}`, Date.now()) ?? null;
+        if (waitMs !== null) {
+          const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+          throw new SyncError(
+            'rate_limited',
+            `too many requests from this channel; retry in ${seconds} s`,
+            { retry_after_ms: waitMs },
+            { 'retry-after': String(seconds) },
+          );
+        }
+        await serveOrders({
+          storage,
+          caller: channel,
+          method: method ?? 'GET',
+          segments,
+          readJson: () => readJson(req),
+          header: (name) => {
+            const value = req.headers[name];
+            return typeof value === 'string' ? value : undefined;
+          },
+          send: (status, body) => sendJson(res, status, body),
+          now,
+        });
+        return;
+      }
+    }
     const principal = await authenticate(storage, req.headers.authorization, now());
     if (!principal) {
       throw new SyncError('unauthorized', 'send Authorization: Bearer <device or admin token>');
@@ -770,7 +811,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
       const docs = orThrow(parseBulkDocsBody(await readJson(req, true)));
-      const rows = await pushDocs(storage, principal, db, docs, now, privacy);
+      const rows = await pushDocs(storage, principal, db, docs, now, privacy, options.payments);
       for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
       sendJson(res, 201, rows);
       return;

@@ -10,7 +10,7 @@ import { vi } from 'vitest';
 import type { Product, SaleFact } from '@pos/domain';
 import { saleFactFixture } from '@pos/domain/fixtures';
 import { DEMO_DEVICES, DEMO_PRICES, DEMO_PRODUCTS, seedDemo } from './demo-data';
-import { createSyncServer, type Logger } from './server';
+import { createSyncServer, type Logger, type SyncServerOptions } from './server';
 import { openPgliteStorage } from './storage/pglite';
 import { openPostgresStorage } from './storage/postgres';
 import type { SyncStorage } from './storage/storage';
@@ -131,12 +131,21 @@ export async function requestAs(
 }
 
 /** A seeded server on a free port over a fresh storage of `backend`. */
-export async function startTestServer(backend: Backend): Promise<TestServer> {
+export async function startTestServer(
+  backend: Backend,
+  /** Server options beyond the test defaults, e.g. `{holdSweeper: false}`. */
+  extra: Partial<SyncServerOptions> = {},
+): Promise<TestServer> {
   const storage = await backend.open();
   await seedDemo(storage);
   const logged: { level: string; message: string }[] = [];
   const log: Logger = (level, message) => logged.push({ level, message });
-  const server = createSyncServer({ storage, log, now: () => new Date('2026-01-02T03:04:05Z') });
+  const server = createSyncServer({
+    storage,
+    log,
+    now: () => new Date('2026-01-02T03:04:05Z'),
+    ...extra,
+  });
   const url = await server.listen(0, '127.0.0.1');
   return {
     url,

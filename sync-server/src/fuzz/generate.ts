@@ -35,6 +35,9 @@ import {
   type PaymentTender,
   type PointEntry,
   type SaleFact,
+  checkOrderReturn,
+  ORDER_FACT_SCHEMAS,
+  type OrderFactKind,
 } from '@pos/domain';
 import { staffFixture } from '@pos/domain/fixtures';
 import { DEMO_PRICES, DEMO_PRODUCTS, DEMO_STORES } from '../demo-data';
@@ -395,6 +398,60 @@ function checkoutSale(
 
 type Doc = Record<string, unknown>;
 
+const ORDER_FACT_KINDS = Object.keys(ORDER_FACT_SCHEMAS) as OrderFactKind[];
+
+/**
+ * [OS5] A hand-over, till payment or return of one of the orders the fuzz
+ * server holds (or of an order it does not know), as a till at `device`'s
+ * store writes it: mostly what the order allows, sometimes more than it
+ * allows (a second hand-over, a wrong amount, a wrong refund).
+ */
+function orderFactDoc(
+  kind: OrderFactKind,
+  device: FuzzDevice | null,
+  n: number,
+  p: Picker,
+  model: FuzzModel,
+): Doc {
+  const owner = device ?? FUZZ_DEVICES[0]!;
+  const orders = model.orderList();
+  const order = p.chance(90) ? orders[p.next(orders.length)] : undefined;
+  const orderId = order?.id ?? `ORD-FUZZ-UNKNOWN-${n % 7}`;
+  const base = {
+    kind,
+    id: `${owner.deviceId}-${ulidLike(n, 9)}`,
+    storeId: owner.storeId,
+    orderId,
+    at: iso(n),
+    deviceId: owner.deviceId,
+    staffId: `${owner.storeId}-E01`,
+  };
+  const lines = (order?.lines ?? [{ lineId: 'L1', quantity: 1, pickedUp: 1 }])
+    .filter(() => p.chance(70))
+    .map((l) => ({ lineId: l.lineId, quantity: 1 + p.next(Math.max(1, l.quantity)) }));
+  const some = lines.length ? lines : [{ lineId: order?.lines[0]?.lineId ?? 'L1', quantity: 1 }];
+  switch (kind) {
+    case 'pickup':
+      return { ...base, lines: some, proof: p.chance(50) ? 'code' : 'qr' };
+    case 'orderPayment':
+      return {
+        ...base,
+        amount: (order?.total ?? 1000) + (p.chance(85) ? 0 : 1),
+        tender: (['cash', 'card', 'qr'] as const)[p.next(3)]!,
+      };
+    case 'orderReturn': {
+      const checked = order ? checkOrderReturn(order, some) : null;
+      const refund = checked?.ok ? checked.refund : 100 * p.next(50);
+      return {
+        ...base,
+        lines: some,
+        refund: refund + (p.chance(90) ? 0 : 1),
+        refundTo: p.chance(50) ? 'original' : 'cash',
+      };
+    }
+  }
+}
+
 /** The valid (unmutated) document of a recipe, or null when the model has nothing to base it on. */
 function validDoc(
   collection: CollectionName,
@@ -740,12 +797,21 @@ export function buildCase(
     const p = picker(d.picks);
     // A deep copy: mutations must never reach the demo documents or the model.
     // [DK2] A `facts` document is a fact of one kind, laid out flat with its `kind`.
+    const kindPick =
+      (d.picks[11] ?? 0) % (LEGACY_FACT_COLLECTIONS.length + ORDER_FACT_KINDS.length);
+    // [OS5] The order facts only ever travel in `facts`.
+    const orderKind =
+      recipe.collection === 'facts' && kindPick >= LEGACY_FACT_COLLECTIONS.length
+        ? ORDER_FACT_KINDS[kindPick - LEGACY_FACT_COLLECTIONS.length]!
+        : null;
     const kindDb =
-      recipe.collection === 'facts'
-        ? LEGACY_FACT_COLLECTIONS[(d.picks[11] ?? 0) % LEGACY_FACT_COLLECTIONS.length]!
+      recipe.collection === 'facts' && !orderKind
+        ? LEGACY_FACT_COLLECTIONS[kindPick]!
         : recipe.collection;
-    let valid = validDoc(kindDb, device, n, p, model);
-    if (recipe.collection === 'facts') {
+    let valid = orderKind
+      ? orderFactDoc(orderKind, device, n, p, model)
+      : validDoc(kindDb, device, n, p, model);
+    if (recipe.collection === 'facts' && !orderKind) {
       const kind = factKindOf(kindDb as LegacyFactCollection);
       valid = toFact(kind, valid as never) as unknown as Doc;
     }

@@ -8,14 +8,21 @@
 import fc from 'fast-check';
 import {
   fromFact,
+  holdPolicy,
   validateDocument,
   type CollectionName,
   type Coupon,
   type Member,
+  type Order,
+  type PaymentNotification,
   type StockLevel,
 } from '@pos/domain';
 import { provisionAdminToken, provisionDevice } from '../auth';
-import { seedDemo } from '../demo-data';
+import { DEMO_PRODUCTS, DEMO_STORES, seedDemo } from '../demo-data';
+import { placeOrder } from '../orders/holds';
+import { ORDERS_DB } from '../orders/store-orders';
+import { applyPaymentNotification, DEMO_PROVIDER_KEY } from '../payments/notify';
+import { SimulatedPaymentProvider } from '../payments/provider';
 import { createSyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
 import {
@@ -28,18 +35,79 @@ import {
 } from './generate';
 import { FuzzModel } from './model';
 
-export type FuzzTarget = { url: string; adminToken: string; close(): Promise<void> };
+export type FuzzTarget = {
+  url: string;
+  adminToken: string;
+  /** [OS5] The orders the server holds before the run, for order facts to name. */
+  orders: Order[];
+  close(): Promise<void>;
+};
 
-/** A seeded server over `storage` with the fuzz devices and an HQ token; no rate limit. */
+/** When the fuzz orders are placed and paid (the hold lasts a day, so none expires). */
+const ORDERS_AT = '2026-06-01T00:00:00.000Z';
+
+/**
+ * [OS5] Six pickup orders, two lines each, at both demo stores: four paid
+ * through the simulated provider, two left unpaid (a till may pay them).
+ */
+async function seedOrders(storage: SyncStorage): Promise<Order[]> {
+  const provider = new SimulatedPaymentProvider({
+    key: DEMO_PROVIDER_KEY,
+    notifyUrl: 'http://127.0.0.1:9/_payments/notify',
+    now: () => new Date(ORDERS_AT),
+  });
+  const orders: Order[] = [];
+  for (let i = 0; i < 6; i++) {
+    const storeId = DEMO_STORES[i % 2]!.id;
+    const skus = [DEMO_PRODUCTS[i]!.id, DEMO_PRODUCTS[i + 6]!.id];
+    const placed = await placeOrder(
+      storage,
+      {
+        idempotencyKey: `fuzz-order-${i}`,
+        channel: 'shop',
+        customer: { memberId: 'M0001' },
+        lines: skus.map((sku, l) => ({
+          lineId: `L${l + 1}`,
+          sku,
+          quantity: 2 - l,
+          unitPrice: 500,
+          net: 500 * (2 - l),
+          fulfilment: { mode: 'pickup' as const, storeId },
+        })),
+        total: 1500,
+      },
+      ORDERS_AT,
+      holdPolicy({ holdMinutes: 24 * 60 }),
+    );
+    if (!placed.ok) throw new Error(`fuzz order ${i}: ${placed.message}`);
+    let order = placed.order;
+    if (i < 4) {
+      const { providerTxnId } = await provider.createPayment(order);
+      const notification = JSON.parse(
+        provider.notificationFor(providerTxnId).body,
+      ) as PaymentNotification;
+      await applyPaymentNotification(storage, notification, ORDERS_AT);
+      order = (await storage.getDocs(ORDERS_DB, [order.id], null)).get(order.id)!
+        .body as unknown as Order;
+    }
+    orders.push(order);
+  }
+  return orders;
+}
+
+/** A seeded server over `storage` with the fuzz devices, orders and an HQ token; no rate limit. */
 export async function startFuzzServer(storage: SyncStorage): Promise<FuzzTarget> {
   await seedDemo(storage);
   for (const d of FUZZ_DEVICES) await provisionDevice(storage, d.token, d);
   const { token } = await provisionAdminToken(storage, 'fuzz-hq');
-  const server = createSyncServer({ storage, rateLimit: false, log: () => {} });
+  const orders = await seedOrders(storage);
+  // No sweeper: the orders' deadlines are the model's, not the wall clock's.
+  const server = createSyncServer({ storage, rateLimit: false, log: () => {}, holdSweeper: false });
   const url = await server.listen(0, '127.0.0.1');
   return {
     url,
     adminToken: token,
+    orders,
     async close() {
       await server.close();
       await storage.close();
@@ -143,6 +211,13 @@ async function postCase(
     const ok = row?.ok === true;
     tally(report.byCollection, `${who === 'HQ' ? 'HQ' : 'device'} ${built.collection}`, ok);
     tally(report.byMutation, d.mutation, ok);
+    const factKind = built.collection === 'facts' ? sent[i]?.kind : undefined;
+    if (
+      typeof factKind === 'string' &&
+      ['pickup', 'orderPayment', 'orderReturn'].includes(factKind)
+    ) {
+      tally(report.byCollection, `device facts (${factKind})`, ok);
+    }
     if (ok) report.accepted += 1;
     else report.refused += 1;
     if (!ok) return;
@@ -158,7 +233,9 @@ async function postCase(
     // [DK5] A fact pushed as `facts` is the fact of its kind.
     const asKind = built.collection === 'facts' ? fromFact(doc) : null;
     const refusal = asKind
-      ? model.apply(asKind.collection ?? built.collection, principal, asKind.body)
+      ? asKind.collection === null
+        ? model.applyOrderFact(asKind.kind, principal, asKind.body)
+        : model.apply(asKind.collection, principal, asKind.body)
       : built.collection === 'facts'
         ? `accepted a fact of no known kind`
         : model.apply(built.collection, principal, doc);
@@ -216,7 +293,10 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     projectionDiffs: [],
     durationMs: 0,
   };
-  const model = new FuzzModel(FUZZ_DEVICES.map((d) => d.deviceId));
+  const model = new FuzzModel(
+    FUZZ_DEVICES.map((d) => d.deviceId),
+    target.orders,
+  );
   const started = performance.now();
   let n = 0;
   await fc.assert(

@@ -29,6 +29,16 @@ import {
   type StockLevel,
   type Store,
   phoneIndex,
+  applyOrderEvent,
+  applyPickup,
+  checkOrderReturn,
+  DEFAULT_HOLD_POLICY,
+  pickupDeadline,
+  type Order,
+  type OrderFactKind,
+  type OrderPaymentFact,
+  type OrderReturnFact,
+  type PickupFact,
 } from '@pos/domain';
 import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORES } from '../demo-data';
 import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
@@ -37,8 +47,29 @@ import { DEMO_COUPONS, DEMO_MEMBER_VIEWS, DEMO_POINTS_PROGRAMME } from '../demo-
 type Principal = { kind: 'device'; deviceId: string; storeId: string } | { kind: 'admin' };
 
 export class FuzzModel {
-  /** @param deviceIds every device that pushes, to tell whose namespace an id is in */
-  constructor(private readonly deviceIds: readonly string[]) {}
+  /**
+   * @param deviceIds every device that pushes, to tell whose namespace an id is in
+   * @param seededOrders [OS1] the orders the server holds before the run (their units held)
+   */
+  constructor(
+    private readonly deviceIds: readonly string[],
+    seededOrders: readonly Order[] = [],
+  ) {
+    for (const order of seededOrders) {
+      this.orders.set(order.id, order);
+      for (const line of order.lines) {
+        if (line.fulfilment.mode !== 'pickup') continue;
+        const id = stockLevelId(line.fulfilment.storeId, line.sku);
+        this.held.set(id, (this.held.get(id) ?? 0) + line.quantity - line.pickedUp);
+      }
+    }
+  }
+  /** [OS5] The orders as the accepted order facts leave them, by id. */
+  private readonly orders = new Map<string, Order>();
+  /** [OS1] The units orders hold per stock level. */
+  readonly held = new Map<string, number>();
+  /** [F3] The order facts recorded, by id, as sent: a replay changes nothing. */
+  private readonly orderFacts = new Map<string, string>();
   readonly stock = new Map<string, number>(DEMO_STOCK.map((l) => [l.id, l.onHand]));
   readonly members = new Map<string, Member>(DEMO_MEMBER_VIEWS.map((m) => [m.id, { ...m }]));
   readonly coupons = new Map<string, Coupon>(DEMO_COUPONS.map((c) => [c.id, { ...c }]));
@@ -59,6 +90,81 @@ export class FuzzModel {
   private readonly inForeignCurrency = new Set<string>();
   private readonly salesByStore = new Map<string, SaleFact[]>();
   private readonly entriesByDevice = new Map<string, PointEntry[]>();
+
+  orderList(): Order[] {
+    return [...this.orders.values()];
+  }
+
+  /**
+   * [OS5]-[OS7] Applies one accepted order fact as the server must: its
+   * device's and store's own; applied to its order by the domain's rules or
+   * not at all. Returns why it should not have been accepted, or null.
+   */
+  applyOrderFact(
+    kind: OrderFactKind,
+    principal: Principal,
+    doc: Record<string, unknown>,
+  ): string | null {
+    if (
+      principal.kind !== 'device' ||
+      doc.storeId !== principal.storeId ||
+      doc.deviceId !== principal.deviceId
+    ) {
+      return `accepted a ${kind} fact of another store or device`;
+    }
+    const id = String(doc.id);
+    const content = canonical(doc);
+    const known = this.orderFacts.get(id);
+    if (known !== undefined) {
+      return known === content ? null : `accepted another ${kind} fact under the recorded id ${id}`;
+    }
+    this.orderFacts.set(id, content);
+    const order = this.orders.get(String(doc.orderId));
+    if (!order) return null;
+    const move = (storeId: string, sku: string, delta: number, held: number) => {
+      const level = stockLevelId(storeId, sku);
+      this.stock.set(level, (this.stock.get(level) ?? 0) + delta);
+      if (held) this.held.set(level, Math.max((this.held.get(level) ?? 0) + held, 0));
+    };
+    const skuOf = (lineId: string) => order.lines.find((l) => l.lineId === lineId)!.sku;
+    if (kind === 'pickup') {
+      const fact = doc as unknown as PickupFact;
+      const result = applyPickup(order, fact);
+      if (!result.ok) return null;
+      this.orders.set(order.id, result.order);
+      for (const l of fact.lines) move(fact.storeId, skuOf(l.lineId), -l.quantity, -l.quantity);
+    } else if (kind === 'orderPayment') {
+      const fact = doc as unknown as OrderPaymentFact;
+      if (fact.amount !== order.total) return null;
+      const paid = applyOrderEvent(order, {
+        kind: 'paid',
+        id: `till-paid:${fact.id}`,
+        at: fact.at,
+        pickupDeadline: pickupDeadline(fact.at, DEFAULT_HOLD_POLICY),
+      });
+      if (paid.ok) this.orders.set(order.id, paid.order);
+    } else {
+      const fact = doc as unknown as OrderReturnFact;
+      const checked = checkOrderReturn(order, fact.lines, fact.refund);
+      if (!checked.ok) return null;
+      let next = order;
+      for (const line of checked.perLine) {
+        const result = applyOrderEvent(next, {
+          kind: 'returned',
+          id: `${fact.id}:${line.lineId}`,
+          at: fact.at,
+          lineId: line.lineId,
+          quantity: line.quantity,
+          refund: line.refund,
+        });
+        if (!result.ok) return null;
+        next = result.order;
+      }
+      this.orders.set(order.id, next);
+      for (const l of fact.lines) move(fact.storeId, skuOf(l.lineId), l.quantity, 0);
+    }
+    return null;
+  }
 
   balance(memberId: string): number {
     return this.members.get(memberId)?.points ?? 0;
@@ -300,6 +406,11 @@ export class FuzzModel {
         out.push(`stock ${level.id}: the server has ${level.onHand}, no accepted fact made it`);
       else if (want !== level.onHand)
         out.push(`stock ${level.id}: server ${level.onHand}, model ${want}`);
+      // [OS1] The units orders hold.
+      const held = this.held.get(level.id) ?? 0;
+      if ((level.held ?? 0) !== held) {
+        out.push(`stock ${level.id}: server holds ${level.held ?? 0}, model ${held}`);
+      }
     }
     for (const [id, onHand] of this.stock) {
       if (!seen.has(id)) out.push(`stock ${id}: missing on the server (model ${onHand})`);

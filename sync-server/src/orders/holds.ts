@@ -9,7 +9,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   applyOrderEvent,
-  availableToPromise,
   DEFAULT_HOLD_POLICY,
   holdExpiry,
   isHoldExpired,
@@ -21,20 +20,14 @@ import {
   type OrderCustomer,
   type OrderEvent,
   type OrderLine,
-  type StockLevel,
 } from '@pos/domain';
 import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
+import { moveHeld, ORDERS_DB, pickupUnits, putOrder, storeAtp } from './store-orders';
 
-/** [OC1] Server-only: the orders, by id. */
-export const ORDERS_DB = '_orders' as CollectionName;
+export { ORDERS_DB } from './store-orders';
 /** [OC2] Server-only: each idempotency key and the order it made. */
 export const ORDER_KEYS_DB = '_orderKeys' as CollectionName;
-/** [OC3] Server-only: the units held per store and SKU, id `storeId:sku`. */
-export const HOLDS_DB = '_holds' as CollectionName;
-
-/** [OC3] The units orders hold of one SKU at one store. */
-export type HoldLevel = { id: string; storeId: string; sku: string; held: number };
 
 type OrderKey = { id: string; orderId: string; fingerprint: string; createdAt: string };
 
@@ -95,27 +88,14 @@ async function putOrThrow(
   if (!written.ok) throw new Error(`${db} ${id} changed underneath: ${written.reason}`);
 }
 
-/** The units each pickup line asks of each store and SKU, in line order. */
-function pickupDemand(order: Order): Map<string, { storeId: string; sku: string; units: number }> {
-  const demand = new Map<string, { storeId: string; sku: string; units: number }>();
-  for (const line of order.lines) {
-    if (line.fulfilment.mode !== 'pickup') continue;
-    const { storeId } = line.fulfilment;
-    const id = stockLevelId(storeId, line.sku);
-    const entry = demand.get(id) ?? { storeId, sku: line.sku, units: 0 };
-    entry.units += line.quantity;
-    demand.set(id, entry);
-  }
-  return demand;
-}
-
 /**
  * [OC1]-[OC3] Places an order and holds its pickup lines, in one transaction:
  * a retry with the same key and body returns the first order; otherwise the
  * order is checked by the domain ([OD2]), each store's ATP (its stock level's
- * on hand less the units held there) must cover its pickup lines, and the
- * order is stored held until `holdMinutes` after `now`, its units added to
- * the store's holds. A refusal writes nothing.
+ * on hand less the units held there, [ATP3]) must cover its pickup lines, and
+ * the order is stored held until `holdMinutes` after `now`, its units added
+ * to the levels' `held`, its copies written to its stores ([OS2]). A
+ * refusal writes nothing.
  */
 export async function placeOrder(
   storage: SyncStorage,
@@ -172,15 +152,10 @@ export async function placeOrder(
     });
     if (!held.ok) throw new Error(`a new order could not be held: ${held.message}`);
 
-    const demand = pickupDemand(held.order);
-    const ids = [...demand.keys()];
-    const stock = await tx.getDocs('stock', ids);
-    const holds = await tx.getDocs(HOLDS_DB, ids);
+    const demand = pickupUnits(held.order);
     const available = new Map<string, number>();
-    for (const id of ids) {
-      const onHand = (stock.get(id)?.body as StockLevel | undefined)?.onHand ?? 0;
-      const heldNow = (holds.get(id)?.body as HoldLevel | undefined)?.held ?? 0;
-      available.set(id, availableToPromise({ onHand, held: heldNow }));
+    for (const [id, { storeId, sku }] of demand) {
+      available.set(id, await storeAtp(tx, storeId, sku));
     }
     const short: ShortLine[] = [];
     for (const line of held.order.lines) {
@@ -205,17 +180,8 @@ export async function placeOrder(
       return { ok: false, code: 'OUT_OF_STOCK', message: `out of stock: ${named}`, lines: short };
     }
 
-    for (const [id, { storeId, sku, units }] of demand) {
-      const row = holds.get(id);
-      const level: HoldLevel = {
-        id,
-        storeId,
-        sku,
-        held: ((row?.body as HoldLevel | undefined)?.held ?? 0) + units,
-      };
-      await putOrThrow(tx, HOLDS_DB, id, level, row?.rev ?? null);
-    }
-    await putOrThrow(tx, ORDERS_DB, orderId, held.order, null);
+    await moveHeld(tx, demand, 1);
+    await putOrder(tx, held.order, null, now);
     const record: OrderKey = { id: key, orderId, fingerprint, createdAt: now };
     await putOrThrow(tx, ORDER_KEYS_DB, key, record, null);
     return { ok: true, order: held.order, replayed: false };
@@ -227,7 +193,7 @@ export const EXPIRY_SWEEP_MAX = 500;
 
 /**
  * [OC4] Expires every unpaid order whose hold ended at or before `now`
- * ([OD9], [HL2]) and gives its pickup units back to the stores' holds, in
+ * ([OD9], [HL2]) and gives its pickup units back (the levels' `held`), in
  * one transaction. Returns the orders it expired; a second sweep at the same
  * instant expires nothing.
  */
@@ -238,7 +204,6 @@ export async function expireHolds(storage: SyncStorage, now: string): Promise<Or
       limit: EXPIRY_SWEEP_MAX,
     });
     const expired: Order[] = [];
-    const release = new Map<string, number>();
     for (const row of rows) {
       const order = row.body as Order;
       if (!isHoldExpired(order, now)) continue;
@@ -248,24 +213,9 @@ export async function expireHolds(storage: SyncStorage, now: string): Promise<Or
         at: now,
       });
       if (!result.ok) throw new Error(`order ${order.id} could not expire: ${result.message}`);
-      await putOrThrow(tx, ORDERS_DB, order.id, result.order, row.rev);
+      await putOrder(tx, result.order, row.rev, now);
+      await moveHeld(tx, pickupUnits(order), -1);
       expired.push(result.order);
-      for (const [id, { units }] of pickupDemand(order)) {
-        release.set(id, (release.get(id) ?? 0) + units);
-      }
-    }
-    const holds = await tx.getDocs(HOLDS_DB, [...release.keys()]);
-    for (const [id, units] of release) {
-      const row = holds.get(id);
-      if (!row) throw new Error(`hold ${id} is missing while orders hold it`);
-      const level = row.body as HoldLevel;
-      await putOrThrow(
-        tx,
-        HOLDS_DB,
-        id,
-        { ...level, held: Math.max(level.held - units, 0) },
-        row.rev,
-      );
     }
     return expired;
   });

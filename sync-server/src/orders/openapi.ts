@@ -64,7 +64,17 @@ export const ORDERS_OPENAPI = {
       'until the hold expires (15 minutes by default) or the order is paid.',
   },
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an admin token' } },
+    // [OS8] A channel token places and reads its own channel's orders; HQ's admin token any.
+    securitySchemes: {
+      channelToken: {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'the online channel’s token (issued by HQ: `sync-server issue-channel-token` or ' +
+          '`POST /_admin/channel-tokens`): places orders of its channel and reads them, nothing else',
+      },
+      adminToken: { type: 'http', scheme: 'bearer', description: 'an HQ admin token: any order' },
+    },
     schemas: {
       PlaceOrder: {
         type: 'object',
@@ -103,6 +113,9 @@ export const ORDERS_OPENAPI = {
           },
           placedAt: { type: 'string', format: 'date-time' },
           holdExpiresAt: { type: 'string', format: 'date-time' },
+          paidAt: { type: 'string', format: 'date-time' },
+          pickupDeadline: { type: 'string', format: 'date-time' },
+          closedAt: { type: 'string', format: 'date-time' },
         },
       },
       OutOfStock: {
@@ -130,7 +143,7 @@ export const ORDERS_OPENAPI = {
       Error: error('bad_request, unauthorized, forbidden, not_found, idempotency_key_reused, …'),
     },
   },
-  security: [{ bearer: [] }],
+  security: [{ channelToken: [] }, { adminToken: [] }],
   paths: {
     '/_orders': {
       post: {
@@ -158,7 +171,7 @@ export const ORDERS_OPENAPI = {
           },
           '401': { description: 'no valid token', ...json({ $ref: '#/components/schemas/Error' }) },
           '403': {
-            description: 'not an admin token',
+            description: 'the order’s channel is not the token’s, or a store device’s token',
             ...json({ $ref: '#/components/schemas/Error' }),
           },
           '409': {
@@ -182,11 +195,10 @@ export const ORDERS_OPENAPI = {
         responses: {
           '200': { description: 'the order', ...json(orderBody) },
           '401': { description: 'no valid token', ...json({ $ref: '#/components/schemas/Error' }) },
-          '403': {
-            description: 'not an admin token',
+          '404': {
+            description: 'no such order, or one of another channel',
             ...json({ $ref: '#/components/schemas/Error' }),
           },
-          '404': { description: 'no such order', ...json({ $ref: '#/components/schemas/Error' }) },
         },
       },
     },

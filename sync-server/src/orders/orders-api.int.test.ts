@@ -10,8 +10,9 @@ import { seedDemo } from '../demo-data';
 import { createSyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
-import { applyOrderEvent, type Order } from '@pos/domain';
-import { HOLDS_DB, ORDER_KEYS_DB, ORDERS_DB, type HoldLevel } from './holds';
+import { applyOrderEvent, type Order, type StockLevel } from '@pos/domain';
+import { issueChannelToken } from './channel-tokens';
+import { ORDER_KEYS_DB, ORDERS_DB } from './holds';
 import { ORDERS_OPENAPI } from './openapi';
 import { heldUnits, HOT_SKU, pickupOrder, seedStock } from './orders.fixture';
 
@@ -75,12 +76,18 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
   let storage: SyncStorage;
   let url: string;
   let admin: string;
+  let shop: string;
+  let miniProgram: string;
   let close: () => Promise<void>;
   beforeEach(async () => {
     if (backend.skip) return;
     storage = await backend.open();
     await seedStock(storage, 3);
     admin = (await provisionAdminToken(storage, 'shop-backend')).token;
+    shop = (await issueChannelToken(storage, { name: 'shop-web', channel: 'shop' }, 'test')).token;
+    miniProgram = (
+      await issueChannelToken(storage, { name: 'wx-mini', channel: 'mini-program' }, 'test')
+    ).token;
     await seedDemo(storage);
     const server = createSyncServer({
       storage,
@@ -134,6 +141,17 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
       '/_orders/ORD-00000000-0000-0000-0000-000000000000',
     );
     seen.push({ path: '/_orders/{id}', method: 'get', answer: missing });
+    // [OS8] Channel tokens: their own channel only; a device reads, never places.
+    const viaShop = await post('k-6', { ...body(1, 'M6'), channel: 'shop' }, shop);
+    seen.push({ path: '/_orders', method: 'post', answer: viaShop });
+    const otherChannel = await post('k-7', { ...body(1, 'M7'), channel: 'mini-program' }, shop);
+    seen.push({ path: '/_orders', method: 'post', answer: otherChannel });
+    const shopReads = await requestAs(url, shop, `/_orders/${id}`);
+    seen.push({ path: '/_orders/{id}', method: 'get', answer: shopReads });
+    const miniReads = await requestAs(url, miniProgram, `/_orders/${id}`);
+    seen.push({ path: '/_orders/{id}', method: 'get', answer: miniReads });
+    const deviceReads = await requestAs(url, S001_DEVICE.token, `/_orders/${id}`);
+    seen.push({ path: '/_orders/{id}', method: 'get', answer: deviceReads });
     return seen;
   }
 
@@ -142,7 +160,9 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
     async () => {
       const [placed, replay, reused, short, invalid, noKey, device, anonymous, read, missing] = (
         await exercise()
-      ).map((s) => s.answer);
+      )
+        .slice(0, 10)
+        .map((s) => s.answer);
       expect(placed!.status).toBe(201);
       const order = (placed!.body as { order: { id: string; status: string } }).order;
       expect(order.id).toMatch(/^ORD-[0-9A-F-]{36}$/);
@@ -162,8 +182,64 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
       expect(anonymous!.status).toBe(401);
       expect(read).toMatchObject({ status: 200, body: { order } });
       expect(missing!.status).toBe(404);
-      expect(await count(storage, ORDERS_DB)).toBe(1);
-      expect(await count(storage, ORDER_KEYS_DB)).toBe(1);
+      expect(await count(storage, ORDERS_DB)).toBe(2);
+      expect(await count(storage, ORDER_KEYS_DB)).toBe(2);
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[OS8] a channel token places and reads its own channel only, and opens nothing else',
+    async () => {
+      const seen = (await exercise()).slice(10).map((s) => s.answer);
+      const [viaShop, otherChannel, shopReads, miniReads, deviceReads] = seen;
+      expect(viaShop).toMatchObject({ status: 201, body: { order: { channel: 'shop' } } });
+      expect(otherChannel).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+      expect(shopReads!.status).toBe(200);
+      expect(miniReads!.status).toBe(404);
+      expect(deviceReads!.status).toBe(200);
+      // No replication, no HQ endpoint, no other service.
+      for (const path of [
+        '/products/_changes',
+        '/storeState/_changes',
+        '/_exceptions',
+        '/_members/lookup?phone=1',
+      ]) {
+        expect((await requestAs(url, shop, path)).status, path).toBe(401);
+      }
+      const issued = await requestAs(url, shop, '/_admin/channel-tokens', {
+        body: { name: 'evil', channel: 'shop' },
+      });
+      expect(issued.status).toBe(401);
+      // [OS8] HQ issues a token over HTTP; it replaces the client's earlier one.
+      const again = await requestAs(url, admin, '/_admin/channel-tokens', {
+        body: { name: 'shop-web', channel: 'shop' },
+      });
+      expect(again).toMatchObject({
+        status: 201,
+        body: { name: 'shop-web', channel: 'shop', replaced: 1 },
+      });
+      expect(
+        (await requestAs(url, shop, `/_orders/ORD-00000000-0000-0000-0000-000000000000`)).status,
+      ).toBe(401);
+      const fresh = (again.body as { token: string }).token;
+      expect(
+        (await requestAs(url, fresh, `/_orders/ORD-00000000-0000-0000-0000-000000000000`)).status,
+      ).toBe(404);
+      // A device cannot issue one; a channel that is not online is refused.
+      expect(
+        (
+          await requestAs(url, S001_DEVICE.token, '/_admin/channel-tokens', {
+            body: { name: 'x', channel: 'shop' },
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await requestAs(url, admin, '/_admin/channel-tokens', {
+            body: { name: 'x', channel: 'pos' },
+          })
+        ).status,
+      ).toBe(400);
     },
   );
 
@@ -175,6 +251,12 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
       const doc = JSON.parse(served.text) as typeof ORDERS_OPENAPI;
       expect(doc.openapi).toMatch(/^3\.1\./);
       expect(Object.keys(doc.paths).sort()).toEqual(['/_orders', '/_orders/{id}']);
+      // [OS8] Who may call: a channel's token or HQ's.
+      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+        'adminToken',
+        'channelToken',
+      ]);
+      expect(doc.security).toEqual([{ channelToken: [] }, { adminToken: [] }]);
       for (const { path, method, answer } of await exercise()) {
         const operation = (doc.paths as Record<string, Record<string, unknown>>)[path]![method] as {
           responses: Record<string, { content: { 'application/json': { schema: object } } }>;
@@ -331,8 +413,8 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
           heldFromOrders.set(id, (heldFromOrders.get(id) ?? 0) + line.quantity);
         }
       }
-      const holds = (await storage.findDocs(HOLDS_DB, {})).map((row) => row.body as HoldLevel);
-      expect(new Map(holds.filter((h) => h.held > 0).map((h) => [h.id, h.held]))).toEqual(
+      const levels = (await storage.findDocs('stock', {})).map((row) => row.body as StockLevel);
+      expect(new Map(levels.filter((h) => (h.held ?? 0) > 0).map((h) => [h.id, h.held]))).toEqual(
         heldFromOrders,
       );
       expect(await heldUnits(storage)).toBeLessThanOrEqual(3);

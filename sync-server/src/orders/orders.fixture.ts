@@ -4,7 +4,7 @@
  */
 import type { StockLevel } from '@pos/domain';
 import type { SyncStorage } from '../storage/storage';
-import { HOLDS_DB, type HoldLevel, type PlaceOrderInput } from './holds';
+import type { PlaceOrderInput } from './holds';
 
 export const HOT_SKU = 'SKU-HOT';
 
@@ -44,9 +44,21 @@ export async function seedStock(
   );
 }
 
-/** The units of the hot SKU held at S001. */
-export async function heldUnits(storage: SyncStorage): Promise<number> {
-  const id = `S001:${HOT_SKU}`;
-  const row = (await storage.getDocs(HOLDS_DB, [id], null)).get(id);
-  return (row?.body as HoldLevel | undefined)?.held ?? 0;
+/** [ATP3] The stock level of `sku` at `storeId`, as the store's devices receive it. */
+export async function stockLevel(
+  storage: SyncStorage,
+  storeId = 'S001',
+  sku = HOT_SKU,
+): Promise<StockLevel | undefined> {
+  const id = `${storeId}:${sku}`;
+  return (await storage.getDocs('stock', [id], null)).get(id)?.body as StockLevel | undefined;
+}
+
+/** [ATP3] The units of the hot SKU held at S001: its stock level's `held`. */
+export async function heldUnits(
+  storage: SyncStorage,
+  storeId = 'S001',
+  sku = HOT_SKU,
+): Promise<number> {
+  return (await stockLevel(storage, storeId, sku))?.held ?? 0;
 }

@@ -4,10 +4,21 @@
  * See SPEC.md [OC5], [OC8].
  */
 import { ORDER_CHANNELS, type Order, type OrderChannel } from '@pos/domain';
+import type { Principal } from '../auth';
 import { adminOnly, allow } from '../route-guards';
 import { SyncError, isJsonObject, type JsonObject } from '../protocol';
 import type { ServiceRequest } from '../service-routes';
+import { issueChannelToken, type ChannelPrincipal } from './channel-tokens';
 import { IDEMPOTENCY_KEY_MAX, ORDERS_DB, placeOrder, type PlaceOrderInput } from './holds';
+
+/** [OS8] Who calls the orders API: HQ, a store's device, or an online channel. */
+export type OrdersCaller = Principal | ChannelPrincipal;
+
+/** What the orders API needs of a request. */
+export type OrdersRequest = Pick<
+  ServiceRequest,
+  'storage' | 'method' | 'segments' | 'readJson' | 'header' | 'send' | 'now'
+> & { caller: OrdersCaller };
 
 /** Most lines one order may have. */
 export const ORDER_LINES_MAX = 100;
@@ -93,7 +104,7 @@ export function parsePlaceOrderBody(body: unknown, idempotencyKey: string): Plac
 }
 
 /** [OC5] `POST /_orders`: 201 a new order, 200 the same order on a retry. */
-async function postOrder(request: ServiceRequest): Promise<void> {
+async function postOrder(request: OrdersRequest): Promise<void> {
   const key = request.header?.('idempotency-key');
   if (
     key === undefined ||
@@ -104,6 +115,13 @@ async function postOrder(request: ServiceRequest): Promise<void> {
     throw bad(`send an Idempotency-Key header of 1 to ${IDEMPOTENCY_KEY_MAX} printable characters`);
   }
   const input = parsePlaceOrderBody(await request.readJson(), key);
+  const { caller } = request;
+  if (caller.kind === 'channel' && input.channel !== caller.channel) {
+    throw new SyncError(
+      'forbidden',
+      `this token places ${caller.channel} orders only, not ${input.channel} orders`,
+    );
+  }
   const now = (request.now ?? (() => new Date()))().toISOString();
   const result = await placeOrder(request.storage, input, now);
   if (result.ok) {
@@ -127,22 +145,35 @@ async function postOrder(request: ServiceRequest): Promise<void> {
 }
 
 /** [OC5] `GET /_orders/{id}`: the order. */
-async function getOrder(request: ServiceRequest, id: string): Promise<void> {
+async function getOrder(request: OrdersRequest, id: string): Promise<void> {
   if (!ORDER_ID.test(id)) throw new SyncError('not_found', `no order ${id.slice(0, 60)}`);
   const row = (await request.storage.getDocs(ORDERS_DB, [id], null)).get(id);
-  if (!row) throw new SyncError('not_found', `no order ${id}`);
-  request.send(200, { order: row.body as Order });
+  const order = row?.body as Order | undefined;
+  // [OS8] A channel reads its own channel's orders only; another's is not there for it.
+  const { caller } = request;
+  if (!order || (caller.kind === 'channel' && order.channel !== caller.channel)) {
+    throw new SyncError('not_found', `no order ${id}`);
+  }
+  request.send(200, { order });
 }
 
 /**
- * [OC5] `/_orders` and `/_orders/{id}`, for admin tokens (a channel's server
- * holds one). [OC8] The OpenAPI document is served before authentication.
+ * [OC5] [OS8] `/_orders` and `/_orders/{id}`: HQ (admin tokens) places and
+ * reads any order; an online channel's token places and reads its channel's
+ * orders; a store's device reads an order (a return at its till of another
+ * store's online order) and places none. [OC8] The OpenAPI document is
+ * served before authentication.
  */
-export async function serveOrders(request: ServiceRequest): Promise<void> {
+export async function serveOrders(request: OrdersRequest): Promise<void> {
   const [, id, ...more] = request.segments;
-  adminOnly(request.principal);
   if (id === undefined) {
     allow(request.method, 'POST');
+    if (request.caller.kind === 'device') {
+      throw new SyncError(
+        'forbidden',
+        'orders are placed by online channels and HQ, not by devices',
+      );
+    }
     return postOrder(request);
   }
   if (more.length === 0) {
@@ -150,4 +181,30 @@ export async function serveOrders(request: ServiceRequest): Promise<void> {
     return getOrder(request, id);
   }
   throw new SyncError('not_found', `no such endpoint: /${request.segments.join('/')}`);
+}
+
+/**
+ * [OS8] `POST /_admin/channel-tokens` `{name, channel}` (admin token): a new
+ * token for an online channel's client, shown once; 201
+ * `{token, name, channel, replaced}`.
+ */
+export async function postChannelToken(request: ServiceRequest): Promise<void> {
+  adminOnly(request.principal);
+  allow(request.method, 'POST');
+  const body = await request.readJson();
+  if (!isJsonObject(body) || typeof body.name !== 'string' || typeof body.channel !== 'string') {
+    throw bad('send {name, channel}');
+  }
+  const admin = request.principal.kind === 'admin' ? request.principal.adminId : '';
+  try {
+    const issued = await issueChannelToken(
+      request.storage,
+      { name: body.name, channel: body.channel },
+      `admin:${admin}`,
+      (request.now ?? (() => new Date()))(),
+    );
+    request.send(201, issued);
+  } catch (error) {
+    throw bad((error as Error).message);
+  }
 }

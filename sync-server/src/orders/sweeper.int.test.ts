@@ -13,7 +13,9 @@ import { openPostgresStorage } from '../storage/postgres';
 import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs, TEST_DATABASE_URL } from '../test-support';
 import { placeOrder, type PlaceOrderInput } from './holds';
-import { HOLD_SWEEP_LOCK, sweepExpiredHolds } from './sweeper';
+import { HOLD_SWEEP_LOCK, sweepExpiredHolds, sweepOrders } from './sweeper';
+import { seedDemo } from '../demo-data';
+import { level, payThrough, placePickup, readOrder, testProvider } from './store.fixture';
 import { heldUnits, pickupOrder, seedStock } from './orders.fixture';
 
 const input = (key: string, quantity: number): PlaceOrderInput => ({
@@ -92,6 +94,32 @@ describe('the sweep lock on two server processes sharing PostgreSQL', () => {
       expect(await heldUnits(a)).toBe(0);
       const again = await placeOrder(b, input('k-2', 3), LATER);
       expect(again.ok).toBe(true);
+    },
+  );
+
+  it.skipIf(!TEST_DATABASE_URL)(
+    '[OC6] [OS4] two processes sweep a pickup past its deadline at once: cancelled, refunded and released once',
+    async () => {
+      const [a, b] = await twoStorages();
+      await seedDemo(a);
+      const provider = testProvider();
+      const { order } = await payThrough(a, provider, await placePickup(a, 'k-deadline'));
+      const before = await level(a, 'S001', 'SKU-0001');
+      const at = order.pickupDeadline!;
+      const [fromA, fromB] = await Promise.all([
+        sweepOrders(a, at, { provider }),
+        sweepOrders(b, at, { provider }),
+      ]);
+      const cancelled = [
+        ...(fromA.deadlines?.cancelled ?? []),
+        ...(fromB.deadlines?.cancelled ?? []),
+      ];
+      expect(cancelled.map((o) => o.id)).toEqual([order.id]);
+      // Whichever process settles the refund, the provider refunds once.
+      await sweepOrders(b, at, { provider });
+      expect(provider.refunds).toHaveLength(1);
+      expect((await readOrder(a, order.id)).status).toBe('refunded');
+      expect(await level(a, 'S001', 'SKU-0001')).toEqual({ ...before, held: before.held - 2 });
     },
   );
 });

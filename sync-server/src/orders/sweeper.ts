@@ -1,17 +1,31 @@
 /**
- * The hold-expiry sweeper every server process runs: each tick, if some held
- * order is past its hold, the one process that takes the sweep lock expires
- * it and gives its units back. See SPEC.md [OC6], [OC7].
+ * The order sweeper every server process runs: each tick, if some held order
+ * is past its hold, the one process that takes the sweep lock expires it and
+ * gives its units back; paid pickups are reminded and, past their deadline,
+ * cancelled and refunded; pending refunds go to the provider.
+ * See SPEC.md [OC6], [OC7], [OS3], [OS4].
  */
 import { isHoldExpired, type Order } from '@pos/domain';
+import type { PaymentProvider } from '../payments/provider';
 import type { Logger } from '../server';
 import type { SyncStorage } from '../storage/storage';
+import {
+  DEFAULT_REMIND_BEFORE_MS,
+  pickupDeadlinesDue,
+  sweepPickupDeadlines,
+  type DeadlineSweep,
+} from './deadlines';
 import { EXPIRY_SWEEP_MAX, expireHolds, ORDERS_DB } from './holds';
+import { REFUNDS_DB, settleRefunds, type RefundRecord } from './refunds';
 
 /** [OC7] How often a server looks for expired holds by default. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 1000;
 /** [OC6] The name of the lock only one process holds while it sweeps. */
 export const HOLD_SWEEP_LOCK = 'order-hold-expiry';
+/** [OS4] The lock of the pickup-deadline sweep. */
+export const DEADLINE_SWEEP_LOCK = 'order-pickup-deadline';
+/** [OS3] The lock of the refund settlement: one process asks the provider. */
+export const REFUND_SETTLE_LOCK = 'order-refunds';
 
 export type SweepResult = { ran: true; expired: Order[] } | { ran: false; expired: [] };
 
@@ -32,6 +46,49 @@ export async function sweepExpiredHolds(storage: SyncStorage, now: string): Prom
   return swept.ran ? { ran: true, expired: swept.value } : { ran: false, expired: [] };
 }
 
+/** What the order sweep options are: the deadline reminder and the refunds' provider. */
+export type OrderSweepOptions = {
+  /** [OS4] How long before its deadline a pickup is reminded; default one day. */
+  remindBeforeMs?: number;
+  /** [OS3] The provider refunds go back through; none: each refund is due by hand. */
+  provider?: PaymentProvider;
+};
+
+export type OrderSweepResult = SweepResult & {
+  deadlines: DeadlineSweep | null;
+  refunds: RefundRecord[];
+};
+
+/**
+ * [OC6] [OS3] [OS4] One sweep of everything the order center does by the
+ * clock, each part under its own lock and only when a read finds work: hold
+ * expiry, pickup deadlines, then refunds pending with the provider.
+ */
+export async function sweepOrders(
+  storage: SyncStorage,
+  now: string,
+  options: OrderSweepOptions = {},
+): Promise<OrderSweepResult> {
+  const holds = await sweepExpiredHolds(storage, now);
+  const remindBeforeMs = options.remindBeforeMs ?? DEFAULT_REMIND_BEFORE_MS;
+  let deadlines: DeadlineSweep | null = null;
+  if (await pickupDeadlinesDue(storage, now, remindBeforeMs)) {
+    const swept = await storage.withSweepLock(DEADLINE_SWEEP_LOCK, () =>
+      sweepPickupDeadlines(storage, now, remindBeforeMs),
+    );
+    if (swept.ran) deadlines = swept.value;
+  }
+  let refunds: RefundRecord[] = [];
+  const pending = await storage.findDocs(REFUNDS_DB, { fields: { status: 'pending' }, limit: 1 });
+  if (pending.length > 0) {
+    const settled = await storage.withSweepLock(REFUND_SETTLE_LOCK, () =>
+      settleRefunds(storage, options.provider, () => now),
+    );
+    if (settled.ran) refunds = settled.value;
+  }
+  return { ...holds, deadlines, refunds };
+}
+
 export type HoldSweeper = {
   /** Stops the ticks and waits for a sweep under way. */
   stop(): Promise<void>;
@@ -43,7 +100,7 @@ export type HoldSweeper = {
  */
 export function startHoldSweeper(
   storage: SyncStorage,
-  options: { intervalMs?: number; now?: () => Date; log?: Logger } = {},
+  options: { intervalMs?: number; now?: () => Date; log?: Logger } & OrderSweepOptions = {},
 ): HoldSweeper {
   const intervalMs = options.intervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   const now = options.now ?? (() => new Date());
@@ -53,10 +110,23 @@ export function startHoldSweeper(
   let timer: NodeJS.Timeout | undefined;
 
   const tick = () => {
-    running = sweepExpiredHolds(storage, now().toISOString()).then(
+    running = sweepOrders(storage, now().toISOString(), options).then(
       (result) => {
         if (result.expired.length > 0) {
           log('info', 'order holds expired', { orders: result.expired.map((o) => o.id) });
+        }
+        const d = result.deadlines;
+        if (d && (d.reminded.length || d.cancelled.length || d.noted.length)) {
+          log('info', 'pickup deadlines swept', {
+            reminded: d.reminded,
+            cancelled: d.cancelled.map((o) => o.id),
+            noted: d.noted,
+          });
+        }
+        if (result.refunds.length > 0) {
+          log('info', 'refunds settled', {
+            refunds: result.refunds.map((r) => ({ id: r.id, status: r.status })),
+          });
         }
       },
       (error: unknown) => {

@@ -20,9 +20,10 @@ import {
   type PaymentNotification,
 } from '@pos/domain';
 import { recordException } from '../ledgers';
-import { ORDERS_DB } from '../orders/holds';
+import { ORDERS_DB, orderStores, putOrder } from '../orders/store-orders';
 import type { JsonObject } from '../protocol';
 import type { WriteTransaction, SyncStorage } from '../storage/storage';
+import type { PaymentProvider } from './provider';
 
 /** [PM2] Server-only: each notification applied, by `notificationKey`. */
 export const PAYMENT_NOTES_DB = '_paymentNotes' as CollectionName;
@@ -56,6 +57,11 @@ export type PaymentOptions = {
   holdPolicy?: HoldPolicy;
   /** [PM1] How far a notification's timestamp may be from the server clock; default 300 s. */
   toleranceSeconds?: number;
+  /**
+   * [OS3] The provider refunds go back through; without one, a refund to
+   * the original payment is a `refund-due` exception for HQ.
+   */
+  provider?: PaymentProvider;
 };
 
 /** What a notification did; a replay answers the first one's outcome. */
@@ -83,15 +89,7 @@ export type PickupCodes = {
 };
 
 /** [PM3] Each pickup store of an order once, in line order. */
-export function pickupStores(order: Order): string[] {
-  const stores: string[] = [];
-  for (const line of order.lines) {
-    if (line.fulfilment.mode === 'pickup' && !stores.includes(line.fulfilment.storeId)) {
-      stores.push(line.fulfilment.storeId);
-    }
-  }
-  return stores;
-}
+export const pickupStores = orderStores;
 
 /** [PM3] The 6-digit code and signed QR an order is picked up with at each of its stores. */
 export function pickupCodesFor(order: Order, keys: PickupKeys, issuedAt: string): PickupCodes {
@@ -121,6 +119,23 @@ async function put(
 ): Promise<void> {
   const written = await tx.put({ db, id, body: body as JsonObject, storeId: null, expectedRev });
   if (!written.ok) throw new Error(`${db} ${id} changed underneath: ${written.reason}`);
+}
+
+/**
+ * [PM3] [OS6] Stores an order just paid (by the provider or at a till) with
+ * its copies at its stores, and issues its pickup codes, in the caller's
+ * transaction. Its held units stay held, now for pickup.
+ */
+export async function storePaidOrder(
+  tx: WriteTransaction,
+  paid: Order,
+  expectedRev: string,
+  now: string,
+  pickupKeys: PickupKeys = DEMO_PICKUP_KEYS,
+): Promise<void> {
+  await putOrder(tx, paid, expectedRev, now);
+  const codes = (await tx.getDocs(PICKUP_CODES_DB, [paid.id])).get(paid.id);
+  if (!codes) await put(tx, PICKUP_CODES_DB, paid.id, pickupCodesFor(paid, pickupKeys, now), null);
 }
 
 /**
@@ -202,8 +217,7 @@ export async function applyPaymentNotification(
       await recordException(ctx, 'refund-due', { ...details, status: order.status, reason });
       return record('refund-due', reason);
     }
-    await put(tx, ORDERS_DB, order.id, paid.order, row.rev);
-    await put(tx, PICKUP_CODES_DB, order.id, pickupCodesFor(paid.order, pickupKeys, now), null);
+    await storePaidOrder(tx, paid.order, row.rev, now, pickupKeys);
     return record('paid');
   });
 }

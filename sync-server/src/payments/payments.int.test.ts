@@ -16,7 +16,8 @@ import {
   type StockLevel,
 } from '@pos/domain';
 import { EXCEPTIONS_DB, type FactException } from '../ledgers';
-import { expireHolds, HOLDS_DB, ORDERS_DB, placeOrder, type HoldLevel } from '../orders/holds';
+import { expireHolds, ORDERS_DB, placeOrder } from '../orders/holds';
+import { heldUnits } from '../orders/orders.fixture';
 import { createSyncServer, type SyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs } from '../test-support';
@@ -77,8 +78,7 @@ async function order(storage: SyncStorage, id: string): Promise<Order> {
 }
 
 async function held(storage: SyncStorage): Promise<number> {
-  const id = `S001:${SKU}`;
-  return ((await storage.getDocs(HOLDS_DB, [id], null)).get(id)?.body as HoldLevel).held;
+  return heldUnits(storage, 'S001', SKU);
 }
 
 /** Everything the webhook may write, to compare before and after. */

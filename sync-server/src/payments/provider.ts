@@ -23,7 +23,12 @@ export type Refund = { refundId: string; providerTxnId: string; amount: number }
 /** [PM6] What the order center needs of a payment provider. */
 export type PaymentProvider = {
   createPayment(order: Pick<Order, 'id' | 'total'>): Promise<CreatedPayment>;
-  refund(providerTxnId: string, amount: number): Promise<Refund>;
+  /**
+   * [OS3] Refunds `amount` fen of a payment. `refundKey`, when given, is the
+   * merchant's refund number: the same key again is the same refund, never a
+   * second one.
+   */
+  refund(providerTxnId: string, amount: number, refundKey?: string): Promise<Refund>;
 };
 
 /** One try to deliver a notification: the HTTP status, or why there was none. */
@@ -56,6 +61,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class SimulatedPaymentProvider implements PaymentProvider {
   private readonly txns = new Map<string, Txn>();
   private readonly refundList: Refund[] = [];
+  private readonly refundsByKey = new Map<string, Refund>();
+  private readonly refusing = new Set<string>();
   private readonly now: () => Date;
   private readonly retry: RetryPolicy;
 
@@ -71,15 +78,31 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     return Promise.resolve({ providerTxnId, payUrl, qrPayload: payUrl });
   }
 
-  refund(providerTxnId: string, amount: number): Promise<Refund> {
+  refund(providerTxnId: string, amount: number, refundKey?: string): Promise<Refund> {
+    const known = refundKey === undefined ? undefined : this.refundsByKey.get(refundKey);
+    if (known) return Promise.resolve(known);
     const txn = this.txns.get(providerTxnId);
     if (!txn) return Promise.reject(new Error(`no payment ${providerTxnId} to refund`));
-    if (!Number.isSafeInteger(amount) || amount <= 0 || amount > txn.amount) {
-      return Promise.reject(new Error(`cannot refund ${amount} of ${txn.amount}`));
+    if (this.refusing.has(providerTxnId)) {
+      return Promise.reject(new Error(`payment ${providerTxnId} cannot be refunded now`));
+    }
+    const refunded = this.refundList
+      .filter((r) => r.providerTxnId === providerTxnId)
+      .reduce((sum, r) => sum + r.amount, 0);
+    if (!Number.isSafeInteger(amount) || amount <= 0 || refunded + amount > txn.amount) {
+      return Promise.reject(
+        new Error(`cannot refund ${amount} of ${txn.amount} (${refunded} refunded already)`),
+      );
     }
     const refund: Refund = { refundId: `ref-${randomUUID()}`, providerTxnId, amount };
     this.refundList.push(refund);
+    if (refundKey !== undefined) this.refundsByKey.set(refundKey, refund);
     return Promise.resolve(refund);
+  }
+
+  /** A provider that refuses every refund of this payment (a closed account, say). */
+  refuseRefundsOf(providerTxnId: string): void {
+    this.refusing.add(providerTxnId);
   }
 
   /** The refunds made so far. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CollectionName, ConsentPurpose } from '@pos/domain';
 import type { JsonObject } from '../protocol';
 import type { SyncStorage, WriteTransaction } from '../storage/storage';
-import { mayUse, storageReader, type LedgerReader } from './consent-check';
+import { mayUse, readMember, storageReader, type LedgerReader } from './consent-check';
 
 /** [CS5] Server-only: messages never replicate to devices. */
 export const OUTBOX_DB = '_outbox' as CollectionName;
@@ -16,10 +16,29 @@ export const MESSAGE_CHANNELS = ['mini-program', 'wecom', 'sms'] as const;
 export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 export type MessageStatus = 'pending' | 'sent' | 'cancelled';
 
+/**
+ * [OS9] A service message about the member's own order (a pickup reminder):
+ * part of the service the customer asked for, not a purpose on the consent
+ * ledger ([CN5]); sent while the member is active.
+ */
+export const SERVICE_PURPOSE = 'order-service';
+export type MessagePurpose = ConsentPurpose | typeof SERVICE_PURPOSE;
+
+/** [CS5] [OS9] Whether a message of `purpose` may go to the member at `at`. */
+async function mayMessage(
+  reader: LedgerReader,
+  memberId: string,
+  purpose: MessagePurpose,
+  at: string,
+): Promise<boolean> {
+  if (purpose !== SERVICE_PURPOSE) return mayUse(reader, memberId, purpose, at);
+  return (await readMember(reader, memberId))?.status === 'active';
+}
+
 export type OutboxMessage = {
   id: string;
   memberId: string;
-  purpose: ConsentPurpose;
+  purpose: MessagePurpose;
   channel: MessageChannel;
   body: string;
   status: MessageStatus;
@@ -121,7 +140,7 @@ export async function listMessages(
   const allowed = new Map<string, Promise<boolean>>();
   const checks = messages.map((m) => {
     const key = `${m.memberId}\n${m.purpose}`;
-    if (!allowed.has(key)) allowed.set(key, mayUse(reader, m.memberId, m.purpose, now));
+    if (!allowed.has(key)) allowed.set(key, mayMessage(reader, m.memberId, m.purpose, now));
     return allowed.get(key)!;
   });
   const verdicts = await Promise.all(checks);
@@ -147,7 +166,7 @@ export async function markSent(
     if (!row) return { ok: false, reason: 'not-found' };
     const message = row.body as OutboxMessage;
     if (message.status !== 'pending') return { ok: false, reason: 'not-pending', message };
-    if (!(await mayUse(tx, message.memberId, message.purpose, now))) {
+    if (!(await mayMessage(tx, message.memberId, message.purpose, now))) {
       return { ok: false, reason: 'no-consent', message };
     }
     const sent: OutboxMessage = { ...message, status: 'sent', sentAt: now };
@@ -161,4 +180,34 @@ export async function markSent(
     if (!written.ok) throw new Error(`message ${id} changed underneath: ${written.reason}`);
     return { ok: true, message: sent };
   });
+}
+
+/**
+ * [OS9] In the caller's transaction, queues a service message (id chosen by
+ * the caller, so a retried sweep queues it once) when the member is active.
+ * Returns the message, or null when it may not be sent or is queued already.
+ */
+export async function queueServiceMessage(
+  tx: WriteTransaction,
+  message: { id: string; memberId: string; channel: MessageChannel; body: string },
+  now: string,
+): Promise<OutboxMessage | null> {
+  if ((await tx.getDocs(OUTBOX_DB, [message.id])).has(message.id)) return null;
+  if (!(await mayMessage(tx, message.memberId, SERVICE_PURPOSE, now))) return null;
+  const stored: OutboxMessage = {
+    ...message,
+    body: message.body.slice(0, MESSAGE_BODY_MAX),
+    purpose: SERVICE_PURPOSE,
+    status: 'pending',
+    createdAt: now,
+  };
+  const written = await tx.put({
+    db: OUTBOX_DB,
+    id: message.id,
+    body: stored,
+    storeId: null,
+    expectedRev: null,
+  });
+  if (!written.ok) throw new Error(`message ${message.id} already exists`);
+  return stored;
 }

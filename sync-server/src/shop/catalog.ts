@@ -18,7 +18,7 @@ import {
   type StockLevel,
   type Store,
 } from '@pos/domain';
-import { HOLDS_DB, type HoldLevel } from '../orders/holds';
+import { storeAtp } from '../orders/store-orders';
 import type { SyncStorage, WriteTransaction } from '../storage/storage';
 
 /** [SHP4] Server-only: where each store is, by store id. */
@@ -108,24 +108,6 @@ export async function searchCatalog(
         : [];
     })
     .slice(0, limit);
-}
-
-/**
- * [SHP4] What a store can promise of a SKU now: its stock level's on hand
- * less the units orders hold there ([ATP1]). The one place the shop reads
- * ATP from, so where held units live can change here alone.
- */
-export async function storeAtp(
-  storage: SyncStorage,
-  storeId: string,
-  sku: string,
-): Promise<number> {
-  const id = stockLevelId(storeId, sku);
-  const stock = (await storage.getDocs('stock', [id], null)).get(id)?.body as
-    StockLevel | undefined;
-  const holds = (await storage.getDocs(HOLDS_DB, [id], null)).get(id)?.body as
-    HoldLevel | undefined;
-  return availableToPromise({ onHand: stock?.onHand ?? 0, held: holds?.held ?? 0 });
 }
 
 /** Most stores one answer lists. */

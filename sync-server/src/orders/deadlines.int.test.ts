@@ -1,0 +1,135 @@
+/**
+ * [HL5] The pickup deadline on each storage backend: a paid pickup is
+ * reminded before its deadline, then cancelled, refunded through the provider
+ * and its held units released at it; a second sweep changes nothing.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storeOrderId, type StoreOrder } from '@pos/domain';
+import { seedDemo } from '../demo-data';
+import { EXCEPTIONS_DB, type FactException } from '../ledgers';
+import { OUTBOX_DB, SERVICE_PURPOSE, listMessages, type OutboxMessage } from '../pii/outbox';
+import type { SimulatedPaymentProvider } from '../payments/provider';
+import type { SyncStorage } from '../storage/storage';
+import { BACKENDS } from '../test-support';
+import { pushDocs } from '../push';
+import { PICKUP_DEADLINES_DB } from './deadlines';
+import { REFUNDS_DB, type RefundRecord } from './refunds';
+import { storeAtp } from './store-orders';
+import { sweepOrders } from './sweeper';
+import {
+  level,
+  payThrough,
+  pickupFact,
+  placePickup,
+  readOrder,
+  testProvider,
+} from './store.fixture';
+
+const DEADLINE = '2026-01-05T03:04:05.000Z';
+const BEFORE_REMINDER = '2026-01-04T03:00:00.000Z';
+const REMINDER = '2026-01-04T03:05:00.000Z';
+const DEVICE = { kind: 'device', deviceId: 'S001-POS1', storeId: 'S001' } as const;
+
+describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
+  let storage: SyncStorage;
+  let provider: SimulatedPaymentProvider;
+  beforeEach(async () => {
+    if (backend.skip) return;
+    storage = await backend.open();
+    await seedDemo(storage);
+    provider = testProvider();
+  });
+  afterEach(async () => {
+    await storage?.close();
+  });
+
+  const atp = () => storeAtp(storage, 'S001', 'SKU-0001');
+  const sweep = (now: string) => sweepOrders(storage, now, { provider });
+
+  it.skipIf(backend.skip)(
+    '[OS4] reminded once before the deadline, then cancelled + refunded + ATP back at it',
+    async () => {
+      const free = await atp();
+      const placed = await placePickup(storage, 'k-deadline');
+      const { order } = await payThrough(storage, provider, placed);
+      expect(order.pickupDeadline).toBe(DEADLINE);
+      expect(await atp()).toBe(free - 2);
+
+      expect((await sweep(BEFORE_REMINDER)).deadlines).toBeNull();
+      expect((await sweep(REMINDER)).deadlines).toMatchObject({ reminded: [order.id] });
+      expect((await sweep(REMINDER)).deadlines).toBeNull();
+      const messages = (await storage.findDocs(OUTBOX_DB, {})).map(
+        (r) => r.body as unknown as OutboxMessage,
+      );
+      expect(messages).toMatchObject([
+        { memberId: 'M0001', purpose: SERVICE_PURPOSE, status: 'pending' },
+      ]);
+      expect(messages[0]!.body).toContain(order.id);
+      // [OS9] A service message reaches the sender without a marketing consent.
+      expect(await listMessages(storage, 'pending', REMINDER, 10)).toHaveLength(1);
+
+      const swept = await sweep(DEADLINE);
+      expect(swept.deadlines).toMatchObject({ cancelled: [{ id: order.id, status: 'cancelled' }] });
+      expect(swept.refunds).toMatchObject([
+        { status: 'refunded', amount: 3000, orderId: order.id },
+      ]);
+      expect(provider.refunds).toMatchObject([{ amount: 3000 }]);
+      expect(await atp()).toBe(free);
+      expect(await level(storage, 'S001', 'SKU-0002')).toMatchObject({ held: 0 });
+      const closed = await readOrder(storage, order.id);
+      expect(closed.status).toBe('refunded');
+      const copy = (
+        await storage.getDocs('storeState', [storeOrderId(order.id, 'S001')], null)
+      ).get(storeOrderId(order.id, 'S001'))!.body as unknown as StoreOrder;
+      expect(copy.order.status).toBe('refunded');
+
+      // Idempotent: later sweeps change nothing.
+      const again = await sweep('2026-01-06T00:00:00.000Z');
+      expect(again).toMatchObject({ deadlines: null, refunds: [] });
+      expect(provider.refunds).toHaveLength(1);
+      expect(await atp()).toBe(free);
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[OS4] a partly picked-up order past its deadline is an exception for HQ, once',
+    async () => {
+      const placed = await placePickup(storage, 'k-partial-deadline');
+      const { order } = await payThrough(storage, provider, placed);
+      const { id, ...rest } = pickupFact(DEVICE, 9, order.id, [['L1', 1]]);
+      expect(await pushDocs(storage, DEVICE, 'facts', [{ _id: id, ...rest }])).toMatchObject([
+        { ok: true },
+      ]);
+      expect((await readOrder(storage, order.id)).status).toBe('partly-picked-up');
+      const first = await sweep(DEADLINE);
+      expect(first.deadlines).toMatchObject({ noted: [order.id], cancelled: [] });
+      expect((await sweep(DEADLINE)).deadlines).toBeNull();
+      const exceptions = (await storage.findDocs(EXCEPTIONS_DB, {})).map(
+        (r) => r.body as unknown as FactException,
+      );
+      expect(exceptions).toMatchObject([
+        { kind: 'pickup-overdue', details: { orderId: order.id } },
+      ]);
+      expect(await storage.findDocs(REFUNDS_DB, {})).toEqual([]);
+      expect((await storage.findDocs(PICKUP_DEADLINES_DB, {})).length).toBe(1);
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[OS3] [OS4] without a provider, the deadline refund is due by hand',
+    async () => {
+      const placed = await placePickup(storage, 'k-no-provider');
+      const { order } = await payThrough(storage, provider, placed);
+      const swept = await sweepOrders(storage, DEADLINE, {});
+      expect(swept.refunds).toMatchObject([{ status: 'due' }]);
+      expect((await readOrder(storage, order.id)).status).toBe('cancelled');
+      const refunds = (await storage.findDocs(REFUNDS_DB, {})).map(
+        (r) => r.body as unknown as RefundRecord,
+      );
+      expect(refunds).toMatchObject([{ status: 'due', orderId: order.id }]);
+      expect((await storage.findDocs(EXCEPTIONS_DB, {})).map((r) => r.body.kind)).toEqual([
+        'refund-due',
+      ]);
+    },
+  );
+});
