@@ -4,18 +4,15 @@
  * distance from the customer. See SPEC.md [SHP3], [SHP4].
  */
 import {
-  availableToPromise,
   haversineMetres,
   matchesSearchKey,
   normaliseQuery,
   searchKey,
-  stockLevelId,
   type CollectionName,
   type GeoPoint,
   type Price,
   type Product,
   type SearchKey,
-  type StockLevel,
   type Store,
 } from '@pos/domain';
 import { storeAtp } from '../orders/store-orders';
