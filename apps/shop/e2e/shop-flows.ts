@@ -72,25 +72,72 @@ export async function search(page: Page, text: string, expectedSku: string): Pro
   await page.getByTestId(`product-${expectedSku}`).waitFor();
 }
 
+/** Opens the product `sku`: from the catalog's list when it shows it, else by its address. */
+async function openProduct(page: Page, sku: string): Promise<void> {
+  const listed = page.getByTestId(`product-${sku}`);
+  if (await listed.isVisible()) await listed.click();
+  else await page.evaluate((to) => (window.location.hash = `/product/${to}`), sku);
+}
+
+/** Sets the product page's quantity (it starts at 1) and waits until it shows. */
+async function chooseQuantity(page: Page, quantity: number): Promise<void> {
+  for (let n = 1; n < quantity; n++) {
+    await page.getByRole('button', { name: '+' }).click();
+  }
+  await page
+    .getByTestId('quantity')
+    .filter({ hasText: String(quantity) })
+    .waitFor();
+}
+
 /** Opens a product, waits for its stores, chooses `storeId`, orders; returns the order id. */
 export async function orderForPickup(
   page: Page,
   order: { sku: string; storeId: string; quantity?: number },
 ): Promise<string> {
-  const listed = page.getByTestId(`product-${order.sku}`);
-  if (await listed.isVisible()) await listed.click();
-  else await page.evaluate((sku) => (window.location.hash = `/product/${sku}`), order.sku);
+  await openProduct(page, order.sku);
   const store = page.getByTestId(`store-${order.storeId}`);
   await store.waitFor();
-  for (let n = 1; n < (order.quantity ?? 1); n++) {
-    await page.getByRole('button', { name: '+' }).click();
-  }
-  await page
-    .getByTestId('quantity')
-    .filter({ hasText: String(order.quantity ?? 1) })
-    .waitFor();
+  await chooseQuantity(page, order.quantity ?? 1);
   await store.click();
   await page.getByTestId('order').click();
+  await page.getByTestId('countdown').waitFor();
+  return decodeURIComponent(/#\/orders\/([^/?]+)/.exec(page.url())![1]!);
+}
+
+/** The units in the bag, as the header's bag shows them. */
+export async function bagCount(page: Page): Promise<number> {
+  return Number(await page.getByTestId('bag').getAttribute('data-count'));
+}
+
+/**
+ * Opens the product `sku` (from the catalog's list when it shows it), sets
+ * `quantity` and adds it to the bag; waits until the header counts it.
+ */
+export async function addToBag(
+  page: Page,
+  item: { sku: string; quantity?: number },
+): Promise<void> {
+  const before = await bagCount(page);
+  await openProduct(page, item.sku);
+  await page.locator(`.product[data-sku="${item.sku}"] [data-testid="product-name"]`).waitFor();
+  await chooseQuantity(page, item.quantity ?? 1);
+  await page.getByTestId('add-to-bag').click();
+  await page
+    .locator(`[data-testid="bag"][data-count="${before + (item.quantity ?? 1)}"]`)
+    .waitFor();
+}
+
+/**
+ * Opens the bag, chooses `storeId` (which must have every line) and orders
+ * all of it for pickup there; waits for the countdown and returns the order id.
+ */
+export async function orderBagForPickup(page: Page, storeId: string): Promise<string> {
+  await page.getByTestId('bag').click();
+  const store = page.locator(`[data-testid="bag-store-${storeId}"]:enabled`);
+  await store.click();
+  await page.locator(`[data-testid="bag-store-${storeId}"][aria-pressed="true"]`).waitFor();
+  await page.getByTestId('bag-order').click();
   await page.getByTestId('countdown').waitFor();
   return decodeURIComponent(/#\/orders\/([^/?]+)/.exec(page.url())![1]!);
 }

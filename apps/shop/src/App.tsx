@@ -1,7 +1,8 @@
 /**
  * The online shop's screens, phone-sized: the catalog and search, a product
- * with the stores near the customer, sign-in by SMS code, an order for
- * pickup with its hold's countdown, pay, and the pickup code with its QR.
+ * with the stores near the customer, the shopping bag with the stores that
+ * can promise all of it, sign-in by SMS code, an order for pickup with its
+ * hold's countdown, pay, and the pickup code with its QR.
  * Routes live in the URL's hash so a reload stays on the screen.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -11,6 +12,7 @@ import {
   sessionToken,
   setSessionToken,
   ShopApiError,
+  type BagStore,
   type Campaign,
   type City,
   type Me,
@@ -18,7 +20,9 @@ import {
   type ShopProduct,
   type ShopStore,
   type ShortLine,
+  type Where,
 } from './api';
+import { useBag, type Bag } from './bag';
 import { Qr } from './Qr';
 import { say, statusText } from './messages';
 
@@ -65,6 +69,7 @@ export function App() {
   );
   const [route, go] = useRoute();
   const [signedIn, setSignedIn] = useState(() => sessionToken() !== null);
+  const bag = useBag();
   useEffect(() => {
     localStorage.setItem(LANGUAGE_KEY, language);
     document.documentElement.lang = language;
@@ -77,7 +82,9 @@ export function App() {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   let screen: ReactNode;
   if (parts[0] === 'product' && parts[1]) {
-    screen = <ProductScreen sku={parts[1]} go={go} signedIn={signedIn} />;
+    screen = <ProductScreen key={parts[1]} sku={parts[1]} go={go} signedIn={signedIn} bag={bag} />;
+  } else if (parts[0] === 'bag') {
+    screen = <BagScreen go={go} signedIn={signedIn} bag={bag} />;
   } else if (parts[0] === 'signin') {
     const next = new URLSearchParams(query).get('next') ?? '/me';
     screen = (
@@ -124,6 +131,20 @@ export function App() {
           >
             {language === 'zh-CN' ? 'EN' : '中文'}
           </button>
+          <button
+            className="bag-button"
+            data-testid="bag"
+            data-count={bag.count}
+            aria-label={say(language, 'Bag: {n} items', { n: bag.count })}
+            onClick={() => go('/bag')}
+          >
+            <BagIcon />
+            {bag.count > 0 && (
+              <span className="bag-count" data-testid="bag-count">
+                {bag.count > 99 ? '99+' : bag.count}
+              </span>
+            )}
+          </button>
           <button className="account" data-testid="account" onClick={() => go('/me')}>
             {say(language, signedIn ? 'Account' : 'Sign in')}
           </button>
@@ -131,6 +152,27 @@ export function App() {
         <main>{screen}</main>
       </div>
     </LocaleProvider>
+  );
+}
+
+function BagIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+      <path
+        d="M5 8h14l-1 12.5H6L5 8Z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinejoin="round"
+      />
+      <path
+        d="M9 10V6.5a3 3 0 0 1 6 0V10"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.8"
+        strokeLinecap="round"
+      />
+    </svg>
   );
 }
 
@@ -202,7 +244,61 @@ function CatalogScreen({ go }: { go: (to: string) => void }) {
   );
 }
 
-type Where = { lat: number; lng: number } | { city: string };
+type Located = Where | 'locating' | 'none';
+
+/** Where the customer is: the browser's location when shared, else the city they pick. */
+function useWhere(): [Located, (where: Located) => void] {
+  const [where, setWhere] = useState<Located>(() =>
+    'geolocation' in navigator ? 'locating' : 'none',
+  );
+  useEffect(() => {
+    if (!('geolocation' in navigator)) return;
+    navigator.geolocation.getCurrentPosition(
+      (position) => setWhere({ lat: position.coords.latitude, lng: position.coords.longitude }),
+      () => setWhere('none'),
+      { timeout: 5000, maximumAge: 600_000 },
+    );
+  }, []);
+  return [where, setWhere];
+}
+
+/** The stores' heading, and the city picker when the location is not shared. */
+function StoresWhere({
+  where,
+  setWhere,
+  cities,
+}: {
+  where: Located;
+  setWhere: (where: Located) => void;
+  cities: City[];
+}) {
+  const t = useSay();
+  const { language } = useLocale();
+  const byCity = where === 'none' || (typeof where === 'object' && 'city' in where);
+  return (
+    <>
+      <h2>{byCity ? t('Stores in') : t('Stores near you')}</h2>
+      {where === 'locating' && <p className="muted">{t('Finding your location…')}</p>}
+      {byCity && (
+        <label className="city">
+          <span>{t('Location not shared: choose a city')}</span>
+          <select
+            data-testid="city"
+            value={typeof where === 'object' && 'city' in where ? where.city : ''}
+            onChange={(e) => setWhere(e.target.value ? { city: e.target.value } : 'none')}
+          >
+            <option value="">{t('Choose a city')}</option>
+            {cities.map((c) => (
+              <option key={c.city} value={c.city}>
+                {language === 'zh-CN' ? c.city : c.cityEn}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </>
+  );
+}
 
 function distanceText(t: ReturnType<typeof useSay>, metres: number | null): string | null {
   if (metres === null) return null;
@@ -215,18 +311,18 @@ function ProductScreen({
   sku,
   go,
   signedIn,
+  bag,
 }: {
   sku: string;
   go: (to: string) => void;
   signedIn: boolean;
+  bag: Bag;
 }) {
   const t = useSay();
   const money = useMoney();
-  const { language } = useLocale();
   const [product, setProduct] = useState<ShopProduct | null>(seenProducts.get(sku) ?? null);
-  const [where, setWhere] = useState<Where | 'locating' | 'none'>(() =>
-    'geolocation' in navigator ? 'locating' : 'none',
-  );
+  const [where, setWhere] = useWhere();
+  const [added, setAdded] = useState<number | null>(null);
   const [stores, setStores] = useState<ShopStore[] | null>(null);
   const [cities, setCities] = useState<City[]>([]);
   const [storeId, setStoreId] = useState<string | null>(null);
@@ -245,15 +341,6 @@ function ProductScreen({
       })
       .catch((error: unknown) => setProblem(errorText(error)));
   }, [product, sku]);
-
-  useEffect(() => {
-    if (!('geolocation' in navigator)) return;
-    navigator.geolocation.getCurrentPosition(
-      (position) => setWhere({ lat: position.coords.latitude, lng: position.coords.longitude }),
-      () => setWhere('none'),
-      { timeout: 5000, maximumAge: 600_000 },
-    );
-  }, []);
 
   useEffect(() => {
     if (where === 'locating') return;
@@ -306,7 +393,7 @@ function ProductScreen({
 
   const chosen = stores?.find((s) => s.id === storeId);
   return (
-    <section className="product">
+    <section className="product" data-sku={sku}>
       <button className="back" onClick={() => go('/')}>
         ‹ {t('Catalog')}
       </button>
@@ -328,29 +415,30 @@ function ProductScreen({
           +
         </button>
       </div>
-      <h2>
-        {where === 'none' || (where !== 'locating' && 'city' in where)
-          ? t('Stores in')
-          : t('Stores near you')}
-      </h2>
-      {where === 'locating' && <p className="muted">{t('Finding your location…')}</p>}
-      {(where === 'none' || (typeof where === 'object' && 'city' in where)) && (
-        <label className="city">
-          <span>{t('Location not shared: choose a city')}</span>
-          <select
-            data-testid="city"
-            value={typeof where === 'object' && 'city' in where ? where.city : ''}
-            onChange={(e) => setWhere(e.target.value ? { city: e.target.value } : 'none')}
-          >
-            <option value="">{t('Choose a city')}</option>
-            {cities.map((c) => (
-              <option key={c.city} value={c.city}>
-                {language === 'zh-CN' ? c.city : c.cityEn}
-              </option>
-            ))}
-          </select>
-        </label>
+      <button
+        className="secondary add-to-bag"
+        data-testid="add-to-bag"
+        disabled={!product || !bag.canAdd(sku)}
+        onClick={() => {
+          if (!product) return;
+          bag.add(product, quantity);
+          setAdded(quantity);
+        }}
+      >
+        {t('Add to bag')}
+      </button>
+      {added !== null && (
+        <p className="added" data-testid="added" role="status">
+          <span>{t('Added {n} to your bag', { n: added })}</span>
+          <button className="link" data-testid="view-bag" onClick={() => go('/bag')}>
+            {t('View bag')} ›
+          </button>
+        </p>
       )}
+      {product && !bag.canAdd(sku) && (
+        <p className="muted">{t('Your bag is full: order it first')}</p>
+      )}
+      <StoresWhere where={where} setWhere={setWhere} cities={cities} />
       <ul className="stores" data-testid="stores">
         {stores?.map((s) => (
           <li key={s.id}>
@@ -387,6 +475,222 @@ function ProductScreen({
       >
         {chosen ? t('Order for pickup here') : t('Choose a store')}
         {product && chosen ? ` · ${money(product.price * quantity)}` : ''}
+      </button>
+    </section>
+  );
+}
+
+/** The bag's lines a store cannot promise in full, with what it has of each. */
+function shortAt(store: BagStore, lines: Bag['lines']) {
+  return lines.flatMap((line) => {
+    const available = store.atp[line.sku] ?? 0;
+    return available < line.quantity ? [{ line, available }] : [];
+  });
+}
+
+function BagScreen({
+  go,
+  signedIn,
+  bag,
+}: {
+  go: (to: string) => void;
+  signedIn: boolean;
+  bag: Bag;
+}) {
+  const t = useSay();
+  const money = useMoney();
+  const [where, setWhere] = useWhere();
+  const [stores, setStores] = useState<BagStore[] | null>(null);
+  const [cities, setCities] = useState<City[]>([]);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reload, setReload] = useState(0);
+  const key = useRef<string | null>(null);
+  const skus = bag.lines.map((line) => line.sku).join(',');
+  const wanted = bag.lines.map((line) => `${line.sku}×${line.quantity}`).join(',');
+
+  useEffect(() => {
+    if (where === 'locating' || skus === '') return;
+    let live = true;
+    api
+      .bagStores(skus.split(','), where === 'none' ? null : where)
+      .then((found) => {
+        if (!live) return;
+        setStores(found.stores);
+        setCities(found.cities);
+      })
+      .catch((error: unknown) => live && setProblem(errorText(error)));
+    return () => {
+      live = false;
+    };
+  }, [skus, where, reload]);
+
+  // A different bag or store is a different order: it gets a key of its own.
+  useEffect(() => {
+    key.current = null;
+  }, [wanted, picked]);
+
+  const covering = stores?.filter((s) => shortAt(s, bag.lines).length === 0) ?? [];
+  // The customer's pick while it can still promise the bag, else the nearest that can.
+  const chosen = covering.find((s) => s.id === picked) ?? (picked ? undefined : covering[0]);
+  const total = bag.lines.reduce((sum, line) => sum + line.price * line.quantity, 0);
+
+  async function order() {
+    if (!chosen) return;
+    if (!signedIn) {
+      go(`/signin?next=${encodeURIComponent('/bag')}`);
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    key.current ??= crypto.randomUUID();
+    try {
+      const placed = await api.placeOrder(
+        chosen.id,
+        bag.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        key.current,
+      );
+      key.current = null;
+      bag.clear();
+      go(`/orders/${placed.order.id}`);
+    } catch (error) {
+      if (
+        error instanceof ShopApiError &&
+        error.status === 409 &&
+        Array.isArray(error.body.lines)
+      ) {
+        key.current = null;
+        const short = (error.body.lines as ShortLine[])[0];
+        const name = bag.lines.find((line) => line.sku === short?.sku)?.name ?? short?.sku ?? '';
+        setProblem(t('Only {n} of {name} left at this store', { n: short?.available ?? 0, name }));
+        setReload((n) => n + 1);
+      } else if (error instanceof ShopApiError && error.status === 401) {
+        go(`/signin?next=${encodeURIComponent('/bag')}`);
+      } else {
+        setProblem(t('Something went wrong: {reason}', { reason: errorText(error) }));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (bag.lines.length === 0) {
+    return (
+      <section className="bag">
+        <h1>{t('Bag')}</h1>
+        <p className="muted" data-testid="bag-empty">
+          {t('Your bag is empty')}
+        </p>
+        <button className="secondary" onClick={() => go('/')}>
+          {t('Browse the catalog')}
+        </button>
+      </section>
+    );
+  }
+  return (
+    <section className="bag">
+      <button className="back" onClick={() => go('/')}>
+        ‹ {t('Catalog')}
+      </button>
+      <h1>{t('Bag')}</h1>
+      <ul className="bag-lines" data-testid="bag-lines">
+        {bag.lines.map((line) => (
+          <li key={line.sku} data-testid={`bag-line-${line.sku}`}>
+            <div className="bag-line-head">
+              <button className="bag-line-name" onClick={() => go(`/product/${line.sku}`)}>
+                {line.name}
+              </button>
+              <strong className="price">{money(line.price * line.quantity)}</strong>
+            </div>
+            <div className="bag-line-controls">
+              <span className="muted">{t('{price} each', { price: money(line.price) })}</span>
+              <div className="quantity stepper">
+                <button
+                  aria-label={t('One less')}
+                  data-testid={`bag-less-${line.sku}`}
+                  disabled={line.quantity <= 1}
+                  onClick={() => bag.setQuantity(line.sku, line.quantity - 1)}
+                >
+                  −
+                </button>
+                <output data-testid={`bag-quantity-${line.sku}`}>{line.quantity}</output>
+                <button
+                  aria-label={t('One more')}
+                  data-testid={`bag-more-${line.sku}`}
+                  disabled={line.quantity >= 99}
+                  onClick={() => bag.setQuantity(line.sku, line.quantity + 1)}
+                >
+                  +
+                </button>
+              </div>
+              <button
+                className="remove"
+                data-testid={`bag-remove-${line.sku}`}
+                onClick={() => bag.remove(line.sku)}
+              >
+                {t('Remove')}
+              </button>
+            </div>
+          </li>
+        ))}
+        <li className="bag-total">
+          <span>{t('Total at list prices')}</span>
+          <strong data-testid="bag-total">{money(total)}</strong>
+        </li>
+      </ul>
+      <p className="muted">{t('Offers for your store are applied when you order')}</p>
+      <StoresWhere where={where} setWhere={setWhere} cities={cities} />
+      <ul className="stores" data-testid="bag-stores">
+        {stores?.map((s) => {
+          const short = shortAt(s, bag.lines);
+          return (
+            <li key={s.id}>
+              <button
+                data-testid={`bag-store-${s.id}`}
+                className={s.id === chosen?.id ? 'store chosen' : 'store'}
+                aria-pressed={s.id === chosen?.id}
+                disabled={short.length > 0}
+                onClick={() => setPicked(s.id)}
+              >
+                <span className="store-name">{s.name}</span>
+                <span className="store-address">{s.address}</span>
+                <span className="store-facts">
+                  <span
+                    className={short.length === 0 ? 'atp' : 'atp none'}
+                    data-testid={`bag-atp-${s.id}`}
+                  >
+                    {short.length === 0
+                      ? t('Has everything in your bag')
+                      : short
+                          .map(({ line, available }) =>
+                            available === 0
+                              ? t('{name}: out of stock', { name: line.name })
+                              : t('{name}: only {n} left', { name: line.name, n: available }),
+                          )
+                          .join(t('; '))}
+                  </span>
+                  {s.distanceMetres !== null && (
+                    <span className="distance">{distanceText(t, s.distanceMetres)}</span>
+                  )}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {stores !== null && covering.length === 0 && (
+        <p className="muted">{t('No store here has everything: change the quantities')}</p>
+      )}
+      <Problem text={problem} />
+      {!signedIn && <p className="muted">{t('Sign in to order for pickup')}</p>}
+      <button
+        className="primary"
+        data-testid="bag-order"
+        disabled={!chosen || busy}
+        onClick={() => void order()}
+      >
+        {chosen ? t('Order for pickup at {store}', { store: chosen.name }) : t('Choose a store')}
       </button>
     </section>
   );

@@ -20,7 +20,19 @@ export type ShopStore = {
   atp: number;
   distanceMetres: number | null;
 };
+/** A store for a bag: its ATP of each SKU asked about. */
+export type BagStore = Omit<ShopStore, 'atp'> & { atp: Record<string, number> };
 export type City = { city: string; cityEn: string };
+export type Where = { lat: number; lng: number } | { city: string };
+
+function whereParams(params: URLSearchParams, where: Where | null): URLSearchParams {
+  if (where && 'city' in where) params.set('city', where.city);
+  else if (where) {
+    params.set('lat', String(where.lat));
+    params.set('lng', String(where.lng));
+  }
+  return params;
+}
 export type ShopOrder = {
   id: string;
   status: OrderStatus;
@@ -113,15 +125,14 @@ async function call<T>(
 export const api = {
   catalog: (q: string) =>
     call<{ products: ShopProduct[] }>(`catalog?limit=30&q=${encodeURIComponent(q)}`),
-  stores: (sku: string, where: { lat: number; lng: number } | { city: string } | null) => {
-    const params = new URLSearchParams({ sku });
-    if (where && 'city' in where) params.set('city', where.city);
-    else if (where) {
-      params.set('lat', String(where.lat));
-      params.set('lng', String(where.lng));
-    }
-    return call<{ stores: ShopStore[]; cities: City[] }>(`stores?${params.toString()}`);
-  },
+  stores: (sku: string, where: Where | null) =>
+    call<{ stores: ShopStore[]; cities: City[] }>(
+      `stores?${whereParams(new URLSearchParams({ sku }), where).toString()}`,
+    ),
+  bagStores: (skus: readonly string[], where: Where | null) =>
+    call<{ stores: BagStore[]; cities: City[] }>(
+      `stores?${whereParams(new URLSearchParams({ skus: skus.join(',') }), where).toString()}`,
+    ),
   sendCode: (phone: string) =>
     call<{ maskedPhone: string; expiresAt: string }>('otp', { body: { phone } }),
   signIn: (phone: string, code: string) =>

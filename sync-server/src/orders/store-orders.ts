@@ -40,7 +40,11 @@ export async function storeAtp(
     'kind' in reader
       ? await reader.getDocs('stock', [id], null)
       : await reader.getDocs('stock', [id]);
-  const level = rows.get(id)?.body as StockLevel | undefined;
+  return levelAtp(rows.get(id)?.body as StockLevel | undefined);
+}
+
+/** [ATP1] [ATP3] What a stock level can promise: on hand less held; no level promises nothing. */
+export function levelAtp(level: StockLevel | undefined): number {
   return level ? availableToPromise({ onHand: level.onHand, held: level.held ?? 0 }) : 0;
 }
 

@@ -8,14 +8,16 @@ import {
   matchesSearchKey,
   normaliseQuery,
   searchKey,
+  stockLevelId,
   type CollectionName,
   type GeoPoint,
   type Price,
   type Product,
   type SearchKey,
+  type StockLevel,
   type Store,
 } from '@pos/domain';
-import { storeAtp } from '../orders/store-orders';
+import { levelAtp } from '../orders/store-orders';
 import type { SyncStorage, WriteTransaction } from '../storage/storage';
 
 /** [SHP4] Server-only: where each store is, by store id. */
@@ -33,13 +35,14 @@ export type ShopProduct = {
   currency: string;
 };
 
+/** [SHP4] A store as the shop lists it, with its ATP of each SKU asked about. */
 export type ShopStore = {
   id: string;
   name: string;
   address: string;
   city: string | null;
   cityEn: string | null;
-  atp: number;
+  atp: Record<string, number>;
   distanceMetres: number | null;
 };
 
@@ -107,16 +110,37 @@ export async function searchCatalog(
     .slice(0, limit);
 }
 
+/** [SHP4] [ATP3] The ATP of every SKU of `skus` at every store of `storeIds`, in one read of their stock levels. */
+async function storeAtps(
+  storage: SyncStorage,
+  storeIds: readonly string[],
+  skus: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const ids = storeIds.flatMap((storeId) => skus.map((sku) => stockLevelId(storeId, sku)));
+  const stock = await storage.getDocs('stock', ids, null);
+  return new Map(
+    storeIds.map((storeId) => [
+      storeId,
+      Object.fromEntries(
+        skus.map((sku) => [
+          sku,
+          levelAtp(stock.get(stockLevelId(storeId, sku))?.body as StockLevel | undefined),
+        ]),
+      ),
+    ]),
+  );
+}
+
 /** Most stores one answer lists. */
 export const STORES_MAX = 20;
 
 /**
- * [SHP4] The open stores with their ATP of `sku`: nearest first from `from`,
- * or in `city` by id, or all by id.
+ * [SHP4] The open stores with their ATP of each of `skus`: nearest first
+ * from `from`, or in `city` by id, or all by id.
  */
 export async function storesFor(
   storage: SyncStorage,
-  sku: string,
+  skus: readonly string[],
   where: { from?: GeoPoint; city?: string },
 ): Promise<ShopStore[]> {
   const stores = (await storage.findDocs('stores', { fields: { status: 'open' } })).map(
@@ -148,17 +172,20 @@ export async function storesFor(
         : a.store.id.localeCompare(b.store.id),
     )
     .slice(0, STORES_MAX);
-  return Promise.all(
-    listed.map(async ({ store, location, distanceMetres }) => ({
-      id: store.id,
-      name: store.name,
-      address: store.address,
-      city: location?.city ?? null,
-      cityEn: location?.cityEn ?? null,
-      atp: await storeAtp(storage, store.id, sku),
-      distanceMetres,
-    })),
+  const atps = await storeAtps(
+    storage,
+    listed.map(({ store }) => store.id),
+    skus,
   );
+  return listed.map(({ store, location, distanceMetres }) => ({
+    id: store.id,
+    name: store.name,
+    address: store.address,
+    city: location?.city ?? null,
+    cityEn: location?.cityEn ?? null,
+    atp: atps.get(store.id) ?? {},
+    distanceMetres,
+  }));
 }
 
 /** [SHP4] The cities the chain has stores in, for the city picker. */

@@ -32,6 +32,7 @@ import {
   ownOrders,
   parseShopOrder,
   placeShopOrder,
+  SHOP_LINES_MAX,
 } from './shop-orders';
 import { smsSentTo, type SmsMessage, type SmsProvider } from './sms';
 
@@ -84,6 +85,7 @@ export type ShopRequest = {
 
 const bad = (reason: string) => new SyncError('bad_request', reason);
 const PRINTABLE_KEY = /^[\x21-\x7e]+$/;
+const SKU = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 
 function allow(method: string, ...methods: string[]): void {
   if (!methods.includes(method)) {
@@ -169,19 +171,39 @@ async function getCatalog(request: ShopRequest): Promise<void> {
   request.send(200, { products });
 }
 
+/** [SHP4] `sku=A` (one SKU, `atp` a number) or `skus=A,B` (several, `atp` by SKU). */
+function storesSkus(query: URLSearchParams): { skus: string[]; single: boolean } {
+  const sku = query.get('sku');
+  const list = query.get('skus');
+  if ((sku === null) === (list === null)) {
+    throw bad('send sku, the product the stores should have, or skus=A,B for several');
+  }
+  if (sku !== null) {
+    if (!SKU.test(sku)) throw bad('sku must be a SKU');
+    return { skus: [sku], single: true };
+  }
+  const skus = [...new Set(list!.split(','))];
+  if (skus.length > SHOP_LINES_MAX) throw bad(`skus lists at most ${SHOP_LINES_MAX} SKUs`);
+  const wrong = skus.find((s) => !SKU.test(s));
+  if (wrong !== undefined) throw bad(`skus must be SKUs separated by commas, not "${wrong}"`);
+  return { skus, single: false };
+}
+
 async function getStores(request: ShopRequest): Promise<void> {
-  const sku = request.query.get('sku');
-  if (!sku || sku.length > 100) throw bad('send sku, the product the stores should have');
+  const { skus, single } = storesSkus(request.query);
   const from = locationOf(request.query);
   const city = request.query.get('city') ?? undefined;
   if (city !== undefined && (city.length === 0 || city.length > 50)) {
     throw bad('city must be 1 to 50 characters');
   }
-  const stores = await storesFor(request.storage, sku, {
+  const stores = await storesFor(request.storage, skus, {
     ...(from ? { from } : {}),
     ...(city !== undefined ? { city } : {}),
   });
-  request.send(200, { stores, cities: await storeCities(request.storage) });
+  request.send(200, {
+    stores: single ? stores.map((s) => ({ ...s, atp: s.atp[skus[0]!] ?? 0 })) : stores,
+    cities: await storeCities(request.storage),
+  });
 }
 
 async function postOrder(request: ShopRequest): Promise<void> {

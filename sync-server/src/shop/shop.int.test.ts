@@ -201,6 +201,56 @@ describe.each(BACKENDS)('the shop API on $name', (backend) => {
   );
 
   it.skipIf(backend.skip)(
+    '[SHP4] a bag of several SKUs: each store answers its ATP of every one, held units out',
+    async () => {
+      const zhang = await signIn(ZHANG);
+      const placed = await order(zhang, {
+        storeId: 'S002',
+        lines: [
+          { sku: 'SKU-0001', quantity: 4 },
+          { sku: 'SKU-0004', quantity: 1 },
+        ],
+      });
+      expect(placed.status).toBe(201);
+      // Standing in Xuhui: S002 first; a SKU repeated counts once, an unknown one has none.
+      const near = await call(
+        null,
+        '/_shop/stores?skus=SKU-0001,SKU-0004,SKU-0001,SKU-NOPE&lat=31.19&lng=121.437',
+      );
+      expect(near.status).toBe(200);
+      const stores = (near.body as { stores: { id: string; atp: Record<string, number> }[] })
+        .stores;
+      expect(stores.map((s) => [s.id, s.atp])).toEqual([
+        ['S002', { 'SKU-0001': 1, 'SKU-0004': 7, 'SKU-NOPE': 0 }],
+        ['S001', { 'SKU-0001': 10, 'SKU-0004': 31, 'SKU-NOPE': 0 }],
+      ]);
+      // The one-SKU form still answers a number, the same as the map's.
+      const one = await call(null, '/_shop/stores?sku=SKU-0004&city=Shanghai');
+      expect(one.body).toMatchObject({
+        stores: [
+          { id: 'S001', atp: 31 },
+          { id: 'S002', atp: 7 },
+        ],
+      });
+      const before = await all('stock');
+      const tooMany = Array.from({ length: 21 }, (_, i) => `SKU-${i}`).join(',');
+      for (const path of [
+        '/_shop/stores',
+        '/_shop/stores?sku=SKU-0001&skus=SKU-0004',
+        '/_shop/stores?skus=',
+        '/_shop/stores?skus=SKU-0001,,SKU-0004',
+        '/_shop/stores?skus=SKU-0001,%20x',
+        `/_shop/stores?skus=${tooMany}`,
+      ]) {
+        const answer = await call(null, path);
+        expect([path, answer.status]).toEqual([path, 400]);
+        expect(answer.body).toMatchObject({ reason: expect.any(String) });
+      }
+      expect(await all('stock')).toEqual(before);
+    },
+  );
+
+  it.skipIf(backend.skip)(
     '[SHP5] [SHP6] orders for pickup priced on the server; only its customer sees it',
     async () => {
       const zhang = await signIn(ZHANG);
