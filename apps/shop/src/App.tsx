@@ -7,6 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { LocaleProvider, useLocale, useMoney, type Language } from '@pos/ui';
+import { orderNumber } from '@pos/domain';
 import {
   api,
   sessionToken,
@@ -858,7 +859,7 @@ function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
       <button className="back" onClick={() => go('/me')}>
         ‹ {t('My orders')}
       </button>
-      <h1>{t('Order {id}', { id: order.id.slice(4, 12) })}</h1>
+      <h1>{t('Order {id}', { id: orderNumber(order.id) })}</h1>
       <p className={`status status-${order.status}`} data-testid="order-status">
         {statusText(language, order.status)}
       </p>

@@ -22,7 +22,7 @@
  *       (with card/mobile reference or points); the member's points taken
  *       and given back; footer.
  */
-import { formatMinorPlain, type ReturnReceipt, type ShiftReport } from '@pos/domain';
+import { formatMinorPlain, orderNumber, type ReturnReceipt, type ShiftReport } from '@pos/domain';
 import type { ConsentSlip, PickupSlip, ReceiptLanguage } from '../hub/protocol';
 import {
   formatSaleTime,
@@ -334,7 +334,11 @@ export function layoutPickupSlip(slip: PickupSlip, options: ReceiptLayoutOptions
     })),
     rule,
     ...centered(slip.purpose === 'pickup' ? words.pickup : words.return, true),
-    ...labelled(words.order, slip.orderId, columns),
+    // [OD12] The number the customer's phone shows, then the full id for the record.
+    ...labelled(words.order, orderNumber(slip.orderId), columns),
+    ...(orderNumber(slip.orderId) === slip.orderId
+      ? []
+      : wrapToWidth(slip.orderId, columns).map((text): PrintLine => ({ text }))),
     ...labelled(words.slip, slip.factId, columns),
     ...labelled(words.time, time(slip.at), columns),
     ...(slip.cashierName !== undefined || slip.cashierId !== undefined

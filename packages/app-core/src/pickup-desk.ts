@@ -21,6 +21,7 @@ import {
   normalisePickupCode,
   NO_PICKUP_ATTEMPTS,
   orderFactProblems,
+  orderNumber,
   parsePickupQr,
   pickupAttemptsAllowed,
   readOrderQr,
@@ -224,12 +225,12 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
 
   function show(draft: PickupDraft): Outcome<PickupDraft> {
     state.set({ pickup: draft, awaitingOrderReturnScan: false });
-    const params = { order: draft.order.id };
+    const params = { order: orderNumber(draft.order.id) };
     const notices: Notice[] = [];
     if (draft.blocked === 'not-paid') {
       notices.push(
         info(
-          `Order ${draft.order.id} is not paid: take the payment here first`,
+          `Order ${orderNumber(draft.order.id)} is not paid: take the payment here first`,
           'PICKUP_NOT_PAID',
           params,
         ),
@@ -237,19 +238,23 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
     } else if (draft.blocked === 'hold-expired') {
       notices.push(
         info(
-          `Order ${draft.order.id}'s hold expired: its items are no longer kept; sell them as a new sale`,
+          `Order ${orderNumber(draft.order.id)}'s hold expired: its items are no longer kept; sell them as a new sale`,
           'ORDER_HOLD_EXPIRED',
           params,
         ),
       );
     } else if (draft.blocked === 'all-collected') {
       notices.push(
-        info(`Order ${draft.order.id} is collected in full`, 'PICKUP_ALL_COLLECTED', params),
+        info(
+          `Order ${orderNumber(draft.order.id)} is collected in full`,
+          'PICKUP_ALL_COLLECTED',
+          params,
+        ),
       );
     } else if (draft.blocked === 'closed') {
       notices.push(
         info(
-          `Order ${draft.order.id} is ${draft.order.status}: nothing to hand over`,
+          `Order ${orderNumber(draft.order.id)} is ${draft.order.status}: nothing to hand over`,
           'PICKUP_CLOSED',
           {
             ...params,
@@ -448,8 +453,8 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
       if (applied.code === 'ORDER_NOT_PAID') {
         return refuse(
           'PICKUP_NOT_PAID',
-          `Order ${order.id} is not paid: take the payment here first`,
-          { params: { order: order.id } },
+          `Order ${orderNumber(order.id)} is not paid: take the payment here first`,
+          { params: { order: orderNumber(order.id) } },
         );
       }
       return refuse(applied.code, applied.message);
@@ -464,9 +469,9 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
     const units = fact.lines.reduce((s, l) => s + l.quantity, 0);
     const notices = await print(await pickupSlip(next, fact));
     notices.unshift(
-      info(`Handed over ${units} item(s) of order ${order.id}`, 'PICKUP_HANDED_OVER', {
+      info(`Handed over ${units} item(s) of order ${orderNumber(order.id)}`, 'PICKUP_HANDED_OVER', {
         units: String(units),
-        order: order.id,
+        order: orderNumber(order.id),
       }),
     );
     return done(fact, notices);
@@ -481,16 +486,16 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
     const order = (await heldHere(draft.order.id)) ?? draft.order;
     const at = now();
     if (order.paidAt !== undefined) {
-      return refuse('ORDER_ALREADY_PAID', `Order ${order.id} is paid already`, {
-        params: { order: order.id },
+      return refuse('ORDER_ALREADY_PAID', `Order ${orderNumber(order.id)} is paid already`, {
+        params: { order: orderNumber(order.id) },
       });
     }
     if (order.status === 'expired' || isHoldExpired(order, at)) {
       const time = order.holdExpiresAt ? timeOfDay(order.holdExpiresAt, offset) : '';
       return refuse(
         'ORDER_HOLD_EXPIRED',
-        `Order ${order.id}'s hold expired ${time}: its items are no longer kept; sell them as a new sale`,
-        { params: { order: order.id, time } },
+        `Order ${orderNumber(order.id)}'s hold expired ${time}: its items are no longer kept; sell them as a new sale`,
+        { params: { order: orderNumber(order.id), time } },
       );
     }
     const fact: OrderPaymentFact = {
@@ -518,10 +523,14 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
       return refusalOf(error, 'The payment was not recorded');
     }
     const notices: Notice[] = [
-      info(`Order ${order.id} paid here: ${formatMinorPlain(fact.amount)}`, 'ORDER_PAID_HERE', {
-        order: order.id,
-        amount: formatMinorPlain(fact.amount),
-      }),
+      info(
+        `Order ${orderNumber(order.id)} paid here: ${formatMinorPlain(fact.amount)}`,
+        'ORDER_PAID_HERE',
+        {
+          order: orderNumber(order.id),
+          amount: formatMinorPlain(fact.amount),
+        },
+      ),
     ];
     if (tender === 'cash') {
       await ports.devices.openDrawer().catch((error: unknown) => {
@@ -552,8 +561,8 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
     if (lines.every((l) => l.returnable === 0)) {
       return refuse(
         'ORDER_NOTHING_TO_RETURN',
-        `Nothing of order ${order.id} was handed over, or all of it came back already`,
-        { params: { order: order.id } },
+        `Nothing of order ${orderNumber(order.id)} was handed over, or all of it came back already`,
+        { params: { order: orderNumber(order.id) } },
       );
     }
     const draft = { order, source, lines };

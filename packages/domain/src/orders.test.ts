@@ -10,6 +10,7 @@ import {
   holdPolicy,
   isHoldExpired,
   isPickupOverdue,
+  orderNumber,
   pickupDeadline,
   type Order,
   type OrderEvent,
@@ -95,6 +96,12 @@ describe('orders', () => {
     expect(order({ ...placed, customer: { phoneIndex: 'px' } }).customer).toEqual({
       phoneIndex: 'px',
     });
+  });
+
+  it('[OD12] the order number people read is the same everywhere', () => {
+    expect(orderNumber('ORD-5849A7B6-1EF0-4012-A724-708C91A67CBA')).toBe('5849A7B6');
+    expect(orderNumber('o1')).toBe('o1');
+    expect(orderNumber('ORD-short')).toBe('ORD-short');
   });
 
   it('[OD3] a replayed fact is a no-op and a refusal changes nothing', () => {

@@ -18,6 +18,15 @@ export const ORDER_CHANNELS = [
 ] as const;
 export type OrderChannel = (typeof ORDER_CHANNELS)[number];
 
+/**
+ * [OD12] The order number people read and say: the 8 characters after
+ * `ORD-` of an order id the server made, else the whole id. The customer's
+ * phone, the till and the slip show the same number.
+ */
+export function orderNumber(orderId: string): string {
+  return /^ORD-[0-9A-F]{8}-/.test(orderId) ? orderId.slice(4, 12) : orderId;
+}
+
 /** [OD2] The channels a customer orders from inside the store: only these take goods now. */
 export const IN_STORE_CHANNELS: readonly OrderChannel[] = ['pos', 'tablet'];
 

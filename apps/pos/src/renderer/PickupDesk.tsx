@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Outcome, OrderReturnDraft, PickupDraft } from '@pos/app-core';
-import { lineRefund, type OrderStatus } from '@pos/domain';
+import { lineRefund, orderNumber, type OrderStatus } from '@pos/domain';
 import { DialogActions, Modal, useMessageText, useMoney, useT, type ScreenMessage } from '@pos/ui';
 import type { Till } from './boot';
 import { usePosStore } from './store';
@@ -202,8 +202,8 @@ export function PickupDialog({ till, draft }: { till: Till; draft: PickupDraft }
   return (
     <Modal title={t('Pickup')} onCancel={() => till.pickup.close()} onSubmit={handOver} wide>
       <p className="order-head">
-        <strong>
-          {t('Order')} {order.id}
+        <strong title={order.id}>
+          {t('Order')} {orderNumber(order.id)}
         </strong>{' '}
         · <span aria-label="Order status">{t(STATUS_WORDS[order.status])}</span> · {t('Total')}{' '}
         {money(order.total)}
@@ -375,8 +375,8 @@ export function OrderReturnDialog(props: {
       wide
     >
       <p className="order-head">
-        <strong>
-          {t('Order')} {draft.order.id}
+        <strong title={draft.order.id}>
+          {t('Order')} {orderNumber(draft.order.id)}
         </strong>{' '}
         · {t(STATUS_WORDS[draft.order.status])}
       </p>
