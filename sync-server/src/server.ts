@@ -259,7 +259,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const sms = shop.sms ?? simulatedSmsProvider(storage, now, shop.onSms);
   /** This server's own base URL once listening: the simulated payment provider notifies it. */
   let ownUrl: string | null = null;
-  let shopPayments: ShopPaymentProvider | undefined = shop.paymentProvider;
+  // [OS3] One provider takes the shop's payments and gives the refunds back.
+  let shopPayments: ShopPaymentProvider | undefined =
+    shop.paymentProvider ?? options.payments?.provider;
   const payments = (): ShopPaymentProvider => {
     if (shopPayments) return shopPayments;
     if (!ownUrl) throw new SyncError('unavailable', 'the server is not listening yet');
@@ -282,7 +284,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           intervalMs: options.holdSweeper?.intervalMs,
           now,
           log,
-          ...(options.payments?.provider ? { provider: options.payments.provider } : {}),
+          // [OS3] Refunds go back through the provider that took the payment.
+          provider: () => options.payments?.provider ?? shopPayments,
           ...(options.holdSweeper?.remindBeforeMs === undefined
             ? {}
             : { remindBeforeMs: options.holdSweeper.remindBeforeMs }),

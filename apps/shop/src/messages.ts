@@ -104,6 +104,7 @@ const STATUS_ZH: Record<OrderStatus, string> = {
   cancelled: '已取消',
   expired: '已过期',
   refunded: '已退款',
+  closed: '已部分取货，其余逾期未取已退款',
 };
 const STATUS_EN: Record<OrderStatus, string> = {
   placed: 'Placed',
@@ -115,6 +116,7 @@ const STATUS_EN: Record<OrderStatus, string> = {
   cancelled: 'Cancelled',
   expired: 'Expired',
   refunded: 'Refunded',
+  closed: 'Partly picked up; the rest was not collected and is refunded',
 };
 
 /** The words for `text` in `language`, with `{name}` placeholders filled. */

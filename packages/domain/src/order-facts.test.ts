@@ -11,7 +11,13 @@ import {
   storeOrderProblems,
   type PickupFact,
 } from './order-facts';
-import { applyOrderEvent, foldOrderEvents, holdExpiry, type Order } from './orders';
+import {
+  applyOrderEvent,
+  foldOrderEvents,
+  holdExpiry,
+  uncollectedRefund,
+  type Order,
+} from './orders';
 import { validateFact } from './kinds';
 
 const T0 = '2026-12-06T10:00:00.000Z';
@@ -206,6 +212,67 @@ describe('online orders at the store', () => {
     if (!again.ok) expect(again.code).toBe('ORDER_RETURN_EXCEEDS_HANDED_OVER');
     const afterAll = checkOrderReturn(returned.order, [{ lineId: 'l1', quantity: 1 }]);
     expect(afterAll.ok).toBe(false);
+  });
+
+  it('[OD13] a partly picked-up order closes short: the rest refunded, never more than the net with returns', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1e8 }),
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 1, max: 39 }),
+        fc.integer({ min: 0, max: 39 }),
+        (net, quantity, picked, returned) => {
+          fc.pre(picked < quantity && returned <= picked);
+          const folded = foldOrderEvents([
+            {
+              kind: 'placed',
+              id: 'p',
+              at: T0,
+              orderId: 'o',
+              channel: 'shop',
+              customer: { memberId: 'm' },
+              lines: [
+                {
+                  lineId: 'l',
+                  sku: 'S',
+                  quantity,
+                  unitPrice: net,
+                  net,
+                  fulfilment: { mode: 'pickup', storeId: 'S001' },
+                },
+              ],
+              total: net,
+            },
+            { kind: 'paid', id: 'paid', at: T0 },
+            { kind: 'picked-up', id: 'h', at: at(1), lineId: 'l', quantity: picked },
+          ]);
+          if (!folded.ok) throw new Error(folded.message);
+          const rest = uncollectedRefund(folded.order);
+          const closed = applyOrderEvent(folded.order, {
+            kind: 'rest-cancelled',
+            id: 'c',
+            at: at(2),
+            refund: rest,
+          });
+          if (!closed.ok) throw new Error(closed.message);
+          expect(closed.order.status).toBe('closed');
+          const wrong = applyOrderEvent(folded.order, {
+            kind: 'rest-cancelled',
+            id: 'c',
+            at: at(2),
+            refund: rest + 1,
+          });
+          expect(wrong.ok).toBe(false);
+          const back = returned > 0 ? lineRefund({ net, quantity }, 0, returned) : 0;
+          expect(rest + back).toBeLessThanOrEqual(net);
+          if (returned === picked) expect(rest + back).toBe(net);
+          // A closed order holds nothing and cannot be cancelled again.
+          expect(applyOrderEvent(closed.order, { kind: 'cancelled', id: 'x', at: at(3) }).ok).toBe(
+            false,
+          );
+        },
+      ),
+    );
   });
 
   it('[OF2] a store order names its order and store in its id', () => {

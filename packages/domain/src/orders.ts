@@ -62,7 +62,8 @@ export type OrderStatus =
   | 'picked-up'
   | 'cancelled'
   | 'expired'
-  | 'refunded';
+  | 'refunded'
+  | 'closed';
 
 /** One accepted hand-over of units of a line. */
 export type OrderPickup = { factId: string; lineId: string; quantity: number; at: string };
@@ -91,6 +92,8 @@ export type Order = {
   readyAt?: string;
   closedAt?: string;
   pickups: OrderPickup[];
+  /** [OD13] Fen refunded for the units never collected, when the order closed short. */
+  uncollectedRefund?: number;
   /** [OD11] Returns of handed-over units, at any store's till. */
   returns?: OrderReturn[];
   /** Ids of every fact applied, so a replayed fact changes nothing. */
@@ -118,7 +121,8 @@ export type OrderEvent =
   | Fact<'cancelled', { reason?: string }>
   | Fact<'expired'>
   | Fact<'refunded'>
-  | Fact<'returned', { lineId: string; quantity: number; refund: number }>;
+  | Fact<'returned', { lineId: string; quantity: number; refund: number }>
+  | Fact<'rest-cancelled', { refund: number; reason?: string }>;
 
 export type OrderErrorCode =
   | 'ORDER_INVALID'
@@ -219,7 +223,7 @@ function placeOrder(event: Extract<OrderEvent, { kind: 'placed' }>): OrderResult
 export const isHandOverLine = (line: OrderLine): boolean =>
   line.fulfilment.mode === 'take-now' || line.fulfilment.mode === 'pickup';
 
-const CLOSED: readonly OrderStatus[] = ['cancelled', 'expired', 'refunded'];
+const CLOSED: readonly OrderStatus[] = ['cancelled', 'expired', 'refunded', 'closed'];
 
 function refuse(order: Order, kind: string): OrderResult {
   return fail(
@@ -314,6 +318,20 @@ export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Or
       if (order.status !== 'cancelled') return refuse(order, 'refunded');
       return next({ status: 'refunded', closedAt: event.at });
 
+    // [OD13] partly picked up → closed: the units not collected are cancelled and refunded.
+    case 'rest-cancelled': {
+      if (order.status !== 'partly-picked-up')
+        return refuse(order, 'closed with the rest cancelled');
+      const refund = uncollectedRefund(order);
+      if (event.refund !== refund) {
+        return fail(
+          'ORDER_EVENT_INVALID',
+          `the units not collected refund ${refund} fen, not ${String(event.refund)}`,
+        );
+      }
+      return next({ status: 'closed', closedAt: event.at, uncollectedRefund: refund });
+    }
+
     // [OD11] handed-over units come back; never more than were handed over.
     case 'returned': {
       const line = order.lines.find((l) => l.lineId === event.lineId);
@@ -392,6 +410,21 @@ function pickUp(
       { factId: event.id, lineId: line.lineId, quantity: event.quantity, at: event.at },
     ],
   });
+}
+
+/**
+ * [OD13] What the units of hand-over lines not collected are worth: each
+ * line's net shared out by unit, the collected units first, so these fen and
+ * those of any returns of collected units ([OF6]) never exceed the line's net.
+ */
+export function uncollectedRefund(order: Pick<Order, 'lines'>): number {
+  let fen = 0;
+  for (const line of order.lines) {
+    if (!isHandOverLine(line)) continue;
+    const upTo = (units: number) => Math.floor((line.net * units) / line.quantity);
+    fen += upTo(line.quantity) - upTo(line.pickedUp);
+  }
+  return fen;
 }
 
 /** [OD3] The order that a sequence of facts makes, or the first refusal. */

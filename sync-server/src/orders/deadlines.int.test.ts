@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeOrderId, type StoreOrder } from '@pos/domain';
 import { seedDemo } from '../demo-data';
-import { EXCEPTIONS_DB, type FactException } from '../ledgers';
+import { EXCEPTIONS_DB } from '../ledgers';
 import { OUTBOX_DB, SERVICE_PURPOSE, listMessages, type OutboxMessage } from '../pii/outbox';
 import type { SimulatedPaymentProvider } from '../payments/provider';
 import type { SyncStorage } from '../storage/storage';
@@ -92,8 +92,9 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
   );
 
   it.skipIf(backend.skip)(
-    '[OS4] a partly picked-up order past its deadline is an exception for HQ, once',
+    '[OS4] [OD13] a partly picked-up order past its deadline closes short: the rest released and refunded, once',
     async () => {
+      const free = await atp();
       const placed = await placePickup(storage, 'k-partial-deadline');
       const { order } = await payThrough(storage, provider, placed);
       const { id, ...rest } = pickupFact(DEVICE, 9, order.id, [['L1', 1]]);
@@ -101,16 +102,31 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
         { ok: true },
       ]);
       expect((await readOrder(storage, order.id)).status).toBe('partly-picked-up');
+      expect(await level(storage, 'S001', 'SKU-0001')).toMatchObject({ held: 1 });
       const first = await sweep(DEADLINE);
-      expect(first.deadlines).toMatchObject({ noted: [order.id], cancelled: [] });
-      expect((await sweep(DEADLINE)).deadlines).toBeNull();
-      const exceptions = (await storage.findDocs(EXCEPTIONS_DB, {})).map(
-        (r) => r.body as unknown as FactException,
-      );
-      expect(exceptions).toMatchObject([
-        { kind: 'pickup-overdue', details: { orderId: order.id } },
-      ]);
-      expect(await storage.findDocs(REFUNDS_DB, {})).toEqual([]);
+      expect(first.deadlines).toMatchObject({
+        closed: [{ id: order.id, status: 'closed' }],
+        cancelled: [],
+        noted: [],
+      });
+      // One bottle of two not collected (1000 of 2000 fen), and the noodles (1000).
+      expect(first.refunds).toMatchObject([{ status: 'refunded', amount: 2000 }]);
+      expect(provider.refunds).toMatchObject([{ amount: 2000 }]);
+      expect(await level(storage, 'S001', 'SKU-0001')).toMatchObject({ held: 0 });
+      expect(await level(storage, 'S001', 'SKU-0002')).toMatchObject({ held: 0 });
+      // The bottle handed over stays sold: one fewer on hand, the other free again.
+      expect(await atp()).toBe(free - 1);
+      const closed = await readOrder(storage, order.id);
+      expect(closed).toMatchObject({ status: 'closed', uncollectedRefund: 2000 });
+      const copy = (
+        await storage.getDocs('storeState', [storeOrderId(order.id, 'S001')], null)
+      ).get(storeOrderId(order.id, 'S001'))!.body as unknown as StoreOrder;
+      expect(copy.order.status).toBe('closed');
+
+      const again = await sweep('2026-01-06T00:00:00.000Z');
+      expect(again).toMatchObject({ deadlines: null, refunds: [] });
+      expect(provider.refunds).toHaveLength(1);
+      expect((await storage.findDocs(EXCEPTIONS_DB, {})).map((r) => r.body)).toEqual([]);
       expect((await storage.findDocs(PICKUP_DEADLINES_DB, {})).length).toBe(1);
     },
   );

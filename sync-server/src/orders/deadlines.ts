@@ -8,6 +8,7 @@
 import {
   applyOrderEvent,
   isPickupOverdue,
+  uncollectedRefund,
   type CollectionName,
   type Order,
   type OrderStatus,
@@ -38,10 +39,16 @@ type DeadlineRecord = {
   /** The message queued, or why none was (a customer known only by phone index, an inactive member). */
   reminder?: string;
   overdueAt?: string;
-  outcome?: 'cancelled' | 'noted';
+  outcome?: 'cancelled' | 'closed' | 'noted';
 };
 
-export type DeadlineSweep = { reminded: string[]; cancelled: Order[]; noted: string[] };
+export type DeadlineSweep = {
+  reminded: string[];
+  cancelled: Order[];
+  /** [OD13] Orders partly picked up, closed short: the rest cancelled and refunded. */
+  closed: Order[];
+  noted: string[];
+};
 
 const ms = (instant: string) => Date.parse(instant);
 
@@ -102,7 +109,9 @@ async function putRecord(
  * message in the outbox, to a member); each past its deadline is cancelled,
  * its total refunded to its payment ([OS3]), the units not handed over
  * released from `held`, and its store copies updated ([OS2]). One partly
- * picked up cannot be cancelled ([OD8]): a `pickup-overdue` exception for HQ.
+ * picked up closes short ([OD13]): the units not collected are released and
+ * refunded; what was handed over stays sold. Anything the order rules refuse
+ * is a `pickup-overdue` exception for HQ.
  */
 export async function sweepPickupDeadlines(
   storage: SyncStorage,
@@ -110,7 +119,7 @@ export async function sweepPickupDeadlines(
   remindBeforeMs = DEFAULT_REMIND_BEFORE_MS,
 ): Promise<DeadlineSweep> {
   return storage.transaction(async (tx) => {
-    const done: DeadlineSweep = { reminded: [], cancelled: [], noted: [] };
+    const done: DeadlineSweep = { reminded: [], cancelled: [], closed: [], noted: [] };
     const rows = await waitingOrders(tx);
     const records = await tx.getDocs(
       PICKUP_DEADLINES_DB,
@@ -150,14 +159,34 @@ export async function sweepPickupDeadlines(
           storeId: orderStores(order)[0] ?? null,
           receivedAt: now,
         };
-        const cancelled = applyOrderEvent(order, {
-          kind: 'cancelled',
-          id: factId,
-          at: now,
-          reason: 'not picked up by its pickup deadline',
-        });
+        const short = order.status === 'partly-picked-up';
+        const refund = short ? uncollectedRefund(order) : order.total;
+        const cancelled = applyOrderEvent(
+          order,
+          short
+            ? {
+                kind: 'rest-cancelled',
+                id: factId,
+                at: now,
+                refund,
+                reason: 'the rest was not picked up by its pickup deadline',
+              }
+            : {
+                kind: 'cancelled',
+                id: factId,
+                at: now,
+                reason: 'not picked up by its pickup deadline',
+              },
+        );
         next.overdueAt = now;
-        if (cancelled.ok) {
+        if (cancelled.ok && short) {
+          // [OD13] Closed short: what was collected stays sold; the rest is released and refunded.
+          await putOrder(tx, cancelled.order, row.rev, now);
+          await moveHeld(tx, unitsLeft(order), -1);
+          await recordRefund(ctx, { orderId: order.id, amount: refund, to: 'original' });
+          next.outcome = 'closed';
+          done.closed.push(cancelled.order);
+        } else if (cancelled.ok) {
           await putOrder(tx, cancelled.order, row.rev, now);
           await moveHeld(tx, unitsLeft(order), -1);
           await recordRefund(ctx, {

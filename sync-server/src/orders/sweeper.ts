@@ -50,8 +50,11 @@ export async function sweepExpiredHolds(storage: SyncStorage, now: string): Prom
 export type OrderSweepOptions = {
   /** [OS4] How long before its deadline a pickup is reminded; default one day. */
   remindBeforeMs?: number;
-  /** [OS3] The provider refunds go back through; none: each refund is due by hand. */
-  provider?: PaymentProvider;
+  /**
+   * [OS3] The provider refunds go back through (or how to find it when the
+   * sweep needs it); none: each refund is due by hand.
+   */
+  provider?: PaymentProvider | (() => PaymentProvider | undefined);
 };
 
 export type OrderSweepResult = SweepResult & {
@@ -82,7 +85,11 @@ export async function sweepOrders(
   const pending = await storage.findDocs(REFUNDS_DB, { fields: { status: 'pending' }, limit: 1 });
   if (pending.length > 0) {
     const settled = await storage.withSweepLock(REFUND_SETTLE_LOCK, () =>
-      settleRefunds(storage, options.provider, () => now),
+      settleRefunds(
+        storage,
+        typeof options.provider === 'function' ? options.provider() : options.provider,
+        () => now,
+      ),
     );
     if (settled.ran) refunds = settled.value;
   }

@@ -27,6 +27,7 @@ const STATUS_WORDS: Record<OrderStatus, string> = {
   cancelled: 'Cancelled',
   expired: 'Hold expired',
   refunded: 'Refunded',
+  closed: 'Closed: the rest was not collected and is refunded',
 };
 
 /** What an outcome says on the dialog: its refusal, or its last notice. */

@@ -207,6 +207,7 @@ const ZH: Record<string, string> = {
   'Placed, not paid': '已下单，未付款',
   'Ready for pickup': '待取货',
   'Partly collected': '部分已取',
+  'Closed: the rest was not collected and is refunded': '已关闭：其余未取商品已退款',
   Cancelled: '已取消',
   'Hold expired': '保留已过期',
   Refunded: '已退款',
