@@ -690,6 +690,14 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           },
           send: (status, body) => sendJson(res, status, body),
           now,
+          // [OC10] A channel's orders are priced as the shop's are.
+          pricing: {
+            ...(shop.priceList ? { priceList: shop.priceList } : {}),
+            ...(shop.currency ? { currency: shop.currency } : {}),
+            ...(shop.utcOffsetMinutes !== undefined
+              ? { utcOffsetMinutes: shop.utcOffsetMinutes }
+              : {}),
+          },
         });
         return;
       }
