@@ -535,7 +535,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       res.writeHead(204, CORS_HEADERS).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://sync-server.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sync-server.invalid');
+    } catch {
+      // A target such as `//` reads as a URL without a host: a bad request, not a failure.
+      throw new SyncError('bad_request', 'the request target is not a valid path');
+    }
     let segments: string[];
     try {
       segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
