@@ -538,7 +538,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       res.writeHead(204, CORS_HEADERS).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://sync-server.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sync-server.invalid');
+    } catch {
+      // A target such as `//` reads as a URL without a host: a bad request, not a failure.
+      throw new SyncError('bad_request', 'the request target is not a valid path');
+    }
     let segments: string[];
     try {
       segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
@@ -693,6 +699,14 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           },
           send: (status, body) => sendJson(res, status, body),
           now,
+          // [OC10] A channel's orders are priced as the shop's are.
+          pricing: {
+            ...(shop.priceList ? { priceList: shop.priceList } : {}),
+            ...(shop.currency ? { currency: shop.currency } : {}),
+            ...(shop.utcOffsetMinutes !== undefined
+              ? { utcOffsetMinutes: shop.utcOffsetMinutes }
+              : {}),
+          },
         });
         return;
       }

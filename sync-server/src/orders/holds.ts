@@ -71,10 +71,41 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** [OC2] What makes two placements the same: everything but the key. */
-export function placementFingerprint(input: PlaceOrderInput): string {
-  const { channel, customer, lines, total } = input;
-  return createHash('sha256').update(canonical({ channel, customer, lines, total })).digest('hex');
+/**
+ * [OC2] What makes two placements the same: everything but the key. [OC10]
+ * For an order the server priced, the body as the channel sent it (`sent`),
+ * so a retry is the same placement even if prices changed in between.
+ */
+export function placementFingerprint(input: PlaceOrderInput | { sent: unknown }): string {
+  const { channel, customer, lines, total } = input as PlaceOrderInput;
+  const what = 'sent' in input ? input.sent : { channel, customer, lines, total };
+  return createHash('sha256').update(canonical(what)).digest('hex');
+}
+
+/**
+ * [OC2] The placement an idempotency key already made: the order as it is
+ * now when `fingerprint` is the first body's, a refusal when it is not, or
+ * null when the key is new.
+ */
+export async function earlierPlacement(
+  reader: Pick<WriteTransaction, 'getDocs'>,
+  key: string,
+  fingerprint: string,
+): Promise<PlaceOrderResult | null> {
+  const known = (await reader.getDocs(ORDER_KEYS_DB, [key])).get(key);
+  if (!known) return null;
+  const first = known.body as OrderKey;
+  if (first.fingerprint !== fingerprint) {
+    return {
+      ok: false,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      message: `idempotency key ${key} was used for another order body (order ${first.orderId})`,
+      orderId: first.orderId,
+    };
+  }
+  const order = (await reader.getDocs(ORDERS_DB, [first.orderId])).get(first.orderId);
+  if (!order) throw new Error(`idempotency key ${key} names a missing order ${first.orderId}`);
+  return { ok: true, order: order.body as Order, replayed: true };
 }
 
 async function putOrThrow(
@@ -104,6 +135,8 @@ export async function placeOrder(
   policy: HoldPolicy = DEFAULT_HOLD_POLICY,
   // [PM3] Capitals, digits and hyphens: an order id goes into its signed pickup QR.
   orderId = `ORD-${randomUUID().toUpperCase()}`,
+  /** [OC10] The fingerprint of the body as sent, when the server priced it. */
+  fingerprintOf?: string,
 ): Promise<PlaceOrderResult> {
   const key = (input as Partial<PlaceOrderInput> | null)?.idempotencyKey;
   if (typeof key !== 'string' || key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX) {
@@ -113,24 +146,11 @@ export async function placeOrder(
       message: `an order needs an idempotency key of 1 to ${IDEMPOTENCY_KEY_MAX} characters`,
     };
   }
-  const fingerprint = placementFingerprint(input);
+  const fingerprint = fingerprintOf ?? placementFingerprint(input);
   const expiresAt = holdExpiry(now, policy);
   return storage.transaction(async (tx): Promise<PlaceOrderResult> => {
-    const known = (await tx.getDocs(ORDER_KEYS_DB, [key])).get(key);
-    if (known) {
-      const first = known.body as OrderKey;
-      if (first.fingerprint !== fingerprint) {
-        return {
-          ok: false,
-          code: 'IDEMPOTENCY_KEY_REUSED',
-          message: `idempotency key ${key} was used for another order body (order ${first.orderId})`,
-          orderId: first.orderId,
-        };
-      }
-      const order = (await tx.getDocs(ORDERS_DB, [first.orderId])).get(first.orderId);
-      if (!order) throw new Error(`idempotency key ${key} names a missing order ${first.orderId}`);
-      return { ok: true, order: order.body as Order, replayed: true };
-    }
+    const earlier = await earlierPlacement(tx, key, fingerprint);
+    if (earlier) return earlier;
 
     const placed: OrderEvent = {
       kind: 'placed',

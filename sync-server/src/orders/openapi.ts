@@ -34,17 +34,35 @@ const customer = {
   ],
 };
 
+// [OC10] A channel's token may leave the prices out: the server prices the
+// lines with the till's engine. An admin token sends them.
 const lineIn = {
   type: 'object',
-  required: ['lineId', 'sku', 'quantity', 'unitPrice', 'net', 'fulfilment'],
+  required: ['lineId', 'sku', 'quantity', 'fulfilment'],
   properties: {
     lineId: { type: 'string' },
     sku: { type: 'string' },
     quantity: { type: 'integer', minimum: 1 },
-    unitPrice: { type: 'integer', description: 'fen per unit before discounts' },
-    net: { type: 'integer', description: 'fen the line costs after discounts' },
+    unitPrice: {
+      type: 'integer',
+      description:
+        'fen per unit before discounts; required with an admin token, optional with a channel ' +
+        'token (the server prices it; one that differs is 409 price_mismatch)',
+    },
+    net: {
+      type: 'integer',
+      description:
+        'fen the line costs after discounts; required with an admin token, optional with a ' +
+        'channel token. Lines of one SKU share the cart line’s net by quantity (whole fen, the ' +
+        'rest on the last)',
+    },
     fulfilment,
   },
+};
+
+const lineOut = {
+  ...lineIn,
+  required: ['lineId', 'sku', 'quantity', 'unitPrice', 'net', 'fulfilment', 'pickedUp'],
 };
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -78,12 +96,17 @@ export const ORDERS_OPENAPI = {
     schemas: {
       PlaceOrder: {
         type: 'object',
-        required: ['channel', 'customer', 'lines', 'total'],
+        required: ['channel', 'customer', 'lines'],
         properties: {
           channel: { enum: [...ORDER_CHANNELS] },
           customer,
           lines: { type: 'array', minItems: 1, maxItems: 100, items: lineIn },
-          total: { type: 'integer', description: 'fen: the sum of the lines’ net' },
+          total: {
+            type: 'integer',
+            description:
+              'fen: the sum of the lines’ net; required with an admin token, optional with a ' +
+              'channel token (the server’s total)',
+          },
         },
       },
       Order: {
@@ -95,7 +118,7 @@ export const ORDERS_OPENAPI = {
           customer,
           lines: {
             type: 'array',
-            items: { ...lineIn, required: [...lineIn.required, 'pickedUp'] },
+            items: lineOut,
           },
           total: { type: 'integer' },
           status: {
@@ -140,6 +163,37 @@ export const ORDERS_OPENAPI = {
           },
         },
       },
+      PriceMismatch: {
+        type: 'object',
+        description:
+          'a channel sent prices that are not the server’s: each differing line, what was sent ' +
+          'and the server’s price, and the server’s total; nothing stored',
+        required: ['error', 'code', 'reason', 'lines', 'total'],
+        properties: {
+          error: { const: 'price_mismatch' },
+          code: { const: 'PRICE_MISMATCH' },
+          reason: { type: 'string' },
+          lines: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['lineId', 'sku', 'sent', 'unitPrice', 'net'],
+              properties: {
+                lineId: { type: 'string' },
+                sku: { type: 'string' },
+                sent: {
+                  type: 'object',
+                  properties: { unitPrice: { type: 'integer' }, net: { type: 'integer' } },
+                },
+                unitPrice: { type: 'integer', description: 'the server’s' },
+                net: { type: 'integer', description: 'the server’s' },
+              },
+            },
+          },
+          total: { type: 'integer', description: 'the server’s total' },
+          sentTotal: { type: 'integer' },
+        },
+      },
       Error: error('bad_request, unauthorized, forbidden, not_found, idempotency_key_reused, …'),
     },
   },
@@ -176,10 +230,12 @@ export const ORDERS_OPENAPI = {
           },
           '409': {
             description:
-              'out of stock (names each short line and what is available), or the key was used for another body',
+              'out of stock (names each short line and what is available), a channel’s prices ' +
+              'that are not the server’s, or the key was used for another body',
             ...json({
               oneOf: [
                 { $ref: '#/components/schemas/OutOfStock' },
+                { $ref: '#/components/schemas/PriceMismatch' },
                 { $ref: '#/components/schemas/Error' },
               ],
             }),

@@ -142,7 +142,18 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
     );
     seen.push({ path: '/_orders/{id}', method: 'get', answer: missing });
     // [OS8] Channel tokens: their own channel only; a device reads, never places.
-    const viaShop = await post('k-6', { ...body(1, 'M6'), channel: 'shop' }, shop);
+    // [OC10] A channel's order is priced by the server: it may leave the prices out.
+    const viaShop = await post(
+      'k-6',
+      {
+        channel: 'shop',
+        customer: { memberId: 'M6' },
+        lines: [
+          { lineId: 'L1', sku: 'SKU-0002', quantity: 1, fulfilment: body(1).lines[0]!.fulfilment },
+        ],
+      },
+      shop,
+    );
     seen.push({ path: '/_orders', method: 'post', answer: viaShop });
     const otherChannel = await post('k-7', { ...body(1, 'M7'), channel: 'mini-program' }, shop);
     seen.push({ path: '/_orders', method: 'post', answer: otherChannel });
@@ -152,6 +163,27 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
     seen.push({ path: '/_orders/{id}', method: 'get', answer: miniReads });
     const deviceReads = await requestAs(url, S001_DEVICE.token, `/_orders/${id}`);
     seen.push({ path: '/_orders/{id}', method: 'get', answer: deviceReads });
+    // [OC10] A channel's prices that are not the server's.
+    const mismatch = await post(
+      'k-8',
+      {
+        channel: 'shop',
+        customer: { memberId: 'M6' },
+        lines: [
+          {
+            lineId: 'L1',
+            sku: 'SKU-0002',
+            quantity: 1,
+            unitPrice: 1,
+            net: 1,
+            fulfilment: body(1).lines[0]!.fulfilment,
+          },
+        ],
+        total: 1,
+      },
+      shop,
+    );
+    seen.push({ path: '/_orders', method: 'post', answer: mismatch });
     return seen;
   }
 
@@ -191,7 +223,11 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
     '[OS8] a channel token places and reads its own channel only, and opens nothing else',
     async () => {
       const seen = (await exercise()).slice(10).map((s) => s.answer);
-      const [viaShop, otherChannel, shopReads, miniReads, deviceReads] = seen;
+      const [viaShop, otherChannel, shopReads, miniReads, deviceReads, mismatch] = seen;
+      expect(mismatch).toMatchObject({
+        status: 409,
+        body: { code: 'PRICE_MISMATCH', total: 1290 },
+      });
       expect(viaShop).toMatchObject({ status: 201, body: { order: { channel: 'shop' } } });
       expect(otherChannel).toMatchObject({ status: 403, body: { error: 'forbidden' } });
       expect(shopReads!.status).toBe(200);

@@ -11,12 +11,12 @@ import {
   stockLevelId,
   type CollectionName,
   type GeoPoint,
-  type Price,
   type Product,
   type SearchKey,
   type StockLevel,
   type Store,
 } from '@pos/domain';
+import { listPrices } from '../orders/pricing';
 import { levelAtp } from '../orders/store-orders';
 import type { SyncStorage, WriteTransaction } from '../storage/storage';
 
@@ -56,20 +56,6 @@ function keyOf(product: Product): SearchKey {
   const key = searchKey(product.name, runs);
   keys.set(product.id, { name: product.name, key });
   return key;
-}
-
-/** [SHP3] The chain's list prices of `skus`, by SKU. */
-export async function listPrices(
-  storage: SyncStorage,
-  priceList: string,
-  skus: readonly string[],
-): Promise<Map<string, Price>> {
-  const rows = await storage.getDocs(
-    'prices',
-    skus.map((sku) => `${priceList}:${sku}`),
-    null,
-  );
-  return new Map([...rows.values()].map((row) => [(row.body as Price).sku, row.body as Price]));
 }
 
 /**

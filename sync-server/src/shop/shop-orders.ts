@@ -4,24 +4,12 @@
  * only by their own customer, and paid through the payment provider whose
  * signed notification alone makes them paid. See SPEC.md [SHP5]-[SHP8].
  */
-import {
-  addItem,
-  attachMember,
-  newCheckout,
-  priceCheckout,
-  type CheckoutCart,
-  type Coupon,
-  type Member,
-  type Order,
-  type Product,
-  type Promotion,
-  type Store,
-} from '@pos/domain';
+import { type Coupon, type Member, type Order, type Product, type Store } from '@pos/domain';
 import { ORDERS_DB, placeOrder, type PlaceOrderResult } from '../orders/holds';
+import { activeMember, priceOrderLines } from '../orders/pricing';
 import { PICKUP_CODES_DB, type PickupCodes } from '../payments/notify';
 import { SyncError } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
-import { listPrices } from './catalog';
 import type { CustomerSession } from './customer-auth';
 
 /** Most lines one shop order may have. */
@@ -72,56 +60,7 @@ export async function memberOf(
   storage: SyncStorage,
   customer: CustomerSession,
 ): Promise<Member | undefined> {
-  if (!customer.memberId) return undefined;
-  const row = (await storage.getDocs('members', [customer.memberId], null)).get(customer.memberId);
-  const member = row?.body as Member | undefined;
-  return member?.status === 'active' ? member : undefined;
-}
-
-/**
- * [SHP5] Prices the lines as a till at the pickup store would for the online
- * channel: list prices, the active promotions, the member's tier ([CK7]).
- */
-export async function priceShopOrder(
-  storage: SyncStorage,
-  request: ShopOrderRequest,
-  member: Member | undefined,
-  options: { priceList: string; currency: string; now: string; utcOffsetMinutes: number },
-): Promise<{
-  lines: { sku: string; quantity: number; unitPrice: number; net: number }[];
-  total: number;
-}> {
-  const skus = request.lines.map((l) => l.sku);
-  const products = await storage.getDocs('products', skus, null);
-  const prices = await listPrices(storage, options.priceList, skus);
-  let cart: CheckoutCart = newCheckout(options.currency);
-  request.lines.forEach((line, i) => {
-    const product = products.get(line.sku)?.body as Product | undefined;
-    if (!product || product.status !== 'active') throw bad(`there is no product ${line.sku}`);
-    const price = prices.get(line.sku);
-    if (!price || price.currency !== options.currency) {
-      throw bad(`${product.name} cannot be ordered online: it has no price`);
-    }
-    cart = addItem(cart, { lineId: `L${i + 1}`, product, price, quantity: line.quantity });
-  });
-  if (member) cart = attachMember(cart, member);
-  const promotions = (await storage.findDocs('promotions', { fields: { status: 'active' } })).map(
-    (row) => row.body as Promotion,
-  );
-  const pricing = priceCheckout(cart, {
-    storeId: request.storeId,
-    channel: 'online',
-    now: options.now,
-    utcOffsetMinutes: options.utcOffsetMinutes,
-    promotions,
-  });
-  const lines = pricing.priced.lines.map((line) => ({
-    sku: line.sku,
-    quantity: line.quantity,
-    unitPrice: line.unitPrice,
-    net: line.net,
-  }));
-  return { lines, total: lines.reduce((sum, l) => sum + l.net, 0) };
+  return activeMember(storage, customer.memberId);
 }
 
 /** [SHP5] Places the customer's pickup order, priced here, held against ATP. */
@@ -143,7 +82,8 @@ export async function placeShopOrder(
     throw bad(`there is no open store ${request.storeId}`);
   }
   const member = await memberOf(storage, customer);
-  const priced = await priceShopOrder(storage, request, member, options);
+  // [SHP5] [OC10] Priced as a till at the pickup store would, for the online channel.
+  const priced = await priceOrderLines(storage, request.lines, request.storeId, member, options);
   return placeOrder(
     storage,
     {
