@@ -5,7 +5,13 @@
  * signed notification alone makes them paid. See SPEC.md [SHP5]-[SHP8].
  */
 import { type Coupon, type Member, type Order, type Product, type Store } from '@pos/domain';
-import { ORDERS_DB, placeOrder, type PlaceOrderResult } from '../orders/holds';
+import {
+  earlierPlacement,
+  ORDERS_DB,
+  placeOrder,
+  placementFingerprint,
+  type PlaceOrderResult,
+} from '../orders/holds';
 import { activeMember, priceOrderLines } from '../orders/pricing';
 import { PICKUP_CODES_DB, type PickupCodes } from '../payments/notify';
 import { SyncError } from '../protocol';
@@ -81,14 +87,23 @@ export async function placeShopOrder(
   if (!store || (store.body as { status?: string }).status !== 'open') {
     throw bad(`there is no open store ${request.storeId}`);
   }
+  // A key is the customer's own: another customer's same key is another order.
+  const key = `shop:${customer.phoneIndex}:${idempotencyKey}`;
+  // [SHP5] A retry is the first placement by what the customer sent, whatever the prices are now.
+  const fingerprint = placementFingerprint({ sent: request });
+  const earlier = await earlierPlacement(
+    { getDocs: (db, ids) => storage.getDocs(db, ids, null) },
+    key,
+    fingerprint,
+  );
+  if (earlier) return earlier;
   const member = await memberOf(storage, customer);
   // [SHP5] [OC10] Priced as a till at the pickup store would, for the online channel.
   const priced = await priceOrderLines(storage, request.lines, request.storeId, member, options);
   return placeOrder(
     storage,
     {
-      // A key is the customer's own: another customer's same key is another order.
-      idempotencyKey: `shop:${customer.phoneIndex}:${idempotencyKey}`,
+      idempotencyKey: key,
       channel: 'shop',
       customer: member ? { memberId: member.id } : { phoneIndex: customer.phoneIndex },
       lines: priced.lines.map((line, i) => ({
@@ -100,6 +115,8 @@ export async function placeShopOrder(
     },
     options.now,
     options.holdPolicy,
+    undefined,
+    fingerprint,
   );
 }
 

@@ -273,9 +273,21 @@ describe.each(BACKENDS)('the shop API on $name', (backend) => {
         now: '2026-03-01T10:00:00.000Z',
       });
       const id = (placed.body as { order: { id: string } }).order.id;
+      // The list price changes before the customer's app retries: the retry is still the first order.
+      const priceId = 'CN-LIST:SKU-0001';
+      await storage.transaction(async (tx) => {
+        const row = (await tx.getDocs('prices', [priceId])).get(priceId)!;
+        await tx.put({
+          db: 'prices',
+          id: priceId,
+          body: { ...row.body, amount: 250 },
+          storeId: null,
+          expectedRev: row.rev,
+        });
+      });
       const retry = await order(zhang, body);
       expect(retry.status).toBe(200);
-      expect((retry.body as { order: { id: string } }).order.id).toBe(id);
+      expect(retry.body).toMatchObject({ order: { id, total: 400 } });
       const atp = await call(null, '/_shop/stores?sku=SKU-0001');
       expect(atp.body).toMatchObject({
         stores: [
