@@ -134,6 +134,23 @@ export function createTillReplica(
   const { storeId, deviceId, priceList, target } = options;
   let index = options.search;
   const checkPoints = onlinePointsChecker(target);
+  /** One read of the sync server's `path`, or why it could not be asked (offline, timed out). */
+  const askServer = async (
+    path: string,
+  ): Promise<
+    { status: 'answered'; response: Response } | { status: 'offline'; reason: string }
+  > => {
+    const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
+    try {
+      const response = await fetcher(`${target.url.replace(/\/+$/, '')}/${path}`, {
+        headers: syncRequestHeaders(target, db),
+        signal: AbortSignal.timeout(SALE_LOOKUP_TIMEOUT_MS),
+      });
+      return { status: 'answered', response };
+    } catch (error) {
+      return { status: 'offline', reason: error instanceof Error ? error.message : String(error) };
+    }
+  };
   return {
     byBarcode: (code) => findByBarcode(db, code, priceList),
     bySku: (sku) => findBySku(db, sku, priceList),
@@ -176,20 +193,9 @@ export function createTillReplica(
       return sale ?? null;
     },
     saleOnline: async (id) => {
-      const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
-      const url = `${target.url.replace(/\/+$/, '')}/_sales/${encodeURIComponent(id)}`;
-      let response: Response;
-      try {
-        response = await fetcher(url, {
-          headers: syncRequestHeaders(target, db),
-          signal: AbortSignal.timeout(SALE_LOOKUP_TIMEOUT_MS),
-        });
-      } catch (error) {
-        return {
-          status: 'offline',
-          reason: error instanceof Error ? error.message : String(error),
-        };
-      }
+      const asked = await askServer(`_sales/${encodeURIComponent(id)}`);
+      if (asked.status !== 'answered') return asked;
+      const { response } = asked;
       if (response.status === 404) return { status: 'not-found' };
       if (response.status === 403) return { status: 'other-store' };
       const body = response.ok
@@ -218,20 +224,9 @@ export function createTillReplica(
       };
     },
     orderOnline: async (orderId) => {
-      const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
-      const url = `${target.url.replace(/\/+$/, '')}/_orders/${encodeURIComponent(orderId)}`;
-      let response: Response;
-      try {
-        response = await fetcher(url, {
-          headers: syncRequestHeaders(target, db),
-          signal: AbortSignal.timeout(SALE_LOOKUP_TIMEOUT_MS),
-        });
-      } catch (error) {
-        return {
-          status: 'offline',
-          reason: error instanceof Error ? error.message : String(error),
-        };
-      }
+      const asked = await askServer(`_orders/${encodeURIComponent(orderId)}`);
+      if (asked.status !== 'answered') return asked;
+      const { response } = asked;
       if (response.status === 404) return { status: 'not-found' };
       if (response.status === 401 || response.status === 403) return { status: 'refused' };
       const body = response.ok
