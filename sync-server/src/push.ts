@@ -52,6 +52,7 @@ import {
   type JsonObject,
 } from './protocol';
 import { sameContent } from './revs';
+import { storeFactOnce } from './fact-store';
 import { writeDownDocs } from './bulk-load';
 import { recordOrderFact, type OrderFactOptions } from './orders/order-facts';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
@@ -247,30 +248,22 @@ function recordFact(
 ): FactRecorder {
   return async (tx, pushed, receivedAt, keys) => {
     const doc = prepare ? { ...pushed, body: prepare(pushed.body, keys) } : pushed;
-    const existing = (await tx.getDocs(db, [doc.id])).get(doc.id);
-    if (existing) {
-      if (sameContent(existing.body, doc.body)) return { ok: true, id: doc.id, rev: existing.rev };
-      return {
-        id: doc.id,
-        error: 'conflict',
-        reason: `${db} are immutable facts: a different one with this id is already recorded`,
-      };
-    }
     const storeId = ownerStore(db, doc.body);
-    const written = await tx.put({
+    const stored = await storeFactOnce(
+      tx,
       db,
-      id: doc.id,
-      body: doc.body,
+      doc,
       storeId,
-      expectedRev: null,
       receivedAt,
-    });
-    if (!written.ok) return written;
+      `${db} are immutable facts`,
+    );
+    if (!stored.ok) return { id: stored.id, error: stored.error, reason: stored.reason };
+    if (!stored.fresh) return { ok: true, id: doc.id, rev: stored.rev };
     // [PK10] Of a phone the fact came with, only its masked form goes on (to an exception).
     const phone = pushed.body.memberPhone;
     const masked = typeof phone === 'string' ? { maskedPhone: maskPhone(phone) } : {};
     await project({ tx, db, factId: doc.id, storeId, receivedAt, ...masked }, doc.body);
-    return { ok: true, id: doc.id, rev: written.rev };
+    return { ok: true, id: doc.id, rev: stored.rev };
   };
 }
 

@@ -25,7 +25,7 @@ import {
 import { applyStockMovements, recordException, type FactContext } from '../ledgers';
 import { DEMO_PICKUP_KEYS, storePaidOrder, type PickupKeys } from '../payments/notify';
 import type { IncomingDoc, JsonObject } from '../protocol';
-import { sameContent } from '../revs';
+import { storeFactOnce } from '../fact-store';
 import type { WriteTransaction } from '../storage/storage';
 import { recordRefund } from './refunds';
 import { moveHeld, ORDERS_DB, putOrder } from './store-orders';
@@ -223,25 +223,17 @@ export async function recordOrderFact(
   options: OrderFactOptions = {},
 ): Promise<OrderFactRow> {
   const db = factStorageOf(kind) as CollectionName & FactContext['db'];
-  const existing = (await tx.getDocs(db, [doc.id])).get(doc.id);
-  if (existing) {
-    if (sameContent(existing.body, doc.body)) return { ok: true, id: doc.id, rev: existing.rev };
-    return {
-      id: doc.id,
-      error: 'conflict',
-      reason: `${kind} facts are immutable: a different one with this id is already recorded`,
-    };
-  }
   const storeId = doc.body.storeId as string;
-  const written = await tx.put({
+  const stored = await storeFactOnce(
+    tx,
     db,
-    id: doc.id,
-    body: doc.body,
+    doc,
     storeId,
-    expectedRev: null,
     receivedAt,
-  });
-  if (!written.ok) return written;
+    `${kind} facts are immutable`,
+  );
+  if (!stored.ok) return { id: stored.id, error: stored.error, reason: stored.reason };
+  if (!stored.fresh) return { ok: true, id: doc.id, rev: stored.rev };
   await APPLY[kind]({ tx, db, factId: doc.id, storeId, receivedAt, options }, doc.body as never);
-  return { ok: true, id: doc.id, rev: written.rev };
+  return { ok: true, id: doc.id, rev: stored.rev };
 }
