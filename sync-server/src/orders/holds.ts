@@ -20,10 +20,11 @@ import {
   type OrderCustomer,
   type OrderEvent,
   type OrderLine,
+  type StockLevel,
 } from '@pos/domain';
 import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
-import { moveHeld, ORDERS_DB, pickupUnits, putOrder, storeAtp } from './store-orders';
+import { levelAtp, moveHeld, ORDERS_DB, pickupUnits, putOrder } from './store-orders';
 
 export { ORDERS_DB } from './store-orders';
 /** [OC2] Server-only: each idempotency key and the order it made. */
@@ -173,9 +174,11 @@ export async function placeOrder(
     if (!held.ok) throw new Error(`a new order could not be held: ${held.message}`);
 
     const demand = pickupUnits(held.order);
+    // One read of the levels serves the check and the new held units.
+    const levels = await tx.getDocs('stock', [...demand.keys()]);
     const available = new Map<string, number>();
-    for (const [id, { storeId, sku }] of demand) {
-      available.set(id, await storeAtp(tx, storeId, sku));
+    for (const id of demand.keys()) {
+      available.set(id, levelAtp(levels.get(id)?.body as StockLevel | undefined));
     }
     const short: ShortLine[] = [];
     for (const line of held.order.lines) {
@@ -200,7 +203,7 @@ export async function placeOrder(
       return { ok: false, code: 'OUT_OF_STOCK', message: `out of stock: ${named}`, lines: short };
     }
 
-    await moveHeld(tx, demand, 1);
+    await moveHeld(tx, demand, 1, levels);
     await putOrder(tx, held.order, null, now);
     const record: OrderKey = { id: key, orderId, fingerprint, createdAt: now };
     await putOrThrow(tx, ORDER_KEYS_DB, key, record, null);

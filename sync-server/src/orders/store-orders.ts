@@ -80,9 +80,11 @@ export async function moveHeld(
   tx: WriteTransaction,
   changes: ReadonlyMap<string, { storeId: string; sku: string; units: number }>,
   sign: 1 | -1,
+  /** The levels as this transaction just read them, to spare a second read. */
+  read?: ReadonlyMap<string, Pick<DocRow, 'rev' | 'body'>>,
 ): Promise<void> {
   if (changes.size === 0) return;
-  const rows = await tx.getDocs('stock', [...changes.keys()]);
+  const rows = read ?? (await tx.getDocs('stock', [...changes.keys()]));
   for (const [id, { storeId, sku, units }] of changes) {
     const row = rows.get(id);
     const level: StockLevel = (row?.body as StockLevel | undefined) ?? {
@@ -124,10 +126,12 @@ export async function writeStoreOrders(
   tx: WriteTransaction,
   order: Order,
   updatedAt: string,
+  /** A new order has no store copies yet: nothing to read. */
+  isNew = false,
 ): Promise<void> {
   const stores = orderStores(order);
   const ids = stores.map((storeId) => storeOrderId(order.id, storeId));
-  const rows = await tx.getDocs('storeState', ids);
+  const rows = isNew ? new Map<string, DocRow>() : await tx.getDocs('storeState', ids);
   for (const storeId of stores) {
     const id = storeOrderId(order.id, storeId);
     const row = rows.get(id);
@@ -165,5 +169,5 @@ export async function putOrder(
   });
   if (!written.ok)
     throw new Error(`${ORDERS_DB} ${order.id} changed underneath: ${written.reason}`);
-  await writeStoreOrders(tx, order, at);
+  await writeStoreOrders(tx, order, at, expectedRev === null);
 }
