@@ -53,6 +53,45 @@ describe('shifts', () => {
     expect(totals.noSaleOpens).toBe(1);
   });
 
+  it('[SH1] [SH2] online orders paid at the till count in their tender; only cash refunds leave the drawer', () => {
+    const common = { storeId: 'S001', deviceId: 'S001-POS1', staffId: 'E1', at: open.openedAt };
+    const totals = shiftTotals({
+      sales: [cashSale],
+      returns: [],
+      noSaleOpens: 0,
+      orderPayments: [
+        { ...common, id: 'S001-POS1-P1', orderId: 'o1', amount: 3_000, tender: 'cash' },
+        { ...common, id: 'S001-POS1-P2', orderId: 'o2', amount: 1_200, tender: 'qr' },
+      ],
+      orderReturns: [
+        {
+          ...common,
+          id: 'S001-POS1-R1',
+          orderId: 'o1',
+          lines: [{ lineId: 'L1', quantity: 1 }],
+          refund: 500,
+          refundTo: 'cash',
+        },
+        {
+          ...common,
+          id: 'S001-POS1-R2',
+          orderId: 'o3',
+          lines: [{ lineId: 'L1', quantity: 1 }],
+          refund: 900,
+          refundTo: 'original',
+        },
+      ],
+    });
+    // Cash: 1000 − 750 change + 3000 paid − 500 refunded = 2750; the QR payment is mobile.
+    expect(totals.tenders).toEqual([
+      { kind: 'cash', amount: 2_750 },
+      { kind: 'card', amount: 0 },
+      { kind: 'mobile', amount: 1_200 },
+      { kind: 'points', amount: 0 },
+    ]);
+    expect(expectedCash(open.openingFloat, totals)).toBe(52_750);
+  });
+
   it('[SH2] expected cash is the float plus the net cash taken', () => {
     const totals = shiftTotals({
       sales: [cashSale, splitSale],

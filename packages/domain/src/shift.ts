@@ -5,6 +5,7 @@
  * See SPEC.md [SH1]-[SH4].
  */
 import { sumMinor, type Minor } from './money';
+import type { OrderPaymentFact, OrderReturnFact } from './order-facts';
 import type { ReturnFact } from './returns';
 import type { SaleFact } from './sale-fact';
 import { count, id, minor, time } from './schema-fields';
@@ -45,15 +46,28 @@ export type ShiftFact = OpenShift & {
   variance: Minor;
 };
 
+/** [SH1] The tender kind an online order's payment at the till was taken in. */
+const ORDER_TENDER: Record<OrderPaymentFact['tender'], TenderKind> = {
+  cash: 'cash',
+  card: 'card',
+  qr: 'mobile',
+};
+
 /**
  * [SH1] The totals of a shift from its facts: each tender kind counts what the
  * sales took in it (cash less the change given) less what returns refunded in
- * it; sales and returns are counted and summed (sales by amount due).
+ * it, plus online orders paid at this till and less online orders' refunds
+ * paid out of its drawer; sales and returns are counted and summed (sales by
+ * amount due).
  */
 export function shiftTotals(input: {
   sales: readonly SaleFact[];
   returns: readonly ReturnFact[];
   noSaleOpens: number;
+  /** [OF4] Online orders paid at this till during the shift. */
+  orderPayments?: readonly OrderPaymentFact[];
+  /** [OF5] Online orders' items returned at this till; only cash refunds leave the drawer. */
+  orderReturns?: readonly OrderReturnFact[];
 }): ShiftTotals {
   const byKind = new Map<TenderKind, Minor>(TENDER_KINDS.map((k) => [k, 0]));
   const add = (kind: TenderKind, amount: Minor) =>
@@ -63,6 +77,8 @@ export function shiftTotals(input: {
     add('cash', -sale.change);
   }
   for (const ret of input.returns) for (const t of ret.tenders) add(t.kind, -t.amount);
+  for (const paid of input.orderPayments ?? []) add(ORDER_TENDER[paid.tender], paid.amount);
+  for (const ret of input.orderReturns ?? []) if (ret.refundTo === 'cash') add('cash', -ret.refund);
   return {
     sales: { count: input.sales.length, amount: sumMinor(input.sales.map((s) => s.due)) },
     returns: { count: input.returns.length, amount: sumMinor(input.returns.map((r) => r.refund)) },

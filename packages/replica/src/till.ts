@@ -102,7 +102,12 @@ export type TillReplica = {
   /** An online order asked of the sync server (`GET /_orders/{id}`), e.g. another store's. */
   orderOnline(orderId: string): Promise<OrderOnline>;
   /** This device's sales and returns since a time (a shift's). */
-  factsSince(at: string): Promise<{ sales: SaleFact[]; returns: ReturnFact[] }>;
+  factsSince(at: string): Promise<{
+    sales: SaleFact[];
+    returns: ReturnFact[];
+    orderPayments: OrderPaymentFact[];
+    orderReturns: OrderReturnFact[];
+  }>;
   /** A local document of this device (never synced): read, with its first value. */
   readLocal<T extends object>(id: string, initial: T): Promise<T>;
   writeLocal<T extends object>(id: string, value: T): Promise<void>;
@@ -238,6 +243,9 @@ export function createTillReplica(
     factsSince: async (at) => ({
       sales: await factsOf(db, 'sale', { deviceId, soldAt: { $gte: at } }),
       returns: await factsOf(db, 'return', { deviceId, returnedAt: { $gte: at } }),
+      // [SH1] Online orders paid, and refunded in cash, at this till.
+      orderPayments: await factsOf(db, 'orderPayment', { deviceId, at: { $gte: at } }),
+      orderReturns: await factsOf(db, 'orderReturn', { deviceId, at: { $gte: at } }),
     }),
     async readLocal<T extends object>(id: string, initial: T) {
       const doc = await db.getLocal<T>(id);
