@@ -17,6 +17,7 @@ import {
   type Campaign,
   type City,
   type Me,
+  type ShopCoupon,
   type ShopOrder,
   type ShopProduct,
   type ShopStore,
@@ -481,6 +482,24 @@ function ProductScreen({
   );
 }
 
+/** Why the server refused a coupon on the order, in the customer's words. */
+function couponProblem(
+  t: ReturnType<typeof useSay>,
+  money: ReturnType<typeof useMoney>,
+  coupon: ShopCoupon | undefined,
+  code: string,
+): string {
+  const name = coupon?.name ?? '';
+  if (code === 'COUPON_MIN_SPEND' && coupon) {
+    return t('{name} needs a spend of {amount} or more', { name, amount: money(coupon.minSpend) });
+  }
+  if (code === 'COUPON_USED') return t('{name} has already been used', { name });
+  if (code === 'COUPON_NOT_COMBINABLE') {
+    return t('{name} cannot be used with another coupon', { name });
+  }
+  return t('{name} cannot be used on this order', { name });
+}
+
 /** The bag's lines a store cannot promise in full, with what it has of each. */
 function shortAt(store: BagStore, lines: Bag['lines']) {
   return lines.flatMap((line) => {
@@ -507,6 +526,8 @@ function BagScreen({
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);
+  const [coupons, setCoupons] = useState<ShopCoupon[]>([]);
+  const [using, setUsing] = useState<string[]>([]);
   const key = useRef<string | null>(null);
   const skus = bag.lines.map((line) => line.sku).join(',');
   const wanted = bag.lines.map((line) => `${line.sku}×${line.quantity}`).join(',');
@@ -527,10 +548,27 @@ function BagScreen({
     };
   }, [skus, where, reload]);
 
-  // A different bag or store is a different order: it gets a key of its own.
+  // The member's coupons still to use, to choose from; the server prices them.
+  useEffect(() => {
+    if (!signedIn) return;
+    let live = true;
+    api
+      .me()
+      .then((me) => {
+        if (!live) return;
+        setCoupons(me.coupons.filter((c) => c.status === 'issued' && me.now < c.validTo));
+      })
+      .catch(() => live && setCoupons([]));
+    return () => {
+      live = false;
+    };
+  }, [signedIn]);
+
+  // A different bag, store or choice of coupons is a different order: it gets a key of its own.
+  const usingKey = using.join(',');
   useEffect(() => {
     key.current = null;
-  }, [wanted, picked]);
+  }, [wanted, picked, usingKey]);
 
   const covering = stores?.filter((s) => shortAt(s, bag.lines).length === 0) ?? [];
   // The customer's pick while it can still promise the bag, else the nearest that can.
@@ -551,12 +589,21 @@ function BagScreen({
         chosen.id,
         bag.lines.map(({ sku, quantity }) => ({ sku, quantity })),
         key.current,
+        using,
       );
       key.current = null;
       bag.clear();
       go(`/orders/${placed.order.id}`);
     } catch (error) {
       if (
+        error instanceof ShopApiError &&
+        error.status === 409 &&
+        typeof error.body.couponId === 'string'
+      ) {
+        key.current = null;
+        const coupon = coupons.find((c) => c.id === error.body.couponId);
+        setProblem(couponProblem(t, money, coupon, String(error.body.code ?? '')));
+      } else if (
         error instanceof ShopApiError &&
         error.status === 409 &&
         Array.isArray(error.body.lines)
@@ -641,6 +688,36 @@ function BagScreen({
         </li>
       </ul>
       <p className="muted">{t('Offers for your store are applied when you order')}</p>
+      {coupons.length > 0 && (
+        <div className="bag-coupons" data-testid="bag-coupons">
+          <h2>{t('Use a coupon')}</h2>
+          <ul className="coupons">
+            {coupons.map((c) => {
+              const on = using.includes(c.id);
+              return (
+                <li key={c.id}>
+                  <button
+                    className={on ? 'coupon chosen' : 'coupon'}
+                    data-testid={`bag-coupon-${c.campaignId}`}
+                    aria-pressed={on}
+                    onClick={() =>
+                      setUsing(on ? using.filter((id) => id !== c.id) : [...using, c.id])
+                    }
+                  >
+                    <strong>{c.name}</strong>
+                    <span className="muted">
+                      {on
+                        ? t('Used on this order')
+                        : t('Spend {amount} or more', { amount: money(c.minSpend) })}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          <p className="muted">{t('The coupon comes off when you order')}</p>
+        </div>
+      )}
       <StoresWhere where={where} setWhere={setWhere} cities={cities} />
       <ul className="stores" data-testid="bag-stores">
         {stores?.map((s) => {
@@ -904,6 +981,12 @@ function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
               {line.name} × {line.quantity}
             </span>
             <span>{money(line.net)}</span>
+          </li>
+        ))}
+        {order.coupons.map((c) => (
+          <li key={c.id} className="coupon-line" data-testid="order-coupon">
+            <span className="name">{t('Coupon {name}', { name: c.name })}</span>
+            <span>−{money(c.amount)}</span>
           </li>
         ))}
         <li className="total">
