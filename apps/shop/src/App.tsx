@@ -331,7 +331,15 @@ function ProductScreen({
   const [quantity, setQuantity] = useState(1);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const coupons = useMemberCoupons(signedIn);
+  const [using, setUsing] = useState<string[]>([]);
   const key = useRef<string | null>(null);
+
+  // Another quantity, store or choice of coupons is another order: a key of its own.
+  const usingKey = using.join(',');
+  useEffect(() => {
+    key.current = null;
+  }, [quantity, storeId, usingKey]);
 
   useEffect(() => {
     if (product) return;
@@ -371,11 +379,19 @@ function ProductScreen({
     setProblem(null);
     key.current ??= crypto.randomUUID();
     try {
-      const placed = await api.placeOrder(storeId, [{ sku, quantity }], key.current);
+      const placed = await api.placeOrder(storeId, [{ sku, quantity }], key.current, using);
       key.current = null;
       go(`/orders/${placed.order.id}`);
     } catch (error) {
       if (
+        error instanceof ShopApiError &&
+        error.status === 409 &&
+        typeof error.body.couponId === 'string'
+      ) {
+        key.current = null;
+        const coupon = coupons.find((c) => c.id === error.body.couponId);
+        setProblem(couponProblem(t, money, coupon, String(error.body.code ?? '')));
+      } else if (
         error instanceof ShopApiError &&
         error.status === 409 &&
         Array.isArray(error.body.lines)
@@ -467,6 +483,7 @@ function ProductScreen({
           </li>
         ))}
       </ul>
+      <CouponChooser coupons={coupons} using={using} setUsing={setUsing} />
       <Problem text={problem} />
       {!signedIn && <p className="muted">{t('Sign in to order for pickup')}</p>}
       <button
@@ -479,6 +496,69 @@ function ProductScreen({
         {product && chosen ? ` · ${money(product.price * quantity)}` : ''}
       </button>
     </section>
+  );
+}
+
+/** The signed-in member's coupons still to use, to choose from; the server prices them. */
+function useMemberCoupons(signedIn: boolean): ShopCoupon[] {
+  const [coupons, setCoupons] = useState<ShopCoupon[]>([]);
+  useEffect(() => {
+    if (!signedIn) return;
+    let live = true;
+    api
+      .me()
+      .then((me) => {
+        if (!live) return;
+        setCoupons(me.coupons.filter((c) => c.status === 'issued' && me.now < c.validTo));
+      })
+      .catch(() => live && setCoupons([]));
+    return () => {
+      live = false;
+    };
+  }, [signedIn]);
+  return coupons;
+}
+
+/** The member's coupons to use on the order: one or more, as the server's engine allows. */
+function CouponChooser({
+  coupons,
+  using,
+  setUsing,
+}: {
+  coupons: readonly ShopCoupon[];
+  using: readonly string[];
+  setUsing: (ids: string[]) => void;
+}) {
+  const t = useSay();
+  const money = useMoney();
+  if (coupons.length === 0) return null;
+  return (
+    <div className="bag-coupons" data-testid="bag-coupons">
+      <h2>{t('Use a coupon')}</h2>
+      <ul className="coupons">
+        {coupons.map((c) => {
+          const on = using.includes(c.id);
+          return (
+            <li key={c.id}>
+              <button
+                className={on ? 'coupon chosen' : 'coupon'}
+                data-testid={`bag-coupon-${c.campaignId}`}
+                aria-pressed={on}
+                onClick={() => setUsing(on ? using.filter((id) => id !== c.id) : [...using, c.id])}
+              >
+                <strong>{c.name}</strong>
+                <span className="muted">
+                  {on
+                    ? t('Used on this order')
+                    : t('Spend {amount} or more', { amount: money(c.minSpend) })}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <p className="muted">{t('The coupon comes off when you order')}</p>
+    </div>
   );
 }
 
@@ -526,7 +606,7 @@ function BagScreen({
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);
-  const [coupons, setCoupons] = useState<ShopCoupon[]>([]);
+  const coupons = useMemberCoupons(signedIn);
   const [using, setUsing] = useState<string[]>([]);
   const key = useRef<string | null>(null);
   const skus = bag.lines.map((line) => line.sku).join(',');
@@ -547,22 +627,6 @@ function BagScreen({
       live = false;
     };
   }, [skus, where, reload]);
-
-  // The member's coupons still to use, to choose from; the server prices them.
-  useEffect(() => {
-    if (!signedIn) return;
-    let live = true;
-    api
-      .me()
-      .then((me) => {
-        if (!live) return;
-        setCoupons(me.coupons.filter((c) => c.status === 'issued' && me.now < c.validTo));
-      })
-      .catch(() => live && setCoupons([]));
-    return () => {
-      live = false;
-    };
-  }, [signedIn]);
 
   // A different bag, store or choice of coupons is a different order: it gets a key of its own.
   const usingKey = using.join(',');
@@ -688,36 +752,7 @@ function BagScreen({
         </li>
       </ul>
       <p className="muted">{t('Offers for your store are applied when you order')}</p>
-      {coupons.length > 0 && (
-        <div className="bag-coupons" data-testid="bag-coupons">
-          <h2>{t('Use a coupon')}</h2>
-          <ul className="coupons">
-            {coupons.map((c) => {
-              const on = using.includes(c.id);
-              return (
-                <li key={c.id}>
-                  <button
-                    className={on ? 'coupon chosen' : 'coupon'}
-                    data-testid={`bag-coupon-${c.campaignId}`}
-                    aria-pressed={on}
-                    onClick={() =>
-                      setUsing(on ? using.filter((id) => id !== c.id) : [...using, c.id])
-                    }
-                  >
-                    <strong>{c.name}</strong>
-                    <span className="muted">
-                      {on
-                        ? t('Used on this order')
-                        : t('Spend {amount} or more', { amount: money(c.minSpend) })}
-                    </span>
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-          <p className="muted">{t('The coupon comes off when you order')}</p>
-        </div>
-      )}
+      <CouponChooser coupons={coupons} using={using} setUsing={setUsing} />
       <StoresWhere where={where} setWhere={setWhere} cities={cities} />
       <ul className="stores" data-testid="bag-stores">
         {stores?.map((s) => {
