@@ -3,7 +3,7 @@
  * runs inside the write transaction that records the fact causing it, so a
  * fact and everything it changes commit together ([F2]). Writers are
  * serialised by the storage, so "read, decide, write" here never races
- * another push ([CR1]). See SPEC.md [PT1]-[PT7], [CR1]-[CR2], [EX1]-[EX3].
+ * another push ([CR1]). See SPEC.md [PT1]-[PT7], [CR1]-[CR3], [EX1]-[EX3].
  */
 import {
   creditedEarn,
@@ -132,13 +132,40 @@ export type FactException = {
   receivedAt: string;
 };
 
-/** [CR1] Which sale redeemed a coupon. */
+/** [CR1] [CR3] Which sale or order redeemed a coupon; a released one is no one's any more. */
 export type CouponRedemption = {
   id: string;
   couponId: string;
-  saleId: string;
-  storeId: string;
+  /** The sale that redeemed it at a till, or ... */
+  saleId?: string;
+  /** [CR3] ... the online order it was used on. */
+  orderId?: string;
+  storeId: string | null;
   redeemedAt: string;
+  /** [CR3] When the order gave it back (expired unpaid or cancelled before any hand-over). */
+  releasedAt?: string;
+};
+
+/** [CR3] Server-only: the coupons each online order used, by order id, with what each took off. */
+export const ORDER_COUPONS_DB = '_orderCoupons' as CollectionName;
+
+/** [CR3] The coupons an order used. */
+export type OrderCoupons = {
+  id: string;
+  orderId: string;
+  coupons: { id: string; name: string; amount: number }[];
+  releasedAt?: string;
+};
+
+/** [CR1] Who redeems: a sale at a till's store, or an online order at its pickup store. */
+export type CouponRedeemer =
+  { saleId: string; storeId: string } | { orderId: string; storeId: string | null };
+
+/** [CR2] A coupon that could not be redeemed, and the exception it is for a sale. */
+export type CouponRefusal = {
+  couponId: string;
+  kind: 'coupon-unknown' | 'coupon-void' | 'coupon-already-redeemed';
+  details: JsonObject;
 };
 
 /** The fact being recorded: where exceptions and write-offs point back to. */
@@ -409,68 +436,157 @@ export async function recordReturnPoints(
 }
 
 /**
- * [CR1] Each coupon of a sale is redeemed exactly once chain-wide: an issued
- * coupon becomes `redeemed` and the redemption names the sale, in the sale's
- * transaction. [CR2] A coupon already redeemed by another sale, void, or
- * unknown stays as it is; the sale is still recorded (it happened) and the
- * coupon is an exception.
+ * [CR1] [CR3] Redeems coupons once chain-wide, for a sale or an order, in the
+ * caller's transaction: an issued coupon becomes `redeemed` and its
+ * redemption names the redeemer. A coupon unknown, void or already redeemed
+ * stays as it is and is answered as a refusal; with `allOrNothing` (an
+ * order, which is refused instead) any refusal writes nothing at all.
  */
-export async function redeemSaleCoupons(ctx: FactContext, sale: SaleFact): Promise<void> {
-  const ids = [...new Set(sale.coupons)];
-  if (ids.length === 0) return;
-  const { tx } = ctx;
+export async function redeemCoupons(
+  tx: WriteTransaction,
+  couponIds: readonly string[],
+  redeemer: CouponRedeemer,
+  at: string,
+  options: { allOrNothing?: boolean } = {},
+): Promise<CouponRefusal[]> {
+  const ids = [...new Set(couponIds)];
+  if (ids.length === 0) return [];
   const coupons = await tx.getDocs('coupons', ids);
+  const redemptions = await tx.getDocs(COUPON_REDEMPTIONS_DB, ids);
+  const refusals: CouponRefusal[] = [];
+  const usable: [DocRow, Coupon][] = [];
   for (const couponId of ids) {
     const row = coupons.get(couponId);
     const coupon = row?.body as Coupon | undefined;
     if (!row || !coupon) {
-      await recordException(ctx, 'coupon-unknown', { couponId }, couponId);
+      refusals.push({ couponId, kind: 'coupon-unknown', details: { couponId } });
     } else if (coupon.status === 'void') {
-      await recordException(ctx, 'coupon-void', { couponId }, couponId);
+      refusals.push({ couponId, kind: 'coupon-void', details: { couponId } });
     } else if (coupon.status === 'redeemed') {
-      const first = (await tx.getDocs(COUPON_REDEMPTIONS_DB, [couponId])).get(couponId);
-      const winner = first?.body as CouponRedemption | undefined;
-      await recordException(
-        ctx,
-        'coupon-already-redeemed',
-        {
+      const winner = redemptions.get(couponId)?.body as CouponRedemption | undefined;
+      refusals.push({
+        couponId,
+        kind: 'coupon-already-redeemed',
+        details: {
           couponId,
-          redeemedBy: winner?.saleId ?? null,
+          redeemedBy: winner?.saleId ?? winner?.orderId ?? null,
+          ...(winner?.orderId === undefined ? {} : { redeemedByOrder: winner.orderId }),
           redeemedAt: winner?.redeemedAt ?? null,
           redeemedAtStore: winner?.storeId ?? null,
         },
-        couponId,
-      );
-    } else {
-      mustWrite(
-        await tx.put({
-          db: 'coupons',
-          id: couponId,
-          body: { ...coupon, status: 'redeemed' },
-          storeId: null,
-          expectedRev: row.rev,
-        }),
-      );
-      const redemption: CouponRedemption = {
-        id: couponId,
-        couponId,
-        saleId: sale.id,
-        storeId: sale.storeId,
-        redeemedAt: ctx.receivedAt,
-      };
-      const previous = (await tx.getDocs(COUPON_REDEMPTIONS_DB, [couponId])).get(couponId);
+      });
+    } else usable.push([row, coupon]);
+  }
+  if (options.allOrNothing && refusals.length > 0) return refusals;
+  for (const [row, coupon] of usable) {
+    mustWrite(
+      await tx.put({
+        db: 'coupons',
+        id: coupon.id,
+        body: { ...coupon, status: 'redeemed' },
+        storeId: null,
+        expectedRev: row.rev,
+      }),
+    );
+    const redemption: CouponRedemption = {
+      id: coupon.id,
+      couponId: coupon.id,
+      ...('saleId' in redeemer ? { saleId: redeemer.saleId } : { orderId: redeemer.orderId }),
+      storeId: redeemer.storeId,
+      redeemedAt: at,
+    };
+    mustWrite(
+      await tx.put({
+        db: COUPON_REDEMPTIONS_DB,
+        id: coupon.id,
+        body: redemption,
+        storeId: redeemer.storeId,
+        // A coupon HQ re-issued, or an order gave back, is redeemed anew.
+        expectedRev: redemptions.get(coupon.id)?.rev ?? null,
+      }),
+    );
+  }
+  return refusals;
+}
+
+/**
+ * [CR1] Each coupon of a sale is redeemed exactly once chain-wide, in the
+ * sale's transaction. [CR2] A coupon already redeemed by another sale or an
+ * order, void, or unknown stays as it is; the sale is still recorded (it
+ * happened) and the coupon is an exception.
+ */
+export async function redeemSaleCoupons(ctx: FactContext, sale: SaleFact): Promise<void> {
+  const refusals = await redeemCoupons(
+    ctx.tx,
+    sale.coupons,
+    { saleId: sale.id, storeId: sale.storeId },
+    ctx.receivedAt,
+  );
+  for (const refusal of refusals) {
+    await recordException(ctx, refusal.kind, refusal.details, refusal.couponId);
+  }
+}
+
+/**
+ * [CR3] Gives back the coupons of orders that expired unpaid or were
+ * cancelled before any hand-over, in the caller's transaction: each coupon
+ * the order still holds is `issued` again and its redemption marked
+ * released, so the member can use it anew. Returns the coupon ids given back.
+ */
+export async function releaseOrderCoupons(
+  tx: WriteTransaction,
+  orderIds: readonly string[],
+  at: string,
+): Promise<string[]> {
+  if (orderIds.length === 0) return [];
+  const used = await tx.getDocs(ORDER_COUPONS_DB, orderIds);
+  const released: string[] = [];
+  for (const row of used.values()) {
+    const record = row.body as OrderCoupons;
+    if (record.releasedAt !== undefined) continue;
+    const ids = record.coupons.map((c) => c.id);
+    const coupons = await tx.getDocs('coupons', ids);
+    const redemptions = await tx.getDocs(COUPON_REDEMPTIONS_DB, ids);
+    for (const id of ids) {
+      const couponRow = coupons.get(id);
+      const redemptionRow = redemptions.get(id);
+      const redemption = redemptionRow?.body as CouponRedemption | undefined;
+      if (!couponRow || !redemptionRow || redemption?.orderId !== record.orderId) continue;
+      if (redemption.releasedAt !== undefined) continue;
+      const coupon = couponRow.body as Coupon;
+      if (coupon.status === 'redeemed') {
+        mustWrite(
+          await tx.put({
+            db: 'coupons',
+            id,
+            body: { ...coupon, status: 'issued' },
+            storeId: null,
+            expectedRev: couponRow.rev,
+          }),
+        );
+      }
       mustWrite(
         await tx.put({
           db: COUPON_REDEMPTIONS_DB,
-          id: couponId,
-          body: redemption,
-          storeId: sale.storeId,
-          // A coupon HQ re-issued after a redemption is redeemed anew.
-          expectedRev: previous?.rev ?? null,
+          id,
+          body: { ...redemption, releasedAt: at },
+          storeId: redemption.storeId,
+          expectedRev: redemptionRow.rev,
         }),
       );
+      released.push(id);
     }
+    mustWrite(
+      await tx.put({
+        db: ORDER_COUPONS_DB,
+        id: row.id,
+        body: { ...record, releasedAt: at },
+        storeId: null,
+        expectedRev: row.rev,
+      }),
+    );
   }
+  return released;
 }
 
 /**

@@ -128,9 +128,16 @@ export async function addToBag(
     .waitFor();
 }
 
+/** On the bag screen: chooses the member's coupon of `campaignId` to use on the order. */
+export async function useBagCoupon(page: Page, campaignId: string): Promise<void> {
+  await page.getByTestId(`bag-coupon-${campaignId}`).click();
+  await page.locator(`[data-testid="bag-coupon-${campaignId}"][aria-pressed="true"]`).waitFor();
+}
+
 /**
  * Opens the bag, chooses `storeId` (which must have every line) and orders
- * all of it for pickup there; waits for the countdown and returns the order id.
+ * all of it for pickup there (with the coupons already chosen); waits for
+ * the countdown and returns the order id.
  */
 export async function orderBagForPickup(page: Page, storeId: string): Promise<string> {
   await page.getByTestId('bag').click();

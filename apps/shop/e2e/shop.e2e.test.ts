@@ -4,7 +4,7 @@
  * code, search, the stores by distance, an order for pickup at S001 with
  * its countdown, payment through the simulated provider's webhook, and the
  * pickup code with its QR; then a bag of two products ordered together for
- * pickup at S001. Screenshots in zh-CN and en at 390×844.
+ * pickup at S001 with the member's coupon claimed online. Screenshots in zh-CN and en at 390×844.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -26,6 +26,7 @@ import {
   signIn,
   SHOP_DIST,
   smsInbox,
+  useBagCoupon,
 } from './shop-flows';
 
 const ZHANG = '13800138001'; // demo member M0001
@@ -136,16 +137,22 @@ describe('the online shop in Chromium, from search to pickup code', () => {
     expect(await page.getByTestId('bag-store-S002').isDisabled()).toBe(true);
     expect(await page.getByTestId('bag-atp-S001').textContent()).toBe('购物袋商品全部有货');
     await screenshot(page, 'shop-bag-zh-CN');
+    // The coupon claimed in "my account" is used on the bag's order.
+    await useBagCoupon(page, 'ONLINE-10');
+    await screenshot(page, 'shop-bag-coupon-zh-CN');
     await page.getByTestId('language').click();
     await page.getByText('Has everything in your bag').waitFor();
     await screenshot(page, 'shop-bag-en');
 
     const orderId = await orderBagForPickup(page, 'S001');
     expect(orderId).toMatch(/^ORD-/);
-    expect(await page.locator('.lines li:not(.total) .name').allTextContents()).toEqual([
-      '农夫山泉 550ml × 6',
-      expect.stringMatching(/ × 1$/),
-    ]);
+    expect(
+      await page.locator('.lines li:not(.total):not(.coupon-line) .name').allTextContents(),
+    ).toEqual(['农夫山泉 550ml × 6', expect.stringMatching(/ × 1$/)]);
+    // The server's total, as a till prices it: six bottles at buy 2 get 1 (¥8) and
+    // the tee (¥79), less the coupon's ¥10.
+    expect(await page.getByTestId('order-coupon').textContent()).toMatch(/−(CN)?¥10\.00$/);
+    expect(await page.getByTestId('order-total').textContent()).toMatch(/^(CN)?¥77\.00$/);
     expect(await bagCount(page)).toBe(0);
   });
 });

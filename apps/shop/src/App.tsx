@@ -17,6 +17,7 @@ import {
   type Campaign,
   type City,
   type Me,
+  type ShopCoupon,
   type ShopOrder,
   type ShopProduct,
   type ShopStore,
@@ -330,7 +331,15 @@ function ProductScreen({
   const [quantity, setQuantity] = useState(1);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const coupons = useMemberCoupons(signedIn);
+  const [using, setUsing] = useState<string[]>([]);
   const key = useRef<string | null>(null);
+
+  // Another quantity, store or choice of coupons is another order: a key of its own.
+  const usingKey = using.join(',');
+  useEffect(() => {
+    key.current = null;
+  }, [quantity, storeId, usingKey]);
 
   useEffect(() => {
     if (product) return;
@@ -370,11 +379,19 @@ function ProductScreen({
     setProblem(null);
     key.current ??= crypto.randomUUID();
     try {
-      const placed = await api.placeOrder(storeId, [{ sku, quantity }], key.current);
+      const placed = await api.placeOrder(storeId, [{ sku, quantity }], key.current, using);
       key.current = null;
       go(`/orders/${placed.order.id}`);
     } catch (error) {
       if (
+        error instanceof ShopApiError &&
+        error.status === 409 &&
+        typeof error.body.couponId === 'string'
+      ) {
+        key.current = null;
+        const coupon = coupons.find((c) => c.id === error.body.couponId);
+        setProblem(couponProblem(t, money, coupon, String(error.body.code ?? '')));
+      } else if (
         error instanceof ShopApiError &&
         error.status === 409 &&
         Array.isArray(error.body.lines)
@@ -466,6 +483,7 @@ function ProductScreen({
           </li>
         ))}
       </ul>
+      <CouponChooser coupons={coupons} using={using} setUsing={setUsing} />
       <Problem text={problem} />
       {!signedIn && <p className="muted">{t('Sign in to order for pickup')}</p>}
       <button
@@ -479,6 +497,87 @@ function ProductScreen({
       </button>
     </section>
   );
+}
+
+/** The signed-in member's coupons still to use, to choose from; the server prices them. */
+function useMemberCoupons(signedIn: boolean): ShopCoupon[] {
+  const [coupons, setCoupons] = useState<ShopCoupon[]>([]);
+  useEffect(() => {
+    if (!signedIn) return;
+    let live = true;
+    api
+      .me()
+      .then((me) => {
+        if (!live) return;
+        setCoupons(me.coupons.filter((c) => c.status === 'issued' && me.now < c.validTo));
+      })
+      .catch(() => live && setCoupons([]));
+    return () => {
+      live = false;
+    };
+  }, [signedIn]);
+  return coupons;
+}
+
+/** The member's coupons to use on the order: one or more, as the server's engine allows. */
+function CouponChooser({
+  coupons,
+  using,
+  setUsing,
+}: {
+  coupons: readonly ShopCoupon[];
+  using: readonly string[];
+  setUsing: (ids: string[]) => void;
+}) {
+  const t = useSay();
+  const money = useMoney();
+  if (coupons.length === 0) return null;
+  return (
+    <div className="bag-coupons" data-testid="bag-coupons">
+      <h2>{t('Use a coupon')}</h2>
+      <ul className="coupons">
+        {coupons.map((c) => {
+          const on = using.includes(c.id);
+          return (
+            <li key={c.id}>
+              <button
+                className={on ? 'coupon chosen' : 'coupon'}
+                data-testid={`bag-coupon-${c.campaignId}`}
+                aria-pressed={on}
+                onClick={() => setUsing(on ? using.filter((id) => id !== c.id) : [...using, c.id])}
+              >
+                <strong>{c.name}</strong>
+                <span className="muted">
+                  {on
+                    ? t('Used on this order')
+                    : t('Spend {amount} or more', { amount: money(c.minSpend) })}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <p className="muted">{t('The coupon comes off when you order')}</p>
+    </div>
+  );
+}
+
+/** Why the server refused a coupon on the order, in the customer's words. */
+function couponProblem(
+  t: ReturnType<typeof useSay>,
+  money: ReturnType<typeof useMoney>,
+  coupon: ShopCoupon | undefined,
+  code: string,
+): string {
+  const name = coupon?.name ?? '';
+  if (code === 'COUPON_MIN_SPEND' && coupon) {
+    return t('{name} needs a spend of {amount} or more', { name, amount: money(coupon.minSpend) });
+  }
+  if (code === 'COUPON_USED') return t('{name} has already been used', { name });
+  if (code === 'COUPON_NOT_COMBINABLE') {
+    return t('{name} cannot be used with another coupon', { name });
+  }
+  return t('{name} cannot be used on this order', { name });
 }
 
 /** The bag's lines a store cannot promise in full, with what it has of each. */
@@ -507,6 +606,8 @@ function BagScreen({
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);
+  const coupons = useMemberCoupons(signedIn);
+  const [using, setUsing] = useState<string[]>([]);
   const key = useRef<string | null>(null);
   const skus = bag.lines.map((line) => line.sku).join(',');
   const wanted = bag.lines.map((line) => `${line.sku}×${line.quantity}`).join(',');
@@ -527,10 +628,11 @@ function BagScreen({
     };
   }, [skus, where, reload]);
 
-  // A different bag or store is a different order: it gets a key of its own.
+  // A different bag, store or choice of coupons is a different order: it gets a key of its own.
+  const usingKey = using.join(',');
   useEffect(() => {
     key.current = null;
-  }, [wanted, picked]);
+  }, [wanted, picked, usingKey]);
 
   const covering = stores?.filter((s) => shortAt(s, bag.lines).length === 0) ?? [];
   // The customer's pick while it can still promise the bag, else the nearest that can.
@@ -551,12 +653,21 @@ function BagScreen({
         chosen.id,
         bag.lines.map(({ sku, quantity }) => ({ sku, quantity })),
         key.current,
+        using,
       );
       key.current = null;
       bag.clear();
       go(`/orders/${placed.order.id}`);
     } catch (error) {
       if (
+        error instanceof ShopApiError &&
+        error.status === 409 &&
+        typeof error.body.couponId === 'string'
+      ) {
+        key.current = null;
+        const coupon = coupons.find((c) => c.id === error.body.couponId);
+        setProblem(couponProblem(t, money, coupon, String(error.body.code ?? '')));
+      } else if (
         error instanceof ShopApiError &&
         error.status === 409 &&
         Array.isArray(error.body.lines)
@@ -641,6 +752,7 @@ function BagScreen({
         </li>
       </ul>
       <p className="muted">{t('Offers for your store are applied when you order')}</p>
+      <CouponChooser coupons={coupons} using={using} setUsing={setUsing} />
       <StoresWhere where={where} setWhere={setWhere} cities={cities} />
       <ul className="stores" data-testid="bag-stores">
         {stores?.map((s) => {
@@ -904,6 +1016,12 @@ function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
               {line.name} × {line.quantity}
             </span>
             <span>{money(line.net)}</span>
+          </li>
+        ))}
+        {order.coupons.map((c) => (
+          <li key={c.id} className="coupon-line" data-testid="order-coupon">
+            <span className="name">{t('Coupon {name}', { name: c.name })}</span>
+            <span>−{money(c.amount)}</span>
           </li>
         ))}
         <li className="total">

@@ -41,6 +41,8 @@ export type ShopOrder = {
   paidAt?: string;
   pickupDeadline?: string;
   total: number;
+  /** The coupons the order used and what each took off (already off the lines and total). */
+  coupons: { id: string; name: string; amount: number }[];
   lines: {
     lineId: string;
     sku: string;
@@ -139,9 +141,14 @@ export const api = {
     call<{ token: string; customer: { maskedPhone: string; memberId?: string } }>('session', {
       body: { phone, code },
     }),
-  placeOrder: (storeId: string, lines: { sku: string; quantity: number }[], key: string) =>
+  placeOrder: (
+    storeId: string,
+    lines: { sku: string; quantity: number }[],
+    key: string,
+    coupons: readonly string[] = [],
+  ) =>
     call<{ order: ShopOrder; now: string }>('orders', {
-      body: { storeId, lines },
+      body: { storeId, lines, ...(coupons.length > 0 ? { coupons } : {}) },
       headers: { 'idempotency-key': key },
     }),
   order: (id: string) =>

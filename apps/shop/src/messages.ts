@@ -85,6 +85,14 @@ const ZH: Record<string, string> = {
   'No store here has everything: change the quantities': '没有门店能备齐全部商品：请调整数量',
   'Order for pickup at {store}': '到 {store} 自提下单',
   'Only {n} of {name} left at this store': '该门店的 {name} 仅剩 {n} 件',
+  'Use a coupon': '使用优惠券',
+  'Used on this order': '本单使用',
+  'The coupon comes off when you order': '下单时按门店价格抵扣优惠券',
+  'Coupon {name}': '优惠券 {name}',
+  '{name} needs a spend of {amount} or more': '{name} 需满 {amount} 才可使用',
+  '{name} has already been used': '{name} 已被使用',
+  '{name} cannot be used with another coupon': '{name} 不能与其他优惠券同时使用',
+  '{name} cannot be used on this order': '{name} 不适用于本订单',
 };
 
 /** English words where the key is not itself the English (codes such as member tiers). */

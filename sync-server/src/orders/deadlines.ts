@@ -13,7 +13,7 @@ import {
   type Order,
   type OrderStatus,
 } from '@pos/domain';
-import { recordException } from '../ledgers';
+import { recordException, releaseOrderCoupons } from '../ledgers';
 import { queueServiceMessage } from '../pii/outbox';
 import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
@@ -108,7 +108,8 @@ async function putRecord(
  * pickup within `remindBeforeMs` of its deadline gets one reminder (a service
  * message in the outbox, to a member); each past its deadline is cancelled,
  * its total refunded to its payment ([OS3]), the units not handed over
- * released from `held`, and its store copies updated ([OS2]). One partly
+ * released from `held`, its coupons given back ([CR3]), and its store
+ * copies updated ([OS2]). One partly
  * picked up closes short ([OD13]): the units not collected are released and
  * refunded; what was handed over stays sold. Anything the order rules refuse
  * is a `pickup-overdue` exception for HQ.
@@ -195,6 +196,8 @@ export async function sweepPickupDeadlines(
             to: 'original',
             closesOrder: true,
           });
+          // [CR3] Nothing was handed over and all is refunded: the coupon is the member's again.
+          await releaseOrderCoupons(tx, [order.id], now);
           next.outcome = 'cancelled';
           done.cancelled.push(cancelled.order);
         } else {

@@ -22,6 +22,12 @@ import {
   type OrderLine,
   type StockLevel,
 } from '@pos/domain';
+import {
+  ORDER_COUPONS_DB,
+  redeemCoupons,
+  releaseOrderCoupons,
+  type OrderCoupons,
+} from '../ledgers';
 import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
 import { levelAtp, moveHeld, ORDERS_DB, pickupUnits, putOrder } from './store-orders';
@@ -40,6 +46,11 @@ export type PlaceOrderInput = {
   customer: OrderCustomer;
   lines: Omit<OrderLine, 'pickedUp'>[];
   total: number;
+  /**
+   * [CR3] The member's coupons the server priced the order with, and what
+   * each took off: redeemed in the placement's transaction.
+   */
+  coupons?: OrderCoupons['coupons'];
 };
 
 /** [OC1] A pickup line the store cannot hold: what was asked and what is available. */
@@ -55,7 +66,15 @@ export type PlaceOrderResult =
   | { ok: true; order: Order; replayed: boolean }
   | { ok: false; code: 'ORDER_INVALID'; message: string }
   | { ok: false; code: 'IDEMPOTENCY_KEY_REUSED'; message: string; orderId: string }
-  | { ok: false; code: 'OUT_OF_STOCK'; message: string; lines: ShortLine[] };
+  | { ok: false; code: 'OUT_OF_STOCK'; message: string; lines: ShortLine[] }
+  | {
+      ok: false;
+      code: 'COUPON_REFUSED';
+      message: string;
+      couponId: string;
+      /** The till's word for it ([CP2]). */
+      couponCode: 'COUPON_USED' | 'COUPON_VOID' | 'COUPON_UNKNOWN';
+    };
 
 /** Longest idempotency key, in characters. */
 export const IDEMPOTENCY_KEY_MAX = 200;
@@ -203,6 +222,37 @@ export async function placeOrder(
       return { ok: false, code: 'OUT_OF_STOCK', message: `out of stock: ${named}`, lines: short };
     }
 
+    if (input.coupons && input.coupons.length > 0) {
+      // [CR3] Used once chain-wide: the coupon ledger sales use, all or none.
+      const pickup = held.order.lines.find((l) => l.fulfilment.mode === 'pickup')?.fulfilment;
+      const storeId = pickup?.mode === 'pickup' ? pickup.storeId : null;
+      const refusals = await redeemCoupons(
+        tx,
+        input.coupons.map((c) => c.id),
+        { orderId, storeId },
+        now,
+        { allOrNothing: true },
+      );
+      const refused = refusals[0];
+      if (refused) {
+        const name = input.coupons.find((c) => c.id === refused.couponId)?.name ?? '';
+        const [couponCode, why] =
+          refused.kind === 'coupon-already-redeemed'
+            ? (['COUPON_USED', 'has already been used'] as const)
+            : refused.kind === 'coupon-void'
+              ? (['COUPON_VOID', 'was withdrawn'] as const)
+              : (['COUPON_UNKNOWN', 'is not known'] as const);
+        return {
+          ok: false,
+          code: 'COUPON_REFUSED',
+          message: `coupon ${name} (${refused.couponId}) ${why}`,
+          couponId: refused.couponId,
+          couponCode,
+        };
+      }
+      const used: OrderCoupons = { id: orderId, orderId, coupons: input.coupons };
+      await putOrThrow(tx, ORDER_COUPONS_DB, orderId, used, null);
+    }
     await moveHeld(tx, demand, 1, levels);
     await putOrder(tx, held.order, null, now);
     const record: OrderKey = { id: key, orderId, fingerprint, createdAt: now };
@@ -216,8 +266,8 @@ export const EXPIRY_SWEEP_MAX = 500;
 
 /**
  * [OC4] Expires every unpaid order whose hold ended at or before `now`
- * ([OD9], [HL2]) and gives its pickup units back (the levels' `held`), in
- * one transaction. Returns the orders it expired; a second sweep at the same
+ * ([OD9], [HL2]) and gives its pickup units back (the levels' `held`) and
+ * its coupons back ([CR3]), in one transaction. Returns the orders it expired; a second sweep at the same
  * instant expires nothing.
  */
 export async function expireHolds(storage: SyncStorage, now: string): Promise<Order[]> {
@@ -240,6 +290,11 @@ export async function expireHolds(storage: SyncStorage, now: string): Promise<Or
       await moveHeld(tx, pickupUnits(order), -1);
       expired.push(result.order);
     }
+    await releaseOrderCoupons(
+      tx,
+      expired.map((o) => o.id),
+      now,
+    );
     return expired;
   });
 }

@@ -4,11 +4,14 @@
  * shop's own orders and for a channel's `POST /_orders`. See SPEC.md [OC10].
  */
 import {
+  addCoupon,
   addItem,
   attachMember,
   newCheckout,
   priceCheckout,
   type CheckoutCart,
+  type CheckoutPricing,
+  type Coupon,
   type Member,
   type Price,
   type Product,
@@ -70,7 +73,10 @@ export async function listPrices(
  * tier. The lines are one cart: lines of the same SKU are one cart line, whose
  * net is shared among them by quantity (whole fen, the rest on the last).
  * Answers each line's unit price and net, in the lines' order, and the
- * total; a product that is not sold or has no price is 400.
+ * total; a product that is not sold or has no price is 400. [CR3] `coupons`
+ * (already checked as a till checks a scanned one, [CP2]) are added to the
+ * cart in order as the till adds them ([CK6]); the engine's applied and
+ * refused coupons come back with the prices.
  */
 export async function priceOrderLines(
   storage: Pick<SyncStorage, 'getDocs' | 'findDocs'>,
@@ -78,7 +84,13 @@ export async function priceOrderLines(
   storeId: string,
   member: Member | undefined,
   options: OrderPricingOptions,
-): Promise<{ lines: PricedOrderLine[]; total: number }> {
+  coupons: readonly Coupon[] = [],
+): Promise<{
+  lines: PricedOrderLine[];
+  total: number;
+  coupons: CheckoutPricing['coupons'];
+  rejectedCoupons: CheckoutPricing['rejectedCoupons'];
+}> {
   const skus = [...new Set(lines.map((l) => l.sku))];
   const products = await storage.getDocs('products', skus, null);
   const prices = await listPrices(storage, options.priceList, skus);
@@ -94,6 +106,7 @@ export async function priceOrderLines(
     cart = addItem(cart, { lineId: `L${i + 1}`, product, price, quantity });
   });
   if (member) cart = attachMember(cart, member);
+  for (const coupon of coupons) cart = addCoupon(cart, coupon);
   const promotions = (await storage.findDocs('promotions', { fields: { status: 'active' } })).map(
     (row) => row.body as Promotion,
   );
@@ -119,5 +132,10 @@ export async function priceOrderLines(
     rest.units -= line.quantity;
     return { sku: line.sku, quantity: line.quantity, unitPrice: cartLine.unitPrice, net };
   });
-  return { lines: priced, total: priced.reduce((sum, l) => sum + l.net, 0) };
+  return {
+    lines: priced,
+    total: priced.reduce((sum, l) => sum + l.net, 0),
+    coupons: pricing.coupons,
+    rejectedCoupons: pricing.rejectedCoupons,
+  };
 }

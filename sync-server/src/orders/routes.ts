@@ -334,6 +334,14 @@ async function postOrder(request: OrdersRequest): Promise<void> {
         lines: result.lines as unknown as JsonObject[],
       });
       return;
+    case 'COUPON_REFUSED':
+      request.send(409, {
+        error: 'conflict',
+        code: result.couponCode,
+        reason: result.message,
+        couponId: result.couponId,
+      });
+      return;
   }
 }
 

@@ -222,6 +222,7 @@ async function postOrder(request: ShopRequest): Promise<void> {
       now: now.toISOString(),
       utcOffsetMinutes: request.options.utcOffsetMinutes ?? 480,
       holdPolicy: request.options.holdPolicy ?? DEFAULT_HOLD_POLICY,
+      codeKey: request.options.codeKey ?? DEMO_CODE_KEY,
     });
   } catch (error) {
     if (error instanceof DomainError) throw bad(error.message);
@@ -238,6 +239,16 @@ async function postOrder(request: ShopRequest): Promise<void> {
     }
     if (result.code === 'IDEMPOTENCY_KEY_REUSED') {
       request.send(409, { error: 'idempotency_key_reused', reason: result.message });
+      return;
+    }
+    if (result.code === 'COUPON_REFUSED') {
+      // [SHP12] Used meanwhile (another order, a till's sale): nothing stored.
+      request.send(409, {
+        error: 'conflict',
+        code: result.couponCode,
+        reason: result.message,
+        couponId: result.couponId,
+      });
       return;
     }
     throw bad(result.message);

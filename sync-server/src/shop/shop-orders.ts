@@ -2,9 +2,20 @@
  * A customer's pickup orders in the shop: priced on the server with the
  * till's engine, placed through the order center's `placeOrder`, read back
  * only by their own customer, and paid through the payment provider whose
- * signed notification alone makes them paid. See SPEC.md [SHP5]-[SHP8].
+ * signed notification alone makes them paid; a member's coupons priced and
+ * redeemed with the order. See SPEC.md [SHP5]-[SHP8], [SHP12].
  */
-import { type Coupon, type Member, type Order, type Product, type Store } from '@pos/domain';
+import {
+  checkCoupon,
+  makeCouponCode,
+  type CodeKey,
+  type Coupon,
+  type Member,
+  type Order,
+  type Product,
+  type Store,
+} from '@pos/domain';
+import { ORDER_COUPONS_DB, type OrderCoupons } from '../ledgers';
 import {
   earlierPlacement,
   ORDERS_DB,
@@ -23,7 +34,15 @@ export const SHOP_LINES_MAX = 20;
 /** Most units of one line. */
 export const SHOP_QUANTITY_MAX = 99;
 
-export type ShopOrderRequest = { storeId: string; lines: { sku: string; quantity: number }[] };
+/** Most coupons one shop order may use. */
+export const SHOP_COUPONS_MAX = 5;
+
+export type ShopOrderRequest = {
+  storeId: string;
+  lines: { sku: string; quantity: number }[];
+  /** [SHP12] The member's own coupons to use, by id, in the order they are added. */
+  coupons?: string[];
+};
 
 const bad = (reason: string) => new SyncError('bad_request', reason);
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
@@ -31,9 +50,9 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 /** [SHP5] The body of `POST /_shop/orders`; anything else in it (prices!) is ignored. */
 export function parseShopOrder(body: unknown): ShopOrderRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw bad('send {storeId, lines: [{sku, quantity}]}');
+    throw bad('send {storeId, lines: [{sku, quantity}], coupons?: [couponId]}');
   }
-  const { storeId, lines } = body as Record<string, unknown>;
+  const { storeId, lines, coupons } = body as Record<string, unknown>;
   if (typeof storeId !== 'string' || !ID.test(storeId)) throw bad('storeId must be a store id');
   if (!Array.isArray(lines) || lines.length === 0 || lines.length > SHOP_LINES_MAX) {
     throw bad(`lines must be a list of 1 to ${SHOP_LINES_MAX} lines`);
@@ -58,7 +77,55 @@ export function parseShopOrder(body: unknown): ShopOrderRequest {
       throw bad(`at most ${SHOP_QUANTITY_MAX} of ${sku} in one order`);
     }
   }
-  return { storeId, lines: [...merged].map(([sku, quantity]) => ({ sku, quantity })) };
+  if (
+    coupons !== undefined &&
+    (!Array.isArray(coupons) ||
+      coupons.length > SHOP_COUPONS_MAX ||
+      coupons.some((id) => typeof id !== 'string' || !ID.test(id)))
+  ) {
+    throw bad(`coupons must be a list of at most ${SHOP_COUPONS_MAX} coupon ids`);
+  }
+  const couponIds = (coupons ?? []) as string[];
+  if (new Set(couponIds).size !== couponIds.length) throw bad('coupons lists a coupon twice');
+  return {
+    storeId,
+    lines: [...merged].map(([sku, quantity]) => ({ sku, quantity })),
+    ...(couponIds.length > 0 ? { coupons: couponIds } : {}),
+  };
+}
+
+/** [SHP12] A coupon the order cannot use: 409 naming it, with the till's reason code. */
+const couponRefused = (couponId: string, code: string, reason: string) =>
+  new SyncError('conflict', reason, { code, couponId });
+
+/**
+ * [SHP12] The member's coupons the order asks for, each checked as a till
+ * checks the code the member would show there ([CP1], [CP2]): the member's
+ * own, issued, in its window, for the online channel at the pickup store.
+ * Anyone else's coupon, or none, is told apart from nothing.
+ */
+async function orderCoupons(
+  storage: SyncStorage,
+  ids: readonly string[],
+  member: Member | undefined,
+  context: { storeId: string; now: string; utcOffsetMinutes: number; codeKey: CodeKey },
+): Promise<Coupon[]> {
+  if (ids.length === 0) return [];
+  const rows = await storage.getDocs('coupons', ids, null);
+  return ids.map((id) => {
+    const coupon = rows.get(id)?.body as Coupon | undefined;
+    if (!coupon || !member || coupon.memberId !== member.id) {
+      throw couponRefused(id, 'COUPON_NOT_YOURS', `you have no coupon ${id}`);
+    }
+    const { codeKey, ...at } = context;
+    const checked = checkCoupon(makeCouponCode(id, codeKey), [codeKey], () => coupon, {
+      ...at,
+      channel: 'online',
+      memberId: member.id,
+    });
+    if (!checked.ok) throw couponRefused(id, checked.code, checked.message);
+    return checked.coupon;
+  });
 }
 
 /** The member behind a session, when there is one and it is active. */
@@ -81,6 +148,8 @@ export async function placeShopOrder(
     now: string;
     utcOffsetMinutes: number;
     holdPolicy?: Parameters<typeof placeOrder>[3];
+    /** [SHP12] The key coupon codes are signed with (the tills'). */
+    codeKey: CodeKey;
   },
 ): Promise<PlaceOrderResult> {
   const store = (await storage.getDocs('stores', [request.storeId], null)).get(request.storeId);
@@ -98,8 +167,24 @@ export async function placeShopOrder(
   );
   if (earlier) return earlier;
   const member = await memberOf(storage, customer);
+  const coupons = await orderCoupons(storage, request.coupons ?? [], member, {
+    storeId: request.storeId,
+    now: options.now,
+    utcOffsetMinutes: options.utcOffsetMinutes,
+    codeKey: options.codeKey,
+  });
   // [SHP5] [OC10] Priced as a till at the pickup store would, for the online channel.
-  const priced = await priceOrderLines(storage, request.lines, request.storeId, member, options);
+  const priced = await priceOrderLines(
+    storage,
+    request.lines,
+    request.storeId,
+    member,
+    options,
+    coupons,
+  );
+  // [SHP12] A coupon the engine refuses (minimum spend, nothing it applies to, not combinable).
+  const rejected = priced.rejectedCoupons[0];
+  if (rejected) throw couponRefused(rejected.id, rejected.code, rejected.message);
   return placeOrder(
     storage,
     {
@@ -112,6 +197,7 @@ export async function placeShopOrder(
         fulfilment: { mode: 'pickup', storeId: request.storeId },
       })),
       total: priced.total,
+      ...(priced.coupons.length > 0 ? { coupons: priced.coupons } : {}),
     },
     options.now,
     options.holdPolicy,
@@ -138,6 +224,8 @@ export type ShopOrderView = {
   paidAt?: string;
   pickupDeadline?: string;
   total: number;
+  /** [SHP12] The coupons the order used and what each took off (the lines' net already has it). */
+  coupons: { id: string; name: string; amount: number }[];
   lines: {
     lineId: string;
     sku: string;
@@ -166,6 +254,11 @@ export async function orderViews(storage: SyncStorage, orders: Order[]): Promise
     ),
   ];
   const stores = await storage.getDocs('stores', storeIds, null);
+  const used = await storage.getDocs(
+    ORDER_COUPONS_DB,
+    orders.map((o) => o.id),
+    null,
+  );
   return orders.map((order) => ({
     id: order.id,
     status: order.status,
@@ -174,6 +267,7 @@ export async function orderViews(storage: SyncStorage, orders: Order[]): Promise
     ...(order.paidAt ? { paidAt: order.paidAt } : {}),
     ...(order.pickupDeadline ? { pickupDeadline: order.pickupDeadline } : {}),
     total: order.total,
+    coupons: (used.get(order.id)?.body as OrderCoupons | undefined)?.coupons ?? [],
     lines: order.lines.map((line) => ({
       lineId: line.lineId,
       sku: line.sku,
