@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { StockLevel } from '@pos/domain';
 import { ORDERS_DB, placeOrder, type PlaceOrderInput } from '../src/orders/holds';
+import { heldByLevel } from '../src/orders/store-orders';
 import {
   load,
   openPgliteBench,
@@ -165,6 +166,7 @@ async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
     // [OC3] No oversell: held ≤ on hand per SKU, and the hold levels are the held orders' units.
     const ids = Array.from({ length: SKUS }, (_, i) => `${STORE}:${sku(i)}`);
     const stock = await bench.storage.getDocs('stock', ids, null);
+    const heldNow = await heldByLevel(bench.storage);
     // Read with SQL: the storage's `findDocs` returns at most 1000 documents.
     const orders = await bench.sql.query<{ sku: string; units: string }>(
       `SELECT l->>'sku' AS sku, sum((l->>'quantity')::int) AS units
@@ -184,7 +186,7 @@ async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
     for (const id of ids) {
       const level = stock.get(id)?.body as StockLevel;
       const onHand = level.onHand;
-      const held = level.held ?? 0;
+      const held = heldNow.get(id) ?? 0;
       heldTotal += held;
       if (held > onHand) oversold += held - onHand;
       if (held !== (fromOrders.get(id) ?? 0)) mismatched++;

@@ -15,9 +15,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { StockLevel } from '@pos/domain';
 import { provisionAdminToken } from '../src/auth';
 import { ORDERS_DB } from '../src/orders/holds';
+import type { StockLevel } from '@pos/domain';
+import { heldByLevel } from '../src/orders/store-orders';
 import { createSyncServer } from '../src/server';
 import {
   load,
@@ -119,10 +120,8 @@ async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
     );
     const seconds = (performance.now() - started) / 1000;
     const ids = Array.from({ length: SKUS }, (_, i) => `${STORE}:${sku(i)}`);
-    const held = [...(await bench.storage.getDocs('stock', ids, null)).values()].reduce(
-      (sum, row) => sum + ((row.body as StockLevel).held ?? 0),
-      0,
-    );
+    const heldNow = await heldByLevel(bench.storage);
+    const held = ids.reduce((sum, id) => sum + (heldNow.get(id) ?? 0), 0);
     // Counted with SQL: the storage's `findDocs` returns at most 1000 documents.
     const [stored] = await bench.sql.query<{ n: string }>(
       `SELECT count(*) AS n FROM docs WHERE db = $1`,

@@ -4,14 +4,7 @@
  * server's stock projection flow back down.
  */
 import { SCHEMAS, type Product, type SaleFact, type StockLevel } from '@pos/domain';
-import {
-  addRxPlugin,
-  createRxDatabase,
-  type RxCollection,
-  type RxDatabase,
-  type RxJsonSchema,
-} from 'rxdb';
-import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
+import { createRxDatabase, type RxCollection, type RxDatabase, type RxJsonSchema } from 'rxdb';
 import { replicateCouchDB, type RxCouchDBReplicationState } from 'rxdb/plugins/replication-couchdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { filter, firstValueFrom, timeout } from 'rxjs';
@@ -25,9 +18,6 @@ type Collections = {
   saleFacts: RxCollection<SaleFact>;
 };
 
-// Stock levels are at schema version 1 ([ATP3]): RxDB wants its migration plugin.
-addRxPlugin(RxDBMigrationSchemaPlugin);
-
 let dbCounter = 0;
 
 /** A device's local replica: the collections the POS needs, replicating to `serverUrl`. */
@@ -39,10 +29,7 @@ async function openDevice(serverUrl: string, token: string) {
   });
   await db.addCollections({
     products: { schema: SCHEMAS.products as unknown as RxJsonSchema<Product> },
-    stock: {
-      schema: SCHEMAS.stock as unknown as RxJsonSchema<StockLevel>,
-      migrationStrategies: { 1: (level: StockLevel) => level },
-    },
+    stock: { schema: SCHEMAS.stock as unknown as RxJsonSchema<StockLevel> },
     saleFacts: { schema: SCHEMAS.saleFacts as unknown as RxJsonSchema<SaleFact> },
   });
   const authorizedFetch: typeof fetch = (input, init = {}) =>

@@ -3,8 +3,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { Page } from 'playwright-core';
-import type { ReplicaBench } from './replica-page';
 
 /** `port` 0 picks a free one; a fixed port keeps the origin, and so an earlier run's IndexedDB. */
 export async function serveReplicaPage(port = 0): Promise<{ url: string; close(): void }> {
@@ -30,29 +28,4 @@ export async function serveReplicaPage(port = 0): Promise<{ url: string; close()
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     close: () => server.close(),
   };
-}
-
-/** Calls `window.replicaBench[name](...args)` in `page` and returns its answer. */
-export function callReplicaBench<K extends keyof ReplicaBench>(
-  page: Page,
-  name: K,
-  ...args: Parameters<ReplicaBench[K]>
-): ReturnType<ReplicaBench[K]> {
-  return page.evaluate(
-    async ([fn, params]) => {
-      const bench = (
-        window as unknown as { replicaBench: Record<string, (...args: unknown[]) => unknown> }
-      ).replicaBench;
-      try {
-        return await bench[fn as string]!(...(params as unknown[]));
-      } catch (error) {
-        // An RxDB error (with its parameters) may not cross to the driver: its text does.
-        // eslint-disable-next-line preserve-caught-error -- a cause would not cross either
-        throw new Error(
-          error instanceof Error ? `${error.message}\n${error.stack}` : String(error),
-        );
-      }
-    },
-    [name, args] as const,
-  ) as ReturnType<ReplicaBench[K]>;
 }

@@ -3,18 +3,11 @@
  * renderer opens it. The benchmark driver calls the functions on `window.replicaBench`.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import type { RxJsonSchema } from 'rxdb';
-import { INDEX_KEY_FIXTURE, STOCK_SCHEMA_V0 } from '@pos/domain/fixtures';
-import {
-  syntheticMember,
-  syntheticPhone,
-  syntheticProduct,
-  syntheticStockLevel,
-} from './synthetic-catalog';
+import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
+import { syntheticMember, syntheticPhone, syntheticProduct } from './synthetic-catalog';
 import {
   createTillReplica,
   openReplica,
-  replicaDefinitions,
   searchProducts,
   startProductSearch,
   startReplication,
@@ -44,31 +37,16 @@ const NAME = 'bench-replica';
 let db: ReplicaDatabase | null = null;
 let search: ProductSearch | null = null;
 
-/** The till uses strict durability; `?durability=relaxed` measures what it costs. */
-const storage = () =>
-  getRxStorageDexie({
-    chromeTransactionDurability:
-      new URLSearchParams(location.search).get('durability') === 'relaxed' ? 'relaxed' : 'strict',
-  });
-
 async function open(): Promise<ReplicaDatabase> {
-  db ??= await openReplica({ name: NAME, storage: storage() });
+  db ??= await openReplica({
+    name: NAME,
+    // The till uses strict durability; `?durability=relaxed` measures what it costs.
+    storage: getRxStorageDexie({
+      chromeTransactionDurability:
+        new URLSearchParams(location.search).get('durability') === 'relaxed' ? 'relaxed' : 'strict',
+    }),
+  });
   return db;
-}
-
-/** The replica of the stock-levels upgrade bench, apart from the one above. */
-const STOCK_NAME = 'bench-stock-upgrade';
-
-/**
- * What a till of the earlier version opened: every collection as now, but
- * stock levels at schema version 0, before `held` ([ATP3]).
- */
-function definitionsBeforeHeld(): ReturnType<typeof replicaDefinitions> {
-  const definitions = replicaDefinitions();
-  definitions.stock = {
-    schema: structuredClone(STOCK_SCHEMA_V0) as unknown as RxJsonSchema<unknown>,
-  };
-  return definitions;
 }
 
 /** Milliseconds of each call of `work` over `inputs`, one after the other. */
@@ -170,55 +148,6 @@ const api = {
     if (!hit.found) throw new Error(`probe ${probe} not found`);
     return { sinceNavigation: performance.now() };
   },
-  /**
-   * A till of the earlier version: stock levels [0, n) of store S001 at
-   * stock schema version 0, written and the replica closed; returns ms.
-   */
-  async fillStockVersion0(n: number): Promise<number> {
-    const replica = await openReplica({
-      name: STOCK_NAME,
-      storage: storage(),
-      definitions: definitionsBeforeHeld(),
-    });
-    const started = performance.now();
-    const chunk = 5_000;
-    for (let start = 0; start < n; start += chunk) {
-      const rows = [];
-      for (let i = start; i < Math.min(n, start + chunk); i++) rows.push(syntheticStockLevel(i));
-      await replica.stock.bulkInsert(rows);
-    }
-    const ms = performance.now() - started;
-    await replica.close();
-    return ms;
-  },
-  /**
-   * The till's start on that replica with this version's definitions (a
-   * migration when the stock levels are of an earlier version): until it is
-   * open, and until a stock lookup has answered. Then checks that all `n`
-   * levels are there, none holding anything, and closes.
-   */
-  async openStock(n: number, probeIndex: number): Promise<{ openMs: number; readyMs: number }> {
-    const started = performance.now();
-    const batch = new URLSearchParams(location.search).get('batch');
-    const replica = await openReplica({
-      name: STOCK_NAME,
-      storage: storage(),
-      ...(batch ? { migrationBatchSize: Number(batch) } : {}),
-    });
-    const openMs = performance.now() - started;
-    const probe = syntheticStockLevel(probeIndex);
-    const level = await tillOf(replica).stock(probe.sku);
-    const readyMs = performance.now() - started;
-    if (level?.onHand !== probe.onHand) throw new Error(`stock of ${probe.sku} not found`);
-    const count = await replica.stock.count().exec();
-    // A full scan: a count query answers only from an index.
-    const holding = (await replica.stock.find({ selector: { held: { $exists: true } } }).exec())
-      .length;
-    if (count !== n || holding !== 0)
-      throw new Error(`replica holds ${count} levels, ${holding} with held; expected ${n}, 0`);
-    await replica.close();
-    return { openMs, readyMs };
-  },
   /** What the replica holds. */
   async counts(): Promise<{ products: number; members: number }> {
     const replica = await open();
@@ -268,6 +197,4 @@ const api = {
   },
 };
 
-export type ReplicaBench = typeof api;
-
-(window as unknown as { replicaBench: ReplicaBench }).replicaBench = api;
+(window as unknown as { replicaBench: typeof api }).replicaBench = api;

@@ -17,7 +17,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { startKillableChromium } from '../e2e/browser';
-import { callReplicaBench, serveReplicaPage } from './page-server';
+import { serveReplicaPage } from './page-server';
+
+type ReplicaBench = {
+  fill(from: number, to: number): Promise<number>;
+  fillMembers(from: number, to: number): Promise<number>;
+  ready(probe: number): Promise<{ sinceNavigation: number }>;
+  counts(): Promise<{ products: number; members: number }>;
+  buildSearch(): Promise<number>;
+  lookups(indexes: number[]): Promise<number[]>;
+  memberLookups(indexes: number[]): Promise<number[]>;
+  searches(queries: string[]): Promise<{ ms: number[]; hits: number[] }>;
+};
 
 const { values } = parseArgs({
   options: {
@@ -85,7 +96,21 @@ const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(2));
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-const call = callReplicaBench;
+function call<K extends keyof ReplicaBench>(
+  page: Page,
+  name: K,
+  ...args: Parameters<ReplicaBench[K]>
+): ReturnType<ReplicaBench[K]> {
+  return page.evaluate(
+    ([fn, params]) => {
+      const bench = (
+        window as unknown as { replicaBench: Record<string, (...args: unknown[]) => unknown> }
+      ).replicaBench;
+      return bench[fn as string]!(...(params as unknown[]));
+    },
+    [name, args] as const,
+  ) as ReturnType<ReplicaBench[K]>;
+}
 
 async function heapUsed(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);

@@ -11,7 +11,6 @@ import {
   type MemberRecord,
   type Price,
   type Product,
-  type StockLevel,
 } from '@pos/domain';
 import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 
@@ -104,12 +103,6 @@ export function syntheticProduct(i: number): { product: Product; price: Price } 
       currency: 'CNY',
     },
   };
-}
-
-/** Store S001's stock level of the i-th synthetic SKU, as the server sends it. */
-export function syntheticStockLevel(i: number): StockLevel {
-  const sku = syntheticProduct(i).product.id;
-  return { id: `S001:${sku}`, storeId: 'S001', sku, onHand: i % 500 };
 }
 
 /** The i-th synthetic member's mobile number (unique below 10^9). */

@@ -11,7 +11,14 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { storeOrderId, stockLevelId, type Order, type StockLevel } from '@pos/domain';
+import {
+  heldUnitsId,
+  storeOrderId,
+  stockLevelId,
+  type HeldUnits,
+  type Order,
+  type StockLevel,
+} from '@pos/domain';
 import { DEMO_PRODUCTS } from '@pos/sync-server';
 import {
   addToBag,
@@ -63,10 +70,17 @@ describe('buy online, pick up in store: shop, till and server', () => {
   const serverOrder = async (id: string) =>
     (await store.syncServer.storage.getDocs('_orders' as never, [id], null)).get(id)
       ?.body as unknown as Order;
-  const serverStock = async (sku: string) =>
-    (await store.syncServer.storage.getDocs('stock', [stockLevelId('S001', sku)], null)).get(
+  /** The server's stock level of a SKU at S001, with the units orders hold of it ([ATP3]). */
+  const serverStock = async (sku: string) => {
+    const { storage } = store.syncServer;
+    const level = (await storage.getDocs('stock', [stockLevelId('S001', sku)], null)).get(
       stockLevelId('S001', sku),
     )?.body as unknown as StockLevel;
+    const held = (await storage.getDocs('storeState', [heldUnitsId('S001', sku)], null)).get(
+      heldUnitsId('S001', sku),
+    )?.body as unknown as HeldUnits | undefined;
+    return { ...level, held: held?.held ?? 0 };
+  };
   const exceptions = async () =>
     (await store.syncServer.storage.latestDocs('_exceptions' as never, null, 100)).map(
       (row) => row.body,

@@ -3,8 +3,8 @@
  * initials, SKU or barcode, and a SKU's stock at this store (on hand as the
  * server last sent it, and what is available to promise [ATP1]).
  */
-import { availableToPromise, type Price, type Product, type StockLevel } from '@pos/domain';
-import type { TillReplica } from '@pos/replica';
+import { availableToPromise, type Price, type Product } from '@pos/domain';
+import type { StockHere, TillReplica } from '@pos/replica';
 
 export type StockInfo =
   /** The store's stock as the server last sent it, and what can be promised of it. */
@@ -27,12 +27,12 @@ export async function stockOf(
 }
 
 /** [AC3] [ATP3] What a stock level tells the cashier: on hand, and ATP after the units orders hold. */
-export function stockInfo(level: StockLevel | undefined): StockInfo {
+export function stockInfo(level: StockHere | undefined): StockInfo {
   if (!level) return { known: false };
   return {
     known: true,
     onHand: level.onHand,
-    atp: availableToPromise({ onHand: level.onHand, held: level.held ?? 0 }),
+    atp: availableToPromise({ onHand: level.onHand, held: level.held }),
   };
 }
 

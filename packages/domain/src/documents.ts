@@ -49,11 +49,6 @@ export type StockLevel = {
   storeId: string;
   sku: string;
   onHand: number;
-  /**
-   * [ATP3] Units that orders hold here (unpaid holds not expired, paid
-   * pickups not handed over), kept by the server with `onHand`; absent is 0.
-   */
-  held?: number;
 };
 
 /** The id of a store's stock level of a SKU. */
@@ -103,8 +98,7 @@ export const CATALOG_SCHEMAS = {
     additionalProperties: false,
   },
   stock: {
-    // Version 1 added `held` ([ATP3]); a version-0 level holds nothing.
-    version: 1,
+    version: 0,
     primaryKey: 'id',
     type: 'object',
     properties: {
@@ -112,7 +106,6 @@ export const CATALOG_SCHEMAS = {
       storeId: id,
       sku: id,
       onHand: { type: 'integer', minimum: -1e9, maximum: 1e9 },
-      held: { type: 'integer', minimum: 0, maximum: 1e9 },
     },
     required: ['id', 'storeId', 'sku', 'onHand'],
     additionalProperties: false,

@@ -12,7 +12,7 @@ import {
   settleCheckout,
   type Staff,
 } from './checkout';
-import { CATALOG_SCHEMAS, type Price, type Product } from './documents';
+import type { Price, Product } from './documents';
 import { utf8 } from './hmac';
 import { memberView, type IndexKey, type MemberRecord } from './member-privacy';
 import type { EarnRule, Member } from './points';
@@ -30,15 +30,6 @@ export const PRODUCT_FIXTURE: Product = {
 };
 
 /** The demo chain's blind-index key (never a production key). */
-/**
- * The stock levels schema at version 0, as tills before [ATP3] stored
- * levels: the current one without `held`. For tests and benches of the upgrade.
- */
-export const STOCK_SCHEMA_V0 = (() => {
-  const { held: _, ...properties } = CATALOG_SCHEMAS.stock.properties;
-  return { ...CATALOG_SCHEMAS.stock, version: 0, properties };
-})();
-
 export const INDEX_KEY_FIXTURE: IndexKey = {
   id: 'ik1',
   secret: utf8('demo blind-index key, not for production'),

@@ -12,6 +12,7 @@
  *   down: server-owned state of kinds that have no collection of their own.
  */
 import {
+  heldUnitsProblems,
   orderFactProblems,
   storeOrderProblems,
   type OrderFactKind,
@@ -222,6 +223,8 @@ export const CHAIN_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = 
 export const STORE_STATE_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {
   // [OF2] An online order at its fulfilling store.
   order: storeOrderProblems,
+  // [ATP3] The units orders hold of a SKU at the store.
+  held: heldUnitsProblems,
 };
 
 /** [DK4] Validates a `chain` or `storeState` document by the registry of its kind. */

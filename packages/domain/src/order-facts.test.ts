@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   applyPickup,
+  heldUnitsId,
+  heldUnitsProblems,
   checkOrderReturn,
   lineRefund,
   linesLeftAt,
@@ -18,7 +20,7 @@ import {
   uncollectedRefund,
   type Order,
 } from './orders';
-import { validateFact } from './kinds';
+import { validateFact, validateStateDocument } from './kinds';
 
 const T0 = '2026-12-06T10:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -273,6 +275,23 @@ describe('online orders at the store', () => {
         },
       ),
     );
+  });
+
+  it('[ATP3] units held travel as their own store document, named by store and SKU', () => {
+    const doc = {
+      id: heldUnitsId('S001', 'TEA'),
+      kind: 'held',
+      storeId: 'S001',
+      sku: 'TEA',
+      held: 3,
+      updatedAt: T0,
+    };
+    expect(heldUnitsProblems(doc)).toEqual([]);
+    expect(validateStateDocument('storeState', doc)).toEqual([]);
+    expect(heldUnitsProblems({ ...doc, sku: 'CUP' })).toEqual([
+      { path: '$.id', message: `must be ${heldUnitsId('S001', 'CUP')}` },
+    ]);
+    expect(heldUnitsProblems({ ...doc, held: -1 }).length).toBeGreaterThan(0);
   });
 
   it('[OF2] a store order names its order and store in its id', () => {

@@ -65,6 +65,48 @@ export type StoreOrder = {
   order: Order;
 };
 
+/**
+ * [ATP3] The units orders hold of a SKU at a store (unpaid holds not expired,
+ * paid pickups not handed over): a `storeState` document of kind `held`,
+ * kept by the server beside the stock level, only for SKUs orders hold.
+ */
+export type HeldUnits = {
+  id: string;
+  kind: 'held';
+  storeId: string;
+  sku: string;
+  held: number;
+  updatedAt: string;
+};
+
+/** [ATP3] The `storeState` id of the units held of a SKU at a store. */
+export function heldUnitsId(storeId: string, sku: string): string {
+  return `held:${storeId}:${sku}`;
+}
+
+const heldUnitsSchema = {
+  type: 'object',
+  properties: {
+    id,
+    kind: { type: 'string', enum: ['held'] },
+    storeId: id,
+    sku: id,
+    held: count,
+    updatedAt: time,
+  },
+  required: ['id', 'kind', 'storeId', 'sku', 'held', 'updatedAt'],
+  additionalProperties: false,
+} as const;
+
+/** [ATP3] Validates a `storeState` document of kind `held`: its id names its store and SKU. */
+export function heldUnitsProblems(value: unknown): SchemaProblem[] {
+  const problems = validateAgainstSchema(heldUnitsSchema, value);
+  if (problems.length) return problems;
+  const doc = value as HeldUnits;
+  const want = heldUnitsId(doc.storeId, doc.sku);
+  return doc.id === want ? [] : [{ path: '$.id', message: `must be ${want}` }];
+}
+
 /** [OF2] The `storeState` id of an order at one of its stores. */
 export function storeOrderId(orderId: string, storeId: string): string {
   return `order:${orderId}:${storeId}`;

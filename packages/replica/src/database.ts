@@ -113,7 +113,7 @@ function markIndexedFieldsRequired(schema: RxJsonSchema<unknown>): void {
 /**
  * Documents a collection migrates per batch when its schema version
  * went up. RxDB's own (10) makes every batch a few IndexedDB transactions
- * for ten documents; measured in apps/pos/bench/stock-upgrade.bench.ts.
+ * for ten documents (docs/benchmarks.md, "Stock levels schema upgrade").
  */
 export const MIGRATION_BATCH_SIZE = 1000;
 

@@ -20,7 +20,6 @@ import {
   type IndexKey,
   type Member,
   type SaleFact,
-  type StockLevel,
 } from '@pos/domain';
 import type { ReplicaDatabase } from './database';
 
@@ -65,8 +64,6 @@ export function replicaMigrations(
     members: {
       1: (doc: MemberVersion0): Member => memberToVersion1(doc, indexKey),
     },
-    // [ATP3] Version 1 only added the optional `held`: a level as it was holds nothing.
-    stock: { 1: (doc: StockLevel): StockLevel => doc },
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { storeOrderId, type Price, type Product, type SaleFact } from '@pos/domain';
+import { heldUnitsId, storeOrderId, type Price, type Product, type SaleFact } from '@pos/domain';
 import { openReplica, type ReplicaDatabase } from './database';
 import { createTillReplica } from './till';
 
@@ -52,20 +52,32 @@ describe('what a till reads of its replica', () => {
     expect(await replica.stock('SKU-9999')).toBeUndefined();
   });
 
-  it('[ATP3] follows a stock level as the server changes it: on hand, then the units held', async () => {
+  it('[ATP3] follows a stock level and the units orders hold of it, as the server sends them', async () => {
     const seen: (number | undefined)[][] = [];
     const heard = (count: number) =>
       expect.poll(() => seen.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(count);
     const stop = till().watchStock('SKU-0003', (level) => seen.push([level?.onHand, level?.held]));
     await heard(1);
-    const doc = await db.stock.findOne('S001:SKU-0003').exec();
-    await doc!.incrementalPatch({ held: 2 });
+    const held = (n: number) => ({
+      id: heldUnitsId('S001', 'SKU-0003'),
+      kind: 'held',
+      storeId: 'S001',
+      sku: 'SKU-0003',
+      held: n,
+      updatedAt: '2026-12-06T10:00:00.000Z',
+    });
+    await db.storeState.upsert(held(2));
     await heard(2);
+    expect(await till().stock('SKU-0003')).toMatchObject({ onHand: 7, held: 2 });
+    const level = await db.stock.findOne('S001:SKU-0003').exec();
+    await level!.incrementalPatch({ onHand: 6 });
+    await heard(3);
     stop();
-    await doc!.incrementalPatch({ held: 3 });
+    await db.storeState.upsert(held(3));
     expect(seen).toEqual([
-      [7, undefined],
+      [7, 0],
       [7, 2],
+      [6, 2],
     ]);
   });
 

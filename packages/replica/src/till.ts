@@ -21,7 +21,15 @@ import type {
   Staff,
   StockLevel,
 } from '@pos/domain';
-import { fromFact, stockLevelId, storeOrderId, type FactBodyByKind } from '@pos/domain';
+import {
+  fromFact,
+  heldUnitsId,
+  stockLevelId,
+  storeOrderId,
+  type FactBodyByKind,
+  type HeldUnits,
+} from '@pos/domain';
+import { combineLatest } from 'rxjs';
 import { requestConsentInvitation, type ConsentInvitationAnswer } from './consent-invitation';
 import type { ReplicaDatabase } from './database';
 import { findByBarcode, findBySku, type ProductLookup } from './lookups';
@@ -57,19 +65,36 @@ export type OrderFactsHere = {
 /** How long a till waits for the server to find a sale for a return. */
 export const SALE_LOOKUP_TIMEOUT_MS = 5_000;
 
+/** [ATP3] A stock level with the units orders hold of it at this store. */
+export type StockHere = StockLevel & { held: number };
+
+function stockHere(
+  level: { toJSON(): unknown } | null,
+  held: { toJSON(): unknown } | null,
+): StockHere | undefined {
+  if (!level) return undefined;
+  return {
+    ...(level.toJSON() as StockLevel),
+    held: (held?.toJSON() as HeldUnits | undefined)?.held ?? 0,
+  };
+}
+
 export type TillReplica = {
   /** [B2] A scanned or typed barcode, with its price and a variable-measure label's measure. */
   byBarcode(code: string): Promise<ProductLookup>;
   bySku(sku: string): Promise<ProductLookup>;
   search(text: string): Promise<ProductHit[]>;
-  /** The store's stock level of a SKU as the server last sent it; undefined when none came. */
-  stock(sku: string): Promise<StockLevel | undefined>;
+  /**
+   * The store's stock level of a SKU as the server last sent it, with the
+   * units orders hold of it ([ATP3], 0 when none); undefined when no level came.
+   */
+  stock(sku: string): Promise<StockHere | undefined>;
   /**
    * [ATP3] Calls `listener` with the store's stock level of a SKU now and
    * whenever the server sends a new one (a sale, a hold, a hand-over
    * anywhere in the chain); returns a function that stops it.
    */
-  watchStock(sku: string, listener: (level: StockLevel | undefined) => void): () => void;
+  watchStock(sku: string, listener: (level: StockHere | undefined) => void): () => void;
   /**
    * A member by phone or member id: a phone hashed on the device under its
    * index key ([PI2]), then the replica first, then the sync server.
@@ -165,12 +190,15 @@ export function createTillReplica(
       return searchProducts(db, index, text, priceList);
     },
     stock: async (sku) =>
-      (await db.stock.findOne(stockLevelId(storeId, sku)).exec())?.toJSON() as
-        StockLevel | undefined,
+      stockHere(
+        await db.stock.findOne(stockLevelId(storeId, sku)).exec(),
+        await db.storeState.findOne(heldUnitsId(storeId, sku)).exec(),
+      ),
     watchStock: (sku, listener) => {
-      const subscription = db.stock
-        .findOne(stockLevelId(storeId, sku))
-        .$.subscribe((doc) => listener(doc?.toJSON() as StockLevel | undefined));
+      const subscription = combineLatest([
+        db.stock.findOne(stockLevelId(storeId, sku)).$,
+        db.storeState.findOne(heldUnitsId(storeId, sku)).$,
+      ]).subscribe(([level, held]) => listener(stockHere(level, held)));
       return () => subscription.unsubscribe();
     },
     member: (lookup) => findMember(db, target, lookup, options.indexKey),

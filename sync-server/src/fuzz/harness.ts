@@ -174,13 +174,27 @@ export async function readAll<T>(url: string, token: string, db: string): Promis
 
 /** What the server's projections are now, by the HQ token. */
 export async function readProjections(url: string, token: string) {
-  const [stock, members, coupons] = await Promise.all([
+  const [stock, members, coupons, storeState] = await Promise.all([
     readAll<StockLevel & { _id: string }>(url, token, 'stock'),
     readAll<Member & { _id: string }>(url, token, 'members'),
     readAll<Coupon & { _id: string }>(url, token, 'coupons'),
+    readAll<{ _id: string; kind?: string; storeId: string; sku: string; held: number }>(
+      url,
+      token,
+      'storeState',
+    ),
   ]);
   const withId = <T extends { _id: string }>(d: T) => ({ ...d, id: d._id });
-  return { stock: stock.map(withId), members: members.map(withId), coupons: coupons.map(withId) };
+  // [ATP3] The units orders hold, by stock level id.
+  const held = new Map(
+    storeState.filter((d) => d.kind === 'held').map((d) => [`${d.storeId}:${d.sku}`, d.held]),
+  );
+  return {
+    stock: stock.map(withId),
+    members: members.map(withId),
+    coupons: coupons.map(withId),
+    held,
+  };
 }
 
 /** Posts one built case and checks every answer row; feeds accepted documents to the model. */

@@ -396,7 +396,13 @@ export class FuzzModel {
   }
 
   /** Compares the server's projections with the model; returns every difference. */
-  compare(server: { stock: StockLevel[]; members: Member[]; coupons: Coupon[] }): string[] {
+  compare(server: {
+    stock: StockLevel[];
+    members: Member[];
+    coupons: Coupon[];
+    /** [ATP3] The units orders hold, by stock level id. */
+    held?: ReadonlyMap<string, number>;
+  }): string[] {
     const out: string[] = [];
     const seen = new Set<string>();
     for (const level of server.stock) {
@@ -408,8 +414,9 @@ export class FuzzModel {
         out.push(`stock ${level.id}: server ${level.onHand}, model ${want}`);
       // [OS1] The units orders hold.
       const held = this.held.get(level.id) ?? 0;
-      if ((level.held ?? 0) !== held) {
-        out.push(`stock ${level.id}: server holds ${level.held ?? 0}, model ${held}`);
+      const serverHeld = server.held?.get(level.id) ?? 0;
+      if (serverHeld !== held) {
+        out.push(`stock ${level.id}: server holds ${serverHeld}, model ${held}`);
       }
     }
     for (const [id, onHand] of this.stock) {

@@ -183,13 +183,13 @@ export async function sweepPickupDeadlines(
         if (cancelled.ok && short) {
           // [OD13] Closed short: what was collected stays sold; the rest is released and refunded.
           await putOrder(tx, cancelled.order, row.rev, now);
-          await moveHeld(tx, unitsLeft(order), -1);
+          await moveHeld(tx, unitsLeft(order), -1, undefined, now);
           await recordRefund(ctx, { orderId: order.id, amount: refund, to: 'original' });
           next.outcome = 'closed';
           done.closed.push(cancelled.order);
         } else if (cancelled.ok) {
           await putOrder(tx, cancelled.order, row.rev, now);
-          await moveHeld(tx, unitsLeft(order), -1);
+          await moveHeld(tx, unitsLeft(order), -1, undefined, now);
           await recordRefund(ctx, {
             orderId: order.id,
             amount: order.total,

@@ -20,7 +20,6 @@ import {
   type OrderCustomer,
   type OrderEvent,
   type OrderLine,
-  type StockLevel,
 } from '@pos/domain';
 import {
   ORDER_COUPONS_DB,
@@ -30,7 +29,14 @@ import {
 } from '../ledgers';
 import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
-import { levelAtp, moveHeld, ORDERS_DB, pickupUnits, putOrder } from './store-orders';
+import {
+  moveHeld,
+  ORDERS_DB,
+  pickupUnits,
+  positionAtp,
+  putOrder,
+  readPositions,
+} from './store-orders';
 
 export { ORDERS_DB } from './store-orders';
 /** [OC2] Server-only: each idempotency key and the order it made. */
@@ -145,7 +151,7 @@ async function putOrThrow(
  * order is checked by the domain ([OD2]), each store's ATP (its stock level's
  * on hand less the units held there, [ATP3]) must cover its pickup lines, and
  * the order is stored held until `holdMinutes` after `now`, its units added
- * to the levels' `held`, its copies written to its stores ([OS2]). A
+ * to the held units ([ATP3]), its copies written to its stores ([OS2]). A
  * refusal writes nothing.
  */
 export async function placeOrder(
@@ -193,12 +199,10 @@ export async function placeOrder(
     if (!held.ok) throw new Error(`a new order could not be held: ${held.message}`);
 
     const demand = pickupUnits(held.order);
-    // One read of the levels serves the check and the new held units.
-    const levels = await tx.getDocs('stock', [...demand.keys()]);
+    // One read of the levels and held units serves the check and the new held units.
+    const positions = await readPositions(tx, [...demand.values()]);
     const available = new Map<string, number>();
-    for (const id of demand.keys()) {
-      available.set(id, levelAtp(levels.get(id)?.body as StockLevel | undefined));
-    }
+    for (const id of demand.keys()) available.set(id, positionAtp(positions.get(id)));
     const short: ShortLine[] = [];
     for (const line of held.order.lines) {
       if (line.fulfilment.mode !== 'pickup') continue;
@@ -253,7 +257,7 @@ export async function placeOrder(
       const used: OrderCoupons = { id: orderId, orderId, coupons: input.coupons };
       await putOrThrow(tx, ORDER_COUPONS_DB, orderId, used, null);
     }
-    await moveHeld(tx, demand, 1, levels);
+    await moveHeld(tx, demand, 1, positions, now);
     await putOrder(tx, held.order, null, now);
     const record: OrderKey = { id: key, orderId, fingerprint, createdAt: now };
     await putOrThrow(tx, ORDER_KEYS_DB, key, record, null);
@@ -266,7 +270,7 @@ export const EXPIRY_SWEEP_MAX = 500;
 
 /**
  * [OC4] Expires every unpaid order whose hold ended at or before `now`
- * ([OD9], [HL2]) and gives its pickup units back (the levels' `held`) and
+ * ([OD9], [HL2]) and gives its pickup units back (the held units, [ATP3]) and
  * its coupons back ([CR3]), in one transaction. Returns the orders it expired; a second sweep at the same
  * instant expires nothing.
  */
@@ -287,7 +291,7 @@ export async function expireHolds(storage: SyncStorage, now: string): Promise<Or
       });
       if (!result.ok) throw new Error(`order ${order.id} could not expire: ${result.message}`);
       await putOrder(tx, result.order, row.rev, now);
-      await moveHeld(tx, pickupUnits(order), -1);
+      await moveHeld(tx, pickupUnits(order), -1, undefined, now);
       expired.push(result.order);
     }
     await releaseOrderCoupons(

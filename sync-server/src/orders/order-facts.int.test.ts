@@ -4,7 +4,7 @@
  * returns the devices push are applied exactly once, with stock exact.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeOrderId, type StoreOrder } from '@pos/domain';
+import { heldUnitsId, storeOrderId, type StoreOrder } from '@pos/domain';
 import { provisionDeviceToken } from '../auth';
 import { EXCEPTIONS_DB, type FactException } from '../ledgers';
 import { PICKUP_CODES_DB } from '../payments/notify';
@@ -62,7 +62,7 @@ for (const backend of BACKENDS) {
       return (await payThrough(server.storage, provider, placed)).order;
     };
 
-    it('[OC3] [OS2] a placed order holds units on the stock level and flows down to its store only', async () => {
+    it('[OC3] [OS2] [ATP3] a placed order holds units and flows down to its store only', async () => {
       const before = await level(server.storage, 'S001', 'SKU-0001');
       const atpBefore = await storeAtp(server.storage, 'S001', 'SKU-0001');
       const order = await placePickup(server.storage, 'k-down');
@@ -87,16 +87,12 @@ for (const backend of BACKENDS) {
         order: { id: order.id, status: 'held' },
       });
       expect((await changes(S002_DEVICE.token)).map((r) => r.id)).not.toContain(id);
-      // The held units flow down with the stock level.
-      const stock = (
-        (
-          await server.request(
-            S001_DEVICE.token,
-            '/stock/_all_docs?include_docs=true&keys=["S001:SKU-0001"]',
-          )
-        ).body as { rows: { doc: { held?: number } }[] }
-      ).rows;
-      expect(stock[0]!.doc.held).toBe(2);
+      // [ATP3] The held units flow down to the store as their own document.
+      const held = s1.find((r) => r.id === heldUnitsId('S001', 'SKU-0001'));
+      expect(held?.doc).toMatchObject({ kind: 'held', sku: 'SKU-0001', held: 2 });
+      expect((await changes(S002_DEVICE.token)).map((r) => r.id)).not.toContain(
+        heldUnitsId('S001', 'SKU-0001'),
+      );
 
       // [OS2] Paid: the store's copy follows.
       await payThrough(server.storage, provider, order);

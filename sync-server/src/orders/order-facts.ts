@@ -104,7 +104,7 @@ async function applyPickupFact(ctx: Ctx, fact: PickupFact): Promise<void> {
     entry.units += m.quantity;
     handedOver.set(id, entry);
   }
-  await moveHeld(ctx.tx, handedOver, -1);
+  await moveHeld(ctx.tx, handedOver, -1, undefined, ctx.receivedAt);
 }
 
 /**

@@ -10,10 +10,11 @@ import { seedDemo } from '../demo-data';
 import { createSyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
-import { applyOrderEvent, type Order, type StockLevel } from '@pos/domain';
+import { applyOrderEvent, type Order } from '@pos/domain';
 import { issueChannelToken } from './channel-tokens';
 import { ORDER_KEYS_DB, ORDERS_DB } from './holds';
 import { ORDERS_OPENAPI } from './openapi';
+import { heldByLevel } from './store-orders';
 import { heldUnits, HOT_SKU, pickupOrder, seedStock } from './orders.fixture';
 
 const body = pickupOrder;
@@ -449,10 +450,8 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
           heldFromOrders.set(id, (heldFromOrders.get(id) ?? 0) + line.quantity);
         }
       }
-      const levels = (await storage.findDocs('stock', {})).map((row) => row.body as StockLevel);
-      expect(new Map(levels.filter((h) => (h.held ?? 0) > 0).map((h) => [h.id, h.held]))).toEqual(
-        heldFromOrders,
-      );
+      const held = await heldByLevel(storage);
+      expect(new Map([...held].filter(([, n]) => n > 0))).toEqual(heldFromOrders);
       expect(await heldUnits(storage)).toBeLessThanOrEqual(3);
     },
     120_000,

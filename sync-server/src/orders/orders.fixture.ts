@@ -2,7 +2,7 @@
  * What the order-center tests share: one hot SKU at S001, an order for
  * pickup of it, its stock level and its held units.
  */
-import type { StockLevel } from '@pos/domain';
+import { heldUnitsId, type HeldUnits, type StockLevel } from '@pos/domain';
 import type { SyncStorage } from '../storage/storage';
 import type { PlaceOrderInput } from './holds';
 
@@ -54,11 +54,13 @@ export async function stockLevel(
   return (await storage.getDocs('stock', [id], null)).get(id)?.body as StockLevel | undefined;
 }
 
-/** [ATP3] The units of the hot SKU held at S001: its stock level's `held`. */
+/** [ATP3] The units of the hot SKU held at S001: its `held` store document. */
 export async function heldUnits(
   storage: SyncStorage,
   storeId = 'S001',
   sku = HOT_SKU,
 ): Promise<number> {
-  return (await stockLevel(storage, storeId, sku))?.held ?? 0;
+  const id = heldUnitsId(storeId, sku);
+  const row = (await storage.getDocs('storeState', [id], null)).get(id);
+  return (row?.body as HeldUnits | undefined)?.held ?? 0;
 }

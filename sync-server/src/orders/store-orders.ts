@@ -1,14 +1,16 @@
 /**
  * An order's footprint at its stores, written in the transaction that changes
- * the order: the units it holds on each store's stock level ([ATP3]), and the
+ * the order: the units it holds of each SKU at each store ([ATP3]), and the
  * copy of the order each pickup store's devices replicate (`storeState`, kind
  * `order`, [OF2]). See SPEC.md [OC3], [OS2], [OS1].
  */
 import {
   availableToPromise,
+  heldUnitsId,
   stockLevelId,
   storeOrderId,
   type CollectionName,
+  type HeldUnits,
   type Order,
   type StockLevel,
   type StoreOrder,
@@ -24,28 +26,67 @@ export type DocReader = {
   getDocs(db: CollectionName, ids: readonly string[]): Promise<Map<string, DocRow>>;
 };
 
+/** [ATP3] A SKU at a store as ATP needs it: its stock level and the units orders hold. */
+export type StockPosition = { level?: DocRow; held?: DocRow };
+
+/**
+ * [OS1] [ATP3] The stock levels and held units of SKUs at stores, keyed by
+ * stock level id, in one read of each: a placement's one read, the shop's
+ * store list, and `storeAtp`.
+ */
+export async function readPositions(
+  reader: DocReader | SyncStorage,
+  keys: readonly { storeId: string; sku: string }[],
+): Promise<Map<string, StockPosition>> {
+  const read = (db: CollectionName, ids: string[]) =>
+    'kind' in reader ? reader.getDocs(db, ids, null) : reader.getDocs(db, ids);
+  const levels = await read(
+    'stock',
+    keys.map((k) => stockLevelId(k.storeId, k.sku)),
+  );
+  const held = await read(
+    'storeState',
+    keys.map((k) => heldUnitsId(k.storeId, k.sku)),
+  );
+  return new Map(
+    keys.map((k) => {
+      const id = stockLevelId(k.storeId, k.sku);
+      return [id, { level: levels.get(id), held: held.get(heldUnitsId(k.storeId, k.sku)) }];
+    }),
+  );
+}
+
+/** [ATP1] [ATP3] What a position can promise: on hand less held; no level promises nothing. */
+export function positionAtp(position: StockPosition | undefined): number {
+  const level = position?.level?.body as StockLevel | undefined;
+  if (!level) return 0;
+  const held = (position?.held?.body as HeldUnits | undefined)?.held ?? 0;
+  return availableToPromise({ onHand: level.onHand, held });
+}
+
+/** [ATP3] The units orders hold, by stock level id, of every SKU held anywhere (at most 1,000; for checks). */
+export async function heldByLevel(storage: SyncStorage): Promise<Map<string, number>> {
+  const rows = await storage.findDocs('storeState', { fields: { kind: 'held' } });
+  return new Map(
+    rows.map((row) => {
+      const held = row.body as unknown as HeldUnits;
+      return [stockLevelId(held.storeId, held.sku), held.held];
+    }),
+  );
+}
+
 /**
  * [OS1] [ATP1] Available-to-promise of a SKU at a store, from its stock level
- * alone (on hand less the units orders hold there); 0 without a level. The
- * one read every server-side ATP goes through: in a write transaction (as a
- * placement reads it) or from the storage.
+ * and the units orders hold there; 0 without a level. In a write transaction
+ * (as a placement reads it) or from the storage.
  */
 export async function storeAtp(
   reader: DocReader | SyncStorage,
   storeId: string,
   sku: string,
 ): Promise<number> {
-  const id = stockLevelId(storeId, sku);
-  const rows =
-    'kind' in reader
-      ? await reader.getDocs('stock', [id], null)
-      : await reader.getDocs('stock', [id]);
-  return levelAtp(rows.get(id)?.body as StockLevel | undefined);
-}
-
-/** [ATP1] [ATP3] What a stock level can promise: on hand less held; no level promises nothing. */
-export function levelAtp(level: StockLevel | undefined): number {
-  return level ? availableToPromise({ onHand: level.onHand, held: level.held ?? 0 }) : 0;
+  const positions = await readPositions(reader, [{ storeId, sku }]);
+  return positionAtp(positions.get(stockLevelId(storeId, sku)));
 }
 
 /** The units each pickup line of `order` holds, per stock level: `units(line)` of each line. */
@@ -72,37 +113,42 @@ export const unitsLeft = (order: Order) =>
   pickupUnits(order, (line) => line.quantity - line.pickedUp);
 
 /**
- * [OC3] Moves the `held` of stock levels by `delta` units each (a release
- * passes negative units), in the caller's transaction; held never drops below
- * 0. A level that does not exist yet starts at 0 on hand.
+ * [OC3] [ATP3] Moves the units held of SKUs at stores by `units` each (a
+ * release passes sign -1), in the caller's transaction, as `storeState`
+ * documents of kind `held` that flow down to the store; held never drops
+ * below 0.
  */
 export async function moveHeld(
   tx: WriteTransaction,
   changes: ReadonlyMap<string, { storeId: string; sku: string; units: number }>,
   sign: 1 | -1,
-  /** The levels as this transaction just read them, to spare a second read. */
-  read?: ReadonlyMap<string, Pick<DocRow, 'rev' | 'body'>>,
+  /** The positions as this transaction just read them, to spare a second read. */
+  read?: ReadonlyMap<string, StockPosition>,
+  at = new Date().toISOString(),
 ): Promise<void> {
   if (changes.size === 0) return;
-  const rows = read ?? (await tx.getDocs('stock', [...changes.keys()]));
-  for (const [id, { storeId, sku, units }] of changes) {
-    const row = rows.get(id);
-    const level: StockLevel = (row?.body as StockLevel | undefined) ?? {
+  const positions = read ?? (await readPositions(tx, [...changes.values()]));
+  for (const [levelId, { storeId, sku, units }] of changes) {
+    const row = positions.get(levelId)?.held;
+    const before = (row?.body as HeldUnits | undefined)?.held ?? 0;
+    const id = heldUnitsId(storeId, sku);
+    const doc: HeldUnits = {
       id,
+      kind: 'held',
       storeId,
       sku,
-      onHand: 0,
+      held: Math.max(before + sign * units, 0),
+      updatedAt: at,
     };
-    const held = Math.max((level.held ?? 0) + sign * units, 0);
     const written = await tx.put({
-      db: 'stock',
+      db: 'storeState',
       id,
-      body: { ...level, held } as JsonObject,
+      body: doc as unknown as JsonObject,
       storeId,
       expectedRev: row?.rev ?? null,
     });
     // Cannot happen: writers are serialised and we just read the revision.
-    if (!written.ok) throw new Error(`stock level ${id} changed underneath: ${written.reason}`);
+    if (!written.ok) throw new Error(`${id} changed underneath: ${written.reason}`);
   }
 }
 

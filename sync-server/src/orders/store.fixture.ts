@@ -15,6 +15,7 @@ import { applyPaymentNotification, DEMO_PROVIDER_KEY } from '../payments/notify'
 import { SimulatedPaymentProvider } from '../payments/provider';
 import type { SyncStorage } from '../storage/storage';
 import { placeOrder } from './holds';
+import { heldUnits } from './orders.fixture';
 import { ORDERS_DB } from './store-orders';
 
 /** The test server's clock (see `startTestServer`). */
@@ -91,7 +92,7 @@ export async function readOrder(storage: SyncStorage, id: string): Promise<Order
 export async function level(storage: SyncStorage, storeId: string, sku: string) {
   const id = `${storeId}:${sku}`;
   const body = (await storage.getDocs('stock', [id], null)).get(id)?.body as StockLevel | undefined;
-  return { onHand: body?.onHand ?? 0, held: body?.held ?? 0 };
+  return { onHand: body?.onHand ?? 0, held: await heldUnits(storage, storeId, sku) };
 }
 
 type Device = { deviceId: string; storeId: string };

@@ -13,11 +13,10 @@ import {
   type GeoPoint,
   type Product,
   type SearchKey,
-  type StockLevel,
   type Store,
 } from '@pos/domain';
 import { listPrices } from '../orders/pricing';
-import { levelAtp } from '../orders/store-orders';
+import { positionAtp, readPositions } from '../orders/store-orders';
 import type { SyncStorage, WriteTransaction } from '../storage/storage';
 
 /** [SHP4] Server-only: where each store is, by store id. */
@@ -96,22 +95,21 @@ export async function searchCatalog(
     .slice(0, limit);
 }
 
-/** [SHP4] [ATP3] The ATP of every SKU of `skus` at every store of `storeIds`, in one read of their stock levels. */
+/** [SHP4] [ATP3] The ATP of every SKU of `skus` at every store of `storeIds`, in one read of their positions. */
 async function storeAtps(
   storage: SyncStorage,
   storeIds: readonly string[],
   skus: readonly string[],
 ): Promise<Map<string, Record<string, number>>> {
-  const ids = storeIds.flatMap((storeId) => skus.map((sku) => stockLevelId(storeId, sku)));
-  const stock = await storage.getDocs('stock', ids, null);
+  const positions = await readPositions(
+    storage,
+    storeIds.flatMap((storeId) => skus.map((sku) => ({ storeId, sku }))),
+  );
   return new Map(
     storeIds.map((storeId) => [
       storeId,
       Object.fromEntries(
-        skus.map((sku) => [
-          sku,
-          levelAtp(stock.get(stockLevelId(storeId, sku))?.body as StockLevel | undefined),
-        ]),
+        skus.map((sku) => [sku, positionAtp(positions.get(stockLevelId(storeId, sku)))]),
       ),
     ]),
   );
