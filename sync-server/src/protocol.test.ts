@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { documentLimitProblem } from '@pos/domain';
 import {
   isDocProblem,
   isUnstorableText,
@@ -66,6 +67,16 @@ describe('CouchDB documents on the wire', () => {
   });
 });
 
+/** Whether any key or string of a JSON value, at any depth, is text the database cannot store. */
+function hasUnstorableText(value: unknown): boolean {
+  if (typeof value === 'string') return isUnstorableText(value);
+  if (Array.isArray(value)) return value.some(hasUnstorableText);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([k, v]) => isUnstorableText(k) || hasUnstorableText(v));
+  }
+  return false;
+}
+
 describe('text the database cannot store', () => {
   const storable = fc.string({ unit: 'grapheme' }).filter((t) => !t.includes('\u0000'));
   const bad = fc.constantFrom('\u0000', '\ud800', '\udfff', 'a\udc00b', '\ud83d');
@@ -83,7 +94,9 @@ describe('text the database cannot store', () => {
   it('[ST13] [P2] a document with one anywhere, in a key or a value at any depth, is a per-document bad_request; never throws', () => {
     fc.assert(
       fc.property(
-        fc.jsonValue().filter((v) => !isUnstorableText(JSON.stringify(v) ?? '')),
+        // JSON.stringify escapes a lone surrogate, so every key and string is looked at itself;
+        // a key named like a prototype member is refused before the text is looked at ([V2]).
+        fc.jsonValue().filter((v) => !hasUnstorableText(v) && documentLimitProblem({ v }) === null),
         bad,
         fc.boolean(),
         (value, unstorable, inKey) => {
