@@ -40,3 +40,6 @@ export * from './orders';
 export * from './order-facts';
 export * from './pickup-codes';
 export * from './payment-notification';
+export * from './locations';
+export * from './routing';
+export * from './shipments';

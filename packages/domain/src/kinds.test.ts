@@ -26,6 +26,7 @@ const movement: LedgerMovement = {
 describe('documents of several kinds', () => {
   it('[DK1] one registry entry per fact kind, each naming the collection it had', () => {
     expect(Object.keys(FACT_KINDS).sort()).toEqual([
+      'fulfilment',
       'orderPayment',
       'orderReturn',
       'pickup',
@@ -108,7 +109,7 @@ describe('documents of several kinds', () => {
       validateDocument('storeState', { id: 'o', kind: 'order', storeId: 'S001' }).length,
     ).toBeGreaterThan(0);
     expect(validateDocument('storeState', { id: 'o', kind: 'hold', storeId: 'S001' })).toEqual([
-      { path: '$.kind', message: 'must be one of order, held' },
+      { path: '$.kind', message: 'must be one of order, held, shipment' },
     ]);
   });
 });

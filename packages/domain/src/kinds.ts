@@ -21,6 +21,7 @@ import {
   type PickupFact,
 } from './order-facts';
 import type { ReturnFact } from './returns';
+import { shipmentProblems, type FulfilmentFact } from './shipments';
 import type { SaleFact } from './sale-fact';
 import { validateDomainDocument } from './schemas';
 import { id, time } from './schema-fields';
@@ -84,6 +85,7 @@ export type FactBodyByKind = {
   pickup: PickupFact;
   orderPayment: OrderPaymentFact;
   orderReturn: OrderReturnFact;
+  fulfilment: FulfilmentFact;
 };
 
 /** [DK2] A stock movement as a fact: its kind in `movement`, its location in `storeId`. */
@@ -101,7 +103,8 @@ export type Fact =
   | StockMovementFact
   | (PickupFact & { kind: 'pickup' })
   | (OrderPaymentFact & { kind: 'orderPayment' })
-  | (OrderReturnFact & { kind: 'orderReturn' });
+  | (OrderReturnFact & { kind: 'orderReturn' })
+  | (FulfilmentFact & { kind: 'fulfilment' });
 
 type FactKindEntry =
   | {
@@ -125,6 +128,7 @@ export const FACT_KINDS = {
   pickup: { storage: '_pickupFacts' },
   orderPayment: { storage: '_orderPaymentFacts' },
   orderReturn: { storage: '_orderReturnFacts' },
+  fulfilment: { storage: '_fulfilmentFacts' },
 } as const satisfies Record<string, FactKindEntry>;
 
 /** [OF1] The fact kinds that only ever travel in `facts`, with no collection of an earlier layout. */
@@ -225,6 +229,8 @@ export const STORE_STATE_KINDS: Record<string, (value: unknown) => SchemaProblem
   order: storeOrderProblems,
   // [ATP3] The units orders hold of a SKU at the store.
   held: heldUnitsProblems,
+  // [FT1] A parcel the store ships.
+  shipment: shipmentProblems,
 };
 
 /** [DK4] Validates a `chain` or `storeState` document by the registry of its kind. */

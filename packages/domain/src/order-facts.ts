@@ -10,6 +10,7 @@ import { fail, type Result } from './errors';
 import { applyOrderEvent, type Order, type OrderEvent, type OrderResult } from './orders';
 import { count, id, minor, text, time } from './schema-fields';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
+import { FULFILMENT_FACT_SCHEMA, fulfilmentFactProblems } from './shipments';
 
 /** Units of one order line. */
 export type OrderLineCount = { lineId: string; quantity: number };
@@ -157,6 +158,8 @@ export const ORDER_FACT_SCHEMAS = {
     required: [...commonRequired, 'lines', 'refund', 'refundTo'],
     additionalProperties: false,
   },
+  // [FT1] A step of a location's work on a parcel (see shipments.ts).
+  fulfilment: FULFILMENT_FACT_SCHEMA,
 } as const;
 
 export type OrderFactKind = keyof typeof ORDER_FACT_SCHEMAS;
@@ -178,6 +181,7 @@ function lineProblems(lines: readonly OrderLineCount[] | undefined): SchemaProbl
 
 /** [OF1] [OF4] [OF5] Validates the body of an order fact: its schema, an instant, each line once. */
 export function orderFactProblems(kind: OrderFactKind, value: unknown): SchemaProblem[] {
+  if (kind === 'fulfilment') return fulfilmentFactProblems(value);
   const problems = validateAgainstSchema(ORDER_FACT_SCHEMAS[kind], value);
   if (problems.length) return problems;
   const fact = value as { at: string; lines?: OrderLineCount[] };

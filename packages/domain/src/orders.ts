@@ -7,6 +7,7 @@
  */
 import { availableToPromise, type StockFigures } from './atp';
 import { DomainError, fail, type Result } from './errors';
+import type { RoutingExplanation } from './routing';
 
 /** [OD1] The channels an order comes through. */
 export const ORDER_CHANNELS = [
@@ -51,6 +52,22 @@ export type OrderLine = {
   fulfilment: Fulfilment;
   /** Units handed over so far (take-now and pickup lines). */
   pickedUp: number;
+  /** [OD14] Units handed to a courier so far (ship and same-city lines). */
+  shipped?: number;
+};
+
+/**
+ * [OD14] Units of a ship or same-city line routed to a location, in one
+ * parcel (shipment). `short` units the location could not pick (rerouted,
+ * [RO9]); `shipped` units it handed to the courier.
+ */
+export type LineAllocation = {
+  lineId: string;
+  locationId: string;
+  shipmentId: string;
+  quantity: number;
+  short: number;
+  shipped: number;
 };
 
 export type OrderStatus =
@@ -60,6 +77,8 @@ export type OrderStatus =
   | 'ready'
   | 'partly-picked-up'
   | 'picked-up'
+  | 'partly-shipped'
+  | 'shipped'
   | 'cancelled'
   | 'expired'
   | 'refunded'
@@ -96,6 +115,10 @@ export type Order = {
   uncollectedRefund?: number;
   /** [OD11] Returns of handed-over units, at any store's till. */
   returns?: OrderReturn[];
+  /** [OD14] Where each ship and same-city line's units come from. */
+  allocations?: LineAllocation[];
+  /** [RO10] Each routing decision of the order (the first, then any reroutes), for people to read. */
+  routing?: RoutingExplanation[];
   /** Ids of every fact applied, so a replayed fact changes nothing. */
   factIds: string[];
 };
@@ -122,7 +145,16 @@ export type OrderEvent =
   | Fact<'expired'>
   | Fact<'refunded'>
   | Fact<'returned', { lineId: string; quantity: number; refund: number }>
-  | Fact<'rest-cancelled', { refund: number; reason?: string }>;
+  | Fact<'rest-cancelled', { refund: number; reason?: string }>
+  | Fact<
+      'routed',
+      {
+        allocations: Omit<LineAllocation, 'short' | 'shipped'>[];
+        explanation: RoutingExplanation;
+      }
+    >
+  | Fact<'line-short', { lineId: string; shipmentId: string; quantity: number }>
+  | Fact<'shipped', { shipmentId: string; lines: { lineId: string; quantity: number }[] }>;
 
 export type OrderErrorCode =
   | 'ORDER_INVALID'
@@ -137,7 +169,9 @@ export type OrderErrorCode =
   | 'ORDER_PICKUP_EXCEEDS_ORDERED'
   | 'ORDER_ALREADY_HANDED_OVER'
   | 'ORDER_ALREADY_PICKED_UP'
-  | 'ORDER_RETURN_EXCEEDS_HANDED_OVER';
+  | 'ORDER_RETURN_EXCEEDS_HANDED_OVER'
+  | 'ORDER_ROUTE_EXCEEDS_LINE'
+  | 'ORDER_SHIPMENT_EXCEEDS_ROUTED';
 
 export type OrderResult = Result<{ order: Order }, OrderErrorCode>;
 
@@ -290,7 +324,12 @@ export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Or
 
     // [OD8] cancelled before any unit is handed over.
     case 'cancelled':
-      if (order.status === 'partly-picked-up' || order.status === 'picked-up') {
+      if (
+        order.status === 'partly-picked-up' ||
+        order.status === 'picked-up' ||
+        order.status === 'partly-shipped' ||
+        order.status === 'shipped'
+      ) {
         return fail(
           'ORDER_ALREADY_PICKED_UP',
           `order ${order.id} is ${order.status}: too late to cancel`,
@@ -358,6 +397,13 @@ export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Or
       return next({ returns: [...(order.returns ?? []), entry] });
     }
 
+    case 'routed':
+      return route(order, event, next);
+    case 'line-short':
+      return lineShort(order, event, next);
+    case 'shipped':
+      return ship(order, event, next);
+
     default:
       return fail(
         'ORDER_EVENT_INVALID',
@@ -374,7 +420,9 @@ function pickUp(
   if (order.paidAt === undefined) {
     return fail('ORDER_NOT_PAID', `order ${order.id} is not paid: nothing is handed over`);
   }
-  if (!['paid', 'ready', 'partly-picked-up', 'picked-up'].includes(order.status)) {
+  if (
+    !['paid', 'ready', 'partly-picked-up', 'picked-up', 'partly-shipped'].includes(order.status)
+  ) {
     return refuse(order, 'picked up');
   }
   const line = order.lines.find((l) => l.lineId === event.lineId);
@@ -410,6 +458,124 @@ function pickUp(
       { factId: event.id, lineId: line.lineId, quantity: event.quantity, at: event.at },
     ],
   });
+}
+
+/** [OD14] A line that travels to the customer: ship or same-city. */
+export const isDeliveryLine = (line: Pick<OrderLine, 'fulfilment'>): boolean =>
+  line.fulfilment.mode === 'ship' || line.fulfilment.mode === 'same-city';
+
+/** [OD14] Units of a line that are routed now: allocated and not short. */
+export function unitsRouted(order: Pick<Order, 'allocations'>, lineId: string): number {
+  return (order.allocations ?? [])
+    .filter((a) => a.lineId === lineId)
+    .reduce((s, a) => s + a.quantity - a.short, 0);
+}
+
+/**
+ * [OD14] Routes units of delivery lines to locations, never beyond a line's
+ * units not routed yet; only while the order is open (placed to partly
+ * shipped).
+ */
+function route(
+  order: Order,
+  event: Extract<OrderEvent, { kind: 'routed' }>,
+  next: (changes: Partial<Order>) => OrderResult,
+): OrderResult {
+  if (CLOSED.includes(order.status) || order.status === 'shipped') return refuse(order, 'routed');
+  const added: LineAllocation[] = [];
+  for (const a of event.allocations ?? []) {
+    const line = order.lines.find((l) => l.lineId === a.lineId);
+    if (!line) return fail('ORDER_LINE_UNKNOWN', `order ${order.id} has no line ${a.lineId}`);
+    if (!isDeliveryLine(line)) {
+      return fail('ORDER_EVENT_INVALID', `line ${a.lineId} is ${line.fulfilment.mode}: not routed`);
+    }
+    if (!isCount(a.quantity) || !isId(a.locationId) || !isId(a.shipmentId)) {
+      return fail('ORDER_EVENT_INVALID', 'an allocation is a location, a shipment and units > 0');
+    }
+    const routed = unitsRouted({ allocations: [...(order.allocations ?? []), ...added] }, a.lineId);
+    if (routed + a.quantity > line.quantity) {
+      return fail(
+        'ORDER_ROUTE_EXCEEDS_LINE',
+        `line ${a.lineId}: ${routed} of ${line.quantity} routed already, ${a.quantity} more refused`,
+      );
+    }
+    added.push({ ...a, short: 0, shipped: 0 });
+  }
+  return next({
+    allocations: [...(order.allocations ?? []), ...added],
+    routing: [...(order.routing ?? []), event.explanation],
+  });
+}
+
+function findAllocation(
+  order: Order,
+  lineId: string,
+  shipmentId: string,
+): LineAllocation | undefined {
+  return (order.allocations ?? []).find((a) => a.lineId === lineId && a.shipmentId === shipmentId);
+}
+
+/** [OD14] Units of an allocation the location could not pick: no longer routed there. */
+function lineShort(
+  order: Order,
+  event: Extract<OrderEvent, { kind: 'line-short' }>,
+  next: (changes: Partial<Order>) => OrderResult,
+): OrderResult {
+  if (CLOSED.includes(order.status)) return refuse(order, 'picked short');
+  const a = findAllocation(order, event.lineId, event.shipmentId);
+  if (!a) {
+    return fail('ORDER_LINE_UNKNOWN', `line ${event.lineId} has no units in ${event.shipmentId}`);
+  }
+  if (!isCount(event.quantity) || a.short + a.shipped + event.quantity > a.quantity) {
+    return fail(
+      'ORDER_SHIPMENT_EXCEEDS_ROUTED',
+      `line ${a.lineId} has ${a.quantity - a.short - a.shipped} units left in ${a.shipmentId}, not ${String(event.quantity)}`,
+    );
+  }
+  return next({
+    allocations: order.allocations!.map((x) =>
+      x === a ? { ...x, short: x.short + event.quantity } : x,
+    ),
+  });
+}
+
+/**
+ * [OD14] Units handed to the courier from one shipment: paid orders only,
+ * never beyond what was routed there. Every unit shipped or handed over →
+ * shipped, else partly shipped.
+ */
+function ship(
+  order: Order,
+  event: Extract<OrderEvent, { kind: 'shipped' }>,
+  next: (changes: Partial<Order>) => OrderResult,
+): OrderResult {
+  if (order.paidAt === undefined) {
+    return fail('ORDER_NOT_PAID', `order ${order.id} is not paid: nothing ships`);
+  }
+  if (CLOSED.includes(order.status)) return refuse(order, 'shipped');
+  if (!Array.isArray(event.lines) || event.lines.length === 0) {
+    return fail('ORDER_EVENT_INVALID', 'a shipment ships at least one line');
+  }
+  let allocations = order.allocations ?? [];
+  let lines = order.lines;
+  for (const { lineId, quantity } of event.lines) {
+    const a = allocations.find((x) => x.lineId === lineId && x.shipmentId === event.shipmentId);
+    if (!a) return fail('ORDER_LINE_UNKNOWN', `line ${lineId} has no units in ${event.shipmentId}`);
+    if (!isCount(quantity) || a.short + a.shipped + quantity > a.quantity) {
+      return fail(
+        'ORDER_SHIPMENT_EXCEEDS_ROUTED',
+        `line ${lineId} has ${a.quantity - a.short - a.shipped} units left in ${a.shipmentId}, not ${String(quantity)}`,
+      );
+    }
+    allocations = allocations.map((x) => (x === a ? { ...x, shipped: x.shipped + quantity } : x));
+    lines = lines.map((l) =>
+      l.lineId === lineId ? { ...l, shipped: (l.shipped ?? 0) + quantity } : l,
+    );
+  }
+  const done = lines.every((l) =>
+    isDeliveryLine(l) ? (l.shipped ?? 0) === l.quantity : l.pickedUp === l.quantity,
+  );
+  return next({ allocations, lines, status: done ? 'shipped' : 'partly-shipped' });
 }
 
 /**
@@ -501,7 +667,7 @@ export function heldQuantities(
 ): Map<string, number> {
   const held = new Map<string, number>();
   for (const order of orders) {
-    const paid = ['paid', 'ready', 'partly-picked-up'].includes(order.status);
+    const paid = ['paid', 'ready', 'partly-picked-up', 'partly-shipped'].includes(order.status);
     const holding = order.status === 'held' && !isHoldExpired(order, now);
     if (!paid && !holding) continue;
     for (const line of order.lines) {
@@ -527,7 +693,7 @@ export function isPickupOverdue(
   now: string,
 ): boolean {
   return (
-    ['paid', 'ready', 'partly-picked-up'].includes(order.status) &&
+    ['paid', 'ready', 'partly-picked-up', 'partly-shipped'].includes(order.status) &&
     order.pickupDeadline !== undefined &&
     ms(now) >= ms(order.pickupDeadline)
   );

@@ -203,7 +203,11 @@ async function applyOrderReturnFact(ctx: Ctx, fact: OrderReturnFact): Promise<vo
   await recordRefund(ctx, { orderId: order.id, amount: checked.refund, to: fact.refundTo });
 }
 
+/** [FT1] A step of a location's work on a parcel: stored; applied by the shipments module. */
+async function applyFulfilmentFact(): Promise<void> {}
+
 const APPLY: { [K in OrderFactKind]: (ctx: Ctx, fact: never) => Promise<void> } = {
+  fulfilment: applyFulfilmentFact,
   pickup: applyPickupFact,
   orderPayment: applyOrderPaymentFact,
   orderReturn: applyOrderReturnFact,

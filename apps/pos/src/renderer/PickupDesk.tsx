@@ -24,6 +24,8 @@ const STATUS_WORDS: Record<OrderStatus, string> = {
   ready: 'Ready for pickup',
   'partly-picked-up': 'Partly collected',
   'picked-up': 'Collected in full',
+  'partly-shipped': 'Partly shipped',
+  shipped: 'Shipped',
   cancelled: 'Cancelled',
   expired: 'Hold expired',
   refunded: 'Refunded',

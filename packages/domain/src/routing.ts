@@ -1,0 +1,440 @@
+/**
+ * Order routing: which locations ship an order's ship or same-city lines.
+ * Deterministic and pure; every decision carries an explanation a person can
+ * read. See SPEC.md [RO1]-[RO10].
+ *
+ * The choice, in order: fewest shipments [RO3], least total straight-line
+ * distance to the customer [RO4], stock balance (fewest stock positions
+ * emptied) [RO5], location rank, then location id.
+ */
+import { haversineMetres, type GeoPoint } from './geo';
+import {
+  isOpenAt,
+  type FulfilmentLocation,
+  type RoutableMode,
+  type RoutingPolicy,
+} from './locations';
+
+/** A ship or same-city line to route. */
+export type RoutingLine = {
+  lineId: string;
+  sku: string;
+  quantity: number;
+  /** Fen per unit, for [RO6]. */
+  unitPrice: number;
+};
+
+/** [RO1] A location as the router sees it at the moment of routing. */
+export type LocationState = {
+  location: FulfilmentLocation;
+  /** ATP per SKU ([ATP1]) before the routing safety stock; a SKU not named has none. */
+  atp: Readonly<Record<string, number>>;
+  /** Shipments it has made today, against its daily capacity. */
+  shipmentsToday: number;
+};
+
+export type RoutingRequest = {
+  mode: RoutableMode;
+  lines: readonly RoutingLine[];
+  destination: GeoPoint;
+  /** The instant of routing: opening hours are checked at it. */
+  now: string;
+  locations: readonly LocationState[];
+  policy: RoutingPolicy;
+  /** [RO9] Positions a reroute must not use again: the location that rejected or picked short. */
+  exclude?: readonly { locationId: string; sku: string }[];
+};
+
+/** [RO1] Why a location cannot take part. */
+export type IneligibleReason =
+  'mode' | 'closed' | 'capacity' | 'no-stock' | 'out-of-radius' | 'excluded';
+
+/** Units of one line from one location. */
+export type Allocation = { lineId: string; sku: string; locationId: string; quantity: number };
+
+/** One parcel (or courier run) from one location. */
+export type PlannedShipment = {
+  locationId: string;
+  distanceMetres: number;
+  lines: { lineId: string; sku: string; quantity: number }[];
+};
+
+/** [RO3]-[RO5] How a plan scores: compared in this order, then ranks, then ids. */
+export type PlanScore = {
+  shipments: number;
+  distanceMetres: number;
+  /** [RO5] Stock positions (location, SKU) the plan would leave with nothing routable. */
+  emptied: number;
+  /** The ranks of its locations, ascending. */
+  ranks: number[];
+  /** Its locations' ids, ascending. */
+  locationIds: string[];
+};
+
+/** [RO10] One location in the explanation: eligible or not, and why. */
+export type CandidateScore = {
+  locationId: string;
+  name: string;
+  kind: FulfilmentLocation['kind'];
+  distanceMetres: number;
+  eligible: boolean;
+  reason?: IneligibleReason;
+  /** Units of the order's demand it could supply (after the routing safety stock). */
+  units: number;
+  rank: number;
+};
+
+/** The criterion that separated the chosen plan from the next best. */
+export type DecidingRule = 'only-plan' | 'shipments' | 'distance' | 'balance' | 'rank' | 'id';
+
+/** [RO10] What a person reads to see why an order went where it did. */
+export type RoutingExplanation = {
+  mode: RoutableMode;
+  at: string;
+  /** The eligible candidates nearest first (at most 20), then the ineligible nearest (at most 10). */
+  candidates: CandidateScore[];
+  /** How many locations were left out, by reason. */
+  ineligible: Partial<Record<IneligibleReason, number>>;
+  chosen?: PlanScore;
+  /** The best plan that differs from the chosen one, when there is one. */
+  runnerUp?: PlanScore;
+  decidedBy?: DecidingRule;
+  /** The SPEC rule of that criterion: RO3 shipments, RO4 distance, RO5 balance, rank and id. */
+  rule?: 'RO3' | 'RO4' | 'RO5';
+  searchNodes: number;
+  /** [RO7] The search stopped at the policy's node limit: the best plan found is kept. */
+  searchCapped: boolean;
+};
+
+export type RoutingDecision =
+  | {
+      ok: true;
+      allocations: Allocation[];
+      shipments: PlannedShipment[];
+      /** [RO8] The promised window of a same-city delivery. */
+      window?: { from: string; to: string };
+      explanation: RoutingExplanation;
+    }
+  | {
+      ok: false;
+      code: 'NOT_ROUTABLE';
+      message: string;
+      /** Units of each SKU no eligible location can supply. */
+      short: { sku: string; requested: number; available: number }[];
+      explanation: RoutingExplanation;
+    };
+
+/** [RO1] What a location can route of a SKU: its ATP less the routing safety stock, never below 0. */
+export function routableUnits(state: LocationState, sku: string, policy: RoutingPolicy): number {
+  const atp = state.atp[sku] ?? 0;
+  return Math.max(atp - policy.safetyStock, 0);
+}
+
+/** [RO8] The promised window of a same-city delivery routed at `now`. */
+export function sameCityWindow(now: string, policy: RoutingPolicy): { from: string; to: string } {
+  const from = Date.parse(now) + policy.sameCityPrepMinutes * 60_000;
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(from + policy.sameCityWindowMinutes * 60_000).toISOString(),
+  };
+}
+
+/** [RO6] A SKU's demand in an order: its lines' units summed; splittable only if every line may split. */
+export type Demand = { sku: string; quantity: number; splittable: boolean; lineIds: string[] };
+
+/** [RO6] The order's demand per SKU, in the order SKUs first appear. */
+export function demandOf(lines: readonly RoutingLine[], policy: RoutingPolicy): Demand[] {
+  const bySku = new Map<string, Demand>();
+  for (const line of lines) {
+    const d = bySku.get(line.sku) ?? { sku: line.sku, quantity: 0, splittable: true, lineIds: [] };
+    d.quantity += line.quantity;
+    d.splittable &&= line.unitPrice >= policy.noSplitBelowFen;
+    d.lineIds.push(line.lineId);
+    bySku.set(line.sku, d);
+  }
+  return [...bySku.values()];
+}
+
+/** [RO3]-[RO5] Compares two plans: negative when `a` is better. Total and deterministic. */
+export function comparePlans(a: PlanScore, b: PlanScore): number {
+  return (
+    a.shipments - b.shipments ||
+    a.distanceMetres - b.distanceMetres ||
+    a.emptied - b.emptied ||
+    compareLists(a.ranks, b.ranks) ||
+    compareLists(a.locationIds, b.locationIds)
+  );
+}
+
+function compareLists<T extends number | string>(a: readonly T[], b: readonly T[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/** [RO3]-[RO5] Which criterion separates two plans. */
+export function decidingRule(chosen: PlanScore, other: PlanScore | undefined): DecidingRule {
+  if (!other) return 'only-plan';
+  if (chosen.shipments !== other.shipments) return 'shipments';
+  if (chosen.distanceMetres !== other.distanceMetres) return 'distance';
+  if (chosen.emptied !== other.emptied) return 'balance';
+  if (compareLists(chosen.ranks, other.ranks) !== 0) return 'rank';
+  return 'id';
+}
+
+type Candidate = {
+  state: LocationState;
+  distance: number;
+  /** Routable units per demand index. */
+  units: number[];
+};
+
+/**
+ * [RO1]-[RO7] Routes the lines of one mode: the eligible locations ([RO1]),
+ * then the plan with the fewest shipments, least distance, fewest positions
+ * emptied, best ranks and ids. Lines of a SKU are routed together; a
+ * non-splittable SKU ships from one location ([RO6]). When no plan covers
+ * the order the answer is `NOT_ROUTABLE`, with what is short.
+ *
+ * This implementation searches every set of eligible locations by size
+ * (exact, for small chains); the search stops at `policy.maxSearchNodes`.
+ */
+export function routeOrder(request: RoutingRequest): RoutingDecision {
+  const { policy, destination } = request;
+  const demands = demandOf(request.lines, policy);
+  const excluded = new Set((request.exclude ?? []).map((e) => `${e.locationId}\u0000${e.sku}`));
+  const ineligible: Partial<Record<IneligibleReason, number>> = {};
+  const scored: CandidateScore[] = [];
+  const eligible: Candidate[] = [];
+  for (const state of request.locations) {
+    const { location } = state;
+    const distance = haversineMetres(location, destination);
+    const units = demands.map((d) =>
+      excluded.has(`${location.id}\u0000${d.sku}`) ? 0 : routableUnits(state, d.sku, policy),
+    );
+    const total = units.reduce((s, u, i) => s + Math.min(u, demands[i]!.quantity), 0);
+    let reason: IneligibleReason | undefined;
+    if (!location.modes.includes(request.mode)) reason = 'mode';
+    else if (request.mode === 'same-city' && distance > policy.sameCityRadiusMetres)
+      reason = 'out-of-radius';
+    else if (!isOpenAt(location.hours, request.now, policy.utcOffsetMinutes)) reason = 'closed';
+    else if (state.shipmentsToday >= location.dailyCapacity) reason = 'capacity';
+    else if (units.every((u) => u === 0)) {
+      reason = demands.some((d) => excluded.has(`${location.id}\u0000${d.sku}`))
+        ? 'excluded'
+        : 'no-stock';
+    }
+    scored.push({
+      locationId: location.id,
+      name: location.name,
+      kind: location.kind,
+      distanceMetres: distance,
+      eligible: reason === undefined,
+      ...(reason ? { reason } : {}),
+      units: total,
+      rank: location.rank,
+    });
+    if (reason) ineligible[reason] = (ineligible[reason] ?? 0) + 1;
+    else eligible.push({ state, distance, units });
+  }
+  eligible.sort(
+    (a, b) =>
+      a.distance - b.distance ||
+      a.state.location.rank - b.state.location.rank ||
+      (a.state.location.id < b.state.location.id ? -1 : 1),
+  );
+
+  let best: { plan: PlanScore; allocation: number[][] } | undefined;
+  let runnerUp: PlanScore | undefined;
+  let nodes = 0;
+  let capped = false;
+  const consider = (picked: Candidate[]) => {
+    const allocation = allocate(picked, demands);
+    if (!allocation) return;
+    const plan = scorePlan(picked, allocation, demands);
+    if (!best || comparePlans(plan, best.plan) < 0) {
+      if (best) runnerUp = best.plan;
+      best = { plan, allocation };
+    } else if (!runnerUp || comparePlans(plan, runnerUp) < 0) runnerUp = plan;
+  };
+  for (let k = 1; k <= eligible.length && !best && !capped; k++) {
+    const choose = (start: number, picked: Candidate[]): void => {
+      if (capped) return;
+      if (++nodes > policy.maxSearchNodes) {
+        capped = true;
+        return;
+      }
+      if (picked.length === k) return consider(picked);
+      for (let i = start; i <= eligible.length - (k - picked.length); i++) {
+        choose(i + 1, [...picked, eligible[i]!]);
+      }
+    };
+    choose(0, []);
+  }
+
+  const explanation: RoutingExplanation = {
+    mode: request.mode,
+    at: request.now,
+    candidates: explainCandidates(scored),
+    ineligible,
+    searchNodes: nodes,
+    searchCapped: capped,
+  };
+  if (!best) {
+    const short = demands
+      .map((d, i) => ({
+        sku: d.sku,
+        requested: d.quantity,
+        available: d.splittable
+          ? eligible.reduce((s, c) => s + c.units[i]!, 0)
+          : eligible.reduce((m, c) => Math.max(m, c.units[i]!), 0),
+      }))
+      .filter((s) => s.available < s.requested);
+    return {
+      ok: false,
+      code: 'NOT_ROUTABLE',
+      message:
+        short.length > 0
+          ? `no eligible location can supply ${short.map((s) => `${s.sku} (${s.requested} asked, ${s.available} available)`).join(', ')}`
+          : `no ${request.mode} plan was found within ${policy.maxSearchNodes} search steps`,
+      short,
+      explanation,
+    };
+  }
+  const chosen: { plan: PlanScore; allocation: number[][] } = best;
+  explanation.chosen = chosen.plan;
+  if (runnerUp) explanation.runnerUp = runnerUp;
+  explanation.decidedBy = decidingRule(chosen.plan, runnerUp);
+  const rule = { shipments: 'RO3', distance: 'RO4', balance: 'RO5' } as const;
+  if (explanation.decidedBy in rule) {
+    explanation.rule = rule[explanation.decidedBy as keyof typeof rule];
+  }
+  const picked = chosen.plan.locationIds.map((id) =>
+    eligible.find((c) => c.state.location.id === id)!,
+  );
+  const { allocations, shipments } = toShipments(picked, chosen.allocation, demands, request.lines);
+  return {
+    ok: true,
+    allocations,
+    shipments,
+    ...(request.mode === 'same-city' ? { window: sameCityWindow(request.now, policy) } : {}),
+    explanation,
+  };
+}
+
+/**
+ * [RO5] [RO6] How a set of locations supplies each demand, or null when it
+ * cannot: a non-splittable SKU from the one location with the most units;
+ * a splittable one from the locations with the most units first, so the
+ * fewest positions run dry. Result: [candidate][demand] units.
+ */
+function allocate(picked: readonly Candidate[], demands: readonly Demand[]): number[][] | null {
+  const out = picked.map(() => demands.map(() => 0));
+  for (let d = 0; d < demands.length; d++) {
+    const demand = demands[d]!;
+    const order = picked
+      .map((c, i) => ({ i, units: c.units[d]! }))
+      .filter((x) => x.units > 0)
+      .sort(
+        (a, b) =>
+          b.units - a.units ||
+          picked[a.i]!.distance - picked[b.i]!.distance ||
+          (picked[a.i]!.state.location.id < picked[b.i]!.state.location.id ? -1 : 1),
+      );
+    if (!demand.splittable) {
+      const one = order.find((x) => x.units >= demand.quantity);
+      if (!one) return null;
+      out[one.i]![d] = demand.quantity;
+      continue;
+    }
+    let left = demand.quantity;
+    for (const x of order) {
+      const take = Math.min(left, x.units);
+      out[x.i]![d] = take;
+      left -= take;
+      if (left === 0) break;
+    }
+    if (left > 0) return null;
+  }
+  return out;
+}
+
+function scorePlan(
+  picked: readonly Candidate[],
+  allocation: number[][],
+  demands: readonly Demand[],
+): PlanScore {
+  const used = picked.filter((_, i) => allocation[i]!.some((u) => u > 0));
+  let emptied = 0;
+  picked.forEach((c, i) =>
+    demands.forEach((_, d) => {
+      if (allocation[i]![d]! > 0 && allocation[i]![d] === c.units[d]) emptied++;
+    }),
+  );
+  return {
+    shipments: used.length,
+    distanceMetres: used.reduce((s, c) => s + c.distance, 0),
+    emptied,
+    ranks: used.map((c) => c.state.location.rank).sort((a, b) => a - b),
+    locationIds: used.map((c) => c.state.location.id).sort(),
+  };
+}
+
+/** Spreads each SKU's units per location back over its lines, in line order. */
+function toShipments(
+  picked: readonly Candidate[],
+  allocation: number[][],
+  demands: readonly Demand[],
+  lines: readonly RoutingLine[],
+): { allocations: Allocation[]; shipments: PlannedShipment[] } {
+  const allocations: Allocation[] = [];
+  demands.forEach((demand, d) => {
+    const left = new Map(
+      demand.lineIds.map((id) => [id, lines.find((l) => l.lineId === id)!.quantity]),
+    );
+    picked.forEach((c, i) => {
+      let units = allocation[i]![d]!;
+      for (const lineId of demand.lineIds) {
+        if (units === 0) break;
+        const take = Math.min(units, left.get(lineId)!);
+        if (take === 0) continue;
+        left.set(lineId, left.get(lineId)! - take);
+        units -= take;
+        allocations.push({
+          lineId,
+          sku: demand.sku,
+          locationId: c.state.location.id,
+          quantity: take,
+        });
+      }
+    });
+  });
+  const shipments: PlannedShipment[] = [];
+  for (const c of picked) {
+    const mine = allocations.filter((a) => a.locationId === c.state.location.id);
+    if (mine.length === 0) continue;
+    shipments.push({
+      locationId: c.state.location.id,
+      distanceMetres: c.distance,
+      lines: mine.map(({ lineId, sku, quantity }) => ({ lineId, sku, quantity })),
+    });
+  }
+  shipments.sort((a, b) => (a.locationId < b.locationId ? -1 : 1));
+  return { allocations, shipments };
+}
+
+function explainCandidates(scored: readonly CandidateScore[]): CandidateScore[] {
+  const byDistance = (a: CandidateScore, b: CandidateScore) =>
+    a.distanceMetres - b.distanceMetres || (a.locationId < b.locationId ? -1 : 1);
+  return [
+    ...scored
+      .filter((c) => c.eligible)
+      .sort(byDistance)
+      .slice(0, 20),
+    ...scored
+      .filter((c) => !c.eligible)
+      .sort(byDistance)
+      .slice(0, 10),
+  ];
+}
