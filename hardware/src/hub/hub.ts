@@ -161,7 +161,9 @@ export function createHub(options: HubOptions): Hub {
             ? layoutConsentSlip(document.slip, layout)
             : document.kind === 'pickup-slip'
               ? layoutPickupSlip(document.slip, layout)
-              : layoutReturnReceipt(document.receipt, layout);
+              : document.kind === 'packing-slip'
+                ? notLaidOut(document.kind)
+                : layoutReturnReceipt(document.receipt, layout);
       bytes = renderPrintItems(items);
     } catch (error) {
       throw new HardwareError('BAD_REQUEST', `cannot lay out the document: ${errorMessage(error)}`);
@@ -268,6 +270,10 @@ function submitToQueue(
   });
 }
 
+function notLaidOut(kind: string): never {
+  throw new Error(`${kind} has no layout yet`);
+}
+
 /**
  * [HQ3] A document's default print job: the return's id, the Z report's
  * shift, or the X report's shift and time (each X report is its own print).
@@ -278,6 +284,7 @@ export function documentJobId(document: PrintableDocument): string {
     return `consent-slip:${document.slip.memberId}:${document.slip.expiresAt}`;
   }
   if (document.kind === 'pickup-slip') return `pickup-slip:${document.slip.factId}`;
+  if (document.kind === 'packing-slip') return `packing-slip:${document.slip.shipmentId}`;
   const { report } = document;
   return report.kind === 'z' ? `${report.shiftId}:z` : `${report.shiftId}:x:${report.at}`;
 }

@@ -81,6 +81,44 @@ export type PickupSlip = {
 };
 
 /**
+ * [FS1] The slip packed in a parcel: the orders in it, what is in it (and
+ * what could not be picked), the courier and waybill. The recipient is shown
+ * as on the label ([FS8]): masked name and phone.
+ */
+export type PackingSlip = {
+  shipmentId: string;
+  /** [OD12] The order numbers people read, one per order in the parcel. */
+  orderNumbers: string[];
+  storeName: string;
+  /** When it was packed (ISO 8601). */
+  packedAt: string;
+  carrier: string;
+  trackingNo: string;
+  shipTo: { name: string; phone: string; region: string; detail: string };
+  lines: { sku: string; name: string; quantity: number; short?: number }[];
+  staffId?: string;
+};
+
+/**
+ * [FS8] A parcel's shipping label, printed on the label printer in its
+ * language (ZPL or TSPL): the courier and waybill number (as a barcode), the
+ * sender, the recipient masked as on a privacy waybill, the order numbers.
+ */
+export type ShippingLabel = {
+  shipmentId: string;
+  carrier: string;
+  trackingNo: string;
+  mode: 'ship' | 'same-city';
+  from: { name: string; region?: string };
+  shipTo: { name: string; phone: string; region: string; detail: string };
+  orderNumbers: string[];
+  /** Grams, when the parcel was weighed at packing. */
+  weightGrams?: number;
+  /** A same-city delivery's promised window (ISO 8601). */
+  window?: { from: string; to: string };
+};
+
+/**
  * Documents printed besides the sale receipt (since protocol 4): the shift's
  * X or Z report, the refund receipt of a return, a member's consent slip and
  * an online order's pickup or return slip (a hub that does not know a kind
@@ -90,7 +128,8 @@ export type PrintableDocument =
   | { kind: 'shift-report'; report: ShiftReport }
   | { kind: 'return-receipt'; receipt: ReturnReceipt }
   | { kind: 'consent-slip'; slip: ConsentSlip }
-  | { kind: 'pickup-slip'; slip: PickupSlip };
+  | { kind: 'pickup-slip'; slip: PickupSlip }
+  | { kind: 'packing-slip'; slip: PackingSlip };
 
 /** How a print request ended: printed, or waiting in the hub's queue for the printer (and why). */
 export type PrintReceiptResult =
@@ -204,6 +243,14 @@ export type PosBridge = {
     options?: PrintReceiptOptions,
   ): Promise<PrintReceiptResult>;
   openDrawer(): Promise<void>;
+  /**
+   * [FS4] Prints a shipping label on the store's label printer, in the
+   * printer's language (ZPL or TSPL), with the same answers as receipts
+   * (queued while the printer is away); the job id defaults to the shipment,
+   * so a label prints once unless `jobId` asks for a reprint. Absent where the
+   * hub has no label printer support.
+   */
+  printLabel?(label: ShippingLabel, options?: { jobId?: string }): Promise<PrintReceiptResult>;
   /** Calls back for every tag read (de-duplicated) by every RFID reader; absent where there are none. */
   onTagRead?(callback: (read: TagRead) => void): () => void;
 };
