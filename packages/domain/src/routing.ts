@@ -245,7 +245,7 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
       (a.state.location.id < b.state.location.id ? -1 : 1),
   );
 
-  let best: { plan: PlanScore; allocation: number[][] } | undefined;
+  let best: { plan: PlanScore; allocation: number[][]; picked: Candidate[] } | undefined;
   let runnerUp: PlanScore | undefined;
   let nodes = 0;
   let capped = false;
@@ -255,7 +255,7 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
     const plan = scorePlan(picked, allocation, demands);
     if (!best || comparePlans(plan, best.plan) < 0) {
       if (best) runnerUp = best.plan;
-      best = { plan, allocation };
+      best = { plan, allocation, picked: [...picked] };
     } else if (!runnerUp || comparePlans(plan, runnerUp) < 0) runnerUp = plan;
   };
   for (let k = 1; k <= eligible.length && !best && !capped; k++) {
@@ -302,7 +302,7 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
       explanation,
     };
   }
-  const chosen: { plan: PlanScore; allocation: number[][] } = best;
+  const chosen: { plan: PlanScore; allocation: number[][]; picked: Candidate[] } = best;
   explanation.chosen = chosen.plan;
   if (runnerUp) explanation.runnerUp = runnerUp;
   explanation.decidedBy = decidingRule(chosen.plan, runnerUp);
@@ -310,10 +310,12 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
   if (explanation.decidedBy in rule) {
     explanation.rule = rule[explanation.decidedBy as keyof typeof rule];
   }
-  const picked = chosen.plan.locationIds.map((id) =>
-    eligible.find((c) => c.state.location.id === id)!,
+  const { allocations, shipments } = toShipments(
+    chosen.picked,
+    chosen.allocation,
+    demands,
+    request.lines,
   );
-  const { allocations, shipments } = toShipments(picked, chosen.allocation, demands, request.lines);
   return {
     ok: true,
     allocations,
