@@ -45,7 +45,11 @@ describe('label printer status', () => {
   it('[LS2] the TSPL status byte reads back', () => {
     expect(decodeTsplStatus(0)).toEqual(READY_FLAGS);
     expect(decodeTsplStatus(0x40)).toMatchObject({ headOpen: true });
-    fc.assert(fc.property(flags, (f) => expect(decodeTsplStatus(tsplStatusByte(f))).toEqual(f)));
+    fc.assert(
+      fc.property(flags, (f) => {
+        expect(decodeTsplStatus(tsplStatusByte(f))).toEqual(f);
+      }),
+    );
   });
 
   it('[LS3] every problem blocks printing and says what to do; a ready printer has none', () => {
