@@ -1,7 +1,7 @@
 /**
  * A whole demo store on one machine: the sync server (PGlite with the demo
- * chain), a simulated scanner and receipt printer on socat pseudo-terminals,
- * the hub driving them through the real serial drivers, and the terminal host
+ * chain), a simulated scanner and receipt printer on socat pseudo-terminals
+ * and a simulated network label printer (ZPL over TCP), the hub driving them through the real serial drivers, and the terminal host
  * serving the POS to a browser. `npm start` and the end-to-end tests run this.
  */
 import type { CashRounding } from '@pos/domain';
@@ -10,8 +10,10 @@ import {
   openPtyPair,
   PrinterSimulator,
   ScannerSimulator,
+  TcpLabelPrinterSimulator,
   TcpPrinterSimulator,
   type Hub,
+  type LabelPrinterSimulator,
   type PtyPair,
 } from '@pos/hardware';
 import {
@@ -48,6 +50,8 @@ export type DemoStore = {
   terminalUrl?: string;
   scanner: ScannerSimulator;
   printer: PrinterSimulator;
+  /** The simulated network label printer (ZPL) for shipping labels. */
+  labelPrinter: LabelPrinterSimulator;
   close(): Promise<void>;
 };
 
@@ -138,9 +142,18 @@ export async function startDemoStore(
       printer = network.printer;
       printerConfig = { type: 'tcp', id: 'printer-1', host: '127.0.0.1', port: network.port };
     }
+    const labels = await TcpLabelPrinterSimulator.start({ language: 'zpl' });
+    closers.push(() => labels.close());
     const devices: DevicesConfig = {
       scanners: [{ id: 'scanner-1', path: scannerPair.devicePath }],
       printer: printerConfig,
+      labelPrinter: {
+        type: 'tcp',
+        id: 'label-printer-1',
+        language: 'zpl',
+        host: '127.0.0.1',
+        port: labels.port,
+      },
       receiptTimeZone: 'Asia/Shanghai',
     };
 
@@ -181,6 +194,7 @@ export async function startDemoStore(
       terminalUrl,
       scanner,
       printer,
+      labelPrinter: labels.printer,
       close,
     };
   } catch (error) {

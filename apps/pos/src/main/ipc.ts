@@ -59,6 +59,8 @@ export function registerTerminalIpc(deps: {
           ...printOptions(options),
         }),
       ),
+    printLabel: async (label, options) =>
+      printed(await call('printer:print-label', { label, ...printOptions(options) })),
     openDrawer: async () => {
       await call('drawer:open');
     },

@@ -17,6 +17,46 @@ describe('device settings of the till', () => {
     expect(devicesConfigProblems({ scanners: [] })).toEqual([]);
   });
 
+  it('takes a network or serial label printer in ZPL or TSPL, and names what is wrong with one', () => {
+    for (const labelPrinter of [
+      { type: 'tcp', id: 'label-printer-1', language: 'zpl', host: '192.168.1.60' },
+      {
+        type: 'tcp',
+        id: 'label-printer-1',
+        language: 'zpl',
+        dpi: 300,
+        cjkFont: 'E:MSUNG.FNT',
+        host: 'zebra.local',
+        port: 9100,
+      },
+      {
+        type: 'serial',
+        id: 'label-printer-1',
+        language: 'tspl',
+        path: '/dev/ttyUSB1',
+        baudRate: 115200,
+      },
+    ]) {
+      expect(devicesConfigProblems({ scanners, labelPrinter })).toEqual([]);
+    }
+    expect(
+      devicesConfigProblems({
+        scanners,
+        labelPrinter: { type: 'tcp', id: '', language: 'epl', dpi: 600, cjkFont: '^XZ', path: 'x' },
+      }),
+    ).toEqual([
+      'devices.labelPrinter.id: must be a name such as "label-printer-1"',
+      'devices.labelPrinter.language: must be "zpl" or "tspl" (got "epl")',
+      'devices.labelPrinter.dpi: must be 203 or 300 (got 600)',
+      'devices.labelPrinter.cjkFont: must be a ZPL font name such as "E:SIMSUN.FNT"',
+      "devices.labelPrinter.host: needs the printer's host name or IP",
+      'devices.labelPrinter.path: not a setting of a tcp label printer (it takes type, id, language, dpi, cjkFont, host, port)',
+    ]);
+    expect(devicesConfigProblems({ scanners, labelPrinter: { type: 'usb' } })).toEqual([
+      'devices.labelPrinter.type: must be "tcp" or "serial" (got "usb")',
+    ]);
+  });
+
   it('names each wrong setting and what it should be', () => {
     expect(
       devicesConfigProblems({

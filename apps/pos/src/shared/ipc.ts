@@ -11,6 +11,7 @@ export type IpcCalls = {
   getConfig: TerminalApi['getConfig'];
   printReceipt: TerminalApi['printReceipt'];
   printDocument: TerminalApi['printDocument'];
+  printLabel: NonNullable<TerminalApi['printLabel']>;
   openDrawer: TerminalApi['openDrawer'];
 };
 
@@ -24,6 +25,7 @@ export const IPC_CALL_CHANNELS: { [K in keyof IpcCalls]: string } = {
   getConfig: 'terminal:get-config',
   printReceipt: 'printer:print-receipt',
   printDocument: 'printer:print-document',
+  printLabel: 'printer:print-label',
   openDrawer: 'drawer:open',
 };
 
