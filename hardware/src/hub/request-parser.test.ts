@@ -143,7 +143,8 @@ describe('parseHubRequest', () => {
       }),
       { numRuns: 1000 },
     );
-  });
+    // A thousand generated requests; a busy machine needs more than the default 5 s.
+  }, 30_000);
 });
 
 describe('parseHubRequest: documents (protocol 4)', () => {
