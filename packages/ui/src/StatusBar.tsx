@@ -51,11 +51,7 @@ export function StatusBar(props: {
           device.problems.map((problem) => (
             <span key={`${device.id}:${problem.code}`} className="warn" role="alert">
               {problemText(language, problem)}
-              {device.queuedReceipts
-                ? language === 'zh-CN'
-                  ? `（${device.queuedReceipts} 张小票等待打印）`
-                  : ` (${device.queuedReceipts} receipts waiting)`
-                : ''}
+              {device.queuedReceipts ? queuedText(language, device) : ''}
             </span>
           ))
         ) : (
@@ -75,6 +71,14 @@ export function StatusBar(props: {
       </button>
     </header>
   );
+}
+
+/** How many receipts (or, on a label printer, labels) wait for the printer, in words. */
+function queuedText(language: string, device: DeviceStatus): string {
+  const n = device.queuedReceipts ?? 0;
+  const label = device.kind === 'label-printer';
+  if (language === 'zh-CN') return `（${n} ${label ? '张面单' : '张小票'}等待打印）`;
+  return ` (${n} ${label ? (n === 1 ? 'label' : 'labels') : n === 1 ? 'receipt' : 'receipts'} waiting)`;
 }
 
 /** What an offline terminal tells the cashier, in words, with what to do. */

@@ -105,6 +105,7 @@ const ZH: Record<string, string> = {
   printer: '打印机',
   drawer: '钱箱',
   rfid: 'RFID 读写器',
+  'label-printer': '面单打印机',
   ready: '就绪',
   offline: '离线',
   error: '故障',
