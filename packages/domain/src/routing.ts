@@ -207,36 +207,49 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
   const ineligible: Partial<Record<IneligibleReason, number>> = {};
   const scored: CandidateScore[] = [];
   const eligible: Candidate[] = [];
+  const unitsAt = (state: LocationState): number[] =>
+    demands.map((d) =>
+      excluded.size > 0 && excluded.has(`${state.location.id}\u0000${d.sku}`)
+        ? 0
+        : routableUnits(state, d.sku, policy),
+    );
+  const totalOf = (units: readonly number[]) =>
+    units.reduce((s, u, i) => s + Math.min(u, demands[i]!.quantity), 0);
+  // Units are counted where they matter: for the locations that pass the other checks
+  // and, below, for the left-out ones the explanation shows.
+  const unitsLater = new Map<CandidateScore, LocationState>();
   for (const state of request.locations) {
     const { location } = state;
     const distance = haversineMetres(location, destination);
-    const units = demands.map((d) =>
-      excluded.has(`${location.id}\u0000${d.sku}`) ? 0 : routableUnits(state, d.sku, policy),
-    );
-    const total = units.reduce((s, u, i) => s + Math.min(u, demands[i]!.quantity), 0);
+    let units: number[] | undefined;
     let reason: IneligibleReason | undefined;
     if (!location.modes.includes(request.mode)) reason = 'mode';
     else if (request.mode === 'same-city' && distance > policy.sameCityRadiusMetres)
       reason = 'out-of-radius';
     else if (!isOpenAt(location.hours, request.now, policy.utcOffsetMinutes)) reason = 'closed';
     else if (state.shipmentsToday >= location.dailyCapacity) reason = 'capacity';
-    else if (units.every((u) => u === 0)) {
-      reason = demands.some((d) => excluded.has(`${location.id}\u0000${d.sku}`))
-        ? 'excluded'
-        : 'no-stock';
+    else {
+      units = unitsAt(state);
+      if (units.every((u) => u === 0)) {
+        reason = demands.some((d) => excluded.has(`${location.id}\u0000${d.sku}`))
+          ? 'excluded'
+          : 'no-stock';
+      }
     }
-    scored.push({
+    const score: CandidateScore = {
       locationId: location.id,
       name: location.name,
       kind: location.kind,
       distanceMetres: distance,
       eligible: reason === undefined,
       ...(reason ? { reason } : {}),
-      units: total,
+      units: units ? totalOf(units) : 0,
       rank: location.rank,
-    });
+    };
+    scored.push(score);
+    if (!units) unitsLater.set(score, state);
     if (reason) ineligible[reason] = (ineligible[reason] ?? 0) + 1;
-    else eligible.push({ state, distance, units });
+    else eligible.push({ state, distance, units: units! });
   }
   eligible.sort(
     (a, b) =>
@@ -250,7 +263,10 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
   const explanation: RoutingExplanation = {
     mode: request.mode,
     at: request.now,
-    candidates: explainCandidates(scored),
+    candidates: explainCandidates(scored).map((c) => {
+      const state = unitsLater.get(c);
+      return state ? { ...c, units: totalOf(unitsAt(state)) } : c;
+    }),
     ineligible,
     searchNodes: nodes,
     searchCapped: capped,
