@@ -1,7 +1,7 @@
 /**
  * A dry run of a routing policy change: the day's routing decisions routed
  * again under the changed policy, and what would have gone elsewhere. Pure.
- * See SPEC.md [RD1]-[RD3].
+ * See SPEC.md [RDY1]-[RDY2].
  */
 import { DomainError, fail, type Result } from './errors';
 import { DEFAULT_ROUTING_POLICY, routingPolicy, type RoutingPolicy } from './locations';
@@ -32,7 +32,7 @@ export type DryRunReport = {
 const FIELDS = Object.keys(DEFAULT_ROUTING_POLICY) as (keyof RoutingPolicy)[];
 
 /**
- * [RD1] A policy change as a caller sends it: an object naming only policy
+ * [RDY1] A policy change as a caller sends it: an object naming only policy
  * fields, each a whole number (>= 0 but the local time offset), at least one.
  */
 export function parseRoutingPolicyChange(
@@ -71,7 +71,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
 };
 
 /**
- * [RD2] Routes every record's request again with `change` applied to its
+ * [RDY2] Routes every record's request again with `change` applied to its
  * policy ([LOC3]: a bad figure is refused before anything is routed) and
  * compares the locations with those chosen then.
  */

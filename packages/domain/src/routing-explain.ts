@@ -76,7 +76,7 @@ export function explainRouting(
     lines.push(
       en
         ? `Ships from ${names(chosen)}: the fewest parcels (${parcels}), ${distance(chosen.distanceMetres, language)} in all.`
-        : `由 ${names(chosen)} 发货：包裹最少（${parcels} 个），总距离 ${distance(chosen.distanceMetres, language)}。`,
+        : `由${names(chosen)}发货：包裹最少（${parcels} 个），总距离 ${distance(chosen.distanceMetres, language)}。`,
     );
     if (!runnerUp) {
       lines.push(

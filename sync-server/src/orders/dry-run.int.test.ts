@@ -129,7 +129,7 @@ describe.each(BACKENDS)('the routing dry run on $name', (backend) => {
   });
 
   it.skipIf(backend.skip)(
-    '[RDS1] [RD2] routes the day again under the change: moved, unchanged, no longer routable, per location',
+    '[RDS1] [RDY2] routes the day again under the change: moved, unchanged, no longer routable, per location',
     async () => {
       const before = await storage.changes(ROUTING_INPUTS_DB, {
         since: 0,
@@ -185,7 +185,7 @@ describe.each(BACKENDS)('the routing dry run on $name', (backend) => {
   });
 
   it.skipIf(backend.skip)(
-    '[RDS2] [RD1] refuses a bad body with 400 saying what is wrong',
+    '[RDS2] [RDY1] refuses a bad body with 400 saying what is wrong',
     async () => {
       const refusals: [unknown, RegExp][] = [
         [{ day: DAY, change: { safetyStok: 3 } }, /unknown policy field "safetyStok"/],
