@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors';
 import { routingPolicy } from './locations';
-import { routeOrder, type RoutingRequest } from './routing';
+import { routeOrder, type LocationState, type RoutingRequest } from './routing';
 import { dryRunRouting, parseRoutingPolicyChange, type RoutingRecord } from './routing-dry-run';
 
 const HOME = { lat: 31.2, lng: 121.4 };
@@ -17,7 +17,7 @@ const place = (id: string, km: number) => ({
   dailyCapacity: 10,
   rank: 1,
 });
-const LOCATIONS = [
+const LOCATIONS: LocationState[] = [
   { location: place('near', 1), atp: { A: 4, B: 2 }, shipmentsToday: 0 },
   { location: place('far', 6), atp: { A: 40 }, shipmentsToday: 0 },
 ];
