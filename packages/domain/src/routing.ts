@@ -348,29 +348,20 @@ function searchPlans(
   const W = Math.max(1, Math.ceil(D / 32));
   const bit = (d: number) => 1 << (d & 31);
   // Which demands each location helps: units of a splittable SKU, all the units of a non-splittable one.
-  const helps = eligible.map((c) => {
-    const mask = new Int32Array(W);
-    demands.forEach((d, i) => {
-      const u = c.units[i]!;
-      if (d.splittable ? u > 0 : u >= d.quantity) mask[i >>> 5]! |= bit(i);
-    });
-    return mask;
-  });
-  // From position i on: units per demand summed, the most units of one location, distances summed.
-  const sufSum: Float64Array[] = new Array<Float64Array>(n + 1);
-  const sufMax: Float64Array[] = new Array<Float64Array>(n + 1);
-  sufSum[n] = new Float64Array(D);
-  sufMax[n] = new Float64Array(D);
+  const helps = new Int32Array(n * W);
+  // From position i on (row i of D figures): units per demand summed, the most units of one location.
+  const sufSum = new Float64Array((n + 1) * D);
+  const sufMax = new Float64Array((n + 1) * D);
   for (let i = n - 1; i >= 0; i--) {
-    const sum = new Float64Array(D);
-    const max = new Float64Array(D);
+    const units = eligible[i]!.units;
     for (let d = 0; d < D; d++) {
-      const u = eligible[i]!.units[d]!;
-      sum[d] = sufSum[i + 1]![d]! + u;
-      max[d] = Math.max(sufMax[i + 1]![d]!, u);
+      const u = units[d]!;
+      if (demands[d]!.splittable ? u > 0 : u >= demands[d]!.quantity) {
+        helps[i * W + (d >>> 5)]! |= bit(d);
+      }
+      sufSum[i * D + d] = sufSum[(i + 1) * D + d]! + u;
+      sufMax[i * D + d] = Math.max(sufMax[(i + 1) * D + d]!, u);
     }
-    sufSum[i] = sum;
-    sufMax[i] = max;
   }
   const distPrefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) distPrefix[i + 1] = distPrefix[i]! + eligible[i]!.distance;
@@ -378,7 +369,7 @@ function searchPlans(
   // No plan is smaller than what the SKU needing the most locations needs.
   let kMin = 1;
   for (let d = 0; d < D; d++) {
-    if (!demands[d]!.splittable) continue;
+    if (!demands[d]!.splittable || sufMax[d]! >= demands[d]!.quantity) continue;
     const units = eligible.map((c) => c.units[d]!).sort((a, b) => b - a);
     let sum = 0;
     let m = 0;
@@ -411,13 +402,13 @@ function searchPlans(
 
   // Whether `free` locations from position `from` on could still cover every open demand.
   const coverable = (from: number, free: number): boolean => {
-    const sum = sufSum[from]!;
-    const max = sufMax[from]!;
+    const row = from * D;
     for (let d = 0; d < D; d++) {
       if (!(unmet[d >>> 5]! & bit(d))) continue;
+      const max = sufMax[row + d]!;
       if (demands[d]!.splittable) {
-        if (sum[d]! < need[d]! || max[d]! * free < need[d]!) return false;
-      } else if (max[d]! < need[d]!) return false;
+        if (sufSum[row + d]! < need[d]! || max * free < need[d]!) return false;
+      } else if (max < need[d]!) return false;
     }
     return true;
   };
@@ -445,10 +436,15 @@ function searchPlans(
         const bound = distance + (distPrefix[i + free]! - distPrefix[i]!);
         if (bound > runnerUp.distanceMetres * (1 + 1e-12) + 1e-6) return;
       }
-      const h = helps[i]!;
+      // It must help a demand still open; the last one to join must help every open one.
       let useful = false;
-      for (let w = 0; w < W; w++) if ((h[w]! & unmet[w]!) !== 0) useful = true;
-      if (!useful) continue;
+      let all = true;
+      for (let w = 0; w < W; w++) {
+        const h = helps[i * W + w]! & unmet[w]!;
+        if (h !== 0) useful = true;
+        if (h !== unmet[w]) all = false;
+      }
+      if (!useful || (free === 1 && !all)) continue;
       const c = eligible[i]!;
       for (let d = 0; d < D; d++) {
         const u = c.units[d]!;
