@@ -76,50 +76,67 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
  * compares the locations with those chosen then.
  */
 export function dryRunRouting(
-  records: readonly RoutingRecord[],
+  records: Iterable<RoutingRecord>,
   change: Partial<RoutingPolicy>,
 ): DryRunReport {
+  const run = startDryRun(change);
+  for (const record of records) run.add(record);
+  return run.report();
+}
+
+/**
+ * [RDY2] The same dry run record by record, for a day read page by page:
+ * `add` each record, then `report`.
+ */
+export function startDryRun(change: Partial<RoutingPolicy>): {
+  add(record: RoutingRecord): void;
+  report(): DryRunReport;
+} {
   const parsed = parseRoutingPolicyChange(change);
   if (!parsed.ok) throw new DomainError(parsed.code, parsed.message);
-  const report: DryRunReport = {
-    decisions: records.length,
-    orders: new Set(records.map((r) => r.orderId)).size,
-    moved: [],
-    unchanged: 0,
-    nowNotRoutable: [],
-    shipmentsByLocation: {},
-  };
+  let decisions = 0;
+  let unchanged = 0;
+  const orders = new Set<string>();
+  const moved: DryRunReport['moved'] = [];
+  const nowNotRoutable: DryRunReport['nowNotRoutable'] = [];
   const net = new Map<string, number>();
   const count = (ids: readonly string[], by: number) => {
     for (const id of ids) net.set(id, (net.get(id) ?? 0) + by);
   };
-  for (const record of records) {
-    const policy = routingPolicy({ ...record.request.policy, ...parsed.change });
-    const decision = routeOrder({ ...record.request, policy });
-    const to = decision.ok ? decision.shipments.map((s) => s.locationId) : [];
-    if (sameSet(record.chosen, to)) {
-      report.unchanged++;
-      continue;
-    }
-    count(record.chosen, -1);
-    count(to, +1);
-    if (decision.ok) {
-      report.moved.push({
-        orderId: record.orderId,
-        from: [...record.chosen].sort(),
-        to,
-        decidedBy: decision.explanation.decidedBy!,
-      });
-    } else {
-      report.nowNotRoutable.push({
-        orderId: record.orderId,
-        from: [...record.chosen].sort(),
-        short: decision.short,
-      });
-    }
-  }
-  report.shipmentsByLocation = Object.fromEntries(
-    [...net].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-  return report;
+  return {
+    add(record) {
+      decisions++;
+      orders.add(record.orderId);
+      const policy = routingPolicy({ ...record.request.policy, ...parsed.change });
+      const decision = routeOrder({ ...record.request, policy });
+      const to = decision.ok ? decision.shipments.map((s) => s.locationId) : [];
+      if (sameSet(record.chosen, to)) {
+        unchanged++;
+        return;
+      }
+      count(record.chosen, -1);
+      count(to, +1);
+      const from = [...record.chosen].sort();
+      if (decision.ok) {
+        moved.push({
+          orderId: record.orderId,
+          from,
+          to,
+          decidedBy: decision.explanation.decidedBy!,
+        });
+      } else {
+        nowNotRoutable.push({ orderId: record.orderId, from, short: decision.short });
+      }
+    },
+    report: () => ({
+      decisions,
+      orders: orders.size,
+      moved: [...moved],
+      unchanged,
+      nowNotRoutable: [...nowNotRoutable],
+      shipmentsByLocation: Object.fromEntries(
+        [...net].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : 1)),
+      ),
+    }),
+  };
 }

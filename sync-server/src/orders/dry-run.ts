@@ -4,8 +4,8 @@
  * `_routingInputs`) routed again under the changed policy. Reads only.
  */
 import {
-  dryRunRouting,
   parseRoutingPolicyChange,
+  startDryRun,
   type CollectionName,
   type DryRunReport,
   type RoutingRecord,
@@ -14,10 +14,13 @@ import { isJsonObject, SyncError } from '../protocol';
 import { adminOnly, allow } from '../route-guards';
 import type { ServiceRequest } from '../service-routes';
 import { FIND_DOCS_MAX } from '../storage/find-docs';
-import type { SyncStorage } from '../storage/storage';
+import type { DocRow, SyncStorage } from '../storage/storage';
 
 /** Server-only: the input and outcome of each routing decision, `<orderId>:<n>`, with its chain-local `day`. */
 export const ROUTING_INPUTS_DB = '_routingInputs' as CollectionName;
+
+/** Decisions read at a time: as many as one find returns. */
+const PAGE = FIND_DOCS_MAX;
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -30,21 +33,36 @@ export function isDay(value: unknown): value is string {
   return date.toISOString().slice(0, 10) === value;
 }
 
-/** The day's routing decisions in the order they were stored. */
-async function recordsOf(storage: SyncStorage, day: string): Promise<RoutingRecord[]> {
-  const found = await storage.findDocs(ROUTING_INPUTS_DB, { fields: { day } });
-  let rows = found;
-  if (found.length >= FIND_DOCS_MAX) {
-    // More than one find returns: the collection page by page.
-    rows = [];
-    for (let since = 0; ;) {
-      const page = await storage.changes(ROUTING_INPUTS_DB, { since, limit: 1000, scope: null });
-      rows.push(...page.rows.filter((r) => r.body.day === day));
-      if (page.rows.length === 0) break;
-      since = page.lastSeq;
+/** Decisions routed between two turns of the event loop, so the server keeps answering. */
+const SLICE = 25;
+
+/**
+ * Feeds the day's routing decisions to `add` in the order they were stored,
+ * a page at a time (a day's inputs can be more than memory holds at once),
+ * letting other requests in between slices of routing.
+ */
+async function eachRecord(
+  storage: SyncStorage,
+  day: string,
+  add: (record: RoutingRecord) => void,
+): Promise<void> {
+  let routed = 0;
+  const feed = async (rows: readonly DocRow[]) => {
+    for (const row of rows) {
+      if (row.body.day !== day) continue;
+      add(row.body as unknown as RoutingRecord);
+      if (++routed % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     }
+  };
+  const found = await storage.findDocs(ROUTING_INPUTS_DB, { fields: { day }, limit: PAGE });
+  if (found.length < PAGE) return feed(found);
+  // More than one find returns: the collection page by page, that day's only.
+  for (let since = 0; ;) {
+    const page = await storage.changes(ROUTING_INPUTS_DB, { since, limit: PAGE, scope: null });
+    if (page.rows.length === 0) return;
+    await feed(page.rows);
+    since = page.lastSeq;
   }
-  return rows.map((r) => r.body as unknown as RoutingRecord & { day: string });
 }
 
 /** [RDS1] The dry run of `change` over `day`'s routing decisions: nothing is written. */
@@ -56,8 +74,9 @@ export async function routingDryRun(
   if (!isDay(day)) throw new SyncError('bad_request', 'day must be a date YYYY-MM-DD');
   const parsed = parseRoutingPolicyChange(change);
   if (!parsed.ok) throw new SyncError('bad_request', parsed.message);
-  const records = await recordsOf(storage, day);
-  return { day, ...dryRunRouting(records, parsed.change) };
+  const run = startDryRun(parsed.change);
+  await eachRecord(storage, day, (record) => run.add(record));
+  return { day, ...run.report() };
 }
 
 /**
