@@ -245,7 +245,9 @@ if (DRY_RUN > 0) {
         ...req,
         locations: req.locations.map((s) => ({
           ...s,
-          atp: Object.fromEntries(Object.entries(s.atp).filter(([sku]) => skus.has(sku))),
+          atp: Object.fromEntries(
+            [...skus].filter((sku) => sku in s.atp).map((sku) => [sku, s.atp[sku]!]),
+          ),
         })),
       },
       chosen: d.ok ? d.shipments.map((s) => s.locationId) : [],
