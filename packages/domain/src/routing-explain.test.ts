@@ -58,9 +58,7 @@ describe('explainRouting', () => {
 
   it('[RO11] the same in Chinese', () => {
     const lines = explainRouting(route([JINGAN, SHUT, XUHUI, EMPTY]), 'zh-CN');
-    expect(lines[0]).toMatch(
-      /^由徐汇店（3\.\d 公里）发货：包裹最少（1 个），总距离 3\.\d 公里。$/,
-    );
+    expect(lines[0]).toMatch(/^由徐汇店（3\.\d 公里）发货：包裹最少（1 个），总距离 3\.\d 公里。$/);
     expect(lines[1]).toMatch(/^次优方案：静安店（5\.\d 公里），远 1\.\d 公里。$/);
     expect(lines[2]).toBe('2 个地点未参与：1 个无可用库存，1 个当前未营业。');
   });
