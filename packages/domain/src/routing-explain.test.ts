@@ -87,4 +87,18 @@ describe('explainRouting', () => {
     const twin = { ...west, location: { ...west.location, id: 'x', name: 'Twin' } };
     expect(explainRouting(route([west, twin], 2), 'zh-CN')[1]).toMatch(/按地点编号选择/);
   });
+
+  it('[RO10] [RO11] names a chosen location beyond the 20 nearest candidates', () => {
+    // 25 nearer stores with one unit each; the order needs 3 units, only the far warehouse has them.
+    const stores = Array.from({ length: 25 }, (_, i) => ({
+      location: at(`s${String(i).padStart(2, '0')}`, `Store ${i}`, 0.1 + i * 0.1),
+      atp: { A: 2 },
+      shipmentsToday: 0,
+    }));
+    const warehouse = { location: at('wh', '嘉定仓', 30), atp: { A: 50 }, shipmentsToday: 0 };
+    const explanation = route([...stores, warehouse], 3);
+    expect(explanation.candidates.some((c) => c.locationId === 'wh')).toBe(false);
+    expect(explanation.planLocations?.map((c) => c.locationId)).toEqual(['wh']);
+    expect(explainRouting(explanation, 'en')[0]).toMatch(/^Ships from 嘉定仓 \(30\.\d km\)/);
+  });
 });

@@ -52,7 +52,9 @@ export function explainRouting(
   language: ExplainLanguage,
 ): string[] {
   const en = language === 'en';
-  const byId = new Map(explanation.candidates.map((c) => [c.locationId, c]));
+  const byId = new Map(
+    [...explanation.candidates, ...(explanation.planLocations ?? [])].map((c) => [c.locationId, c]),
+  );
   const names = (plan: PlanScore) =>
     plan.locationIds
       .map((id) => {

@@ -96,8 +96,10 @@ export type RoutingExplanation = {
   /** How many locations were left out, by reason. */
   ineligible: Partial<Record<IneligibleReason, number>>;
   chosen?: PlanScore;
-  /** The best plan that differs from the chosen one, when there is one. */
+  /** The best other plan with as many shipments, when there is one ([RO10]). */
   runnerUp?: PlanScore;
+  /** The chosen plan's and the runner-up's locations that `candidates` does not show (beyond its nearest 20). */
+  planLocations?: CandidateScore[];
   decidedBy?: DecidingRule;
   /** The SPEC rule of that criterion: RO3 shipments, RO4 distance, RO5 balance, rank and id. */
   rule?: 'RO3' | 'RO4' | 'RO5';
@@ -295,6 +297,18 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
   const chosen: Found = best;
   explanation.chosen = chosen.plan;
   if (runnerUp) explanation.runnerUp = runnerUp;
+  // The plans' locations beyond the nearest shown, so a person reads their names and distances.
+  const shown = new Set(explanation.candidates.map((c) => c.locationId));
+  const beyond = [...chosen.plan.locationIds, ...(runnerUp?.locationIds ?? [])].filter(
+    (id, i, all) => !shown.has(id) && all.indexOf(id) === i,
+  );
+  if (beyond.length > 0) {
+    explanation.planLocations = scored
+      .filter((c) => beyond.includes(c.locationId))
+      .sort(
+        (a, b) => a.distanceMetres - b.distanceMetres || (a.locationId < b.locationId ? -1 : 1),
+      );
+  }
   explanation.decidedBy = decidingRule(chosen.plan, runnerUp);
   const rule = { shipments: 'RO3', distance: 'RO4', balance: 'RO5' } as const;
   if (explanation.decidedBy in rule) {
