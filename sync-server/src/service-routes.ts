@@ -9,6 +9,7 @@ import { isCollectionName, memberForTill, type Member } from '@pos/domain';
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
 import type { PrivacyKeys } from './pii/keyring';
+import { postRoutingDryRun } from './orders/dry-run';
 import { postChannelToken, serveOrders } from './orders/routes';
 import { isMemberRoute, phoneIndexOfQuery, serveMemberRoute } from './pii/member-routes';
 import { servePointsProgramme } from './points-programme-route';
@@ -258,6 +259,9 @@ export async function serveService(request: ServiceRequest): Promise<void> {
   }
   if (first === '_admin' && second === 'channel-tokens' && third === undefined) {
     return postChannelToken(request);
+  }
+  if (first === '_admin' && second === 'routing' && third === 'dry-run' && more.length === 0) {
+    return postRoutingDryRun(request);
   }
   if (first === '_orders') return serveOrders({ ...request, caller: request.principal });
   if (first === '_facts' && second && third && more.length === 0) {

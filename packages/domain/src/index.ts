@@ -42,4 +42,6 @@ export * from './pickup-codes';
 export * from './payment-notification';
 export * from './locations';
 export * from './routing';
+export * from './routing-dry-run';
+export * from './routing-explain';
 export * from './shipments';

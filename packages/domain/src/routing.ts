@@ -96,8 +96,10 @@ export type RoutingExplanation = {
   /** How many locations were left out, by reason. */
   ineligible: Partial<Record<IneligibleReason, number>>;
   chosen?: PlanScore;
-  /** The best plan that differs from the chosen one, when there is one. */
+  /** The best other plan with as many shipments, when there is one ([RO10]). */
   runnerUp?: PlanScore;
+  /** The chosen plan's and the runner-up's locations that `candidates` does not show (beyond its nearest 20). */
+  planLocations?: CandidateScore[];
   decidedBy?: DecidingRule;
   /** The SPEC rule of that criterion: RO3 shipments, RO4 distance, RO5 balance, rank and id. */
   rule?: 'RO3' | 'RO4' | 'RO5';
@@ -197,8 +199,8 @@ type Candidate = {
  * non-splittable SKU ships from one location ([RO6]). When no plan covers
  * the order the answer is `NOT_ROUTABLE`, with what is short.
  *
- * This implementation searches every set of eligible locations by size
- * (exact, for small chains); the search stops at `policy.maxSearchNodes`.
+ * The search is exact and fast: see `searchPlans`. It stops at
+ * `policy.maxSearchNodes` and keeps the best plan found ([RO7]).
  */
 export function routeOrder(request: RoutingRequest): RoutingDecision {
   const { policy, destination } = request;
@@ -207,36 +209,49 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
   const ineligible: Partial<Record<IneligibleReason, number>> = {};
   const scored: CandidateScore[] = [];
   const eligible: Candidate[] = [];
+  const unitsAt = (state: LocationState): number[] =>
+    demands.map((d) =>
+      excluded.size > 0 && excluded.has(`${state.location.id}\u0000${d.sku}`)
+        ? 0
+        : routableUnits(state, d.sku, policy),
+    );
+  const totalOf = (units: readonly number[]) =>
+    units.reduce((s, u, i) => s + Math.min(u, demands[i]!.quantity), 0);
+  // Units are counted where they matter: for the locations that pass the other checks
+  // and, below, for the left-out ones the explanation shows.
+  const unitsLater = new Map<CandidateScore, LocationState>();
   for (const state of request.locations) {
     const { location } = state;
     const distance = haversineMetres(location, destination);
-    const units = demands.map((d) =>
-      excluded.has(`${location.id}\u0000${d.sku}`) ? 0 : routableUnits(state, d.sku, policy),
-    );
-    const total = units.reduce((s, u, i) => s + Math.min(u, demands[i]!.quantity), 0);
+    let units: number[] | undefined;
     let reason: IneligibleReason | undefined;
     if (!location.modes.includes(request.mode)) reason = 'mode';
     else if (request.mode === 'same-city' && distance > policy.sameCityRadiusMetres)
       reason = 'out-of-radius';
     else if (!isOpenAt(location.hours, request.now, policy.utcOffsetMinutes)) reason = 'closed';
     else if (state.shipmentsToday >= location.dailyCapacity) reason = 'capacity';
-    else if (units.every((u) => u === 0)) {
-      reason = demands.some((d) => excluded.has(`${location.id}\u0000${d.sku}`))
-        ? 'excluded'
-        : 'no-stock';
+    else {
+      units = unitsAt(state);
+      if (units.every((u) => u === 0)) {
+        reason = demands.some((d) => excluded.has(`${location.id}\u0000${d.sku}`))
+          ? 'excluded'
+          : 'no-stock';
+      }
     }
-    scored.push({
+    const score: CandidateScore = {
       locationId: location.id,
       name: location.name,
       kind: location.kind,
       distanceMetres: distance,
       eligible: reason === undefined,
       ...(reason ? { reason } : {}),
-      units: total,
+      units: units ? totalOf(units) : 0,
       rank: location.rank,
-    });
+    };
+    scored.push(score);
+    if (!units) unitsLater.set(score, state);
     if (reason) ineligible[reason] = (ineligible[reason] ?? 0) + 1;
-    else eligible.push({ state, distance, units });
+    else eligible.push({ state, distance, units: units! });
   }
   eligible.sort(
     (a, b) =>
@@ -245,38 +260,15 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
       (a.state.location.id < b.state.location.id ? -1 : 1),
   );
 
-  let best: { plan: PlanScore; allocation: number[][]; picked: Candidate[] } | undefined;
-  let runnerUp: PlanScore | undefined;
-  let nodes = 0;
-  let capped = false;
-  const consider = (picked: Candidate[]) => {
-    const allocation = allocate(picked, demands);
-    if (!allocation) return;
-    const plan = scorePlan(picked, allocation, demands);
-    if (!best || comparePlans(plan, best.plan) < 0) {
-      if (best) runnerUp = best.plan;
-      best = { plan, allocation, picked: [...picked] };
-    } else if (!runnerUp || comparePlans(plan, runnerUp) < 0) runnerUp = plan;
-  };
-  for (let k = 1; k <= eligible.length && !best && !capped; k++) {
-    const choose = (start: number, picked: Candidate[]): void => {
-      if (capped) return;
-      if (++nodes > policy.maxSearchNodes) {
-        capped = true;
-        return;
-      }
-      if (picked.length === k) return consider(picked);
-      for (let i = start; i <= eligible.length - (k - picked.length); i++) {
-        choose(i + 1, [...picked, eligible[i]!]);
-      }
-    };
-    choose(0, []);
-  }
+  const { best, runnerUp, nodes, capped } = searchPlans(eligible, demands, policy.maxSearchNodes);
 
   const explanation: RoutingExplanation = {
     mode: request.mode,
     at: request.now,
-    candidates: explainCandidates(scored),
+    candidates: explainCandidates(scored).map((c) => {
+      const state = unitsLater.get(c);
+      return state ? { ...c, units: totalOf(unitsAt(state)) } : c;
+    }),
     ineligible,
     searchNodes: nodes,
     searchCapped: capped,
@@ -302,9 +294,21 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
       explanation,
     };
   }
-  const chosen: { plan: PlanScore; allocation: number[][]; picked: Candidate[] } = best;
+  const chosen: Found = best;
   explanation.chosen = chosen.plan;
   if (runnerUp) explanation.runnerUp = runnerUp;
+  // The plans' locations beyond the nearest shown, so a person reads their names and distances.
+  const shown = new Set(explanation.candidates.map((c) => c.locationId));
+  const beyond = [...chosen.plan.locationIds, ...(runnerUp?.locationIds ?? [])].filter(
+    (id, i, all) => !shown.has(id) && all.indexOf(id) === i,
+  );
+  if (beyond.length > 0) {
+    explanation.planLocations = scored
+      .filter((c) => beyond.includes(c.locationId))
+      .sort(
+        (a, b) => a.distanceMetres - b.distanceMetres || (a.locationId < b.locationId ? -1 : 1),
+      );
+  }
   explanation.decidedBy = decidingRule(chosen.plan, runnerUp);
   const rule = { shipments: 'RO3', distance: 'RO4', balance: 'RO5' } as const;
   if (explanation.decidedBy in rule) {
@@ -323,6 +327,165 @@ export function routeOrder(request: RoutingRequest): RoutingDecision {
     ...(request.mode === 'same-city' ? { window: sameCityWindow(request.now, policy) } : {}),
     explanation,
   };
+}
+
+type Found = { plan: PlanScore; allocation: number[][]; picked: Candidate[] };
+
+/**
+ * [RO3]-[RO7] [RO10] The best plan and the next best among the eligible
+ * locations (sorted nearest first, then rank, then id), exactly as if every
+ * set of locations were tried by size, without trying them all:
+ *
+ * - sizes k = 1, 2, … from the least any one SKU needs; the first size with
+ *   a plan is the fewest shipments [RO3]. Every plan of that size uses all
+ *   its locations, so the next best plan has as many shipments.
+ * - Sets of size k are walked nearest first. A location joins a set only
+ *   when it helps a SKU the set does not cover yet: a set with a location
+ *   that helps nothing new has a smaller plan, so it is no plan of size k.
+ * - A branch is cut when the locations after it cannot cover what is still
+ *   missing: the units left of a SKU, at most the most units of one location
+ *   per free place; a non-splittable SKU needs one location with all of it.
+ * - A branch is cut when its distance so far plus that of the nearest
+ *   locations after it is strictly more than the runner-up's (the second
+ *   best plan found so far): it can beat neither. Equal distances are
+ *   scored in full for the ties of [RO5].
+ * - Every node counts against `maxNodes` ([RO7]); at the limit the best plan
+ *   found so far is kept.
+ */
+function searchPlans(
+  eligible: readonly Candidate[],
+  demands: readonly Demand[],
+  maxNodes: number,
+): { best?: Found; runnerUp?: PlanScore; nodes: number; capped: boolean } {
+  const n = eligible.length;
+  const D = demands.length;
+  const W = Math.max(1, Math.ceil(D / 32));
+  const bit = (d: number) => 1 << (d & 31);
+  // Which demands each location helps: units of a splittable SKU, all the units of a non-splittable one.
+  const helps = new Int32Array(n * W);
+  // From position i on (row i of D figures): units per demand summed, the most units of one location.
+  const sufSum = new Float64Array((n + 1) * D);
+  const sufMax = new Float64Array((n + 1) * D);
+  for (let i = n - 1; i >= 0; i--) {
+    const units = eligible[i]!.units;
+    for (let d = 0; d < D; d++) {
+      const u = units[d]!;
+      if (demands[d]!.splittable ? u > 0 : u >= demands[d]!.quantity) {
+        helps[i * W + (d >>> 5)]! |= bit(d);
+      }
+      sufSum[i * D + d] = sufSum[(i + 1) * D + d]! + u;
+      sufMax[i * D + d] = Math.max(sufMax[(i + 1) * D + d]!, u);
+    }
+  }
+  const distPrefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) distPrefix[i + 1] = distPrefix[i]! + eligible[i]!.distance;
+
+  // No plan is smaller than what the SKU needing the most locations needs.
+  let kMin = 1;
+  for (let d = 0; d < D; d++) {
+    if (!demands[d]!.splittable || sufMax[d]! >= demands[d]!.quantity) continue;
+    const units = eligible.map((c) => c.units[d]!).sort((a, b) => b - a);
+    let sum = 0;
+    let m = 0;
+    while (m < units.length && sum < demands[d]!.quantity) sum += units[m++]!;
+    kMin = Math.max(kMin, m);
+  }
+
+  // The walk's state, restored on the way back: units still missing per demand, and which are open.
+  const need = new Float64Array(D);
+  const unmet = new Int32Array(W);
+  const savedNeed: Float64Array[] = [];
+  const savedUnmet: Int32Array[] = [];
+  const picked: Candidate[] = [];
+  let best: Found | undefined;
+  let runnerUp: PlanScore | undefined;
+  let nodes = 0;
+  let capped = false;
+
+  const consider = (distance: number) => {
+    // A plan farther than the runner-up changes neither.
+    if (runnerUp && distance > runnerUp.distanceMetres) return;
+    const allocation = allocate(picked, demands);
+    if (!allocation) return;
+    const plan = scorePlan(picked, allocation, demands);
+    if (!best || comparePlans(plan, best.plan) < 0) {
+      if (best) runnerUp = best.plan;
+      best = { plan, allocation, picked: [...picked] };
+    } else if (!runnerUp || comparePlans(plan, runnerUp) < 0) runnerUp = plan;
+  };
+
+  // Whether `free` locations from position `from` on could still cover every open demand.
+  const coverable = (from: number, free: number): boolean => {
+    const row = from * D;
+    for (let d = 0; d < D; d++) {
+      if (!(unmet[d >>> 5]! & bit(d))) continue;
+      const max = sufMax[row + d]!;
+      if (demands[d]!.splittable) {
+        if (sufSum[row + d]! < need[d]! || max * free < need[d]!) return false;
+      } else if (max < need[d]!) return false;
+    }
+    return true;
+  };
+
+  const walk = (start: number, k: number, distance: number): void => {
+    if (++nodes > maxNodes) {
+      capped = true;
+      return;
+    }
+    const depth = picked.length;
+    let open = false;
+    for (let w = 0; w < W; w++) if (unmet[w] !== 0) open = true;
+    if (!open) return consider(distance);
+    const free = k - depth;
+    if (free === 0 || !coverable(start, free)) return;
+    savedNeed[depth] ??= new Float64Array(D);
+    savedUnmet[depth] ??= new Int32Array(W);
+    const keepNeed = savedNeed[depth];
+    const keepUnmet = savedUnmet[depth];
+    keepNeed.set(need);
+    keepUnmet.set(unmet);
+    for (let i = start; i <= n - free && !capped; i++) {
+      if (runnerUp) {
+        // The nearest `free` locations from i on: no set in this branch is nearer.
+        const bound = distance + (distPrefix[i + free]! - distPrefix[i]!);
+        if (bound > runnerUp.distanceMetres * (1 + 1e-12) + 1e-6) return;
+      }
+      // It must help a demand still open; the last one to join must help every open one.
+      let useful = false;
+      let all = true;
+      for (let w = 0; w < W; w++) {
+        const h = helps[i * W + w]! & unmet[w]!;
+        if (h !== 0) useful = true;
+        if (h !== unmet[w]) all = false;
+      }
+      if (!useful || (free === 1 && !all)) continue;
+      const c = eligible[i]!;
+      for (let d = 0; d < D; d++) {
+        const u = c.units[d]!;
+        if (u === 0 || need[d] === 0) continue;
+        if (demands[d]!.splittable) need[d] = Math.max(0, need[d]! - u);
+        else if (u >= need[d]!) need[d] = 0;
+        if (need[d] === 0) unmet[d >>> 5]! &= ~bit(d);
+      }
+      picked.push(c);
+      walk(i + 1, k, distance + c.distance);
+      picked.pop();
+      need.set(keepNeed);
+      unmet.set(keepUnmet);
+    }
+  };
+
+  for (let k = kMin; k <= n && !best && !capped; k++) {
+    unmet.fill(0);
+    for (let d = 0; d < D; d++) {
+      need[d] = demands[d]!.quantity;
+      if (need[d]! > 0) unmet[d >>> 5]! |= bit(d);
+    }
+    // Nothing more to try when all the locations together cannot cover the order.
+    if (!coverable(0, n)) break;
+    walk(0, k, 0);
+  }
+  return { ...(best ? { best } : {}), ...(runnerUp ? { runnerUp } : {}), nodes, capped };
 }
 
 /**

@@ -1,0 +1,234 @@
+/**
+ * The dry run of a routing policy change over a day's stored routing
+ * decisions, on both backends: the report, only that day, nothing written,
+ * and over HTTP the admin route with its refusals of bad bodies.
+ */
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  routeOrder,
+  routingPolicy,
+  type FulfilmentLocation,
+  type LocationState,
+  type RoutingRequest,
+} from '@pos/domain';
+import { provisionAdminToken } from '../auth';
+import { seedDemo } from '../demo-data';
+import type { JsonObject } from '../protocol';
+import { createSyncServer } from '../server';
+import type { SyncStorage } from '../storage/storage';
+import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
+import { ROUTING_INPUTS_DB, routingDryRun } from './dry-run';
+
+const HOME = { lat: 31.2, lng: 121.4 };
+const ALL_DAY = [{ days: [0, 1, 2, 3, 4, 5, 6], open: '00:00', close: '24:00' }];
+
+function place(id: string, km: number): FulfilmentLocation {
+  return {
+    id,
+    name: `Store ${id}`,
+    kind: 'store',
+    lat: HOME.lat,
+    lng: HOME.lng + km * 0.0105,
+    modes: ['ship', 'same-city'],
+    hours: ALL_DAY,
+    dailyCapacity: 50,
+    rank: 1,
+  };
+}
+
+// Near has 3 of A to route (4 less the safety stock of 1), far has plenty.
+const CHAIN: LocationState[] = [
+  { location: place('near', 1), atp: { A: 4, B: 2 }, shipmentsToday: 0 },
+  { location: place('far', 6), atp: { A: 40 }, shipmentsToday: 0 },
+];
+
+function input(orderId: string, n: number, day: string, lines: RoutingRequest['lines']) {
+  const request: RoutingRequest = {
+    mode: 'ship',
+    lines,
+    destination: HOME,
+    now: `${day}T02:00:00.000Z`,
+    locations: CHAIN,
+    policy: routingPolicy(),
+  };
+  const d = routeOrder(request);
+  return {
+    id: `${orderId}:${n}`,
+    orderId,
+    day,
+    at: request.now,
+    request,
+    chosen: d.ok ? d.shipments.map((s) => s.locationId) : [],
+  };
+}
+
+const DAY = '2026-12-07';
+const INPUTS = [
+  // Three of A: near now; with a safety stock of 3 near has only 1 to route, so far.
+  input('O-1', 1, DAY, [{ lineId: 'l1', sku: 'A', quantity: 3, unitPrice: 9_000 }]),
+  // One of A: near either way.
+  input('O-2', 1, DAY, [{ lineId: 'l1', sku: 'A', quantity: 1, unitPrice: 9_000 }]),
+  // One of B: near now, nowhere with a safety stock of 3.
+  input('O-3', 1, DAY, [{ lineId: 'l1', sku: 'B', quantity: 1, unitPrice: 9_000 }]),
+  // Another day: not in the report.
+  input('O-4', 1, '2026-12-06', [{ lineId: 'l1', sku: 'A', quantity: 3, unitPrice: 9_000 }]),
+];
+
+async function writeInputs(storage: SyncStorage, inputs: readonly JsonObject[]) {
+  const results = await storage.bulkWrite(
+    inputs.map((body) => ({
+      db: ROUTING_INPUTS_DB,
+      id: body.id as string,
+      body,
+      storeId: null,
+      expectedRev: null,
+    })),
+  );
+  expect(results.every((r) => r.ok)).toBe(true);
+}
+
+const EXPECTED = {
+  day: DAY,
+  decisions: 3,
+  orders: 3,
+  moved: [{ orderId: 'O-1', from: ['near'], to: ['far'], decidedBy: 'only-plan' }],
+  unchanged: 1,
+  nowNotRoutable: [
+    { orderId: 'O-3', from: ['near'], short: [{ sku: 'B', requested: 1, available: 0 }] },
+  ],
+  shipmentsByLocation: { far: 1, near: -2 },
+};
+
+describe.each(BACKENDS)('the routing dry run on $name', (backend) => {
+  let storage: SyncStorage;
+  let url: string;
+  let admin: string;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    if (backend.skip) return;
+    storage = await backend.open();
+    await seedDemo(storage);
+    admin = (await provisionAdminToken(storage, 'hq-routing')).token;
+    await writeInputs(storage, INPUTS as unknown as JsonObject[]);
+    const server = createSyncServer({
+      storage,
+      now: () => new Date('2026-12-07T03:00:00.000Z'),
+      log: () => {},
+      rateLimit: false,
+      holdSweeper: false,
+    });
+    url = await server.listen(0, '127.0.0.1');
+    close = async () => {
+      await server.close();
+      await storage.close();
+    };
+  });
+  afterEach(async () => {
+    await close?.();
+  });
+
+  it.skipIf(backend.skip)(
+    '[RDS1] [RDY2] routes the day again under the change: moved, unchanged, no longer routable, per location',
+    async () => {
+      const before = await storage.changes(ROUTING_INPUTS_DB, {
+        since: 0,
+        limit: 100,
+        scope: null,
+      });
+      expect(await routingDryRun(storage, DAY, { safetyStock: 3 })).toEqual(EXPECTED);
+      // The same policy again: nothing moves.
+      expect(await routingDryRun(storage, DAY, { safetyStock: 1 })).toMatchObject({
+        moved: [],
+        unchanged: 3,
+        nowNotRoutable: [],
+        shipmentsByLocation: {},
+      });
+      expect(await routingDryRun(storage, '2026-12-05', { safetyStock: 3 })).toMatchObject({
+        decisions: 0,
+        orders: 0,
+      });
+      const after = await storage.changes(ROUTING_INPUTS_DB, { since: 0, limit: 100, scope: null });
+      expect(after.lastSeq).toBe(before.lastSeq);
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[RDS1] reads a day of more decisions than one find returns',
+    async () => {
+      const many = Array.from({ length: 1_005 }, (_, i) =>
+        input(`M-${i}`, 1, '2026-12-08', [
+          { lineId: 'l1', sku: 'A', quantity: 1 + (i % 3), unitPrice: 9_000 },
+        ]),
+      );
+      await writeInputs(storage, many as unknown as JsonObject[]);
+      const report = await routingDryRun(storage, '2026-12-08', { safetyStock: 3 });
+      expect(report.decisions).toBe(1_005);
+      // With one of A left to route at near, orders of two or three of A go to far.
+      expect(report.moved).toHaveLength(670);
+      expect(report.unchanged).toBe(335);
+    },
+    60_000,
+  );
+
+  it.skipIf(backend.skip)('[RDS2] POST /_admin/routing/dry-run answers the admin', async () => {
+    const answer = await requestAs(url, admin, '/_admin/routing/dry-run', {
+      body: { day: DAY, change: { safetyStock: 3 } },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(EXPECTED);
+    const device = await requestAs(url, S001_DEVICE.token, '/_admin/routing/dry-run', {
+      body: { day: DAY, change: { safetyStock: 3 } },
+    });
+    expect(device.status).toBe(403);
+    expect((await requestAs(url, admin, '/_admin/routing/dry-run')).status).toBe(405);
+  });
+
+  it.skipIf(backend.skip)(
+    '[RDS2] [RDY1] refuses a bad body with 400 saying what is wrong',
+    async () => {
+      const refusals: [unknown, RegExp][] = [
+        [{ day: DAY, change: { safetyStok: 3 } }, /unknown policy field "safetyStok"/],
+        [{ day: DAY, change: { safetyStock: -1 } }, /safetyStock must be a whole number/],
+        [{ day: DAY, change: { maxSearchNodes: 0 } }, /maxSearchNodes/],
+        [{ day: DAY, change: { safetyStock: '3' } }, /safetyStock/],
+        [{ day: DAY, change: {} }, /at least one/],
+        [{ day: DAY, change: [] }, /object/],
+        [{ day: DAY }, /object/],
+        [{ day: '2026-02-30', change: { safetyStock: 3 } }, /day must be a date/],
+        [{ day: '7 Dec', change: { safetyStock: 3 } }, /day must be a date/],
+        [{ change: { safetyStock: 3 } }, /day must be a date/],
+        [{ day: DAY, change: { safetyStock: 3 }, dry: true }, /unknown field "dry"/],
+        [`{"day":"${DAY}","change":{"__proto__":1,"safetyStock":3}}`, /unknown policy field/],
+        [[DAY], /send \{day, change\}/],
+      ];
+      for (const [body, reason] of refusals) {
+        const answer = await requestAs(url, admin, '/_admin/routing/dry-run', {
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+        expect(answer.status, JSON.stringify(body)).toBe(400);
+        expect((answer.body as { reason: string }).reason).toMatch(reason);
+      }
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.jsonValue(),
+            fc.record({ day: fc.jsonValue(), change: fc.jsonValue() }),
+            fc.record({
+              day: fc.constant(DAY),
+              change: fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1, maxKeys: 3 }),
+            }),
+          ),
+          async (body) => {
+            const answer = await requestAs(url, admin, '/_admin/routing/dry-run', {
+              body: JSON.stringify(body),
+            });
+            expect([200, 400]).toContain(answer.status);
+          },
+        ),
+        { numRuns: 60, seed: 15 },
+      );
+    },
+    60_000,
+  );
+});
