@@ -11,7 +11,6 @@ import {
   checkOrderReturn,
   DEFAULT_HOLD_POLICY,
   factStorageOf,
-  pickupDeadline,
   stockLevelId,
   type CollectionName,
   type HoldPolicy,
