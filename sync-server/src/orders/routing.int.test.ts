@@ -383,7 +383,7 @@ describe.each(BACKENDS)('routed placement and parcels on $name', (backend) => {
   );
 
   it.skipIf(backend.skip)(
-    '[RP4] [OS4] a mixed order cancelled at its pickup deadline releases its routed units too',
+    '[RP4] [RP11] [OS4] a mixed order cancelled at its pickup deadline releases its routed units and parcel',
     async () => {
       const input = shipOrder('mixed', [{ sku: 'SKU-0005', quantity: 2, unitPrice: 8990 }]);
       input.lines.push({
@@ -404,6 +404,11 @@ describe.each(BACKENDS)('routed placement and parcels on $name', (backend) => {
       expect(swept.cancelled.map((o) => o.id)).toEqual([order.id]);
       expect(await heldUnits(storage, location, 'SKU-0005')).toBe(0);
       expect(await heldUnits(storage, 'S002', 'SKU-0002')).toBe(0);
+      // [RP11] Its parcel is cancelled: the location packs nothing for it.
+      expect(await shipment(storage, shipmentIdsOf(paid)[0]!)).toMatchObject({
+        status: 'cancelled',
+        orderIds: [],
+      });
     },
   );
 
