@@ -15,13 +15,15 @@ import {
 import { DEMO_TWO_STORE_ORDER, seedDemo } from '../demo-data';
 import { applyPaymentNotification, DEMO_PROVIDER_KEY } from '../payments/notify';
 import { SimulatedPaymentProvider } from '../payments/provider';
-import { BACKENDS } from '../test-support';
+import { BACKENDS, S001_DEVICE } from '../test-support';
 import type { SyncStorage } from '../storage/storage';
 import { writePlainAddress, type ShipAddress } from './addresses';
 import { sweepPickupDeadlines } from './deadlines';
 import { expireHolds, ORDER_KEYS_DB, ORDERS_DB, placeOrder, type PlaceOrderInput } from './holds';
 import { LOCATION_LOAD_DB } from './locations';
 import { heldUnits, seedStock } from './orders.fixture';
+import { orderPaymentFact } from './store.fixture';
+import { pushDocs } from '../push';
 import { ROUTING_INPUTS_DB, type RoutingInput } from './routing';
 import { OPEN_SHIPMENTS_DB, orderShipments } from './shipments';
 import { storeAtp } from './store-orders';
@@ -409,6 +411,33 @@ describe.each(BACKENDS)('routed placement and parcels on $name', (backend) => {
         status: 'cancelled',
         orderIds: [],
       });
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[RP6] [OS6] paid at a till: the parcels are made with the server’s carrier, no pickup deadline',
+    async () => {
+      const order = await place(storage, shipOrder('till', DEMO_TWO_STORE_ORDER));
+      const fact = orderPaymentFact(S001_DEVICE, 1, order.id, order.total, at(2));
+      const { id, ...rest } = fact;
+      const rows = await pushDocs(
+        storage,
+        { kind: 'device', ...S001_DEVICE },
+        'facts',
+        [{ _id: id, ...rest }],
+        () => new Date(at(2)),
+        undefined,
+        { carrier: '中通快递 ZTO Express' },
+      );
+      expect(rows).toMatchObject([{ ok: true }]);
+      const paid = await readOrder(storage, order.id);
+      expect(paid.status).toBe('paid');
+      expect(paid.pickupDeadline).toBeUndefined();
+      const parcels = await Promise.all(shipmentIdsOf(paid).map((sid) => shipment(storage, sid)));
+      expect(parcels.map((p) => [p!.storeId, p!.carrier]).sort()).toEqual([
+        ['S001', '中通快递 ZTO Express'],
+        ['S002', '中通快递 ZTO Express'],
+      ]);
     },
   );
 
