@@ -155,7 +155,8 @@ async function putOrThrow(
 }
 
 /**
- * [OC1]-[OC3] Places an order and holds its pickup lines, in one transaction:
+ * [OC1]-[OC3] [RP1]-[RP5] Places an order and holds its pickup lines (and
+ * routes and holds its ship and same-city lines, [RP1]), in one transaction:
  * a retry with the same key and body returns the first order; otherwise the
  * order is checked by the domain ([OD2]), each store's ATP (its stock level's
  * on hand less the units held there, [ATP3]) must cover its pickup lines, and
@@ -272,7 +273,9 @@ export async function placeOrder(
       const used: OrderCoupons = { id: orderId, orderId, coupons: input.coupons };
       await putOrThrow(tx, ORDER_COUPONS_DB, orderId, used, null);
     }
-    await moveHeld(tx, unitsLeft(routed.order), 1, undefined, now);
+    // [RP4] Its pickup units and its routed units; a pickup-only order reuses the one read.
+    const routedAny = routed.inputs.length > 0;
+    await moveHeld(tx, unitsLeft(routed.order), 1, routedAny ? undefined : positions, now);
     await putRoutingInputs(tx, routed.inputs);
     await putOrder(tx, routed.order, null, now);
     const record: OrderKey = { id: key, orderId, fingerprint, createdAt: now };
