@@ -5,7 +5,6 @@
  * address; and the fulfilment steps a location's devices push.
  */
 import {
-  applyOrderEvent,
   DEFAULT_ROUTING_POLICY,
   foldOrderEvents,
   heldUnitsId,
@@ -219,9 +218,3 @@ export function fulfilmentFact(
   };
 }
 
-/** Re-applies `event` to an order: for tests that move an order on by hand. */
-export function must(order: Order, event: OrderEvent): Order {
-  const r = applyOrderEvent(order, event);
-  if (!r.ok) throw new Error(r.message);
-  return r.order;
-}
