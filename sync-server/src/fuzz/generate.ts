@@ -38,6 +38,7 @@ import {
   checkOrderReturn,
   ORDER_FACT_SCHEMAS,
   type OrderFactKind,
+  unitsToPick,
 } from '@pos/domain';
 import { staffFixture } from '@pos/domain/fixtures';
 import { DEMO_PRICES, DEMO_PRODUCTS, DEMO_STORES } from '../demo-data';
@@ -413,7 +414,17 @@ function fulfilmentDoc(owner: FuzzDevice, n: number, p: Picker, model: FuzzModel
   const mine = parcels.filter((s) => s.storeId === owner.storeId);
   const from = mine.length > 0 && p.chance(85) ? mine : parcels;
   const parcel = p.chance(95) ? from[p.next(from.length)] : undefined;
-  const step = FUZZ_STEPS[p.next(FUZZ_STEPS.length)]!;
+  // Mostly the step the parcel is ready for, so parcels get packed and handed over; else any.
+  const left = parcel?.lines.filter((l) => unitsToPick(l) > 0) ?? [];
+  const ready =
+    parcel?.status === 'packed'
+      ? parcel.labelPrints > 0
+        ? 'handover'
+        : 'label'
+      : left.length > 0 || !parcel
+        ? 'pick'
+        : 'pack';
+  const step = p.chance(75) ? ready : FUZZ_STEPS[p.next(FUZZ_STEPS.length)]!;
   const doc: Doc = {
     kind: 'fulfilment',
     id: `${owner.deviceId}-${ulidLike(n, 9)}`,
@@ -425,14 +436,13 @@ function fulfilmentDoc(owner: FuzzDevice, n: number, p: Picker, model: FuzzModel
     staffId: `${owner.storeId}-E01`,
   };
   if (step !== 'pick') return doc;
-  const lines = (
-    parcel?.lines ?? [{ orderId: 'ORD-X', lineId: 'L1', quantity: 1, picked: 0, short: 0 }]
-  )
-    .filter(() => p.chance(70))
+  const lines = (left.length ? left : (parcel?.lines ?? []))
+    .filter(() => p.chance(80))
     .map((l) => ({
       orderId: l.orderId,
       lineId: l.lineId,
-      quantity: 1 + p.next(Math.max(1, l.quantity - l.picked - l.short + 1)),
+      // Mostly every unit left; sometimes fewer, or more than there are.
+      quantity: p.chance(70) ? Math.max(1, unitsToPick(l)) : 1 + p.next(unitsToPick(l) + 2),
     }));
   const first = parcel?.lines[0];
   return {
