@@ -38,6 +38,7 @@ import {
   checkOrderReturn,
   ORDER_FACT_SCHEMAS,
   type OrderFactKind,
+  unitsToPick,
 } from '@pos/domain';
 import { staffFixture } from '@pos/domain/fixtures';
 import { DEMO_PRICES, DEMO_PRODUCTS, DEMO_STORES } from '../demo-data';
@@ -398,10 +399,60 @@ function checkoutSale(
 
 type Doc = Record<string, unknown>;
 
-// Fulfilment steps are generated against the shipments the model knows (shipments fuzz).
-const ORDER_FACT_KINDS = (Object.keys(ORDER_FACT_SCHEMAS) as OrderFactKind[]).filter(
-  (k) => k !== 'fulfilment',
-);
+const ORDER_FACT_KINDS = Object.keys(ORDER_FACT_SCHEMAS) as OrderFactKind[];
+
+/** [SHS1] The steps the push fuzz sends; short picks reroute, fuzzed on their own (fulfilment fuzz). */
+const FUZZ_STEPS = ['pick', 'pick', 'pack', 'label', 'handover'] as const;
+
+/**
+ * [SHS1] A step on one of the parcels the model knows (mostly one of the
+ * device's store), or on a parcel no one made: a pick of some of its lines'
+ * units left (sometimes more), a pack, a label or a hand-over.
+ */
+function fulfilmentDoc(owner: FuzzDevice, n: number, p: Picker, model: FuzzModel): Doc {
+  const parcels = model.shipmentList();
+  const mine = parcels.filter((s) => s.storeId === owner.storeId);
+  const from = mine.length > 0 && p.chance(85) ? mine : parcels;
+  const parcel = p.chance(95) ? from[p.next(from.length)] : undefined;
+  // Mostly the step the parcel is ready for, so parcels get packed and handed over; else any.
+  const left = parcel?.lines.filter((l) => unitsToPick(l) > 0) ?? [];
+  const ready =
+    parcel?.status === 'packed'
+      ? parcel.labelPrints > 0
+        ? 'handover'
+        : 'label'
+      : left.length > 0 || !parcel
+        ? 'pick'
+        : 'pack';
+  const step = p.chance(75) ? ready : FUZZ_STEPS[p.next(FUZZ_STEPS.length)]!;
+  const doc: Doc = {
+    kind: 'fulfilment',
+    id: `${owner.deviceId}-${ulidLike(n, 9)}`,
+    storeId: owner.storeId,
+    shipmentId: parcel?.shipmentId ?? `FUZZ-PARCEL-${n % 5}`,
+    step,
+    at: iso(n),
+    deviceId: owner.deviceId,
+    staffId: `${owner.storeId}-E01`,
+  };
+  if (step !== 'pick') return doc;
+  const lines = (left.length ? left : (parcel?.lines ?? []))
+    .filter(() => p.chance(80))
+    .map((l) => ({
+      orderId: l.orderId,
+      lineId: l.lineId,
+      // Mostly every unit left; sometimes fewer, or more than there are.
+      quantity: p.chance(70) ? Math.max(1, unitsToPick(l)) : 1 + p.next(unitsToPick(l) + 2),
+    }));
+  const first = parcel?.lines[0];
+  return {
+    ...doc,
+    lines: lines.length
+      ? lines
+      : [{ orderId: first?.orderId ?? 'ORD-X', lineId: first?.lineId ?? 'L1', quantity: 1 }],
+    by: 'barcode',
+  };
+}
 
 /**
  * [OS5] A hand-over, till payment or return of one of the orders the fuzz
@@ -417,6 +468,7 @@ function orderFactDoc(
   model: FuzzModel,
 ): Doc {
   const owner = device ?? FUZZ_DEVICES[0]!;
+  if (kind === 'fulfilment') return fulfilmentDoc(owner, n, p, model);
   const orders = model.orderList();
   const order = p.chance(90) ? orders[p.next(orders.length)] : undefined;
   const orderId = order?.id ?? `ORD-FUZZ-UNKNOWN-${n % 7}`;
@@ -452,8 +504,6 @@ function orderFactDoc(
         refundTo: p.chance(50) ? 'original' : 'cash',
       };
     }
-    case 'fulfilment':
-      throw new Error('fulfilment steps are not generated here');
   }
 }
 

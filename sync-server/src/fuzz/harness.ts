@@ -15,10 +15,12 @@ import {
   type Member,
   type Order,
   type PaymentNotification,
+  type Shipment,
   type StockLevel,
 } from '@pos/domain';
 import { provisionAdminToken, provisionDevice } from '../auth';
 import { DEMO_PRODUCTS, DEMO_STORES, seedDemo } from '../demo-data';
+import { writePlainAddress, type ShipAddress } from '../orders/addresses';
 import { placeOrder } from '../orders/holds';
 import { ORDERS_DB } from '../orders/store-orders';
 import { applyPaymentNotification, DEMO_PROVIDER_KEY } from '../payments/notify';
@@ -40,6 +42,8 @@ export type FuzzTarget = {
   adminToken: string;
   /** [OS5] The orders the server holds before the run, for order facts to name. */
   orders: Order[];
+  /** [SHS1] The parcels those orders made, for fulfilment steps to name. */
+  shipments: Shipment[];
   close(): Promise<void>;
 };
 
@@ -95,12 +99,83 @@ async function seedOrders(storage: SyncStorage): Promise<Order[]> {
   return orders;
 }
 
+/** When the fuzz ship orders are placed and paid: 11:00 in Shanghai, the stores open. */
+const SHIP_ORDERS_AT = '2026-06-01T03:00:00.000Z';
+
+/** [SHS1] Two customers' addresses, one by each demo store. */
+const FUZZ_ADDRESSES: ShipAddress[] = [
+  { id: 'ADDR-FUZZ-1', point: { lat: 31.229, lng: 121.455 } },
+  { id: 'ADDR-FUZZ-2', point: { lat: 31.188, lng: 121.436 } },
+].map(({ id, point }) => ({
+  id,
+  customerKey: 'M0001',
+  regionCode: '310104',
+  point,
+  shipTo: { name: '张*', phone: '138****5678', region: '上海市', detail: '某路 1 号' },
+}));
+
+/**
+ * [SHS1] Two paid ship orders, one routed to each demo store (SKUs the
+ * warehouse does not carry, addresses by the stores), so each store has a
+ * parcel for its devices' fulfilment steps.
+ */
+async function seedShipOrders(storage: SyncStorage): Promise<Order[]> {
+  const provider = new SimulatedPaymentProvider({
+    key: DEMO_PROVIDER_KEY,
+    notifyUrl: 'http://127.0.0.1:9/_payments/notify',
+    now: () => new Date(SHIP_ORDERS_AT),
+  });
+  await storage.transaction(async (tx) => {
+    for (const address of FUZZ_ADDRESSES) await writePlainAddress(tx, address);
+  });
+  const orders: Order[] = [];
+  const plans = [
+    { address: FUZZ_ADDRESSES[0]!, skus: ['SKU-0001', 'SKU-0004'] },
+    { address: FUZZ_ADDRESSES[1]!, skus: ['SKU-0013', 'SKU-0004'] },
+  ];
+  for (const [i, { address, skus }] of plans.entries()) {
+    const placed = await placeOrder(
+      storage,
+      {
+        idempotencyKey: `fuzz-ship-order-${i}`,
+        channel: 'shop',
+        customer: { memberId: 'M0001' },
+        lines: skus.map((sku, l) => ({
+          lineId: `L${l + 1}`,
+          sku,
+          quantity: 2 - l,
+          unitPrice: 500,
+          net: 500 * (2 - l),
+          fulfilment: { mode: 'ship' as const, addressId: address.id },
+        })),
+        total: 1500,
+      },
+      SHIP_ORDERS_AT,
+      holdPolicy({ holdMinutes: 24 * 60 }),
+    );
+    if (!placed.ok) throw new Error(`fuzz ship order ${i}: ${placed.message}`);
+    const { providerTxnId } = await provider.createPayment(placed.order);
+    const notification = JSON.parse(
+      provider.notificationFor(providerTxnId).body,
+    ) as PaymentNotification;
+    await applyPaymentNotification(storage, notification, SHIP_ORDERS_AT);
+    orders.push(
+      (await storage.getDocs(ORDERS_DB, [placed.order.id], null)).get(placed.order.id)!
+        .body as unknown as Order,
+    );
+  }
+  return orders;
+}
+
 /** A seeded server over `storage` with the fuzz devices, orders and an HQ token; no rate limit. */
 export async function startFuzzServer(storage: SyncStorage): Promise<FuzzTarget> {
   await seedDemo(storage);
   for (const d of FUZZ_DEVICES) await provisionDevice(storage, d.token, d);
   const { token } = await provisionAdminToken(storage, 'fuzz-hq');
-  const orders = await seedOrders(storage);
+  const orders = [...(await seedOrders(storage)), ...(await seedShipOrders(storage))];
+  const shipments = (await storage.findDocs('storeState', { fields: { kind: 'shipment' } })).map(
+    (row) => row.body as unknown as Shipment,
+  );
   // No sweeper: the orders' deadlines are the model's, not the wall clock's.
   const server = createSyncServer({ storage, rateLimit: false, log: () => {}, holdSweeper: false });
   const url = await server.listen(0, '127.0.0.1');
@@ -108,6 +183,7 @@ export async function startFuzzServer(storage: SyncStorage): Promise<FuzzTarget>
     url,
     adminToken: token,
     orders,
+    shipments,
     async close() {
       await server.close();
       await storage.close();
@@ -228,7 +304,7 @@ async function postCase(
     const factKind = built.collection === 'facts' ? sent[i]?.kind : undefined;
     if (
       typeof factKind === 'string' &&
-      ['pickup', 'orderPayment', 'orderReturn'].includes(factKind)
+      ['pickup', 'orderPayment', 'orderReturn', 'fulfilment'].includes(factKind)
     ) {
       tally(report.byCollection, `device facts (${factKind})`, ok);
     }
@@ -310,6 +386,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   const model = new FuzzModel(
     FUZZ_DEVICES.map((d) => d.deviceId),
     target.orders,
+    target.shipments,
   );
   const started = performance.now();
   let n = 0;

@@ -39,6 +39,9 @@ import {
   type OrderPaymentFact,
   type OrderReturnFact,
   type PickupFact,
+  applyFulfilmentStep,
+  type FulfilmentFact,
+  type Shipment,
 } from '@pos/domain';
 import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORES, DEMO_WAREHOUSE_STOCK } from '../demo-data';
 import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
@@ -54,16 +57,29 @@ export class FuzzModel {
   constructor(
     private readonly deviceIds: readonly string[],
     seededOrders: readonly Order[] = [],
+    /** [SHS1] the parcels the seeded orders made */
+    seededShipments: readonly Shipment[] = [],
   ) {
+    const hold = (storeId: string, sku: string, units: number) => {
+      const id = stockLevelId(storeId, sku);
+      this.held.set(id, (this.held.get(id) ?? 0) + units);
+    };
     for (const order of seededOrders) {
       this.orders.set(order.id, order);
       for (const line of order.lines) {
         if (line.fulfilment.mode !== 'pickup') continue;
-        const id = stockLevelId(line.fulfilment.storeId, line.sku);
-        this.held.set(id, (this.held.get(id) ?? 0) + line.quantity - line.pickedUp);
+        hold(line.fulfilment.storeId, line.sku, line.quantity - line.pickedUp);
+      }
+      // [RP4] Routed units are held at their locations until short or shipped.
+      for (const a of order.allocations ?? []) {
+        const sku = order.lines.find((l) => l.lineId === a.lineId)!.sku;
+        hold(a.locationId, sku, a.quantity - a.short - a.shipped);
       }
     }
+    for (const shipment of seededShipments) this.shipments.set(shipment.shipmentId, shipment);
   }
+  /** [SHS1] The parcels as the accepted fulfilment steps leave them, by shipment id. */
+  private readonly shipments = new Map<string, Shipment>();
   /** [OS5] The orders as the accepted order facts leave them, by id. */
   private readonly orders = new Map<string, Order>();
   /** [OS1] The units orders hold per stock level. */
@@ -98,6 +114,56 @@ export class FuzzModel {
     return [...this.orders.values()];
   }
 
+  shipmentList(): Shipment[] {
+    return [...this.shipments.values()];
+  }
+
+  /**
+   * [SHS1]-[SHS3] A location's step on a parcel, as the server applies it:
+   * folded into the parcel by the domain, or not at all; a hand-over ships
+   * the picked units of every order in it (all or none) and takes them off
+   * on hand and held. Short picks reroute, which this model does not do:
+   * the generator never sends them.
+   */
+  private applyFulfilment(fact: FulfilmentFact): string | null {
+    const shipment = this.shipments.get(fact.shipmentId);
+    if (!shipment) return null;
+    const stepped = applyFulfilmentStep(shipment, fact);
+    if (!stepped.ok || stepped.shipment === shipment) return null;
+    if (fact.step === 'short')
+      return `applied a short pick ${fact.id}, which the model does not route`;
+    if (fact.step !== 'handover') {
+      this.shipments.set(shipment.shipmentId, stepped.shipment);
+      return null;
+    }
+    const picked = stepped.shipment.lines.filter((l) => l.picked > 0);
+    const next = new Map<string, Order>();
+    for (const orderId of new Set(picked.map((l) => l.orderId))) {
+      const order = this.orders.get(orderId);
+      if (!order) return null;
+      const shipped = applyOrderEvent(order, {
+        kind: 'shipped',
+        id: `${fact.id}:shipped`,
+        at: fact.at,
+        shipmentId: shipment.shipmentId,
+        lines: picked
+          .filter((l) => l.orderId === orderId)
+          .map((l) => ({ lineId: l.lineId, quantity: l.picked })),
+      });
+      if (!shipped.ok) return null;
+      next.set(orderId, shipped.order);
+    }
+    for (const [id, order] of next) this.orders.set(id, order);
+    const { shipTo: _dropped, ...handedOver } = stepped.shipment;
+    this.shipments.set(shipment.shipmentId, handedOver);
+    for (const l of picked) {
+      const level = stockLevelId(shipment.storeId, l.sku);
+      this.stock.set(level, (this.stock.get(level) ?? 0) - l.picked);
+      this.held.set(level, Math.max((this.held.get(level) ?? 0) - l.picked, 0));
+    }
+    return null;
+  }
+
   /**
    * [OS5]-[OS7] Applies one accepted order fact as the server must: its
    * device's and store's own; applied to its order by the domain's rules or
@@ -122,6 +188,7 @@ export class FuzzModel {
       return known === content ? null : `accepted another ${kind} fact under the recorded id ${id}`;
     }
     this.orderFacts.set(id, content);
+    if (kind === 'fulfilment') return this.applyFulfilment(doc as unknown as FulfilmentFact);
     const order = this.orders.get(String(doc.orderId));
     if (!order) return null;
     const move = (storeId: string, sku: string, delta: number, held: number) => {

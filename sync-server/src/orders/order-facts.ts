@@ -26,6 +26,7 @@ import { DEMO_PICKUP_KEYS, paidEvent, storePaidOrder, type PickupKeys } from '..
 import type { IncomingDoc, JsonObject } from '../protocol';
 import { storeFactOnce } from '../fact-store';
 import type { WriteTransaction } from '../storage/storage';
+import { applyFulfilmentFact } from './fulfilment-facts';
 import { recordRefund } from './refunds';
 import type { ShippingOptions } from './shipments';
 import { moveHeld, ORDERS_DB, putOrder } from './store-orders';
@@ -201,9 +202,6 @@ async function applyOrderReturnFact(ctx: Ctx, fact: OrderReturnFact): Promise<vo
   );
   await recordRefund(ctx, { orderId: order.id, amount: checked.refund, to: fact.refundTo });
 }
-
-/** [FT1] A step of a location's work on a parcel: stored; applied by the shipments module. */
-async function applyFulfilmentFact(): Promise<void> {}
 
 const APPLY: { [K in OrderFactKind]: (ctx: Ctx, fact: never) => Promise<void> } = {
   fulfilment: applyFulfilmentFact,
