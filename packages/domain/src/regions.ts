@@ -3,7 +3,7 @@
  * delivers in) districts, by GB/T 2260 code, with names in Chinese and
  * English and a centre point for routing. Shipped with the project
  * (regions-data.ts, built by scripts/build-regions.mjs); no outside service.
- * Pure. See SPEC.md [RG1]-[RG5].
+ * Pure. See SPEC.md [RG1]-[RG4].
  */
 import type { GeoPoint } from './geo';
 import { REGION_ROWS } from './regions-data';

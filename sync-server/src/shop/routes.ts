@@ -6,12 +6,14 @@
  */
 import {
   DEFAULT_HOLD_POLICY,
+  DEFAULT_ROUTING_POLICY,
   DomainError,
   maskPhone,
   type CodeKey,
   type GeoPoint,
   type HoldPolicy,
   type Member,
+  type RoutingPolicy,
 } from '@pos/domain';
 import { authenticate } from '../auth';
 import { DEMO_CODE_KEY } from '../demo-people';
@@ -21,9 +23,11 @@ import { DEMO_PROVIDER_KEY } from '../payments/notify';
 import type { Delivery, PaymentProvider } from '../payments/provider';
 import { SyncError, type JsonObject } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
+import { addAddress, listAddresses, parseAddress, removeAddress } from './addresses';
 import { searchCatalog, storeCities, storesFor } from './catalog';
 import { claimCoupon, openCampaigns, withCode } from './coupons';
 import { customerOf, openSession, parsePhone, sendOtp } from './customer-auth';
+import { parseQuoteLines, quoteDelivery } from './delivery';
 import {
   memberCoupons,
   memberOf,
@@ -65,6 +69,8 @@ export type ShopOptions = {
   holdPolicy?: HoldPolicy;
   /** [SHP10] The key claimed coupons' codes are signed with (the tills' code key); default the demo's. */
   codeKey?: CodeKey;
+  /** [SHP17] The chain's routing policy delivery options are quoted with; default the domain's. */
+  routingPolicy?: RoutingPolicy;
 };
 
 export type ShopRequest = {
@@ -357,6 +363,46 @@ async function getSmsOutbox(request: ShopRequest): Promise<void> {
   request.send(200, { messages: await smsSentTo(request.storage, phone) });
 }
 
+async function getAddresses(request: ShopRequest): Promise<void> {
+  const who = await customer(request);
+  request.send(200, {
+    addresses: await listAddresses(request.storage, request.privacy.kms, who),
+  });
+}
+
+async function postAddress(request: ShopRequest): Promise<void> {
+  const who = await customer(request);
+  const input = parseAddress(await request.readJson());
+  const address = await addAddress(
+    request.storage,
+    request.privacy.kms,
+    who,
+    input,
+    request.now().toISOString(),
+  );
+  request.send(201, { address });
+}
+
+async function deleteAddress(request: ShopRequest, id: string): Promise<void> {
+  const who = await customer(request);
+  await removeAddress(request.storage, who, id, request.now().toISOString());
+  request.send(200, { removed: id });
+}
+
+async function getDeliveryOptions(request: ShopRequest): Promise<void> {
+  const who = await customer(request);
+  const addressId = request.query.get('addressId');
+  if (!addressId || addressId.length > 100) throw bad('send addressId, one of your addresses');
+  const lines = parseQuoteLines(request.query.get('lines'));
+  const now = request.now().toISOString();
+  const options = await quoteDelivery(request.storage, who, addressId, lines, {
+    priceList: request.options.priceList ?? 'CN-LIST',
+    now,
+    policy: request.options.routingPolicy ?? DEFAULT_ROUTING_POLICY,
+  });
+  request.send(200, { ...options, now });
+}
+
 /** The endpoints with one path segment after `/_shop`: method and handler. */
 const SIMPLE: Record<string, [method: string, serve: (request: ShopRequest) => Promise<void>]> = {
   otp: ['POST', postOtp],
@@ -366,6 +412,7 @@ const SIMPLE: Record<string, [method: string, serve: (request: ShopRequest) => P
   me: ['GET', getMe],
   'sms-outbox': ['GET', getSmsOutbox],
   coupons: ['GET', getCoupons],
+  'delivery-options': ['GET', getDeliveryOptions],
 };
 
 /** [SHP1]-[SHP9] Serves `/_shop/...`. */
@@ -380,6 +427,14 @@ export async function serveShop(request: ShopRequest): Promise<void> {
   if (first === 'coupons' && second === 'claim' && third === undefined) {
     allow(method, 'POST');
     return postClaim(request);
+  }
+  if (first === 'addresses' && third === undefined) {
+    if (second === undefined) {
+      allow(method, 'GET', 'POST');
+      return method === 'POST' ? postAddress(request) : getAddresses(request);
+    }
+    allow(method, 'DELETE');
+    return deleteAddress(request, second);
   }
   if (first === 'orders' && more.length === 0) {
     if (second === undefined) {
