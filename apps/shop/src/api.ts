@@ -124,7 +124,50 @@ async function call<T>(
   return body as T;
 }
 
+/** [SHP14] One of the customer's delivery addresses, as the server shows it. */
+export type ShopAddress = {
+  id: string;
+  regionCode: string;
+  region: { zh: string; en: string };
+  maskedName: string;
+  maskedPhone: string;
+  detail: string;
+};
+
+export type QuotedParcel = { locationId: string; name: string; distanceMetres: number };
+export type QuotedShort = { sku: string; requested: number; available: number };
+/** [SHP17] The delivery options for a bag to one address. */
+export type DeliveryQuote = {
+  ship: {
+    available: boolean;
+    promiseDays?: { min: number; max: number };
+    parcels: QuotedParcel[];
+    short: QuotedShort[];
+  };
+  sameCity: {
+    available: boolean;
+    window?: { from: string; to: string };
+    parcels: QuotedParcel[];
+    short: QuotedShort[];
+  };
+  pickup: {
+    stores: { id: string; name: string; address: string; distanceMetres: number | null }[];
+  };
+};
+
 export const api = {
+  addresses: () => call<{ addresses: ShopAddress[] }>('addresses'),
+  addAddress: (address: { regionCode: string; detail: string; name: string; phone: string }) =>
+    call<{ address: ShopAddress }>('addresses', { body: address }),
+  removeAddress: (id: string) =>
+    call<{ removed: string }>(`addresses/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  deliveryOptions: (addressId: string, lines: readonly { sku: string; quantity: number }[]) =>
+    call<DeliveryQuote>(
+      `delivery-options?${new URLSearchParams({
+        addressId,
+        lines: lines.map((l) => `${l.sku}:${l.quantity}`).join(','),
+      }).toString()}`,
+    ),
   catalog: (q: string) =>
     call<{ products: ShopProduct[] }>(`catalog?limit=30&q=${encodeURIComponent(q)}`),
   stores: (sku: string, where: Where | null) =>
