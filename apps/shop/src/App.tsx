@@ -879,6 +879,44 @@ function DeliveryChooser({
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `wanted` stands for the bag's lines
   }, [mode, addressId, wanted]);
+  const [busy, setBusy] = useState(false);
+  const key = useRef<string | null>(null);
+  useEffect(() => {
+    key.current = null;
+  }, [mode, addressId, wanted]);
+  async function order() {
+    if (mode === 'pickup' || addressId === null) return;
+    setBusy(true);
+    setProblem(null);
+    key.current ??= crypto.randomUUID();
+    try {
+      const placed = await api.placeDeliveryOrder(
+        { mode, addressId },
+        bag.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        key.current,
+      );
+      key.current = null;
+      bag.clear();
+      go(`/orders/${placed.order.id}`);
+    } catch (error) {
+      key.current = null;
+      if (error instanceof ShopApiError && error.body.code === 'NOT_ROUTABLE') {
+        // [RP2] Nothing was placed or charged: say what no store can send.
+        const short = (error.body.short ?? []) as DeliveryQuote['ship']['short'];
+        setProblem(
+          t('Not ordered, nothing charged: {short}', {
+            short: shortText(short) || errorText(error),
+          }),
+        );
+      } else if (error instanceof ShopApiError && error.status === 401) {
+        go(`/signin?next=${encodeURIComponent('/bag')}`);
+      } else {
+        setProblem(t('Something went wrong: {reason}', { reason: errorText(error) }));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' });
   const shortText = (short: DeliveryQuote['ship']['short']) =>
@@ -996,10 +1034,23 @@ function DeliveryChooser({
               })}
             </p>
           )}
-          <p className="muted">{t('Ordering for delivery opens with the order center')}</p>
         </div>
       )}
       <Problem text={problem} />
+      {mode !== 'pickup' && signedIn && (
+        <button
+          className="primary"
+          data-testid="delivery-order"
+          disabled={
+            busy ||
+            addressId === null ||
+            !(mode === 'ship' ? quote?.ship.available : quote?.sameCity.available)
+          }
+          onClick={() => void order()}
+        >
+          {mode === 'ship' ? t('Order for express delivery') : t('Order for same-city delivery')}
+        </button>
+      )}
     </div>
   );
 }

@@ -194,6 +194,16 @@ export const api = {
       body: { storeId, lines, ...(coupons.length > 0 ? { coupons } : {}) },
       headers: { 'idempotency-key': key },
     }),
+  /** [SHP18] Orders the bag for delivery to one of the customer's addresses. */
+  placeDeliveryOrder: (
+    delivery: { mode: 'ship' | 'same-city'; addressId: string },
+    lines: { sku: string; quantity: number }[],
+    key: string,
+  ) =>
+    call<{ order: ShopOrder; now: string }>('orders', {
+      body: { delivery, lines },
+      headers: { 'idempotency-key': key },
+    }),
   order: (id: string) =>
     call<{ order: ShopOrder; now: string }>(`orders/${encodeURIComponent(id)}`),
   pay: (id: string) =>

@@ -27,6 +27,8 @@ import { activeMember, priceOrderLines } from '../orders/pricing';
 import { PICKUP_CODES_DB, type PickupCodes } from '../payments/notify';
 import { SyncError } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
+import { ownAddress } from './addresses';
+import { storesFor } from './catalog';
 import type { CustomerSession } from './customer-auth';
 
 /** Most lines one shop order may have. */
@@ -37,8 +39,14 @@ export const SHOP_QUANTITY_MAX = 99;
 /** Most coupons one shop order may use. */
 export const SHOP_COUPONS_MAX = 5;
 
+/** [SHP18] Where a delivery order goes: by express parcel or same-city courier to one of the customer's addresses. */
+export type ShopDelivery = { mode: 'ship' | 'same-city'; addressId: string };
+
 export type ShopOrderRequest = {
+  /** The pickup store; for a delivery order, none (it is priced at the store nearest the address). */
   storeId: string;
+  /** [SHP18] Deliver every line instead of picking up. */
+  delivery?: ShopDelivery;
   lines: { sku: string; quantity: number }[];
   /** [SHP12] The member's own coupons to use, by id, in the order they are added. */
   coupons?: string[];
@@ -50,10 +58,28 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 /** [SHP5] The body of `POST /_shop/orders`; anything else in it (prices!) is ignored. */
 export function parseShopOrder(body: unknown): ShopOrderRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw bad('send {storeId, lines: [{sku, quantity}], coupons?: [couponId]}');
+    throw bad(
+      'send {storeId, lines: [{sku, quantity}], coupons?: [couponId]} or {delivery: {mode, addressId}, lines, coupons?}',
+    );
   }
-  const { storeId, lines, coupons } = body as Record<string, unknown>;
-  if (typeof storeId !== 'string' || !ID.test(storeId)) throw bad('storeId must be a store id');
+  const { storeId, lines, coupons, delivery } = body as Record<string, unknown>;
+  let shipTo: ShopDelivery | undefined;
+  if (delivery !== undefined) {
+    const { mode, addressId } = (delivery ?? {}) as Record<string, unknown>;
+    if (typeof delivery !== 'object' || delivery === null || Array.isArray(delivery)) {
+      throw bad('delivery must be {mode: "ship" or "same-city", addressId}');
+    }
+    if (mode !== 'ship' && mode !== 'same-city') {
+      throw bad('delivery.mode must be "ship" or "same-city"');
+    }
+    if (typeof addressId !== 'string' || !ID.test(addressId)) {
+      throw bad('delivery.addressId must be one of your addresses');
+    }
+    if (storeId !== undefined) throw bad('send a storeId for pickup or a delivery, not both');
+    shipTo = { mode, addressId };
+  } else if (typeof storeId !== 'string' || !ID.test(storeId)) {
+    throw bad('storeId must be a store id');
+  }
   if (!Array.isArray(lines) || lines.length === 0 || lines.length > SHOP_LINES_MAX) {
     throw bad(`lines must be a list of 1 to ${SHOP_LINES_MAX} lines`);
   }
@@ -88,7 +114,8 @@ export function parseShopOrder(body: unknown): ShopOrderRequest {
   const couponIds = (coupons ?? []) as string[];
   if (new Set(couponIds).size !== couponIds.length) throw bad('coupons lists a coupon twice');
   return {
-    storeId,
+    storeId: shipTo ? '' : (storeId as string),
+    ...(shipTo ? { delivery: shipTo } : {}),
     lines: [...merged].map(([sku, quantity]) => ({ sku, quantity })),
     ...(couponIds.length > 0 ? { coupons: couponIds } : {}),
   };
@@ -136,6 +163,30 @@ export async function memberOf(
   return activeMember(storage, customer.memberId);
 }
 
+/**
+ * [SHP18] The store a delivery order is priced at, as a till there would:
+ * the open store nearest the customer's own address (404 for another's).
+ */
+async function deliveryPricingStore(
+  storage: SyncStorage,
+  customer: CustomerSession,
+  addressId: string,
+  lines: readonly { sku: string }[],
+): Promise<string> {
+  const address = await ownAddress(
+    { getDocs: (db, ids) => storage.getDocs(db, ids, null) },
+    customer,
+    addressId,
+  );
+  const [nearest] = await storesFor(
+    storage,
+    lines.map((l) => l.sku),
+    { from: address.point },
+  );
+  if (!nearest) throw bad('the shop has no open store to price the order at');
+  return nearest.id;
+}
+
 /** [SHP5] Places the customer's pickup order, priced here, held against ATP. */
 export async function placeShopOrder(
   storage: SyncStorage,
@@ -152,9 +203,12 @@ export async function placeShopOrder(
     codeKey: CodeKey;
   },
 ): Promise<PlaceOrderResult> {
-  const store = (await storage.getDocs('stores', [request.storeId], null)).get(request.storeId);
+  const storeId = request.delivery
+    ? await deliveryPricingStore(storage, customer, request.delivery.addressId, request.lines)
+    : request.storeId;
+  const store = (await storage.getDocs('stores', [storeId], null)).get(storeId);
   if (!store || (store.body as { status?: string }).status !== 'open') {
-    throw bad(`there is no open store ${request.storeId}`);
+    throw bad(`there is no open store ${storeId}`);
   }
   // A key is the customer's own: another customer's same key is another order.
   const key = `shop:${customer.phoneIndex}:${idempotencyKey}`;
@@ -168,7 +222,7 @@ export async function placeShopOrder(
   if (earlier) return earlier;
   const member = await memberOf(storage, customer);
   const coupons = await orderCoupons(storage, request.coupons ?? [], member, {
-    storeId: request.storeId,
+    storeId,
     now: options.now,
     utcOffsetMinutes: options.utcOffsetMinutes,
     codeKey: options.codeKey,
@@ -177,7 +231,7 @@ export async function placeShopOrder(
   const priced = await priceOrderLines(
     storage,
     request.lines,
-    request.storeId,
+    storeId,
     member,
     options,
     coupons,
@@ -194,7 +248,7 @@ export async function placeShopOrder(
       lines: priced.lines.map((line, i) => ({
         lineId: `L${i + 1}`,
         ...line,
-        fulfilment: { mode: 'pickup', storeId: request.storeId },
+        fulfilment: request.delivery ?? { mode: 'pickup', storeId },
       })),
       total: priced.total,
       ...(priced.coupons.length > 0 ? { coupons: priced.coupons } : {}),
