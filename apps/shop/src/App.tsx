@@ -1458,6 +1458,51 @@ function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
           <strong data-testid="order-total">{money(order.total)}</strong>
         </li>
       </ul>
+      {order.delivery && (
+        <div className="delivery-to" data-testid="delivery-to">
+          <span className="muted">
+            {order.delivery.mode === 'ship' ? t('Express delivery to') : t('Same-city delivery to')}
+          </span>
+          <span>
+            {order.delivery.region?.[language === 'en' ? 'en' : 'zh'] ?? ''}{' '}
+            {order.delivery.detail ?? ''}
+          </span>
+        </div>
+      )}
+      {order.parcels.length > 0 && (
+        <ul className="parcels" data-testid="parcels">
+          {order.parcels.map((p) => (
+            <li className="parcel" key={p.shipmentId} data-testid={`parcel-${p.shipmentId}`}>
+              <div className="parcel-head">
+                <strong>{t('From {store}', { store: p.store.name })}</strong>
+                {p.store.distanceMetres !== null && (
+                  <span className="muted">{distanceText(t, p.store.distanceMetres)}</span>
+                )}
+              </div>
+              <span className={`parcel-status parcel-${p.status}`}>{t(`parcel:${p.status}`)}</span>
+              <span>
+                {p.carrier} · {t('Waybill {no}', { no: p.trackingNo })}
+              </span>
+              {p.window && (
+                <span>
+                  {t('Delivered {from}-{to}', {
+                    from: time(p.window.from),
+                    to: time(p.window.to).slice(-5),
+                  })}
+                </span>
+              )}
+              <span className="muted">
+                {p.lines.map((l) => `${l.name} × ${l.quantity}`).join(t('; '))}
+              </span>
+              <span className="muted why">
+                {p.why.eligible > 1
+                  ? t('Why this store: nearest of {n} stores that have it', { n: p.why.eligible })
+                  : t('Why this store: the only one that has it')}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       {order.stores.map((s) => (
         <div className="pickup-store" key={s.id} data-testid="pickup-store">
           <span className="muted">{t('Pick up at')}</span>

@@ -55,6 +55,28 @@ export type ShopOrder = {
   }[];
   pickup: { storeId: string; code: string; qr: string }[];
   stores: { id: string; name: string; address: string }[];
+  /** [SHP18] Where a delivery order goes, as the customer's own address book shows it. */
+  delivery?: {
+    mode: 'ship' | 'same-city';
+    region: { zh: string; en: string } | null;
+    detail: string | null;
+  };
+  /** [SHP19] A delivery order's parcels, once paid. */
+  parcels: ShopParcel[];
+};
+
+/** [SHP19] One parcel of a delivery order, as its customer sees it. */
+export type ShopParcel = {
+  shipmentId: string;
+  mode: 'ship' | 'same-city';
+  status: 'open' | 'packed' | 'handed-over' | 'cancelled';
+  carrier: string;
+  trackingNo: string;
+  window?: { from: string; to: string };
+  store: { id: string; name: string; distanceMetres: number | null };
+  /** Why this store: how many could supply the order, and the rule that decided. */
+  why: { eligible: number; decidedBy: string | null };
+  lines: { sku: string; name: string; quantity: number }[];
 };
 export type ShopCoupon = {
   id: string;

@@ -7,6 +7,18 @@ import type { OrderStatus } from '@pos/domain';
 
 const ZH: Record<string, string> = {
   Delivery: '配送方式',
+  'Express delivery to': '快递送至',
+  'Same-city delivery to': '同城配送至',
+  'From {store}': '由{store}发货',
+  'parcel:open': '等待拣货',
+  'parcel:packed': '已打包',
+  'parcel:handed-over': '已交给快递',
+  'parcel:cancelled': '已取消',
+  'Waybill {no}': '运单号 {no}',
+  'Delivered {from}-{to}': '送达时间 {from}-{to}',
+  'Why this store: nearest of {n} stores that have it':
+    '为何由此门店发货：{n} 家有货门店中离您最近',
+  'Why this store: the only one that has it': '为何由此门店发货：唯一有货的门店',
   'Pick up at a store': '到店自提',
   'Express delivery': '快递到家',
   'Same-city delivery': '同城配送',
@@ -126,6 +138,10 @@ const EN: Record<string, string> = {
   'tier:basic': 'Basic',
   'tier:gold': 'Gold',
   'tier:platinum': 'Platinum',
+  'parcel:open': 'Waiting to be picked',
+  'parcel:packed': 'Packed',
+  'parcel:handed-over': 'Handed to the courier',
+  'parcel:cancelled': 'Cancelled',
 };
 
 const STATUS_ZH: Record<OrderStatus, string> = {

@@ -109,7 +109,8 @@ async function rowsOf(storage: SyncStorage, customer: CustomerSession) {
     .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
 }
 
-async function viewOf(kms: Kms, address: StoredAddress): Promise<AddressView> {
+/** [SHP14] An address as its customer sees it. */
+export async function addressView(kms: Kms, address: StoredAddress): Promise<AddressView> {
   const pii = await openPersonalData<AddressPii>(kms, address.sealed);
   return {
     id: address.id,
@@ -130,7 +131,7 @@ export async function listAddresses(
   kms: Kms,
   customer: CustomerSession,
 ): Promise<AddressView[]> {
-  return Promise.all((await rowsOf(storage, customer)).map((a) => viewOf(kms, a)));
+  return Promise.all((await rowsOf(storage, customer)).map((a) => addressView(kms, a)));
 }
 
 /** [SHP14] Adds an address to the customer's book. */
@@ -164,7 +165,7 @@ export async function addAddress(
     });
     if (!written.ok) throw new Error(`address ${id}: ${written.reason}`);
   });
-  return viewOf(kms, address);
+  return addressView(kms, address);
 }
 
 /** [SHP15] The customer's own address, or 404: another's is not told apart from none. */

@@ -259,7 +259,7 @@ async function postOrder(request: ShopRequest): Promise<void> {
     }
     throw bad(result.message);
   }
-  const [view] = await orderViews(request.storage, [result.order]);
+  const [view] = await orderViews(request.storage, request.privacy.kms, [result.order]);
   request.send(result.replayed ? 200 : 201, { order: view, now: now.toISOString() });
 }
 
@@ -267,11 +267,11 @@ async function getOrders(request: ShopRequest, id: string | undefined): Promise<
   const who = await customer(request);
   const now = request.now().toISOString();
   if (id === undefined) {
-    const orders = await orderViews(request.storage, await ownOrders(request.storage, who));
+    const orders = await orderViews(request.storage, request.privacy.kms, await ownOrders(request.storage, who));
     request.send(200, { orders, now });
     return;
   }
-  const [order] = await orderViews(request.storage, [await ownOrder(request.storage, who, id)]);
+  const [order] = await orderViews(request.storage, request.privacy.kms, [await ownOrder(request.storage, who, id)]);
   request.send(200, { order, now });
 }
 
@@ -299,7 +299,7 @@ async function payOrder(request: ShopRequest, id: string): Promise<void> {
 async function getMe(request: ShopRequest): Promise<void> {
   const who = await customer(request);
   const member: Member | undefined = await memberOf(request.storage, who);
-  const orders = await orderViews(request.storage, await ownOrders(request.storage, who));
+  const orders = await orderViews(request.storage, request.privacy.kms, await ownOrders(request.storage, who));
   request.send(200, {
     customer: {
       maskedPhone: who.maskedPhone,

@@ -27,7 +27,10 @@ import { activeMember, priceOrderLines } from '../orders/pricing';
 import { PICKUP_CODES_DB, type PickupCodes } from '../payments/notify';
 import { SyncError } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
-import { ownAddress } from './addresses';
+import type { Kms } from '../pii/keyring';
+import { ADDRESSES_DB } from '../orders/addresses';
+import { orderShipments } from '../orders/shipments';
+import { addressView, ownAddress, type StoredAddress } from './addresses';
 import { storesFor } from './catalog';
 import type { CustomerSession } from './customer-auth';
 
@@ -293,9 +296,51 @@ export type ShopOrderView = {
   pickup: { storeId: string; code: string; qr: string }[];
   /** The stores the order is picked up at, for the customer to find them. */
   stores: { id: string; name: string; address: string }[];
+  /** [SHP18] Where a delivery order goes (region and street null once the address is removed). */
+  delivery?: {
+    mode: 'ship' | 'same-city';
+    region: { zh: string; en: string } | null;
+    detail: string | null;
+  };
+  /** [SHP19] A delivery order's parcels, once paid. */
+  parcels: ShopParcelView[];
 };
 
-export async function orderViews(storage: SyncStorage, orders: Order[]): Promise<ShopOrderView[]> {
+/** [SHP19] One parcel of a delivery order as its customer sees it: no recipient, no other order. */
+export type ShopParcelView = {
+  shipmentId: string;
+  mode: 'ship' | 'same-city';
+  status: 'open' | 'packed' | 'handed-over' | 'cancelled';
+  carrier: string;
+  trackingNo: string;
+  window?: { from: string; to: string };
+  store: { id: string; name: string; distanceMetres: number | null };
+  /** Why this store: how many locations could supply that part of the order, and the rule that decided. */
+  why: { eligible: number; decidedBy: string | null };
+  lines: { sku: string; name: string; quantity: number }[];
+};
+
+/** [SHP18] Where the order's delivery lines go, as its customer's address book shows it. */
+async function deliveryOf(
+  storage: SyncStorage,
+  kms: Kms,
+  order: Order,
+): Promise<ShopOrderView['delivery']> {
+  const line = order.lines.find((l) => l.fulfilment.mode !== 'pickup');
+  if (!line || line.fulfilment.mode === 'pickup') return undefined;
+  const { mode, addressId } = line.fulfilment;
+  const row = (await storage.getDocs(ADDRESSES_DB, [addressId], null)).get(addressId);
+  const address = row?.body as unknown as StoredAddress | undefined;
+  if (!address || !('sealed' in address)) return { mode, region: null, detail: null };
+  const view = await addressView(kms, address);
+  return { mode, region: view.region, detail: view.detail };
+}
+
+export async function orderViews(
+  storage: SyncStorage,
+  kms: Kms,
+  orders: Order[],
+): Promise<ShopOrderView[]> {
   const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
   const products = await storage.getDocs('products', skus, null);
   const paid = orders.filter((o) => o.paidAt !== undefined).map((o) => o.id);
@@ -313,7 +358,9 @@ export async function orderViews(storage: SyncStorage, orders: Order[]): Promise
     orders.map((o) => o.id),
     null,
   );
-  return orders.map((order) => ({
+  const deliveries = await Promise.all(orders.map((o) => deliveryOf(storage, kms, o)));
+  const parcels = await Promise.all(orders.map((o) => orderParcels(storage, o)));
+  return orders.map((order, i) => ({
     id: order.id,
     status: order.status,
     placedAt: order.placedAt,
@@ -343,7 +390,44 @@ export async function orderViews(storage: SyncStorage, orders: Order[]): Promise
       const store = stores.get(id)?.body as Store | undefined;
       return { id, name: store?.name ?? id, address: store?.address ?? '' };
     }),
+    ...(deliveries[i] ? { delivery: deliveries[i] } : {}),
+    parcels: parcels[i]!,
   }));
+}
+
+/**
+ * [SHP19] The order's parcels as the order center shows them ([RP10]), with
+ * the store's name and distance and why it was chosen, from the order's
+ * routing explanation.
+ */
+async function orderParcels(storage: SyncStorage, order: Order): Promise<ShopParcelView[]> {
+  if (!(order.allocations ?? []).length) return [];
+  const shipments = await orderShipments(
+    { getDocs: (db, ids) => storage.getDocs(db, ids, null) },
+    order,
+  );
+  return shipments.map((s) => {
+    const explanation = [...(order.routing ?? [])].reverse().find((e) => e.mode === s.mode);
+    const me = explanation?.candidates.find((c) => c.locationId === s.locationId);
+    return {
+      shipmentId: s.shipmentId,
+      mode: s.mode,
+      status: s.status,
+      carrier: s.carrier,
+      trackingNo: s.trackingNo,
+      ...(s.window ? { window: s.window } : {}),
+      store: {
+        id: s.locationId,
+        name: me?.name ?? s.locationId,
+        distanceMetres: me?.distanceMetres ?? null,
+      },
+      why: {
+        eligible: explanation?.candidates.filter((c) => c.eligible).length ?? 0,
+        decidedBy: explanation?.decidedBy ?? null,
+      },
+      lines: s.lines.map(({ sku, name, quantity }) => ({ sku, name, quantity })),
+    };
+  });
 }
 
 /** [SHP6] The customer's own orders, newest first. */
