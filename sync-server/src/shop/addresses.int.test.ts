@@ -236,4 +236,58 @@ describe.each(BACKENDS)('the address book and delivery options on $name', (backe
     // A quote holds nothing.
     expect(await storage.findDocs('stock', {})).toEqual(stockBefore);
   });
+  it("[SHP18] [SHP19] an order for express delivery to the customer's address: routed, paid, its parcel shown; NOT_ROUTABLE charges nothing", async () => {
+    const zhang = await signIn(ZHANG);
+    const stranger = await signIn(STRANGER);
+    const { address } = (
+      await add(zhang, { regionCode: JINGAN, detail: '南京西路 1 号', name: '张伟', phone: ZHANG })
+    ).body as { address: AddressView };
+    const place = (token: string, body: unknown, key: string) =>
+      requestAs(url, token, '/_shop/orders', { body, headers: { 'idempotency-key': key } });
+    const ship = { mode: 'ship', addressId: address.id };
+
+    // Another's address is none; pickup and delivery together are refused.
+    expect((await place(stranger, { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] }, 'a')).status).toBe(404);
+    expect(
+      (await place(zhang, { storeId: 'S001', delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] }, 'b')).status,
+    ).toBe(400);
+
+    const orders = async () => (await storage.findDocs('_orders' as never, {})).length;
+    const before = await orders();
+    const short = await place(zhang, { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 99 }] }, 'c');
+    expect(short.status).toBe(409);
+    expect(short.body).toMatchObject({
+      code: 'NOT_ROUTABLE',
+      short: [{ mode: 'ship', sku: 'SKU-0002', requested: 99 }],
+    });
+    expect(await orders()).toBe(before);
+
+    const placed = await place(zhang, { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] }, 'd');
+    expect(placed.status, placed.text).toBe(201);
+    const id = (placed.body as { order: { id: string } }).order.id;
+    expect(placed.body).toMatchObject({
+      order: {
+        status: 'held',
+        delivery: { mode: 'ship', region: { zh: '上海市静安区' }, detail: '南京西路 1 号' },
+        parcels: [],
+        pickup: [],
+      },
+    });
+    const paying = await requestAs(url, zhang, `/_shop/orders/${id}/pay`, { method: 'POST' });
+    expect(paying.body).toMatchObject({ notified: true });
+    const read = await requestAs(url, zhang, `/_shop/orders/${id}`);
+    const order = (read.body as { order: { status: string; parcels: unknown[] } }).order;
+    expect(order.status).toBe('paid');
+    expect(order.parcels).toEqual([
+      expect.objectContaining({
+        mode: 'ship',
+        status: 'open',
+        trackingNo: expect.stringMatching(/^SF\d{13}$/),
+        store: { id: 'S001', name: expect.any(String), distanceMetres: expect.any(Number) },
+        why: { eligible: expect.any(Number), decidedBy: expect.any(String) },
+        lines: [expect.objectContaining({ sku: 'SKU-0002', quantity: 1 })],
+      }),
+    ]);
+    expect(JSON.stringify(order.parcels)).not.toContain('张');
+  });
 });

@@ -19,6 +19,7 @@ import { authenticate } from '../auth';
 import { DEMO_CODE_KEY } from '../demo-people';
 import type { PrivacyKeys } from '../pii/keyring';
 import { IDEMPOTENCY_KEY_MAX } from '../orders/holds';
+import type { PlacementRouting } from '../orders/routing';
 import { DEMO_PROVIDER_KEY } from '../payments/notify';
 import type { Delivery, PaymentProvider } from '../payments/provider';
 import { SyncError, type JsonObject } from '../protocol';
@@ -87,6 +88,8 @@ export type ShopRequest = {
   sms: SmsProvider;
   /** [SHP7] The payment provider, made when first needed (it needs the server's own URL). */
   payments(): ShopPaymentProvider;
+  /** [SHP18] How delivery orders are routed: the server's policy and address book. */
+  routing?: PlacementRouting;
 };
 
 const bad = (reason: string) => new SyncError('bad_request', reason);
@@ -229,6 +232,7 @@ async function postOrder(request: ShopRequest): Promise<void> {
       utcOffsetMinutes: request.options.utcOffsetMinutes ?? 480,
       holdPolicy: request.options.holdPolicy ?? DEFAULT_HOLD_POLICY,
       codeKey: request.options.codeKey ?? DEMO_CODE_KEY,
+      ...(request.routing ? { routing: request.routing } : {}),
     });
   } catch (error) {
     if (error instanceof DomainError) throw bad(error.message);
@@ -240,6 +244,16 @@ async function postOrder(request: ShopRequest): Promise<void> {
         error: 'out_of_stock',
         reason: result.message,
         lines: result.lines as unknown as JsonObject[],
+      });
+      return;
+    }
+    if (result.code === 'NOT_ROUTABLE') {
+      // [SHP18] No store can send it: nothing placed, held or charged.
+      request.send(409, {
+        error: 'not_routable',
+        code: 'NOT_ROUTABLE',
+        reason: result.message,
+        short: result.short as unknown as JsonObject[],
       });
       return;
     }
@@ -398,7 +412,7 @@ async function getDeliveryOptions(request: ShopRequest): Promise<void> {
   const options = await quoteDelivery(request.storage, who, addressId, lines, {
     priceList: request.options.priceList ?? 'CN-LIST',
     now,
-    policy: request.options.routingPolicy ?? DEFAULT_ROUTING_POLICY,
+    policy: request.routing?.routingPolicy ?? request.options.routingPolicy ?? DEFAULT_ROUTING_POLICY,
   });
   request.send(200, { ...options, now });
 }

@@ -29,6 +29,7 @@ import { SyncError } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
 import type { Kms } from '../pii/keyring';
 import { ADDRESSES_DB } from '../orders/addresses';
+import type { PlacementRouting } from '../orders/routing';
 import { orderShipments } from '../orders/shipments';
 import { addressView, ownAddress, type StoredAddress } from './addresses';
 import { storesFor } from './catalog';
@@ -204,6 +205,8 @@ export async function placeShopOrder(
     holdPolicy?: Parameters<typeof placeOrder>[3];
     /** [SHP12] The key coupon codes are signed with (the tills'). */
     codeKey: CodeKey;
+    /** [SHP18] The routing policy and address book delivery lines are routed with. */
+    routing?: PlacementRouting;
   },
 ): Promise<PlaceOrderResult> {
   const storeId = request.delivery
@@ -260,6 +263,7 @@ export async function placeShopOrder(
     options.holdPolicy,
     undefined,
     fingerprint,
+    options.routing,
   );
 }
 
