@@ -11,7 +11,16 @@ import type { Browser, Page } from 'playwright-core';
 import { startSyncServer, type RunningSyncServer } from '@pos/sync-server';
 import { launchChromium } from '../../pos/e2e/browser';
 import { screenshot } from '../../pos/e2e/screenshots';
-import { addToBag, NEAR_S001, openShop, pay, PHONE_VIEWPORT, signIn, SHOP_DIST, smsInbox } from './shop-flows';
+import {
+  addToBag,
+  NEAR_S001,
+  openShop,
+  pay,
+  PHONE_VIEWPORT,
+  signIn,
+  SHOP_DIST,
+  smsInbox,
+} from './shop-flows';
 
 const ZHANG = '13800138001'; // demo member M0001
 
@@ -53,7 +62,7 @@ describe('delivery in the online shop', () => {
     }
   };
 
-  it("saves an address, is offered express and same-city to it, orders express and sees the parcel", async () => {
+  it('saves an address, is offered express and same-city to it, orders express and sees the parcel', async () => {
     await openShop(page, `${server.url}/shop/`);
     await signIn(page, ZHANG, inbox.codeFor);
 
@@ -81,7 +90,10 @@ describe('delivery in the online shop', () => {
     expect(await page.getByTestId('quote-ship').textContent()).toMatch(/from .*Jing'an/);
     await screenshot(page, 'shop-delivery-choice-en');
     await page.getByTestId('delivery-same-city').click();
-    await page.getByTestId('quote-same-city').filter({ hasText: 'A courier brings it today' }).waitFor();
+    await page
+      .getByTestId('quote-same-city')
+      .filter({ hasText: 'A courier brings it today' })
+      .waitFor();
     await language('zh-CN');
     await page.getByTestId('quote-same-city').filter({ hasText: '由骑手送达' }).waitFor();
     await screenshot(page, 'shop-delivery-same-city-zh-CN');

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provisionAdminToken } from '../auth';
 import { seedDemo } from '../demo-data';
 import { ADDRESSES_DB } from '../orders/addresses';
+import { ORDERS_DB } from '../orders/holds';
 import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
 import { createSyncServer, type SyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
@@ -247,14 +248,27 @@ describe.each(BACKENDS)('the address book and delivery options on $name', (backe
     const ship = { mode: 'ship', addressId: address.id };
 
     // Another's address is none; pickup and delivery together are refused.
-    expect((await place(stranger, { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] }, 'a')).status).toBe(404);
     expect(
-      (await place(zhang, { storeId: 'S001', delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] }, 'b')).status,
+      (await place(stranger, { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] }, 'a'))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await place(
+          zhang,
+          { storeId: 'S001', delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] },
+          'b',
+        )
+      ).status,
     ).toBe(400);
 
-    const orders = async () => (await storage.findDocs('_orders' as never, {})).length;
+    const orders = async () => (await storage.findDocs(ORDERS_DB, {})).length;
     const before = await orders();
-    const short = await place(zhang, { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 99 }] }, 'c');
+    const short = await place(
+      zhang,
+      { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 99 }] },
+      'c',
+    );
     expect(short.status).toBe(409);
     expect(short.body).toMatchObject({
       code: 'NOT_ROUTABLE',
@@ -262,7 +276,11 @@ describe.each(BACKENDS)('the address book and delivery options on $name', (backe
     });
     expect(await orders()).toBe(before);
 
-    const placed = await place(zhang, { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] }, 'd');
+    const placed = await place(
+      zhang,
+      { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] },
+      'd',
+    );
     expect(placed.status, placed.text).toBe(201);
     const id = (placed.body as { order: { id: string } }).order.id;
     expect(placed.body).toMatchObject({

@@ -281,11 +281,17 @@ async function getOrders(request: ShopRequest, id: string | undefined): Promise<
   const who = await customer(request);
   const now = request.now().toISOString();
   if (id === undefined) {
-    const orders = await orderViews(request.storage, request.privacy.kms, await ownOrders(request.storage, who));
+    const orders = await orderViews(
+      request.storage,
+      request.privacy.kms,
+      await ownOrders(request.storage, who),
+    );
     request.send(200, { orders, now });
     return;
   }
-  const [order] = await orderViews(request.storage, request.privacy.kms, [await ownOrder(request.storage, who, id)]);
+  const [order] = await orderViews(request.storage, request.privacy.kms, [
+    await ownOrder(request.storage, who, id),
+  ]);
   request.send(200, { order, now });
 }
 
@@ -313,7 +319,11 @@ async function payOrder(request: ShopRequest, id: string): Promise<void> {
 async function getMe(request: ShopRequest): Promise<void> {
   const who = await customer(request);
   const member: Member | undefined = await memberOf(request.storage, who);
-  const orders = await orderViews(request.storage, request.privacy.kms, await ownOrders(request.storage, who));
+  const orders = await orderViews(
+    request.storage,
+    request.privacy.kms,
+    await ownOrders(request.storage, who),
+  );
   request.send(200, {
     customer: {
       maskedPhone: who.maskedPhone,
@@ -412,7 +422,8 @@ async function getDeliveryOptions(request: ShopRequest): Promise<void> {
   const options = await quoteDelivery(request.storage, who, addressId, lines, {
     priceList: request.options.priceList ?? 'CN-LIST',
     now,
-    policy: request.routing?.routingPolicy ?? request.options.routingPolicy ?? DEFAULT_ROUTING_POLICY,
+    policy:
+      request.routing?.routingPolicy ?? request.options.routingPolicy ?? DEFAULT_ROUTING_POLICY,
   });
   request.send(200, { ...options, now });
 }

@@ -234,14 +234,7 @@ export async function placeShopOrder(
     codeKey: options.codeKey,
   });
   // [SHP5] [OC10] Priced as a till at the pickup store would, for the online channel.
-  const priced = await priceOrderLines(
-    storage,
-    request.lines,
-    storeId,
-    member,
-    options,
-    coupons,
-  );
+  const priced = await priceOrderLines(storage, request.lines, storeId, member, options, coupons);
   // [SHP12] A coupon the engine refuses (minimum spend, nothing it applies to, not combinable).
   const rejected = priced.rejectedCoupons[0];
   if (rejected) throw couponRefused(rejected.id, rejected.code, rejected.message);
