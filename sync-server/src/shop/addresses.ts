@@ -207,13 +207,17 @@ export async function removeAddress(
 /**
  * [SHP16] The address book the order center routes with: the address's
  * point and region, and the waybill's recipient masked (张*, 138****5678)
- * with the street the courier needs. A removed or unknown address is null.
+ * with the street the courier needs. A removed or unknown address is null;
+ * one written as a plain `ShipAddress` (imports, tests) reads as it is.
  */
 export function sealedAddressBook(kms: Kms): AddressBook {
   return {
     async forRouting(reader, addressId) {
       const row = (await reader.getDocs(ADDRESSES_DB, [addressId])).get(addressId);
-      const address = row?.body as unknown as StoredAddress | RemovedAddress | undefined;
+      const address = row?.body as unknown as
+        StoredAddress | RemovedAddress | ShipAddress | undefined;
+      // An address written as it is (`writePlainAddress`: imports, tests) reads as it is.
+      if (address && 'shipTo' in address) return address;
       if (!address || !('sealed' in address)) return null;
       const pii = await openPersonalData<AddressPii>(kms, address.sealed);
       const ship: ShipAddress = {

@@ -323,9 +323,11 @@ async function deliveryOf(
   kms: Kms,
   order: Order,
 ): Promise<ShopOrderView['delivery']> {
-  const line = order.lines.find((l) => l.fulfilment.mode !== 'pickup');
-  if (!line || line.fulfilment.mode === 'pickup') return undefined;
-  const { mode, addressId } = line.fulfilment;
+  const fulfilment = order.lines
+    .map((l) => l.fulfilment)
+    .find((f): f is ShopDelivery => f.mode === 'ship' || f.mode === 'same-city');
+  if (!fulfilment) return undefined;
+  const { mode, addressId } = fulfilment;
   const row = (await storage.getDocs(ADDRESSES_DB, [addressId], null)).get(addressId);
   const address = row?.body as unknown as StoredAddress | undefined;
   if (!address || !('sealed' in address)) return { mode, region: null, detail: null };
