@@ -213,7 +213,7 @@ describe.each(BACKENDS)('the address book and delivery options on $name', (backe
       expect(answer.status, answer.text).toBe(200);
       return answer.body as DeliveryQuote;
     };
-    const here = await quote(near.id, 'SKU-0002:1');
+    const here = await quote(near.id, 'SKU-0001:1');
     expect(here.ship).toMatchObject({ available: true, promiseDays: { min: 1, max: 2 } });
     expect(here.ship.parcels[0]?.distanceMetres).toBeLessThan(10_000);
     expect(here.sameCity.available).toBe(true);
@@ -226,13 +226,13 @@ describe.each(BACKENDS)('the address book and delivery options on $name', (backe
       here.pickup.stores.at(-1)!.distanceMetres! + 1,
     );
 
-    const there = await quote(far.id, 'SKU-0002:1');
+    const there = await quote(far.id, 'SKU-0001:1');
     expect(there.ship.available).toBe(true);
     expect(there.sameCity).toMatchObject({ available: false, parcels: [] });
 
-    const tooMany = await quote(near.id, 'SKU-0002:99');
+    const tooMany = await quote(near.id, 'SKU-0001:99');
     expect(tooMany.ship.available).toBe(false);
-    expect(tooMany.ship.short[0]).toMatchObject({ sku: 'SKU-0002', requested: 99 });
+    expect(tooMany.ship.short[0]).toMatchObject({ sku: 'SKU-0001', requested: 99 });
     expect(tooMany.pickup.stores).toEqual([]);
     // A quote holds nothing.
     expect(await storage.findDocs('stock', {})).toEqual(stockBefore);
@@ -266,19 +266,19 @@ describe.each(BACKENDS)('the address book and delivery options on $name', (backe
     const before = await orders();
     const short = await place(
       zhang,
-      { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 99 }] },
+      { delivery: ship, lines: [{ sku: 'SKU-0001', quantity: 99 }] },
       'c',
     );
     expect(short.status).toBe(409);
     expect(short.body).toMatchObject({
       code: 'NOT_ROUTABLE',
-      short: [{ mode: 'ship', sku: 'SKU-0002', requested: 99 }],
+      short: [{ mode: 'ship', sku: 'SKU-0001', requested: 99 }],
     });
     expect(await orders()).toBe(before);
 
     const placed = await place(
       zhang,
-      { delivery: ship, lines: [{ sku: 'SKU-0002', quantity: 1 }] },
+      { delivery: ship, lines: [{ sku: 'SKU-0001', quantity: 1 }] },
       'd',
     );
     expect(placed.status, placed.text).toBe(201);
@@ -303,7 +303,7 @@ describe.each(BACKENDS)('the address book and delivery options on $name', (backe
         trackingNo: expect.stringMatching(/^SF\d{13}$/),
         store: { id: 'S001', name: expect.any(String), distanceMetres: expect.any(Number) },
         why: { eligible: expect.any(Number), decidedBy: expect.any(String) },
-        lines: [expect.objectContaining({ sku: 'SKU-0002', quantity: 1 })],
+        lines: [expect.objectContaining({ sku: 'SKU-0001', quantity: 1 })],
       }),
     ]);
     expect(JSON.stringify(order.parcels)).not.toContain('张');
