@@ -1402,7 +1402,9 @@ function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
       </button>
       <h1>{t('Order {id}', { id: orderNumber(order.id) })}</h1>
       <p className={`status status-${order.status}`} data-testid="order-status">
-        {statusText(language, order.status)}
+        {order.delivery && order.status === 'paid'
+          ? t('Paid: your delivery is being prepared')
+          : statusText(language, order.status)}
       </p>
       {order.status === 'held' && (
         <div className="hold">
@@ -1495,9 +1497,17 @@ function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
                 {p.lines.map((l) => `${l.name} × ${l.quantity}`).join(t('; '))}
               </span>
               <span className="muted why">
-                {p.why.eligible > 1
-                  ? t('Why this store: nearest of {n} stores that have it', { n: p.why.eligible })
-                  : t('Why this store: the only one that has it')}
+                {p.why.eligible <= 1 || p.why.decidedBy === 'only-plan'
+                  ? t('Why this store: the only one that has it')
+                  : p.why.decidedBy === 'shipments'
+                    ? t('Why this store: it sends everything in the fewest parcels')
+                    : p.why.decidedBy === 'distance'
+                      ? t('Why this store: nearest of {n} stores that have it', {
+                          n: p.why.eligible,
+                        })
+                      : t('Why this store: chosen of {n} stores that have it', {
+                          n: p.why.eligible,
+                        })}
               </span>
             </li>
           ))}

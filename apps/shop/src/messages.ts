@@ -19,6 +19,9 @@ const ZH: Record<string, string> = {
   'Why this store: nearest of {n} stores that have it':
     '为何由此门店发货：{n} 家有货门店中离您最近',
   'Why this store: the only one that has it': '为何由此门店发货：唯一有货的门店',
+  'Why this store: it sends everything in the fewest parcels': '为何由此门店发货：包裹数最少',
+  'Why this store: chosen of {n} stores that have it': '为何由此门店发货：从 {n} 家有货门店中选出',
+  'Paid: your delivery is being prepared': '已支付，正在为您备货配送',
   'Pick up at a store': '到店自提',
   'Express delivery': '快递到家',
   'Same-city delivery': '同城配送',

@@ -10,7 +10,7 @@ import { readLocations, routingCandidates } from '../orders/locations';
 import { SyncError } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
 import { ownAddress } from './addresses';
-import { storesFor } from './catalog';
+import { locationNames, storesFor } from './catalog';
 import type { CustomerSession } from './customer-auth';
 import { SHOP_LINES_MAX, SHOP_QUANTITY_MAX } from './shop-orders';
 
@@ -85,7 +85,11 @@ export async function quoteDelivery(
     unitPrice: prices.get(l.sku)!.amount,
   }));
   const locations = await readLocations(storage);
-  const names = new Map(locations.map((l) => [l.id, l.name]));
+  const names = await locationNames(
+    storage,
+    locations.map((l) => l.id),
+    new Map(locations.map((l) => [l.id, l.name])),
+  );
   const route = async (mode: 'ship' | 'same-city'): Promise<RoutingDecision> =>
     routeOrder({
       mode,

@@ -32,7 +32,7 @@ import { ADDRESSES_DB } from '../orders/addresses';
 import type { PlacementRouting } from '../orders/routing';
 import { orderShipments } from '../orders/shipments';
 import { addressView, ownAddress, type StoredAddress } from './addresses';
-import { storesFor } from './catalog';
+import { locationNames, storesFor } from './catalog';
 import type { CustomerSession } from './customer-auth';
 
 /** Most lines one shop order may have. */
@@ -405,6 +405,10 @@ async function orderParcels(storage: SyncStorage, order: Order): Promise<ShopPar
     { getDocs: (db, ids) => storage.getDocs(db, ids, null) },
     order,
   );
+  const names = await locationNames(
+    storage,
+    shipments.map((s) => s.locationId),
+  );
   return shipments.map((s) => {
     const explanation = [...(order.routing ?? [])].reverse().find((e) => e.mode === s.mode);
     const me = explanation?.candidates.find((c) => c.locationId === s.locationId);
@@ -417,7 +421,7 @@ async function orderParcels(storage: SyncStorage, order: Order): Promise<ShopPar
       ...(s.window ? { window: s.window } : {}),
       store: {
         id: s.locationId,
-        name: me?.name ?? s.locationId,
+        name: names.get(s.locationId) ?? me?.name ?? s.locationId,
         distanceMetres: me?.distanceMetres ?? null,
       },
       why: {
