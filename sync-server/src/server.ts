@@ -49,6 +49,7 @@ import { serveOrders } from './orders/routes';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import type { AddressBook } from './orders/addresses';
+import { sealedAddressBook } from './shop/addresses';
 import { PAYMENTS_ROUTE, servePayments } from './payments/route';
 import { SimulatedPaymentProvider } from './payments/provider';
 import {
@@ -135,7 +136,7 @@ export type SyncServerOptions = {
   shop?: ShopOptions;
   /** [RP1] [LOC3] How ship and same-city lines are routed and merged; default `DEFAULT_ROUTING_POLICY`. */
   routingPolicy?: RoutingPolicy;
-  /** [RP1] Where delivery addresses are read from; default `plainAddressBook`. */
+  /** [RP1] [SHP16] Where delivery addresses are read from; default the shop's sealed address book. */
   addressBook?: AddressBook;
   /** [RP9] The carrier printed on parcels' labels; default `DEFAULT_CARRIER`. */
   carrier?: string;
@@ -266,7 +267,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   // [RP1] [RP6] One routing policy, address book and carrier for placements and parcels.
   const routing = {
     ...(options.routingPolicy ? { routingPolicy: options.routingPolicy } : {}),
-    ...(options.addressBook ? { addressBook: options.addressBook } : {}),
+    // [SHP16] The shop's address book, sealed; `plainAddressBook` stays for tests that pass it.
+    addressBook: options.addressBook ?? sealedAddressBook(privacy.kms),
     ...(options.carrier ? { carrier: options.carrier } : {}),
   };
   const paymentOptions: PaymentOptions = { ...routing, ...options.payments };
@@ -662,6 +664,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         now,
         privacy,
         options: shop,
+        routing,
         sms,
         payments,
       });

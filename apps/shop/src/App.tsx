@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { LocaleProvider, useLocale, useMoney, type Language } from '@pos/ui';
-import { orderNumber } from '@pos/domain';
+import { orderNumber, regionChildren, type Region } from '@pos/domain';
 import {
   api,
   sessionToken,
@@ -23,6 +23,8 @@ import {
   type ShopStore,
   type ShortLine,
   type Where,
+  type DeliveryQuote,
+  type ShopAddress,
 } from './api';
 import { useBag, type Bag } from './bag';
 import { Qr } from './Qr';
@@ -96,6 +98,13 @@ export function App() {
           go(next);
         }}
       />
+    );
+  } else if (parts[0] === 'addresses') {
+    const next = new URLSearchParams(query).get('next') ?? '/me';
+    screen = signedIn ? (
+      <AddressesScreen go={go} next={next} />
+    ) : (
+      <SignInScreen onSignedIn={() => setSignedIn(true)} />
     );
   } else if (parts[0] === 'orders' && parts[1]) {
     screen = <OrderScreen id={parts[1]} go={go} />;
@@ -608,6 +617,7 @@ function BagScreen({
   const [reload, setReload] = useState(0);
   const coupons = useMemberCoupons(signedIn);
   const [using, setUsing] = useState<string[]>([]);
+  const [mode, setMode] = useState<DeliveryMode>('pickup');
   const key = useRef<string | null>(null);
   const skus = bag.lines.map((line) => line.sku).join(',');
   const wanted = bag.lines.map((line) => `${line.sku}×${line.quantity}`).join(',');
@@ -752,59 +762,478 @@ function BagScreen({
         </li>
       </ul>
       <p className="muted">{t('Offers for your store are applied when you order')}</p>
-      <CouponChooser coupons={coupons} using={using} setUsing={setUsing} />
-      <StoresWhere where={where} setWhere={setWhere} cities={cities} />
-      <ul className="stores" data-testid="bag-stores">
-        {stores?.map((s) => {
-          const short = shortAt(s, bag.lines);
-          return (
-            <li key={s.id}>
-              <button
-                data-testid={`bag-store-${s.id}`}
-                className={s.id === chosen?.id ? 'store chosen' : 'store'}
-                aria-pressed={s.id === chosen?.id}
-                disabled={short.length > 0}
-                onClick={() => setPicked(s.id)}
-              >
-                <span className="store-name">{s.name}</span>
-                <span className="store-address">{s.address}</span>
-                <span className="store-facts">
-                  <span
-                    className={short.length === 0 ? 'atp' : 'atp none'}
-                    data-testid={`bag-atp-${s.id}`}
+      <DeliveryChooser signedIn={signedIn} bag={bag} mode={mode} setMode={setMode} go={go} />
+      {mode !== 'pickup' ? null : (
+        <>
+          <CouponChooser coupons={coupons} using={using} setUsing={setUsing} />
+          <StoresWhere where={where} setWhere={setWhere} cities={cities} />
+          <ul className="stores" data-testid="bag-stores">
+            {stores?.map((s) => {
+              const short = shortAt(s, bag.lines);
+              return (
+                <li key={s.id}>
+                  <button
+                    data-testid={`bag-store-${s.id}`}
+                    className={s.id === chosen?.id ? 'store chosen' : 'store'}
+                    aria-pressed={s.id === chosen?.id}
+                    disabled={short.length > 0}
+                    onClick={() => setPicked(s.id)}
                   >
-                    {short.length === 0
-                      ? t('Has everything in your bag')
-                      : short
-                          .map(({ line, available }) =>
-                            available === 0
-                              ? t('{name}: out of stock', { name: line.name })
-                              : t('{name}: only {n} left', { name: line.name, n: available }),
-                          )
-                          .join(t('; '))}
+                    <span className="store-name">{s.name}</span>
+                    <span className="store-address">{s.address}</span>
+                    <span className="store-facts">
+                      <span
+                        className={short.length === 0 ? 'atp' : 'atp none'}
+                        data-testid={`bag-atp-${s.id}`}
+                      >
+                        {short.length === 0
+                          ? t('Has everything in your bag')
+                          : short
+                              .map(({ line, available }) =>
+                                available === 0
+                                  ? t('{name}: out of stock', { name: line.name })
+                                  : t('{name}: only {n} left', { name: line.name, n: available }),
+                              )
+                              .join(t('; '))}
+                      </span>
+                      {s.distanceMetres !== null && (
+                        <span className="distance">{distanceText(t, s.distanceMetres)}</span>
+                      )}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          {stores !== null && covering.length === 0 && (
+            <p className="muted">{t('No store here has everything: change the quantities')}</p>
+          )}
+          <Problem text={problem} />
+          {!signedIn && <p className="muted">{t('Sign in to order for pickup')}</p>}
+          <button
+            className="primary"
+            data-testid="bag-order"
+            disabled={!chosen || busy}
+            onClick={() => void order()}
+          >
+            {chosen
+              ? t('Order for pickup at {store}', { store: chosen.name })
+              : t('Choose a store')}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
+type DeliveryMode = 'pickup' | 'ship' | 'same-city';
+
+/** [SHP17] How the bag reaches the customer: picked up (as before), an express parcel or a same-city courier. */
+function DeliveryChooser({
+  signedIn,
+  bag,
+  mode,
+  setMode,
+  go,
+}: {
+  signedIn: boolean;
+  bag: Bag;
+  mode: DeliveryMode;
+  setMode: (mode: DeliveryMode) => void;
+  go: (to: string) => void;
+}) {
+  const t = useSay();
+  const { language } = useLocale();
+  const [addresses, setAddresses] = useState<ShopAddress[] | null>(null);
+  const [addressId, setAddressId] = useState<string | null>(null);
+  const [quote, setQuote] = useState<DeliveryQuote | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const wanted = bag.lines.map((l) => `${l.sku}:${l.quantity}`).join(',');
+  useEffect(() => {
+    if (mode === 'pickup' || !signedIn) return;
+    let live = true;
+    api
+      .addresses()
+      .then(({ addresses: found }) => {
+        if (!live) return;
+        setAddresses(found);
+        setAddressId((id) => id ?? found[0]?.id ?? null);
+      })
+      .catch((error: unknown) => live && setProblem(errorText(error)));
+    return () => {
+      live = false;
+    };
+  }, [mode, signedIn]);
+  useEffect(() => {
+    if (mode === 'pickup' || addressId === null || wanted === '') return;
+    let live = true;
+    api
+      .deliveryOptions(
+        addressId,
+        bag.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      )
+      .then((found) => live && setQuote(found))
+      .catch((error: unknown) => live && setProblem(errorText(error)));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `wanted` stands for the bag's lines
+  }, [mode, addressId, wanted]);
+  const [busy, setBusy] = useState(false);
+  const key = useRef<string | null>(null);
+  useEffect(() => {
+    key.current = null;
+  }, [mode, addressId, wanted]);
+  async function order() {
+    if (mode === 'pickup' || addressId === null) return;
+    setBusy(true);
+    setProblem(null);
+    key.current ??= crypto.randomUUID();
+    try {
+      const placed = await api.placeDeliveryOrder(
+        { mode, addressId },
+        bag.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        key.current,
+      );
+      key.current = null;
+      bag.clear();
+      go(`/orders/${placed.order.id}`);
+    } catch (error) {
+      key.current = null;
+      if (error instanceof ShopApiError && error.body.code === 'NOT_ROUTABLE') {
+        // [RP2] Nothing was placed or charged: say what no store can send.
+        const short = (error.body.short ?? []) as DeliveryQuote['ship']['short'];
+        setProblem(
+          t('Not ordered, nothing charged: {short}', {
+            short: shortText(short) || errorText(error),
+          }),
+        );
+      } else if (error instanceof ShopApiError && error.status === 401) {
+        go(`/signin?next=${encodeURIComponent('/bag')}`);
+      } else {
+        setProblem(t('Something went wrong: {reason}', { reason: errorText(error) }));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+  const time = (iso: string) =>
+    new Date(iso).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit' });
+  const shortText = (short: DeliveryQuote['ship']['short']) =>
+    short
+      .map((s) =>
+        t('{name}: only {n} can be sent', {
+          name: bag.lines.find((l) => l.sku === s.sku)?.name ?? s.sku,
+          n: s.available,
+        }),
+      )
+      .join(t('; '));
+  const modes: [DeliveryMode, string][] = [
+    ['pickup', t('Pick up at a store')],
+    ['ship', t('Express delivery')],
+    ['same-city', t('Same-city delivery')],
+  ];
+  return (
+    <div className="delivery" data-testid="delivery">
+      <h2>{t('Delivery')}</h2>
+      <div className="delivery-modes" role="radiogroup">
+        {modes.map(([m, label]) => (
+          <button
+            key={m}
+            role="radio"
+            aria-checked={mode === m}
+            className={mode === m ? 'mode chosen' : 'mode'}
+            data-testid={`delivery-${m}`}
+            onClick={() => setMode(m)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      {mode !== 'pickup' && !signedIn && (
+        <button
+          className="secondary"
+          onClick={() => go(`/signin?next=${encodeURIComponent('/bag')}`)}
+        >
+          {t('Sign in to deliver to an address')}
+        </button>
+      )}
+      {mode !== 'pickup' && signedIn && addresses !== null && (
+        <>
+          <ul className="addresses" data-testid="delivery-addresses">
+            {addresses.map((a) => (
+              <li key={a.id}>
+                <button
+                  className={a.id === addressId ? 'store chosen' : 'store'}
+                  aria-pressed={a.id === addressId}
+                  data-testid={`delivery-address-${a.id}`}
+                  onClick={() => setAddressId(a.id)}
+                >
+                  <span className="store-name">
+                    {a.maskedName} {a.maskedPhone}
                   </span>
-                  {s.distanceMetres !== null && (
-                    <span className="distance">{distanceText(t, s.distanceMetres)}</span>
-                  )}
-                </span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
-      {stores !== null && covering.length === 0 && (
-        <p className="muted">{t('No store here has everything: change the quantities')}</p>
+                  <span className="store-address">
+                    {a.region[language === 'en' ? 'en' : 'zh']} {a.detail}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <button
+            className="secondary"
+            data-testid="delivery-add-address"
+            onClick={() => go(`/addresses?next=${encodeURIComponent('/bag')}`)}
+          >
+            {t('Add an address')}
+          </button>
+        </>
+      )}
+      {mode !== 'pickup' && quote && (
+        <div className="quote" data-testid="delivery-quote">
+          {mode === 'ship' &&
+            (quote.ship.available ? (
+              <p data-testid="quote-ship">
+                {t('Arrives in {min}-{max} days', {
+                  min: quote.ship.promiseDays?.min ?? 1,
+                  max: quote.ship.promiseDays?.max ?? 3,
+                })}
+                {' · '}
+                {quote.ship.parcels
+                  .map((p) =>
+                    t('from {store}, {distance}', {
+                      store: p.name,
+                      distance: distanceText(t, p.distanceMetres) ?? '',
+                    }),
+                  )
+                  .join(t('; '))}
+              </p>
+            ) : (
+              <p className="problem" data-testid="quote-ship">
+                {t('Cannot be sent: {short}', { short: shortText(quote.ship.short) })}
+              </p>
+            ))}
+          {mode === 'same-city' &&
+            (quote.sameCity.available && quote.sameCity.window ? (
+              <p data-testid="quote-same-city">
+                {t('A courier brings it today {from}-{to}', {
+                  from: time(quote.sameCity.window.from),
+                  to: time(quote.sameCity.window.to),
+                })}
+                {' · '}
+                {quote.sameCity.parcels.map((p) => p.name).join(t('; '))}
+              </p>
+            ) : (
+              <p className="problem" data-testid="quote-same-city">
+                {t('No store near this address can deliver today')}
+              </p>
+            ))}
+          {quote.pickup.stores.length > 0 && (
+            <p className="muted">
+              {t('Or pick up nearby: {stores}', {
+                stores: quote.pickup.stores.map((s) => s.name).join(t('; ')),
+              })}
+            </p>
+          )}
+        </div>
       )}
       <Problem text={problem} />
-      {!signedIn && <p className="muted">{t('Sign in to order for pickup')}</p>}
-      <button
-        className="primary"
-        data-testid="bag-order"
-        disabled={!chosen || busy}
-        onClick={() => void order()}
-      >
-        {chosen ? t('Order for pickup at {store}', { store: chosen.name }) : t('Choose a store')}
+      {mode !== 'pickup' && signedIn && (
+        <button
+          className="primary"
+          data-testid="delivery-order"
+          disabled={
+            busy ||
+            addressId === null ||
+            !(mode === 'ship' ? quote?.ship.available : quote?.sameCity.available)
+          }
+          onClick={() => void order()}
+        >
+          {mode === 'ship' ? t('Order for express delivery') : t('Order for same-city delivery')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** [SHP14] The customer's address book: the addresses and a form for a new one. */
+function AddressesScreen({ go, next }: { go: (to: string) => void; next: string }) {
+  const t = useSay();
+  const { language } = useLocale();
+  const [addresses, setAddresses] = useState<ShopAddress[] | null>(null);
+  const [province, setProvince] = useState('');
+  const [city, setCity] = useState('');
+  const [district, setDistrict] = useState('');
+  const [detail, setDetail] = useState('');
+  const [name, setName] = useState('');
+  const [phone, setPhone] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [reload, setReload] = useState(0);
+  useEffect(() => {
+    let live = true;
+    api
+      .addresses()
+      .then(({ addresses: found }) => live && setAddresses(found))
+      .catch((error: unknown) => live && setProblem(errorText(error)));
+    return () => {
+      live = false;
+    };
+  }, [reload]);
+  const label = (r: Region) => (language === 'en' ? r.name.en : r.name.zh);
+  const provinces = useMemo(() => regionChildren(null), []);
+  const cities = province ? regionChildren(province) : [];
+  const districts = city ? regionChildren(city) : [];
+  // The address's region: the smallest one chosen that has nothing under it.
+  const regionCode =
+    district ||
+    (city && districts.length === 0 ? city : '') ||
+    (province && cities.length === 0 ? province : '');
+  async function save() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await api.addAddress({ regionCode, detail, name, phone });
+      setDetail('');
+      setName('');
+      setPhone('');
+      if (next !== '/me') go(next);
+      else setReload((n) => n + 1);
+    } catch (error) {
+      setProblem(t('Something went wrong: {reason}', { reason: errorText(error) }));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="addresses-screen">
+      <button className="back" onClick={() => go(next)}>
+        ‹ {t('Back')}
       </button>
+      <h1>{t('Delivery addresses')}</h1>
+      <ul className="addresses" data-testid="addresses">
+        {addresses?.map((a) => (
+          <li key={a.id} className="address">
+            <span className="store-name">
+              {a.maskedName} {a.maskedPhone}
+            </span>
+            <span className="store-address">
+              {a.region[language === 'en' ? 'en' : 'zh']} {a.detail}
+            </span>
+            <button
+              className="remove"
+              onClick={() =>
+                void api
+                  .removeAddress(a.id)
+                  .then(() => setReload((n) => n + 1))
+                  .catch((error: unknown) => setProblem(errorText(error)))
+              }
+            >
+              {t('Remove')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {addresses?.length === 0 && <p className="muted">{t('No addresses yet')}</p>}
+      <h2>{t('New address')}</h2>
+      <form
+        className="address-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <label>
+          <span>{t('Province')}</span>
+          <select
+            data-testid="address-province"
+            value={province}
+            onChange={(e) => {
+              setProvince(e.target.value);
+              setCity('');
+              setDistrict('');
+            }}
+          >
+            <option value="">{t('Choose')}</option>
+            {provinces.map((r) => (
+              <option key={r.code} value={r.code}>
+                {label(r)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {cities.length > 0 && (
+          <label>
+            <span>{t('City or district')}</span>
+            <select
+              data-testid="address-city"
+              value={city}
+              onChange={(e) => {
+                setCity(e.target.value);
+                setDistrict('');
+              }}
+            >
+              <option value="">{t('Choose')}</option>
+              {cities.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {label(r)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {districts.length > 0 && (
+          <label>
+            <span>{t('District')}</span>
+            <select
+              data-testid="address-district"
+              value={district}
+              onChange={(e) => setDistrict(e.target.value)}
+            >
+              <option value="">{t('Choose')}</option>
+              {districts.map((r) => (
+                <option key={r.code} value={r.code}>
+                  {label(r)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          <span>{t('Street address')}</span>
+          <input
+            data-testid="address-detail"
+            maxLength={120}
+            value={detail}
+            onChange={(e) => setDetail(e.target.value)}
+          />
+        </label>
+        <label>
+          <span>{t('Recipient')}</span>
+          <input
+            data-testid="address-name"
+            maxLength={40}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </label>
+        <label>
+          <span>{t('Mobile number')}</span>
+          <input
+            data-testid="address-phone"
+            inputMode="tel"
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+          />
+        </label>
+        <Problem text={problem} />
+        <button
+          className="primary"
+          data-testid="address-save"
+          disabled={busy || !regionCode || !detail.trim() || !name.trim() || !phone.trim()}
+        >
+          {t('Save address')}
+        </button>
+      </form>
     </section>
   );
 }
@@ -973,7 +1402,9 @@ function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
       </button>
       <h1>{t('Order {id}', { id: orderNumber(order.id) })}</h1>
       <p className={`status status-${order.status}`} data-testid="order-status">
-        {statusText(language, order.status)}
+        {order.delivery && order.status === 'paid'
+          ? t('Paid: your delivery is being prepared')
+          : statusText(language, order.status)}
       </p>
       {order.status === 'held' && (
         <div className="hold">
@@ -1029,6 +1460,59 @@ function OrderScreen({ id, go }: { id: string; go: (to: string) => void }) {
           <strong data-testid="order-total">{money(order.total)}</strong>
         </li>
       </ul>
+      {order.delivery && (
+        <div className="delivery-to" data-testid="delivery-to">
+          <span className="muted">
+            {order.delivery.mode === 'ship' ? t('Express delivery to') : t('Same-city delivery to')}
+          </span>
+          <span>
+            {order.delivery.region?.[language === 'en' ? 'en' : 'zh'] ?? ''}{' '}
+            {order.delivery.detail ?? ''}
+          </span>
+        </div>
+      )}
+      {order.parcels.length > 0 && (
+        <ul className="parcels" data-testid="parcels">
+          {order.parcels.map((p) => (
+            <li className="parcel" key={p.shipmentId} data-testid={`parcel-${p.shipmentId}`}>
+              <div className="parcel-head">
+                <strong>{t('From {store}', { store: p.store.name })}</strong>
+                {p.store.distanceMetres !== null && (
+                  <span className="muted">{distanceText(t, p.store.distanceMetres)}</span>
+                )}
+              </div>
+              <span className={`parcel-status parcel-${p.status}`}>{t(`parcel:${p.status}`)}</span>
+              <span>
+                {p.carrier} · {t('Waybill {no}', { no: p.trackingNo })}
+              </span>
+              {p.window && (
+                <span>
+                  {t('Delivered {from}-{to}', {
+                    from: time(p.window.from),
+                    to: time(p.window.to).slice(-5),
+                  })}
+                </span>
+              )}
+              <span className="muted">
+                {p.lines.map((l) => `${l.name} × ${l.quantity}`).join(t('; '))}
+              </span>
+              <span className="muted why">
+                {p.why.eligible <= 1 || p.why.decidedBy === 'only-plan'
+                  ? t('Why this store: the only one that has it')
+                  : p.why.decidedBy === 'shipments'
+                    ? t('Why this store: it sends everything in the fewest parcels')
+                    : p.why.decidedBy === 'distance'
+                      ? t('Why this store: nearest of {n} stores that have it', {
+                          n: p.why.eligible,
+                        })
+                      : t('Why this store: chosen of {n} stores that have it', {
+                          n: p.why.eligible,
+                        })}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       {order.stores.map((s) => (
         <div className="pickup-store" key={s.id} data-testid="pickup-store">
           <span className="muted">{t('Pick up at')}</span>
@@ -1176,6 +1660,9 @@ function MeScreen({ go, onSignOut }: { go: (to: string) => void; onSignOut: () =
           ))}
         </ul>
       )}
+      <button className="secondary" data-testid="me-addresses" onClick={() => go('/addresses')}>
+        {t('Delivery addresses')}
+      </button>
       <button className="secondary" onClick={onSignOut}>
         {t('Sign out')}
       </button>

@@ -55,6 +55,28 @@ export type ShopOrder = {
   }[];
   pickup: { storeId: string; code: string; qr: string }[];
   stores: { id: string; name: string; address: string }[];
+  /** [SHP18] Where a delivery order goes, as the customer's own address book shows it. */
+  delivery?: {
+    mode: 'ship' | 'same-city';
+    region: { zh: string; en: string } | null;
+    detail: string | null;
+  };
+  /** [SHP19] A delivery order's parcels, once paid. */
+  parcels: ShopParcel[];
+};
+
+/** [SHP19] One parcel of a delivery order, as its customer sees it. */
+export type ShopParcel = {
+  shipmentId: string;
+  mode: 'ship' | 'same-city';
+  status: 'open' | 'packed' | 'handed-over' | 'cancelled';
+  carrier: string;
+  trackingNo: string;
+  window?: { from: string; to: string };
+  store: { id: string; name: string; distanceMetres: number | null };
+  /** Why this store: how many could supply the order, and the rule that decided. */
+  why: { eligible: number; decidedBy: string | null };
+  lines: { sku: string; name: string; quantity: number }[];
 };
 export type ShopCoupon = {
   id: string;
@@ -124,7 +146,50 @@ async function call<T>(
   return body as T;
 }
 
+/** [SHP14] One of the customer's delivery addresses, as the server shows it. */
+export type ShopAddress = {
+  id: string;
+  regionCode: string;
+  region: { zh: string; en: string };
+  maskedName: string;
+  maskedPhone: string;
+  detail: string;
+};
+
+export type QuotedParcel = { locationId: string; name: string; distanceMetres: number };
+export type QuotedShort = { sku: string; requested: number; available: number };
+/** [SHP17] The delivery options for a bag to one address. */
+export type DeliveryQuote = {
+  ship: {
+    available: boolean;
+    promiseDays?: { min: number; max: number };
+    parcels: QuotedParcel[];
+    short: QuotedShort[];
+  };
+  sameCity: {
+    available: boolean;
+    window?: { from: string; to: string };
+    parcels: QuotedParcel[];
+    short: QuotedShort[];
+  };
+  pickup: {
+    stores: { id: string; name: string; address: string; distanceMetres: number | null }[];
+  };
+};
+
 export const api = {
+  addresses: () => call<{ addresses: ShopAddress[] }>('addresses'),
+  addAddress: (address: { regionCode: string; detail: string; name: string; phone: string }) =>
+    call<{ address: ShopAddress }>('addresses', { body: address }),
+  removeAddress: (id: string) =>
+    call<{ removed: string }>(`addresses/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  deliveryOptions: (addressId: string, lines: readonly { sku: string; quantity: number }[]) =>
+    call<DeliveryQuote>(
+      `delivery-options?${new URLSearchParams({
+        addressId,
+        lines: lines.map((l) => `${l.sku}:${l.quantity}`).join(','),
+      }).toString()}`,
+    ),
   catalog: (q: string) =>
     call<{ products: ShopProduct[] }>(`catalog?limit=30&q=${encodeURIComponent(q)}`),
   stores: (sku: string, where: Where | null) =>
@@ -149,6 +214,16 @@ export const api = {
   ) =>
     call<{ order: ShopOrder; now: string }>('orders', {
       body: { storeId, lines, ...(coupons.length > 0 ? { coupons } : {}) },
+      headers: { 'idempotency-key': key },
+    }),
+  /** [SHP18] Orders the bag for delivery to one of the customer's addresses. */
+  placeDeliveryOrder: (
+    delivery: { mode: 'ship' | 'same-city'; addressId: string },
+    lines: { sku: string; quantity: number }[],
+    key: string,
+  ) =>
+    call<{ order: ShopOrder; now: string }>('orders', {
+      body: { delivery, lines },
       headers: { 'idempotency-key': key },
     }),
   order: (id: string) =>

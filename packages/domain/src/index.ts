@@ -21,6 +21,7 @@ export * from './returns';
 export * from './stock-ledger';
 export * from './atp';
 export * from './geo';
+export * from './regions';
 export * from './sale-fact';
 export * from './schemas';
 export * from './collections';

@@ -51,12 +51,14 @@ const unb64 = (text: string) => Buffer.from(text, 'base64');
 
 /**
  * [PK1] Encrypts `data` for member `memberId` under a fresh data key; the
- * member id is associated data, so a sealed document only opens as its own member's.
+ * member id is associated data, so a sealed document only opens as its own
+ * member's. Other personal data (a delivery address, [SHP14]) is sealed the
+ * same way under its own id.
  */
-export async function sealPersonalData(
+export async function sealPersonalData<T extends object = PersonalData>(
   kms: Kms,
   memberId: string,
-  data: PersonalData,
+  data: T,
 ): Promise<SealedPii> {
   const dek = randomBytes(32);
   const iv = randomBytes(12);
@@ -76,13 +78,16 @@ export async function sealPersonalData(
 }
 
 /** [PK1] Decrypts a sealed document; throws when a key or the content does not check. */
-export async function openPersonalData(kms: Kms, sealed: SealedPii): Promise<PersonalData> {
+export async function openPersonalData<T extends object = PersonalData>(
+  kms: Kms,
+  sealed: SealedPii,
+): Promise<T> {
   const dek = await kms.unwrap(sealed.kekId, unb64(sealed.wrappedDek));
   const decipher = createDecipheriv('aes-256-gcm', dek, unb64(sealed.iv));
   decipher.setAAD(Buffer.from(sealed.id));
   decipher.setAuthTag(unb64(sealed.tag));
   const plain = Buffer.concat([decipher.update(unb64(sealed.ciphertext)), decipher.final()]);
-  return JSON.parse(plain.toString('utf8')) as PersonalData;
+  return JSON.parse(plain.toString('utf8')) as T;
 }
 
 export type IntakeOptions = {

@@ -214,3 +214,18 @@ export async function writeStoreLocations(
   }
   return written;
 }
+
+/** The names customers know locations by: a store's own name, else the location's. */
+export async function locationNames(
+  storage: SyncStorage,
+  ids: readonly string[],
+  fallback: ReadonlyMap<string, string> = new Map(),
+): Promise<Map<string, string>> {
+  const stores = await storage.getDocs('stores', ids, null);
+  return new Map(
+    ids.map((id) => [
+      id,
+      (stores.get(id)?.body as { name?: string } | undefined)?.name ?? fallback.get(id) ?? id,
+    ]),
+  );
+}

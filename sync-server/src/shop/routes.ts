@@ -6,24 +6,29 @@
  */
 import {
   DEFAULT_HOLD_POLICY,
+  DEFAULT_ROUTING_POLICY,
   DomainError,
   maskPhone,
   type CodeKey,
   type GeoPoint,
   type HoldPolicy,
   type Member,
+  type RoutingPolicy,
 } from '@pos/domain';
 import { authenticate } from '../auth';
 import { DEMO_CODE_KEY } from '../demo-people';
 import type { PrivacyKeys } from '../pii/keyring';
 import { IDEMPOTENCY_KEY_MAX } from '../orders/holds';
+import type { PlacementRouting } from '../orders/routing';
 import { DEMO_PROVIDER_KEY } from '../payments/notify';
 import type { Delivery, PaymentProvider } from '../payments/provider';
 import { SyncError, type JsonObject } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
+import { addAddress, listAddresses, parseAddress, removeAddress } from './addresses';
 import { searchCatalog, storeCities, storesFor } from './catalog';
 import { claimCoupon, openCampaigns, withCode } from './coupons';
 import { customerOf, openSession, parsePhone, sendOtp } from './customer-auth';
+import { parseQuoteLines, quoteDelivery } from './delivery';
 import {
   memberCoupons,
   memberOf,
@@ -65,6 +70,8 @@ export type ShopOptions = {
   holdPolicy?: HoldPolicy;
   /** [SHP10] The key claimed coupons' codes are signed with (the tills' code key); default the demo's. */
   codeKey?: CodeKey;
+  /** [SHP17] The chain's routing policy delivery options are quoted with; default the domain's. */
+  routingPolicy?: RoutingPolicy;
 };
 
 export type ShopRequest = {
@@ -81,6 +88,8 @@ export type ShopRequest = {
   sms: SmsProvider;
   /** [SHP7] The payment provider, made when first needed (it needs the server's own URL). */
   payments(): ShopPaymentProvider;
+  /** [SHP18] How delivery orders are routed: the server's policy and address book. */
+  routing?: PlacementRouting;
 };
 
 const bad = (reason: string) => new SyncError('bad_request', reason);
@@ -223,6 +232,7 @@ async function postOrder(request: ShopRequest): Promise<void> {
       utcOffsetMinutes: request.options.utcOffsetMinutes ?? 480,
       holdPolicy: request.options.holdPolicy ?? DEFAULT_HOLD_POLICY,
       codeKey: request.options.codeKey ?? DEMO_CODE_KEY,
+      ...(request.routing ? { routing: request.routing } : {}),
     });
   } catch (error) {
     if (error instanceof DomainError) throw bad(error.message);
@@ -234,6 +244,16 @@ async function postOrder(request: ShopRequest): Promise<void> {
         error: 'out_of_stock',
         reason: result.message,
         lines: result.lines as unknown as JsonObject[],
+      });
+      return;
+    }
+    if (result.code === 'NOT_ROUTABLE') {
+      // [SHP18] No store can send it: nothing placed, held or charged.
+      request.send(409, {
+        error: 'not_routable',
+        code: 'NOT_ROUTABLE',
+        reason: result.message,
+        short: result.short as unknown as JsonObject[],
       });
       return;
     }
@@ -253,7 +273,7 @@ async function postOrder(request: ShopRequest): Promise<void> {
     }
     throw bad(result.message);
   }
-  const [view] = await orderViews(request.storage, [result.order]);
+  const [view] = await orderViews(request.storage, request.privacy.kms, [result.order]);
   request.send(result.replayed ? 200 : 201, { order: view, now: now.toISOString() });
 }
 
@@ -261,11 +281,17 @@ async function getOrders(request: ShopRequest, id: string | undefined): Promise<
   const who = await customer(request);
   const now = request.now().toISOString();
   if (id === undefined) {
-    const orders = await orderViews(request.storage, await ownOrders(request.storage, who));
+    const orders = await orderViews(
+      request.storage,
+      request.privacy.kms,
+      await ownOrders(request.storage, who),
+    );
     request.send(200, { orders, now });
     return;
   }
-  const [order] = await orderViews(request.storage, [await ownOrder(request.storage, who, id)]);
+  const [order] = await orderViews(request.storage, request.privacy.kms, [
+    await ownOrder(request.storage, who, id),
+  ]);
   request.send(200, { order, now });
 }
 
@@ -293,7 +319,11 @@ async function payOrder(request: ShopRequest, id: string): Promise<void> {
 async function getMe(request: ShopRequest): Promise<void> {
   const who = await customer(request);
   const member: Member | undefined = await memberOf(request.storage, who);
-  const orders = await orderViews(request.storage, await ownOrders(request.storage, who));
+  const orders = await orderViews(
+    request.storage,
+    request.privacy.kms,
+    await ownOrders(request.storage, who),
+  );
   request.send(200, {
     customer: {
       maskedPhone: who.maskedPhone,
@@ -357,6 +387,47 @@ async function getSmsOutbox(request: ShopRequest): Promise<void> {
   request.send(200, { messages: await smsSentTo(request.storage, phone) });
 }
 
+async function getAddresses(request: ShopRequest): Promise<void> {
+  const who = await customer(request);
+  request.send(200, {
+    addresses: await listAddresses(request.storage, request.privacy.kms, who),
+  });
+}
+
+async function postAddress(request: ShopRequest): Promise<void> {
+  const who = await customer(request);
+  const input = parseAddress(await request.readJson());
+  const address = await addAddress(
+    request.storage,
+    request.privacy.kms,
+    who,
+    input,
+    request.now().toISOString(),
+  );
+  request.send(201, { address });
+}
+
+async function deleteAddress(request: ShopRequest, id: string): Promise<void> {
+  const who = await customer(request);
+  await removeAddress(request.storage, who, id, request.now().toISOString());
+  request.send(200, { removed: id });
+}
+
+async function getDeliveryOptions(request: ShopRequest): Promise<void> {
+  const who = await customer(request);
+  const addressId = request.query.get('addressId');
+  if (!addressId || addressId.length > 100) throw bad('send addressId, one of your addresses');
+  const lines = parseQuoteLines(request.query.get('lines'));
+  const now = request.now().toISOString();
+  const options = await quoteDelivery(request.storage, who, addressId, lines, {
+    priceList: request.options.priceList ?? 'CN-LIST',
+    now,
+    policy:
+      request.routing?.routingPolicy ?? request.options.routingPolicy ?? DEFAULT_ROUTING_POLICY,
+  });
+  request.send(200, { ...options, now });
+}
+
 /** The endpoints with one path segment after `/_shop`: method and handler. */
 const SIMPLE: Record<string, [method: string, serve: (request: ShopRequest) => Promise<void>]> = {
   otp: ['POST', postOtp],
@@ -366,6 +437,7 @@ const SIMPLE: Record<string, [method: string, serve: (request: ShopRequest) => P
   me: ['GET', getMe],
   'sms-outbox': ['GET', getSmsOutbox],
   coupons: ['GET', getCoupons],
+  'delivery-options': ['GET', getDeliveryOptions],
 };
 
 /** [SHP1]-[SHP9] Serves `/_shop/...`. */
@@ -380,6 +452,14 @@ export async function serveShop(request: ShopRequest): Promise<void> {
   if (first === 'coupons' && second === 'claim' && third === undefined) {
     allow(method, 'POST');
     return postClaim(request);
+  }
+  if (first === 'addresses' && third === undefined) {
+    if (second === undefined) {
+      allow(method, 'GET', 'POST');
+      return method === 'POST' ? postAddress(request) : getAddresses(request);
+    }
+    allow(method, 'DELETE');
+    return deleteAddress(request, second);
   }
   if (first === 'orders' && more.length === 0) {
     if (second === undefined) {

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyOrderEvent, type CollectionName, type Order, type StockLevel } from '@pos/domain';
 import { provisionAdminToken } from '../auth';
 import { seedDemo } from '../demo-data';
+import { ADDRESSES_DB } from '../orders/addresses';
 import { ORDER_KEYS_DB, ORDERS_DB } from '../orders/holds';
 import { heldByLevel } from '../orders/store-orders';
 import { PAYMENT_NOTES_DB, PICKUP_CODES_DB } from '../payments/notify';
@@ -37,6 +38,7 @@ const FOOTPRINT: CollectionName[] = [
   PICKUP_CODES_DB,
   'stock',
   'coupons',
+  ADDRESSES_DB,
 ];
 
 const backend = BACKENDS[0]!;
@@ -113,6 +115,8 @@ describe(`the shop API under random requests on ${backend.name}`, () => {
         'claim',
         'orders',
         'pay',
+        'addresses',
+        'delivery-options',
         orderId,
         'ORD-00000000-0000-0000-0000-000000000000',
         '%E4%B8%AD',
@@ -137,6 +141,9 @@ describe(`the shop API under random requests on ${backend.name}`, () => {
       ['GET', ['orders']],
       ['GET', ['orders', orderId]],
       ['POST', ['orders', orderId, 'pay']],
+      ['GET', ['addresses']],
+      ['POST', ['addresses']],
+      ['GET', ['delivery-options']],
     ];
     const route = fc.oneof(
       {
@@ -156,10 +163,31 @@ describe(`the shop API under random requests on ${backend.name}`, () => {
     );
     const query = fc
       .dictionary(
-        fc.constantFrom('q', 'limit', 'sku', 'skus', 'lat', 'lng', 'city', 'phone', 'x'),
+        fc.constantFrom(
+          'q',
+          'limit',
+          'sku',
+          'skus',
+          'lat',
+          'lng',
+          'city',
+          'phone',
+          'x',
+          'addressId',
+          'lines',
+        ),
         fc.oneof(
           text,
-          fc.constantFrom('SKU-0001', 'SKU-0001,SKU-0002', '31.2', '121.4', '上海', ZHANG, '20'),
+          fc.constantFrom(
+            'SKU-0001',
+            'SKU-0001,SKU-0002',
+            '31.2',
+            '121.4',
+            '上海',
+            ZHANG,
+            '20',
+            'SKU-0001:2,SKU-0002:1',
+          ),
           fc.double().map(String),
         ),
         { maxKeys: 3 },
@@ -204,6 +232,15 @@ describe(`the shop API under random requests on ${backend.name}`, () => {
           },
           { requiredKeys: [] },
         ),
+      ),
+      addresses: fc.record(
+        {
+          regionCode: fc.oneof(fc.constantFrom('310106', '310000', '441900', '999999'), text),
+          detail: fc.oneof(fc.constantFrom('南京西路 1 号'), text),
+          name: fc.oneof(fc.constantFrom('张伟'), text),
+          phone: fc.oneof(fc.constantFrom(ZHANG, '12345'), text),
+        },
+        { requiredKeys: [] },
       ),
       coupons: fc.record(
         { campaignId: fc.oneof(fc.constantFrom('ONLINE-10', 'NOPE'), text, fc.jsonValue()) },

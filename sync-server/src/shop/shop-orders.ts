@@ -27,6 +27,12 @@ import { activeMember, priceOrderLines } from '../orders/pricing';
 import { PICKUP_CODES_DB, type PickupCodes } from '../payments/notify';
 import { SyncError } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
+import type { Kms } from '../pii/keyring';
+import { ADDRESSES_DB } from '../orders/addresses';
+import type { PlacementRouting } from '../orders/routing';
+import { orderShipments } from '../orders/shipments';
+import { addressView, ownAddress, type StoredAddress } from './addresses';
+import { locationNames, storesFor } from './catalog';
 import type { CustomerSession } from './customer-auth';
 
 /** Most lines one shop order may have. */
@@ -37,8 +43,14 @@ export const SHOP_QUANTITY_MAX = 99;
 /** Most coupons one shop order may use. */
 export const SHOP_COUPONS_MAX = 5;
 
+/** [SHP18] Where a delivery order goes: by express parcel or same-city courier to one of the customer's addresses. */
+export type ShopDelivery = { mode: 'ship' | 'same-city'; addressId: string };
+
 export type ShopOrderRequest = {
+  /** The pickup store; for a delivery order, none (it is priced at the store nearest the address). */
   storeId: string;
+  /** [SHP18] Deliver every line instead of picking up. */
+  delivery?: ShopDelivery;
   lines: { sku: string; quantity: number }[];
   /** [SHP12] The member's own coupons to use, by id, in the order they are added. */
   coupons?: string[];
@@ -50,10 +62,28 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 /** [SHP5] The body of `POST /_shop/orders`; anything else in it (prices!) is ignored. */
 export function parseShopOrder(body: unknown): ShopOrderRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw bad('send {storeId, lines: [{sku, quantity}], coupons?: [couponId]}');
+    throw bad(
+      'send {storeId, lines: [{sku, quantity}], coupons?: [couponId]} or {delivery: {mode, addressId}, lines, coupons?}',
+    );
   }
-  const { storeId, lines, coupons } = body as Record<string, unknown>;
-  if (typeof storeId !== 'string' || !ID.test(storeId)) throw bad('storeId must be a store id');
+  const { storeId, lines, coupons, delivery } = body as Record<string, unknown>;
+  let shipTo: ShopDelivery | undefined;
+  if (delivery !== undefined) {
+    const { mode, addressId } = (delivery ?? {}) as Record<string, unknown>;
+    if (typeof delivery !== 'object' || delivery === null || Array.isArray(delivery)) {
+      throw bad('delivery must be {mode: "ship" or "same-city", addressId}');
+    }
+    if (mode !== 'ship' && mode !== 'same-city') {
+      throw bad('delivery.mode must be "ship" or "same-city"');
+    }
+    if (typeof addressId !== 'string' || !ID.test(addressId)) {
+      throw bad('delivery.addressId must be one of your addresses');
+    }
+    if (storeId !== undefined) throw bad('send a storeId for pickup or a delivery, not both');
+    shipTo = { mode, addressId };
+  } else if (typeof storeId !== 'string' || !ID.test(storeId)) {
+    throw bad('storeId must be a store id');
+  }
   if (!Array.isArray(lines) || lines.length === 0 || lines.length > SHOP_LINES_MAX) {
     throw bad(`lines must be a list of 1 to ${SHOP_LINES_MAX} lines`);
   }
@@ -88,7 +118,8 @@ export function parseShopOrder(body: unknown): ShopOrderRequest {
   const couponIds = (coupons ?? []) as string[];
   if (new Set(couponIds).size !== couponIds.length) throw bad('coupons lists a coupon twice');
   return {
-    storeId,
+    storeId: shipTo ? '' : (storeId as string),
+    ...(shipTo ? { delivery: shipTo } : {}),
     lines: [...merged].map(([sku, quantity]) => ({ sku, quantity })),
     ...(couponIds.length > 0 ? { coupons: couponIds } : {}),
   };
@@ -136,6 +167,30 @@ export async function memberOf(
   return activeMember(storage, customer.memberId);
 }
 
+/**
+ * [SHP18] The store a delivery order is priced at, as a till there would:
+ * the open store nearest the customer's own address (404 for another's).
+ */
+async function deliveryPricingStore(
+  storage: SyncStorage,
+  customer: CustomerSession,
+  addressId: string,
+  lines: readonly { sku: string }[],
+): Promise<string> {
+  const address = await ownAddress(
+    { getDocs: (db, ids) => storage.getDocs(db, ids, null) },
+    customer,
+    addressId,
+  );
+  const [nearest] = await storesFor(
+    storage,
+    lines.map((l) => l.sku),
+    { from: address.point },
+  );
+  if (!nearest) throw bad('the shop has no open store to price the order at');
+  return nearest.id;
+}
+
 /** [SHP5] Places the customer's pickup order, priced here, held against ATP. */
 export async function placeShopOrder(
   storage: SyncStorage,
@@ -150,11 +205,16 @@ export async function placeShopOrder(
     holdPolicy?: Parameters<typeof placeOrder>[3];
     /** [SHP12] The key coupon codes are signed with (the tills'). */
     codeKey: CodeKey;
+    /** [SHP18] The routing policy and address book delivery lines are routed with. */
+    routing?: PlacementRouting;
   },
 ): Promise<PlaceOrderResult> {
-  const store = (await storage.getDocs('stores', [request.storeId], null)).get(request.storeId);
+  const storeId = request.delivery
+    ? await deliveryPricingStore(storage, customer, request.delivery.addressId, request.lines)
+    : request.storeId;
+  const store = (await storage.getDocs('stores', [storeId], null)).get(storeId);
   if (!store || (store.body as { status?: string }).status !== 'open') {
-    throw bad(`there is no open store ${request.storeId}`);
+    throw bad(`there is no open store ${storeId}`);
   }
   // A key is the customer's own: another customer's same key is another order.
   const key = `shop:${customer.phoneIndex}:${idempotencyKey}`;
@@ -168,20 +228,13 @@ export async function placeShopOrder(
   if (earlier) return earlier;
   const member = await memberOf(storage, customer);
   const coupons = await orderCoupons(storage, request.coupons ?? [], member, {
-    storeId: request.storeId,
+    storeId,
     now: options.now,
     utcOffsetMinutes: options.utcOffsetMinutes,
     codeKey: options.codeKey,
   });
   // [SHP5] [OC10] Priced as a till at the pickup store would, for the online channel.
-  const priced = await priceOrderLines(
-    storage,
-    request.lines,
-    request.storeId,
-    member,
-    options,
-    coupons,
-  );
+  const priced = await priceOrderLines(storage, request.lines, storeId, member, options, coupons);
   // [SHP12] A coupon the engine refuses (minimum spend, nothing it applies to, not combinable).
   const rejected = priced.rejectedCoupons[0];
   if (rejected) throw couponRefused(rejected.id, rejected.code, rejected.message);
@@ -194,7 +247,7 @@ export async function placeShopOrder(
       lines: priced.lines.map((line, i) => ({
         lineId: `L${i + 1}`,
         ...line,
-        fulfilment: { mode: 'pickup', storeId: request.storeId },
+        fulfilment: request.delivery ?? { mode: 'pickup', storeId },
       })),
       total: priced.total,
       ...(priced.coupons.length > 0 ? { coupons: priced.coupons } : {}),
@@ -203,6 +256,7 @@ export async function placeShopOrder(
     options.holdPolicy,
     undefined,
     fingerprint,
+    options.routing,
   );
 }
 
@@ -239,9 +293,53 @@ export type ShopOrderView = {
   pickup: { storeId: string; code: string; qr: string }[];
   /** The stores the order is picked up at, for the customer to find them. */
   stores: { id: string; name: string; address: string }[];
+  /** [SHP18] Where a delivery order goes (region and street null once the address is removed). */
+  delivery?: {
+    mode: 'ship' | 'same-city';
+    region: { zh: string; en: string } | null;
+    detail: string | null;
+  };
+  /** [SHP19] A delivery order's parcels, once paid. */
+  parcels: ShopParcelView[];
 };
 
-export async function orderViews(storage: SyncStorage, orders: Order[]): Promise<ShopOrderView[]> {
+/** [SHP19] One parcel of a delivery order as its customer sees it: no recipient, no other order. */
+export type ShopParcelView = {
+  shipmentId: string;
+  mode: 'ship' | 'same-city';
+  status: 'open' | 'packed' | 'handed-over' | 'cancelled';
+  carrier: string;
+  trackingNo: string;
+  window?: { from: string; to: string };
+  store: { id: string; name: string; distanceMetres: number | null };
+  /** Why this store: how many locations could supply that part of the order, and the rule that decided. */
+  why: { eligible: number; decidedBy: string | null };
+  lines: { sku: string; name: string; quantity: number }[];
+};
+
+/** [SHP18] Where the order's delivery lines go, as its customer's address book shows it. */
+async function deliveryOf(
+  storage: SyncStorage,
+  kms: Kms,
+  order: Order,
+): Promise<ShopOrderView['delivery']> {
+  const fulfilment = order.lines
+    .map((l) => l.fulfilment)
+    .find((f): f is ShopDelivery => f.mode === 'ship' || f.mode === 'same-city');
+  if (!fulfilment) return undefined;
+  const { mode, addressId } = fulfilment;
+  const row = (await storage.getDocs(ADDRESSES_DB, [addressId], null)).get(addressId);
+  const address = row?.body as unknown as StoredAddress | undefined;
+  if (!address || !('sealed' in address)) return { mode, region: null, detail: null };
+  const view = await addressView(kms, address);
+  return { mode, region: view.region, detail: view.detail };
+}
+
+export async function orderViews(
+  storage: SyncStorage,
+  kms: Kms,
+  orders: Order[],
+): Promise<ShopOrderView[]> {
   const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];
   const products = await storage.getDocs('products', skus, null);
   const paid = orders.filter((o) => o.paidAt !== undefined).map((o) => o.id);
@@ -259,7 +357,9 @@ export async function orderViews(storage: SyncStorage, orders: Order[]): Promise
     orders.map((o) => o.id),
     null,
   );
-  return orders.map((order) => ({
+  const deliveries = await Promise.all(orders.map((o) => deliveryOf(storage, kms, o)));
+  const parcels = await Promise.all(orders.map((o) => orderParcels(storage, o)));
+  return orders.map((order, i) => ({
     id: order.id,
     status: order.status,
     placedAt: order.placedAt,
@@ -289,7 +389,48 @@ export async function orderViews(storage: SyncStorage, orders: Order[]): Promise
       const store = stores.get(id)?.body as Store | undefined;
       return { id, name: store?.name ?? id, address: store?.address ?? '' };
     }),
+    ...(deliveries[i] ? { delivery: deliveries[i] } : {}),
+    parcels: parcels[i]!,
   }));
+}
+
+/**
+ * [SHP19] The order's parcels as the order center shows them ([RP10]), with
+ * the store's name and distance and why it was chosen, from the order's
+ * routing explanation.
+ */
+async function orderParcels(storage: SyncStorage, order: Order): Promise<ShopParcelView[]> {
+  if (!(order.allocations ?? []).length) return [];
+  const shipments = await orderShipments(
+    { getDocs: (db, ids) => storage.getDocs(db, ids, null) },
+    order,
+  );
+  const names = await locationNames(
+    storage,
+    shipments.map((s) => s.locationId),
+  );
+  return shipments.map((s) => {
+    const explanation = [...(order.routing ?? [])].reverse().find((e) => e.mode === s.mode);
+    const me = explanation?.candidates.find((c) => c.locationId === s.locationId);
+    return {
+      shipmentId: s.shipmentId,
+      mode: s.mode,
+      status: s.status,
+      carrier: s.carrier,
+      trackingNo: s.trackingNo,
+      ...(s.window ? { window: s.window } : {}),
+      store: {
+        id: s.locationId,
+        name: names.get(s.locationId) ?? me?.name ?? s.locationId,
+        distanceMetres: me?.distanceMetres ?? null,
+      },
+      why: {
+        eligible: explanation?.candidates.filter((c) => c.eligible).length ?? 0,
+        decidedBy: explanation?.decidedBy ?? null,
+      },
+      lines: s.lines.map(({ sku, name, quantity }) => ({ sku, name, quantity })),
+    };
+  });
 }
 
 /** [SHP6] The customer's own orders, newest first. */
