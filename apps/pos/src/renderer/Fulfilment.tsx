@@ -281,6 +281,48 @@ function ParcelDesk({ till, draft }: { till: Till; draft: ParcelDraft }) {
           />
         </label>
       )}
+      {panel.kind === 'short' && (
+        <section className="short-confirm" role="group" aria-label={t('Report short')}>
+          <p className="desk-message error">
+            {t('Report {n} × {name} short? They go to another store.')
+              .replace('{n}', String(shortUnits))
+              .replace('{name}', panel.line.name)}
+          </p>
+          <div className="methods" role="radiogroup" aria-label={t('Why')}>
+            {SHORT_REASONS.map(([value, label]) => (
+              <button
+                key={value}
+                type="button"
+                role="radio"
+                aria-checked={reason === value}
+                onClick={() => setReason(value)}
+              >
+                {t(label)}
+              </button>
+            ))}
+          </div>
+          <label className="inline">
+            {t('Units short')}
+            <input
+              autoFocus
+              className="units"
+              type="number"
+              min={1}
+              max={unitsToPick(panel.line)}
+              value={shortUnits}
+              onChange={(e) => setShortUnits(Math.trunc(Number(e.target.value)))}
+            />
+          </label>
+          <div className="desk-step">
+            <button type="button" onClick={() => setPanel({ kind: 'none' })}>
+              {t('Cancel')} <kbd>Esc</kbd>
+            </button>
+            <button type="submit" disabled={busy}>
+              {t('Confirm short')} <kbd>Enter</kbd>
+            </button>
+          </div>
+        </section>
+      )}
       <table className="pick-lines">
         <thead>
           <tr>
@@ -351,46 +393,6 @@ function ParcelDesk({ till, draft }: { till: Till; draft: ParcelDraft }) {
           })}
         </tbody>
       </table>
-      {panel.kind === 'short' && (
-        <section className="short-confirm" role="group" aria-label={t('Report short')}>
-          <p className="desk-message error">
-            {t('Report {n} × {name} short? They go to another store.')
-              .replace('{n}', String(shortUnits))
-              .replace('{name}', panel.line.name)}
-          </p>
-          <div className="methods" role="radiogroup" aria-label={t('Why')}>
-            {SHORT_REASONS.map(([value, label]) => (
-              <button
-                key={value}
-                type="button"
-                role="radio"
-                aria-checked={reason === value}
-                onClick={() => setReason(value)}
-              >
-                {t(label)}
-              </button>
-            ))}
-          </div>
-          <label>
-            {t('Units short')}
-            <input
-              type="number"
-              min={1}
-              max={unitsToPick(panel.line)}
-              value={shortUnits}
-              onChange={(e) => setShortUnits(Math.trunc(Number(e.target.value)))}
-            />
-          </label>
-          <div className="actions">
-            <button type="button" onClick={() => setPanel({ kind: 'none' })}>
-              {t('Cancel')} <kbd>Esc</kbd>
-            </button>
-            <button type="submit" disabled={busy}>
-              {t('Confirm short')} <kbd>Enter</kbd>
-            </button>
-          </div>
-        </section>
-      )}
       {panel.kind === 'none' && stage === 'pack' && (
         <div className="desk-step">
           <label>
@@ -414,6 +416,7 @@ function ParcelDesk({ till, draft }: { till: Till; draft: ParcelDraft }) {
             <p className="desk-message error">{t('No label printer on this till')}</p>
           )}
           <button
+            autoFocus={stage === 'label'}
             type={stage === 'label' ? 'submit' : 'button'}
             className={stage === 'label' ? 'primary' : ''}
             disabled={busy}
