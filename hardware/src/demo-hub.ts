@@ -6,15 +6,20 @@
  * `paper` runs the printer out of paper or loads it again; `receipt` prints a
  * sample sale's receipt in English on 80 mm, `receipt zh` in Chinese on 58 mm
  * (while out of paper it waits in the hub's queue and prints once loaded).
+ * `label` prints a sample shipping label on the simulated ZPL label printer
+ * (its fields are shown as decoded), `labels` runs it out of labels or loads
+ * it again; `packing` prints a sample packing slip on the receipt printer.
  */
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { sampleReceipt, sampleReceiptZh } from './hub/test-fixtures';
+import { sampleLabel } from './label/label-fixtures';
+import { samplePackingSlip } from './label/packing-fixtures';
 import { attachHubWebSocket } from './hub/websocket';
 import { startSimulatedHardware } from './simulators/simulated-hardware';
 
 const port = Number(process.argv[2] ?? 8787);
-const hardware = await startSimulatedHardware({ rfid: true });
+const hardware = await startSimulatedHardware({ rfid: true, labelPrinter: 'zpl' });
 const DEMO_TAG = '3074257BF7194E4000001A85';
 const server = createServer((_request, response) => response.writeHead(404).end());
 const hubSocket = attachHubWebSocket(server, hardware.hub, { path: '/hub' });
@@ -30,10 +35,29 @@ hardware.hub.onTagRead((read) =>
 );
 hardware.hub.onDeviceStatus((devices) => {
   for (const device of devices) if (device.message) console.log(`${device.id}: ${device.message}`);
+  showLabels();
 });
 hardware.printer.onReceipt((lines) =>
   console.log(['--- receipt ---', ...lines, '--- cut ---'].join('\n')),
 );
+const labelPrinter = hardware.labelPrinter;
+let labelsShown = 0;
+const showLabels = () => {
+  for (const label of labelPrinter?.labels.slice(labelsShown) ?? []) {
+    labelsShown += 1;
+    const lines = label.fields.map((f) =>
+      f.kind === 'box'
+        ? `[box ${f.x},${f.y} ${f.width}x${f.height}]`
+        : `[${f.kind} ${f.x},${f.y}] ${f.data}`,
+    );
+    console.log(['--- label ---', ...lines, '--- end ---'].join('\n'));
+  }
+};
+const result = (what: string) => (outcome: { printed: boolean; message?: string }) => {
+  showLabels();
+  console.log(outcome.printed ? `${what} printed` : `${what} waiting: ${outcome.message ?? ''}`);
+};
+const failed = (error: unknown) => console.log(`not printed: ${String(error)}`);
 let copies = 0;
 createInterface({ input: process.stdin }).on('line', (line) => {
   const code = line.trim();
@@ -43,6 +67,20 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     console.log(rfid.tags.length ? 'tag in the field' : 'tag taken away');
   } else if (code === 'paper') {
     printer.setPaper(printer.flags.paperOut ? 'ok' : 'out');
+  } else if (code === 'labels' && labelPrinter) {
+    labelPrinter.setPaper(labelPrinter.flags.paperOut ? 'ok' : 'out');
+    console.log(labelPrinter.flags.paperOut ? 'label printer out of labels' : 'labels loaded');
+  } else if (code === 'label') {
+    hardware.hub
+      .printLabel(sampleLabel, { jobId: `demo-label-${++copies}` })
+      .then(result('label'), failed);
+  } else if (code === 'packing') {
+    hardware.hub
+      .printDocument({ kind: 'packing-slip', slip: samplePackingSlip }, 32, {
+        language: 'zh-CN',
+        jobId: `demo-packing-${++copies}`,
+      })
+      .then(result('packing slip'), failed);
   } else if (code === 'receipt' || code === 'receipt zh') {
     const zh = code === 'receipt zh';
     const options = { language: zh ? 'zh-CN' : 'en', jobId: `demo-${++copies}` } as const;

@@ -101,7 +101,9 @@ export type ExceptionKind =
   | 'duplicate-pickup'
   | 'pickup-not-applicable'
   | 'order-return-not-applicable'
-  | 'pickup-overdue';
+  | 'pickup-overdue'
+  | 'fulfilment-not-applicable'
+  | 'reroute-failed';
 
 /**
  * [PM2] Payment notifications are recorded like facts, under their own
@@ -114,6 +116,7 @@ export type RecordedIn =
   | '_pickupFacts'
   | '_orderPaymentFacts'
   | '_orderReturnFacts'
+  | '_fulfilmentFacts'
   | '_refunds'
   | '_orders';
 

@@ -17,6 +17,8 @@
  * [BB6] A document print (reports, refund receipts) to a hub that said hello
  *      with a protocol older than 4 rejects with HUB_INCOMPATIBLE, unsent;
  *      a receipt to it goes without its lines' price overrides.
+ * [BB7] A shipping label or a packing slip to a hub older than protocol 5
+ *      rejects with HUB_INCOMPATIBLE, unsent.
  */
 import type { SaleReceipt } from '@pos/domain';
 import type {
@@ -28,6 +30,7 @@ import type {
   PrintableDocument,
   ReceiptColumns,
   ScanEvent,
+  ShippingLabel,
   TagRead,
 } from './protocol';
 import { HUB_PROTOCOL_VERSION, PROTOCOL_QUERY_PARAM } from './protocol-version';
@@ -248,11 +251,35 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
           `this hub speaks protocol ${hubProtocolVersion} and cannot print reports or refund receipts; update the hub`,
         );
       }
+      if (
+        document.kind === 'packing-slip' &&
+        hubProtocolVersion !== undefined &&
+        hubProtocolVersion < 5
+      ) {
+        throw new HubRequestError(
+          'HUB_INCOMPATIBLE',
+          `this hub speaks protocol ${hubProtocolVersion} and cannot print packing slips; update the hub`,
+        );
+      }
       const reply = await request({
         type: 'printer:print-document',
         document,
         ...(columns ? { columns } : {}),
         ...(options.language ? { language: options.language } : {}),
+        ...(options.jobId ? { jobId: options.jobId } : {}),
+      });
+      return (reply.ok ? reply.print : undefined) ?? { printed: true };
+    },
+    async printLabel(label: ShippingLabel, options: { jobId?: string } = {}) {
+      if (hubProtocolVersion !== undefined && hubProtocolVersion < 5) {
+        throw new HubRequestError(
+          'HUB_INCOMPATIBLE',
+          `this hub speaks protocol ${hubProtocolVersion} and cannot print shipping labels; update the hub`,
+        );
+      }
+      const reply = await request({
+        type: 'printer:print-label',
+        label,
         ...(options.jobId ? { jobId: options.jobId } : {}),
       });
       return (reply.ok ? reply.print : undefined) ?? { printed: true };

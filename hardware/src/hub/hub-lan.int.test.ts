@@ -114,8 +114,8 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
         type: 'hub:refused',
         code: 'CLIENT_TOO_OLD',
         message:
-          'This app speaks hub protocol 1, but this hub serves 3 to 4. Update the app (reload the page or install the new version).',
-        protocolVersion: 4,
+          'This app speaks hub protocol 1, but this hub serves 3 to 5. Update the app (reload the page or install the new version).',
+        protocolVersion: 5,
         minClientVersion: 3,
       },
     ]);
@@ -124,16 +124,16 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     const older = open(`${base.replace('/hub', '/strict')}?token=${TOKEN}&protocol=3`);
     await expect
       .poll(() => older.messages[0])
-      .toEqual({ type: 'hub:hello', protocolVersion: 4, minClientVersion: 3 });
+      .toEqual({ type: 'hub:hello', protocolVersion: 5, minClientVersion: 3 });
     older.ws.close();
 
-    // ... and so is the browser bridge (protocol 4) ...
+    // ... and so is the browser bridge (protocol 5) ...
     bridge = createBrowserBridge({
       url: base.replace('/hub', '/strict'),
       token: TOKEN,
       connect: (target) => new WebSocket(target) as unknown as globalThis.WebSocket,
     });
-    await expect.poll(() => bridge?.hubProtocolVersion).toBe(4);
+    await expect.poll(() => bridge?.hubProtocolVersion).toBe(5);
     bridge.close();
     await strict.close();
 

@@ -8,9 +8,12 @@ import type { SaleReceipt } from '@pos/domain';
 import type { DeviceHealth } from '../device-status';
 import { HardwareError, errorMessage } from '../errors';
 import { Listeners } from '../listeners';
+import type { LabelDpi, LabelLanguage } from '../label/label-layout';
+import { encodeShippingLabel } from '../label/shipping-label';
 import { PrintQueue, type PrintJobView } from '../printer/print-queue';
 import {
   layoutConsentSlip,
+  layoutPackingSlip,
   layoutPickupSlip,
   layoutReturnReceipt,
   layoutShiftReport,
@@ -30,6 +33,7 @@ import type {
   PrintReceiptResult,
   ReceiptColumns,
   ReceiptLanguage,
+  ShippingLabel,
 } from './protocol';
 
 /** What the hub needs of a scanner driver (SerialScanner, later HID and others). */
@@ -55,9 +59,26 @@ export type PrinterDevice = {
   close(): Promise<void>;
 };
 
+/** What the hub needs of a label printer driver (TcpLabelPrinter, SerialLabelPrinter). */
+export type LabelPrinterDevice = {
+  readonly id: string;
+  /** The printer's language; labels are encoded in it. */
+  readonly language: LabelLanguage;
+  readonly dpi: LabelDpi;
+  /** ZPL: the font with Chinese glyphs. */
+  readonly cjkFont?: string | undefined;
+  print(bytes: Uint8Array): Promise<void>;
+  onStatus(callback: (health: DeviceHealth) => void): () => void;
+  status(): DeviceHealth;
+  open(): Promise<void>;
+  close(): Promise<void>;
+};
+
 export type HubOptions = {
   scanners: ScannerDevice[];
   printer?: PrinterDevice;
+  /** [LH1] The store's label printer for shipping labels, with a queue of its own. */
+  labelPrinter?: LabelPrinterDevice;
   /** RFID readers (R2000Reader, Uhf18Reader); their reads come through `onTagRead`. */
   rfidReaders?: RfidReaderDevice[];
   /** Paper width when a request names none: 48 (80 mm), or 32 (58 mm). */
@@ -71,6 +92,8 @@ export type HubOptions = {
 };
 
 export type Hub = PosBridge & {
+  /** [LH1] Rejects with NO_PRINTER on a hub without a label printer. */
+  printLabel(label: ShippingLabel, options?: { jobId?: string }): Promise<PrintReceiptResult>;
   /** Calls back for every (de-duplicated) tag read of every RFID reader. */
   onTagRead(callback: (read: TagRead) => void): () => void;
   /** Opens every device. A device that fails to open shows it in its status; open() still resolves. */
@@ -86,6 +109,7 @@ export function createHub(options: HubOptions): Hub {
   const {
     scanners,
     printer,
+    labelPrinter,
     rfidReaders = [],
     columns: defaultColumns = 48,
     timeZone,
@@ -94,8 +118,16 @@ export function createHub(options: HubOptions): Hub {
   const scans = new Listeners<ScanEvent>();
   const tagReads = new Listeners<TagRead>();
   const statuses = new Listeners<DeviceStatus[]>();
-  const devices = [...scanners, ...(printer ? [printer] : []), ...rfidReaders];
+  const devices = [
+    ...scanners,
+    ...(printer ? [printer] : []),
+    ...(labelPrinter ? [labelPrinter] : []),
+    ...rfidReaders,
+  ];
   const queue = printer ? new PrintQueue({ printer, ...options.printQueue }) : undefined;
+  const labelQueue = labelPrinter
+    ? new PrintQueue({ printer: labelPrinter, ...options.printQueue })
+    : undefined;
 
   const deviceStatus = (): DeviceStatus[] => [
     ...scanners.map((s) => toStatus(s.id, 'scanner', s.status())),
@@ -109,13 +141,24 @@ export function createHub(options: HubOptions): Hub {
           ),
         ]
       : []),
+    ...(labelPrinter
+      ? [
+          withQueue(
+            toStatus(labelPrinter.id, 'label-printer', labelPrinter.status()),
+            labelQueue?.jobs() ?? [],
+            'label',
+          ),
+        ]
+      : []),
     ...rfidReaders.map((reader) => toStatus(reader.id, 'rfid', reader.status())),
   ];
   const unsubscribe = [
     ...scanners.map((scanner) => scanner.onScan((scan) => scans.emit(scan))),
     ...rfidReaders.map((reader) => reader.onTagRead((read) => tagReads.emit(read))),
     ...devices.map((device) => device.onStatus(() => statuses.emit(deviceStatus()))),
-    ...(queue ? [queue.onChange(() => statuses.emit(deviceStatus()))] : []),
+    ...[queue, labelQueue].flatMap((q) =>
+      q ? [q.onChange(() => statuses.emit(deviceStatus()))] : [],
+    ),
   ];
 
   const requirePrinter = (): PrinterDevice => {
@@ -162,13 +205,34 @@ export function createHub(options: HubOptions): Hub {
             : document.kind === 'pickup-slip'
               ? layoutPickupSlip(document.slip, layout)
               : document.kind === 'packing-slip'
-                ? notLaidOut(document.kind)
+                ? layoutPackingSlip(document.slip, layout)
                 : layoutReturnReceipt(document.receipt, layout);
       bytes = renderPrintItems(items);
     } catch (error) {
       throw new HardwareError('BAD_REQUEST', `cannot lay out the document: ${errorMessage(error)}`);
     }
     return submitToQueue(queue, printOptions.jobId ?? documentJobId(document), bytes);
+  };
+  /** [LH1][LH2] A shipping label in the label printer's language, through its queue. */
+  const printLabel = async (
+    label: ShippingLabel,
+    labelOptions: { jobId?: string } = {},
+  ): Promise<PrintReceiptResult> => {
+    if (!labelPrinter || !labelQueue) {
+      throw new HardwareError('NO_PRINTER', 'this hub has no label printer configured');
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeShippingLabel(label, {
+        language: labelPrinter.language,
+        dpi: labelPrinter.dpi,
+        ...(labelPrinter.cjkFont ? { cjkFont: labelPrinter.cjkFont } : {}),
+        ...(timeZone ? { timeZone } : {}),
+      });
+    } catch (error) {
+      throw new HardwareError('BAD_REQUEST', `cannot lay out the label: ${errorMessage(error)}`);
+    }
+    return submitToQueue(labelQueue, labelOptions.jobId ?? labelJobId(label), bytes, 'label');
   };
   const openDrawer = () => requirePrinter().openDrawer();
 
@@ -178,6 +242,7 @@ export function createHub(options: HubOptions): Hub {
     onTagRead: (callback) => tagReads.add(callback),
     printReceipt,
     printDocument,
+    printLabel,
     openDrawer,
     deviceStatus,
     async open() {
@@ -187,6 +252,7 @@ export function createHub(options: HubOptions): Hub {
     async close() {
       for (const stop of unsubscribe) stop();
       queue?.close();
+      labelQueue?.close();
       scans.clear();
       tagReads.clear();
       statuses.clear();
@@ -205,6 +271,12 @@ export function createHub(options: HubOptions): Hub {
           case 'printer:print-document': {
             const print = await printDocument(request.document, request.columns, {
               ...(request.language ? { language: request.language } : {}),
+              ...(request.jobId ? { jobId: request.jobId } : {}),
+            });
+            return { type: 'reply', id: request.id, ok: true, print };
+          }
+          case 'printer:print-label': {
+            const print = await printLabel(request.label, {
               ...(request.jobId ? { jobId: request.jobId } : {}),
             });
             return { type: 'reply', id: request.id, ok: true, print };
@@ -239,7 +311,9 @@ function submitToQueue(
   queue: PrintQueue,
   jobId: string,
   bytes: Uint8Array,
+  what: 'receipt' | 'label' = 'receipt',
 ): Promise<PrintReceiptResult> {
+  const The = what === 'label' ? 'The label' : 'The receipt';
   return new Promise<PrintReceiptResult>((resolve, reject) => {
     let settled = false;
     const finish = (outcome: () => void) => {
@@ -256,8 +330,8 @@ function submitToQueue(
         const why = /[.!?]$/.test(blocked.message) ? blocked.message : `${blocked.message}.`;
         const message =
           ahead > 0
-            ? `${why} The receipt waits behind ${ahead} other(s) and prints when the printer is ready.`
-            : `${why} The receipt waits and prints when the printer is ready.`;
+            ? `${why} ${The} waits behind ${ahead} other(s) and prints when the printer is ready.`
+            : `${why} ${The} waits and prints when the printer is ready.`;
         finish(() => resolve({ printed: false, queued: true, message }));
       }
     };
@@ -270,8 +344,9 @@ function submitToQueue(
   });
 }
 
-function notLaidOut(kind: string): never {
-  throw new Error(`${kind} has no layout yet`);
+/** [LH2] A label's default print job: its shipment, so each parcel's label prints once. */
+export function labelJobId(label: ShippingLabel): string {
+  return `shipping-label:${label.shipmentId}`;
 }
 
 /**
@@ -290,12 +365,16 @@ export function documentJobId(document: PrintableDocument): string {
 }
 
 /** [HQ2] A printer's status with its waiting receipts counted and said in words. */
-function withQueue(status: DeviceStatus, jobs: PrintJobView[]): DeviceStatus {
+function withQueue(
+  status: DeviceStatus,
+  jobs: PrintJobView[],
+  what: 'receipt' | 'label' = 'receipt',
+): DeviceStatus {
   // A receipt going out normally is not news; a blocked queue is.
   if (!jobs.some((job) => job.message !== undefined)) return status;
   const waiting = jobs.length;
   const words =
-    waiting === 1 ? '1 receipt is waiting to print.' : `${waiting} receipts are waiting to print.`;
+    waiting === 1 ? `1 ${what} is waiting to print.` : `${waiting} ${what}s are waiting to print.`;
   return {
     ...status,
     message: status.message ? `${status.message} ${words}` : words,

@@ -12,8 +12,11 @@
  * 4: adds `printer:print-document` (X and Z reports, refund receipts), and
  *    a receipt line may carry its price `override`. Older clients are served
  *    as before: they never send either.
+ * 5: adds `printer:print-label` (a shipping label on the label printer, a
+ *    device of kind `label-printer`) and the `packing-slip` document. Older
+ *    clients are served as before: they never send either.
  */
-export const HUB_PROTOCOL_VERSION = 4;
+export const HUB_PROTOCOL_VERSION = 5;
 
 /** The query parameter a client names its protocol version in: `/hub?protocol=2`. */
 export const PROTOCOL_QUERY_PARAM = 'protocol';

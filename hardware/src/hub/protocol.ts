@@ -25,7 +25,7 @@ export type DeviceStatus = {
   message?: string;
   /** Each problem with its code and what to do; absent when there are none. */
   problems?: DeviceProblem[];
-  /** Printers: receipts waiting in the hub's queue for this printer; absent when none. */
+  /** Printers: receipts (labels, on a label printer) waiting in the hub's queue for it; absent when none. */
   queuedReceipts?: number;
 };
 
@@ -173,6 +173,13 @@ export type HubRequest =
       document: PrintableDocument;
       columns?: ReceiptColumns;
       language?: ReceiptLanguage;
+      jobId?: string;
+    }
+  | {
+      /** [LH1] Since protocol 5: a shipping label on the hub's label printer. */
+      id: string;
+      type: 'printer:print-label';
+      label: ShippingLabel;
       jobId?: string;
     }
   | { id: string; type: 'drawer:open' }

@@ -3,10 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { renderReceipt } from '../printer/receipt-layout';
 import {
   layoutConsentSlip,
+  layoutPackingSlip,
   layoutPickupSlip,
   layoutReturnReceipt,
   layoutShiftReport,
 } from '../printer/report-layout';
+import { sampleLabel } from '../label/label-fixtures';
+import { samplePackingSlip } from '../label/packing-fixtures';
+import { encodeShippingLabel } from '../label/shipping-label';
 import { parseHubRequest } from './request-parser';
 import { sampleReceipt, sampleReturnReceipt, sampleXReport, sampleZReport } from './test-fixtures';
 
@@ -251,7 +255,7 @@ describe('parseHubRequest: documents (protocol 4)', () => {
     expect(
       bad(parse({ id: 'd3', type: 'printer:print-document', document: { kind: 'menu' } })),
     ).toBe(
-      'BAD_REQUEST: "document.kind" must be shift-report, return-receipt, consent-slip or pickup-slip',
+      'BAD_REQUEST: "document.kind" must be shift-report, return-receipt, consent-slip, pickup-slip or packing-slip',
     );
     expect(
       bad(
@@ -282,6 +286,13 @@ describe('parseHubRequest: documents (protocol 4)', () => {
         kind: fc.oneof(fc.constant('return-receipt'), fc.string()),
         receipt: mutate(sampleReturnReceipt),
       }),
+      fc.record({
+        kind: fc.constant('packing-slip'),
+        slip: fc.oneof(
+          mutate(samplePackingSlip),
+          mutate(samplePackingSlip.shipTo).map((shipTo) => ({ ...samplePackingSlip, shipTo })),
+        ),
+      }),
       fc.anything(),
     );
     fc.assert(
@@ -307,7 +318,7 @@ describe('parseHubRequest: documents (protocol 4)', () => {
                   : doc.kind === 'pickup-slip'
                     ? layoutPickupSlip(doc.slip, { columns: 32 })
                     : doc.kind === 'packing-slip'
-                      ? undefined
+                      ? layoutPackingSlip(doc.slip, { columns: 32 })
                       : layoutReturnReceipt(doc.receipt, { columns: 32 }),
             ).not.toThrow();
           }
@@ -315,6 +326,82 @@ describe('parseHubRequest: documents (protocol 4)', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('parseHubRequest: shipping labels (protocol 5)', () => {
+  const parse = (value: unknown) => parseHubRequest(JSON.stringify(value));
+  const problem = (value: unknown) => {
+    const result = parse(value);
+    return result.ok ? 'ok' : `${result.reply.error.code}: ${result.reply.error.message}`;
+  };
+
+  it('[LH3] a good label passes with its job id; each bad field is named', () => {
+    expect(
+      parse({ id: 'l1', type: 'printer:print-label', label: sampleLabel, jobId: 'j' }),
+    ).toEqual({
+      ok: true,
+      request: { id: 'l1', type: 'printer:print-label', label: sampleLabel, jobId: 'j' },
+    });
+    const bad = (label: unknown) => problem({ id: 'l2', type: 'printer:print-label', label });
+    expect(bad(undefined)).toBe('BAD_REQUEST: invalid label: "label" must be an object');
+    expect(bad({ ...sampleLabel, trackingNo: 'SF 1' })).toBe(
+      'BAD_REQUEST: invalid label: label.trackingNo must be 1 to 32 letters, digits or "-"',
+    );
+    expect(bad({ ...sampleLabel, mode: 'air' })).toBe(
+      'BAD_REQUEST: invalid label: label.mode must be ship or same-city',
+    );
+    expect(bad({ ...sampleLabel, shipTo: { ...sampleLabel.shipTo, email: 'x' } })).toBe(
+      'BAD_REQUEST: invalid label: "label.shipTo" has unknown fields: email',
+    );
+    expect(bad({ ...sampleLabel, orderNumbers: [] })).toBe(
+      'BAD_REQUEST: invalid label: label.orderNumbers must list 1 to 50 order numbers of at most 64 characters',
+    );
+    expect(bad({ ...sampleLabel, weightGrams: 1.5 })).toBe(
+      'BAD_REQUEST: invalid label: label.weightGrams must be whole grams from 0 to 1000000',
+    );
+    expect(bad({ ...sampleLabel, window: { from: 'soon', to: 'later' } })).toBe(
+      'BAD_REQUEST: invalid label: label.window must have from and to as ISO 8601 times',
+    );
+  });
+
+  it('[HB1][LH3] never throws on labels, and what passes encodes in both languages', () => {
+    const mutate = <T extends object>(sample: T) =>
+      fc.oneof(
+        fc.constant(sample),
+        fc.anything(),
+        fc
+          .record({ key: fc.constantFrom(...Object.keys(sample)), value: fc.jsonValue() })
+          .map(({ key, value }) => ({ ...sample, [key]: value })),
+      );
+    const label = fc.oneof(
+      mutate(sampleLabel),
+      mutate(sampleLabel.shipTo).map((shipTo) => ({ ...sampleLabel, shipTo })),
+      mutate(sampleLabel.from).map((from) => ({ ...sampleLabel, from })),
+    );
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            id: fc.oneof(fc.string(), fc.anything()),
+            type: fc.oneof(fc.constant('printer:print-label'), fc.string()),
+            label,
+            jobId: fc.oneof(fc.string(), fc.anything()),
+          },
+          { requiredKeys: [] },
+        ),
+        (value) => {
+          const result = parseHubRequest(JSON.stringify(value));
+          if (result.ok && result.request.type === 'printer:print-label') {
+            const { label: parsed } = result.request;
+            expect(() => encodeShippingLabel(parsed, { language: 'zpl', dpi: 203 })).not.toThrow();
+            expect(() => encodeShippingLabel(parsed, { language: 'tspl', dpi: 300 })).not.toThrow();
+          }
+          if (!result.ok) expect(JSON.parse(JSON.stringify(result.reply))).toEqual(result.reply);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

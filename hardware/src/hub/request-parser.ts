@@ -13,8 +13,10 @@ import {
   type SaleReceipt,
   type ShiftReport,
 } from '@pos/domain';
+import { TRACKING_NO } from '../label/label-layout';
 import type {
   ConsentSlip,
+  PackingSlip,
   PickupSlip,
   PrintableDocument,
   HubReply,
@@ -22,6 +24,7 @@ import type {
   HubRequestType,
   ReceiptColumns,
   ReceiptLanguage,
+  ShippingLabel,
 } from './protocol';
 
 export type ParsedRequest = { ok: true; request: HubRequest } | { ok: false; reply: HubReply };
@@ -29,6 +32,7 @@ export type ParsedRequest = { ok: true; request: HubRequest } | { ok: false; rep
 const REQUEST_TYPES: readonly HubRequestType[] = [
   'printer:print-receipt',
   'printer:print-document',
+  'printer:print-label',
   'drawer:open',
   'device:status',
 ];
@@ -84,11 +88,11 @@ export function validateHubRequest(value: unknown): ParsedRequest {
       `unknown request type ${JSON.stringify(type)}; expected one of ${REQUEST_TYPES.join(', ')}`,
     );
   }
-  if (type !== 'printer:print-receipt' && type !== 'printer:print-document') {
+  if (type === 'drawer:open' || type === 'device:status') {
     return { ok: true, request: { id, type } as HubRequest };
   }
 
-  const { receipt, document, columns, language, jobId } = value as Record<string, unknown>;
+  const { receipt, document, label, columns, language, jobId } = value as Record<string, unknown>;
   if (columns !== undefined && columns !== 32 && columns !== 48) {
     return fail(id, 'BAD_REQUEST', '"columns" must be 32 or 48');
   }
@@ -100,6 +104,19 @@ export function validateHubRequest(value: unknown): ParsedRequest {
     (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > MAX_ID_LENGTH)
   ) {
     return fail(id, 'BAD_REQUEST', `"jobId" must be a string of 1 to ${MAX_ID_LENGTH} characters`);
+  }
+  if (type === 'printer:print-label') {
+    const problem = shippingLabelProblem(label);
+    if (problem) return fail(id, 'BAD_REQUEST', `invalid label: ${problem}`);
+    return {
+      ok: true,
+      request: {
+        id,
+        type,
+        label: label as ShippingLabel,
+        ...(typeof jobId === 'string' ? { jobId } : {}),
+      },
+    };
   }
   const options = {
     ...(columns === undefined ? {} : { columns: columns as ReceiptColumns }),
@@ -118,7 +135,10 @@ export function validateHubRequest(value: unknown): ParsedRequest {
   if (shown.length > 0) {
     return fail(id, 'BAD_REQUEST', `invalid receipt: ${shown.slice(0, 5).join('; ')}`);
   }
-  return { ok: true, request: { id, type, receipt: receipt as SaleReceipt, ...options } };
+  return {
+    ok: true,
+    request: { id, type: 'printer:print-receipt', receipt: receipt as SaleReceipt, ...options },
+  };
 }
 
 /**
@@ -169,7 +189,161 @@ function parseDocument(document: unknown): PrintableDocument | string {
     if (problem) return `invalid pickup slip: ${problem}`;
     return { kind, slip: slip as PickupSlip };
   }
-  return '"document.kind" must be shift-report, return-receipt, consent-slip or pickup-slip';
+  if (kind === 'packing-slip') {
+    const problem = packingSlipProblem(slip);
+    if (problem) return `invalid packing slip: ${problem}`;
+    return { kind, slip: slip as PackingSlip };
+  }
+  return '"document.kind" must be shift-report, return-receipt, consent-slip, pickup-slip or packing-slip';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const nonEmpty = (v: unknown, max = 200) => shortText(v, max) && (v as string).length > 0;
+const isoTime = (v: unknown) =>
+  typeof v === 'string' && v.length <= 64 && !Number.isNaN(Date.parse(v));
+
+function unknownFields(name: string, value: Record<string, unknown>, known: readonly string[]) {
+  const extra = Object.keys(value).filter((k) => !known.includes(k));
+  return extra.length > 0 ? `"${name}" has unknown fields: ${extra.slice(0, 5).join(', ')}` : null;
+}
+
+/** [FS8] The recipient as the label and slip print it: name, phone, region, street. */
+function shipToProblem(where: string, shipTo: unknown): string | null {
+  if (!isObject(shipTo)) return `${where}.shipTo must be an object`;
+  const extra = unknownFields(`${where}.shipTo`, shipTo, ['name', 'phone', 'region', 'detail']);
+  if (extra) return extra;
+  if (!shortText(shipTo.name, 64))
+    return `${where}.shipTo.name must be a string of at most 64 characters`;
+  if (!shortText(shipTo.phone, 32))
+    return `${where}.shipTo.phone must be a string of at most 32 characters`;
+  if (!shortText(shipTo.region))
+    return `${where}.shipTo.region must be a string of at most 200 characters`;
+  if (!shortText(shipTo.detail, 500))
+    return `${where}.shipTo.detail must be a string of at most 500 characters`;
+  return null;
+}
+
+function orderNumbersProblem(where: string, numbers: unknown): string | null {
+  if (
+    !Array.isArray(numbers) ||
+    numbers.length === 0 ||
+    numbers.length > 50 ||
+    !numbers.every((n) => nonEmpty(n, 64))
+  ) {
+    return `${where}.orderNumbers must list 1 to 50 order numbers of at most 64 characters`;
+  }
+  return null;
+}
+
+const LABEL_FIELDS = [
+  'shipmentId',
+  'carrier',
+  'trackingNo',
+  'mode',
+  'from',
+  'shipTo',
+  'orderNumbers',
+  'weightGrams',
+  'window',
+] as const;
+
+/** [LH3] A shipping label's fields, or what is wrong with them. */
+function shippingLabelProblem(label: unknown): string | null {
+  if (!isObject(label)) return '"label" must be an object';
+  const extra = unknownFields('label', label, LABEL_FIELDS);
+  if (extra) return extra;
+  if (!nonEmpty(label.shipmentId))
+    return 'label.shipmentId must be a non-empty string of at most 200 characters';
+  if (!nonEmpty(label.carrier, 64))
+    return 'label.carrier must be a non-empty string of at most 64 characters';
+  if (typeof label.trackingNo !== 'string' || !TRACKING_NO.test(label.trackingNo)) {
+    return 'label.trackingNo must be 1 to 32 letters, digits or "-"';
+  }
+  if (label.mode !== 'ship' && label.mode !== 'same-city')
+    return 'label.mode must be ship or same-city';
+  const from = label.from;
+  if (
+    !isObject(from) ||
+    unknownFields('label.from', from, ['name', 'region']) ||
+    !nonEmpty(from.name, 100) ||
+    (from.region !== undefined && !shortText(from.region))
+  ) {
+    return 'label.from must have a name (at most 100 characters) and optionally a region';
+  }
+  const shipTo = shipToProblem('label', label.shipTo);
+  if (shipTo) return shipTo;
+  const orders = orderNumbersProblem('label', label.orderNumbers);
+  if (orders) return orders;
+  if (
+    label.weightGrams !== undefined &&
+    (!Number.isSafeInteger(label.weightGrams) ||
+      (label.weightGrams as number) < 0 ||
+      (label.weightGrams as number) > 1_000_000)
+  ) {
+    return 'label.weightGrams must be whole grams from 0 to 1000000';
+  }
+  const window = label.window;
+  if (
+    window !== undefined &&
+    (!isObject(window) ||
+      unknownFields('label.window', window, ['from', 'to']) ||
+      !isoTime(window.from) ||
+      !isoTime(window.to))
+  ) {
+    return 'label.window must have from and to as ISO 8601 times';
+  }
+  return null;
+}
+
+const PACKING_SLIP_FIELDS = [
+  'shipmentId',
+  'orderNumbers',
+  'storeName',
+  'packedAt',
+  'carrier',
+  'trackingNo',
+  'shipTo',
+  'lines',
+  'staffId',
+] as const;
+
+/** [HB5] A packing slip's fields, or what is wrong with them. */
+function packingSlipProblem(slip: unknown): string | null {
+  if (!isObject(slip)) return '"slip" must be an object';
+  const extra = unknownFields('slip', slip, PACKING_SLIP_FIELDS);
+  if (extra) return extra;
+  for (const name of ['shipmentId', 'storeName', 'carrier'] as const) {
+    if (!nonEmpty(slip[name]))
+      return `slip.${name} must be a non-empty string of at most 200 characters`;
+  }
+  if (typeof slip.trackingNo !== 'string' || !TRACKING_NO.test(slip.trackingNo)) {
+    return 'slip.trackingNo must be 1 to 32 letters, digits or "-"';
+  }
+  if (!isoTime(slip.packedAt)) return 'slip.packedAt must be an ISO 8601 time';
+  if (slip.staffId !== undefined && !shortText(slip.staffId, 64)) {
+    return 'slip.staffId must be a string of at most 64 characters';
+  }
+  const orders = orderNumbersProblem('slip', slip.orderNumbers);
+  if (orders) return orders;
+  const shipTo = shipToProblem('slip', slip.shipTo);
+  if (shipTo) return shipTo;
+  if (!Array.isArray(slip.lines) || slip.lines.length === 0 || slip.lines.length > 200) {
+    return 'slip.lines must list 1 to 200 lines';
+  }
+  for (const line of slip.lines as unknown[]) {
+    if (
+      !isObject(line) ||
+      unknownFields('line', line, ['sku', 'name', 'quantity', 'short']) ||
+      !shortText(line.sku, 64) ||
+      !shortText(line.name) ||
+      !units(line.quantity) ||
+      (line.short !== undefined && !units(line.short))
+    ) {
+      return 'each of slip.lines has a sku, a name, a whole quantity and optionally a whole short';
+    }
+  }
+  return null;
 }
 
 const PICKUP_SLIP_FIELDS = new Set([

@@ -259,7 +259,7 @@ function formatKilograms(grams: number): string {
  * dots) with which it and its quiet zones fit the paper; when it does not
  * fit, the code as centered text (the QR above carries it for scanners).
  */
-function barcodeOf(code: string, columns: ReceiptColumns): PrintItem[] {
+export function barcodeOf(code: string, columns: ReceiptColumns): PrintItem[] {
   const symbols = code128Symbols(code);
   if (symbols !== undefined) {
     const modules = symbols * 11 + 2 + 2 * QUIET_MODULES;

@@ -16,15 +16,27 @@
  *       title; the order, the fact and the time, the cashier; each line with
  *       the units handed over (and left) or returned (and refunded); a
  *       return's refund and where it goes.
+ * [LY10] A packing slip shows: the store; its title; the parcel, its order
+ *       numbers, when it was packed and by whom; the courier and waybill
+ *       (also as Code 128); the recipient masked as on the label ([FS8]);
+ *       each line with its units packed and any short; the units in all.
  * [LY6] A refund receipt shows: store header; its title; the return, the
  *       sale it returns against, time and cashier; each returned line with
  *       its quantity and refund; the refund total; where the money went back
  *       (with card/mobile reference or points); the member's points taken
  *       and given back; footer.
  */
-import { formatMinorPlain, orderNumber, type ReturnReceipt, type ShiftReport } from '@pos/domain';
-import type { ConsentSlip, PickupSlip, ReceiptLanguage } from '../hub/protocol';
 import {
+  formatMinorPlain,
+  maskName,
+  maskPhone,
+  orderNumber,
+  type ReturnReceipt,
+  type ShiftReport,
+} from '@pos/domain';
+import type { ConsentSlip, PackingSlip, PickupSlip, ReceiptLanguage } from '../hub/protocol';
+import {
+  barcodeOf,
   formatSaleTime,
   labelled,
   tenderNames,
@@ -348,5 +360,84 @@ export function layoutPickupSlip(slip: PickupSlip, options: ReceiptLayoutOptions
     ...lines,
     rule,
     ...ending,
+  ];
+}
+
+const PACKING_SLIP_WORDS = {
+  en: {
+    title: 'PACKING SLIP',
+    parcel: 'Parcel',
+    orders: 'Order(s)',
+    packed: 'Packed',
+    staff: 'Packed by',
+    carrier: 'Courier',
+    waybill: 'Waybill',
+    shipTo: 'Ship to',
+    quantity: (n: number) => `x${n}`,
+    short: (n: number) => `short ${n}`,
+    total: (n: number) => `${n} item(s) in this parcel`,
+    shortNote: 'Items marked short follow separately',
+  },
+  'zh-CN': {
+    title: '装箱单',
+    parcel: '包裹',
+    orders: '订单',
+    packed: '打包时间',
+    staff: '打包员',
+    carrier: '快递',
+    waybill: '运单号',
+    shipTo: '收件人',
+    quantity: (n: number) => `x${n}`,
+    short: (n: number) => `缺货 ${n}`,
+    total: (n: number) => `本包裹共 ${n} 件`,
+    shortNote: '缺货商品将另行发出',
+  },
+} as const;
+
+/** [LY10] The slip packed in a parcel: its orders, what is in it and what was short. */
+export function layoutPackingSlip(slip: PackingSlip, options: ReceiptLayoutOptions): PrintItem[] {
+  const { columns, rule, centered, time, language } = toolkit(options);
+  const words = PACKING_SLIP_WORDS[language];
+  const lines = slip.lines.flatMap((line): PrintLine[] => [
+    ...wrapToWidth(`${line.name} (${line.sku})`, columns).map((text) => ({
+      text: padEndToWidth(text, columns),
+    })),
+    {
+      text: justifyToWidth(
+        '',
+        `${words.quantity(line.quantity)}${line.short ? `  ${words.short(line.short)}` : ''}`,
+        columns,
+      ),
+    },
+  ]);
+  const units = slip.lines.reduce((sum, line) => sum + line.quantity, 0);
+  const anyShort = slip.lines.some((line) => (line.short ?? 0) > 0);
+  // [FS8] As on the label: masked, whatever the caller passed.
+  const recipient = `${maskName(slip.shipTo.name)} ${maskPhone(slip.shipTo.phone)}`;
+  return [
+    ...wrapToWidth(slip.storeName, columns / 2).map((text): PrintLine => ({
+      text,
+      align: 'center',
+      bold: true,
+      doubleSize: true,
+    })),
+    rule,
+    ...centered(words.title, true),
+    ...labelled(words.parcel, slip.shipmentId, columns),
+    ...labelled(words.orders, slip.orderNumbers.join(' '), columns),
+    ...labelled(words.packed, time(slip.packedAt), columns),
+    ...(slip.staffId !== undefined ? labelled(words.staff, slip.staffId, columns) : []),
+    ...labelled(words.carrier, slip.carrier, columns),
+    ...labelled(words.waybill, slip.trackingNo, columns),
+    ...barcodeOf(slip.trackingNo, columns),
+    rule,
+    ...labelled(words.shipTo, recipient, columns),
+    ...wrapToWidth(slip.shipTo.region, columns).map((text): PrintLine => ({ text })),
+    ...wrapToWidth(slip.shipTo.detail, columns).map((text): PrintLine => ({ text })),
+    rule,
+    ...lines,
+    rule,
+    ...centered(words.total(units), true),
+    ...(anyShort ? centered(words.shortNote) : []),
   ];
 }

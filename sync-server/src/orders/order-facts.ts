@@ -27,11 +27,12 @@ import { DEMO_PICKUP_KEYS, storePaidOrder, type PickupKeys } from '../payments/n
 import type { IncomingDoc, JsonObject } from '../protocol';
 import { storeFactOnce } from '../fact-store';
 import type { WriteTransaction } from '../storage/storage';
+import { applyFulfilmentFact, type FulfilmentOptions } from './fulfilment-facts';
 import { recordRefund } from './refunds';
 import { moveHeld, ORDERS_DB, putOrder } from './store-orders';
 
 /** What applying order facts needs of the chain's configuration. */
-export type OrderFactOptions = {
+export type OrderFactOptions = FulfilmentOptions & {
   /** [OS6] The pickup deadline of an order paid at a till; default `DEFAULT_HOLD_POLICY`. */
   holdPolicy?: HoldPolicy;
   /** [OS6] The keys its pickup codes are made with; default the demo keys. */
@@ -202,9 +203,6 @@ async function applyOrderReturnFact(ctx: Ctx, fact: OrderReturnFact): Promise<vo
   );
   await recordRefund(ctx, { orderId: order.id, amount: checked.refund, to: fact.refundTo });
 }
-
-/** [FT1] A step of a location's work on a parcel: stored; applied by the shipments module. */
-async function applyFulfilmentFact(): Promise<void> {}
 
 const APPLY: { [K in OrderFactKind]: (ctx: Ctx, fact: never) => Promise<void> } = {
   fulfilment: applyFulfilmentFact,
