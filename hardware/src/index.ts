@@ -192,3 +192,17 @@ export {
   HUB_PROTOCOL_VERSION,
   PROTOCOL_QUERY_PARAM,
 } from './hub/protocol-version';
+export {
+  LabelPrinter,
+  SerialLabelPrinter,
+  TcpLabelPrinter,
+  type LabelPrinterSettings,
+  type LabelPrinterStatusOptions,
+} from './label/label-printer';
+export type { LabelPrinterDevice } from './hub/hub';
+export type { LabelDpi, LabelLanguage } from './label/label-layout';
+export { decodeTspl, decodeZpl, type DecodedLabel } from './label/label-decoder';
+export {
+  LabelPrinterSimulator,
+  TcpLabelPrinterSimulator,
+} from './simulators/label-printer-simulator';

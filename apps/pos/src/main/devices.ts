@@ -1,14 +1,22 @@
 /** Builds the hub from the terminal's device configuration. */
 import {
   createHub,
+  SerialLabelPrinter,
   SerialPrinter,
   SerialScanner,
+  TcpLabelPrinter,
   TcpPrinter,
   UsbPrinter,
   type Hub,
+  type LabelPrinterDevice,
   type PrinterDevice,
 } from '@pos/hardware';
-import { parseDevicesConfig, type DevicesConfig, type PrinterConfig } from '../shared/devices';
+import {
+  parseDevicesConfig,
+  type DevicesConfig,
+  type LabelPrinterConfig,
+  type PrinterConfig,
+} from '../shared/devices';
 
 /** The driver for the configured printer: serial port, network (TCP 9100) or USB printer class. */
 export function printerFor(config: PrinterConfig): PrinterDevice {
@@ -37,6 +45,26 @@ export function printerFor(config: PrinterConfig): PrinterDevice {
   }
 }
 
+/** [FD7] The driver for the configured label printer: network (TCP 9100) or serial port. */
+export function labelPrinterFor(config: LabelPrinterConfig): LabelPrinterDevice {
+  const settings = {
+    id: config.id,
+    language: config.language,
+    ...(config.dpi ? { dpi: config.dpi } : {}),
+  };
+  return config.type === 'tcp'
+    ? new TcpLabelPrinter({
+        ...settings,
+        host: config.host,
+        ...(config.port ? { port: config.port } : {}),
+      })
+    : new SerialLabelPrinter({
+        ...settings,
+        path: config.path,
+        ...(config.baudRate ? { baudRate: config.baudRate } : {}),
+      });
+}
+
 /** Opens the hub for `devices`; invalid settings are refused with every problem named. */
 export async function openHub(devices: DevicesConfig, columns: 32 | 48): Promise<Hub> {
   parseDevicesConfig(devices);
@@ -46,6 +74,7 @@ export async function openHub(devices: DevicesConfig, columns: 32 | 48): Promise
         new SerialScanner({ id, path, ...(baudRate ? { baudRate } : {}) }),
     ),
     ...(devices.printer ? { printer: printerFor(devices.printer) } : {}),
+    ...(devices.labelPrinter ? { labelPrinter: labelPrinterFor(devices.labelPrinter) } : {}),
     columns,
     ...(devices.receiptTimeZone ? { timeZone: devices.receiptTimeZone } : {}),
   });

@@ -41,9 +41,22 @@ export type UsbPrinterConfig = Omit<PrinterCommon, 'drawerOpenLevel'> & {
 
 export type PrinterConfig = SerialPrinterConfig | TcpPrinterConfig | UsbPrinterConfig;
 
+/**
+ * [FD7] The store's label printer for shipping labels: ZPL or TSPL, on the
+ * network (TCP 9100) or a serial port.
+ */
+export type LabelPrinterConfig = {
+  id: string;
+  language: 'zpl' | 'tspl';
+  dpi?: 203 | 300;
+} & (
+  { type: 'tcp'; host: string; port?: number } | { type: 'serial'; path: string; baudRate?: number }
+);
+
 export type DevicesConfig = {
   scanners: { id: string; path: string; baudRate?: number }[];
   printer?: PrinterConfig;
+  labelPrinter?: LabelPrinterConfig;
   receiptTimeZone?: string;
 };
 
@@ -118,6 +131,54 @@ function printerProblems(printer: unknown): string[] {
   return problems;
 }
 
+const LABEL_PRINTER_KEYS = {
+  tcp: ['type', 'id', 'language', 'dpi', 'host', 'port'],
+  serial: ['type', 'id', 'language', 'dpi', 'path', 'baudRate'],
+} as const;
+
+function labelPrinterProblems(printer: unknown): string[] {
+  const where = 'devices.labelPrinter';
+  if (!isRecord(printer)) return [`${where}: must be an object (got ${show(printer)})`];
+  const type = printer.type;
+  if (type !== 'tcp' && type !== 'serial') {
+    return [`${where}.type: must be "tcp" or "serial" (got ${show(type)})`];
+  }
+  const problems: string[] = [];
+  if (!isText(printer.id)) problems.push(`${where}.id: must be a name such as "label-1"`);
+  if (printer.language !== 'zpl' && printer.language !== 'tspl') {
+    problems.push(`${where}.language: must be "zpl" or "tspl" (got ${show(printer.language)})`);
+  }
+  if (printer.dpi !== undefined && printer.dpi !== 203 && printer.dpi !== 300) {
+    problems.push(`${where}.dpi: must be 203 or 300 (got ${show(printer.dpi)})`);
+  }
+  if (type === 'tcp') {
+    if (!isText(printer.host)) {
+      problems.push(`${where}.host: a tcp label printer needs its host name or IP address`);
+    }
+    const port = printer.port;
+    if (
+      port !== undefined &&
+      !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)
+    ) {
+      problems.push(
+        `${where}.port: must be a port from 1 to 65535; leave it out for 9100 (got ${show(port)})`,
+      );
+    }
+  } else {
+    if (!isText(printer.path)) {
+      problems.push(`${where}.path: a serial label printer needs its port, such as "/dev/ttyUSB1"`);
+    }
+    problems.push(...baudRateProblem(where, printer.baudRate));
+  }
+  for (const key of Object.keys(printer)) {
+    if ((LABEL_PRINTER_KEYS[type] as readonly string[]).includes(key)) continue;
+    problems.push(
+      `${where}.${key}: not a setting of a ${type} label printer (it takes ${LABEL_PRINTER_KEYS[type].join(', ')})`,
+    );
+  }
+  return problems;
+}
+
 /** Every problem of a devices configuration, in words that name the setting; [] when valid. */
 export function devicesConfigProblems(value: unknown): string[] {
   if (!isRecord(value)) return [`devices: must be an object (got ${show(value)})`];
@@ -137,6 +198,9 @@ export function devicesConfigProblems(value: unknown): string[] {
     });
   }
   if (value.printer !== undefined) problems.push(...printerProblems(value.printer));
+  if (value.labelPrinter !== undefined) {
+    problems.push(...labelPrinterProblems(value.labelPrinter));
+  }
   if (value.receiptTimeZone !== undefined) {
     let known = isText(value.receiptTimeZone);
     try {
