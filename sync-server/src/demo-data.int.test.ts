@@ -12,9 +12,10 @@ for (const backend of BACKENDS) {
       const storage = await backend.open();
       try {
         // Stores, products, prices, stock; [DM2] staff, members, promotions, coupons;
-        // [PT6] the points programme; [SHP4] the store locations; [SHP10] the shop's coupon campaign.
+        // [PT6] the points programme; [SHP4] the store locations; [SHP10] the shop's coupon campaign;
+        // [RS1] the warehouse, its stock of 17 SKUs; [RP7] the aisles of 20 SKUs at 3 locations.
         expect(await seedDemo(storage)).toEqual({
-          written: 2 + 20 + 20 + 40 + 2 + 1 + 4 + 3 + 2 + 5 + 1,
+          written: 2 + 20 + 20 + 40 + 2 + 1 + 4 + 3 + 2 + 5 + 1 + 17 + 1 + 60,
         });
         for (const { token, deviceId, storeId } of DEMO_DEVICES) {
           expect(await storage.findDeviceToken(hashToken(token))).toEqual({ deviceId, storeId });

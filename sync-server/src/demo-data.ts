@@ -17,6 +17,8 @@ import {
 import { provisionDevice } from './auth';
 import { loadDocs } from './bulk-load';
 import { seedDemoPeople } from './demo-people';
+import { writeLocations, type StoredLocation } from './orders/locations';
+import { writeShelfSlots } from './orders/shipments';
 import { writeStoreLocations, type StoreLocation } from './shop/catalog';
 import { writeCouponCampaigns, type CouponCampaign } from './shop/coupons';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
@@ -50,6 +52,39 @@ export const DEMO_STORES: Store[] = [
 export const DEMO_STORE_LOCATIONS: StoreLocation[] = [
   { id: 'S001', city: '上海', cityEn: 'Shanghai', lat: 31.2286, lng: 121.4547 },
   { id: 'S002', city: '上海', cityEn: 'Shanghai', lat: 31.1885, lng: 121.4365 },
+];
+
+/**
+ * [RS1] The demo chain's regional warehouse: ships parcels only, all day,
+ * preferred over the stores when all else ties (rank 0). Not a store: the
+ * shop's store finder does not list it.
+ */
+export const DEMO_WAREHOUSE: StoredLocation = {
+  id: 'W01',
+  city: '上海',
+  cityEn: 'Shanghai',
+  name: '嘉定仓 Jiading Warehouse',
+  lat: 31.3747,
+  lng: 121.2655,
+  kind: 'warehouse',
+  modes: ['ship'],
+  hours: [{ days: [0, 1, 2, 3, 4, 5, 6], open: '00:00', close: '24:00' }],
+  dailyCapacity: 2000,
+  rank: 0,
+};
+
+/** [RS1] The SKUs the warehouse does not carry: chilled and bottled drinks stay with the stores. */
+export const DEMO_WAREHOUSE_LACKS = ['SKU-0001', 'SKU-0004', 'SKU-0013'];
+
+/**
+ * [RP1] A ship order the demo data routes to two stores: water only S001
+ * can spare 5 of, sparkling water only S002 can spare 14 of (both too cheap
+ * to split, [RO6]; the warehouse carries neither), and milk anywhere.
+ */
+export const DEMO_TWO_STORE_ORDER: { sku: string; quantity: number }[] = [
+  { sku: 'SKU-0001', quantity: 5 },
+  { sku: 'SKU-0013', quantity: 14 },
+  { sku: 'SKU-0003', quantity: 1 },
 ];
 
 /** [SHP10] The coupon the demo shop's members claim: 10元 off 30元, one each, 1000 in all. */
@@ -140,6 +175,37 @@ export const DEMO_STOCK: StockLevel[] = DEMO_STORES.flatMap((store, s) =>
   })),
 );
 
+/** [RS1] The warehouse's stock: 200 of every SKU it carries. */
+export const DEMO_WAREHOUSE_STOCK: StockLevel[] = DEMO_PRODUCTS.filter(
+  (p) => !DEMO_WAREHOUSE_LACKS.includes(p.id),
+).map((product) => ({
+  id: stockLevelId(DEMO_WAREHOUSE.id, product.id),
+  storeId: DEMO_WAREHOUSE.id,
+  sku: product.id,
+  onHand: 200,
+}));
+
+const AISLE_OF_CATEGORY: Record<string, string> = {
+  Beverages: 'A01',
+  Grocery: 'A02',
+  Snacks: 'A03',
+  Dairy: 'B01',
+  Fresh: 'B02',
+  Household: 'C01',
+  Apparel: 'D01',
+  Accessories: 'D02',
+};
+
+/** [RP7] Where each demo SKU sits in each location: its category's aisle, then a shelf 1-4. */
+export const DEMO_SHELF_SLOTS = [...DEMO_STORES.map((s) => s.id), DEMO_WAREHOUSE.id].flatMap(
+  (storeId) =>
+    DEMO_PRODUCTS.map((product, i) => ({
+      storeId,
+      sku: product.id,
+      aisle: `${AISLE_OF_CATEGORY[product.category] ?? 'Z99'}-${(i % 4) + 1}`,
+    })),
+);
+
 /**
  * What to seed, collection by collection. Chain-wide documents are brought to
  * the demo values; stock is only created, because after that sales own it.
@@ -149,6 +215,7 @@ const SEED: { db: CollectionName; docs: readonly JsonObject[]; createOnly: boole
   { db: 'products', docs: DEMO_PRODUCTS, createOnly: false },
   { db: 'prices', docs: DEMO_PRICES, createOnly: false },
   { db: 'stock', docs: DEMO_STOCK, createOnly: true },
+  { db: 'stock', docs: DEMO_WAREHOUSE_STOCK, createOnly: true },
 ];
 
 /**
@@ -166,6 +233,8 @@ export async function seedDemo(
       count += created + updated;
     }
     count += await writeStoreLocations(tx, DEMO_STORE_LOCATIONS);
+    count += await writeLocations(tx, [DEMO_WAREHOUSE]);
+    count += await writeShelfSlots(tx, DEMO_SHELF_SLOTS);
     count += await writeCouponCampaigns(tx, DEMO_COUPON_CAMPAIGNS);
     count += await seedDemoPeople(tx, privacy);
     return count;

@@ -6,7 +6,7 @@ import { readDocs, readDocsJson } from './facts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { CollectionName } from '@pos/domain';
+import type { CollectionName, RoutingPolicy } from '@pos/domain';
 import {
   TOKEN_ROTATION_GRACE_MS,
   authenticate,
@@ -48,6 +48,7 @@ import { authenticateChannel } from './orders/channel-tokens';
 import { serveOrders } from './orders/routes';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
+import type { AddressBook } from './orders/addresses';
 import { PAYMENTS_ROUTE, servePayments } from './payments/route';
 import { SimulatedPaymentProvider } from './payments/provider';
 import {
@@ -132,6 +133,12 @@ export type SyncServerOptions = {
   holdSweeper?: { intervalMs?: number; remindBeforeMs?: number } | false;
   /** [SHP1]-[SHP9] The online shop's API at `/_shop/` (always) and its page at `/shop/` (with `staticDir`). */
   shop?: ShopOptions;
+  /** [RP1] [LOC3] How ship and same-city lines are routed and merged; default `DEFAULT_ROUTING_POLICY`. */
+  routingPolicy?: RoutingPolicy;
+  /** [RP1] Where delivery addresses are read from; default `plainAddressBook`. */
+  addressBook?: AddressBook;
+  /** [RP9] The carrier printed on parcels' labels; default `DEFAULT_CARRIER`. */
+  carrier?: string;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -256,6 +263,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const startedAt = now();
   let closing = false;
   const shop = options.shop ?? {};
+  // [RP1] [RP6] One routing policy, address book and carrier for placements and parcels.
+  const routing = {
+    ...(options.routingPolicy ? { routingPolicy: options.routingPolicy } : {}),
+    ...(options.addressBook ? { addressBook: options.addressBook } : {}),
+    ...(options.carrier ? { carrier: options.carrier } : {}),
+  };
+  const paymentOptions: PaymentOptions = { ...routing, ...options.payments };
   const sms = shop.sms ?? simulatedSmsProvider(storage, now, shop.onSms);
   /** This server's own base URL once listening: the simulated payment provider notifies it. */
   let ownUrl: string | null = null;
@@ -627,7 +641,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         readBody: (max) => readBody(req, max),
         send: (status, body) => sendJson(res, status, body),
         now,
-        options: options.payments ?? {},
+        options: paymentOptions,
       });
       return;
     }
@@ -699,6 +713,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           },
           send: (status, body) => sendJson(res, status, body),
           now,
+          routing,
           // [OC10] A channel's orders are priced as the shop's are.
           pricing: {
             ...(shop.priceList ? { priceList: shop.priceList } : {}),
@@ -769,6 +784,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         now,
         log,
         privacy,
+        routing,
       };
       // [CS1]-[CS5] [DQ1]-[DQ4] Consent, the outbox and data-subject requests.
       const handled = await servePrivacy({
@@ -828,7 +844,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     if (first === '_bulk_docs' && more.length === 0) {
       allow('POST');
       const docs = orThrow(parseBulkDocsBody(await readJson(req, true)));
-      const rows = await pushDocs(storage, principal, db, docs, now, privacy, options.payments);
+      const rows = await pushDocs(storage, principal, db, docs, now, privacy, paymentOptions);
       for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
       sendJson(res, 201, rows);
       return;

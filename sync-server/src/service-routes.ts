@@ -9,7 +9,9 @@ import { isCollectionName, memberForTill, type Member } from '@pos/domain';
 import type { Principal } from './auth';
 import { EXCEPTIONS_DB, type FactException } from './ledgers';
 import type { PrivacyKeys } from './pii/keyring';
+import { serveLocations } from './orders/location-routes';
 import { postChannelToken, serveOrders } from './orders/routes';
+import type { PlacementRouting } from './orders/routing';
 import { isMemberRoute, phoneIndexOfQuery, serveMemberRoute } from './pii/member-routes';
 import { servePointsProgramme } from './points-programme-route';
 import { SyncError, type JsonObject } from './protocol';
@@ -56,6 +58,8 @@ export type ServiceRequest = {
   log?: Logger;
   /** [PK2] The keys of members' personal data and phone indexes. */
   privacy: PrivacyKeys;
+  /** [RP1] How the orders API routes ship and same-city lines; default the defaults. */
+  routing?: PlacementRouting;
 };
 
 /** [MB3] One line per lookup: who asked and what came of it; never a phone in full, never a token. */
@@ -258,6 +262,9 @@ export async function serveService(request: ServiceRequest): Promise<void> {
   }
   if (first === '_admin' && second === 'channel-tokens' && third === undefined) {
     return postChannelToken(request);
+  }
+  if (first === '_admin' && second === 'locations' && third === undefined) {
+    return serveLocations(request);
   }
   if (first === '_orders') return serveOrders({ ...request, caller: request.principal });
   if (first === '_facts' && second && third && more.length === 0) {

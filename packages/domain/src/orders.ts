@@ -154,7 +154,8 @@ export type OrderEvent =
       }
     >
   | Fact<'line-short', { lineId: string; shipmentId: string; quantity: number }>
-  | Fact<'shipped', { shipmentId: string; lines: { lineId: string; quantity: number }[] }>;
+  | Fact<'shipped', { shipmentId: string; lines: { lineId: string; quantity: number }[] }>
+  | Fact<'merged', { shipmentId: string; into: string }>;
 
 export type OrderErrorCode =
   | 'ORDER_INVALID'
@@ -403,6 +404,8 @@ export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Or
       return lineShort(order, event, next);
     case 'shipped':
       return ship(order, event, next);
+    case 'merged':
+      return mergeInto(order, event, next);
 
     default:
       return fail(
@@ -535,6 +538,43 @@ function lineShort(
   return next({
     allocations: order.allocations!.map((x) =>
       x === a ? { ...x, short: x.short + event.quantity } : x,
+    ),
+  });
+}
+
+/**
+ * [OD15] The units routed to one shipment travel in another parcel of the
+ * same location (orders of one customer merged, [MG1]): the allocations
+ * name that parcel from now on. Only units nothing happened to yet move; a
+ * shipment the order does not name, or one with units short or shipped, is
+ * refused.
+ */
+function mergeInto(
+  order: Order,
+  event: Extract<OrderEvent, { kind: 'merged' }>,
+  next: (changes: Partial<Order>) => OrderResult,
+): OrderResult {
+  if (CLOSED.includes(order.status) || order.status === 'shipped') return refuse(order, 'merged');
+  if (!isId(event.shipmentId) || !isId(event.into) || event.shipmentId === event.into) {
+    return fail('ORDER_EVENT_INVALID', 'a merge names a shipment and another it joins');
+  }
+  const moved = (order.allocations ?? []).filter((a) => a.shipmentId === event.shipmentId);
+  if (moved.length === 0) {
+    return fail('ORDER_LINE_UNKNOWN', `order ${order.id} has no units in ${event.shipmentId}`);
+  }
+  if (moved.some((a) => a.short > 0 || a.shipped > 0)) {
+    return fail(
+      'ORDER_EVENT_INVALID',
+      `shipment ${event.shipmentId} has units short or shipped: it no longer merges`,
+    );
+  }
+  const target = (order.allocations ?? []).filter((a) => a.shipmentId === event.into);
+  if (target.some((t) => t.locationId !== moved[0]!.locationId)) {
+    return fail('ORDER_EVENT_INVALID', `shipment ${event.into} is at another location`);
+  }
+  return next({
+    allocations: order.allocations!.map((a) =>
+      a.shipmentId === event.shipmentId ? { ...a, shipmentId: event.into } : a,
     ),
   });
 }

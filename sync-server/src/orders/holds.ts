@@ -30,12 +30,19 @@ import {
 import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
 import {
+  putRoutingInputs,
+  routePlacement,
+  type PlacementRouting,
+  type RoutingShort,
+} from './routing';
+import {
   moveHeld,
   ORDERS_DB,
   pickupUnits,
   positionAtp,
   putOrder,
   readPositions,
+  unitsLeft,
 } from './store-orders';
 
 export { ORDERS_DB } from './store-orders';
@@ -73,6 +80,8 @@ export type PlaceOrderResult =
   | { ok: false; code: 'ORDER_INVALID'; message: string }
   | { ok: false; code: 'IDEMPOTENCY_KEY_REUSED'; message: string; orderId: string }
   | { ok: false; code: 'OUT_OF_STOCK'; message: string; lines: ShortLine[] }
+  /** [RP2] No plan of the eligible locations covers the ship or same-city lines. */
+  | { ok: false; code: 'NOT_ROUTABLE'; message: string; short: RoutingShort[] }
   | {
       ok: false;
       code: 'COUPON_REFUSED';
@@ -163,6 +172,8 @@ export async function placeOrder(
   orderId = `ORD-${randomUUID().toUpperCase()}`,
   /** [OC10] The fingerprint of the body as sent, when the server priced it. */
   fingerprintOf?: string,
+  /** [RP1] The routing policy and address book; default `DEFAULT_ROUTING_POLICY`, `plainAddressBook`. */
+  routing: PlacementRouting = {},
 ): Promise<PlaceOrderResult> {
   const key = (input as Partial<PlaceOrderInput> | null)?.idempotencyKey;
   if (typeof key !== 'string' || key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX) {
@@ -226,6 +237,10 @@ export async function placeOrder(
       return { ok: false, code: 'OUT_OF_STOCK', message: `out of stock: ${named}`, lines: short };
     }
 
+    // [RP1] Ship and same-city lines are routed against what the pickup lines leave.
+    const routed = await routePlacement(tx, held.order, now, demand, routing);
+    if (!routed.ok) return routed;
+
     if (input.coupons && input.coupons.length > 0) {
       // [CR3] Used once chain-wide: the coupon ledger sales use, all or none.
       const pickup = held.order.lines.find((l) => l.fulfilment.mode === 'pickup')?.fulfilment;
@@ -257,11 +272,12 @@ export async function placeOrder(
       const used: OrderCoupons = { id: orderId, orderId, coupons: input.coupons };
       await putOrThrow(tx, ORDER_COUPONS_DB, orderId, used, null);
     }
-    await moveHeld(tx, demand, 1, positions, now);
-    await putOrder(tx, held.order, null, now);
+    await moveHeld(tx, unitsLeft(routed.order), 1, undefined, now);
+    await putRoutingInputs(tx, routed.inputs);
+    await putOrder(tx, routed.order, null, now);
     const record: OrderKey = { id: key, orderId, fingerprint, createdAt: now };
     await putOrThrow(tx, ORDER_KEYS_DB, key, record, null);
-    return { ok: true, order: held.order, replayed: false };
+    return { ok: true, order: routed.order, replayed: false };
   });
 }
 
@@ -291,7 +307,8 @@ export async function expireHolds(storage: SyncStorage, now: string): Promise<Or
       });
       if (!result.ok) throw new Error(`order ${order.id} could not expire: ${result.message}`);
       await putOrder(tx, result.order, row.rev, now);
-      await moveHeld(tx, pickupUnits(order), -1, undefined, now);
+      // [RP4] Its pickup units and its routed allocations both come back.
+      await moveHeld(tx, unitsLeft(order), -1, undefined, now);
       expired.push(result.order);
     }
     await releaseOrderCoupons(

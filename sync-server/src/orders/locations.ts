@@ -131,3 +131,44 @@ export async function countShipment(
   });
   if (!written.ok) throw new Error(`${id} changed underneath: ${written.reason}`);
 }
+
+/**
+ * [RS1] Creates or updates locations with their fulfilment fields, in the
+ * caller's transaction; an unchanged one is not written. Returns how many
+ * it wrote.
+ */
+export async function writeLocations(
+  tx: WriteTransaction,
+  locations: readonly StoredLocation[],
+): Promise<number> {
+  const rows = await tx.getDocs(
+    STORE_LOCATIONS_DB,
+    locations.map((l) => l.id),
+  );
+  let written = 0;
+  for (const location of locations) {
+    const row = rows.get(location.id);
+    if (row && canonicalJson(row.body) === canonicalJson(location)) continue;
+    const result = await tx.put({
+      db: STORE_LOCATIONS_DB,
+      id: location.id,
+      body: location as unknown as JsonObject,
+      storeId: null,
+      expectedRev: row?.rev ?? null,
+    });
+    if (!result.ok) throw new Error(`location ${location.id}: ${result.reason}`);
+    written += 1;
+  }
+  return written;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

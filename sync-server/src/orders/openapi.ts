@@ -79,7 +79,9 @@ export const ORDERS_OPENAPI = {
     version: '1.0.0',
     description:
       'Orders placed by an online channel. Pickup lines are held on the chosen store’s stock ' +
-      'until the hold expires (15 minutes by default) or the order is paid.',
+      'until the hold expires (15 minutes by default) or the order is paid. Ship and ' +
+      'same-city lines (one address per mode) are routed to the locations with stock nearest ' +
+      'the address and held there; once paid they become parcels.',
   },
   components: {
     // [OS8] A channel token places and reads its own channel's orders; HQ's admin token any.
@@ -132,6 +134,9 @@ export const ORDERS_OPENAPI = {
               'cancelled',
               'expired',
               'refunded',
+              'closed',
+              'partly-shipped',
+              'shipped',
             ],
           },
           placedAt: { type: 'string', format: 'date-time' },
@@ -139,6 +144,101 @@ export const ORDERS_OPENAPI = {
           paidAt: { type: 'string', format: 'date-time' },
           pickupDeadline: { type: 'string', format: 'date-time' },
           closedAt: { type: 'string', format: 'date-time' },
+          allocations: {
+            type: 'array',
+            description:
+              'where each ship and same-city line’s units come from: a location and the parcel ' +
+              '(shipment) they travel in',
+            items: {
+              type: 'object',
+              required: ['lineId', 'locationId', 'shipmentId', 'quantity', 'short', 'shipped'],
+              properties: {
+                lineId: { type: 'string' },
+                locationId: { type: 'string' },
+                shipmentId: { type: 'string' },
+                quantity: { type: 'integer' },
+                short: { type: 'integer' },
+                shipped: { type: 'integer' },
+              },
+            },
+          },
+          routing: {
+            type: 'array',
+            description:
+              'each routing decision, for people to read: the candidates, why some were not ' +
+              'eligible, the chosen plan and the rule that decided it',
+            items: {
+              type: 'object',
+              required: ['mode', 'at', 'candidates', 'ineligible'],
+              properties: {
+                mode: { enum: ['ship', 'same-city'] },
+                at: { type: 'string', format: 'date-time' },
+                candidates: { type: 'array', items: { type: 'object' } },
+                ineligible: { type: 'object' },
+                chosen: { type: 'object' },
+                runnerUp: { type: 'object' },
+                decidedBy: { type: 'string' },
+                rule: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      Shipment: {
+        type: 'object',
+        description: 'a parcel (or same-city courier run) with units of the order',
+        required: ['shipmentId', 'locationId', 'mode', 'status', 'carrier', 'trackingNo', 'lines'],
+        properties: {
+          shipmentId: { type: 'string' },
+          locationId: { type: 'string' },
+          mode: { enum: ['ship', 'same-city'] },
+          status: { enum: ['open', 'packed', 'handed-over', 'cancelled'] },
+          carrier: { type: 'string' },
+          trackingNo: { type: 'string' },
+          window: {
+            type: 'object',
+            required: ['from', 'to'],
+            properties: {
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+            },
+          },
+          lines: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['lineId', 'sku', 'name', 'quantity'],
+              properties: {
+                lineId: { type: 'string' },
+                sku: { type: 'string' },
+                name: { type: 'string' },
+                quantity: { type: 'integer' },
+              },
+            },
+          },
+        },
+      },
+      NotRoutable: {
+        type: 'object',
+        description: 'no eligible location can supply the ship or same-city lines; nothing stored',
+        required: ['error', 'code', 'reason', 'short'],
+        properties: {
+          error: { const: 'not_routable' },
+          code: { const: 'NOT_ROUTABLE' },
+          reason: { type: 'string' },
+          short: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['mode', 'sku', 'requested', 'available'],
+              properties: {
+                mode: { enum: ['ship', 'same-city'] },
+                sku: { type: 'string' },
+                requested: { type: 'integer' },
+                available: { type: 'integer' },
+              },
+            },
+          },
         },
       },
       OutOfStock: {
@@ -230,11 +330,13 @@ export const ORDERS_OPENAPI = {
           },
           '409': {
             description:
-              'out of stock (names each short line and what is available), a channel’s prices ' +
-              'that are not the server’s, or the key was used for another body',
+              'out of stock (names each short line and what is available), not routable ' +
+              '(names each SKU short), a channel’s prices that are not the server’s, or the key ' +
+              'was used for another body',
             ...json({
               oneOf: [
                 { $ref: '#/components/schemas/OutOfStock' },
+                { $ref: '#/components/schemas/NotRoutable' },
                 { $ref: '#/components/schemas/PriceMismatch' },
                 { $ref: '#/components/schemas/Error' },
               ],
@@ -249,7 +351,17 @@ export const ORDERS_OPENAPI = {
         summary: 'Read an order',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
-          '200': { description: 'the order', ...json(orderBody) },
+          '200': {
+            description: 'the order and its parcels',
+            ...json({
+              type: 'object',
+              required: ['order', 'shipments'],
+              properties: {
+                order: { $ref: '#/components/schemas/Order' },
+                shipments: { type: 'array', items: { $ref: '#/components/schemas/Shipment' } },
+              },
+            }),
+          },
           '401': { description: 'no valid token', ...json({ $ref: '#/components/schemas/Error' }) },
           '404': {
             description: 'no such order, or one of another channel',

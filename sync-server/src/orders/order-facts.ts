@@ -11,7 +11,6 @@ import {
   checkOrderReturn,
   DEFAULT_HOLD_POLICY,
   factStorageOf,
-  pickupDeadline,
   stockLevelId,
   type CollectionName,
   type HoldPolicy,
@@ -23,21 +22,23 @@ import {
   type PickupFact,
 } from '@pos/domain';
 import { applyStockMovements, recordException, type FactContext } from '../ledgers';
-import { DEMO_PICKUP_KEYS, storePaidOrder, type PickupKeys } from '../payments/notify';
+import { DEMO_PICKUP_KEYS, paidEvent, storePaidOrder, type PickupKeys } from '../payments/notify';
 import type { IncomingDoc, JsonObject } from '../protocol';
 import { storeFactOnce } from '../fact-store';
 import type { WriteTransaction } from '../storage/storage';
 import { applyFulfilmentFact, type FulfilmentOptions } from './fulfilment-facts';
 import { recordRefund } from './refunds';
+import type { ShippingOptions } from './shipments';
 import { moveHeld, ORDERS_DB, putOrder } from './store-orders';
 
 /** What applying order facts needs of the chain's configuration. */
-export type OrderFactOptions = FulfilmentOptions & {
-  /** [OS6] The pickup deadline of an order paid at a till; default `DEFAULT_HOLD_POLICY`. */
-  holdPolicy?: HoldPolicy;
-  /** [OS6] The keys its pickup codes are made with; default the demo keys. */
-  pickupKeys?: PickupKeys;
-};
+export type OrderFactOptions = FulfilmentOptions &
+  ShippingOptions & {
+    /** [OS6] The pickup deadline of an order paid at a till; default `DEFAULT_HOLD_POLICY`. */
+    holdPolicy?: HoldPolicy;
+    /** [OS6] The keys its pickup codes are made with; default the demo keys. */
+    pickupKeys?: PickupKeys;
+  };
 
 export type OrderFactRow =
   { ok: true; id: string; rev: string } | { id: string; error: 'conflict'; reason: string };
@@ -134,12 +135,10 @@ async function applyOrderPaymentFact(ctx: Ctx, fact: OrderPaymentFact): Promise<
     return;
   }
   const policy = ctx.options.holdPolicy ?? DEFAULT_HOLD_POLICY;
-  const paid = applyOrderEvent(found.order, {
-    kind: 'paid',
-    id: `till-paid:${fact.id}`,
-    at: fact.at,
-    pickupDeadline: pickupDeadline(fact.at, policy),
-  });
+  const paid = applyOrderEvent(
+    found.order,
+    paidEvent(found.order, `till-paid:${fact.id}`, fact.at, policy),
+  );
   if (!paid.ok) {
     await recordException(ctx, 'refund-due', {
       ...details,
@@ -154,6 +153,7 @@ async function applyOrderPaymentFact(ctx: Ctx, fact: OrderPaymentFact): Promise<
     found.rev,
     ctx.receivedAt,
     ctx.options.pickupKeys ?? DEMO_PICKUP_KEYS,
+    ctx.options,
   );
 }
 

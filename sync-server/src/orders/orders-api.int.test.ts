@@ -6,11 +6,14 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provisionAdminToken } from '../auth';
-import { seedDemo } from '../demo-data';
+import { DEMO_TWO_STORE_ORDER, seedDemo } from '../demo-data';
+import { applyPaymentNotification, DEMO_PROVIDER_KEY } from '../payments/notify';
+import { SimulatedPaymentProvider } from '../payments/provider';
 import { createSyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
-import { applyOrderEvent, type Order } from '@pos/domain';
+import { applyOrderEvent, type Order, type PaymentNotification } from '@pos/domain';
+import { writePlainAddress, type ShipAddress } from './addresses';
 import { issueChannelToken } from './channel-tokens';
 import { ORDER_KEYS_DB, ORDERS_DB } from './holds';
 import { ORDERS_OPENAPI } from './openapi';
@@ -20,6 +23,22 @@ import { heldUnits, HOT_SKU, pickupOrder, seedStock } from './orders.fixture';
 const body = pickupOrder;
 const SKU = HOT_SKU;
 const NOW = new Date('2026-03-01T10:00:00.000Z');
+/** [RP1] The fuzzed orders' customer's address. */
+const FUZZ_ADDRESS: ShipAddress = {
+  id: 'ADDR-M1',
+  customerKey: 'M1',
+  regionCode: '310106',
+  point: { lat: 31.2195, lng: 121.4485 },
+  shipTo: { name: '王*', phone: '137****0000', region: '上海市 静安区', detail: '愚园路 1 号' },
+};
+/** [RP1] A customer's address near Jing'an: S001 and S002 are the nearest locations. */
+const ADDRESS: ShipAddress = {
+  id: 'ADDR-M9',
+  customerKey: 'M9',
+  regionCode: '310106',
+  point: { lat: 31.2195, lng: 121.4485 },
+  shipTo: { name: '李*', phone: '139****0000', region: '上海市 静安区', detail: '北京西路 1 号' },
+};
 
 async function count(storage: SyncStorage, db: typeof ORDERS_DB): Promise<number> {
   return (await storage.changes(db, { since: 0, limit: 100_000, scope: null })).rows.length;
@@ -188,6 +207,161 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
     return seen;
   }
 
+  /** [RP1] [RP2] [RP10] Ship orders over HTTP: placed, refused as not routable, paid, read back. */
+  async function exerciseRouted(): Promise<Seen[]> {
+    const seen: Seen[] = [];
+    await storage.transaction((tx) => writePlainAddress(tx, ADDRESS));
+    const lines = DEMO_TWO_STORE_ORDER.map(({ sku, quantity }, i) => ({
+      lineId: `L${i + 1}`,
+      sku,
+      quantity,
+      unitPrice: 100,
+      net: 100 * quantity,
+      fulfilment: { mode: 'ship', addressId: ADDRESS.id },
+    }));
+    const shipBody = {
+      channel: 'shop',
+      customer: { memberId: ADDRESS.customerKey },
+      lines,
+      total: lines.reduce((sum, l) => sum + l.net, 0),
+    };
+    const placed = await post('r-1', shipBody);
+    seen.push({ path: '/_orders', method: 'post', answer: placed });
+    const tooMany = await post('r-2', {
+      ...shipBody,
+      lines: [{ ...lines[0]!, quantity: 1000, net: 100_000 }],
+      total: 100_000,
+    });
+    seen.push({ path: '/_orders', method: 'post', answer: tooMany });
+    const order = (placed.body as { order: Order }).order;
+    const provider = new SimulatedPaymentProvider({
+      key: DEMO_PROVIDER_KEY,
+      notifyUrl: 'http://127.0.0.1:9/_payments/notify',
+      now: () => NOW,
+    });
+    const { providerTxnId } = await provider.createPayment(order);
+    const notification = JSON.parse(
+      provider.notificationFor(providerTxnId).body,
+    ) as PaymentNotification;
+    await applyPaymentNotification(storage, notification, NOW.toISOString());
+    const read = await requestAs(url, admin, `/_orders/${order.id}`);
+    seen.push({ path: '/_orders/{id}', method: 'get', answer: read });
+    // [OC10] A channel's ship order, priced by the server.
+    const viaShop = await post(
+      'r-3',
+      {
+        channel: 'shop',
+        customer: { memberId: ADDRESS.customerKey },
+        lines: [
+          {
+            lineId: 'L1',
+            sku: 'SKU-0005',
+            quantity: 1,
+            fulfilment: { mode: 'ship', addressId: ADDRESS.id },
+          },
+        ],
+      },
+      shop,
+    );
+    seen.push({ path: '/_orders', method: 'post', answer: viaShop });
+    return seen;
+  }
+
+  it.skipIf(backend.skip)(
+    '[RP1] [RP2] [RP10] ship lines over HTTP: routed and held, 409 not routable, parcels read back once paid',
+    async () => {
+      const [placed, tooMany, read, viaShop] = (await exerciseRouted()).map((s) => s.answer);
+      expect(placed).toMatchObject({ status: 201, body: { order: { status: 'held' } } });
+      const order = (placed!.body as { order: Order }).order;
+      expect(order.allocations!.map((a) => a.locationId).sort()).toEqual(
+        expect.arrayContaining(['S001', 'S002']),
+      );
+      expect(tooMany).toMatchObject({
+        status: 409,
+        body: {
+          error: 'not_routable',
+          code: 'NOT_ROUTABLE',
+          short: [{ mode: 'ship', sku: 'SKU-0001', requested: 1000 }],
+        },
+      });
+      const answer = read!.body as {
+        order: Order;
+        shipments: { locationId: string; status: string; carrier: string; trackingNo: string }[];
+      };
+      expect(read!.status).toBe(200);
+      expect(answer.order.status).toBe('paid');
+      expect(answer.order.routing![0]!.chosen!.locationIds).toEqual(['S001', 'S002']);
+      expect(answer.shipments.map((s) => s.locationId).sort()).toEqual(['S001', 'S002']);
+      for (const s of answer.shipments) {
+        expect(s).toMatchObject({ status: 'open', carrier: '顺丰速运 SF Express' });
+        expect(s.trackingNo).toMatch(/^SF\d{13}$/);
+        expect(s).not.toHaveProperty('shipTo');
+      }
+      expect(viaShop).toMatchObject({
+        status: 201,
+        body: { order: { allocations: [{ lineId: 'L1', quantity: 1 }] } },
+      });
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[RS4] HQ reads and puts the locations: checked all first, a bad one changes nothing',
+    async () => {
+      const listed = await requestAs(url, admin, '/_admin/locations');
+      expect(listed.status).toBe(200);
+      const locations = (listed.body as { locations: { id: string; kind: string }[] }).locations;
+      expect(locations.map((l) => [l.id, l.kind])).toEqual([
+        ['S001', 'store'],
+        ['S002', 'store'],
+        ['W01', 'warehouse'],
+      ]);
+      const w02 = {
+        id: 'W02',
+        name: '青浦仓 Qingpu Warehouse',
+        city: '上海',
+        cityEn: 'Shanghai',
+        lat: 31.15,
+        lng: 121.12,
+        kind: 'warehouse',
+        modes: ['ship'],
+        hours: [{ days: [1, 2, 3, 4, 5], open: '08:00', close: '20:00' }],
+        dailyCapacity: 500,
+        rank: 1,
+      };
+      const bad = await requestAs(url, admin, '/_admin/locations', {
+        method: 'PUT',
+        body: {
+          locations: [w02, { ...w02, id: 'W03', modes: ['pickup'], hours: [{ days: [9] }] }],
+        },
+      });
+      expect(bad.status).toBe(400);
+      expect((bad.body as { reason: string }).reason).toMatch(
+        /locations\[1\]: a warehouse has no pickup counter.*locations\[1\]: hours/,
+      );
+      const { city: _c, cityEn: _e, ...noCity } = w02;
+      const newWithoutCity = await requestAs(url, admin, '/_admin/locations', {
+        method: 'PUT',
+        body: { locations: [noCity] },
+      });
+      expect(newWithoutCity.status).toBe(400);
+      expect((await requestAs(url, admin, '/_admin/locations')).body).toEqual(listed.body);
+      const put = await requestAs(url, admin, '/_admin/locations', {
+        method: 'PUT',
+        body: { locations: [w02, { ...locations[0], dailyCapacity: 50 }] },
+      });
+      expect(put.status).toBe(200);
+      const after = (put.body as { locations: { id: string; dailyCapacity: number }[] }).locations;
+      expect(after.map((l) => [l.id, l.dailyCapacity])).toEqual([
+        ['S001', 50],
+        ['S002', 200],
+        ['W01', 2000],
+        ['W02', 500],
+      ]);
+      expect((await requestAs(url, S001_DEVICE.token, '/_admin/locations')).status).toBe(403);
+      expect((await requestAs(url, shop, '/_admin/locations')).status).toBe(401);
+    },
+  );
+
   it.skipIf(backend.skip)(
     '[OC5] place with an idempotency key, replay, refusals, and read it back',
     async () => {
@@ -294,7 +468,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
         'channelToken',
       ]);
       expect(doc.security).toEqual([{ channelToken: [] }, { adminToken: [] }]);
-      for (const { path, method, answer } of await exercise()) {
+      for (const { path, method, answer } of [...(await exercise()), ...(await exerciseRouted())]) {
         const operation = (doc.paths as Record<string, Record<string, unknown>>)[path]![method] as {
           responses: Record<string, { content: { 'application/json': { schema: object } } }>;
         };
@@ -325,6 +499,8 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
           fulfilment: fc.oneof(
             fc.constant({ mode: 'pickup', storeId: 'S001' }),
             fc.constant({ mode: 'take-now' }),
+            fc.constant({ mode: 'ship', addressId: 'ADDR-M1' }),
+            fc.record({ mode: fc.constant('same-city'), addressId: fc.string() }),
             fc.record({ mode: fc.string(), storeId: fc.string() }),
             fc.jsonValue(),
           ),
@@ -354,7 +530,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
       const almost = fc
         .record({
           quantity: fc.integer({ min: -1, max: 4 }),
-          mode: fc.constantFrom('pickup', 'take-now'),
+          mode: fc.constantFrom('pickup', 'take-now', 'ship', 'same-city'),
           extraLine: fields,
           extraBody: fields,
           totalOff: fc.constantFrom(0, 0, 0, 1, -1000),
@@ -372,7 +548,13 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
                 quantity,
                 unitPrice: 1000,
                 net: 1000 * quantity,
-                fulfilment: mode === 'pickup' ? { mode, storeId: 'S001' } : { mode },
+                fulfilment:
+                  mode === 'pickup'
+                    ? { mode, storeId: 'S001' }
+                    : mode === 'take-now'
+                      ? { mode }
+                      : // [RP1] The customer's own address, or one that is not there.
+                        { mode, addressId: quantity === 3 ? 'ADDR-NONE' : FUZZ_ADDRESS.id },
               },
             ],
             total: 1000 * quantity + totalOff,
@@ -395,6 +577,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
         },
         { requiredKeys: [] },
       );
+      await storage.transaction((tx) => writePlainAddress(tx, FUZZ_ADDRESS));
       let n = 0;
       await fc.assert(
         fc.asyncProperty(sent, headers, async (text, sentHeaders) => {
@@ -421,6 +604,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
       // accepts, with only the API's fields, and the holds are its pickup units.
       const stored = (await storage.findDocs(ORDERS_DB, {})).map((row) => row.body as Order);
       expect(stored.length).toBeGreaterThan(0);
+      expect(stored.some((o) => (o.allocations ?? []).length > 0)).toBe(true);
       const heldFromOrders = new Map<string, number>();
       for (const order of stored) {
         const placed = applyOrderEvent(undefined, {
@@ -448,6 +632,16 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
           if (line.fulfilment.mode !== 'pickup') continue;
           const id = `${line.fulfilment.storeId}:${line.sku}`;
           heldFromOrders.set(id, (heldFromOrders.get(id) ?? 0) + line.quantity);
+        }
+        // [RP4] A routed line holds its units at the locations it was routed to, all of them.
+        for (const line of order.lines.filter((l) => l.fulfilment.mode !== 'pickup')) {
+          const routed = (order.allocations ?? []).filter((a) => a.lineId === line.lineId);
+          if (line.fulfilment.mode === 'take-now') continue;
+          expect(routed.reduce((sum, a) => sum + a.quantity, 0)).toBe(line.quantity);
+          for (const a of routed) {
+            const id = `${a.locationId}:${line.sku}`;
+            heldFromOrders.set(id, (heldFromOrders.get(id) ?? 0) + a.quantity);
+          }
         }
       }
       const held = await heldByLevel(storage);

@@ -25,6 +25,8 @@ import {
   type PlaceOrderInput,
   type PlaceOrderResult,
 } from './holds';
+import type { PlacementRouting } from './routing';
+import { orderShipments } from './shipments';
 import {
   activeMember,
   DEFAULT_ORDER_PRICING,
@@ -43,6 +45,8 @@ export type OrdersRequest = Pick<
   caller: OrdersCaller;
   /** [OC10] What a channel's orders are priced at; default {@link DEFAULT_ORDER_PRICING}. */
   pricing?: Partial<Omit<OrderPricingOptions, 'now'>>;
+  /** [RP1] The routing policy and address book placements route with; default the defaults. */
+  routing?: PlacementRouting;
 };
 
 /** Most lines one order may have. */
@@ -311,11 +315,20 @@ async function postOrder(request: OrdersRequest): Promise<void> {
         undefined,
         undefined,
         fingerprint,
+        request.routing,
       );
     }
   } else {
     const input = parsePlaceOrderBody(await request.readJson(), key);
-    result = await placeOrder(request.storage, input, now);
+    result = await placeOrder(
+      request.storage,
+      input,
+      now,
+      undefined,
+      undefined,
+      undefined,
+      request.routing,
+    );
   }
   if (result.ok) {
     request.send(result.replayed ? 200 : 201, { order: result.order });
@@ -334,6 +347,15 @@ async function postOrder(request: OrdersRequest): Promise<void> {
         lines: result.lines as unknown as JsonObject[],
       });
       return;
+    case 'NOT_ROUTABLE':
+      // [RP2] No eligible location can supply the ship or same-city lines.
+      request.send(409, {
+        error: 'not_routable',
+        code: 'NOT_ROUTABLE',
+        reason: result.message,
+        short: result.short as unknown as JsonObject[],
+      });
+      return;
     case 'COUPON_REFUSED':
       request.send(409, {
         error: 'conflict',
@@ -345,7 +367,7 @@ async function postOrder(request: OrdersRequest): Promise<void> {
   }
 }
 
-/** [OC5] `GET /_orders/{id}`: the order. */
+/** [OC5] [RP10] `GET /_orders/{id}`: the order (allocations, routing explanations) and its parcels. */
 async function getOrder(request: OrdersRequest, id: string): Promise<void> {
   if (!ORDER_ID.test(id)) throw new SyncError('not_found', `no order ${id.slice(0, 60)}`);
   const row = (await request.storage.getDocs(ORDERS_DB, [id], null)).get(id);
@@ -355,7 +377,11 @@ async function getOrder(request: OrdersRequest, id: string): Promise<void> {
   if (!order || (caller.kind === 'channel' && order.channel !== caller.channel)) {
     throw new SyncError('not_found', `no order ${id}`);
   }
-  request.send(200, { order });
+  const reader = {
+    getDocs: (db: CollectionName, ids: readonly string[]) => request.storage.getDocs(db, ids, null),
+  };
+  const shipments = await orderShipments(reader, order);
+  request.send(200, { order, shipments });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   storeOrderId,
   type CollectionName,
   type HeldUnits,
+  type LineAllocation,
   type Order,
   type StockLevel,
   type StoreOrder,
@@ -108,9 +109,53 @@ export function pickupUnits(
   return demand;
 }
 
-/** The units of `order`'s pickup lines not handed over yet. */
+/**
+ * [RP4] The units each routed allocation of `order` holds at its location,
+ * per stock level: `units(allocation)` of each, by default what is neither
+ * short nor shipped.
+ */
+export function allocationUnits(
+  order: Order,
+  units: (allocation: LineAllocation) => number = (a) => a.quantity - a.short - a.shipped,
+): Map<string, { storeId: string; sku: string; units: number }> {
+  const demand = new Map<string, { storeId: string; sku: string; units: number }>();
+  for (const allocation of order.allocations ?? []) {
+    const line = order.lines.find((l) => l.lineId === allocation.lineId);
+    const n = units(allocation);
+    if (!line || n <= 0) continue;
+    const id = stockLevelId(allocation.locationId, line.sku);
+    const entry = demand.get(id) ?? { storeId: allocation.locationId, sku: line.sku, units: 0 };
+    entry.units += n;
+    demand.set(id, entry);
+  }
+  return demand;
+}
+
+/** Adds the units of `b` to those of `a`, per stock level, in a new map. */
+export function addUnits(
+  a: ReadonlyMap<string, { storeId: string; sku: string; units: number }>,
+  b: ReadonlyMap<string, { storeId: string; sku: string; units: number }>,
+): Map<string, { storeId: string; sku: string; units: number }> {
+  const sum = new Map([...a].map(([id, e]) => [id, { ...e }]));
+  for (const [id, e] of b) {
+    const entry = sum.get(id) ?? { ...e, units: 0 };
+    entry.units += e.units;
+    sum.set(id, entry);
+  }
+  return sum;
+}
+
+/**
+ * [ATP3] [RP4] The units `order` holds now, per stock level: its pickup
+ * lines not handed over, and its routed allocations neither short nor
+ * shipped at their locations. Every release (expiry, cancellation, the
+ * pickup deadline) gives these back.
+ */
 export const unitsLeft = (order: Order) =>
-  pickupUnits(order, (line) => line.quantity - line.pickedUp);
+  addUnits(
+    pickupUnits(order, (line) => line.quantity - line.pickedUp),
+    allocationUnits(order),
+  );
 
 /**
  * [OC3] [ATP3] Moves the units held of SKUs at stores by `units` each (a

@@ -8,6 +8,7 @@
 import {
   applyOrderEvent,
   DEFAULT_HOLD_POLICY,
+  isDeliveryLine,
   makePickupQr,
   notificationKey,
   pickupCode,
@@ -17,9 +18,11 @@ import {
   type CollectionName,
   type HoldPolicy,
   type Order,
+  type OrderEvent,
   type PaymentNotification,
 } from '@pos/domain';
 import { recordException } from '../ledgers';
+import { makeShipments, type ShippingOptions } from '../orders/shipments';
 import { ORDERS_DB, orderStores, putOrder } from '../orders/store-orders';
 import type { JsonObject } from '../protocol';
 import type { WriteTransaction, SyncStorage } from '../storage/storage';
@@ -46,7 +49,7 @@ export const DEMO_PICKUP_KEYS: PickupKeys = {
   }),
 };
 
-export type PaymentOptions = {
+export type PaymentOptions = ShippingOptions & {
   /** [PM1] The provider keys a notification may be signed with; default the demo key. */
   providerKeys?: readonly CodeKey[];
   /** [PM3] Default the demo keys. */
@@ -132,10 +135,35 @@ export async function storePaidOrder(
   expectedRev: string,
   now: string,
   pickupKeys: PickupKeys = DEMO_PICKUP_KEYS,
-): Promise<void> {
-  await putOrder(tx, paid, expectedRev, now);
+  /** [RP6] How its parcels are made; default the demo carrier and `DEFAULT_ROUTING_POLICY`. */
+  shipping: ShippingOptions = {},
+): Promise<Order> {
+  // [RP6] Its routed units become parcels at their locations, merged where [MG1] allows.
+  const stored = await makeShipments(tx, paid, now, shipping);
+  await putOrder(tx, stored, expectedRev, now);
   const codes = (await tx.getDocs(PICKUP_CODES_DB, [paid.id])).get(paid.id);
   if (!codes) await put(tx, PICKUP_CODES_DB, paid.id, pickupCodesFor(paid, pickupKeys, now), null);
+  return stored;
+}
+
+/**
+ * [RP6] The `paid` event of an order: with the pickup deadline only when it
+ * has units to pick up, so a parcel-only order is never cancelled as an
+ * uncollected pickup ([OS4]).
+ */
+export function paidEvent(
+  order: Order,
+  id: string,
+  at: string,
+  policy: HoldPolicy,
+): Extract<OrderEvent, { kind: 'paid' }> {
+  const pickup = order.lines.some((l) => !isDeliveryLine(l));
+  return {
+    kind: 'paid',
+    id,
+    at,
+    ...(pickup ? { pickupDeadline: pickupDeadline(at, policy) } : {}),
+  };
 }
 
 /**
@@ -204,12 +232,7 @@ export async function applyPaymentNotification(
       });
       return record('amount-mismatch', reason);
     }
-    const paid = applyOrderEvent(order, {
-      kind: 'paid',
-      id: `paid:${n.providerTxnId}`,
-      at: n.at,
-      pickupDeadline: pickupDeadline(n.at, policy),
-    });
+    const paid = applyOrderEvent(order, paidEvent(order, `paid:${n.providerTxnId}`, n.at, policy));
     if (!paid.ok) {
       // [PM5] An expired, cancelled or already paid order is never paid again
       // nor held again: the money goes back.
@@ -217,7 +240,7 @@ export async function applyPaymentNotification(
       await recordException(ctx, 'refund-due', { ...details, status: order.status, reason });
       return record('refund-due', reason);
     }
-    await storePaidOrder(tx, paid.order, row.rev, now, pickupKeys);
+    await storePaidOrder(tx, paid.order, row.rev, now, pickupKeys, options);
     return record('paid');
   });
 }

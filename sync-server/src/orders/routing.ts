@@ -1,0 +1,206 @@
+/**
+ * Routed placement: an order's ship and same-city lines are routed in the
+ * placement's transaction, from the customer's address to the locations with
+ * stock ([RO1]-[RO10]), and each decision's input is kept for a dry run.
+ * See SPEC.md [RP1]-[RP5].
+ */
+import {
+  applyOrderEvent,
+  DEFAULT_ROUTING_POLICY,
+  isDeliveryLine,
+  routeOrder,
+  stockLevelId,
+  type CollectionName,
+  type LocationState,
+  type Order,
+  type OrderCustomer,
+  type OrderEvent,
+  type RoutableMode,
+  type RoutingDecision,
+  type RoutingPolicy,
+  type RoutingRequest,
+} from '@pos/domain';
+import type { JsonObject } from '../protocol';
+import type { WriteTransaction } from '../storage/storage';
+import { plainAddressBook, type AddressBook, type ShipAddress } from './addresses';
+import { localDay, readLocations, routingCandidates } from './locations';
+
+/** [RP3] Server-only: each routing decision's input, id `<orderId>:<n>`, for the dry run. */
+export const ROUTING_INPUTS_DB = '_routingInputs' as CollectionName;
+
+/** [RP3] One routing decision as made: its request and the locations chosen. */
+export type RoutingInput = {
+  id: string;
+  orderId: string;
+  /** The chain's local day of the decision. */
+  day: string;
+  at: string;
+  request: RoutingRequest;
+  chosen: string[];
+};
+
+/** What routing a placement needs of the chain: its policy and its address book. */
+export type PlacementRouting = {
+  /** [LOC3] Default `DEFAULT_ROUTING_POLICY`. */
+  routingPolicy?: RoutingPolicy;
+  /** Default `plainAddressBook` (the `_addresses` documents as they are). */
+  addressBook?: AddressBook;
+};
+
+/** [RP2] Units of a SKU no location can route, in one mode. */
+export type RoutingShort = {
+  mode: RoutableMode;
+  sku: string;
+  requested: number;
+  available: number;
+};
+
+export type RoutedPlacement =
+  | {
+      ok: true;
+      /** The order with its `routed` events applied (none when it has no delivery lines). */
+      order: Order;
+      inputs: RoutingInput[];
+    }
+  | { ok: false; code: 'ORDER_INVALID'; message: string }
+  | { ok: false; code: 'NOT_ROUTABLE'; message: string; short: RoutingShort[] };
+
+/** [MG1] The key a customer's parcels merge by: the member id, else the phone's keyed index. */
+export function customerKeyOf(customer: OrderCustomer): string {
+  return 'memberId' in customer ? customer.memberId : customer.phoneIndex;
+}
+
+/** [RP1] The shipment id of the n-th parcel (1-based) a placement plans: `<orderId>-P<n>`. */
+export const plannedShipmentId = (orderId: string, n: number) => `${orderId}-P${n}`;
+
+const MODES: readonly RoutableMode[] = ['ship', 'same-city'];
+
+/**
+ * [RP1] [RP2] Routes the delivery lines of a placed order, per mode, in the
+ * placement's transaction: one address per mode, the customer's own; the
+ * locations' ATP less the units this order already takes there (its pickup
+ * lines, `alreadyHeld`, and the other mode's allocations); the domain's
+ * router. NOT_ROUTABLE names what is short. Writes nothing.
+ */
+export async function routePlacement(
+  tx: WriteTransaction,
+  order: Order,
+  now: string,
+  alreadyHeld: ReadonlyMap<string, { units: number }>,
+  options: PlacementRouting = {},
+): Promise<RoutedPlacement> {
+  const policy = options.routingPolicy ?? DEFAULT_ROUTING_POLICY;
+  const book = options.addressBook ?? plainAddressBook;
+  const delivery = order.lines.filter(isDeliveryLine);
+  if (delivery.length === 0) return { ok: true, order, inputs: [] };
+  const taken = new Map<string, number>(
+    [...alreadyHeld].map(([id, { units }]) => [id, units] as const),
+  );
+  const locations = await readLocations(tx);
+  let routed = order;
+  const inputs: RoutingInput[] = [];
+  let parcels = 0;
+  for (const mode of MODES) {
+    const lines = delivery.filter((l) => l.fulfilment.mode === mode);
+    if (lines.length === 0) continue;
+    const addressIds = new Set(lines.map((l) => (l.fulfilment as { addressId: string }).addressId));
+    if (addressIds.size > 1) {
+      return {
+        ok: false,
+        code: 'ORDER_INVALID',
+        message: `the ${mode} lines of an order go to one address, not ${addressIds.size}`,
+      };
+    }
+    const addressId = [...addressIds][0]!;
+    const address: ShipAddress | null = await book.forRouting(tx, addressId);
+    if (!address || address.customerKey !== customerKeyOf(order.customer)) {
+      return {
+        ok: false,
+        code: 'ORDER_INVALID',
+        message: `address ${addressId} is not one of this customer's addresses`,
+      };
+    }
+    const skus = [...new Set(lines.map((l) => l.sku))];
+    const candidates = await routingCandidates(tx, skus, mode, now, policy, locations);
+    const states: LocationState[] = candidates.map((state) => {
+      const atp: Record<string, number> = {};
+      for (const [sku, units] of Object.entries(state.atp)) {
+        const left = units - (taken.get(stockLevelId(state.location.id, sku)) ?? 0);
+        if (left > 0) atp[sku] = left;
+      }
+      return { ...state, atp };
+    });
+    const request: RoutingRequest = {
+      mode,
+      lines: lines.map((l) => ({
+        lineId: l.lineId,
+        sku: l.sku,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+      })),
+      destination: { lat: address.point.lat, lng: address.point.lng },
+      now,
+      locations: states,
+      policy,
+    };
+    const decision: RoutingDecision = routeOrder(request);
+    if (!decision.ok) {
+      return {
+        ok: false,
+        code: 'NOT_ROUTABLE',
+        message: `${mode}: ${decision.message}`,
+        short: decision.short.map((s) => ({ mode, ...s })),
+      };
+    }
+    const shipmentOf = new Map<string, string>();
+    for (const planned of decision.shipments) {
+      shipmentOf.set(planned.locationId, plannedShipmentId(order.id, ++parcels));
+    }
+    const event: OrderEvent = {
+      kind: 'routed',
+      id: `${order.id}:routed:${mode}`,
+      at: now,
+      allocations: decision.allocations.map((a) => ({
+        lineId: a.lineId,
+        locationId: a.locationId,
+        shipmentId: shipmentOf.get(a.locationId)!,
+        quantity: a.quantity,
+      })),
+      explanation: decision.explanation,
+    };
+    const applied = applyOrderEvent(routed, event);
+    if (!applied.ok) throw new Error(`a routing could not be applied: ${applied.message}`);
+    routed = applied.order;
+    for (const a of decision.allocations) {
+      const line = lines.find((l) => l.lineId === a.lineId)!;
+      const id = stockLevelId(a.locationId, line.sku);
+      taken.set(id, (taken.get(id) ?? 0) + a.quantity);
+    }
+    inputs.push({
+      id: `${order.id}:${inputs.length + 1}`,
+      orderId: order.id,
+      day: localDay(now, policy.utcOffsetMinutes),
+      at: now,
+      request,
+      chosen: decision.shipments.map((s) => s.locationId),
+    });
+  }
+  return { ok: true, order: routed, inputs };
+}
+
+/** [RP3] Stores the routing inputs of a placement, in its transaction. */
+export async function putRoutingInputs(
+  tx: WriteTransaction,
+  inputs: readonly RoutingInput[],
+): Promise<void> {
+  for (const input of inputs) {
+    const written = await tx.put({
+      db: ROUTING_INPUTS_DB,
+      id: input.id,
+      body: input as unknown as JsonObject,
+      storeId: null,
+      expectedRev: null,
+    });
+    if (!written.ok) throw new Error(`${input.id} changed underneath: ${written.reason}`);
+  }
+}
