@@ -62,6 +62,12 @@ export function registerTerminalIpc(deps: {
     openDrawer: async () => {
       await call('drawer:open');
     },
+    printLabel: async (label, options) => {
+      const jobId = (options as { jobId?: unknown } | null | undefined)?.jobId;
+      return printed(
+        await call('printer:print-label', { label, ...(jobId === undefined ? {} : { jobId }) }),
+      );
+    },
   };
   for (const name of Object.keys(handlers) as (keyof IpcCalls)[]) {
     const handler = handlers[name] as (...args: unknown[]) => unknown;

@@ -22,6 +22,7 @@ contextBridge.exposeInMainWorld('pos', {
   printDocument: (document, columns, options) =>
     ipcRenderer.invoke(IPC_CALL_CHANNELS.printDocument, document, columns, options),
   openDrawer: () => ipcRenderer.invoke(IPC_CALL_CHANNELS.openDrawer),
+  printLabel: (label, options) => ipcRenderer.invoke(IPC_CALL_CHANNELS.printLabel, label, options),
   onScan: (listener) => subscribe('scan', listener),
   onDeviceStatus: (listener) => subscribe('deviceStatus', listener),
 } satisfies TerminalApi);

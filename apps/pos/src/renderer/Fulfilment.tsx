@@ -31,6 +31,12 @@ const SHORT_REASONS: readonly (readonly [ShortReason, string])[] = [
   ['rejected', 'Rejected by the store'],
 ];
 
+/** A parcel's id as people read it: the order number and the parcel's number (`791602AA-P2`). */
+export function parcelNumber(shipmentId: string): string {
+  const match = /^ORD-([0-9A-F]{8})-.*-(P\d+)$/.exec(shipmentId);
+  return match ? `${match[1]}-${match[2]}` : shipmentId;
+}
+
 /** What an outcome says on the desk: its refusal, or its first error, or its first notice. */
 function messageOf(outcome: Outcome<unknown> | null): ScreenMessage | null {
   if (!outcome) return null;
@@ -87,7 +93,9 @@ function ParcelList({ till, onClose }: { till: Till; onClose(): void }) {
             {parcels.map((p) => (
               <tr key={p.shipment.shipmentId} aria-label={`Parcel ${p.shipment.shipmentId}`}>
                 <td>
-                  <strong>{p.shipment.shipmentId}</strong>
+                  <strong title={p.shipment.shipmentId}>
+                    {parcelNumber(p.shipment.shipmentId)}
+                  </strong>
                   {p.unsynced > 0 && (
                     <small className="unsynced" title={t('Steps not uploaded yet')}>
                       {' '}
@@ -242,8 +250,8 @@ function ParcelDesk({ till, draft }: { till: Till; draft: ParcelDraft }) {
   return (
     <Modal title={t('Parcels')} onCancel={cancel} onSubmit={submit} wide>
       <p className="order-head">
-        <strong>
-          {t('Parcel')} {shipment.shipmentId}
+        <strong title={shipment.shipmentId}>
+          {t('Parcel')} {parcelNumber(shipment.shipmentId)}
         </strong>{' '}
         · {t('Orders')} {draft.orderNumbers.join(' · ')} ·{' '}
         <span aria-label="Parcel status">{t(STAGE_WORDS[stage])}</span>

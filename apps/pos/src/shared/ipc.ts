@@ -12,6 +12,8 @@ export type IpcCalls = {
   printReceipt: TerminalApi['printReceipt'];
   printDocument: TerminalApi['printDocument'];
   openDrawer: TerminalApi['openDrawer'];
+  /** [FD7] A shipping label on the hub's label printer. */
+  printLabel: NonNullable<TerminalApi['printLabel']>;
 };
 
 /** Events the main process pushes to the renderer. */
@@ -25,6 +27,7 @@ export const IPC_CALL_CHANNELS: { [K in keyof IpcCalls]: string } = {
   printReceipt: 'printer:print-receipt',
   printDocument: 'printer:print-document',
   openDrawer: 'drawer:open',
+  printLabel: 'printer:print-label',
 };
 
 export const IPC_EVENT_CHANNELS: { [K in keyof IpcEvents]: string } = {

@@ -105,6 +105,7 @@ const ZH: Record<string, string> = {
   scanner: '扫码枪',
   printer: '打印机',
   drawer: '钱箱',
+  'label-printer': '面单打印机',
   rfid: 'RFID 读写器',
   ready: '就绪',
   offline: '离线',
