@@ -35,26 +35,20 @@ hardware.hub.onTagRead((read) =>
 );
 hardware.hub.onDeviceStatus((devices) => {
   for (const device of devices) if (device.message) console.log(`${device.id}: ${device.message}`);
-  showLabels();
 });
 hardware.printer.onReceipt((lines) =>
   console.log(['--- receipt ---', ...lines, '--- cut ---'].join('\n')),
 );
 const labelPrinter = hardware.labelPrinter;
-let labelsShown = 0;
-const showLabels = () => {
-  for (const label of labelPrinter?.labels.slice(labelsShown) ?? []) {
-    labelsShown += 1;
-    const lines = label.fields.map((f) =>
-      f.kind === 'box'
-        ? `[box ${f.x},${f.y} ${f.width}x${f.height}]`
-        : `[${f.kind} ${f.x},${f.y}] ${f.data}`,
-    );
-    console.log(['--- label ---', ...lines, '--- end ---'].join('\n'));
-  }
-};
+labelPrinter?.onLabel((label) => {
+  const lines = label.fields.map((f) =>
+    f.kind === 'box'
+      ? `[box ${f.x},${f.y} ${f.width}x${f.height}]`
+      : `[${f.kind} ${f.x},${f.y}] ${f.data}`,
+  );
+  console.log(['--- label ---', ...lines, '--- end ---'].join('\n'));
+});
 const result = (what: string) => (outcome: { printed: boolean; message?: string }) => {
-  showLabels();
   console.log(outcome.printed ? `${what} printed` : `${what} waiting: ${outcome.message ?? ''}`);
 };
 const failed = (error: unknown) => console.log(`not printed: ${String(error)}`);

@@ -2,9 +2,11 @@
 export * from './hub/protocol';
 export {
   createHub,
+  labelJobId,
   toHubError,
   type Hub,
   type HubOptions,
+  type LabelPrinterDevice,
   type PrinterDevice,
   type ScannerDevice,
 } from './hub/hub';
@@ -193,15 +195,38 @@ export {
   PROTOCOL_QUERY_PARAM,
 } from './hub/protocol-version';
 export {
+  layoutShippingLabel,
+  fitLines,
+  fieldRight,
+  TRACKING_NO,
+  type LabelDpi,
+  type LabelField,
+  type LabelLanguage,
+  type LabelLayout,
+} from './label/label-layout';
+export { encodeShippingLabel, type ShippingLabelOptions } from './label/shipping-label';
+export { encodeZpl, zplEscape, DEFAULT_ZPL_FONT } from './label/zpl';
+export { encodeTspl, tsplEscape, TSPL_FONT } from './label/tspl';
+export {
+  decodeZpl,
+  decodeTspl,
+  type DecodedLabel,
+  type LabelDecodeResult,
+} from './label/label-decoder';
+export {
+  decodeTsplStatus,
+  hostStatusFrames,
+  labelPrinterProblems,
+  parseHostStatus,
+  type LabelPrinterFlags,
+} from './label/label-status';
+export {
   LabelPrinter,
   SerialLabelPrinter,
   TcpLabelPrinter,
   type LabelPrinterSettings,
   type LabelPrinterStatusOptions,
 } from './label/label-printer';
-export type { LabelPrinterDevice } from './hub/hub';
-export type { LabelDpi, LabelLanguage } from './label/label-layout';
-export { decodeTspl, decodeZpl, type DecodedLabel } from './label/label-decoder';
 export {
   LabelPrinterSimulator,
   TcpLabelPrinterSimulator,

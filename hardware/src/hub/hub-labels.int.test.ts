@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { sampleLabel } from '../label/label-fixtures';
 import { layoutShippingLabel } from '../label/label-layout';
 import { samplePackingSlip } from '../label/packing-fixtures';
@@ -124,5 +124,36 @@ describe('hub label printing over a real WebSocket and TCP', () => {
     const receipt = await hardware.printer.waitForReceipt();
     expect(receipt.join('\n')).toContain('装箱单');
     expect(receipt.join('\n')).toContain('SF1234567890123');
+  });
+});
+
+describe('the browser bridge and an older hub', () => {
+  it('[BB7] a label or a packing slip to a protocol 4 hub rejects with HUB_INCOMPATIBLE, unsent', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(server, 'listening');
+    const received: unknown[] = [];
+    server.on('connection', (socket) => {
+      socket.on('message', (data) => received.push(JSON.parse(String(data))));
+      socket.send(JSON.stringify({ type: 'hub:hello', protocolVersion: 4, minClientVersion: 3 }));
+    });
+    const bridge = createBrowserBridge({
+      url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/hub`,
+      connect: (target) => new WebSocket(target) as unknown as globalThis.WebSocket,
+    });
+    try {
+      await expect.poll(() => bridge.hubProtocolVersion).toBe(4);
+      await expect(bridge.printLabel!(sampleLabel)).rejects.toMatchObject({
+        code: 'HUB_INCOMPATIBLE',
+        message: 'this hub speaks protocol 4 and cannot print shipping labels; update the hub',
+      });
+      await expect(
+        bridge.printDocument({ kind: 'packing-slip', slip: samplePackingSlip }),
+      ).rejects.toMatchObject({ code: 'HUB_INCOMPATIBLE' });
+      expect(received).toEqual([]);
+    } finally {
+      bridge.close();
+      for (const client of server.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -141,7 +141,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     const newer = attachHubWebSocket(server, hub, {
       path: '/newer',
       tokens: TOKEN,
-      minClientVersion: 5,
+      minClientVersion: 6,
     });
     bridge = createBrowserBridge({
       url: base.replace('/hub', '/newer'),
@@ -151,7 +151,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     });
     await expect
       .poll(() => bridge?.refusal)
-      .toMatch(/speaks hub protocol 4, but this hub serves 5/);
+      .toMatch(/speaks hub protocol 5, but this hub serves 6/);
     await expect(bridge.openDrawer()).rejects.toMatchObject({ code: 'HUB_INCOMPATIBLE' });
     await newer.close();
   });

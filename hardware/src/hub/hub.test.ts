@@ -4,6 +4,7 @@ import { HardwareError } from '../errors';
 import { Listeners } from '../listeners';
 import { decodeEscPos } from '../printer/escpos-decoder';
 import type { ScanEvent } from '../scanner/scan-event';
+import { sampleLabel } from '../label/label-fixtures';
 import { createHub, type PrinterDevice, type ScannerDevice } from './hub';
 import type { DeviceStatus } from './protocol';
 import { sampleReceipt, sampleReturnReceipt, sampleXReport, sampleZReport } from './test-fixtures';
@@ -185,6 +186,35 @@ describe('hub', () => {
       ok: false,
       error: { code: 'BAD_REQUEST' },
     });
+    // [LH1] No label printer configured; [LB3] a waybill a barcode cannot carry.
+    expect(
+      await hub.handle({ id: 'r5', type: 'printer:print-label', label: sampleLabel }),
+    ).toMatchObject({ ok: false, error: { code: 'NO_PRINTER' } });
+    const withLabels = createHub({
+      scanners: [],
+      labelPrinter: Object.assign(new FakePrinter('l1'), {
+        language: 'zpl' as const,
+        dpi: 203 as const,
+      }),
+    });
+    await withLabels.open();
+    expect(
+      await withLabels.handle({
+        id: 'r6',
+        type: 'printer:print-label',
+        label: { ...sampleLabel, trackingNo: 'no spaces' },
+      }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/^cannot lay out the label: /) },
+    });
+    expect(
+      await withLabels.handle({ id: 'r7', type: 'printer:print-label', label: sampleLabel }),
+    ).toEqual({ type: 'reply', id: 'r7', ok: true, print: { printed: true } });
+    expect(withLabels.deviceStatus()).toEqual([
+      { id: 'l1', kind: 'label-printer', state: 'ready' },
+    ]);
+    await withLabels.close();
     expect(await hub.handle({ id: 'r4', type: 'nope' } as never)).toMatchObject({
       id: 'r4',
       ok: false,

@@ -126,7 +126,7 @@ export function createHub(options: HubOptions): Hub {
   ];
   const queue = printer ? new PrintQueue({ printer, ...options.printQueue }) : undefined;
   const labelQueue = labelPrinter
-    ? new PrintQueue({ printer: labelPrinter, ...options.printQueue })
+    ? new PrintQueue({ printer: labelPrinter, ...options.printQueue, what: 'label' })
     : undefined;
 
   const deviceStatus = (): DeviceStatus[] => [

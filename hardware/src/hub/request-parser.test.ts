@@ -334,7 +334,9 @@ describe('parseHubRequest: shipping labels (protocol 5)', () => {
   const parse = (value: unknown) => parseHubRequest(JSON.stringify(value));
   const problem = (value: unknown) => {
     const result = parse(value);
-    return result.ok ? 'ok' : `${result.reply.error.code}: ${result.reply.error.message}`;
+    if (result.ok) return 'ok';
+    const { reply } = result;
+    return reply.ok ? 'ok' : `${reply.error.code}: ${reply.error.message}`;
   };
 
   it('[LH3] a good label passes with its job id; each bad field is named', () => {

@@ -7,7 +7,8 @@
  *       masked, [FS8]; region and street), the order numbers, the weight, a
  *       same-city window, and the waybill number as a QR code.
  * [LB2] Texts are wrapped to the label's width and cut (ending in "…") after
- *       their lines; no field reaches past the label's printable width.
+ *       their lines; no field reaches past the label's edges, and no text,
+ *       barcode or QR code overlaps another.
  * [LB3] Waybill numbers are 1 to 32 letters, digits or '-' (what Code 128
  *       and every carrier's scanner take); anything else is refused.
  */
@@ -156,7 +157,8 @@ export function layoutShippingLabel(
     x: left,
     y: dot(103),
     mm: 3.5,
-    maxLines: 4,
+    // A same-city window takes three lines below; the orders leave room for it.
+    maxLines: label.window ? 3 : 4,
     maxX: textRight,
   });
   if (label.weightGrams !== undefined) {
@@ -193,6 +195,11 @@ export function fitLines(text: string, columns: number, maxLines: number): strin
   while (last && displayWidth(last) + 1 > columns) last = Array.from(last).slice(0, -1).join('');
   kept[maxLines - 1] = last + ELLIPSIS;
   return kept;
+}
+
+/** The bottom edge of a field in dots. */
+export function fieldBottom(field: LabelField): number {
+  return field.kind === 'qr' ? field.y + QR_MODULES * field.cell : field.y + field.height;
 }
 
 /** The right edge of a field in dots, to check it stays on the label. */

@@ -4,6 +4,7 @@ import type { ShippingLabel } from '../hub/protocol';
 import { decodeTspl, decodeZpl } from './label-decoder';
 import { sampleLabel, sampleSameCityLabel } from './label-fixtures';
 import {
+  fieldBottom,
   fieldRight,
   layoutShippingLabel,
   type LabelDpi,
@@ -121,15 +122,17 @@ describe('shipping label: ZPL and TSPL through their decoders', () => {
   });
 });
 
+const unit = fc.oneof(
+  fc.constantFrom('^', '~', '_', '"', '\\', ',', ' ', '…', 'é', '\n', '\u0000'),
+  fc.constantFrom('张', '王', '区', '路', '号', '楼', '顺', '丰'),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+);
 const text = (max: number) =>
-  fc.string({
-    unit: fc.oneof(
-      fc.constantFrom('^', '~', '_', '"', '\\', ',', ' ', '…', 'é', '\n', '\u0000'),
-      fc.constantFrom('张', '王', '区', '路', '号', '楼', '顺', '丰'),
-      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-    ),
-    maxLength: max,
-  });
+  fc.oneof(
+    fc.string({ unit, maxLength: max }),
+    fc.string({ unit, minLength: max, maxLength: max }),
+  );
+// Long texts as well as short ones: the largest must still fit without overlapping.
 const labels: fc.Arbitrary<ShippingLabel> = fc.record(
   {
     shipmentId: text(60),
@@ -165,8 +168,19 @@ describe('shipping label: properties', () => {
           for (const field of layout.fields) {
             expect(field.x).toBeGreaterThanOrEqual(0);
             expect(fieldRight(field)).toBeLessThanOrEqual(layout.width);
-            expect(field.y).toBeLessThan(layout.height);
+            expect(fieldBottom(field)).toBeLessThanOrEqual(layout.height);
           }
+          const printed = layout.fields.filter((f) => f.kind !== 'box');
+          printed.forEach((a, i) => {
+            for (const b of printed.slice(i + 1)) {
+              const apart =
+                fieldRight(a) <= b.x ||
+                fieldRight(b) <= a.x ||
+                fieldBottom(a) <= b.y ||
+                fieldBottom(b) <= a.y;
+              expect(apart, `${JSON.stringify(a)} overlaps ${JSON.stringify(b)}`).toBe(true);
+            }
+          });
           const barcodes = layout.fields.filter((f) => f.kind === 'barcode' || f.kind === 'qr');
           expect(barcodes.map((f) => f.data)).toEqual([label.trackingNo, label.trackingNo]);
           // Wrapped texts are the source's words in order; a cut one ends in "…".

@@ -40,6 +40,7 @@ export class PrintQueue {
   readonly #retryMs: number;
   readonly #maxJobs: number;
   readonly #rememberPrinted: number;
+  readonly #what: string;
   readonly #jobs: Job[] = [];
   readonly #printed = new Set<string>();
   readonly #changes = new Listeners<PrintJobView[]>();
@@ -53,11 +54,14 @@ export class PrintQueue {
     retryMs?: number;
     maxJobs?: number;
     rememberPrinted?: number;
+    /** What a job is, in messages: 'receipt' (default) or 'label'. */
+    what?: 'receipt' | 'label';
   }) {
     this.#printer = options.printer;
     this.#retryMs = options.retryMs ?? 2_000;
     this.#maxJobs = options.maxJobs ?? 100;
     this.#rememberPrinted = options.rememberPrinted ?? 1_000;
+    this.#what = options.what ?? 'receipt';
     this.#stopStatus = this.#printer.onStatus(() => this.#kick());
   }
 
@@ -75,7 +79,7 @@ export class PrintQueue {
       return Promise.reject(
         new HardwareError(
           'DEVICE_OFFLINE',
-          `${this.#maxJobs} receipts are already waiting; fix the printer first`,
+          `${this.#maxJobs} ${this.#what}s are already waiting; fix the printer first`,
         ),
       );
     }
@@ -111,7 +115,10 @@ export class PrintQueue {
     if (this.#timer) clearTimeout(this.#timer);
     for (const job of this.#jobs.splice(0)) {
       job.reject(
-        new HardwareError('DEVICE_OFFLINE', `receipt ${job.id} was not printed: the queue closed`),
+        new HardwareError(
+          'DEVICE_OFFLINE',
+          `${this.#what} ${job.id} was not printed: the queue closed`,
+        ),
       );
     }
   }
@@ -143,7 +150,7 @@ export class PrintQueue {
         // [Q3] Bytes may have gone out: never retried by the queue.
         this.#jobs.shift();
         job.state = 'failed';
-        job.message = `${errorMessage(error)}. The receipt may be partly printed; check the printer before printing it again.`;
+        job.message = `${errorMessage(error)}. The ${this.#what} may be partly printed; check the printer before printing it again.`;
         this.#emit();
         job.reject(new HardwareError('DEVICE_IO', job.message));
         continue;

@@ -2,11 +2,13 @@ import fc from 'fast-check';
 import type { ReturnReceipt, ShiftReport } from '@pos/domain';
 import { describe, expect, it } from 'vitest';
 import { sampleReturnReceipt, sampleXReport, sampleZReport } from '../hub/test-fixtures';
+import { samplePackingSlip } from '../label/packing-fixtures';
 import { expectGolden, printed } from './golden.fixture';
 import { renderPrintItems, type PrintLine } from './receipt-layout';
 import { decodeEscPos } from './escpos-decoder';
 import {
   layoutConsentSlip,
+  layoutPackingSlip,
   layoutPickupSlip,
   layoutReturnReceipt,
   layoutShiftReport,
@@ -283,5 +285,54 @@ describe('pickup slip', () => {
     expect(lines.some((l) => l.endsWith('returned x1  15.00'))).toBe(true);
     expect(lines.some((l) => l.startsWith('REFUND TOTAL') && l.endsWith('15.00'))).toBe(true);
     expect(lines.some((l) => l.endsWith('In cash'))).toBe(true);
+  });
+});
+
+describe('packing slip', () => {
+  it('[LY10] a Chinese packing slip on 58 mm: parcel, orders, courier and waybill, masked recipient, lines and shorts', () => {
+    const bytes = renderPrintItems(
+      layoutPackingSlip(samplePackingSlip, {
+        columns: 32,
+        language: 'zh-CN',
+        timeZone: 'Asia/Shanghai',
+      }),
+    );
+    expectGolden('packing-slip-zh-58mm.hex', bytes);
+    const lines = printed(bytes);
+    const all = lines.join('\n');
+    expect(lines).toContain('装箱单');
+    expect(all).toContain('1024-3381 1024-3390');
+    expect(all).toContain('2026-12-07 10:10:00');
+    expect(all).toContain('SF1234567890123');
+    expect(all).toContain('张* 138****8001');
+    expect(lines.some((l) => l.endsWith('x2'))).toBe(true);
+    expect(lines.some((l) => l.endsWith('x1  缺货 1'))).toBe(true);
+    expect(lines).toContain('本包裹共 3 件');
+    expect(lines).toContain('缺货商品将另行发出');
+  });
+
+  it('[LY10][FS8] an English packing slip on 80 mm: every body line the width, the recipient masked whatever was passed', () => {
+    const slip = {
+      ...samplePackingSlip,
+      shipTo: { ...samplePackingSlip.shipTo, name: 'Alice Smith', phone: '13800138001' },
+      lines: [{ sku: 'SKU-9', name: 'A very long product name '.repeat(4), quantity: 12 }],
+    };
+    const items = layoutPackingSlip(slip, {
+      columns: 48,
+      language: 'en',
+      timeZone: 'Asia/Shanghai',
+    });
+    const bytes = renderPrintItems(items);
+    expectGolden('packing-slip-en-80mm.hex', bytes);
+    const lines = printed(bytes);
+    const all = lines.join('\n');
+    expect(lines).toContain('PACKING SLIP');
+    expect(all).toContain('A* 138****8001');
+    expect(all).not.toContain('Alice');
+    expect(all).not.toContain('13800138001');
+    expect(lines).toContain('12 item(s) in this parcel');
+    for (const item of items) {
+      if ('text' in item && !item.align) expect(displayWidth(item.text)).toBe(48);
+    }
   });
 });

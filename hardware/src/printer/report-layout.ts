@@ -432,8 +432,9 @@ export function layoutPackingSlip(slip: PackingSlip, options: ReceiptLayoutOptio
     ...barcodeOf(slip.trackingNo, columns),
     rule,
     ...labelled(words.shipTo, recipient, columns),
-    ...wrapToWidth(slip.shipTo.region, columns).map((text): PrintLine => ({ text })),
-    ...wrapToWidth(slip.shipTo.detail, columns).map((text): PrintLine => ({ text })),
+    ...[slip.shipTo.region, slip.shipTo.detail].flatMap((part) =>
+      wrapToWidth(part, columns).map((text): PrintLine => ({ text: padEndToWidth(text, columns) })),
+    ),
     rule,
     ...lines,
     rule,

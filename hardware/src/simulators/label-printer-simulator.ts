@@ -38,6 +38,7 @@ export class LabelPrinterSimulator {
   #connection: SerialConnection | undefined;
   #taken = 0;
   readonly #changes = new Listeners<void>();
+  readonly #printed = new Listeners<DecodedLabel>();
 
   constructor(options: { language: LabelLanguage; dpi?: LabelDpi }) {
     this.language = options.language;
@@ -91,6 +92,11 @@ export class LabelPrinterSimulator {
       this.#pending = new Uint8Array(0);
     }
     this.#changes.emit();
+  }
+
+  /** Calls back with each label as it prints; returns the unsubscribe function. */
+  onLabel(callback: (label: DecodedLabel) => void): () => void {
+    return this.#printed.add(callback);
   }
 
   /** Resolves with the next label not yet taken by an earlier call. */
@@ -157,6 +163,7 @@ export class LabelPrinterSimulator {
         continue;
       }
       this.labels.push(...decoded.labels);
+      for (const label of decoded.labels) this.#printed.emit(label);
     }
   }
 }

@@ -1,8 +1,9 @@
 /**
  * A whole demo store on one machine: the sync server (PGlite with the demo
- * chain), a simulated scanner and receipt printer on socat pseudo-terminals,
- * the hub driving them through the real serial drivers, and the terminal host
- * serving the POS to a browser. `npm start` and the end-to-end tests run this.
+ * chain), a simulated scanner and receipt printer on socat pseudo-terminals
+ * and a simulated network label printer (ZPL over TCP), the hub driving them
+ * through the real drivers, and the terminal host serving the POS to a
+ * browser. `npm start` and the end-to-end tests run this.
  */
 import type { CashRounding } from '@pos/domain';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +52,8 @@ export type DemoStore = {
   terminalUrl?: string;
   scanner: ScannerSimulator;
   printer: PrinterSimulator;
-  /** The simulated label printer, when asked for with `labelPrinter`: it decodes each label. */
-  labelPrinter?: LabelPrinterSimulator;
+  /** The simulated network label printer for shipping labels: it decodes each label. */
+  labelPrinter: LabelPrinterSimulator;
   close(): Promise<void>;
 };
 
@@ -80,7 +81,7 @@ export async function startDemoStore(
     tls?: Pick<DemoCertificate, 'cert' | 'key' | 'fingerprint'>;
     /** The online shop on the sync server: its built page and SMS hook (`/shop/`). */
     shop?: ShopOptions;
-    /** [FD7] A simulated network label printer in this language on the terminal's hub. */
+    /** [FD7] The simulated network label printer's language; default ZPL. */
     labelPrinter?: LabelLanguage;
   } = {},
 ): Promise<DemoStore> {
@@ -140,7 +141,7 @@ export async function startDemoStore(
       terminalUrl,
       scanner,
       printer,
-      ...(labelPrinter ? { labelPrinter } : {}),
+      labelPrinter,
       close,
     };
   } catch (error) {
@@ -156,7 +157,7 @@ export type StoreTerminal = {
   terminalUrl?: string;
   scanner: ScannerSimulator;
   printer: PrinterSimulator;
-  labelPrinter?: LabelPrinterSimulator;
+  labelPrinter: LabelPrinterSimulator;
   close(): Promise<void>;
 };
 
@@ -170,6 +171,7 @@ type TerminalOptions = {
   serveBrowser?: boolean;
   rendererDir?: string;
   terminalPort?: number;
+  /** The simulated network label printer's language; default ZPL. */
   labelPrinter?: LabelLanguage;
 };
 
@@ -239,24 +241,19 @@ async function openTerminal(
     printer = network.printer;
     printerConfig = { type: 'tcp', id: 'printer-1', host: '127.0.0.1', port: network.port };
   }
-  let labelPrinter: LabelPrinterSimulator | undefined;
-  let labelPrinterConfig: DevicesConfig['labelPrinter'];
-  if (options.labelPrinter) {
-    const network = await TcpLabelPrinterSimulator.start({ language: options.labelPrinter });
-    closers.push(() => network.close());
-    labelPrinter = network.printer;
-    labelPrinterConfig = {
-      type: 'tcp',
-      id: 'label-1',
-      language: options.labelPrinter,
-      host: '127.0.0.1',
-      port: network.port,
-    };
-  }
+  const language = options.labelPrinter ?? 'zpl';
+  const labels = await TcpLabelPrinterSimulator.start({ language });
+  closers.push(() => labels.close());
   const devices: DevicesConfig = {
     scanners: [{ id: 'scanner-1', path: scannerPair.devicePath }],
     printer: printerConfig,
-    ...(labelPrinterConfig ? { labelPrinter: labelPrinterConfig } : {}),
+    labelPrinter: {
+      type: 'tcp',
+      id: 'label-printer-1',
+      language,
+      host: '127.0.0.1',
+      port: labels.port,
+    },
     receiptTimeZone: 'Asia/Shanghai',
   };
 
@@ -280,7 +277,7 @@ async function openTerminal(
     ...(terminalUrl ? { terminalUrl } : {}),
     scanner,
     printer,
-    ...(labelPrinter ? { labelPrinter } : {}),
+    labelPrinter: labels.printer,
   };
 }
 

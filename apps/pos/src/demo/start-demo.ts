@@ -113,6 +113,18 @@ console.log(
 );
 console.log('Receipts the simulated printer receives are printed here.\n');
 
+// Shipping labels the simulated label printer receives, as the fields it decoded.
+let labelsShown = 0;
+setInterval(() => {
+  for (const label of store.labelPrinter.labels.slice(labelsShown)) {
+    labelsShown += 1;
+    const fields = label.fields.flatMap((f) =>
+      f.kind === 'box' ? [] : [`│ [${f.kind}] ${f.data}`],
+    );
+    console.log(['┌─ shipping label ─', ...fields, '└─'].join('\n'));
+  }
+}, 500).unref();
+
 store.printer.onReceipt((lines) => {
   console.log(['┌─ receipt ─', ...lines.map((line) => `│ ${line}`), '└─ cut ─'].join('\n'));
 });

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSaleReceipt } from '@pos/domain';
 import { saleFactFixture } from '@pos/domain/fixtures';
-import { decodeEscPos, TcpPrinterSimulator, type DeviceStatus, type Hub } from '@pos/hardware';
+import {
+  decodeEscPos,
+  TcpLabelPrinterSimulator,
+  TcpPrinterSimulator,
+  type DeviceStatus,
+  type Hub,
+} from '@pos/hardware';
 import type { DevicesConfig } from '../shared/devices';
 import { openHub } from './devices';
 
@@ -53,6 +59,46 @@ describe('the hub from the till’s device settings', () => {
     expect(lines[0]).toBe('Storefront 南京路店');
     await hub.openDrawer();
     await simulator.printer.waitForDrawerKicks(1);
+    expect(simulator.printer.errors).toEqual([]);
+  });
+
+  it('[LH1] prints a shipping label on a network label printer in its language', async () => {
+    const simulator = await TcpLabelPrinterSimulator.start({ language: 'tspl', dpi: 300 });
+    closers.push(() => simulator.close());
+    const hub = await hubWith({
+      scanners: [],
+      labelPrinter: {
+        type: 'tcp',
+        id: 'label-printer-1',
+        language: 'tspl',
+        dpi: 300,
+        host: '127.0.0.1',
+        port: simulator.port,
+      },
+    });
+    expect(hub.deviceStatus()).toContainEqual(
+      expect.objectContaining({ id: 'label-printer-1', kind: 'label-printer', state: 'ready' }),
+    );
+    const label = {
+      shipmentId: 'SHP-1',
+      carrier: '顺丰速运',
+      trackingNo: 'SF1000000001',
+      mode: 'ship' as const,
+      from: { name: '南京路店' },
+      shipTo: {
+        name: '张*',
+        phone: '138****8001',
+        region: '上海市 黄浦区',
+        detail: '南京东路 100 号',
+      },
+      orderNumbers: ['1024-0001'],
+    };
+    expect(await hub.printLabel(label)).toEqual({ printed: true });
+    const printed = await simulator.printer.waitForLabel(5_000);
+    expect(printed.width).toBe(1181);
+    expect(printed.fields).toContainEqual(
+      expect.objectContaining({ kind: 'barcode', data: 'SF1000000001' }),
+    );
     expect(simulator.printer.errors).toEqual([]);
   });
 

@@ -45,21 +45,22 @@ export function printerFor(config: PrinterConfig): PrinterDevice {
   }
 }
 
-/** [FD7] The driver for the configured label printer: network (TCP 9100) or serial port. */
+/** The driver for the configured label printer: network (TCP 9100) or serial. */
 export function labelPrinterFor(config: LabelPrinterConfig): LabelPrinterDevice {
-  const settings = {
+  const common = {
     id: config.id,
     language: config.language,
     ...(config.dpi ? { dpi: config.dpi } : {}),
+    ...(config.cjkFont ? { cjkFont: config.cjkFont } : {}),
   };
   return config.type === 'tcp'
     ? new TcpLabelPrinter({
-        ...settings,
+        ...common,
         host: config.host,
         ...(config.port ? { port: config.port } : {}),
       })
     : new SerialLabelPrinter({
-        ...settings,
+        ...common,
         path: config.path,
         ...(config.baudRate ? { baudRate: config.baudRate } : {}),
       });

@@ -103,6 +103,16 @@ describe('terminal IPC', () => {
         { type: 'printer:print-document', document: { kind: 'sale' }, columns, language: 'fr' },
       ],
       [
+        IPC_CALL_CHANNELS.printLabel,
+        [{ shipmentId: 'S1' }, { jobId: '' }],
+        { type: 'printer:print-label', label: { shipmentId: 'S1' }, jobId: '' },
+      ],
+      [
+        IPC_CALL_CHANNELS.printLabel,
+        [{ shipmentId: 'S1' }],
+        { type: 'printer:print-label', label: { shipmentId: 'S1' } },
+      ],
+      [
         IPC_CALL_CHANNELS.printDocument,
         [{ kind: 'return-receipt', receipt: {} }],
         {

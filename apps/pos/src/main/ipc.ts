@@ -59,14 +59,10 @@ export function registerTerminalIpc(deps: {
           ...printOptions(options),
         }),
       ),
+    printLabel: async (label, options) =>
+      printed(await call('printer:print-label', { label, ...printOptions(options) })),
     openDrawer: async () => {
       await call('drawer:open');
-    },
-    printLabel: async (label, options) => {
-      const jobId = (options as { jobId?: unknown } | null | undefined)?.jobId;
-      return printed(
-        await call('printer:print-label', { label, ...(jobId === undefined ? {} : { jobId }) }),
-      );
     },
   };
   for (const name of Object.keys(handlers) as (keyof IpcCalls)[]) {

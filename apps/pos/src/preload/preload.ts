@@ -21,8 +21,8 @@ contextBridge.exposeInMainWorld('pos', {
     ipcRenderer.invoke(IPC_CALL_CHANNELS.printReceipt, receipt, columns, options),
   printDocument: (document, columns, options) =>
     ipcRenderer.invoke(IPC_CALL_CHANNELS.printDocument, document, columns, options),
-  openDrawer: () => ipcRenderer.invoke(IPC_CALL_CHANNELS.openDrawer),
   printLabel: (label, options) => ipcRenderer.invoke(IPC_CALL_CHANNELS.printLabel, label, options),
+  openDrawer: () => ipcRenderer.invoke(IPC_CALL_CHANNELS.openDrawer),
   onScan: (listener) => subscribe('scan', listener),
   onDeviceStatus: (listener) => subscribe('deviceStatus', listener),
 } satisfies TerminalApi);

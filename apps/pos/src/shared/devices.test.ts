@@ -17,26 +17,40 @@ describe('device settings of the till', () => {
     expect(devicesConfigProblems({ scanners: [] })).toEqual([]);
   });
 
-  it('[FD7] takes a ZPL or TSPL label printer on the network or a serial port, and names what is wrong', () => {
+  it('takes a network or serial label printer in ZPL or TSPL, and names what is wrong with one', () => {
     for (const labelPrinter of [
-      { type: 'tcp', id: 'label-1', language: 'zpl', host: '192.168.1.60' },
-      { type: 'tcp', id: 'label-1', language: 'tspl', dpi: 300, host: 'label.local', port: 9101 },
-      { type: 'serial', id: 'label-1', language: 'tspl', path: '/dev/ttyUSB1', baudRate: 9600 },
+      { type: 'tcp', id: 'label-printer-1', language: 'zpl', host: '192.168.1.60' },
+      {
+        type: 'tcp',
+        id: 'label-printer-1',
+        language: 'zpl',
+        dpi: 300,
+        cjkFont: 'E:MSUNG.FNT',
+        host: 'zebra.local',
+        port: 9100,
+      },
+      {
+        type: 'serial',
+        id: 'label-printer-1',
+        language: 'tspl',
+        path: '/dev/ttyUSB1',
+        baudRate: 115200,
+      },
     ]) {
       expect(devicesConfigProblems({ scanners, labelPrinter })).toEqual([]);
     }
     expect(
       devicesConfigProblems({
         scanners,
-        labelPrinter: { type: 'tcp', id: '', language: 'epl', dpi: 600, port: 0, path: '/dev/x' },
+        labelPrinter: { type: 'tcp', id: '', language: 'epl', dpi: 600, cjkFont: '^XZ', path: 'x' },
       }),
     ).toEqual([
-      'devices.labelPrinter.id: must be a name such as "label-1"',
+      'devices.labelPrinter.id: must be a name such as "label-printer-1"',
       'devices.labelPrinter.language: must be "zpl" or "tspl" (got "epl")',
       'devices.labelPrinter.dpi: must be 203 or 300 (got 600)',
-      'devices.labelPrinter.host: a tcp label printer needs its host name or IP address',
-      'devices.labelPrinter.port: must be a port from 1 to 65535; leave it out for 9100 (got 0)',
-      'devices.labelPrinter.path: not a setting of a tcp label printer (it takes type, id, language, dpi, host, port)',
+      'devices.labelPrinter.cjkFont: must be a ZPL font name such as "E:SIMSUN.FNT"',
+      "devices.labelPrinter.host: needs the printer's host name or IP",
+      'devices.labelPrinter.path: not a setting of a tcp label printer (it takes type, id, language, dpi, cjkFont, host, port)',
     ]);
     expect(devicesConfigProblems({ scanners, labelPrinter: { type: 'usb' } })).toEqual([
       'devices.labelPrinter.type: must be "tcp" or "serial" (got "usb")',

@@ -41,21 +41,24 @@ export type UsbPrinterConfig = Omit<PrinterCommon, 'drawerOpenLevel'> & {
 
 export type PrinterConfig = SerialPrinterConfig | TcpPrinterConfig | UsbPrinterConfig;
 
-/**
- * [FD7] The store's label printer for shipping labels: ZPL or TSPL, on the
- * network (TCP 9100) or a serial port.
- */
+/** A label printer for shipping labels: ZPL or TSPL, on the network (TCP 9100) or a serial port. */
 export type LabelPrinterConfig = {
   id: string;
+  /** The printer's language: 'zpl' (Zebra and compatibles) or 'tspl' (TSC, Xprinter, Gprinter). */
   language: 'zpl' | 'tspl';
+  /** Default 203. */
   dpi?: 203 | 300;
+  /** ZPL: the printer's font with Chinese glyphs; default E:SIMSUN.FNT. */
+  cjkFont?: string;
 } & (
-  { type: 'tcp'; host: string; port?: number } | { type: 'serial'; path: string; baudRate?: number }
+  | { type: 'tcp'; host: string; /** Default 9100. */ port?: number }
+  | { type: 'serial'; path: string; /** Default 9600. */ baudRate?: number }
 );
 
 export type DevicesConfig = {
   scanners: { id: string; path: string; baudRate?: number }[];
   printer?: PrinterConfig;
+  /** The store's label printer for parcels' shipping labels. */
   labelPrinter?: LabelPrinterConfig;
   receiptTimeZone?: string;
 };
@@ -132,49 +135,50 @@ function printerProblems(printer: unknown): string[] {
 }
 
 const LABEL_PRINTER_KEYS = {
-  tcp: ['type', 'id', 'language', 'dpi', 'host', 'port'],
-  serial: ['type', 'id', 'language', 'dpi', 'path', 'baudRate'],
+  tcp: ['type', 'id', 'language', 'dpi', 'cjkFont', 'host', 'port'],
+  serial: ['type', 'id', 'language', 'dpi', 'cjkFont', 'path', 'baudRate'],
 } as const;
 
 function labelPrinterProblems(printer: unknown): string[] {
   const where = 'devices.labelPrinter';
   if (!isRecord(printer)) return [`${where}: must be an object (got ${show(printer)})`];
-  const type = printer.type;
-  if (type !== 'tcp' && type !== 'serial') {
-    return [`${where}.type: must be "tcp" or "serial" (got ${show(type)})`];
+  if (printer.type !== 'tcp' && printer.type !== 'serial') {
+    return [`${where}.type: must be "tcp" or "serial" (got ${show(printer.type)})`];
   }
+  const kind = printer.type;
   const problems: string[] = [];
-  if (!isText(printer.id)) problems.push(`${where}.id: must be a name such as "label-1"`);
+  if (!isText(printer.id)) problems.push(`${where}.id: must be a name such as "label-printer-1"`);
   if (printer.language !== 'zpl' && printer.language !== 'tspl') {
     problems.push(`${where}.language: must be "zpl" or "tspl" (got ${show(printer.language)})`);
   }
   if (printer.dpi !== undefined && printer.dpi !== 203 && printer.dpi !== 300) {
     problems.push(`${where}.dpi: must be 203 or 300 (got ${show(printer.dpi)})`);
   }
-  if (type === 'tcp') {
-    if (!isText(printer.host)) {
-      problems.push(`${where}.host: a tcp label printer needs its host name or IP address`);
-    }
+  if (
+    printer.cjkFont !== undefined &&
+    !(typeof printer.cjkFont === 'string' && /^[A-Z]:[A-Z0-9_.-]{1,16}$/i.test(printer.cjkFont))
+  ) {
+    problems.push(`${where}.cjkFont: must be a ZPL font name such as "E:SIMSUN.FNT"`);
+  }
+  if (kind === 'tcp') {
+    if (!isText(printer.host)) problems.push(`${where}.host: needs the printer's host name or IP`);
     const port = printer.port;
     if (
       port !== undefined &&
       !(Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)
     ) {
-      problems.push(
-        `${where}.port: must be a port from 1 to 65535; leave it out for 9100 (got ${show(port)})`,
-      );
+      problems.push(`${where}.port: must be a port from 1 to 65535; leave it out for 9100`);
     }
   } else {
-    if (!isText(printer.path)) {
-      problems.push(`${where}.path: a serial label printer needs its port, such as "/dev/ttyUSB1"`);
-    }
+    if (!isText(printer.path)) problems.push(`${where}.path: needs the printer's port`);
     problems.push(...baudRateProblem(where, printer.baudRate));
   }
   for (const key of Object.keys(printer)) {
-    if ((LABEL_PRINTER_KEYS[type] as readonly string[]).includes(key)) continue;
-    problems.push(
-      `${where}.${key}: not a setting of a ${type} label printer (it takes ${LABEL_PRINTER_KEYS[type].join(', ')})`,
-    );
+    if (!(LABEL_PRINTER_KEYS[kind] as readonly string[]).includes(key)) {
+      problems.push(
+        `${where}.${key}: not a setting of a ${kind} label printer (it takes ${LABEL_PRINTER_KEYS[kind].join(', ')})`,
+      );
+    }
   }
   return problems;
 }
@@ -198,9 +202,7 @@ export function devicesConfigProblems(value: unknown): string[] {
     });
   }
   if (value.printer !== undefined) problems.push(...printerProblems(value.printer));
-  if (value.labelPrinter !== undefined) {
-    problems.push(...labelPrinterProblems(value.labelPrinter));
-  }
+  if (value.labelPrinter !== undefined) problems.push(...labelPrinterProblems(value.labelPrinter));
   if (value.receiptTimeZone !== undefined) {
     let known = isText(value.receiptTimeZone);
     try {

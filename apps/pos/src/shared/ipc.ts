@@ -11,9 +11,8 @@ export type IpcCalls = {
   getConfig: TerminalApi['getConfig'];
   printReceipt: TerminalApi['printReceipt'];
   printDocument: TerminalApi['printDocument'];
-  openDrawer: TerminalApi['openDrawer'];
-  /** [FD7] A shipping label on the hub's label printer. */
   printLabel: NonNullable<TerminalApi['printLabel']>;
+  openDrawer: TerminalApi['openDrawer'];
 };
 
 /** Events the main process pushes to the renderer. */
@@ -26,8 +25,8 @@ export const IPC_CALL_CHANNELS: { [K in keyof IpcCalls]: string } = {
   getConfig: 'terminal:get-config',
   printReceipt: 'printer:print-receipt',
   printDocument: 'printer:print-document',
-  openDrawer: 'drawer:open',
   printLabel: 'printer:print-label',
+  openDrawer: 'drawer:open',
 };
 
 export const IPC_EVENT_CHANNELS: { [K in keyof IpcEvents]: string } = {
