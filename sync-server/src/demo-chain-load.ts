@@ -7,7 +7,17 @@ import type { CollectionName, MemberRecord } from '@pos/domain';
 import { loadDocs, type LoadCounts } from './bulk-load';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import { writeMemberRecords } from './pii/member-vault';
-import { chainParts, type ChainSize } from './demo-chain';
+import {
+  chainParts,
+  chainStoreLocation,
+  chainWarehouse,
+  chainWarehouseStock,
+  warehouseCount,
+  warehouseStockCount,
+  type ChainSize,
+} from './demo-chain';
+import { writeLocations } from './orders/locations';
+import type { JsonObject } from './protocol';
 import type { SyncStorage } from './storage/storage';
 
 export type ChainProgress = {
@@ -66,6 +76,23 @@ export async function generateChain(
         docsPerSecond: seconds > 0 ? result.docs / seconds : 0,
       });
     }
+  }
+  // [DC3] The stores' and warehouses' locations and the warehouses' stock,
+  // written after the chain (idempotent, so a second run writes nothing).
+  const locations = [
+    ...Array.from({ length: size.stores }, (_, i) => chainStoreLocation(seed, i)),
+    ...Array.from({ length: warehouseCount(size) }, (_, i) => chainWarehouse(seed, i)),
+  ];
+  for (let from = 0; from < locations.length; from += batch) {
+    await storage.transaction((tx) => writeLocations(tx, locations.slice(from, from + batch)));
+  }
+  const warehouseStock = warehouseStockCount(size);
+  for (let from = 0; from < warehouseStock; from += batch) {
+    const docs = Array.from(
+      { length: Math.min(batch, warehouseStock - from) },
+      (_, k) => chainWarehouseStock(seed, size, from + k) as unknown as JsonObject,
+    );
+    await storage.transaction((tx) => loadDocs(tx, 'stock', docs, { createOnly: true }));
   }
   result.seconds = (now() - started) / 1000;
   return result;

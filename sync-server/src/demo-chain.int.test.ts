@@ -7,6 +7,7 @@ import { COLLECTION_NAMES } from '@pos/domain';
 import type { ChainSize } from './demo-chain';
 import { generateChain, type ChainProgress } from './demo-chain-load';
 import type { SyncStorage } from './storage/storage';
+import { readLocations } from './orders/locations';
 import { BACKENDS } from './test-support';
 
 const SIZE: ChainSize = {
@@ -30,7 +31,7 @@ async function snapshot(storage: SyncStorage): Promise<Record<string, string[]>>
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`generate-chain on ${backend.name}`, () => {
-    it('[DC2] writes the chain in batches; again, or elsewhere, with the same seed gives the same documents', async () => {
+    it('[DC2] [DC3] writes the chain in batches; again, or elsewhere, with the same seed gives the same documents', async () => {
       const first = await backend.open();
       const second = await backend.open();
       try {
@@ -60,13 +61,23 @@ for (const backend of BACKENDS) {
           stores: 3,
           products: 40,
           prices: 40,
-          stock: 30,
+          // 3 stores and [DC3] the warehouse, 10 SKUs each.
+          stock: 40,
           members: 50,
           promotions: 5,
           coupons: 10,
         });
         // Each store's devices see only their own store's stock.
         expect((await first.dbInfo('stock', 'S0002')).docCount).toBe(10);
+        // [DC3] The stores' locations and one warehouse with its own stock.
+        const located = (await readLocations(first)).map((l) => [l.id, l.kind]);
+        expect(located).toEqual([
+          ['S0001', 'store'],
+          ['S0002', 'store'],
+          ['S0003', 'store'],
+          ['W001', 'warehouse'],
+        ]);
+        expect((await first.dbInfo('stock', 'W001')).docCount).toBe(10);
 
         const before = await snapshot(first);
         const seq = (await first.dbInfo('products', null)).updateSeq;

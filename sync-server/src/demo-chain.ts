@@ -24,6 +24,7 @@ import {
   type Store,
   type TaxClass,
 } from '@pos/domain';
+import type { StoredLocation } from './orders/locations';
 import type { JsonObject } from './protocol';
 
 export type ChainSize = {
@@ -102,6 +103,7 @@ const STREAM = {
   members: 6,
   promotions: 7,
   coupons: 8,
+  locations: 9,
 } as const;
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -154,6 +156,109 @@ export function chainStore(seed: number, index: number): Store {
     currency: 'CNY',
     status: d.chance(0.02) ? 'closed' : 'open',
   };
+}
+
+// --- Fulfilment locations --------------------------------------------------
+
+/** Each city's centre, in the order of CITIES. */
+const CITY_CENTRES: [number, number][] = [
+  [31.2304, 121.4737],
+  [39.9042, 116.4074],
+  [23.1291, 113.2644],
+  [22.5431, 114.0579],
+  [30.2741, 120.1551],
+  [30.5728, 104.0668],
+  [32.0603, 118.7969],
+  [30.5928, 114.3055],
+  [34.3416, 108.9398],
+  [29.563, 106.5516],
+  [31.2989, 120.5853],
+  [39.3434, 117.3616],
+];
+
+/** [DC3] One regional warehouse per this many stores (at least one). */
+export const STORES_PER_WAREHOUSE = 25;
+
+export function warehouseCount(size: Pick<ChainSize, 'stores'>): number {
+  return Math.max(1, Math.ceil(size.stores / STORES_PER_WAREHOUSE));
+}
+
+export function warehouseId(index: number): string {
+  return `W${pad(index + 1, 3)}`;
+}
+
+const round = (n: number) => Math.round(n * 1e5) / 1e5;
+
+/**
+ * [DC3] Store `index`'s location: within about 12 km of its city's centre,
+ * open 10:00-22:00 (one in five 08:00-23:00), 100-300 parcels a day, rank 10.
+ */
+export function chainStoreLocation(seed: number, index: number): StoredLocation {
+  const city = new Draw(seed, STREAM.stores, index).pick(CITIES);
+  const [lat, lng] = CITY_CENTRES[CITIES.indexOf(city)]!;
+  const d = new Draw(seed, STREAM.locations, index);
+  const long = d.chance(0.2);
+  return {
+    id: storeId(index),
+    city: city[0],
+    cityEn: city[1],
+    name: chainStore(seed, index).name,
+    lat: round(lat + (d.next() - 0.5) * 0.22),
+    lng: round(lng + (d.next() - 0.5) * 0.22),
+    kind: 'store',
+    modes: ['pickup', 'ship', 'same-city'],
+    hours: [
+      {
+        days: [0, 1, 2, 3, 4, 5, 6],
+        open: long ? '08:00' : '10:00',
+        close: long ? '23:00' : '22:00',
+      },
+    ],
+    dailyCapacity: d.int(100, 300),
+    rank: 10,
+  };
+}
+
+/** [DC3] Warehouse `index`: on its city's outskirts, ship only, all day, 2000-5000 parcels a day, rank 0. */
+export function chainWarehouse(seed: number, index: number): StoredLocation {
+  const city = CITIES[index % CITIES.length]!;
+  const [lat, lng] = CITY_CENTRES[index % CITIES.length]!;
+  const d = new Draw(seed, STREAM.locations, 1_000_000 + index);
+  const angle = d.next() * 2 * Math.PI;
+  return {
+    id: warehouseId(index),
+    city: city[0],
+    cityEn: city[1],
+    name: `${city[0]}${pad(index + 1, 3)}仓 ${city[1]} Warehouse ${index + 1}`,
+    lat: round(lat + Math.sin(angle) * 0.25),
+    lng: round(lng + Math.cos(angle) * 0.25),
+    kind: 'warehouse',
+    modes: ['ship'],
+    hours: [{ days: [0, 1, 2, 3, 4, 5, 6], open: '00:00', close: '24:00' }],
+    dailyCapacity: d.int(2000, 5000),
+    rank: 0,
+  };
+}
+
+/**
+ * [DC3] Warehouse stock level `index`: each warehouse carries a window of
+ * `assortment` SKUs of the catalog, 50-500 of each.
+ */
+export function chainWarehouseStock(seed: number, size: ChainSize, index: number): StockLevel {
+  const assortment = Math.min(size.assortment, size.skus);
+  const w = Math.floor(index / assortment);
+  const skuIndex = (((w * 104_729) % size.skus) + (index % assortment)) % size.skus;
+  const d = new Draw(seed, STREAM.locations, 2_000_000 + index);
+  return {
+    id: stockLevelId(warehouseId(w), sku(skuIndex)),
+    storeId: warehouseId(w),
+    sku: sku(skuIndex),
+    onHand: d.int(50, 500),
+  };
+}
+
+export function warehouseStockCount(size: ChainSize): number {
+  return warehouseCount(size) * Math.min(size.assortment, size.skus);
 }
 
 // --- Products and prices ----------------------------------------------------

@@ -42,6 +42,9 @@ export {
   DEMO_PRICES,
   DEMO_STOCK,
   DEMO_PRICE_LIST,
+  DEMO_WAREHOUSE,
+  DEMO_WAREHOUSE_STOCK,
+  DEMO_TWO_STORE_ORDER,
 } from './demo-data';
 export {
   DEMO_STAFF,
@@ -111,3 +114,20 @@ export {
 } from './shop/sms';
 export { STORE_LOCATIONS_DB, type StoreLocation } from './shop/catalog';
 export { storeAtp } from './orders/store-orders';
+export {
+  ADDRESSES_DB,
+  plainAddressBook,
+  writePlainAddress,
+  type AddressBook,
+  type ShipAddress,
+} from './orders/addresses';
+export { ROUTING_INPUTS_DB, type PlacementRouting, type RoutingInput } from './orders/routing';
+export {
+  DEFAULT_CARRIER,
+  OPEN_SHIPMENTS_DB,
+  SHELF_SLOTS_DB,
+  simulatedCourier,
+  type Courier,
+  type OrderShipmentView,
+  type ShippingOptions,
+} from './orders/shipments';

@@ -18,6 +18,7 @@ import { queueServiceMessage } from '../pii/outbox';
 import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
 import { recordRefund } from './refunds';
+import { withdrawFromShipments } from './shipments';
 import { moveHeld, orderStores, ORDERS_DB, putOrder, unitsLeft } from './store-orders';
 
 /** [OS4] Server-only: what the deadline sweep did to each order, by order id. */
@@ -184,12 +185,15 @@ export async function sweepPickupDeadlines(
           // [OD13] Closed short: what was collected stays sold; the rest is released and refunded.
           await putOrder(tx, cancelled.order, row.rev, now);
           await moveHeld(tx, unitsLeft(order), -1, undefined, now);
+          await withdrawFromShipments(tx, order, now);
           await recordRefund(ctx, { orderId: order.id, amount: refund, to: 'original' });
           next.outcome = 'closed';
           done.closed.push(cancelled.order);
         } else if (cancelled.ok) {
           await putOrder(tx, cancelled.order, row.rev, now);
+          // [RP4] [RP11] Its routed units come back and its parcels no longer carry it.
           await moveHeld(tx, unitsLeft(order), -1, undefined, now);
+          await withdrawFromShipments(tx, order, now);
           await recordRefund(ctx, {
             orderId: order.id,
             amount: order.total,

@@ -15,13 +15,15 @@ import {
 import { DEMO_TWO_STORE_ORDER, seedDemo } from '../demo-data';
 import { applyPaymentNotification, DEMO_PROVIDER_KEY } from '../payments/notify';
 import { SimulatedPaymentProvider } from '../payments/provider';
-import { BACKENDS } from '../test-support';
+import { BACKENDS, S001_DEVICE } from '../test-support';
 import type { SyncStorage } from '../storage/storage';
 import { writePlainAddress, type ShipAddress } from './addresses';
 import { sweepPickupDeadlines } from './deadlines';
 import { expireHolds, ORDER_KEYS_DB, ORDERS_DB, placeOrder, type PlaceOrderInput } from './holds';
 import { LOCATION_LOAD_DB } from './locations';
 import { heldUnits, seedStock } from './orders.fixture';
+import { orderPaymentFact } from './store.fixture';
+import { pushDocs } from '../push';
 import { ROUTING_INPUTS_DB, type RoutingInput } from './routing';
 import { OPEN_SHIPMENTS_DB, orderShipments } from './shipments';
 import { storeAtp } from './store-orders';
@@ -383,7 +385,7 @@ describe.each(BACKENDS)('routed placement and parcels on $name', (backend) => {
   );
 
   it.skipIf(backend.skip)(
-    '[RP4] [OS4] a mixed order cancelled at its pickup deadline releases its routed units too',
+    '[RP4] [RP11] [OS4] a mixed order cancelled at its pickup deadline releases its routed units and parcel',
     async () => {
       const input = shipOrder('mixed', [{ sku: 'SKU-0005', quantity: 2, unitPrice: 8990 }]);
       input.lines.push({
@@ -404,6 +406,38 @@ describe.each(BACKENDS)('routed placement and parcels on $name', (backend) => {
       expect(swept.cancelled.map((o) => o.id)).toEqual([order.id]);
       expect(await heldUnits(storage, location, 'SKU-0005')).toBe(0);
       expect(await heldUnits(storage, 'S002', 'SKU-0002')).toBe(0);
+      // [RP11] Its parcel is cancelled: the location packs nothing for it.
+      expect(await shipment(storage, shipmentIdsOf(paid)[0]!)).toMatchObject({
+        status: 'cancelled',
+        orderIds: [],
+      });
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[RP6] [OS6] paid at a till: the parcels are made with the server’s carrier, no pickup deadline',
+    async () => {
+      const order = await place(storage, shipOrder('till', DEMO_TWO_STORE_ORDER));
+      const fact = orderPaymentFact(S001_DEVICE, 1, order.id, order.total, at(2));
+      const { id, ...rest } = fact;
+      const rows = await pushDocs(
+        storage,
+        { kind: 'device', ...S001_DEVICE },
+        'facts',
+        [{ _id: id, ...rest }],
+        () => new Date(at(2)),
+        undefined,
+        { carrier: '中通快递 ZTO Express' },
+      );
+      expect(rows).toMatchObject([{ ok: true }]);
+      const paid = await readOrder(storage, order.id);
+      expect(paid.status).toBe('paid');
+      expect(paid.pickupDeadline).toBeUndefined();
+      const parcels = await Promise.all(shipmentIdsOf(paid).map((sid) => shipment(storage, sid)));
+      expect(parcels.map((p) => [p!.storeId, p!.carrier]).sort()).toEqual([
+        ['S001', '中通快递 ZTO Express'],
+        ['S002', '中通快递 ZTO Express'],
+      ]);
     },
   );
 

@@ -321,6 +321,40 @@ export async function makeShipments(
   return current;
 }
 
+/**
+ * [RP11] Takes a cancelled or closed order out of its parcels, in the
+ * caller's transaction: an open parcel loses the order's lines (a parcel
+ * left with none is cancelled); a parcel already packed or handed over is
+ * left as it is (the location's staff are told by its status, not by this).
+ * Returns the shipment ids it changed.
+ */
+export async function withdrawFromShipments(
+  tx: WriteTransaction,
+  order: Order,
+  now: string,
+): Promise<string[]> {
+  const ids = [...new Set((order.allocations ?? []).map((a) => a.shipmentId))];
+  if (ids.length === 0) return [];
+  const rows = await tx.getDocs('storeState', ids.map(shipmentDocId));
+  const changed: string[] = [];
+  for (const id of ids) {
+    const row = rows.get(shipmentDocId(id));
+    const parcel = row?.body as Shipment | undefined;
+    if (!row || !parcel || parcel.status !== 'open') continue;
+    const lines = parcel.lines.filter((l) => l.orderId !== order.id);
+    const next: Shipment = {
+      ...parcel,
+      orderIds: parcel.orderIds.filter((o) => o !== order.id),
+      lines: lines.length > 0 ? lines : parcel.lines,
+      status: lines.length > 0 ? 'open' : 'cancelled',
+      updatedAt: now,
+    };
+    await put(tx, 'storeState', row.id, next, parcel.storeId, row.rev);
+    changed.push(id);
+  }
+  return changed;
+}
+
 /** [RP10] A parcel as the orders API shows it to the order's customer: no recipient, no other order. */
 export type OrderShipmentView = {
   shipmentId: string;
