@@ -15,16 +15,18 @@ import {
   startTestServer,
   type TestServer,
 } from '../test-support';
-import { ROUTING_INPUTS_DB, type RoutingInput } from './fulfilment-facts';
+import { ROUTING_INPUTS_DB, type RoutingInput } from './routing';
 import { REFUNDS_DB, type RefundRecord } from './refunds';
 import {
   fulfilmentFact,
   heldAt,
+  placeAndPayShipOrder,
   readShipment,
   routedPaidOrder,
   setOnHand,
   shipmentsAt,
 } from './shipment.fixture';
+import { DEMO_TWO_STORE_ORDER } from '../demo-data';
 import { storeAtp } from './store-orders';
 import { level, readOrder } from './store.fixture';
 
@@ -209,6 +211,87 @@ for (const backend of BACKENDS) {
       expect((await readOrder(server.storage, 'O-F2')).status).toBe('shipped');
       expect(await stockOf('S001', 'SKU-0001')).toEqual({ onHand: s1Before.onHand - 1, held: 0 });
       expect(await stockOf('S002', 'SKU-0001')).toEqual({ onHand: s2.onHand - 1, held: 0 });
+      expect(await exceptions()).toEqual([]);
+    });
+
+    it('[SHS4] [SHS5] [SHS3] placed, paid, parcels at two stores; one rejects a line, rerouted to the other; both ship it all', async () => {
+      // The real path: placement routes to S001 and S002, payment makes the two parcels.
+      const paid = await placeAndPayShipOrder(
+        server.storage,
+        'k-two-stores',
+        DEMO_TWO_STORE_ORDER.map((l) => ({ ...l, unitPrice: 1000 })),
+      );
+      const parcelOf = (lineId: string, o: Order = paid) =>
+        o.allocations!.find((a) => a.lineId === lineId && a.quantity > a.short)!;
+      expect(new Set(paid.allocations!.map((a) => a.locationId))).toEqual(
+        new Set(['S001', 'S002']),
+      );
+      // The line anywhere could ship (L3) is rejected where it went; the other store is nearer than the warehouse.
+      const from = parcelOf('L3');
+      const to = from.locationId === 'S001' ? 'S002' : 'S001';
+      const device = (storeId: string) => (storeId === 'S001' ? S001_DEVICE : S002_DEVICE);
+      const sku = DEMO_TWO_STORE_ORDER[2]!.sku;
+      const heldTo = await heldAt(server.storage, to, sku);
+      const reject = fulfilmentFact(device(from.locationId), 1, from.shipmentId, 'short', {
+        lines: [{ orderId: paid.id, lineId: 'L3', quantity: 1 }],
+        reason: 'rejected',
+      });
+      expect(await push(device(from.locationId).token, [reject])).toMatchObject([{ ok: true }]);
+
+      const rerouted = await readOrder(server.storage, paid.id);
+      const now = parcelOf('L3', rerouted);
+      expect(now.locationId).toBe(to);
+      expect(await heldAt(server.storage, from.locationId, sku)).toBe(0);
+      expect(await heldAt(server.storage, to, sku)).toBe(heldTo + 1);
+      // [MG1] The other store's parcel of this customer is open: the line joins it.
+      const joined = await readShipment(server.storage, now.shipmentId);
+      expect(joined.storeId).toBe(to);
+      expect(joined.lines.map((l) => l.lineId).sort()).toContain('L3');
+      expect(await shipmentsAt(server.storage, to)).toHaveLength(1);
+
+      // Each store picks, packs, labels and hands over what its parcel holds now.
+      const before = new Map<string, number>();
+      for (const storeId of ['S001', 'S002']) {
+        for (const l of DEMO_TWO_STORE_ORDER) {
+          before.set(`${storeId}:${l.sku}`, (await stockOf(storeId, l.sku)).onHand);
+        }
+      }
+      for (const storeId of ['S001', 'S002']) {
+        const [parcel] = await shipmentsAt(server.storage, storeId);
+        const d = device(storeId);
+        const left = parcel!.lines.filter((l) => l.quantity > l.picked + l.short);
+        const rows = await push(d.token, [
+          fulfilmentFact(d, 10, parcel!.shipmentId, 'pick', {
+            lines: left.map((l) => ({
+              orderId: l.orderId,
+              lineId: l.lineId,
+              quantity: l.quantity - l.picked - l.short,
+            })),
+            by: 'barcode',
+          }),
+          fulfilmentFact(d, 11, parcel!.shipmentId, 'pack'),
+          fulfilmentFact(d, 12, parcel!.shipmentId, 'label'),
+          fulfilmentFact(d, 13, parcel!.shipmentId, 'handover'),
+        ]);
+        expect(rows.every((r) => r.ok)).toBe(true);
+      }
+      const shipped = await readOrder(server.storage, paid.id);
+      expect(shipped.status).toBe('shipped');
+      for (const storeId of ['S001', 'S002']) {
+        for (const l of DEMO_TWO_STORE_ORDER) {
+          const units = shipped
+            .allocations!.filter(
+              (a) =>
+                a.locationId === storeId &&
+                shipped.lines.find((x) => x.lineId === a.lineId)!.sku === l.sku,
+            )
+            .reduce((s, a) => s + a.shipped, 0);
+          expect(await stockOf(storeId, l.sku)).toEqual({
+            onHand: before.get(`${storeId}:${l.sku}`)! - units,
+            held: 0,
+          });
+        }
+      }
       expect(await exceptions()).toEqual([]);
     });
 

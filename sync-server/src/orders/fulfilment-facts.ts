@@ -6,21 +6,17 @@
  * missing units; a hand-over ships the picked units and takes them off the
  * location's stock. See SPEC.md [SHS1]-[SHS6], domain [FS1]-[FS8], [RO9].
  */
-import { createHash } from 'node:crypto';
 import {
   applyFulfilmentStep,
   applyOrderEvent,
-  canMerge,
   DEFAULT_ROUTING_POLICY,
   isDeliveryLine,
   lineRefund,
   returnedUnits,
   routeOrder,
-  sameCityWindow,
   shipmentDocId,
   stockLevelId,
   unitsRouted,
-  type CollectionName,
   type FulfilmentFact,
   type LedgerMovement,
   type Order,
@@ -30,41 +26,19 @@ import {
   type RoutingPolicy,
   type RoutingRequest,
   type Shipment,
-  type ShipmentLine,
 } from '@pos/domain';
 import { applyStockMovements, recordException, type FactContext } from '../ledgers';
 import type { JsonObject } from '../protocol';
 import type { DocRow, WriteTransaction } from '../storage/storage';
-import { plainAddressBook, type AddressBook, type ShipAddress } from './addresses';
-import { countShipment, localDay, routingCandidates } from './locations';
+import { plainAddressBook, type ShipAddress } from './addresses';
+import { localDay, routingCandidates } from './locations';
 import { recordRefund } from './refunds';
+import { ROUTING_INPUTS_DB, type RoutingInput } from './routing';
+import { makeShipments, type ShippingOptions } from './shipments';
 import { moveHeld, ORDERS_DB, putOrder } from './store-orders';
 
-/** [SHS4] Server-only: the input of each routing decision, `<orderId>:<n>`, for dry runs. */
-export const ROUTING_INPUTS_DB = '_routingInputs' as CollectionName;
-
-/** [SHS4] One routing decision's input, as a dry run replays it. */
-export type RoutingInput = {
-  id: string;
-  orderId: string;
-  day: string;
-  at: string;
-  request: RoutingRequest;
-  /** The locations chosen; none when nothing could take the units. */
-  chosen: string[];
-};
-
-/** What applying fulfilment steps needs of the chain's configuration. */
-export type FulfilmentOptions = {
-  /** [SHS4] The routing policy a reroute follows; default `DEFAULT_ROUTING_POLICY`. */
-  routingPolicy?: RoutingPolicy;
-  /** [SHS4] Where a reroute reads the customer's address; default `plainAddressBook`. */
-  addressBook?: AddressBook;
-  /** [SHS5] The courier of new parcels; default SF Express. */
-  carrier?: string;
-};
-
-export const DEFAULT_CARRIER = '顺丰速运 SF Express';
+/** What applying fulfilment steps needs of the chain: a reroute routes and makes parcels. */
+export type FulfilmentOptions = ShippingOptions;
 
 type Ctx = FactContext & { options: FulfilmentOptions };
 
@@ -256,11 +230,6 @@ async function applyShort(
   }
 }
 
-/** [MG1] The customer a parcel is for: the member, or the phone's keyed index. */
-export function customerKeyOf(order: Pick<Order, 'customer'>): string {
-  return 'memberId' in order.customer ? order.customer.memberId : order.customer.phoneIndex;
-}
-
 /**
  * [SHS4] Routes again `lines` (units of delivery lines just picked short) of
  * one order, per mode and address, and returns the order with the new
@@ -375,37 +344,12 @@ async function routeUnits(
   await storeRoutingInput(ctx.tx, order, request, decision, policy);
   if (!decision.ok) return { ok: false, message: decision.message };
   const n = (order.routing?.length ?? 0) + 1;
-  const allocations: {
-    lineId: string;
-    locationId: string;
-    shipmentId: string;
-    quantity: number;
-  }[] = [];
-  const held: UnitsByLevel = new Map();
-  for (const planned of decision.shipments) {
-    const shipmentId = await placeInParcel(ctx.tx, {
-      order,
-      locationId: planned.locationId,
-      mode,
-      address,
-      lines: planned.lines,
-      newShipmentId: `${order.id}-R${n}-${planned.locationId}`,
-      at: now,
-      policy,
-      carrier: ctx.options.carrier ?? DEFAULT_CARRIER,
-      reason: `rerouted after ${fact.storeId} picked short: ${explain(decision)}`,
-      ...(decision.window ? { window: decision.window } : {}),
-    });
-    for (const l of planned.lines) {
-      allocations.push({
-        lineId: l.lineId,
-        locationId: planned.locationId,
-        shipmentId,
-        quantity: l.quantity,
-      });
-      addUnits(held, planned.locationId, l.sku, l.quantity);
-    }
-  }
+  const allocations = decision.allocations.map((a) => ({
+    lineId: a.lineId,
+    locationId: a.locationId,
+    shipmentId: `${order.id}-R${n}-${a.locationId}`,
+    quantity: a.quantity,
+  }));
   const routed = applyOrderEvent(order, {
     kind: 'routed',
     id: `${fact.id}:routed:${n}`,
@@ -415,16 +359,19 @@ async function routeUnits(
   } satisfies OrderEvent);
   // Cannot happen: the units were just released from the order's allocations.
   if (!routed.ok) throw new Error(`reroute of ${order.id} refused: ${routed.message}`);
+  const held: UnitsByLevel = new Map();
+  for (const a of decision.allocations) addUnits(held, a.locationId, a.sku, a.quantity);
   await moveHeld(ctx.tx, held, 1, undefined, now);
-  return { ok: true, order: routed.order };
-}
-
-function explain(decision: Extract<RoutingDecision, { ok: true }>): string {
-  const e = decision.explanation;
-  const chosen = e.chosen?.locationIds.join(', ') ?? '';
-  return e.rule
-    ? `${chosen} (${e.decidedBy}, ${e.rule})`
-    : `${chosen} (${e.decidedBy ?? 'only-plan'})`;
+  // [SHS5] The new units only: the order's other parcels are made already.
+  const before = routed.order.allocations!.length - allocations.length;
+  const kept = routed.order.allocations!.slice(0, before);
+  const made = await makeShipments(
+    ctx.tx,
+    { ...routed.order, allocations: routed.order.allocations!.slice(before) },
+    now,
+    ctx.options,
+  );
+  return { ok: true, order: { ...made, allocations: [...kept, ...made.allocations!] } };
 }
 
 /** [SHS4] Stores a routing decision's input under the order's next free `<orderId>:<n>`. */
@@ -456,122 +403,4 @@ async function storeRoutingInput(
     if (!written.ok) throw new Error(`${id} changed underneath: ${written.reason}`);
     return;
   }
-}
-
-/** [SHS5] A deterministic waybill number of a parcel: 'SF' and 13 digits. */
-export function waybillOf(shipmentId: string): string {
-  const digest = createHash('sha256').update(shipmentId).digest();
-  return `SF${(digest.readBigUInt64BE(0) % 10_000_000_000_000n).toString().padStart(13, '0')}`;
-}
-
-/** What a parcel is made of: units of one order's lines from one location. */
-export type ParcelRequest = {
-  order: Order;
-  locationId: string;
-  mode: RoutableMode;
-  address: ShipAddress;
-  lines: readonly { lineId: string; sku: string; quantity: number }[];
-  /** The id of the parcel, when a new one is made. */
-  newShipmentId: string;
-  at: string;
-  policy: RoutingPolicy;
-  carrier: string;
-  reason?: string;
-  window?: { from: string; to: string };
-};
-
-/**
- * [SHS5] [MG1] Puts units of an order in a parcel at a location, in the
- * caller's transaction: into an open parcel of the same customer, address
- * and mode there while it takes merges (and holds none of these lines
- * already), else into a new one, counted against the location's capacity.
- * Returns the shipment id used.
- */
-export async function placeInParcel(tx: WriteTransaction, p: ParcelRequest): Promise<string> {
-  const customerKey = customerKeyOf(p.order);
-  const open = await tx.findDocs('storeState', {
-    fields: {
-      kind: 'shipment',
-      storeId: p.locationId,
-      customerKey,
-      addressId: p.address.id,
-      status: 'open',
-    },
-  });
-  const names = await productNames(
-    tx,
-    p.lines.map((l) => l.sku),
-  );
-  const newLines: ShipmentLine[] = p.lines.map((l) => ({
-    orderId: p.order.id,
-    lineId: l.lineId,
-    sku: l.sku,
-    name: names.get(l.sku) ?? l.sku,
-    quantity: l.quantity,
-    picked: 0,
-    short: 0,
-  }));
-  const target = open
-    .map((row) => ({ row, shipment: row.body as unknown as Shipment }))
-    .filter(
-      ({ shipment }) =>
-        canMerge(shipment, {
-          customerKey,
-          addressId: p.address.id,
-          locationId: p.locationId,
-          mode: p.mode,
-          at: p.at,
-        }) &&
-        !shipment.lines.some((l) =>
-          newLines.some((n) => n.orderId === l.orderId && n.lineId === l.lineId),
-        ),
-    )
-    .sort((a, b) => (a.shipment.shipmentId < b.shipment.shipmentId ? -1 : 1))[0];
-  if (target) {
-    const merged: Shipment = {
-      ...target.shipment,
-      orderIds: target.shipment.orderIds.includes(p.order.id)
-        ? target.shipment.orderIds
-        : [...target.shipment.orderIds, p.order.id],
-      lines: [...target.shipment.lines, ...newLines],
-      updatedAt: p.at,
-    };
-    await putShipment(tx, merged, target.row.rev);
-    return merged.shipmentId;
-  }
-  const shipment: Shipment = {
-    id: shipmentDocId(p.newShipmentId),
-    kind: 'shipment',
-    storeId: p.locationId,
-    shipmentId: p.newShipmentId,
-    mode: p.mode,
-    orderIds: [p.order.id],
-    customerKey,
-    addressId: p.address.id,
-    lines: newLines,
-    status: 'open',
-    createdAt: p.at,
-    updatedAt: p.at,
-    mergeUntil: new Date(Date.parse(p.at) + p.policy.mergeWindowMinutes * 60_000).toISOString(),
-    ...(p.mode === 'same-city' ? { window: p.window ?? sameCityWindow(p.at, p.policy) } : {}),
-    shipTo: p.address.shipTo,
-    carrier: p.carrier,
-    trackingNo: waybillOf(p.newShipmentId),
-    ...(p.reason ? { reason: p.reason } : {}),
-    labelPrints: 0,
-    factIds: [],
-  };
-  await putShipment(tx, shipment, null);
-  await countShipment(tx, p.locationId, p.at, p.policy.utcOffsetMinutes);
-  return shipment.shipmentId;
-}
-
-async function productNames(tx: WriteTransaction, skus: string[]): Promise<Map<string, string>> {
-  const rows = await tx.getDocs('products', [...new Set(skus)]);
-  const names = new Map<string, string>();
-  for (const [sku, row] of rows) {
-    const name = (row.body as { name?: unknown }).name;
-    if (typeof name === 'string') names.set(sku, name);
-  }
-  return names;
 }

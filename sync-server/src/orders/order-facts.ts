@@ -26,19 +26,18 @@ import { DEMO_PICKUP_KEYS, paidEvent, storePaidOrder, type PickupKeys } from '..
 import type { IncomingDoc, JsonObject } from '../protocol';
 import { storeFactOnce } from '../fact-store';
 import type { WriteTransaction } from '../storage/storage';
-import { applyFulfilmentFact, type FulfilmentOptions } from './fulfilment-facts';
+import { applyFulfilmentFact } from './fulfilment-facts';
 import { recordRefund } from './refunds';
 import type { ShippingOptions } from './shipments';
 import { moveHeld, ORDERS_DB, putOrder } from './store-orders';
 
 /** What applying order facts needs of the chain's configuration. */
-export type OrderFactOptions = FulfilmentOptions &
-  ShippingOptions & {
-    /** [OS6] The pickup deadline of an order paid at a till; default `DEFAULT_HOLD_POLICY`. */
-    holdPolicy?: HoldPolicy;
-    /** [OS6] The keys its pickup codes are made with; default the demo keys. */
-    pickupKeys?: PickupKeys;
-  };
+export type OrderFactOptions = ShippingOptions & {
+  /** [OS6] The pickup deadline of an order paid at a till; default `DEFAULT_HOLD_POLICY`. */
+  holdPolicy?: HoldPolicy;
+  /** [OS6] The keys its pickup codes are made with; default the demo keys. */
+  pickupKeys?: PickupKeys;
+};
 
 export type OrderFactRow =
   { ok: true; id: string; rev: string } | { id: string; error: 'conflict'; reason: string };

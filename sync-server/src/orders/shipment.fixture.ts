@@ -5,8 +5,6 @@
  * address; and the fulfilment steps a location's devices push.
  */
 import {
-  applyOrderEvent,
-  DEFAULT_ROUTING_POLICY,
   foldOrderEvents,
   heldUnitsId,
   shipmentDocId,
@@ -23,9 +21,10 @@ import {
 import type { JsonObject } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
 import { writePlainAddress, type ShipAddress } from './addresses';
-import { customerKeyOf, waybillOf } from './fulfilment-facts';
+import { makeShipments } from './shipments';
 import { moveHeld, putOrder } from './store-orders';
-import { PLACED_AT, SERVER_NOW } from './store.fixture';
+import { placeOrder } from './holds';
+import { payThrough, PLACED_AT, SERVER_NOW, testProvider } from './store.fixture';
 
 /** A customer's address in Shanghai, between S001 and S002, nearer S001. */
 export const SHIP_ADDRESS: ShipAddress = {
@@ -102,40 +101,11 @@ export async function routedPaidOrder(
   ];
   const folded = foldOrderEvents(events);
   if (!folded.ok) throw new Error(folded.message);
-  const order = folded.order;
-  const shipment: Shipment = {
-    id: shipmentDocId(shipmentId),
-    kind: 'shipment',
-    storeId: locationId,
-    shipmentId,
-    mode: 'ship',
-    orderIds: [orderId],
-    customerKey: customerKeyOf(order),
-    addressId: address.id,
-    lines: lines.map((l) => ({
-      orderId,
-      lineId: l.lineId,
-      sku: l.sku,
-      name: l.sku,
-      quantity: l.quantity,
-      picked: 0,
-      short: 0,
-    })),
-    status: 'open',
-    createdAt: SERVER_NOW,
-    updatedAt: SERVER_NOW,
-    mergeUntil: new Date(
-      Date.parse(SERVER_NOW) + DEFAULT_ROUTING_POLICY.mergeWindowMinutes * 60_000,
-    ).toISOString(),
-    shipTo: address.shipTo,
-    carrier: '顺丰速运 SF Express',
-    trackingNo: waybillOf(shipmentId),
-    labelPrints: 0,
-    factIds: [],
-  };
-  await storage.transaction(async (tx) => {
+  // [RP6] The parcel as payment makes it (merged into an open one of the customer's when it may).
+  const order = await storage.transaction(async (tx) => {
     await writePlainAddress(tx, address);
-    await putOrder(tx, order, null, SERVER_NOW);
+    const made = await makeShipments(tx, folded.order, SERVER_NOW);
+    await putOrder(tx, made, null, SERVER_NOW);
     const held = new Map<string, { storeId: string; sku: string; units: number }>();
     for (const l of lines) {
       const id = stockLevelId(locationId, l.sku);
@@ -144,16 +114,44 @@ export async function routedPaidOrder(
       held.set(id, entry);
     }
     await moveHeld(tx, held, 1, undefined, SERVER_NOW);
-    const written = await tx.put({
-      db: 'storeState',
-      id: shipment.id,
-      body: shipment as unknown as JsonObject,
-      storeId: locationId,
-      expectedRev: null,
-    });
-    if (!written.ok) throw new Error(written.reason);
+    return made;
   });
+  const shipment = await readShipment(storage, order.allocations![0]!.shipmentId);
   return { order, shipment };
+}
+
+/**
+ * [RP1] [RP6] The real path: writes the customer's address, places a ship
+ * order of `lines` (routed and held by placement) and pays it through the
+ * simulated provider (its parcels made by payment). Returns the paid order.
+ */
+export async function placeAndPayShipOrder(
+  storage: SyncStorage,
+  key: string,
+  lines: readonly { sku: string; quantity: number; unitPrice: number }[],
+): Promise<Order> {
+  await storage.transaction((tx) => writePlainAddress(tx, SHIP_ADDRESS));
+  const priced = lines.map((l, i) => ({
+    lineId: `L${i + 1}`,
+    sku: l.sku,
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+    net: l.unitPrice * l.quantity,
+    fulfilment: { mode: 'ship' as const, addressId: SHIP_ADDRESS.id },
+  }));
+  const placed = await placeOrder(
+    storage,
+    {
+      idempotencyKey: key,
+      channel: 'shop',
+      customer: { memberId: SHIP_ADDRESS.customerKey },
+      lines: priced,
+      total: priced.reduce((s, l) => s + l.net, 0),
+    },
+    PLACED_AT,
+  );
+  if (!placed.ok) throw new Error(`${placed.code}: ${placed.message}`);
+  return (await payThrough(storage, testProvider(), placed.order)).order;
 }
 
 /** Sets the stock on hand of `sku` at `storeId` (the demo seeds every SKU at every store). */
@@ -217,11 +215,4 @@ export function fulfilmentFact(
     staffId: 'E001',
     ...extra,
   };
-}
-
-/** Re-applies `event` to an order: for tests that move an order on by hand. */
-export function must(order: Order, event: OrderEvent): Order {
-  const r = applyOrderEvent(order, event);
-  if (!r.ok) throw new Error(r.message);
-  return r.order;
 }

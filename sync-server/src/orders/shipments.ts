@@ -253,7 +253,12 @@ export async function makeShipments(
       mode: parcel.mode,
       at: now,
     };
-    if (openRow && open && canMerge(open, request)) {
+    // A parcel holds each line of an order once: units of a line rerouted to a
+    // location whose open parcel has that line already travel on their own.
+    const holdsLine = open?.lines.some(
+      (l) => l.orderId === order.id && lines.some((n) => n.lineId === l.lineId),
+    );
+    if (openRow && open && !holdsLine && canMerge(open, request)) {
       // [MG1] Joins the open parcel; the order's allocations follow it ([OD15]).
       const merged: Shipment = {
         ...open,
