@@ -73,6 +73,12 @@ const HOME: ShipAddress = {
     detail: '南京西路 1200 号 5 楼',
   },
 };
+/** The same customer's office next door: its parcels never merge with HOME's. */
+const OFFICE: ShipAddress = {
+  ...HOME,
+  id: 'ADDR-E2E-2',
+  shipTo: { ...HOME.shipTo, detail: '南京西路 1266 号 20 楼' },
+};
 
 const product = (sku: string) => {
   const found = DEMO_PRODUCTS.find((p) => p.id === sku)!;
@@ -119,7 +125,10 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
     (await storage().latestDocs('_exceptions' as never, null, 100)).map((row) => row.body);
 
   /** The shop's server places a ship order for member M0001 to HOME, priced by the server. */
-  async function placeShipOrder(lines: { sku: string; quantity: number }[]): Promise<Order> {
+  async function placeShipOrder(
+    lines: { sku: string; quantity: number }[],
+    address: ShipAddress = HOME,
+  ): Promise<Order> {
     const response = await fetch(`${store.syncServer.url}/_orders`, {
       method: 'POST',
       headers: {
@@ -134,7 +143,7 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
           lineId: `L${i + 1}`,
           sku: l.sku,
           quantity: l.quantity,
-          fulfilment: { mode: 'ship', addressId: HOME.id },
+          fulfilment: { mode: 'ship', addressId: address.id },
         })),
       }),
     });
@@ -213,7 +222,10 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
     channelToken = (
       await issueChannelToken(storage(), { name: 'shop-web', channel: 'shop' }, 'e2e')
     ).token;
-    await storage().transaction((tx) => writePlainAddress(tx, HOME));
+    await storage().transaction(async (tx) => {
+      await writePlainAddress(tx, HOME);
+      await writePlainAddress(tx, OFFICE);
+    });
     // HQ opens both stores around the clock, so the order routes the same at any hour.
     const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
     const read = await fetch(`${store.syncServer.url}/_admin/locations`, { headers });
@@ -295,13 +307,17 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
     await waitForParcel(rejecter.page, rejecting.shipmentId);
     await screenshot(rejecter.page, 'pos-parcels-1024x768');
     await openParcel(rejecter.page, rejecting.shipmentId);
-    await expect.poll(() => rejecter.page.getByLabel('Why this store').innerText()).toMatch(/\S/);
+    await expect
+      .poll(() => rejecter.page.getByLabel('Why this store').innerText(), { timeout: 30_000 })
+      .toMatch(/\S/);
     const own = rejecting.lines.find((l) => l.sku !== milk)!;
     await scanToPick(rejecter.page, rejecter.scanner, product(own.sku), 1, own.quantity - 1);
     await screenshot(rejecter.page, 'pos-pick-scan-1024x768');
     // An item that is not in the parcel is refused in large letters; nothing is counted.
     await rejecter.scanner.scan(product('SKU-0006').barcode);
-    await expect.poll(() => lastScan(rejecter.page)).toMatch(/is not in this parcel/);
+    await expect
+      .poll(() => lastScan(rejecter.page), { timeout: 30_000 })
+      .toMatch(/is not in this parcel/);
     await scanToPick(rejecter.page, rejecter.scanner, product(own.sku), own.quantity - 1, 0);
     expect(
       await reportShort(rejecter.page, milk, 'Rejected by the store', () =>
@@ -341,7 +357,9 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
     for (const parcel of takerParcels) {
       await openParcel(taker.page, parcel.shipmentId);
       await expect
-        .poll(async () => Object.values(await leftToPick(taker.page)).reduce((a, b) => a + b, 0))
+        .poll(async () => Object.values(await leftToPick(taker.page)).reduce((a, b) => a + b, 0), {
+          timeout: 30_000,
+        })
         .toBe(parcel.lines.reduce((s, l) => s + l.quantity, 0));
       await pickAll(taker, parcel);
       const label = await ship(taker, parcel, '李师傅');
@@ -392,8 +410,8 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
   });
 
   it('[MG1] [FD1] two orders of one customer within the window are one parcel on the till', async () => {
-    const first = await pay(await placeShipOrder([{ sku: 'SKU-0005', quantity: 1 }]));
-    const second = await pay(await placeShipOrder([{ sku: 'SKU-0006', quantity: 1 }]));
+    const first = await pay(await placeShipOrder([{ sku: 'SKU-0005', quantity: 1 }], OFFICE));
+    const second = await pay(await placeShipOrder([{ sku: 'SKU-0006', quantity: 1 }], OFFICE));
     const [parcel] = await parcelsOf(first.id);
     expect(await parcelsOf(second.id)).toEqual([
       expect.objectContaining({ shipmentId: parcel!.shipmentId }),
@@ -409,7 +427,7 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
       .toHaveLength(1);
     const row = till.page.getByRole('row', { name: `Parcel ${parcel!.shipmentId}`, exact: true });
     await expect
-      .poll(() => row.innerText())
+      .poll(() => row.innerText(), { timeout: 30_000 })
       .toContain(`${orderNumber(first.id)} · ${orderNumber(second.id)}`);
     // The same parcel in Chinese.
     await till.page.keyboard.press('Escape');
