@@ -9,3 +9,4 @@ export * from './printing';
 export * from './consent-slip';
 export * from './lookups';
 export * from './pickup-desk';
+export * from './fulfilment';

@@ -37,8 +37,14 @@ export type TillConfig = {
   pickupQrKeys?: { id: string; secretHex: string }[];
 };
 
-/** The devices the use cases drive, through the hub. */
-export type DeviceBridge = Pick<PosBridge, 'printReceipt' | 'printDocument' | 'openDrawer'>;
+/**
+ * The devices the use cases drive, through the hub. `printLabel` is absent
+ * where the hub has no label printer support: the fulfilment desk says so.
+ */
+export type DeviceBridge = Pick<
+  PosBridge,
+  'printReceipt' | 'printDocument' | 'openDrawer' | 'printLabel'
+>;
 
 export type TillPorts = {
   replica: TillReplica;

@@ -15,6 +15,7 @@ import {
   type ShiftReportOnScreen,
   type Staff,
 } from '@pos/domain';
+import type { ParcelDraft } from './fulfilment';
 import type { OrderReturnDraft, PickupDraft } from './pickup-desk';
 
 /**
@@ -72,6 +73,8 @@ export type TillState = {
   orderReturn: OrderReturnDraft | null;
   /** The cashier asked to return an online order: a scanned order QR opens its return. */
   awaitingOrderReturnScan: boolean;
+  /** The parcel open at the fulfilment desk: scans pick its items. */
+  parcel: ParcelDraft | null;
 };
 
 export function initialTillState(currency = 'CNY'): TillState {
@@ -91,6 +94,7 @@ export function initialTillState(currency = 'CNY'): TillState {
     pickup: null,
     orderReturn: null,
     awaitingOrderReturnScan: false,
+    parcel: null,
   };
 }
 

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { heldUnitsId, storeOrderId, type Price, type Product, type SaleFact } from '@pos/domain';
+import {
+  heldUnitsId,
+  shipmentDocId,
+  storeOrderId,
+  type FulfilmentFact,
+  type Price,
+  type Product,
+  type SaleFact,
+} from '@pos/domain';
 import { openReplica, type ReplicaDatabase } from './database';
 import { createTillReplica } from './till';
 
@@ -186,6 +194,50 @@ describe('online orders at the store', () => {
       status: 'offline',
       reason: 'connect ECONNREFUSED',
     });
+  });
+});
+
+describe("the store's parcels", () => {
+  const parcel = (shipmentId: string, storeId: string) => ({
+    id: shipmentDocId(shipmentId),
+    kind: 'shipment',
+    storeId,
+    shipmentId,
+    status: 'open',
+    lines: [{ orderId: 'ORD-1', lineId: 'L1', sku: 'SKU-0003', quantity: 1, picked: 0, short: 0 }],
+    updatedAt: '2026-03-01T10:05:00.000Z',
+  });
+  const step = (id: string, at: string, changes: Partial<FulfilmentFact> = {}) => ({
+    kind: 'fulfilment' as const,
+    id,
+    storeId: 'S001',
+    shipmentId: 'SH-1',
+    step: 'pick' as const,
+    lines: [{ orderId: 'ORD-1', lineId: 'L1', quantity: 1 }],
+    at,
+    deviceId: 'S001-POS1',
+    staffId: 'E1',
+    ...changes,
+  });
+
+  it("[FS1] lists this store's parcels from storeState and finds one by its id", async () => {
+    await db.storeState.bulkInsert([parcel('SH-1', 'S001'), parcel('SH-2', 'S002')]);
+    const replica = till();
+    expect((await replica.storeShipments()).map((s) => s.shipmentId)).toEqual(['SH-1']);
+    expect((await replica.storeShipment('SH-1'))?.status).toBe('open');
+    expect(await replica.storeShipment('SH-2')).toBeNull();
+  });
+
+  it("[FS6] lists this device's own steps of a parcel, oldest first", async () => {
+    await db.facts.bulkInsert([
+      step('S001-POS1-B', '2026-03-01T11:00:00.000Z'),
+      step('S001-POS1-A', '2026-03-01T10:30:00.000Z'),
+      step('S001-POS1-C', '2026-03-01T10:40:00.000Z', { shipmentId: 'SH-9' }),
+      step('S001-POS2-D', '2026-03-01T10:41:00.000Z', { deviceId: 'S001-POS2' }),
+    ]);
+    const steps = await till().fulfilmentFactsHere('SH-1');
+    expect(steps.map((s) => s.id)).toEqual(['S001-POS1-A', 'S001-POS1-B']);
+    expect(steps[0]).not.toHaveProperty('kind');
   });
 });
 

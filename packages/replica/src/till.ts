@@ -7,6 +7,8 @@
  */
 import type {
   Coupon,
+  FulfilmentFact,
+  Shipment,
   IndexKey,
   MemberLookup,
   Order,
@@ -24,6 +26,7 @@ import type {
 import {
   fromFact,
   heldUnitsId,
+  shipmentDocId,
   stockLevelId,
   storeOrderId,
   type FactBodyByKind,
@@ -124,6 +127,20 @@ export type TillReplica = {
   storeOrder(orderId: string): Promise<StoreOrder | null>;
   /** [OF1] [OF4] [OF5] This device's pickup, pay-at-till and return facts of an order. */
   orderFactsHere(orderId: string): Promise<OrderFactsHere>;
+  /**
+   * [FS1] This store's parcels as the server last sent them (`storeState` of
+   * kind `shipment`), whatever their status.
+   */
+  storeShipments(): Promise<Shipment[]>;
+  /** [FS1] One parcel of this store as the server last sent it; null when it sent none. */
+  storeShipment(shipmentId: string): Promise<Shipment | null>;
+  /**
+   * [FS1] Calls `listener` now and whenever the server sends a changed parcel
+   * of this store; returns a function that stops it.
+   */
+  watchShipments(listener: () => void): () => void;
+  /** [FS6] This device's own fulfilment steps of a parcel, oldest first. */
+  fulfilmentFactsHere(shipmentId: string): Promise<FulfilmentFact[]>;
   /** An online order asked of the sync server (`GET /_orders/{id}`), e.g. another store's. */
   orderOnline(orderId: string): Promise<OrderOnline>;
   /** This device's sales and returns since a time (a shift's). */
@@ -139,11 +156,9 @@ export type TillReplica = {
 };
 
 /** [DK2] This replica's facts of a kind matching `selector`, as documents of their kind. */
-async function factsOf<K extends 'sale' | 'return' | 'pickup' | 'orderPayment' | 'orderReturn'>(
-  db: ReplicaDatabase,
-  kind: K,
-  selector: Record<string, unknown>,
-): Promise<FactBodyByKind[K][]> {
+async function factsOf<
+  K extends 'sale' | 'return' | 'pickup' | 'orderPayment' | 'orderReturn' | 'fulfilment',
+>(db: ReplicaDatabase, kind: K, selector: Record<string, unknown>): Promise<FactBodyByKind[K][]> {
   const docs = await db.facts.find({ selector: { ...selector, kind } }).exec();
   return docs.map((d) => fromFact(d.toJSON())!.body as unknown as FactBodyByKind[K]);
 }
@@ -256,6 +271,25 @@ export function createTillReplica(
         returns: byTime(await factsOf(db, 'orderReturn', mine)),
       };
     },
+    storeShipments: async () =>
+      (await db.storeState.find({ selector: { kind: 'shipment', storeId } }).exec()).map(
+        (d) => d.toJSON() as unknown as Shipment,
+      ),
+    storeShipment: async (shipmentId) => {
+      const doc = await db.storeState.findOne(shipmentDocId(shipmentId)).exec();
+      const shipment = doc ? (doc.toJSON() as unknown as Shipment) : null;
+      return shipment?.kind === 'shipment' && shipment.storeId === storeId ? shipment : null;
+    },
+    watchShipments: (listener) => {
+      const subscription = db.storeState
+        .find({ selector: { kind: 'shipment', storeId } })
+        .$.subscribe(() => listener());
+      return () => subscription.unsubscribe();
+    },
+    fulfilmentFactsHere: async (shipmentId) =>
+      (await factsOf(db, 'fulfilment', { shipmentId, deviceId })).sort(
+        (a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id),
+      ),
     orderOnline: async (orderId) => {
       const asked = await askServer(`_orders/${encodeURIComponent(orderId)}`);
       if (asked.status !== 'answered') return asked;

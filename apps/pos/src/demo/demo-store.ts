@@ -1,8 +1,9 @@
 /**
  * A whole demo store on one machine: the sync server (PGlite with the demo
  * chain), a simulated scanner and receipt printer on socat pseudo-terminals
- * and a simulated network label printer (ZPL over TCP), the hub driving them through the real serial drivers, and the terminal host
- * serving the POS to a browser. `npm start` and the end-to-end tests run this.
+ * and a simulated network label printer (ZPL over TCP), the hub driving them
+ * through the real drivers, and the terminal host serving the POS to a
+ * browser. `npm start` and the end-to-end tests run this.
  */
 import type { CashRounding } from '@pos/domain';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import {
   TcpLabelPrinterSimulator,
   TcpPrinterSimulator,
   type Hub,
+  type LabelLanguage,
   type LabelPrinterSimulator,
   type PtyPair,
 } from '@pos/hardware';
@@ -50,7 +52,7 @@ export type DemoStore = {
   terminalUrl?: string;
   scanner: ScannerSimulator;
   printer: PrinterSimulator;
-  /** The simulated network label printer (ZPL) for shipping labels. */
+  /** The simulated network label printer for shipping labels: it decodes each label. */
   labelPrinter: LabelPrinterSimulator;
   close(): Promise<void>;
 };
@@ -79,6 +81,8 @@ export async function startDemoStore(
     tls?: Pick<DemoCertificate, 'cert' | 'key' | 'fingerprint'>;
     /** The online shop on the sync server: its built page and SMS hook (`/shop/`). */
     shop?: ShopOptions;
+    /** [FD7] The simulated network label printer's language; default ZPL. */
+    labelPrinter?: LabelLanguage;
   } = {},
 ): Promise<DemoStore> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -101,76 +105,19 @@ export async function startDemoStore(
     const syncPort = Number(new URL(syncServer.url).port);
     closers.push(async () => syncServer?.close());
 
-    const device = DEMO_DEVICES[0];
-    const terminalConfig: TerminalConfig = {
-      storeId: device.storeId,
-      deviceId: device.deviceId,
+    const terminal = await openTerminal(closers, {
       syncUrl: syncServer.url,
-      syncToken: device.token,
-      ...(options.tls ? { syncCertFingerprint: options.tls.fingerprint } : {}),
-      priceList: 'CN-LIST',
-      currency: 'CNY',
-      locale: 'zh-CN',
-      receiptColumns: 48,
-      language: options.language ?? 'en',
+      device: DEMO_DEVICES[0],
+      ...(options.language ? { language: options.language } : {}),
+      ...(options.printerLink ? { printerLink: options.printerLink } : {}),
       ...(options.cashRounding ? { cashRounding: options.cashRounding } : {}),
-      codeKeys: [{ id: DEMO_CODE_KEY.id, secretHex: toHex(DEMO_CODE_KEY.secret) }],
-      // The demo chain's blind-index key, the one the demo sync server indexes members with.
-      memberIndexKey: { id: INDEX_KEY_FIXTURE.id, secretHex: toHex(INDEX_KEY_FIXTURE.secret) },
-      earnRules: DEMO_EARN_RULES,
-      redemption: DEMO_REDEMPTION,
-      ...demoPickupKeys(device.storeId),
-    };
-
-    const tcp = options.printerLink === 'tcp';
-    const pairs: PtyPair[] = [await openPtyPair(), ...(tcp ? [] : [await openPtyPair()])];
-    closers.push(() => Promise.all(pairs.map((pair) => pair.close())));
-    const [scannerPair, printerPair] = pairs as [PtyPair, PtyPair | undefined];
-    // Simulators open first: a port opened later would miss bytes already written.
-    const scanner = await ScannerSimulator.open(scannerPair.simulatorPath);
-    closers.push(() => scanner.close());
-    let printer: PrinterSimulator;
-    let printerConfig: PrinterConfig;
-    if (printerPair) {
-      const serial = await PrinterSimulator.open(printerPair.simulatorPath);
-      closers.push(() => serial.close());
-      printer = serial;
-      printerConfig = { id: 'printer-1', path: printerPair.devicePath };
-    } else {
-      const network = await TcpPrinterSimulator.start();
-      closers.push(() => network.close());
-      printer = network.printer;
-      printerConfig = { type: 'tcp', id: 'printer-1', host: '127.0.0.1', port: network.port };
-    }
-    const labels = await TcpLabelPrinterSimulator.start({ language: 'zpl' });
-    closers.push(() => labels.close());
-    const devices: DevicesConfig = {
-      scanners: [{ id: 'scanner-1', path: scannerPair.devicePath }],
-      printer: printerConfig,
-      labelPrinter: {
-        type: 'tcp',
-        id: 'label-printer-1',
-        language: 'zpl',
-        host: '127.0.0.1',
-        port: labels.port,
-      },
-      receiptTimeZone: 'Asia/Shanghai',
-    };
-
-    let terminalUrl: string | undefined;
-    if (options.serveBrowser !== false) {
-      const hub: Hub = await openHub(devices, terminalConfig.receiptColumns);
-      closers.push(() => hub.close());
-      const host: TerminalHost = await startTerminalHost({
-        config: terminalConfig,
-        hub,
-        rendererDir: options.rendererDir ?? RENDERER_DIR,
-        port: options.terminalPort ?? 0,
-        ...(options.tls ? { syncProxy: { target: syncServer.url, ca: options.tls.cert } } : {}),
-      });
-      closers.push(() => host.close());
-      terminalUrl = host.url;
-    }
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.serveBrowser === false ? { serveBrowser: false } : {}),
+      ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
+      ...(options.terminalPort ? { terminalPort: options.terminalPort } : {}),
+      ...(options.labelPrinter ? { labelPrinter: options.labelPrinter } : {}),
+    });
+    const { terminalConfig, devices, terminalUrl, scanner, printer, labelPrinter } = terminal;
     return {
       get syncServer() {
         if (!syncServer) throw new Error('The sync server is down');
@@ -194,13 +141,144 @@ export async function startDemoStore(
       terminalUrl,
       scanner,
       printer,
-      labelPrinter: labels.printer,
+      labelPrinter,
       close,
     };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** One terminal of a store: its configuration, its simulated devices and where a browser opens it. */
+export type StoreTerminal = {
+  terminalConfig: TerminalConfig;
+  devices: DevicesConfig;
+  terminalUrl?: string;
+  scanner: ScannerSimulator;
+  printer: PrinterSimulator;
+  labelPrinter: LabelPrinterSimulator;
+  close(): Promise<void>;
+};
+
+type TerminalOptions = {
+  syncUrl: string;
+  device: { deviceId: string; storeId: string; token: string };
+  language?: TerminalLanguage;
+  printerLink?: 'serial' | 'tcp';
+  cashRounding?: CashRounding;
+  tls?: Pick<DemoCertificate, 'cert' | 'fingerprint'>;
+  serveBrowser?: boolean;
+  rendererDir?: string;
+  terminalPort?: number;
+  /** The simulated network label printer's language; default ZPL. */
+  labelPrinter?: LabelLanguage;
+};
+
+/**
+ * Another store's terminal on a running sync server, with simulated devices
+ * of its own (a scanner, a receipt printer and, when asked, a label
+ * printer): two stores' tills side by side in one test.
+ */
+export async function startStoreTerminal(
+  options: Omit<TerminalOptions, 'tls'>,
+): Promise<StoreTerminal> {
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const stop of closers.splice(0).reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    return { ...(await openTerminal(closers, options)), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The terminal's configuration, devices, hub and host; each thing opened adds its closer. */
+async function openTerminal(
+  closers: (() => Promise<unknown>)[],
+  options: TerminalOptions,
+): Promise<Omit<StoreTerminal, 'close'>> {
+  const { device } = options;
+  const terminalConfig: TerminalConfig = {
+    storeId: device.storeId,
+    deviceId: device.deviceId,
+    syncUrl: options.syncUrl,
+    syncToken: device.token,
+    ...(options.tls ? { syncCertFingerprint: options.tls.fingerprint } : {}),
+    priceList: 'CN-LIST',
+    currency: 'CNY',
+    locale: 'zh-CN',
+    receiptColumns: 48,
+    language: options.language ?? 'en',
+    ...(options.cashRounding ? { cashRounding: options.cashRounding } : {}),
+    codeKeys: [{ id: DEMO_CODE_KEY.id, secretHex: toHex(DEMO_CODE_KEY.secret) }],
+    // The demo chain's blind-index key, the one the demo sync server indexes members with.
+    memberIndexKey: { id: INDEX_KEY_FIXTURE.id, secretHex: toHex(INDEX_KEY_FIXTURE.secret) },
+    earnRules: DEMO_EARN_RULES,
+    redemption: DEMO_REDEMPTION,
+    ...demoPickupKeys(device.storeId),
+  };
+
+  const tcp = options.printerLink === 'tcp';
+  const pairs: PtyPair[] = [await openPtyPair(), ...(tcp ? [] : [await openPtyPair()])];
+  closers.push(() => Promise.all(pairs.map((pair) => pair.close())));
+  const [scannerPair, printerPair] = pairs as [PtyPair, PtyPair | undefined];
+  // Simulators open first: a port opened later would miss bytes already written.
+  const scanner = await ScannerSimulator.open(scannerPair.simulatorPath);
+  closers.push(() => scanner.close());
+  let printer: PrinterSimulator;
+  let printerConfig: PrinterConfig;
+  if (printerPair) {
+    const serial = await PrinterSimulator.open(printerPair.simulatorPath);
+    closers.push(() => serial.close());
+    printer = serial;
+    printerConfig = { id: 'printer-1', path: printerPair.devicePath };
+  } else {
+    const network = await TcpPrinterSimulator.start();
+    closers.push(() => network.close());
+    printer = network.printer;
+    printerConfig = { type: 'tcp', id: 'printer-1', host: '127.0.0.1', port: network.port };
+  }
+  const language = options.labelPrinter ?? 'zpl';
+  const labels = await TcpLabelPrinterSimulator.start({ language });
+  closers.push(() => labels.close());
+  const devices: DevicesConfig = {
+    scanners: [{ id: 'scanner-1', path: scannerPair.devicePath }],
+    printer: printerConfig,
+    labelPrinter: {
+      type: 'tcp',
+      id: 'label-printer-1',
+      language,
+      host: '127.0.0.1',
+      port: labels.port,
+    },
+    receiptTimeZone: 'Asia/Shanghai',
+  };
+
+  let terminalUrl: string | undefined;
+  if (options.serveBrowser !== false) {
+    const hub: Hub = await openHub(devices, terminalConfig.receiptColumns);
+    closers.push(() => hub.close());
+    const host: TerminalHost = await startTerminalHost({
+      config: terminalConfig,
+      hub,
+      rendererDir: options.rendererDir ?? RENDERER_DIR,
+      port: options.terminalPort ?? 0,
+      ...(options.tls ? { syncProxy: { target: options.syncUrl, ca: options.tls.cert } } : {}),
+    });
+    closers.push(() => host.close());
+    terminalUrl = host.url;
+  }
+  return {
+    terminalConfig,
+    devices,
+    ...(terminalUrl ? { terminalUrl } : {}),
+    scanner,
+    printer,
+    labelPrinter: labels.printer,
+  };
 }
 
 /**

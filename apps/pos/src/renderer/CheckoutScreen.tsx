@@ -20,6 +20,7 @@ import {
   useT,
 } from '@pos/ui';
 import type { Till } from './boot';
+import { FULFILMENT_KEYS, FulfilmentDesk } from './Fulfilment';
 import {
   OrderReturnCodeDialog,
   OrderReturnDialog,
@@ -47,6 +48,7 @@ type Dialog =
   | { kind: 'help' }
   | { kind: 'pickup-code' }
   | { kind: 'order-return-code' }
+  | { kind: 'fulfilment' }
   | { kind: 'approve'; permission: Permission; then: (staff: Staff) => void };
 
 export const FUNCTION_KEYS: readonly (readonly [string, string])[] = [
@@ -74,6 +76,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
   const returning = useTill((s) => s.returning);
   const pickup = useTill((s) => s.pickup);
   const orderReturn = useTill((s) => s.orderReturn);
+  const parcel = useTill((s) => s.parcel);
   const report = useTill((s) => s.report);
   const suspended = useTill((s) => s.suspended);
   const paying = usePosStore((s) => s.paying);
@@ -138,6 +141,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
     F12: () => cart.lines.length > 0 && setPaying(true),
     'Shift+F12': () => setDialog({ kind: 'pickup-code' }),
     'Shift+F8': () => setDialog({ kind: 'order-return-code' }),
+    'Shift+F9': () => setDialog({ kind: 'fulfilment' }),
   };
   const busy =
     dialog !== null ||
@@ -145,7 +149,8 @@ export function CheckoutScreen({ till }: { till: Till }) {
     returning !== null ||
     report !== null ||
     pickup !== null ||
-    orderReturn !== null;
+    orderReturn !== null ||
+    parcel !== null;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -244,6 +249,9 @@ export function CheckoutScreen({ till }: { till: Till }) {
             <button type="button" disabled={busy} onClick={() => actions['Shift+F8']?.()}>
               {t('Online order return')} <kbd>Shift+F8</kbd>
             </button>
+            <button type="button" disabled={busy} onClick={() => actions['Shift+F9']?.()}>
+              {t('Parcels')} <kbd>Shift+F9</kbd>
+            </button>
           </div>
           <div className="side-actions">
             <button
@@ -323,12 +331,21 @@ export function CheckoutScreen({ till }: { till: Till }) {
           }
         />
       )}
+      {(dialog?.kind === 'fulfilment' || parcel) && (
+        <FulfilmentDesk
+          till={till}
+          onClose={() => {
+            till.fulfilment.close();
+            close();
+          }}
+        />
+      )}
       {dialog?.kind === 'pickup-code' && <PickupCodeDialog till={till} onCancel={close} />}
       {dialog?.kind === 'order-return-code' && (
         <OrderReturnCodeDialog till={till} onCancel={close} />
       )}
       {dialog?.kind === 'help' && (
-        <HelpDialog keys={[...FUNCTION_KEYS, ...PICKUP_KEYS]} onClose={close} />
+        <HelpDialog keys={[...FUNCTION_KEYS, ...PICKUP_KEYS, ...FULFILMENT_KEYS]} onClose={close} />
       )}
       {dialog?.kind === 'search' && (
         <SearchDialog

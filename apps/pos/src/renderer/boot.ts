@@ -9,6 +9,7 @@ import {
   addPaymentTender,
   amountDue,
   createCheckout,
+  createFulfilmentDesk,
   createPickupDesk,
   createProductSearch,
   createReturnsDesk,
@@ -17,6 +18,7 @@ import {
   stockOf,
   watchStockOf,
   type Checkout,
+  type FulfilmentDesk,
   type Outcome,
   type PaymentMethod,
   type PickupDesk,
@@ -27,6 +29,7 @@ import {
   type TillPorts,
 } from '@pos/app-core';
 import type { Minor, PaymentTender } from '@pos/domain';
+import type { ScanEvent } from '@pos/hardware/protocol';
 import {
   createTillReplica,
   openOutbox,
@@ -49,6 +52,10 @@ export type Till = {
   returns: ReturnsDesk;
   /** The pickup desk and returns of online orders. */
   pickup: PickupDesk;
+  /** [FD1]-[FD8] The store's parcels: pick, pack, label and hand over. */
+  fulfilment: FulfilmentDesk;
+  /** [FD1] Calls `listener` now and whenever the store's parcels change on the replica. */
+  watchParcels(listener: () => void): () => void;
   search: ProductSearch;
   /** [AC3] A SKU's stock at this store. */
   stock(sku: string): Promise<StockInfo>;
@@ -132,9 +139,16 @@ export async function boot(): Promise<Till> {
   const session = await createSession({ ...ports, checkout });
   const search = createProductSearch(ports.replica);
   const show = (outcome: Outcome<unknown>) => usePosStore.getState().show(outcome);
+  const fulfilment = createFulfilmentDesk(ports);
   // Scans go to the checkout whatever is on screen: none is lost while a dialog is open.
-  api.onScan((scan) => void checkout.scan(scan).then(show));
-  listenForKeyboardScans(window, (scan) => void checkout.scan(scan).then(show));
+  // While a parcel is open at the fulfilment desk they pick its items instead ([FD3]);
+  // the desk shows each answer in large letters.
+  const onScan = (scan: ScanEvent) =>
+    tillState.get().parcel ? void fulfilment.scan(scan.code) : void checkout.scan(scan).then(show);
+  api.onScan(onScan);
+  listenForKeyboardScans(window, onScan);
+  // [FD4] RFID tags read while a parcel is open pick its items, once per tag.
+  api.onTagRead?.((read) => void fulfilment.tagRead(read));
   api.onDeviceStatus((devices) => usePosStore.getState().setDevices(devices));
   // New or changed promotions reprice the cart in progress.
   db.promotions.find().$.subscribe(() => void checkout.reprice().then(show));
@@ -158,6 +172,8 @@ export async function boot(): Promise<Till> {
     session,
     returns,
     pickup,
+    fulfilment,
+    watchParcels: (listener) => ports.replica.watchShipments(listener),
     search,
     stock: (sku) => stockOf(ports.replica, sku),
     watchStock: (sku, listener) => watchStockOf(ports.replica, sku, listener),

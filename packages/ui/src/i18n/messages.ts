@@ -8,6 +8,7 @@ import {
   type CheckoutErrorCode,
   type CodeError,
   type CouponError,
+  type FulfilmentErrorCode,
   type PointsError,
   type ReturnError,
   type TenderError,
@@ -104,6 +105,7 @@ const ZH: Record<string, string> = {
   scanner: '扫码枪',
   printer: '打印机',
   drawer: '钱箱',
+  'label-printer': '面单打印机',
   rfid: 'RFID 读写器',
   'label-printer': '面单打印机',
   ready: '就绪',
@@ -212,6 +214,56 @@ const ZH: Record<string, string> = {
   Cancelled: '已取消',
   'Hold expired': '保留已过期',
   Refunded: '已退款',
+  // The fulfilment desk (门店发货)
+  Parcels: '发货',
+  Parcel: '包裹',
+  Orders: '订单',
+  Delivery: '配送',
+  Picked: '已拣',
+  Short: '缺货',
+  Status: '状态',
+  Open: '打开',
+  Aisle: '货位',
+  'Loading…': '加载中…',
+  'No parcels to ship': '没有待发货的包裹',
+  'Steps not uploaded yet': '尚未上传的操作',
+  'Same-city': '同城',
+  'To pick': '待拣货',
+  'To pack': '待打包',
+  'To label': '待打印面单',
+  'To hand over': '待交快递',
+  'Handed over': '已交快递',
+  'Not found': '找不到',
+  Damaged: '破损',
+  'Rejected by the store': '门店拒单',
+  'Scan each item to pick it': '请逐件扫描商品拣货',
+  'Everything is picked': '已全部拣完',
+  '{n} more of this item': '此商品还需 {n} 件',
+  'line done': '此行已拣完',
+  '{n} left in the parcel': '包裹还剩 {n} 件',
+  'Why this store': '为何由本店发货',
+  'Scan or type a barcode': '扫描或输入条码',
+  'Pick by hand': '手工拣货',
+  'Report short': '报缺货',
+  'Report {n} × {name} short? They go to another store.':
+    '确认 {name} 缺货 {n} 件？这些商品将改由其他门店发货。',
+  Why: '原因',
+  'Units short': '缺货数量',
+  'Confirm short': '确认缺货',
+  'Weight (g), optional': '重量（克，可不填）',
+  Pack: '打包',
+  'No label printer on this till': '本收银台没有面单打印机',
+  'Print slip and label': '打印装箱单和面单',
+  'Print label again': '重打面单',
+  'Print packing slip': '打印装箱单',
+  Courier: '快递员',
+  'Hand over to courier': '交给快递员',
+  'Back to parcels': '返回包裹列表',
+  'Packing slip waiting for the printer': '装箱单等待打印',
+  'Packing slip not printed': '装箱单未打印',
+  'Label waiting for the label printer': '面单等待打印',
+  'Label not printed': '面单未打印',
+  'The step was not recorded': '操作未记录',
 };
 
 /** Every code a message on screen can carry; a new one is a type error until it is worded. */
@@ -222,6 +274,7 @@ type MessageCode =
   | ReturnError
   | TenderError
   | VariableMeasureError
+  | FulfilmentErrorCode
   | CheckoutErrorCode
   | HubErrorCode
   | 'PHONE_INVALID'
@@ -295,7 +348,30 @@ type MessageCode =
   | 'ORDER_RETURN_EXCEEDS_HANDED_OVER'
   | 'ORDER_RETURN_INVALID'
   | 'ORDER_REFUND_CASH'
-  | 'ORDER_REFUND_ORIGINAL';
+  | 'ORDER_REFUND_ORIGINAL'
+  // The fulfilment desk
+  | 'FULFILMENT_NO_PARCEL'
+  | 'FULFILMENT_INVALID'
+  | 'SHIPMENT_NOT_HERE'
+  | 'SHIPMENT_NO_ADDRESS'
+  | 'SCAN_EMPTY'
+  | 'PICK_UNKNOWN_CODE'
+  | 'PICK_NOT_IN_PARCEL'
+  | 'PICK_ALREADY_ENOUGH'
+  | 'PICK_NOTHING_LEFT'
+  | 'PICK_TAG_COUNTED'
+  | 'PICKED'
+  | 'SHORT_REASON'
+  | 'SHORT_QUANTITY'
+  | 'SHORT_REPORTED'
+  | 'SHORT_PARCEL_CANCELLED'
+  | 'PACK_WEIGHT'
+  | 'PACKED'
+  | 'NO_LABEL_PRINTER'
+  | 'LABEL_PRINTED'
+  | 'LABEL_QUEUED'
+  | 'HANDOVER_NO_COURIER'
+  | 'HANDED_TO_COURIER';
 
 /** Refusals of the domain and errors of the hub, by code. */
 const ZH_CODES: Record<MessageCode, string> = {
@@ -433,6 +509,37 @@ const ZH_CODES: Record<MessageCode, string> = {
   ORDER_RETURN_INVALID: '这笔退货无法记录，请联系技术支持',
   ORDER_REFUND_CASH: '请从钱箱退现金 {amount}',
   ORDER_REFUND_ORIGINAL: '退款 {amount} 将原路退回顾客的支付账户',
+  SHIPMENT_WRONG_STORE: '这个包裹不由本店发货',
+  SHIPMENT_CLOSED: '这个包裹已打包、已交快递或已取消，不能再拣货',
+  SHIPMENT_LINE_UNKNOWN: '包裹里没有这一行商品',
+  SHIPMENT_EXCEEDS_LINE: '数量超过了这一行剩余待拣的数量',
+  SHIPMENT_NOT_READY: '还有商品未拣或未报缺货，不能打包',
+  SHIPMENT_NOT_PACKED: '请先打包',
+  SHIPMENT_NO_LABEL: '请先打印面单，再交给快递员',
+  FULFILMENT_FACT_INVALID: '这一步无法记录，请联系技术支持',
+  FULFILMENT_NO_PARCEL: '请先打开一个包裹',
+  FULFILMENT_INVALID: '这一步无法记录，请联系技术支持',
+  SHIPMENT_NOT_HERE: '包裹 {parcel} 还未同步到本收银台：请稍候同步',
+  SHIPMENT_NO_ADDRESS: '包裹 {parcel} 还没有收件地址：请稍候同步',
+  SCAN_EMPTY: '没有扫描到内容',
+  PICK_UNKNOWN_CODE: '{code} 不是商品目录中的商品',
+  PICK_NOT_IN_PARCEL: '{name} 不在这个包裹里：请放回',
+  PICK_ALREADY_ENOUGH: '{name} 已拣够 {n} 件：请把这件放回',
+  PICK_NOTHING_LEFT: '包裹 {parcel} 已没有待拣商品：请把 {name} 放回',
+  PICK_TAG_COUNTED: '这个标签已经计过数',
+  PICKED: '已拣 {name}',
+  SHORT_REASON: '请选择缺货原因',
+  SHORT_QUANTITY: '缺货数量须为至少 1 的整数',
+  SHORT_REPORTED: '{name} 缺货 {n} 件已上报：将改由其他门店发货',
+  SHORT_PARCEL_CANCELLED:
+    '{name} 缺货 {n} 件已上报：本店已无可发商品，包裹已取消，商品将改由其他门店发货',
+  PACK_WEIGHT: '重量须为 1 至 1,000,000 的整数克，或不填',
+  PACKED: '包裹 {parcel} 已打包',
+  NO_LABEL_PRINTER: '没有面单打印机：本收银台无法打印快递面单，请到有面单打印机的收银台打印',
+  LABEL_PRINTED: '面单已打印：{carrier} {trackingNo}',
+  LABEL_QUEUED: '面单打印机未就绪，就绪后自动打印',
+  HANDOVER_NO_COURIER: '请输入快递员姓名或工号',
+  HANDED_TO_COURIER: '包裹 {parcel} 已交给 {courier}：{carrier} {trackingNo}',
 };
 
 /** Device problems by code: what is wrong and what to do. */
