@@ -107,7 +107,6 @@ const ZH: Record<string, string> = {
   drawer: '钱箱',
   'label-printer': '面单打印机',
   rfid: 'RFID 读写器',
-  'label-printer': '面单打印机',
   ready: '就绪',
   offline: '离线',
   error: '故障',
