@@ -15,6 +15,7 @@ import {
   unitsToPick,
   type FulfilmentFact,
   type FulfilmentStep,
+  type RoutingExplanation,
   type Shipment,
   type ShipmentLine,
 } from '@pos/domain';
@@ -51,6 +52,8 @@ export type ParcelDraft = ParcelSummary & {
   pickList: ShipmentLine[];
   /** [FD2] Why this store ships it, in a sentence; null when the server gave none. */
   reason: string | null;
+  /** [FD2] The routing decision behind it, for the screen to explain in its language ([RO11]). */
+  explanation: RoutingExplanation | null;
   lastScan: ScanFeedback | null;
   /** Whether this till can print the shipping label (its hub has a label printer). */
   labelPrinter: boolean;
@@ -164,6 +167,7 @@ export function createFulfilmentDesk(ports: TillPorts): FulfilmentDesk {
       ...summaryOf(shipment, unsynced),
       pickList: pickList(shipment),
       reason: shipment.reason ?? null,
+      explanation: shipment.explanation ?? null,
       lastScan,
       labelPrinter: hasLabelPrinter(),
     };

@@ -10,6 +10,7 @@
  */
 import { fail, type Result } from './errors';
 import type { RoutableMode } from './locations';
+import type { RoutingExplanation } from './routing';
 import { count, id, text, time } from './schema-fields';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
 
@@ -70,6 +71,8 @@ export type Shipment = {
   trackingNo: string;
   /** [RO10] In a sentence, why this location ships it. */
   reason?: string;
+  /** [RO10] The routing decision that put the parcel here, for a device to explain in its language. */
+  explanation?: RoutingExplanation;
   packedAt?: string;
   weightGrams?: number;
   labelPrints: number;

@@ -307,6 +307,7 @@ export async function makeShipments(
       carrier,
       trackingNo: await courier.waybill(tx, carrier, parcel.shipmentId),
       ...(reason ? { reason } : {}),
+      ...(explanation ? { explanation } : {}),
       labelPrints: 0,
       factIds: [],
     };

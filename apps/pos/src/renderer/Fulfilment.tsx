@@ -8,8 +8,8 @@
  */
 import { useEffect, useState } from 'react';
 import type { Outcome, ParcelDraft, ParcelStage, ParcelSummary, ShortReason } from '@pos/app-core';
-import { unitsToPick, type ShipmentLine } from '@pos/domain';
-import { Modal, useDateTime, useMessageText, useT, type ScreenMessage } from '@pos/ui';
+import { explainRouting, unitsToPick, type ShipmentLine } from '@pos/domain';
+import { Modal, useDateTime, useLocale, useMessageText, useT, type ScreenMessage } from '@pos/ui';
 import type { Till } from './boot';
 import { useTill } from './till-state';
 
@@ -187,6 +187,7 @@ type Panel = { kind: 'none' } | { kind: 'short'; line: ShipmentLine };
 /** [FD2]-[FD8] One parcel at the desk. */
 function ParcelDesk({ till, draft }: { till: Till; draft: ParcelDraft }) {
   const t = useT();
+  const { language } = useLocale();
   const { time } = useDateTime();
   const words = useMessageText();
   const [message, setMessage] = useState<ScreenMessage | null>(null);
@@ -246,6 +247,10 @@ function ParcelDesk({ till, draft }: { till: Till; draft: ParcelDraft }) {
   const finished = shipment.lines.filter((l) => unitsToPick(l) === 0);
   const lines = [...toPick, ...finished];
   const isNext = (l: ShipmentLine) => l === toPick[0];
+  // [RO11] The server's decision in the screen's language; its sentence when it sent none.
+  const why = draft.explanation
+    ? explainRouting(draft.explanation, language).slice(0, 2).join(' ')
+    : draft.reason;
 
   return (
     <Modal title={t('Parcels')} onCancel={cancel} onSubmit={submit} wide>
@@ -267,11 +272,11 @@ function ParcelDesk({ till, draft }: { till: Till; draft: ParcelDraft }) {
       </p>
       <p className="note">
         {shipment.carrier} <span aria-label="Waybill">{shipment.trackingNo}</span>
-        {draft.reason && (
+        {why && (
           <>
             {' · '}
             <span aria-label="Why this store">
-              {t('Why this store')}: {draft.reason}
+              {t('Why this store')}: {why}
             </span>
           </>
         )}
