@@ -7,7 +7,9 @@
  */
 import {
   applyOrderEvent,
+  isDeliveryLine,
   isPickupOverdue,
+  unitsLeftToHandOver,
   uncollectedRefund,
   type CollectionName,
   type Order,
@@ -19,7 +21,14 @@ import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
 import { recordRefund } from './refunds';
 import { withdrawFromShipments } from './shipments';
-import { moveHeld, orderStores, ORDERS_DB, putOrder, unitsLeft } from './store-orders';
+import {
+  moveHeld,
+  orderStores,
+  ORDERS_DB,
+  pickupUnits,
+  putOrder,
+  unitsLeft,
+} from './store-orders';
 
 /** [OS4] Server-only: what the deadline sweep did to each order, by order id. */
 export const PICKUP_DEADLINES_DB = '_pickupDeadlines' as CollectionName;
@@ -183,9 +192,14 @@ export async function sweepPickupDeadlines(
         next.overdueAt = now;
         if (cancelled.ok && short) {
           // [OD13] Closed short: what was collected stays sold; the rest is released and refunded.
+          // [OD16] [OS5] Delivery lines carry on: their held units and parcels stay.
           await putOrder(tx, cancelled.order, row.rev, now);
-          await moveHeld(tx, unitsLeft(order), -1, undefined, now);
-          await withdrawFromShipments(tx, order, now);
+          if (order.lines.some(isDeliveryLine)) {
+            await moveHeld(tx, pickupUnits(order, unitsLeftToHandOver), -1, undefined, now);
+          } else {
+            await moveHeld(tx, unitsLeft(order), -1, undefined, now);
+            await withdrawFromShipments(tx, order, now);
+          }
           await recordRefund(ctx, { orderId: order.id, amount: refund, to: 'original' });
           next.outcome = 'closed';
           done.closed.push(cancelled.order);

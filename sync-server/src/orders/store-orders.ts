@@ -9,6 +9,7 @@ import {
   heldUnitsId,
   stockLevelId,
   storeOrderId,
+  unitsLeftToHandOver,
   type CollectionName,
   type HeldUnits,
   type LineAllocation,
@@ -153,7 +154,7 @@ export function addUnits(
  */
 export const unitsLeft = (order: Order) =>
   addUnits(
-    pickupUnits(order, (line) => line.quantity - line.pickedUp),
+    pickupUnits(order, unitsLeftToHandOver),
     allocationUnits(order),
   );
 
