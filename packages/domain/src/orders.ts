@@ -368,8 +368,10 @@ export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Or
 
     // [OD13] partly picked up → closed: the units not collected are cancelled and refunded.
     case 'rest-cancelled': {
-      if (order.status !== 'partly-picked-up')
+      // [OD16] A mixed order may have shipped some units already.
+      if (order.status !== 'partly-picked-up' && order.status !== 'partly-shipped') {
         return refuse(order, 'closed with the rest cancelled');
+      }
       const refund = uncollectedRefund(order);
       if (!order.lines.some((l) => isHandOverLine(l) && unitsLeftToHandOver(l) > 0)) {
         return refuse(order, 'closed with the rest cancelled: nothing is left to collect');
@@ -701,10 +703,16 @@ function cancelUnits(
   const line = order.lines.find((l) => l.lineId === event.lineId);
   if (!line) return fail('ORDER_LINE_UNKNOWN', `order ${order.id} has no line ${event.lineId}`);
   if (!isDeliveryLine(line)) {
-    return fail('ORDER_EVENT_INVALID', `line ${line.lineId} is ${line.fulfilment.mode}: not given up here`);
+    return fail(
+      'ORDER_EVENT_INVALID',
+      `line ${line.lineId} is ${line.fulfilment.mode}: not given up here`,
+    );
   }
   if (!isCount(event.quantity) || !isFen(event.refund)) {
-    return fail('ORDER_EVENT_INVALID', 'units given up are a whole number > 0, the refund whole fen');
+    return fail(
+      'ORDER_EVENT_INVALID',
+      'units given up are a whole number > 0, the refund whole fen',
+    );
   }
   if (event.reason !== undefined && typeof event.reason !== 'string') {
     return fail('ORDER_EVENT_INVALID', 'the reason is text');
