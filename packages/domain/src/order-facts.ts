@@ -10,7 +10,10 @@ import { fail, type Result } from './errors';
 import {
   applyOrderEvent,
   unitsLeftToHandOver,
-  type Order, type OrderEvent, type OrderResult } from './orders';
+  type Order,
+  type OrderEvent,
+  type OrderResult,
+} from './orders';
 import { count, id, minor, text, time } from './schema-fields';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
 import { FULFILMENT_FACT_SCHEMA, fulfilmentFactProblems } from './shipments';

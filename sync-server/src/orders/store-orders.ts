@@ -153,10 +153,7 @@ export function addUnits(
  * pickup deadline) gives these back.
  */
 export const unitsLeft = (order: Order) =>
-  addUnits(
-    pickupUnits(order, unitsLeftToHandOver),
-    allocationUnits(order),
-  );
+  addUnits(pickupUnits(order, unitsLeftToHandOver), allocationUnits(order));
 
 /**
  * [OC3] [ATP3] Moves the units held of SKUs at stores by `units` each (a
