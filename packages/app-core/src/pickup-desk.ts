@@ -205,7 +205,7 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
         sku: l.sku,
         name: await nameOf(l.sku),
         quantity: l.quantity,
-        pickedUp: l.quantity - l.left,
+        pickedUp: order.lines.find((o) => o.lineId === l.lineId)?.pickedUp ?? l.quantity - l.left,
         left: l.left,
         net: order.lines.find((o) => o.lineId === l.lineId)?.net ?? 0,
       })),

@@ -7,7 +7,13 @@
  * Pure. See SPEC.md [OF1]-[OF7].
  */
 import { fail, type Result } from './errors';
-import { applyOrderEvent, type Order, type OrderEvent, type OrderResult } from './orders';
+import {
+  applyOrderEvent,
+  unitsLeftToHandOver,
+  type Order,
+  type OrderEvent,
+  type OrderResult,
+} from './orders';
 import { count, id, minor, text, time } from './schema-fields';
 import { validateAgainstSchema, type SchemaProblem } from './validate';
 import { FULFILMENT_FACT_SCHEMA, fulfilmentFactProblems } from './shipments';
@@ -234,7 +240,7 @@ export function linesLeftAt(
       lineId: l.lineId,
       sku: l.sku,
       quantity: l.quantity,
-      left: l.quantity - l.pickedUp,
+      left: unitsLeftToHandOver(l),
     }));
 }
 

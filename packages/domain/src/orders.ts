@@ -54,6 +54,12 @@ export type OrderLine = {
   pickedUp: number;
   /** [OD14] Units handed to a courier so far (ship and same-city lines). */
   shipped?: number;
+  /**
+   * [OD16] Units the order gave up: never handed over nor shipped, refunded
+   * (pickup units not collected by the deadline, delivery units no location
+   * could ship). They are the line's last units.
+   */
+  cancelled?: number;
 };
 
 /**
@@ -146,6 +152,7 @@ export type OrderEvent =
   | Fact<'refunded'>
   | Fact<'returned', { lineId: string; quantity: number; refund: number }>
   | Fact<'rest-cancelled', { refund: number; reason?: string }>
+  | Fact<'units-cancelled', { lineId: string; quantity: number; refund: number; reason?: string }>
   | Fact<
       'routed',
       {
@@ -172,7 +179,8 @@ export type OrderErrorCode =
   | 'ORDER_ALREADY_PICKED_UP'
   | 'ORDER_RETURN_EXCEEDS_HANDED_OVER'
   | 'ORDER_ROUTE_EXCEEDS_LINE'
-  | 'ORDER_SHIPMENT_EXCEEDS_ROUTED';
+  | 'ORDER_SHIPMENT_EXCEEDS_ROUTED'
+  | 'ORDER_CANCEL_EXCEEDS_UNROUTED';
 
 export type OrderResult = Result<{ order: Order }, OrderErrorCode>;
 
@@ -360,17 +368,35 @@ export function applyOrderEvent(order: Order | undefined, event: OrderEvent): Or
 
     // [OD13] partly picked up → closed: the units not collected are cancelled and refunded.
     case 'rest-cancelled': {
-      if (order.status !== 'partly-picked-up')
+      // [OD16] A mixed order may have shipped some units already.
+      if (order.status !== 'partly-picked-up' && order.status !== 'partly-shipped') {
         return refuse(order, 'closed with the rest cancelled');
+      }
       const refund = uncollectedRefund(order);
+      if (!order.lines.some((l) => isHandOverLine(l) && unitsLeftToHandOver(l) > 0)) {
+        return refuse(order, 'closed with the rest cancelled: nothing is left to collect');
+      }
       if (event.refund !== refund) {
         return fail(
           'ORDER_EVENT_INVALID',
           `the units not collected refund ${refund} fen, not ${String(event.refund)}`,
         );
       }
-      return next({ status: 'closed', closedAt: event.at, uncollectedRefund: refund });
+      // [OD16] Only the hand-over units are given up; delivery lines carry on.
+      const lines = order.lines.map((l) =>
+        isHandOverLine(l) ? { ...l, cancelled: l.quantity - l.pickedUp } : l,
+      );
+      const status = progressStatus(order.status, lines);
+      return next({
+        lines,
+        status,
+        uncollectedRefund: refund,
+        ...(status === 'closed' ? { closedAt: event.at } : {}),
+      });
     }
+
+    case 'units-cancelled':
+      return cancelUnits(order, event, next);
 
     // [OD11] handed-over units come back; never more than were handed over.
     case 'returned': {
@@ -442,7 +468,7 @@ function pickUp(
       `line ${line.lineId} ordered ${line.quantity}, cannot hand over ${event.quantity}`,
     );
   }
-  const left = line.quantity - line.pickedUp;
+  const left = unitsLeftToHandOver(line);
   if (event.quantity > left) {
     return fail(
       'ORDER_ALREADY_HANDED_OVER',
@@ -452,10 +478,9 @@ function pickUp(
   const lines = order.lines.map((l) =>
     l.lineId === line.lineId ? { ...l, pickedUp: l.pickedUp + event.quantity } : l,
   );
-  const done = lines.filter(isHandOverLine).every((l) => l.pickedUp === l.quantity);
   return next({
     lines,
-    status: done ? 'picked-up' : 'partly-picked-up',
+    status: progressStatus(order.status, lines),
     pickups: [
       ...order.pickups,
       { factId: event.id, lineId: line.lineId, quantity: event.quantity, at: event.at },
@@ -612,10 +637,105 @@ function ship(
       l.lineId === lineId ? { ...l, shipped: (l.shipped ?? 0) + quantity } : l,
     );
   }
-  const done = lines.every((l) =>
-    isDeliveryLine(l) ? (l.shipped ?? 0) === l.quantity : l.pickedUp === l.quantity,
+  return next({ allocations, lines, status: progressStatus(order.status, lines) });
+}
+
+/** [OD7] [OD16] Units of a hand-over line neither handed over nor given up. */
+export const unitsLeftToHandOver = (line: OrderLine): number =>
+  line.quantity - line.pickedUp - (line.cancelled ?? 0);
+
+/** [OD16] Units of a line delivered: handed over (take-now, pickup) or shipped (ship, same-city). */
+const delivered = (line: OrderLine): number =>
+  isDeliveryLine(line) ? (line.shipped ?? 0) : line.pickedUp;
+
+/**
+ * [OD16] An order's status from its lines' progress, once paid. Every unit
+ * of every line delivered or given up: shipped when any unit shipped, else
+ * picked up when none was given up, else closed. Otherwise partly shipped
+ * when any unit shipped; else, when any unit was handed over, picked up if
+ * every hand-over line is wholly handed over or given up, and partly picked up if not;
+ * else the status stays (`current`).
+ */
+export function progressStatus(current: OrderStatus, lines: readonly OrderLine[]): OrderStatus {
+  const anyShipped = lines.some((l) => isDeliveryLine(l) && (l.shipped ?? 0) > 0);
+  const anyCancelled = lines.some((l) => (l.cancelled ?? 0) > 0);
+  const settled = lines.every((l) => delivered(l) + (l.cancelled ?? 0) === l.quantity);
+  if (settled) return anyShipped ? 'shipped' : anyCancelled ? 'closed' : 'picked-up';
+  if (anyShipped) return 'partly-shipped';
+  const handOver = lines.filter(isHandOverLine);
+  if (!handOver.some((l) => l.pickedUp > 0)) return current;
+  const handedAll = handOver.every((l) => l.pickedUp + (l.cancelled ?? 0) === l.quantity);
+  return handedAll ? 'picked-up' : 'partly-picked-up';
+}
+
+/**
+ * [OD16] The fen refunded for giving up `quantity` more units of a line:
+ * the line's net shared out by unit, the units given up being its last ones
+ * (delivered and returned units its first, [OF6]), so every refund of a line
+ * together never exceeds its net, and giving up all of it refunds the net.
+ */
+export function cancelRefund(
+  line: Pick<OrderLine, 'net' | 'quantity' | 'cancelled'>,
+  quantity: number,
+): number {
+  const upTo = (units: number) => Math.floor((line.net * units) / line.quantity);
+  const top = line.quantity - (line.cancelled ?? 0);
+  return upTo(top) - upTo(top - quantity);
+}
+
+/**
+ * [OD16] Units of a delivery line no location can ship are given up and
+ * refunded: never more than the line's units not routed now and not given
+ * up already (`ORDER_CANCEL_EXCEEDS_UNROUTED`), only once paid, only while
+ * the order is open, with the refund `cancelRefund` says.
+ */
+function cancelUnits(
+  order: Order,
+  event: Extract<OrderEvent, { kind: 'units-cancelled' }>,
+  next: (changes: Partial<Order>) => OrderResult,
+): OrderResult {
+  if (order.paidAt === undefined) {
+    return fail('ORDER_NOT_PAID', `order ${order.id} is not paid: nothing is given up`);
+  }
+  if (CLOSED.includes(order.status) || order.status === 'shipped') {
+    return refuse(order, 'given up in part');
+  }
+  const line = order.lines.find((l) => l.lineId === event.lineId);
+  if (!line) return fail('ORDER_LINE_UNKNOWN', `order ${order.id} has no line ${event.lineId}`);
+  if (!isDeliveryLine(line)) {
+    return fail(
+      'ORDER_EVENT_INVALID',
+      `line ${line.lineId} is ${line.fulfilment.mode}: not given up here`,
+    );
+  }
+  if (!isCount(event.quantity) || !isFen(event.refund)) {
+    return fail(
+      'ORDER_EVENT_INVALID',
+      'units given up are a whole number > 0, the refund whole fen',
+    );
+  }
+  if (event.reason !== undefined && typeof event.reason !== 'string') {
+    return fail('ORDER_EVENT_INVALID', 'the reason is text');
+  }
+  const left = line.quantity - unitsRouted(order, line.lineId) - (line.cancelled ?? 0);
+  if (event.quantity > left) {
+    return fail(
+      'ORDER_CANCEL_EXCEEDS_UNROUTED',
+      `line ${line.lineId} has ${left} units neither routed nor given up, not ${event.quantity}`,
+    );
+  }
+  const refund = cancelRefund(line, event.quantity);
+  if (event.refund !== refund) {
+    return fail(
+      'ORDER_EVENT_INVALID',
+      `${event.quantity} units of line ${line.lineId} refund ${refund} fen, not ${event.refund}`,
+    );
+  }
+  const lines = order.lines.map((l) =>
+    l === line ? { ...l, cancelled: (l.cancelled ?? 0) + event.quantity } : l,
   );
-  return next({ allocations, lines, status: done ? 'shipped' : 'partly-shipped' });
+  const status = progressStatus(order.status, lines);
+  return next({ lines, status, ...(status === 'closed' ? { closedAt: event.at } : {}) });
 }
 
 /**
@@ -627,8 +747,7 @@ export function uncollectedRefund(order: Pick<Order, 'lines'>): number {
   let fen = 0;
   for (const line of order.lines) {
     if (!isHandOverLine(line)) continue;
-    const upTo = (units: number) => Math.floor((line.net * units) / line.quantity);
-    fen += upTo(line.quantity) - upTo(line.pickedUp);
+    fen += cancelRefund(line, line.quantity - line.pickedUp - (line.cancelled ?? 0));
   }
   return fen;
 }
@@ -712,7 +831,7 @@ export function heldQuantities(
     if (!paid && !holding) continue;
     for (const line of order.lines) {
       if (line.fulfilment.mode !== 'pickup' || line.fulfilment.storeId !== storeId) continue;
-      const units = Math.max(line.quantity - line.pickedUp, 0);
+      const units = Math.max(line.quantity - line.pickedUp - (line.cancelled ?? 0), 0);
       if (units > 0) held.set(line.sku, (held.get(line.sku) ?? 0) + units);
     }
   }

@@ -4,7 +4,7 @@
  * and its held units released at it; a second sweep changes nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { storeOrderId, type StoreOrder } from '@pos/domain';
+import { storeOrderId, type Order, type StoreOrder } from '@pos/domain';
 import { seedDemo } from '../demo-data';
 import { EXCEPTIONS_DB } from '../ledgers';
 import { OUTBOX_DB, SERVICE_PURPOSE, listMessages, type OutboxMessage } from '../pii/outbox';
@@ -12,12 +12,16 @@ import type { SimulatedPaymentProvider } from '../payments/provider';
 import type { SyncStorage } from '../storage/storage';
 import { BACKENDS } from '../test-support';
 import { pushDocs } from '../push';
+import { writePlainAddress } from './addresses';
+import { placeOrder } from './holds';
+import { readShipment, SHIP_ADDRESS } from './shipment.fixture';
 import { PICKUP_DEADLINES_DB } from './deadlines';
 import { REFUNDS_DB, type RefundRecord } from './refunds';
 import { storeAtp } from './store-orders';
 import { sweepOrders } from './sweeper';
 import {
   level,
+  PLACED_AT,
   payThrough,
   pickupFact,
   placePickup,
@@ -128,6 +132,75 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
       expect(provider.refunds).toHaveLength(1);
       expect((await storage.findDocs(EXCEPTIONS_DB, {})).map((r) => r.body)).toEqual([]);
       expect((await storage.findDocs(PICKUP_DEADLINES_DB, {})).length).toBe(1);
+    },
+  );
+
+  /** A mixed order: two bottles to pick up at S001, one pack of noodles shipped to the customer. */
+  async function placeMixed(key: string): Promise<Order> {
+    await storage.transaction((tx) => writePlainAddress(tx, SHIP_ADDRESS));
+    const placed = await placeOrder(
+      storage,
+      {
+        idempotencyKey: key,
+        channel: 'shop',
+        customer: { memberId: 'M0001' },
+        lines: [
+          {
+            lineId: 'L1',
+            sku: 'SKU-0001',
+            quantity: 2,
+            unitPrice: 1000,
+            net: 2000,
+            fulfilment: { mode: 'pickup', storeId: 'S001' },
+          },
+          {
+            lineId: 'L2',
+            sku: 'SKU-0002',
+            quantity: 1,
+            unitPrice: 1000,
+            net: 1000,
+            fulfilment: { mode: 'ship', addressId: SHIP_ADDRESS.id },
+          },
+        ],
+        total: 3000,
+      },
+      PLACED_AT,
+    );
+    if (!placed.ok) throw new Error(`${placed.code}: ${placed.message}`);
+    return (await payThrough(storage, provider, placed.order)).order;
+  }
+
+  it.skipIf(backend.skip)(
+    '[OS4] [OD13] [OD16] a mixed order closed short gives up only the uncollected pickup units: its delivery line carries on',
+    async () => {
+      const order = await placeMixed('k-mixed-deadline');
+      expect(order.pickupDeadline).toBe(DEADLINE);
+      const parcelId = order.allocations![0]!.shipmentId;
+      const from = order.allocations![0]!.locationId;
+      const heldBefore = await level(storage, from, 'SKU-0002');
+      const { id, ...rest } = pickupFact(DEVICE, 11, order.id, [['L1', 1]]);
+      expect(await pushDocs(storage, DEVICE, 'facts', [{ _id: id, ...rest }])).toMatchObject([
+        { ok: true },
+      ]);
+      expect((await readOrder(storage, order.id)).status).toBe('partly-picked-up');
+
+      const first = await sweep(DEADLINE);
+      expect(first.deadlines).toMatchObject({ closed: [{ id: order.id }], cancelled: [] });
+      // Only the bottle not collected is refunded; the noodles are still to ship.
+      expect(first.refunds).toMatchObject([{ status: 'refunded', amount: 1000 }]);
+      const open = await readOrder(storage, order.id);
+      expect(open).toMatchObject({ status: 'picked-up', uncollectedRefund: 1000 });
+      expect(open.closedAt).toBeUndefined();
+      expect(open.lines.map((l) => l.cancelled)).toEqual([1, undefined]);
+      expect(await level(storage, 'S001', 'SKU-0001')).toMatchObject({ held: 0 });
+      // The delivery units stay held where they ship from, and stay in their parcel.
+      expect(await level(storage, from, 'SKU-0002')).toEqual(heldBefore);
+      const parcel = await readShipment(storage, parcelId);
+      expect(parcel).toMatchObject({ status: 'open', orderIds: [order.id] });
+
+      const again = await sweep('2026-01-06T00:00:00.000Z');
+      expect(again).toMatchObject({ deadlines: null, refunds: [] });
+      expect((await storage.findDocs(EXCEPTIONS_DB, {})).map((r) => r.body)).toEqual([]);
     },
   );
 

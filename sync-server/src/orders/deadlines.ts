@@ -7,7 +7,9 @@
  */
 import {
   applyOrderEvent,
+  isDeliveryLine,
   isPickupOverdue,
+  unitsLeftToHandOver,
   uncollectedRefund,
   type CollectionName,
   type Order,
@@ -19,7 +21,7 @@ import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
 import { recordRefund } from './refunds';
 import { withdrawFromShipments } from './shipments';
-import { moveHeld, orderStores, ORDERS_DB, putOrder, unitsLeft } from './store-orders';
+import { moveHeld, orderStores, ORDERS_DB, pickupUnits, putOrder, unitsLeft } from './store-orders';
 
 /** [OS4] Server-only: what the deadline sweep did to each order, by order id. */
 export const PICKUP_DEADLINES_DB = '_pickupDeadlines' as CollectionName;
@@ -28,7 +30,11 @@ export const PICKUP_DEADLINES_DB = '_pickupDeadlines' as CollectionName;
 export const DEFAULT_REMIND_BEFORE_MS = 24 * 60 * 60 * 1000;
 
 /** [OS4] The statuses of a paid pickup still waiting for (some of) its customer. */
-const WAITING: readonly OrderStatus[] = ['paid', 'ready', 'partly-picked-up'];
+const WAITING: readonly OrderStatus[] = ['paid', 'ready', 'partly-picked-up', 'partly-shipped'];
+
+/** [OD16] Whether any pickup unit is still waiting: a mixed order may have shipped or collected all. */
+const pickupWaiting = (order: Order): boolean =>
+  order.lines.some((l) => !isDeliveryLine(l) && unitsLeftToHandOver(l) > 0);
 
 /** How many waiting orders of each status one sweep looks at. */
 const DEADLINE_SWEEP_MAX = 500;
@@ -69,7 +75,9 @@ function due(
   now: string,
   remindBeforeMs: number,
 ) {
-  if (order.pickupDeadline === undefined) return { remind: false, overdue: false };
+  if (order.pickupDeadline === undefined || !pickupWaiting(order)) {
+    return { remind: false, overdue: false };
+  }
   const overdue = isPickupOverdue(order, now) && record?.overdueAt === undefined;
   const remind =
     !overdue &&
@@ -161,7 +169,7 @@ export async function sweepPickupDeadlines(
           storeId: orderStores(order)[0] ?? null,
           receivedAt: now,
         };
-        const short = order.status === 'partly-picked-up';
+        const short = order.status === 'partly-picked-up' || order.status === 'partly-shipped';
         const refund = short ? uncollectedRefund(order) : order.total;
         const cancelled = applyOrderEvent(
           order,
@@ -183,9 +191,14 @@ export async function sweepPickupDeadlines(
         next.overdueAt = now;
         if (cancelled.ok && short) {
           // [OD13] Closed short: what was collected stays sold; the rest is released and refunded.
+          // [OD16] [OS5] Delivery lines carry on: their held units and parcels stay.
           await putOrder(tx, cancelled.order, row.rev, now);
-          await moveHeld(tx, unitsLeft(order), -1, undefined, now);
-          await withdrawFromShipments(tx, order, now);
+          if (order.lines.some(isDeliveryLine)) {
+            await moveHeld(tx, pickupUnits(order, unitsLeftToHandOver), -1, undefined, now);
+          } else {
+            await moveHeld(tx, unitsLeft(order), -1, undefined, now);
+            await withdrawFromShipments(tx, order, now);
+          }
           await recordRefund(ctx, { orderId: order.id, amount: refund, to: 'original' });
           next.outcome = 'closed';
           done.closed.push(cancelled.order);

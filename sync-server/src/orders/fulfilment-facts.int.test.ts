@@ -326,6 +326,54 @@ for (const backend of BACKENDS) {
         'O-F3:2',
       )?.body as unknown as RoutingInput;
       expect(input.chosen).toEqual([]);
+
+      // [OD16] The unit is given up on the order; once the rest ships, the order is shipped.
+      expect(order.lines[0]).toMatchObject({ lineId: 'L1', cancelled: 1 });
+      expect(order.status).toBe('paid');
+      const sid = shipment.shipmentId;
+      const rest = [
+        fulfilmentFact(D1, 2, sid, 'pick', {
+          lines: [
+            { orderId: 'O-F3', lineId: 'L1', quantity: 1 },
+            { orderId: 'O-F3', lineId: 'L2', quantity: 1 },
+          ],
+          by: 'manual',
+        }),
+        fulfilmentFact(D1, 3, sid, 'pack', { weightGrams: 800 }),
+        fulfilmentFact(D1, 4, sid, 'label'),
+        fulfilmentFact(D1, 5, sid, 'handover', { courier: 'SF-0231' }),
+      ];
+      expect((await push(D1.token, rest)).every((r) => r.ok)).toBe(true);
+      const done = await readOrder(server.storage, 'O-F3');
+      expect(done).toMatchObject({ status: 'shipped' });
+      expect(done.lines.map((l) => [l.shipped, l.cancelled])).toEqual([
+        [1, 1],
+        [1, undefined],
+      ]);
+      // The hand-over was applied: no step refused (the refund is due by hand in this fixture).
+      expect((await exceptions()).map((e) => e.kind).sort()).toEqual([
+        'refund-due',
+        'reroute-failed',
+      ]);
+    });
+
+    it('[SHS6] [OD16] every unit short and nothing routable: the order closes, its whole net refunded', async () => {
+      const lines = [{ lineId: 'L1', sku: 'SKU-0001', quantity: 2, unitPrice: 1000 }];
+      const { shipment } = await routedPaidOrder(server.storage, 'O-F9', lines);
+      await setOnHand(server.storage, 'S002', 'SKU-0001', 1);
+      const short = fulfilmentFact(D1, 1, shipment.shipmentId, 'short', {
+        lines: [{ orderId: 'O-F9', lineId: 'L1', quantity: 2 }],
+        reason: 'damaged',
+      });
+      expect(await push(D1.token, [short])).toMatchObject([{ ok: true }]);
+      const order = await readOrder(server.storage, 'O-F9');
+      expect(order).toMatchObject({ status: 'closed', closedAt: short.at });
+      expect(order.lines[0]).toMatchObject({ cancelled: 2 });
+      const refunds = (await server.storage.findDocs(REFUNDS_DB, {})).map(
+        (r) => r.body as unknown as RefundRecord,
+      );
+      expect(refunds).toMatchObject([{ orderId: 'O-F9', amount: 2000 }]);
+      expect(await heldAt(server.storage, 'S001', 'SKU-0001')).toBe(0);
     });
 
     it('[SHS2] refused steps are exceptions and change nothing', async () => {

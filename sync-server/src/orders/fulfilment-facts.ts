@@ -9,14 +9,12 @@
 import {
   applyFulfilmentStep,
   applyOrderEvent,
+  cancelRefund,
   DEFAULT_ROUTING_POLICY,
   isDeliveryLine,
-  lineRefund,
-  returnedUnits,
   routeOrder,
   shipmentDocId,
   stockLevelId,
-  unitsRouted,
   type FulfilmentFact,
   type LedgerMovement,
   type Order,
@@ -280,15 +278,25 @@ async function reroute(
     }
   }
   if (unrouted.length === 0) return order;
-  // [SHS6] What nothing can take goes back to the customer: the units' share of each line's net.
-  const returned = returnedUnits(order);
+  // [SHS6] [OD16] What nothing can take is given up (order event `units-cancelled`) and goes
+  // back to the customer: the units' share of each line's net, its last units.
   let refund = 0;
   for (const u of unrouted) {
     const line = order.lines.find((l) => l.lineId === u.lineId)!;
-    const settled = returned.get(u.lineId) ?? 0;
-    // Units of the line neither routed nor missing now were refunded by an earlier reroute.
-    const before = line.quantity - unitsRouted(order, u.lineId) - u.quantity;
-    refund += lineRefund(line, settled + Math.max(before, 0), u.quantity);
+    const fen = cancelRefund(line, u.quantity);
+    const given = applyOrderEvent(order, {
+      kind: 'units-cancelled',
+      id: `${fact.id}:units-cancelled:${u.lineId}`,
+      at: fact.at,
+      lineId: u.lineId,
+      quantity: u.quantity,
+      refund: fen,
+      reason: u.reason,
+    });
+    // Cannot happen: the units were just released from the order's allocations.
+    if (!given.ok) throw new Error(`units of ${order.id} not given up: ${given.message}`);
+    order = given.order;
+    refund += fen;
   }
   const refundCtx = singleOrder ? ctx : { ...ctx, factId: `${ctx.factId}:${order.id}` };
   await recordRefund(refundCtx, { orderId: order.id, amount: refund, to: 'original' });

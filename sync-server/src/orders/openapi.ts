@@ -62,6 +62,15 @@ const lineIn = {
 
 const lineOut = {
   ...lineIn,
+  properties: {
+    ...lineIn.properties,
+    pickedUp: { type: 'integer', description: 'units handed over (take-now and pickup lines)' },
+    shipped: { type: 'integer', description: 'units handed to a courier (ship, same-city)' },
+    cancelled: {
+      type: 'integer',
+      description: 'units the order gave up, never delivered and refunded ([OD16])',
+    },
+  },
   required: ['lineId', 'sku', 'quantity', 'unitPrice', 'net', 'fulfilment', 'pickedUp'],
 };
 

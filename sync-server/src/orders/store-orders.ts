@@ -9,6 +9,7 @@ import {
   heldUnitsId,
   stockLevelId,
   storeOrderId,
+  unitsLeftToHandOver,
   type CollectionName,
   type HeldUnits,
   type LineAllocation,
@@ -152,10 +153,7 @@ export function addUnits(
  * pickup deadline) gives these back.
  */
 export const unitsLeft = (order: Order) =>
-  addUnits(
-    pickupUnits(order, (line) => line.quantity - line.pickedUp),
-    allocationUnits(order),
-  );
+  addUnits(pickupUnits(order, unitsLeftToHandOver), allocationUnits(order));
 
 /**
  * [OC3] [ATP3] Moves the units held of SKUs at stores by `units` each (a
