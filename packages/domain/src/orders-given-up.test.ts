@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyOrderEvent,
   cancelRefund,
+  cancellationRefund,
   foldOrderEvents,
   uncollectedRefund,
   type Order,
@@ -234,6 +235,47 @@ describe('units an order gives up', () => {
           if (shipCount === 0 && left === 0) expect(refunds).toBe(net);
           if (left === 0) expect(order.status).toBe(shipCount > 0 ? 'shipped' : 'closed');
           else expect(order.status).toBe(shipCount > 0 ? 'partly-shipped' : 'paid');
+        },
+      ),
+    );
+  });
+});
+
+describe('cancelling an order that gave units up', () => {
+  it('[OD16] refunds its total less what the units given up were refunded: never a fen twice', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc
+            .record({
+              quantity: fc.integer({ min: 1, max: 20 }),
+              net: fc.integer({ min: 0, max: 1e6 }),
+            })
+            .chain((l) =>
+              fc.record({
+                quantity: fc.constant(l.quantity),
+                net: fc.constant(l.net),
+                steps: fc.array(fc.integer({ min: 1, max: l.quantity }), { maxLength: 3 }),
+              }),
+            ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (spec) => {
+          let refunded = 0;
+          const lines = spec.map((l) => {
+            let cancelled = 0;
+            for (const step of l.steps) {
+              const q = Math.min(step, l.quantity - cancelled);
+              if (q === 0) continue;
+              refunded += cancelRefund({ net: l.net, quantity: l.quantity, cancelled }, q);
+              cancelled += q;
+            }
+            return { net: l.net, quantity: l.quantity, cancelled };
+          });
+          const total = spec.reduce((s, l) => s + l.net, 0);
+          const order = { total, lines } as unknown as Parameters<typeof cancellationRefund>[0];
+          expect(cancellationRefund(order) + refunded).toBe(total);
+          expect(cancellationRefund(order)).toBeGreaterThanOrEqual(0);
         },
       ),
     );

@@ -684,6 +684,22 @@ export function cancelRefund(
 }
 
 /**
+ * [OD16] What cancelling a paid order refunds: its total less what the units
+ * it gave up were refunded already (each line's last shares, `cancelRefund`),
+ * so no fen is refunded twice.
+ */
+export function cancellationRefund(order: Pick<Order, 'total' | 'lines'>): number {
+  let givenUp = 0;
+  for (const line of order.lines) {
+    const units = line.cancelled ?? 0;
+    if (units === 0) continue;
+    const upTo = (n: number) => Math.floor((line.net * n) / line.quantity);
+    givenUp += upTo(line.quantity) - upTo(line.quantity - units);
+  }
+  return order.total - givenUp;
+}
+
+/**
  * [OD16] Units of a delivery line no location can ship are given up and
  * refunded: never more than the line's units not routed now and not given
  * up already (`ORDER_CANCEL_EXCEEDS_UNROUTED`), only once paid, only while

@@ -11,6 +11,7 @@ import {
   isPickupOverdue,
   unitsLeftToHandOver,
   uncollectedRefund,
+  cancellationRefund,
   type CollectionName,
   type Order,
   type OrderStatus,
@@ -170,7 +171,7 @@ export async function sweepPickupDeadlines(
           receivedAt: now,
         };
         const short = order.status === 'partly-picked-up' || order.status === 'partly-shipped';
-        const refund = short ? uncollectedRefund(order) : order.total;
+        const refund = short ? uncollectedRefund(order) : cancellationRefund(order);
         const cancelled = applyOrderEvent(
           order,
           short
@@ -209,7 +210,7 @@ export async function sweepPickupDeadlines(
           await withdrawFromShipments(tx, order, now);
           await recordRefund(ctx, {
             orderId: order.id,
-            amount: order.total,
+            amount: refund,
             to: 'original',
             closesOrder: true,
           });
