@@ -133,7 +133,7 @@ describe('routing inputs packed', () => {
     );
   });
 
-  it('[RDY3] keeps only the locations that offer the mode and have ATP of the order, ATP > 0 only', () => {
+  it('[RDY3] keeps only the locations that offer the mode, have capacity left and ATP of the order, ATP > 0 only', () => {
     fc.assert(
       fc.property(requestArb, (request) => {
         const skus = new Set(request.lines.map((l) => l.sku));
@@ -141,6 +141,7 @@ describe('routing inputs packed', () => {
         const kept = request.locations.filter(
           (s) =>
             s.location.modes.includes(request.mode) &&
+            s.shipmentsToday < s.location.dailyCapacity &&
             [...skus].some((sku) => (s.atp[sku] ?? 0) > 0),
         );
         expect(packed.states.map(([id]) => id)).toEqual(kept.map((s) => s.location.id));

@@ -2,7 +2,8 @@
  * A routing decision's input in its stored form: the chain's locations by
  * reference (a snapshot of the location list kept once) and, per decision,
  * only what can make a location eligible: its shipments today and its ATP of
- * the order's SKUs, for the locations that offer the mode and have some.
+ * the order's SKUs, for the locations that offer the mode, have capacity left
+ * and have some of those SKUs.
  * Pure. See SPEC.md [RDY3].
  */
 import { DomainError } from './errors';
@@ -31,8 +32,9 @@ export function routingLocationsOf(request: RoutingRequest): FulfilmentLocation[
 
 /**
  * [RDY3] The stored form of `request`, its locations in the snapshot
- * `locationsId`. Left out: a location that does not offer the mode, or has
- * no ATP > 0 of the order's SKUs: it is never eligible, whatever the policy.
+ * `locationsId`. Left out: a location that does not offer the mode, has made
+ * its daily capacity of shipments, or has no ATP > 0 of the order's SKUs: it
+ * is never eligible, whatever the policy.
  */
 export function packRoutingRequest(
   request: RoutingRequest,
@@ -42,6 +44,7 @@ export function packRoutingRequest(
   const states: PackedLocationState[] = [];
   for (const state of request.locations) {
     if (!state.location.modes.includes(request.mode)) continue;
+    if (state.shipmentsToday >= state.location.dailyCapacity) continue;
     const atp: Record<string, number> = {};
     for (const sku of skus) {
       const units = state.atp[sku] ?? 0;
