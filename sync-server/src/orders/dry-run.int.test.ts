@@ -111,7 +111,6 @@ const EXPECTED = {
   shipmentsByLocation: { far: 1, near: -2 },
 };
 
-
 // Generated days: small chains where some locations do not offer the mode, are closed,
 // full, far, or hold none of the order's SKUs; orders of a few lines, some rerouted.
 const SKUS = ['A', 'B', 'C', 'D'];
