@@ -121,7 +121,14 @@ export {
   type AddressBook,
   type ShipAddress,
 } from './orders/addresses';
-export { ROUTING_INPUTS_DB, type PlacementRouting, type RoutingInput } from './orders/routing';
+export {
+  ROUTING_INPUTS_DB,
+  ROUTING_LOCATIONS_DB,
+  type DecidedRouting,
+  type PlacementRouting,
+  type RoutingInput,
+  type RoutingLocationsSnapshot,
+} from './orders/routing';
 export {
   DEFAULT_CARRIER,
   OPEN_SHIPMENTS_DB,

@@ -15,12 +15,16 @@ import { runInNewContext } from 'node:vm';
 import {
   haversineMetres,
   isOpenAt,
+  packRoutingRequest,
   routableUnits,
   routeOrder,
+  routingLocationsOf,
   routingPolicy,
   startDryRun,
+  unpackRoutingRequest,
   type FulfilmentLocation,
   type LocationState,
+  type PackedRoutingRequest,
   type RoutingLine,
   type RoutingRecord,
   type RoutingRequest,
@@ -227,37 +231,72 @@ console.log(
 );
 
 // A day of routing decisions as the server stores them ([RS3]: every location
-// offering the mode with the ATP of the order's SKUs), each read back from JSON,
-// and a policy change routed over them one by one as the server's dry run does.
+// offering the mode with the ATP of the order's SKUs), packed ([RDY3]: the
+// location list by reference, kept once), each read back from JSON and
+// unpacked, and a policy change routed over them one by one as the server's
+// dry run does. The bytes of a stored decision whole and packed are compared.
+let kept: FulfilmentLocation[] | undefined;
 if (DRY_RUN > 0) {
   const run = startDryRun({ safetyStock: 3 });
   let took = 0;
   let chosenFirst = 0;
+  let wholeBytes = 0;
+  let packedBytes = 0;
+  let snapshotBytes = 0;
+  let keptStates = 0;
+  // The snapshot id as the server makes it: 64 hex digits of SHA-256.
+  const locationsId = 'f'.repeat(64);
   for (let i = 0; i < DRY_RUN; i++) {
     const req = order(i);
     const skus = new Set(req.lines.map((l) => l.sku));
     const t0 = performance.now();
     const d = routeOrder(req);
     chosenFirst += performance.now() - t0;
-    const stored: RoutingRecord = {
+    const request: RoutingRequest = {
+      ...req,
+      locations: req.locations.map((s) => ({
+        ...s,
+        atp: Object.fromEntries(
+          [...skus].filter((sku) => (s.atp[sku] ?? 0) > 0).map((sku) => [sku, s.atp[sku]!]),
+        ),
+      })),
+    };
+    const envelope = {
+      id: `order-${i}:1`,
       orderId: `order-${i}`,
-      request: {
-        ...req,
-        locations: req.locations.map((s) => ({
-          ...s,
-          atp: Object.fromEntries(
-            [...skus].filter((sku) => sku in s.atp).map((sku) => [sku, s.atp[sku]!]),
-          ),
-        })),
-      },
+      day: '2026-12-07',
+      at: req.now,
       chosen: d.ok ? d.shipments.map((s) => s.locationId) : [],
     };
-    const record = JSON.parse(JSON.stringify(stored)) as RoutingRecord;
+    const snapshot = JSON.stringify({ id: locationsId, locations: routingLocationsOf(request) });
+    if (i === 0) snapshotBytes = Buffer.byteLength(snapshot);
+    wholeBytes += Buffer.byteLength(JSON.stringify({ ...envelope, request }));
+    const packedRequest = packRoutingRequest(request, locationsId);
+    keptStates += packedRequest.states.length;
+    const packed = JSON.stringify({ ...envelope, request: packedRequest });
+    packedBytes += Buffer.byteLength(packed);
     const t1 = performance.now();
+    const stored = JSON.parse(packed) as typeof envelope & { request: PackedRoutingRequest };
+    // The dry run reads a snapshot once and keeps it: parsed once here too.
+    const locations =
+      i === 0 ? (JSON.parse(snapshot) as { locations: FulfilmentLocation[] }).locations : kept!;
+    kept = locations;
+    const record: RoutingRecord = {
+      orderId: stored.orderId,
+      chosen: stored.chosen,
+      request: unpackRoutingRequest(stored.request, locations),
+    };
     run.add(record);
     took += performance.now() - t1;
   }
   const report = run.report();
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  console.log(
+    `stored decision, ${LOCATIONS} locations x 10 lines: whole ${kb(wholeBytes / DRY_RUN)}, ` +
+      `packed ${kb(packedBytes / DRY_RUN)} (${(wholeBytes / packedBytes || 0).toFixed(0)}x less), ` +
+      `plus the location list once ${kb(snapshotBytes)}; ` +
+      `locations kept per decision ${(keptStates / DRY_RUN).toFixed(0)} of ${LOCATIONS}`,
+  );
   console.log(
     `dry run, ${DRY_RUN} orders over ${LOCATIONS} locations, safetyStock 1 -> 3: ${(took / 1000).toFixed(2)} s ` +
       `(${ms(took / DRY_RUN)} an order; routing them the first time ${(chosenFirst / 1000).toFixed(2)} s); ` +

@@ -44,5 +44,6 @@ export * from './payment-notification';
 export * from './locations';
 export * from './routing';
 export * from './routing-dry-run';
+export * from './routing-inputs';
 export * from './routing-explain';
 export * from './shipments';

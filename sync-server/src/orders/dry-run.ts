@@ -1,23 +1,29 @@
 /**
  * [RDS1]-[RDS2] The dry run of a routing policy change over one day: the
  * order center's routing decisions of that day (their stored inputs,
- * `_routingInputs`) routed again under the changed policy. Reads only.
+ * `_routingInputs`, their location lists from `_routingLocations`) routed
+ * again under the changed policy. Reads only.
  */
 import {
   parseRoutingPolicyChange,
   startDryRun,
-  type CollectionName,
+  unpackRoutingRequest,
   type DryRunReport,
+  type FulfilmentLocation,
   type RoutingRecord,
+  type RoutingRequest,
 } from '@pos/domain';
 import { isJsonObject, SyncError } from '../protocol';
 import { adminOnly, allow } from '../route-guards';
 import type { ServiceRequest } from '../service-routes';
 import { FIND_DOCS_MAX } from '../storage/find-docs';
 import type { DocRow, SyncStorage } from '../storage/storage';
-
-/** Server-only: the input and outcome of each routing decision, `<orderId>:<n>`, with its chain-local `day`. */
-export const ROUTING_INPUTS_DB = '_routingInputs' as CollectionName;
+import {
+  ROUTING_INPUTS_DB,
+  ROUTING_LOCATIONS_DB,
+  type RoutingInput,
+  type RoutingLocationsSnapshot,
+} from './routing';
 
 /** Decisions read at a time: as many as one find returns. */
 const PAGE = FIND_DOCS_MAX;
@@ -47,10 +53,28 @@ async function eachRecord(
   add: (record: RoutingRecord) => void,
 ): Promise<void> {
   let routed = 0;
+  // A day's decisions share few location lists: each read once.
+  const snapshots = new Map<string, readonly FulfilmentLocation[]>();
+  const requestOf = async (input: RoutingInput): Promise<RoutingRequest> => {
+    const packed = input.request;
+    // [RDS1] A decision stored whole, before the packed form, is routed as it is.
+    if (!('locationsId' in packed)) return packed as unknown as RoutingRequest;
+    let locations = snapshots.get(packed.locationsId);
+    if (!locations) {
+      const row = (await storage.getDocs(ROUTING_LOCATIONS_DB, [packed.locationsId], null)).get(
+        packed.locationsId,
+      );
+      if (!row) throw new Error(`${input.id}: location snapshot ${packed.locationsId} is missing`);
+      locations = (row.body as unknown as RoutingLocationsSnapshot).locations;
+      snapshots.set(packed.locationsId, locations);
+    }
+    return unpackRoutingRequest(packed, locations);
+  };
   const feed = async (rows: readonly DocRow[]) => {
     for (const row of rows) {
       if (row.body.day !== day) continue;
-      add(row.body as unknown as RoutingRecord);
+      const input = row.body as unknown as RoutingInput;
+      add({ orderId: input.orderId, chosen: input.chosen, request: await requestOf(input) });
       if (++routed % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   };

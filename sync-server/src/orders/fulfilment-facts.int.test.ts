@@ -15,7 +15,7 @@ import {
   startTestServer,
   type TestServer,
 } from '../test-support';
-import { ROUTING_INPUTS_DB, type RoutingInput } from './routing';
+import { ROUTING_INPUTS_DB, ROUTING_LOCATIONS_DB, type RoutingInput } from './routing';
 import { REFUNDS_DB, type RefundRecord } from './refunds';
 import {
   fulfilmentFact,
@@ -182,6 +182,9 @@ for (const backend of BACKENDS) {
           exclude: [{ locationId: 'S001', sku: 'SKU-0001' }],
         },
       });
+      // [RP3] The reroute saw the same location list as the placement: kept once for both.
+      const lists = await server.storage.findDocs(ROUTING_LOCATIONS_DB, {});
+      expect(lists.map((r) => r.id)).toEqual([input.request.locationsId]);
 
       // Both locations ship their part: the order is shipped, each store's stock down by its units.
       const s1Before = await stockOf('S001', 'SKU-0001');

@@ -31,7 +31,7 @@ import type { DocRow, WriteTransaction } from '../storage/storage';
 import { plainAddressBook, type ShipAddress } from './addresses';
 import { localDay, routingCandidates } from './locations';
 import { recordRefund } from './refunds';
-import { ROUTING_INPUTS_DB, type RoutingInput } from './routing';
+import { ROUTING_INPUTS_DB, writeRoutingInput } from './routing';
 import { makeShipments, type ShippingOptions } from './shipments';
 import { moveHeld, ORDERS_DB, putOrder } from './store-orders';
 
@@ -382,7 +382,7 @@ async function routeUnits(
   return { ok: true, order: { ...made, allocations: [...kept, ...made.allocations!] } };
 }
 
-/** [SHS4] Stores a routing decision's input under the order's next free `<orderId>:<n>`. */
+/** [SHS4] Stores a routing decision's input, packed, under the order's next free `<orderId>:<n>`. */
 async function storeRoutingInput(
   tx: WriteTransaction,
   order: Order,
@@ -393,22 +393,15 @@ async function storeRoutingInput(
   for (let n = (order.routing?.length ?? 0) + 1; ; n++) {
     const id = `${order.id}:${n}`;
     if ((await tx.getDocs(ROUTING_INPUTS_DB, [id])).has(id)) continue;
-    const input: RoutingInput = {
+    const stored = await writeRoutingInput(tx, {
       id,
       orderId: order.id,
       day: localDay(request.now, policy.utcOffsetMinutes),
       at: request.now,
       request,
       chosen: decision.ok ? decision.shipments.map((s) => s.locationId) : [],
-    };
-    const written = await tx.put({
-      db: ROUTING_INPUTS_DB,
-      id,
-      body: input as unknown as JsonObject,
-      storeId: null,
-      expectedRev: null,
     });
-    if (!written.ok) throw new Error(`${id} changed underneath: ${written.reason}`);
+    if (!stored) throw new Error(`${id} changed underneath`);
     return;
   }
 }

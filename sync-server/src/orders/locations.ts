@@ -162,7 +162,8 @@ export async function writeLocations(
   return written;
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted: equal values, equal text. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

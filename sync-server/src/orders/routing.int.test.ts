@@ -7,7 +7,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   holdPolicy,
+  routeOrder,
   shipmentDocId,
+  unpackRoutingRequest,
   type Order,
   type PaymentNotification,
   type Shipment,
@@ -24,7 +26,12 @@ import { LOCATION_LOAD_DB } from './locations';
 import { heldUnits, seedStock } from './orders.fixture';
 import { orderPaymentFact } from './store.fixture';
 import { pushDocs } from '../push';
-import { ROUTING_INPUTS_DB, type RoutingInput } from './routing';
+import {
+  ROUTING_INPUTS_DB,
+  ROUTING_LOCATIONS_DB,
+  type RoutingInput,
+  type RoutingLocationsSnapshot,
+} from './routing';
 import { OPEN_SHIPMENTS_DB, orderShipments } from './shipments';
 import { storeAtp } from './store-orders';
 
@@ -172,6 +179,18 @@ describe.each(BACKENDS)('routed placement and parcels on $name', (backend) => {
         chosen: ['S001', 'S002'],
         request: { mode: 'ship', destination: HOME.point },
       });
+      // Packed: the location list kept once, the decision naming it and its stores' ATP > 0.
+      const lists = (await storage.findDocs(ROUTING_LOCATIONS_DB, {})).map(
+        (r) => r.body as unknown as RoutingLocationsSnapshot,
+      );
+      expect(lists.map((l) => l.id)).toEqual([inputs[0]!.request.locationsId]);
+      expect(inputs[0]!.request).not.toHaveProperty('locations');
+      for (const [id, , atp] of inputs[0]!.request.states) {
+        expect(lists[0]!.locations.map((l) => l.id)).toContain(id);
+        expect(Object.values(atp).every((units) => units > 0)).toBe(true);
+      }
+      const again = routeOrder(unpackRoutingRequest(inputs[0]!.request, lists[0]!.locations));
+      expect(again.ok && again.shipments.map((s) => s.locationId)).toEqual(['S001', 'S002']);
       // No parcel before payment.
       expect(await shipmentsAt(storage, 'S001')).toEqual([]);
     },

@@ -4,17 +4,22 @@
  * stock ([RO1]-[RO10]), and each decision's input is kept for a dry run.
  * See SPEC.md [RP1]-[RP5].
  */
+import { createHash } from 'node:crypto';
 import {
   applyOrderEvent,
   DEFAULT_ROUTING_POLICY,
   isDeliveryLine,
+  packRoutingRequest,
   routeOrder,
+  routingLocationsOf,
   stockLevelId,
   type CollectionName,
+  type FulfilmentLocation,
   type LocationState,
   type Order,
   type OrderCustomer,
   type OrderEvent,
+  type PackedRoutingRequest,
   type RoutableMode,
   type RoutingDecision,
   type RoutingPolicy,
@@ -23,13 +28,19 @@ import {
 import type { JsonObject } from '../protocol';
 import type { WriteTransaction } from '../storage/storage';
 import { plainAddressBook, type AddressBook, type ShipAddress } from './addresses';
-import { localDay, readLocations, routingCandidates } from './locations';
+import { canonicalJson, localDay, readLocations, routingCandidates } from './locations';
 
 /** [RP3] Server-only: each routing decision's input, id `<orderId>:<n>`, for the dry run. */
 export const ROUTING_INPUTS_DB = '_routingInputs' as CollectionName;
 
+/**
+ * [RP3] Server-only: the location lists routing decisions saw, each kept
+ * once, id the SHA-256 of the list's canonical JSON.
+ */
+export const ROUTING_LOCATIONS_DB = '_routingLocations' as CollectionName;
+
 /** [RP3] One routing decision as made: its request and the locations chosen. */
-export type RoutingInput = {
+export type DecidedRouting = {
   id: string;
   orderId: string;
   /** The chain's local day of the decision. */
@@ -38,6 +49,52 @@ export type RoutingInput = {
   request: RoutingRequest;
   chosen: string[];
 };
+
+/** [RP3] A decision as stored: its request packed, the locations by reference ([RDY3]). */
+export type RoutingInput = Omit<DecidedRouting, 'request'> & { request: PackedRoutingRequest };
+
+/** [RP3] A location list as stored in `_routingLocations`. */
+export type RoutingLocationsSnapshot = { id: string; locations: FulfilmentLocation[] };
+
+/** [RP3] The id of a location list: the SHA-256 (hex) of its canonical JSON. */
+export function routingLocationsId(locations: readonly FulfilmentLocation[]): string {
+  return createHash('sha256').update(canonicalJson(locations)).digest('hex');
+}
+
+/**
+ * [RP3] Stores one decision in its packed form under `decided.id`, and the
+ * location list it saw when no decision stored it before, in the caller's
+ * transaction. False when a decision of that id is stored already.
+ */
+export async function writeRoutingInput(
+  tx: WriteTransaction,
+  decided: DecidedRouting,
+): Promise<boolean> {
+  const locations = routingLocationsOf(decided.request);
+  const locationsId = routingLocationsId(locations);
+  const input: RoutingInput = {
+    ...decided,
+    request: packRoutingRequest(decided.request, locationsId),
+  };
+  const written = await tx.put({
+    db: ROUTING_INPUTS_DB,
+    id: input.id,
+    body: input as unknown as JsonObject,
+    storeId: null,
+    expectedRev: null,
+  });
+  if (!written.ok) return false;
+  // Written once: a conflict is the same list, kept by an earlier decision.
+  const snapshot: RoutingLocationsSnapshot = { id: locationsId, locations };
+  await tx.put({
+    db: ROUTING_LOCATIONS_DB,
+    id: locationsId,
+    body: snapshot as unknown as JsonObject,
+    storeId: null,
+    expectedRev: null,
+  });
+  return true;
+}
 
 /** What routing a placement needs of the chain: its policy and its address book. */
 export type PlacementRouting = {
@@ -60,7 +117,7 @@ export type RoutedPlacement =
       ok: true;
       /** The order with its `routed` events applied (none when it has no delivery lines). */
       order: Order;
-      inputs: RoutingInput[];
+      inputs: DecidedRouting[];
     }
   | { ok: false; code: 'ORDER_INVALID'; message: string }
   | { ok: false; code: 'NOT_ROUTABLE'; message: string; short: RoutingShort[] };
@@ -98,7 +155,7 @@ export async function routePlacement(
   );
   const locations = await readLocations(tx);
   let routed = order;
-  const inputs: RoutingInput[] = [];
+  const inputs: DecidedRouting[] = [];
   let parcels = 0;
   for (const mode of MODES) {
     const lines = delivery.filter((l) => l.fulfilment.mode === mode);
@@ -188,19 +245,14 @@ export async function routePlacement(
   return { ok: true, order: routed, inputs };
 }
 
-/** [RP3] Stores the routing inputs of a placement, in its transaction. */
+/** [RP3] Stores the routing inputs of a placement, packed, in its transaction. */
 export async function putRoutingInputs(
   tx: WriteTransaction,
-  inputs: readonly RoutingInput[],
+  inputs: readonly DecidedRouting[],
 ): Promise<void> {
   for (const input of inputs) {
-    const written = await tx.put({
-      db: ROUTING_INPUTS_DB,
-      id: input.id,
-      body: input as unknown as JsonObject,
-      storeId: null,
-      expectedRev: null,
-    });
-    if (!written.ok) throw new Error(`${input.id} changed underneath: ${written.reason}`);
+    if (!(await writeRoutingInput(tx, input))) {
+      throw new Error(`${input.id} changed underneath: it is stored already`);
+    }
   }
 }
