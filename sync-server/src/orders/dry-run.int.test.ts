@@ -15,9 +15,8 @@ import {
 import { provisionAdminToken } from '../auth';
 import { seedDemo } from '../demo-data';
 import type { JsonObject } from '../protocol';
-import { createSyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
-import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
+import { BACKENDS, requestAs, S001_DEVICE, serveStorage } from '../test-support';
 import { ROUTING_INPUTS_DB, routingDryRun } from './dry-run';
 
 const HOME = { lat: 31.2, lng: 121.4 };
@@ -111,18 +110,7 @@ describe.each(BACKENDS)('the routing dry run on $name', (backend) => {
     await seedDemo(storage);
     admin = (await provisionAdminToken(storage, 'hq-routing')).token;
     await writeInputs(storage, INPUTS as unknown as JsonObject[]);
-    const server = createSyncServer({
-      storage,
-      now: () => new Date('2026-12-07T03:00:00.000Z'),
-      log: () => {},
-      rateLimit: false,
-      holdSweeper: false,
-    });
-    url = await server.listen(0, '127.0.0.1');
-    close = async () => {
-      await server.close();
-      await storage.close();
-    };
+    ({ url, close } = await serveStorage(storage, new Date('2026-12-07T03:00:00.000Z')));
   });
   afterEach(async () => {
     await close?.();
