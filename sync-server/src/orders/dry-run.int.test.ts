@@ -12,6 +12,7 @@ import {
   type LocationState,
   type RoutingRequest,
 } from '@pos/domain';
+import { ROUTING_HOME, storeEastOfHome } from '@pos/domain/fixtures';
 import { provisionAdminToken } from '../auth';
 import { seedDemo } from '../demo-data';
 import type { JsonObject } from '../protocol';
@@ -19,21 +20,10 @@ import type { SyncStorage } from '../storage/storage';
 import { BACKENDS, requestAs, S001_DEVICE, serveStorage } from '../test-support';
 import { ROUTING_INPUTS_DB, routingDryRun } from './dry-run';
 
-const HOME = { lat: 31.2, lng: 121.4 };
-const ALL_DAY = [{ days: [0, 1, 2, 3, 4, 5, 6], open: '00:00', close: '24:00' }];
+const HOME = ROUTING_HOME;
 
 function place(id: string, km: number): FulfilmentLocation {
-  return {
-    id,
-    name: `Store ${id}`,
-    kind: 'store',
-    lat: HOME.lat,
-    lng: HOME.lng + km * 0.0105,
-    modes: ['ship', 'same-city'],
-    hours: ALL_DAY,
-    dailyCapacity: 50,
-    rank: 1,
-  };
+  return storeEastOfHome(id, km, { modes: ['ship', 'same-city'], dailyCapacity: 50 });
 }
 
 // Near has 3 of A to route (4 less the safety stock of 1), far has plenty.
