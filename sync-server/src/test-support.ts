@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import type { Product, SaleFact } from '@pos/domain';
 import { saleFactFixture } from '@pos/domain/fixtures';
 import { DEMO_DEVICES, DEMO_PRICES, DEMO_PRODUCTS, seedDemo } from './demo-data';
@@ -157,6 +157,47 @@ export async function startTestServer(
       await storage.close();
     },
   };
+}
+
+/**
+ * A server on a free port over `storage` as the test left it (seed it
+ * first), at the clock `now`, with no rate limit, no hold sweeper and no log.
+ * `close` closes the server, then the storage.
+ */
+export async function serveStorage(
+  storage: SyncStorage,
+  now: Date,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createSyncServer({
+    storage,
+    now: () => now,
+    log: () => {},
+    rateLimit: false,
+    holdSweeper: false,
+  });
+  const url = await server.listen(0, '127.0.0.1');
+  return {
+    url,
+    async close() {
+      await server.close();
+      await storage.close();
+    },
+  };
+}
+
+/**
+ * Signs a shopper in to the shop API at `url`: asks for an SMS code, reads it
+ * from the simulated provider's outbox as the admin `admin`, and opens a
+ * session. Returns the session's token.
+ */
+export async function shopSignIn(url: string, admin: string, phone: string): Promise<string> {
+  expect((await requestAs(url, null, '/_shop/otp', { body: { phone } })).status).toBe(202);
+  const outbox = await requestAs(url, admin, `/_shop/sms-outbox?phone=${phone}`);
+  const messages = (outbox.body as { messages: { text: string }[] }).messages;
+  const code = /(\d{6})/.exec(messages.at(-1)!.text)![1]!;
+  const session = await requestAs(url, null, '/_shop/session', { body: { phone, code } });
+  expect(session.status).toBe(201);
+  return (session.body as { token: string }).token;
 }
 
 /**

@@ -12,8 +12,6 @@
  * parcel on the till. The data people depend on is checked on the server:
  * stock at both stores, the order shipped, the waybill numbers, the labels.
  */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -56,6 +54,7 @@ import {
   scanToPick,
   waitForParcel,
 } from './fulfilment-flows';
+import { createScratchDatabase, dropScratchDatabase } from './scratch-database';
 import { screenshot } from './screenshots';
 
 const BASE_URL = process.env.TEST_DATABASE_URL;
@@ -198,16 +197,8 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
     label.fields.flatMap((f) => ('data' in f ? [String(f.data)] : [])).join('\n');
 
   beforeAll(async () => {
-    if (BASE_URL) {
-      database = `pos_ship_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-      const admin = new pg.Client({ connectionString: BASE_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database}`);
-      await admin.end();
-      const url = new URL(BASE_URL);
-      url.pathname = `/${database}`;
-      databaseUrl = url.toString();
-    }
+    if (BASE_URL)
+      ({ name: database, url: databaseUrl } = await createScratchDatabase(BASE_URL, 'pos_ship'));
     store = await startDemoStore({
       syncPort: 0,
       ...(databaseUrl ? { databaseUrl } : { dataDir: 'memory://' }),
@@ -269,12 +260,7 @@ describe('ship from stores: routed, picked, packed, labelled and handed over at 
     await browser?.close();
     await s002?.close();
     await store?.close();
-    if (database) {
-      const admin = new pg.Client({ connectionString: BASE_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    }
+    if (BASE_URL && database) await dropScratchDatabase(BASE_URL, database);
   });
 
   it('[FD3] [FD5] [FD7] [FD8] a 3-line order ships from S001 and S002; a rejected line is rerouted and shipped by the other store', async () => {

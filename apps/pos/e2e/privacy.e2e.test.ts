@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { hashToken, startSyncServer } from '@pos/sync-server';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { launchChromium } from './browser';
+import { createScratchDatabase, dropScratchDatabase } from './scratch-database';
 import { plaintextOnTill, serverFacts, tillRecords } from './cashier-flows';
 import { DEMO_MEMBER_PLAINTEXT, sellThroughOutage } from './shift-flows';
 
@@ -66,14 +67,7 @@ describe.skipIf(!BASE_URL)('personal information on the server and the till (Pos
   let page: Page;
 
   beforeAll(async () => {
-    database = `pos_privacy_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    const admin = new pg.Client({ connectionString: BASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = new URL(BASE_URL!);
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
+    ({ name: database, url: databaseUrl } = await createScratchDatabase(BASE_URL!, 'pos_privacy'));
     store = await startDemoStore({ syncPort: 0, databaseUrl });
     await store.syncServer.storage.replaceAdminToken(hashToken(ADMIN_TOKEN), {
       adminId: 'e2e-dpo',
@@ -87,12 +81,7 @@ describe.skipIf(!BASE_URL)('personal information on the server and the till (Pos
   afterAll(async () => {
     await browser?.close();
     await store?.close();
-    if (database) {
-      const admin = new pg.Client({ connectionString: BASE_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    }
+    if (database) await dropScratchDatabase(BASE_URL!, database);
   });
 
   it('sells to members on the till, of another store, online and offline', () =>

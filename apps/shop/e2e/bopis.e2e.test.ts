@@ -7,8 +7,6 @@
  * with stock exact; the other line is handed over later by the order's QR.
  * On real PostgreSQL when TEST_DATABASE_URL is set, else on PGlite.
  */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -22,11 +20,10 @@ import {
 import { DEMO_PRODUCTS } from '@pos/sync-server';
 import {
   addToBag,
-  NEAR_S001,
+  newPhone,
   openShop,
   orderBagForPickup,
   pay,
-  PHONE_VIEWPORT,
   pickupCode,
   signIn as signInToShop,
   SHOP_DIST,
@@ -42,6 +39,7 @@ import {
   linesLeft,
   openPickupDesk,
 } from '../../pos/e2e/pickup-flows';
+import { createScratchDatabase, dropScratchDatabase } from '../../pos/e2e/scratch-database';
 import { screenshot } from '../../pos/e2e/screenshots';
 
 const BASE_URL = process.env.TEST_DATABASE_URL;
@@ -87,16 +85,8 @@ describe('buy online, pick up in store: shop, till and server', () => {
     );
 
   beforeAll(async () => {
-    if (BASE_URL) {
-      database = `pos_bopis_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-      const admin = new pg.Client({ connectionString: BASE_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database}`);
-      await admin.end();
-      const url = new URL(BASE_URL);
-      url.pathname = `/${database}`;
-      databaseUrl = url.toString();
-    }
+    if (BASE_URL)
+      ({ name: database, url: databaseUrl } = await createScratchDatabase(BASE_URL, 'pos_bopis'));
     store = await startDemoStore({
       syncPort: 0,
       ...(databaseUrl ? { databaseUrl } : { dataDir: 'memory://' }),
@@ -107,26 +97,14 @@ describe('buy online, pick up in store: shop, till and server', () => {
     await till.setViewportSize({ width: 1024, height: 768 });
     await till.goto(store.terminalUrl!);
     await startSelling(till);
-    phone = await browser.newContext({
-      viewport: PHONE_VIEWPORT,
-      isMobile: true,
-      hasTouch: true,
-      permissions: ['geolocation'],
-      geolocation: NEAR_S001,
-      timezoneId: 'Asia/Shanghai',
-    });
+    phone = await newPhone(browser);
     shop = await phone.newPage();
   });
 
   afterAll(async () => {
     await browser?.close();
     await store?.close();
-    if (database) {
-      const admin = new pg.Client({ connectionString: BASE_URL });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin.end();
-    }
+    if (BASE_URL && database) await dropScratchDatabase(BASE_URL, database);
   });
 
   it('orders online, pays, hands over one line offline exactly once, then the other', async () => {

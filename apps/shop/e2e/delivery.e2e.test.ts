@@ -11,15 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startSyncServer, type RunningSyncServer } from '@pos/sync-server';
 import { launchChromium } from '../../pos/e2e/browser';
 import { screenshot } from '../../pos/e2e/screenshots';
-import {
-  addToBag,
-  NEAR_S001,
-  openShop,
-  PHONE_VIEWPORT,
-  signIn,
-  SHOP_DIST,
-  smsInbox,
-} from './shop-flows';
+import { addToBag, newPhone, openShop, signIn, SHOP_DIST, smsInbox } from './shop-flows';
 
 const ZHANG = '13800138001'; // demo member M0001
 
@@ -37,15 +29,7 @@ describe('delivery in the online shop', () => {
       shop: { staticDir: SHOP_DIST, onSms: inbox.onSms },
     });
     browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: PHONE_VIEWPORT,
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      permissions: ['geolocation'],
-      geolocation: NEAR_S001,
-      timezoneId: 'Asia/Shanghai',
-    });
+    const context = await newPhone(browser);
     page = await context.newPage();
   });
 

@@ -5,7 +5,7 @@
  * waits for what the customer sees.
  */
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ShopOptions, SmsMessage } from '@pos/sync-server';
 
 /** The built shop (global-setup.ts builds it), for `shop.staticDir`. */
@@ -16,6 +16,19 @@ export const PHONE_VIEWPORT = { width: 390, height: 844 };
 
 /** The Jing'an store (S001) is round the corner; Xuhui (S002) about 4.7 km away. */
 export const NEAR_S001 = { latitude: 31.229, longitude: 121.4551 };
+
+/** A phone in Shanghai, near S001, that lets the shop know where it is. */
+export function newPhone(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({
+    viewport: PHONE_VIEWPORT,
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    permissions: ['geolocation'],
+    geolocation: NEAR_S001,
+    timezoneId: 'Asia/Shanghai',
+  });
+}
 
 /**
  * The simulated SMS provider's messages as they are sent: pass `onSms` in the

@@ -15,12 +15,11 @@ import {
   addToBag,
   bagCount,
   countdown,
-  NEAR_S001,
+  newPhone,
   openShop,
   orderBagForPickup,
   orderForPickup,
   pay,
-  PHONE_VIEWPORT,
   pickupCode,
   search,
   signIn,
@@ -46,15 +45,7 @@ describe('the online shop in Chromium, from search to pickup code', () => {
       shop: { staticDir: SHOP_DIST, onSms: inbox.onSms },
     });
     browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: PHONE_VIEWPORT,
-      deviceScaleFactor: 1,
-      isMobile: true,
-      hasTouch: true,
-      permissions: ['geolocation'],
-      geolocation: NEAR_S001,
-      timezoneId: 'Asia/Shanghai',
-    });
+    context = await newPhone(browser);
     page = await context.newPage();
   });
 

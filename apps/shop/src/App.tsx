@@ -1055,6 +1055,37 @@ function DeliveryChooser({
   );
 }
 
+/** One level of the address's region (province, city, district), named in the shopper's language. */
+function RegionSelect({
+  caption,
+  testId,
+  value,
+  regions,
+  onChange,
+}: {
+  caption: string;
+  testId: string;
+  value: string;
+  regions: readonly Region[];
+  onChange: (code: string) => void;
+}) {
+  const t = useSay();
+  const { language } = useLocale();
+  return (
+    <label>
+      <span>{caption}</span>
+      <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('Choose')}</option>
+        {regions.map((r) => (
+          <option key={r.code} value={r.code}>
+            {language === 'en' ? r.name.en : r.name.zh}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /** [SHP14] The customer's address book: the addresses and a form for a new one. */
 function AddressesScreen({ go, next }: { go: (to: string) => void; next: string }) {
   const t = useSay();
@@ -1079,7 +1110,6 @@ function AddressesScreen({ go, next }: { go: (to: string) => void; next: string 
       live = false;
     };
   }, [reload]);
-  const label = (r: Region) => (language === 'en' ? r.name.en : r.name.zh);
   const provinces = useMemo(() => regionChildren(null), []);
   const cities = province ? regionChildren(province) : [];
   const districts = city ? regionChildren(city) : [];
@@ -1142,61 +1172,37 @@ function AddressesScreen({ go, next }: { go: (to: string) => void; next: string 
           void save();
         }}
       >
-        <label>
-          <span>{t('Province')}</span>
-          <select
-            data-testid="address-province"
-            value={province}
-            onChange={(e) => {
-              setProvince(e.target.value);
-              setCity('');
+        <RegionSelect
+          caption={t('Province')}
+          testId="address-province"
+          value={province}
+          regions={provinces}
+          onChange={(code) => {
+            setProvince(code);
+            setCity('');
+            setDistrict('');
+          }}
+        />
+        {cities.length > 0 && (
+          <RegionSelect
+            caption={t('City or district')}
+            testId="address-city"
+            value={city}
+            regions={cities}
+            onChange={(code) => {
+              setCity(code);
               setDistrict('');
             }}
-          >
-            <option value="">{t('Choose')}</option>
-            {provinces.map((r) => (
-              <option key={r.code} value={r.code}>
-                {label(r)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {cities.length > 0 && (
-          <label>
-            <span>{t('City or district')}</span>
-            <select
-              data-testid="address-city"
-              value={city}
-              onChange={(e) => {
-                setCity(e.target.value);
-                setDistrict('');
-              }}
-            >
-              <option value="">{t('Choose')}</option>
-              {cities.map((r) => (
-                <option key={r.code} value={r.code}>
-                  {label(r)}
-                </option>
-              ))}
-            </select>
-          </label>
+          />
         )}
         {districts.length > 0 && (
-          <label>
-            <span>{t('District')}</span>
-            <select
-              data-testid="address-district"
-              value={district}
-              onChange={(e) => setDistrict(e.target.value)}
-            >
-              <option value="">{t('Choose')}</option>
-              {districts.map((r) => (
-                <option key={r.code} value={r.code}>
-                  {label(r)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <RegionSelect
+            caption={t('District')}
+            testId="address-district"
+            value={district}
+            regions={districts}
+            onChange={setDistrict}
+          />
         )}
         <label>
           <span>{t('Street address')}</span>

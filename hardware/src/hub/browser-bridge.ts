@@ -182,6 +182,16 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
     ws.addEventListener('error', () => undefined);
   };
 
+  /** [BB6] [BB7] Refuses, unsent, what a hub that said hello with an older protocol cannot print. */
+  const requireProtocol = (version: number, what: string): void => {
+    if (hubProtocolVersion !== undefined && hubProtocolVersion < version) {
+      throw new HubRequestError(
+        'HUB_INCOMPATIBLE',
+        `this hub speaks protocol ${hubProtocolVersion} and cannot print ${what}; update the hub`,
+      );
+    }
+  };
+
   const request = async (body: Record<string, unknown> & { type: string }): Promise<HubReply> => {
     if (refusal) throw new HubRequestError('HUB_INCOMPATIBLE', refusal);
     if (closed) throw new HubRequestError('HUB_UNAVAILABLE', 'the bridge is closed');
@@ -245,22 +255,8 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
       return (reply.ok ? reply.print : undefined) ?? { printed: true };
     },
     async printDocument(document: PrintableDocument, columns?: ReceiptColumns, options = {}) {
-      if (hubProtocolVersion !== undefined && hubProtocolVersion < 4) {
-        throw new HubRequestError(
-          'HUB_INCOMPATIBLE',
-          `this hub speaks protocol ${hubProtocolVersion} and cannot print reports or refund receipts; update the hub`,
-        );
-      }
-      if (
-        document.kind === 'packing-slip' &&
-        hubProtocolVersion !== undefined &&
-        hubProtocolVersion < 5
-      ) {
-        throw new HubRequestError(
-          'HUB_INCOMPATIBLE',
-          `this hub speaks protocol ${hubProtocolVersion} and cannot print packing slips; update the hub`,
-        );
-      }
+      requireProtocol(4, 'reports or refund receipts');
+      if (document.kind === 'packing-slip') requireProtocol(5, 'packing slips');
       const reply = await request({
         type: 'printer:print-document',
         document,
@@ -271,12 +267,7 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
       return (reply.ok ? reply.print : undefined) ?? { printed: true };
     },
     async printLabel(label: ShippingLabel, options: { jobId?: string } = {}) {
-      if (hubProtocolVersion !== undefined && hubProtocolVersion < 5) {
-        throw new HubRequestError(
-          'HUB_INCOMPATIBLE',
-          `this hub speaks protocol ${hubProtocolVersion} and cannot print shipping labels; update the hub`,
-        );
-      }
+      requireProtocol(5, 'shipping labels');
       const reply = await request({
         type: 'printer:print-label',
         label,

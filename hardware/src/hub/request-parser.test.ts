@@ -16,6 +16,16 @@ import { sampleReceipt, sampleReturnReceipt, sampleXReport, sampleZReport } from
 
 const parse = (value: unknown) => parseHubRequest(JSON.stringify(value));
 
+/** A sample as it is, anything at all, or the sample with one field set to any JSON value. */
+const mutate = <T extends object>(sample: T) =>
+  fc.oneof(
+    fc.constant(sample),
+    fc.anything(),
+    fc
+      .record({ key: fc.constantFrom(...Object.keys(sample)), value: fc.jsonValue() })
+      .map(({ key, value }) => ({ ...sample, [key]: value })),
+  );
+
 describe('parseHubRequest', () => {
   it('accepts the three request types', () => {
     expect(parse({ id: '1', type: 'drawer:open' })).toEqual({
@@ -270,14 +280,6 @@ describe('parseHubRequest: documents (protocol 4)', () => {
   });
 
   it('[HB1][HB5] never throws on documents, and what passes lays out', () => {
-    const mutate = <T extends object>(sample: T) =>
-      fc.oneof(
-        fc.constant(sample),
-        fc.anything(),
-        fc
-          .record({ key: fc.constantFrom(...Object.keys(sample)), value: fc.jsonValue() })
-          .map(({ key, value }) => ({ ...sample, [key]: value })),
-      );
     const document = fc.oneof(
       fc.record({
         kind: fc.oneof(fc.constant('shift-report'), fc.string()),
@@ -332,7 +334,6 @@ describe('parseHubRequest: documents (protocol 4)', () => {
 });
 
 describe('parseHubRequest: shipping labels (protocol 5)', () => {
-  const parse = (value: unknown) => parseHubRequest(JSON.stringify(value));
   const problem = (value: unknown) => {
     const result = parse(value);
     if (result.ok) return 'ok';
@@ -370,14 +371,6 @@ describe('parseHubRequest: shipping labels (protocol 5)', () => {
   });
 
   it('[HB1][LH3] never throws on labels, and what passes encodes in both languages', () => {
-    const mutate = <T extends object>(sample: T) =>
-      fc.oneof(
-        fc.constant(sample),
-        fc.anything(),
-        fc
-          .record({ key: fc.constantFrom(...Object.keys(sample)), value: fc.jsonValue() })
-          .map(({ key, value }) => ({ ...sample, [key]: value })),
-      );
     const label = fc.oneof(
       mutate(sampleLabel),
       mutate(sampleLabel.shipTo).map((shipTo) => ({ ...sampleLabel, shipTo })),

@@ -11,10 +11,9 @@
  *       change is reported as the device's health.
  */
 import type { DeviceHealth, DeviceProblem } from '../device-status';
-import { HardwareError } from '../errors';
 import { Listeners } from '../listeners';
 import type { PrinterLink } from '../printer/escpos-printer';
-import { describeProblem } from '../printer/printer-status';
+import { StatusPolling, printerHealth, refuseWhenBlocked } from '../printer/status-polling';
 import { SerialConnection } from '../serial-connection';
 import { TcpConnection } from '../transports/tcp-connection';
 import type { LabelDpi, LabelLanguage } from './label-layout';
@@ -57,15 +56,12 @@ export class LabelPrinter {
   readonly #link: PrinterLink;
   readonly #query: boolean;
   readonly #timeoutMs: number;
-  readonly #pollMs: number;
+  readonly #polling: StatusPolling<LabelPrinterFlags>;
   readonly #statuses = new Listeners<DeviceHealth>();
   #problems: DeviceProblem[] = [];
   #health: DeviceHealth;
   #received = new Uint8Array(0);
   #answered: (() => void) | undefined;
-  #queries: Promise<unknown> = Promise.resolve();
-  #poll: ReturnType<typeof setInterval> | undefined;
-  #polling = false;
 
   constructor(options: LabelPrinterSettings & { id: string; link: PrinterLink }) {
     this.id = options.id;
@@ -76,7 +72,12 @@ export class LabelPrinter {
     const status = options.status ?? {};
     this.#query = (status.query ?? true) && options.link.onData !== undefined;
     this.#timeoutMs = status.timeoutMs ?? 1_000;
-    this.#pollMs = status.pollMs ?? 5_000;
+    this.#polling = new StatusPolling({
+      link: this.#link,
+      ask: () => this.#queryNow(),
+      enabled: this.#query,
+      pollMs: status.pollMs ?? 5_000,
+    });
     this.#health = this.#computeHealth();
     this.#link.onStatus(() => this.#update());
     this.#link.onData?.((chunk) => {
@@ -94,22 +95,14 @@ export class LabelPrinter {
   async print(bytes: Uint8Array): Promise<void> {
     if (this.#query && this.#link.health.state === 'ready') {
       await this.queryStatus();
-      const blocking = this.#problems.filter((p) => p.blocksPrinting);
-      if (blocking.length > 0) {
-        throw new HardwareError(
-          'PRINTER_NOT_READY',
-          `${blocking.map(describeProblem).join(' ')} Nothing was printed.`,
-        );
-      }
+      refuseWhenBlocked(this.#problems);
     }
     await this.#link.write(bytes);
   }
 
   /** [LP3] Asks the status now: the flags, or undefined when the printer does not answer. */
   queryStatus(): Promise<LabelPrinterFlags | undefined> {
-    const run = this.#queries.then(() => this.#queryNow());
-    this.#queries = run.catch(() => undefined);
-    return run;
+    return this.#polling.query();
   }
 
   status(): DeviceHealth {
@@ -120,28 +113,12 @@ export class LabelPrinter {
     return this.#statuses.add(callback);
   }
 
-  async open(): Promise<void> {
-    await this.#link.open();
-    if (!this.#query) return;
-    await this.queryStatus().catch(() => undefined);
-    if (this.#pollMs > 0 && !this.#poll) {
-      this.#poll = setInterval(() => void this.#pollOnce(), this.#pollMs);
-      this.#poll.unref?.();
-    }
+  open(): Promise<void> {
+    return this.#polling.open();
   }
 
-  async close(): Promise<void> {
-    if (this.#poll) clearInterval(this.#poll);
-    this.#poll = undefined;
-    await this.#link.close();
-  }
-
-  async #pollOnce(): Promise<void> {
-    if (this.#polling || this.#link.health.state !== 'ready') return;
-    this.#polling = true;
-    await this.queryStatus()
-      .catch(() => undefined)
-      .finally(() => (this.#polling = false));
+  close(): Promise<void> {
+    return this.#polling.close();
   }
 
   async #queryNow(): Promise<LabelPrinterFlags | undefined> {
@@ -185,14 +162,7 @@ export class LabelPrinter {
   }
 
   #computeHealth(): DeviceHealth {
-    const link = this.#link.health;
-    if (link.state !== 'ready') return link;
-    if (this.#problems.length === 0) return { state: 'ready' };
-    return {
-      state: this.#problems.some((p) => p.blocksPrinting) ? 'error' : 'ready',
-      message: this.#problems.map(describeProblem).join(' '),
-      problems: this.#problems,
-    };
+    return printerHealth(this.#link.health, this.#problems);
   }
 }
 

@@ -12,7 +12,6 @@
  *       device's health with the problems and what to do.
  */
 import type { DeviceHealth, DeviceProblem } from '../device-status';
-import { HardwareError } from '../errors';
 import { Listeners } from '../listeners';
 import { DEFAULT_DRAWER_KICK, escpos, type DrawerKick } from './escpos';
 import {
@@ -26,6 +25,7 @@ import {
   type PrinterFlags,
   type StatusRequest,
 } from './printer-status';
+import { StatusPolling, printerHealth, refuseWhenBlocked } from './status-polling';
 
 /** A connection that carries bytes to a printer, and back when it can. */
 export type PrinterLink = {
@@ -65,16 +65,13 @@ export class EscPosPrinter {
   readonly #drawerKick: DrawerKick;
   readonly #query: boolean;
   readonly #timeoutMs: number;
-  readonly #pollMs: number;
+  readonly #polling: StatusPolling<PrinterFlags>;
   readonly #drawerOpenLevel: DrawerOpenLevel;
   readonly #statuses = new Listeners<DeviceHealth>();
   #problems: DeviceProblem[] = [];
   #health: DeviceHealth;
   #drawerHealth: DeviceHealth;
   #answer: ((byte: number) => void) | undefined;
-  #queries: Promise<unknown> = Promise.resolve();
-  #poll: ReturnType<typeof setInterval> | undefined;
-  #polling = false;
 
   constructor(options: EscPosPrinterOptions) {
     this.id = options.id;
@@ -83,7 +80,12 @@ export class EscPosPrinter {
     const status = options.status ?? {};
     this.#query = (status.query ?? true) && options.link.onData !== undefined;
     this.#timeoutMs = status.timeoutMs ?? 1_000;
-    this.#pollMs = status.pollMs ?? 5_000;
+    this.#polling = new StatusPolling({
+      link: this.#link,
+      ask: () => this.#queryNow(),
+      enabled: this.#query,
+      pollMs: status.pollMs ?? 5_000,
+    });
     this.#drawerOpenLevel = status.drawerOpenLevel ?? 'high';
     this.#health = this.#computeHealth();
     this.#drawerHealth = this.#computeDrawerHealth();
@@ -102,13 +104,7 @@ export class EscPosPrinter {
   async print(bytes: Uint8Array): Promise<void> {
     if (this.#query && this.#link.health.state === 'ready') {
       await this.queryStatus();
-      const blocking = this.#problems.filter((p) => p.blocksPrinting);
-      if (blocking.length > 0) {
-        throw new HardwareError(
-          'PRINTER_NOT_READY',
-          `${blocking.map(describeProblem).join(' ')} Nothing was printed.`,
-        );
-      }
+      refuseWhenBlocked(this.#problems);
     }
     await this.#link.write(bytes);
   }
@@ -122,9 +118,7 @@ export class EscPosPrinter {
    * undefined when it does not answer; rejects only when the link is down.
    */
   queryStatus(): Promise<PrinterFlags | undefined> {
-    const run = this.#queries.then(() => this.#queryNow());
-    this.#queries = run.catch(() => undefined);
-    return run;
+    return this.#polling.query();
   }
 
   /** The printer's health; `problems` say what is wrong and what to do. */
@@ -142,28 +136,12 @@ export class EscPosPrinter {
     return this.#statuses.add(callback);
   }
 
-  async open(): Promise<void> {
-    await this.#link.open();
-    if (!this.#query) return;
-    await this.queryStatus().catch(() => undefined);
-    if (this.#pollMs > 0 && !this.#poll) {
-      this.#poll = setInterval(() => void this.#pollOnce(), this.#pollMs);
-      this.#poll.unref?.();
-    }
+  open(): Promise<void> {
+    return this.#polling.open();
   }
 
-  async close(): Promise<void> {
-    if (this.#poll) clearInterval(this.#poll);
-    this.#poll = undefined;
-    await this.#link.close();
-  }
-
-  async #pollOnce(): Promise<void> {
-    if (this.#polling || this.#link.health.state !== 'ready') return;
-    this.#polling = true;
-    await this.queryStatus()
-      .catch(() => undefined)
-      .finally(() => (this.#polling = false));
+  close(): Promise<void> {
+    return this.#polling.close();
   }
 
   async #queryNow(): Promise<PrinterFlags | undefined> {
@@ -222,15 +200,10 @@ export class EscPosPrinter {
   }
 
   #computeHealth(): DeviceHealth {
-    const link = this.#link.health;
-    if (link.state !== 'ready') return link;
-    const problems = this.#problems.filter((p) => p.code !== 'DRAWER_OPEN');
-    if (problems.length === 0) return { state: 'ready' };
-    return {
-      state: problems.some((p) => p.blocksPrinting) ? 'error' : 'ready',
-      message: problems.map(describeProblem).join(' '),
-      problems,
-    };
+    return printerHealth(
+      this.#link.health,
+      this.#problems.filter((p) => p.code !== 'DRAWER_OPEN'),
+    );
   }
 
   #computeDrawerHealth(): DeviceHealth {

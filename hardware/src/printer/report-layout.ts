@@ -133,20 +133,35 @@ function toolkit(options: ReceiptLayoutOptions) {
       align: 'center',
       ...(bold ? { bold } : {}),
     }));
-  const header = (storeName: string, storeAddress: string): PrintLine[] => [
-    ...wrapToWidth(storeName, columns / 2).map((text): PrintLine => ({
+  /** The store's name, centred in double size (half as many columns). */
+  const storeTitle = (storeName: string): PrintLine[] =>
+    wrapToWidth(storeName, columns / 2).map((text): PrintLine => ({
       text,
       align: 'center',
       bold: true,
       doubleSize: true,
-    })),
+    }));
+  const header = (storeName: string, storeAddress: string): PrintLine[] => [
+    ...storeTitle(storeName),
     ...centered(storeAddress),
     rule,
   ];
   const time = (at: string) => formatSaleTime(at, options.timeZone);
   const tenderKind = (kind: 'cash' | 'card' | 'mobile' | 'points') =>
     kind === 'mobile' ? words.mobile : tenderNames(language)[kind];
-  return { columns, words, money, row, rule, centered, header, time, tenderKind, language };
+  return {
+    columns,
+    words,
+    money,
+    row,
+    rule,
+    centered,
+    storeTitle,
+    header,
+    time,
+    tenderKind,
+    language,
+  };
 }
 
 /** [LY5] The X or Z report, line by line. */
@@ -315,7 +330,7 @@ const PICKUP_SLIP_WORDS = {
 
 /** [LY9] An online order's pickup or return slip: what was handed over or returned, and what is left. */
 export function layoutPickupSlip(slip: PickupSlip, options: ReceiptLayoutOptions): PrintItem[] {
-  const { columns, money, row, rule, centered, time, language } = toolkit(options);
+  const { columns, money, row, rule, centered, storeTitle, time, language } = toolkit(options);
   const words = PICKUP_SLIP_WORDS[language];
   const lines = slip.lines.flatMap((line): PrintLine[] => {
     const what =
@@ -338,12 +353,7 @@ export function layoutPickupSlip(slip: PickupSlip, options: ReceiptLayoutOptions
           ...(slip.refundTo ? [row('', words.refundTo[slip.refundTo])] : []),
         ];
   return [
-    ...wrapToWidth(slip.storeName, columns / 2).map((text): PrintLine => ({
-      text,
-      align: 'center',
-      bold: true,
-      doubleSize: true,
-    })),
+    ...storeTitle(slip.storeName),
     rule,
     ...centered(slip.purpose === 'pickup' ? words.pickup : words.return, true),
     // [OD12] The number the customer's phone shows, then the full id for the record.
@@ -396,7 +406,7 @@ const PACKING_SLIP_WORDS = {
 
 /** [LY10] The slip packed in a parcel: its orders, what is in it and what was short. */
 export function layoutPackingSlip(slip: PackingSlip, options: ReceiptLayoutOptions): PrintItem[] {
-  const { columns, rule, centered, time, language } = toolkit(options);
+  const { columns, rule, centered, storeTitle, time, language } = toolkit(options);
   const words = PACKING_SLIP_WORDS[language];
   const lines = slip.lines.flatMap((line): PrintLine[] => [
     ...wrapToWidth(`${line.name} (${line.sku})`, columns).map((text) => ({
@@ -415,12 +425,7 @@ export function layoutPackingSlip(slip: PackingSlip, options: ReceiptLayoutOptio
   // [FS8] As on the label: masked, whatever the caller passed.
   const recipient = `${maskName(slip.shipTo.name)} ${maskPhone(slip.shipTo.phone)}`;
   return [
-    ...wrapToWidth(slip.storeName, columns / 2).map((text): PrintLine => ({
-      text,
-      align: 'center',
-      bold: true,
-      doubleSize: true,
-    })),
+    ...storeTitle(slip.storeName),
     rule,
     ...centered(words.title, true),
     ...labelled(words.parcel, slip.shipmentId, columns),

@@ -5,7 +5,6 @@
  * have its head opened or be paused. Over a serial port (`open`) or TCP
  * (`TcpLabelPrinterSimulator`, port 9100 on a real printer, any free port here).
  */
-import { createServer, type Server, type Socket } from 'node:net';
 import { Listeners } from '../listeners';
 import { decodeTspl, decodeZpl, type DecodedLabel } from '../label/label-decoder';
 import type { LabelDpi, LabelLanguage } from '../label/label-layout';
@@ -15,7 +14,8 @@ import {
   tsplStatusByte,
   type LabelPrinterFlags,
 } from '../label/label-status';
-import { SerialConnection } from '../serial-connection';
+import type { SerialConnection } from '../serial-connection';
+import { TcpPrinterServer, openSerialWire } from './printer-wire';
 
 /** At most this many bytes of an unfinished label are held. */
 const MAX_PENDING = 1 << 20;
@@ -51,14 +51,7 @@ export class LabelPrinterSimulator {
     options: { language: LabelLanguage; dpi?: LabelDpi; baudRate?: number },
   ): Promise<LabelPrinterSimulator> {
     const simulator = new LabelPrinterSimulator(options);
-    const connection = new SerialConnection({
-      path,
-      baudRate: options.baudRate ?? 9600,
-      onData: (chunk) => simulator.feed(chunk),
-    });
-    await connection.open();
-    simulator.#connection = connection;
-    simulator.#send = (bytes) => connection.write(bytes);
+    simulator.#connection = await openSerialWire(simulator, path, options.baudRate);
     return simulator;
   }
 
@@ -173,17 +166,7 @@ function indexOf(bytes: Uint8Array, needle: Uint8Array): number {
 }
 
 /** A network label printer: a TCP server whose connections feed one LabelPrinterSimulator. */
-export class TcpLabelPrinterSimulator {
-  readonly printer: LabelPrinterSimulator;
-  readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  #port = 0;
-
-  private constructor(server: Server, printer: LabelPrinterSimulator) {
-    this.#server = server;
-    this.printer = printer;
-  }
-
+export class TcpLabelPrinterSimulator extends TcpPrinterServer<LabelPrinterSimulator> {
   /** Listens on `port` (default 0: any free port) on 127.0.0.1. */
   static async start(options: {
     language: LabelLanguage;
@@ -191,50 +174,13 @@ export class TcpLabelPrinterSimulator {
     port?: number;
     host?: string;
   }): Promise<TcpLabelPrinterSimulator> {
-    const server = createServer();
     const simulator = new TcpLabelPrinterSimulator(
-      server,
       new LabelPrinterSimulator({
         language: options.language,
         ...(options.dpi ? { dpi: options.dpi } : {}),
       }),
     );
-    server.on('connection', (socket) => simulator.#accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-    });
-    const address = server.address();
-    simulator.#port = typeof address === 'object' && address ? address.port : 0;
+    await simulator.listen(options);
     return simulator;
-  }
-
-  get port(): number {
-    return this.#port;
-  }
-
-  /** Drops every connection, as a printer switched off and on does. */
-  dropConnections(): void {
-    for (const socket of this.#sockets) socket.destroy();
-  }
-
-  async close(): Promise<void> {
-    this.dropConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-
-  #accept(socket: Socket): void {
-    this.#sockets.add(socket);
-    socket.on('close', () => this.#sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk: Buffer) => {
-      this.printer.attachReply(
-        (bytes) =>
-          new Promise<void>((resolve, reject) =>
-            socket.write(bytes, (error) => (error ? reject(error) : resolve())),
-          ),
-      );
-      this.printer.feed(new Uint8Array(chunk));
-    });
   }
 }

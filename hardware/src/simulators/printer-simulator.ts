@@ -11,13 +11,14 @@
  * once paper is loaded and the cover closed, as on a real printer.
  */
 import { Listeners } from '../listeners';
-import { SerialConnection } from '../serial-connection';
+import type { SerialConnection } from '../serial-connection';
 import { PRINTER_READY, encodePrinterStatus, type PrinterFlags } from '../printer/printer-status';
 import {
   EscPosDecoder,
   type EscPosErrorRecord,
   type EscPosRecord,
 } from '../printer/escpos-decoder';
+import { openSerialWire } from './printer-wire';
 
 export type DrawerKickRecord = Extract<EscPosRecord, { kind: 'drawer-kick' }>;
 
@@ -45,14 +46,7 @@ export class PrinterSimulator {
 
   static async open(path: string, options: { baudRate?: number } = {}): Promise<PrinterSimulator> {
     const simulator = new PrinterSimulator();
-    const connection = new SerialConnection({
-      path,
-      baudRate: options.baudRate ?? 9600,
-      onData: (chunk) => simulator.feed(chunk),
-    });
-    await connection.open();
-    simulator.#connection = connection;
-    simulator.#send = (bytes) => connection.write(bytes);
+    simulator.#connection = await openSerialWire(simulator, path, options.baudRate);
     return simulator;
   }
 

@@ -271,6 +271,36 @@ export function createFulfilmentDesk(ports: TillPorts): FulfilmentDesk {
     return refuse(code, text, params ? { params } : {});
   }
 
+  /**
+   * Records one unit of `line` picked (`how`: by barcode, tag or hand), and
+   * feeds back what is left of the line and of the parcel.
+   */
+  function recordOnePicked(
+    line: ShipmentLine,
+    how: Pick<FulfilmentFact, 'by' | 'codes'>,
+    code: string,
+    sku: string,
+  ): Promise<Outcome<ParcelDraft>> {
+    return record(
+      'pick',
+      { lines: [{ orderId: line.orderId, lineId: line.lineId, quantity: 1 }], ...how },
+      (after) => {
+        const now = after.lines.find(
+          (l) => l.orderId === line.orderId && l.lineId === line.lineId,
+        )!;
+        return {
+          ok: true,
+          code,
+          sku,
+          name: line.name,
+          left: unitsToPick(now),
+          parcelLeft: after.lines.reduce((s, l) => s + unitsToPick(l), 0),
+        };
+      },
+      () => [info(`Picked ${line.name}`, 'PICKED', { name: line.name })],
+    );
+  }
+
   /** Picks one unit of the line of `sku` with units left, first in aisle order. */
   async function pickSku(
     sku: string,
@@ -303,28 +333,7 @@ export function createFulfilmentDesk(ports: TillPorts): FulfilmentDesk {
         { name, n: String(wanted) },
       );
     }
-    return record(
-      'pick',
-      { lines: [{ orderId: line.orderId, lineId: line.lineId, quantity: 1 }], by, codes: [code] },
-      (after) => {
-        const now = after.lines.find(
-          (l) => l.orderId === line.orderId && l.lineId === line.lineId,
-        )!;
-        return {
-          ok: true,
-          code,
-          sku,
-          name: line.name,
-          left: unitsToPick(now),
-          parcelLeft: after.lines.reduce((s, l) => s + unitsToPick(l), 0),
-        };
-      },
-      () => [
-        info(`Picked ${line.name}`, 'PICKED', {
-          name: line.name,
-        }),
-      ],
-    );
+    return recordOnePicked(line, { by, codes: [code] }, code, sku);
   }
 
   async function scan(code: string): Promise<Outcome<ParcelDraft>> {
@@ -379,24 +388,7 @@ export function createFulfilmentDesk(ports: TillPorts): FulfilmentDesk {
         { name: line.name, n: String(line.quantity - line.short) },
       );
     }
-    return record(
-      'pick',
-      { lines: [{ orderId: line.orderId, lineId: line.lineId, quantity: 1 }], by: 'manual' },
-      (after) => {
-        const now = after.lines.find(
-          (l) => l.orderId === line.orderId && l.lineId === line.lineId,
-        )!;
-        return {
-          ok: true,
-          code: line.sku,
-          sku: line.sku,
-          name: line.name,
-          left: unitsToPick(now),
-          parcelLeft: after.lines.reduce((s, l) => s + unitsToPick(l), 0),
-        };
-      },
-      () => [info(`Picked ${line.name}`, 'PICKED', { name: line.name })],
-    );
+    return recordOnePicked(line, { by: 'manual' }, line.sku, line.sku);
   }
 
   async function short(

@@ -13,7 +13,9 @@ import {
   type Staff,
 } from './checkout';
 import type { Price, Product } from './documents';
+import type { GeoPoint } from './geo';
 import { utf8 } from './hmac';
+import type { FulfilmentLocation, OpeningSpan } from './locations';
 import { memberView, type IndexKey, type MemberRecord } from './member-privacy';
 import type { EarnRule, Member } from './points';
 import type { SaleFact } from './sale-fact';
@@ -111,4 +113,36 @@ export function saleFactFixture(options: SaleFactFixtureOptions = {}): SaleFact 
     cashierId: 'E1',
     earnRules: options.earnRules ?? [{ tier: 'basic', points: 1, per: 100 }],
   });
+}
+
+/** Where the routing tests' customer lives. */
+export const ROUTING_HOME: GeoPoint = { lat: 31.2, lng: 121.4 };
+
+/** Open every day around the clock. */
+export const ALL_DAY_HOURS: OpeningSpan[] = [
+  { days: [0, 1, 2, 3, 4, 5, 6], open: '00:00', close: '24:00' },
+];
+
+/**
+ * A store `km` east of ROUTING_HOME (about 0.0105 degrees of longitude
+ * a kilometre at this latitude), shipping, open all day, 10 parcels a day;
+ * `more` sets anything else.
+ */
+export function storeEastOfHome(
+  id: string,
+  km: number,
+  more: Partial<FulfilmentLocation> = {},
+): FulfilmentLocation {
+  return {
+    id,
+    name: `Store ${id}`,
+    kind: 'store',
+    lat: ROUTING_HOME.lat,
+    lng: ROUTING_HOME.lng + km * 0.0105,
+    modes: ['ship'],
+    hours: ALL_DAY_HOURS,
+    dailyCapacity: 10,
+    rank: 1,
+    ...more,
+  };
 }

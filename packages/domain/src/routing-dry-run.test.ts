@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors';
+import { ROUTING_HOME, storeEastOfHome } from './fixtures';
 import { routingPolicy } from './locations';
 import { routeOrder, type LocationState, type RoutingRequest } from './routing';
 import { dryRunRouting, parseRoutingPolicyChange, type RoutingRecord } from './routing-dry-run';
 
-const HOME = { lat: 31.2, lng: 121.4 };
-const ALL_DAY = [{ days: [0, 1, 2, 3, 4, 5, 6], open: '00:00', close: '24:00' }];
-const place = (id: string, km: number) => ({
-  id,
-  name: id,
-  kind: 'store' as const,
-  lat: HOME.lat,
-  lng: HOME.lng + km * 0.0105,
-  modes: ['ship' as const],
-  hours: ALL_DAY,
-  dailyCapacity: 10,
-  rank: 1,
-});
+const HOME = ROUTING_HOME;
+const place = (id: string, km: number) => storeEastOfHome(id, km, { name: id });
 const LOCATIONS: LocationState[] = [
   { location: place('near', 1), atp: { A: 4, B: 2 }, shipmentsToday: 0 },
   { location: place('far', 6), atp: { A: 40 }, shipmentsToday: 0 },

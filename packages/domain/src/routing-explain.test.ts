@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { ROUTING_HOME, storeEastOfHome } from './fixtures';
 import { routingPolicy, type FulfilmentLocation } from './locations';
 import { routeOrder, type LocationState, type RoutingRequest } from './routing';
 import { explainRouting } from './routing-explain';
 
-const HOME = { lat: 31.2, lng: 121.4 };
-const ALL_DAY = [{ days: [0, 1, 2, 3, 4, 5, 6], open: '00:00', close: '24:00' }];
+const HOME = ROUTING_HOME;
 const CLOSED_NOW = [{ days: [0, 1, 2, 3, 4, 5, 6], open: '22:00', close: '06:00' }];
 
 function at(id: string, name: string, km: number, more: Partial<FulfilmentLocation> = {}) {
-  return {
-    id,
-    name,
-    kind: 'store' as const,
-    lat: HOME.lat,
-    lng: HOME.lng + km * 0.0105,
-    modes: ['ship' as const],
-    hours: ALL_DAY,
-    dailyCapacity: 10,
-    rank: 1,
-    ...more,
-  };
+  return storeEastOfHome(id, km, { name, ...more });
 }
 
 function route(locations: LocationState[], quantity = 1, maxSearchNodes = 1_000_000) {

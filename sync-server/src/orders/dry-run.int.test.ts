@@ -18,12 +18,12 @@ import {
   type RoutingRecord,
   type RoutingRequest,
 } from '@pos/domain';
+import { ALL_DAY_HOURS, ROUTING_HOME, storeEastOfHome } from '@pos/domain/fixtures';
 import { provisionAdminToken } from '../auth';
 import { seedDemo } from '../demo-data';
 import type { JsonObject } from '../protocol';
-import { createSyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
-import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
+import { BACKENDS, requestAs, S001_DEVICE, serveStorage } from '../test-support';
 import { routingDryRun } from './dry-run';
 import {
   ROUTING_INPUTS_DB,
@@ -32,21 +32,10 @@ import {
   type DecidedRouting,
 } from './routing';
 
-const HOME = { lat: 31.2, lng: 121.4 };
-const ALL_DAY = [{ days: [0, 1, 2, 3, 4, 5, 6], open: '00:00', close: '24:00' }];
+const HOME = ROUTING_HOME;
 
 function place(id: string, km: number): FulfilmentLocation {
-  return {
-    id,
-    name: `Store ${id}`,
-    kind: 'store',
-    lat: HOME.lat,
-    lng: HOME.lng + km * 0.0105,
-    modes: ['ship', 'same-city'],
-    hours: ALL_DAY,
-    dailyCapacity: 50,
-    rank: 1,
-  };
+  return storeEastOfHome(id, km, { modes: ['ship', 'same-city'], dailyCapacity: 50 });
 }
 
 // Near has 3 of A to route (4 less the safety stock of 1), far has plenty.
@@ -173,7 +162,7 @@ function generatedDay(
     location: {
       ...place(`G${i}`, l.km),
       modes: l.modes,
-      hours: l.night ? NIGHT : ALL_DAY,
+      hours: l.night ? NIGHT : ALL_DAY_HOURS,
       dailyCapacity: l.capacity,
       rank: l.rank,
     },
@@ -220,18 +209,7 @@ describe.each(BACKENDS)('the routing dry run on $name', (backend) => {
     await seedDemo(storage);
     admin = (await provisionAdminToken(storage, 'hq-routing')).token;
     await writeInputs(storage, INPUTS);
-    const server = createSyncServer({
-      storage,
-      now: () => new Date('2026-12-07T03:00:00.000Z'),
-      log: () => {},
-      rateLimit: false,
-      holdSweeper: false,
-    });
-    url = await server.listen(0, '127.0.0.1');
-    close = async () => {
-      await server.close();
-      await storage.close();
-    };
+    ({ url, close } = await serveStorage(storage, new Date('2026-12-07T03:00:00.000Z')));
   });
   afterEach(async () => {
     await close?.();

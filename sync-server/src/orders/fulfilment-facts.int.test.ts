@@ -7,7 +7,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Order, Shipment } from '@pos/domain';
-import { EXCEPTIONS_DB, type FactException } from '../ledgers';
 import {
   BACKENDS,
   S001_DEVICE,
@@ -28,14 +27,7 @@ import {
 } from './shipment.fixture';
 import { DEMO_TWO_STORE_ORDER } from '../demo-data';
 import { storeAtp } from './store-orders';
-import { level, readOrder } from './store.fixture';
-
-type BulkRow = { ok?: true; id: string; rev?: string; error?: string; reason?: string };
-
-function wire(doc: object): Record<string, unknown> {
-  const { id, ...rest } = doc as { id: string };
-  return { _id: id, ...rest };
-}
+import { factExceptions, level, pushFacts, readOrder } from './store.fixture';
 
 const TWO_LINES = [
   { lineId: 'L1', sku: 'SKU-0001', quantity: 2, unitPrice: 1000 },
@@ -52,13 +44,8 @@ for (const backend of BACKENDS) {
       await server.close();
     });
 
-    const push = async (token: string, docs: object[]) =>
-      (await server.request(token, '/facts/_bulk_docs', { body: { docs: docs.map(wire) } }))
-        .body as BulkRow[];
-    const exceptions = async () =>
-      (await server.storage.findDocs(EXCEPTIONS_DB, {})).map(
-        (row) => row.body as unknown as FactException,
-      );
+    const push = (token: string, docs: object[]) => pushFacts(server, token, docs);
+    const exceptions = () => factExceptions(server.storage);
     const stockOf = async (storeId: string, sku: string) => level(server.storage, storeId, sku);
     /** Everything a step could change, to show a refused one changed nothing. */
     const snapshot = async (orderId: string, shipmentId: string) => ({

@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { heldUnitsId, storeOrderId, type StoreOrder } from '@pos/domain';
 import { provisionDeviceToken } from '../auth';
-import { EXCEPTIONS_DB, type FactException } from '../ledgers';
 import { PICKUP_CODES_DB } from '../payments/notify';
 import type { SimulatedPaymentProvider } from '../payments/provider';
 import {
@@ -19,23 +18,18 @@ import {
 import { REFUNDS_DB, settleRefunds, type RefundRecord } from './refunds';
 import { storeAtp } from './store-orders';
 import {
+  factExceptions,
   level,
   orderPaymentFact,
   orderReturnFact,
   payThrough,
   pickupFact,
   placePickup,
+  pushFacts,
   readOrder,
   SERVER_NOW,
   testProvider,
 } from './store.fixture';
-
-type BulkRow = { ok?: true; id: string; rev?: string; error?: string; reason?: string };
-
-function wire(doc: object): Record<string, unknown> {
-  const { id, ...rest } = doc as { id: string };
-  return { _id: id, ...rest };
-}
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`orders at the store on ${backend.name}`, () => {
@@ -50,13 +44,8 @@ for (const backend of BACKENDS) {
       await server.close();
     });
 
-    const push = async (token: string, docs: object[]) =>
-      (await server.request(token, '/facts/_bulk_docs', { body: { docs: docs.map(wire) } }))
-        .body as BulkRow[];
-    const exceptions = async () =>
-      (await server.storage.findDocs(EXCEPTIONS_DB, {})).map(
-        (row) => row.body as unknown as FactException,
-      );
+    const push = (token: string, docs: object[]) => pushFacts(server, token, docs);
+    const exceptions = () => factExceptions(server.storage);
     const paidOrder = async (key: string) => {
       const placed = await placePickup(server.storage, key);
       return (await payThrough(server.storage, provider, placed)).order;

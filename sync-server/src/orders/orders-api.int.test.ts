@@ -9,9 +9,8 @@ import { provisionAdminToken } from '../auth';
 import { DEMO_TWO_STORE_ORDER, seedDemo } from '../demo-data';
 import { applyPaymentNotification, DEMO_PROVIDER_KEY } from '../payments/notify';
 import { SimulatedPaymentProvider } from '../payments/provider';
-import { createSyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
-import { BACKENDS, requestAs, S001_DEVICE } from '../test-support';
+import { BACKENDS, requestAs, S001_DEVICE, serveStorage } from '../test-support';
 import { applyOrderEvent, type Order, type PaymentNotification } from '@pos/domain';
 import { writePlainAddress, type ShipAddress } from './addresses';
 import { issueChannelToken } from './channel-tokens';
@@ -109,18 +108,7 @@ describe.each(BACKENDS)('the orders API on $name', (backend) => {
       await issueChannelToken(storage, { name: 'wx-mini', channel: 'mini-program' }, 'test')
     ).token;
     await seedDemo(storage);
-    const server = createSyncServer({
-      storage,
-      now: () => NOW,
-      log: () => {},
-      rateLimit: false,
-      holdSweeper: false,
-    });
-    url = await server.listen(0, '127.0.0.1');
-    close = async () => {
-      await server.close();
-      await storage.close();
-    };
+    ({ url, close } = await serveStorage(storage, NOW));
   });
   afterEach(async () => {
     await close?.();

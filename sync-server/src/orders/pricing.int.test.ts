@@ -18,9 +18,8 @@ import {
 import { provisionAdminToken } from '../auth';
 import { DEMO_PRICES, DEMO_PRODUCTS, seedDemo } from '../demo-data';
 import { DEMO_PROMOTIONS } from '../demo-people';
-import { createSyncServer, type SyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
-import { BACKENDS, requestAs } from '../test-support';
+import { BACKENDS, requestAs, serveStorage, shopSignIn } from '../test-support';
 import { issueChannelToken } from './channel-tokens';
 import { ORDER_KEYS_DB, ORDERS_DB } from './holds';
 import { seedStock } from './orders.fixture';
@@ -65,7 +64,7 @@ function tillTotal(cart: Cart, member: { memberId: string; tier: string }): numb
 
 describe.each(BACKENDS)('orders priced by the server on $name', (backend) => {
   let storage: SyncStorage;
-  let server: SyncServer;
+  let close: (() => Promise<void>) | undefined;
   let url: string;
   let admin: string;
   let channel: string;
@@ -76,15 +75,7 @@ describe.each(BACKENDS)('orders priced by the server on $name', (backend) => {
     return JSON.stringify(rows.map((r) => r.map((row) => [row.id, row.rev])));
   };
 
-  async function signIn(phone: string): Promise<string> {
-    expect((await requestAs(url, null, '/_shop/otp', { body: { phone } })).status).toBe(202);
-    const outbox = await requestAs(url, admin, `/_shop/sms-outbox?phone=${phone}`);
-    const messages = (outbox.body as { messages: { text: string }[] }).messages;
-    const code = /(\d{6})/.exec(messages.at(-1)!.text)![1]!;
-    const session = await requestAs(url, null, '/_shop/session', { body: { phone, code } });
-    expect(session.status).toBe(201);
-    return (session.body as { token: string }).token;
-  }
+  const signIn = (phone: string) => shopSignIn(url, admin, phone);
 
   const channelPost = (key: string, body: unknown) =>
     requestAs(url, channel, '/_orders', { body, headers: { 'idempotency-key': key } });
@@ -116,18 +107,10 @@ describe.each(BACKENDS)('orders priced by the server on $name', (backend) => {
     channel = (
       await issueChannelToken(storage, { name: 'wx-mini', channel: 'mini-program' }, 'test')
     ).token;
-    server = createSyncServer({
-      storage,
-      now: () => NOW,
-      log: () => {},
-      rateLimit: false,
-      holdSweeper: false,
-    });
-    url = await server.listen(0, '127.0.0.1');
+    ({ url, close } = await serveStorage(storage, NOW));
   });
   afterEach(async () => {
-    await server?.close();
-    await storage?.close();
+    await close?.();
   });
 
   it.skipIf(backend.skip)(

@@ -11,12 +11,39 @@ import type {
   PickupFact,
   StockLevel,
 } from '@pos/domain';
+import { EXCEPTIONS_DB, type FactException } from '../ledgers';
 import { applyPaymentNotification, DEMO_PROVIDER_KEY } from '../payments/notify';
 import { SimulatedPaymentProvider } from '../payments/provider';
 import type { SyncStorage } from '../storage/storage';
+import type { TestServer } from '../test-support';
 import { placeOrder } from './holds';
 import { heldUnits } from './orders.fixture';
 import { ORDERS_DB } from './store-orders';
+
+/** One fact's row in the server's answer to a push. */
+export type BulkRow = { ok?: true; id: string; rev?: string; error?: string; reason?: string };
+
+function wire(doc: object): Record<string, unknown> {
+  const { id, ...rest } = doc as { id: string };
+  return { _id: id, ...rest };
+}
+
+/** Pushes facts to the server as the device with `token` does; the answer's rows. */
+export async function pushFacts(
+  server: TestServer,
+  token: string,
+  docs: object[],
+): Promise<BulkRow[]> {
+  return (await server.request(token, '/facts/_bulk_docs', { body: { docs: docs.map(wire) } }))
+    .body as BulkRow[];
+}
+
+/** The exceptions the server has raised on facts. */
+export async function factExceptions(storage: SyncStorage): Promise<FactException[]> {
+  return (await storage.findDocs(EXCEPTIONS_DB, {})).map(
+    (row) => row.body as unknown as FactException,
+  );
+}
 
 /** The test server's clock (see `startTestServer`). */
 export const SERVER_NOW = '2026-01-02T03:04:05.000Z';

@@ -7,13 +7,11 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provisionAdminToken } from '../auth';
-import { seedDemo } from '../demo-data';
 import { ADDRESSES_DB } from '../orders/addresses';
 import { ORDERS_DB } from '../orders/holds';
 import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
-import { createSyncServer, type SyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
-import { BACKENDS, requestAs } from '../test-support';
+import { BACKENDS, requestAs, shopSignIn, startTestServer, type TestServer } from '../test-support';
 import { sealedAddressBook, type AddressView } from './addresses';
 import type { DeliveryQuote } from './delivery';
 
@@ -24,41 +22,29 @@ const XIHU = '330106'; // Xihu, Hangzhou: no store within the same-city radius
 
 describe.each(BACKENDS)('the address book and delivery options on $name', (backend) => {
   let storage: SyncStorage;
-  let server: SyncServer;
+  let server: TestServer;
   let url: string;
   let admin: string;
   const clock = new Date('2026-03-01T04:00:00.000Z'); // 12:00 in Shanghai
 
-  async function signIn(phone: string): Promise<string> {
-    expect((await requestAs(url, null, '/_shop/otp', { body: { phone } })).status).toBe(202);
-    const outbox = await requestAs(url, admin, `/_shop/sms-outbox?phone=${phone}`);
-    const messages = (outbox.body as { messages: { text: string }[] }).messages;
-    const code = /(\d{6})/.exec(messages.at(-1)!.text)![1]!;
-    const session = await requestAs(url, null, '/_shop/session', { body: { phone, code } });
-    expect(session.status).toBe(201);
-    return (session.body as { token: string }).token;
-  }
+  const signIn = (phone: string) => shopSignIn(url, admin, phone);
   const stored = async () =>
     (await storage.findDocs(ADDRESSES_DB, {})).map((row) => `${row.id}@${row.rev}`).sort();
   const add = (token: string, body: unknown) => requestAs(url, token, '/_shop/addresses', { body });
 
   beforeEach(async (context) => {
     if (backend.skip) return context.skip();
-    storage = await backend.open();
-    await seedDemo(storage);
-    admin = (await provisionAdminToken(storage, 'hq-tools')).token;
-    server = createSyncServer({
-      storage,
+    server = await startTestServer(backend, {
       now: () => clock,
       holdSweeper: false,
       rateLimit: false,
       log: () => {},
     });
-    url = await server.listen(0, '127.0.0.1');
+    ({ storage, url } = server);
+    admin = (await provisionAdminToken(storage, 'hq-tools')).token;
   });
   afterEach(async () => {
     await server?.close();
-    await storage?.close();
   });
 
   it('[SHP14] [SHP16] an address is sealed at rest; the customer sees it masked; routing gets the waybill', async () => {

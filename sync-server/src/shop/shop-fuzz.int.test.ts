@@ -9,14 +9,12 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applyOrderEvent, type CollectionName, type Order, type StockLevel } from '@pos/domain';
 import { provisionAdminToken } from '../auth';
-import { seedDemo } from '../demo-data';
 import { ADDRESSES_DB } from '../orders/addresses';
 import { ORDER_KEYS_DB, ORDERS_DB } from '../orders/holds';
 import { heldByLevel } from '../orders/store-orders';
 import { PAYMENT_NOTES_DB, PICKUP_CODES_DB } from '../payments/notify';
-import { createSyncServer, type SyncServer } from '../server';
 import type { SyncStorage } from '../storage/storage';
-import { BACKENDS, requestAs } from '../test-support';
+import { BACKENDS, requestAs, shopSignIn, startTestServer, type TestServer } from '../test-support';
 import { STORE_LOCATIONS_DB } from './catalog';
 import { COUPON_CAMPAIGNS_DB } from './coupons';
 import { SHOP_OTPS_DB, SHOP_SESSIONS_DB } from './customer-auth';
@@ -45,7 +43,7 @@ const backend = BACKENDS[0]!;
 
 describe(`the shop API under random requests on ${backend.name}`, () => {
   let storage: SyncStorage;
-  let server: SyncServer;
+  let server: TestServer;
   let url: string;
   let admin: string;
   const clock = new Date('2026-03-01T10:00:00.000Z');
@@ -60,32 +58,20 @@ describe(`the shop API under random requests on ${backend.name}`, () => {
     return Object.fromEntries(entries) as Record<string, string[]>;
   }
 
-  async function signIn(phone: string): Promise<string> {
-    expect((await requestAs(url, null, '/_shop/otp', { body: { phone } })).status).toBe(202);
-    const outbox = await requestAs(url, admin, `/_shop/sms-outbox?phone=${phone}`);
-    const messages = (outbox.body as { messages: { text: string }[] }).messages;
-    const code = /(\d{6})/.exec(messages.at(-1)!.text)![1]!;
-    const session = await requestAs(url, null, '/_shop/session', { body: { phone, code } });
-    expect(session.status).toBe(201);
-    return (session.body as { token: string }).token;
-  }
+  const signIn = (phone: string) => shopSignIn(url, admin, phone);
 
   beforeEach(async () => {
-    storage = await backend.open();
-    await seedDemo(storage);
-    admin = (await provisionAdminToken(storage, 'hq-tools')).token;
-    server = createSyncServer({
-      storage,
+    server = await startTestServer(backend, {
       now: () => clock,
       holdSweeper: false,
       rateLimit: false,
       log: () => {},
     });
-    url = await server.listen(0, '127.0.0.1');
+    ({ storage, url } = server);
+    admin = (await provisionAdminToken(storage, 'hq-tools')).token;
   });
   afterEach(async () => {
     await server?.close();
-    await storage?.close();
   });
 
   it('[SHP11] 200 random requests to every shop endpoint: never a 5xx, a refused one stores nothing, what is stored is valid', async () => {

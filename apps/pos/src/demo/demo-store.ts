@@ -39,22 +39,14 @@ import { startTerminalHost, type TerminalHost } from '../main/terminal-host';
 
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
-export type DemoStore = {
+/** The store's sync server and its first terminal (StoreTerminal); `close` stops both. */
+export type DemoStore = StoreTerminal & {
   /** The sync server now running (replaced by `bringSyncServerUp`). */
   readonly syncServer: RunningSyncServer;
   /** Stops the sync server, as a network outage would look to the terminal. */
   takeSyncServerDown(): Promise<void>;
   /** Starts it again on the same address and data. */
   bringSyncServerUp(): Promise<void>;
-  terminalConfig: TerminalConfig;
-  devices: DevicesConfig;
-  /** Where a browser opens the POS; absent when `serveBrowser` is false. */
-  terminalUrl?: string;
-  scanner: ScannerSimulator;
-  printer: PrinterSimulator;
-  /** The simulated network label printer for shipping labels: it decodes each label. */
-  labelPrinter: LabelPrinterSimulator;
-  close(): Promise<void>;
 };
 
 export async function startDemoStore(
@@ -154,9 +146,11 @@ export async function startDemoStore(
 export type StoreTerminal = {
   terminalConfig: TerminalConfig;
   devices: DevicesConfig;
+  /** Where a browser opens the POS; absent when `serveBrowser` is false. */
   terminalUrl?: string;
   scanner: ScannerSimulator;
   printer: PrinterSimulator;
+  /** The simulated network label printer for shipping labels: it decodes each label. */
   labelPrinter: LabelPrinterSimulator;
   close(): Promise<void>;
 };
