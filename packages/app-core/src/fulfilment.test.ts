@@ -190,6 +190,37 @@ describe('the fulfilment desk', () => {
     expect(await desk().open('SH-NONE')).toMatchObject({ ok: false, code: 'SHIPMENT_NOT_HERE' });
   });
 
+  it('[FD10] the open parcel follows the server: an order merged in shows its lines, the last scan kept', async () => {
+    await db.storeState.upsert(shipment('SH-1') as never);
+    const fd = desk();
+    value(await fd.open('SH-1'));
+    value(await fd.scan('06901234567892'));
+    const merged = shipment('SH-1');
+    merged.lines.push({
+      orderId: 'ORD-0A1B2C3F-Z',
+      lineId: 'L1',
+      sku: 'SKU-4',
+      name: 'Oil',
+      quantity: 2,
+      aisle: 'A2',
+      picked: 0,
+      short: 0,
+    });
+    await db.storeState.upsert({
+      ...merged,
+      orderIds: [...merged.orderIds, 'ORD-0A1B2C3F-Z'],
+    } as never);
+    await fd.refresh();
+    const draft = state.get().parcel!;
+    expect(draft.pickList.map((l) => l.sku)).toEqual(['SKU-4', 'SKU-2', 'SKU-1', 'SKU-3']);
+    // This till's own pick, not yet on the server, is still folded over the new copy.
+    expect(draft.shipment.lines.find((l) => l.sku === 'SKU-1')?.picked).toBe(1);
+    expect(draft.lastScan).toMatchObject({ ok: true, sku: 'SKU-1' });
+    fd.close();
+    await fd.refresh();
+    expect(state.get().parcel).toBeNull();
+  });
+
   it('[FD3] [FD9] a scan picks one unit of its line and records a valid pick fact', async () => {
     await db.storeState.upsert(shipment('SH-1') as never);
     const d = desk();

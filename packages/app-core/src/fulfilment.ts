@@ -86,6 +86,12 @@ export type FulfilmentDesk = {
   printPackingSlip(): Promise<Outcome<ParcelDraft>>;
   /** [FD8] Hands the parcel to the courier (their name or badge). */
   handOver(courier: string): Promise<Outcome<ParcelDraft>>;
+  /**
+   * [FD10] Reads the open parcel again after the server changed it (another
+   * order merged in, a rerouted line joined, the parcel cancelled), keeping
+   * the last scan's answer; nothing when no parcel is open.
+   */
+  refresh(): Promise<void>;
   close(): void;
 };
 
@@ -630,6 +636,17 @@ export function createFulfilmentDesk(ports: TillPorts): FulfilmentDesk {
     printLabel: () => serially(printLabel),
     printPackingSlip: () => serially(printPackingSlip),
     handOver: (courier) => serially(() => handOver(courier)),
+    refresh: () =>
+      serially(async () => {
+        const draft = state.get().parcel;
+        if (!draft) return;
+        const stored = await replica.storeShipment(draft.shipment.shipmentId);
+        if (!stored) return;
+        const known = await here(stored);
+        // The parcel may have been closed at the desk meanwhile.
+        if (state.get().parcel?.shipment.shipmentId !== draft.shipment.shipmentId) return;
+        await show(known.shipment, known.unsynced, draft.lastScan);
+      }),
     close() {
       state.set({ parcel: null });
     },

@@ -33,7 +33,7 @@ const SHORT_REASONS: readonly (readonly [ShortReason, string])[] = [
 
 /** A parcel's id as people read it: the order number and the parcel's number (`791602AA-P2`). */
 export function parcelNumber(shipmentId: string): string {
-  const match = /^ORD-([0-9A-F]{8})-.*-(P\d+)$/.exec(shipmentId);
+  const match = /^ORD-([0-9A-F]{8})-.*-(P\d+|R\d+-[A-Za-z0-9_]+)$/.exec(shipmentId);
   return match ? `${match[1]}-${match[2]}` : shipmentId;
 }
 
@@ -50,6 +50,8 @@ function messageOf(outcome: Outcome<unknown> | null): ScreenMessage | null {
 /** [FD1]-[FD8] The desk: the list of parcels, or the parcel open at it. */
 export function FulfilmentDesk({ till, onClose }: { till: Till; onClose(): void }) {
   const parcel = useTill((s) => s.parcel);
+  // [FD10] The open parcel follows the server: lines merged or rerouted in appear.
+  useEffect(() => till.watchParcels(() => void till.fulfilment.refresh()), [till]);
   return parcel ? (
     <ParcelDesk key={parcel.shipment.shipmentId} till={till} draft={parcel} />
   ) : (
