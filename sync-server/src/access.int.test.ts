@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { formatSchemaVersions, syncVersionHeaders, withCheckDigit } from '@pos/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken, provisionAdminToken, provisionDeviceToken } from './auth';
+import { DEMO_STOCK, DEMO_WAREHOUSE_STOCK } from './demo-data';
 import { SYNC_PROTOCOL_VERSION } from './protocol';
 import { createSyncServer } from './server';
 import {
@@ -112,7 +113,10 @@ for (const backend of BACKENDS) {
       it('[A7] [A8] an admin reads every store and is not a device', async () => {
         const { token } = await provisionAdminToken(server.storage, 'hq-tools');
         expect(await server.storage.findDeviceToken(hashToken(token))).toBeNull();
-        expect((await server.request(token, '/stock')).body).toMatchObject({ doc_count: 40 });
+        // Both stores' levels and the regional warehouse's.
+        expect((await server.request(token, '/stock')).body).toMatchObject({
+          doc_count: DEMO_STOCK.length + DEMO_WAREHOUSE_STOCK.length,
+        });
         expect((await server.request(token, '/stock/S001:SKU-0001')).status).toBe(200);
         expect((await server.request(token, '/stock/S002:SKU-0001')).status).toBe(200);
         await server.storage.revokeAdmin('hq-tools');

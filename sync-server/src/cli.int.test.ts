@@ -354,5 +354,6 @@ describe('cli: members\u2019 keys', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Four CLI processes one after another: a loaded machine needs more than the default minute.
+  }, 180_000);
 });

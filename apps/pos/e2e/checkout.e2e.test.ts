@@ -70,7 +70,8 @@ describe('checkout in Chromium, from scan to synced sale', () => {
 
     store.printer.setPaper('ok');
     await expect.poll(() => problem.count(), { timeout: 15_000 }).toBe(0);
-    await page.getByText('printer: ready').waitFor();
+    // Exactly the receipt printer's ("label-printer: ready" is the label printer's).
+    await page.getByText('printer: ready', { exact: true }).waitFor();
     const receipt = (await store.printer.waitForReceipt(15_000)).join('\n');
     expect(receipt).toContain('CHANGE');
   });
