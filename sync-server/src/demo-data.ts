@@ -19,7 +19,7 @@ import { loadDocs } from './bulk-load';
 import { seedDemoPeople } from './demo-people';
 import { writeLocations, type StoredLocation } from './orders/locations';
 import { writeShelfSlots } from './orders/shipments';
-import { writeStoreLocations, type StoreLocation } from './shop/catalog';
+import { writeStoreLocations } from './shop/catalog';
 import { writeCouponCampaigns, type CouponCampaign } from './shop/coupons';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import type { JsonObject } from './protocol';
@@ -49,9 +49,24 @@ export const DEMO_STORES: Store[] = [
  * [SHP4] Where the demo stores are: the shop shows customers the nearest.
  * Kept server-side beside the stores (the tills do not need them).
  */
-export const DEMO_STORE_LOCATIONS: StoreLocation[] = [
-  { id: 'S001', city: '上海', cityEn: 'Shanghai', lat: 31.2286, lng: 121.4547 },
-  { id: 'S002', city: '上海', cityEn: 'Shanghai', lat: 31.1885, lng: 121.4365 },
+export const DEMO_STORE_LOCATIONS: StoredLocation[] = [
+  // [RO10] Named as the stores are, so a routing explanation reads "静安店 Jing'an (1.2 km)".
+  {
+    id: 'S001',
+    name: "静安店 Jing'an",
+    city: '上海',
+    cityEn: 'Shanghai',
+    lat: 31.2286,
+    lng: 121.4547,
+  },
+  {
+    id: 'S002',
+    name: '徐汇店 Xuhui',
+    city: '上海',
+    cityEn: 'Shanghai',
+    lat: 31.1885,
+    lng: 121.4365,
+  },
 ];
 
 /**
