@@ -111,7 +111,12 @@ console.log(`Coupons: type c1-c${coupons.length} to scan one (${DEMO_COUPONS[0]?
 console.log(
   '\nType a product number (1-20) or a barcode and press Enter to scan. Ctrl-C stops everything.',
 );
-console.log('Receipts the simulated printer receives are printed here.\n');
+console.log(
+  'Shift+F12 opens the pickup desk; Shift+F9 the parcels to pick, pack and ship (order for delivery in the shop).',
+);
+console.log(
+  'Receipts the simulated printer receives, and the labels the simulated label printer decodes, are printed here.\n',
+);
 
 // Shipping labels the simulated label printer receives, as the fields it decoded.
 let labelsShown = 0;
