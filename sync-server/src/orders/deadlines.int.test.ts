@@ -13,7 +13,6 @@ import type { SyncStorage } from '../storage/storage';
 import { BACKENDS } from '../test-support';
 import { pushDocs } from '../push';
 import { writePlainAddress } from './addresses';
-import { placeOrder } from './holds';
 import { readShipment, SHIP_ADDRESS } from './shipment.fixture';
 import { PICKUP_DEADLINES_DB } from './deadlines';
 import { REFUNDS_DB, type RefundRecord } from './refunds';
@@ -138,36 +137,11 @@ describe.each(BACKENDS)('pickup deadlines on $name', (backend) => {
   /** A mixed order: two bottles to pick up at S001, one pack of noodles shipped to the customer. */
   async function placeMixed(key: string): Promise<Order> {
     await storage.transaction((tx) => writePlainAddress(tx, SHIP_ADDRESS));
-    const placed = await placeOrder(
-      storage,
-      {
-        idempotencyKey: key,
-        channel: 'shop',
-        customer: { memberId: 'M0001' },
-        lines: [
-          {
-            lineId: 'L1',
-            sku: 'SKU-0001',
-            quantity: 2,
-            unitPrice: 1000,
-            net: 2000,
-            fulfilment: { mode: 'pickup', storeId: 'S001' },
-          },
-          {
-            lineId: 'L2',
-            sku: 'SKU-0002',
-            quantity: 1,
-            unitPrice: 1000,
-            net: 1000,
-            fulfilment: { mode: 'ship', addressId: SHIP_ADDRESS.id },
-          },
-        ],
-        total: 3000,
-      },
-      PLACED_AT,
-    );
-    if (!placed.ok) throw new Error(`${placed.code}: ${placed.message}`);
-    return (await payThrough(storage, provider, placed.order)).order;
+    const placed = await placePickup(storage, key, 'S001', PLACED_AT, {
+      mode: 'ship',
+      addressId: SHIP_ADDRESS.id,
+    });
+    return (await payThrough(storage, provider, placed)).order;
   }
 
   it.skipIf(backend.skip)(

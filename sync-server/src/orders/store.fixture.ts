@@ -58,12 +58,17 @@ export function testProvider(): SimulatedPaymentProvider {
   });
 }
 
-/** Places a pickup order at `storeId`: 2 x SKU-0001 (line L1) and 1 x SKU-0002 (line L2), ¥10 a unit. */
+/**
+ * Places a pickup order at `storeId`: 2 x SKU-0001 (line L1) and 1 x SKU-0002
+ * (line L2), ¥10 a unit. L2 is picked up there too unless `l2` says how else
+ * it is fulfilled (a mixed order ships it).
+ */
 export async function placePickup(
   storage: SyncStorage,
   key: string,
   storeId = 'S001',
   at = PLACED_AT,
+  l2?: Order['lines'][number]['fulfilment'],
 ): Promise<Order> {
   const placed = await placeOrder(
     storage,
@@ -86,7 +91,7 @@ export async function placePickup(
           quantity: 1,
           unitPrice: 1000,
           net: 1000,
-          fulfilment: { mode: 'pickup', storeId },
+          fulfilment: l2 ?? { mode: 'pickup', storeId },
         },
       ],
       total: 3000,
