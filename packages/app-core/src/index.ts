@@ -10,3 +10,4 @@ export * from './consent-slip';
 export * from './lookups';
 export * from './pickup-desk';
 export * from './fulfilment';
+export * from './clerk/types';

@@ -14,7 +14,7 @@ import { equalBytes, hmacSha256, utf8 } from './hmac';
 /** A chain's signing key; `id` names it so keys can rotate (verify accepts any listed). */
 export type CodeKey = { id: string; secret: Uint8Array };
 
-export type CodeKind = 'R' | 'M' | 'C' | 'P';
+export type CodeKind = 'R' | 'M' | 'C' | 'P' | 'T';
 
 export type CodeError =
   'CODE_FORMAT' | 'CODE_CHECK_CHARACTER' | 'CODE_SIGNATURE' | 'CODE_KIND' | 'CODE_EXPIRED';
@@ -94,11 +94,14 @@ export function parseSignedCode(
   const fields = parts.slice(1, -1);
   if (
     parts.length < 3 ||
-    (kind !== 'R' && kind !== 'M' && kind !== 'C' && kind !== 'P') ||
+    (kind !== 'R' && kind !== 'M' && kind !== 'C' && kind !== 'P' && kind !== 'T') ||
     !fields.every((f) => FIELD.test(f)) ||
     !new RegExp(`^[${CROCKFORD}]{${TAG_CHARS}}[${ALNUM}]$`).test(last)
   ) {
-    return fail('CODE_FORMAT', `"${input.trim()}" is not a receipt, member, coupon or pickup code`);
+    return fail(
+      'CODE_FORMAT',
+      `"${input.trim()}" is not a receipt, member, coupon, pickup or take-now code`,
+    );
   }
   const body = text.slice(0, -1);
   if (checkCharacter(body) !== text.slice(-1)) {

@@ -47,3 +47,7 @@ export * from './routing-dry-run';
 export * from './routing-inputs';
 export * from './routing-explain';
 export * from './shipments';
+export * from './commission';
+export * from './styles';
+export * from './take-now';
+export * from './clerk-api';

@@ -24,6 +24,8 @@ import type { ReturnFact } from './returns';
 import { shipmentProblems, type FulfilmentFact } from './shipments';
 import type { SaleFact } from './sale-fact';
 import { validateDomainDocument } from './schemas';
+import { styleProblems } from './styles';
+import { commissionRulesProblems } from './commission';
 import { id, time } from './schema-fields';
 import type { ShiftFact } from './shift';
 import type { LedgerMovement, StockMovementKind } from './stock-ledger';
@@ -223,7 +225,12 @@ export function validateFact(value: unknown): SchemaProblem[] {
  * in use yet: a kind is added here with its validator when the server first
  * writes it (points programme, locations; orders, holds, pickups).
  */
-export const CHAIN_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {};
+export const CHAIN_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {
+  // [VG1] A style with its colour and size variants.
+  style: styleProblems,
+  // [CM3] The chain's commission table.
+  commissionRules: commissionRulesProblems,
+};
 export const STORE_STATE_KINDS: Record<string, (value: unknown) => SchemaProblem[]> = {
   // [OF2] An online order at its fulfilling store.
   order: storeOrderProblems,

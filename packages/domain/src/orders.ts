@@ -7,6 +7,7 @@
  */
 import { availableToPromise, type StockFigures } from './atp';
 import { DomainError, fail, type Result } from './errors';
+import { creditProblems, type LineCredit } from './commission';
 import type { RoutingExplanation } from './routing';
 
 /** [OD1] The channels an order comes through. */
@@ -38,6 +39,13 @@ export type Fulfilment =
   | { mode: 'ship'; addressId: string }
   | { mode: 'same-city'; addressId: string };
 
+/**
+ * [OD17] The clerk who placed an order for a customer on a tablet, and the
+ * store the customer is attributed to (the clerk's store), recorded apart
+ * from the stores that fulfil the lines.
+ */
+export type OrderClerk = { staffId: string; deviceId: string; attributionStoreId: string };
+
 /** [OD1] A member, or a customer known only by the keyed index of their phone. */
 export type OrderCustomer = { memberId: string } | { phoneIndex: string };
 
@@ -54,6 +62,8 @@ export type OrderLine = {
   pickedUp: number;
   /** [OD14] Units handed to a courier so far (ship and same-city lines). */
   shipped?: number;
+  /** [OD17] Who is credited with the line (orders a clerk places): shares of 10,000 ([CM1]). */
+  credits?: LineCredit[];
   /**
    * [OD16] Units the order gave up: never handed over nor shipped, refunded
    * (pickup units not collected by the deadline, delivery units no location
@@ -125,6 +135,8 @@ export type Order = {
   allocations?: LineAllocation[];
   /** [RO10] Each routing decision of the order (the first, then any reroutes), for people to read. */
   routing?: RoutingExplanation[];
+  /** [OD17] An order a clerk placed for a customer: who, on which device, and the customer's attribution store. */
+  clerk?: OrderClerk;
   /** Ids of every fact applied, so a replayed fact changes nothing. */
   factIds: string[];
 };
@@ -141,6 +153,7 @@ export type OrderEvent =
         customer: OrderCustomer;
         lines: Omit<OrderLine, 'pickedUp'>[];
         total: number;
+        clerk?: OrderClerk;
       }
     >
   | Fact<'held', { holdExpiresAt: string }>
@@ -234,11 +247,38 @@ function placeOrder(event: Extract<OrderEvent, { kind: 'placed' }>): OrderResult
     }
     const problem = fulfilmentProblem(line.fulfilment);
     if (problem) return fail('ORDER_INVALID', `line ${line.lineId} ${problem}`);
+    // [OD17] Credit travels with orders a clerk places, and is well formed.
+    if (line.credits !== undefined) {
+      const credit = creditProblems(line.credits);
+      if (credit.length > 0)
+        return fail('ORDER_INVALID', `line ${line.lineId}: ${credit.join('; ')}`);
+      if (event.clerk === undefined) {
+        return fail(
+          'ORDER_INVALID',
+          `line ${line.lineId} is credited but no clerk placed the order`,
+        );
+      }
+    }
     // [OD2] Take now means the customer stands at a till or beside a clerk.
     if (line.fulfilment.mode === 'take-now' && !IN_STORE_CHANNELS.includes(event.channel)) {
       return fail(
         'ORDER_INVALID',
         `line ${line.lineId}: take-now lines come only from a till or a clerk's tablet, not the ${event.channel} channel`,
+      );
+    }
+  }
+  if (event.clerk !== undefined) {
+    const k = event.clerk as Partial<OrderClerk>;
+    if (!IN_STORE_CHANNELS.includes(event.channel)) {
+      return fail(
+        'ORDER_INVALID',
+        `a clerk places orders from a tablet or a till, not the ${event.channel} channel`,
+      );
+    }
+    if (!isId(k.staffId) || !isId(k.deviceId) || !isId(k.attributionStoreId)) {
+      return fail(
+        'ORDER_INVALID',
+        'the clerk needs a staff id, a device id and an attribution store',
       );
     }
   }
@@ -256,6 +296,7 @@ function placeOrder(event: Extract<OrderEvent, { kind: 'placed' }>): OrderResult
       total: event.total,
       status: 'placed',
       placedAt: event.at,
+      ...(event.clerk ? { clerk: event.clerk } : {}),
       pickups: [],
       factIds: [event.id],
     },

@@ -12,6 +12,7 @@ import { validateAgainstSchema, type SchemaProblem } from './validate';
 import { count, currency, id, minor, text } from './schema-fields';
 import { isOwnFactId, isWellFormedSku, timeProblems } from './fact-rules';
 import { CURRENCY_DIGITS } from './currency';
+import { creditProblems, type LineCredit } from './commission';
 
 export type SaleFactLine = {
   lineId: string;
@@ -29,6 +30,8 @@ export type SaleFactLine = {
   paid: Minor;
   grams?: number;
   adjustments: LineAdjustment[];
+  /** [TK4] The staff credited with the line, when it came from a clerk's take-now code. */
+  credits?: LineCredit[];
 };
 
 /** The immutable sale fact of the checkout: the only kind of sale. */
@@ -54,6 +57,8 @@ export type SaleFact = {
    * by `memberPhoneIndex` before it stores the sale ([PI4]).
    */
   memberPhone?: string;
+  /** [TK4] The clerk's tablet cart the sale's credited lines came from. */
+  takeNowCartId?: string;
   lines: SaleFactLine[];
   subtotal: Minor;
   discount: Minor;
@@ -112,6 +117,7 @@ export const SALE_FACT_SCHEMA = {
     memberId: id,
     memberPhone: { type: 'string', pattern: '^1[3-9]\\d{9}$', maxLength: 11 },
     memberPhoneIndex: { type: 'string', pattern: '^[0-9a-f]{32}$', maxLength: 32 },
+    takeNowCartId: id,
     lines: {
       type: 'array',
       minItems: 1,
@@ -133,6 +139,16 @@ export const SALE_FACT_SCHEMA = {
           paid: minor,
           grams: count,
           adjustments: { type: 'array', maxItems: 50, items: ADJUSTMENT_SCHEMA },
+          credits: {
+            type: 'array',
+            maxItems: 5,
+            items: {
+              type: 'object',
+              properties: { staffId: id, share: { type: 'integer', minimum: 1, maximum: 10000 } },
+              required: ['staffId', 'share'],
+              additionalProperties: false,
+            },
+          },
         },
         required: [
           'lineId',
@@ -254,6 +270,10 @@ export function validateSaleFact(value: unknown): SchemaProblem[] {
   for (const message of timeProblems(sale, ['soldAt'])) add('$.soldAt', message);
   sale.lines.forEach((line, i) => {
     if (!isWellFormedSku(line.sku)) add(`$.lines[${i}].sku`, 'is not a well-formed SKU');
+    // [CM1] [TK4] A line a clerk sold carries a well-formed credit.
+    if (line.credits !== undefined) {
+      for (const message of creditProblems(line.credits)) add(`$.lines[${i}].credits`, message);
+    }
   });
   if (!Object.hasOwn(CURRENCY_DIGITS, sale.currency)) {
     add('$.currency', 'must be a currency the domain knows');
