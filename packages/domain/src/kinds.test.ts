@@ -101,9 +101,9 @@ describe('documents of several kinds', () => {
     expect(validateFact(null)).toEqual([{ path: '$', message: 'must be an object' }]);
   });
 
-  it('[DK4] [OF2] a chain document of no kind in use is refused; a storeState order is checked by its kind', () => {
+  it('[DK4] [OF2] [VG1] a chain document of a kind not in use is refused; a storeState order is checked by its kind', () => {
     expect(validateStateDocument('chain', { id: 'p', kind: 'pointsProgramme' })).toEqual([
-      { path: '$.kind', message: 'no kind of chain document is in use yet' },
+      { path: '$.kind', message: 'must be one of style, commissionRules' },
     ]);
     expect(
       validateDocument('storeState', { id: 'o', kind: 'order', storeId: 'S001' }).length,
