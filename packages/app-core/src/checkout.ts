@@ -229,11 +229,12 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     const { sales } = await replica.factsSince('');
     const sold = sales.find((sale) => sale.takeNowCartId === cartId);
     if (sold) {
-      return refuse(
-        'TAKE_NOW_SOLD',
-        `this take-now code was already sold on this till at ${sold.soldAt}`,
-        { params: { at: sold.soldAt } },
-      );
+      // The sale's time as the store's clock shows it: "2026-11-22 11:04".
+      const local = new Date(Date.parse(sold.soldAt) + (config.utcOffsetMinutes ?? 480) * 60_000);
+      const at = local.toISOString().slice(0, 16).replace('T', ' ');
+      return refuse('TAKE_NOW_SOLD', `this take-now code was already sold on this till at ${at}`, {
+        params: { at },
+      });
     }
     // Every line is found before any is added: an unknown SKU adds nothing.
     let next: CheckoutCart = { ...cart, takeNowCartId: cartId };
