@@ -247,13 +247,18 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
           { params: { sku: line.sku } },
         );
       }
-      next = addItem(next, {
-        lineId: newLineId(),
-        product: found.product,
-        price: found.price,
-        quantity: line.quantity,
-        credits,
-      });
+      try {
+        next = addItem(next, {
+          lineId: newLineId(),
+          product: found.product,
+          price: found.price,
+          quantity: line.quantity,
+          credits,
+        });
+      } catch (error) {
+        // Discontinued, unpriced: the domain names the product; the long code adds nothing.
+        return refusalOf(error);
+      }
     }
     const staff = await Promise.all(credits.map((c) => replica.staff(c.staffId)));
     const names = credits.map((c, i) => staff[i]?.name ?? c.staffId);
