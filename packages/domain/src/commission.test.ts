@@ -344,12 +344,10 @@ describe('the commission ledger', () => {
         expect(new Set(sale.map((e) => e.id)).size).toBe(sale.length);
         expect(sale.every((e) => e.sales !== 0 || e.commission !== 0)).toBe(true);
         expect(holding(sale)).toEqual(dueAsHolding(lineDue(n, c, r)));
-        // The sale applied again over its own entries: nothing new.
-        expect(
-          creditEditEntries(line, sale, n, {
-            ...edit(c, c),
-          }),
-        ).toEqual({ ok: true, entries: [] });
+        // The sale replayed makes the same entries with the same ids: stored by id, nothing new.
+        expect(saleEntries(line)).toEqual(sale);
+        // An edit that changes nothing writes nothing.
+        expect(creditEditEntries(line, sale, n, edit(c, c))).toEqual({ ok: true, entries: [] });
         const remaining = Math.floor((n * pct) / 100);
         const refund = refundEntries(line, sale, remaining, 'RF1', '2026-11-23T00:00:00.000Z');
         if (!refund.ok) throw new Error(refund.message);
