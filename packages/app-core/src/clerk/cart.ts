@@ -223,14 +223,15 @@ export function createCart(ports: ClerkPorts) {
   }
 
   /**
-   * [CL5] Lines priced by the till's engine in `channel`, the way the order
-   * center prices them: one cart line per SKU, its net shared among the
-   * lines of that SKU by quantity (whole fen, the rest on the last).
+   * [CL5] Lines priced by the till's engine in `channel` at `storeId`, the
+   * way the order center prices them: one cart line per SKU, its net shared
+   * among the lines of that SKU by quantity (whole fen, the rest on the last).
    */
   async function priceLines(
     cart: ClerkCart,
     lines: readonly ClerkCartLine[],
     channel: Channel,
+    storeId: string,
   ): Promise<{ lineId: string; net: number }[]> {
     if (lines.length === 0) return [];
     const at = ports.clock().toISOString();
@@ -272,7 +273,7 @@ export function createCart(ports: ClerkPorts) {
       });
     }
     const pricing = priceCheckout(checkout, {
-      storeId: config.storeId,
+      storeId,
       channel,
       now: at,
       utcOffsetMinutes: config.utcOffsetMinutes ?? 480,
@@ -294,16 +295,24 @@ export function createCart(ports: ClerkPorts) {
   }
 
   /**
-   * [CL5] The cart's figures: the take-now lines as the till prices them
-   * (store channel), the ordered lines as the order center prices a clerk's
-   * order (clerk channel), each with the member's tier.
+   * [CL5] [OC10] The ordered lines priced as the order center prices an
+   * order: the online channel's promotions at its first pickup store (none:
+   * no store's own promotions), the member's tier.
+   */
+  const priceOrdered = (cart: ClerkCart, lines: readonly ClerkCartLine[]) => {
+    const pickup = lines.find((l) => l.fulfilment.mode === 'pickup')?.fulfilment;
+    return priceLines(cart, lines, 'online', pickup?.mode === 'pickup' ? pickup.storeId : '');
+  };
+
+  /**
+   * [CL5] The cart's figures: the take-now lines as this store's till prices
+   * them, the ordered lines as the order center does, each with the member's tier.
    */
   async function totals(cart: ClerkCart): Promise<ClerkCartTotals> {
-    const takeNow = await priceLines(cart, takeNowLines(cart), 'store');
-    const ordered = await priceLines(
+    const takeNow = await priceLines(cart, takeNowLines(cart), 'store', config.storeId);
+    const ordered = await priceOrdered(
       cart,
       cart.lines.filter((l) => l.fulfilment.mode !== 'take-now'),
-      'clerk',
     );
     const sum = (lines: { net: number }[]) => lines.reduce((s, l) => s + l.net, 0);
     const byId = new Map([...takeNow, ...ordered].map((l) => [l.lineId, l.net]));
@@ -435,6 +444,6 @@ export function createCart(ports: ClerkPorts) {
     newMember,
     newAddress,
     takeNowLines,
-    priceLines,
+    priceOrdered,
   };
 }

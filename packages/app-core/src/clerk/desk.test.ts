@@ -333,7 +333,7 @@ describe('[CL5] the cart', () => {
     expect(value(all).lines.map((l) => l.credits)).toEqual([whole, whole, whole]);
   });
 
-  it('[CL5] totals: take-now at the till’s prices, ordered lines in the clerk channel, with the member’s tier', async () => {
+  it('[CL5] [OC10] totals: take-now at the till’s prices, ordered lines as the order center prices them, with the member’s tier', async () => {
     const goldTee: Promotion = {
       id: 'P-GOLD',
       name: 'Gold tees',
@@ -341,7 +341,8 @@ describe('[CL5] the cart', () => {
       target: { skus: ['TEE1-W-M'] },
       rule: { kind: 'fixed-price', price: 8900 },
       memberTiers: ['gold'],
-      channels: ['clerk'],
+      channels: ['online'],
+      stores: ['S002'],
     };
     const socks: Promotion = {
       id: 'P-SOCK',

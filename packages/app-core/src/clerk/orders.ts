@@ -173,7 +173,7 @@ export function createOrders(ports: ClerkPorts, cart: ReturnType<typeof createCa
     let request: ClerkOrderRequest;
     try {
       const ordered = c.lines.filter((l) => l.fulfilment.mode !== 'take-now');
-      const priced = await cart.priceLines(c, ordered, 'clerk');
+      const priced = await cart.priceOrdered(c, ordered);
       request = { ...unpriced, expectedTotal: priced.reduce((s, l) => s + l.net, 0) };
     } catch (error) {
       return refusalOf(error, 'Order');
