@@ -580,6 +580,15 @@ describe('[CL8] the order queue', () => {
     expect(server.placed.size).toBe(1);
   });
 
+  it('a flush during a submit never sends the same request twice', async () => {
+    const d = desk();
+    const cart = await mixedCart(d);
+    const [sent] = await Promise.all([d.submit(cart), d.flush(), d.flush()]);
+    expect(value(sent).order).toBeDefined();
+    expect(server.sent).toHaveLength(1);
+    expect(await d.queue()).toEqual([]);
+  });
+
   it('survives a restart: a new desk over the same local store sends what was queued', async () => {
     const id = await queueOne(desk());
     expect(await desk().flush()).toMatchObject([{ state: 'placed', request: { requestId: id } }]);

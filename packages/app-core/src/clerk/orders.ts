@@ -179,14 +179,15 @@ export function createOrders(ports: ClerkPorts, cart: ReturnType<typeof createCa
       return refusalOf(error, 'Order');
     }
     const queued: QueuedOrder = { request, state: 'queued', attempts: 0 };
-    // [CL8] Kept before it is sent: a tablet that stops mid-request sends it again.
-    await local.set(orderKey(request.requestId), queued);
     const queuedNotice: Notice = info(
       'No network: the order is kept on the tablet and sent when the network is back',
       'ORDER_QUEUED',
     );
-    if (!ports.online()) return done({ ...code, queued }, [queuedNotice]);
+    // In the send queue from the start: a flush never sends it while this submit does.
     return oneAtATime(async () => {
+      // [CL8] Kept before it is sent: a tablet that stops mid-request sends it again.
+      await local.set(orderKey(request.requestId), queued);
+      if (!ports.online()) return done({ ...code, queued }, [queuedNotice]);
       const { entry, answer } = await send(queued);
       if (entry.state === 'placed') {
         // Placed while the clerk waits: the clerk sees it now; nothing stays in the queue.
