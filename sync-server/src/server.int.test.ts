@@ -149,7 +149,7 @@ for (const backend of BACKENDS) {
 
       it('[P1] GET /{db} and GET /{db}/{id} answer like CouchDB', async () => {
         const info = await get<DbInfo>(S001, '/products');
-        expect(info.body).toMatchObject({ db_name: 'products', doc_count: 20 });
+        expect(info.body).toMatchObject({ db_name: 'products', doc_count: 28 });
         expect(info.body.update_seq).toBeGreaterThan(0);
         const doc = await get<Doc>(S001, '/products/SKU-0001');
         expect(doc.body).toEqual({
@@ -230,7 +230,7 @@ for (const backend of BACKENDS) {
           deleted: 'ok',
         });
         expect(posted.status).toBe(200);
-        expect(posted.body.total_rows).toBe(20);
+        expect(posted.body.total_rows).toBe(28);
         expect(posted.body.rows).toEqual([
           {
             id: 'SKU-0002',
@@ -250,11 +250,12 @@ for (const backend of BACKENDS) {
 
     describe('auth scoping', () => {
       it("[A2] a device reads chain-wide data fully but only its own store's stock", async () => {
-        expect((await get<DbInfo>(S002, '/products')).body.doc_count).toBe(20);
+        // 20 products and the 8 SKUs of the demo style ([DM3]).
+        expect((await get<DbInfo>(S002, '/products')).body.doc_count).toBe(28);
         const stock = await get<Changes>(S002, '/stock/_changes?include_docs=true');
-        expect(stock.body.results).toHaveLength(20);
+        expect(stock.body.results).toHaveLength(28);
         expect(stock.body.results.every((r) => r.doc?.storeId === 'S002')).toBe(true);
-        expect((await get<DbInfo>(S002, '/stock')).body.doc_count).toBe(20);
+        expect((await get<DbInfo>(S002, '/stock')).body.doc_count).toBe(28);
         expect((await server.request(S002, '/stock/S001:SKU-0001')).status).toBe(404);
         expect((await server.request(S002, '/stock/S002:SKU-0001')).status).toBe(200);
         const all = await post<AllDocs>(S002, '/stock/_all_docs', {
