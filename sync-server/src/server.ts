@@ -46,6 +46,8 @@ import { ORDERS_OPENAPI } from './orders/openapi';
 import { startHoldSweeper } from './orders/sweeper';
 import { authenticateChannel } from './orders/channel-tokens';
 import { serveOrders } from './orders/routes';
+import { DEFAULT_ORDER_PRICING } from './orders/pricing';
+import { CLERK_ROUTE, serveClerk } from './clerk/routes';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import type { AddressBook } from './orders/addresses';
@@ -634,7 +636,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     if (dbName === PAYMENTS_ROUTE) {
       // [PM1] The provider's webhook: authenticated by its signature, not a token.
-      context.route = '/_payments/notify';
+      context.route = segments[1] === 'sim' ? '/_payments/sim' : '/_payments/notify';
       await servePayments({
         storage,
         method: method ?? 'GET',
@@ -644,6 +646,19 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         send: (status, body) => sendJson(res, status, body),
         now,
         options: paymentOptions,
+        // [TB3] The simulated provider's pay page, for the customer's phone.
+        simulated: () => {
+          const provider = ownUrl ? payments() : undefined;
+          return provider?.simulateCustomerPays && provider.payment
+            ? {
+                payment: (txn) => provider.payment!(txn),
+                simulateCustomerPays: (txn) => provider.simulateCustomerPays!(txn),
+              }
+            : undefined;
+        },
+        sendHtml: (status, headers, body) => {
+          res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
+        },
       });
       return;
     }
@@ -685,7 +700,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     const incompatible = checkClientVersions(req.headers, versions);
     if (incompatible) throw incompatible;
     const db = isCollectionName(dbName) ? dbName : null;
-    if (!db && !isServiceRoute(dbName) && !isPrivacyRoute(dbName) && dbName !== DEVICE_ROUTE) {
+    if (
+      !db &&
+      !isServiceRoute(dbName) &&
+      !isPrivacyRoute(dbName) &&
+      dbName !== DEVICE_ROUTE &&
+      dbName !== CLERK_ROUTE
+    ) {
       throw new SyncError('not_found', 'Database does not exist.');
     }
 
@@ -757,6 +778,37 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         now: now(),
         graceMs: tokenGraceMs,
         send: (status, body) => sendJson(res, status, body),
+      });
+      return;
+    }
+    if (dbName === CLERK_ROUTE) {
+      // [TB1]-[TB7] The clerk's tablet, acting for its store.
+      context.route = '/_clerk';
+      await serveClerk({
+        storage,
+        principal,
+        method: method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        readJson: () => readJson(req),
+        header: (name) => {
+          const value = req.headers[name];
+          return typeof value === 'string' ? value : undefined;
+        },
+        send: (status, body) => sendJson(res, status, body),
+        now,
+        privacy,
+        pricing: {
+          ...DEFAULT_ORDER_PRICING,
+          ...(shop.priceList ? { priceList: shop.priceList } : {}),
+          ...(shop.currency ? { currency: shop.currency } : {}),
+          ...(shop.utcOffsetMinutes !== undefined
+            ? { utcOffsetMinutes: shop.utcOffsetMinutes }
+            : {}),
+        },
+        routing,
+        payments,
+        publicUrl: (options.consent?.publicUrl ?? requestUrl(req)).replace(/\/+$/, ''),
       });
       return;
     }
