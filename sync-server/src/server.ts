@@ -48,6 +48,7 @@ import { authenticateChannel } from './orders/channel-tokens';
 import { serveOrders } from './orders/routes';
 import { DEFAULT_ORDER_PRICING } from './orders/pricing';
 import { CLERK_ROUTE, serveClerk } from './clerk/routes';
+import { TABLET_ROUTE, tabletFile } from './clerk/static';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import type { AddressBook } from './orders/addresses';
@@ -136,6 +137,8 @@ export type SyncServerOptions = {
   holdSweeper?: { intervalMs?: number; remindBeforeMs?: number } | false;
   /** [SHP1]-[SHP9] The online shop's API at `/_shop/` (always) and its page at `/shop/` (with `staticDir`). */
   shop?: ShopOptions;
+  /** [TB9] The clerk's tablet page at `/tablet/` (`apps/tablet/dist`); none: not served. */
+  tablet?: { staticDir?: string };
   /** [RP1] [LOC3] How ship and same-city lines are routed and merged; default `DEFAULT_ROUTING_POLICY`. */
   routingPolicy?: RoutingPolicy;
   /** [RP1] [SHP16] Where delivery addresses are read from; default the shop's sealed address book. */
@@ -693,6 +696,18 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         return;
       }
       const file = await shopFile(shop.staticDir, rest);
+      res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
+      return;
+    }
+    if (dbName === TABLET_ROUTE && options.tablet?.staticDir !== undefined) {
+      // [TB9] The clerk's tablet page, from the same origin as its API.
+      allow('GET');
+      context.route = '/tablet';
+      if (rest.length === 0 && !url.pathname.endsWith('/')) {
+        res.writeHead(308, { location: '/tablet/' }).end();
+        return;
+      }
+      const file = await tabletFile(options.tablet.staticDir, rest);
       res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
       return;
     }

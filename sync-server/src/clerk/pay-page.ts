@@ -1,5 +1,5 @@
 /**
- * [TB3] The simulated payment provider's pay page, on this server: the QR
+ * [TB3] [TB10] The simulated payment provider's pay page, on this server: the QR
  * code a clerk's tablet shows opens it on the customer's phone, which shows
  * the amount and a "支付 Pay" button; pressing it makes the simulated
  * provider send its signed notification to the webhook ([PM6]), and only that
