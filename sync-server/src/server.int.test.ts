@@ -2,6 +2,7 @@
  * The HTTP server on a free port over each storage backend: protocol
  * endpoints, auth scoping, and pushing sales.
  */
+import { DEMO_STYLE_PRODUCTS } from './demo-clerk';
 import type { StockLevel } from '@pos/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS, DEMO_STOCK } from './demo-data';
@@ -180,7 +181,8 @@ for (const backend of BACKENDS) {
           `/products/_changes?since=${page1.body.last_seq}&limit=15`,
         );
         expect(page2.body.results.map((r) => r.id)).toEqual(
-          DEMO_PRODUCTS.slice(15).map((p) => p.id),
+          // [DM3] The demo style's SKUs are seeded after the 20 products.
+          [...DEMO_PRODUCTS, ...DEMO_STYLE_PRODUCTS].slice(15).map((p) => p.id),
         );
         expect(page2.body.results[0]).not.toHaveProperty('doc');
         const seqs = [...page1.body.results, ...page2.body.results].map((r) => r.seq);
