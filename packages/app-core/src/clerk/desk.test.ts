@@ -522,6 +522,18 @@ describe('[CL7] sending the cart', () => {
     ]);
   });
 
+  it('[CL2] what the tablet keeps holds no phone in plaintext', async () => {
+    online = false;
+    const d = desk();
+    const cart = await mixedCart(d);
+    const byPhone = value(await d.memberByPhone(cart, '13900139000'));
+    value(await d.submit(byPhone));
+    const kept = [...local.data.values()].join('\n');
+    expect(kept).toContain(byPhone.customer!.phoneIndex!);
+    expect(kept).not.toContain('13900139000');
+    expect(kept).not.toContain('139****9000');
+  });
+
   it('[CL14] online but the server cannot take it now: queued with the reason', async () => {
     server.mode = { status: 503, code: 'UNAVAILABLE', reason: 'overloaded' };
     const d = desk();
