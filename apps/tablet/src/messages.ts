@@ -35,6 +35,7 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
   },
   // Finding products
   PRODUCT_UNKNOWN: { zh: '找不到该商品', en: 'No product has this code' },
+  PRODUCT_NOT_SELLABLE: { zh: '该商品不可销售', en: 'This product is not for sale' },
   PRODUCT_NOT_FOUND: { zh: '找不到该商品', en: 'No product has this code' },
   NOTHING_FOUND: { zh: '没有找到商品', en: 'No products found' },
   SEARCH_EMPTY: {
@@ -51,6 +52,14 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
   QUANTITY_INVALID: {
     zh: '数量须为 1 至 999 的整数',
     en: 'The quantity is a whole number from 1 to 999',
+  },
+  LINE_INVALID: {
+    zh: '这一行无法加入：数量须为 1 至 999，现场提货最多 12 行',
+    en: 'This line cannot be added: {reason}',
+  },
+  TAKE_NOW_CREDITS_SHARED: {
+    zh: '现场提货的各行共用一个业绩分配：已同时应用到所有现场提货行',
+    en: 'The take-now lines share one credit: it applies to all of them',
   },
   LINE_UNKNOWN: { zh: '购物车中没有这一行', en: 'This line is no longer in the cart' },
   PRICE_MISSING: {
@@ -75,6 +84,10 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
     zh: '自提和配送订单需要顾客：请先添加会员',
     en: 'A pickup or delivery order needs the customer: attach a member first',
   },
+  MEMBER_MISSING: {
+    zh: '请先添加会员：配送地址属于会员',
+    en: 'Attach a member first: an address is a member’s',
+  },
   ADDRESS_NEEDS_MEMBER: {
     zh: '配送地址需要会员：请先添加或新建会员',
     en: 'A delivery address needs a member: attach or create one first',
@@ -94,6 +107,14 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
   TAKE_NOW_TOO_MANY_LINES: {
     zh: '一个现场提货码最多 12 行商品：请分两次发送',
     en: 'A take-now code carries at most 12 lines: send the rest separately',
+  },
+  TAKE_NOW_NO_KEY: {
+    zh: '本平板没有签码密钥，无法生成现场提货码：请联系主管重新配置',
+    en: 'This tablet has no code key for take-now codes: ask the supervisor to provision it again',
+  },
+  TAKE_NOW_CREDITS_DIFFER: {
+    zh: '现场提货的各行业绩分配须相同：请统一后再发送',
+    en: 'The take-now lines must share one credit: make them the same and send again',
   },
   NO_CODE_KEY: {
     zh: '本平板没有签码密钥，无法生成现场提货码：请联系主管重新配置',
@@ -160,6 +181,18 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
     zh: '服务器不认识本平板：请联系主管重新配置',
     en: 'The server does not recognise this tablet: ask the supervisor to provision it again',
   },
+  NO_LOCATION: {
+    zh: '本店没有设置位置，无法按距离排列其他门店：请联系总部',
+    en: 'This store has no location, so other stores cannot be sorted by distance: call head office',
+  },
+  HTTP_ERROR: {
+    zh: '服务器回应异常（{status}）：请稍后再试',
+    en: 'The server answered {status}: try again shortly',
+  },
+  METHOD_NOT_ALLOWED: {
+    zh: '服务器不支持此操作：请更新本平板',
+    en: 'The server does not take this request: update this tablet',
+  },
   NOT_FOUND: { zh: '服务器上没有找到', en: 'The server has no such record' },
   ORDER_NOT_FOUND: { zh: '服务器上没有订单 {order}', en: 'The server has no order {order}' },
   CONFLICT: {
@@ -216,6 +249,7 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
   },
   CREDIT_CHANGED: { zh: '业绩分配已修改', en: 'Credit changed' },
   CREDIT_UNCHANGED: { zh: '业绩分配没有变化', en: 'The credit split is unchanged' },
+  CREDIT_NO_REASON: { zh: '请填写修改原因', en: 'Give a reason for the edit' },
   REASON_MISSING: { zh: '请填写修改原因', en: 'Give a reason for the edit' },
   NOT_PERMITTED: {
     zh: '{name} 无权授权此操作：需要主管',
@@ -241,11 +275,14 @@ const REASON_IN_ZH = new Set(['BAD_REQUEST', 'FAILED']);
 
 /** The words of `said` in `language`: by its code when known, else its English words. */
 export function saidText(language: Language, said: Said): string {
-  const code = said.code?.toUpperCase();
+  const raw = said.code?.toUpperCase();
+  // A refusal with no code of its own is named by its HTTP status.
+  const code = raw && /^HTTP_\d{3}$/.test(raw) ? 'HTTP_ERROR' : raw;
   const words = code ? CODE_WORDS[code] : undefined;
   if (words) {
     const reason = said.text.trim();
     const values: Record<string, string> = { ...said.params };
+    if (code === 'HTTP_ERROR') values.status ??= raw!.slice(5);
     const zh = language === 'zh-CN';
     if (!zh || REASON_IN_ZH.has(code!)) values.reason ??= reason;
     const template = zh ? words.zh : words.en;
@@ -340,7 +377,7 @@ const ZH: Record<string, string> = {
   'As of {time}': '截至 {time}',
   'Offline: as of {time}': '离线：截至 {time} 的数据',
   'Not live: as of {time}': '非实时：截至 {time} 的数据',
-  'Other stores are not known: {reason}': '暂无其他门店数据：{reason}',
+  'Other stores are not known': '暂无其他门店的库存数据',
   'No other store has this size': '其他门店都没有这个尺码',
   '{n} available': '可售 {n}',
   'None available': '无货',
@@ -434,7 +471,7 @@ const ZH: Record<string, string> = {
   Lines: '件数',
   'Credited lines this month': '本月计入业绩的商品',
   'No credited lines yet this month': '本月还没有计入业绩的商品',
-  'Not known: {reason}': '暂无数据：{reason}',
+  'Not known yet': '暂无数据',
   Refresh: '刷新',
   'Supervisor edit': '主管修改',
   'Change the credit of this line': '修改这一行的业绩分配',

@@ -165,6 +165,7 @@ export function CartScreen(props: {
             if (outcome.ok) {
               props.onCart(outcome.value);
               setCrediting(null);
+              setNote(noteOf(outcome));
             } else setCreditNote(noteOfRefusal(outcome));
           }}
         />

@@ -15,7 +15,7 @@ import type {
   StockInfo,
 } from '@pos/app-core';
 import type { StyleGrid } from '@pos/domain';
-import { useDateTime, useMoney } from '@pos/ui';
+import { useDateTime, useLocale, useMoney } from '@pos/ui';
 import type { Tablet } from '../tablet';
 import { AddressSheet } from './AddressSheet';
 import { Freshness, Note, QuantityPicker } from './common';
@@ -32,6 +32,7 @@ export function ProductScreen(props: {
 }) {
   const t = useWords();
   const money = useMoney();
+  const { language } = useLocale();
   const { tablet, found } = props;
   const { style } = found;
   const sku = found.product.id;
@@ -149,15 +150,13 @@ export function ProductScreen(props: {
             <Freshness state={chain.state} asOf={chain.asOf} offline={!props.online} />
           )}
         </header>
-        {!style && (
-          <p className="empty">{t('Other stores are not known: {reason}', { reason: '—' })}</p>
-        )}
+        {!style && <p className="empty">{t('Other stores are not known')}</p>}
         {style && !chain && <p className="empty">{t('Loading…')}</p>}
         {chain?.state === 'none' && (
           <p className="empty stale" role="status">
-            {t('Other stores are not known: {reason}', {
-              reason: props.online ? chain.reason : t('Offline'),
-            })}
+            {t('Other stores are not known')}
+            {props.online ? '' : ` · ${t('Offline')}`}
+            {language === 'en' && props.online ? ` (${chain.reason})` : ''}
           </p>
         )}
         {chain && chain.state !== 'none' && (

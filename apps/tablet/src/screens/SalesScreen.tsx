@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ClerkCommissionView } from '@pos/app-core';
 import type { ClerkPeriod, CreditedLineView, Staff } from '@pos/domain';
-import { useDateTime, useMoney } from '@pos/ui';
+import { useDateTime, useLocale, useMoney } from '@pos/ui';
 import type { Tablet } from '../tablet';
 import { DigitEntry, Freshness, Note } from './common';
 import { CreditSheet } from './CreditSheet';
@@ -16,6 +16,7 @@ import { noteOfRefusal, useWords, type ScreenNote } from './words';
 export function SalesScreen(props: { tablet: Tablet; staff: Staff; online: boolean }) {
   const t = useWords();
   const money = useMoney();
+  const { language } = useLocale();
   const { dateTime } = useDateTime();
   const { clerk } = props.tablet;
   const staffId = props.staff.id;
@@ -33,7 +34,9 @@ export function SalesScreen(props: { tablet: Tablet; staff: Staff; online: boole
     return (
       <main className="screen-sales">
         <p className="empty stale" role="status">
-          {t('Not known: {reason}', { reason: props.online ? view.reason : t('Offline') })}
+          {t('Not known yet')}
+          {props.online ? '' : ` · ${t('Offline')}`}
+          {language === 'en' && props.online ? ` (${view.reason})` : ''}
         </p>
         <button type="button" onClick={load}>
           {t('Refresh')}
