@@ -59,7 +59,7 @@ export function OrderPanel(props: { tablet: Tablet; order: ClerkOrderView }) {
   const t = useWords();
   const money = useMoney();
   const status = useStatusText();
-  const { time } = useDateTime();
+  const { time, dateTime } = useDateTime();
   const { clerk } = props.tablet;
   const [order, setOrder] = useState(props.order);
   const [payment, setPayment] = useState<ClerkPayment | null>(null);
@@ -124,7 +124,7 @@ export function OrderPanel(props: { tablet: Tablet; order: ClerkOrderView }) {
         <p className="muted">{t('Held until {time}', { time: time(order.holdExpiresAt) })}</p>
       )}
       {order.pickupDeadline && paid && (
-        <p className="muted">{t('Pick up by {time}', { time: time(order.pickupDeadline) })}</p>
+        <p className="muted">{t('Pick up by {time}', { time: dateTime(order.pickupDeadline) })}</p>
       )}
       {!paid && !over && !payment && (
         <button type="button" className="primary" disabled={busy} onClick={pay}>
