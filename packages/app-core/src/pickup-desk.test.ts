@@ -111,6 +111,27 @@ function desk(overrides: Parameters<typeof testPorts>[2] = {}) {
 }
 
 describe('pickup desk', () => {
+  it('[DP9] lists the orders waiting here, soonest deadline first, with units left and overdue marked', async () => {
+    const unpaid = order('ORD-UNPAID', { paid: false });
+    const paidLate = { ...order('ORD-LATE'), pickupDeadline: '2026-03-04T10:05:00.000Z' };
+    const paidSoon = { ...order('ORD-SOON'), pickupDeadline: '2026-03-01T10:08:00.000Z' };
+    await sendDown(paidLate);
+    await sendDown(unpaid);
+    await sendDown(paidSoon);
+    await sendDown(order('ORD-ELSEWHERE', { storeId: 'S002' }), 'S001');
+    const d = desk();
+    const handed = await d.openByCode(pickupCode('ORD-LATE', STORE_KEY));
+    if (!handed.ok) throw new Error(handed.message);
+    await d.handOver(handed.value, [{ lineId: 'L2', quantity: 1 }]);
+    const list = await d.awaiting();
+    expect(list.map((o) => [o.orderId, o.unitsLeft, o.overdue])).toEqual([
+      ['ORD-SOON', 3, true],
+      ['ORD-UNPAID', 3, false],
+      ['ORD-LATE', 2, false],
+    ]);
+    expect(list[1]).toMatchObject({ status: 'held', deadline: '2026-03-01T10:15:00.000Z' });
+  });
+
   it('[DP1] a typed code opens its order with each line and what is left', async () => {
     await sendDown(order('ORD-1'));
     await sendDown(order('ORD-2'));

@@ -88,7 +88,26 @@ export type OrderReturnDraft = {
 /** The device-local document that keeps the desk's wrong tries ([PU5]); never synced. */
 export const PICKUP_ATTEMPTS_DOC = 'pickup-attempts';
 
+/** [DP9] An order waiting at this store's pickup desk, as the desk lists it. */
+export type AwaitingPickup = {
+  orderId: string;
+  /** [OD12] The number people read. */
+  number: string;
+  status: Order['status'];
+  /** Units of this store's pickup lines not handed over yet. */
+  unitsLeft: number;
+  /** The pickup deadline (paid orders), else the unpaid hold's expiry, else null. */
+  deadline: string | null;
+  /** The deadline has passed (the server will close the order short). */
+  overdue: boolean;
+};
+
 export type PickupDesk = {
+  /**
+   * [DP9] This store's orders waiting for pickup, with what is left and
+   * their deadlines, soonest first, from the replica (offline too).
+   */
+  awaiting(): Promise<AwaitingPickup[]>;
   /** [DP2] Whether a code may be typed now, and how many wrong ones are left. */
   attempts(): Promise<{ allowed: true; remaining: number } | { allowed: false; until: string }>;
   /** [DP1] [DP2] A typed 6-digit code: opens its order at the desk. */
@@ -291,6 +310,38 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
     const result = codes.then(() => checkCode(typed));
     codes = result.catch(() => undefined);
     return result;
+  }
+
+  async function awaiting(): Promise<AwaitingPickup[]> {
+    const at = Date.parse(now());
+    const orders = await Promise.all(
+      (await replica.storeOrders()).map(async (doc) =>
+        orderHere(doc.order, await replica.orderFactsHere(doc.order.id)),
+      ),
+    );
+    return orders
+      .filter((o) => OPEN_FOR_PICKUP.has(o.status))
+      .map((o): AwaitingPickup => {
+        const unitsLeft = o.lines
+          .filter((l) => l.fulfilment.mode === 'pickup' && l.fulfilment.storeId === config.storeId)
+          .reduce((sum, l) => sum + l.quantity - l.pickedUp - (l.cancelled ?? 0), 0);
+        const deadline = o.pickupDeadline ?? o.holdExpiresAt ?? null;
+        return {
+          orderId: o.id,
+          number: orderNumber(o.id),
+          status: o.status,
+          unitsLeft,
+          deadline,
+          overdue: deadline !== null && Date.parse(deadline) < at,
+        };
+      })
+      .filter((o) => o.unitsLeft > 0)
+      .sort(
+        (a, b) =>
+          (a.deadline === null ? Infinity : Date.parse(a.deadline)) -
+            (b.deadline === null ? Infinity : Date.parse(b.deadline)) ||
+          (a.orderId < b.orderId ? -1 : 1),
+      );
   }
 
   async function checkCode(typed: string): Promise<Outcome<PickupDraft>> {
@@ -679,6 +730,7 @@ export function createPickupDesk(ports: TillPorts): PickupDesk {
   }
 
   return {
+    awaiting,
     attempts,
     openByCode,
     openByQr,

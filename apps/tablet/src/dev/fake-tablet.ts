@@ -23,6 +23,7 @@ import {
   defaultCredits,
   makeTakeNowCode,
   maskPhone,
+  orderNumber,
   styleGrid,
   type ClerkCommissionAnswer,
   type ClerkOrderView,
@@ -696,6 +697,18 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
   };
   let wrongTries = 0;
   const pickup: PickupDesk = {
+    async awaiting() {
+      return [
+        {
+          orderId: pickupOrder.id,
+          number: orderNumber(pickupOrder.id),
+          status: pickupOrder.status,
+          unitsLeft: 3,
+          deadline: pickupOrder.pickupDeadline ?? null,
+          overdue: false,
+        },
+      ];
+    },
     async attempts() {
       return { allowed: true, remaining: 5 - wrongTries };
     },

@@ -6,7 +6,7 @@
  * offline, from this store's orders in the replica.
  */
 import { useEffect, useState } from 'react';
-import type { PickupDraft } from '@pos/app-core';
+import type { AwaitingPickup, PickupDraft } from '@pos/app-core';
 import { orderNumber } from '@pos/domain';
 import { useDateTime } from '@pos/ui';
 import type { Tablet } from '../tablet';
@@ -103,16 +103,69 @@ export function PickupScreen(props: {
           <CameraScanner tablet={props.tablet} onCode={scanned} onClose={() => setCamera(false)} />
         )}
         <Note note={props.note} />
-        {draft && (
+        {draft ? (
           <PickupOrder
             key={`${draft.order.id}:${draft.lastPickup?.id ?? ''}`}
             tablet={props.tablet}
             draft={draft}
             onDraft={onDraft}
           />
+        ) : (
+          <AwaitingList tablet={props.tablet} refresh={props.note} />
         )}
       </section>
     </main>
+  );
+}
+
+/** [DP9] This store's orders waiting for pickup, soonest deadline first; opening one needs the customer's code. */
+function AwaitingList(props: { tablet: Tablet; refresh: unknown }) {
+  const t = useWords();
+  const status = useStatusText();
+  const { dateTime } = useDateTime();
+  const { pickup } = props.tablet;
+  const [orders, setOrders] = useState<AwaitingPickup[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    void pickup.awaiting().then((list) => live && setOrders(list));
+    return () => {
+      live = false;
+    };
+  }, [pickup, props.refresh]);
+  if (orders === null) return null;
+  return (
+    <section className="pickup-awaiting" aria-label={t('Waiting for pickup')}>
+      <h3>{t('Waiting for pickup ({n})', { n: orders.length })}</h3>
+      {orders.length === 0 ? (
+        <p className="muted">{t('No order is waiting for pickup here')}</p>
+      ) : (
+        <table className="pickup-lines">
+          <thead>
+            <tr>
+              <th>{t('Order')}</th>
+              <th>{t('Status')}</th>
+              <th>{t('Left')}</th>
+              <th>{t('Deadline')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {orders.map((o) => (
+              <tr key={o.orderId} data-overdue={o.overdue ? 'true' : undefined}>
+                <td>
+                  <strong>{o.number}</strong>
+                </td>
+                <td>{status(o.status)}</td>
+                <td>{o.unitsLeft}</td>
+                <td className={o.overdue ? 'overdue' : undefined}>
+                  {o.deadline === null ? '—' : dateTime(o.deadline)}
+                  {o.overdue && ` · ${t('Overdue')}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 
