@@ -19,6 +19,8 @@ const benches = [
   ['sync-server/bench/order-holds.bench.ts', []],
   // [OC5] POST /_orders latency from 8 clients.
   ['sync-server/bench/order-http.bench.ts', []],
+  // [TB1] Issue 16: chain stock for one style of 30 sizes across 500 stores, over HTTP.
+  ['sync-server/bench/chain-stock.bench.ts', []],
   ['packages/domain/bench/pricing.bench.ts', []],
   // [RO3]-[RO7] [RDY2] Issue 15: one order of 10 lines across 500 locations, 1,000 orders, and
   // a dry run over 2,000 orders (the issue-sized 10,000 is in docs/benchmarks.md).

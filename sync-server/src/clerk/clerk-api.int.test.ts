@@ -336,6 +336,41 @@ for (const backend of BACKENDS) {
       expect((await server.storage.dbInfo('members', null)).docCount).toBe(before + 1);
     });
 
+    it('[TB5] [TB6] [TB7] fuzzed bodies of members, addresses and credit edits are refused and change nothing', async () => {
+      const before = await counts();
+      const field = fc.oneof(fc.anything(), fc.string(), fc.constant(CLERK), fc.constant('M0001'));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom('/_clerk/members', '/_clerk/addresses', '/_clerk/credit-edits'),
+          fc.oneof(
+            fc.anything(),
+            fc.record(
+              {
+                phone: fc.oneof(fc.string(), fc.constant('12345')),
+                staffId: fc.oneof(fc.string(), fc.constant('NOBODY')),
+                memberId: field,
+                regionCode: field,
+                id: field,
+                source: fc.oneof(fc.string(), fc.constant('order:ORD-NOPE')),
+                lineId: field,
+                before: fc.oneof(fc.anything(), fc.constant(FULL)),
+                after: fc.oneof(fc.anything(), fc.constant([{ staffId: CLERK, share: 1 }])),
+                reason: field,
+                at: field,
+              },
+              { requiredKeys: [] },
+            ),
+          ),
+          async (path, body) => {
+            const res = await as(TABLET.token, path, { body: JSON.stringify(body ?? null) });
+            expect([400, 404]).toContain(res.status);
+          },
+        ),
+        { numRuns: 60 },
+      );
+      expect(await counts()).toEqual(before);
+    });
+
     it('[TB7] seals a delivery address for a member; a clerk order ships to it', async () => {
       const res = await as(TABLET.token, '/_clerk/addresses', {
         body: {

@@ -5,7 +5,7 @@
  * ([VG4]).
  */
 import {
-  stockLevelId,
+  availableToPromise,
   storesByDistance,
   styleDocId,
   type ChainStockAnswer,
@@ -14,7 +14,6 @@ import {
   type Style,
 } from '@pos/domain';
 import { fulfilmentLocationOf, type StoredLocation } from '../orders/locations';
-import { positionAtp, readPositions } from '../orders/store-orders';
 import { STORE_LOCATIONS_DB } from '../shop/catalog';
 import { SyncError } from '../protocol';
 import { FIND_DOCS_MAX } from '../storage/find-docs';
@@ -61,9 +60,12 @@ export async function chainStock(
       { code: 'NO_LOCATION' },
     );
   }
-  const keys = located.flatMap((l) => skus.map((sku) => ({ storeId: l.id, sku })));
+  // [ATP3] One statement: on hand and held of every SKU at every store, numbers only.
   const [positions, stores] = await Promise.all([
-    readPositions(storage, keys),
+    storage.stockPositions(
+      located.map((l) => l.id),
+      skus,
+    ),
     storage.getDocs(
       'stores',
       located.map((l) => l.id),
@@ -73,7 +75,8 @@ export async function chainStock(
   const atpAt = (at: string, all: boolean): Record<string, number> => {
     const atp: Record<string, number> = {};
     for (const sku of skus) {
-      const units = positionAtp(positions.get(stockLevelId(at, sku)));
+      const position = positions.get(at)?.[sku];
+      const units = position ? availableToPromise({ onHand: position[0], held: position[1] }) : 0;
       if (all || units > 0) atp[sku] = units;
     }
     return atp;

@@ -316,6 +316,31 @@ export class SqlSyncStorage implements SyncStorage {
     return selectDocs(this.driver, db, ids, scope);
   }
 
+  async stockPositions(
+    storeIds: readonly string[],
+    skus: readonly string[],
+  ): Promise<Map<string, Record<string, [onHand: number, held: number]>>> {
+    const found = new Map<string, Record<string, [number, number]>>();
+    if (storeIds.length === 0 || skus.length === 0) return found;
+    // [TB1] Primary-key lookups of `<store>:<sku>` and `held:<store>:<sku>` for
+    // every pair, folded to one JSON text per store: rows are what costs.
+    const rows = await this.driver.query<{ store_id: string; positions: string }>(
+      `SELECT s.store_id,
+              json_object_agg(k.sku, json_build_array(
+                (l.body->>'onHand')::int, COALESCE((h.body->>'held')::int, 0)))::text AS positions
+         FROM jsonb_array_elements_text($1::jsonb) AS s(store_id)
+        CROSS JOIN jsonb_array_elements_text($2::jsonb) AS k(sku)
+         JOIN docs l ON l.db = 'stock' AND l.id = s.store_id || ':' || k.sku
+         LEFT JOIN docs h ON h.db = 'storeState' AND h.id = 'held:' || s.store_id || ':' || k.sku
+        GROUP BY s.store_id`,
+      [JSON.stringify(storeIds), JSON.stringify(skus)],
+    );
+    for (const row of rows) {
+      found.set(row.store_id, JSON.parse(row.positions) as Record<string, [number, number]>);
+    }
+    return found;
+  }
+
   membersByPhoneIndex(index: string): Promise<DocRow[]> {
     return selectMembersByPhoneIndex(this.driver, index);
   }

@@ -145,6 +145,16 @@ export interface SyncStorage {
   ): Promise<Map<string, DocJson>>;
   /** [MB1] [PI2] The members whose phone has this blind index, any store, by id. */
   membersByPhoneIndex(index: string): Promise<DocRow[]>;
+  /**
+   * [TB1] [ATP3] The on-hand units (stock levels) and the units orders hold
+   * (`held` documents) of each of `skus` at each of `storeIds` that has a
+   * stock level, in one statement: only the numbers, no documents, by store
+   * then SKU as `[onHand, held]`.
+   */
+  stockPositions(
+    storeIds: readonly string[],
+    skus: readonly string[],
+  ): Promise<Map<string, Record<string, [onHand: number, held: number]>>>;
   /** [PK9] [PI3] The members whose phone's last four digits have this digest, by id, at most `limit`. */
   membersByPhoneTail(tailIndex: string, limit: number): Promise<DocRow[]>;
   /** [PK8] The last `limit` documents of `db` written before `beforeSeq` (null: all), newest first. */
