@@ -29,7 +29,11 @@ export function takeToken(
   const tokens = bucket
     ? Math.min(options.burst, bucket.tokens + (elapsed * options.perSecond) / 1000)
     : options.burst;
-  if (tokens >= 1) return { ok: true, bucket: { tokens: tokens - 1, at: nowMs } };
+  // A caller told to come back after `retryAfterMs` finds a token then: the
+  // refill's floating-point sum may land a hair under 1, which counts as 1.
+  if (tokens >= 1 - 1e-9) {
+    return { ok: true, bucket: { tokens: Math.max(0, tokens - 1), at: nowMs } };
+  }
   const retryAfterMs = Math.ceil(((1 - tokens) * 1000) / options.perSecond);
   return { ok: false, bucket: { tokens, at: nowMs }, retryAfterMs };
 }
