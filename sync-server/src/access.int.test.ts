@@ -6,7 +6,8 @@ import { connect } from 'node:net';
 import { formatSchemaVersions, syncVersionHeaders, withCheckDigit } from '@pos/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hashToken, provisionAdminToken, provisionDeviceToken } from './auth';
-import { DEMO_STOCK, DEMO_WAREHOUSE_STOCK } from './demo-data';
+import { DEMO_STYLE_PRODUCTS, DEMO_STYLE_STOCK } from './demo-clerk';
+import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_WAREHOUSE_STOCK } from './demo-data';
 import { SYNC_PROTOCOL_VERSION } from './protocol';
 import { createSyncServer } from './server';
 import {
@@ -45,7 +46,9 @@ for (const backend of BACKENDS) {
         expect(await server.storage.findDeviceToken(hashToken(token))).toEqual(device);
         expect(await server.storage.findDeviceToken(token)).toBeNull();
         const stock = await server.request(token, '/stock');
-        expect(stock.body).toMatchObject({ doc_count: 20 });
+        expect(stock.body).toMatchObject({
+          doc_count: DEMO_PRODUCTS.length + DEMO_STYLE_PRODUCTS.length,
+        });
         // It pushes its own store's facts.
         const sale = demoSale({ ...device }, 1, [['SKU-0001', 1]]);
         const pushed = await server.request(token, '/saleFacts/_bulk_docs', {
@@ -115,7 +118,7 @@ for (const backend of BACKENDS) {
         expect(await server.storage.findDeviceToken(hashToken(token))).toBeNull();
         // Both stores' levels and the regional warehouse's.
         expect((await server.request(token, '/stock')).body).toMatchObject({
-          doc_count: DEMO_STOCK.length + DEMO_WAREHOUSE_STOCK.length,
+          doc_count: DEMO_STOCK.length + DEMO_WAREHOUSE_STOCK.length + DEMO_STYLE_STOCK.length,
         });
         expect((await server.request(token, '/stock/S001:SKU-0001')).status).toBe(200);
         expect((await server.request(token, '/stock/S002:SKU-0001')).status).toBe(200);
