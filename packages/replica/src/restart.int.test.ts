@@ -10,6 +10,7 @@ import { COLLECTIONS, type Price } from '@pos/domain';
 import {
   DEMO_PRICES,
   DEMO_PRODUCTS,
+  DEMO_STYLE_PRODUCTS,
   startSyncServer,
   type RunningSyncServer,
 } from '@pos/sync-server';
@@ -43,7 +44,7 @@ describe('a terminal restarting', () => {
   it('resumes from its checkpoint instead of downloading the catalog again', async () => {
     server = await startSyncServer({ port: 0, dataDir: 'memory://', seedDemo: true });
     const first = await start(server.url);
-    expect(first.products).toBe(DEMO_PRODUCTS.length);
+    expect(first.products).toBe(DEMO_PRODUCTS.length + DEMO_STYLE_PRODUCTS.length);
     expect(first.pulled.length).toBeGreaterThanOrEqual(DEMO_PRODUCTS.length * 2);
 
     // While the terminal is off, one price changes on the server.
@@ -56,7 +57,7 @@ describe('a terminal restarting', () => {
     expect(written?.ok).toBe(true);
 
     const second = await start(server.url);
-    expect(second.products).toBe(DEMO_PRODUCTS.length);
+    expect(second.products).toBe(DEMO_PRODUCTS.length + DEMO_STYLE_PRODUCTS.length);
     expect(second.pulled).toEqual([old.id]);
   });
 });
