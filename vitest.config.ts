@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['**/src/**/*.test.ts', 'scripts/*.test.ts'],
+          include: ['**/src/**/*.test.ts', 'scripts/*.test.ts', 'apps/tablet/e2e/*.test.ts'],
           exclude: [...ignored, '**/*.int.test.ts', '**/*.e2e.test.ts'],
           environment: 'node',
         },
