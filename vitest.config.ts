@@ -32,7 +32,11 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          globalSetup: ['apps/pos/e2e/global-setup.ts', 'apps/shop/e2e/global-setup.ts'],
+          globalSetup: [
+            'apps/pos/e2e/global-setup.ts',
+            'apps/shop/e2e/global-setup.ts',
+            'apps/tablet/e2e/global-setup.ts',
+          ],
           setupFiles: ['apps/pos/e2e/e2e-setup.ts'],
         },
       },

@@ -41,7 +41,7 @@ function memoryStorage(): Storage & { items: Map<string, string> } {
 
 const fragmentOf = (link: string) => link.slice(link.indexOf('#'));
 
-describe('provisioning a tablet by its link', () => {
+describe('[TA6] provisioning a tablet by its link', () => {
   it('reads back what the link carries, Chinese names included', () => {
     const link = provisioningLink('https://pos.example/tablet/', PROVISIONING);
     expect(link).toMatch(/^https:\/\/pos\.example\/tablet\/#provision=[A-Za-z0-9_-]+$/);
@@ -110,7 +110,7 @@ describe('provisioning a tablet by its link', () => {
   });
 });
 
-describe('the provisioning the tablet keeps', () => {
+describe('[TA6] the provisioning the tablet keeps', () => {
   it('a link is kept, and taken out of the address bar', () => {
     const storage = memoryStorage();
     let removed = 0;
@@ -144,5 +144,18 @@ describe('the provisioning the tablet keeps', () => {
       ok: false,
       reason: 'this tablet is not provisioned yet: open its provisioning link',
     });
+  });
+});
+
+describe("the demo's provisioning links", () => {
+  it('the tablet reads the link the demo prints', async () => {
+    const { demoTabletLink, demoTabletProvisioning } =
+      await import('../../../pos/src/demo/demo-store');
+    const options = { storeName: '静安店', hubUrl: 'ws://127.0.0.1:8787/hub' };
+    const link = demoTabletLink('https://127.0.0.1:5984', 'S001', options);
+    expect(link.startsWith('https://127.0.0.1:5984/tablet/#provision=')).toBe(true);
+    const read = readProvisioningFragment(fragmentOf(link));
+    expect(read).toEqual({ ok: true, provisioning: demoTabletProvisioning('S001', options) });
+    expect(read?.ok && read.provisioning.hub?.token.length).toBeGreaterThanOrEqual(16);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRepeatFilter } from './repeat-filter';
 
-describe('[TA3] a code the camera keeps seeing is read once', () => {
+describe('[TA8] a code the camera keeps seeing is read once', () => {
   it('passes a code once while it stays in view, again after a pause out of view', () => {
     const filter = createRepeatFilter(1000);
     expect(filter.accept('6901234567892', 0)).toBe(true);

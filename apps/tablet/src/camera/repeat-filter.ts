@@ -1,5 +1,5 @@
 /**
- * [TA3] A camera reads the same code in frame after frame: each code is
+ * [TA8] A camera reads the same code in frame after frame: each code is
  * passed on once, and again only after it has been out of sight for a
  * pause (the clerk took the product away and showed it again). Pure: the
  * time of each sighting comes in.

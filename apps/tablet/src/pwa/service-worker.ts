@@ -1,5 +1,5 @@
 /**
- * [TA2] The tablet's service worker: it keeps the built app in a cache of
+ * [TA2] [TA7] The tablet's service worker: it keeps the built app in a cache of
  * its version, so the tablet starts with no network. Built by
  * vite.config.ts into `sw.js`, which puts the build's file list (PRECACHE,
  * relative to this worker's scope) and its VERSION in front of this code.
