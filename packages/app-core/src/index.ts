@@ -11,3 +11,4 @@ export * from './lookups';
 export * from './pickup-desk';
 export * from './fulfilment';
 export * from './clerk/types';
+export * from './clerk/desk';

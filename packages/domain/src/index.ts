@@ -51,3 +51,4 @@ export * from './commission';
 export * from './styles';
 export * from './take-now';
 export * from './clerk-api';
+export * from './sgtin';

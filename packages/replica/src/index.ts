@@ -10,3 +10,6 @@ export * from './sync-headers';
 export * from './points-check';
 export * from './consent-invitation';
 export * from './till';
+export * from './styles';
+export * from './clerk-server';
+export * from './clerk-local-store';

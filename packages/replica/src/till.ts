@@ -22,8 +22,11 @@ import type {
   SaleFact,
   Staff,
   StockLevel,
+  Style,
+  StyleVariant,
 } from '@pos/domain';
 import {
+  decodeSgtin96,
   fromFact,
   heldUnitsId,
   shipmentDocId,
@@ -40,6 +43,7 @@ import { findMember, type MemberFound } from './members';
 import { onlinePointsChecker, type PointsCheck } from './points-check';
 import { searchProducts, startProductSearch, type ProductHit } from './product-search';
 import type { SyncTarget } from './replication';
+import { createStyleLookup } from './styles';
 import { syncRequestHeaders } from './sync-headers';
 
 /** What the sync server said of a sale this replica does not hold. */
@@ -86,7 +90,13 @@ export type TillReplica = {
   /** [B2] A scanned or typed barcode, with its price and a variable-measure label's measure. */
   byBarcode(code: string): Promise<ProductLookup>;
   bySku(sku: string): Promise<ProductLookup>;
+  /** [SG1] An RFID tag's SGTIN-96 EPC (hex): the product of its GTIN, like a scan of it. */
+  byEpc(epc: string): Promise<ProductLookup>;
   search(text: string): Promise<ProductHit[]>;
+  /** [VG1] A style by its id, from the `chain` collection's `style` documents; null when none. */
+  style(styleId: string): Promise<Style | null>;
+  /** [VG3] A SKU's style and variant; null when the SKU is no style's variant. */
+  styleOfSku(sku: string): Promise<{ style: Style; variant: StyleVariant } | null>;
   /**
    * The store's stock level of a SKU as the server last sent it, with the
    * units orders hold of it ([ATP3], 0 when none); undefined when no level came.
@@ -179,6 +189,7 @@ export function createTillReplica(
   const { storeId, deviceId, priceList, target } = options;
   let index = options.search;
   const checkPoints = onlinePointsChecker(target);
+  const styles = createStyleLookup(db);
   /** One read of the sync server's `path`, or why it could not be asked (offline, timed out). */
   const askServer = async (
     path: string,
@@ -199,11 +210,18 @@ export function createTillReplica(
   return {
     byBarcode: (code) => findByBarcode(db, code, priceList),
     bySku: (sku) => findBySku(db, sku, priceList),
+    byEpc: async (epc) => {
+      const tag = decodeSgtin96(epc);
+      if (!tag.ok) return { found: false, reason: tag.message };
+      return findByBarcode(db, tag.gtin, priceList);
+    },
     search: async (text) => {
       if (!text.trim()) return [];
       index ??= startProductSearch(db);
       return searchProducts(db, index, text, priceList);
     },
+    style: styles.style,
+    styleOfSku: styles.styleOfSku,
     stock: async (sku) =>
       stockHere(
         await db.stock.findOne(stockLevelId(storeId, sku)).exec(),
