@@ -13,7 +13,8 @@ import { barcodeLuma, ean13CheckDigit, ean13Modules, FRAME, y4mOf } from './fake
 /** What ZXing, the tablet's own decoder, reads in one luma plane. */
 function decode(luma: Uint8Array): { text: string; format: BarcodeFormat } {
   const { width, height } = FRAME;
-  const source = new PlanarYUVLuminanceSource(luma, width, height, 0, 0, width, height, false);
+  const yuv = new Uint8ClampedArray(luma.buffer, luma.byteOffset, luma.length);
+  const source = new PlanarYUVLuminanceSource(yuv, width, height, 0, 0, width, height, false);
   const reader = new MultiFormatReader();
   const hints = new Map<DecodeHintType, unknown>([
     [DecodeHintType.POSSIBLE_FORMATS, [BarcodeFormat.EAN_13]],

@@ -137,7 +137,7 @@ export async function bootTablet(
     newId: () => `${provisioning.deviceId}-${ulid()}`,
     language: screenLanguage,
     server: createHttpClerkServer({ baseUrl: target.url, token: target.token }),
-    local: await openClerkLocalStore(db),
+    local: openClerkLocalStore(db),
     online,
   };
   const checkout = createCheckout(ports);
