@@ -22,6 +22,7 @@ import {
   newCheckout,
   overridePrice,
   parseCouponCode,
+  parseTakeNowCode,
   priceCheckout,
   PRICE_LAYOUT_2_5_5,
   recordOfflineMember,
@@ -29,6 +30,7 @@ import {
   setCartDiscount,
   setQuantity,
   settleCheckout,
+  takeNowStoreProblem,
   validateDocument,
   voidLine,
   WEIGHT_LAYOUT_2_5_5,
@@ -49,7 +51,11 @@ import type { CartMember, TillState } from './state';
 export const VARIABLE_MEASURE_LAYOUTS = [PRICE_LAYOUT_2_5_5, WEIGHT_LAYOUT_2_5_5];
 
 export type Checkout = {
-  /** Every scan from every scanner and the keyboard wedge comes here, in arrival order. */
+  /**
+   * Every scan from every scanner and the keyboard wedge comes here, in
+   * arrival order: a product's barcode, a coupon, a member QR, a receipt or
+   * pickup code, or a clerk's take-now code ([TT1]).
+   */
   scan(scan: ScanEvent): Promise<Outcome<unknown>>;
   /** Adds a product chosen from the search results. */
   addSku(sku: string): Promise<Outcome>;
@@ -195,9 +201,85 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     ]);
   }
 
+  /**
+   * [TT1]-[TT4] A clerk's take-now code: verified with the till's code keys,
+   * this store's only, once per cart and never again once sold here; its
+   * lines come in at this till's prices, each credited as the code says.
+   */
+  async function takeNow(cart: CheckoutCart, code: string): Promise<Outcome> {
+    const parsed = parseTakeNowCode(code, codeKeys);
+    if (!parsed.ok) return refuse(parsed.code, parsed.message);
+    const { cartId, storeId, credits, lines } = parsed.cart;
+    const otherStore = takeNowStoreProblem(parsed.cart, config.storeId);
+    if (otherStore) {
+      return refuse('TAKE_NOW_OTHER_STORE', otherStore, {
+        params: { store: storeId, till: config.storeId },
+      });
+    }
+    const credited = cart.lines.some((l) => l.credits !== undefined);
+    if (credited && cart.takeNowCartId === cartId) {
+      return refuse('TAKE_NOW_IN_CART', 'this take-now code is already in the cart');
+    }
+    if (credited && cart.takeNowCartId !== undefined) {
+      return refuse(
+        'TAKE_NOW_ANOTHER_IN_CART',
+        'the cart already holds another take-now code; take payment, then scan this one',
+      );
+    }
+    const { sales } = await replica.factsSince('');
+    const sold = sales.find((sale) => sale.takeNowCartId === cartId);
+    if (sold) {
+      // The sale's time as the store's clock shows it: "2026-11-22 11:04".
+      const local = new Date(Date.parse(sold.soldAt) + (config.utcOffsetMinutes ?? 480) * 60_000);
+      const at = local.toISOString().slice(0, 16).replace('T', ' ');
+      return refuse('TAKE_NOW_SOLD', `this take-now code was already sold on this till at ${at}`, {
+        params: { at },
+      });
+    }
+    // Every line is found before any is added: an unknown SKU adds nothing.
+    let next: CheckoutCart = { ...cart, takeNowCartId: cartId };
+    for (const line of lines) {
+      const found = await replica.bySku(line.sku);
+      if (!found.found) {
+        return refuse(
+          'TAKE_NOW_SKU_UNKNOWN',
+          `the take-now code's SKU ${line.sku} is not in this till's catalog; nothing was added`,
+          { params: { sku: line.sku } },
+        );
+      }
+      try {
+        next = addItem(next, {
+          lineId: newLineId(),
+          product: found.product,
+          price: found.price,
+          quantity: line.quantity,
+          credits,
+        });
+      } catch (error) {
+        // Discontinued, unpriced: the domain names the product; the long code adds nothing.
+        return refusalOf(error);
+      }
+    }
+    const staff = await Promise.all(credits.map((c) => replica.staff(c.staffId)));
+    const names = credits.map((c, i) => staff[i]?.name ?? c.staffId);
+    state.set({
+      creditNames: {
+        ...state.get().creditNames,
+        ...Object.fromEntries(credits.map((c, i) => [c.staffId, names[i]!])),
+      },
+    });
+    const units = lines.reduce((sum, l) => sum + l.quantity, 0);
+    return commit(next, [
+      info(`Take-now code of ${names.join(', ')}: ${units} items`, 'TAKE_NOW_ADDED', {
+        clerk: names.join('、'),
+        units: String(units),
+      }),
+    ]);
+  }
+
   async function handleScan(scan: ScanEvent): Promise<Outcome<unknown>> {
     const code = scan.code.trim();
-    const kind = /^[CMRP]\.[0-9A-Z.-]+$/i.test(code) ? code[0]!.toUpperCase() : null;
+    const kind = /^[CMRPT]\.[0-9A-Z.-]+$/i.test(code) ? code[0]!.toUpperCase() : null;
     try {
       if (kind === 'R' && ports.onReceiptCode) {
         const handled = await ports.onReceiptCode(code);
@@ -210,6 +292,7 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
       const cart = state.get().cart;
       if (kind === 'C') return await scanCoupon(cart, code);
       if (kind === 'M') return await attach(cart, code);
+      if (kind === 'T') return await takeNow(cart, code);
       return await addScanned(cart, code);
     } catch (error) {
       return refusalOf(error, code);
@@ -301,6 +384,11 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     let sale: SaleFact;
     try {
       let cart = s.cart;
+      // [TT4] The take-now code is sold with its credited lines; voided, it was not sold.
+      if (!cart.lines.some((l) => l.credits !== undefined)) {
+        const { takeNowCartId: _, ...rest } = cart;
+        cart = rest;
+      }
       for (const tender of tenders) cart = addTender(cart, tender);
       const pricing = await price(cart);
       if (!pricing) return refuse('CART_EMPTY', 'the cart is empty');

@@ -75,6 +75,8 @@ export type TillState = {
   awaitingOrderReturnScan: boolean;
   /** The parcel open at the fulfilment desk: scans pick its items. */
   parcel: ParcelDraft | null;
+  /** [TT4] Names of the staff credited on take-now lines (staff id to name), for the screen. */
+  creditNames: Record<string, string>;
 };
 
 export function initialTillState(currency = 'CNY'): TillState {
@@ -95,6 +97,7 @@ export function initialTillState(currency = 'CNY'): TillState {
     orderReturn: null,
     awaitingOrderReturnScan: false,
     parcel: null,
+    creditNames: {},
   };
 }
 

@@ -10,6 +10,7 @@
 import { spreadDiscount } from './adjustments';
 import { parseGtin } from './barcode';
 import { applyCoupons, type Coupon } from './coupons';
+import { sameCredits, type LineCredit } from './commission';
 import { parseCurrency } from './currency';
 import type { Price, Product, TaxClass } from './documents';
 import { describeValue, DomainError, ensure } from './errors';
@@ -84,6 +85,8 @@ export type CheckoutLine = {
   /** Weighed items: the weight and the price per kg it was priced from. */
   weight?: { grams: number; pricePerKg: Minor };
   override?: { unitPrice: Minor; by: string; reason: string };
+  /** [TK4] The staff credited with the line: it came from a clerk's take-now code. */
+  credits?: LineCredit[];
 };
 
 export type CheckoutCart = {
@@ -94,6 +97,8 @@ export type CheckoutCart = {
   coupons: readonly Coupon[];
   cartDiscount?: { amount: Minor; by: string; reason: string };
   tenders: readonly PaymentTender[];
+  /** [TK4] The clerk's tablet cart whose take-now code brought the credited lines. */
+  takeNowCartId?: string;
 };
 
 export type CheckoutErrorCode =
@@ -139,7 +144,9 @@ function findLine(cart: CheckoutCart, lineId: string): number {
 /**
  * [CK2] Adds a product found by scan or search. Adding a SKU already on a
  * plain line adds to its quantity; a discontinued product or one without a
- * price in the cart's currency is refused, naming it.
+ * price in the cart's currency is refused, naming it. [TK4] A line with
+ * credits (a take-now code's) merges only into a line with the same credits,
+ * and a plain one never into a credited one.
  */
 export function addItem(
   cart: CheckoutCart,
@@ -149,6 +156,7 @@ export function addItem(
     price: Price | undefined;
     quantity?: number;
     brand?: string;
+    credits?: LineCredit[];
   },
 ): CheckoutCart {
   const { product, price, lineId } = input;
@@ -164,7 +172,13 @@ export function addItem(
     'PRICE_MISSING',
     `${product.name} has no price in ${cart.currency}; ask a supervisor`,
   );
-  const existing = cart.lines.findIndex((l) => l.sku === product.id && !l.weight && !l.override);
+  const sameCredit = (l: CheckoutLine) =>
+    l.credits === undefined || input.credits === undefined
+      ? l.credits === input.credits
+      : sameCredits(l.credits, input.credits);
+  const existing = cart.lines.findIndex(
+    (l) => l.sku === product.id && !l.weight && !l.override && sameCredit(l),
+  );
   if (existing >= 0) {
     const line = cart.lines[existing]!;
     return setQuantity(cart, line.lineId, line.quantity + quantity);
@@ -184,6 +198,7 @@ export function addItem(
     quantity,
     listPrice: assertMinor(price.amount, 'price'),
     ...(input.brand !== undefined ? { brand: input.brand } : {}),
+    ...(input.credits !== undefined ? { credits: input.credits } : {}),
   };
   return { ...cart, lines: [...cart.lines, line] };
 }
@@ -492,8 +507,10 @@ export function buildSaleFact(
     ...(!cart.member && ctx.memberPhoneIndex !== undefined
       ? { memberPhoneIndex: ctx.memberPhoneIndex }
       : {}),
+    ...(cart.takeNowCartId !== undefined ? { takeNowCartId: cart.takeNowCartId } : {}),
     lines: lines.map((l, i) => {
       const grams = byId.get(l.lineId)?.weight?.grams;
+      const credits = byId.get(l.lineId)?.credits;
       return {
         lineId: l.lineId,
         sku: l.sku,
@@ -509,6 +526,7 @@ export function buildSaleFact(
         paid: paid[i] ?? 0,
         ...(grams !== undefined ? { grams } : {}),
         adjustments: l.adjustments,
+        ...(credits !== undefined ? { credits } : {}),
       };
     }),
     subtotal: pricing.priced.subtotal,

@@ -23,7 +23,8 @@ const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const FIELD = /^[0-9A-Z-]{1,64}$/;
 const TAG_CHARS = 8;
-const MAX_CODE_LENGTH = 300;
+/** [K4] The longest code a device reads. */
+export const MAX_CODE_LENGTH = 300;
 
 /** [K2] Luhn mod 36 check character over the letters and digits of `body` (others ignored). */
 export function checkCharacter(body: string): string {

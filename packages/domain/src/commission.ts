@@ -159,7 +159,8 @@ export function commissionRuleProblems(value: unknown): string[] {
         (match![keys[0]!] as string).length <= 200));
   if (!one) problems.push('match must be one of { sku }, { brand }, { category } or { all: true }');
   for (const field of ['from', 'until'] as const) {
-    if (rule[field] !== undefined && !Number.isFinite(Date.parse(String(rule[field])))) {
+    const value = rule[field];
+    if (value !== undefined && (typeof value !== 'string' || !Number.isFinite(Date.parse(value)))) {
       problems.push(`${field} must be an ISO time`);
     }
   }

@@ -98,8 +98,10 @@ export function styleProblems(value: unknown): SchemaProblem[] {
       add(`${at}.colour`, 'is not one of the style’s colours');
     if (sizes && !sizes.includes(size as string))
       add(`${at}.size`, 'is not one of the style’s sizes');
-    const cell = `${String(colour)}\u0000${String(size)}`;
-    if (cells.has(cell)) add(at, `${String(colour)} ${String(size)} has two SKUs`);
+    // Labels that are not text are reported above (or with the colours and sizes).
+    if (typeof colour !== 'string' || typeof size !== 'string') return;
+    const cell = `${colour}\u0000${size}`;
+    if (cells.has(cell)) add(at, `${colour} ${size} has two SKUs`);
     cells.add(cell);
   });
   return problems;

@@ -5,7 +5,13 @@
  * signed codes (codes.ts): `T.<cart>.<store>.<n>.<staff>.<share>...<sku>.<qty>...`
  * See SPEC.md [TK1]-[TK4].
  */
-import { makeSignedCode, parseSignedCode, type CodeError, type CodeKey } from './codes';
+import {
+  makeSignedCode,
+  MAX_CODE_LENGTH,
+  parseSignedCode,
+  type CodeError,
+  type CodeKey,
+} from './codes';
 import { creditProblems, type LineCredit } from './commission';
 import { DomainError, fail, type Result } from './errors';
 
@@ -28,7 +34,8 @@ const FIELD = /^[0-9A-Z-]{1,64}$/;
  * [TK1] The signed code of a take-now cart. Throws `TAKE_NOW_INVALID` when a
  * field cannot travel in a code (a SKU or id with lower case or other
  * characters than A-Z, 0-9 and -), there are no lines or more than 12, a
- * quantity is not 1-999, or the credits are not valid ([CM1]).
+ * quantity is not 1-999, the credits are not valid ([CM1]), or the code
+ * would be longer than a till reads (300 characters: long SKUs, many lines).
  */
 export function makeTakeNowCode(cart: TakeNowCart, key: CodeKey): string {
   const problems: string[] = [];
@@ -59,7 +66,14 @@ export function makeTakeNowCode(cart: TakeNowCart, key: CodeKey): string {
     ...cart.credits.flatMap((c) => [c.staffId, String(c.share)]),
     ...cart.lines.flatMap((l) => [l.sku, String(l.quantity)]),
   ];
-  return makeSignedCode('T', fields, key);
+  const code = makeSignedCode('T', fields, key);
+  if (code.length > MAX_CODE_LENGTH) {
+    throw new DomainError(
+      'TAKE_NOW_INVALID',
+      `these lines make a code too long for one code (${code.length} of at most ${MAX_CODE_LENGTH} characters); split them over two codes`,
+    );
+  }
+  return code;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   SearchDialog,
   SuspendedDialog,
   TextDialog,
+  useLocale,
   useMessageText,
   useMoney,
   useT,
@@ -68,6 +69,7 @@ export const FUNCTION_KEYS: readonly (readonly [string, string])[] = [
 
 export function CheckoutScreen({ till }: { till: Till }) {
   const t = useT();
+  const { language } = useLocale();
   const money = useMoney();
   const cart = useTill((s) => s.cart);
   const pricing = useTill((s) => s.pricing);
@@ -77,6 +79,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
   const pickup = useTill((s) => s.pickup);
   const orderReturn = useTill((s) => s.orderReturn);
   const parcel = useTill((s) => s.parcel);
+  const creditNames = useTill((s) => s.creditNames);
   const report = useTill((s) => s.report);
   const suspended = useTill((s) => s.suspended);
   const paying = usePosStore((s) => s.paying);
@@ -203,6 +206,14 @@ export function CheckoutScreen({ till }: { till: Till }) {
                       <td>
                         {line.name}
                         {line.weight && <small> {(line.weight.grams / 1000).toFixed(3)} kg</small>}
+                        {line.credits && (
+                          <div className="credit" data-testid="line-credit">
+                            {t('Clerk')}{' '}
+                            {line.credits
+                              .map((c) => creditNames[c.staffId] ?? c.staffId)
+                              .join(language === 'zh-CN' ? '、' : ', ')}
+                          </div>
+                        )}
                         {p?.adjustments.map((a) => (
                           <div key={a.id} className="saving">
                             {a.name} −{money(a.amount)}

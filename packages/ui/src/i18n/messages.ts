@@ -172,6 +172,7 @@ const ZH: Record<string, string> = {
   'Catalog download': '商品目录下载',
   // The pickup desk and online order returns
   Pickup: '自提',
+  Clerk: '导购',
   'Pickup code': '取货码',
   'Type the 6-digit code or scan the pickup QR': '输入 6 位取货码，或扫描取货二维码',
   'Find order': '查找订单',
@@ -314,6 +315,14 @@ type MessageCode =
   | 'CONSENT_MEMBER_UNKNOWN'
   | 'CONSENT_REFUSED'
   | 'CONSENT_SLIP_PRINTED'
+  // A clerk's take-now code at the checkout
+  | 'TAKE_NOW_INVALID'
+  | 'TAKE_NOW_ADDED'
+  | 'TAKE_NOW_OTHER_STORE'
+  | 'TAKE_NOW_IN_CART'
+  | 'TAKE_NOW_ANOTHER_IN_CART'
+  | 'TAKE_NOW_SOLD'
+  | 'TAKE_NOW_SKU_UNKNOWN'
   // The pickup desk and online order returns
   | 'PICKUP_NO_STORE_KEY'
   | 'PICKUP_LOCKED'
@@ -475,6 +484,13 @@ const ZH_CODES: Record<MessageCode, string> = {
   CONSENT_MEMBER_UNKNOWN: '服务器没有会员 {id}，无法打印授权二维码',
   CONSENT_REFUSED: '服务器拒绝为该会员生成授权链接',
   CONSENT_SLIP_PRINTED: '授权二维码已打印：请会员用自己的手机扫码选择',
+  TAKE_NOW_INVALID: '这张导购单码无法读取，请导购重新生成',
+  TAKE_NOW_ADDED: '导购单（{clerk}）：已加入 {units} 件',
+  TAKE_NOW_OTHER_STORE: '这是 {store} 店的导购单，本收银台属于 {till} 店',
+  TAKE_NOW_IN_CART: '这张导购单已在购物车中',
+  TAKE_NOW_ANOTHER_IN_CART: '购物车中已有另一张导购单：请先收款，再扫描这一张',
+  TAKE_NOW_SOLD: '这张导购单已于 {at} 在本收银台结账',
+  TAKE_NOW_SKU_UNKNOWN: '本收银台没有导购单中的商品 {sku}，未加入任何商品',
   PICKUP_NO_STORE_KEY: '本收银台没有取货码密钥：请扫描顾客的取货二维码',
   PICKUP_LOCKED: '取货码错误次数过多，输入已锁定至 {until}：请扫描顾客的取货二维码',
   PICKUP_CODE_FORMAT: '取货码是 6 位数字：请核对后重新输入',
