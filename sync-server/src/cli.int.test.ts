@@ -27,7 +27,7 @@ describe('startSyncServer', () => {
       const res = await fetch(`${running.url}/products`, {
         headers: { authorization: 'Bearer demo-s002-pos1' },
       });
-      expect(await res.json()).toMatchObject({ db_name: 'products', doc_count: 20 });
+      expect(await res.json()).toMatchObject({ db_name: 'products', doc_count: 28 });
       expect(running.storage.kind).toBe('pglite');
     } finally {
       await running.close();
@@ -129,12 +129,12 @@ describe('cli serve', () => {
     try {
       const first = await run(['--seed-demo']);
       expect(first.output).toMatch(/storage: pglite .*pglite\)/);
-      expect(first.info.doc_count).toBe(20);
+      expect(first.info.doc_count).toBe(28);
       expect(first.output).toMatch(/SIGTERM: stopping/);
       expect(first.code).toBe(0);
       // The data survived the restart without seeding again.
       const second = await run([]);
-      expect(second.info.doc_count).toBe(20);
+      expect(second.info.doc_count).toBe(28);
       expect(second.code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

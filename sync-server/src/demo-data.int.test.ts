@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken } from './auth';
+import { DEMO_TABLETS } from './demo-clerk';
 import { DEMO_DEVICES, seedDemo } from './demo-data';
 import { pushDocs } from './push';
 import { BACKENDS, S001_DEVICE, asPushed, demoSale } from './test-support';
@@ -15,9 +16,10 @@ for (const backend of BACKENDS) {
         // [PT6] the points programme; [SHP4] the store locations; [SHP10] the shop's coupon campaign;
         // [RS1] the warehouse, its stock of 17 SKUs; [RP7] the aisles of 20 SKUs at 3 locations.
         expect(await seedDemo(storage)).toEqual({
-          written: 2 + 20 + 20 + 40 + 2 + 1 + 4 + 3 + 2 + 5 + 1 + 17 + 1 + 60,
+          // [DM3] The style's 8 SKUs, prices and 16 stock levels, the style and commission table, 2 clerks.
+          written: 2 + 20 + 20 + 40 + 2 + 1 + 4 + 3 + 2 + 5 + 1 + 17 + 1 + 60 + 8 + 8 + 16 + 2 + 2,
         });
-        for (const { token, deviceId, storeId } of DEMO_DEVICES) {
+        for (const { token, deviceId, storeId } of [...DEMO_DEVICES, ...DEMO_TABLETS]) {
           expect(await storage.findDeviceToken(hashToken(token))).toEqual({ deviceId, storeId });
         }
         // A sale moves stock; a second seed must neither reset it nor touch anything else.

@@ -16,6 +16,15 @@ import {
 } from '@pos/domain';
 import { provisionDevice } from './auth';
 import { loadDocs } from './bulk-load';
+import {
+  DEMO_CLERKS,
+  DEMO_COMMISSION_RULES,
+  DEMO_STYLE,
+  DEMO_STYLE_PRICES,
+  DEMO_STYLE_PRODUCTS,
+  DEMO_STYLE_STOCK,
+  DEMO_TABLETS,
+} from './demo-clerk';
 import { seedDemoPeople } from './demo-people';
 import { writeLocations, type StoredLocation } from './orders/locations';
 import { writeShelfSlots } from './orders/shipments';
@@ -231,6 +240,12 @@ const SEED: { db: CollectionName; docs: readonly JsonObject[]; createOnly: boole
   { db: 'prices', docs: DEMO_PRICES, createOnly: false },
   { db: 'stock', docs: DEMO_STOCK, createOnly: true },
   { db: 'stock', docs: DEMO_WAREHOUSE_STOCK, createOnly: true },
+  // [DM3] The clerk tablet's style, its SKUs, the commission table and the clerks.
+  { db: 'products', docs: DEMO_STYLE_PRODUCTS, createOnly: false },
+  { db: 'prices', docs: DEMO_STYLE_PRICES, createOnly: false },
+  { db: 'stock', docs: DEMO_STYLE_STOCK, createOnly: true },
+  { db: 'chain', docs: [DEMO_STYLE, DEMO_COMMISSION_RULES], createOnly: false },
+  { db: 'staff', docs: DEMO_CLERKS, createOnly: false },
 ];
 
 /**
@@ -254,7 +269,7 @@ export async function seedDemo(
     count += await seedDemoPeople(tx, privacy);
     return count;
   });
-  for (const { token, deviceId, storeId } of DEMO_DEVICES) {
+  for (const { token, deviceId, storeId } of [...DEMO_DEVICES, ...DEMO_TABLETS]) {
     await provisionDevice(storage, token, { deviceId, storeId });
   }
   return { written };

@@ -47,6 +47,17 @@ export {
   DEMO_TWO_STORE_ORDER,
 } from './demo-data';
 export {
+  DEMO_STYLE,
+  DEMO_STYLE_ID,
+  DEMO_STYLE_PRODUCTS,
+  DEMO_STYLE_PRICES,
+  DEMO_STYLE_STOCK,
+  DEMO_MISSING_SKU,
+  DEMO_COMMISSION_RULES,
+  DEMO_TABLETS,
+  DEMO_CLERKS,
+} from './demo-clerk';
+export {
   DEMO_STAFF,
   DEMO_PINS,
   DEMO_MEMBERS,

@@ -80,7 +80,7 @@ for (const backend of BACKENDS) {
         });
         expect(result).toMatchObject({ ok: true, doc_write_failures: 0 });
         const expected = await serverDocs(name, S001_DEVICE.token);
-        expect(expected).toHaveLength(20);
+        expect(expected).toHaveLength(28);
         expect(await localDocs(copy)).toEqual(expected);
         // It used the batch endpoints and kept its checkpoint on the server too.
         expect(requests).toContainEqual(expect.stringMatching(/^POST \/\w+\/_bulk_get\?/));
@@ -92,7 +92,7 @@ for (const backend of BACKENDS) {
     it('[PD1] [PD4] a second pull resumes from the checkpoint and copies only what changed', async () => {
       const copy = local();
       const first = await copy.replicate.from(remote('stock', S001_DEVICE.token, []));
-      expect(first.docs_written).toBe(20);
+      expect(first.docs_written).toBe(28);
 
       const sale = demoSale(S001_DEVICE, 1, [
         ['SKU-0001', 2],

@@ -3,6 +3,7 @@
  * then stores the accepted facts and their projections (stock, points,
  * coupons, exceptions) in one transaction. [F1]-[F4] [FX1]-[FX4]
  */
+import { recordSaleCredits, returnSaleCredits } from './clerk/ledger';
 import {
   addReturned,
   ledgerMovementsForSale,
@@ -191,6 +192,8 @@ async function applyReturn(ctx: FactContext, sale: SaleFact, ret: ReturnFact): P
     stockMovementsForReturn(ret).filter((m) => known.has(m.sku)),
   );
   await recordReturnPoints(ctx, ret, record);
+  // [TB8] [CM7] Returned credited lines take their commission back.
+  await returnSaleCredits(ctx.tx, sale, ret, (lineId) => record.lines[lineId] ?? 0);
   await putSaleReturns(
     ctx,
     {
@@ -353,6 +356,8 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
           ledgerMovementsForSale(sale).filter((m) => known.has(m.sku)),
         );
         await recordSalePoints(ctx, sale);
+        // [TB8] [TK4] The lines a clerk's take-now code credited.
+        await recordSaleCredits(ctx.tx, sale);
         await redeemSaleCoupons(ctx, sale);
       }
       await applyWaitingReturns(ctx, sale);

@@ -112,9 +112,9 @@ for (const backend of BACKENDS) {
       const { db, replication } = device;
       await Promise.all(Object.values(replication).map((r) => r.awaitInSync()));
 
-      expect(await db.products.count().exec()).toBe(20);
+      expect(await db.products.count().exec()).toBe(28);
       const levels = await db.stock.find().exec();
-      expect(levels).toHaveLength(20);
+      expect(levels).toHaveLength(28);
       expect(levels.every((level) => level.storeId === 'S001')).toBe(true);
       const rice = (await db.products.findOne('SKU-0005').exec())!;
       expect(rice.toJSON()).not.toHaveProperty('_id');

@@ -2,6 +2,7 @@
  * The HTTP server on a free port over each storage backend: protocol
  * endpoints, auth scoping, and pushing sales.
  */
+import { DEMO_STYLE_PRODUCTS } from './demo-clerk';
 import type { StockLevel } from '@pos/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PRODUCTS, DEMO_STOCK } from './demo-data';
@@ -149,7 +150,7 @@ for (const backend of BACKENDS) {
 
       it('[P1] GET /{db} and GET /{db}/{id} answer like CouchDB', async () => {
         const info = await get<DbInfo>(S001, '/products');
-        expect(info.body).toMatchObject({ db_name: 'products', doc_count: 20 });
+        expect(info.body).toMatchObject({ db_name: 'products', doc_count: 28 });
         expect(info.body.update_seq).toBeGreaterThan(0);
         const doc = await get<Doc>(S001, '/products/SKU-0001');
         expect(doc.body).toEqual({
@@ -180,7 +181,8 @@ for (const backend of BACKENDS) {
           `/products/_changes?since=${page1.body.last_seq}&limit=15`,
         );
         expect(page2.body.results.map((r) => r.id)).toEqual(
-          DEMO_PRODUCTS.slice(15).map((p) => p.id),
+          // [DM3] The demo style's SKUs are seeded after the 20 products.
+          [...DEMO_PRODUCTS, ...DEMO_STYLE_PRODUCTS].slice(15).map((p) => p.id),
         );
         expect(page2.body.results[0]).not.toHaveProperty('doc');
         const seqs = [...page1.body.results, ...page2.body.results].map((r) => r.seq);
@@ -230,7 +232,7 @@ for (const backend of BACKENDS) {
           deleted: 'ok',
         });
         expect(posted.status).toBe(200);
-        expect(posted.body.total_rows).toBe(20);
+        expect(posted.body.total_rows).toBe(28);
         expect(posted.body.rows).toEqual([
           {
             id: 'SKU-0002',
@@ -250,11 +252,12 @@ for (const backend of BACKENDS) {
 
     describe('auth scoping', () => {
       it("[A2] a device reads chain-wide data fully but only its own store's stock", async () => {
-        expect((await get<DbInfo>(S002, '/products')).body.doc_count).toBe(20);
+        // 20 products and the 8 SKUs of the demo style ([DM3]).
+        expect((await get<DbInfo>(S002, '/products')).body.doc_count).toBe(28);
         const stock = await get<Changes>(S002, '/stock/_changes?include_docs=true');
-        expect(stock.body.results).toHaveLength(20);
+        expect(stock.body.results).toHaveLength(28);
         expect(stock.body.results.every((r) => r.doc?.storeId === 'S002')).toBe(true);
-        expect((await get<DbInfo>(S002, '/stock')).body.doc_count).toBe(20);
+        expect((await get<DbInfo>(S002, '/stock')).body.doc_count).toBe(28);
         expect((await server.request(S002, '/stock/S001:SKU-0001')).status).toBe(404);
         expect((await server.request(S002, '/stock/S002:SKU-0001')).status).toBe(200);
         const all = await post<AllDocs>(S002, '/stock/_all_docs', {

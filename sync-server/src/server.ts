@@ -46,6 +46,9 @@ import { ORDERS_OPENAPI } from './orders/openapi';
 import { startHoldSweeper } from './orders/sweeper';
 import { authenticateChannel } from './orders/channel-tokens';
 import { serveOrders } from './orders/routes';
+import { DEFAULT_ORDER_PRICING } from './orders/pricing';
+import { CLERK_ROUTE, serveClerk } from './clerk/routes';
+import { TABLET_ROUTE, tabletFile } from './clerk/static';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import type { AddressBook } from './orders/addresses';
@@ -134,6 +137,8 @@ export type SyncServerOptions = {
   holdSweeper?: { intervalMs?: number; remindBeforeMs?: number } | false;
   /** [SHP1]-[SHP9] The online shop's API at `/_shop/` (always) and its page at `/shop/` (with `staticDir`). */
   shop?: ShopOptions;
+  /** [TB9] The clerk's tablet page at `/tablet/` (`apps/tablet/dist`); none: not served. */
+  tablet?: { staticDir?: string };
   /** [RP1] [LOC3] How ship and same-city lines are routed and merged; default `DEFAULT_ROUTING_POLICY`. */
   routingPolicy?: RoutingPolicy;
   /** [RP1] [SHP16] Where delivery addresses are read from; default the shop's sealed address book. */
@@ -634,7 +639,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
     if (dbName === PAYMENTS_ROUTE) {
       // [PM1] The provider's webhook: authenticated by its signature, not a token.
-      context.route = '/_payments/notify';
+      context.route = segments[1] === 'sim' ? '/_payments/sim' : '/_payments/notify';
       await servePayments({
         storage,
         method: method ?? 'GET',
@@ -644,6 +649,19 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         send: (status, body) => sendJson(res, status, body),
         now,
         options: paymentOptions,
+        // [TB3] The simulated provider's pay page, for the customer's phone.
+        simulated: () => {
+          const provider = ownUrl ? payments() : undefined;
+          return provider?.simulateCustomerPays && provider.payment
+            ? {
+                payment: (txn) => provider.payment!(txn),
+                simulateCustomerPays: (txn) => provider.simulateCustomerPays!(txn),
+              }
+            : undefined;
+        },
+        sendHtml: (status, headers, body) => {
+          res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
+        },
       });
       return;
     }
@@ -681,11 +699,29 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
       return;
     }
+    if (dbName === TABLET_ROUTE && options.tablet?.staticDir !== undefined) {
+      // [TB9] The clerk's tablet page, from the same origin as its API.
+      allow('GET');
+      context.route = '/tablet';
+      if (rest.length === 0 && !url.pathname.endsWith('/')) {
+        res.writeHead(308, { location: '/tablet/' }).end();
+        return;
+      }
+      const file = await tabletFile(options.tablet.staticDir, rest);
+      res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
+      return;
+    }
     // [VC1]-[VC4] Before anything else, so an old client learns why even with a bad token.
     const incompatible = checkClientVersions(req.headers, versions);
     if (incompatible) throw incompatible;
     const db = isCollectionName(dbName) ? dbName : null;
-    if (!db && !isServiceRoute(dbName) && !isPrivacyRoute(dbName) && dbName !== DEVICE_ROUTE) {
+    if (
+      !db &&
+      !isServiceRoute(dbName) &&
+      !isPrivacyRoute(dbName) &&
+      dbName !== DEVICE_ROUTE &&
+      dbName !== CLERK_ROUTE
+    ) {
       throw new SyncError('not_found', 'Database does not exist.');
     }
 
@@ -757,6 +793,37 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         now: now(),
         graceMs: tokenGraceMs,
         send: (status, body) => sendJson(res, status, body),
+      });
+      return;
+    }
+    if (dbName === CLERK_ROUTE) {
+      // [TB1]-[TB7] The clerk's tablet, acting for its store.
+      context.route = '/_clerk';
+      await serveClerk({
+        storage,
+        principal,
+        method: method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        readJson: () => readJson(req),
+        header: (name) => {
+          const value = req.headers[name];
+          return typeof value === 'string' ? value : undefined;
+        },
+        send: (status, body) => sendJson(res, status, body),
+        now,
+        privacy,
+        pricing: {
+          ...DEFAULT_ORDER_PRICING,
+          ...(shop.priceList ? { priceList: shop.priceList } : {}),
+          ...(shop.currency ? { currency: shop.currency } : {}),
+          ...(shop.utcOffsetMinutes !== undefined
+            ? { utcOffsetMinutes: shop.utcOffsetMinutes }
+            : {}),
+        },
+        routing,
+        payments,
+        publicUrl: (options.consent?.publicUrl ?? requestUrl(req)).replace(/\/+$/, ''),
       });
       return;
     }

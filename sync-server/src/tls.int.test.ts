@@ -82,7 +82,7 @@ describe('[TX1] the sync server over HTTPS', () => {
     expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const info = await get(`${server.url}/stock`, cert.cert, { token: S001 });
     expect(info.status).toBe(200);
-    expect(JSON.parse(info.body)).toMatchObject({ db_name: 'stock', doc_count: 20 });
+    expect(JSON.parse(info.body)).toMatchObject({ db_name: 'stock', doc_count: 28 });
     const sale = demoSale(S001_DEVICE, 1, [['SKU-0001', 1]]);
     const pushed = await get(`${server.url}/saleFacts/_bulk_docs`, cert.cert, {
       method: 'POST',

@@ -17,6 +17,7 @@ import {
   type HoldPolicy,
   type Order,
   type OrderChannel,
+  type OrderClerk,
   type OrderCustomer,
   type OrderEvent,
   type OrderLine,
@@ -64,6 +65,8 @@ export type PlaceOrderInput = {
    * each took off: redeemed in the placement's transaction.
    */
   coupons?: OrderCoupons['coupons'];
+  /** [OD17] The clerk who placed it on a tablet, and the customer's attribution store. */
+  clerk?: OrderClerk;
 };
 
 /** [OC1] A pickup line the store cannot hold: what was asked and what is available. */
@@ -112,8 +115,8 @@ function canonical(value: unknown): string {
  * so a retry is the same placement even if prices changed in between.
  */
 export function placementFingerprint(input: PlaceOrderInput | { sent: unknown }): string {
-  const { channel, customer, lines, total } = input as PlaceOrderInput;
-  const what = 'sent' in input ? input.sent : { channel, customer, lines, total };
+  const { channel, customer, lines, total, clerk } = input as PlaceOrderInput;
+  const what = 'sent' in input ? input.sent : { channel, customer, lines, total, clerk };
   return createHash('sha256').update(canonical(what)).digest('hex');
 }
 
@@ -199,6 +202,7 @@ export async function placeOrder(
       customer: input.customer,
       lines: input.lines,
       total: input.total,
+      ...(input.clerk ? { clerk: input.clerk } : {}),
     };
     const made = applyOrderEvent(undefined, placed);
     if (!made.ok) return { ok: false, code: 'ORDER_INVALID', message: made.message };

@@ -17,6 +17,7 @@ import {
   type StockLevel,
   type StoreOrder,
 } from '@pos/domain';
+import { syncOrderCommission } from '../clerk/ledger';
 import type { JsonObject } from '../protocol';
 import type { DocRow, SyncStorage, WriteTransaction } from '../storage/storage';
 
@@ -259,4 +260,6 @@ export async function putOrder(
   if (!written.ok)
     throw new Error(`${ORDERS_DB} ${order.id} changed underneath: ${written.reason}`);
   await writeStoreOrders(tx, order, at, expectedRev === null);
+  // [TB8] A clerk order's commission follows the order, in the same transaction.
+  await syncOrderCommission(tx, order, at);
 }

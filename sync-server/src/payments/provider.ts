@@ -78,6 +78,12 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     return Promise.resolve({ providerTxnId, payUrl, qrPayload: payUrl });
   }
 
+  /** [TB3] A payment this provider made: its order and amount (the pay page shows them). */
+  payment(providerTxnId: string): { orderId: string; amount: number } | undefined {
+    const txn = this.txns.get(providerTxnId);
+    return txn ? { orderId: txn.orderId, amount: txn.amount } : undefined;
+  }
+
   refund(providerTxnId: string, amount: number, refundKey?: string): Promise<Refund> {
     const known = refundKey === undefined ? undefined : this.refundsByKey.get(refundKey);
     if (known) return Promise.resolve(known);

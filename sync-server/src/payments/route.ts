@@ -3,6 +3,7 @@
  * token; the signature over the raw body is its authentication ([PM1]).
  */
 import { NOTIFICATION_HEADER_NAMES, verifyNotification, type NotificationError } from '@pos/domain';
+import { PAY_PAGE_SEGMENT, servePayPage, type SimulatedPayments } from '../clerk/pay-page';
 import { SyncError } from '../protocol';
 import type { SyncStorage } from '../storage/storage';
 import { applyPaymentNotification, DEMO_PROVIDER_KEY, type PaymentOptions } from './notify';
@@ -27,6 +28,10 @@ export type PaymentRequest = {
   send: (status: number, body: unknown) => void;
   now: () => Date;
   options: PaymentOptions;
+  /** [TB3] The simulated provider, for its pay page; none with a real provider. */
+  simulated?: () => SimulatedPayments | undefined;
+  /** [TB3] Sends the pay page. */
+  sendHtml?: (status: number, headers: Readonly<Record<string, string>>, body: string) => void;
 };
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -36,6 +41,14 @@ function header(value: string | string[] | undefined): string | undefined {
 /** [PM1]-[PM5] Serves `/_payments/...`. */
 export async function servePayments(request: PaymentRequest): Promise<void> {
   const { segments, method, headers, options } = request;
+  if (segments[1] === PAY_PAGE_SEGMENT && request.sendHtml) {
+    return servePayPage({
+      method,
+      rest: segments.slice(2),
+      payments: request.simulated?.(),
+      send: request.sendHtml,
+    });
+  }
   if (segments.length !== 2 || segments[1] !== 'notify') {
     throw new SyncError('not_found', 'the payments route is POST /_payments/notify');
   }

@@ -46,6 +46,8 @@ export const SHOP_ROUTE = '_shop';
 /** [SHP7] A payment provider the shop can start payments with; a simulated one also lets the customer pay. */
 export type ShopPaymentProvider = PaymentProvider & {
   simulateCustomerPays?(providerTxnId: string): Promise<Delivery>;
+  /** [TB3] A simulated payment's order and amount, for the pay page. */
+  payment?(providerTxnId: string): { orderId: string; amount: number } | undefined;
 };
 
 export type ShopOptions = {
