@@ -6,7 +6,7 @@
  * Routes live in the URL's hash so a reload stays on the screen.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { LocaleProvider, useLocale, useMoney, type Language } from '@pos/ui';
+import { LocaleProvider, Qr, useLocale, useMoney, type Language } from '@pos/ui';
 import { orderNumber, regionChildren, type Region } from '@pos/domain';
 import {
   api,
@@ -27,7 +27,6 @@ import {
   type ShopAddress,
 } from './api';
 import { useBag, type Bag } from './bag';
-import { Qr } from './Qr';
 import { say, statusText } from './messages';
 
 const LANGUAGE_KEY = 'shop.language';

@@ -19,3 +19,4 @@ export * from './dialogs/SuspendedDialog';
 export * from './dialogs/ReturnDialog';
 export * from './dialogs/HelpDialog';
 export * from './dialogs/ReportDialog';
+export * from './Qr';

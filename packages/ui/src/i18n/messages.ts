@@ -153,6 +153,7 @@ const ZH: Record<string, string> = {
   'Points cannot pay at this store': '本店不支持积分抵扣',
   Keypad: '数字键盘',
   Delete: '删除',
+  Clear: '清除',
   'A supervisor approves voiding this line.': '删除此行需要主管授权。',
   'A supervisor approves changing this price.': '改价需要主管授权。',
   'A supervisor approves a discount on this sale.': '整单折扣需要主管授权。',

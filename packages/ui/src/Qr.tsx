@@ -1,4 +1,4 @@
-/** A QR code of `text`, drawn as an image the pickup desk's scanner reads. */
+/** A QR code of `text`, drawn as an image a scanner reads (a pickup code, a pay code, a take-now code). */
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 

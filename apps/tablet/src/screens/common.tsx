@@ -1,0 +1,215 @@
+/** Small pieces every screen uses: messages, digit entry with the keypad, steppers, sheets. */
+import { useEffect, useState, type ReactNode } from 'react';
+import { Keypad, useDateTime } from '@pos/ui';
+import { wholeNumber } from './view';
+import { useSaid, useWords, type ScreenNote } from './words';
+
+/** A refusal or a done message, read out to a screen reader too. */
+export function Note({ note }: { note: ScreenNote | null }) {
+  const said = useSaid();
+  if (!note) return null;
+  return (
+    <p className={`note ${note.tone}`} role={note.tone === 'error' ? 'alert' : 'status'}>
+      {said(note)}
+    </p>
+  );
+}
+
+/**
+ * [TA4] A number typed on the on-screen keypad (a PIN, a phone, a quantity,
+ * a code); a hardware keyboard types into the field as well.
+ */
+export function DigitEntry(props: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  maxLength: number;
+  secret?: boolean;
+  name?: string;
+  autoFocus?: boolean;
+}) {
+  return (
+    <div className="digit-entry">
+      <label>
+        <span>{props.label}</span>
+        <input
+          name={props.name}
+          className={props.secret ? 'digits secret' : 'digits'}
+          type={props.secret ? 'password' : 'text'}
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus={props.autoFocus}
+          maxLength={props.maxLength}
+          value={props.value}
+          onChange={(e) =>
+            props.onChange(e.target.value.replace(/\D/g, '').slice(0, props.maxLength))
+          }
+        />
+      </label>
+      <Keypad
+        digits
+        label={props.label}
+        value={props.value}
+        maxLength={props.maxLength}
+        onChange={props.onChange}
+      />
+    </div>
+  );
+}
+
+/** − n + with finger-sized buttons. */
+export function Stepper(props: {
+  label: string;
+  value: number;
+  min?: number;
+  max: number;
+  onChange(value: number): void;
+}) {
+  const t = useWords();
+  const min = props.min ?? 0;
+  return (
+    <span className="stepper" role="group" aria-label={props.label}>
+      <button
+        type="button"
+        aria-label={`${t('One less')}: ${props.label}`}
+        disabled={props.value <= min}
+        onClick={() => props.onChange(props.value - 1)}
+      >
+        −
+      </button>
+      <output aria-live="polite">{props.value}</output>
+      <button
+        type="button"
+        aria-label={`${t('One more')}: ${props.label}`}
+        disabled={props.value >= props.max}
+        onClick={() => props.onChange(props.value + 1)}
+      >
+        +
+      </button>
+    </span>
+  );
+}
+
+/** A sheet over the screen (a dialog for touch): a title, its content, a close button. */
+export function Sheet(props: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  const t = useWords();
+  const { onClose } = props;
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <div className="backdrop">
+      <section
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.title}
+        className={props.wide ? 'sheet wide' : 'sheet'}
+      >
+        <header>
+          <h2>{props.title}</h2>
+          <button type="button" className="close" aria-label={t('Close')} onClick={onClose}>
+            ×
+          </button>
+        </header>
+        {props.children}
+      </section>
+    </div>
+  );
+}
+
+/** [TA5] Whether figures are live, or as of a time (offline, or the server did not answer). */
+export function Freshness(props: { state: 'live' | 'stale'; asOf: string; offline: boolean }) {
+  const t = useWords();
+  const { dateTime } = useDateTime();
+  if (props.state === 'live') {
+    return (
+      <span className="freshness live">
+        {t('Live')} · {t('As of {time}', { time: dateTime(props.asOf) })}
+      </span>
+    );
+  }
+  return (
+    <span className="freshness stale" role="status">
+      {props.offline
+        ? t('Offline: as of {time}', { time: dateTime(props.asOf) })
+        : t('Not live: as of {time}', { time: dateTime(props.asOf) })}
+    </span>
+  );
+}
+
+/** [TA4] A quantity: − n + for small changes, the keypad (tap the number) for larger ones. */
+export function QuantityPicker(props: {
+  value: number;
+  max?: number;
+  onChange(value: number): void;
+}) {
+  const t = useWords();
+  const [typing, setTyping] = useState<string | null>(null);
+  const max = props.max ?? 999;
+  return (
+    <span className="quantity">
+      <span className="label">{t('Quantity')}</span>
+      <button
+        type="button"
+        aria-label={`${t('One less')}: ${t('Quantity')}`}
+        disabled={props.value <= 1}
+        onClick={() => props.onChange(props.value - 1)}
+      >
+        −
+      </button>
+      <button
+        type="button"
+        className="quantity-value"
+        aria-label={`${t('Quantity')} ${props.value}`}
+        onClick={() => setTyping('')}
+      >
+        {props.value}
+      </button>
+      <button
+        type="button"
+        aria-label={`${t('One more')}: ${t('Quantity')}`}
+        disabled={props.value >= max}
+        onClick={() => props.onChange(props.value + 1)}
+      >
+        +
+      </button>
+      {typing !== null && (
+        <Sheet title={t('Quantity')} onClose={() => setTyping(null)}>
+          <DigitEntry
+            label={t('Quantity')}
+            value={typing}
+            onChange={setTyping}
+            maxLength={3}
+            autoFocus
+          />
+          <div className="actions">
+            <button type="button" onClick={() => setTyping(null)}>
+              {t('Cancel')}
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={wholeNumber(typing, 1, max) === null}
+              onClick={() => {
+                const n = wholeNumber(typing, 1, max);
+                if (n !== null) props.onChange(n);
+                setTyping(null);
+              }}
+            >
+              {t('OK')}
+            </button>
+          </div>
+        </Sheet>
+      )}
+    </span>
+  );
+}
