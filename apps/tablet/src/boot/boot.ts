@@ -58,9 +58,10 @@ function devicesOf(hub: Pick<DeviceBridge, 'printReceipt' | 'printDocument'> | n
   };
 }
 
-/** The language printed slips are in: the screen's, which the screens keep on `<html lang>`. */
+/** The language printed slips are in: the screen's, which the screens put on their root's `lang`. */
 function screenLanguage(): 'zh-CN' | 'en' {
-  return document.documentElement.lang.startsWith('en') ? 'en' : 'zh-CN';
+  const shown = document.querySelector('#root [lang]') ?? document.documentElement;
+  return shown.getAttribute('lang')?.startsWith('en') ? 'en' : 'zh-CN';
 }
 
 export async function bootTablet(
