@@ -34,7 +34,6 @@ import {
   signIn,
   tapDigits,
   TABLET_DIST,
-  useLanguage,
 } from './tablet-flows';
 
 const BASE_URL = process.env.TEST_DATABASE_URL;
