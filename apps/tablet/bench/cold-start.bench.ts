@@ -62,7 +62,11 @@ const summary = (label: string, values: number[]) =>
 
 async function main(): Promise<void> {
   if (!existsSync(join(DIST, 'sw.js'))) {
-    execFileSync('npx', ['vite', 'build'], { cwd: APP_DIR, stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build'], {
+      cwd: APP_DIR,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
   const work = mkdtempSync(join(tmpdir(), 'tablet-start-bench-'));
   const sync = await startSyncServer({

@@ -151,7 +151,11 @@ export async function bootTablet(
   // browser says so, and when the sync server answers again after an error.
   let flushing: Promise<unknown> | null = null;
   const flush = () => {
-    flushing ??= clerk.flush().finally(() => (flushing = null));
+    // The screens follow the queue through `sync.watch`: told once the flush is done.
+    flushing ??= clerk.flush().finally(() => {
+      flushing = null;
+      changed();
+    });
   };
   window.addEventListener('online', () => {
     replication.reSync();
