@@ -230,5 +230,9 @@ describe('the clerk tablet: find, stock by distance, order for a member, pay, co
     await expect
       .poll(() => tablet.locator('.period').first().locator('.commission').textContent())
       .toBe(yuan(grown.value.day.commission));
+    await screenshotBoth(tablet, 'my-sales-after-take-now');
+    await openTab(tablet, 'pickup');
+    await tablet.locator('.screen-pickup').waitFor();
+    await screenshotBoth(tablet, 'pickup-desk');
   });
 });
