@@ -17,6 +17,8 @@ import {
   DEMO_PRICES,
   DEMO_PRODUCTS,
   DEMO_STAFF,
+  DEMO_CLERKS,
+  DEMO_STORES,
   DEMO_TABLETS,
   ensureDemoCertificate,
 } from '@pos/sync-server';
@@ -95,6 +97,7 @@ console.log(
 
 const tabletStore = store.terminalConfig.storeId;
 const tabletLink = demoTabletLink(store.syncServer.url, tabletStore, {
+  storeName: DEMO_STORES.find((s) => s.id === tabletStore)?.name ?? tabletStore,
   ...(store.tabletHubUrl ? { hubUrl: store.tabletHubUrl } : {}),
 });
 const tablet = DEMO_TABLETS.find((t) => t.storeId === tabletStore);
@@ -112,9 +115,14 @@ console.log(
   `  Store hub for tablets: ${store.tabletHubUrl ?? 'none (Electron hosts the hub)'} ` +
     `(hub token ${DEMO_TABLET_HUB_TOKENS[tabletStore] ?? ''}).`,
 );
+for (const clerk of DEMO_CLERKS.filter((s) => s.storeId === tabletStore)) {
+  console.log(
+    `  Sign in as clerk ${clerk.id}, PIN ${DEMO_PINS.cashier} (${clerk.name}), or as the staff below.`,
+  );
+}
 console.log(
-  '  Sign in as a clerk (below); the camera and the offline start need HTTPS with a trusted ' +
-    'certificate: trust the demo certificate above on the tablet.',
+  '  The camera and the offline start need HTTPS with a trusted certificate: trust the demo ' +
+    'certificate above on the tablet.',
 );
 
 console.log('\nThe simulated scanner scans what you type here. Products:');
