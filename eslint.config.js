@@ -64,6 +64,7 @@ export default tseslint.config(
     files: [
       'apps/pos/src/renderer/**/*.{ts,tsx}',
       'apps/shop/src/**/*.{ts,tsx}',
+      'apps/tablet/src/**/*.{ts,tsx}',
       'packages/ui/src/**/*.{ts,tsx}',
     ],
     languageOptions: { globals: { ...globals.browser } },
@@ -215,6 +216,32 @@ export default tseslint.config(
         ),
       ],
     }),
+  },
+  {
+    // The clerk tablet: a browser page on a tablet. Its own replica, the app
+    // core; devices through the hub's browser bridge only; the server over HTTP.
+    files: ['apps/tablet/src/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: forbid({
+      groups: [
+        ELECTRON,
+        HARDWARE_DRIVERS,
+        {
+          // The package root holds the Node drivers; its browser entry points are fine.
+          regex: '^@pos/hardware$',
+          message:
+            'Only types from @pos/hardware; at run time use @pos/hardware/protocol, /browser-bridge or /wedge.',
+          allowTypeImports: true,
+        },
+        group([...pkg('@pos/sync-server')], 'The tablet speaks to the server over HTTP only.'),
+        group([...pkg('@pos/app-pos'), '**/apps/pos/**'], 'The tablet imports no other app.'),
+      ],
+    }),
+  },
+  {
+    // The tablet's service worker: a worker, not a page.
+    files: ['apps/tablet/src/pwa/service-worker.ts'],
+    languageOptions: { globals: { ...globals.serviceworker } },
   },
   {
     // The preload: Electron's bridge and the shared contract, nothing else.

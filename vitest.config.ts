@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['**/src/**/*.test.ts', 'scripts/*.test.ts'],
+          include: ['**/src/**/*.test.ts', 'scripts/*.test.ts', 'apps/tablet/e2e/*.test.ts'],
           exclude: [...ignored, '**/*.int.test.ts', '**/*.e2e.test.ts'],
           environment: 'node',
         },
@@ -32,7 +32,11 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
-          globalSetup: ['apps/pos/e2e/global-setup.ts', 'apps/shop/e2e/global-setup.ts'],
+          globalSetup: [
+            'apps/pos/e2e/global-setup.ts',
+            'apps/shop/e2e/global-setup.ts',
+            'apps/tablet/e2e/global-setup.ts',
+          ],
           setupFiles: ['apps/pos/e2e/e2e-setup.ts'],
         },
       },

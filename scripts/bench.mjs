@@ -25,6 +25,9 @@ const benches = [
   // [RO3]-[RO7] [RDY2] Issue 15: one order of 10 lines across 500 locations, 1,000 orders, and
   // a dry run over 2,000 orders (the issue-sized 10,000 is in docs/benchmarks.md).
   ['packages/domain/bench/routing.bench.ts', ['--dry-run', '2000']],
+  // Issue 16: the clerk tablet's cold start (catalog download) and warm start (service worker
+  // cache, replica in IndexedDB) to usable, in Chromium.
+  ['apps/tablet/bench/cold-start.bench.ts', ['--runs', '3']],
 ].filter(([path]) => existsSync(path));
 
 let failed = 0;

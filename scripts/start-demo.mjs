@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: builds the POS (renderer, and the Electron main when Electron is
-// installed) and the online shop, then runs the demo store, whose sync server
-// serves the shop at /shop/. See apps/pos/src/demo/start-demo.ts.
+// installed), the online shop and the clerk tablet, then runs the demo store,
+// whose sync server serves the shop at /shop/ and the tablet at /tablet/.
+// See apps/pos/src/demo/start-demo.ts.
 import { spawnSync } from 'node:child_process';
 
 const run = (args) => {
@@ -10,6 +11,7 @@ const run = (args) => {
 };
 run(['run', '--silent', 'build', '-w', 'apps/pos']);
 run(['run', '--silent', 'build', '-w', 'apps/shop']);
+run(['run', '--silent', 'build', '-w', 'apps/tablet']);
 // Ctrl-C reaches the demo too (same process group); it stops everything and exits.
 process.on('SIGINT', () => {});
 const demo = spawnSync('npx', ['tsx', 'apps/pos/src/demo/start-demo.ts'], { stdio: 'inherit' });

@@ -36,6 +36,8 @@ export type StartOptions = {
   tls?: TlsOptions;
   /** [SHP1]-[SHP9] The online shop: its page's folder, the SMS and payment providers. */
   shop?: ShopOptions;
+  /** [TB9] The clerk's tablet page at `/tablet/` (`apps/tablet/dist`); none: not served. */
+  tablet?: { staticDir?: string };
   /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
   privacy?: PrivacyKeys;
 };
@@ -74,6 +76,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.versions ? { versions: options.versions } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.shop ? { shop: options.shop } : {}),
+      ...(options.tablet ? { tablet: options.tablet } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
     // [PK11] While serving: a failure is logged, and the next start resumes it.

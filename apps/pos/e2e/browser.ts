@@ -32,9 +32,15 @@ function watchContext(context: BrowserContext): BrowserContext {
   return context;
 }
 
-/** A headless Chromium whose pages fail the test on a renderer error. */
-export async function launchChromium(): Promise<Browser> {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: FLAGS });
+/**
+ * A headless Chromium whose pages fail the test on a renderer error;
+ * `extraArgs` add flags (the tablet's tests give it a fake camera).
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [...FLAGS, ...extraArgs],
+  });
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options) => watchContext(await newContext(options));
   const newPage = browser.newPage.bind(browser);

@@ -6,8 +6,12 @@
  * browser. `npm start` and the end-to-end tests run this.
  */
 import type { CashRounding } from '@pos/domain';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
+  attachHubWebSocket,
   openPtyPair,
   PrinterSimulator,
   ScannerSimulator,
@@ -23,6 +27,7 @@ import {
   DEMO_DEVICES,
   DEMO_EARN_RULES,
   DEMO_REDEMPTION,
+  DEMO_TABLETS,
   startSyncServer,
   type DemoCertificate,
   type RunningSyncServer,
@@ -75,6 +80,14 @@ export async function startDemoStore(
     shop?: ShopOptions;
     /** [FD7] The simulated network label printer's language; default ZPL. */
     labelPrinter?: LabelLanguage;
+    /** The clerk tablet's built page, served by the sync server at `/tablet/`. */
+    tablet?: { staticDir: string };
+    /**
+     * [CL12] Where the store's hub listens for tablets (WebSocket `/hub`,
+     * with the demo tablet's hub token; over TLS when `tls` is given).
+     * Default 127.0.0.1 on a free port; the demo listens on the LAN.
+     */
+    tabletHub?: { host?: string; port?: number };
   } = {},
 ): Promise<DemoStore> {
   const closers: (() => Promise<unknown>)[] = [];
@@ -93,6 +106,7 @@ export async function startDemoStore(
       ...storageOptions,
       ...tls,
       ...(options.shop ? { shop: options.shop } : {}),
+      ...(options.tablet ? { tablet: options.tablet } : {}),
     });
     const syncPort = Number(new URL(syncServer.url).port);
     closers.push(async () => syncServer?.close());
@@ -108,6 +122,7 @@ export async function startDemoStore(
       ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
       ...(options.terminalPort ? { terminalPort: options.terminalPort } : {}),
       ...(options.labelPrinter ? { labelPrinter: options.labelPrinter } : {}),
+      ...(options.tabletHub || options.tablet ? { tabletHub: options.tabletHub ?? {} } : {}),
     });
     const { terminalConfig, devices, terminalUrl, scanner, printer, labelPrinter } = terminal;
     return {
@@ -126,8 +141,10 @@ export async function startDemoStore(
           ...storageOptions,
           ...tls,
           ...(options.shop ? { shop: options.shop } : {}),
+          ...(options.tablet ? { tablet: options.tablet } : {}),
         });
       },
+      ...(terminal.tabletHubUrl ? { tabletHubUrl: terminal.tabletHubUrl } : {}),
       terminalConfig,
       devices,
       terminalUrl,
@@ -152,6 +169,8 @@ export type StoreTerminal = {
   printer: PrinterSimulator;
   /** The simulated network label printer for shipping labels: it decodes each label. */
   labelPrinter: LabelPrinterSimulator;
+  /** [CL12] The store hub's WebSocket for tablets (`ws://…/hub` or `wss://…/hub`), when asked for. */
+  tabletHubUrl?: string;
   close(): Promise<void>;
 };
 
@@ -161,12 +180,14 @@ type TerminalOptions = {
   language?: TerminalLanguage;
   printerLink?: 'serial' | 'tcp';
   cashRounding?: CashRounding;
-  tls?: Pick<DemoCertificate, 'cert' | 'fingerprint'>;
+  tls?: Pick<DemoCertificate, 'cert' | 'key' | 'fingerprint'>;
   serveBrowser?: boolean;
   rendererDir?: string;
   terminalPort?: number;
   /** The simulated network label printer's language; default ZPL. */
   labelPrinter?: LabelLanguage;
+  /** [CL12] Also serve the hub to tablets on this address, with their hub tokens. */
+  tabletHub?: { host?: string; port?: number };
 };
 
 /**
@@ -252,9 +273,18 @@ async function openTerminal(
   };
 
   let terminalUrl: string | undefined;
+  let tabletHubUrl: string | undefined;
   if (options.serveBrowser !== false) {
     const hub: Hub = await openHub(devices, terminalConfig.receiptColumns);
     closers.push(() => hub.close());
+    if (options.tabletHub) {
+      const served = await serveHubToTablets(hub, device.storeId, {
+        ...options.tabletHub,
+        ...(options.tls ? { tls: options.tls } : {}),
+      });
+      closers.push(() => served.close());
+      tabletHubUrl = served.url;
+    }
     const host: TerminalHost = await startTerminalHost({
       config: terminalConfig,
       hub,
@@ -269,6 +299,7 @@ async function openTerminal(
     terminalConfig,
     devices,
     ...(terminalUrl ? { terminalUrl } : {}),
+    ...(tabletHubUrl ? { tabletHubUrl } : {}),
     scanner,
     printer,
     labelPrinter: labels.printer,
@@ -289,4 +320,90 @@ export function demoPickupKeys(
     pickupStoreKeys: [{ id: store.id, secretHex: toHex(store.secret) }],
     pickupQrKeys: [{ id: chain.id, secretHex: toHex(chain.secret) }],
   };
+}
+
+/**
+ * [CL12] The demo tablets' hub tokens (public, demo only): the store's hub
+ * lets a tablet connect with its token ([HB3]), as a real store's hub on
+ * the LAN would. At least 16 characters, as the hub asks.
+ */
+export const DEMO_TABLET_HUB_TOKENS: Record<string, string> = {
+  S001: 'demo-s001-tab1-hub',
+  S002: 'demo-s002-tab1-hub',
+};
+
+/** [CL12] The hub's WebSocket on its own port for the store's tablets, which present their token. */
+async function serveHubToTablets(
+  hub: Hub,
+  storeId: string,
+  options: { host?: string; port?: number; tls?: Pick<DemoCertificate, 'cert' | 'key'> },
+): Promise<{ url: string; close(): Promise<void> }> {
+  const token = DEMO_TABLET_HUB_TOKENS[storeId];
+  if (!token) throw new Error(`The demo has no tablet hub token for ${storeId}`);
+  const refuse = (_request: unknown, response: { writeHead(s: number): { end(): void } }) =>
+    response.writeHead(404).end();
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, refuse)
+    : createHttpServer(refuse);
+  const socket = attachHubWebSocket(server, hub, { path: '/hub', tokens: [token] });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    url: `${options.tls ? 'wss' : 'ws'}://${shownHost}:${port}/hub`,
+    async close() {
+      await socket.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * The demo tablet of `storeId` as it is provisioned: its device and token
+ * (seeded by the demo sync server), the demo chain's keys, and the store's
+ * hub with its hub token when the store serves one. The tablet's
+ * `TabletProvisioning` (apps/tablet/src/boot/provisioning.ts, whose tests
+ * read this one back).
+ */
+export function demoTabletProvisioning(
+  storeId: string,
+  options: { storeName?: string; hubUrl?: string } = {},
+) {
+  const tablet = DEMO_TABLETS.find((t) => t.storeId === storeId);
+  if (!tablet) throw new Error(`The demo has no tablet for ${storeId}`);
+  const hubToken = DEMO_TABLET_HUB_TOKENS[storeId];
+  return {
+    storeId,
+    storeName: options.storeName ?? storeId,
+    deviceId: tablet.deviceId,
+    deviceToken: tablet.token,
+    priceList: 'CN-LIST',
+    currency: 'CNY',
+    utcOffsetMinutes: 480,
+    codeKeys: [{ id: DEMO_CODE_KEY.id, secretHex: toHex(DEMO_CODE_KEY.secret) }],
+    memberIndexKey: { id: INDEX_KEY_FIXTURE.id, secretHex: toHex(INDEX_KEY_FIXTURE.secret) },
+    earnRules: DEMO_EARN_RULES,
+    redemption: DEMO_REDEMPTION,
+    ...demoPickupKeys(storeId),
+    ...(options.hubUrl && hubToken ? { hub: { url: options.hubUrl, token: hubToken } } : {}),
+  };
+}
+
+/**
+ * The link that provisions the demo tablet of `storeId`, on the sync server
+ * at `syncUrl`: the tablet's page with the provisioning as base64url JSON
+ * in its fragment (never sent to a server).
+ */
+export function demoTabletLink(
+  syncUrl: string,
+  storeId: string,
+  options: { storeName?: string; hubUrl?: string } = {},
+): string {
+  const json = JSON.stringify(demoTabletProvisioning(storeId, options));
+  return `${syncUrl}/tablet/#provision=${Buffer.from(json, 'utf8').toString('base64url')}`;
 }

@@ -17,10 +17,13 @@ import {
   DEMO_PRICES,
   DEMO_PRODUCTS,
   DEMO_STAFF,
+  DEMO_CLERKS,
+  DEMO_STORES,
+  DEMO_TABLETS,
   ensureDemoCertificate,
 } from '@pos/sync-server';
 import { formatMinorPlain, makeCouponCode } from '@pos/domain';
-import { startDemoStore } from './demo-store';
+import { DEMO_TABLET_HUB_TOKENS, demoTabletLink, startDemoStore } from './demo-store';
 import { findElectronBinary } from './electron-binary';
 
 const electron = process.env.POS_BROWSER ? null : findElectronBinary();
@@ -29,11 +32,19 @@ const tlsDir = process.env.POS_TLS_DIR ?? '.data/tls';
 const certificate = await ensureDemoCertificate(tlsDir);
 /** The online shop's built page (scripts/start-demo.mjs builds it), served by the sync server at /shop/. */
 const SHOP_DIR = fileURLToPath(new URL('../../../shop/dist', import.meta.url));
+/** The clerk tablet's built page, served by the sync server at /tablet/. */
+const TABLET_DIR = fileURLToPath(new URL('../../../tablet/dist', import.meta.url));
 const store = await startDemoStore({
   shop: {
     staticDir: SHOP_DIR,
     // The simulated SMS provider's messages, printed so the demo's customer can sign in.
     onSms: (message) => console.log(`[SMS to ${message.phone}] ${message.text}`),
+  },
+  tablet: { staticDir: TABLET_DIR },
+  // [CL12] Tablets on the LAN reach the store's hub here, with their hub token.
+  tabletHub: {
+    host: process.env.POS_HUB_HOST ?? '0.0.0.0',
+    port: Number(process.env.POS_HUB_PORT ?? 8787),
   },
   tls: certificate,
   dataDir: process.env.POS_DATA_DIR ?? '.data/pglite',
@@ -82,6 +93,36 @@ console.log(
 );
 console.log(
   '  (HTTPS with the demo certificate above: the browser asks once to trust it; pay is simulated.)',
+);
+
+const tabletStore = store.terminalConfig.storeId;
+const tabletLink = demoTabletLink(store.syncServer.url, tabletStore, {
+  storeName: DEMO_STORES.find((s) => s.id === tabletStore)?.name ?? tabletStore,
+  ...(store.tabletHubUrl ? { hubUrl: store.tabletHubUrl } : {}),
+});
+const tablet = DEMO_TABLETS.find((t) => t.storeId === tabletStore);
+console.log(
+  `\nClerk tablet: ${store.syncServer.url}/tablet/ (1280×800, a 10-inch tablet, fits it best).`,
+);
+console.log(
+  `  Open this link once to provision it as ${tablet?.deviceId ?? ''} (token ${tablet?.token ?? ''}):`,
+);
+console.log(`  ${tabletLink}`);
+console.log(
+  "  On another device use this machine's LAN address instead of 127.0.0.1 (the certificate names it).",
+);
+console.log(
+  `  Store hub for tablets: ${store.tabletHubUrl ?? 'none (Electron hosts the hub)'} ` +
+    `(hub token ${DEMO_TABLET_HUB_TOKENS[tabletStore] ?? ''}).`,
+);
+for (const clerk of DEMO_CLERKS.filter((s) => s.storeId === tabletStore)) {
+  console.log(
+    `  Sign in as clerk ${clerk.id}, PIN ${DEMO_PINS.cashier} (${clerk.name}), or as the staff below.`,
+  );
+}
+console.log(
+  '  The camera and the offline start need HTTPS with a trusted certificate: trust the demo ' +
+    'certificate above on the tablet.',
 );
 
 console.log('\nThe simulated scanner scans what you type here. Products:');
