@@ -3,6 +3,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import {
   DEMO_PRODUCTS,
+  DEMO_STYLE_PRODUCTS,
   DEMO_STORES,
   startSyncServer,
   type RunningSyncServer,
@@ -28,7 +29,7 @@ describe('initial sync progress against the sync server', () => {
     let expected = 0;
     for (const name of REPLICA_COLLECTIONS.filter((n) => COLLECTIONS[n].direction === 'down'))
       expected += await db[name].count().exec();
-    expect(await db.stock.count().exec()).toBe(DEMO_PRODUCTS.length);
+    expect(await db.stock.count().exec()).toBe(DEMO_PRODUCTS.length + DEMO_STYLE_PRODUCTS.length);
     expect(expected).toBeGreaterThan(DEMO_STORES.length + DEMO_PRODUCTS.length * 3);
     await db.close();
 

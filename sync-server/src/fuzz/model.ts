@@ -43,6 +43,7 @@ import {
   type FulfilmentFact,
   type Shipment,
 } from '@pos/domain';
+import { DEMO_STYLE_STOCK } from '../demo-clerk';
 import { DEMO_PRODUCTS, DEMO_STOCK, DEMO_STORES, DEMO_WAREHOUSE_STOCK } from '../demo-data';
 import { DEMO_PRIVACY_KEYS } from '../pii/keyring';
 import { DEMO_COUPONS, DEMO_MEMBER_VIEWS, DEMO_POINTS_PROGRAMME } from '../demo-people';
@@ -87,8 +88,8 @@ export class FuzzModel {
   /** [F3] The order facts recorded, by id, as sent: a replay changes nothing. */
   private readonly orderFacts = new Map<string, string>();
   readonly stock = new Map<string, number>(
-    // [RS1] The demo warehouse's stock too: the server holds it from the seed.
-    [...DEMO_STOCK, ...DEMO_WAREHOUSE_STOCK].map((l) => [l.id, l.onHand]),
+    // [RS1] The demo warehouse's stock and the tee style's sizes too: the server holds them from the seed.
+    [...DEMO_STOCK, ...DEMO_WAREHOUSE_STOCK, ...DEMO_STYLE_STOCK].map((l) => [l.id, l.onHand]),
   );
   readonly members = new Map<string, Member>(DEMO_MEMBER_VIEWS.map((m) => [m.id, { ...m }]));
   readonly coupons = new Map<string, Coupon>(DEMO_COUPONS.map((c) => [c.id, { ...c }]));
