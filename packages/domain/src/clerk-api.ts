@@ -140,3 +140,38 @@ export type ClerkNewAddress = {
   name: string;
   phone: string;
 };
+
+/**
+ * [CL1] An answer of the sync server's clerk routes: the value, or why not.
+ * `offline`: no answer came (no network, a timeout, the server down); else
+ * the server refused with a status and a code the screens translate.
+ */
+export type ClerkServerAnswer<T> =
+  | { ok: true; value: T }
+  | { ok: false; offline: true; reason: string }
+  | {
+      ok: false;
+      offline: false;
+      status: number;
+      code: string;
+      reason: string;
+      details?: unknown;
+    };
+
+/** [CL1] The clerk routes as a device calls them: the replica's HTTP client implements it, the app core uses it. */
+export type ClerkServer = {
+  chainStock(
+    styleId: string,
+    options?: { sku?: string; limit?: number },
+  ): Promise<ClerkServerAnswer<ChainStockAnswer>>;
+  placeOrder(request: ClerkOrderRequest): Promise<ClerkServerAnswer<ClerkOrderAnswer>>;
+  order(orderId: string): Promise<ClerkServerAnswer<ClerkOrderAnswer>>;
+  pay(orderId: string): Promise<ClerkServerAnswer<ClerkPayment>>;
+  commission(staffId: string): Promise<ClerkServerAnswer<ClerkCommissionAnswer>>;
+  editCredit(edit: ClerkCreditEdit): Promise<ClerkServerAnswer<{ entries: CommissionEntry[] }>>;
+  newMember(member: ClerkNewMember): Promise<ClerkServerAnswer<ClerkMemberAnswer>>;
+  findMember(phoneIndex: string): Promise<ClerkServerAnswer<ClerkMemberAnswer>>;
+  newAddress(
+    address: ClerkNewAddress,
+  ): Promise<ClerkServerAnswer<{ addressId: string; label: string }>>;
+};

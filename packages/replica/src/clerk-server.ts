@@ -4,57 +4,18 @@
  * the sync contract's versions (sync-headers.ts), a timeout, and every
  * answer as the value, "offline" (no answer came: no network, a timeout,
  * the server down or an answer that could not be read) or the server's
- * refusal with its status and code. Never throws. The app core's
- * `ClerkServer` (app-core clerk/types.ts) has this shape.
+ * refusal with its status and code. Never throws. It is the domain's
+ * `ClerkServer`, which the app core's clerk desk is given.
  */
-import type {
-  ChainStockAnswer,
-  ClerkCommissionAnswer,
-  ClerkCreditEdit,
-  ClerkMemberAnswer,
-  ClerkNewAddress,
-  ClerkNewMember,
-  ClerkOrderAnswer,
-  ClerkOrderRequest,
-  ClerkPayment,
-  CommissionEntry,
-  SchemaVersions,
-} from '@pos/domain';
+import type { ClerkServer, ClerkServerAnswer, SchemaVersions } from '@pos/domain';
 import type { ReplicaDatabase } from './database';
 import { syncRequestHeaders } from './sync-headers';
 
 /** How long the tablet waits for the sync server before it says "offline". */
 export const CLERK_REQUEST_TIMEOUT_MS = 8_000;
 
-/** An answer of the sync server: the value, no answer (`offline`), or a refusal with its code. */
-export type ClerkServerAnswer<T> =
-  | { ok: true; value: T }
-  | { ok: false; offline: true; reason: string }
-  | {
-      ok: false;
-      offline: false;
-      status: number;
-      code: string;
-      reason: string;
-      details?: unknown;
-    };
-
-export type HttpClerkServer = {
-  chainStock(
-    styleId: string,
-    options?: { sku?: string; limit?: number },
-  ): Promise<ClerkServerAnswer<ChainStockAnswer>>;
-  placeOrder(request: ClerkOrderRequest): Promise<ClerkServerAnswer<ClerkOrderAnswer>>;
-  order(orderId: string): Promise<ClerkServerAnswer<ClerkOrderAnswer>>;
-  pay(orderId: string): Promise<ClerkServerAnswer<ClerkPayment>>;
-  commission(staffId: string): Promise<ClerkServerAnswer<ClerkCommissionAnswer>>;
-  editCredit(edit: ClerkCreditEdit): Promise<ClerkServerAnswer<{ entries: CommissionEntry[] }>>;
-  newMember(member: ClerkNewMember): Promise<ClerkServerAnswer<ClerkMemberAnswer>>;
-  findMember(phoneIndex: string): Promise<ClerkServerAnswer<ClerkMemberAnswer>>;
-  newAddress(
-    address: ClerkNewAddress,
-  ): Promise<ClerkServerAnswer<{ addressId: string; label: string }>>;
-};
+/** The clerk routes over HTTP ([CL1]); the shape is the domain's `ClerkServer`. */
+export type HttpClerkServer = ClerkServer;
 
 export type HttpClerkServerOptions = {
   /** The sync server's base URL (the tablet's sync target), e.g. https://sync.example:5984 */

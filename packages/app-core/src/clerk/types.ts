@@ -9,13 +9,11 @@
  * clerk's own commission. See SPEC.md [CL1]-[CL12].
  */
 import type {
-  ChainStockAnswer,
+  ClerkServer,
+  ClerkServerAnswer,
   ClerkCommissionAnswer,
-  ClerkCreditEdit,
   ClerkMemberAnswer,
   ClerkNewAddress,
-  ClerkNewMember,
-  ClerkOrderAnswer,
   ClerkOrderRequest,
   ClerkOrderView,
   ClerkPayment,
@@ -30,38 +28,9 @@ import type {
 import type { Outcome } from '../outcome';
 import type { TillPorts } from '../ports';
 
-/**
- * [CL1] An answer of the sync server: the value, or why not. `offline`: no
- * answer came (no network, a timeout, the server down); else the server
- * refused with a status and a code the screens translate.
- */
-export type ServerAnswer<T> =
-  | { ok: true; value: T }
-  | { ok: false; offline: true; reason: string }
-  | {
-      ok: false;
-      offline: false;
-      status: number;
-      code: string;
-      reason: string;
-      details?: unknown;
-    };
-
-/** [CL1] The clerk routes of the sync server (`/_clerk/`, see @pos/domain clerk-api.ts). */
-export type ClerkServer = {
-  chainStock(
-    styleId: string,
-    options?: { sku?: string; limit?: number },
-  ): Promise<ServerAnswer<ChainStockAnswer>>;
-  placeOrder(request: ClerkOrderRequest): Promise<ServerAnswer<ClerkOrderAnswer>>;
-  order(orderId: string): Promise<ServerAnswer<ClerkOrderAnswer>>;
-  pay(orderId: string): Promise<ServerAnswer<ClerkPayment>>;
-  commission(staffId: string): Promise<ServerAnswer<ClerkCommissionAnswer>>;
-  editCredit(edit: ClerkCreditEdit): Promise<ServerAnswer<{ entries: CommissionEntry[] }>>;
-  newMember(member: ClerkNewMember): Promise<ServerAnswer<ClerkMemberAnswer>>;
-  findMember(phoneIndex: string): Promise<ServerAnswer<ClerkMemberAnswer>>;
-  newAddress(address: ClerkNewAddress): Promise<ServerAnswer<{ addressId: string; label: string }>>;
-};
+/** [CL1] The server's answers and its clerk routes are the domain's wire contract (clerk-api.ts). */
+export type ServerAnswer<T> = ClerkServerAnswer<T>;
+export type { ClerkServer };
 
 /**
  * [CL2] What the tablet keeps on the device beside its replica (IndexedDB,
