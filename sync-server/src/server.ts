@@ -240,6 +240,14 @@ function withRevisions(json: string, rev: string): string {
 }
 
 /** The address a request came to, as the client named it (for links it hands out). */
+/** The request's header of this name, when it is sent once. */
+function headerOf(req: IncomingMessage): (name: string) => string | undefined {
+  return (name) => {
+    const value = req.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+}
+
 function requestUrl(req: IncomingMessage): string {
   const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
   const host = /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host ?? '')
@@ -269,6 +277,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const startedAt = now();
   let closing = false;
   const shop = options.shop ?? {};
+  // [OC10] Orders from a channel or a clerk's tablet are priced as the shop's are.
+  const shopPricing = {
+    ...(shop.priceList ? { priceList: shop.priceList } : {}),
+    ...(shop.currency ? { currency: shop.currency } : {}),
+    ...(shop.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: shop.utcOffsetMinutes } : {}),
+  };
   // [RP1] [RP6] One routing policy, address book and carrier for placements and parcels.
   const routing = {
     ...(options.routingPolicy ? { routingPolicy: options.routingPolicy } : {}),
@@ -673,10 +687,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         method: method ?? 'GET',
         segments,
         query: url.searchParams,
-        header: (name) => {
-          const value = req.headers[name];
-          return typeof value === 'string' ? value : undefined;
-        },
+        header: headerOf(req),
         readJson: () => readJson(req),
         send: (status, body) => sendJson(res, status, body, { 'cache-control': 'no-store' }),
         now,
@@ -746,21 +757,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           method: method ?? 'GET',
           segments,
           readJson: () => readJson(req),
-          header: (name) => {
-            const value = req.headers[name];
-            return typeof value === 'string' ? value : undefined;
-          },
+          header: headerOf(req),
           send: (status, body) => sendJson(res, status, body),
           now,
           routing,
           // [OC10] A channel's orders are priced as the shop's are.
-          pricing: {
-            ...(shop.priceList ? { priceList: shop.priceList } : {}),
-            ...(shop.currency ? { currency: shop.currency } : {}),
-            ...(shop.utcOffsetMinutes !== undefined
-              ? { utcOffsetMinutes: shop.utcOffsetMinutes }
-              : {}),
-          },
+          pricing: shopPricing,
         });
         return;
       }
@@ -806,21 +808,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         segments,
         query: url.searchParams,
         readJson: () => readJson(req),
-        header: (name) => {
-          const value = req.headers[name];
-          return typeof value === 'string' ? value : undefined;
-        },
+        header: headerOf(req),
         send: (status, body) => sendJson(res, status, body),
         now,
         privacy,
-        pricing: {
-          ...DEFAULT_ORDER_PRICING,
-          ...(shop.priceList ? { priceList: shop.priceList } : {}),
-          ...(shop.currency ? { currency: shop.currency } : {}),
-          ...(shop.utcOffsetMinutes !== undefined
-            ? { utcOffsetMinutes: shop.utcOffsetMinutes }
-            : {}),
-        },
+        pricing: { ...DEFAULT_ORDER_PRICING, ...shopPricing },
         routing,
         payments,
         publicUrl: (options.consent?.publicUrl ?? requestUrl(req)).replace(/\/+$/, ''),
@@ -836,10 +828,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         segments,
         query: url.searchParams,
         readJson: () => readJson(req),
-        header: (name) => {
-          const value = req.headers[name];
-          return typeof value === 'string' ? value : undefined;
-        },
+        header: headerOf(req),
         send: (status, body) => sendJson(res, status, body),
         takeLookup: () => lookupLimiter?.take(principalKey(principal), Date.now()) ?? null,
         // [MB3] Who looked up whom: ids and a masked phone, never a token.
