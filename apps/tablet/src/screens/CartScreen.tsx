@@ -25,7 +25,8 @@ export function CartScreen(props: {
   const t = useWords();
   const money = useMoney();
   const { tablet, cart } = props;
-  const [totals, setTotals] = useState<ClerkCartTotals | null>(null);
+  const [lastTotals, setTotals] = useState<ClerkCartTotals | null>(null);
+  const totals = cart.lines.length === 0 ? null : lastTotals;
   const [note, setNote] = useState<ScreenNote | null>(null);
   const [crediting, setCrediting] = useState<string | null>(null);
   const [creditNote, setCreditNote] = useState<ScreenNote | null>(null);
@@ -33,8 +34,7 @@ export function CartScreen(props: {
 
   useEffect(() => {
     let live = true;
-    if (cart.lines.length === 0) setTotals(null);
-    else void tablet.clerk.totals(cart).then((x) => live && setTotals(x));
+    if (cart.lines.length > 0) void tablet.clerk.totals(cart).then((x) => live && setTotals(x));
     return () => {
       live = false;
     };
