@@ -1,7 +1,8 @@
 /**
  * The clerk tablet with no network, in Chromium at 1280×800 with touch:
  * after a first visit, the tablet starts with the network cut (the page
- * from its service worker's cache, the replica from IndexedDB), finds
+ * from its service worker's cache, the replica from IndexedDB, and the
+ * provisioning from IndexedDB when localStorage lost it), finds
  * products and this store's stock, shows the other stores' last figures
  * marked as such, and queues an order for pickup at another store. The
  * network comes back: the order is placed. A second order queued offline
@@ -15,6 +16,7 @@ import { demoTabletLink, startDemoStore, type DemoStore } from '../../pos/src/de
 import { launchChromium } from '../../pos/e2e/browser';
 import { createScratchDatabase, dropScratchDatabase } from '../../pos/e2e/scratch-database';
 import { newTablet } from './tablet-browser';
+import { PROVISIONING_KEY } from '../src/boot/provisioning';
 import {
   offlineReady,
   openTab,
@@ -100,11 +102,16 @@ describe('the clerk tablet offline', () => {
     if (BASE_URL && database) await dropScratchDatabase(BASE_URL, database);
   });
 
-  it('[TA2] [TA5] [CL8] starts with no network, finds stock here, queues an order that is placed when the network is back', async () => {
+  it('[TA2] [TA5] [TA6] [CL8] starts with no network, finds stock here, queues an order that is placed when the network is back', async () => {
+    // As if the browser was killed before it wrote localStorage: IndexedDB has the provisioning.
+    await tablet.evaluate((key) => localStorage.removeItem(key), PROVISIONING_KEY);
     await context.setOffline(true);
     await tablet.reload();
     await tablet.locator('input[name="pin"]').waitFor();
     expect(await tablet.evaluate(() => navigator.onLine)).toBe(false);
+    expect(
+      await tablet.evaluate((key) => localStorage.getItem(key), PROVISIONING_KEY),
+    ).toBeTruthy();
     await signIn(tablet);
     await tablet.locator('.status-line [data-online="false"]').waitFor();
 
