@@ -115,7 +115,9 @@ export function ProductScreen(props: {
         <p className="here-total">
           {hereAtp === null ? t('Not known here') : t('Available here: {n}', { n: hereAtp })}
           {grid && <span className="muted"> · {t('Total here: {n}', { n: grid.total })}</span>}
-          {grid && <span className="muted"> · {t('— not known')}</span>}
+          {grid?.cells.some((row) => row.some((cell) => cell?.atp === null)) && (
+            <span className="muted"> · {t('— not known')}</span>
+          )}
         </p>
         <div className="order-actions">
           <QuantityPicker value={quantity} onChange={setQuantity} />
