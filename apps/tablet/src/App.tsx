@@ -176,11 +176,13 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     setTab('find');
   };
 
+  // Orders waiting for the network wait to go up as much as the facts do.
+  const queued = queue.filter((q) => q.state === 'queued').length;
   const statusLine = (
     <StatusLine
       storeName={tablet.config.storeName}
       staff={staff}
-      status={status}
+      status={{ ...status, waiting: status.waiting + queued }}
       languageLabel={props.languageLabel}
       onLanguage={props.onLanguage}
       onSignOut={signOut}
