@@ -1,7 +1,8 @@
 /**
  * The clerk tablet with no network, in Chromium at 1280×800 with touch:
  * after a first visit, the tablet starts with the network cut (the page
- * from its service worker's cache, the replica from IndexedDB), finds
+ * from its service worker's cache, the replica from IndexedDB, and the
+ * provisioning from IndexedDB when localStorage lost it), finds
  * products and this store's stock, shows the other stores' last figures
  * marked as such, and queues an order for pickup at another store. The
  * network comes back: the order is placed. A second order queued offline
@@ -15,6 +16,7 @@ import { demoTabletLink, startDemoStore, type DemoStore } from '../../pos/src/de
 import { launchChromium } from '../../pos/e2e/browser';
 import { createScratchDatabase, dropScratchDatabase } from '../../pos/e2e/scratch-database';
 import { newTablet } from './tablet-browser';
+import { PROVISIONING_KEY } from '../src/boot/provisioning';
 import {
   offlineReady,
   openTab,
@@ -68,13 +70,6 @@ describe('the clerk tablet offline', () => {
     await tablet.getByRole('button', { name: 'Send', exact: true }).tap();
   };
 
-  /** The orders screen, opened again so it reads the queue now. */
-  const reopenOrders = async () => {
-    await openTab(tablet, 'find');
-    await openTab(tablet, 'orders');
-    await tablet.locator('.screen-orders .orders-head').waitFor();
-  };
-
   beforeAll(async () => {
     if (BASE_URL) {
       ({ name: database, url: databaseUrl } = await createScratchDatabase(
@@ -107,11 +102,16 @@ describe('the clerk tablet offline', () => {
     if (BASE_URL && database) await dropScratchDatabase(BASE_URL, database);
   });
 
-  it('[TA2] [TA5] [CL8] starts with no network, finds stock here, queues an order that is placed when the network is back', async () => {
+  it('[TA2] [TA5] [TA6] [CL8] starts with no network, finds stock here, queues an order that is placed when the network is back', async () => {
+    // As if the browser was killed before it wrote localStorage: IndexedDB has the provisioning.
+    await tablet.evaluate((key) => localStorage.removeItem(key), PROVISIONING_KEY);
     await context.setOffline(true);
     await tablet.reload();
     await tablet.locator('input[name="pin"]').waitFor();
     expect(await tablet.evaluate(() => navigator.onLine)).toBe(false);
+    expect(
+      await tablet.evaluate((key) => localStorage.getItem(key), PROVISIONING_KEY),
+    ).toBeTruthy();
     await signIn(tablet);
     await tablet.locator('.status-line [data-online="false"]').waitFor();
 
@@ -132,7 +132,6 @@ describe('the clerk tablet offline', () => {
     // The network is back: the queued order is placed, once.
     await context.setOffline(false);
     await expect.poll(tabletOrders, { timeout: 60_000 }).toHaveLength(1);
-    await reopenOrders();
     await tablet.locator('li.queued-order[data-state="placed"]').waitFor();
     const placed = await tabletOrders();
     expect(placed).toHaveLength(1);
@@ -149,20 +148,16 @@ describe('the clerk tablet offline', () => {
     await tablet.locator('.stores-panel .as-of.stale').first().waitFor();
     await orderAtXuhui();
     await tablet.getByText('Waiting for the network: the order is sent when it is back').waitFor();
+    // The clerk stays on the orders screen: it follows the queue as it is sent.
+    await openTab(tablet, 'orders');
+    await tablet.locator('li.queued-order[data-state="queued"]').waitFor();
 
     // Meanwhile Xuhui's last black L tees are gone.
     await setOnHand(store.syncServer, 'S002', 'TEE-01-BK-L', 0);
     await context.setOffline(false);
     const failed = tablet.locator('li.queued-order[data-state="failed"]');
-    await expect
-      .poll(
-        async () => {
-          await reopenOrders();
-          return failed.count();
-        },
-        { timeout: 60_000 },
-      )
-      .toBe(1);
+    await failed.waitFor({ timeout: 60_000 });
+    expect(await failed.count()).toBe(1);
     expect(await failed.textContent()).toMatch(/stock|available/i);
     await screenshotBoth(tablet, 'orders-failed');
     expect(await tabletOrders()).toHaveLength(1);

@@ -5,7 +5,7 @@
  * [TA1]; scans from the hub's scanner and RFID reader open a product (or,
  * at the pickup desk, the customer's order).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type {
   ClerkCart,
   ClerkFound,
@@ -15,6 +15,7 @@ import type {
   QueuedOrder,
 } from '@pos/app-core';
 import type { Staff } from '@pos/domain';
+import type { TagRead } from '@pos/hardware/protocol';
 import { LocaleProvider, zoneOfOffset, type Language } from '@pos/ui';
 import type { Tablet } from './tablet';
 import './styles.css';
@@ -143,27 +144,26 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
 
   // Scans from the hub's scanners and tags from its RFID reader: at the pickup desk a
   // pickup QR opens the customer's order; anywhere else the code finds a product.
-  const tabRef = useRef(tab);
-  tabRef.current = tab;
+  const scanned = useEffectEvent((code: string) => {
+    if (tab === 'pickup') {
+      void tablet.pickup.openByQr(code).then((outcome) => {
+        if (outcome === null) find(code);
+        else if (outcome.ok) setPickup({ draft: outcome.value, note: null });
+        else setPickup({ draft: null, note: noteOfRefusal(outcome) });
+      });
+    } else find(code);
+  });
+  const tagRead = useEffectEvent((read: TagRead) => {
+    if (tab !== 'pickup') find(read.gtin ?? read.epc);
+  });
   useEffect(() => {
     if (!staff || !tablet.hub) return undefined;
-    const scanned = (code: string) => {
-      if (tabRef.current === 'pickup') {
-        void tablet.pickup.openByQr(code).then((outcome) => {
-          if (outcome === null) find(code);
-          else if (outcome.ok) setPickup({ draft: outcome.value, note: null });
-          else setPickup({ draft: null, note: noteOfRefusal(outcome) });
-        });
-      } else find(code);
-    };
     const stops = [
-      tablet.hub.onScan(scanned),
-      tablet.hub.onTagRead((read) => {
-        if (tabRef.current !== 'pickup') find(read.gtin ?? read.epc);
-      }),
+      tablet.hub.onScan((code) => scanned(code)),
+      tablet.hub.onTagRead((read) => tagRead(read)),
     ];
     return () => stops.forEach((stop) => stop());
-  }, [tablet, staff, find]);
+  }, [tablet, staff]);
 
   const signOut = () => {
     tablet.session.signOut();
@@ -176,11 +176,13 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     setTab('find');
   };
 
+  // Orders waiting for the network wait to go up as much as the facts do.
+  const queued = queue.filter((q) => q.state === 'queued').length;
   const statusLine = (
     <StatusLine
       storeName={tablet.config.storeName}
       staff={staff}
-      status={status}
+      status={{ ...status, waiting: status.waiting + queued }}
       languageLabel={props.languageLabel}
       onLanguage={props.onLanguage}
       onSignOut={signOut}

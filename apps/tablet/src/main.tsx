@@ -9,6 +9,7 @@ import { App } from './App';
 import { bootTablet } from './boot/boot';
 import { BootScreen, type BootView } from './boot/BootScreen';
 import { loadProvisioning } from './boot/provisioning';
+import { indexedDbVault } from './boot/provisioning-vault';
 import { registerServiceWorker } from './pwa/register';
 import type { Tablet } from './tablet';
 
@@ -19,31 +20,26 @@ if (import.meta.env.PROD) {
   });
 }
 
-const provisioning = loadProvisioning(localStorage, location.hash, () =>
-  history.replaceState(null, '', `${location.pathname}${location.search}`),
-);
-
 // The boot's progress, kept for the screen whenever it subscribes.
-let view: BootView = provisioning.ok
-  ? { kind: 'opening' }
-  : { kind: 'failed', reason: provisioning.reason };
+let view: BootView = { kind: 'opening' };
 const viewListeners = new Set<() => void>();
 const report = (next: BootView) => {
   view = next;
   for (const listener of [...viewListeners]) listener();
 };
 let tablet: Tablet | null = null;
+const failed = (error: unknown) =>
+  report({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) });
 // Booted once for the page, not per render (StrictMode renders twice).
-if (provisioning.ok) {
-  bootTablet(provisioning.provisioning, report).then(
-    (booted) => {
-      tablet = booted;
-      report(view);
-    },
-    (error: unknown) =>
-      report({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) }),
-  );
-}
+void loadProvisioning(localStorage, indexedDbVault, location.hash, () =>
+  history.replaceState(null, '', `${location.pathname}${location.search}`),
+).then((provisioning) => {
+  if (!provisioning.ok) return report({ kind: 'failed', reason: provisioning.reason });
+  return bootTablet(provisioning.provisioning, report).then((booted) => {
+    tablet = booted;
+    report(view);
+  }, failed);
+}, failed);
 const subscribe = (listener: () => void) => {
   viewListeners.add(listener);
   return () => viewListeners.delete(listener);

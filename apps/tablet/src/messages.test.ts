@@ -46,7 +46,19 @@ describe('the tablet in zh-CN and en [TA4]', () => {
     expect(api).toEqual(
       expect.arrayContaining(['OUT_OF_STOCK', 'NOT_ROUTABLE', 'PRICE_CHANGED', 'CREDIT_STALE']),
     );
-    const missing = [...new Set([...desk, ...api])].filter((code) => {
+    // The clerk API's refusals as the server sends them: `refusal(409, 'CODE'` or `code: 'CODE'`.
+    const serverDir = new URL('../../../sync-server/src/clerk/', here);
+    const server = readdirSync(serverDir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .flatMap((f) => [
+        ...[
+          ...readFileSync(new URL(f, serverDir), 'utf8').matchAll(
+            /(?:refusal\(\s*\d+,\s*|\bcode:\s*)'([A-Z][A-Z0-9_]+)'/g,
+          ),
+        ].map((m) => m[1]!),
+      ]);
+    expect(server).toEqual(expect.arrayContaining(['CREDIT_NOT_APPROVED']));
+    const missing = [...new Set([...desk, ...api, ...server])].filter((code) => {
       const words = CODE_WORDS[code];
       return !words || !words.zh.trim() || !words.en.trim();
     });

@@ -165,6 +165,18 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
     zh: '这一行的业绩分配刚被修改过：请刷新后重新修改',
     en: 'This line’s credit was changed meanwhile: reload and edit again',
   },
+  CREDIT_LINE_UNKNOWN: {
+    zh: '本店没有这一行的销售记录：请刷新后再试',
+    en: 'This store has no such sale line: reload and try again',
+  },
+  CREDIT_NOT_APPROVED: {
+    zh: '批准人不是在职主管：请由在职主管输入工号和 PIN 批准',
+    en: 'The approver is not an active supervisor: a supervisor must approve with their PIN',
+  },
+  CREDIT_EDIT_ID_REUSED: {
+    zh: '这次修改与之前发送的修改不一致：请刷新后重新修改',
+    en: 'This edit differs from the one sent before: reload and edit again',
+  },
   BAD_REQUEST: {
     zh: '服务器拒绝了这个请求：{reason}',
     en: 'The server refused this request: {reason}',
@@ -317,6 +329,10 @@ const ZH: Record<string, string> = {
   'Clerk tablet': '店员助手',
   'Sign in': '登录',
   'Sign out': '退出登录',
+  Member: '会员',
+  'Silver member': '银卡会员',
+  'Gold member': '金卡会员',
+  'Platinum member': '白金卡会员',
   'Staff id': '员工号',
   PIN: '密码',
   'Signing in…': '正在登录…',

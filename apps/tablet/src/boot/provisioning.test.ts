@@ -6,6 +6,7 @@ import {
   PROVISIONING_KEY,
   provisioningLink,
   readProvisioningFragment,
+  type ProvisioningVault,
   type TabletProvisioning,
 } from './provisioning';
 
@@ -110,37 +111,115 @@ describe('[TA6] provisioning a tablet by its link', () => {
   });
 });
 
+/** A vault in memory; `failing` makes it refuse like a browser without IndexedDB. */
+function memoryVault(failing = false): ProvisioningVault & { json: string | null; writes: number } {
+  const vault = {
+    json: null as string | null,
+    writes: 0,
+    read: () => (failing ? Promise.reject(new Error('no IndexedDB')) : Promise.resolve(vault.json)),
+    write: (json: string) => {
+      if (failing) return Promise.reject(new Error('no IndexedDB'));
+      vault.json = json;
+      vault.writes++;
+      return Promise.resolve();
+    },
+  };
+  return vault;
+}
+
 describe('[TA6] the provisioning the tablet keeps', () => {
-  it('a link is kept, and taken out of the address bar', () => {
+  it('a link is kept in both places before it leaves the address bar', async () => {
     const storage = memoryStorage();
-    let removed = 0;
+    const vault = memoryVault();
+    const removed: (string | null)[] = [];
     const link = provisioningLink('/tablet/', PROVISIONING);
-    expect(loadProvisioning(storage, fragmentOf(link), () => removed++)).toEqual({
-      ok: true,
-      provisioning: PROVISIONING,
-    });
-    expect(removed).toBe(1);
+    expect(
+      await loadProvisioning(storage, vault, fragmentOf(link), () => removed.push(vault.json)),
+    ).toEqual({ ok: true, provisioning: PROVISIONING });
+    // The vault had it when the link was taken out.
+    expect(removed).toEqual([JSON.stringify(PROVISIONING)]);
     expect(JSON.parse(storage.items.get(PROVISIONING_KEY)!)).toEqual(PROVISIONING);
     // The next start has no link: what was kept.
-    expect(loadProvisioning(storage, '', () => removed++)).toEqual({
+    expect(await loadProvisioning(storage, vault, '', () => removed.push('again'))).toEqual({
+      ok: true,
+      provisioning: PROVISIONING,
+    });
+    expect(removed).toHaveLength(1);
+  });
+
+  it('localStorage lost (the browser killed before it wrote): the vault has it, and puts it back', async () => {
+    const vault = memoryVault();
+    await loadProvisioning(
+      memoryStorage(),
+      vault,
+      fragmentOf(provisioningLink('/tablet/', PROVISIONING)),
+      () => undefined,
+    );
+    const emptied = memoryStorage();
+    expect(await loadProvisioning(emptied, vault, '', () => undefined)).toEqual({
+      ok: true,
+      provisioning: PROVISIONING,
+    });
+    expect(JSON.parse(emptied.items.get(PROVISIONING_KEY)!)).toEqual(PROVISIONING);
+  });
+
+  it('a tablet provisioned before the vault: localStorage is read, and the vault is filled', async () => {
+    const storage = memoryStorage();
+    storage.setItem(PROVISIONING_KEY, JSON.stringify(PROVISIONING));
+    const vault = memoryVault();
+    expect(await loadProvisioning(storage, vault, '', () => undefined)).toEqual({
+      ok: true,
+      provisioning: PROVISIONING,
+    });
+    await expect.poll(() => vault.json).toBe(JSON.stringify(PROVISIONING));
+    // Filled once: a start that finds it there writes nothing.
+    await loadProvisioning(storage, vault, '', () => undefined);
+    // The memory vault answers at once: its reads are done when the task queue is reached.
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(vault.writes).toBe(1);
+  });
+
+  it('no IndexedDB (a private window): localStorage alone keeps it', async () => {
+    const storage = memoryStorage();
+    const vault = memoryVault(true);
+    let removed = 0;
+    const link = provisioningLink('/tablet/', PROVISIONING);
+    expect(await loadProvisioning(storage, vault, fragmentOf(link), () => removed++)).toEqual({
       ok: true,
       provisioning: PROVISIONING,
     });
     expect(removed).toBe(1);
+    expect(await loadProvisioning(storage, vault, '', () => undefined)).toMatchObject({ ok: true });
+    expect(await loadProvisioning(memoryStorage(), vault, '', () => undefined)).toEqual({
+      ok: false,
+      reason: 'this tablet is not provisioned yet: open its provisioning link',
+    });
   });
 
-  it('a damaged link changes nothing kept, and says why', () => {
+  it('a damaged link changes nothing kept, and says why', async () => {
     const storage = memoryStorage();
     storage.setItem(PROVISIONING_KEY, JSON.stringify(PROVISIONING));
-    expect(loadProvisioning(storage, '#provision=!!', () => undefined)).toEqual({
+    const vault = memoryVault();
+    vault.json = JSON.stringify(PROVISIONING);
+    expect(await loadProvisioning(storage, vault, '#provision=!!', () => undefined)).toEqual({
       ok: false,
       reason: 'the provisioning link is damaged (not base64url)',
     });
     expect(JSON.parse(storage.items.get(PROVISIONING_KEY)!)).toEqual(PROVISIONING);
+    expect(vault.writes).toBe(0);
   });
 
-  it('a tablet never provisioned says to open its link', () => {
-    expect(loadProvisioning(memoryStorage(), '', () => undefined)).toEqual({
+  it('a damaged kept provisioning says to open the link again', async () => {
+    const vault = memoryVault();
+    vault.json = '{"storeId"';
+    expect(await loadProvisioning(memoryStorage(), vault, '', () => undefined)).toEqual({
+      ok: false,
+      reason: 'the kept provisioning is damaged; open the link again',
+    });
+  });
+
+  it('a tablet never provisioned says to open its link', async () => {
+    expect(await loadProvisioning(memoryStorage(), memoryVault(), '', () => undefined)).toEqual({
       ok: false,
       reason: 'this tablet is not provisioned yet: open its provisioning link',
     });

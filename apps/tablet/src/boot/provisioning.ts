@@ -2,7 +2,10 @@
  * A tablet is provisioned once, by opening its provisioning link
  * (`/tablet/#provision=<base64url JSON>`, printed by the demo or made by HQ):
  * its device id and token, its store, the keys the till's rules verify codes
- * with, and its hub. The tablet keeps it in localStorage. It holds no
+ * with, and its hub. The tablet keeps it in localStorage and, since a
+ * browser writes localStorage to disk lazily and a tablet killed seconds
+ * after provisioning would lose it, in IndexedDB too (provisioning-vault.ts),
+ * which commits before the link leaves the address bar. It holds no
  * personal data and no PIN; the token and keys are the device's, as a
  * till's configuration file holds them. Pure code (no DOM), so the demo and
  * the tests make links with it too.
@@ -152,36 +155,62 @@ function isKeyList(value: unknown): value is HexKey[] {
 /** Where the tablet keeps its provisioning (any Storage: localStorage in the app). */
 export const PROVISIONING_KEY = 'pos-tablet.provisioning';
 
+/** A second, durable place for the provisioning (IndexedDB in the app): its JSON, or null. */
+export type ProvisioningVault = {
+  read(): Promise<string | null>;
+  /** Resolves once the write is committed. */
+  write(json: string): Promise<void>;
+};
+
+const NOT_PROVISIONED: ProvisioningRead = {
+  ok: false,
+  reason: 'this tablet is not provisioned yet: open its provisioning link',
+};
+
 /**
- * The tablet's provisioning: a link in `fragment` replaces what is kept;
- * else what is kept. `removeFragment` is called once a link was taken, so
- * the token does not stay in the address bar and the history.
+ * The tablet's provisioning: a link in `fragment` replaces what is kept (in
+ * `storage` and, committed first, in `vault`); else what `storage` keeps;
+ * else what `vault` keeps, put back into `storage`. `removeFragment` is
+ * called once a link was taken, so the token does not stay in the address
+ * bar and the history. A vault that fails (no IndexedDB in a private
+ * window) leaves `storage` alone to keep it.
  */
-export function loadProvisioning(
+export async function loadProvisioning(
   storage: Pick<Storage, 'getItem' | 'setItem'>,
+  vault: ProvisioningVault,
   fragment: string,
   removeFragment: () => void,
-): ProvisioningRead {
+): Promise<ProvisioningRead> {
   const fromLink = readProvisioningFragment(fragment);
   if (fromLink?.ok) {
-    storage.setItem(PROVISIONING_KEY, JSON.stringify(fromLink.provisioning));
+    const json = JSON.stringify(fromLink.provisioning);
+    storage.setItem(PROVISIONING_KEY, json);
+    await vault.write(json).catch(() => undefined);
     removeFragment();
     return fromLink;
   }
-  const kept = storage.getItem(PROVISIONING_KEY);
-  if (kept !== null) {
-    try {
-      const read = checkProvisioning(JSON.parse(kept));
-      // A bad link over a good provisioning leaves the provisioning as it was, and says so.
-      return fromLink && !fromLink.ok ? fromLink : read;
-    } catch {
-      return { ok: false, reason: 'the kept provisioning is damaged; open the link again' };
-    }
+  const stored = storage.getItem(PROVISIONING_KEY);
+  const kept = stored ?? (await vault.read().catch(() => null));
+  if (kept === null) return fromLink ?? NOT_PROVISIONED;
+  let read: ProvisioningRead;
+  try {
+    read = checkProvisioning(JSON.parse(kept));
+  } catch {
+    return { ok: false, reason: 'the kept provisioning is damaged; open the link again' };
   }
-  return (
-    fromLink ?? {
-      ok: false,
-      reason: 'this tablet is not provisioned yet: open its provisioning link',
-    }
-  );
+  if (read.ok) {
+    if (stored === null) storage.setItem(PROVISIONING_KEY, kept);
+    // A tablet provisioned before the vault existed: keep it there too, without waiting.
+    else void keepInVault(vault, kept);
+  }
+  // A bad link over a good provisioning leaves the provisioning as it was, and says so.
+  return fromLink && !fromLink.ok ? fromLink : read;
+}
+
+async function keepInVault(vault: ProvisioningVault, json: string): Promise<void> {
+  try {
+    if ((await vault.read()) !== json) await vault.write(json);
+  } catch {
+    // No IndexedDB: localStorage alone keeps it, as before.
+  }
 }

@@ -1,5 +1,5 @@
 /** [TA3] The camera's video, reading barcodes and QR codes; each code read is handed on. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { Tablet } from '../tablet';
 import { Note } from './common';
 import { useWords, type ScreenNote } from './words';
@@ -12,8 +12,7 @@ export function CameraScanner(props: {
   const t = useWords();
   const video = useRef<HTMLVideoElement>(null);
   const [note, setNote] = useState<ScreenNote | null>(null);
-  const onCode = useRef(props.onCode);
-  onCode.current = props.onCode;
+  const onCode = useEffectEvent((text: string) => props.onCode(text));
   const { camera } = props.tablet;
 
   useEffect(() => {
@@ -21,7 +20,7 @@ export function CameraScanner(props: {
     let live = true;
     if (video.current) {
       camera
-        .start(video.current, (text) => onCode.current(text))
+        .start(video.current, (text) => onCode(text))
         .then((stopper) => {
           if (live) stop = stopper;
           else stopper();

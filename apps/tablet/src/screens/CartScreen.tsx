@@ -25,7 +25,8 @@ export function CartScreen(props: {
   const t = useWords();
   const money = useMoney();
   const { tablet, cart } = props;
-  const [totals, setTotals] = useState<ClerkCartTotals | null>(null);
+  const [lastTotals, setTotals] = useState<ClerkCartTotals | null>(null);
+  const totals = cart.lines.length === 0 ? null : lastTotals;
   const [note, setNote] = useState<ScreenNote | null>(null);
   const [crediting, setCrediting] = useState<string | null>(null);
   const [creditNote, setCreditNote] = useState<ScreenNote | null>(null);
@@ -33,8 +34,7 @@ export function CartScreen(props: {
 
   useEffect(() => {
     let live = true;
-    if (cart.lines.length === 0) setTotals(null);
-    else void tablet.clerk.totals(cart).then((x) => live && setTotals(x));
+    if (cart.lines.length > 0) void tablet.clerk.totals(cart).then((x) => live && setTotals(x));
     return () => {
       live = false;
     };
@@ -181,6 +181,22 @@ function SectionTitle({ section }: { section: CartSection }) {
   return <>{t('Delivery to the customer')}</>;
 }
 
+/** The member's tier in the clerk's language; a tier the tablet does not know, as the server named it. */
+function tierName(t: ReturnType<typeof useWords>, tier: string): string {
+  switch (tier) {
+    case 'basic':
+      return t('Member');
+    case 'silver':
+      return t('Silver member');
+    case 'gold':
+      return t('Gold member');
+    case 'platinum':
+      return t('Platinum member');
+    default:
+      return tier;
+  }
+}
+
 /** [CL6] The customer: a member by phone, by member QR, or a new member (consent on their phone). */
 function CustomerPanel(props: { tablet: Tablet; cart: ClerkCart; onCart(cart: ClerkCart): void }) {
   const t = useWords();
@@ -213,7 +229,7 @@ function CustomerPanel(props: { tablet: Tablet; cart: ClerkCart; onCart(cart: Cl
         <p className="who">
           <strong>{customer.maskedName ?? customer.maskedPhone}</strong>
           {customer.maskedName && <span>{customer.maskedPhone}</span>}
-          {customer.tier && <span className="tier">{customer.tier}</span>}
+          {customer.tier && <span className="tier">{tierName(t, customer.tier)}</span>}
         </p>
       ) : (
         <p className="muted">{t('No customer yet')}</p>

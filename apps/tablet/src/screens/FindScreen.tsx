@@ -25,7 +25,12 @@ export function FindScreen(props: {
   const money = useMoney();
   const [text, setText] = useState(props.state.query);
   const [camera, setCamera] = useState(false);
-  useEffect(() => setText(props.state.query), [props.state.query]);
+  // A search from elsewhere (a scan, the hub's RFID reader) shows its text in the field.
+  const [query, setQuery] = useState(props.state.query);
+  if (query !== props.state.query) {
+    setQuery(props.state.query);
+    setText(props.state.query);
+  }
   const { results } = props.state;
 
   return (

@@ -12,7 +12,7 @@ import { useSaid, useStatusText, useWords } from './words';
 
 export function OrdersScreen(props: { tablet: Tablet; onQueue(queue: QueuedOrder[]): void }) {
   const t = useWords();
-  const { clerk } = props.tablet;
+  const { clerk, sync } = props.tablet;
   const { onQueue } = props;
   const [queue, setQueue] = useState<QueuedOrder[] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,9 +24,19 @@ export function OrdersScreen(props: { tablet: Tablet; onQueue(queue: QueuedOrder
     [onQueue],
   );
 
+  // Read now and again whenever the sync state changes: the boot sends the waiting
+  // orders when the network is back and then tells every watcher, so an order shows
+  // placed or failed while the clerk looks at this screen.
   useEffect(() => {
-    void clerk.queue().then(show);
-  }, [clerk, show]);
+    let live = true;
+    const read = () => void clerk.queue().then((q) => live && show(q));
+    read();
+    const stop = sync.watch(read);
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [clerk, sync, show]);
 
   if (!queue) return <main className="screen-orders">{t('Loading…')}</main>;
   const { waiting, placed, failed } = queueSections(queue);

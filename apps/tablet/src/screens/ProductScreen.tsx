@@ -36,24 +36,27 @@ export function ProductScreen(props: {
   const { tablet, found } = props;
   const { style } = found;
   const sku = found.product.id;
-  const [grid, setGrid] = useState<StyleGrid | null>(null);
-  const [single, setSingle] = useState<StockInfo | null>(null);
-  const [chain, setChain] = useState<ChainStockView | null>(null);
+  // Each figure is kept with the style or SKU it was read for, so a figure of the
+  // product shown before never shows for this one: it reads as not yet loaded.
+  const [lastGrid, setGrid] = useState<StyleGrid | null>(null);
+  const [singleOf, setSingleOf] = useState<{ sku: string; stock: StockInfo } | null>(null);
+  const [chainOf, setChainOf] = useState<{ sku: string; chain: ChainStockView } | null>(null);
   const [quantity, setQuantity] = useState(1);
-  const [note, setNote] = useState<ScreenNote | null>(null);
+  const [noteOn, setNoteOn] = useState<{ sku: string; note: ScreenNote } | null>(null);
   const [shipping, setShipping] = useState(false);
+  const grid = style && lastGrid?.styleId === style.styleId ? lastGrid : null;
+  const single = !style && singleOf?.sku === sku ? singleOf.stock : null;
+  const chain = style && chainOf?.sku === sku ? chainOf.chain : null;
+  const note = noteOn?.sku === sku ? noteOn.note : null;
+  const setNote = (next: ScreenNote | null) => setNoteOn(next && { sku, note: next });
 
   useEffect(() => {
     let live = true;
-    setNote(null);
     if (style) {
       void tablet.clerk.stockHere(style).then((g) => live && setGrid(g));
-      setChain(null);
-      void tablet.clerk.chainStock(style, sku).then((c) => live && setChain(c));
+      void tablet.clerk.chainStock(style, sku).then((c) => live && setChainOf({ sku, chain: c }));
     } else {
-      setGrid(null);
-      setChain(null);
-      void tablet.stock(sku).then((s) => live && setSingle(s));
+      void tablet.stock(sku).then((s) => live && setSingleOf({ sku, stock: s }));
     }
     return () => {
       live = false;
@@ -112,7 +115,9 @@ export function ProductScreen(props: {
         <p className="here-total">
           {hereAtp === null ? t('Not known here') : t('Available here: {n}', { n: hereAtp })}
           {grid && <span className="muted"> · {t('Total here: {n}', { n: grid.total })}</span>}
-          {grid && <span className="muted"> · {t('— not known')}</span>}
+          {grid?.cells.some((row) => row.some((cell) => cell?.atp === null)) && (
+            <span className="muted"> · {t('— not known')}</span>
+          )}
         </p>
         <div className="order-actions">
           <QuantityPicker value={quantity} onChange={setQuantity} />
