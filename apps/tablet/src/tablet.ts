@@ -46,7 +46,7 @@ export type TabletCamera = {
 /** The replica's sync state, for the status line. */
 export type TabletSync = {
   online(): boolean;
-  /** Facts and orders waiting to go up. */
+  /** Facts waiting to go up (the screens add the orders queued on the device). */
   waiting(): number;
   /** When the replica last heard from the server (ISO), or null. */
   lastSync(): string | null;
