@@ -2,7 +2,7 @@
  * The shop's words: English is the key, zh-CN its translation (the default
  * language). `{name}` placeholders are filled by `fill`.
  */
-import type { Language } from '@pos/ui';
+import { phraseBook, type Language } from '@pos/ui';
 import type { OrderStatus } from '@pos/domain';
 
 const ZH: Record<string, string> = {
@@ -177,16 +177,7 @@ const STATUS_EN: Record<OrderStatus, string> = {
 };
 
 /** The words for `text` in `language`, with `{name}` placeholders filled. */
-export function say(
-  language: Language,
-  text: string,
-  values: Record<string, string | number> = {},
-): string {
-  const words = language === 'zh-CN' ? (ZH[text] ?? text) : (EN[text] ?? text);
-  return words.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
-}
+export const say = phraseBook(ZH, EN);
 
 export function statusText(language: Language, status: OrderStatus): string {
   return (language === 'zh-CN' ? STATUS_ZH : STATUS_EN)[status];

@@ -6,7 +6,7 @@
  * members) takes the till's words from @pos/ui; an unknown code shows the
  * use case's English words. Pure: the screens hold no rule [TA1].
  */
-import { messageText, type Language } from '@pos/ui';
+import { messageText, phraseBook, type Language } from '@pos/ui';
 import type { OrderStatus } from '@pos/domain';
 
 /** A refusal or notice as a screen shows it: English words, a code, its values. */
@@ -530,16 +530,7 @@ const ZH: Record<string, string> = {
 const EN: Record<string, string> = {};
 
 /** The words for `text` in `language`, with `{name}` placeholders filled. */
-export function say(
-  language: Language,
-  text: string,
-  values: Record<string, string | number> = {},
-): string {
-  const words = language === 'zh-CN' ? (ZH[text] ?? text) : (EN[text] ?? text);
-  return words.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
-}
+export const say = phraseBook(ZH, EN);
 
 const STATUS: Record<OrderStatus, { zh: string; en: string }> = {
   placed: { zh: '已下单，待付款', en: 'Placed, not paid' },

@@ -612,6 +612,24 @@ export function deviceStateText(language: Language, device: DeviceStatus): strin
   return ZH[device.state] ?? device.message ?? device.state;
 }
 
+/**
+ * An app's phrase book: `say(language, text, values)` gives `text` (the
+ * English words, which are the keys) in the language from the app's tables,
+ * with its `{name}` places filled from `values`; a text not in the table is
+ * shown as it is.
+ */
+export function phraseBook(
+  zh: Readonly<Record<string, string>>,
+  en: Readonly<Record<string, string>> = {},
+): (language: Language, text: string, values?: Record<string, string | number>) => string {
+  return (language, text, values = {}) => {
+    const words = language === 'zh-CN' ? (zh[text] ?? text) : (en[text] ?? text);
+    return words.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      name in values ? String(values[name]) : whole,
+    );
+  };
+}
+
 export function translate(language: Language, text: string): string {
   return language === 'zh-CN' ? (ZH[text] ?? text) : text;
 }
