@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { DEMO_DEVICES, DEMO_PRODUCTS } from '@pos/sync-server';
+import { DEMO_DEVICES, DEMO_PRODUCTS, DEMO_STYLE_PRODUCTS } from '@pos/sync-server';
 import type { SaleFact } from '@pos/domain';
 import { startDemoStore, type DemoStore } from '../src/demo/demo-store';
 import { startKillableChromium } from './browser';
@@ -68,7 +68,7 @@ describe('a paid sale survives a browser crash and uploads once', () => {
     const firstPulls = countCatalogPulls(page);
     await page.goto(store.terminalUrl!);
     await startSelling(page);
-    expect(firstPulls.products).toBe(DEMO_PRODUCTS.length);
+    expect(firstPulls.products).toBe(DEMO_PRODUCTS.length + DEMO_STYLE_PRODUCTS.length);
 
     await store.takeSyncServerDown();
     await page.getByText('Offline, selling locally').waitFor({ timeout: 30_000 });

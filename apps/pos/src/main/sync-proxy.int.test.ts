@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { createHub } from '@pos/hardware';
 import {
   DEMO_DEVICES,
+  DEMO_PRODUCTS,
+  DEMO_STYLE_PRODUCTS,
   generateCertificate,
   startSyncServer,
   type GeneratedCertificate,
@@ -74,7 +76,10 @@ describe('[TL6] the terminal host as the browser way to an HTTPS sync server', (
 
     const stock = await fetch(`${origin}/sync/stock`, { headers: auth });
     expect(stock.status).toBe(200);
-    expect(await stock.json()).toMatchObject({ db_name: 'stock', doc_count: 20 });
+    expect(await stock.json()).toMatchObject({
+      db_name: 'stock',
+      doc_count: DEMO_PRODUCTS.length + DEMO_STYLE_PRODUCTS.length,
+    });
     const refused = await fetch(`${origin}/sync/stock`);
     expect(refused.status).toBe(401);
     const longpoll = await fetch(
