@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES } from '@pos/domain';
 import { CODE_WORDS, say, saidText, statusText, TABLET_MESSAGES_ZH } from './messages';
 
 const here = new URL('.', import.meta.url);
@@ -120,20 +121,7 @@ describe('the tablet in zh-CN and en [TA4]', () => {
   it('fills placeholders and names every order status in both languages', () => {
     expect(say('zh-CN', '{n} available', { n: 3 })).toBe('可售 3');
     expect(say('en', '{n} available', { n: 3 })).toBe('3 available');
-    const statuses = [
-      'placed',
-      'held',
-      'paid',
-      'ready',
-      'partly-picked-up',
-      'picked-up',
-      'partly-shipped',
-      'shipped',
-      'cancelled',
-      'expired',
-      'refunded',
-      'closed',
-    ] as const;
+    const statuses = ORDER_STATUSES;
     for (const s of statuses) {
       expect(statusText('zh-CN', s)).toMatch(/[\u4e00-\u9fff]/);
       expect(statusText('en', s)).toMatch(/^[A-Z]/);

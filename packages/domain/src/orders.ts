@@ -86,19 +86,22 @@ export type LineAllocation = {
   shipped: number;
 };
 
-export type OrderStatus =
-  | 'placed'
-  | 'held'
-  | 'paid'
-  | 'ready'
-  | 'partly-picked-up'
-  | 'picked-up'
-  | 'partly-shipped'
-  | 'shipped'
-  | 'cancelled'
-  | 'expired'
-  | 'refunded'
-  | 'closed';
+/** Every status an order can have. */
+export const ORDER_STATUSES = [
+  'placed',
+  'held',
+  'paid',
+  'ready',
+  'partly-picked-up',
+  'picked-up',
+  'partly-shipped',
+  'shipped',
+  'cancelled',
+  'expired',
+  'refunded',
+  'closed',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** One accepted hand-over of units of a line. */
 export type OrderPickup = { factId: string; lineId: string; quantity: number; at: string };

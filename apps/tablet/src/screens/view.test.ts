@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FULL_SHARE } from '@pos/domain';
+import { FULL_SHARE, ORDER_STATUSES } from '@pos/domain';
 import type { ClerkCartLine, QueuedOrder } from '@pos/app-core';
 import {
   atpText,
@@ -113,20 +113,7 @@ describe('the screens’ view helpers', () => {
   });
 
   it('[CL9] stops asking for the status once an order is paid or over, never both', () => {
-    const statuses = [
-      'placed',
-      'held',
-      'paid',
-      'ready',
-      'partly-picked-up',
-      'picked-up',
-      'partly-shipped',
-      'shipped',
-      'cancelled',
-      'expired',
-      'refunded',
-      'closed',
-    ] as const;
+    const statuses = ORDER_STATUSES;
     for (const s of statuses) expect(isPaid(s) && isOver(s), s).toBe(false);
     expect(isPaid('held')).toBe(false);
     expect(isOver('held')).toBe(false);
