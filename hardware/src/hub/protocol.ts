@@ -3,7 +3,13 @@
  * the browser renderer. Pure types: nothing here may import Node modules or
  * produce code.
  */
-import type { ReturnReceipt, SaleReceipt, ShiftReport } from '@pos/domain';
+import type {
+  FittingRoomView,
+  ReturnReceipt,
+  SaleReceipt,
+  ShiftReport,
+  ZoneEvent,
+} from '@pos/domain';
 import type {
   DeviceHealth,
   DeviceKind,
@@ -145,6 +151,10 @@ export type HubEvent =
   | { type: 'scanner:scanned'; scan: ScanEvent }
   | { type: 'device:status'; devices: DeviceStatus[] }
   | { type: 'rfid:tag-read'; read: TagRead }
+  /** [HZ1] Since protocol 6: the zone engine moved a tag (arrived, moved, departed). */
+  | { type: 'zone:event'; event: ZoneEvent }
+  /** [HZ2] Since protocol 6: the fitting rooms now, after every change. */
+  | { type: 'fitting-rooms:changed'; rooms: FittingRoomView[] }
   | { type: 'hub:hello'; protocolVersion: number; minClientVersion: number }
   | {
       type: 'hub:refused';
@@ -183,7 +193,16 @@ export type HubRequest =
       jobId?: string;
     }
   | { id: string; type: 'drawer:open' }
-  | { id: string; type: 'device:status' };
+  | { id: string; type: 'device:status' }
+  /** [HZ2] Since protocol 6: the fitting rooms now (reply `rooms`). */
+  | { id: string; type: 'fitting-rooms:get' }
+  /**
+   * [HZ3] Since protocol 6: the member who scanned their member QR at a room
+   * links the room's open sessions (reply `linked`, the sessions linked).
+   */
+  | { id: string; type: 'tryon:link-member'; room: string; memberId: string; clerkId?: string }
+  /** [HZ4] Since protocol 6: the tags the fixed readers place in a zone, or in the whole store (reply `tags`). */
+  | { id: string; type: 'zone:tags'; zone?: string };
 
 export type HubRequestType = HubRequest['type'];
 
@@ -211,6 +230,9 @@ export type HubReply =
       ok: true;
       devices?: DeviceStatus[];
       print?: PrintReceiptResult;
+      rooms?: FittingRoomView[];
+      linked?: number;
+      tags?: ZoneTag[];
     }
   | { type: 'reply'; id: string | null; ok: false; error: HubError };
 
@@ -260,4 +282,24 @@ export type PosBridge = {
   printLabel?(label: ShippingLabel, options?: { jobId?: string }): Promise<PrintReceiptResult>;
   /** Calls back for every tag read (de-duplicated) by every RFID reader; absent where there are none. */
   onTagRead?(callback: (read: TagRead) => void): () => void;
+  /** [HZ1] Calls back for every zone event; absent where the hub runs no zone engine. */
+  onZoneEvent?(callback: (event: ZoneEvent) => void): () => void;
+  /** [HZ2] Calls back with the fitting rooms after every change (and once on connect). */
+  onFittingRooms?(callback: (rooms: FittingRoomView[]) => void): () => void;
+  /** [HZ2] The fitting rooms now. */
+  fittingRooms?(): Promise<FittingRoomView[]>;
+  /** [HZ3] Links a room's open sessions to a member; resolves the sessions linked. */
+  linkMember?(room: string, memberId: string, clerkId?: string): Promise<number>;
+  /** [HZ4] The tags the fixed readers place in a zone, or in the whole store. */
+  zoneTags?(zone?: string): Promise<ZoneTag[]>;
+};
+
+/** [HZ4] A tag the zone engine places, with what its EPC names. */
+export type ZoneTag = {
+  epc: string;
+  gtin?: string;
+  serial?: string;
+  zone: string;
+  since: string;
+  lastSeen: string;
 };

@@ -52,3 +52,6 @@ export * from './styles';
 export * from './take-now';
 export * from './clerk-api';
 export * from './sgtin';
+export * from './item-stock';
+export * from './tryons';
+export * from './rfid-api';

@@ -26,6 +26,7 @@ import type { SaleFact } from './sale-fact';
 import { validateDomainDocument } from './schemas';
 import { styleProblems } from './styles';
 import { commissionRulesProblems } from './commission';
+import { storeItemsProblems } from './item-stock';
 import { id, time } from './schema-fields';
 import type { ShiftFact } from './shift';
 import type { LedgerMovement, StockMovementKind } from './stock-ledger';
@@ -238,6 +239,8 @@ export const STORE_STATE_KINDS: Record<string, (value: unknown) => SchemaProblem
   held: heldUnitsProblems,
   // [FT1] A parcel the store ships.
   shipment: shipmentProblems,
+  // [IT4] One SKU's tagged items at the store, sellable and sold.
+  items: storeItemsProblems,
 };
 
 /** [DK4] Validates a `chain` or `storeState` document by the registry of its kind. */

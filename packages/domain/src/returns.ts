@@ -25,7 +25,14 @@ export type ReturnFact = {
   storeId: string;
   deviceId: string;
   returnedAt: string;
-  lines: { lineId: string; sku: string; quantity: number; refund: Minor }[];
+  lines: {
+    lineId: string;
+    sku: string;
+    quantity: number;
+    refund: Minor;
+    /** [RC6] The tagged items returned on the line, when the sale line had EPCs. */
+    epcs?: string[];
+  }[];
   refund: Minor;
   tenders: RefundTender[];
   /** Points taken back (earned on the returned part) and given back (redeemed on it). */

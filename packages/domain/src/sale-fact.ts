@@ -32,6 +32,8 @@ export type SaleFactLine = {
   adjustments: LineAdjustment[];
   /** [TK4] The staff credited with the line, when it came from a clerk's take-now code. */
   credits?: LineCredit[];
+  /** [RC5] The tagged items sold on the line, one EPC per unit, when it was rung up by RFID. */
+  epcs?: string[];
 };
 
 /** The immutable sale fact of the checkout: the only kind of sale. */
@@ -148,6 +150,11 @@ export const SALE_FACT_SCHEMA = {
               required: ['staffId', 'share'],
               additionalProperties: false,
             },
+          },
+          epcs: {
+            type: 'array',
+            maxItems: 999,
+            items: { type: 'string', pattern: '^[0-9A-F]{24}$', maxLength: 24 },
           },
         },
         required: [

@@ -261,6 +261,11 @@ export const DOMAIN_SCHEMAS = {
             sku: id,
             quantity: { type: 'integer', minimum: 1, maximum: 100000 },
             refund: minor,
+            epcs: {
+              type: 'array',
+              maxItems: 999,
+              items: { type: 'string', pattern: '^[0-9A-F]{24}$', maxLength: 24 },
+            },
           },
           required: ['lineId', 'sku', 'quantity', 'refund'],
           additionalProperties: false,

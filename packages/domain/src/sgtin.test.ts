@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseGtin } from './barcode';
-import { decodeSgtin96, looksLikeEpc96 } from './sgtin';
+import { gs1CheckDigit, parseGtin } from './barcode';
+import { decodeSgtin96, encodeSgtin96, looksLikeEpc96 } from './sgtin';
 
 /** Tags encoded by the GS1 reference library (epc-tds), with what it reads from them. */
 const TAGS = [
@@ -86,5 +86,55 @@ describe('SGTIN-96 EPCs', () => {
   it('[SG2] 24 hex digits look like an EPC; a barcode does not', () => {
     expect(looksLikeEpc96(' 3034257bf7194e4000001a85 ')).toBe(true);
     expect(looksLikeEpc96('6901234567892')).toBe(false);
+  });
+});
+
+describe('SGTIN-96 encoding', () => {
+  it('[SG3] encodes the reference tags back to themselves', () => {
+    for (const [epc, gtin, serial, filter] of TAGS) {
+      const decoded = decodeSgtin96(epc);
+      if (!decoded.ok) throw new Error(decoded.message);
+      const digits = [12, 11, 10, 9, 8, 7, 6].find((d) => {
+        const made = encodeSgtin96({ gtin, serial, filter, companyPrefixDigits: d });
+        return made.ok && made.epc === epc;
+      });
+      expect(digits, epc).toBeDefined();
+    }
+  });
+
+  it('[SG3] decode(encode(gtin, serial)) is the gtin and serial, for any prefix length', () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^\d{13}$/),
+        fc.bigInt({ min: 0n, max: (1n << 38n) - 1n }),
+        fc.integer({ min: 6, max: 12 }),
+        (body, serial, digits) => {
+          const gtin = body + String(gs1CheckDigit(body));
+          const made = encodeSgtin96({
+            gtin,
+            serial: serial.toString(),
+            companyPrefixDigits: digits,
+          });
+          expect(made.ok).toBe(true);
+          if (!made.ok) return;
+          expect(decodeSgtin96(made.epc)).toMatchObject({
+            ok: true,
+            gtin,
+            serial: serial.toString(),
+          });
+        },
+      ),
+    );
+  });
+
+  it('[SG3] refuses a bad GTIN, serial or prefix length', () => {
+    expect(encodeSgtin96({ gtin: '0690432200001', serial: 1 })).toMatchObject({ ok: false });
+    expect(encodeSgtin96({ gtin: '06904322000010', serial: 1 })).toMatchObject({ ok: false });
+    expect(encodeSgtin96({ gtin: '06904322000014', serial: -1 })).toMatchObject({ ok: false });
+    expect(encodeSgtin96({ gtin: '06904322000014', serial: '01' })).toMatchObject({ ok: false });
+    expect(encodeSgtin96({ gtin: '06904322000014', serial: 2 ** 38 })).toMatchObject({ ok: false });
+    expect(
+      encodeSgtin96({ gtin: '06904322000014', serial: 1, companyPrefixDigits: 5 }),
+    ).toMatchObject({ ok: false });
   });
 });

@@ -74,3 +74,48 @@ export function decodeSgtin96(input: string): Result<Sgtin96, 'EPC_NOT_SGTIN96'>
     filter,
   };
 }
+
+/**
+ * [SG3] The SGTIN-96 EPC of a GTIN-14 and serial, the company prefix
+ * `companyPrefixDigits` long (6-12; default 7), filter 1 (a point-of-sale
+ * item): the inverse of `decodeSgtin96`. A GTIN that is not 14 digits with
+ * its check digit, or a serial that is not 0 to 2^38-1 in decimal, is
+ * refused. Never throws.
+ */
+export function encodeSgtin96(input: {
+  gtin: string;
+  serial: string | number;
+  companyPrefixDigits?: number;
+  filter?: number;
+}): Result<{ epc: string }, 'EPC_NOT_SGTIN96'> {
+  const { gtin, companyPrefixDigits = 7, filter = 1 } = input;
+  const serialText = String(input.serial);
+  if (typeof gtin !== 'string' || !/^\d{14}$/.test(gtin)) {
+    return fail('EPC_NOT_SGTIN96', 'a GTIN-14 is 14 digits');
+  }
+  if (String(gs1CheckDigit(gtin.slice(0, 13))) !== gtin[13]) {
+    return fail('EPC_NOT_SGTIN96', 'the GTIN check digit is wrong');
+  }
+  if (!/^(0|[1-9]\d{0,11})$/.test(serialText) || BigInt(serialText) >= 1n << 38n) {
+    return fail(
+      'EPC_NOT_SGTIN96',
+      'an SGTIN-96 serial is a decimal number below 2^38, no leading zeros',
+    );
+  }
+  const partition = PARTITIONS.findIndex((p) => p.digits === companyPrefixDigits);
+  const layout = PARTITIONS[partition];
+  if (!layout) return fail('EPC_NOT_SGTIN96', 'the company prefix is 6 to 12 digits');
+  if (!Number.isInteger(filter) || filter < 0 || filter > 7) {
+    return fail('EPC_NOT_SGTIN96', 'the filter is 0 to 7');
+  }
+  const company = BigInt(gtin.slice(1, 1 + layout.digits));
+  const item = BigInt(gtin[0]! + gtin.slice(1 + layout.digits, 13));
+  const bits =
+    (HEADER << 88n) |
+    (BigInt(filter) << 85n) |
+    (BigInt(partition) << 82n) |
+    (company << BigInt(82 - layout.bits)) |
+    (item << 38n) |
+    BigInt(serialText);
+  return { ok: true, epc: bits.toString(16).toUpperCase().padStart(24, '0') };
+}
