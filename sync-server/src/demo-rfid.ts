@@ -4,7 +4,7 @@
  * the demo's 7-digit company prefix), in stock. Serials are 1..n at S001 and
  * 1001..1000+n at S002, so no EPC is at two stores. Public demo values.
  */
-import { encodeSgtin96, type ItemChange } from '@pos/domain';
+import { encodeSgtin96, touchedItemDocs, type ItemChange } from '@pos/domain';
 import { DEMO_STYLE_PRODUCTS, DEMO_STYLE_STOCK } from './demo-clerk';
 import { readItems, writeItemChanges } from './rfid/items';
 import type { WriteTransaction } from './storage/storage';
@@ -54,8 +54,9 @@ export function demoTaggedItems(): {
 
 /**
  * [RI14] Tags the demo's garments that are not tagged yet, in the seed's
- * transaction: a second seed writes nothing (returns 0), and an item sold
- * since stays sold.
+ * transaction, with their stores' `items` documents; returns how many
+ * documents it wrote. A second seed writes nothing (returns 0), and an item
+ * sold since stays sold.
  */
 export async function seedDemoItems(tx: WriteTransaction): Promise<number> {
   const items = demoTaggedItems();
@@ -71,5 +72,5 @@ export async function seedDemoItems(tx: WriteTransaction): Promise<number> {
       after: { ...i, state: 'in-stock', updatedAt: TAGGED_AT },
     }));
   await writeItemChanges(tx, changes, revs, TAGGED_AT);
-  return changes.length;
+  return changes.length + touchedItemDocs(changes).length;
 }
