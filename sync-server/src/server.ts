@@ -49,6 +49,7 @@ import { serveOrders } from './orders/routes';
 import { DEFAULT_ORDER_PRICING } from './orders/pricing';
 import { CLERK_ROUTE, serveClerk } from './clerk/routes';
 import { TABLET_ROUTE, tabletFile } from './clerk/static';
+import { CONSOLE_ROUTE, consoleFile } from './static-site';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import type { AddressBook } from './orders/addresses';
@@ -139,6 +140,8 @@ export type SyncServerOptions = {
   shop?: ShopOptions;
   /** [TB9] The clerk's tablet page at `/tablet/` (`apps/tablet/dist`); none: not served. */
   tablet?: { staticDir?: string };
+  /** [HC7] The HQ console's page at `/console/` (`apps/console/dist`); none: not served. */
+  console?: { staticDir?: string };
   /** [RP1] [LOC3] How ship and same-city lines are routed and merged; default `DEFAULT_ROUTING_POLICY`. */
   routingPolicy?: RoutingPolicy;
   /** [RP1] [SHP16] Where delivery addresses are read from; default the shop's sealed address book. */
@@ -719,6 +722,18 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         return;
       }
       const file = await tabletFile(options.tablet.staticDir, rest);
+      res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
+      return;
+    }
+    if (dbName === CONSOLE_ROUTE && options.console?.staticDir !== undefined) {
+      // [HC7] The HQ console's page, from the same origin as its API.
+      allow('GET');
+      context.route = '/console';
+      if (rest.length === 0 && !url.pathname.endsWith('/')) {
+        res.writeHead(308, { location: '/console/' }).end();
+        return;
+      }
+      const file = await consoleFile(options.console.staticDir, rest);
       res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
       return;
     }

@@ -38,6 +38,8 @@ export type StartOptions = {
   shop?: ShopOptions;
   /** [TB9] The clerk's tablet page at `/tablet/` (`apps/tablet/dist`); none: not served. */
   tablet?: { staticDir?: string };
+  /** [HC7] The HQ console's page at `/console/` (`apps/console/dist`); none: not served. */
+  console?: { staticDir?: string };
   /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
   privacy?: PrivacyKeys;
 };
@@ -77,6 +79,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.shop ? { shop: options.shop } : {}),
       ...(options.tablet ? { tablet: options.tablet } : {}),
+      ...(options.console ? { console: options.console } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
     // [PK11] While serving: a failure is logged, and the next start resumes it.
