@@ -417,7 +417,9 @@ function DimensionTable({
                 <td className="number">{row.tryOns}</td>
                 <td className="number">{row.converted}</td>
                 <td className="number">
-                  <span className="rate-bar" style={{ width: `${row.rateBp / 200}%` }} />
+                  <span className="rate-track" aria-hidden="true">
+                    <span className="rate-bar" style={{ width: `${row.rateBp / 100}%` }} />
+                  </span>
                   {ratePercent(row.rateBp)}
                 </td>
               </tr>
