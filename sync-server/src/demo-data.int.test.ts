@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashToken } from './auth';
 import { DEMO_TABLETS } from './demo-clerk';
 import { DEMO_DEVICES, seedDemo } from './demo-data';
+import { demoTaggedItems } from './demo-rfid';
 import { pushDocs } from './push';
 import { BACKENDS, S001_DEVICE, asPushed, demoSale } from './test-support';
 
@@ -17,7 +18,29 @@ for (const backend of BACKENDS) {
         // [RS1] the warehouse, its stock of 17 SKUs; [RP7] the aisles of 20 SKUs at 3 locations.
         expect(await seedDemo(storage)).toEqual({
           // [DM3] The style's 8 SKUs, prices and 16 stock levels, the style and commission table, 2 clerks.
-          written: 2 + 20 + 20 + 40 + 2 + 1 + 4 + 3 + 2 + 5 + 1 + 17 + 1 + 60 + 8 + 8 + 16 + 2 + 2,
+          // [RI14] The tees' tags and their `items` documents (7 SKUs at S001, 8 at S002).
+          written:
+            2 +
+            20 +
+            20 +
+            40 +
+            2 +
+            1 +
+            4 +
+            3 +
+            2 +
+            5 +
+            1 +
+            17 +
+            1 +
+            60 +
+            8 +
+            8 +
+            16 +
+            2 +
+            2 +
+            demoTaggedItems().length +
+            15,
         });
         for (const { token, deviceId, storeId } of [...DEMO_DEVICES, ...DEMO_TABLETS]) {
           expect(await storage.findDeviceToken(hashToken(token))).toEqual({ deviceId, storeId });

@@ -26,6 +26,7 @@ import {
   DEMO_TABLETS,
 } from './demo-clerk';
 import { seedDemoPeople } from './demo-people';
+import { seedDemoItems } from './demo-rfid';
 import { writeLocations, type StoredLocation } from './orders/locations';
 import { writeShelfSlots } from './orders/shipments';
 import { writeStoreLocations } from './shop/catalog';
@@ -267,6 +268,8 @@ export async function seedDemo(
     count += await writeShelfSlots(tx, DEMO_SHELF_SLOTS);
     count += await writeCouponCampaigns(tx, DEMO_COUPON_CAMPAIGNS);
     count += await seedDemoPeople(tx, privacy);
+    // [RI14] The tees' RFID tags.
+    count += await seedDemoItems(tx);
     return count;
   });
   for (const { token, deviceId, storeId } of [...DEMO_DEVICES, ...DEMO_TABLETS]) {

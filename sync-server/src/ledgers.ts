@@ -103,7 +103,8 @@ export type ExceptionKind =
   | 'order-return-not-applicable'
   | 'pickup-overdue'
   | 'fulfilment-not-applicable'
-  | 'reroute-failed';
+  | 'reroute-failed'
+  | 'epc-sold-twice';
 
 /**
  * [PM2] Payment notifications are recorded like facts, under their own

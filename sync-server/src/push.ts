@@ -4,6 +4,7 @@
  * coupons, exceptions) in one transaction. [F1]-[F4] [FX1]-[FX4]
  */
 import { recordSaleCredits, returnSaleCredits } from './clerk/ledger';
+import { markReturnedItems, markSoldItems } from './rfid/items';
 import {
   addReturned,
   ledgerMovementsForSale,
@@ -178,6 +179,8 @@ async function putSaleReturns(
 async function applyReturn(ctx: FactContext, sale: SaleFact, ret: ReturnFact): Promise<void> {
   const { record, rev } = await saleReturns(ctx, sale.id);
   if (record.applied.includes(ret.id)) return;
+  // [RI3] Its tagged items are back in the store, whatever the money did.
+  await markReturnedItems(ctx, ret);
   const notApplied = `sale-currency-mismatch:${sale.id}`;
   const problems = (await ctx.tx.getDocs(EXCEPTIONS_DB, [notApplied])).has(notApplied)
     ? [`sale ${sale.id} was not applied (its currency is not its store's)`]
@@ -360,6 +363,8 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
         await recordSaleCredits(ctx.tx, sale);
         await redeemSaleCoupons(ctx, sale);
       }
+      // [RI2] Its tagged items are sold, whatever the currency.
+      await markSoldItems(ctx, sale);
       await applyWaitingReturns(ctx, sale);
     },
     pseudonymised,
@@ -398,6 +403,28 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
   },
   facts: factsRecorder({}),
 };
+
+/**
+ * [RI12] A movement the server makes (an approved count's adjustment),
+ * recorded exactly as a device's pushed stock movement is, so stock levels
+ * project; the same movement again is a no-op.
+ */
+export async function recordServerMovement(
+  tx: WriteTransaction,
+  movement: LedgerMovement,
+  receivedAt: string,
+): Promise<BulkDocsRow> {
+  const body = movement as unknown as JsonObject;
+  const problems = validateDocument('stockMovements', body);
+  // Cannot happen: the server builds the movement from its own figures.
+  if (problems.length) throw new Error(`invalid stockMovements: ${formatProblems(problems)}`);
+  return RECORDERS.stockMovements(
+    tx,
+    { id: movement.id, rev: null, body },
+    receivedAt,
+    DEMO_PRIVACY_KEYS,
+  );
+}
 
 function isFactCollection(db: CollectionName): db is FactCollection {
   return Object.hasOwn(RECORDERS, db);

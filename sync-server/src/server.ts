@@ -48,6 +48,7 @@ import { authenticateChannel } from './orders/channel-tokens';
 import { serveOrders } from './orders/routes';
 import { DEFAULT_ORDER_PRICING } from './orders/pricing';
 import { CLERK_ROUTE, serveClerk } from './clerk/routes';
+import { isItemsRoute, RFID_ROUTE, serveRfidItems } from './rfid/routes';
 import { TABLET_ROUTE, tabletFile } from './clerk/static';
 import { CONSOLE_ROUTE, consoleFile } from './static-site';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
@@ -746,7 +747,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       !isServiceRoute(dbName) &&
       !isPrivacyRoute(dbName) &&
       dbName !== DEVICE_ROUTE &&
-      dbName !== CLERK_ROUTE
+      dbName !== CLERK_ROUTE &&
+      dbName !== RFID_ROUTE
     ) {
       throw new SyncError('not_found', 'Database does not exist.');
     }
@@ -831,6 +833,21 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         routing,
         payments,
         publicUrl: (options.consent?.publicUrl ?? requestUrl(req)).replace(/\/+$/, ''),
+      });
+      return;
+    }
+    // [RI1] [RI11] [RI12] Tagged items and counts.
+    if (isItemsRoute(segments)) {
+      context.route = '/_rfid';
+      await serveRfidItems({
+        storage,
+        principal,
+        method: method ?? 'GET',
+        segments,
+        readJson: () => readJson(req),
+        header: headerOf(req),
+        send: (status, body) => sendJson(res, status, body),
+        now,
       });
       return;
     }
