@@ -12,3 +12,4 @@ export * from './pickup-desk';
 export * from './fulfilment';
 export * from './clerk/types';
 export * from './clerk/desk';
+export * from './rfid-checkout';

@@ -1,11 +1,13 @@
 /** Builds the hub from the terminal's device configuration. */
 import {
   createHub,
+  R2000Reader,
   SerialLabelPrinter,
   SerialPrinter,
   SerialScanner,
   TcpLabelPrinter,
   TcpPrinter,
+  Uhf18Reader,
   UsbPrinter,
   type Hub,
   type LabelPrinterDevice,
@@ -16,7 +18,18 @@ import {
   type DevicesConfig,
   type LabelPrinterConfig,
   type PrinterConfig,
+  type RfidReaderConfig,
 } from '../shared/devices';
+
+/** The driver for a configured RFID reader. */
+export function rfidReaderFor(config: RfidReaderConfig): R2000Reader | Uhf18Reader {
+  const options = {
+    id: config.id,
+    path: config.path,
+    ...(config.baudRate ? { baudRate: config.baudRate } : {}),
+  };
+  return config.protocol === 'uhf18' ? new Uhf18Reader(options) : new R2000Reader(options);
+}
 
 /** The driver for the configured printer: serial port, network (TCP 9100) or USB printer class. */
 export function printerFor(config: PrinterConfig): PrinterDevice {
@@ -74,6 +87,7 @@ export async function openHub(devices: DevicesConfig, columns: 32 | 48): Promise
       ({ id, path, baudRate }) =>
         new SerialScanner({ id, path, ...(baudRate ? { baudRate } : {}) }),
     ),
+    ...(devices.rfidReaders?.length ? { rfidReaders: devices.rfidReaders.map(rfidReaderFor) } : {}),
     ...(devices.printer ? { printer: printerFor(devices.printer) } : {}),
     ...(devices.labelPrinter ? { labelPrinter: labelPrinterFor(devices.labelPrinter) } : {}),
     columns,
