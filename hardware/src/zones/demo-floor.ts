@@ -88,7 +88,7 @@ export type FloorPosition = { x: number; y: number };
 /** Where items lie in each zone (inside its walls, away from them). */
 const SPOTS: Readonly<Record<DemoZoneId, { x: number; y: number; width: number; height: number }>> =
   {
-    FLOOR: { x: 1, y: 2, width: 9, height: 9 },
+    FLOOR: { x: 1, y: 3.5, width: 8.5, height: 7.5 },
     FR1: { x: 12.8, y: 9, width: 1.4, height: 2 },
     FR2: { x: 15.8, y: 9, width: 1.4, height: 2 },
     CHECKOUT: { x: 8.8, y: 0.6, width: 1.4, height: 0.8 },

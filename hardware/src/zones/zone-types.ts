@@ -16,14 +16,16 @@ export type ZoneMap = { zones: Zone[]; antennas: AntennaZone[] };
 
 /**
  * [ZE3] How readily tags move, EdgeX's mobility profile: a zone's smoothed
- * RSSI must beat the tag's current zone by a threshold that starts at
- * `offsetDb` when the tag was placed and falls by `slopeDbPerMs` per
- * millisecond it stays, never below `minThresholdDb`.
+ * RSSI must beat the tag's current zone by a threshold that is `offsetDb`
+ * while the current zone keeps reading the tag and falls by `slopeDbPerMs`
+ * per millisecond since the current zone last read it, never below
+ * `minThresholdDb`. A current zone silent for `windowMs` loses to the
+ * strongest zone reading the tag.
  */
 export type MobilityProfile = {
-  /** dB the new zone must be stronger by, right after the tag was placed. */
+  /** dB the new zone must be stronger by while the current zone still reads the tag. */
   offsetDb: number;
-  /** dB per millisecond the threshold falls as the tag stays put (negative). */
+  /** dB per millisecond the threshold falls since the current zone last read the tag (≤ 0). */
   slopeDbPerMs: number;
   /** The threshold never falls below this. */
   minThresholdDb: number;
