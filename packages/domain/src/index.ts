@@ -56,3 +56,4 @@ export * from './item-stock';
 export * from './tryons';
 export * from './rfid-api';
 export * from './rfid-checkout';
+export * from './tryon-reports';
