@@ -12,3 +12,6 @@ export * from './pickup-desk';
 export * from './fulfilment';
 export * from './clerk/types';
 export * from './clerk/desk';
+export * from './clerk/fitting-products';
+export * from './clerk/fitting';
+export * from './clerk/counts';
