@@ -116,6 +116,11 @@ describe('[FM6] starting a count', () => {
     );
   });
 
+  it('the zones to choose from are those the fixed readers place tags in now', async () => {
+    expect(await desk().zones()).toMatchObject({ ok: true, value: ['FLOOR', 'STOCK'] });
+    expect(await desk({ floor: null }).zones()).toMatchObject({ code: 'HUB_NONE' });
+  });
+
   it('no hub, an old hub, no zone, no clerk: refused, nothing kept', async () => {
     expect(await desk({ floor: null }).start({ kind: 'store' })).toMatchObject({
       code: 'HUB_NONE',
@@ -129,6 +134,9 @@ describe('[FM6] starting a count', () => {
     expect(await desk({ floor: null }).start({ kind: 'handheld' })).toMatchObject({
       code: 'HUB_NONE',
     });
+    expect(
+      await desk({ state: createStateStore(initialTillState('CNY')) }).start({ kind: 'store' }),
+    ).toMatchObject({ code: 'NOT_SIGNED_IN' });
     expect(local.data.size).toBe(0);
   });
 

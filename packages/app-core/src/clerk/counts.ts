@@ -70,6 +70,8 @@ export type CountReport = {
 };
 
 export type CountDesk = {
+  /** [FM6] The zones the fixed readers place tags in now, to choose one to count. */
+  zones(): Promise<Outcome<string[]>>;
   /** [FM6] Starts a count: reads the fixed readers now, or opens a handheld read. */
   start(source: CountSource): Promise<Outcome<CountOnDevice>>;
   /**
@@ -170,6 +172,18 @@ export function createCounts(ports: FittingPorts): CountDesk {
       });
     }
     return done(staff);
+  }
+
+  async function zones(): Promise<Outcome<string[]>> {
+    if (!ports.floor) return refuse('HUB_NONE', 'This tablet has no store hub');
+    const zoneTags = ports.floor.zoneTags;
+    if (!zoneTags)
+      return refuse('HUB_NO_ZONES', 'The store hub runs no zone engine (update the hub)');
+    try {
+      return done([...new Set((await zoneTags()).map((t) => t.zone))].sort());
+    } catch (error) {
+      return refuse(errorCode(error) ?? 'HUB_FAILED', errorText(error), { context: 'Count' });
+    }
   }
 
   async function start(source: CountSource): Promise<Outcome<CountOnDevice>> {
@@ -391,5 +405,5 @@ export function createCounts(ports: FittingPorts): CountDesk {
     await ports.local.remove(countKey(countId));
   }
 
-  return { start, read, submit, report, approve, counts, flush, discard };
+  return { zones, start, read, submit, report, approve, counts, flush, discard };
 }
