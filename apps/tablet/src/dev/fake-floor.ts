@@ -288,7 +288,7 @@ export function createFakeFloor(options: FakeFloorOptions) {
     scope: { kind: 'skus-read', zone: 'FLOOR' },
     staffId: 'S001-E03',
     startedAt: iso(40 * MIN),
-    epcs: answerOf('x').result.found.map((f) => f.epc),
+    epcs: [...answerOf('x').result.found, ...answerOf('x').result.unexpected].map((f) => f.epc),
     ignored: 0,
     state: 'compared',
     answer: answerOf('S001-TAB1-01JCOUNTFLOOR01'),
@@ -339,7 +339,7 @@ export function createFakeFloor(options: FakeFloorOptions) {
           ? count
           : withReads(
               count,
-              answerOf('x').result.found.map((f) => f.epc),
+              [...answerOf('x').result.found, ...answerOf('x').result.unexpected].map((f) => f.epc),
             );
       return { ok: true, value: put(read), notices: [] };
     },

@@ -194,6 +194,8 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
   scan(code: string): void;
   /** For the dev page: a tag read by the hub's RFID reader (the count screen's handheld read). */
   readTag(epc: string): void;
+  /** For the dev page: a code held up to the camera while it plays (a member QR). */
+  showCamera(code: string): void;
 } {
   let online = !options.offline;
   let signedIn: Staff | null = null;
@@ -830,9 +832,11 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
     } as unknown as TabletHub['bridge'],
   };
 
+  const cameraReaders = new Set<(text: string) => void>();
   const camera: TabletCamera = {
     available: async () => true,
-    async start(video) {
+    async start(video, onCode) {
+      cameraReaders.add(onCode);
       // A grey test card stands in for the rear camera.
       const canvas = document.createElement('canvas');
       canvas.width = 640;
@@ -847,6 +851,7 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
       }
       video.srcObject = canvas.captureStream(1);
       return () => {
+        cameraReaders.delete(onCode);
         video.srcObject = null;
       };
     },
@@ -901,5 +906,8 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
       scanListeners.forEach((l) => l(code));
     },
     readTag: floor.readTag,
+    showCamera(code) {
+      cameraReaders.forEach((read) => read(code));
+    },
   };
 }

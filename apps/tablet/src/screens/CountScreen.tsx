@@ -289,7 +289,7 @@ function CurrentCount(props: {
         </button>
       )}
       {count.state === 'waiting' && (
-        <p className="note info" role="status">
+        <p className="note waiting" role="status">
           {t(
             'Waiting for the network: the {n} reads are kept on this tablet and sent when online',
             {

@@ -107,6 +107,9 @@ function Room(props: {
   const t = useWords();
   const { room, customer } = props;
   const busy = room.tags.length > 0;
+  // Linked on another tablet: the member's id is all this one knows (no personal data).
+  const member: ClerkCustomer | null =
+    customer ?? (room.memberId ? { memberId: room.memberId, maskedPhone: '' } : null);
   return (
     <section className={busy ? 'room busy' : 'room'} aria-label={room.room.name}>
       <header>
@@ -138,8 +141,8 @@ function Room(props: {
         <button type="button" disabled={!busy} onClick={props.onSuggestions}>
           {t('Suggestions')}
         </button>
-        {customer && (
-          <button type="button" onClick={() => props.onTried(customer)}>
+        {member && (
+          <button type="button" onClick={() => props.onTried(member)}>
             {t('Tried items')}
           </button>
         )}

@@ -40,7 +40,9 @@ export function TriedItemsScreen(props: {
           <h1>
             {props.customer
               ? t('Member {name}', {
-                  name: props.customer.maskedName ?? props.customer.maskedPhone,
+                  name:
+                    props.customer.maskedName ??
+                    (props.customer.maskedPhone || props.customer.memberId || ''),
                 })
               : t('No customer chosen')}
           </h1>

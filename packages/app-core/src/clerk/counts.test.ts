@@ -50,7 +50,7 @@ const epc = (serial: number) => {
   if (!made.ok) throw new Error('bad test EPC');
   return made.epc;
 };
-const [E1, E2, E3, E4] = [epc(1), epc(2), epc(3), epc(4)];
+const [TAG_A, TAG_B, TAG_C, TAG_D] = [epc(1), epc(2), epc(3), epc(4)];
 const zoneTag = (e: string, zone: string) => ({
   epc: e,
   zone,
@@ -74,8 +74,8 @@ beforeEach(async () => {
   await db.products.insert(WHITE_S);
   await db.chain.insert(STYLE as never);
   await db.staff.bulkInsert([CLERK, SUPERVISOR]);
-  rfid.expected = [E1, E2, E3].map((e) => ({ epc: e, sku: 'TEE1-W-S' }));
-  floor.zone = [zoneTag(E1, 'FLOOR'), zoneTag(E2, 'FLOOR'), zoneTag(E4, 'STOCK')];
+  rfid.expected = [TAG_A, TAG_B, TAG_C].map((e) => ({ epc: e, sku: 'TEE1-W-S' }));
+  floor.zone = [zoneTag(TAG_A, 'FLOOR'), zoneTag(TAG_B, 'FLOOR'), zoneTag(TAG_D, 'STOCK')];
 });
 afterEach(() => db.close());
 
@@ -108,9 +108,12 @@ describe('[FM6] starting a count', () => {
     const d = desk();
     const store = value(await d.start({ kind: 'store' }));
     expect(store).toMatchObject({ state: 'ready', scope: { kind: 'store' }, staffId: 'S001-E03' });
-    expect(store.epcs).toEqual([E1, E2, E4]);
+    expect(store.epcs).toEqual([TAG_A, TAG_B, TAG_D]);
     const zone = value(await d.start({ kind: 'zone', zone: 'FLOOR' }));
-    expect(zone).toMatchObject({ scope: { kind: 'skus-read', zone: 'FLOOR' }, epcs: [E1, E2] });
+    expect(zone).toMatchObject({
+      scope: { kind: 'skus-read', zone: 'FLOOR' },
+      epcs: [TAG_A, TAG_B],
+    });
     expect((await d.counts()).map((c) => c.countId).sort()).toEqual(
       [store.countId, zone.countId].sort(),
     );
@@ -153,18 +156,18 @@ describe('[FM6] starting a count', () => {
         if (c.epcs.length === 2) twoKept();
       }),
     );
-    floor.read(E1);
-    floor.read(E1);
-    floor.read(E2.toLowerCase());
+    floor.read(TAG_A);
+    floor.read(TAG_A);
+    floor.read(TAG_B.toLowerCase());
     floor.read('E2801160600002');
     // Told once kept: a tablet closed now loses no read.
     await kept;
     const onDevice = await local.get<CountOnDevice>(`${COUNT_KEY_PREFIX}${count.countId}`);
-    expect(onDevice?.epcs).toEqual([E1, E2]);
+    expect(onDevice?.epcs).toEqual([TAG_A, TAG_B]);
     const stopped = await reading.stop();
-    expect(stopped).toMatchObject({ state: 'ready', epcs: [E1, E2] });
-    floor.read(E3);
-    expect((await d.counts())[0]!.epcs).toEqual([E1, E2]);
+    expect(stopped).toMatchObject({ state: 'ready', epcs: [TAG_A, TAG_B] });
+    floor.read(TAG_C);
+    expect((await d.counts())[0]!.epcs).toEqual([TAG_A, TAG_B]);
     expect(seen).toEqual([0, 1, 2, 2]);
     expect((await d.counts())[0]!.ignored).toBe(1);
   });
@@ -187,12 +190,15 @@ describe('[FM6] starting a count', () => {
       state: 'reading',
     };
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(E1, E2, E3), fc.string())), (reads) => {
-        const after = withReads(empty, reads);
-        expect(new Set(after.epcs).size).toBe(after.epcs.length);
-        expect(after.epcs.every((e) => /^[0-9A-F]{24}$/.test(e))).toBe(true);
-        expect(after.epcs.length + after.ignored).toBeLessThanOrEqual(reads.length);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(TAG_A, TAG_B, TAG_C), fc.string())),
+        (reads) => {
+          const after = withReads(empty, reads);
+          expect(new Set(after.epcs).size).toBe(after.epcs.length);
+          expect(after.epcs.every((e) => /^[0-9A-F]{24}$/.test(e))).toBe(true);
+          expect(after.epcs.length + after.ignored).toBeLessThanOrEqual(reads.length);
+        },
+      ),
     );
   });
 });
@@ -204,9 +210,9 @@ describe('[FM7] [FM8] sending a count', () => {
     const sent = value(await d.submit(count.countId));
     expect(sent.state).toBe('compared');
     const report = await d.report(sent);
-    expect(report?.result.found.map((f) => f.epc)).toEqual([E1, E2]);
-    expect(report?.result.missing.map((f) => f.epc)).toEqual([E3]);
-    expect(report?.result.unexpected.map((f) => f.epc)).toEqual([E4]);
+    expect(report?.result.found.map((f) => f.epc)).toEqual([TAG_A, TAG_B]);
+    expect(report?.result.missing.map((f) => f.epc)).toEqual([TAG_C]);
+    expect(report?.result.unexpected.map((f) => f.epc)).toEqual([TAG_D]);
     expect(report?.lines[0]).toMatchObject({
       sku: 'TEE1-W-S',
       expected: 3,
@@ -218,7 +224,7 @@ describe('[FM7] [FM8] sending a count', () => {
       countId: count.countId,
       scope: { kind: 'store' },
       staffId: 'S001-E03',
-      epcs: [E1, E2, E4],
+      epcs: [TAG_A, TAG_B, TAG_D],
     });
   });
 
@@ -227,7 +233,7 @@ describe('[FM7] [FM8] sending a count', () => {
     const d = desk();
     const count = value(await d.start({ kind: 'zone', zone: 'FLOOR' }));
     const waiting = await d.submit(count.countId);
-    expect(waiting).toMatchObject({ ok: true, value: { state: 'waiting', epcs: [E1, E2] } });
+    expect(waiting).toMatchObject({ ok: true, value: { state: 'waiting', epcs: [TAG_A, TAG_B] } });
     expect(waiting.ok && waiting.notices[0]).toMatchObject({ code: 'COUNT_WAITING' });
     online = true;
     rfid.mode = 'lost-answer';
