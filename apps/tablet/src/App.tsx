@@ -1,16 +1,20 @@
 /**
  * The tablet's screens: sign-in, find a product, its stock here and across
- * the chain, the customer's cart, orders and their pay QR, the pickup desk
- * and the clerk's own sales. They render what the Tablet's use cases return
+ * the chain, the customer's cart, orders and their pay QR, the pickup desk,
+ * the clerk's own sales, the fitting rooms, a customer's tried items with
+ * suggestions, and counts. They render what the Tablet's use cases return
  * [TA1]; scans from the hub's scanner and RFID reader open a product (or,
- * at the pickup desk, the customer's order).
+ * at the pickup desk, the customer's order; on the count screen tags go to
+ * the count [TA12]).
  */
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type {
   ClerkCart,
+  ClerkCustomer,
   ClerkFound,
   ClerkLineMode,
   ClerkSubmitted,
+  FittingRoomNow,
   PickupDraft,
   QueuedOrder,
 } from '@pos/app-core';
@@ -20,6 +24,8 @@ import { LocaleProvider, zoneOfOffset, type Language } from '@pos/ui';
 import type { Tablet } from './tablet';
 import './styles.css';
 import { CartScreen } from './screens/CartScreen';
+import { CountScreen } from './screens/CountScreen';
+import { FittingRoomsScreen } from './screens/FittingRoomsScreen';
 import { FindScreen, type FindState } from './screens/FindScreen';
 import { OrdersScreen } from './screens/OrdersScreen';
 import { PickupScreen } from './screens/PickupScreen';
@@ -28,12 +34,23 @@ import { SalesScreen } from './screens/SalesScreen';
 import { SentScreen } from './screens/SentScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { StatusLine, type StatusFigures } from './screens/StatusLine';
+import { TriedItemsScreen } from './screens/TriedItemsScreen';
 import { cartUnits, otherLanguage, queueAttention } from './screens/view';
 import { noteOfRefusal, useWords, type ScreenNote } from './screens/words';
 
 const LANGUAGE_KEY = 'tablet.language';
 
-type Tab = 'find' | 'product' | 'cart' | 'sent' | 'orders' | 'sales' | 'pickup';
+type Tab =
+  | 'find'
+  | 'product'
+  | 'cart'
+  | 'sent'
+  | 'orders'
+  | 'sales'
+  | 'pickup'
+  | 'fitting'
+  | 'tried'
+  | 'count';
 
 function storedLanguage(): Language {
   try {
@@ -110,6 +127,12 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     draft: null,
     note: null,
   });
+  // [TA10] Members linked to rooms on this tablet, and the customer the tried-items screen shows.
+  const [linked, setLinked] = useState<Record<string, ClerkCustomer>>({});
+  const [tried, setTried] = useState<{
+    customer: ClerkCustomer | null;
+    room: FittingRoomNow | null;
+  }>({ customer: null, room: null });
 
   const refreshQueue = useCallback(() => {
     void tablet.clerk.queue().then(setQueue);
@@ -153,8 +176,9 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
       });
     } else find(code);
   });
+  // [TA12] On the count screen the reader's tags go to the count.
   const tagRead = useEffectEvent((read: TagRead) => {
-    if (tab !== 'pickup') find(read.gtin ?? read.epc);
+    if (tab !== 'pickup' && tab !== 'count') find(read.gtin ?? read.epc);
   });
   useEffect(() => {
     if (!staff || !tablet.hub) return undefined;
@@ -173,6 +197,8 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     setSent(null);
     setFindState({ query: '', results: null, note: null });
     setPickup({ draft: null, note: null });
+    setLinked({});
+    setTried({ customer: null, room: null });
     setTab('find');
   };
 
@@ -219,6 +245,9 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     { id: 'orders', label: attention ? t('Orders ({n})', { n: attention }) : t('Orders') },
     { id: 'sales', label: t('My sales') },
     { id: 'pickup', label: t('Pickup') },
+    { id: 'fitting', label: t('Fitting rooms') },
+    { id: 'tried', label: t('Tried & suggestions') },
+    { id: 'count', label: t('Count') },
   ];
 
   return (
@@ -299,6 +328,31 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
           onDraft={(draft, note) => setPickup({ draft, note })}
         />
       )}
+      {tab === 'fitting' && (
+        <FittingRoomsScreen
+          tablet={tablet}
+          linked={linked}
+          onLinked={(room, customer) => setLinked((l) => ({ ...l, [room]: customer }))}
+          onSuggestions={(room) => {
+            setTried({ customer: linked[room.room.id] ?? null, room });
+            setTab('tried');
+          }}
+          onTried={(customer, room) => {
+            setTried({ customer, room });
+            setTab('tried');
+          }}
+        />
+      )}
+      {tab === 'tried' && (
+        <TriedItemsScreen
+          tablet={tablet}
+          customer={tried.customer}
+          room={tried.room}
+          online={status.online}
+          onCustomer={(customer) => setTried({ customer, room: null })}
+        />
+      )}
+      {tab === 'count' && <CountScreen tablet={tablet} online={status.online} />}
     </>
   );
 }
