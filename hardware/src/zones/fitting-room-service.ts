@@ -123,7 +123,15 @@ export function createFittingRoomService(options: FittingRoomServiceOptions): Fi
   let pushing: Promise<void> | undefined;
   let pushTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const emitStatus = () => statusChanges.emit(health());
+  let lastHealth = '';
+  /** Tells listeners when the health changed (not at every session). */
+  const emitStatus = () => {
+    const now = health();
+    const text = JSON.stringify(now);
+    if (text === lastHealth) return;
+    lastHealth = text;
+    statusChanges.emit(now);
+  };
   const emitRooms = () => roomChanges.emit(fittingRoomViews(state, map.zones, now().toISOString()));
 
   /** [FR2] Writes before the change counts; a write that fails is reported, the change kept in memory. */
