@@ -10,7 +10,7 @@
 import { SCHEMA_VERSIONS, syncVersionHeaders, type TryOnFact } from '@pos/domain';
 import { errorMessage } from '../errors';
 
-export type SyncTarget = {
+export type FactPushTarget = {
   /** The sync server's base URL, e.g. `https://127.0.0.1:5984`. */
   url: string;
   /** The fitting-room service's device token. */
@@ -42,7 +42,7 @@ export function tryOnDoc(fact: TryOnFact): Record<string, unknown> {
 }
 
 export async function pushTryOnFacts(
-  target: SyncTarget,
+  target: FactPushTarget,
   facts: readonly TryOnFact[],
 ): Promise<PushResult> {
   const doFetch = target.fetch ?? globalThis.fetch.bind(globalThis);

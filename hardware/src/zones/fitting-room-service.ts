@@ -26,7 +26,7 @@ import type { ZoneTag } from '../hub/protocol';
 import { Listeners } from '../listeners';
 import type { TagRead } from '../rfid/tag-read';
 import { FactOutbox, type RefusedFact } from './fact-outbox';
-import { pushTryOnFacts, type SyncTarget } from './fact-push';
+import { pushTryOnFacts, type FactPushTarget } from './fact-push';
 import type { TagLocation, ZoneEngine, ZoneMap } from './zone-types';
 
 export type FittingRoomServiceOptions = {
@@ -38,7 +38,7 @@ export type FittingRoomServiceOptions = {
   /** The zone engine over `map`, fed every raw read. */
   engine: ZoneEngine;
   /** Where facts go; null keeps them in the outbox (a store not yet connected). */
-  sync: SyncTarget | null;
+  sync: FactPushTarget | null;
   /** The outbox file (JSON lines), e.g. `.data/fitting-rooms/S001-FR.jsonl`. */
   outboxPath: string;
   now?: () => Date;
