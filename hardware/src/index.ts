@@ -231,6 +231,31 @@ export {
   LabelPrinterSimulator,
   TcpLabelPrinterSimulator,
 } from './simulators/label-printer-simulator';
+export * from './zones/zone-types';
+export { createZoneEngine } from './zones/zone-engine';
+export {
+  TagFloor,
+  mulberry32,
+  type FloorAntenna,
+  type FloorRoom,
+  type FloorTag,
+  type TagFloorOptions,
+  type TagSourced,
+} from './simulators/tag-floor';
+export {
+  DEMO_COUNTER_READER,
+  DEMO_FLOOR,
+  DEMO_FLOOR_ANTENNAS,
+  DEMO_ROOMS,
+  DEMO_STOCK_READER,
+  DEMO_ZONES,
+  DEMO_ZONE_MAP,
+  DEMO_ZONE_READER,
+  inRoom,
+  nearWall,
+  type DemoZoneId,
+  type FloorPosition,
+} from './zones/demo-floor';
 export {
   createFittingRoomService,
   ulid,
