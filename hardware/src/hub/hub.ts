@@ -370,10 +370,7 @@ export function createHub(options: HubOptions): Hub {
  * de-duplication window hides RSSI changes); a reader without raw reads
  * feeds its de-duplicated ones.
  */
-function feedRawReads(
-  reader: RfidReaderDevice & { onRawRead?: (callback: (read: TagRead) => void) => () => void },
-  service: FittingRoomService,
-): () => void {
+function feedRawReads(reader: RfidReaderDevice, service: FittingRoomService): () => void {
   const feed = (read: TagRead) => service.feed(read);
   return reader.onRawRead ? reader.onRawRead(feed) : reader.onTagRead(feed);
 }

@@ -27,7 +27,8 @@ import { Listeners } from '../listeners';
 import type { TagRead } from '../rfid/tag-read';
 import { FactOutbox, type RefusedFact } from './fact-outbox';
 import { pushTryOnFacts, type FactPushTarget } from './fact-push';
-import type { TagLocation, ZoneEngine, ZoneMap } from './zone-types';
+import { createZoneEngine } from './zone-engine';
+import type { MobilityProfile, TagLocation, ZoneEngine, ZoneMap } from './zone-types';
 
 export type FittingRoomServiceOptions = {
   storeId: string;
@@ -35,8 +36,10 @@ export type FittingRoomServiceOptions = {
   deviceId: string;
   map: ZoneMap;
   policy?: Partial<FittingRoomPolicy>;
-  /** The zone engine over `map`, fed every raw read. */
-  engine: ZoneEngine;
+  /** The zone engine over `map`, fed every raw read; default `createZoneEngine({ map, profile })`. */
+  engine?: ZoneEngine;
+  /** [ZE3] The mobility profile of the default engine; default GARMENT_PROFILE. */
+  profile?: Partial<MobilityProfile>;
   /** Where facts go; null keeps them in the outbox (a store not yet connected). */
   sync: FactPushTarget | null;
   /** The outbox file (JSON lines), e.g. `.data/fitting-rooms/S001-FR.jsonl`. */
@@ -96,7 +99,10 @@ export type FittingRoomService = {
 };
 
 export function createFittingRoomService(options: FittingRoomServiceOptions): FittingRoomService {
-  const { storeId, deviceId, map, engine, sync } = options;
+  const { storeId, deviceId, map, sync } = options;
+  const engine =
+    options.engine ??
+    createZoneEngine({ map, ...(options.profile ? { profile: options.profile } : {}) });
   const policy: FittingRoomPolicy = { ...DEFAULT_FITTING_ROOM_POLICY, ...options.policy };
   const now = options.now ?? (() => new Date());
   const newSuffix = options.newId ?? ulid;
