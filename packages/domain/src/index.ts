@@ -57,3 +57,4 @@ export * from './tryons';
 export * from './rfid-api';
 export * from './rfid-checkout';
 export * from './tryon-reports';
+export * from './tryon-sessions';
