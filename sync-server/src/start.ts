@@ -10,6 +10,7 @@ import type { RequestLogger } from './json-log';
 import type { RateLimitOptions } from './rate-limit';
 import { createSyncServer, type Logger } from './server';
 import type { ShopOptions } from './shop/routes';
+import type { TryOnOptions } from './rfid/tryon-routes';
 import type { TlsOptions } from './tls';
 import type { ServerVersions } from './version';
 import { openStorage, type StorageConfig } from './storage/open-storage';
@@ -40,6 +41,8 @@ export type StartOptions = {
   tablet?: { staticDir?: string };
   /** [HC7] The HQ console's page at `/console/` (`apps/console/dist`); none: not served. */
   console?: { staticDir?: string };
+  /** [RI6]-[RI10] Try-on reports' policy and the suggestions outbox sweep. */
+  tryOns?: TryOnOptions;
   /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
   privacy?: PrivacyKeys;
 };
@@ -80,6 +83,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.shop ? { shop: options.shop } : {}),
       ...(options.tablet ? { tablet: options.tablet } : {}),
       ...(options.console ? { console: options.console } : {}),
+      ...(options.tryOns ? { tryOns: options.tryOns } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
     // [PK11] While serving: a failure is logged, and the next start resumes it.

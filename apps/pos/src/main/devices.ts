@@ -10,6 +10,7 @@ import {
   Uhf18Reader,
   UsbPrinter,
   type Hub,
+  type HubOptions,
   type LabelPrinterDevice,
   type PrinterDevice,
 } from '@pos/hardware';
@@ -79,15 +80,28 @@ export function labelPrinterFor(config: LabelPrinterConfig): LabelPrinterDevice 
       });
 }
 
-/** Opens the hub for `devices`; invalid settings are refused with every problem named. */
-export async function openHub(devices: DevicesConfig, columns: 32 | 48): Promise<Hub> {
+/**
+ * Opens the hub for `devices`; invalid settings are refused with every
+ * problem named. `store` adds the store's zone readers and fitting-room
+ * service when this terminal's hub hosts them (the demo's S001).
+ */
+export async function openHub(
+  devices: DevicesConfig,
+  columns: 32 | 48,
+  store: Pick<HubOptions, 'rfidReaders' | 'fittingRooms'> = {},
+): Promise<Hub> {
   parseDevicesConfig(devices);
+  const rfidReaders = [
+    ...(devices.rfidReaders ?? []).map(rfidReaderFor),
+    ...(store.rfidReaders ?? []),
+  ];
   const hub = createHub({
     scanners: devices.scanners.map(
       ({ id, path, baudRate }) =>
         new SerialScanner({ id, path, ...(baudRate ? { baudRate } : {}) }),
     ),
-    ...(devices.rfidReaders?.length ? { rfidReaders: devices.rfidReaders.map(rfidReaderFor) } : {}),
+    ...(rfidReaders.length ? { rfidReaders } : {}),
+    ...(store.fittingRooms ? { fittingRooms: store.fittingRooms } : {}),
     ...(devices.printer ? { printer: printerFor(devices.printer) } : {}),
     ...(devices.labelPrinter ? { labelPrinter: labelPrinterFor(devices.labelPrinter) } : {}),
     columns,
