@@ -143,9 +143,10 @@ describe('TagFloor', () => {
       exitReads += f.readsFor(DEMO_ZONE_READER).filter((r) => r.antenna === 4).length;
     }
     expect(exitReads).toBeLessThan(3); // of 32,000 tag-rounds; one weak read never departs a tag
-  });
+  }, 60_000);
 });
 
+// Hundreds of tags over hundreds of rounds: a timeout of 60 s, not the default 5 s.
 describe('TagFloor driving the zone engine', () => {
   it('[TP1]-[TP3] [ZE2] [ZE3] 300 tags, 3 carried into FR1, 1 by the wall in FR2: FR1 holds exactly the 3', () => {
     const f = floor(11);
@@ -185,5 +186,5 @@ describe('TagFloor driving the zone engine', () => {
     // Nothing else moved: the floor and stockroom kept their tags through the noise.
     expect(events.filter((e) => e.kind === 'moved').length).toBe(4);
     expect(engine.tagsIn('FLOOR').length).toBe(196);
-  });
+  }, 60_000);
 });

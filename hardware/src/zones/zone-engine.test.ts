@@ -244,6 +244,7 @@ function replay(ledger: Map<string, string>, events: readonly ZoneEvent[]): void
   }
 }
 
+// Long streams: a timeout of 60 s, not the default 5 s, so a loaded machine does not fail them.
 describe('zone engine properties', () => {
   const seen = { arrived: 0, moved: 0, departed: 0 };
   function replayed(ledger: Map<string, string>, events: readonly ZoneEvent[]): void {
@@ -293,7 +294,7 @@ describe('zone engine properties', () => {
     // The streams exercised every kind of event, not only arrivals.
     expect(seen.moved).toBeGreaterThan(20);
     expect(seen.departed).toBeGreaterThan(20);
-  });
+  }, 60_000);
 
   it('[ZE7] garbage of any shape never throws', () => {
     const engine = createZoneEngine({ map: DEMO_ZONE_MAP });
@@ -304,7 +305,7 @@ describe('zone engine properties', () => {
         engine.tick(b as number);
       }),
     );
-  });
+  }, 60_000);
 
   it('[ZE3] stray reads: a tag steadily read in FR1, with weaker reads now and then from FR2, never leaves FR1', () => {
     fc.assert(
@@ -350,5 +351,5 @@ describe('zone engine properties', () => {
       ),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });
