@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken } from './auth';
-import { DEMO_TABLETS } from './demo-clerk';
+import { DEMO_FITTING_ROOM_SERVICES, DEMO_TABLETS } from './demo-clerk';
 import { DEMO_DEVICES, seedDemo } from './demo-data';
 import { pushDocs } from './push';
 import { BACKENDS, S001_DEVICE, asPushed, demoSale } from './test-support';
@@ -19,7 +19,12 @@ for (const backend of BACKENDS) {
           // [DM3] The style's 8 SKUs, prices and 16 stock levels, the style and commission table, 2 clerks.
           written: 2 + 20 + 20 + 40 + 2 + 1 + 4 + 3 + 2 + 5 + 1 + 17 + 1 + 60 + 8 + 8 + 16 + 2 + 2,
         });
-        for (const { token, deviceId, storeId } of [...DEMO_DEVICES, ...DEMO_TABLETS]) {
+        // [RI5] And S001's fitting-room service, a device of its store.
+        for (const { token, deviceId, storeId } of [
+          ...DEMO_DEVICES,
+          ...DEMO_TABLETS,
+          ...DEMO_FITTING_ROOM_SERVICES,
+        ]) {
           expect(await storage.findDeviceToken(hashToken(token))).toEqual({ deviceId, storeId });
         }
         // A sale moves stock; a second seed must neither reset it nor touch anything else.

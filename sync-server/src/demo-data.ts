@@ -24,6 +24,7 @@ import {
   DEMO_STYLE_PRODUCTS,
   DEMO_STYLE_STOCK,
   DEMO_TABLETS,
+  DEMO_FITTING_ROOM_SERVICES,
 } from './demo-clerk';
 import { seedDemoPeople } from './demo-people';
 import { writeLocations, type StoredLocation } from './orders/locations';
@@ -269,7 +270,11 @@ export async function seedDemo(
     count += await seedDemoPeople(tx, privacy);
     return count;
   });
-  for (const { token, deviceId, storeId } of [...DEMO_DEVICES, ...DEMO_TABLETS]) {
+  for (const { token, deviceId, storeId } of [
+    ...DEMO_DEVICES,
+    ...DEMO_TABLETS,
+    ...DEMO_FITTING_ROOM_SERVICES,
+  ]) {
     await provisionDevice(storage, token, { deviceId, storeId });
   }
   return { written };

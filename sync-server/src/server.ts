@@ -48,6 +48,8 @@ import { authenticateChannel } from './orders/channel-tokens';
 import { serveOrders } from './orders/routes';
 import { DEFAULT_ORDER_PRICING } from './orders/pricing';
 import { CLERK_ROUTE, serveClerk } from './clerk/routes';
+import { isTryOnRoute, serveTryOns, type TryOnOptions } from './rfid/tryon-routes';
+import { startTryOnOutbox } from './rfid/outbox';
 import { TABLET_ROUTE, tabletFile } from './clerk/static';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
@@ -145,6 +147,8 @@ export type SyncServerOptions = {
   addressBook?: AddressBook;
   /** [RP9] The carrier printed on parcels' labels; default `DEFAULT_CARRIER`. */
   carrier?: string;
+  /** [RI5]-[RI10] How try-ons are counted and their suggestions sent. */
+  tryOns?: TryOnOptions;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -325,6 +329,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
             ? {}
             : { remindBeforeMs: options.holdSweeper.remindBeforeMs }),
         });
+
+  // [RI10] Visits that are over get their suggestions, with consent, once.
+  const tryOnOutbox =
+    options.tryOns?.outbox === false
+      ? null
+      : startTryOnOutbox(storage, { ...options.tryOns?.outbox, now, log });
 
   type Waiter = { db: string; principal: string; revoked: boolean; wake: () => void };
   // Longpolls waiting for a change, woken by the storage's change events.
@@ -731,7 +741,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       !isServiceRoute(dbName) &&
       !isPrivacyRoute(dbName) &&
       dbName !== DEVICE_ROUTE &&
-      dbName !== CLERK_ROUTE
+      dbName !== CLERK_ROUTE &&
+      !isTryOnRoute(segments)
     ) {
       throw new SyncError('not_found', 'Database does not exist.');
     }
@@ -795,6 +806,20 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         now: now(),
         graceMs: tokenGraceMs,
         send: (status, body) => sendJson(res, status, body),
+      });
+      return;
+    }
+    if (isTryOnRoute(segments)) {
+      context.route = `/_rfid/${segments[1]}`;
+      await serveTryOns({
+        storage,
+        principal,
+        method: method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        send: (status, body) => sendJson(res, status, body),
+        now,
+        options: options.tryOns,
       });
       return;
     }
@@ -1051,6 +1076,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     async close() {
       closing = true;
       await sweeper?.stop();
+      await tryOnOutbox?.stop();
       unlisten();
       unobserve();
       for (const waiter of waiting) waiter.wake();

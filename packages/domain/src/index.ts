@@ -56,3 +56,4 @@ export * from './item-stock';
 export * from './tryons';
 export * from './rfid-api';
 export * from './tryon-sessions';
+export * from './tryon-reports';

@@ -367,6 +367,10 @@ export class SqlSyncStorage implements SyncStorage {
     return selectMatchingDocs(this.driver, db, match);
   }
 
+  reportQuery<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    return this.driver.query<R>(sql, params);
+  }
+
   async receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     if (ids.length === 0) return found;
