@@ -7,6 +7,11 @@
  * fact it already holds: facts are stored once by id, [TO7]), or refused
  * with its reason.
  */
+import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { SCHEMA_VERSIONS, syncVersionHeaders, type TryOnFact } from '@pos/domain';
 import { errorMessage } from '../errors';
 
@@ -15,6 +20,12 @@ export type FactPushTarget = {
   url: string;
   /** The fitting-room service's device token. */
   token: string;
+  /**
+   * An HTTPS sync server's certificate by its SHA-256 fingerprint (hex, colons
+   * optional), as tills pin it: that certificate is trusted, any other
+   * refused. Without it, the system's trusted authorities decide.
+   */
+  certFingerprint?: string;
   /** Lets tests swap the fetch used. */
   fetch?: typeof fetch;
 };
@@ -45,7 +56,11 @@ export async function pushTryOnFacts(
   target: FactPushTarget,
   facts: readonly TryOnFact[],
 ): Promise<PushResult> {
-  const doFetch = target.fetch ?? globalThis.fetch.bind(globalThis);
+  const doFetch =
+    target.fetch ??
+    (target.certFingerprint !== undefined
+      ? pinnedFetch(target.certFingerprint)
+      : globalThis.fetch.bind(globalThis));
   const url = `${target.url.replace(/\/+$/, '')}/facts/_bulk_docs`;
   let response: Response;
   try {
@@ -101,4 +116,92 @@ export async function pushTryOnFacts(
   }
   for (const id of pushedIds) if (!answered.has(id)) result.retry.push(id);
   return result;
+}
+
+const pinnedFetches = new Map<string, typeof fetch>();
+
+/**
+ * A fetch (POST with a JSON body is all the push needs) to an HTTPS server
+ * whose certificate has the given SHA-256 fingerprint: the certificate is
+ * read once, checked, and then trusted as the only authority.
+ */
+export function pinnedFetch(fingerprint: string): typeof fetch {
+  const pin = fingerprint.replace(/:/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(pin)) {
+    throw new Error(`certFingerprint is not a SHA-256 fingerprint (64 hex digits): ${fingerprint}`);
+  }
+  const known = pinnedFetches.get(pin);
+  if (known) return known;
+  const trusted = new Map<string, Promise<string>>();
+  const pinned = (async (input: string | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input));
+    if (url.protocol !== 'https:')
+      throw new Error(`a pinned certificate needs https: ${url.origin}`);
+    let ca = trusted.get(url.host);
+    if (!ca) {
+      ca = pinnedCertificate(url, pin);
+      trusted.set(url.host, ca);
+      ca.catch(() => trusted.delete(url.host));
+    }
+    return httpsPost(url, init, await ca);
+  }) as typeof fetch;
+  pinnedFetches.set(pin, pinned);
+  return pinned;
+}
+
+/** The server's certificate (PEM) when its SHA-256 fingerprint is `pin`; else an error saying whose it is. */
+async function pinnedCertificate(url: URL, pin: string): Promise<string> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const socket = tlsConnect({
+    host,
+    port: Number(url.port || 443),
+    ...(isIP(host) ? {} : { servername: host }),
+    rejectUnauthorized: false,
+  });
+  try {
+    await once(socket, 'secureConnect');
+    const certificate = new X509Certificate(socket.getPeerCertificate().raw);
+    const seen = certificate.fingerprint256.replace(/:/g, '');
+    if (seen !== pin) {
+      throw new Error(
+        `the sync server's certificate (SHA-256 ${certificate.fingerprint256}) is not the pinned one`,
+      );
+    }
+    return certificate.toString();
+  } finally {
+    socket.destroy();
+  }
+}
+
+function httpsPost(url: URL, init: RequestInit, ca: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(
+      url,
+      {
+        method: init.method ?? 'POST',
+        headers: init.headers as Record<string, string>,
+        ca,
+        // The pinned certificate is the only authority; its names need not match the address used.
+        checkServerIdentity: () => undefined,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve(
+            new Response(
+              [204, 205, 304].includes(response.statusCode ?? 0) ? null : Buffer.concat(chunks),
+              {
+                status: response.statusCode ?? 500,
+                statusText: response.statusMessage ?? '',
+              },
+            ),
+          ),
+        );
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(typeof init.body === 'string' ? init.body : undefined);
+  });
 }
