@@ -329,3 +329,54 @@ describe('countAdjustments', () => {
     );
   });
 });
+
+describe('sales folded over the items', () => {
+  it('[IT5] any sequence of sales, replayed or not: each EPC keeps its first sale; every later sale of it is reported', () => {
+    const pool = Array.from({ length: 8 }, (_, i) => epcOf(GTINS[0], i + 1));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            sale: fc.integer({ min: 1, max: 5 }),
+            epcs: fc.uniqueArray(fc.integer({ min: 0, max: 7 }), { minLength: 1, maxLength: 4 }),
+          }),
+          { maxLength: 12 },
+        ),
+        (sales) => {
+          let items = new Map<string, ItemRecord>();
+          const firstSale = new Map<string, string>();
+          const linesOf = new Map<string, string[]>();
+          let reported = 0;
+          let expectedReports = 0;
+          for (const { sale, epcs } of sales) {
+            const id = `SALE-${sale}`;
+            // A sale id always names the same EPCs: a replay is the same fact.
+            const named = linesOf.get(id) ?? epcs.map((i) => pool[i]!);
+            linesOf.set(id, named);
+            for (const epc of named) {
+              const first = firstSale.get(epc);
+              if (first === undefined) firstSale.set(epc, id);
+              else if (first !== id) expectedReports++;
+            }
+            const folded = applySaleToItems(
+              items,
+              {
+                id,
+                storeId: 'S001',
+                soldAt: 'now',
+                lines: [{ sku: 'TEE-WH-S', gtin: GTINS[0], epcs: named }],
+              },
+              'now',
+            );
+            reported += folded.soldTwice.length;
+            items = new Map([...items, ...folded.changes.map((c) => [c.epc, c.after] as const)]);
+          }
+          expect(reported).toBe(expectedReports);
+          for (const [epc, saleId] of firstSale) {
+            expect(items.get(epc)).toMatchObject({ state: 'sold', saleId });
+          }
+        },
+      ),
+    );
+  });
+});
