@@ -13,6 +13,19 @@ export const TRY_ON_FACTS_DB = '_tryOnFacts';
 type Reader = Pick<SyncStorage, 'reportQuery'>;
 
 /**
+ * [ST18] Text bounds for an index range over ISO-8601 instants: every
+ * instant in `[from, to)`, however many digits of milliseconds it is
+ * written with, sorts as text at or after `from`'s whole second and before
+ * the second after `to`'s. The exact bounds are checked beside them.
+ */
+export function secondsAround(from: string, to: string): [string, string] {
+  const second = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+  const start = Math.floor(Date.parse(from) / 1000) * 1000;
+  const end = Math.floor(Date.parse(to) / 1000) * 1000 + 1000;
+  return [second(start), second(end)];
+}
+
+/**
  * [RI6] [RI7] The try-on facts (sessions long enough, [TO3]) that closed in
  * `[from, to)`, of one store or (null) every store, by closing time.
  */
@@ -23,12 +36,13 @@ export async function selectTryOns(
   const rows = await reader.reportQuery<{ body: TryOnFact }>(
     `SELECT body FROM docs
       WHERE db = '${TRY_ON_FACTS_DB}'
+        AND body->>'closedAt' >= $4 AND body->>'closedAt' < $5
         AND ($1::text IS NULL OR store_id = $1::text)
         AND (body->>'tryOn')::boolean
         AND (body->>'closedAt')::timestamptz >= $2::timestamptz
         AND (body->>'closedAt')::timestamptz < $3::timestamptz
       ORDER BY (body->>'closedAt')::timestamptz, id`,
-    [where.storeId, where.from, where.to],
+    [where.storeId, where.from, where.to, ...secondsAround(where.from, where.to)],
   );
   return rows.map((r) => r.body);
 }
@@ -41,9 +55,10 @@ export async function selectMemberSessions(reader: Reader, since: string): Promi
   const rows = await reader.reportQuery<{ body: TryOnFact }>(
     `SELECT body FROM docs
       WHERE db = '${TRY_ON_FACTS_DB}' AND body ? 'memberId'
+        AND body->>'closedAt' >= $2
         AND (body->>'closedAt')::timestamptz >= $1::timestamptz
       ORDER BY body->>'openedAt', id`,
-    [since],
+    [since, secondsAround(since, since)[0]],
   );
   return rows.map((r) => r.body);
 }
@@ -71,6 +86,8 @@ export async function selectEpcSales(
         CASE WHEN jsonb_typeof(l.line->'epcs') = 'array' THEN l.line->'epcs' ELSE '[]'::jsonb END
       ) AS e(epc)
       WHERE s.db = 'saleFacts'
+        AND jsonb_path_query_array(s.body, '$.lines[*].epcs[*]')
+            ?| ARRAY(SELECT jsonb_array_elements_text($1::jsonb))
         AND (s.body->>'soldAt')::timestamptz BETWEEN $2::timestamptz AND $3::timestamptz
         AND e.epc IN (SELECT jsonb_array_elements_text($1::jsonb))`,
     [JSON.stringify([...new Set(epcs)]), between.from, between.to],

@@ -15,7 +15,7 @@ import {
   type TryOnFact,
 } from '@pos/domain';
 import { saleFactFixture } from '@pos/domain/fixtures';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { provisionAdminToken } from '../auth';
 import {
   DEMO_FITTING_ROOM_SERVICES,
@@ -438,7 +438,23 @@ for (const backend of BACKENDS) {
       expect((await server.storage.dbInfo(OUTBOX_DB, null)).updateSeq).toBe(seq);
       const visits = await server.storage.findDocs(TRY_ON_VISITS_DB, { memberId: 'M0002' });
       expect(visits.map((v) => v.body.outcome)).toEqual(['no-consent']);
-      // The sender marks it sent.
+      // [CS4] A withdrawal cancels the member's pending suggestions (both visits').
+      await recordConsentAnswer(server.storage, {
+        memberId: 'M0001',
+        choices: { 'tryon-suggestions': false },
+        channel: 'customer-web',
+        policyVersion: '2026-12',
+        at: at(1060),
+      });
+      const earlier = messages.find((m) => m.id !== message!.id)!;
+      const cancelled = await server.storage.getDocs(OUTBOX_DB, [earlier.id, message!.id], null);
+      for (const id of [earlier.id, message!.id]) {
+        expect(cancelled.get(id)?.body).toMatchObject({
+          status: 'cancelled',
+          reason: 'consent-withdrawn',
+        });
+      }
+      // The sender may not send a cancelled one.
       const sent = await server.request(
         admin,
         `/_admin/outbox/${encodeURIComponent(message!.id)}/sent`,
@@ -446,7 +462,58 @@ for (const backend of BACKENDS) {
           method: 'POST',
         },
       );
-      expect(sent.status).toBe(200);
+      expect(sent.status).toBe(409);
+    });
+  });
+
+  describe.skipIf(backend.skip)(`the try-on outbox sweep of a server on ${backend.name}`, () => {
+    let server: TestServer;
+    let admin: string;
+    const clock = new Date(at(200));
+    beforeAll(async () => {
+      server = await startTestServer(backend, {
+        rateLimit: false,
+        holdSweeper: false,
+        now: () => clock,
+        tryOns: { outbox: { intervalMs: 20, quietMs: 0 } },
+      });
+      admin = (await provisionAdminToken(server.storage, 'hq')).token;
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+
+    it("[RI10] [TO12] the server sweeps by itself: a consenting member's visit gets its message, another member's none", async () => {
+      await recordConsentAnswer(server.storage, {
+        memberId: 'M0001',
+        choices: { 'tryon-suggestions': true },
+        channel: 'customer-web',
+        policyVersion: '2026-12',
+        at: at(0),
+      });
+      const visits = [
+        session('TEE-01-WH-S', 9, 100, 3, { memberId: 'M0001' }),
+        session('TEE-01-WH-M', 9, 100, 3, { memberId: 'M0002' }),
+      ];
+      const res = await server.request(FIT.token, '/facts/_bulk_docs', {
+        body: { docs: visits.map(wire) },
+      });
+      expect(res.status).toBe(201);
+      await vi.waitFor(
+        async () => {
+          const decided = await server.storage.findDocs(TRY_ON_VISITS_DB, {});
+          expect(decided.map((d) => [d.body.memberId, d.body.outcome]).sort()).toEqual([
+            ['M0001', 'queued'],
+            ['M0002', 'no-consent'],
+          ]);
+        },
+        { timeout: 20_000, interval: 50 },
+      );
+      const outbox = await server.request(admin, '/_admin/outbox?status=pending');
+      const messages = (outbox.body as { messages: OutboxMessage[] }).messages;
+      expect(messages.map((m) => [m.memberId, m.purpose, m.sessionIds])).toEqual([
+        ['M0001', 'tryon-suggestions', [visits[0]!.id]],
+      ]);
     });
   });
 }
