@@ -6,6 +6,7 @@
  * See SPEC.md [RK1]-[RK4].
  */
 import {
+  decodeSgtin96,
   gtinsOfReads,
   planTagReads,
   type CheckoutCart,
@@ -117,10 +118,10 @@ const REFUSAL_WORDS: Record<string, string> = {
   RFID_NOT_SELLABLE: 'Cannot be sold',
 };
 
-/** The item a refusal names for the cashier: the product and the tag's serial, or the EPC. */
+/** The item a refusal names for the cashier: the product and the tag's serial number, or the EPC. */
 export function refusedItem(refusal: RfidRefusal): string {
-  const serial = refusal.epc.slice(-6);
-  return refusal.name ? `${refusal.name} (…${serial})` : refusal.epc;
+  const tag = decodeSgtin96(refusal.epc);
+  return refusal.name && tag.ok ? `${refusal.name} #${tag.serial}` : refusal.epc;
 }
 
 /**
@@ -155,7 +156,7 @@ export function rfidNotices(
     const items = list.map(refusedItem).join('、');
     notices.push({
       tone: 'error',
-      text: `${REFUSAL_WORDS[code]}: ${list.map((r) => r.message).join('; ')}`,
+      text: `${REFUSAL_WORDS[code]}: ${list.map(refusedItem).join(', ')}`,
       code,
       params: { items, epcs: list.map((r) => r.epc).join('、') },
     });

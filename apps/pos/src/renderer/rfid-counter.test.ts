@@ -45,7 +45,7 @@ describe('RFID checkout on the till screen', () => {
       [{ tone: 'error' as const, text: '', code: 'RFID_SOLD', params: { items: '', epcs: sold } }],
     );
     const once = refusedAfter([], outcome);
-    expect(once).toEqual([{ epc: sold, code: 'RFID_SOLD', item: 'T恤 白 M (…000007)' }]);
+    expect(once).toEqual([{ epc: sold, code: 'RFID_SOLD', item: 'T恤 白 M #7' }]);
     expect(refusedAfter(once, outcome)).toEqual(once);
     expect(refusedAfter(once, refuse('FAILED', 'x'))).toEqual(once);
     expect(rfidWords('zh-CN', 'RFID_SOLD')).toBe('已售出');

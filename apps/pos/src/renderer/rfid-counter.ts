@@ -3,7 +3,7 @@
  * counter's, whether the till is on the sale screen, and the tags refused in
  * the cart so far, in the screen's words.
  */
-import type { Outcome, RfidCheckoutResult, TillState } from '@pos/app-core';
+import { refusedItem, type Outcome, type RfidCheckoutResult, type TillState } from '@pos/app-core';
 import type { DeviceStatus } from '@pos/hardware/protocol';
 import { phraseBook } from '@pos/ui';
 
@@ -81,12 +81,7 @@ export function refusedAfter(
       (n) => n.code && LISTED.includes(n.code) && n.params?.epcs?.split('、').includes(refusal.epc),
     )?.code;
     if (!code) continue;
-    const serial = refusal.epc.slice(-6);
-    byEpc.set(refusal.epc, {
-      epc: refusal.epc,
-      code,
-      item: refusal.name ? `${refusal.name} (…${serial})` : refusal.epc,
-    });
+    byEpc.set(refusal.epc, { epc: refusal.epc, code, item: refusedItem(refusal) });
   }
   return [...byEpc.values()];
 }
