@@ -101,6 +101,35 @@ export async function planCounterReads(
   });
 }
 
+/**
+ * [RK5] The cart without the units whose EPCs are in `sold` (a cart put
+ * aside, resumed after they were sold here): each such unit is dropped from
+ * its line, a line left with none removed; the dropped units are refused
+ * as sold here.
+ */
+export function withoutEpcs(
+  cart: CheckoutCart,
+  sold: ReadonlyMap<string, string>,
+): { cart: CheckoutCart; dropped: RfidRefusal[] } {
+  const dropped: RfidRefusal[] = [];
+  const lines = cart.lines.flatMap((line) => {
+    if (!line.epcs?.some((e) => sold.has(e))) return [line];
+    const epcs = line.epcs.filter((e) => !sold.has(e));
+    for (const epc of line.epcs.filter((e) => sold.has(e))) {
+      dropped.push({
+        epc,
+        reason: 'sold-here',
+        message: `${line.name} (tag ${epc}) was already sold at this till`,
+        gtin: line.gtin,
+        sku: line.sku,
+        name: line.name,
+      });
+    }
+    return epcs.length ? [{ ...line, epcs, quantity: epcs.length }] : [];
+  });
+  return { cart: { ...cart, lines }, dropped };
+}
+
 const REFUSAL_CODES: Record<Exclude<RfidRefusalReason, 'in-cart'>, string> = {
   'sold-at-store': 'RFID_SOLD',
   'sold-here': 'RFID_SOLD',
