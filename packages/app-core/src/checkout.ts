@@ -50,6 +50,7 @@ import type { TillPorts } from './ports';
 import {
   counterReads,
   createSoldHereCache,
+  withoutEpcs,
   planCounterReads,
   rfidNotices,
   type RfidCheckoutResult,
@@ -450,6 +451,15 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
       for (const tender of tenders) cart = addTender(cart, tender);
       const pricing = await price(cart);
       if (!pricing) return refuse('CART_EMPTY', 'the cart is empty');
+      // [RK5] A tag sold here since it was read (another cart paid first) is never sold twice.
+      const sold = cart.lines.some((l) => l.epcs) ? await soldHere.get() : new Map();
+      const again = cart.lines.flatMap((l) => (l.epcs ?? []).filter((e) => sold.has(e)));
+      if (again.length) {
+        const named = cart.lines.filter((l) => l.epcs?.some((e) => sold.has(e))).map((l) => l.name);
+        return refuse('RFID_SOLD', `Already sold here: ${named.join(', ')}; void them first`, {
+          params: { items: named.join('、'), epcs: again.join('、') },
+        });
+      }
       const settlement = settleCheckout(cart, pricing, config.cashRounding);
       if (!settlement.paid) {
         return refuse(
@@ -589,7 +599,10 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     replaceCart: (cart, member) =>
       enqueue(async () => {
         state.set({ member });
-        return commit(cart);
+        // [RK5] A cart put aside may hold tags sold here since: those units are taken out.
+        const sold = cart.lines.some((l) => l.epcs) ? await soldHere.get() : new Map();
+        const { cart: kept, dropped } = withoutEpcs(cart, sold);
+        return commit(kept, dropped.length ? rfidNotices([], dropped) : []);
       }),
     reprice: () => change((cart) => cart),
   };

@@ -6,6 +6,7 @@
  * See SPEC.md [RK1]-[RK4].
  */
 import {
+  decodeSgtin96,
   gtinsOfReads,
   planTagReads,
   type CheckoutCart,
@@ -100,6 +101,35 @@ export async function planCounterReads(
   });
 }
 
+/**
+ * [RK5] The cart without the units whose EPCs are in `sold` (a cart put
+ * aside, resumed after they were sold here): each such unit is dropped from
+ * its line, a line left with none removed; the dropped units are refused
+ * as sold here.
+ */
+export function withoutEpcs(
+  cart: CheckoutCart,
+  sold: ReadonlyMap<string, string>,
+): { cart: CheckoutCart; dropped: RfidRefusal[] } {
+  const dropped: RfidRefusal[] = [];
+  const lines = cart.lines.flatMap((line) => {
+    if (!line.epcs?.some((e) => sold.has(e))) return [line];
+    const epcs = line.epcs.filter((e) => !sold.has(e));
+    for (const epc of line.epcs.filter((e) => sold.has(e))) {
+      dropped.push({
+        epc,
+        reason: 'sold-here',
+        message: `${line.name} (tag ${epc}) was already sold at this till`,
+        gtin: line.gtin,
+        sku: line.sku,
+        name: line.name,
+      });
+    }
+    return epcs.length ? [{ ...line, epcs, quantity: epcs.length }] : [];
+  });
+  return { cart: { ...cart, lines }, dropped };
+}
+
 const REFUSAL_CODES: Record<Exclude<RfidRefusalReason, 'in-cart'>, string> = {
   'sold-at-store': 'RFID_SOLD',
   'sold-here': 'RFID_SOLD',
@@ -117,10 +147,10 @@ const REFUSAL_WORDS: Record<string, string> = {
   RFID_NOT_SELLABLE: 'Cannot be sold',
 };
 
-/** The item a refusal names for the cashier: the product and the tag's serial, or the EPC. */
+/** The item a refusal names for the cashier: the product and the tag's serial number, or the EPC. */
 export function refusedItem(refusal: RfidRefusal): string {
-  const serial = refusal.epc.slice(-6);
-  return refusal.name ? `${refusal.name} (…${serial})` : refusal.epc;
+  const tag = decodeSgtin96(refusal.epc);
+  return refusal.name && tag.ok ? `${refusal.name} #${tag.serial}` : refusal.epc;
 }
 
 /**
@@ -155,7 +185,7 @@ export function rfidNotices(
     const items = list.map(refusedItem).join('、');
     notices.push({
       tone: 'error',
-      text: `${REFUSAL_WORDS[code]}: ${list.map((r) => r.message).join('; ')}`,
+      text: `${REFUSAL_WORDS[code]}: ${list.map(refusedItem).join(', ')}`,
       code,
       params: { items, epcs: list.map((r) => r.epc).join('、') },
     });

@@ -29,7 +29,7 @@ import {
   PickupCodeDialog,
   PickupDialog,
 } from './PickupDesk';
-import { rfidWords } from './rfid-counter';
+import { rfidWords, withReturnedEpcs } from './rfid-counter';
 import { usePosStore } from './store';
 import { tillState, useTill } from './till-state';
 
@@ -346,7 +346,16 @@ export function CheckoutScreen({ till }: { till: Till }) {
           draft={returning}
           onCancel={() => till.returns.cancel()}
           onRefund={(lines) =>
-            withApproval('refund', () => void till.returns.complete(returning, lines).then(show))
+            withApproval(
+              'refund',
+              () =>
+                void till.returns
+                  .complete(
+                    returning,
+                    withReturnedEpcs(returning, lines, usePosStore.getState().returnTags),
+                  )
+                  .then(show),
+            )
           }
         />
       )}

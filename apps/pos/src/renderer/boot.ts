@@ -14,6 +14,7 @@ import {
   createProductSearch,
   createReturnsDesk,
   createSession,
+  counterReads,
   indexKeyOf,
   stockOf,
   watchStockOf,
@@ -158,6 +159,14 @@ export async function boot(): Promise<Till> {
   api.onTagRead?.((read) => {
     if (tillState.get().parcel) return void fulfilment.tagRead(read);
     const ui = usePosStore.getState();
+    // [TL10] While a return is open, the counter's tags name the items brought back.
+    if (tillState.get().returning) {
+      const counter = counterReaderOf(config.rfidCheckoutReader, ui.devices, zoneEngineSeen);
+      if (counterReads([read], counter).counter.length > 0) {
+        usePosStore.setState({ returnTags: new Set([...ui.returnTags, read.epc.toUpperCase()]) });
+      }
+      return;
+    }
     if (!onSaleScreen(tillState.get(), ui)) return;
     void checkout.tagReads(read).then((outcome) => {
       if (outcome.ok && outcome.value.ignored > 0) return;
@@ -169,7 +178,12 @@ export async function boot(): Promise<Till> {
   });
   // [TL9] The refused tags are listed until the sale is paid or the cart emptied.
   let linesBefore = 0;
+  let returning = tillState.get().returning;
   tillState.subscribe(() => {
+    if (tillState.get().returning !== returning) {
+      returning = tillState.get().returning;
+      usePosStore.setState({ returnTags: new Set() });
+    }
     const lines = tillState.get().cart.lines.length;
     if (lines === 0 && linesBefore > 0) usePosStore.setState({ rfidRefused: [] });
     linesBefore = lines;

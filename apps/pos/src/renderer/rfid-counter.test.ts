@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { done, initialTillState, refuse, type TillState } from '@pos/app-core';
 import { staffFixture } from '@pos/domain/fixtures';
-import { counterReaderOf, onSaleScreen, refusedAfter, rfidWords } from './rfid-counter';
+import type { ReturnDraft, SaleFact } from '@pos/domain';
+import {
+  counterReaderOf,
+  onSaleScreen,
+  refusedAfter,
+  rfidWords,
+  withReturnedEpcs,
+} from './rfid-counter';
 
 const rfid = (id: string) => ({ id, kind: 'rfid' as const, state: 'ready' as const });
 const printer = { id: 'printer-1', kind: 'printer' as const, state: 'ready' as const };
@@ -45,10 +52,34 @@ describe('RFID checkout on the till screen', () => {
       [{ tone: 'error' as const, text: '', code: 'RFID_SOLD', params: { items: '', epcs: sold } }],
     );
     const once = refusedAfter([], outcome);
-    expect(once).toEqual([{ epc: sold, code: 'RFID_SOLD', item: 'T恤 白 M (…000007)' }]);
+    expect(once).toEqual([{ epc: sold, code: 'RFID_SOLD', item: 'T恤 白 M #7' }]);
     expect(refusedAfter(once, outcome)).toEqual(once);
     expect(refusedAfter(once, refuse('FAILED', 'x'))).toEqual(once);
     expect(rfidWords('zh-CN', 'RFID_SOLD')).toBe('已售出');
     expect(rfidWords('en', 'RFID_SOLD')).toBe('Already sold');
+  });
+
+  it('[TL10] [RC6] a return names the tags read at the counter that the line sold, at most its units; a whole line names none', () => {
+    const line = (lineId: string, quantity: number, epcs?: string[]) =>
+      ({ lineId, quantity, ...(epcs ? { epcs } : {}) }) as SaleFact['lines'][number];
+    const draft: ReturnDraft = {
+      sale: { lines: [line('L1', 3, ['A', 'B', 'C']), line('L2', 2)] } as SaleFact,
+      previous: [
+        { lines: [{ lineId: 'L1', quantity: 1, epcs: ['A'] }] },
+      ] as ReturnDraft['previous'],
+    };
+    const read = new Set(['A', 'C', 'B', 'Z']);
+    expect(withReturnedEpcs(draft, [{ lineId: 'L1', quantity: 1 }], read)).toEqual([
+      { lineId: 'L1', quantity: 1, epcs: ['B'] },
+    ]);
+    expect(withReturnedEpcs(draft, [{ lineId: 'L1', quantity: 2 }], read)).toEqual([
+      { lineId: 'L1', quantity: 2 },
+    ]);
+    expect(withReturnedEpcs(draft, [{ lineId: 'L2', quantity: 1 }], read)).toEqual([
+      { lineId: 'L2', quantity: 1 },
+    ]);
+    expect(withReturnedEpcs(draft, [{ lineId: 'L1', quantity: 1 }], new Set())).toEqual([
+      { lineId: 'L1', quantity: 1 },
+    ]);
   });
 });

@@ -3,7 +3,8 @@
  * counter's, whether the till is on the sale screen, and the tags refused in
  * the cart so far, in the screen's words.
  */
-import type { Outcome, RfidCheckoutResult, TillState } from '@pos/app-core';
+import { refusedItem, type Outcome, type RfidCheckoutResult, type TillState } from '@pos/app-core';
+import type { ReturnDraft } from '@pos/domain';
 import type { DeviceStatus } from '@pos/hardware/protocol';
 import { phraseBook } from '@pos/ui';
 
@@ -81,14 +82,34 @@ export function refusedAfter(
       (n) => n.code && LISTED.includes(n.code) && n.params?.epcs?.split('、').includes(refusal.epc),
     )?.code;
     if (!code) continue;
-    const serial = refusal.epc.slice(-6);
-    byEpc.set(refusal.epc, {
-      epc: refusal.epc,
-      code,
-      item: refusal.name ? `${refusal.name} (…${serial})` : refusal.epc,
-    });
+    byEpc.set(refusal.epc, { epc: refusal.epc, code, item: refusedItem(refusal) });
   }
   return [...byEpc.values()];
+}
+
+/**
+ * [TL10] A return's request with the EPCs the counter reader read while it
+ * was open ([RC6]): per line sold by RFID, the tags read that the line sold
+ * and that did not come back before, at most the units returned. A line
+ * whose every unit left comes back names none (all its EPCs left go back).
+ */
+export function withReturnedEpcs(
+  draft: ReturnDraft,
+  request: readonly { lineId: string; quantity: number }[],
+  read: ReadonlySet<string>,
+): { lineId: string; quantity: number; epcs?: string[] }[] {
+  const back = new Set(draft.previous.flatMap((r) => r.lines.flatMap((l) => l.epcs ?? [])));
+  return request.map((line) => {
+    const sold = draft.sale.lines.find((l) => l.lineId === line.lineId);
+    if (!sold?.epcs) return line;
+    const before = draft.previous
+      .flatMap((r) => r.lines)
+      .filter((l) => l.lineId === line.lineId)
+      .reduce((n, l) => n + l.quantity, 0);
+    if (before + line.quantity >= sold.quantity) return line;
+    const epcs = sold.epcs.filter((e) => read.has(e) && !back.has(e)).slice(0, line.quantity);
+    return epcs.length > 0 ? { ...line, epcs } : line;
+  });
 }
 
 /** The words of RFID checkout on the till's screen. */

@@ -52,6 +52,8 @@ export type PosState = {
   deskOpen: boolean;
   /** [TL9] The RFID tags refused in the cart so far. */
   rfidRefused: RefusedTag[];
+  /** [TL10] The EPCs the counter reader read while a return is open. */
+  returnTags: ReadonlySet<string>;
   setPhase(phase: Phase): void;
   setPaying(paying: boolean): void;
   showMessage(
@@ -81,6 +83,7 @@ export const usePosStore = create<PosState>((set) => ({
   devices: [],
   deskOpen: false,
   rfidRefused: [],
+  returnTags: new Set(),
   setPhase: (phase) => set({ phase }),
   setPaying: (paying) => set({ paying }),
   showMessage: (tone, text, about = {}) => set({ message: { tone, text, ...about } }),
