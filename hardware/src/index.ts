@@ -231,3 +231,38 @@ export {
   LabelPrinterSimulator,
   TcpLabelPrinterSimulator,
 } from './simulators/label-printer-simulator';
+export * from './zones/zone-types';
+export { createZoneEngine } from './zones/zone-engine';
+export {
+  TagFloor,
+  mulberry32,
+  type FloorAntenna,
+  type FloorRoom,
+  type FloorTag,
+  type TagFloorOptions,
+  type TagSourced,
+} from './simulators/tag-floor';
+export {
+  DEMO_COUNTER_READER,
+  DEMO_FLOOR,
+  DEMO_FLOOR_ANTENNAS,
+  DEMO_ROOMS,
+  DEMO_STOCK_READER,
+  DEMO_ZONES,
+  DEMO_ZONE_MAP,
+  DEMO_ZONE_READER,
+  inRoom,
+  nearWall,
+  type DemoZoneId,
+  type FloorPosition,
+} from './zones/demo-floor';
+export {
+  createFittingRoomService,
+  ulid,
+  type FittingRoomService,
+  type FittingRoomServiceOptions,
+  type FittingRoomStatus,
+} from './zones/fitting-room-service';
+export { FactOutbox, type RefusedFact } from './zones/fact-outbox';
+export { pushTryOnFacts, tryOnDoc, type PushResult, type FactPushTarget } from './zones/fact-push';
+export { createImmediateZoneEngine } from './zones/test-engine';

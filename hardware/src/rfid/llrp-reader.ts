@@ -7,6 +7,8 @@
  *       ROSpec (DELETE, ADD, ENABLE, START) and reports tags from
  *       RO_ACCESS_REPORTs, de-duplicated, as TagReads.
  * [LR2] KEEPALIVE is answered with KEEPALIVE_ACK.
+ * [ZE9] `onRawRead` gets every tag report as decoded, before
+ *       de-duplication, with its antenna and RSSI.
  * [LR3] A malformed stream closes the connection with an error status; it
  *       never throws into the hub.
  */
@@ -57,6 +59,7 @@ export class LlrpReader implements RfidReaderDevice {
   readonly kind = 'rfid' as const;
   readonly #options: LlrpReaderOptions;
   readonly #reads = new Listeners<TagRead>();
+  readonly #rawReads = new Listeners<TagRead>();
   readonly #statuses = new Listeners<DeviceHealth>();
   readonly #frameErrors = new Listeners<RfidFrameError>();
   readonly #dedup: TagReadDeduplicator;
@@ -73,6 +76,11 @@ export class LlrpReader implements RfidReaderDevice {
 
   onTagRead(callback: (read: TagRead) => void): () => void {
     return this.#reads.add(callback);
+  }
+
+  /** [ZE9] Every tag report as decoded, before de-duplication, with antenna and RSSI. */
+  onRawRead(callback: (read: TagRead) => void): () => void {
+    return this.#rawReads.add(callback);
   }
 
   onFrameError(callback: (error: RfidFrameError) => void): () => void {
@@ -202,8 +210,9 @@ export class LlrpReader implements RfidReaderDevice {
       }
       const now = (this.#options.now ?? (() => new Date()))();
       for (const tag of tags) {
-        if (this.#dedup.accept(tag.epc, now.getTime()))
-          this.#reads.emit(toTagRead(tag, this.id, now));
+        const read = toTagRead(tag, this.id, now);
+        this.#rawReads.emit(read); // [ZE9]
+        if (this.#dedup.accept(tag.epc, now.getTime())) this.#reads.emit(read);
       }
     }
   }

@@ -10,6 +10,9 @@
  *       `onFrameError`, and skipped; reading goes on.
  * [RF3] Reads are de-duplicated within `dedupWindowMs` (default 2 s);
  *       antenna and RSSI are kept when the reader sends them.
+ * [ZE9] `onRawRead` gets every read as decoded, before de-duplication, with
+ *       its antenna and RSSI: the zone engine needs the RSSI changes the
+ *       window hides.
  */
 import type { DeviceHealth } from '../device-status';
 import { Listeners } from '../listeners';
@@ -70,6 +73,8 @@ type Protocol = {
 export type RfidReaderDevice = {
   readonly id: string;
   onTagRead(callback: (read: TagRead) => void): () => void;
+  /** [ZE9] Every read as decoded, before de-duplication (fixed readers feeding the zone engine). */
+  onRawRead?(callback: (read: TagRead) => void): () => void;
   onStatus(callback: (health: DeviceHealth) => void): () => void;
   status(): DeviceHealth;
   open(): Promise<void>;
@@ -83,6 +88,7 @@ class SerialRfidReader implements RfidReaderDevice {
   readonly kind = 'rfid' as const;
   readonly stats: RfidStats = { rounds: 0, reads: 0, reported: 0, badFrames: 0 };
   readonly #reads = new Listeners<TagRead>();
+  readonly #rawReads = new Listeners<TagRead>();
   readonly #frameErrors = new Listeners<RfidFrameError>();
   readonly #connection: SerialConnection;
   readonly #protocol: Protocol;
@@ -121,6 +127,11 @@ class SerialRfidReader implements RfidReaderDevice {
 
   onTagRead(callback: (read: TagRead) => void): () => void {
     return this.#reads.add(callback);
+  }
+
+  /** [ZE9] Every read as decoded, before de-duplication, with antenna and RSSI. */
+  onRawRead(callback: (read: TagRead) => void): () => void {
+    return this.#rawReads.add(callback);
   }
 
   /** [RF2] Bad frames and replies, for diagnostics. */
@@ -187,9 +198,11 @@ class SerialRfidReader implements RfidReaderDevice {
   #tag(tag: { epc: string; antenna?: number; rssi?: number }): void {
     this.stats.reads++;
     const now = this.#now();
+    const read = toTagRead(tag, this.id, now);
+    this.#rawReads.emit(read); // [ZE9]
     if (!this.#dedup.accept(tag.epc, now.getTime())) return;
     this.stats.reported++;
-    this.#reads.emit(toTagRead(tag, this.id, now));
+    this.#reads.emit(read);
   }
 
   #frameError(record: { code: string; message: string }): void {

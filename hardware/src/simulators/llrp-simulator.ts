@@ -28,6 +28,8 @@ const RESPONSES: Readonly<Record<number, number>> = {
 
 export class LlrpSimulator {
   tags: SimulatedTag[];
+  /** [TP4] When set, asked each report for the tags read instead of `tags` (TagFloor `attach`). */
+  tagSource: (() => SimulatedTag[]) | undefined;
   /** Message types received, in order. */
   readonly received: number[] = [];
   keepaliveAcks = 0;
@@ -118,8 +120,9 @@ export class LlrpSimulator {
         socket.write(encodeMessage(responseType, record.id, llrpStatus(0)));
         if (record.type === LLRP_MESSAGE.START_ROSPEC && !timer) {
           timer = setInterval(() => {
-            if (this.tags.length === 0) return;
-            const body = Buffer.concat(this.tags.map((tag) => tagReportData(tag)));
+            const tags = this.tagSource ? this.tagSource() : this.tags;
+            if (tags.length === 0) return;
+            const body = Buffer.concat(tags.map((tag) => tagReportData(tag)));
             socket.write(encodeMessage(LLRP_MESSAGE.RO_ACCESS_REPORT, 0, new Uint8Array(body)));
             this.reportsSent++;
           }, this.#reportMs);

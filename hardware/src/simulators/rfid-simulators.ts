@@ -27,6 +27,11 @@ export type SimulatedTag = {
 abstract class RfidSimulator {
   /** Tags in the field now. */
   tags: SimulatedTag[];
+  /**
+   * [TP4] When set, asked each round for the tags read instead of `tags`
+   * (a TagFloor sets it with `attach`).
+   */
+  tagSource: (() => SimulatedTag[]) | undefined;
   /** Inventory commands answered. */
   inventoryRounds = 0;
   /** Bad frames the simulator received. */
@@ -55,6 +60,11 @@ abstract class RfidSimulator {
   /** Sends raw bytes (e.g. garbage) to the driver. */
   write(bytes: Uint8Array): Promise<void> {
     return this.connection?.write(bytes) ?? Promise.resolve();
+  }
+
+  /** The tags this round reads: the source's when set, else `tags`. */
+  protected roundTags(): SimulatedTag[] {
+    return this.tagSource ? this.tagSource() : this.tags;
   }
 
   protected answer(frames: Uint8Array[]): void {
@@ -87,7 +97,8 @@ export class R2000Simulator extends RfidSimulator {
       }
       if (record.command !== R2000_CMD.realTimeInventory) continue;
       const { address } = record;
-      const frames = this.tags.map((tag) =>
+      const tags = this.roundTags();
+      const frames = tags.map((tag) =>
         encodeR2000({
           address,
           command: R2000_CMD.realTimeInventory,
@@ -98,7 +109,7 @@ export class R2000Simulator extends RfidSimulator {
         encodeR2000({
           address,
           command: R2000_CMD.realTimeInventory,
-          data: r2000DoneData(1, this.tags.length * 10, this.tags.length),
+          data: r2000DoneData(1, tags.length * 10, tags.length),
         }),
       );
       this.answer(frames);
@@ -123,7 +134,8 @@ export class Uhf18Simulator extends RfidSimulator {
         continue;
       }
       if (record.command !== UHF18_CMD.inventory) continue;
-      const epcs = this.tags.map((tag) => hexBytes(tag.epc));
+      // No antenna or RSSI in these frames; a tag read by several antennas is listed once.
+      const epcs = [...new Set(this.roundTags().map((tag) => tag.epc))].map((epc) => hexBytes(epc));
       // A frame holds 250 bytes: many tags go in several responses, status 0x03 "more data".
       const bodies: Uint8Array[] = [];
       for (let i = 0; i < epcs.length; i += 15) {

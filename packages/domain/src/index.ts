@@ -55,3 +55,4 @@ export * from './sgtin';
 export * from './item-stock';
 export * from './tryons';
 export * from './rfid-api';
+export * from './tryon-sessions';
