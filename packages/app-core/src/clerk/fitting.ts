@@ -108,6 +108,9 @@ export type FittingDesk = {
   policy: FittingRoomPolicy;
 };
 
+/** The most SKUs one suggestions request names. */
+export const SUGGESTION_SKUS_MAX = 50;
+
 /** [CL2] Where the last answers are kept on the device (ids only, no personal data). */
 export const triedItemsKey = (memberId: string): string => `tryons:${memberId}`;
 export const suggestionsKey = (skus: string[]): string =>
@@ -331,7 +334,8 @@ export function createFitting(ports: FittingPorts): FittingDesk {
         items: answer.value.consent ? await named(answer.value.suggestions) : [],
       };
     }
-    const skus = [...new Set(query.skus)].sort();
+    // The server answers for at most 50 SKUs at a time; a room holds far fewer.
+    const skus = [...new Set(query.skus)].sort().slice(0, SUGGESTION_SKUS_MAX);
     if (skus.length === 0) return { state: 'live', consent: null, items: [] };
     const got = await liveOrLast<SuggestionsAnswer>(
       ports.local,
