@@ -52,6 +52,9 @@ type Tab =
   | 'tried'
   | 'count';
 
+/** [TA12] Screens on which a tag read does not open its product. */
+const TAGS_STAY_ON: ReadonlySet<Tab> = new Set<Tab>(['pickup', 'fitting', 'tried', 'count']);
+
 function storedLanguage(): Language {
   try {
     return localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh-CN';
@@ -134,8 +137,12 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     room: FittingRoomNow | null;
   }>({ customer: null, room: null });
 
+  const [countsWaiting, setCountsWaiting] = useState(0);
   const refreshQueue = useCallback(() => {
     void tablet.clerk.queue().then(setQueue);
+    void tablet.counts
+      .counts()
+      .then((all) => setCountsWaiting(all.filter((c) => c.state === 'waiting').length));
   }, [tablet]);
   useEffect(() => {
     if (!staff) return undefined;
@@ -176,9 +183,10 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
       });
     } else find(code);
   });
-  // [TA12] On the count screen the reader's tags go to the count.
+  // [TA12] On the floor's screens (fitting rooms, tried items, counts) the readers' tags
+  // are the screen's own: they never open a product there.
   const tagRead = useEffectEvent((read: TagRead) => {
-    if (tab !== 'pickup' && tab !== 'count') find(read.gtin ?? read.epc);
+    if (!TAGS_STAY_ON.has(tab)) find(read.gtin ?? read.epc);
   });
   useEffect(() => {
     if (!staff || !tablet.hub) return undefined;
@@ -202,8 +210,8 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     setTab('find');
   };
 
-  // Orders waiting for the network wait to go up as much as the facts do.
-  const queued = queue.filter((q) => q.state === 'queued').length;
+  // Orders and counts waiting for the network wait to go up as much as the facts do.
+  const queued = queue.filter((q) => q.state === 'queued').length + countsWaiting;
   const statusLine = (
     <StatusLine
       storeName={tablet.config.storeName}
@@ -352,7 +360,9 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
           onCustomer={(customer) => setTried({ customer, room: null })}
         />
       )}
-      {tab === 'count' && <CountScreen tablet={tablet} online={status.online} />}
+      {tab === 'count' && (
+        <CountScreen tablet={tablet} online={status.online} onCounts={refreshQueue} />
+      )}
     </>
   );
 }

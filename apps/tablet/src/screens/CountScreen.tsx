@@ -13,7 +13,12 @@ import { DigitEntry, Note, Sheet } from './common';
 import { percentOfBp, variantLabel } from './view';
 import { noteOf, noteOfRefusal, useWords, type ScreenNote } from './words';
 
-export function CountScreen(props: { tablet: Tablet; online: boolean }) {
+export function CountScreen(props: {
+  tablet: Tablet;
+  online: boolean;
+  /** Told whenever the counts on the device may have changed (the status line counts those waiting). */
+  onCounts(): void;
+}) {
   const t = useWords();
   const { counts } = props.tablet;
   const [list, setList] = useState<CountOnDevice[]>([]);
@@ -23,12 +28,14 @@ export function CountScreen(props: { tablet: Tablet; online: boolean }) {
   const [note, setNote] = useState<ScreenNote | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const { onCounts } = props;
   const refresh = useCallback(() => {
+    onCounts();
     void counts.counts().then((all) => {
       setList(all);
       setCurrent((c) => (c ? (all.find((x) => x.countId === c.countId) ?? c) : (all[0] ?? null)));
     });
-  }, [counts]);
+  }, [counts, onCounts]);
   useEffect(() => {
     refresh();
     return props.tablet.sync.watch(refresh);

@@ -197,6 +197,28 @@ describe('[FM1] [FM2] the fitting rooms now', () => {
     ]);
   });
 
+  it('a quiet hub is asked for its rooms once; an older hub is said', async () => {
+    const quiet = { ...floor, onFittingRooms: () => () => {} };
+    floor.setRooms([{ room: ROOM1, sessions: [session('A', WHITE_S.gtin, 1, 1000)] }]);
+    const live = await new Promise<FittingRoomsFeed>((resolve) =>
+      createFitting(ports({ floor: quiet })).watchRooms(resolve),
+    );
+    expect(live.state === 'live' && live.rooms[0]!.tags[0]!.sku).toBe('TEE1-W-S');
+    const older = {
+      ...quiet,
+      fittingRooms: () =>
+        Promise.reject(
+          Object.assign(new Error('the hub is older than protocol 6'), {
+            code: 'HUB_INCOMPATIBLE',
+          }),
+        ),
+    };
+    const said = await new Promise<FittingRoomsFeed>((resolve) =>
+      createFitting(ports({ floor: older })).watchRooms(resolve),
+    );
+    expect(said).toMatchObject({ state: 'unavailable', code: 'HUB_NO_FITTING_ROOMS' });
+  });
+
   it('stopping the watch stops the hub’s', () => {
     const stop = createFitting(ports()).watchRooms(() => {});
     expect(floor.watchers()).toBe(1);

@@ -7,6 +7,7 @@
  * and the hub's floor ([FM1]). See SPEC.md [FM1]-[FM5].
  */
 import {
+  decodeSgtin96,
   DEFAULT_FITTING_ROOM_POLICY,
   type FittingRoomPolicy,
   type FittingRoomView,
@@ -55,7 +56,11 @@ export type FittingRoomNow = { room: Zone; tags: FittingTag[]; memberId: string 
 /** [FM1] The rooms as the hub last said; `unavailable` when there is no hub or it runs no fitting rooms. */
 export type FittingRoomsFeed =
   | { state: 'live'; rooms: FittingRoomNow[] }
-  | { state: 'unavailable'; code: 'HUB_NONE' | 'HUB_NO_FITTING_ROOMS'; reason: string };
+  | {
+      state: 'unavailable';
+      code: 'HUB_NONE' | 'HUB_NO_FITTING_ROOMS' | 'HUB_FAILED';
+      reason: string;
+    };
 
 /** [FM2] How long a tag has been in its room, and whether that is long enough to be a try-on. */
 export type TagTiming = { durationMs: number; minutes: number; tryOn: boolean };
@@ -103,6 +108,9 @@ export type FittingDesk = {
   policy: FittingRoomPolicy;
 };
 
+/** The most SKUs one suggestions request names. */
+export const SUGGESTION_SKUS_MAX = 50;
+
 /** [CL2] Where the last answers are kept on the device (ids only, no personal data). */
 export const triedItemsKey = (memberId: string): string => `tryons:${memberId}`;
 export const suggestionsKey = (skus: string[]): string =>
@@ -119,6 +127,12 @@ export function tagTiming(openedAt: string, now: Date, policy: FittingRoomPolicy
   };
 }
 
+/** An SGTIN-96's serial, when the hub did not decode it. */
+function serialOf(epc: string): string | null {
+  const decoded = decodeSgtin96(epc);
+  return decoded.ok ? decoded.serial : null;
+}
+
 /** [FM2] The hub's rooms with each tag's product; the rooms in the hub's order, tags longest first. */
 export async function roomsWithProducts(
   views: FittingRoomView[],
@@ -131,7 +145,7 @@ export async function roomsWithProducts(
           ...(await labels.tag({ epc: s.epc, gtin: s.gtin })),
           sessionId: s.id,
           epc: s.epc,
-          serial: s.serial ?? null,
+          serial: s.serial ?? serialOf(s.epc),
           openedAt: s.openedAt,
           memberId: s.memberId ?? null,
           clerkId: s.clerkId ?? null,
@@ -175,13 +189,30 @@ export function createFitting(ports: FittingPorts): FittingDesk {
     // Each change is named with the products; a slower lookup never overwrites a newer view.
     let latest = 0;
     let stopped = false;
-    const stop = subscribe.value((views) => {
+    const show = (views: FittingRoomView[]) => {
       lastRooms = views;
       const mine = ++latest;
       void roomsWithProducts(views, labels).then((rooms) => {
         if (!stopped && mine === latest) listener({ state: 'live', rooms });
       });
-    });
+    };
+    const stop = subscribe.value(show);
+    // The hub pushes the rooms when they change; asked once too, so a quiet hub shows its
+    // rooms now and an older hub (HUB_INCOMPATIBLE) is said, not left loading.
+    void ports.floor?.fittingRooms?.().then(
+      (views) => {
+        if (!stopped && latest === 0) show(views);
+      },
+      (error: unknown) => {
+        if (stopped || latest !== 0) return;
+        const code = errorCode(error);
+        listener({
+          state: 'unavailable',
+          code: code === 'HUB_INCOMPATIBLE' ? 'HUB_NO_FITTING_ROOMS' : 'HUB_FAILED',
+          reason: errorText(error),
+        });
+      },
+    );
     return () => {
       stopped = true;
       stop();
@@ -303,7 +334,8 @@ export function createFitting(ports: FittingPorts): FittingDesk {
         items: answer.value.consent ? await named(answer.value.suggestions) : [],
       };
     }
-    const skus = [...new Set(query.skus)].sort();
+    // The server answers for at most 50 SKUs at a time; a room holds far fewer.
+    const skus = [...new Set(query.skus)].sort().slice(0, SUGGESTION_SKUS_MAX);
     if (skus.length === 0) return { state: 'live', consent: null, items: [] };
     const got = await liveOrLast<SuggestionsAnswer>(
       ports.local,
