@@ -26,6 +26,7 @@ function fakeFloor(garments: string[]) {
           sessions: [],
         },
       ],
+      status: () => ({ deviceId: 'S001-FIT1', waiting: 0, lastPushAt: null, lastError: null }),
     },
   };
   return { store, carried, removed, links, emit: (e: ZoneEvent) => emit(e), timers };
@@ -40,7 +41,12 @@ describe('the demo’s shopper keys', () => {
     const keys = shopperKeys(
       fake.store as unknown as Parameters<typeof shopperKeys>[0],
       (line) => printed.push(line),
-      { setTimeout: ((run: () => void) => later.push(run)) as unknown as typeof setTimeout },
+      {
+        nameOf: (epc) => (epc === 'E1' ? 'TEE-01-WH-M #1' : undefined),
+        timers: {
+          setTimeout: ((run: () => void) => later.push(run)) as unknown as typeof setTimeout,
+        },
+      },
     );
     expect(keys.handle('out')).toBe(true);
     expect(printed.at(-1)).toBe('The shopper holds nothing: type fr1 or fr2 first.');
@@ -66,7 +72,12 @@ describe('the demo’s shopper keys', () => {
     ]);
     expect(fake.links).toEqual([['FR1', 'M0001']]);
     expect(fake.removed).toEqual(['E1', 'E2', 'E3']);
-    expect(printed).toContain('[zone] serial 1 moved: FLOOR → FR1');
+    expect(printed).toContain('[zone] TEE-01-WH-M #1 moved: FLOOR → FR1');
+    keys.handle('rooms');
+    expect(printed.slice(-2)).toEqual([
+      '  试衣间 1 Fitting room 1: empty',
+      '  S001-FIT1: 0 try-on fact(s) waiting for the server',
+    ]);
     expect(printed.some((line) => line.includes('E9'))).toBe(false);
     expect(keys.handle('7')).toBe(false);
   });

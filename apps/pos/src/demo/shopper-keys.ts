@@ -36,16 +36,17 @@ const PLACES: Record<string, Place> = {
   leave: { zone: 'EXIT', words: 'out through the exit' },
 };
 
-/** The serial of an SGTIN-96 EPC as the zone engine gave it, or the EPC's tail. */
-function shortName(epc: string, serial?: string): string {
-  return serial ? `serial ${serial}` : `…${epc.slice(-6)}`;
-}
-
 export function shopperKeys(
   store: Pick<StoreFloor, 'carry' | 'floor' | 'fittingRooms' | 'garments'>,
   print: (line: string) => void,
-  timers: Pick<typeof globalThis, 'setTimeout'> = globalThis,
+  options: {
+    /** A garment's name for the operator (e.g. its SKU and serial); default the EPC's tail. */
+    nameOf?: (epc: string) => string | undefined;
+    timers?: Pick<typeof globalThis, 'setTimeout'>;
+  } = {},
 ): ShopperKeys {
+  const timers = options.timers ?? globalThis;
+  const shortName = (epc: string) => options.nameOf?.(epc) ?? `…${epc.slice(-6)}`;
   let next = 0;
   let held: string[] = [];
   let at: DemoZoneId = 'FLOOR';
@@ -54,7 +55,7 @@ export function shopperKeys(
   const unsubscribe = store.fittingRooms.onZoneEvent((event: ZoneEvent) => {
     if (!followed.has(event.epc)) return;
     const where = event.kind === 'moved' ? `${event.from} → ${event.zone}` : event.zone;
-    print(`[zone] ${shortName(event.epc, event.serial)} ${event.kind}: ${where}`);
+    print(`[zone] ${shortName(event.epc)} ${event.kind}: ${where}`);
   });
 
   const take = (): string[] => {
@@ -81,10 +82,16 @@ export function shopperKeys(
       if (key === 'rooms') {
         for (const view of store.fittingRooms.rooms()) {
           const tags = view.sessions.map(
-            (s) => `${shortName(s.epc, s.serial)} ${Math.round(s.durationMs / 1000)} s`,
+            (s) => `${shortName(s.epc)} ${Math.round(s.durationMs / 1000)} s`,
           );
           print(`  ${view.room.name}: ${tags.length ? tags.join(', ') : 'empty'}`);
         }
+        const status = store.fittingRooms.status();
+        print(
+          `  ${status.deviceId}: ${status.waiting} try-on fact(s) waiting for the server` +
+            (status.lastPushAt ? `, last pushed ${status.lastPushAt}` : '') +
+            (status.lastError ? ` (${status.lastError})` : ''),
+        );
         return true;
       }
       if (key === 'link') {

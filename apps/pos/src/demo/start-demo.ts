@@ -27,6 +27,8 @@ import {
 } from '@pos/sync-server';
 import { formatMinorPlain, makeCouponCode } from '@pos/domain';
 import { DEMO_TABLET_HUB_TOKENS, demoTabletLink, startDemoStore } from './demo-store';
+// The demo's tagged garments, named by SKU and serial in the terminal.
+import { demoTaggedItems } from '../../../../sync-server/src/demo-rfid';
 import { findElectronBinary } from './electron-binary';
 import { DEMO_TRYON_POLICY, shopperKeys } from './shopper-keys';
 
@@ -142,7 +144,14 @@ console.log(`\nHQ console (试穿转化 Try-on conversion; 1440×900 fits it bes
 console.log(`  ${store.syncServer.url}/console/#token=${consoleToken}`);
 console.log('  (a new HQ admin token each start; the page keeps it for its browser tab only)');
 
-const floorKeys = store.floor ? shopperKeys(store.floor, (line) => console.log(line)) : null;
+const garmentNames = new Map(
+  demoTaggedItems().map((item) => [item.epc, `${item.sku} #${item.serial}`] as const),
+);
+const floorKeys = store.floor
+  ? shopperKeys(store.floor, (line) => console.log(line), {
+      nameOf: (epc) => garmentNames.get(epc),
+    })
+  : null;
 if (floorKeys) for (const line of floorKeys.help()) console.log(line);
 
 console.log('\nThe simulated scanner scans what you type here. Products:');
