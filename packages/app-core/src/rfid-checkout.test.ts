@@ -289,11 +289,13 @@ describe('RFID checkout at the till', () => {
       { weight: 2, arbitrary: fc.constant({ kind: 'pay' as const }) },
       { weight: 1, arbitrary: fc.nat().map((n) => ({ kind: 'return' as const, n })) },
       { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
+      { weight: 2, arbitrary: fc.constant({ kind: 'suspend' as const }) },
+      { weight: 2, arbitrary: fc.constant({ kind: 'resume' as const }) },
     );
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(step, { maxLength: 12 }),
+        fc.array(step, { maxLength: 16 }),
         fc.uniqueArray(fc.integer({ min: 1, max: 6 }), { maxLength: 2 }),
         async (steps, storeSoldSerials) => {
           // Each run is another store's till on the same replica: its own facts and items documents.
@@ -304,6 +306,7 @@ describe('RFID checkout at the till', () => {
           let { checkout, returns } = till({ storeId });
           const sales: SaleFact[] = [];
           const returned: ReturnFact[] = [];
+          let aside: TillState['cart'] | null = null;
           const supervisor = staffFixture({ id: 'S001-E02', name: '王芳', roles: ['supervisor'] });
           for (const s of steps) {
             const cart = state.get().cart;
@@ -335,6 +338,12 @@ describe('RFID checkout at the till', () => {
                   ),
                 );
               }
+            } else if (s.kind === 'suspend' && !aside && cart.lines.length) {
+              aside = cart;
+              value(await checkout.replaceCart({ ...cart, lines: [] }, null));
+            } else if (s.kind === 'resume' && aside && cart.lines.length === 0) {
+              value(await checkout.replaceCart(aside, null));
+              aside = null;
             } else if (s.kind === 'restart') {
               ({ checkout, returns } = till({ storeId }));
             }
@@ -365,7 +374,23 @@ describe('RFID checkout at the till', () => {
           }
         },
       ),
-      { numRuns: 1_000 },
+      {
+        numRuns: 1_000,
+        // A tag read into a cart put aside, sold in another cart, then the first resumed and paid.
+        examples: [
+          [
+            [
+              { kind: 'reads', reads: [{ epc: epc(WH_M, 1), source: COUNTER, antenna: 1 }] },
+              { kind: 'suspend' },
+              { kind: 'reads', reads: [{ epc: epc(WH_M, 1), source: COUNTER, antenna: 1 }] },
+              { kind: 'pay' },
+              { kind: 'resume' },
+              { kind: 'pay' },
+            ],
+            [],
+          ],
+        ],
+      },
     );
   }, 240_000);
 });
