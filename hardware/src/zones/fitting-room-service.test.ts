@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -325,6 +325,14 @@ describe('the fitting-room service', () => {
     ]);
     expect(service.zoneTags().map((t) => t.epc)).toEqual([EPC, EPC2]);
     expect(() => service.zoneTags('NOPE')).toThrow(/not a zone of this store/);
+  });
+
+  it('[FR2] an outbox that cannot be opened is said in words', () => {
+    writeFileSync(join(dir, 'a-file'), '');
+    const outboxPath = join(dir, 'a-file', 'outbox.jsonl');
+    expect(() => start({ outboxPath })).toThrow(
+      `cannot open the fitting-room outbox ${outboxPath}: E`,
+    );
   });
 
   it('[FR2] a fact id is the device id and a ULID; the doc is the fact with its kind', () => {

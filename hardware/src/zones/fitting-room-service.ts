@@ -116,7 +116,15 @@ export function createFittingRoomService(options: FittingRoomServiceOptions): Fi
   const roomChanges = new Listeners<FittingRoomView[]>();
   const statusChanges = new Listeners<DeviceHealth>();
 
-  const outbox = FactOutbox.open(options.outboxPath);
+  let outbox: FactOutbox;
+  try {
+    outbox = FactOutbox.open(options.outboxPath);
+  } catch (error) {
+    throw new Error(
+      `cannot open the fitting-room outbox ${options.outboxPath}: ${errorMessage(error)}`,
+      { cause: error },
+    );
+  }
   // [FR4] Sessions open at the last stop, still open; they close by the rules.
   let state: TryOnTracking = {
     open: Object.fromEntries(outbox.openSessions().map((session) => [session.epc, session])),
