@@ -65,6 +65,7 @@ export default tseslint.config(
       'apps/pos/src/renderer/**/*.{ts,tsx}',
       'apps/shop/src/**/*.{ts,tsx}',
       'apps/tablet/src/**/*.{ts,tsx}',
+      'apps/console/src/**/*.{ts,tsx}',
       'packages/ui/src/**/*.{ts,tsx}',
     ],
     languageOptions: { globals: { ...globals.browser } },
@@ -191,6 +192,31 @@ export default tseslint.config(
         group([...pkg('@pos/hardware')], 'The shop drives no devices.'),
         group([...pkg('@pos/replica')], 'The shop holds no replica: it asks the server.'),
         group([...pkg('@pos/sync-server')], 'The shop speaks to the server over HTTP only.'),
+      ],
+    }),
+  },
+  {
+    // The HQ console: a browser page at head office. The server over HTTP only.
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    ignores: TESTS,
+    rules: forbid({
+      groups: [
+        ELECTRON,
+        RXDB,
+        HARDWARE_DRIVERS,
+        group([...pkg('@pos/hardware')], 'The console drives no devices.'),
+        group([...pkg('@pos/replica')], 'The console holds no replica: it asks the server.'),
+        group([...pkg('@pos/app-core')], 'The console runs no till or tablet use cases.'),
+        group([...pkg('@pos/sync-server')], 'The console speaks to the server over HTTP only.'),
+        group(
+          [
+            ...pkg('@pos/app-pos'),
+            ...pkg('@pos/app-shop'),
+            ...pkg('@pos/app-tablet'),
+            '**/apps/*/src/**',
+          ],
+          'The console imports no other app.',
+        ),
       ],
     }),
   },

@@ -36,6 +36,7 @@ export default defineConfig({
             'apps/pos/e2e/global-setup.ts',
             'apps/shop/e2e/global-setup.ts',
             'apps/tablet/e2e/global-setup.ts',
+            'apps/console/e2e/global-setup.ts',
           ],
           setupFiles: ['apps/pos/e2e/e2e-setup.ts'],
         },

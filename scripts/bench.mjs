@@ -28,6 +28,8 @@ const benches = [
   // Issue 16: the clerk tablet's cold start (catalog download) and warm start (service worker
   // cache, replica in IndexedDB) to usable, in Chromium.
   ['apps/tablet/bench/cold-start.bench.ts', ['--runs', '3']],
+  // Issue 17: RFID checkout of 20 items, first read to the cart (R2000 on a pty, real checkout).
+  ['apps/pos/bench/rfid-checkout.bench.ts', []],
 ].filter(([path]) => existsSync(path));
 
 let failed = 0;

@@ -1,5 +1,12 @@
 /** What a driver says about its device. Pure types: the browser renderer sees them too. */
-export type DeviceKind = 'scanner' | 'printer' | 'drawer' | 'rfid' | 'label-printer';
+export type DeviceKind =
+  | 'scanner'
+  | 'printer'
+  | 'drawer'
+  | 'rfid'
+  | 'label-printer'
+  /** [FR5] The store's fitting-room service (zone engine, sessions, facts waiting to upload). */
+  | 'fitting-rooms';
 
 /** `offline`: not open (yet, or any more). `error`: open failed, the port reported an error, or the device cannot work (e.g. printer out of paper). */
 export type DeviceState = 'ready' | 'offline' | 'error';

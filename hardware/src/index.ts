@@ -256,3 +256,13 @@ export {
   type DemoZoneId,
   type FloorPosition,
 } from './zones/demo-floor';
+export {
+  createFittingRoomService,
+  ulid,
+  type FittingRoomService,
+  type FittingRoomServiceOptions,
+  type FittingRoomStatus,
+} from './zones/fitting-room-service';
+export { FactOutbox, type RefusedFact } from './zones/fact-outbox';
+export { pushTryOnFacts, tryOnDoc, type PushResult, type FactPushTarget } from './zones/fact-push';
+export { createImmediateZoneEngine } from './zones/test-engine';

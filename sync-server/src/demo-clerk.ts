@@ -109,6 +109,14 @@ export const DEMO_TABLETS = [
   { deviceId: 'S002-TAB1', storeId: 'S002', token: 'demo-s002-tab1' },
 ] as const;
 
+/**
+ * [RI5] The store's fitting-room service pushes its try-on facts as a device
+ * of its store, like a till. Demo only: the token is published in the README.
+ */
+export const DEMO_FITTING_ROOM_SERVICES = [
+  { deviceId: 'S001-FIT1', storeId: 'S001', token: 'demo-s001-fit1' },
+] as const;
+
 function demoClerk(id: string, name: string, storeId: string): Staff {
   const pinSalt = createHash('sha256').update(`demo-pin-salt:${id}`).digest('hex').slice(0, 32);
   return {

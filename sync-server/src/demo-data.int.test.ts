@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken } from './auth';
-import { DEMO_TABLETS } from './demo-clerk';
+import { DEMO_FITTING_ROOM_SERVICES, DEMO_TABLETS } from './demo-clerk';
 import { DEMO_DEVICES, seedDemo } from './demo-data';
 import { demoTaggedItems } from './demo-rfid';
 import { pushDocs } from './push';
@@ -42,7 +42,12 @@ for (const backend of BACKENDS) {
             demoTaggedItems().length +
             15,
         });
-        for (const { token, deviceId, storeId } of [...DEMO_DEVICES, ...DEMO_TABLETS]) {
+        // [RI5] And S001's fitting-room service, a device of its store.
+        for (const { token, deviceId, storeId } of [
+          ...DEMO_DEVICES,
+          ...DEMO_TABLETS,
+          ...DEMO_FITTING_ROOM_SERVICES,
+        ]) {
           expect(await storage.findDeviceToken(hashToken(token))).toEqual({ deviceId, storeId });
         }
         // A sale moves stock; a second seed must neither reset it nor touch anything else.

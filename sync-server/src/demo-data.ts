@@ -24,6 +24,7 @@ import {
   DEMO_STYLE_PRODUCTS,
   DEMO_STYLE_STOCK,
   DEMO_TABLETS,
+  DEMO_FITTING_ROOM_SERVICES,
 } from './demo-clerk';
 import { seedDemoPeople } from './demo-people';
 import { seedDemoItems } from './demo-rfid';
@@ -272,7 +273,11 @@ export async function seedDemo(
     count += await seedDemoItems(tx);
     return count;
   });
-  for (const { token, deviceId, storeId } of [...DEMO_DEVICES, ...DEMO_TABLETS]) {
+  for (const { token, deviceId, storeId } of [
+    ...DEMO_DEVICES,
+    ...DEMO_TABLETS,
+    ...DEMO_FITTING_ROOM_SERVICES,
+  ]) {
     await provisionDevice(storage, token, { deviceId, storeId });
   }
   return { written };

@@ -55,6 +55,7 @@ export {
   DEMO_MISSING_SKU,
   DEMO_COMMISSION_RULES,
   DEMO_TABLETS,
+  DEMO_FITTING_ROOM_SERVICES,
   DEMO_CLERKS,
 } from './demo-clerk';
 export {

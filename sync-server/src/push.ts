@@ -57,6 +57,7 @@ import { sameContent } from './revs';
 import { storeFactOnce } from './fact-store';
 import { writeDownDocs } from './bulk-load';
 import { recordOrderFact, type OrderFactOptions } from './orders/order-facts';
+import { recordTryOnFact } from './rfid/tryons';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import { memberRecordProblems } from './pii/member-record';
 import { writeAdminMembers } from './pii/member-vault';
@@ -334,6 +335,8 @@ function factsRecorder(orders: OrderFactOptions): FactRecorder {
     // Cannot happen: validation refused a fact of no known kind.
     if (!found) return { id: doc.id, error: 'forbidden', reason: 'a fact must name its kind' };
     const body = found.body as JsonObject;
+    // [RI5] A closed fitting-room session: stored once, applied to nothing.
+    if (found.kind === 'tryOn') return recordTryOnFact(tx, { ...doc, body }, receivedAt);
     if (found.collection === null) {
       return recordOrderFact(tx, found.kind, { ...doc, body }, receivedAt, orders);
     }

@@ -49,7 +49,10 @@ import { serveOrders } from './orders/routes';
 import { DEFAULT_ORDER_PRICING } from './orders/pricing';
 import { CLERK_ROUTE, serveClerk } from './clerk/routes';
 import { isItemsRoute, RFID_ROUTE, serveRfidItems } from './rfid/routes';
+import { isTryOnRoute, serveTryOns, type TryOnOptions } from './rfid/tryon-routes';
+import { startTryOnOutbox } from './rfid/outbox';
 import { TABLET_ROUTE, tabletFile } from './clerk/static';
+import { CONSOLE_ROUTE, consoleFile } from './static-site';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import type { AddressBook } from './orders/addresses';
@@ -140,12 +143,16 @@ export type SyncServerOptions = {
   shop?: ShopOptions;
   /** [TB9] The clerk's tablet page at `/tablet/` (`apps/tablet/dist`); none: not served. */
   tablet?: { staticDir?: string };
+  /** [HC7] The HQ console's page at `/console/` (`apps/console/dist`); none: not served. */
+  console?: { staticDir?: string };
   /** [RP1] [LOC3] How ship and same-city lines are routed and merged; default `DEFAULT_ROUTING_POLICY`. */
   routingPolicy?: RoutingPolicy;
   /** [RP1] [SHP16] Where delivery addresses are read from; default the shop's sealed address book. */
   addressBook?: AddressBook;
   /** [RP9] The carrier printed on parcels' labels; default `DEFAULT_CARRIER`. */
   carrier?: string;
+  /** [RI5]-[RI10] How try-ons are counted and their suggestions sent. */
+  tryOns?: TryOnOptions;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -326,6 +333,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
             ? {}
             : { remindBeforeMs: options.holdSweeper.remindBeforeMs }),
         });
+
+  // [RI10] Visits that are over get their suggestions, with consent, once.
+  const tryOnOutbox =
+    options.tryOns?.outbox === false
+      ? null
+      : startTryOnOutbox(storage, { ...options.tryOns?.outbox, now, log });
 
   type Waiter = { db: string; principal: string; revoked: boolean; wake: () => void };
   // Longpolls waiting for a change, woken by the storage's change events.
@@ -723,6 +736,18 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
       return;
     }
+    if (dbName === CONSOLE_ROUTE && options.console?.staticDir !== undefined) {
+      // [HC7] The HQ console's page, from the same origin as its API.
+      allow('GET');
+      context.route = '/console';
+      if (rest.length === 0 && !url.pathname.endsWith('/')) {
+        res.writeHead(308, { location: '/console/' }).end();
+        return;
+      }
+      const file = await consoleFile(options.console.staticDir, rest);
+      res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
+      return;
+    }
     // [VC1]-[VC4] Before anything else, so an old client learns why even with a bad token.
     const incompatible = checkClientVersions(req.headers, versions);
     if (incompatible) throw incompatible;
@@ -733,7 +758,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       !isPrivacyRoute(dbName) &&
       dbName !== DEVICE_ROUTE &&
       dbName !== CLERK_ROUTE &&
-      dbName !== RFID_ROUTE
+      dbName !== RFID_ROUTE &&
+      !isTryOnRoute(segments)
     ) {
       throw new SyncError('not_found', 'Database does not exist.');
     }
@@ -797,6 +823,20 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         now: now(),
         graceMs: tokenGraceMs,
         send: (status, body) => sendJson(res, status, body),
+      });
+      return;
+    }
+    if (isTryOnRoute(segments)) {
+      context.route = `/_rfid/${segments[1]}`;
+      await serveTryOns({
+        storage,
+        principal,
+        method: method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        send: (status, body) => sendJson(res, status, body),
+        now,
+        options: options.tryOns,
       });
       return;
     }
@@ -1068,6 +1108,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     async close() {
       closing = true;
       await sweeper?.stop();
+      await tryOnOutbox?.stop();
       unlisten();
       unobserve();
       for (const waiter of waiting) waiter.wake();

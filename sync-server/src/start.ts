@@ -10,6 +10,7 @@ import type { RequestLogger } from './json-log';
 import type { RateLimitOptions } from './rate-limit';
 import { createSyncServer, type Logger } from './server';
 import type { ShopOptions } from './shop/routes';
+import type { TryOnOptions } from './rfid/tryon-routes';
 import type { TlsOptions } from './tls';
 import type { ServerVersions } from './version';
 import { openStorage, type StorageConfig } from './storage/open-storage';
@@ -38,6 +39,10 @@ export type StartOptions = {
   shop?: ShopOptions;
   /** [TB9] The clerk's tablet page at `/tablet/` (`apps/tablet/dist`); none: not served. */
   tablet?: { staticDir?: string };
+  /** [HC7] The HQ console's page at `/console/` (`apps/console/dist`); none: not served. */
+  console?: { staticDir?: string };
+  /** [RI6]-[RI10] Try-on reports' policy and the suggestions outbox sweep. */
+  tryOns?: TryOnOptions;
   /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
   privacy?: PrivacyKeys;
 };
@@ -77,6 +82,8 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.shop ? { shop: options.shop } : {}),
       ...(options.tablet ? { tablet: options.tablet } : {}),
+      ...(options.console ? { console: options.console } : {}),
+      ...(options.tryOns ? { tryOns: options.tryOns } : {}),
     });
     const url = await server.listen(options.port ?? 5984, options.host ?? '127.0.0.1');
     // [PK11] While serving: a failure is logged, and the next start resumes it.

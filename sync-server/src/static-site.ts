@@ -65,3 +65,17 @@ export async function staticFile(
     body,
   };
 }
+
+/** [HC7] The HQ console's page at `/console/`. */
+export const CONSOLE_ROUTE = 'console';
+
+/** [HC7] The console's policy: its own scripts, its API on the same origin, CSV downloads as blobs. */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+  "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; " +
+  "form-action 'self'";
+
+/** [HC7] The file `rest` (path segments after `/console`) names in `dir`, or the page's index. */
+export function consoleFile(dir: string, rest: readonly string[]): Promise<StaticFile> {
+  return staticFile(dir, rest, CONSOLE_CSP);
+}

@@ -1,16 +1,20 @@
 /**
  * The tablet's screens: sign-in, find a product, its stock here and across
- * the chain, the customer's cart, orders and their pay QR, the pickup desk
- * and the clerk's own sales. They render what the Tablet's use cases return
+ * the chain, the customer's cart, orders and their pay QR, the pickup desk,
+ * the clerk's own sales, the fitting rooms, a customer's tried items with
+ * suggestions, and counts. They render what the Tablet's use cases return
  * [TA1]; scans from the hub's scanner and RFID reader open a product (or,
- * at the pickup desk, the customer's order).
+ * at the pickup desk, the customer's order; on the count screen tags go to
+ * the count [TA12]).
  */
 import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type {
   ClerkCart,
+  ClerkCustomer,
   ClerkFound,
   ClerkLineMode,
   ClerkSubmitted,
+  FittingRoomNow,
   PickupDraft,
   QueuedOrder,
 } from '@pos/app-core';
@@ -20,6 +24,8 @@ import { LocaleProvider, zoneOfOffset, type Language } from '@pos/ui';
 import type { Tablet } from './tablet';
 import './styles.css';
 import { CartScreen } from './screens/CartScreen';
+import { CountScreen } from './screens/CountScreen';
+import { FittingRoomsScreen } from './screens/FittingRoomsScreen';
 import { FindScreen, type FindState } from './screens/FindScreen';
 import { OrdersScreen } from './screens/OrdersScreen';
 import { PickupScreen } from './screens/PickupScreen';
@@ -28,12 +34,26 @@ import { SalesScreen } from './screens/SalesScreen';
 import { SentScreen } from './screens/SentScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { StatusLine, type StatusFigures } from './screens/StatusLine';
+import { TriedItemsScreen } from './screens/TriedItemsScreen';
 import { cartUnits, otherLanguage, queueAttention } from './screens/view';
 import { noteOfRefusal, useWords, type ScreenNote } from './screens/words';
 
 const LANGUAGE_KEY = 'tablet.language';
 
-type Tab = 'find' | 'product' | 'cart' | 'sent' | 'orders' | 'sales' | 'pickup';
+type Tab =
+  | 'find'
+  | 'product'
+  | 'cart'
+  | 'sent'
+  | 'orders'
+  | 'sales'
+  | 'pickup'
+  | 'fitting'
+  | 'tried'
+  | 'count';
+
+/** [TA12] Screens on which a tag read does not open its product. */
+const TAGS_STAY_ON: ReadonlySet<Tab> = new Set<Tab>(['pickup', 'fitting', 'tried', 'count']);
 
 function storedLanguage(): Language {
   try {
@@ -110,9 +130,19 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     draft: null,
     note: null,
   });
+  // [TA10] Members linked to rooms on this tablet, and the customer the tried-items screen shows.
+  const [linked, setLinked] = useState<Record<string, ClerkCustomer>>({});
+  const [tried, setTried] = useState<{
+    customer: ClerkCustomer | null;
+    room: FittingRoomNow | null;
+  }>({ customer: null, room: null });
 
+  const [countsWaiting, setCountsWaiting] = useState(0);
   const refreshQueue = useCallback(() => {
     void tablet.clerk.queue().then(setQueue);
+    void tablet.counts
+      .counts()
+      .then((all) => setCountsWaiting(all.filter((c) => c.state === 'waiting').length));
   }, [tablet]);
   useEffect(() => {
     if (!staff) return undefined;
@@ -153,8 +183,10 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
       });
     } else find(code);
   });
+  // [TA12] On the floor's screens (fitting rooms, tried items, counts) the readers' tags
+  // are the screen's own: they never open a product there.
   const tagRead = useEffectEvent((read: TagRead) => {
-    if (tab !== 'pickup') find(read.gtin ?? read.epc);
+    if (!TAGS_STAY_ON.has(tab)) find(read.gtin ?? read.epc);
   });
   useEffect(() => {
     if (!staff || !tablet.hub) return undefined;
@@ -173,11 +205,13 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     setSent(null);
     setFindState({ query: '', results: null, note: null });
     setPickup({ draft: null, note: null });
+    setLinked({});
+    setTried({ customer: null, room: null });
     setTab('find');
   };
 
-  // Orders waiting for the network wait to go up as much as the facts do.
-  const queued = queue.filter((q) => q.state === 'queued').length;
+  // Orders and counts waiting for the network wait to go up as much as the facts do.
+  const queued = queue.filter((q) => q.state === 'queued').length + countsWaiting;
   const statusLine = (
     <StatusLine
       storeName={tablet.config.storeName}
@@ -219,6 +253,9 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     { id: 'orders', label: attention ? t('Orders ({n})', { n: attention }) : t('Orders') },
     { id: 'sales', label: t('My sales') },
     { id: 'pickup', label: t('Pickup') },
+    { id: 'fitting', label: t('Fitting rooms') },
+    { id: 'tried', label: t('Tried & suggestions') },
+    { id: 'count', label: t('Count') },
   ];
 
   return (
@@ -298,6 +335,33 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
           note={pickup.note}
           onDraft={(draft, note) => setPickup({ draft, note })}
         />
+      )}
+      {tab === 'fitting' && (
+        <FittingRoomsScreen
+          tablet={tablet}
+          linked={linked}
+          onLinked={(room, customer) => setLinked((l) => ({ ...l, [room]: customer }))}
+          onSuggestions={(room) => {
+            setTried({ customer: linked[room.room.id] ?? null, room });
+            setTab('tried');
+          }}
+          onTried={(customer, room) => {
+            setTried({ customer, room });
+            setTab('tried');
+          }}
+        />
+      )}
+      {tab === 'tried' && (
+        <TriedItemsScreen
+          tablet={tablet}
+          customer={tried.customer}
+          room={tried.room}
+          online={status.online}
+          onCustomer={(customer) => setTried({ customer, room: null })}
+        />
+      )}
+      {tab === 'count' && (
+        <CountScreen tablet={tablet} online={status.online} onCounts={refreshQueue} />
       )}
     </>
   );

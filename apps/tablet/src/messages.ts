@@ -273,6 +273,55 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
     en: 'Too many wrong PINs: try again in {seconds} s',
   },
   NOT_SIGNED_IN: { zh: '请先登录', en: 'Sign in first' },
+  // Fitting rooms [FM1]-[FM5]
+  HUB_NONE: { zh: '本平板没有连接门店集线器', en: 'This tablet has no store hub' },
+  HUB_NO_FITTING_ROOMS: {
+    zh: '门店集线器未运行试衣间服务：请升级集线器',
+    en: 'The store hub runs no fitting-room service: update the hub',
+  },
+  HUB_NO_ZONES: {
+    zh: '门店集线器未运行区域引擎：请升级集线器',
+    en: 'The store hub runs no zone engine: update the hub',
+  },
+  HUB_FAILED: { zh: '门店集线器未能完成：{reason}', en: 'The store hub could not do it: {reason}' },
+  ROOM_UNKNOWN: { zh: '没有这个试衣间', en: 'There is no such fitting room' },
+  ROOM_EMPTY: {
+    zh: '{room} 里没有商品，无法关联会员',
+    en: 'Nothing is in {room}: there is nothing to link',
+  },
+  MEMBER_LINKED: {
+    zh: '会员 {name} 已关联到 {room}（{n} 件）',
+    en: 'Member {name} linked to {room} ({n} item(s))',
+  },
+  // Counts [FM6]-[FM9]
+  COUNT_ZONE_MISSING: { zh: '请选择要盘点的区域', en: 'Choose the zone to count' },
+  COUNT_UNKNOWN: { zh: '本平板上没有这次盘点', en: 'This count is not on this tablet' },
+  COUNT_NOT_HANDHELD: {
+    zh: '这次盘点由固定读写器读取，不能手持读取',
+    en: 'This count was read by the fixed readers, not by hand',
+  },
+  COUNT_SENT: {
+    zh: '这次盘点已提交：请新建盘点再读取',
+    en: 'This count was sent: start a new one to read again',
+  },
+  COUNT_WAITING: {
+    zh: '未联网：{n} 个标签已保存在本平板，联网后自动提交',
+    en: 'Offline: the {n} reads are kept on this tablet and sent when online',
+  },
+  COUNT_STILL_READING: { zh: '请先停止读取再提交', en: 'Stop reading before sending the count' },
+  COUNT_EMPTY: { zh: '还没有读到标签：请先读取', en: 'Nothing was read: read the tags first' },
+  COUNT_NOT_COMPARED: {
+    zh: '请先提交盘点、查看结果后再审批',
+    en: 'Send the count and see its result before approving',
+  },
+  COUNT_APPROVED: {
+    zh: '{name} 已审批盘点：库存已调整',
+    en: 'Count approved by {name}: stock adjusted',
+  },
+  COUNT_REFUSED: {
+    zh: '服务器拒绝了这次盘点：{reason}',
+    en: 'The server refused the count: {reason}',
+  },
   // Devices
   CAMERA_DENIED: {
     zh: '未获得摄像头权限：请在浏览器设置中允许使用摄像头',
@@ -283,7 +332,7 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
 };
 
 /** Codes whose `{reason}` is worth showing in Chinese too: the words name what to fix. */
-const REASON_IN_ZH = new Set(['BAD_REQUEST', 'FAILED']);
+const REASON_IN_ZH = new Set(['BAD_REQUEST', 'FAILED', 'HUB_FAILED', 'COUNT_REFUSED']);
 
 /** The words of `said` in `language`: by its code when known, else its English words. */
 export function saidText(language: Language, said: Said): string {
@@ -525,6 +574,90 @@ const ZH: Record<string, string> = {
   'Deadline {time}': '取货截止 {time}',
   'Works offline too': '离线也可使用',
   'Print the slip again': '重新打印自提单',
+  // Fitting rooms, tried items and suggestions, counts [TA9]-[TA12]
+  'Fitting rooms': '试衣间',
+  'Tried & suggestions': '试穿与推荐',
+  Count: '盘点',
+  'Start a count': '开始盘点',
+  'Whole store, fixed readers': '全店（固定读写器）',
+  Zone: '区域',
+  'No zones': '没有区域',
+  'Count this zone': '盘点该区域',
+  'Handheld read': '手持读取',
+  'Counts on this tablet': '本平板上的盘点',
+  'No counts yet': '还没有盘点',
+  '{n} reads': '{n} 个标签',
+  'This count': '本次盘点',
+  'Start a count, or choose one on this tablet': '开始新的盘点，或选择本平板上的盘点',
+  'Whole store': '全店',
+  'Zone {zone}': '区域 {zone}',
+  'Handheld, whole store': '手持（全店）',
+  Handheld: '手持',
+  Reading: '读取中',
+  'Ready to send': '待提交',
+  Refused: '被拒绝',
+  'Compared, not approved': '已比对，待审批',
+  Approved: '已审批',
+  'Started {time}': '开始于 {time}',
+  'tags read': '个标签已读取',
+  '{n} other tags ignored': '另有 {n} 个非商品标签未计入',
+  'Reading… release to stop': '读取中…松开即停止',
+  'Hold to read': '按住读取',
+  'Waiting for the network: the {n} reads are kept on this tablet and sent when online':
+    '等待联网：{n} 个标签已保存在本平板，联网后自动提交',
+  Discard: '放弃',
+  'Send again': '重新提交',
+  'Send the count': '提交盘点',
+  'Approve (supervisor)': '审批（主管）',
+  'Approved by {id}: stock adjusted': '{id} 已审批：库存已调整',
+  'Discard this count?': '放弃这次盘点？',
+  'Its {n} reads are removed from this tablet.': '它的 {n} 个标签将从本平板删除。',
+  Found: '已找到',
+  Missing: '缺失',
+  Unexpected: '多出',
+  'Accuracy by unit': '按件准确率',
+  'Accuracy by SKU': '按 SKU 准确率',
+  Expected: '应有',
+  Accuracy: '准确率',
+  'Adjust {delta}': '调整 {delta}',
+  'Approve the count': '审批盘点',
+  'Approving adjusts the stock by the count, once.': '审批后按盘点结果调整库存（仅一次）。',
+  Approve: '审批',
+  'Live from the store’s readers. A tag in a room for {n} min or more is a try-on.':
+    '门店读写器实时数据。在试衣间停留 {n} 分钟及以上即算试穿。',
+  'This store has no fitting rooms': '本店没有试衣间',
+  'Link a member to {room}': '为 {room} 关联会员',
+  'Scan the member QR code on the customer’s phone': '请扫描顾客手机上的会员码',
+  '{n} item(s)': '{n} 件',
+  Free: '空闲',
+  'Member {name}': '会员 {name}',
+  'A member is linked': '已关联会员',
+  'Nothing in this room': '试衣间内没有商品',
+  'Link member': '关联会员',
+  Suggestions: '推荐',
+  'Tried items': '试穿记录',
+  'Not in the catalog': '不在商品目录中',
+  'Under 1 min': '不到 1 分钟',
+  '{n} min': '{n} 分钟',
+  'Try-on': '试穿',
+  'Just in': '刚进入',
+  'No customer chosen': '未选择顾客',
+  'Scan the customer’s member QR to see what they tried': '扫描顾客的会员码，查看其试穿记录',
+  'For what is in {room} now': '根据 {room} 里现有的商品',
+  'For this member': '为该会员推荐',
+  'Open a room or scan a member QR to see suggestions': '从试衣间打开或扫描会员码查看推荐',
+  'Not live: the last answer': '非实时：上次的结果',
+  'Offline: the last answer': '离线：上次的结果',
+  'Nothing tried yet': '还没有试穿记录',
+  Sold: '已售出',
+  'Not bought': '未购买',
+  'Suggestions need the network': '推荐需要联网',
+  'The customer has not agreed to suggestions: none are shown': '顾客未同意接收推荐：不显示推荐',
+  'No suggestions': '暂无推荐',
+  'Another size or colour of {tried}': '{tried} 的其他尺码或颜色',
+  Here: '本店',
+  'Bought together with {tried} {n} times': '与 {tried} 一起购买 {n} 次',
+  'Goes with it': '搭配',
 };
 
 const EN: Record<string, string> = {};

@@ -2,10 +2,19 @@
  * Everything the tablet's screens call, made at start-up (boot/) and given
  * to the screens through React context: the till's own use cases (sign-in
  * and approvals, search, stock, the pickup desk) and the clerk's (clerk/ in
- * the app core), the store's hub, the camera and the sync state. The
- * screens hold no business rule; they render outcomes. See SPEC.md [TA1].
+ * the app core: orders, fitting rooms, counts), the store's hub, the camera
+ * and the sync state. The screens hold no business rule; they render
+ * outcomes. See SPEC.md [TA1].
  */
-import type { ClerkDesk, PickupDesk, ProductSearch, Session, StockInfo } from '@pos/app-core';
+import type {
+  ClerkDesk,
+  CountDesk,
+  FittingDesk,
+  PickupDesk,
+  ProductSearch,
+  Session,
+  StockInfo,
+} from '@pos/app-core';
 import type { PosBridge, TagRead } from '@pos/hardware/protocol';
 
 /** The device's provisioning, as the tablet keeps it (no personal data, no PIN). */
@@ -58,6 +67,10 @@ export type Tablet = {
   config: TabletConfig;
   session: Session;
   clerk: ClerkDesk;
+  /** [TA9] [FM1] The fitting rooms now, member links, tried items and suggestions. */
+  fitting: FittingDesk;
+  /** [TA11] [FM6] Counts by the fixed readers or a handheld read. */
+  counts: CountDesk;
   pickup: PickupDesk;
   search: ProductSearch;
   /** [AC3] A SKU's stock at this store. */

@@ -19,8 +19,11 @@
  *      a receipt to it goes without its lines' price overrides.
  * [BB7] A shipping label or a packing slip to a hub older than protocol 5
  *      rejects with HUB_INCOMPATIBLE, unsent.
+ * [BB8] The fitting rooms, a member link and the tags of a zone asked of a
+ *      hub older than protocol 6 reject with HUB_INCOMPATIBLE, unsent. The
+ *      last rooms the hub sent are given at once to a new subscriber.
  */
-import type { SaleReceipt } from '@pos/domain';
+import type { FittingRoomView, SaleReceipt, ZoneEvent } from '@pos/domain';
 import type {
   DeviceStatus,
   HubErrorCode,
@@ -32,6 +35,7 @@ import type {
   ScanEvent,
   ShippingLabel,
   TagRead,
+  ZoneTag,
 } from './protocol';
 import { HUB_PROTOCOL_VERSION, PROTOCOL_QUERY_PARAM } from './protocol-version';
 
@@ -57,6 +61,11 @@ export type BrowserBridge = PosBridge & {
   /** Why the hub refused this client, when it did. */
   readonly refusal: string | undefined;
   onTagRead(callback: (read: TagRead) => void): () => void;
+  onZoneEvent(callback: (event: ZoneEvent) => void): () => void;
+  onFittingRooms(callback: (rooms: FittingRoomView[]) => void): () => void;
+  fittingRooms(): Promise<FittingRoomView[]>;
+  linkMember(room: string, memberId: string, clerkId?: string): Promise<number>;
+  zoneTags(zone?: string): Promise<ZoneTag[]>;
   /** Stops reconnecting, closes the socket and rejects pending requests. */
   close(): void;
 };
@@ -91,6 +100,9 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
   const url = withParams(settings.url, settings.token);
   const scanCallbacks = new Set<(scan: ScanEvent) => void>();
   const tagCallbacks = new Set<(read: TagRead) => void>();
+  const zoneCallbacks = new Set<(event: ZoneEvent) => void>();
+  const roomCallbacks = new Set<(rooms: FittingRoomView[]) => void>();
+  let rooms: FittingRoomView[] | undefined;
   let hubProtocolVersion: number | undefined;
   let refusal: string | undefined;
   const statusCallbacks = new Set<(devices: DeviceStatus[]) => void>();
@@ -118,7 +130,11 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
     if (message.type === 'scanner:scanned') callEach(scanCallbacks, message.scan);
     else if (message.type === 'device:status') emitStatus(message.devices);
     else if (message.type === 'rfid:tag-read') callEach(tagCallbacks, message.read);
-    else if (message.type === 'hub:hello') hubProtocolVersion = message.protocolVersion;
+    else if (message.type === 'zone:event') callEach(zoneCallbacks, message.event);
+    else if (message.type === 'fitting-rooms:changed') {
+      rooms = message.rooms;
+      callEach(roomCallbacks, message.rooms);
+    } else if (message.type === 'hub:hello') hubProtocolVersion = message.protocolVersion;
     else if (message.type === 'hub:refused') {
       refusal = message.message;
       hubProtocolVersion = message.protocolVersion;
@@ -182,13 +198,32 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
     ws.addEventListener('error', () => undefined);
   };
 
-  /** [BB6] [BB7] Refuses, unsent, what a hub that said hello with an older protocol cannot print. */
-  const requireProtocol = (version: number, what: string): void => {
+  /** [BB6] [BB7] [BB8] Refuses, unsent, what a hub that said hello with an older protocol cannot do. */
+  const requireProtocol = (version: number, what: string, verb = 'print'): void => {
     if (hubProtocolVersion !== undefined && hubProtocolVersion < version) {
       throw new HubRequestError(
         'HUB_INCOMPATIBLE',
-        `this hub speaks protocol ${hubProtocolVersion} and cannot print ${what}; update the hub`,
+        `this hub speaks protocol ${hubProtocolVersion} and cannot ${verb} ${what}; update the hub`,
       );
+    }
+  };
+  /**
+   * [BB8] A request of protocol 6: refused unsent by a hub that said hello
+   * with an older protocol; one older than hellos answers UNKNOWN_REQUEST,
+   * which says the same.
+   */
+  const zoneRequest = async (body: { type: string } & Record<string, unknown>, what: string) => {
+    requireProtocol(6, what, 'answer');
+    try {
+      return await request(body);
+    } catch (error) {
+      if (error instanceof HubRequestError && error.code === 'UNKNOWN_REQUEST') {
+        throw new HubRequestError(
+          'HUB_INCOMPATIBLE',
+          `this hub cannot answer ${what}; update the hub`,
+        );
+      }
+      throw error;
     }
   };
 
@@ -277,6 +312,33 @@ export function createBrowserBridge(options: string | BrowserBridgeOptions): Bro
     },
     async openDrawer() {
       await request({ type: 'drawer:open' });
+    },
+    onZoneEvent(callback) {
+      zoneCallbacks.add(callback);
+      return () => zoneCallbacks.delete(callback);
+    },
+    onFittingRooms(callback) {
+      roomCallbacks.add(callback);
+      if (rooms) callback(rooms);
+      return () => roomCallbacks.delete(callback);
+    },
+    async fittingRooms() {
+      const reply = await zoneRequest({ type: 'fitting-rooms:get' }, 'the fitting rooms');
+      return (reply.ok ? reply.rooms : undefined) ?? [];
+    },
+    async linkMember(room: string, memberId: string, clerkId?: string) {
+      const reply = await zoneRequest(
+        { type: 'tryon:link-member', room, memberId, ...(clerkId ? { clerkId } : {}) },
+        'a member link',
+      );
+      return (reply.ok ? reply.linked : undefined) ?? 0;
+    },
+    async zoneTags(zone?: string) {
+      const reply = await zoneRequest(
+        { type: 'zone:tags', ...(zone ? { zone } : {}) },
+        'the tags of a zone',
+      );
+      return (reply.ok ? reply.tags : undefined) ?? [];
     },
     close() {
       closed = true;

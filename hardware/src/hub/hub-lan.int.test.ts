@@ -114,8 +114,8 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
         type: 'hub:refused',
         code: 'CLIENT_TOO_OLD',
         message:
-          'This app speaks hub protocol 1, but this hub serves 3 to 5. Update the app (reload the page or install the new version).',
-        protocolVersion: 5,
+          'This app speaks hub protocol 1, but this hub serves 3 to 6. Update the app (reload the page or install the new version).',
+        protocolVersion: 6,
         minClientVersion: 3,
       },
     ]);
@@ -124,16 +124,16 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     const older = open(`${base.replace('/hub', '/strict')}?token=${TOKEN}&protocol=3`);
     await expect
       .poll(() => older.messages[0])
-      .toEqual({ type: 'hub:hello', protocolVersion: 5, minClientVersion: 3 });
+      .toEqual({ type: 'hub:hello', protocolVersion: 6, minClientVersion: 3 });
     older.ws.close();
 
-    // ... and so is the browser bridge (protocol 5) ...
+    // ... and so is the browser bridge (protocol 6) ...
     bridge = createBrowserBridge({
       url: base.replace('/hub', '/strict'),
       token: TOKEN,
       connect: (target) => new WebSocket(target) as unknown as globalThis.WebSocket,
     });
-    await expect.poll(() => bridge?.hubProtocolVersion).toBe(5);
+    await expect.poll(() => bridge?.hubProtocolVersion).toBe(6);
     bridge.close();
     await strict.close();
 
@@ -141,7 +141,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     const newer = attachHubWebSocket(server, hub, {
       path: '/newer',
       tokens: TOKEN,
-      minClientVersion: 6,
+      minClientVersion: 7,
     });
     bridge = createBrowserBridge({
       url: base.replace('/hub', '/newer'),
@@ -151,7 +151,7 @@ describe('hub on the store LAN: token auth, protocol version, RFID and printer s
     });
     await expect
       .poll(() => bridge?.refusal)
-      .toMatch(/speaks hub protocol 5, but this hub serves 6/);
+      .toMatch(/speaks hub protocol 6, but this hub serves 7/);
     await expect(bridge.openDrawer()).rejects.toMatchObject({ code: 'HUB_INCOMPATIBLE' });
     await newer.close();
   });

@@ -4,7 +4,7 @@
  * for requests that arrive over IPC or the WebSocket, once `validateHubRequest`
  * has checked them ([HB1]). It routes and renders; it holds no business rules.
  */
-import type { SaleReceipt } from '@pos/domain';
+import type { FittingRoomView, SaleReceipt, ZoneEvent } from '@pos/domain';
 import type { DeviceHealth } from '../device-status';
 import { HardwareError, errorMessage } from '../errors';
 import { Listeners } from '../listeners';
@@ -22,6 +22,7 @@ import { renderPrintItems, renderReceipt, type PrintItem } from '../printer/rece
 import type { RfidReaderDevice } from '../rfid/rfid-readers';
 import type { TagRead } from '../rfid/tag-read';
 import type { ScanEvent } from '../scanner/scan-event';
+import type { FittingRoomService } from '../zones/fitting-room-service';
 import type {
   DeviceStatus,
   HubError,
@@ -34,6 +35,7 @@ import type {
   ReceiptColumns,
   ReceiptLanguage,
   ShippingLabel,
+  ZoneTag,
 } from './protocol';
 
 /** What the hub needs of a scanner driver (SerialScanner, later HID and others). */
@@ -85,6 +87,14 @@ export type HubOptions = {
   columns?: ReceiptColumns;
   /** IANA zone receipts print the sale time in. */
   timeZone?: string;
+  /**
+   * [FR1] [HZ1]-[HZ4] The store's fitting-room service: the hub feeds it every
+   * raw read of its readers (or, from a reader without raw reads, its
+   * de-duplicated reads), sends its zone events and rooms to clients and
+   * answers the fitting-room requests. Its status is a device of kind
+   * `fitting-rooms` ([FR5]). The hub closes it when it closes.
+   */
+  fittingRooms?: FittingRoomService;
   /** Receipt labels when a request names none; default 'en'. */
   language?: ReceiptLanguage;
   /** The receipt queue in front of the printer: retry interval and size. */
@@ -96,6 +106,18 @@ export type Hub = PosBridge & {
   printLabel(label: ShippingLabel, options?: { jobId?: string }): Promise<PrintReceiptResult>;
   /** Calls back for every (de-duplicated) tag read of every RFID reader. */
   onTagRead(callback: (read: TagRead) => void): () => void;
+  /** [HZ1] Every zone event of the fitting-room service's engine (none without one). */
+  onZoneEvent(callback: (event: ZoneEvent) => void): () => void;
+  /** [HZ2] The fitting rooms after every change (not called at once: read `fittingRooms()`). */
+  onFittingRooms(callback: (rooms: FittingRoomView[]) => void): () => void;
+  /** [HZ2] The fitting rooms now; none without a fitting-room service. */
+  fittingRooms(): Promise<FittingRoomView[]>;
+  /** [HZ3] BAD_REQUEST without a fitting-room service or for a zone that is not a room. */
+  linkMember(room: string, memberId: string, clerkId?: string): Promise<number>;
+  /** [HZ4] BAD_REQUEST without a fitting-room service or for a zone not on the map. */
+  zoneTags(zone?: string): Promise<ZoneTag[]>;
+  /** Whether the hub runs a fitting-room service. */
+  readonly hasFittingRooms: boolean;
   /** Opens every device. A device that fails to open shows it in its status; open() still resolves. */
   open(): Promise<void>;
   /** Closes every device and drops all subscribers. */
@@ -114,6 +136,7 @@ export function createHub(options: HubOptions): Hub {
     columns: defaultColumns = 48,
     timeZone,
     language: defaultLanguage = 'en',
+    fittingRooms,
   } = options;
   const scans = new Listeners<ScanEvent>();
   const tagReads = new Listeners<TagRead>();
@@ -151,6 +174,9 @@ export function createHub(options: HubOptions): Hub {
         ]
       : []),
     ...rfidReaders.map((reader) => toStatus(reader.id, 'rfid', reader.status())),
+    ...(fittingRooms
+      ? [toStatus(fittingRooms.deviceId, 'fitting-rooms', fittingRooms.health())]
+      : []),
   ];
   const unsubscribe = [
     ...scanners.map((scanner) => scanner.onScan((scan) => scans.emit(scan))),
@@ -159,7 +185,20 @@ export function createHub(options: HubOptions): Hub {
     ...[queue, labelQueue].flatMap((q) =>
       q ? [q.onChange(() => statuses.emit(deviceStatus()))] : [],
     ),
+    ...(fittingRooms
+      ? [
+          ...rfidReaders.map((reader) => feedRawReads(reader, fittingRooms)),
+          fittingRooms.onStatus(() => statuses.emit(deviceStatus())),
+        ]
+      : []),
   ];
+
+  const requireFittingRooms = (): FittingRoomService => {
+    if (!fittingRooms) {
+      throw new HardwareError('BAD_REQUEST', 'this hub runs no fitting-room service (no zone map)');
+    }
+    return fittingRooms;
+  };
 
   const requirePrinter = (): PrinterDevice => {
     if (!printer) throw new HardwareError('NO_PRINTER', 'this hub has no printer configured');
@@ -240,6 +279,13 @@ export function createHub(options: HubOptions): Hub {
     onScan: (callback) => scans.add(callback),
     onDeviceStatus: (callback) => statuses.add(callback),
     onTagRead: (callback) => tagReads.add(callback),
+    onZoneEvent: (callback) => fittingRooms?.onZoneEvent(callback) ?? (() => undefined),
+    onFittingRooms: (callback) => fittingRooms?.onRoomsChanged(callback) ?? (() => undefined),
+    fittingRooms: async () => fittingRooms?.rooms() ?? [],
+    linkMember: async (room, memberId, clerkId) =>
+      requireFittingRooms().linkMember(room, memberId, clerkId),
+    zoneTags: async (zone) => requireFittingRooms().zoneTags(zone),
+    hasFittingRooms: fittingRooms !== undefined,
     printReceipt,
     printDocument,
     printLabel,
@@ -256,7 +302,10 @@ export function createHub(options: HubOptions): Hub {
       scans.clear();
       tagReads.clear();
       statuses.clear();
-      await Promise.all(devices.map((device) => device.close().catch(() => undefined)));
+      await Promise.all([
+        ...devices.map((device) => device.close().catch(() => undefined)),
+        fittingRooms?.close().catch(() => undefined),
+      ]);
     },
     async handle(request) {
       try {
@@ -286,6 +335,20 @@ export function createHub(options: HubOptions): Hub {
             return { type: 'reply', id: request.id, ok: true };
           case 'device:status':
             return { type: 'reply', id: request.id, ok: true, devices: deviceStatus() };
+          case 'fitting-rooms:get':
+            return { type: 'reply', id: request.id, ok: true, rooms: fittingRooms?.rooms() ?? [] };
+          case 'tryon:link-member': {
+            const { room, memberId, clerkId } = request;
+            const linked = requireFittingRooms().linkMember(room, memberId, clerkId);
+            return { type: 'reply', id: request.id, ok: true, linked };
+          }
+          case 'zone:tags':
+            return {
+              type: 'reply',
+              id: request.id,
+              ok: true,
+              tags: requireFittingRooms().zoneTags(request.zone),
+            };
           default: {
             // Unreachable for typed callers and validated requests (validateHubRequest).
             const { id, type } = request as { id: string; type: unknown };
@@ -300,6 +363,16 @@ export function createHub(options: HubOptions): Hub {
       }
     },
   };
+}
+
+/**
+ * [ZE9] [FR1] Feeds the service every raw read of a reader (before its
+ * de-duplication window hides RSSI changes); a reader without raw reads
+ * feeds its de-duplicated ones.
+ */
+function feedRawReads(reader: RfidReaderDevice, service: FittingRoomService): () => void {
+  const feed = (read: TagRead) => service.feed(read);
+  return reader.onRawRead ? reader.onRawRead(feed) : reader.onTagRead(feed);
 }
 
 /**

@@ -15,8 +15,13 @@
  * 5: adds `printer:print-label` (a shipping label on the label printer, a
  *    device of kind `label-printer`) and the `packing-slip` document. Older
  *    clients are served as before: they never send either.
+ * 6: adds the store's zones and fitting rooms: the events `zone:event` and
+ *    `fitting-rooms:changed` (sent to clients of protocol 6 and newer), the
+ *    requests `fitting-rooms:get`, `tryon:link-member` and `zone:tags`, and
+ *    the device kind `fitting-rooms`. Older clients are served as before:
+ *    they never ask these and get none of the new events.
  */
-export const HUB_PROTOCOL_VERSION = 5;
+export const HUB_PROTOCOL_VERSION = 6;
 
 /** The query parameter a client names its protocol version in: `/hub?protocol=2`. */
 export const PROTOCOL_QUERY_PARAM = 'protocol';

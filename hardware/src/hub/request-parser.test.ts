@@ -401,3 +401,103 @@ describe('parseHubRequest: shipping labels (protocol 5)', () => {
     );
   });
 });
+
+describe('parseHubRequest: zones and fitting rooms (protocol 6)', () => {
+  it('[HZ2] [HZ3] [HZ4] accepts the fitting rooms, a member link and the tags of a zone', () => {
+    expect(parse({ id: '1', type: 'fitting-rooms:get' })).toEqual({
+      ok: true,
+      request: { id: '1', type: 'fitting-rooms:get' },
+    });
+    expect(
+      parse({
+        id: '2',
+        type: 'tryon:link-member',
+        room: 'FR1',
+        memberId: 'M-0001',
+        clerkId: 'S001-E03',
+      }),
+    ).toEqual({
+      ok: true,
+      request: {
+        id: '2',
+        type: 'tryon:link-member',
+        room: 'FR1',
+        memberId: 'M-0001',
+        clerkId: 'S001-E03',
+      },
+    });
+    expect(parse({ id: '3', type: 'zone:tags', zone: 'FLOOR' })).toEqual({
+      ok: true,
+      request: { id: '3', type: 'zone:tags', zone: 'FLOOR' },
+    });
+    expect(parse({ id: '4', type: 'zone:tags' })).toEqual({
+      ok: true,
+      request: { id: '4', type: 'zone:tags' },
+    });
+  });
+
+  it('[HZ3] [HZ4] refuses a link without a room or member, and a zone that is not an id, in words', () => {
+    const refusal = (value: object) => {
+      const parsed = parse(value);
+      return parsed.ok ? null : parsed.reply;
+    };
+    expect(refusal({ id: '1', type: 'tryon:link-member', memberId: 'M-1' })).toMatchObject({
+      id: '1',
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"room" must be/) },
+    });
+    expect(
+      refusal({ id: '2', type: 'tryon:link-member', room: 'FR1', memberId: '' }),
+    ).toMatchObject({
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"memberId" must be/) },
+    });
+    expect(
+      refusal({ id: '3', type: 'tryon:link-member', room: 'FR1', memberId: 'M-1', clerkId: 7 }),
+    ).toMatchObject({ error: { message: expect.stringMatching(/"clerkId" must be/) } });
+    expect(refusal({ id: '4', type: 'zone:tags', zone: ' FR1' })).toMatchObject({
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/"zone" must be a zone id/) },
+    });
+    expect(refusal({ id: '5', type: 'zone:tags', zone: 'x'.repeat(65) })).toMatchObject({
+      error: { code: 'BAD_REQUEST' },
+    });
+  });
+
+  it('[HB1] [HZ3] [HZ4] never throws on zone requests; what passes is well formed', () => {
+    const link = { room: 'FR1', memberId: 'M-0001', clerkId: 'S001-E03' };
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            id: fc.oneof(fc.string(), fc.anything()),
+            type: fc.oneof(
+              fc.constantFrom('tryon:link-member', 'zone:tags', 'fitting-rooms:get'),
+              fc.string(),
+            ),
+            room: fc.oneof(fc.constant('FR1'), fc.string(), fc.anything()),
+            memberId: fc.oneof(fc.constant(link.memberId), fc.string(), fc.anything()),
+            clerkId: fc.oneof(fc.constant(link.clerkId), fc.string(), fc.anything()),
+            zone: fc.oneof(fc.constant('FLOOR'), fc.string(), fc.anything()),
+          },
+          { requiredKeys: ['id', 'type'] },
+        ),
+        (value) => {
+          const parsed = parse(value);
+          if (!parsed.ok) {
+            expect(parsed.reply.ok).toBe(false);
+            return;
+          }
+          const request = parsed.request;
+          if (request.type === 'tryon:link-member') {
+            for (const text of [request.room, request.memberId, request.clerkId ?? 'x']) {
+              expect(typeof text).toBe('string');
+              expect(text.length).toBeGreaterThan(0);
+              expect(text.length).toBeLessThanOrEqual(100);
+            }
+          }
+          if (request.type === 'zone:tags' && request.zone !== undefined) {
+            expect(request.zone.length).toBeLessThanOrEqual(64);
+          }
+        },
+      ),
+    );
+  });
+});

@@ -35,6 +35,9 @@ const REQUEST_TYPES: readonly HubRequestType[] = [
   'printer:print-label',
   'drawer:open',
   'device:status',
+  'fitting-rooms:get',
+  'tryon:link-member',
+  'zone:tags',
 ];
 const LANGUAGES: readonly ReceiptLanguage[] = ['en', 'zh-CN'];
 const MAX_ID_LENGTH = 128;
@@ -88,8 +91,11 @@ export function validateHubRequest(value: unknown): ParsedRequest {
       `unknown request type ${JSON.stringify(type)}; expected one of ${REQUEST_TYPES.join(', ')}`,
     );
   }
-  if (type === 'drawer:open' || type === 'device:status') {
+  if (type === 'drawer:open' || type === 'device:status' || type === 'fitting-rooms:get') {
     return { ok: true, request: { id, type } as HubRequest };
+  }
+  if (type === 'tryon:link-member' || type === 'zone:tags') {
+    return zoneRequest(id, type, value as Record<string, unknown>);
   }
 
   const { receipt, document, label, columns, language, jobId } = value as Record<string, unknown>;
@@ -432,6 +438,56 @@ function consentSlipProblem(slip: unknown): string | null {
     return 'slip.maskedName must be a string of at most 64 characters';
   }
   return null;
+}
+
+const MAX_ZONE_ID = 64;
+const MAX_PERSON_ID = 100;
+const idText = (v: unknown, max: number): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= max && v.trim() === v;
+
+/** [HZ3] [HZ4] A member linking a room's sessions, or the tags of a zone. */
+function zoneRequest(
+  id: string,
+  type: 'tryon:link-member' | 'zone:tags',
+  value: Record<string, unknown>,
+): ParsedRequest {
+  if (type === 'zone:tags') {
+    const { zone } = value;
+    if (zone !== undefined && !idText(zone, MAX_ZONE_ID)) {
+      return fail(
+        id,
+        'BAD_REQUEST',
+        `"zone" must be a zone id of 1 to ${MAX_ZONE_ID} characters, or left out for the whole store`,
+      );
+    }
+    return { ok: true, request: { id, type, ...(zone === undefined ? {} : { zone }) } };
+  }
+  const { room, memberId, clerkId } = value;
+  if (!idText(room, MAX_ZONE_ID)) {
+    return fail(
+      id,
+      'BAD_REQUEST',
+      `"room" must be a fitting room's zone id of 1 to ${MAX_ZONE_ID} characters`,
+    );
+  }
+  if (!idText(memberId, MAX_PERSON_ID)) {
+    return fail(
+      id,
+      'BAD_REQUEST',
+      `"memberId" must be a member id of 1 to ${MAX_PERSON_ID} characters`,
+    );
+  }
+  if (clerkId !== undefined && !idText(clerkId, MAX_PERSON_ID)) {
+    return fail(
+      id,
+      'BAD_REQUEST',
+      `"clerkId" must be a staff id of 1 to ${MAX_PERSON_ID} characters`,
+    );
+  }
+  return {
+    ok: true,
+    request: { id, type, room, memberId, ...(clerkId === undefined ? {} : { clerkId }) },
+  };
 }
 
 function fail(

@@ -55,7 +55,7 @@ describe('hub over a real WebSocket, with simulated devices on real ptys', () =>
     const { messages } = await connect();
     await expect
       .poll(() => messages[0])
-      .toEqual({ type: 'hub:hello', protocolVersion: 5, minClientVersion: 1 });
+      .toEqual({ type: 'hub:hello', protocolVersion: 6, minClientVersion: 1 });
     await expect
       .poll(() => messages[1])
       .toEqual({

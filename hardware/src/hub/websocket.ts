@@ -11,19 +11,26 @@
  * [HB4] A client that names a protocol version below `minClientVersion`
  *      (`?protocol=N`; none means 1) gets `hub:refused` saying what to do,
  *      and the socket closes with code 4426.
+ * [HZ1] [HZ2] A client of protocol 6 or newer also gets every zone event and
+ *      the fitting rooms after every change, and once on connect, after the
+ *      device statuses. [HZ5] Older clients get none of these, nor the
+ *      `fitting-rooms` device in the statuses: they are served as before.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Hub } from './hub';
-import type { HubMessage } from './protocol';
+import type { DeviceStatus, HubMessage } from './protocol';
 import {
   CLOSE_PROTOCOL_MISMATCH,
   HUB_PROTOCOL_VERSION,
   PROTOCOL_QUERY_PARAM,
 } from './protocol-version';
 import { parseHubRequest } from './request-parser';
+
+/** The protocol that brought zones and fitting rooms. */
+const ZONES_PROTOCOL = 6;
 
 export type HubWebSocketOptions = {
   path?: string;
@@ -95,13 +102,25 @@ export function attachHubWebSocket(
       ws.close(CLOSE_PROTOCOL_MISMATCH, 'client protocol too old');
       return;
     }
+    const zones = clientVersion >= ZONES_PROTOCOL;
+    const shown = (devices: DeviceStatus[]) =>
+      zones ? devices : devices.filter((device) => device.kind !== 'fitting-rooms');
     const unsubscribe = [
       hub.onScan((scan) => send({ type: 'scanner:scanned', scan })),
       hub.onTagRead((read) => send({ type: 'rfid:tag-read', read })),
-      hub.onDeviceStatus((devices) => send({ type: 'device:status', devices })),
+      hub.onDeviceStatus((devices) => send({ type: 'device:status', devices: shown(devices) })),
+      ...(zones
+        ? [
+            hub.onZoneEvent((event) => send({ type: 'zone:event', event })),
+            hub.onFittingRooms((rooms) => send({ type: 'fitting-rooms:changed', rooms })),
+          ]
+        : []),
     ];
     send({ type: 'hub:hello', ...versions });
-    send({ type: 'device:status', devices: hub.deviceStatus() });
+    send({ type: 'device:status', devices: shown(hub.deviceStatus()) });
+    if (zones && hub.hasFittingRooms) {
+      void hub.fittingRooms().then((rooms) => send({ type: 'fitting-rooms:changed', rooms }));
+    }
 
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
@@ -115,7 +134,11 @@ export function attachHubWebSocket(
       }
       const parsed = parseHubRequest(toBuffer(data).toString('utf8'));
       if (!parsed.ok) return send(parsed.reply);
-      void hub.handle(parsed.request).then(send);
+      void hub
+        .handle(parsed.request)
+        .then((reply) =>
+          send(reply.ok && reply.devices ? { ...reply, devices: shown(reply.devices) } : reply),
+        );
     });
     // An error (e.g. an oversize message) closes this client only.
     ws.on('error', () => ws.terminate());

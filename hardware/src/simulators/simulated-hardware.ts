@@ -29,7 +29,7 @@ export type SimulatedHardware = {
 };
 
 export async function startSimulatedHardware(
-  options: Pick<HubOptions, 'columns' | 'timeZone' | 'language' | 'printQueue'> & {
+  options: Pick<HubOptions, 'columns' | 'timeZone' | 'language' | 'printQueue' | 'fittingRooms'> & {
     rfid?: boolean;
     /** A label printer on TCP in this language. */
     labelPrinter?: LabelLanguage;

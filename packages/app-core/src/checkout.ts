@@ -6,6 +6,7 @@
 import {
   addCoupon,
   addItem,
+  addTaggedItems,
   addScan,
   addTender,
   attachMember,
@@ -46,6 +47,15 @@ import type { ScanEvent } from '@pos/hardware/protocol';
 import { done, info, noticeOf, refusalOf, refuse, type Notice, type Outcome } from './outcome';
 import { printConsentSlip } from './consent-slip';
 import type { TillPorts } from './ports';
+import {
+  counterReads,
+  createSoldHereCache,
+  withoutEpcs,
+  planCounterReads,
+  rfidNotices,
+  type RfidCheckoutResult,
+  type TillTagRead,
+} from './rfid-checkout';
 import type { CartMember, TillState } from './state';
 
 export const VARIABLE_MEASURE_LAYOUTS = [PRICE_LAYOUT_2_5_5, WEIGHT_LAYOUT_2_5_5];
@@ -57,6 +67,13 @@ export type Checkout = {
    * pickup code, or a clerk's take-now code ([TT1]).
    */
   scan(scan: ScanEvent): Promise<Outcome<unknown>>;
+  /**
+   * [RK1] Tags read by RFID: the counter reader's become cart lines, one
+   * unit per EPC, each EPC once ([RC1]); sold, unknown, weighed or foreign
+   * tags are refused with the reason ([RC2] [RC4]). Reads of other readers
+   * are ignored.
+   */
+  tagReads(reads: readonly TillTagRead[] | TillTagRead): Promise<Outcome<RfidCheckoutResult>>;
   /** Adds a product chosen from the search results. */
   addSku(sku: string): Promise<Outcome>;
   setQuantity(lineId: string, quantity: number): Promise<Outcome>;
@@ -93,6 +110,11 @@ export function indexKeyOf(config: {
 }
 
 export type CheckoutPorts = TillPorts & {
+  /**
+   * [RK1] The counter's RFID reader now, when the device's configuration does
+   * not name one (e.g. the hub's only reader); undefined: none.
+   */
+  counterReader?: () => string | undefined;
   /** A receipt code (a return): its outcome, or null when it is not one this till reads. */
   onReceiptCode?: (code: string) => Promise<Outcome<unknown> | null>;
   /** [DP3] An online order's pickup QR: its outcome, or null when it is not one this till reads. */
@@ -105,6 +127,8 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
   const codeKeys = codeKeysOf(config);
   let lineCounter = 0;
   const newLineId = () => `L${now().getTime().toString(36)}${(lineCounter++).toString(36)}`;
+  const soldHere = createSoldHereCache(replica);
+  let returnSeen = state.get().lastReturn;
 
   // Scans, cart changes and payments run one at a time in arrival order, so no
   // scan is lost or doubled, even one that arrives while a payment is stored.
@@ -339,6 +363,41 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     ]);
   }
 
+  /** [RK1] [RC1]-[RC4] The counter's tag reads: plan against the replica, add, tell. */
+  async function tagReads(
+    input: readonly TillTagRead[] | TillTagRead,
+  ): Promise<Outcome<RfidCheckoutResult>> {
+    const reads = Array.isArray(input) ? input : [input as TillTagRead];
+    const { counter, ignored } = counterReads(
+      reads,
+      config.rfidCheckoutReader ?? ports.counterReader?.(),
+    );
+    if (counter.length === 0) return done({ added: [], refused: [], ignored });
+    try {
+      // [RK2] A return recorded here since: its EPCs may be sold again.
+      if (state.get().lastReturn !== returnSeen) {
+        returnSeen = state.get().lastReturn;
+        soldHere.forget();
+      }
+      const cart = state.get().cart;
+      const plan = await planCounterReads(replica, await soldHere.get(), cart, counter);
+      const next = addTaggedItems(cart, plan, newLineId);
+      const justSold = new Set(state.get().lastSale?.lines.flatMap((l) => l.epcs ?? []) ?? []);
+      const notices = rfidNotices(next.added, next.refusals, justSold);
+      if (next.added.length > 0) await commit(next.cart);
+      return done(
+        {
+          added: next.added.map((a) => ({ sku: a.sku, name: a.entry.product.name, epcs: a.epcs })),
+          refused: next.refusals,
+          ignored,
+        },
+        notices,
+      );
+    } catch (error) {
+      return refusalOf(error, 'RFID');
+    }
+  }
+
   async function printReceipt(sale: SaleFact): Promise<Notice[]> {
     const store = await replica.store();
     const s = state.get();
@@ -392,6 +451,15 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
       for (const tender of tenders) cart = addTender(cart, tender);
       const pricing = await price(cart);
       if (!pricing) return refuse('CART_EMPTY', 'the cart is empty');
+      // [RK5] A tag sold here since it was read (another cart paid first) is never sold twice.
+      const sold = cart.lines.some((l) => l.epcs) ? await soldHere.get() : new Map();
+      const again = cart.lines.flatMap((l) => (l.epcs ?? []).filter((e) => sold.has(e)));
+      if (again.length) {
+        const named = cart.lines.filter((l) => l.epcs?.some((e) => sold.has(e))).map((l) => l.name);
+        return refuse('RFID_SOLD', `Already sold here: ${named.join(', ')}; void them first`, {
+          params: { items: named.join('、'), epcs: again.join('、') },
+        });
+      }
       const settlement = settleCheckout(cart, pricing, config.cashRounding);
       if (!settlement.paid) {
         return refuse(
@@ -433,6 +501,11 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     } catch (error) {
       return refusalOf(error, 'The sale was not recorded, nothing was sold');
     }
+    // [RC2] Its EPCs are sold here: never rung up again by this till.
+    soldHere.sold(
+      sale.lines.flatMap((l) => l.epcs ?? []),
+      sale.soldAt,
+    );
     const member = s.member;
     state.set({
       lastSaleMember:
@@ -479,6 +552,7 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
   return {
     codeKeys,
     scan: (scan) => enqueue(() => handleScan(scan)),
+    tagReads: (reads) => enqueue(() => tagReads(reads)),
     addSku: (sku) =>
       change(async (cart) => {
         const found = await replica.bySku(sku);
@@ -525,7 +599,10 @@ export function createCheckout(ports: CheckoutPorts): Checkout {
     replaceCart: (cart, member) =>
       enqueue(async () => {
         state.set({ member });
-        return commit(cart);
+        // [RK5] A cart put aside may hold tags sold here since: those units are taken out.
+        const sold = cart.lines.some((l) => l.epcs) ? await soldHere.get() : new Map();
+        const { cart: kept, dropped } = withoutEpcs(cart, sold);
+        return commit(kept, dropped.length ? rfidNotices([], dropped) : []);
       }),
     reprice: () => change((cart) => cart),
   };

@@ -12,3 +12,7 @@ export * from './pickup-desk';
 export * from './fulfilment';
 export * from './clerk/types';
 export * from './clerk/desk';
+export * from './rfid-checkout';
+export * from './clerk/fitting-products';
+export * from './clerk/fitting';
+export * from './clerk/counts';

@@ -35,6 +35,11 @@ export type TillConfig = {
    * pickup or order QR is verified with them, offline.
    */
   pickupQrKeys?: { id: string; secretHex: string }[];
+  /**
+   * [RK1] The counter's RFID reader (its device id, or `reader#antenna`):
+   * only its tag reads ring up a sale.
+   */
+  rfidCheckoutReader?: string;
 };
 
 /**

@@ -32,10 +32,14 @@ export type ReturnsDesk = {
    * draft), a refusal, or null when the text is not a receipt code at all.
    */
   open(code: string): Promise<Outcome<ReturnDraft> | null>;
-  /** Records the return of these quantities, refunds and prints. */
+  /**
+   * Records the return of these quantities, refunds and prints. [RC6] A line
+   * sold by RFID names the EPCs returned (read at the counter or chosen);
+   * returning all its units left names them all.
+   */
   complete(
     draft: ReturnDraft,
-    request: { lineId: string; quantity: number }[],
+    request: { lineId: string; quantity: number; epcs?: string[] }[],
   ): Promise<Outcome<ReturnFact>>;
   cancel(): void;
 };

@@ -87,6 +87,11 @@ export type CheckoutLine = {
   override?: { unitPrice: Minor; by: string; reason: string };
   /** [TK4] The staff credited with the line: it came from a clerk's take-now code. */
   credits?: LineCredit[];
+  /**
+   * [RC1] [RC3] The tagged items of a line rung up by RFID, one EPC per unit,
+   * in the order they were read; `quantity` is always their count.
+   */
+  epcs?: readonly string[];
 };
 
 export type CheckoutCart = {
@@ -176,8 +181,9 @@ export function addItem(
     l.credits === undefined || input.credits === undefined
       ? l.credits === input.credits
       : sameCredits(l.credits, input.credits);
+  // [RC1] A line rung up by RFID holds its EPCs: a plain unit never joins it.
   const existing = cart.lines.findIndex(
-    (l) => l.sku === product.id && !l.weight && !l.override && sameCredit(l),
+    (l) => l.sku === product.id && !l.weight && !l.override && !l.epcs && sameCredit(l),
   );
   if (existing >= 0) {
     const line = cart.lines[existing]!;
@@ -271,15 +277,29 @@ export function addScan(
   return addItem(cart, { lineId, ...found });
 }
 
-/** [CK4] Sets a line's quantity (whole, 1-100000); weighed lines stay at 1. */
+/**
+ * [CK4] Sets a line's quantity (whole, 1-100000); weighed lines stay at 1.
+ * [RC3] A line rung up by RFID only goes down, dropping its last-read EPCs
+ * (they may be read again); another unit is its tag read.
+ */
 export function setQuantity(cart: CheckoutCart, lineId: string, quantity: number): CheckoutCart {
   checkQuantity(quantity);
   const i = findLine(cart, lineId);
+  const line = cart.lines[i]!;
   check(
-    !cart.lines[i]!.weight || quantity === 1,
+    !line.weight || quantity === 1,
     'QUANTITY_INVALID',
     'a weighed item is scanned again instead',
   );
+  if (line.epcs) {
+    check(
+      quantity <= line.epcs.length,
+      'QUANTITY_INVALID',
+      `${line.name} was rung up by RFID: read the tag of each further item instead`,
+    );
+    const epcs = line.epcs.slice(0, quantity);
+    return { ...cart, lines: cart.lines.map((l, k) => (k === i ? { ...l, quantity, epcs } : l)) };
+  }
   return { ...cart, lines: cart.lines.map((l, k) => (k === i ? { ...l, quantity } : l)) };
 }
 
@@ -511,6 +531,7 @@ export function buildSaleFact(
     lines: lines.map((l, i) => {
       const grams = byId.get(l.lineId)?.weight?.grams;
       const credits = byId.get(l.lineId)?.credits;
+      const epcs = byId.get(l.lineId)?.epcs;
       return {
         lineId: l.lineId,
         sku: l.sku,
@@ -527,6 +548,8 @@ export function buildSaleFact(
         ...(grams !== undefined ? { grams } : {}),
         adjustments: l.adjustments,
         ...(credits !== undefined ? { credits } : {}),
+        // [RC5] The tagged items sold on the line.
+        ...(epcs !== undefined ? { epcs: [...epcs] } : {}),
       };
     }),
     subtotal: pricing.priced.subtotal,

@@ -55,3 +55,6 @@ export * from './sgtin';
 export * from './item-stock';
 export * from './tryons';
 export * from './rfid-api';
+export * from './rfid-checkout';
+export * from './tryon-reports';
+export * from './tryon-sessions';

@@ -7,6 +7,8 @@ import {
   factKindOf,
   factStorageOf,
   fromFact,
+  isOrderFactKind,
+  isStoredFactKind,
   toFact,
   validateFact,
   validateStateDocument,
@@ -34,6 +36,7 @@ describe('documents of several kinds', () => {
       'sale',
       'shift',
       'stockMovement',
+      'tryOn',
     ]);
     for (const collection of LEGACY_FACT_COLLECTIONS) {
       expect(factStorageOf(factKindOf(collection))).toBe(collection);
@@ -99,6 +102,35 @@ describe('documents of several kinds', () => {
     expect(validateFact(toFact('sale', { ...sale, id: 'no-ulid-here' })).length).toBeGreaterThan(0);
     expect(validateFact(toFact('stockMovement', movement))).toEqual([]);
     expect(validateFact(null)).toEqual([{ path: '$', message: 'must be an object' }]);
+  });
+
+  it('[OF1] [TO4] a try-on is a kind born in facts with its own storage, checked by its own rules, not an order fact', () => {
+    const tryOn = {
+      id: 'S001-FIT1-01JTRYON0000000000000001',
+      storeId: 'S001',
+      deviceId: 'S001-FIT1',
+      epc: '3034257BF7194E4000000001',
+      room: 'FR1',
+      openedAt: '2026-12-07T02:00:00.000Z',
+      closedAt: '2026-12-07T02:03:00.000Z',
+      durationMs: 180_000,
+      tryOn: true,
+      closedBy: 'left-room',
+    };
+    expect(factStorageOf('tryOn')).toBe('_tryOnFacts');
+    expect(isStoredFactKind('tryOn')).toBe(true);
+    expect(isOrderFactKind('tryOn')).toBe(false);
+    expect(isOrderFactKind('pickup')).toBe(true);
+    expect(fromFact({ ...tryOn, kind: 'tryOn' })).toEqual({
+      kind: 'tryOn',
+      collection: null,
+      body: tryOn,
+    });
+    expect(validateFact({ ...tryOn, kind: 'tryOn' })).toEqual([]);
+    expect(validateFact({ ...tryOn, kind: 'tryOn', durationMs: 1 })).toContainEqual(
+      expect.objectContaining({ path: '$.durationMs' }),
+    );
+    expect(validateFact({ ...tryOn, kind: 'tryOn', orderId: 'O1' }).length).toBeGreaterThan(0);
   });
 
   it('[DK4] [OF2] [VG1] a chain document of a kind not in use is refused; a storeState order is checked by its kind', () => {

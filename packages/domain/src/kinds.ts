@@ -14,6 +14,7 @@
 import {
   heldUnitsProblems,
   orderFactProblems,
+  ORDER_FACT_SCHEMAS,
   storeOrderProblems,
   type OrderFactKind,
   type OrderPaymentFact,
@@ -29,6 +30,7 @@ import { commissionRulesProblems } from './commission';
 import { storeItemsProblems } from './item-stock';
 import { id, time } from './schema-fields';
 import type { ShiftFact } from './shift';
+import { tryOnFactProblems, type TryOnFact } from './tryons';
 import type { LedgerMovement, StockMovementKind } from './stock-ledger';
 import type { SchemaProblem } from './validate';
 
@@ -89,6 +91,7 @@ export type FactBodyByKind = {
   orderPayment: OrderPaymentFact;
   orderReturn: OrderReturnFact;
   fulfilment: FulfilmentFact;
+  tryOn: TryOnFact;
 };
 
 /** [DK2] A stock movement as a fact: its kind in `movement`, its location in `storeId`. */
@@ -107,7 +110,8 @@ export type Fact =
   | (PickupFact & { kind: 'pickup' })
   | (OrderPaymentFact & { kind: 'orderPayment' })
   | (OrderReturnFact & { kind: 'orderReturn' })
-  | (FulfilmentFact & { kind: 'fulfilment' });
+  | (FulfilmentFact & { kind: 'fulfilment' })
+  | (TryOnFact & { kind: 'tryOn' });
 
 type FactKindEntry =
   | {
@@ -132,12 +136,35 @@ export const FACT_KINDS = {
   orderPayment: { storage: '_orderPaymentFacts' },
   orderReturn: { storage: '_orderReturnFacts' },
   fulfilment: { storage: '_fulfilmentFacts' },
+  // [TO4] A closed fitting-room session, from the store's fitting-room service.
+  tryOn: { storage: '_tryOnFacts' },
 } as const satisfies Record<string, FactKindEntry>;
 
 /** [OF1] The fact kinds that only ever travel in `facts`, with no collection of an earlier layout. */
+export type StoredFactKind = {
+  [K in FactKind]: (typeof FACT_KINDS)[K] extends { storage: string } ? K : never;
+}[FactKind];
+
+/**
+ * [OF1] How a kind born in `facts` is validated (its body, without `kind`):
+ * a new kind is one entry here and one in `FACT_KINDS`.
+ */
+const STORED_FACT_PROBLEMS: { [K in StoredFactKind]: (body: unknown) => SchemaProblem[] } = {
+  pickup: (body) => orderFactProblems('pickup', body),
+  orderPayment: (body) => orderFactProblems('orderPayment', body),
+  orderReturn: (body) => orderFactProblems('orderReturn', body),
+  fulfilment: (body) => orderFactProblems('fulfilment', body),
+  // [TO4]
+  tryOn: tryOnFactProblems,
+};
+
+export const isStoredFactKind = (kind: FactKind): kind is StoredFactKind =>
+  !('legacy' in FACT_KINDS[kind]);
+
+/** [OF1] The order facts among them: those applied to an online order. */
 export type OrderFactKindName = OrderFactKind;
 export const isOrderFactKind = (kind: FactKind): kind is OrderFactKind =>
-  !('legacy' in FACT_KINDS[kind]);
+  Object.hasOwn(ORDER_FACT_SCHEMAS, kind);
 
 /** Where the server stores facts of a kind: its earlier layout's collection, or its own storage. */
 export function factStorageOf(kind: FactKind): string {
@@ -176,7 +203,7 @@ export function fromFact(fact: unknown):
       collection: LegacyFactCollection;
       body: Record<string, unknown>;
     }
-  | { kind: OrderFactKind; collection: null; body: Record<string, unknown> }
+  | { kind: StoredFactKind; collection: null; body: Record<string, unknown> }
   | null {
   if (typeof fact !== 'object' || fact === null || Array.isArray(fact)) return null;
   const { kind, ...rest } = fact as Record<string, unknown>;
@@ -188,7 +215,7 @@ export function fromFact(fact: unknown):
     if (storeId !== undefined) body.location = storeId;
     return { kind, collection: 'stockMovements', body };
   }
-  if (isOrderFactKind(kind)) return { kind, collection: null, body: rest };
+  if (isStoredFactKind(kind)) return { kind, collection: null, body: rest };
   return { kind, collection: LEGACY_KIND[kind], body: rest };
 }
 
@@ -217,7 +244,7 @@ export function validateFact(value: unknown): SchemaProblem[] {
       },
     ];
   }
-  if (found.collection === null) return orderFactProblems(found.kind, found.body);
+  if (found.collection === null) return STORED_FACT_PROBLEMS[found.kind](found.body);
   return validateDomainDocument(found.collection, found.body);
 }
 

@@ -6,7 +6,7 @@
  * See SPEC.md [RT1]-[RT6].
  */
 import type { SaleFact } from './sale-fact';
-import { fail, type Result } from './errors';
+import { fail, type Failure, type Result } from './errors';
 import { sumMinor, type Minor } from './money';
 import type { PointEntry } from './points';
 import { divideRounded } from './rounding';
@@ -43,7 +43,11 @@ export type ReturnFact = {
 export type ReturnDraft = { sale: SaleFact; previous: ReturnFact[] };
 
 export type ReturnError =
-  'RETURN_EMPTY' | 'RETURN_LINE_UNKNOWN' | 'RETURN_QUANTITY_INVALID' | 'RETURN_EXCEEDS_SOLD';
+  | 'RETURN_EMPTY'
+  | 'RETURN_LINE_UNKNOWN'
+  | 'RETURN_QUANTITY_INVALID'
+  | 'RETURN_EXCEEDS_SOLD'
+  | 'RETURN_EPC_INVALID';
 
 /** Cumulative share of `whole` after `part` of `of`: exact at the end, floored before. */
 function cumulative(whole: number, part: number, of: number): number {
@@ -57,20 +61,28 @@ function cumulative(whole: number, part: number, of: number): number {
  * difference of cumulative prorated shares of what was paid for it, so
  * returning every unit, in any number of visits, refunds exactly what was
  * paid, and never more. [RT3] The quantity returned per line, over all
- * visits, never exceeds the quantity sold.
+ * visits, never exceeds the quantity sold. [RC6] A line sold with EPCs
+ * returns the EPCs named (each one the line sold and not returned before, at
+ * most the units returned); when none are named and every unit left is
+ * returned, all of its EPCs left; otherwise none.
  */
 export function planReturn(
   sale: SaleFact,
   previous: readonly ReturnFact[],
-  request: readonly { lineId: string; quantity: number }[],
+  request: readonly { lineId: string; quantity: number; epcs?: readonly string[] }[],
   ctx: { id: string; storeId: string; deviceId: string; now: string },
 ): Result<{ ret: ReturnFact }, ReturnError> {
   const earlier = previous.filter((r) => r.saleId === sale.id);
   const returned = new Map<string, number>();
+  const epcsBack = new Set<string>();
   for (const r of earlier) {
-    for (const l of r.lines) returned.set(l.lineId, (returned.get(l.lineId) ?? 0) + l.quantity);
+    for (const l of r.lines) {
+      returned.set(l.lineId, (returned.get(l.lineId) ?? 0) + l.quantity);
+      for (const epc of l.epcs ?? []) epcsBack.add(epc);
+    }
   }
   const wanted = new Map<string, number>();
+  const named = new Map<string, string[]>();
   for (const r of request) {
     if (!Number.isSafeInteger(r.quantity) || r.quantity < 1) {
       return fail(
@@ -79,6 +91,11 @@ export function planReturn(
       );
     }
     wanted.set(r.lineId, (wanted.get(r.lineId) ?? 0) + r.quantity);
+    if (r.epcs !== undefined) {
+      const list = named.get(r.lineId) ?? [];
+      list.push(...r.epcs.map((e) => String(e).trim().toUpperCase()));
+      named.set(r.lineId, list);
+    }
   }
   if (wanted.size === 0) return fail('RETURN_EMPTY', 'choose at least one item to return');
   const lines: ReturnFact['lines'] = [];
@@ -95,7 +112,9 @@ export function planReturn(
     const refund =
       cumulative(line.paid, before + quantity, line.quantity) -
       cumulative(line.paid, before, line.quantity);
-    lines.push({ lineId, sku: line.sku, quantity, refund });
+    const epcs = returnedEpcs(line, named.get(lineId), quantity, before, epcsBack);
+    if (!Array.isArray(epcs)) return epcs;
+    lines.push({ lineId, sku: line.sku, quantity, refund, ...(epcs.length ? { epcs } : {}) });
   }
   const refund = sumMinor(lines.map((l) => l.refund));
   const refundedBefore = sumMinor(earlier.map((r) => r.refund));
@@ -121,6 +140,39 @@ export function planReturn(
       },
     },
   };
+}
+
+/** [RC6] The EPCs a return line carries back, or why the ones named cannot be. */
+function returnedEpcs(
+  line: SaleFact['lines'][number],
+  named: readonly string[] | undefined,
+  quantity: number,
+  before: number,
+  back: ReadonlySet<string>,
+): string[] | Failure<ReturnError> {
+  const sold = line.epcs ?? [];
+  const left = sold.filter((e) => !back.has(e));
+  if (named === undefined) {
+    return sold.length > 0 && before + quantity === line.quantity ? left : [];
+  }
+  if (new Set(named).size !== named.length) {
+    return fail('RETURN_EPC_INVALID', `${line.name}: an item's tag is named twice`);
+  }
+  if (named.length > quantity) {
+    return fail(
+      'RETURN_EPC_INVALID',
+      `${line.name}: ${named.length} tags named for ${quantity} items returned`,
+    );
+  }
+  for (const epc of named) {
+    if (!sold.includes(epc)) {
+      return fail('RETURN_EPC_INVALID', `${line.name}: tag ${epc} was not sold on this line`);
+    }
+    if (back.has(epc)) {
+      return fail('RETURN_EPC_INVALID', `${line.name}: tag ${epc} was returned already`);
+    }
+  }
+  return [...named];
 }
 
 /**

@@ -81,5 +81,9 @@ export type SuggestionsAnswer = {
   consent: boolean;
 };
 
-/** `GET /_admin/outbox?status=queued`, and `POST /_admin/outbox/<id>` `{ status }`. */
+/**
+ * `GET /_admin/outbox?status=pending` (the chain's one outbox, sync-server
+ * [CS5]; try-on suggestions are the messages of purpose `tryon-suggestions`),
+ * and `POST /_admin/outbox/<id>/sent`.
+ */
 export type OutboxAnswer = { messages: OutboxMessage[] };

@@ -13,6 +13,7 @@ import { count, currency, id, minor, text } from './schema-fields';
 import { isOwnFactId, isWellFormedSku, timeProblems } from './fact-rules';
 import { CURRENCY_DIGITS } from './currency';
 import { creditProblems, type LineCredit } from './commission';
+import { decodeSgtin96 } from './sgtin';
 
 export type SaleFactLine = {
   lineId: string;
@@ -282,6 +283,7 @@ export function validateSaleFact(value: unknown): SchemaProblem[] {
       for (const message of creditProblems(line.credits)) add(`$.lines[${i}].credits`, message);
     }
   });
+  for (const problem of saleEpcProblems(sale)) problems.push(problem);
   if (!Object.hasOwn(CURRENCY_DIGITS, sale.currency)) {
     add('$.currency', 'must be a currency the domain knows');
   }
@@ -310,6 +312,42 @@ export function validateSaleFact(value: unknown): SchemaProblem[] {
       'a sale names its member by id or, when unknown offline, by phone, not both',
     );
   }
+  return problems;
+}
+
+/**
+ * [RC5] The tagged items of a sale: a line's EPCs are one per unit (never on
+ * a weighed line), each once in the whole sale, each an SGTIN-96 EPC naming
+ * the line's GTIN. Lists every problem; never throws.
+ */
+export function saleEpcProblems(sale: Pick<SaleFact, 'lines'>): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  sale.lines.forEach((line, i) => {
+    if (line.epcs === undefined) return;
+    const at = `$.lines[${i}].epcs`;
+    if (line.grams !== undefined) {
+      problems.push({ path: at, message: 'a weighed line is never rung up by RFID' });
+    }
+    if (line.epcs.length !== line.quantity) {
+      problems.push({ path: at, message: 'must hold one EPC per unit (as many as the quantity)' });
+    }
+    line.epcs.forEach((epc, k) => {
+      if (seen.has(epc)) {
+        problems.push({ path: `${at}[${k}]`, message: `EPC ${epc} is in the sale more than once` });
+      }
+      seen.add(epc);
+      const tag = decodeSgtin96(epc);
+      if (!tag.ok) {
+        problems.push({ path: `${at}[${k}]`, message: `is not an SGTIN-96 EPC: ${tag.message}` });
+      } else if (tag.gtin !== line.gtin) {
+        problems.push({
+          path: `${at}[${k}]`,
+          message: `names GTIN ${tag.gtin}, not the line's ${line.gtin}`,
+        });
+      }
+    });
+  });
   return problems;
 }
 

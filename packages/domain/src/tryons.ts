@@ -151,6 +151,8 @@ export type TryOnForReport = {
   size: string | null;
   clerkId: string | null;
   memberId: string | null;
+  /** [TO8] When the session opened: a sale while it was open converts too (absent: from `closedAt`). */
+  openedAt?: string;
   closedAt: string;
 };
 
@@ -214,18 +216,29 @@ export type OutfitSuggestion =
       together: number;
     };
 
-/** [TO12] A message for the member, in the outbox the mini-program or WeCom sender reads. */
+/**
+ * [TO12] A message for the member, in the chain's one message outbox
+ * (sync-server [CS5]) that the mini-program or WeCom sender reads: pending
+ * until the sender marks it sent; cancelled when the member withdraws
+ * consent first ([CS4]). Member id and SKUs only, no plaintext personal data.
+ */
 export type OutboxMessage = {
+  /** `tryon-visit:<memberId>:<storeId>:<first session id>`: one per member and visit. */
   id: string;
   memberId: string;
   purpose: 'tryon-suggestions';
   channel: 'mini-program' | 'wecom';
+  /** The sender's text: the suggested SKUs, no personal data. */
+  body: string;
   /** What the message is about: the store and the sessions it follows. */
   storeId: string;
   sessionIds: string[];
   suggestions: OutfitSuggestion[];
   createdAt: string;
-  status: 'queued' | 'sent' | 'failed';
+  status: 'pending' | 'sent' | 'cancelled';
+  sentAt?: string;
+  cancelledAt?: string;
+  reason?: string;
 };
 
 /** [TO13] A fitting room as the tablet shows it now. */

@@ -12,4 +12,5 @@ export * from './consent-invitation';
 export * from './till';
 export * from './styles';
 export * from './clerk-server';
+export * from './rfid-server';
 export * from './clerk-local-store';

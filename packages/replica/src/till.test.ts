@@ -3,6 +3,7 @@ import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import {
   heldUnitsId,
   shipmentDocId,
+  storeItemsDocId,
   storeOrderId,
   type FulfilmentFact,
   type Price,
@@ -113,6 +114,54 @@ describe('what a till reads of its replica', () => {
     expect(await answering(500, {}).saleOnline(sale.id)).toMatchObject({ status: 'offline' });
     const down = till(async () => Promise.reject(new TypeError('fetch failed')));
     expect(await down.saleOnline(sale.id)).toEqual({ status: 'offline', reason: 'fetch failed' });
+  });
+});
+
+describe('RFID checkout lookups', () => {
+  it("[IT4] [RC2] reads the store's items documents by SKU, and the EPCs this device sold and has not taken back", async () => {
+    const doc = {
+      id: storeItemsDocId('S001', 'SKU-0003'),
+      kind: 'items',
+      storeId: 'S001',
+      sku: 'SKU-0003',
+      gtin: milk.gtin,
+      sellable: ['3035A5680800008000000002'],
+      sold: ['3035A5680800008000000001'],
+      updatedAt: '2026-12-01T00:00:00.000Z',
+    };
+    await db.storeState.bulkInsert([
+      doc,
+      { ...doc, id: storeItemsDocId('S002', 'SKU-0003'), storeId: 'S002' },
+    ] as never);
+    const replica = till();
+    expect(await replica.storeItems(['SKU-0003', 'SKU-9999', 'SKU-0003'])).toEqual([doc]);
+    expect(await replica.storeItems([])).toEqual([]);
+    const line = { lineId: 'L1', sku: 'SKU-0003', quantity: 1 };
+    await db.facts.bulkInsert([
+      {
+        kind: 'sale',
+        id: 'S001-POS1-A',
+        deviceId: 'S001-POS1',
+        soldAt: '2026-12-01T10:00:00.000Z',
+        lines: [{ ...line, epcs: ['E1', 'E2'] }],
+      },
+      {
+        kind: 'sale',
+        id: 'S001-POS2-B',
+        deviceId: 'S001-POS2',
+        soldAt: '2026-12-01T10:00:00.000Z',
+        lines: [{ ...line, epcs: ['E3'] }],
+      },
+      {
+        kind: 'return',
+        id: 'S001-POS1-C',
+        deviceId: 'S001-POS1',
+        saleId: 'S001-POS1-A',
+        returnedAt: '2026-12-01T11:00:00.000Z',
+        lines: [{ ...line, epcs: ['E1'] }],
+      },
+    ] as never);
+    expect(await replica.epcsSoldHere()).toEqual(new Map([['E2', '2026-12-01T10:00:00.000Z']]));
   });
 });
 

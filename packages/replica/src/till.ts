@@ -22,15 +22,18 @@ import type {
   SaleFact,
   Staff,
   StockLevel,
+  StoreItemsDoc,
   Style,
   StyleVariant,
 } from '@pos/domain';
 import {
   decodeSgtin96,
+  epcsSoldNotReturned,
   fromFact,
   heldUnitsId,
   shipmentDocId,
   stockLevelId,
+  storeItemsDocId,
   storeOrderId,
   type FactBodyByKind,
   type HeldUnits,
@@ -93,6 +96,17 @@ export type TillReplica = {
   /** [SG1] An RFID tag's SGTIN-96 EPC (hex): the product of its GTIN, like a scan of it. */
   byEpc(epc: string): Promise<ProductLookup>;
   search(text: string): Promise<ProductHit[]>;
+  /**
+   * [IT4] The store's `items` documents (storeState kind `items`) of these
+   * SKUs, as the server last sent them: each SKU's sellable and sold EPCs.
+   * A SKU without one is left out.
+   */
+  storeItems(skus: readonly string[]): Promise<StoreItemsDoc[]>;
+  /**
+   * [RC2] The EPCs this device sold and has not taken back (its own sale and
+   * return facts), with when each was sold.
+   */
+  epcsSoldHere(): Promise<Map<string, string>>;
   /** [VG1] A style by its id, from the `chain` collection's `style` documents; null when none. */
   style(styleId: string): Promise<Style | null>;
   /** [VG3] A SKU's style and variant; null when the SKU is no style's variant. */
@@ -215,6 +229,20 @@ export function createTillReplica(
       if (!tag.ok) return { found: false, reason: tag.message };
       return findByBarcode(db, tag.gtin, priceList);
     },
+    storeItems: async (skus) => {
+      if (skus.length === 0) return [];
+      const docs = await db.storeState
+        .findByIds([...new Set(skus)].map((sku) => storeItemsDocId(storeId, sku)))
+        .exec();
+      return [...docs.values()]
+        .map((d) => d.toJSON() as unknown as StoreItemsDoc)
+        .filter((d) => d.kind === 'items' && d.storeId === storeId);
+    },
+    epcsSoldHere: async () =>
+      epcsSoldNotReturned(
+        await factsOf(db, 'sale', { deviceId }),
+        await factsOf(db, 'return', { deviceId }),
+      ),
     search: async (text) => {
       if (!text.trim()) return [];
       index ??= startProductSearch(db);

@@ -304,7 +304,7 @@ async function postCase(
     const factKind = built.collection === 'facts' ? sent[i]?.kind : undefined;
     if (
       typeof factKind === 'string' &&
-      ['pickup', 'orderPayment', 'orderReturn', 'fulfilment'].includes(factKind)
+      ['pickup', 'orderPayment', 'orderReturn', 'fulfilment', 'tryOn'].includes(factKind)
     ) {
       tally(report.byCollection, `device facts (${factKind})`, ok);
     }
@@ -323,9 +323,11 @@ async function postCase(
     // [DK5] A fact pushed as `facts` is the fact of its kind.
     const asKind = built.collection === 'facts' ? fromFact(doc) : null;
     const refusal = asKind
-      ? asKind.collection === null
-        ? model.applyOrderFact(asKind.kind, principal, asKind.body)
-        : model.apply(asKind.collection, principal, asKind.body)
+      ? asKind.kind === 'tryOn'
+        ? model.applyTryOnFact(principal, asKind.body)
+        : asKind.collection === null
+          ? model.applyOrderFact(asKind.kind, principal, asKind.body)
+          : model.apply(asKind.collection, principal, asKind.body)
       : built.collection === 'facts'
         ? `accepted a fact of no known kind`
         : model.apply(built.collection, principal, doc);

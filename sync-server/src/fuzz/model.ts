@@ -166,6 +166,29 @@ export class FuzzModel {
   }
 
   /**
+   * [RI5] [TO7] A try-on fact as the server must take it: its device's and
+   * store's own, stored once (a different one under a recorded id refused),
+   * moving nothing. Returns why it should not have been accepted, or null.
+   */
+  applyTryOnFact(principal: Principal, doc: Record<string, unknown>): string | null {
+    if (
+      principal.kind !== 'device' ||
+      doc.storeId !== principal.storeId ||
+      doc.deviceId !== principal.deviceId
+    ) {
+      return 'accepted a tryOn fact of another store or device';
+    }
+    const id = String(doc.id);
+    const content = canonical(doc);
+    const known = this.orderFacts.get(id);
+    if (known !== undefined && known !== content) {
+      return `accepted another tryOn fact under the recorded id ${id}`;
+    }
+    this.orderFacts.set(id, content);
+    return null;
+  }
+
+  /**
    * [OS5]-[OS7] Applies one accepted order fact as the server must: its
    * device's and store's own; applied to its order by the domain's rules or
    * not at all. Returns why it should not have been accepted, or null.

@@ -132,6 +132,19 @@ const MIGRATION = [
        CREATE INDEX docs_order_status ON docs ((body->>'status'), seq) WHERE db = '_orders';
      END IF;
    END $$`,
+  // [ST18] Try-ons by closing time, and sales by the EPCs of their lines: the
+  // try-on reports read a period's sessions and the sales of their EPCs, never
+  // every session or every sale of the chain.
+  `DO $$ BEGIN
+     IF to_regclass('docs_tryon_closed') IS NULL THEN
+       CREATE INDEX docs_tryon_closed ON docs ((body->>'closedAt')) WHERE db = '_tryOnFacts';
+     END IF;
+     IF to_regclass('docs_sale_epcs') IS NULL THEN
+       CREATE INDEX docs_sale_epcs ON docs
+         USING gin ((jsonb_path_query_array(body, '$.lines[*].epcs[*]')))
+         WHERE db = 'saleFacts';
+     END IF;
+   END $$`,
   `CREATE TABLE IF NOT EXISTS local_docs (
      owner text NOT NULL,
      db text NOT NULL,
@@ -365,6 +378,10 @@ export class SqlSyncStorage implements SyncStorage {
 
   findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]> {
     return selectMatchingDocs(this.driver, db, match);
+  }
+
+  reportQuery<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    return this.driver.query<R>(sql, params);
   }
 
   async receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>> {

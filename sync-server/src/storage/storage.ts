@@ -167,6 +167,12 @@ export interface SyncStorage {
   /** [FX4] When the server received each of these facts, where it recorded it. */
   receivedAt(db: CollectionName, ids: readonly string[]): Promise<Map<string, string>>;
   /**
+   * [ST17] A report's read-only statement over the documents table, outside
+   * any write transaction: what `findDocs` cannot say (ranges, joins,
+   * aggregates), in one round trip. Its SQL lives with its feature.
+   */
+  reportQuery<R>(sql: string, params: readonly unknown[]): Promise<R[]>;
+  /**
    * [ST3] Runs `work` in one transaction; nothing of it is stored if it
    * throws. Resolves only after the COMMIT. [ST9] It may share the database
    * transaction with other callers' works, run one after another; [ST11]

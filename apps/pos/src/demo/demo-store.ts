@@ -3,9 +3,12 @@
  * chain), a simulated scanner and receipt printer on socat pseudo-terminals
  * and a simulated network label printer (ZPL over TCP), the hub driving them
  * through the real drivers, and the terminal host serving the POS to a
- * browser. `npm start` and the end-to-end tests run this.
+ * browser; with `rfidFloor`, S001's simulated RFID floor (store-floor.ts):
+ * the zone readers and the counter reader on the hub, and the store's
+ * fitting-room service pushing try-ons as device S001-FIT1. `npm start` and
+ * the end-to-end tests run this.
  */
-import type { CashRounding } from '@pos/domain';
+import type { CashRounding, FittingRoomPolicy } from '@pos/domain';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +29,7 @@ import {
   DEMO_CODE_KEY,
   DEMO_DEVICES,
   DEMO_EARN_RULES,
+  DEMO_FITTING_ROOM_SERVICES,
   DEMO_REDEMPTION,
   DEMO_TABLETS,
   startSyncServer,
@@ -33,14 +37,19 @@ import {
   type RunningSyncServer,
   type ShopOptions,
 } from '@pos/sync-server';
+import type { TryOnOptions } from '../../../../sync-server/src/rfid/tryon-routes';
 import { toHex } from '@pos/domain';
 // The demo server's pickup keys: the till must match the codes the server issues.
 import { DEMO_PICKUP_KEYS } from '../../../../sync-server/src/payments/notify';
+// The demo's tagged garments ([RI14]): the floor hangs the ones of the terminal's store.
+import { demoTaggedItems } from '../../../../sync-server/src/demo-rfid';
 import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
 import type { TerminalConfig, TerminalLanguage } from '../shared/config';
 import type { DevicesConfig, PrinterConfig } from '../shared/devices';
 import { openHub } from '../main/devices';
 import { startTerminalHost, type TerminalHost } from '../main/terminal-host';
+import { pinnedFetch } from './pinned-fetch';
+import { startStoreFloor, type StoreFloor } from './store-floor';
 
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
@@ -82,6 +91,12 @@ export async function startDemoStore(
     labelPrinter?: LabelLanguage;
     /** The clerk tablet's built page, served by the sync server at `/tablet/`. */
     tablet?: { staticDir: string };
+    /** [HC7] The HQ console's built page, served by the sync server at `/console/`. */
+    console?: { staticDir: string };
+    /** S001's simulated RFID floor and fitting rooms (store-floor.ts), on the terminal's hub. */
+    rfidFloor?: RfidFloorOptions;
+    /** [RI6]-[RI10] The sync server's try-on options (e.g. a quick suggestions sweep in tests). */
+    tryOns?: TryOnOptions;
     /**
      * [CL12] Where the store's hub listens for tablets (WebSocket `/hub`,
      * with the demo tablet's hub token; over TLS when `tls` is given).
@@ -107,6 +122,8 @@ export async function startDemoStore(
       ...tls,
       ...(options.shop ? { shop: options.shop } : {}),
       ...(options.tablet ? { tablet: options.tablet } : {}),
+      ...(options.console ? { console: options.console } : {}),
+      ...(options.tryOns ? { tryOns: options.tryOns } : {}),
     });
     const syncPort = Number(new URL(syncServer.url).port);
     closers.push(async () => syncServer?.close());
@@ -123,6 +140,7 @@ export async function startDemoStore(
       ...(options.terminalPort ? { terminalPort: options.terminalPort } : {}),
       ...(options.labelPrinter ? { labelPrinter: options.labelPrinter } : {}),
       ...(options.tabletHub || options.tablet ? { tabletHub: options.tabletHub ?? {} } : {}),
+      ...(options.rfidFloor ? { rfidFloor: options.rfidFloor } : {}),
     });
     const { terminalConfig, devices, terminalUrl, scanner, printer, labelPrinter } = terminal;
     return {
@@ -142,9 +160,12 @@ export async function startDemoStore(
           ...tls,
           ...(options.shop ? { shop: options.shop } : {}),
           ...(options.tablet ? { tablet: options.tablet } : {}),
+          ...(options.console ? { console: options.console } : {}),
+          ...(options.tryOns ? { tryOns: options.tryOns } : {}),
         });
       },
       ...(terminal.tabletHubUrl ? { tabletHubUrl: terminal.tabletHubUrl } : {}),
+      ...(terminal.floor ? { floor: terminal.floor } : {}),
       terminalConfig,
       devices,
       terminalUrl,
@@ -171,7 +192,17 @@ export type StoreTerminal = {
   labelPrinter: LabelPrinterSimulator;
   /** [CL12] The store hub's WebSocket for tablets (`ws://…/hub` or `wss://…/hub`), when asked for. */
   tabletHubUrl?: string;
+  /** The simulated RFID floor and fitting rooms, when asked for (`rfidFloor`). */
+  floor?: StoreFloor;
   close(): Promise<void>;
+};
+
+/** S001's RFID floor: the try-on policy (e.g. a short `minTryOnMs` in tests) and the outbox file. */
+export type RfidFloorOptions = {
+  /** The fitting-room service's outbox (JSON lines). */
+  outboxPath: string;
+  policy?: Partial<FittingRoomPolicy>;
+  seed?: number;
 };
 
 type TerminalOptions = {
@@ -188,6 +219,8 @@ type TerminalOptions = {
   labelPrinter?: LabelLanguage;
   /** [CL12] Also serve the hub to tablets on this address, with their hub tokens. */
   tabletHub?: { host?: string; port?: number };
+  /** The store's simulated RFID floor on this terminal's hub. */
+  rfidFloor?: RfidFloorOptions;
 };
 
 /**
@@ -274,8 +307,21 @@ async function openTerminal(
 
   let terminalUrl: string | undefined;
   let tabletHubUrl: string | undefined;
+  let floor: StoreFloor | undefined;
   if (options.serveBrowser !== false) {
-    const hub: Hub = await openHub(devices, terminalConfig.receiptColumns);
+    if (options.rfidFloor) {
+      const opened = await openStoreFloor(options.rfidFloor, device.storeId, options);
+      closers.push(() => opened.close());
+      floor = opened;
+      devices.rfidReaders = [opened.counterReader];
+      // [TL8] Only the counter's reads ring up a sale; the zone readers' never.
+      terminalConfig.rfidCheckoutReader = opened.counterReader.id;
+    }
+    const hub: Hub = await openHub(
+      devices,
+      terminalConfig.receiptColumns,
+      floor ? { rfidReaders: floor.readers, fittingRooms: floor.fittingRooms } : {},
+    );
     closers.push(() => hub.close());
     if (options.tabletHub) {
       const served = await serveHubToTablets(hub, device.storeId, {
@@ -300,10 +346,47 @@ async function openTerminal(
     devices,
     ...(terminalUrl ? { terminalUrl } : {}),
     ...(tabletHubUrl ? { tabletHubUrl } : {}),
+    ...(floor ? { floor } : {}),
     scanner,
     printer,
     labelPrinter: labels.printer,
   };
+}
+
+/**
+ * The store's floor with its tagged garments (the demo's, [RI14]) and its
+ * fitting-room service pushing to the sync server as the store's demo
+ * fitting-room device, trusting only the demo certificate when there is one.
+ */
+async function openStoreFloor(
+  floorOptions: RfidFloorOptions,
+  storeId: string,
+  terminal: Pick<TerminalOptions, 'syncUrl' | 'tls'>,
+): Promise<StoreFloor> {
+  const service = DEMO_FITTING_ROOM_SERVICES.find((s) => s.storeId === storeId);
+  if (!service) throw new Error(`The demo has no fitting-room service for ${storeId}`);
+  // Hung size by size and colour by colour, so a shopper's armful is of several SKUs.
+  const bySku = new Map<string, string[]>();
+  for (const item of demoTaggedItems().filter((i) => i.storeId === storeId)) {
+    bySku.set(item.sku, [...(bySku.get(item.sku) ?? []), item.epc]);
+  }
+  const lists = [...bySku.values()];
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  const garments = Array.from({ length: longest }, (_, i) =>
+    lists.flatMap((list) => (i < list.length ? [list[i]!] : [])),
+  ).flat();
+  return startStoreFloor({
+    storeId,
+    service,
+    sync: {
+      url: terminal.syncUrl,
+      ...(terminal.tls ? { fetch: pinnedFetch(terminal.tls.cert) } : {}),
+    },
+    outboxPath: floorOptions.outboxPath,
+    garments,
+    ...(floorOptions.policy ? { policy: floorOptions.policy } : {}),
+    ...(floorOptions.seed !== undefined ? { seed: floorOptions.seed } : {}),
+  });
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * `npm start`: runs the demo store and opens the POS in Electron where the
  * Electron binary exists, otherwise prints the URL to open in a browser.
- * Type a product number or a barcode and Enter to scan it with the simulated scanner.
+ * Type a product number or a barcode and Enter to scan it with the simulated scanner;
+ * `fr1`, `out`, `pay`, `leave` walk a shopper with tagged garments through the
+ * store's simulated RFID floor (shopper-keys.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
@@ -21,10 +23,14 @@ import {
   DEMO_STORES,
   DEMO_TABLETS,
   ensureDemoCertificate,
+  provisionAdminToken,
 } from '@pos/sync-server';
 import { formatMinorPlain, makeCouponCode } from '@pos/domain';
 import { DEMO_TABLET_HUB_TOKENS, demoTabletLink, startDemoStore } from './demo-store';
+// The demo's tagged garments, named by SKU and serial in the terminal.
+import { demoTaggedItems } from '../../../../sync-server/src/demo-rfid';
 import { findElectronBinary } from './electron-binary';
+import { DEMO_TRYON_POLICY, shopperKeys } from './shopper-keys';
 
 const electron = process.env.POS_BROWSER ? null : findElectronBinary();
 // [TX4] The sync server speaks HTTPS with a certificate made here on first start.
@@ -34,6 +40,9 @@ const certificate = await ensureDemoCertificate(tlsDir);
 const SHOP_DIR = fileURLToPath(new URL('../../../shop/dist', import.meta.url));
 /** The clerk tablet's built page, served by the sync server at /tablet/. */
 const TABLET_DIR = fileURLToPath(new URL('../../../tablet/dist', import.meta.url));
+/** The HQ console's built page, served by the sync server at /console/. */
+const CONSOLE_DIR = fileURLToPath(new URL('../../../console/dist', import.meta.url));
+const dataDir = process.env.POS_DATA_DIR ?? '.data/pglite';
 const store = await startDemoStore({
   shop: {
     staticDir: SHOP_DIR,
@@ -41,13 +50,19 @@ const store = await startDemoStore({
     onSms: (message) => console.log(`[SMS to ${message.phone}] ${message.text}`),
   },
   tablet: { staticDir: TABLET_DIR },
+  console: { staticDir: CONSOLE_DIR },
+  // S001's simulated RFID floor: fitting rooms whose try-ons reach the server, RFID checkout.
+  rfidFloor: {
+    outboxPath: join(dirname(dataDir), 'fitting-rooms', 'S001-FIT1.jsonl'),
+    policy: DEMO_TRYON_POLICY,
+  },
   // [CL12] Tablets on the LAN reach the store's hub here, with their hub token.
   tabletHub: {
     host: process.env.POS_HUB_HOST ?? '0.0.0.0',
     port: Number(process.env.POS_HUB_PORT ?? 8787),
   },
   tls: certificate,
-  dataDir: process.env.POS_DATA_DIR ?? '.data/pglite',
+  dataDir,
   terminalPort: Number(process.env.POS_PORT ?? 5180),
   serveBrowser: electron === null,
   // POS_PRINTER=tcp attaches the simulated printer over TCP, as a network printer.
@@ -56,9 +71,7 @@ const store = await startDemoStore({
 
 let electronProcess: ChildProcess | null = null;
 const shopUrl = `${store.syncServer.url}/shop/`;
-console.log(
-  `\nSync server: ${store.syncServer.url} (PGlite in ${process.env.POS_DATA_DIR ?? '.data/pglite'})`,
-);
+console.log(`\nSync server: ${store.syncServer.url} (PGlite in ${dataDir})`);
 console.log(
   `  HTTPS certificate ${certificate.certFile} (${certificate.created ? 'made now' : 'reused'}), ` +
     `SHA-256 fingerprint:\n  ${certificate.fingerprint}`,
@@ -125,6 +138,22 @@ console.log(
     'certificate above on the tablet.',
 );
 
+// [HC1] The HQ console signs in with an admin token: a new one each start, in the link's fragment.
+const { token: consoleToken } = await provisionAdminToken(store.syncServer.storage, 'demo-hq');
+console.log(`\nHQ console (试穿转化 Try-on conversion; 1440×900 fits it best):`);
+console.log(`  ${store.syncServer.url}/console/#token=${consoleToken}`);
+console.log('  (a new HQ admin token each start; the page keeps it for its browser tab only)');
+
+const garmentNames = new Map(
+  demoTaggedItems().map((item) => [item.epc, `${item.sku} #${item.serial}`] as const),
+);
+const floorKeys = store.floor
+  ? shopperKeys(store.floor, (line) => console.log(line), {
+      nameOf: (epc) => garmentNames.get(epc),
+    })
+  : null;
+if (floorKeys) for (const line of floorKeys.help()) console.log(line);
+
 console.log('\nThe simulated scanner scans what you type here. Products:');
 DEMO_PRODUCTS.forEach((product, i) => {
   const price = DEMO_PRICES.find((p) => p.sku === product.id);
@@ -179,6 +208,7 @@ const input = createInterface({ input: process.stdin });
 input.on('line', (line) => {
   const text = line.trim();
   if (!text) return;
+  if (floorKeys?.handle(text)) return;
   const byNumber = /^\d{1,2}$/.test(text) ? DEMO_PRODUCTS[Number(text) - 1] : undefined;
   const coupon = /^c\d$/i.test(text) ? coupons[Number(text.slice(1)) - 1] : undefined;
   const code = byNumber ? byNumber.gtin.slice(1) : (coupon ?? text);

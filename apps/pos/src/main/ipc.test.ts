@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createHub, parseHubRequest, type ScannerDevice } from '@pos/hardware';
-import type { ScanEvent } from '@pos/hardware/protocol';
+import {
+  createHub,
+  parseHubRequest,
+  type RfidReaderDevice,
+  type ScannerDevice,
+} from '@pos/hardware';
+import type { ScanEvent, TagRead } from '@pos/hardware/protocol';
 import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNELS } from '../shared/ipc';
 import type { TerminalConfig } from '../shared/config';
 import { TEST_TERMINAL_CONFIG } from '../shared/config.fixture';
@@ -21,6 +26,19 @@ function fakeScanner(): ScannerDevice & { emit(scan: ScanEvent): void } {
   };
 }
 
+function fakeReader(): RfidReaderDevice & { emit(read: TagRead): void } {
+  let listener: ((read: TagRead) => void) | undefined;
+  return {
+    id: 'rfid-counter',
+    onTagRead: (callback) => ((listener = callback), () => (listener = undefined)),
+    onStatus: () => () => undefined,
+    status: () => ({ state: 'ready' }),
+    open: async () => undefined,
+    close: async () => undefined,
+    emit: (read) => listener?.(read),
+  };
+}
+
 describe('terminal IPC', () => {
   it('answers every call channel and forwards scans to the window, until unregistered', async () => {
     const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
@@ -31,7 +49,8 @@ describe('terminal IPC', () => {
     };
     const sent: [string, unknown][] = [];
     const scanner = fakeScanner();
-    const hub = createHub({ scanners: [scanner] });
+    const reader = fakeReader();
+    const hub = createHub({ scanners: [scanner], rfidReaders: [reader] });
     const unregister = registerTerminalIpc({
       ipcMain,
       hub,
@@ -55,6 +74,15 @@ describe('terminal IPC', () => {
     };
     scanner.emit(scan);
     expect(sent).toContainEqual([IPC_EVENT_CHANNELS.scan, scan]);
+    // [TL8] The counter reader's tags reach the renderer too.
+    const read: TagRead = {
+      epc: '3035A5680800008000000001',
+      scheme: 'sgtin-96',
+      source: 'rfid-counter',
+      at: '2026-11-22T03:00:00.000Z',
+    };
+    reader.emit(read);
+    expect(sent).toContainEqual([IPC_EVENT_CHANNELS.tagRead, read]);
 
     unregister();
     expect(handlers.size).toBe(0);

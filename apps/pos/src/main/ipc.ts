@@ -77,6 +77,7 @@ export function registerTerminalIpc(deps: {
   const unsubscribe = [
     hub.onScan((scan) => emit('scan', scan)),
     hub.onDeviceStatus((devices) => emit('deviceStatus', devices)),
+    hub.onTagRead((read) => emit('tagRead', read)),
   ];
   return () => {
     unsubscribe.forEach((stop) => stop());

@@ -25,4 +25,5 @@ contextBridge.exposeInMainWorld('pos', {
   openDrawer: () => ipcRenderer.invoke(IPC_CALL_CHANNELS.openDrawer),
   onScan: (listener) => subscribe('scan', listener),
   onDeviceStatus: (listener) => subscribe('deviceStatus', listener),
+  onTagRead: (listener) => subscribe('tagRead', listener),
 } satisfies TerminalApi);

@@ -29,6 +29,7 @@ import {
   PickupCodeDialog,
   PickupDialog,
 } from './PickupDesk';
+import { rfidWords, withReturnedEpcs } from './rfid-counter';
 import { usePosStore } from './store';
 import { tillState, useTill } from './till-state';
 
@@ -174,6 +175,17 @@ export function CheckoutScreen({ till }: { till: Till }) {
     return () => window.removeEventListener('keydown', onKey);
   });
 
+  // [TL8] The counter's tags ring up a sale only while no desk is open over it.
+  const deskOpen =
+    dialog !== null &&
+    ['fulfilment', 'pickup-code', 'order-return-code', 'return-code', 'close-shift'].includes(
+      dialog.kind,
+    );
+  useEffect(() => {
+    usePosStore.setState({ deskOpen });
+  }, [deskOpen]);
+  useEffect(() => () => usePosStore.setState({ deskOpen: true }), []);
+
   const close = () => setDialog(null);
   const priced = new Map(pricing?.priced.lines.map((l) => [l.lineId, l]) ?? []);
 
@@ -181,6 +193,7 @@ export function CheckoutScreen({ till }: { till: Till }) {
     <>
       <div className="sell">
         <section className="cart" aria-label="Cart">
+          <RfidRefused />
           {cart.lines.length === 0 ? (
             <LastSaleOrHint />
           ) : (
@@ -206,6 +219,15 @@ export function CheckoutScreen({ till }: { till: Till }) {
                       <td>
                         {line.name}
                         {line.weight && <small> {(line.weight.grams / 1000).toFixed(3)} kg</small>}
+                        {line.epcs && (
+                          <span
+                            className="rfid-mark"
+                            data-testid="line-rfid"
+                            title={line.epcs.join(' ')}
+                          >
+                            {rfidWords(language, 'RFID')} ×{line.epcs.length}
+                          </span>
+                        )}
                         {line.credits && (
                           <div className="credit" data-testid="line-credit">
                             {t('Clerk')}{' '}
@@ -324,7 +346,16 @@ export function CheckoutScreen({ till }: { till: Till }) {
           draft={returning}
           onCancel={() => till.returns.cancel()}
           onRefund={(lines) =>
-            withApproval('refund', () => void till.returns.complete(returning, lines).then(show))
+            withApproval(
+              'refund',
+              () =>
+                void till.returns
+                  .complete(
+                    returning,
+                    withReturnedEpcs(returning, lines, usePosStore.getState().returnTags),
+                  )
+                  .then(show),
+            )
           }
         />
       )}
@@ -572,6 +603,29 @@ function LastSaleOrHint() {
   const lastSale = useTill((s) => s.lastSale);
   const lastReturn = useTill((s) => s.lastReturn);
   return <ReceiptPreview sale={lastSale} refund={lastReturn} />;
+}
+
+/** [TL9] The tags the counter reader read that did not join the cart, and why. */
+function RfidRefused() {
+  const { language } = useLocale();
+  const refused = usePosStore((s) => s.rfidRefused);
+  if (refused.length === 0) return null;
+  const codes = [...new Set(refused.map((r) => r.code))];
+  const comma = language === 'zh-CN' ? '、' : ', ';
+  return (
+    <div className="rfid-refused" role="alert" aria-label={rfidWords(language, 'Tags refused')}>
+      {codes.map((code) => (
+        <div key={code} data-testid="rfid-refused">
+          <strong>{rfidWords(language, code)}</strong>
+          {language === 'zh-CN' ? '：' : ': '}
+          {refused
+            .filter((r) => r.code === code)
+            .map((r) => r.item)
+            .join(comma)}
+        </div>
+      ))}
+    </div>
+  );
 }
 
 function Message() {

@@ -14,6 +14,7 @@ import {
   createProductSearch,
   createReturnsDesk,
   createSession,
+  counterReads,
   indexKeyOf,
   stockOf,
   watchStockOf,
@@ -41,6 +42,7 @@ import {
 } from '@pos/replica';
 import { zoneOfOffset } from '@pos/ui';
 import { listenForKeyboardScans } from './keyboard-scanner';
+import { counterReaderOf, onSaleScreen, refusedAfter } from './rfid-counter';
 import { usePosStore } from './store';
 import { getTerminalApi } from './terminal';
 import { tillState } from './till-state';
@@ -129,8 +131,13 @@ export async function boot(): Promise<Till> {
   };
   let returns: ReturnsDesk | null = null;
   const pickup = createPickupDesk(ports);
+  // [TL8] The counter's reader: configured, else the hub's only RFID reader without a zone engine.
+  let zoneEngineSeen = false;
+  api.onZoneEvent?.(() => void (zoneEngineSeen = true));
   const checkout = createCheckout({
     ...ports,
+    counterReader: () =>
+      counterReaderOf(config.rfidCheckoutReader, usePosStore.getState().devices, zoneEngineSeen),
     onReceiptCode: async (code) => (returns ? returns.open(code) : null),
     // A pickup QR scanned at the checkout opens its order at the desk (or its return when asked).
     onPickupCode: (code) => pickup.scanned(code),
@@ -148,7 +155,39 @@ export async function boot(): Promise<Till> {
   api.onScan(onScan);
   listenForKeyboardScans(window, onScan);
   // [FD4] RFID tags read while a parcel is open pick its items, once per tag.
-  api.onTagRead?.((read) => void fulfilment.tagRead(read));
+  // [TL8] On the sale screen the counter reader's tags ring up the sale; elsewhere they are dropped.
+  api.onTagRead?.((read) => {
+    if (tillState.get().parcel) return void fulfilment.tagRead(read);
+    const ui = usePosStore.getState();
+    // [TL10] While a return is open, the counter's tags name the items brought back.
+    if (tillState.get().returning) {
+      const counter = counterReaderOf(config.rfidCheckoutReader, ui.devices, zoneEngineSeen);
+      if (counterReads([read], counter).counter.length > 0) {
+        usePosStore.setState({ returnTags: new Set([...ui.returnTags, read.epc.toUpperCase()]) });
+      }
+      return;
+    }
+    if (!onSaleScreen(tillState.get(), ui)) return;
+    void checkout.tagReads(read).then((outcome) => {
+      if (outcome.ok && outcome.value.ignored > 0) return;
+      show(outcome);
+      usePosStore.setState({
+        rfidRefused: refusedAfter(usePosStore.getState().rfidRefused, outcome),
+      });
+    });
+  });
+  // [TL9] The refused tags are listed until the sale is paid or the cart emptied.
+  let linesBefore = 0;
+  let returning = tillState.get().returning;
+  tillState.subscribe(() => {
+    if (tillState.get().returning !== returning) {
+      returning = tillState.get().returning;
+      usePosStore.setState({ returnTags: new Set() });
+    }
+    const lines = tillState.get().cart.lines.length;
+    if (lines === 0 && linesBefore > 0) usePosStore.setState({ rfidRefused: [] });
+    linesBefore = lines;
+  });
   api.onDeviceStatus((devices) => usePosStore.getState().setDevices(devices));
   // New or changed promotions reprice the cart in progress.
   db.promotions.find().$.subscribe(() => void checkout.reprice().then(show));

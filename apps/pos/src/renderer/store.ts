@@ -8,6 +8,7 @@ import type { Outcome } from '@pos/app-core';
 import type { DeviceStatus } from '@pos/hardware/protocol';
 import type { InitialSyncProgress, SyncStatus } from '@pos/replica';
 import type { TerminalLanguage } from '../shared/config';
+import type { RefusedTag } from './rfid-counter';
 
 export type Phase =
   { kind: 'starting'; detail: string } | { kind: 'ready' } | { kind: 'failed'; error: string };
@@ -47,6 +48,12 @@ export type PosState = {
   /** The first download of the catalog, while it runs. */
   initialSync: InitialSyncProgress | null;
   devices: DeviceStatus[];
+  /** [TL8] A desk's dialog is open over the sale screen (returns, pickup, parcels, closing). */
+  deskOpen: boolean;
+  /** [TL9] The RFID tags refused in the cart so far. */
+  rfidRefused: RefusedTag[];
+  /** [TL10] The EPCs the counter reader read while a return is open. */
+  returnTags: ReadonlySet<string>;
   setPhase(phase: Phase): void;
   setPaying(paying: boolean): void;
   showMessage(
@@ -74,6 +81,9 @@ export const usePosStore = create<PosState>((set) => ({
   waitingUploads: 0,
   initialSync: null,
   devices: [],
+  deskOpen: false,
+  rfidRefused: [],
+  returnTags: new Set(),
   setPhase: (phase) => set({ phase }),
   setPaying: (paying) => set({ paying }),
   showMessage: (tone, text, about = {}) => set({ message: { tone, text, ...about } }),

@@ -47,6 +47,12 @@ export type TerminalConfig = {
   pickupStoreKeys?: { id: string; secretHex: string }[];
   /** [PU4] The chain's pickup QR keys (hex secrets), newest first: a scanned order QR is verified with them. */
   pickupQrKeys?: { id: string; secretHex: string }[];
+  /**
+   * [TL8] The counter's RFID reader (a hub device id, or `reader#antenna`):
+   * its tags ring up the sale. Default: the hub's only RFID reader, when the
+   * hub runs no zone engine.
+   */
+  rfidCheckoutReader?: string;
 };
 
 export function isTerminalConfig(value: unknown): value is TerminalConfig {
@@ -67,7 +73,8 @@ export function isTerminalConfig(value: unknown): value is TerminalConfig {
     (v.memberIndexKey === undefined || isHexKey(v.memberIndexKey)) &&
     (v.earnRules === undefined || Array.isArray(v.earnRules)) &&
     (v.pickupStoreKeys === undefined || isHexKeyList(v.pickupStoreKeys)) &&
-    (v.pickupQrKeys === undefined || isHexKeyList(v.pickupQrKeys))
+    (v.pickupQrKeys === undefined || isHexKeyList(v.pickupQrKeys)) &&
+    (v.rfidCheckoutReader === undefined || typeof v.rfidCheckoutReader === 'string')
   );
 }
 

@@ -57,6 +57,29 @@ describe('device settings of the till', () => {
     ]);
   });
 
+  it('[TL8] takes serial RFID readers (R2000 or UHFReader18), and names what is wrong with one', () => {
+    const rfidReaders = [
+      { id: 'rfid-counter', protocol: 'r2000', path: '/dev/ttyUSB1' },
+      { id: 'rfid-2', protocol: 'uhf18', path: 'COM4', baudRate: 57600 },
+    ];
+    expect(devicesConfigProblems({ scanners: [], rfidReaders })).toEqual([]);
+    expect(
+      devicesConfigProblems({
+        scanners: [],
+        rfidReaders: [{ id: '', protocol: 'llrp', path: '', baudRate: -1, antenna: 2 }],
+      }),
+    ).toEqual([
+      'devices.rfidReaders[0].id: must be a name such as "rfid-counter"',
+      'devices.rfidReaders[0].protocol: must be "r2000" or "uhf18" (got "llrp")',
+      "devices.rfidReaders[0].path: must be the reader's port",
+      'devices.rfidReaders[0].baudRate: must be a positive whole number such as 9600 or 115200 (got -1)',
+      'devices.rfidReaders[0].antenna: not a setting of an RFID reader (it takes id, protocol, path, baudRate)',
+    ]);
+    expect(devicesConfigProblems({ scanners: [], rfidReaders: {} })).toEqual([
+      'devices.rfidReaders: must be a list',
+    ]);
+  });
+
   it('names each wrong setting and what it should be', () => {
     expect(
       devicesConfigProblems({

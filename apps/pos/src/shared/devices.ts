@@ -55,8 +55,22 @@ export type LabelPrinterConfig = {
   | { type: 'serial'; path: string; /** Default 9600. */ baudRate?: number }
 );
 
+/**
+ * A serial UHF RFID reader: an R2000 module (`A0` frames) or a
+ * UHFReader18. The counter's one rings up sales ([TL8]).
+ */
+export type RfidReaderConfig = {
+  id: string;
+  protocol: 'r2000' | 'uhf18';
+  path: string;
+  /** Default 115200 (R2000) or 57600 (UHFReader18). */
+  baudRate?: number;
+};
+
 export type DevicesConfig = {
   scanners: { id: string; path: string; baudRate?: number }[];
+  /** RFID readers on serial ports; none when absent. */
+  rfidReaders?: RfidReaderConfig[];
   printer?: PrinterConfig;
   /** The store's label printer for parcels' shipping labels. */
   labelPrinter?: LabelPrinterConfig;
@@ -183,6 +197,31 @@ function labelPrinterProblems(printer: unknown): string[] {
   return problems;
 }
 
+const RFID_READER_KEYS = ['id', 'protocol', 'path', 'baudRate'];
+
+function rfidReaderProblems(readers: unknown): string[] {
+  if (!Array.isArray(readers)) return ['devices.rfidReaders: must be a list'];
+  return readers.flatMap((reader: unknown, i) => {
+    const where = `devices.rfidReaders[${i}]`;
+    if (!isRecord(reader)) return [`${where}: must be an object with id, protocol and path`];
+    const problems: string[] = [];
+    if (!isText(reader.id)) problems.push(`${where}.id: must be a name such as "rfid-counter"`);
+    if (reader.protocol !== 'r2000' && reader.protocol !== 'uhf18') {
+      problems.push(`${where}.protocol: must be "r2000" or "uhf18" (got ${show(reader.protocol)})`);
+    }
+    if (!isText(reader.path)) problems.push(`${where}.path: must be the reader's port`);
+    problems.push(...baudRateProblem(where, reader.baudRate));
+    for (const key of Object.keys(reader)) {
+      if (!RFID_READER_KEYS.includes(key)) {
+        problems.push(
+          `${where}.${key}: not a setting of an RFID reader (it takes ${RFID_READER_KEYS.join(', ')})`,
+        );
+      }
+    }
+    return problems;
+  });
+}
+
 /** Every problem of a devices configuration, in words that name the setting; [] when valid. */
 export function devicesConfigProblems(value: unknown): string[] {
   if (!isRecord(value)) return [`devices: must be an object (got ${show(value)})`];
@@ -201,6 +240,7 @@ export function devicesConfigProblems(value: unknown): string[] {
       problems.push(...baudRateProblem(where, scanner.baudRate));
     });
   }
+  if (value.rfidReaders !== undefined) problems.push(...rfidReaderProblems(value.rfidReaders));
   if (value.printer !== undefined) problems.push(...printerProblems(value.printer));
   if (value.labelPrinter !== undefined) problems.push(...labelPrinterProblems(value.labelPrinter));
   if (value.receiptTimeZone !== undefined) {

@@ -3,7 +3,7 @@
  * every call and event maps them to channel names, so a missing channel is a
  * type error.
  */
-import type { DeviceStatus, ScanEvent } from '@pos/hardware/protocol';
+import type { DeviceStatus, ScanEvent, TagRead } from '@pos/hardware/protocol';
 import type { TerminalApi } from './terminal-api';
 
 /** Calls the renderer makes, with the arguments and result of each. */
@@ -19,6 +19,8 @@ export type IpcCalls = {
 export type IpcEvents = {
   scan: ScanEvent;
   deviceStatus: DeviceStatus[];
+  /** [TL8] Every RFID tag read (de-duplicated by the reader). */
+  tagRead: TagRead;
 };
 
 export const IPC_CALL_CHANNELS: { [K in keyof IpcCalls]: string } = {
@@ -32,4 +34,5 @@ export const IPC_CALL_CHANNELS: { [K in keyof IpcCalls]: string } = {
 export const IPC_EVENT_CHANNELS: { [K in keyof IpcEvents]: string } = {
   scan: 'scanner:scanned',
   deviceStatus: 'device:status',
+  tagRead: 'rfid:tag-read',
 };

@@ -2,8 +2,8 @@
  * Start-up of a provisioned tablet: its own replica (RxDB on IndexedDB),
  * replication with the sync server it was served from, the till's use cases
  * (sign-in and approvals, search, stock, the pickup desk) and the clerk's
- * desk over the same ports, the store's hub and the camera: the `Tablet`
- * the screens are given ([TA1]). The tablet is usable as soon as its
+ * desk, fitting rooms and counts over the same ports, the store's hub and
+ * the camera: the `Tablet` the screens are given ([TA1]). The tablet is usable as soon as its
  * replica holds a catalog, online or not ([TA2]).
  */
 import { ulid } from 'ulid';
@@ -11,6 +11,8 @@ import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import {
   createCheckout,
   createClerkDesk,
+  createCounts,
+  createFitting,
   createPickupDesk,
   createProductSearch,
   createSession,
@@ -20,10 +22,12 @@ import {
   stockOf,
   type ClerkPorts,
   type DeviceBridge,
+  type FittingPorts,
   type TillConfig,
 } from '@pos/app-core';
 import {
   createHttpClerkServer,
+  createHttpRfidServer,
   createTillReplica,
   openClerkLocalStore,
   openOutbox,
@@ -145,6 +149,15 @@ export async function bootTablet(
   const session = await createSession({ ...ports, checkout });
   const clerk = createClerkDesk(ports);
   const pickup = createPickupDesk(ports);
+  // [FM1] Fitting rooms and counts: the server's /_rfid/ routes and the hub's floor.
+  const floorPorts: FittingPorts = {
+    ...ports,
+    rfid: createHttpRfidServer({ baseUrl: target.url, token: target.token }),
+    floor: connected?.bridge ?? null,
+    storeName: async (storeId) => (await db.stores.findOne(storeId).exec())?.name ?? null,
+  };
+  const fitting = createFitting(floorPorts);
+  const counts = createCounts(floorPorts);
   const search = createProductSearch(ports.replica);
 
   // [CL8] Orders queued offline are sent when the network is back: when the
@@ -152,7 +165,7 @@ export async function bootTablet(
   let flushing: Promise<unknown> | null = null;
   const flush = () => {
     // The screens follow the queue through `sync.watch`: told once the flush is done.
-    flushing ??= clerk.flush().finally(() => {
+    flushing ??= Promise.all([clerk.flush(), counts.flush()]).finally(() => {
       flushing = null;
       changed();
     });
@@ -198,6 +211,8 @@ export async function bootTablet(
     },
     session,
     clerk,
+    fitting,
+    counts,
     pickup,
     search,
     stock: (sku) => stockOf(ports.replica, sku),

@@ -34,6 +34,7 @@ import {
   type Style,
 } from '@pos/domain';
 import type { Tablet, TabletCamera, TabletHub, TabletSync } from '../tablet';
+import { createFakeFloor } from './fake-floor';
 
 export type FakeOptions = {
   /** Start offline: stale chain stock, orders queued. */
@@ -191,6 +192,10 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
   setOnline(online: boolean): void;
   /** For the dev page: a scan from the hub's scanner. */
   scan(code: string): void;
+  /** For the dev page: a tag read by the hub's RFID reader (the count screen's handheld read). */
+  readTag(epc: string): void;
+  /** For the dev page: a code held up to the camera while it plays (a member QR). */
+  showCamera(code: string): void;
 } {
   let online = !options.offline;
   let signedIn: Staff | null = null;
@@ -792,6 +797,26 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
     };
   }
 
+  const floor = createFakeFloor({
+    online: () => online,
+    signedIn: () => signedIn?.id ?? null,
+    member: {
+      memberId: members[0]!.memberId,
+      maskedPhone: maskPhone(members[0]!.phone),
+      maskedName: members[0]!.maskedName,
+      tier: members[0]!.tier,
+    },
+    catalog: {
+      style: TEE,
+      names: Object.fromEntries(PRODUCTS.map((p) => [p.product.id, p.product.name])),
+      gtinOf: (sku) => PRODUCTS.find((p) => p.product.id === sku)?.product.gtin ?? '00000000000000',
+      storeNames: Object.fromEntries([
+        ['S001', '静安店'],
+        ...OTHER_STORES.map((s) => [s.storeId, s.name]),
+      ]),
+    },
+  });
+
   const hub: TabletHub = {
     connected: () => true,
     onConnection: () => () => {},
@@ -807,9 +832,11 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
     } as unknown as TabletHub['bridge'],
   };
 
+  const cameraReaders = new Set<(text: string) => void>();
   const camera: TabletCamera = {
     available: async () => true,
-    async start(video) {
+    async start(video, onCode) {
+      cameraReaders.add(onCode);
       // A grey test card stands in for the rear camera.
       const canvas = document.createElement('canvas');
       canvas.width = 640;
@@ -824,6 +851,7 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
       }
       video.srcObject = canvas.captureStream(1);
       return () => {
+        cameraReaders.delete(onCode);
         video.srcObject = null;
       };
     },
@@ -843,6 +871,8 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
     config: { storeId: 'S001', storeName: '静安店', deviceId: 'S001-TAB1', utcOffsetMinutes: 480 },
     session,
     clerk,
+    fitting: floor.fitting,
+    counts: floor.counts,
     pickup,
     search: async (text) =>
       PRODUCTS.filter(
@@ -874,6 +904,10 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
     },
     scan(code) {
       scanListeners.forEach((l) => l(code));
+    },
+    readTag: floor.readTag,
+    showCamera(code) {
+      cameraReaders.forEach((read) => read(code));
     },
   };
 }

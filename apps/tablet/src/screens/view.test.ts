@@ -12,11 +12,14 @@ import {
   distanceWords,
   isOver,
   isPaid,
+  percentOfBp,
   percentOfShare,
   queueAttention,
   queueSections,
   shareOfPercent,
   sharesTotal,
+  skusOfTags,
+  variantLabel,
   wholeNumber,
 } from './view';
 
@@ -152,5 +155,24 @@ describe('the screens’ view helpers', () => {
     expect(wholeNumber('1000', 1, 999)).toBeNull();
     expect(wholeNumber('', 1, 999)).toBeNull();
     expect(wholeNumber('1.5', 1, 999)).toBeNull();
+  });
+});
+
+describe('the fitting-room and count screens’ helpers', () => {
+  it('[TA11] accuracy in percent: whole when whole, else one decimal', () => {
+    expect(percentOfBp(10_000)).toBe('100');
+    expect(percentOfBp(6667)).toBe('66.7');
+    expect(percentOfBp(0)).toBe('0');
+    expect(percentOfBp(Number.NaN)).toBe('—');
+  });
+
+  it('[TA9] colour and size as one label; the SKUs of a room once each', () => {
+    expect(variantLabel({ colour: '白', size: 'M' })).toBe('白 · M');
+    expect(variantLabel({ colour: null, size: 'M' })).toBe('M');
+    expect(variantLabel({ colour: null, size: null })).toBeNull();
+    expect(skusOfTags([{ sku: 'A' }, { sku: null }, { sku: 'A' }, { sku: 'B' }])).toEqual([
+      'A',
+      'B',
+    ]);
   });
 });

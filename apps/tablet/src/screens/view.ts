@@ -167,3 +167,20 @@ export function wholeNumber(typed: string, min: number, max: number): number | n
   const n = Number(typed);
   return n >= min && n <= max ? n : null;
 }
+
+/** [TA11] A share in basis points as a percent: whole when whole, else one decimal. */
+export function percentOfBp(bp: number): string {
+  if (!Number.isFinite(bp)) return '—';
+  return bp % 100 === 0 ? String(bp / 100) : (bp / 100).toFixed(1);
+}
+
+/** [TA9] A variant's colour and size as one label ("白 · M"), or null when neither is known. */
+export function variantLabel(item: { colour: string | null; size: string | null }): string | null {
+  const parts = [item.colour, item.size].filter((p): p is string => !!p);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** [TA9] The rooms' tags, the SKUs a clerk might ask suggestions for (each once, known only). */
+export function skusOfTags(tags: readonly { sku: string | null }[]): string[] {
+  return [...new Set(tags.flatMap((t) => (t.sku ? [t.sku] : [])))];
+}

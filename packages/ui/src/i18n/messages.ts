@@ -324,6 +324,13 @@ type MessageCode =
   | 'TAKE_NOW_ANOTHER_IN_CART'
   | 'TAKE_NOW_SOLD'
   | 'TAKE_NOW_SKU_UNKNOWN'
+  // RFID checkout: tags read at the counter
+  | 'RFID_ADDED'
+  | 'RFID_SOLD'
+  | 'RFID_NOT_TRADE_ITEM'
+  | 'RFID_UNKNOWN_PRODUCT'
+  | 'RFID_WEIGHED'
+  | 'RFID_NOT_SELLABLE'
   // The pickup desk and online order returns
   | 'PICKUP_NO_STORE_KEY'
   | 'PICKUP_LOCKED'
@@ -442,6 +449,7 @@ const ZH_CODES: Record<MessageCode, string> = {
   RETURN_LINE_UNKNOWN: '原单中没有这件商品',
   RETURN_QUANTITY_INVALID: '退货数量必须是至少 1 的整数',
   RETURN_EXCEEDS_SOLD: '退货数量超过了售出数量',
+  RETURN_EPC_INVALID: '退货的 RFID 标签不是这一行售出的，或已退过',
   // The hub and its devices
   BAD_REQUEST: '打印内容有误，请联系技术支持',
   UNKNOWN_REQUEST: '设备服务不支持此操作，请更新',
@@ -492,6 +500,12 @@ const ZH_CODES: Record<MessageCode, string> = {
   TAKE_NOW_ANOTHER_IN_CART: '购物车中已有另一张导购单：请先收款，再扫描这一张',
   TAKE_NOW_SOLD: '这张导购单已于 {at} 在本收银台结账',
   TAKE_NOW_SKU_UNKNOWN: '本收银台没有导购单中的商品 {sku}，未加入任何商品',
+  RFID_ADDED: 'RFID：已加入 {units} 件',
+  RFID_SOLD: '已售出，不能再卖：{items}',
+  RFID_NOT_TRADE_ITEM: '不是商品的 RFID 标签：{epcs}',
+  RFID_UNKNOWN_PRODUCT: '标签对应的商品不在本机目录中：{epcs}',
+  RFID_WEIGHED: '称重商品不能用 RFID 结账，请扫描秤签：{items}',
+  RFID_NOT_SELLABLE: '不能销售：{items}',
   PICKUP_NO_STORE_KEY: '本收银台没有取货码密钥：请扫描顾客的取货二维码',
   PICKUP_LOCKED: '取货码错误次数过多，输入已锁定至 {until}：请扫描顾客的取货二维码',
   PICKUP_CODE_FORMAT: '取货码是 6 位数字：请核对后重新输入',
