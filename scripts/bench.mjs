@@ -30,6 +30,8 @@ const benches = [
   ['apps/tablet/bench/cold-start.bench.ts', ['--runs', '3']],
   // Issue 17: RFID checkout of 20 items, first read to the cart (R2000 on a pty, real checkout).
   ['apps/pos/bench/rfid-checkout.bench.ts', []],
+  ['hardware/bench/zone-engine.bench.ts', []],
+  ['sync-server/bench/rfid-count.bench.ts', []],
 ].filter(([path]) => existsSync(path));
 
 let failed = 0;
