@@ -13,12 +13,9 @@ import type {
   CountAnswer,
   CountRequest,
   MemberTryOnsAnswer,
-  SchemaVersions,
   SuggestionsAnswer,
 } from '@pos/domain';
-import { CLERK_REQUEST_TIMEOUT_MS } from './clerk-server';
-import type { ReplicaDatabase } from './database';
-import { syncRequestHeaders } from './sync-headers';
+import { createDeviceRequest, type DeviceRequestOptions } from './device-request';
 
 /** An answer of the RFID routes: the same three shapes as the clerk routes'. */
 export type RfidServerAnswer<T> = ClerkServerAnswer<T>;
@@ -40,100 +37,11 @@ export type RfidServer = {
   ): Promise<RfidServerAnswer<CountAnswer>>;
 };
 
-export type HttpRfidServerOptions = {
-  /** The sync server's base URL (the tablet's sync target). */
-  baseUrl: string;
-  /** The device's token. */
-  token: string;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-  db?: ReplicaDatabase;
-  schemaVersions?: SchemaVersions;
-};
-
-/** The error code of a refusal body: its `code`, else its `error` in upper case. */
-function refusalCode(body: Record<string, unknown> | null, status: number): string {
-  if (typeof body?.code === 'string' && body.code) return body.code;
-  if (typeof body?.error === 'string' && body.error) return body.error.toUpperCase();
-  return `HTTP_${status}`;
-}
+export type HttpRfidServerOptions = DeviceRequestOptions;
 
 /** [FM1] The `/_rfid/` routes over HTTP. */
 export function createHttpRfidServer(options: HttpRfidServerOptions): RfidServer {
-  const base = options.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? CLERK_REQUEST_TIMEOUT_MS;
-  const target = {
-    url: base,
-    token: options.token,
-    ...(options.schemaVersions ? { schemaVersions: options.schemaVersions } : {}),
-  };
-
-  async function ask<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<RfidServerAnswer<T>> {
-    const fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
-    let response: Response;
-    try {
-      response = await fetcher(`${base}${path}`, {
-        method,
-        headers: {
-          ...syncRequestHeaders(target, options.db),
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const name = (error as { name?: unknown } | null)?.name;
-      return {
-        ok: false,
-        offline: true,
-        reason:
-          name === 'TimeoutError' || name === 'AbortError'
-            ? `the sync server did not answer within ${Math.round(timeoutMs / 1000)} s`
-            : `the sync server could not be reached (${error instanceof Error ? error.message : String(error)})`,
-      };
-    }
-    let parsed: unknown;
-    try {
-      parsed = await response.json();
-    } catch {
-      parsed = undefined;
-    }
-    if (response.ok) {
-      // A success that cannot be read is no answer: a count sent again (same key) gets it.
-      if (typeof parsed !== 'object' || parsed === null) {
-        return {
-          ok: false,
-          offline: true,
-          reason: `the sync server's answer (${response.status}) could not be read`,
-        };
-      }
-      return { ok: true, value: parsed as T };
-    }
-    const refusal =
-      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-        ? (parsed as Record<string, unknown>)
-        : null;
-    const { error: _error, code: _code, reason, ...details } = refusal ?? {};
-    return {
-      ok: false,
-      offline: false,
-      status: response.status,
-      code: refusalCode(refusal, response.status),
-      reason:
-        typeof reason === 'string' && reason
-          ? reason
-          : `the sync server answered ${response.status}`,
-      ...(Object.keys(details).length ? { details } : {}),
-    };
-  }
-
+  const ask = createDeviceRequest(options);
   const id = encodeURIComponent;
   return {
     memberTryOns: (memberId, since) => {
