@@ -29,13 +29,16 @@ export function mayApproveCredit(staff: Staff): boolean {
   );
 }
 
-export function createCommission(ports: ClerkPorts) {
-  const { replica, config } = ports;
+/**
+ * [CL11] [FM9] The till's approval rule on the tablet: an active supervisor
+ * or manager of this store by their own PIN, locked for a while after
+ * `SIGN_IN_ATTEMPTS` wrong tries. Each approver keeps its own count.
+ */
+export function supervisorApprover(ports: Pick<ClerkPorts, 'replica' | 'config' | 'clock'>) {
   let failures = 0;
   let lockedUntil = 0;
 
-  /** [CL11] The till's approval rule: a supervisor of this store by their own PIN, locked after wrong tries. */
-  async function approver(supervisorId: string, pin: string): Promise<Outcome<Staff>> {
+  return async function approver(supervisorId: string, pin: string): Promise<Outcome<Staff>> {
     const now = ports.clock().getTime();
     if (now < lockedUntil) {
       const seconds = String(Math.ceil((lockedUntil - now) / 1000));
@@ -43,8 +46,8 @@ export function createCommission(ports: ClerkPorts) {
         params: { seconds },
       });
     }
-    const staff = await replica.staff(supervisorId.trim().toUpperCase());
-    if (!staff || staff.storeId !== config.storeId || !verifyPin(staff, pin)) {
+    const staff = await ports.replica.staff(supervisorId.trim().toUpperCase());
+    if (!staff || staff.storeId !== ports.config.storeId || !verifyPin(staff, pin)) {
       failures += 1;
       if (failures >= SIGN_IN_ATTEMPTS) {
         failures = 0;
@@ -63,7 +66,11 @@ export function createCommission(ports: ClerkPorts) {
       });
     }
     return done(staff);
-  }
+  };
+}
+
+export function createCommission(ports: ClerkPorts) {
+  const approver = supervisorApprover(ports);
 
   /** [CL10] [CM9] The clerk's day and month: live, or the last answer marked stale. */
   async function commission(staffId: string): Promise<ClerkCommissionView> {

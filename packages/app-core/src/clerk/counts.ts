@@ -6,19 +6,11 @@
  * server's comparison, by SKU and by unit ([FM8]); approval by a
  * supervisor's PIN ([FM9]). See SPEC.md [FM6]-[FM9].
  */
-import {
-  verifyPin,
-  type CountAnswer,
-  type CountResult,
-  type CountScope,
-  type CountSkuLine,
-  type Staff,
-} from '@pos/domain';
+import type { CountAnswer, CountResult, CountScope, CountSkuLine } from '@pos/domain';
 import type { TagRead } from '@pos/hardware/protocol';
 import { done, errorCode, errorText, refuse, type Notice, type Outcome } from '../outcome';
-import { SIGN_IN_ATTEMPTS, SIGN_IN_LOCK_MS } from '../session';
 import { OFFLINE, whyNotLive } from './answers';
-import { mayApproveCredit } from './commission';
+import { supervisorApprover } from './commission';
 import { createItemLabels, type ItemLabel } from './fitting-products';
 import type { FittingPorts } from './fitting';
 import { refusalIsFinal } from './orders';
@@ -141,38 +133,8 @@ export function createCounts(ports: FittingPorts): CountDesk {
   const load = (countId: string) => ports.local.get<CountOnDevice>(countKey(countId));
   const reading = new Map<string, { stop(): Promise<CountOnDevice> }>();
 
-  let failures = 0;
-  let lockedUntil = 0;
-  /** [FM9] The till's approval rule: a supervisor or manager of this store by their own PIN, locked after wrong tries. */
-  async function approver(supervisorId: string, pin: string): Promise<Outcome<Staff>> {
-    const now = ports.clock().getTime();
-    if (now < lockedUntil) {
-      const seconds = String(Math.ceil((lockedUntil - now) / 1000));
-      return refuse('SIGN_IN_LOCKED', `Too many wrong PINs: try again in ${seconds} s`, {
-        params: { seconds },
-      });
-    }
-    const staff = await ports.replica.staff(supervisorId.trim().toUpperCase());
-    if (!staff || staff.storeId !== ports.config.storeId || !verifyPin(staff, pin)) {
-      failures += 1;
-      if (failures >= SIGN_IN_ATTEMPTS) {
-        failures = 0;
-        lockedUntil = now + SIGN_IN_LOCK_MS;
-        const seconds = String(SIGN_IN_LOCK_MS / 1000);
-        return refuse('SIGN_IN_LOCKED', `Too many wrong PINs: locked for ${seconds} s`, {
-          params: { seconds },
-        });
-      }
-      return refuse('PIN_WRONG', 'Staff id or PIN not recognised');
-    }
-    failures = 0;
-    if (!mayApproveCredit(staff)) {
-      return refuse('NOT_PERMITTED', `${staff.name} may not approve this`, {
-        params: { name: staff.name },
-      });
-    }
-    return done(staff);
-  }
+  /** [FM9] A supervisor or manager of this store approves by their own PIN. */
+  const approver = supervisorApprover(ports);
 
   async function zones(): Promise<Outcome<string[]>> {
     if (!ports.floor) return refuse('HUB_NONE', 'This tablet has no store hub');
