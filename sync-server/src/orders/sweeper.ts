@@ -5,6 +5,7 @@
  * cancelled and refunded; pending refunds go to the provider.
  * See SPEC.md [OC6], [OC7], [OS3], [OS4].
  */
+import { startPeriodicSweep } from '../periodic-sweep';
 import { isHoldExpired, type Order } from '@pos/domain';
 import type { PaymentProvider } from '../payments/provider';
 import type { Logger } from '../server';
@@ -112,50 +113,28 @@ export function startHoldSweeper(
   const intervalMs = options.intervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-
-  const tick = () => {
-    running = sweepOrders(storage, now().toISOString(), options).then(
-      (result) => {
-        if (result.expired.length > 0) {
-          log('info', 'order holds expired', { orders: result.expired.map((o) => o.id) });
-        }
-        const d = result.deadlines;
-        if (d && (d.reminded.length || d.cancelled.length || d.noted.length)) {
-          log('info', 'pickup deadlines swept', {
-            reminded: d.reminded,
-            cancelled: d.cancelled.map((o) => o.id),
-            noted: d.noted,
-          });
-        }
-        if (result.refunds.length > 0) {
-          log('info', 'refunds settled', {
-            refunds: result.refunds.map((r) => ({ id: r.id, status: r.status })),
-          });
-        }
-      },
-      (error: unknown) => {
-        if (!stopped)
-          log('warn', 'the hold-expiry sweep failed; the next tick retries', {
-            error: String(error),
-          });
-      },
-    );
-    void running.then(schedule);
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(tick, intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+  return startPeriodicSweep(
+    async () => {
+      const result = await sweepOrders(storage, now().toISOString(), options);
+      if (result.expired.length > 0) {
+        log('info', 'order holds expired', { orders: result.expired.map((o) => o.id) });
+      }
+      const d = result.deadlines;
+      if (d && (d.reminded.length || d.cancelled.length || d.noted.length)) {
+        log('info', 'pickup deadlines swept', {
+          reminded: d.reminded,
+          cancelled: d.cancelled.map((o) => o.id),
+          noted: d.noted,
+        });
+      }
+      if (result.refunds.length > 0) {
+        log('info', 'refunds settled', {
+          refunds: result.refunds.map((r) => ({ id: r.id, status: r.status })),
+        });
+      }
     },
-  };
+    intervalMs,
+    (error) =>
+      log('warn', 'the hold-expiry sweep failed; the next tick retries', { error: String(error) }),
+  );
 }

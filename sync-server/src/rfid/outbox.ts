@@ -7,6 +7,7 @@
  * decided once: with consent to `tryon-suggestions` then, one message with
  * suggestions for what was tried and not bought; without, none.
  */
+import { startPeriodicSweep } from '../periodic-sweep';
 import {
   tryOnVisits,
   type CollectionName,
@@ -214,38 +215,18 @@ export function startTryOnOutbox(
   options: TryOnOutboxOptions & { intervalMs?: number; now: () => Date; log: Logger },
 ): TryOnOutboxSweeper {
   const intervalMs = options.intervalMs ?? 60_000;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-  const tick = () => {
-    running = sweepTryOnOutbox(storage, options.now().toISOString(), options).then(
-      (made) => {
-        const queued = made.filter((d) => d.outcome === 'queued');
-        if (queued.length) {
-          options.log('info', 'try-on suggestions queued', { visits: queued.map((d) => d.id) });
-        }
-      },
-      (error: unknown) => {
-        if (!stopped) {
-          options.log('warn', 'the try-on outbox sweep failed; the next tick retries', {
-            error: String(error),
-          });
-        }
-      },
-    );
-    void running.then(schedule);
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(tick, intervalMs);
-    timer.unref();
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+  return startPeriodicSweep(
+    async () => {
+      const made = await sweepTryOnOutbox(storage, options.now().toISOString(), options);
+      const queued = made.filter((d) => d.outcome === 'queued');
+      if (queued.length) {
+        options.log('info', 'try-on suggestions queued', { visits: queued.map((d) => d.id) });
+      }
     },
-  };
+    intervalMs,
+    (error) =>
+      options.log('warn', 'the try-on outbox sweep failed; the next tick retries', {
+        error: String(error),
+      }),
+  );
 }
