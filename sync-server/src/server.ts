@@ -52,7 +52,7 @@ import { isItemsRoute, RFID_ROUTE, serveRfidItems } from './rfid/routes';
 import { isTryOnRoute, serveTryOns, type TryOnOptions } from './rfid/tryon-routes';
 import { startTryOnOutbox } from './rfid/outbox';
 import { TABLET_ROUTE, tabletFile } from './clerk/static';
-import { CONSOLE_ROUTE, consoleFile } from './static-site';
+import { CONSOLE_ROUTE, consoleFile, type StaticFile } from './static-site';
 import { isServiceRoute, serveService, type ServiceRequest } from './service-routes';
 import type { PaymentOptions } from './payments/notify';
 import type { AddressBook } from './orders/addresses';
@@ -285,6 +285,20 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const startedAt = now();
   let closing = false;
   const shop = options.shop ?? {};
+  /** The web apps served as static pages, by their first path segment. */
+  const staticApps = new Map<string, (rest: readonly string[]) => Promise<StaticFile>>();
+  if (shop.staticDir !== undefined) {
+    const dir = shop.staticDir;
+    staticApps.set('shop', (rest) => shopFile(dir, rest));
+  }
+  if (options.tablet?.staticDir !== undefined) {
+    const dir = options.tablet.staticDir;
+    staticApps.set(TABLET_ROUTE, (rest) => tabletFile(dir, rest));
+  }
+  if (options.console?.staticDir !== undefined) {
+    const dir = options.console.staticDir;
+    staticApps.set(CONSOLE_ROUTE, (rest) => consoleFile(dir, rest));
+  }
   // [OC10] Orders from a channel or a clerk's tablet are priced as the shop's are.
   const shopPricing = {
     ...(shop.priceList ? { priceList: shop.priceList } : {}),
@@ -713,38 +727,17 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       });
       return;
     }
-    if (dbName === 'shop' && shop.staticDir !== undefined) {
+    // The web apps' pages, each from the same origin as its API: the shop,
+    // [TB9] the clerk's tablet, [HC7] the HQ console.
+    const app = staticApps.get(dbName);
+    if (app) {
       allow('GET');
-      context.route = '/shop';
+      context.route = `/${dbName}`;
       if (rest.length === 0 && !url.pathname.endsWith('/')) {
-        res.writeHead(308, { location: '/shop/' }).end();
+        res.writeHead(308, { location: `/${dbName}/` }).end();
         return;
       }
-      const file = await shopFile(shop.staticDir, rest);
-      res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
-      return;
-    }
-    if (dbName === TABLET_ROUTE && options.tablet?.staticDir !== undefined) {
-      // [TB9] The clerk's tablet page, from the same origin as its API.
-      allow('GET');
-      context.route = '/tablet';
-      if (rest.length === 0 && !url.pathname.endsWith('/')) {
-        res.writeHead(308, { location: '/tablet/' }).end();
-        return;
-      }
-      const file = await tabletFile(options.tablet.staticDir, rest);
-      res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
-      return;
-    }
-    if (dbName === CONSOLE_ROUTE && options.console?.staticDir !== undefined) {
-      // [HC7] The HQ console's page, from the same origin as its API.
-      allow('GET');
-      context.route = '/console';
-      if (rest.length === 0 && !url.pathname.endsWith('/')) {
-        res.writeHead(308, { location: '/console/' }).end();
-        return;
-      }
-      const file = await consoleFile(options.console.staticDir, rest);
+      const file = await app(rest);
       res.writeHead(file.status, file.headers).end(req.method === 'HEAD' ? undefined : file.body);
       return;
     }
