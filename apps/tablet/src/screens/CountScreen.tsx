@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CountOnDevice, CountReport, CountSource } from '@pos/app-core';
 import { useDateTime } from '@pos/ui';
 import type { Tablet } from '../tablet';
-import { DigitEntry, Note, Sheet } from './common';
+import { Note, Sheet, SupervisorFields } from './common';
 import { percentOfBp, variantLabel } from './view';
 import { noteOf, noteOfRefusal, useWords, type ScreenNote } from './words';
 
@@ -467,26 +467,13 @@ function ApproveSheet(props: {
   return (
     <Sheet title={t('Approve the count')} onClose={props.onClose} wide>
       <p className="hint">{t('Approving adjusts the stock by the count, once.')}</p>
-      <div className="approval">
-        <div className="fields">
-          <label>
-            <span>{t('Supervisor id')}</span>
-            <input
-              autoCapitalize="characters"
-              value={supervisorId}
-              onChange={(e) => setSupervisorId(e.target.value.toUpperCase())}
-            />
-          </label>
-          <Note note={note} />
-        </div>
-        <DigitEntry
-          label={t('Supervisor PIN')}
-          value={pin}
-          onChange={setPin}
-          maxLength={8}
-          secret
-        />
-      </div>
+      <SupervisorFields
+        supervisorId={supervisorId}
+        onSupervisorId={setSupervisorId}
+        pin={pin}
+        onPin={setPin}
+        after={<Note note={note} />}
+      />
       <div className="actions">
         <button type="button" onClick={props.onClose}>
           {t('Cancel')}

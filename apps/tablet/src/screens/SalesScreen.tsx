@@ -8,7 +8,7 @@ import type { ClerkCommissionView } from '@pos/app-core';
 import type { ClerkPeriod, CreditedLineView, Staff } from '@pos/domain';
 import { useDateTime, useLocale, useMoney } from '@pos/ui';
 import type { Tablet } from '../tablet';
-import { DigitEntry, Freshness, Note } from './common';
+import { Freshness, Note, SupervisorFields } from './common';
 import { CreditSheet } from './CreditSheet';
 import { creditSummary, percentOfShare } from './view';
 import { noteOfRefusal, useWords, type ScreenNote } from './words';
@@ -171,29 +171,18 @@ function CreditEdit(props: {
           .finally(() => setBusy(false));
       }}
     >
-      <div className="approval">
-        <div className="fields">
+      <SupervisorFields
+        supervisorId={supervisorId}
+        onSupervisorId={setSupervisorId}
+        pin={pin}
+        onPin={setPin}
+        before={
           <label>
             <span>{t('Reason')}</span>
             <input value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
-          <label>
-            <span>{t('Supervisor id')}</span>
-            <input
-              autoCapitalize="characters"
-              value={supervisorId}
-              onChange={(e) => setSupervisorId(e.target.value.toUpperCase())}
-            />
-          </label>
-        </div>
-        <DigitEntry
-          label={t('Supervisor PIN')}
-          value={pin}
-          onChange={setPin}
-          maxLength={8}
-          secret
-        />
-      </div>
+        }
+      />
     </CreditSheet>
   );
 }

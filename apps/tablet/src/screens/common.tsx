@@ -58,6 +58,44 @@ export function DigitEntry(props: {
 }
 
 /** − n + with finger-sized buttons. */
+/**
+ * A supervisor's id and PIN on the keypad, for an approval on the tablet
+ * (credit edits, counts); `before` and `after` are fields shown with the id.
+ */
+export function SupervisorFields(props: {
+  supervisorId: string;
+  onSupervisorId(value: string): void;
+  pin: string;
+  onPin(value: string): void;
+  before?: ReactNode;
+  after?: ReactNode;
+}) {
+  const t = useWords();
+  return (
+    <div className="approval">
+      <div className="fields">
+        {props.before}
+        <label>
+          <span>{t('Supervisor id')}</span>
+          <input
+            autoCapitalize="characters"
+            value={props.supervisorId}
+            onChange={(e) => props.onSupervisorId(e.target.value.toUpperCase())}
+          />
+        </label>
+        {props.after}
+      </div>
+      <DigitEntry
+        label={t('Supervisor PIN')}
+        value={props.pin}
+        onChange={props.onPin}
+        maxLength={8}
+        secret
+      />
+    </div>
+  );
+}
+
 export function Stepper(props: {
   label: string;
   value: number;
