@@ -49,6 +49,9 @@ import { serveOrders } from './orders/routes';
 import { DEFAULT_ORDER_PRICING } from './orders/pricing';
 import { CLERK_ROUTE, serveClerk } from './clerk/routes';
 import { isItemsRoute, RFID_ROUTE, serveRfidItems } from './rfid/routes';
+import { CONSOLE_API_ROUTE, serveConsole } from './console/routes';
+import { serveTransfers, TRANSFERS_ROUTE } from './inventory/device-routes';
+import { ESL_ROUTE, serveShelfLabelService } from './esl/device-routes';
 import { isTryOnRoute, serveTryOns, type TryOnOptions } from './rfid/tryon-routes';
 import { startTryOnOutbox } from './rfid/outbox';
 import { TABLET_ROUTE, tabletFile } from './clerk/static';
@@ -727,6 +730,29 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       });
       return;
     }
+    if (dbName === CONSOLE_API_ROUTE) {
+      // [UA5] The console's users sign in with a password; their sessions are not device tokens.
+      context.route = '/_console';
+      await serveConsole({
+        storage,
+        authorization: req.headers.authorization,
+        method: method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        readJson: () => readJson(req),
+        readText: (max) => readBody(req, max),
+        header: headerOf(req),
+        send: (status, body) => sendJson(res, status, body, { 'cache-control': 'no-store' }),
+        sendText: (status, headers, body) => {
+          res.writeHead(status, { 'cache-control': 'no-store', ...headers });
+          res.end(body);
+        },
+        now,
+        log,
+        privacy,
+      });
+      return;
+    }
     // The web apps' pages, each from the same origin as its API: the shop,
     // [TB9] the clerk's tablet, [HC7] the HQ console.
     const app = staticApps.get(dbName);
@@ -752,6 +778,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       dbName !== DEVICE_ROUTE &&
       dbName !== CLERK_ROUTE &&
       dbName !== RFID_ROUTE &&
+      dbName !== TRANSFERS_ROUTE &&
+      dbName !== ESL_ROUTE &&
       !isTryOnRoute(segments)
     ) {
       throw new SyncError('not_found', 'Database does not exist.');
@@ -867,6 +895,28 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
         send: (status, body) => sendJson(res, status, body),
         now,
       });
+      return;
+    }
+    if (dbName === TRANSFERS_ROUTE || dbName === ESL_ROUTE) {
+      // [TF8] A store's devices confirm transfer steps; [EL8] its shelf-label service.
+      context.route = `/${dbName}`;
+      const request: ServiceRequest = {
+        storage,
+        principal,
+        method: method ?? 'GET',
+        segments,
+        query: url.searchParams,
+        readJson: () => readJson(req),
+        header: headerOf(req),
+        send: (status, body) => sendJson(res, status, body),
+        takeLookup: () => null,
+        logLookup: () => undefined,
+        now,
+        log,
+        privacy,
+        routing,
+      };
+      await (dbName === TRANSFERS_ROUTE ? serveTransfers : serveShelfLabelService)(request);
       return;
     }
     if (!db) {

@@ -24,6 +24,7 @@ import {
   type WriteTransaction,
 } from './storage';
 import { selectMatchingDocs } from './find-docs';
+import { FEATURE_SCHEMA } from './feature-schema';
 import {
   BufferedWriteTransaction,
   MEMBERS_BY_PHONE_INDEX,
@@ -267,6 +268,8 @@ export class SqlSyncStorage implements SyncStorage {
       await driver.transaction(async (q) => {
         await q.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
         for (const statement of MIGRATION) await q.query(statement);
+        // [ST20] The features' tables, after the documents table they may refer to.
+        for (const statement of FEATURE_SCHEMA) await q.query(statement);
       });
       await driver.listen(channel, (db) => {
         for (const listener of storage.listeners) listener(db);
@@ -378,6 +381,10 @@ export class SqlSyncStorage implements SyncStorage {
 
   findDocs(db: CollectionName, match: DocMatch): Promise<DocRow[]> {
     return selectMatchingDocs(this.driver, db, match);
+  }
+
+  sqlTransaction<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.driver.transaction(work);
   }
 
   reportQuery<R>(sql: string, params: readonly unknown[]): Promise<R[]> {

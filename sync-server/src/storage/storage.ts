@@ -3,6 +3,7 @@
  * by PGlite (embedded, the default) and by a real PostgreSQL (`DATABASE_URL`).
  * One test suite runs against both. See SPEC.md [ST1]-[ST5].
  */
+import type { Queryable } from './write-group';
 import type { CollectionName } from '@pos/domain';
 import type { JsonObject } from '../protocol';
 
@@ -190,6 +191,13 @@ export interface SyncStorage {
     name: string,
     work: () => Promise<T>,
   ): Promise<{ ran: true; value: T } | { ran: false }>;
+  /**
+   * [ST19] Runs `work` in a database transaction of its own over the
+   * features' tables (console users, rollups, safety stock, shelf labels),
+   * outside the write groups and the write lock. It must not write `docs`:
+   * documents go through `transaction`, which numbers and announces them.
+   */
+  sqlTransaction<T>(work: (q: Queryable) => Promise<T>): Promise<T>;
   /** Puts each write in order, in one transaction (`putMany`). */
   bulkWrite(writes: readonly DocWrite[]): Promise<WriteResult[]>;
   /** Answers when the database answers a trivial query; throws when it cannot. */

@@ -1,0 +1,2 @@
+/** PLACEHOLDER: this module's rules arrive with its feature (SPEC.md). */
+export {};

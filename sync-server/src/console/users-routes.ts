@@ -1,0 +1,4 @@
+/** PLACEHOLDER (console-auth): this feature's `/_console/…` endpoints. */
+import type { ConsoleHandler } from './context';
+
+export const serveUserRoutes: ConsoleHandler = async () => false;
