@@ -104,7 +104,8 @@ export type ExceptionKind =
   | 'pickup-overdue'
   | 'fulfilment-not-applicable'
   | 'reroute-failed'
-  | 'epc-sold-twice';
+  | 'epc-sold-twice'
+  | 'oversell';
 
 /**
  * [PM2] Payment notifications are recorded like facts, under their own
