@@ -105,7 +105,8 @@ export type ExceptionKind =
   | 'fulfilment-not-applicable'
   | 'reroute-failed'
   | 'epc-sold-twice'
-  | 'transfer-discrepancy';
+  | 'transfer-discrepancy'
+  | 'oversell';
 
 /**
  * [PM2] Payment notifications are recorded like facts, under their own
