@@ -267,11 +267,8 @@ describe('TOTP', () => {
   });
 
   it('[UA12] the otpauth address names the issuer, account and secret', () => {
-    const url = new URL(otpauthUrl('Storefront HQ', 'east', utf8('foobar')));
-    expect(url.protocol).toBe('otpauth:');
-    expect(url.host).toBe('totp');
-    expect(decodeURIComponent(url.pathname)).toBe('/Storefront HQ:east');
-    expect(url.searchParams.get('secret')).toBe('MZXW6YTBOI');
-    expect(url.searchParams.get('period')).toBe('30');
+    expect(otpauthUrl('Storefront HQ', 'east', utf8('foobar'))).toBe(
+      'otpauth://totp/Storefront%20HQ%3Aeast?secret=MZXW6YTBOI&issuer=Storefront%20HQ&algorithm=SHA1&digits=6&period=30',
+    );
   });
 });

@@ -302,12 +302,12 @@ export function base32Decode(text: string): Uint8Array | null {
 /** [UA12] The `otpauth://` address an authenticator app scans to add the account. */
 export function otpauthUrl(issuer: string, account: string, secret: Uint8Array): string {
   const label = encodeURIComponent(`${issuer}:${account}`);
-  const params = new URLSearchParams({
-    secret: base32Encode(secret),
-    issuer,
-    algorithm: 'SHA1',
-    digits: String(TOTP_DIGITS),
-    period: String(TOTP_STEP_SECONDS),
-  });
-  return `otpauth://totp/${label}?${params.toString()}`;
+  const params = [
+    `secret=${base32Encode(secret)}`,
+    `issuer=${encodeURIComponent(issuer)}`,
+    'algorithm=SHA1',
+    `digits=${TOTP_DIGITS}`,
+    `period=${TOTP_STEP_SECONDS}`,
+  ];
+  return `otpauth://totp/${label}?${params.join('&')}`;
 }
