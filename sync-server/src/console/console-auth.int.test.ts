@@ -49,6 +49,8 @@ for (const backend of BACKENDS) {
         await q.query(`CREATE TABLE IF NOT EXISTS test_rollup (store_id text, units integer)`);
         await q.query(`INSERT INTO test_rollup VALUES ('S001', 3), ('S002', 5), (NULL, 8)`);
         await q.query(`CREATE TABLE IF NOT EXISTS test_settings (k text, v text)`);
+        // A chain-wide table every reader reads whole (the rollups' checkpoint).
+        await q.query(`CREATE TABLE IF NOT EXISTS rollup_checkpoint (name text)`);
         for (const statement of CONSOLE_USERS_SCHEMA) await q.query(statement);
       });
       admin = (await provisionAdminToken(storage, 'hq-tools')).token;
@@ -264,6 +266,8 @@ for (const backend of BACKENDS) {
           ),
           stores: await count(`SELECT count(*) AS n FROM docs WHERE db = 'stores'`),
           members: await count(`SELECT count(*) AS n FROM docs WHERE db = 'members'`),
+          staff: await count(`SELECT count(*) AS n FROM docs WHERE db = 'staff'`),
+          checkpoint: await count(`SELECT count(*) AS n FROM rollup_checkpoint`),
           rollup: await q.query<{ store_id: string | null }>(
             `SELECT store_id FROM test_rollup ORDER BY 1`,
           ),
@@ -277,6 +281,8 @@ for (const backend of BACKENDS) {
       expect(seen.s001).toBeGreaterThan(0);
       expect(seen.stores).toBeGreaterThanOrEqual(2);
       expect(seen.members).toBe(0);
+      expect(seen.staff).toBeGreaterThan(0);
+      expect(seen.checkpoint).toBeGreaterThanOrEqual(0);
       expect(seen.rollup).toEqual([{ store_id: 'S001' }]);
 
       // The server's own reads see everything (the owner bypasses the policies).

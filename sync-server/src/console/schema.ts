@@ -28,17 +28,23 @@ export const CONSOLE_STORE_DBS: readonly string[] = [
 ];
 /**
  * [UC10] Chain-wide collections (no store) every console reader sees:
- * the catalogue, prices, promotions, stores and the chain's settings.
- * Members, point entries, staff, orders, the shop's sessions and every other
+ * the catalogue, prices, promotions, stores, staff (the clerks' names) and
+ * the chain's settings. Members, point entries, orders, the shop's sessions and every other
  * collection are not readable by the console's role at all.
  */
 export const CONSOLE_CHAIN_DBS: readonly string[] = [
   'stores',
+  'staff',
   'products',
   'prices',
   'promotions',
   'chain',
 ];
+/**
+ * [UC11] Tables without a store that every console reader reads whole:
+ * chain-wide bookkeeping with no store's rows and nothing personal.
+ */
+export const CONSOLE_CHAIN_TABLES: readonly string[] = ['rollup_checkpoint'];
 /**
  * [UC11] Tables the console's role never reads, even when they have a
  * `store_id`: credentials and the server's own bookkeeping.
@@ -66,7 +72,7 @@ const DOCS_POLICY = `(store_id IS NULL AND db = ANY (${sqlList(CONSOLE_CHAIN_DBS
       AND (store_id = ANY (${SCOPE}) OR '*' = ANY (${SCOPE})))`;
 
 /** The policies' name: a new version replaces the old ones at start. */
-const POLICY = 'pos_console_read_v1';
+const POLICY = 'pos_console_read_v2';
 
 export const CONSOLE_USERS_SCHEMA: readonly string[] = [
   // [UC1] Users: the password as a scrypt hash with its salt and parameters;
@@ -122,6 +128,7 @@ export const CONSOLE_USERS_SCHEMA: readonly string[] = [
   `DO $$
    DECLARE
      t record;
+     old record;
    BEGIN
      IF NOT has_schema_privilege('${CONSOLE_DB_ROLE}', current_schema(), 'USAGE') THEN
        EXECUTE format('GRANT USAGE ON SCHEMA %I TO ${CONSOLE_DB_ROLE}', current_schema());
@@ -140,6 +147,12 @@ export const CONSOLE_USERS_SCHEMA: readonly string[] = [
        IF NOT t.relrowsecurity THEN
          EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t.rel);
        END IF;
+       FOR old IN SELECT p.polname FROM pg_policy p
+                   WHERE p.polrelid = t.rel AND p.polname LIKE 'pos\\_console\\_read%'
+                     AND p.polname <> '${POLICY}'
+       LOOP
+         EXECUTE format('DROP POLICY %I ON %s', old.polname, t.rel);
+       END LOOP;
        IF NOT EXISTS (SELECT 1 FROM pg_policy p
                        WHERE p.polrelid = t.rel AND p.polname = '${POLICY}') THEN
          EXECUTE format('CREATE POLICY ${POLICY} ON %s FOR SELECT TO ${CONSOLE_DB_ROLE} USING (%s)',
@@ -147,6 +160,15 @@ export const CONSOLE_USERS_SCHEMA: readonly string[] = [
            CASE WHEN t.relname = 'docs' THEN $p$${DOCS_POLICY}$p$
                 ELSE $p$${IN_SCOPE('store_id::text')}$p$ END);
        END IF;
+       IF NOT has_table_privilege('${CONSOLE_DB_ROLE}', t.rel, 'SELECT') THEN
+         EXECUTE format('GRANT SELECT ON %s TO ${CONSOLE_DB_ROLE}', t.rel);
+       END IF;
+     END LOOP;
+     FOR t IN
+       SELECT c.oid::regclass AS rel FROM pg_class c
+        WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')
+          AND c.relname = ANY (${sqlList(CONSOLE_CHAIN_TABLES)})
+     LOOP
        IF NOT has_table_privilege('${CONSOLE_DB_ROLE}', t.rel, 'SELECT') THEN
          EXECUTE format('GRANT SELECT ON %s TO ${CONSOLE_DB_ROLE}', t.rel);
        END IF;
