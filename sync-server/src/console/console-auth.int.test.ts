@@ -291,6 +291,16 @@ for (const backend of BACKENDS) {
         [],
       );
       expect(Number(all[0]!.n)).toBeGreaterThan(0);
+      // No policy on the server's own path (its writes and reads): the plan
+      // of its statements has no scope filter; the console reader's has.
+      const plan = async (rows: Promise<Record<string, string>[]>) =>
+        (await rows).map((r) => Object.values(r).join(' ')).join('\n');
+      const sql = `EXPLAIN (VERBOSE) UPDATE docs SET rev = rev WHERE db = 'stock' AND id = 'S001:1'`;
+      expect(await plan(storage.reportQuery(sql, []))).not.toMatch(/pos_console_scope/);
+      const scopedPlan = await scopedReader(storage, session, (q) =>
+        plan(q.query(`EXPLAIN (VERBOSE) SELECT id FROM docs WHERE db = 'stock'`)),
+      );
+      expect(scopedPlan).toMatch(/pos_console_scope/);
 
       const refusals = await Promise.all(
         [
