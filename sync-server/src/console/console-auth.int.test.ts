@@ -259,6 +259,10 @@ for (const backend of BACKENDS) {
       expect(session.stores).toEqual(['S001']);
       const seen = await scopedReader(storage, session, async (q) => {
         const count = async (sql: string) => Number((await q.query<{ n: string }>(sql))[0]!.n);
+        const [state] = await q.query<{ who: string; ro: string }>(
+          `SELECT current_user AS who, current_setting('transaction_read_only') AS ro`,
+        );
+        expect(state).toEqual({ who: 'pos_console', ro: 'on' });
         const result = {
           s002: await count(`SELECT count(*) AS n FROM docs WHERE store_id = 'S002'`),
           s001: await count(

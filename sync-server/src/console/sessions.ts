@@ -390,14 +390,18 @@ export async function scopedReader<T>(
   const stores = session.stores === 'all' ? ['*'] : [...session.stores];
   try {
     await storage.sqlTransaction(async (q) => {
+      // One round trip: the grant row, its key in the setting, the role, read-only.
       await q.query(
-        `INSERT INTO console_read_grants (grant_key, stores)
-         VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))`,
+        `WITH grant_row AS (
+           INSERT INTO console_read_grants (grant_key, stores)
+           VALUES ($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))
+           RETURNING grant_key)
+         SELECT set_config('${CONSOLE_GRANT_SETTING}', grant_key, true),
+                set_config('role', '${CONSOLE_DB_ROLE}', true),
+                set_config('transaction_read_only', 'on', true)
+           FROM grant_row`,
         [key, JSON.stringify(stores)],
       );
-      await q.query(`SELECT set_config('${CONSOLE_GRANT_SETTING}', $1, true)`, [key]);
-      await q.query(`SET LOCAL ROLE ${CONSOLE_DB_ROLE}`);
-      await q.query(`SET TRANSACTION READ ONLY`);
       throw new ReadDone(await work(guarded(q)));
     });
   } catch (outcome) {
