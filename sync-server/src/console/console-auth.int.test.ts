@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   base32Decode,
+  type CollectionName,
   totpCode,
   type ConsoleUserView,
   type SessionAnswer,
@@ -52,6 +53,22 @@ for (const backend of BACKENDS) {
         // A chain-wide table every reader reads whole (the rollups' checkpoint).
         await q.query(`CREATE TABLE IF NOT EXISTS rollup_checkpoint (name text)`);
         for (const statement of CONSOLE_USERS_SCHEMA) await q.query(statement);
+      });
+      // Transfers are stored under the receiver; the sender sees them too.
+      await storage.transaction(async (tx) => {
+        for (const [id, from, to] of [
+          ['TR-1', 'S001', 'S002'],
+          ['TR-2', 'S003', 'S002'],
+        ] as const) {
+          const body = { id, kind: 'transfer', from, to, status: 'draft' };
+          await tx.put({
+            db: '_transfers' as CollectionName,
+            id,
+            body,
+            storeId: to,
+            expectedRev: null,
+          });
+        }
       });
       admin = (await provisionAdminToken(storage, 'hq-tools')).token;
       server = createSyncServer({
@@ -264,13 +281,18 @@ for (const backend of BACKENDS) {
         );
         expect(state).toEqual({ who: 'pos_console', ro: 'on' });
         const result = {
-          s002: await count(`SELECT count(*) AS n FROM docs WHERE store_id = 'S002'`),
+          s002: await count(
+            `SELECT count(*) AS n FROM docs WHERE store_id = 'S002' AND db <> '_transfers'`,
+          ),
           s001: await count(
             `SELECT count(*) AS n FROM docs WHERE db = 'stock' AND store_id = 'S001'`,
           ),
           stores: await count(`SELECT count(*) AS n FROM docs WHERE db = 'stores'`),
           members: await count(`SELECT count(*) AS n FROM docs WHERE db = 'members'`),
           staff: await count(`SELECT count(*) AS n FROM docs WHERE db = 'staff'`),
+          transfers: await q.query<{ id: string }>(
+            `SELECT id FROM docs WHERE db = '_transfers' ORDER BY id`,
+          ),
           checkpoint: await count(`SELECT count(*) AS n FROM rollup_checkpoint`),
           rollup: await q.query<{ store_id: string | null }>(
             `SELECT store_id FROM test_rollup ORDER BY 1`,
@@ -278,7 +300,9 @@ for (const backend of BACKENDS) {
         };
         // A forged setting changes nothing: the policies never read it.
         await q.query(`SET pos.console_stores = '*'`);
-        result.s002 += await count(`SELECT count(*) AS n FROM docs WHERE store_id = 'S002'`);
+        result.s002 += await count(
+          `SELECT count(*) AS n FROM docs WHERE store_id = 'S002' AND db <> '_transfers'`,
+        );
         return result;
       });
       expect(seen.s002).toBe(0);
@@ -286,6 +310,7 @@ for (const backend of BACKENDS) {
       expect(seen.stores).toBeGreaterThanOrEqual(2);
       expect(seen.members).toBe(0);
       expect(seen.staff).toBeGreaterThan(0);
+      expect(seen.transfers).toEqual([{ id: 'TR-1' }]);
       expect(seen.checkpoint).toBeGreaterThanOrEqual(0);
       expect(seen.rollup).toEqual([{ store_id: 'S001' }]);
 

@@ -25,6 +25,7 @@ export const CONSOLE_STORE_DBS: readonly string[] = [
   'stockMovements',
   '_exceptions',
   '_tryOnFacts',
+  '_transfers',
 ];
 /**
  * [UC10] Chain-wide collections (no store) every console reader sees:
@@ -66,13 +67,17 @@ const sqlList = (values: readonly string[]) =>
 const SCOPE = `(SELECT pos_console_scope())::text[]`;
 const IN_SCOPE = (column: string) => `(${column} = ANY (${SCOPE}) OR '*' = ANY (${SCOPE}))`;
 
-/** [UC10] Which documents a console reader sees. */
+/**
+ * [UC10] Which documents a console reader sees. A transfer is stored under
+ * the receiving store; its sender sees it too.
+ */
 const DOCS_POLICY = `(store_id IS NULL AND db = ANY (${sqlList(CONSOLE_CHAIN_DBS)}))
   OR (db = ANY (${sqlList(CONSOLE_STORE_DBS)})
-      AND (store_id = ANY (${SCOPE}) OR '*' = ANY (${SCOPE})))`;
+      AND (store_id = ANY (${SCOPE}) OR '*' = ANY (${SCOPE})))
+  OR (db = '_transfers' AND (body->>'from') = ANY (${SCOPE}))`;
 
 /** The policies' name: a new version replaces the old ones at start. */
-const POLICY = 'pos_console_read_v2';
+const POLICY = 'pos_console_read_v3';
 
 export const CONSOLE_USERS_SCHEMA: readonly string[] = [
   // [UC1] Users: the password as a scrypt hash with its salt and parameters;
