@@ -28,6 +28,7 @@ import {
 } from '@pos/domain';
 import { provisionAdminToken } from '../src/auth';
 import { writeDelta } from '../src/console/rollup-worker';
+import { Draw } from '../src/demo-chain';
 import { createSyncServer } from '../src/server';
 import type { JsonObject } from '../src/protocol';
 import {
@@ -69,21 +70,10 @@ const storeId = (s: number) => `S${String(s + 1).padStart(3, '0')}`;
 /** The store the one-store queries ask for. */
 const ONE = storeId(Math.min(41, STORES - 1));
 
-/** A small seeded generator (mulberry32): the same chain every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One store-day's sales and returns, as the fold reads them. */
 function dayOfFacts(store: number, day: number): RollupFact[] {
-  const next = random(store * 100_003 + day);
+  const draw = new Draw(2026, store, day);
+  const next = () => draw.next();
   const start = Date.parse(dayStart(FIRST_DAY, OFFSET)) + day * 86_400_000;
   const count = Math.round(SALES * (0.7 + 0.6 * next()));
   const facts: RollupFact[] = [];
