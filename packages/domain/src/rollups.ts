@@ -430,3 +430,13 @@ export function salesBucket(range: DashboardRange, asked: string | null): 'hour'
 export function dayOfSalesCell(cell: SalesCell, utcOffsetMinutes: number): SalesCell {
   return { ...cell, hour: dayStart(localDay(cell.hour, utcOffsetMinutes), utcOffsetMinutes) };
 }
+
+/** [RU12] The day cells that some hour cells add to, summed per store, channel and day. */
+export function dayCells(
+  hours: Iterable<SalesCell>,
+  utcOffsetMinutes: number,
+): Map<string, SalesCell> {
+  const days = new Map<string, SalesCell>();
+  for (const cell of hours) addSalesCell(days, dayOfSalesCell(cell, utcOffsetMinutes));
+  return days;
+}

@@ -6,6 +6,7 @@
  * answer says how fresh it is. See SPEC.md [RM10]-[RM12].
  */
 import {
+  DEFAULT_ROLLUP_UTC_OFFSET_MINUTES,
   parseDashboardRange,
   salesBucket,
   type BopisDashboard,
@@ -84,7 +85,11 @@ const STORE_FILTER = (column: string, param: string) =>
   `(${param}::jsonb IS NULL OR ${column} IN (SELECT jsonb_array_elements_text(${param}::jsonb)))`;
 const iso = (v: Date | string) => new Date(v).toISOString();
 
-/** [RM12] Sales by store, channel and hour (or day), with totals by store and by channel. */
+/**
+ * [RM12] Sales by store, channel and hour (or day), with totals by store and
+ * by channel; `group=chain` sums the rows over the stores (`storeId: '*'`),
+ * for charts of many stores.
+ */
 async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> {
   const range = rangeOf(request);
   const stores = storesOf(request);
@@ -94,8 +99,16 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
   if (channel !== null && !/^[a-z-]{1,20}$/.test(channel)) {
     throw new SyncError('bad_request', 'channel must be a channel name (e.g. store, online)');
   }
+  const group = request.query.get('group') ?? 'store';
+  if (group !== 'store' && group !== 'chain') {
+    throw new SyncError('bad_request', 'group must be store or chain');
+  }
   const [table, column] =
     bucket === 'hour' ? ['rollup_sales_hour', 'hour'] : ['rollup_sales_day', 'day'];
+  const where = `${column} >= $1::timestamptz AND ${column} < $2::timestamptz
+          AND ${STORE_FILTER('store_id', '$3')}
+          AND ($4::text IS NULL OR channel = $4::text)`;
+  const params = [range.from, range.to, storesParam(stores), channel];
   return request.scoped(async (q) => {
     const rows = await q.query<{
       store_id: string;
@@ -106,13 +119,16 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
       net_fen: number | string;
       units: number | string;
     }>(
-      `SELECT store_id, channel, ${column} AS bucket, sales, returns, net_fen, units
-         FROM ${table}
-        WHERE ${column} >= $1::timestamptz AND ${column} < $2::timestamptz
-          AND ${STORE_FILTER('store_id', '$3')}
-          AND ($4::text IS NULL OR channel = $4::text)
-        ORDER BY ${column}, store_id, channel`,
-      [range.from, range.to, storesParam(stores), channel],
+      group === 'store'
+        ? `SELECT store_id, channel, ${column} AS bucket, sales, returns, net_fen, units
+             FROM ${table} WHERE ${where}
+            ORDER BY ${column}, store_id, channel`
+        : // [RM12] One row per channel and bucket, summed over the stores.
+          `SELECT '*' AS store_id, channel, ${column} AS bucket, sum(sales) AS sales,
+                  sum(returns) AS returns, sum(net_fen) AS net_fen, sum(units) AS units
+             FROM ${table} WHERE ${where}
+            GROUP BY channel, ${column} ORDER BY ${column}, channel`,
+      params,
     );
     const out: SalesRow[] = rows.map((r) => ({
       storeId: r.store_id,
@@ -139,6 +155,21 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
       c.sales += r.sales;
       c.netFen += r.netFen;
       byChannel.set(r.channel, c);
+    }
+    if (group === 'chain') {
+      byStore.clear();
+      const stored = await q.query<{ store_id: string; sales: string; net_fen: string }>(
+        `SELECT store_id, sum(sales) AS sales, sum(net_fen) AS net_fen
+           FROM ${table} WHERE ${where} GROUP BY store_id`,
+        params,
+      );
+      for (const r of stored) {
+        byStore.set(r.store_id, {
+          storeId: r.store_id,
+          sales: Number(r.sales),
+          netFen: Number(r.net_fen),
+        });
+      }
     }
     return {
       rows: out,
@@ -211,7 +242,7 @@ async function clerksDashboard(request: ConsoleRequest): Promise<ClerksDashboard
           AND c.day < ($2::timestamptz + make_interval(mins => $4))::date
           AND ${STORE_FILTER('c.store_id', '$3')}
         GROUP BY c.store_id, c.staff_id ORDER BY c.store_id, c.staff_id`,
-      [range.from, range.to, storesParam(stores), utcOffsetOf(request)],
+      [range.from, range.to, storesParam(stores), DEFAULT_ROLLUP_UTC_OFFSET_MINUTES],
     );
     return {
       rows: rows.map((r) => ({
@@ -226,9 +257,6 @@ async function clerksDashboard(request: ConsoleRequest): Promise<ClerksDashboard
     };
   });
 }
-
-/** The stores' time zone the day tables were bucketed in. */
-const utcOffsetOf = (_request: ConsoleRequest) => 480;
 
 /** [RM9] Each device's sync health (no range: it is the health now). */
 async function devicesDashboard(request: ConsoleRequest): Promise<DevicesDashboard> {

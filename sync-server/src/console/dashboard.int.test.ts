@@ -194,6 +194,21 @@ for (const backend of BACKENDS) {
         ['S001', '2026-01-01T16:00:00.000Z', 1],
         ['S002', '2026-01-01T16:00:00.000Z', 1],
       ]);
+      // [RM12] Summed over the stores for a chain's chart; byStore still per store.
+      const chain = (await get<SalesDashboard>(`sales${DAY}&group=chain`)).body;
+      expect(chain.rows).toEqual([
+        expect.objectContaining({ storeId: '*', channel: 'store', sales: 2, returns: 1 }),
+      ]);
+      expect(chain.byStore.map((s) => [s.storeId, s.sales])).toEqual([
+        ['S001', 1],
+        ['S002', 1],
+      ]);
+      expect(chain.totals).toEqual({
+        sales: 2,
+        returns: 1,
+        netFen: days.totals.netFen,
+        units: days.totals.units,
+      });
     });
 
     it('[RM1] a restarted server resumes from its checkpoint: nothing counted twice', async () => {
@@ -344,6 +359,7 @@ for (const backend of BACKENDS) {
         'sales?from=2024-01-01&to=2026-01-01',
         'sales?from=nope&to=2026-01-01',
         `sales${DAY}&bucket=week`,
+        `sales${DAY}&group=region`,
         `sales${DAY}&channel=${encodeURIComponent('DROP TABLE')}`,
         'bopis?from=2026-13-01&to=2026-14-01',
       ]) {
