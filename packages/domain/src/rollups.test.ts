@@ -7,6 +7,7 @@ import type { SaleFact } from './sale-fact';
 import {
   bopisRows,
   clerkCell,
+  dayCells,
   dayOfSalesCell,
   dayStart,
   deviceSyncStatus,
@@ -418,5 +419,17 @@ describe('rollups', () => {
       480,
     );
     expect(dayOfSalesCell(cell, 480).hour).toBe('2026-03-01T16:00:00.000Z');
+    const days = dayCells(
+      [
+        cell,
+        { ...cell, hour: '2026-03-02T01:00:00.000Z' },
+        { ...cell, hour: '2026-03-02T16:00:00.000Z' },
+      ],
+      480,
+    );
+    expect([...days.values()].map((d) => [d.hour, d.sales])).toEqual([
+      ['2026-03-01T16:00:00.000Z', 2],
+      ['2026-03-02T16:00:00.000Z', 1],
+    ]);
   });
 });

@@ -245,37 +245,30 @@ export const emptyDelta = (): RollupDelta => ({
   orders: new Map(),
 });
 
+/** Adds `cell` into `into`: a key's first cell is copied, so the map owns every cell it holds. */
 function addSalesCell(into: Map<string, SalesCell>, cell: SalesCell): void {
   const key = salesCellKey(cell);
   const had = into.get(key);
-  into.set(
-    key,
-    had
-      ? {
-          ...had,
-          sales: had.sales + cell.sales,
-          returns: had.returns + cell.returns,
-          netFen: had.netFen + cell.netFen,
-          units: had.units + cell.units,
-        }
-      : { ...cell },
-  );
+  if (!had) {
+    into.set(key, { ...cell });
+    return;
+  }
+  had.sales += cell.sales;
+  had.returns += cell.returns;
+  had.netFen += cell.netFen;
+  had.units += cell.units;
 }
 
 function addClerkCell(into: Map<string, ClerkCell>, cell: ClerkCell): void {
   const key = clerkCellKey(cell);
   const had = into.get(key);
-  into.set(
-    key,
-    had
-      ? {
-          ...had,
-          lines: had.lines + cell.lines,
-          creditedNetFen: had.creditedNetFen + cell.creditedNetFen,
-          commissionFen: had.commissionFen + cell.commissionFen,
-        }
-      : { ...cell },
-  );
+  if (!had) {
+    into.set(key, { ...cell });
+    return;
+  }
+  had.lines += cell.lines;
+  had.creditedNetFen += cell.creditedNetFen;
+  had.commissionFen += cell.commissionFen;
 }
 
 /**
@@ -436,4 +429,14 @@ export function salesBucket(range: DashboardRange, asked: string | null): 'hour'
  */
 export function dayOfSalesCell(cell: SalesCell, utcOffsetMinutes: number): SalesCell {
   return { ...cell, hour: dayStart(localDay(cell.hour, utcOffsetMinutes), utcOffsetMinutes) };
+}
+
+/** [RU12] The day cells that some hour cells add to, summed per store, channel and day. */
+export function dayCells(
+  hours: Iterable<SalesCell>,
+  utcOffsetMinutes: number,
+): Map<string, SalesCell> {
+  const days = new Map<string, SalesCell>();
+  for (const cell of hours) addSalesCell(days, dayOfSalesCell(cell, utcOffsetMinutes));
+  return days;
 }

@@ -6,6 +6,7 @@
  * answer says how fresh it is. See SPEC.md [RM10]-[RM12].
  */
 import {
+  DEFAULT_ROLLUP_UTC_OFFSET_MINUTES,
   parseDashboardRange,
   salesBucket,
   type BopisDashboard,
@@ -84,7 +85,11 @@ const STORE_FILTER = (column: string, param: string) =>
   `(${param}::jsonb IS NULL OR ${column} IN (SELECT jsonb_array_elements_text(${param}::jsonb)))`;
 const iso = (v: Date | string) => new Date(v).toISOString();
 
-/** [RM12] Sales by store, channel and hour (or day), with totals by store and by channel. */
+/**
+ * [RM12] Sales by store, channel and hour (or day), with totals by store and
+ * by channel; `group=chain` sums the rows over the stores (`storeId: '*'`),
+ * for charts of many stores.
+ */
 async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> {
   const range = rangeOf(request);
   const stores = storesOf(request);
@@ -94,8 +99,16 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
   if (channel !== null && !/^[a-z-]{1,20}$/.test(channel)) {
     throw new SyncError('bad_request', 'channel must be a channel name (e.g. store, online)');
   }
+  const group = request.query.get('group') ?? 'store';
+  if (group !== 'store' && group !== 'chain') {
+    throw new SyncError('bad_request', 'group must be store or chain');
+  }
   const [table, column] =
     bucket === 'hour' ? ['rollup_sales_hour', 'hour'] : ['rollup_sales_day', 'day'];
+  const where = `${column} >= $1::timestamptz AND ${column} < $2::timestamptz
+          AND ${STORE_FILTER('store_id', '$3')}
+          AND ($4::text IS NULL OR channel = $4::text)`;
+  const params = [range.from, range.to, storesParam(stores), channel];
   return request.scoped(async (q) => {
     const rows = await q.query<{
       store_id: string;
@@ -106,13 +119,16 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
       net_fen: number | string;
       units: number | string;
     }>(
-      `SELECT store_id, channel, ${column} AS bucket, sales, returns, net_fen, units
-         FROM ${table}
-        WHERE ${column} >= $1::timestamptz AND ${column} < $2::timestamptz
-          AND ${STORE_FILTER('store_id', '$3')}
-          AND ($4::text IS NULL OR channel = $4::text)
-        ORDER BY ${column}, store_id, channel`,
-      [range.from, range.to, storesParam(stores), channel],
+      group === 'store'
+        ? `SELECT store_id, channel, ${column} AS bucket, sales, returns, net_fen, units
+             FROM ${table} WHERE ${where}
+            ORDER BY ${column}, store_id, channel`
+        : // [RM12] One row per channel and bucket, summed over the stores.
+          `SELECT '*' AS store_id, channel, ${column} AS bucket, sum(sales) AS sales,
+                  sum(returns) AS returns, sum(net_fen) AS net_fen, sum(units) AS units
+             FROM ${table} WHERE ${where}
+            GROUP BY channel, ${column} ORDER BY ${column}, channel`,
+      params,
     );
     const out: SalesRow[] = rows.map((r) => ({
       storeId: r.store_id,
@@ -139,6 +155,21 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
       c.sales += r.sales;
       c.netFen += r.netFen;
       byChannel.set(r.channel, c);
+    }
+    if (group === 'chain') {
+      byStore.clear();
+      const stored = await q.query<{ store_id: string; sales: string; net_fen: string }>(
+        `SELECT store_id, sum(sales) AS sales, sum(net_fen) AS net_fen
+           FROM ${table} WHERE ${where} GROUP BY store_id`,
+        params,
+      );
+      for (const r of stored) {
+        byStore.set(r.store_id, {
+          storeId: r.store_id,
+          sales: Number(r.sales),
+          netFen: Number(r.net_fen),
+        });
+      }
     }
     return {
       rows: out,
@@ -211,7 +242,7 @@ async function clerksDashboard(request: ConsoleRequest): Promise<ClerksDashboard
           AND c.day < ($2::timestamptz + make_interval(mins => $4))::date
           AND ${STORE_FILTER('c.store_id', '$3')}
         GROUP BY c.store_id, c.staff_id ORDER BY c.store_id, c.staff_id`,
-      [range.from, range.to, storesParam(stores), utcOffsetOf(request)],
+      [range.from, range.to, storesParam(stores), DEFAULT_ROLLUP_UTC_OFFSET_MINUTES],
     );
     return {
       rows: rows.map((r) => ({
@@ -227,9 +258,6 @@ async function clerksDashboard(request: ConsoleRequest): Promise<ClerksDashboard
   });
 }
 
-/** The stores' time zone the day tables were bucketed in. */
-const utcOffsetOf = (_request: ConsoleRequest) => 480;
-
 /** [RM9] Each device's sync health (no range: it is the health now). */
 async function devicesDashboard(request: ConsoleRequest): Promise<DevicesDashboard> {
   const stores = storesOf(request);
@@ -238,16 +266,35 @@ async function devicesDashboard(request: ConsoleRequest): Promise<DevicesDashboa
   return { rows, at: now.toISOString() };
 }
 
-/** [RM12] Exceptions raised in the range, by kind and store. */
+/**
+ * [RM12] Exceptions raised in the range, by kind and store: resolved when
+ * the latest resolution recorded for one is other than `escalated` ([XR]'s
+ * `exception_resolutions`, when that table exists), else open.
+ */
 async function exceptionsDashboard(request: ConsoleRequest): Promise<ExceptionsDashboard> {
   const range = rangeOf(request);
   const stores = storesOf(request);
   return request.scoped(async (q) => {
-    const rows = await q.query<{ kind: string; store_id: string | null; open: number | string }>(
-      `SELECT kind, store_id, count(*) AS open
-         FROM rollup_exception
-        WHERE received_at >= $1::timestamptz AND received_at < $2::timestamptz
-          AND ${STORE_FILTER('store_id', '$3')}
+    const [found] = await q.query<{ resolutions: boolean }>(
+      `SELECT to_regclass('exception_resolutions') IS NOT NULL AS resolutions`,
+    );
+    const resolved = found?.resolutions
+      ? `(SELECT r.action <> 'escalated' FROM exception_resolutions r
+           WHERE r.exception_id = e.exception_id ORDER BY r.at DESC, r.seq DESC LIMIT 1)`
+      : 'false';
+    const rows = await q.query<{
+      kind: string;
+      store_id: string | null;
+      open: number | string;
+      resolved: number | string;
+    }>(
+      `SELECT kind, store_id,
+              count(*) FILTER (WHERE NOT resolved) AS open,
+              count(*) FILTER (WHERE resolved) AS resolved
+         FROM (SELECT e.kind, e.store_id, coalesce(${resolved}, false) AS resolved
+                 FROM rollup_exception e
+                WHERE e.received_at >= $1::timestamptz AND e.received_at < $2::timestamptz
+                  AND ${STORE_FILTER('e.store_id', '$3')}) x
         GROUP BY kind, store_id ORDER BY kind, store_id`,
       [range.from, range.to, storesParam(stores)],
     );
@@ -256,7 +303,7 @@ async function exceptionsDashboard(request: ConsoleRequest): Promise<ExceptionsD
         kind: r.kind,
         storeId: r.store_id,
         open: Number(r.open),
-        resolved: 0,
+        resolved: Number(r.resolved),
       })),
     };
   });

@@ -194,6 +194,21 @@ for (const backend of BACKENDS) {
         ['S001', '2026-01-01T16:00:00.000Z', 1],
         ['S002', '2026-01-01T16:00:00.000Z', 1],
       ]);
+      // [RM12] Summed over the stores for a chain's chart; byStore still per store.
+      const chain = (await get<SalesDashboard>(`sales${DAY}&group=chain`)).body;
+      expect(chain.rows).toEqual([
+        expect.objectContaining({ storeId: '*', channel: 'store', sales: 2, returns: 1 }),
+      ]);
+      expect(chain.byStore.map((s) => [s.storeId, s.sales])).toEqual([
+        ['S001', 1],
+        ['S002', 1],
+      ]);
+      expect(chain.totals).toEqual({
+        sales: 2,
+        returns: 1,
+        netFen: days.totals.netFen,
+        units: days.totals.units,
+      });
     });
 
     it('[RM1] a restarted server resumes from its checkpoint: nothing counted twice', async () => {
@@ -305,9 +320,35 @@ for (const backend of BACKENDS) {
     });
 
     it('[RM5] [RM12] exceptions are counted by kind and store; try-ons answer for the range', async () => {
-      const exceptions = await get<ExceptionsDashboard>(`exceptions${DAY}`);
-      expect(exceptions.status).toBe(200);
-      expect(Array.isArray(exceptions.body.rows)).toBe(true);
+      await storage.transaction((tx) =>
+        tx.put({
+          db: '_exceptions' as never,
+          id: 'overdraw:S001-POS1-X:SKU-0001',
+          body: {
+            id: 'overdraw:S001-POS1-X:SKU-0001',
+            kind: 'overdraw',
+            factDb: 'saleFacts',
+            factId: 'S001-POS1-X',
+            storeId: 'S001',
+            details: {},
+            receivedAt: NOW.toISOString(),
+          },
+          storeId: 'S001',
+          expectedRev: null,
+        }),
+      );
+      await until(async () => {
+        const exceptions = await get<ExceptionsDashboard>(`exceptions${DAY}`);
+        expect(exceptions.status).toBe(200);
+        expect(exceptions.body.rows).toContainEqual({
+          kind: 'overdraw',
+          storeId: 'S001',
+          open: 1,
+          resolved: 0,
+        });
+      });
+      const other = await get<ExceptionsDashboard>(`exceptions${DAY}&store=S002`);
+      expect(other.body.rows.filter((r) => r.kind === 'overdraw')).toEqual([]);
       expect((await get<unknown>(`tryons${DAY}&store=S001`)).status).toBe(200);
     });
 
@@ -318,6 +359,7 @@ for (const backend of BACKENDS) {
         'sales?from=2024-01-01&to=2026-01-01',
         'sales?from=nope&to=2026-01-01',
         `sales${DAY}&bucket=week`,
+        `sales${DAY}&group=region`,
         `sales${DAY}&channel=${encodeURIComponent('DROP TABLE')}`,
         'bopis?from=2026-13-01&to=2026-14-01',
       ]) {

@@ -8,7 +8,7 @@
  * (`listen`) and by a slow timer. See SPEC.md [RM1]-[RM7].
  */
 import {
-  dayOfSalesCell,
+  dayCells,
   DEFAULT_ROLLUP_UTC_OFFSET_MINUTES,
   foldFacts,
   type CommissionEntry,
@@ -48,8 +48,6 @@ export type RollupWorkerOptions = {
   /** Documents read per transaction (default 2000). */
   pageSize?: number;
   intervalMs?: number;
-  /** [RU1] The stores' time zone, minutes east of UTC (default UTC+8). */
-  utcOffsetMinutes?: number;
   /** Called after each page commits with when each applied fact was received (lag measurement). */
   onApplied?: (page: { facts: number; receivedAt: string[]; appliedAt: Date }) => void;
 };
@@ -147,7 +145,7 @@ export async function writeDelta(
 ): Promise<void> {
   if (delta.sales.size > 0) {
     await q.query(salesUpsert('rollup_sales_hour', 'hour'), [salesJson(delta.sales.values())]);
-    const days = foldDays(delta.sales.values(), utcOffsetMinutes);
+    const days = dayCells(delta.sales.values(), utcOffsetMinutes);
     await q.query(salesUpsert('rollup_sales_day', 'day'), [salesJson(days.values())]);
   }
   if (delta.clerks.size > 0) {
@@ -213,32 +211,6 @@ export async function writeDelta(
   }
 }
 
-/** [RU12] The day cells of some hour cells. */
-export function foldDays(
-  cells: Iterable<SalesCell>,
-  utcOffsetMinutes: number,
-): Map<string, SalesCell> {
-  const days = new Map<string, SalesCell>();
-  for (const cell of cells) {
-    const day = dayOfSalesCell(cell, utcOffsetMinutes);
-    const key = `${day.storeId}\u0000${day.channel}\u0000${day.hour}`;
-    const had = days.get(key);
-    days.set(
-      key,
-      had
-        ? {
-            ...had,
-            sales: had.sales + day.sales,
-            returns: had.returns + day.returns,
-            netFen: had.netFen + day.netFen,
-            units: had.units + day.units,
-          }
-        : day,
-    );
-  }
-  return days;
-}
-
 export type PageResult = { read: number; receivedAt: string[]; full: boolean };
 
 /**
@@ -250,10 +222,11 @@ export type PageResult = { read: number; receivedAt: string[]; full: boolean };
  */
 export async function applyNextPage(
   storage: SyncStorage,
-  options: { pageSize?: number; utcOffsetMinutes?: number } = {},
+  options: { pageSize?: number } = {},
 ): Promise<PageResult> {
   const pageSize = options.pageSize ?? DEFAULT_ROLLUP_PAGE;
-  const offset = options.utcOffsetMinutes ?? DEFAULT_ROLLUP_UTC_OFFSET_MINUTES;
+  // [RU1] The chain's stores keep UTC+8 ([LOC3]); the dashboards read days in the same zone.
+  const offset = DEFAULT_ROLLUP_UTC_OFFSET_MINUTES;
   return storage.sqlTransaction(async (q) => {
     const [checkpoint] = await q.query<{ seq: number | string }>(
       `SELECT seq FROM rollup_checkpoint WHERE name = $1 FOR UPDATE`,
