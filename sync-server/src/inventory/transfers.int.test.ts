@@ -7,6 +7,8 @@
  */
 import {
   stockLevelId,
+  type AlertList,
+  type ReplenishmentAnswer,
   storeTransferDocId,
   type StockLevel,
   type StoreTransferDoc,
@@ -16,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionAdminToken } from '../auth';
 import { EXCEPTIONS_DB, type FactException } from '../ledgers';
+import { DEMO_LOW_SKU, seedInventoryDemo } from './demo';
 import {
   BACKENDS,
   S001_DEVICE,
@@ -24,7 +27,7 @@ import {
   type TestServer,
 } from '../test-support';
 
-const SKU = 'SKU-0002';
+const SKU = DEMO_LOW_SKU;
 const OTHER = 'SKU-0003';
 
 for (const backend of BACKENDS) {
@@ -34,6 +37,7 @@ for (const backend of BACKENDS) {
     beforeAll(async () => {
       server = await startTestServer(backend, { rateLimit: false, holdSweeper: false });
       admin = (await provisionAdminToken(server.storage, 'hq-inventory')).token;
+      await seedInventoryDemo(server.storage);
     });
     afterAll(async () => {
       await server.close();
@@ -66,18 +70,38 @@ for (const backend of BACKENDS) {
       at: '2026-01-02T03:00:00.000Z',
     });
 
-    it('[IV11] [IV12] [TF7] a transfer is readied, shipped and received one short: stock exact, discrepancy recorded, replays no-ops', async () => {
+    it('[IV6] [IV7] [IV11] [IV12] [TF7] an alert, its suggestion, the transfer readied, shipped and received one short: stock exact, discrepancy recorded, replays no-ops', async () => {
       const before = { s1: await onHand('S001', SKU), s2: await onHand('S002', SKU) };
+      const chainBefore = before.s1 + before.s2 + (await onHand('S003', SKU));
+      const alerts = (await server.request(admin, '/_console/alerts?store=S001')).body as AlertList;
+      expect(alerts.alerts).toEqual([
+        expect.objectContaining({
+          storeId: 'S001',
+          sku: SKU,
+          onHand: before.s1,
+          atp: before.s1 - 4,
+        }),
+      ]);
+      const suggested = (
+        await server.request(admin, `/_console/replenishment?store=S001&sku=${SKU}`)
+      ).body as ReplenishmentAnswer;
+      const [suggestion] = suggested.suggestions;
+      // [RN8] need 36 − 16 = 20; S002 spares 23 − 6 = 17; 3 more bought as a pack of 5.
+      expect(suggestion).toMatchObject({ sku: SKU, method: 'min-max', need: 20, purchase: 5 });
+      expect(suggestion!.transfers).toEqual([
+        expect.objectContaining({ fromStore: 'S002', quantity: 17 }),
+      ]);
+      expect(suggestion!.working.length).toBeGreaterThanOrEqual(3);
+      const quantity = suggestion!.transfers[0]!.quantity;
       const created = await server.request(admin, '/_console/transfers', {
-        body: {
-          from: 'S002',
-          to: 'S001',
-          lines: [{ sku: SKU, quantity: 5 }],
-          reason: 'low at S001',
-        },
+        body: { from: 'S002', to: 'S001', lines: [{ sku: SKU, quantity }], reason: 'low at S001' },
       });
       expect(created.status).toBe(201);
       const order = created.body as TransferOrder;
+      // [RN8] The draft is inbound: the suggestion needs nothing more.
+      const again = (await server.request(admin, `/_console/replenishment?store=S001&sku=${SKU}`))
+        .body as ReplenishmentAnswer;
+      expect(again.suggestions[0]).toMatchObject({ need: 3, transfers: [], purchase: 5 });
       expect(order).toMatchObject({ status: 'draft', from: 'S002', to: 'S001' });
       expect(order.lines[0]!.name).not.toBe('');
 
@@ -121,36 +145,42 @@ for (const backend of BACKENDS) {
       const ready = await step(
         S002_DEVICE.token,
         order.id,
-        scan('R-3', 'ready', [{ sku: SKU, quantity: 5 }]),
+        scan('R-3', 'ready', [{ sku: SKU, quantity }]),
       );
       expect(ready.status).toBe(200);
-      expect(ready.body).toMatchObject({ status: 'ready', lines: [{ picked: 5 }] });
+      expect(ready.body).toMatchObject({ status: 'ready', lines: [{ picked: quantity }] });
       // [TF9] The same step again: a no-op; the same id with other content: 409.
       expect(
-        (await step(S002_DEVICE.token, order.id, scan('R-3', 'ready', [{ sku: SKU, quantity: 5 }])))
+        (await step(S002_DEVICE.token, order.id, scan('R-3', 'ready', [{ sku: SKU, quantity }])))
           .status,
       ).toBe(200);
       expect(
-        (await step(S002_DEVICE.token, order.id, scan('R-3', 'ready', [{ sku: SKU, quantity: 4 }])))
+        (await step(S002_DEVICE.token, order.id, scan('R-3', 'ready', [{ sku: SKU, quantity: 1 }])))
           .status,
       ).toBe(409);
 
-      const shipping = scan('S-1', 'shipped', [{ sku: SKU, quantity: 5 }]);
+      const shipping = scan('S-1', 'shipped', [{ sku: SKU, quantity }]);
       expect((await step(S002_DEVICE.token, order.id, shipping)).status).toBe(200);
       expect((await step(S002_DEVICE.token, order.id, shipping)).status).toBe(200);
-      expect(await onHand('S002', SKU)).toBe(before.s2 - 5);
+      expect(await onHand('S002', SKU)).toBe(before.s2 - quantity);
       expect(await onHand('S001', SKU)).toBe(before.s1);
 
-      const receiving = scan('V-1', 'received', [{ sku: SKU, quantity: 4 }]);
+      const receiving = scan('V-1', 'received', [{ sku: SKU, quantity: quantity - 1 }]);
       const received = await step(S001_DEVICE.token, order.id, receiving);
       expect(received.status).toBe(200);
       expect(received.body).toMatchObject({
         status: 'received',
-        lines: [{ shipped: 5, received: 4, discrepancy: -1 }],
+        lines: [{ shipped: quantity, received: quantity - 1, discrepancy: -1 }],
       });
       expect((await step(S001_DEVICE.token, order.id, receiving)).status).toBe(200);
-      expect(await onHand('S001', SKU)).toBe(before.s1 + 4);
-      expect(await onHand('S002', SKU)).toBe(before.s2 - 5);
+      expect(await onHand('S001', SKU)).toBe(before.s1 + quantity - 1);
+      expect(await onHand('S002', SKU)).toBe(before.s2 - quantity);
+      const chainAfter =
+        (await onHand('S001', SKU)) + (await onHand('S002', SKU)) + (await onHand('S003', SKU));
+      expect(chainAfter).toBe(chainBefore - 1);
+      // The alert is gone: S001 is above its reorder point.
+      const after = (await server.request(admin, '/_console/alerts?store=S001')).body as AlertList;
+      expect(after.alerts).toEqual([]);
 
       // [IV12] The short unit is an exception for HQ, once.
       const exceptionId = `transfer-discrepancy:${order.id}:${SKU}`;
@@ -160,7 +190,7 @@ for (const backend of BACKENDS) {
       expect(exception?.body as FactException).toMatchObject({
         kind: 'transfer-discrepancy',
         storeId: 'S001',
-        details: { shipped: 5, received: 4, discrepancy: -1 },
+        details: { shipped: quantity, received: quantity - 1, discrepancy: -1 },
       });
       // The receiver's copy says received.
       const mine = (await server.storage.getDocs('storeState', [copyId], 'S001')).get(copyId);
