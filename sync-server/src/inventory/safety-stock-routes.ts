@@ -43,13 +43,16 @@ const DEFAULT_COVER_WEEKS = 4;
 /** [RN7] Weeks of sales read for weekly sales at the sources. */
 const SALES_WEEKS = 4;
 
-function storeParam(request: ConsoleRequest, required: boolean): string | null {
+/** [IV2] The `store` parameter: a store of the chain the session sees, else 404. */
+async function storeParam(request: ConsoleRequest, required: boolean): Promise<string | null> {
   const store = request.query.get('store');
   if (store === null) {
     if (required) throw new SyncError('bad_request', 'name the store: ?store=<id>');
     return null;
   }
-  if (!sees(request, store)) throw new SyncError('not_found', `no store ${store}`);
+  const known =
+    store.length <= 64 && (await request.storage.getDocs('stores', [store], null)).has(store);
+  if (!known || !sees(request, store)) throw new SyncError('not_found', `no store ${store}`);
   return store;
 }
 
@@ -199,7 +202,12 @@ async function compute(request: ConsoleRequest): Promise<void> {
     throw new SyncError('bad_request', 'the body must be a JSON object');
   }
   const { store, skus, windowDays, serviceLevelBp, apply } = body;
-  if (typeof store !== 'string' || !sees(request, store)) {
+  if (
+    typeof store !== 'string' ||
+    store.length > 64 ||
+    !sees(request, store) ||
+    !(await request.storage.getDocs('stores', [store], null)).has(store)
+  ) {
     throw new SyncError('not_found', `no store ${String(store)}`);
   }
   if (
@@ -291,7 +299,7 @@ async function compute(request: ConsoleRequest): Promise<void> {
 
 /** [IV7] `GET /_console/replenishment?store[&sku][&coverWeeks]`. */
 async function replenishment(request: ConsoleRequest): Promise<void> {
-  const store = storeParam(request, true)!;
+  const store = (await storeParam(request, true))!;
   const sku = request.query.get('sku');
   const coverWeeks = wholeParam(request, 'coverWeeks', DEFAULT_COVER_WEEKS, 52);
   const locations = (await readLocations(request.storage)).filter((l) => l.kind === 'store');
@@ -348,7 +356,7 @@ export const serveSafetyStockRoutes: ConsoleHandler = async (request) => {
       await setRows(request);
       return true;
     }
-    const store = storeParam(request, false);
+    const store = await storeParam(request, false);
     const sku = request.query.get('sku');
     const rows: SafetyStockRow[] = await request.scoped((q) =>
       readSafetyStock(
@@ -372,7 +380,7 @@ export const serveSafetyStockRoutes: ConsoleHandler = async (request) => {
   }
   if (what === 'alerts' && sub === undefined) {
     allow(request.method, 'GET');
-    const store = storeParam(request, false);
+    const store = await storeParam(request, false);
     const found = await request.scoped((q) =>
       positions(q, store === null ? visibleStores(request) : [store], null, true),
     );

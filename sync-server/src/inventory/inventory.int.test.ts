@@ -1,12 +1,19 @@
 /**
- * [IV8]-[IV13] Transfers and deliveries through the real server on both
- * backends: HQ drafts a transfer, the sender's device confirms ready and
- * shipped by scan, the receiver's device receives one unit short; stock at
- * both stores and the chain is exact, the discrepancy is an exception, the
- * stores' copies flow down, replays are no-ops. One server per backend.
+ * [IV1]-[IV15] Inventory through the real server on both backends, one
+ * server per backend: the demo's alert leads to a suggestion and a transfer,
+ * the sender's device confirms ready and shipped by scan, the receiver's
+ * device receives one unit short; stock at both stores and the chain is
+ * exact, the discrepancy is an exception, the stores' copies flow down,
+ * replays are no-ops. Safety stock by hand, by CSV and from sales; random
+ * bodies never fail the server and change nothing.
  */
+import fc from 'fast-check';
 import {
+  demandStats,
+  safetyStockFromDemand,
   stockLevelId,
+  type ComputeSafetyStockAnswer,
+  type SafetyStockList,
   type AlertList,
   type ReplenishmentAnswer,
   storeTransferDocId,
@@ -20,7 +27,9 @@ import { provisionAdminToken } from '../auth';
 import { EXCEPTIONS_DB, type FactException } from '../ledgers';
 import { DEMO_LOW_SKU, seedInventoryDemo } from './demo';
 import {
+  asPushed,
   BACKENDS,
+  demoSale,
   S001_DEVICE,
   S002_DEVICE,
   startTestServer,
@@ -249,6 +258,218 @@ for (const backend of BACKENDS) {
       }
       const list = await server.request(admin, '/_console/transfers?store=S001');
       expect((list.body as { transfers: TransferOrder[] }).transfers.length).toBe(3);
+    });
+
+    const rowOf = async (store: string, sku: string) =>
+      (
+        (await server.request(admin, `/_console/safety-stock?store=${store}&sku=${sku}`))
+          .body as SafetyStockList
+      ).rows[0];
+
+    it('[IV1] [IV3] [IV4] safety stock by hand and by CSV: every row or none, each bad line named', async () => {
+      const row = {
+        storeId: 'S001',
+        sku: 'SKU-0003',
+        safetyStock: 2,
+        reorderPoint: 6,
+        maxStock: 20,
+        leadTimeDays: 4,
+        packSize: 6,
+      };
+      const put = await server.request(admin, '/_console/safety-stock', {
+        method: 'PUT',
+        body: { rows: [row] },
+      });
+      expect(put.status).toBe(200);
+      expect(await rowOf('S001', 'SKU-0003')).toMatchObject({
+        ...row,
+        source: 'manual',
+        updatedBy: 'hq-inventory',
+      });
+      const bad = await server.request(admin, '/_console/safety-stock', {
+        method: 'PUT',
+        body: {
+          rows: [
+            { ...row, safetyStock: 5 },
+            { ...row, sku: 'SKU-0004', reorderPoint: 1 },
+          ],
+        },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({
+        ok: false,
+        problems: [expect.objectContaining({ line: 2 })],
+      });
+      expect((await rowOf('S001', 'SKU-0003'))!.safetyStock).toBe(2);
+
+      const csv =
+        'store,sku,safety_stock,reorder_point,max_stock\r\nS001,SKU-0003,3,7,\r\nS002,SKU-0004,1,2,10\r\n';
+      const imported = await server.request(admin, '/_console/safety-stock/import', {
+        body: csv,
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(imported.body).toEqual({ ok: true, rows: 2 });
+      expect(await rowOf('S001', 'SKU-0003')).toMatchObject({
+        safetyStock: 3,
+        maxStock: null,
+        leadTimeDays: 7,
+        packSize: 1,
+        source: 'import',
+      });
+      const refused = await server.request(admin, '/_console/safety-stock/import', {
+        body: 'S001,SKU-0003,5,9\nS001,NOPE,1,1\nS009,SKU-0003,x,1\n',
+        headers: { 'content-type': 'text/csv' },
+      });
+      expect(refused.status).toBe(400);
+      const lines = (refused.body as { problems: { line: number }[] }).problems.map((p) => p.line);
+      expect([...new Set(lines)]).toEqual([2, 3]);
+      expect((await rowOf('S001', 'SKU-0003'))!.safetyStock).toBe(3);
+      // [IV2] A store that does not exist is 404.
+      expect((await server.request(admin, '/_console/alerts?store=S009')).status).toBe(404);
+    });
+
+    it("[IV5] safety stock from the window's sales: previewed, then applied", async () => {
+      const sales = [
+        { ...demoSale(S001_DEVICE, 901, [['SKU-0005', 4]]), soldAt: '2025-12-30T03:00:00.000Z' },
+        { ...demoSale(S001_DEVICE, 902, [['SKU-0005', 4]]), soldAt: '2025-12-31T03:00:00.000Z' },
+      ];
+      const pushed = await server.request(S001_DEVICE.token, '/saleFacts/_bulk_docs', {
+        body: { docs: sales.map((sale) => asPushed(sale)) },
+      });
+      expect(pushed.status).toBe(201);
+      const ask = {
+        store: 'S001',
+        skus: ['SKU-0005'],
+        windowDays: 7,
+        serviceLevelBp: 9500,
+        apply: false,
+      };
+      const expected = safetyStockFromDemand({
+        stats: demandStats([4, 4], 7),
+        serviceLevelBp: 9500,
+        leadTimeDays: 7,
+      });
+      const preview = (await server.request(admin, '/_console/safety-stock/compute', { body: ask }))
+        .body as ComputeSafetyStockAnswer;
+      expect(preview).toEqual({
+        applied: false,
+        rows: [
+          {
+            storeId: 'S001',
+            sku: 'SKU-0005',
+            safetyStock: expected.safetyStock,
+            reorderPoint: expected.reorderPoint,
+            working: expected.working,
+          },
+        ],
+      });
+      expect(await rowOf('S001', 'SKU-0005')).toBeUndefined();
+      const applied = await server.request(admin, '/_console/safety-stock/compute', {
+        body: { ...ask, apply: true },
+      });
+      expect(applied.body).toMatchObject({ applied: true });
+      expect(await rowOf('S001', 'SKU-0005')).toMatchObject({
+        safetyStock: expected.safetyStock,
+        source: 'demand',
+      });
+    });
+
+    it('[IV2] [IV11] random bodies never fail the server and change nothing', async () => {
+      const footprint = async () =>
+        JSON.stringify(
+          await server.storage.reportQuery(
+            `SELECT (SELECT count(*) FROM safety_stock) AS rows,
+                    (SELECT count(*) FROM docs WHERE db = '_transfers') AS transfers,
+                    (SELECT max(seq) FROM docs) AS seq`,
+            [],
+          ),
+        );
+      const sane = (res: { status: number; body: unknown }) => {
+        expect(res.status).toBeLessThan(500);
+        if (res.status >= 400)
+          expect(res.body).toMatchObject({ error: expect.any(String), reason: expect.any(String) });
+      };
+      const lines = fc.array(
+        fc.record(
+          {
+            sku: fc.oneof(fc.constantFrom(SKU, OTHER), fc.string()),
+            quantity: fc.oneof(fc.integer(), fc.double(), fc.string()),
+          },
+          { requiredKeys: [] },
+        ),
+        { maxLength: 3 },
+      );
+      const body = fc.oneof(
+        fc.jsonValue(),
+        fc.record(
+          {
+            from: fc.constantFrom('S001', 'S002', 'S001', 7),
+            to: fc.constantFrom('S001', 'S002', ''),
+            supplier: fc.string(),
+            reason: fc.oneof(fc.string(), fc.integer()),
+            lines,
+            rows: fc.array(
+              fc.record(
+                {
+                  storeId: fc.constantFrom('S001', 'S9'),
+                  sku: fc.constantFrom(SKU, 'x'),
+                  safetyStock: fc.integer({ min: -2, max: 30 }),
+                  reorderPoint: fc.integer({ min: -2, max: 30 }),
+                },
+                { requiredKeys: [] },
+              ),
+              { maxLength: 2 },
+            ),
+            stepId: fc.string(),
+            step: fc.constantFrom('ready', 'shipped', 'received', 'x'),
+            staffId: fc.string(),
+            at: fc.constantFrom('2026-01-02T03:00:00.000Z', 'yesterday'),
+            windowDays: fc.integer({ min: -5, max: 400 }),
+            serviceLevelBp: fc.integer({ min: 0, max: 12_000 }),
+            apply: fc.constant(false),
+          },
+          { requiredKeys: [] },
+        ),
+      );
+      const draft = (
+        await server.request(admin, '/_console/transfers', {
+          body: { from: 'S002', to: 'S001', lines: [{ sku: OTHER, quantity: 2 }], reason: 'fuzz' },
+        })
+      ).body as TransferOrder;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(0, 1, 2, 3, 4),
+          body,
+          fc.string(),
+          async (target, b, csv) => {
+            const before = await footprint();
+            const res =
+              target === 0
+                ? await server.request(admin, '/_console/transfers', { body: b })
+                : target === 1
+                  ? await server.request(admin, '/_console/deliveries', { body: b })
+                  : target === 2
+                    ? await server.request(admin, '/_console/safety-stock', {
+                        method: 'PUT',
+                        body: b,
+                      })
+                    : target === 3
+                      ? await server.request(admin, '/_console/safety-stock/import', {
+                          body: csv,
+                          headers: { 'content-type': 'text/csv' },
+                        })
+                      : await step(
+                          S002_DEVICE.token,
+                          draft.id,
+                          b as TransferStepRequest,
+                          String((b as { stepId?: unknown } | null)?.stepId ?? 'k'),
+                        );
+            sane(res);
+            if (res.status >= 400) expect(await footprint()).toBe(before);
+          },
+        ),
+        { numRuns: 40 },
+      );
     });
   });
 }
