@@ -25,6 +25,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionAdminToken } from '../auth';
 import { EXCEPTIONS_DB, type FactException } from '../ledgers';
+import { placeOrder } from '../orders/holds';
 import { DEMO_LOW_SKU, seedInventoryDemo } from './demo';
 import {
   asPushed,
@@ -470,6 +471,52 @@ for (const backend of BACKENDS) {
         ),
         { numRuns: 40 },
       );
+    });
+
+    it("[IV14] a pickup hold keeps back the store's own safety stock", async () => {
+      const sku = 'SKU-0008';
+      const stock = await onHand('S001', sku);
+      const row = {
+        storeId: 'S001',
+        sku,
+        safetyStock: stock - 4,
+        reorderPoint: stock - 4,
+        maxStock: null,
+        leadTimeDays: 3,
+        packSize: 1,
+      };
+      expect(
+        (
+          await server.request(admin, '/_console/safety-stock', {
+            method: 'PUT',
+            body: { rows: [row] },
+          })
+        ).status,
+      ).toBe(200);
+      const order = (key: string, quantity: number) =>
+        placeOrder(
+          server.storage,
+          {
+            idempotencyKey: key,
+            channel: 'shop',
+            customer: { memberId: 'M0001' },
+            lines: [
+              {
+                lineId: 'L1',
+                sku,
+                quantity,
+                unitPrice: 1000,
+                net: 1000 * quantity,
+                fulfilment: { mode: 'pickup', storeId: 'S001' },
+              },
+            ],
+            total: 1000 * quantity,
+          },
+          '2026-01-02T03:00:00.000Z',
+        );
+      const short = await order('ss-1', 5);
+      expect(short).toMatchObject({ ok: false, code: 'OUT_OF_STOCK', lines: [{ available: 4 }] });
+      expect(await order('ss-2', 4)).toMatchObject({ ok: true });
     });
   });
 }

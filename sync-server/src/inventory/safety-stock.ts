@@ -303,3 +303,21 @@ export async function sourcePositions(
     reorderPoint: Number(r.reorder_point),
   }));
 }
+
+/**
+ * [IV14] The safety stock set per store for `skus`, by stock level id
+ * (`<store>:<sku>`), in one statement: what holds and routing keep back.
+ * Only the stores with a row are in it.
+ */
+export async function safetyStockBook(
+  storage: Pick<SyncStorage, 'reportQuery'>,
+  skus: readonly string[],
+): Promise<Map<string, number>> {
+  if (skus.length === 0) return new Map();
+  const rows = await storage.reportQuery<{
+    store_id: string;
+    sku: string;
+    safety_stock: number | string;
+  }>(`SELECT store_id, sku, safety_stock FROM safety_stock WHERE sku = ANY($1::text[])`, [skus]);
+  return new Map(rows.map((r) => [`${r.store_id}:${r.sku}`, Number(r.safety_stock)]));
+}
