@@ -408,7 +408,7 @@ for (const backend of BACKENDS) {
             to: fc.constantFrom('S001', 'S002', ''),
             supplier: fc.string(),
             reason: fc.oneof(fc.string(), fc.integer()),
-            lines,
+            lines: fc.oneof(lines, fc.jsonValue()),
             rows: fc.array(
               fc.record(
                 {
