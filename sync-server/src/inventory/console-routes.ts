@@ -4,12 +4,13 @@
  * stores the session sees, call the feature, send. See SPEC.md [IV1]-[IV15].
  */
 import { randomUUID } from 'node:crypto';
-import type { CreateDeliveryRequest, CreateTransferRequest, TransferOrder } from '@pos/domain';
+import type { TransferOrder } from '@pos/domain';
 import type { ConsoleHandler, ConsoleRequest } from '../console/context';
 import { allow } from '../route-guards';
 import { SyncError } from '../protocol';
 import { statusParam } from './device-routes';
 import { serveSafetyStockRoutes } from './safety-stock-routes';
+import { mustEdit, sees, visibleStores } from './access';
 import {
   cancelStoredTransfer,
   createDelivery,
@@ -17,23 +18,6 @@ import {
   listTransfers,
   readTransfer,
 } from './transfers';
-
-/** [IV2] Whether the session sees a store. */
-export function sees(request: ConsoleRequest, store: string): boolean {
-  const { stores } = request.session;
-  return stores === 'all' || stores.includes(store);
-}
-
-/** [IV2] The stores a session's lists are limited to (null: all). */
-export const visibleStores = (request: ConsoleRequest): readonly string[] | null =>
-  request.session.stores === 'all' ? null : request.session.stores;
-
-/** [IV2] Refuses a session without `inventory:edit` with 403. */
-export function mustEdit(request: ConsoleRequest): void {
-  if (!request.session.permissions.includes('inventory:edit')) {
-    throw new SyncError('forbidden', 'changing inventory needs the inventory:edit permission');
-  }
-}
 
 /** [IV10] A session sees a transfer when it sees its sender or its receiver. */
 const seesTransfer = (request: ConsoleRequest, order: TransferOrder) =>
@@ -64,44 +48,32 @@ async function create(request: ConsoleRequest, kind: 'transfer' | 'delivery'): P
   mustEdit(request);
   const body = objectBody(await request.readJson());
   const now = request.now();
-  const by = request.session.userName;
-  if (kind === 'transfer') {
-    const asked = body as Partial<CreateTransferRequest>;
-    const from = text(body, 'from');
-    const to = text(body, 'to');
-    if (!sees(request, from) && !sees(request, to)) {
-      throw new SyncError('not_found', `no store ${to}`);
-    }
-    const order = await createTransfer(
-      request.storage,
-      {
-        id: newId('TR', now),
-        from,
-        to,
-        lines: asked.lines ?? [],
-        reason: text(body, 'reason', ''),
-      },
-      by,
-      now.toISOString(),
-    );
-    request.send(201, order);
-    return;
-  }
-  const asked = body as Partial<CreateDeliveryRequest>;
+  const [by, at] = [request.session.userName, now.toISOString()];
   const to = text(body, 'to');
-  if (!sees(request, to)) throw new SyncError('not_found', `no store ${to}`);
-  const order = await createDelivery(
-    request.storage,
-    {
-      id: newId('DL', now),
-      supplier: text(body, 'supplier'),
-      to,
-      lines: asked.lines ?? [],
-      reference: text(body, 'reference', ''),
-    },
-    by,
-    now.toISOString(),
-  );
+  const from = kind === 'transfer' ? text(body, 'from') : null;
+  if (!sees(request, to) && (from === null || !sees(request, from))) {
+    throw new SyncError('not_found', `no store ${to}`);
+  }
+  const order =
+    from !== null
+      ? await createTransfer(
+          request.storage,
+          { id: newId('TR', now), from, to, lines: body.lines, reason: text(body, 'reason', '') },
+          by,
+          at,
+        )
+      : await createDelivery(
+          request.storage,
+          {
+            id: newId('DL', now),
+            supplier: text(body, 'supplier'),
+            to,
+            lines: body.lines,
+            reference: text(body, 'reference', ''),
+          },
+          by,
+          at,
+        );
   request.send(201, order);
 }
 

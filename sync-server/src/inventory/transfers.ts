@@ -99,46 +99,27 @@ async function knownStores(tx: WriteTransaction, stores: readonly string[]): Pro
 }
 
 type Asked = { sku: string; quantity: number }[];
+type Named = { sku: string; name: string; quantity: number }[];
 
-/** [IV9] Creates a draft transfer between two known stores of known SKUs. */
-export async function createTransfer(
+/**
+ * [IV9] Stores a new transfer or delivery: `shape` checks the asked lines
+ * (by the domain's rules, before anything is read), then its stores and SKUs
+ * must be known; the lines take the catalog's names.
+ */
+async function storeNew(
   storage: SyncStorage,
-  input: { id: string; from: string; to: string; lines: Asked; reason: string },
-  by: string,
+  stores: readonly string[],
+  asked: unknown,
+  shape: (lines: Named) => TransferOrder | TransferRefusal,
   now: string,
 ): Promise<TransferOrder> {
+  if (!Array.isArray(asked)) throw new SyncError('bad_request', 'lines must be a non-empty list');
+  const lines = asked as Asked;
   return storage.transaction(async (tx) => {
-    const shaped = draftTransfer({
-      ...input,
-      lines: input.lines.map((l) => ({ ...l, name: '' })),
-      createdAt: now,
-      createdBy: by,
-    });
+    const shaped = shape(lines.map((l) => ({ sku: l?.sku, quantity: l?.quantity, name: '' })));
     if (isRefusal(shaped)) throw refusal(shaped);
-    await knownStores(tx, [input.from, input.to]);
-    const order = { ...shaped, lines: await namedLines(tx, input.lines) };
-    await putTransfer(tx, order, null, now);
-    return order;
-  });
-}
-
-/** [IV9] Creates a supplier's delivery to a known store, shipped, to be received by scan. */
-export async function createDelivery(
-  storage: SyncStorage,
-  input: { id: string; supplier: string; to: string; lines: Asked; reference: string },
-  by: string,
-  now: string,
-): Promise<TransferOrder> {
-  return storage.transaction(async (tx) => {
-    const shaped = newDelivery({
-      ...input,
-      lines: input.lines.map((l) => ({ ...l, name: '' })),
-      createdAt: now,
-      createdBy: by,
-    });
-    if (isRefusal(shaped)) throw refusal(shaped);
-    await knownStores(tx, [input.to]);
-    const named = await namedLines(tx, input.lines);
+    await knownStores(tx, stores);
+    const named = await namedLines(tx, lines);
     const order: TransferOrder = {
       ...shaped,
       lines: shaped.lines.map((l, i) => ({ ...l, name: named[i]!.name })),
@@ -146,6 +127,38 @@ export async function createDelivery(
     await putTransfer(tx, order, null, now);
     return order;
   });
+}
+
+/** [IV9] Creates a draft transfer between two known stores of known SKUs. */
+export function createTransfer(
+  storage: SyncStorage,
+  input: { id: string; from: string; to: string; lines: unknown; reason: string },
+  by: string,
+  now: string,
+): Promise<TransferOrder> {
+  return storeNew(
+    storage,
+    [input.from, input.to],
+    input.lines,
+    (lines) => draftTransfer({ ...input, lines, createdAt: now, createdBy: by }),
+    now,
+  );
+}
+
+/** [IV9] Creates a supplier's delivery to a known store, shipped, to be received by scan. */
+export function createDelivery(
+  storage: SyncStorage,
+  input: { id: string; supplier: string; to: string; lines: unknown; reference: string },
+  by: string,
+  now: string,
+): Promise<TransferOrder> {
+  return storeNew(
+    storage,
+    [input.to],
+    input.lines,
+    (lines) => newDelivery({ ...input, lines, createdAt: now, createdBy: by }),
+    now,
+  );
 }
 
 /** [IV10] Cancels a draft or ready transfer; `visible` says whether the caller may see it. */
