@@ -148,7 +148,6 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
   const [countsWaiting, setCountsWaiting] = useState(0);
   // [TA15] Transfer steps confirmed and waiting for the network.
   const [stepsWaiting, setStepsWaiting] = useState(0);
-  const [transferScan, setTransferScan] = useState<{ code: string; n: number } | null>(null);
   const refreshQueue = useCallback(() => {
     void tablet.clerk.queue().then(setQueue);
     void tablet.counts
@@ -189,10 +188,9 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
   // Scans from the hub's scanners and tags from its RFID reader: at the pickup desk a
   // pickup QR opens the customer's order; anywhere else the code finds a product.
   const scanned = useEffectEvent((code: string) => {
-    if (tab === 'transfers') {
-      // [TA14] The transfer being scanned takes the scanner's codes.
-      setTransferScan((last) => ({ code, n: (last?.n ?? 0) + 1 }));
-    } else if (tab === 'pickup') {
+    // [TA14] The transfers screen listens to the scanner itself: each code goes to its step.
+    if (tab === 'transfers') return;
+    if (tab === 'pickup') {
       void tablet.pickup.openByQr(code).then((outcome) => {
         if (outcome === null) find(code);
         else if (outcome.ok) setPickup({ draft: outcome.value, note: null });
@@ -384,9 +382,7 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
       {tab === 'count' && (
         <CountScreen tablet={tablet} online={status.online} onCounts={refreshQueue} />
       )}
-      {tab === 'transfers' && (
-        <TransfersScreen tablet={tablet} hubScan={transferScan} onSteps={refreshQueue} />
-      )}
+      {tab === 'transfers' && <TransfersScreen tablet={tablet} onSteps={refreshQueue} />}
     </>
   );
 }

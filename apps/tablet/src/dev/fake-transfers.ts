@@ -5,7 +5,7 @@
  * fake catalog. For `vite` dev and screenshots.
  */
 import { createTransfers, type ClerkPorts, type TransferDesk } from '@pos/app-core';
-import { encodeSgtin96, type Product, type TransferOrder } from '@pos/domain';
+import { encodeSgtin96, withCheckDigit, type Product, type TransferOrder } from '@pos/domain';
 import type { TagRead } from '@pos/hardware/protocol';
 import type { TransfersServer } from '@pos/replica';
 
@@ -86,7 +86,8 @@ export function createFakeTransfers(options: {
       : { found: false as const, reason: 'not in the catalog' };
   };
   const epcOf = (sku: string, serial: number) => {
-    const gtin = options.products.find((p) => p.id === sku)!.gtin;
+    // The fake catalog's GTINs carry no check digit; a tag's does.
+    const gtin = withCheckDigit(options.products.find((p) => p.id === sku)!.gtin!.slice(0, 13));
     const made = encodeSgtin96({ gtin, serial });
     if (!made.ok) throw new Error(made.message);
     return made.epc;

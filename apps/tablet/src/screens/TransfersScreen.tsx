@@ -54,8 +54,6 @@ const units = (task: TransferTask) => task.order.lines.reduce((n, l) => n + l.qu
 
 export function TransfersScreen(props: {
   tablet: Tablet;
-  /** The last code the hub's scanner read while this screen is open (n counts the reads). */
-  hubScan: { code: string; n: number } | null;
   /** Told whenever the steps on the device may have changed. */
   onSteps(): void;
 }) {
@@ -171,7 +169,6 @@ export function TransfersScreen(props: {
             key={current.stepId}
             tablet={props.tablet}
             step={current}
-            hubScan={props.hubScan}
             onStep={(s) => {
               setCurrent(s);
               refresh();
@@ -192,7 +189,6 @@ export function TransfersScreen(props: {
 function CurrentStep(props: {
   tablet: Tablet;
   step: StepOnDevice;
-  hubScan: { code: string; n: number } | null;
   onStep(step: StepOnDevice): void;
   onClosed(): void;
 }) {
@@ -216,13 +212,9 @@ function CurrentStep(props: {
     });
   };
   const onHubScan = useEffectEvent((code: string) => scan(code));
-  // The hub's scanner reads straight into the step.
-  const lastHubScan = useRef(props.hubScan?.n ?? 0);
-  useEffect(() => {
-    if (!props.hubScan || props.hubScan.n === lastHubScan.current) return;
-    lastHubScan.current = props.hubScan.n;
-    onHubScan(props.hubScan.code);
-  }, [props.hubScan]);
+  // The hub's scanner reads straight into the step, each code in turn.
+  const { hub } = props.tablet;
+  useEffect(() => hub?.onScan((code) => onHubScan(code)), [hub]);
 
   // Leaving the screen ends the read: what was read is kept.
   useEffect(
