@@ -105,8 +105,8 @@ export type ExceptionKind =
   | 'fulfilment-not-applicable'
   | 'reroute-failed'
   | 'epc-sold-twice'
-  | 'transfer-discrepancy'
-  | 'oversell';
+  | 'oversell'
+  | 'transfer-discrepancy';
 
 /**
  * [PM2] Payment notifications are recorded like facts, under their own
