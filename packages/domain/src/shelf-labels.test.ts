@@ -198,7 +198,12 @@ describe('acknowledgement ledger', () => {
       entry({ pushId: 'P2', hash: 'h2', at: '2026-12-07T04:00:00.000Z' }),
       entry({ pushId: 'P2', hash: 'h2', status: 'failed', at: '2026-12-07T04:00:30.000Z' }),
     ]).get('L1');
-    expect(s).toMatchObject({ pushId: 'P2', status: 'failed', shownHash: 'h1', shownPriceFen: 990 });
+    expect(s).toMatchObject({
+      pushId: 'P2',
+      status: 'failed',
+      shownHash: 'h1',
+      shownPriceFen: 990,
+    });
   });
 
   it('[EL7] order and replays do not change the fold', () => {
@@ -287,6 +292,7 @@ describe('integrity', () => {
   it('[EL12] label ids are short and printable', () => {
     expect(labelIdRefusal('L0417')).toBeNull();
     expect(labelIdRefusal('18bc5a63:01')).toBeNull();
-    for (const bad of ['', '-x', 'a b', 'x'.repeat(65), 3]) expect(labelIdRefusal(bad)).not.toBeNull();
+    for (const bad of ['', '-x', 'a b', 'x'.repeat(65), 3])
+      expect(labelIdRefusal(bad)).not.toBeNull();
   });
 });
