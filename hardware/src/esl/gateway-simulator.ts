@@ -132,6 +132,8 @@ export async function startGatewaySimulator(
     label.status = 'PENDING';
     label.hash = hash;
     label.error = undefined;
+    // An idle station starts sending now, not at its last slot.
+    if (!queues[label.ap]!.length) nextSlot[label.ap] = Math.max(nextSlot[label.ap]!, simNow());
     queues[label.ap]!.push({ label, version: label.version, hash });
     stats.updates++;
   }
@@ -141,7 +143,6 @@ export async function startGatewaySimulator(
     if (apsOnline) {
       for (let ap = 0; ap < apCount; ap++) {
         const queue = queues[ap]!;
-        if (nextSlot[ap]! < now - 1000) nextSlot[ap] = now - 1000 / perAp;
         while (queue.length && nextSlot[ap]! <= now) {
           const job = queue.shift()!;
           const delay = minDelay + random() * (maxDelay - minDelay);
