@@ -120,6 +120,30 @@ describe.each(BACKENDS)('shelf labels on $name', (backend) => {
           .pushes[0],
       ).toMatchObject({ acked: 3, ack95At: at });
 
+      // [SV6] A promotion written through the admin path is pushed at the next fetch.
+      await server.storage.transaction(async (tx) => {
+        await tx.put({
+          db: 'promotions',
+          id: 'P-LABELS',
+          body: {
+            id: 'P-LABELS',
+            name: '九折 10% off',
+            priority: 1,
+            target: { skus: ['SKU-0002'] },
+            rule: { kind: 'percent-off', bp: 1000 },
+          },
+          storeId: null,
+          expectedRev: null,
+        });
+      });
+      const promoted = await as<LabelWork>(SERVICE.token, '/_esl/work');
+      expect(
+        promoted.body.items.map((i) => [i.labelId, i.content.priceFen, i.content.wasFen]),
+      ).toEqual([
+        ['A1', 899, 999],
+        ['A2', 899, 999],
+        ['A3', 899, 999],
+      ]);
       // [SV6] Another store's device sees nothing of S001 and cannot ack its labels.
       expect((await as<LabelWork>(S002_DEVICE.token, '/_esl/work')).body.items).toEqual([]);
       expect((await as(S002_DEVICE.token, '/_esl/acks', { acks })).body).toEqual({
@@ -128,10 +152,25 @@ describe.each(BACKENDS)('shelf labels on $name', (backend) => {
       });
       expect((await as(admin, '/_esl/work')).status).toBe(403);
       expect((await as(admin, '/_console/labels?store=NOPE')).status).toBe(404);
-      expect((await as(admin, '/_console/labels/integrity?store=S001')).body).toMatchObject({
-        checked: 3,
-        mismatches: [],
-      });
+      // [SV10] The shelves show 999 while the till charges 899: in flight, then past the grace period a mismatch.
+      expect(
+        (await as<{ mismatches: [] }>(admin, '/_console/labels/integrity')).body.mismatches,
+      ).toEqual([]);
+      clock += 11 * 60_000;
+      const integrity = await as<{ mismatches: { labelId: string; reason: string }[] }>(
+        admin,
+        '/_console/labels/integrity?store=S001',
+      );
+      expect(integrity.body.mismatches).toEqual(
+        ['A1', 'A2', 'A3'].map((labelId) =>
+          expect.objectContaining({
+            labelId,
+            reason: 'not-acknowledged',
+            shelfFen: 999,
+            tillFen: 899,
+          }),
+        ),
+      );
     },
   );
 
