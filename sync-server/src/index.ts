@@ -151,3 +151,4 @@ export {
   type ShippingOptions,
 } from './orders/shipments';
 export { DEMO_SHELF_LABEL_SERVICES, demoLabelIds, seedDemoLabels } from './esl/demo';
+export { startPriceChangeSweep, PRICE_CHANGE_SWEEP_MS } from './esl/sweep';

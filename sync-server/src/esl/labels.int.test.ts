@@ -11,6 +11,7 @@ import { provisionAdminToken } from '../auth';
 import { BACKENDS, S002_DEVICE, startTestServer, type TestServer } from '../test-support';
 import { DEMO_SHELF_LABEL_SERVICES } from './demo';
 import { provisionDevice } from '../auth';
+import { startPriceChangeSweep } from './sweep';
 
 const [SERVICE] = DEMO_SHELF_LABEL_SERVICES;
 const T0 = Date.parse('2026-12-07T02:00:00.000Z'); // 10:00 in the store (UTC+8)
@@ -171,6 +172,34 @@ describe.each(BACKENDS)('shelf labels on $name', (backend) => {
           }),
         ),
       );
+    },
+  );
+
+  it.skipIf(backend.skip)(
+    '[SV5] the sweep applies a due price change with no label request',
+    async () => {
+      const answer = await as<PriceChangeAnswer>(admin, '/_console/prices', {
+        priceList: 'CN-LIST',
+        sku: 'SKU-0004',
+        amountFen: 4321,
+        effectiveAt: new Date(clock + 60_000).toISOString(),
+      });
+      expect(answer.status).toBe(200);
+      expect(await priceOf('SKU-0004')).not.toBe(4321);
+      clock += 60_000;
+      const sweep = startPriceChangeSweep(server.storage, {
+        now: () => new Date(clock),
+        log: () => {},
+        intervalMs: 5,
+      });
+      try {
+        for (let i = 0; i < 400 && (await priceOf('SKU-0004')) !== 4321; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      } finally {
+        await sweep.stop();
+      }
+      expect(await priceOf('SKU-0004')).toBe(4321);
     },
   );
 
