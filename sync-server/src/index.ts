@@ -152,3 +152,5 @@ export {
   type OrderShipmentView,
   type ShippingOptions,
 } from './orders/shipments';
+export { DEMO_SHELF_LABEL_SERVICES, demoLabelIds, seedDemoLabels } from './esl/demo';
+export { startPriceChangeSweep, PRICE_CHANGE_SWEEP_MS } from './esl/sweep';
