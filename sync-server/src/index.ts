@@ -150,3 +150,4 @@ export {
   type OrderShipmentView,
   type ShippingOptions,
 } from './orders/shipments';
+export { DEMO_SHELF_LABEL_SERVICES, demoLabelIds, seedDemoLabels } from './esl/demo';
