@@ -105,6 +105,7 @@ export type ExceptionKind =
   | 'fulfilment-not-applicable'
   | 'reroute-failed'
   | 'epc-sold-twice'
+  | 'oversell'
   | 'transfer-discrepancy';
 
 /**

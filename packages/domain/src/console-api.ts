@@ -183,7 +183,7 @@ export type ExceptionsDashboard = { rows: ExceptionCountRow[] };
 /** `GET /_console/dashboard/tryons?from&to[&store]`: the try-on conversion report ([RI6]), scoped. */
 
 // ---------------------------------------------------------------------------
-// Exception review ([XR1]-[XR8])
+// Exception review ([XR1]-[XR5]; the server's [XS1]-[XS6])
 // ---------------------------------------------------------------------------
 
 /** The kinds the review groups exceptions into; each server exception kind maps to one. */
