@@ -82,10 +82,16 @@ describe('the console’s API client', () => {
   });
 
   it('[HC8] a 401 anywhere else sends the page back to sign-in', async () => {
-    const server = fakeServer({ status: 401, body: { error: 'unauthorized' } });
+    const server = fakeServer(
+      { status: 401, body: { error: 'unauthorized' } },
+      { status: 401, body: { error: 'unauthorized' } },
+    );
     let refused = 0;
     const api = consoleApi({ token: 'old', fetch: server.fetch, onUnauthorized: () => refused++ });
     await expect(api.alerts('S001')).rejects.toBeInstanceOf(ConsoleApiError);
+    expect(refused).toBe(1);
+    // The RFID list takes only an admin token: a session's 401 there ends nothing.
+    await expect(api.triedNotBought('2026-12-07')).rejects.toMatchObject({ status: 401 });
     expect(refused).toBe(1);
   });
 

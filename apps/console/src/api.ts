@@ -4,7 +4,8 @@
  * signed-in session's bearer token (or an HQ admin token, which the server
  * takes as an HQ admin). An answer is checked for its shape before a screen
  * sees it; a refusal throws `ConsoleApiError` with the server's reason.
- * A 401 also calls `onUnauthorized`, so the page goes back to sign-in.
+ * A 401 from the console's API also calls `onUnauthorized`, so the page
+ * goes back to sign-in.
  */
 import type {
   AlertList,
@@ -174,7 +175,11 @@ export function consoleApi(options: ApiOptions) {
     }
     const answer = parseJson(await res.text().catch(() => ''));
     if (!res.ok) {
-      if (res.status === 401 && path !== SESSION) options.onUnauthorized?.();
+      // The session ended: any console endpoint but sign-in's own. The RFID
+      // reports take only an admin token, so their 401 ends nothing.
+      if (res.status === 401 && path.startsWith('/_console/') && path !== SESSION) {
+        options.onUnauthorized?.();
+      }
       throw new ConsoleApiError(res.status, reasonOf(res.status, answer), answer);
     }
     return answer;
@@ -386,7 +391,8 @@ export function consoleApi(options: ApiOptions) {
       const path = withQuery(`${LABELS}/pushes`, { store });
       return listOf(path, await get(path, signal), 'pushes');
     },
-    async integrity(store: string, signal?: AbortSignal): Promise<IntegrityReport> {
+    /** The mismatches of `store`, or of every store the session sees. */
+    async integrity(store: string | undefined, signal?: AbortSignal): Promise<IntegrityReport> {
       const path = withQuery(`${LABELS}/integrity`, { store });
       return checked(path, await get(path, signal), { mismatches: 'array', checked: 'number' });
     },

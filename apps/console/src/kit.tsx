@@ -334,7 +334,12 @@ export function DataTable<R>({
   );
 }
 
-/** [HC9] A store picker listing only the session's stores (or "all" when allowed). */
+/** [HC9] Whether the session may ask for every store at once (it sees them all). */
+export function useSeesAll(): boolean {
+  return useConsole().session.user.stores === 'all';
+}
+
+/** [HC9] A store picker listing only the session's stores ("all" when it sees them all). */
 export function StorePicker({
   value,
   onChange,
@@ -346,13 +351,14 @@ export function StorePicker({
 }) {
   const { t, session, seenStores } = useConsole();
   const stores = pickerStores(session, seenStores);
+  const all = allowAll && session.user.stores === 'all';
   return (
     <label className="picker">
       {t('Store')}
-      {stores.length || allowAll ? (
+      {stores.length || all ? (
         <select value={value} onChange={(e) => onChange(e.target.value)}>
-          {allowAll && <option value="">{t('All stores')}</option>}
-          {!allowAll && !value && <option value="">{t('Choose a store')}</option>}
+          {all && <option value="">{t('All stores')}</option>}
+          {!all && !value && <option value="">{t('Choose a store')}</option>}
           {stores.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name === s.id ? s.id : `${s.id} ${s.name}`}
@@ -366,11 +372,17 @@ export function StorePicker({
   );
 }
 
-/** The store a screen starts with: the first of the session's, else none. */
-export function useFirstStore(): [string, (store: string) => void] {
+/**
+ * The store a screen asks about: chosen in its picker; until then, all
+ * stores when `allowAll` and the session sees them all, else the first of
+ * the session's.
+ */
+export function useStore(allowAll: boolean): [string, (store: string) => void] {
   const { session, seenStores } = useConsole();
-  const first = pickerStores(session, seenStores)[0]?.id ?? '';
-  const [chosen, setStore] = useState('');
-  const store = chosen || first;
-  return [store, setStore];
+  const first =
+    allowAll && session.user.stores === 'all'
+      ? ''
+      : (pickerStores(session, seenStores)[0]?.id ?? '');
+  const [chosen, setStore] = useState<string | null>(null);
+  return [chosen ?? first, setStore];
 }

@@ -17,7 +17,6 @@ import type {
 import { timeOfDay } from '@pos/ui';
 import { Chart } from '../Chart';
 import { salesByBucketOption, salesByStoreOption } from '../charts';
-import { pickerStores } from '../access';
 import { minutes, share, yuan } from '../format';
 import { ratePercent, channelWords, DEVICE_STATUS_WORDS } from '../messages';
 import {
@@ -31,6 +30,7 @@ import {
   StorePicker,
   useConsole,
   useLive,
+  useStore,
   when,
   type Column,
 } from '../kit';
@@ -44,9 +44,9 @@ function periodOf(choice: PeriodChoice): ReportPeriod {
 }
 
 export function Dashboard() {
-  const { t, api, language, session, seenStores, noteStores } = useConsole();
+  const { t, api, language, noteStores } = useConsole();
   const [choice, setChoice] = useState<PeriodChoice>({ kind: 'today' });
-  const [store, setStore] = useState('');
+  const [store, setStore] = useStore(true);
   const key = `${JSON.stringify(choice)}|${store}`;
   const query = (): DashboardQuery => {
     const period = periodOf(choice);
@@ -63,18 +63,10 @@ export function Dashboard() {
   const devices = useLive((signal) => api.devices(store || undefined, signal), key);
   const exceptions = useLive((signal) => api.exceptionCounts(query(), signal), key);
   const tryOns = useLive((signal) => api.tryOns(query(), signal), key);
-  const stores = pickerStores(session, seenStores);
-  const integrityStores = store ? [store] : stores.map((s) => s.id);
-  const integrity = useLive(
-    async (signal) => {
-      const reports = await Promise.all(integrityStores.map((id) => api.integrity(id, signal)));
-      return {
-        checked: reports.reduce((n, r) => n + r.checked, 0),
-        mismatches: reports.reduce((n, r) => n + r.mismatches.length, 0),
-      };
-    },
-    `${key}|${integrityStores.join(',')}`,
-  );
+  const integrity = useLive(async (signal) => {
+    const report = await api.integrity(store || undefined, signal);
+    return { checked: report.checked, mismatches: report.mismatches.length };
+  }, key);
 
   // An admin token's session names no stores: the pickers learn them from the answers.
   useEffect(() => {

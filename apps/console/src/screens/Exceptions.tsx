@@ -23,6 +23,7 @@ import {
   useCan,
   useConsole,
   useLive,
+  useStore,
   when,
   type Column,
 } from '../kit';
@@ -34,7 +35,7 @@ export function Exceptions() {
   const { t, api, language } = useConsole();
   const [status, setStatus] = useState<Status>('open');
   const [group, setGroup] = useState<ReviewGroup | ''>('');
-  const [store, setStore] = useState('');
+  const [store, setStore] = useStore(true);
   /** Older pages: the `receivedAt` each starts before. */
   const [before, setBefore] = useState<string[]>([]);
   const [chosen, setChosen] = useState<string | null>(null);

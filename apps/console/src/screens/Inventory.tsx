@@ -25,15 +25,15 @@ import {
   failureText,
   useCan,
   useConsole,
-  useFirstStore,
   useLive,
+  useStore,
   when,
   type Column,
 } from '../kit';
 
 export function Inventory() {
   const { t, api } = useConsole();
-  const [store, setStore] = useFirstStore();
+  const [store, setStore] = useStore(false);
   const [notice, setNotice] = useState<string | null>(null);
   const alerts = useLive((signal) => api.alerts(store || undefined, signal), `a|${store}`);
   const suggestions = useLive(

@@ -26,8 +26,8 @@ import {
   failureText,
   useCan,
   useConsole,
-  useFirstStore,
   useLive,
+  useStore,
   when,
   type Column,
 } from '../kit';
@@ -38,7 +38,7 @@ const LABEL_LIMIT = 500;
 
 export function Labels() {
   const { t, api, language } = useConsole();
-  const [store, setStore] = useFirstStore();
+  const [store, setStore] = useStore(false);
   const [status, setStatus] = useState<LabelAckStatus | 'unbound' | ''>('');
   const mayPrice = useCan('prices:edit');
   const labels = useLive(

@@ -22,6 +22,7 @@ import {
   failureText,
   useConsole,
   useLive,
+  useStore,
   when,
   type Column,
 } from '../kit';
@@ -51,7 +52,7 @@ function StatusSteps({ status }: { status: TransferStatus }) {
 
 export function Transfers() {
   const { t, api, language } = useConsole();
-  const [store, setStore] = useState('');
+  const [store, setStore] = useStore(true);
   const [status, setStatus] = useState<TransferStatus | ''>('');
   const [chosen, setChosen] = useState<string | null>(null);
   const list = useLive(

@@ -21,6 +21,7 @@ import {
   StorePicker,
   useConsole,
   useLive,
+  useStore,
   when,
   type Column,
 } from '../kit';
@@ -37,7 +38,7 @@ type Loaded = {
 export function TryOns() {
   const { t, api } = useConsole();
   const [choice, setChoice] = useState<PeriodChoice>({ kind: 'today' });
-  const [store, setStore] = useState('');
+  const [store, setStore] = useStore(true);
   const live = useLive<Loaded>(
     async (signal) => {
       const asked = reportPeriod(choice, new Date(), STORE_UTC_OFFSET_MINUTES);
