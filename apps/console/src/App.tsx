@@ -10,6 +10,7 @@ import type { SessionAnswer } from '@pos/domain';
 import type { Language } from '@pos/ui';
 import { ConsoleApiError, consoleApi } from './api';
 import {
+  ADMIN_TOKEN_USER,
   adminTokenSession,
   forgetCredential,
   keepCredential,
@@ -92,6 +93,25 @@ export function App() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, credential]);
 
+  const noteStores = useCallback((ids: readonly string[]) => {
+    setSeenStores((known) => {
+      const fresh = ids.filter((id) => !known.includes(id));
+      return fresh.length ? [...known, ...fresh].sort() : known;
+    });
+  }, []);
+
+  // A session that names no stores (an admin token): learn them from the devices' health.
+  const namesNoStores = session !== null && session.stores.length === 0;
+  useEffect(() => {
+    if (!namesNoStores) return;
+    const abort = new AbortController();
+    api.devices(undefined, abort.signal).then(
+      (answer) => noteStores(answer.rows.map((row) => row.storeId)),
+      () => undefined,
+    );
+    return () => abort.abort();
+  }, [api, namesNoStores, noteStores]);
+
   const screen: ScreenId = session ? openScreen(session, asked) : 'dashboard';
 
   useEffect(() => {
@@ -104,13 +124,6 @@ export function App() {
     setAsked(next);
     window.history.replaceState(null, '', `#screen=${next}`);
   };
-
-  const noteStores = useCallback((ids: readonly string[]) => {
-    setSeenStores((known) => {
-      const fresh = ids.filter((id) => !known.includes(id));
-      return fresh.length ? [...known, ...fresh].sort() : known;
-    });
-  }, []);
 
   const context: ConsoleContext | null = useMemo(
     () => (session ? { language, t, api, session, seenStores, noteStores } : null),
@@ -150,7 +163,10 @@ export function App() {
               onClick={() => go('account')}
               title={t(SCREEN_WORDS.account)}
             >
-              {session.user.displayName} · {t(ROLE_WORDS[session.user.role])}
+              {session.user.id === ADMIN_TOKEN_USER
+                ? t('HQ admin token')
+                : session.user.displayName}{' '}
+              · {t(ROLE_WORDS[session.user.role])}
             </button>
           )}
           <button

@@ -56,6 +56,9 @@ export function forgetCredential(place: Pick<Place, 'sessionStorage'>): void {
   place.sessionStorage.removeItem(KIND_KEY);
 }
 
+/** The user id of an admin token's session made here. */
+export const ADMIN_TOKEN_USER = 'admin-token';
+
 /**
  * [HC8] What an HQ admin token is, when the server does not describe it
  * (`GET /_console/session` unknown): the server takes it as an HQ admin, so
@@ -64,7 +67,7 @@ export function forgetCredential(place: Pick<Place, 'sessionStorage'>): void {
 export function adminTokenSession(now: Date): SessionAnswer {
   return {
     user: {
-      id: 'admin-token',
+      id: ADMIN_TOKEN_USER,
       name: 'admin',
       displayName: 'HQ admin token',
       role: 'hq-admin',

@@ -71,12 +71,20 @@ export function Inventory() {
         </p>
       )}
       {!store && <p className="hint">{t('Choose a store')}</p>}
-      <ErrorBanner text={alerts.error} />
-      <AlertsTable rows={alerts.data?.alerts ?? []} store={store} />
-      <ErrorBanner text={suggestions.error} />
-      <Suggestions store={store} rows={suggestions.data?.suggestions ?? []} onCreated={changed} />
-      <ErrorBanner text={stock.error} />
-      <SafetyStock store={store} rows={stock.data?.rows ?? []} onChanged={changed} />
+      {store && (
+        <>
+          <ErrorBanner text={alerts.error} />
+          <AlertsTable rows={alerts.data?.alerts ?? []} store={store} />
+          <ErrorBanner text={suggestions.error} />
+          <Suggestions
+            store={store}
+            rows={suggestions.data?.suggestions ?? []}
+            onCreated={changed}
+          />
+          <ErrorBanner text={stock.error} />
+          <SafetyStock store={store} rows={stock.data?.rows ?? []} onChanged={changed} />
+        </>
+      )}
     </main>
   );
 }

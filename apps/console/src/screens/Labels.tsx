@@ -149,70 +149,76 @@ export function Labels() {
         <FreshnessLine at={labels.at} />
       </section>
       {!store && <p className="hint">{t('Choose a store')}</p>}
-      <ErrorBanner text={labels.error ?? pushes.error ?? integrity.error} />
-      <section className="totals five">
-        {STATUSES.map((s) => (
-          <Figure
-            key={s}
-            name={`labels-${s}`}
-            label={t(LABEL_STATUS_WORDS[s])}
-            value={counts ? String(counts[s] ?? 0) : '–'}
-            tone={s === 'failed' && counts?.failed ? 'bad' : undefined}
-          />
-        ))}
-        <Figure
-          name="mismatches"
-          label={t('Shelf-price mismatches')}
-          value={integrity.data ? String(integrity.data.mismatches.length) : '–'}
-          tone={integrity.data?.mismatches.length ? 'bad' : undefined}
-          note={integrity.data ? t('{n} labels checked', { n: integrity.data.checked }) : undefined}
-        />
-      </section>
-      {mayPrice && store && <PriceChange />}
-      <DataTable
-        title={t('Price integrity: shelf and till differ')}
-        name="integrity"
-        columns={mismatchColumns}
-        rows={integrity.data?.mismatches ?? []}
-        rowKey={(m) => m.labelId}
-        rowClass={() => 'bad'}
-        file={`price-integrity_${store}`}
-        empty={t('Every label shows what the till charges')}
-      />
-      <DataTable
-        title={t('Push batches')}
-        name="pushes"
-        columns={pushColumns}
-        rows={pushes.data ?? []}
-        rowKey={(p) => p.pushId}
-        file={`label-pushes_${store}`}
-        empty={t('No pushes yet')}
-      />
-      <DataTable
-        title={t('Labels')}
-        name="labels"
-        columns={labelColumns}
-        rows={labels.data?.labels ?? []}
-        rowKey={(l) => l.labelId}
-        rowClass={(l) => (l.status === 'failed' ? 'bad' : undefined)}
-        file={`labels_${store}${status ? `_${status}` : ''}`}
-        empty={t('No labels here')}
-        actions={
-          <span className="period">
-            {(['', ...STATUSES] as const).map((s) => (
-              <button
+      {store && (
+        <>
+          <ErrorBanner text={labels.error ?? pushes.error ?? integrity.error} />
+          <section className="totals five">
+            {STATUSES.map((s) => (
+              <Figure
                 key={s}
-                type="button"
-                className={s === status ? 'chip small selected' : 'chip small'}
-                aria-pressed={s === status}
-                onClick={() => setStatus(s)}
-              >
-                {s ? t(LABEL_STATUS_WORDS[s]) : t('All')}
-              </button>
+                name={`labels-${s}`}
+                label={t(LABEL_STATUS_WORDS[s])}
+                value={counts ? String(counts[s] ?? 0) : '–'}
+                tone={s === 'failed' && counts?.failed ? 'bad' : undefined}
+              />
             ))}
-          </span>
-        }
-      />
+            <Figure
+              name="mismatches"
+              label={t('Shelf-price mismatches')}
+              value={integrity.data ? String(integrity.data.mismatches.length) : '–'}
+              tone={integrity.data?.mismatches.length ? 'bad' : undefined}
+              note={
+                integrity.data ? t('{n} labels checked', { n: integrity.data.checked }) : undefined
+              }
+            />
+          </section>
+          {mayPrice && store && <PriceChange />}
+          <DataTable
+            title={t('Price integrity: shelf and till differ')}
+            name="integrity"
+            columns={mismatchColumns}
+            rows={integrity.data?.mismatches ?? []}
+            rowKey={(m) => m.labelId}
+            rowClass={() => 'bad'}
+            file={`price-integrity_${store}`}
+            empty={t('Every label shows what the till charges')}
+          />
+          <DataTable
+            title={t('Push batches')}
+            name="pushes"
+            columns={pushColumns}
+            rows={pushes.data ?? []}
+            rowKey={(p) => p.pushId}
+            file={`label-pushes_${store}`}
+            empty={t('No pushes yet')}
+          />
+          <DataTable
+            title={t('Labels')}
+            name="labels"
+            columns={labelColumns}
+            rows={labels.data?.labels ?? []}
+            rowKey={(l) => l.labelId}
+            rowClass={(l) => (l.status === 'failed' ? 'bad' : undefined)}
+            file={`labels_${store}${status ? `_${status}` : ''}`}
+            empty={t('No labels here')}
+            actions={
+              <span className="period">
+                {(['', ...STATUSES] as const).map((s) => (
+                  <button
+                    key={s}
+                    type="button"
+                    className={s === status ? 'chip small selected' : 'chip small'}
+                    aria-pressed={s === status}
+                    onClick={() => setStatus(s)}
+                  >
+                    {s ? t(LABEL_STATUS_WORDS[s]) : t('All')}
+                  </button>
+                ))}
+              </span>
+            }
+          />
+        </>
+      )}
     </main>
   );
 }

@@ -27,18 +27,22 @@ import {
   type Column,
 } from '../kit';
 
-/** The steps a transfer goes through, in order (a delivery starts shipped). */
-const FLOW: TransferStatus[] = ['draft', 'ready', 'shipped', 'received'];
+/** The steps a transfer goes through, in order; a delivery starts shipped. */
+const FLOW: Record<TransferOrder['kind'], TransferStatus[]> = {
+  transfer: ['draft', 'ready', 'shipped', 'received'],
+  delivery: ['shipped', 'received'],
+};
 
-function StatusSteps({ status }: { status: TransferStatus }) {
+function StatusSteps({ status, kind }: { status: TransferStatus; kind: TransferOrder['kind'] }) {
   const { t } = useConsole();
   if (status === 'cancelled') {
     return <span className="status-chip cancelled">{t(STATUS_WORDS.cancelled)}</span>;
   }
-  const reached = FLOW.indexOf(status);
+  const flow = FLOW[kind];
+  const reached = flow.indexOf(status);
   return (
     <span className="steps" data-status={status}>
-      {FLOW.map((step, i) => (
+      {flow.map((step, i) => (
         <span
           key={step}
           className={i < reached ? 'step done' : i === reached ? 'step current' : 'step'}
@@ -73,7 +77,7 @@ export function Transfers() {
     {
       header: t('Status'),
       value: (o) => t(STATUS_WORDS[o.status]),
-      render: (o) => <StatusSteps status={o.status} />,
+      render: (o) => <StatusSteps status={o.status} kind={o.kind} />,
     },
     { header: t('Units'), value: (o) => o.lines.reduce((n, l) => n + l.quantity, 0), number: true },
     {
@@ -201,7 +205,7 @@ function TransferPanel({ order, onChanged }: { order: TransferOrder; onChanged: 
         )}
       </div>
       <p>
-        {order.from} → {order.to} · <StatusSteps status={order.status} />
+        {order.from} → {order.to} · <StatusSteps status={order.status} kind={order.kind} />
       </p>
       <ErrorBanner text={problem} />
       <DataTable
