@@ -15,6 +15,7 @@ import type { TlsOptions } from './tls';
 import type { ServerVersions } from './version';
 import { openStorage, type StorageConfig } from './storage/open-storage';
 import type { SyncStorage } from './storage/storage';
+import { seedConsoleUsers } from './console/users';
 
 export type StartOptions = {
   /** Default 5984 (CouchDB's); 0 picks a free port. */
@@ -70,7 +71,11 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
     options.log ?? ((level, message) => console.error(`[sync-server] ${level}: ${message}`));
   if (privacy.demo) log('warn', DEMO_KEYS_WARNING);
   try {
-    if (options.seedDemo) await seedDemo(storage, privacy);
+    if (options.seedDemo) {
+      await seedDemo(storage, privacy);
+      // [UC15] The demo's console users (scrypt: kept out of seedDemo, which every test server runs).
+      await seedConsoleUsers(storage);
+    }
     const server = createSyncServer({
       storage,
       privacy,
