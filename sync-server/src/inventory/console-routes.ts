@@ -10,6 +10,7 @@ import { allow } from '../route-guards';
 import { SyncError } from '../protocol';
 import { statusParam } from './device-routes';
 import { serveSafetyStockRoutes } from './safety-stock-routes';
+import { mustEdit, sees, visibleStores } from './access';
 import {
   cancelStoredTransfer,
   createDelivery,
@@ -17,23 +18,6 @@ import {
   listTransfers,
   readTransfer,
 } from './transfers';
-
-/** [IV2] Whether the session sees a store. */
-export function sees(request: ConsoleRequest, store: string): boolean {
-  const { stores } = request.session;
-  return stores === 'all' || stores.includes(store);
-}
-
-/** [IV2] The stores a session's lists are limited to (null: all). */
-export const visibleStores = (request: ConsoleRequest): readonly string[] | null =>
-  request.session.stores === 'all' ? null : request.session.stores;
-
-/** [IV2] Refuses a session without `inventory:edit` with 403. */
-export function mustEdit(request: ConsoleRequest): void {
-  if (!request.session.permissions.includes('inventory:edit')) {
-    throw new SyncError('forbidden', 'changing inventory needs the inventory:edit permission');
-  }
-}
 
 /** [IV10] A session sees a transfer when it sees its sender or its receiver. */
 const seesTransfer = (request: ConsoleRequest, order: TransferOrder) =>
