@@ -245,37 +245,30 @@ export const emptyDelta = (): RollupDelta => ({
   orders: new Map(),
 });
 
+/** Adds `cell` into `into`: a key's first cell is copied, so the map owns every cell it holds. */
 function addSalesCell(into: Map<string, SalesCell>, cell: SalesCell): void {
   const key = salesCellKey(cell);
   const had = into.get(key);
-  into.set(
-    key,
-    had
-      ? {
-          ...had,
-          sales: had.sales + cell.sales,
-          returns: had.returns + cell.returns,
-          netFen: had.netFen + cell.netFen,
-          units: had.units + cell.units,
-        }
-      : { ...cell },
-  );
+  if (!had) {
+    into.set(key, { ...cell });
+    return;
+  }
+  had.sales += cell.sales;
+  had.returns += cell.returns;
+  had.netFen += cell.netFen;
+  had.units += cell.units;
 }
 
 function addClerkCell(into: Map<string, ClerkCell>, cell: ClerkCell): void {
   const key = clerkCellKey(cell);
   const had = into.get(key);
-  into.set(
-    key,
-    had
-      ? {
-          ...had,
-          lines: had.lines + cell.lines,
-          creditedNetFen: had.creditedNetFen + cell.creditedNetFen,
-          commissionFen: had.commissionFen + cell.commissionFen,
-        }
-      : { ...cell },
-  );
+  if (!had) {
+    into.set(key, { ...cell });
+    return;
+  }
+  had.lines += cell.lines;
+  had.creditedNetFen += cell.creditedNetFen;
+  had.commissionFen += cell.commissionFen;
 }
 
 /**

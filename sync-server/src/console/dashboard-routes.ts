@@ -238,16 +238,35 @@ async function devicesDashboard(request: ConsoleRequest): Promise<DevicesDashboa
   return { rows, at: now.toISOString() };
 }
 
-/** [RM12] Exceptions raised in the range, by kind and store. */
+/**
+ * [RM12] Exceptions raised in the range, by kind and store: resolved when
+ * the latest resolution recorded for one is other than `escalated` ([XR]'s
+ * `exception_resolutions`, when that table exists), else open.
+ */
 async function exceptionsDashboard(request: ConsoleRequest): Promise<ExceptionsDashboard> {
   const range = rangeOf(request);
   const stores = storesOf(request);
   return request.scoped(async (q) => {
-    const rows = await q.query<{ kind: string; store_id: string | null; open: number | string }>(
-      `SELECT kind, store_id, count(*) AS open
-         FROM rollup_exception
-        WHERE received_at >= $1::timestamptz AND received_at < $2::timestamptz
-          AND ${STORE_FILTER('store_id', '$3')}
+    const [found] = await q.query<{ resolutions: boolean }>(
+      `SELECT to_regclass('exception_resolutions') IS NOT NULL AS resolutions`,
+    );
+    const resolved = found?.resolutions
+      ? `(SELECT r.action <> 'escalated' FROM exception_resolutions r
+           WHERE r.exception_id = e.exception_id ORDER BY r.at DESC, r.seq DESC LIMIT 1)`
+      : 'false';
+    const rows = await q.query<{
+      kind: string;
+      store_id: string | null;
+      open: number | string;
+      resolved: number | string;
+    }>(
+      `SELECT kind, store_id,
+              count(*) FILTER (WHERE NOT resolved) AS open,
+              count(*) FILTER (WHERE resolved) AS resolved
+         FROM (SELECT e.kind, e.store_id, coalesce(${resolved}, false) AS resolved
+                 FROM rollup_exception e
+                WHERE e.received_at >= $1::timestamptz AND e.received_at < $2::timestamptz
+                  AND ${STORE_FILTER('e.store_id', '$3')}) x
         GROUP BY kind, store_id ORDER BY kind, store_id`,
       [range.from, range.to, storesParam(stores)],
     );
@@ -256,7 +275,7 @@ async function exceptionsDashboard(request: ConsoleRequest): Promise<ExceptionsD
         kind: r.kind,
         storeId: r.store_id,
         open: Number(r.open),
-        resolved: 0,
+        resolved: Number(r.resolved),
       })),
     };
   });

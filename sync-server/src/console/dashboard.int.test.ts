@@ -305,9 +305,35 @@ for (const backend of BACKENDS) {
     });
 
     it('[RM5] [RM12] exceptions are counted by kind and store; try-ons answer for the range', async () => {
-      const exceptions = await get<ExceptionsDashboard>(`exceptions${DAY}`);
-      expect(exceptions.status).toBe(200);
-      expect(Array.isArray(exceptions.body.rows)).toBe(true);
+      await storage.transaction((tx) =>
+        tx.put({
+          db: '_exceptions' as never,
+          id: 'overdraw:S001-POS1-X:SKU-0001',
+          body: {
+            id: 'overdraw:S001-POS1-X:SKU-0001',
+            kind: 'overdraw',
+            factDb: 'saleFacts',
+            factId: 'S001-POS1-X',
+            storeId: 'S001',
+            details: {},
+            receivedAt: NOW.toISOString(),
+          },
+          storeId: 'S001',
+          expectedRev: null,
+        }),
+      );
+      await until(async () => {
+        const exceptions = await get<ExceptionsDashboard>(`exceptions${DAY}`);
+        expect(exceptions.status).toBe(200);
+        expect(exceptions.body.rows).toContainEqual({
+          kind: 'overdraw',
+          storeId: 'S001',
+          open: 1,
+          resolved: 0,
+        });
+      });
+      const other = await get<ExceptionsDashboard>(`exceptions${DAY}&store=S002`);
+      expect(other.body.rows.filter((r) => r.kind === 'overdraw')).toEqual([]);
       expect((await get<unknown>(`tryons${DAY}&store=S001`)).status).toBe(200);
     });
 
