@@ -17,6 +17,7 @@ import {
   type CloudEslAnswer,
   type EslDeviceInfo,
 } from './cloudesl-protocol';
+import { mulberry32 } from '../simulators/tag-floor';
 
 export type GatewaySimulatorOptions = {
   storeId: string;
@@ -71,18 +72,6 @@ type Job = { label: SimLabel; version: number; hash: string };
 
 const FAILURES = ['ESL_OUT_OF_RANGE', 'ESL_LOW_BATTERY', 'ESL_UPDATE_TIMEOUT'] as const;
 
-/** mulberry32: a small seeded generator, so failures repeat run to run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function startGatewaySimulator(
   options: GatewaySimulatorOptions,
 ): Promise<GatewaySimulator> {
@@ -92,7 +81,7 @@ export async function startGatewaySimulator(
   const maxDelay = options.maxDelayMs ?? 60_000;
   const failureRate = options.failureRate ?? 0.005;
   const failLabels = new Set(options.failLabels ?? []);
-  const random = seeded(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const apCount = options.aps ?? Math.max(1, Math.ceil(options.labels.length / 250));
   const rps = options.requestsPerSecond ?? 200;
   const started = Date.now();
@@ -132,6 +121,8 @@ export async function startGatewaySimulator(
     label.status = 'PENDING';
     label.hash = hash;
     label.error = undefined;
+    // An idle station starts sending now, not at its last slot.
+    if (!queues[label.ap]!.length) nextSlot[label.ap] = Math.max(nextSlot[label.ap]!, simNow());
     queues[label.ap]!.push({ label, version: label.version, hash });
     stats.updates++;
   }
@@ -141,7 +132,6 @@ export async function startGatewaySimulator(
     if (apsOnline) {
       for (let ap = 0; ap < apCount; ap++) {
         const queue = queues[ap]!;
-        if (nextSlot[ap]! < now - 1000) nextSlot[ap] = now - 1000 / perAp;
         while (queue.length && nextSlot[ap]! <= now) {
           const job = queue.shift()!;
           const delay = minDelay + random() * (maxDelay - minDelay);

@@ -129,6 +129,7 @@ export class LabelOutbox {
 }
 
 const ACK_BATCH = 2000;
+const BIND_CONCURRENCY = 8;
 
 export function createShelfLabelService(options: ShelfLabelServiceOptions): ShelfLabelService {
   const now = options.now ?? (() => new Date());
@@ -223,14 +224,20 @@ export function createShelfLabelService(options: ShelfLabelServiceOptions): Shel
     if (!items.length) return;
     const toBind = items.filter((i) => outbox.bound.get(i.labelId) !== i.sku);
     const bound: [string, string][] = [];
-    for (const item of toBind) {
-      try {
-        await options.driver.bind(item.labelId, item.sku);
-        bound.push([item.labelId, item.sku]);
-      } catch (error) {
-        inFlight.delete(item.labelId);
-        outcomes.push(ack(item, 'failed', { error: `bind: ${errorMessage(error)}`.slice(0, 200) }));
-      }
+    // CloudEsl binds one label per request: a few at a time.
+    for (let i = 0; i < toBind.length; i += BIND_CONCURRENCY) {
+      await Promise.all(
+        toBind.slice(i, i + BIND_CONCURRENCY).map(async (item) => {
+          try {
+            await options.driver.bind(item.labelId, item.sku);
+            bound.push([item.labelId, item.sku]);
+          } catch (error) {
+            inFlight.delete(item.labelId);
+            const reason = `bind: ${errorMessage(error)}`.slice(0, 200);
+            outcomes.push(ack(item, 'failed', { error: reason }));
+          }
+        }),
+      );
     }
     outbox.recordBound(bound);
     const pushable = items.filter((i) => inFlight.get(i.labelId) === i);

@@ -5,10 +5,10 @@
  * acknowledgement ledger's fold and the price-integrity check. Pure: time
  * comes in as arguments. See SPEC.md [EL1]-[EL12].
  */
-import type { LabelAckStatus, LabelContent } from './console-api';
+import type { IntegrityMismatch, LabelAckStatus, LabelContent } from './console-api';
 import type { Price, Product } from './documents';
 import { applyPromotions } from './promotion-engine';
-import type { Channel, PricingContext, Promotion } from './promotion-types';
+import type { Channel, PricingContext, PricingItem, Promotion } from './promotion-types';
 
 /** The promotion rules that only pay off on more than one unit: shown as text, no "was" price. */
 const MULTI_UNIT_RULES = new Set(['buy-x-get-y', 'bundle', 'spend-threshold']);
@@ -20,6 +20,20 @@ export type LabelPricingContext = {
   /** The store's offset from UTC ([LOC2]; China: 480). */
   utcOffsetMinutes: number;
 };
+
+/** One unit of the product as the promotion engine sees a cart line. */
+function oneUnit(product: Product, unitPrice: number): PricingItem {
+  return {
+    lineId: 'label',
+    sku: product.id,
+    name: product.name,
+    category: product.category,
+    ...(product.brand === undefined ? {} : { brand: product.brand }),
+    taxClass: product.taxClass,
+    quantity: 1,
+    unitPrice,
+  };
+}
 
 /** What one unit costs a walk-in customer (no member, no coupon) on a channel. */
 function unitPrice(
@@ -35,22 +49,7 @@ function unitPrice(
     now: ctx.at,
     utcOffsetMinutes: ctx.utcOffsetMinutes,
   };
-  const cart = applyPromotions(
-    [
-      {
-        lineId: 'label',
-        sku: product.id,
-        name: product.name,
-        category: product.category,
-        ...(product.brand === undefined ? {} : { brand: product.brand }),
-        taxClass: product.taxClass,
-        quantity: 1,
-        unitPrice: price.amount,
-      },
-    ],
-    promotions,
-    pricing,
-  );
+  const cart = applyPromotions([oneUnit(product, price.amount)], promotions, pricing);
   return { net: cart.total, applied: cart.applied.map((a) => a.name) };
 }
 
@@ -74,22 +73,12 @@ function multiUnitOffers(
     if (!targeted) continue;
     // A cart that would take the promotion if it were big enough: ask the engine whether it is active.
     const probe: Promotion = { ...p, rule: { kind: 'percent-off', bp: 1 } };
-    const cart = applyPromotions(
-      [
-        {
-          lineId: 'probe',
-          sku: product.id,
-          name: product.name,
-          category: product.category,
-          ...(product.brand === undefined ? {} : { brand: product.brand }),
-          taxClass: product.taxClass,
-          quantity: 1,
-          unitPrice: 10_000,
-        },
-      ],
-      [probe],
-      { storeId: ctx.storeId, channel, now: ctx.at, utcOffsetMinutes: ctx.utcOffsetMinutes },
-    );
+    const cart = applyPromotions([oneUnit(product, 10_000)], [probe], {
+      storeId: ctx.storeId,
+      channel,
+      now: ctx.at,
+      utcOffsetMinutes: ctx.utcOffsetMinutes,
+    });
     if (cart.applied.length) names.push(p.name);
   }
   return names;
@@ -352,20 +341,9 @@ export function integrityCheck(
   tillPrices: ReadonlyMap<string, TillPrice>,
   now: string,
   graceMs: number = INTEGRITY_GRACE_MS,
-): {
-  checked: number;
-  mismatches: {
-    storeId: string;
-    labelId: string;
-    sku: string;
-    shelfFen: number | null;
-    tillFen: number;
-    reason: 'push-failed' | 'not-acknowledged' | 'content-differs';
-    since: string;
-  }[];
-} {
+): { checked: number; mismatches: IntegrityMismatch[] } {
   const nowMs = Date.parse(now);
-  const mismatches: ReturnType<typeof integrityCheck>['mismatches'] = [];
+  const mismatches: IntegrityMismatch[] = [];
   let checked = 0;
   for (const l of labels) {
     const till = tillPrices.get(l.sku);
