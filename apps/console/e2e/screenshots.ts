@@ -27,6 +27,7 @@ import {
   seedDemo,
 } from '@pos/sync-server';
 import { seedDemoLabels } from '../../../sync-server/src/esl/demo';
+import { seedConsoleUsers } from '../../../sync-server/src/console/users';
 import { demoSale, requestAs } from '../../../sync-server/src/test-support';
 import { SCREENS } from '../src/access';
 
@@ -189,6 +190,7 @@ async function main(): Promise<void> {
   const storage = await openPgliteStorage('memory://', { loadDataDir: cluster });
   await seedDemo(storage);
   await seedDemoLabels(storage, { count: 120 });
+  await seedConsoleUsers(storage);
   const admin = (await provisionAdminToken(storage, 'hq-screenshots')).token;
   const server = createSyncServer({
     storage,
@@ -211,7 +213,29 @@ async function main(): Promise<void> {
         }, language);
         const page = await context.newPage();
         page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+        const shoot = async (name: string) => {
+          // The whole page, unless it is a long list (the labels): then what the screen shows.
+          const height = await page.evaluate(() => document.documentElement.scrollHeight);
+          await page.screenshot({
+            path: `${OUT}/console-${name}-${language}-${size.width}.png`,
+            fullPage: height <= size.height * 2.5,
+          });
+          console.log(`[screenshots] console-${name}-${language}-${size.width}.png`);
+        };
+        // The sign-in form, then a store manager's dashboard: S001 only.
+        await page.goto(`${url}/console/`);
+        await page.locator('input[name="username"]').fill('s001');
+        await page.locator('input[name="password"]').fill('demo-store1-2026');
+        await shoot('sign-in');
+        await page.locator('form button[type="submit"]').click();
+        await page.locator('[data-table="devices"]').waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(300);
+        await shoot('dashboard-store-manager');
+        await page.evaluate(() => sessionStorage.clear());
+        // Only the fragment differs: load the page again so it reads the link.
         await page.goto(`${url}/console/#token=${admin}`);
+        await page.reload();
         for (const screen of SCREENS) {
           await page.evaluate((s) => {
             window.location.hash = `screen=${s}`;
@@ -229,14 +253,7 @@ async function main(): Promise<void> {
             }
           }
           await page.waitForTimeout(300);
-          const name = `console-${screen}-${language}-${size.width}`;
-          // The whole page, unless it is a long list (the labels): then what the screen shows.
-          const height = await page.evaluate(() => document.documentElement.scrollHeight);
-          await page.screenshot({
-            path: `${OUT}/${name}.png`,
-            fullPage: height <= size.height * 2.5,
-          });
-          console.log(`[screenshots] ${name}.png`);
+          await shoot(screen);
         }
         await context.close();
       }

@@ -126,8 +126,11 @@ export function App() {
   };
 
   const context: ConsoleContext | null = useMemo(
-    () => (session ? { language, t, api, session, seenStores, noteStores } : null),
-    [language, t, api, session, seenStores, noteStores],
+    () =>
+      session && credential
+        ? { language, t, api, session, credentialKind: credential.kind, seenStores, noteStores }
+        : null,
+    [language, t, api, session, credential, seenStores, noteStores],
   );
 
   const View = SCREEN_VIEWS[screen];

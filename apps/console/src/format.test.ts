@@ -7,6 +7,7 @@ import {
   minutes,
   secondsTo95,
   share,
+  weeksOfCover,
   workingSteps,
   workingText,
   yuan,
@@ -52,6 +53,9 @@ describe('the console’s figures', () => {
       '1. mean daily demand 3.2 over 28 days; 2. lead-time demand = 3.2 × 4 = 12.8',
     );
     expect(workingSteps([])).toEqual([]);
+    expect(weeksOfCover(2.345)).toBe('2.3');
+    expect(weeksOfCover(999)).toBe('∞');
+    expect(weeksOfCover(Infinity)).toBe('∞');
   });
 
   it('[HC11] working lines keep every non-blank line’s words, whatever they say', () => {

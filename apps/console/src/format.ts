@@ -109,3 +109,9 @@ export function secondsTo95(push: {
   const ms = Date.parse(push.ack95At) - Date.parse(push.startedAt);
   return Number.isFinite(ms) ? Math.max(0, Math.round(ms / 1000)) : null;
 }
+
+/** [HC11] Weeks of cover with one decimal; a source that sells nothing has endless cover (∞). */
+export function weeksOfCover(weeks: number): string {
+  if (!Number.isFinite(weeks) || weeks >= 999) return '∞';
+  return weeks.toFixed(1);
+}

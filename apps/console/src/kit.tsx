@@ -31,6 +31,8 @@ export type ConsoleContext = {
   t: Say;
   api: ConsoleApi;
   session: SessionAnswer;
+  /** An admin token has no console user of its own (no TOTP, no password). */
+  credentialKind: 'session' | 'admin';
   /** Stores seen in answers, for pickers when the session names none. */
   seenStores: string[];
   noteStores: (ids: readonly string[]) => void;

@@ -67,6 +67,8 @@ const ZH: Record<string, string> = {
   Language: '语言',
   'All stores': '全部门店',
   Period: '期间',
+  'An HQ admin token has no TOTP: sign in as a console user':
+    '总部管理员令牌没有动态验证码，请以控制台用户登录',
   'A price in yuan, e.g. 59.90': '以元为单位的价格，例如 59.90',
   ATP: '可售',
   'Accepted as recorded': '按记录接受',

@@ -11,7 +11,7 @@ import { PERMISSION_WORDS, ROLE_WORDS } from '../messages';
 import { ErrorBanner, failureText, useConsole, when } from '../kit';
 
 export function Account() {
-  const { t, api, session, language, seenStores } = useConsole();
+  const { t, api, session, language, seenStores, credentialKind } = useConsole();
   const [setup, setSetup] = useState<TotpSetupAnswer | null>(null);
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -64,7 +64,9 @@ export function Account() {
         </div>
         <div className="panel detail-panel stacked-form" aria-label={t('Two-step sign-in (TOTP)')}>
           <h2>{t('Two-step sign-in (TOTP)')}</h2>
-          {user.totpEnabled || confirmed ? (
+          {credentialKind === 'admin' ? (
+            <p className="hint">{t('An HQ admin token has no TOTP: sign in as a console user')}</p>
+          ) : user.totpEnabled || confirmed ? (
             <p className="good" role="status">
               {t('On: signing in asks for a code from your authenticator app')}
             </p>

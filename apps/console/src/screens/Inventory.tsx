@@ -15,7 +15,7 @@ import type {
   StockAlert,
   TransferSource,
 } from '@pos/domain';
-import { workingSteps, workingText } from '../format';
+import { weeksOfCover, workingSteps, workingText } from '../format';
 import { SOURCE_WORDS } from '../messages';
 import {
   DataTable,
@@ -254,7 +254,7 @@ function SuggestionCard({
                     <td className="number">{x.quantity}</td>
                     <td className="number">{x.distanceKm.toFixed(1)} km</td>
                     <td className="number">
-                      {x.weeksOfCoverBefore.toFixed(1)} → {x.weeksOfCoverAfter.toFixed(1)}
+                      {weeksOfCover(x.weeksOfCoverBefore)} → {weeksOfCover(x.weeksOfCoverAfter)}
                     </td>
                     <td className="number">{x.weeklySales.toFixed(1)}</td>
                     <td>
