@@ -244,9 +244,11 @@ async function main(): Promise<void> {
           await page.waitForLoadState('load');
           await page.locator('main').waitFor();
           await page.waitForLoadState('networkidle');
-          // Open the first exception or transfer, so its detail shows too.
+          // Open an exception or a transfer, so its detail shows too.
           if (screen === 'exceptions' || screen === 'transfers') {
-            const first = page.locator('tr.clickable').first();
+            // One with something to look at: a discrepancy, else the newest.
+            const warned = page.locator('tr.clickable.warn').first();
+            const first = (await warned.count()) ? warned : page.locator('tr.clickable').first();
             if (await first.count()) {
               await first.click();
               await page.waitForLoadState('networkidle');
