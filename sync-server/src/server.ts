@@ -44,6 +44,7 @@ import { PII_READS_DB } from './pii/pii-reads';
 import { pushDocs } from './push';
 import { ORDERS_OPENAPI } from './orders/openapi';
 import { startHoldSweeper } from './orders/sweeper';
+import { startPriceChangeSweep } from './esl/sweep';
 import { authenticateChannel } from './orders/channel-tokens';
 import { serveOrders } from './orders/routes';
 import { DEFAULT_ORDER_PRICING } from './orders/pricing';
@@ -166,6 +167,8 @@ export type SyncServerOptions = {
   rollups?: Omit<RollupWorkerOptions, 'log' | 'now'> | false;
   /** [RM8] Devices' sync health recorded on each pull and push (default on); `false` records none. */
   deviceHealth?: false;
+  /** [SV5] The sweep applying scheduled price changes at their instant (default every 1 s); `false` runs none. */
+  priceChangeSweep?: { intervalMs?: number } | false;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
@@ -377,6 +380,15 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     options.rollups === false ? null : startRollupWorker(storage, { ...options.rollups, log, now });
   // [RM8] Each device's pulls, pushes and errors, throttled per device.
   const deviceHealth = options.deviceHealth === false ? null : startDeviceHealth(storage, { log });
+  // [SV5] Scheduled price changes (and their labels' pushes) on time, with no request needed.
+  const priceChanges =
+    options.priceChangeSweep === false
+      ? null
+      : startPriceChangeSweep(storage, {
+          now,
+          log,
+          intervalMs: options.priceChangeSweep?.intervalMs,
+        });
 
   type Waiter = { db: string; principal: string; revoked: boolean; wake: () => void };
   // Longpolls waiting for a change, woken by the storage's change events.
@@ -1196,6 +1208,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       await tryOnOutbox?.stop();
       await rollups?.stop();
       await deviceHealth?.stop();
+      await priceChanges?.stop();
       unlisten();
       unobserve();
       for (const waiter of waiting) waiter.wake();
