@@ -16,7 +16,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { PGlite } from '@electric-sql/pglite';
 import { toFact } from '@pos/domain';
 import {
@@ -30,6 +29,7 @@ import { seedDemoLabels } from '../../../sync-server/src/esl/demo';
 import { seedConsoleUsers } from '../../../sync-server/src/console/users';
 import { demoSale, requestAs } from '../../../sync-server/src/test-support';
 import { SCREENS } from '../src/access';
+import { launchChromium } from '../../pos/e2e/browser';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const APP = fileURLToPath(new URL('..', import.meta.url));
@@ -41,14 +41,6 @@ const SIZES = [
 const LANGUAGES = ['zh-CN', 'en'] as const;
 /** `ONLY=zh-CN-1280` takes one language at one size. */
 const ONLY = process.env.ONLY;
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** A document as a device pushes it (`_id`, not deleted). */
 function wire(doc: { id: string } & object): Record<string, unknown> {
@@ -200,7 +192,7 @@ async function main(): Promise<void> {
     console: { staticDir: `${APP}dist` },
   });
   const url = await server.listen(0, '127.0.0.1');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  const browser = await launchChromium();
   try {
     await seedActivity(url, admin);
     mkdirSync(OUT, { recursive: true });
