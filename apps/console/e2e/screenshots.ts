@@ -4,7 +4,8 @@
  * some of today's sales at S001 and S002 (one an oversell), safety stock,
  * a transfer, shelf labels acknowledged (a few failed) and a price change,
  * then each screen in Debian's Chromium at 1280×800 and 1920×1080, in
- * zh-CN and English, signed in with an HQ admin token.
+ * zh-CN and English: the sign-in form, a store manager's dashboard and
+ * TOTP set-up, then every screen signed in with an HQ admin token.
  *
  *   npx tsx apps/console/e2e/screenshots.ts        (builds the console first)
  *   ONLY=zh-CN-1280 npx tsx apps/console/e2e/screenshots.ts   (one language, one size)
@@ -224,11 +225,19 @@ async function main(): Promise<void> {
         await page.waitForLoadState('networkidle');
         await page.waitForTimeout(300);
         await shoot('dashboard-store-manager');
+        // Their own account: TOTP set-up with its QR code.
+        await page.evaluate(() => {
+          window.location.hash = 'screen=account';
+          window.location.reload();
+        });
+        await page.locator('main button.primary').click();
+        await page.locator('img.qr').waitFor();
+        await shoot('account');
         await page.evaluate(() => sessionStorage.clear());
         // Only the fragment differs: load the page again so it reads the link.
         await page.goto(`${url}/console/#token=${admin}`);
         await page.reload();
-        for (const screen of SCREENS) {
+        for (const screen of SCREENS.filter((s) => s !== 'account')) {
           await page.evaluate((s) => {
             window.location.hash = `screen=${s}`;
             window.location.reload();
