@@ -4,7 +4,8 @@
  * some of today's sales at S001 and S002 (one an oversell), safety stock,
  * a transfer, shelf labels acknowledged (a few failed) and a price change,
  * then each screen in Debian's Chromium at 1280×800 and 1920×1080, in
- * zh-CN and English, signed in with an HQ admin token.
+ * zh-CN and English: the sign-in form, a store manager's dashboard and
+ * TOTP set-up, then every screen signed in with an HQ admin token.
  *
  *   npx tsx apps/console/e2e/screenshots.ts        (builds the console first)
  *   ONLY=zh-CN-1280 npx tsx apps/console/e2e/screenshots.ts   (one language, one size)
@@ -16,7 +17,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { PGlite } from '@electric-sql/pglite';
 import { toFact } from '@pos/domain';
 import {
@@ -30,6 +30,7 @@ import { seedDemoLabels } from '../../../sync-server/src/esl/demo';
 import { seedConsoleUsers } from '../../../sync-server/src/console/users';
 import { demoSale, requestAs } from '../../../sync-server/src/test-support';
 import { SCREENS } from '../src/access';
+import { launchChromium } from '../../pos/e2e/browser';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const APP = fileURLToPath(new URL('..', import.meta.url));
@@ -41,14 +42,6 @@ const SIZES = [
 const LANGUAGES = ['zh-CN', 'en'] as const;
 /** `ONLY=zh-CN-1280` takes one language at one size. */
 const ONLY = process.env.ONLY;
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** A document as a device pushes it (`_id`, not deleted). */
 function wire(doc: { id: string } & object): Record<string, unknown> {
@@ -200,7 +193,7 @@ async function main(): Promise<void> {
     console: { staticDir: `${APP}dist` },
   });
   const url = await server.listen(0, '127.0.0.1');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  const browser = await launchChromium();
   try {
     await seedActivity(url, admin);
     mkdirSync(OUT, { recursive: true });
@@ -232,11 +225,19 @@ async function main(): Promise<void> {
         await page.waitForLoadState('networkidle');
         await page.waitForTimeout(300);
         await shoot('dashboard-store-manager');
+        // Their own account: TOTP set-up with its QR code.
+        await page.evaluate(() => {
+          window.location.hash = 'screen=account';
+          window.location.reload();
+        });
+        await page.locator('main button.primary').click();
+        await page.locator('img.qr').waitFor();
+        await shoot('account');
         await page.evaluate(() => sessionStorage.clear());
         // Only the fragment differs: load the page again so it reads the link.
         await page.goto(`${url}/console/#token=${admin}`);
         await page.reload();
-        for (const screen of SCREENS) {
+        for (const screen of SCREENS.filter((s) => s !== 'account')) {
           await page.evaluate((s) => {
             window.location.hash = `screen=${s}`;
             window.location.reload();

@@ -13,7 +13,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { ConsolePermission, SessionAnswer } from '@pos/domain';
-import type { Language } from '@pos/ui';
+import { dateTime, type Language } from '@pos/ui';
 import { ConsoleApiError, type ConsoleApi } from './api';
 import { can, pickerStores } from './access';
 import { toCsv, type CsvCell } from './csv';
@@ -63,18 +63,10 @@ export function clockTime(language: Language, iso: string): string {
   }).format(new Date(iso));
 }
 
-/** A date and time in the stores' time zone: 2026/12/07 14:05. */
+/** A date and time in the stores' time zone (2026/12/07 14:05), or a dash for none. */
 export function when(language: Language, iso: string | null | undefined): string {
   if (!iso || !Number.isFinite(Date.parse(iso))) return '–';
-  return new Intl.DateTimeFormat(language, {
-    timeZone: STORE_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(iso));
+  return dateTime({ language, timeZone: STORE_TIME_ZONE }, iso);
 }
 
 /** The reason a request failed, in words. */
@@ -333,6 +325,15 @@ export function DataTable<R>({
         <p className="empty">{empty}</p>
       )}
     </section>
+  );
+}
+
+/** The hint a master-detail screen shows until a row is chosen. */
+export function EmptyDetail({ hint }: { hint: string }) {
+  return (
+    <div className="panel detail-panel empty-detail">
+      <p className="hint">{hint}</p>
+    </div>
   );
 }
 

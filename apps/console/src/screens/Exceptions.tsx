@@ -16,6 +16,7 @@ import {
 import { ACTION_WORDS, GROUP_WORDS } from '../messages';
 import {
   DataTable,
+  EmptyDetail,
   ErrorBanner,
   FreshnessLine,
   StorePicker,
@@ -173,9 +174,7 @@ export function Exceptions() {
         {chosen ? (
           <ExceptionPanel id={chosen} onResolved={list.reload} />
         ) : (
-          <div className="panel detail-panel empty-detail">
-            <p className="hint">{t('Choose an exception to see the facts behind it')}</p>
-          </div>
+          <EmptyDetail hint={t('Choose an exception to see the facts behind it')} />
         )}
       </section>
     </main>

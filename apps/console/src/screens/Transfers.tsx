@@ -16,6 +16,7 @@ import { mayCancelTransfer } from '../access';
 import { STATUS_WORDS } from '../messages';
 import {
   DataTable,
+  EmptyDetail,
   ErrorBanner,
   FreshnessLine,
   StorePicker,
@@ -125,9 +126,7 @@ export function Transfers() {
         {picked ? (
           <TransferPanel order={picked} onChanged={list.reload} />
         ) : (
-          <div className="panel detail-panel empty-detail">
-            <p className="hint">{t('Choose a transfer to see its lines')}</p>
-          </div>
+          <EmptyDetail hint={t('Choose a transfer to see its lines')} />
         )}
       </section>
     </main>

@@ -157,6 +157,28 @@ function RoleAndStores({
   );
 }
 
+function NewPassword({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string;
+  onChange: (password: string) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type="password"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        autoComplete="new-password"
+      />
+    </label>
+  );
+}
+
 function CreateUser({ onCreated }: { onCreated: (message: string) => void }) {
   const { t, api } = useConsole();
   const [name, setName] = useState('');
@@ -206,15 +228,11 @@ function CreateUser({ onCreated }: { onCreated: (message: string) => void }) {
         <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
       </label>
       <RoleAndStores role={role} stores={stores} onRole={setRole} onStores={setStores} />
-      <label>
-        {t('Password (at least 10 characters)')}
-        <input
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          autoComplete="new-password"
-        />
-      </label>
+      <NewPassword
+        label={t('Password (at least 10 characters)')}
+        value={password}
+        onChange={setPassword}
+      />
       <button type="submit" className="primary" disabled={!ready}>
         {t('Create user')}
       </button>
@@ -265,15 +283,11 @@ function EditUser({
       >
         {t('Save role and stores')}
       </button>
-      <label>
-        {t('New password (at least 10 characters)')}
-        <input
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          autoComplete="new-password"
-        />
-      </label>
+      <NewPassword
+        label={t('New password (at least 10 characters)')}
+        value={password}
+        onChange={setPassword}
+      />
       <button
         type="button"
         className="chip"
