@@ -29,6 +29,7 @@ import {
   createHttpClerkServer,
   createHttpTransfersServer,
   createTillReplica,
+  storeTransfers,
   openClerkLocalStore,
   openOutbox,
   openReplica,
@@ -408,6 +409,15 @@ for (const backend of BACKENDS) {
           ],
         });
         expect(value(await sender.board()).tasks).toEqual([]);
+        // The store's copy of the transfer reaches the tablet's replica: what it shows offline.
+        replication.reSync();
+        await vi.waitFor(
+          async () =>
+            expect(
+              (await storeTransfers(db, 'S001')).find((t) => t.id === transfer.id)?.status,
+            ).toBe('received'),
+          { timeout: 20_000 },
+        );
         expect(await stocks()).toEqual({
           a1: before.a1 - 2,
           b1: before.b1 - 1,
