@@ -10,11 +10,13 @@
  */
 import type {
   ClerkServerAnswer,
+  StoreTransferDoc,
   TransferList,
   TransferOrder,
   TransferStatus,
   TransferStepRequest,
 } from '@pos/domain';
+import type { ReplicaDatabase } from './database';
 import { createDeviceRequest, type DeviceRequestOptions } from './device-request';
 
 /** [CL15] The `/_transfers/` routes a tablet asks. */
@@ -39,4 +41,17 @@ export function createHttpTransfersServer(options: DeviceRequestOptions): Transf
         'Idempotency-Key': request.stepId,
       }),
   };
+}
+
+/**
+ * [CL15] The store's transfers as replication last brought them (the
+ * `storeState` documents of kind `transfer`): what the tablet shows when the
+ * server cannot be asked.
+ */
+export async function storeTransfers(
+  db: ReplicaDatabase,
+  storeId: string,
+): Promise<TransferOrder[]> {
+  const docs = await db.storeState.find({ selector: { kind: 'transfer', storeId } }).exec();
+  return docs.map((d) => (d.toJSON() as unknown as StoreTransferDoc).transfer);
 }

@@ -31,20 +31,25 @@ export function consoleStorePaths(store: string): string[] {
 /**
  * [UA3] Asks every console GET naming `store` (and `extraPaths`, e.g. an
  * exception or a transfer of that store by id) as `token`: each must be 404
- * and name nothing of the store. Returns the answers, for more checks.
+ * and name nothing of the store. With `ownStore`, the same GET for that store
+ * (one the token may see) must answer 200, so a 404 is the store's doing and
+ * not a missing route. Returns the answers, for more checks.
  */
 export async function expectNoOtherStore(
   url: string,
   token: string,
   store: string,
-  extraPaths: readonly string[] = [],
+  options: { extraPaths?: readonly string[]; ownStore?: string } = {},
 ): Promise<{ path: string; status: number }[]> {
   const answers: { path: string; status: number }[] = [];
-  for (const path of [...consoleStorePaths(store), ...extraPaths]) {
+  const own = options.ownStore ? consoleStorePaths(options.ownStore) : [];
+  for (const [i, path] of [...consoleStorePaths(store), ...(options.extraPaths ?? [])].entries()) {
     const res = await requestAs(url, token, path);
     answers.push({ path, status: res.status });
     expect.soft(res.status, path).toBe(404);
     expect.soft(res.text, path).not.toMatch(new RegExp(`"(storeId|from|to)":"${store}"`));
+    const ownPath = own[i];
+    if (ownPath) expect.soft((await requestAs(url, token, ownPath)).status, ownPath).toBe(200);
   }
   return answers;
 }

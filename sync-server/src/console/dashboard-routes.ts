@@ -111,6 +111,7 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
   const params = [range.from, range.to, storesParam(stores), channel];
   return request.scoped(async (q) => {
     const rows = await q.query<{
+      summed?: number | string;
       store_id: string;
       channel: string;
       bucket: Date | string;
@@ -123,14 +124,19 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
         ? `SELECT store_id, channel, ${column} AS bucket, sales, returns, net_fen, units
              FROM ${table} WHERE ${where}
             ORDER BY ${column}, store_id, channel`
-        : // [RM12] One row per channel and bucket, summed over the stores.
-          `SELECT '*' AS store_id, channel, ${column} AS bucket, sum(sales) AS sales,
+        : // [RM12] One row per channel and bucket summed over the stores, and
+          // (grouping set of its own, in the same scan) each store's totals.
+          `SELECT grouping(store_id) AS summed, coalesce(store_id, '*') AS store_id,
+                  channel, ${column} AS bucket, sum(sales) AS sales,
                   sum(returns) AS returns, sum(net_fen) AS net_fen, sum(units) AS units
              FROM ${table} WHERE ${where}
-            GROUP BY channel, ${column} ORDER BY ${column}, channel`,
+            GROUP BY GROUPING SETS ((channel, ${column}), (store_id))
+            ORDER BY ${column}, channel, store_id`,
       params,
     );
-    const out: SalesRow[] = rows.map((r) => ({
+    const stored = rows.filter((r) => r.summed !== undefined && Number(r.summed) === 0);
+    const chartRows = group === 'chain' ? rows.filter((r) => Number(r.summed) === 1) : rows;
+    const out: SalesRow[] = chartRows.map((r) => ({
       storeId: r.store_id,
       channel: r.channel,
       bucket: iso(r.bucket),
@@ -158,11 +164,6 @@ async function salesDashboard(request: ConsoleRequest): Promise<SalesDashboard> 
     }
     if (group === 'chain') {
       byStore.clear();
-      const stored = await q.query<{ store_id: string; sales: string; net_fen: string }>(
-        `SELECT store_id, sum(sales) AS sales, sum(net_fen) AS net_fen
-           FROM ${table} WHERE ${where} GROUP BY store_id`,
-        params,
-      );
       for (const r of stored) {
         byStore.set(r.store_id, {
           storeId: r.store_id,

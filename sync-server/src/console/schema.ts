@@ -119,6 +119,15 @@ export const CONSOLE_USERS_SCHEMA: readonly string[] = [
      END IF;
    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
    END $$`,
+  // The server's own role switches to it (SET ROLE needs membership unless
+  // it is a superuser); granted once, so a non-superuser server role with
+  // CREATEROLE works too.
+  `DO $$ BEGIN
+     IF NOT pg_has_role(current_user, '${CONSOLE_DB_ROLE}', 'MEMBER') THEN
+       EXECUTE format('GRANT ${CONSOLE_DB_ROLE} TO %I', current_user);
+     END IF;
+   EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+   END $$`,
   // [UC9] The stores of the grant the transaction's setting names; runs as
   // its owner (the console's role cannot read the grants), with this schema.
   `CREATE OR REPLACE FUNCTION pos_console_scope() RETURNS text[]

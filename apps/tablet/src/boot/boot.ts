@@ -30,6 +30,7 @@ import {
   createHttpClerkServer,
   createHttpRfidServer,
   createHttpTransfersServer,
+  storeTransfers,
   createTillReplica,
   openClerkLocalStore,
   openOutbox,
@@ -165,6 +166,7 @@ export async function bootTablet(
     ...ports,
     transfers: createHttpTransfersServer({ baseUrl: target.url, token: target.token }),
     floor: connected?.bridge ?? null,
+    replicated: () => storeTransfers(db, provisioning.storeId),
   });
   const search = createProductSearch(ports.replica);
 

@@ -11,7 +11,7 @@ import { stepLines, type StepOnDevice, type TransferBoard, type TransferTask } f
 import type { TransferStatus, TransferStep } from '@pos/domain';
 import type { Tablet } from '../tablet';
 import { CameraScanner } from './CameraScanner';
-import { Note, Sheet } from './common';
+import { DiscardSheet, HoldToRead, Note } from './common';
 import { noteOf, noteOfNotice, noteOfRefusal, useWords, type ScreenNote } from './words';
 
 type Words = ReturnType<typeof useWords>;
@@ -314,29 +314,13 @@ function CurrentStep(props: {
               onClose={() => setCamera(false)}
             />
           )}
-          <button
-            type="button"
-            className={reading ? 'hold-to-read on' : 'hold-to-read'}
-            aria-pressed={reading}
-            onPointerDown={(e) => {
-              e.currentTarget.setPointerCapture?.(e.pointerId);
-              holdStart();
-            }}
-            onPointerUp={holdEnd}
-            onPointerCancel={holdEnd}
-            onKeyDown={(e) => {
-              if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) {
-                e.preventDefault();
-                holdStart();
-              }
-            }}
-            onKeyUp={(e) => {
-              if (e.key === ' ' || e.key === 'Enter') holdEnd();
-            }}
-            onContextMenu={(e) => e.preventDefault()}
-          >
-            {reading ? t('Reading… release to stop') : t('Hold to read RFID tags')}
-          </button>
+          <HoldToRead
+            reading={reading}
+            label={t('Hold to read RFID tags')}
+            readingLabel={t('Reading… release to stop')}
+            onStart={holdStart}
+            onEnd={holdEnd}
+          />
         </>
       )}
       <Note note={note} />
@@ -428,24 +412,15 @@ function CurrentStep(props: {
         </p>
       )}
       {confirmDiscard && (
-        <Sheet title={t('Discard these scans?')} onClose={() => setConfirmDiscard(false)}>
-          <p>{t('The units scanned for this step are removed from this tablet.')}</p>
-          <div className="actions">
-            <button type="button" onClick={() => setConfirmDiscard(false)}>
-              {t('Cancel')}
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => {
-                setConfirmDiscard(false);
-                void transfers.discard(step.stepId).then(props.onClosed);
-              }}
-            >
-              {t('Discard')}
-            </button>
-          </div>
-        </Sheet>
+        <DiscardSheet
+          title={t('Discard these scans?')}
+          text={t('The units scanned for this step are removed from this tablet.')}
+          onCancel={() => setConfirmDiscard(false)}
+          onDiscard={() => {
+            setConfirmDiscard(false);
+            void transfers.discard(step.stepId).then(props.onClosed);
+          }}
+        />
       )}
     </>
   );

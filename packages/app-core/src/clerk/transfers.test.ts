@@ -184,6 +184,18 @@ describe('[CL15] the store’s transfers to act on', () => {
     expect(stale).toMatchObject({ state: 'stale', reason: 'the tablet is offline' });
     expect(stale.tasks).toHaveLength(1);
   });
+
+  it('offline with nothing kept: the transfers replication brought, the furthest status of each', async () => {
+    online = false;
+    const shipped = order({ id: 'TR-2', status: 'shipped', from: 'S003', to: 'S001' });
+    const replicated = async () => [order({ status: 'ready' }), shipped];
+    const board = value(await desk({ replicated }).board());
+    expect(board.state).toBe('stale');
+    expect(board.tasks.map((t) => [t.order.id, t.step])).toEqual([
+      ['TR-20260301-aaaaaaaa', 'shipped'],
+      ['TR-2', 'received'],
+    ]);
+  });
 });
 
 describe('[CL16] [CL17] scanning a step', () => {

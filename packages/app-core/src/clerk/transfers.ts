@@ -27,6 +27,8 @@ import type { ClerkPorts } from './types';
 export type TransferPorts = ClerkPorts & {
   transfers: TransfersServer;
   floor: Pick<FloorHub, 'onTagRead'> | null;
+  /** The store's transfers as replication last brought them (storeState), for offline. */
+  replicated?: () => Promise<TransferOrder[]>;
 };
 
 /** [CL15] A transfer this store has a step of to confirm now. */
@@ -188,12 +190,26 @@ export function createTransfers(ports: TransferPorts): TransferDesk {
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.stepId.localeCompare(a.stepId));
   }
 
+  /**
+   * [CL15] Offline: the last list kept and the replicated transfers, each
+   * transfer at the furthest status either has seen; null when neither has any.
+   */
+  async function lastKnown(): Promise<TransferOrder[] | null> {
+    const kept = await ports.local.get<TransferOrder[]>(TRANSFER_LIST_KEY);
+    const replicated = ports.replicated ? await ports.replicated().catch(() => []) : [];
+    if (kept === null && replicated.length === 0) return null;
+    const byId = new Map<string, TransferOrder>();
+    for (const order of [...(kept ?? []), ...replicated]) {
+      const known = byId.get(order.id);
+      if (!known || rank(order) > rank(known)) byId.set(order.id, order);
+    }
+    return [...byId.values()];
+  }
+
   async function board(): Promise<Outcome<TransferBoard>> {
     const answer = ports.online() ? await ports.transfers.list() : null;
     if (answer?.ok) await ports.local.set(TRANSFER_LIST_KEY, answer.value.transfers);
-    const orders = answer?.ok
-      ? answer.value.transfers
-      : await ports.local.get<TransferOrder[]>(TRANSFER_LIST_KEY);
+    const orders = answer?.ok ? answer.value.transfers : await lastKnown();
     if (orders === null) {
       return refuse(OFFLINE, `The store's transfers: ${whyNotLive(answer)}`, {
         context: 'Transfers',
