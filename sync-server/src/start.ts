@@ -16,6 +16,8 @@ import type { ServerVersions } from './version';
 import { openStorage, type StorageConfig } from './storage/open-storage';
 import type { SyncStorage } from './storage/storage';
 import { seedConsoleUsers } from './console/users';
+import { seedInventoryDemo } from './inventory/demo';
+import { seedDemoLabels } from './esl/demo';
 
 export type StartOptions = {
   /** Default 5984 (CouchDB's); 0 picks a free port. */
@@ -75,6 +77,9 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       await seedDemo(storage, privacy);
       // [UC15] The demo's console users (scrypt: kept out of seedDemo, which every test server runs).
       await seedConsoleUsers(storage);
+      // [IV15] Safety stock (one SKU low at S001); [SV1] S001's shelf-label service and its labels.
+      await seedInventoryDemo(storage);
+      await seedDemoLabels(storage);
     }
     const server = createSyncServer({
       storage,
