@@ -201,7 +201,8 @@ export const UNAVAILABLE_RETRY_AFTER_S = 1;
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, HEAD, POST, PUT, OPTIONS',
-  'access-control-allow-headers': `Authorization, Content-Type, Accept, ${PROTOCOL_HEADER}, ${SCHEMA_HEADER}, Idempotency-Key`,
+  // [RM8] A browser's replica reports its app version and the facts it still has to send.
+  'access-control-allow-headers': `Authorization, Content-Type, Accept, ${PROTOCOL_HEADER}, ${SCHEMA_HEADER}, Idempotency-Key, ${APP_VERSION_HEADER}, ${FACTS_WAITING_HEADER}`,
   'access-control-expose-headers': 'Retry-After',
   'access-control-max-age': '600',
 };
