@@ -1,6 +1,6 @@
 /**
  * What every screen uses: the console context (language, words, API,
- * session), a live loader that asks again every 10 s (HC2), tables that
+ * session), a live loader that asks again every 5 s (HC2), tables that
  * export CSV (HC6), figures, the store picker and the freshness line.
  */
 import {
@@ -24,7 +24,7 @@ export type Say = (text: string, values?: Record<string, string | number>) => st
 /** The stores' UTC offset: the demo chain's stores are all in China (UTC+8). */
 export const STORE_UTC_OFFSET_MINUTES = 480;
 export const STORE_TIME_ZONE = 'Asia/Shanghai';
-export const REFRESH_MS = 10_000;
+export const REFRESH_MS = 5_000;
 
 export type ConsoleContext = {
   language: Language;
@@ -88,7 +88,7 @@ export type Live<T> = {
 };
 
 /**
- * [HC2] `load` now, again every 10 s and whenever `key` changes; a failed
+ * [HC2] `load` now, again every 5 s and whenever `key` changes; a failed
  * refresh keeps the last answer and says why. 401 is the API's business
  * (back to sign-in).
  */
@@ -171,7 +171,7 @@ export function FreshnessLine({
         </span>
       )}
       <span>{at ? t('Updated {time}', { time: clockTime(language, at) }) : t('Loading…')}</span>
-      <span className="hint">{t('Refreshes every 10 s')}</span>
+      <span className="hint">{t('Refreshes every 5 s')}</span>
     </div>
   );
 }

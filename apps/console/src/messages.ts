@@ -54,7 +54,7 @@ const ZH: Record<string, string> = {
   'Last tried': '最后试穿',
   'Export CSV': '导出 CSV',
   'Updated {time}': '更新于 {time}',
-  'Refreshes every 10 s': '每 10 秒刷新',
+  'Refreshes every 5 s': '每 5 秒刷新',
   'Loading…': '正在加载…',
   'Sign in': '登录',
   'Sign out': '退出',

@@ -2,7 +2,7 @@
  * 总览 Dashboard: live sales by store, channel and hour (charts and
  * tables), BOPIS, try-on conversion, clerks' sales and commission, the
  * terminals' sync health, exception counts and shelf-price mismatches. Each
- * part asks the server on its own, every 10 s, so one that fails says why
+ * part asks the server on its own, every 5 s, so one that fails says why
  * and leaves the others on screen. Every table exports CSV.
  */
 import { useEffect, useMemo, useState } from 'react';

@@ -1,7 +1,7 @@
 /**
  * 试穿转化 Try-on conversion: the period's totals, conversion by style,
  * colour, size, clerk and store, and the day's tried-not-bought list, each
- * table exportable as CSV (HC3-HC6). Refreshed every 10 s.
+ * table exportable as CSV (HC3-HC6). Refreshed every 5 s.
  */
 import { useState } from 'react';
 import {
