@@ -375,11 +375,11 @@ for (const backend of BACKENDS) {
             name: fc.constantFrom('sales', 'bopis', 'clerks', 'devices', 'exceptions', 'tryons'),
             from: fc.oneof(
               fc.string({ maxLength: 30 }),
-              fc.date().map((d) => d.toISOString()),
+              fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
             ),
             to: fc.oneof(
               fc.string({ maxLength: 30 }),
-              fc.date().map((d) => d.toISOString()),
+              fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
             ),
             store: fc.option(fc.string({ maxLength: 12 })),
             bucket: fc.option(fc.string({ maxLength: 6 })),
