@@ -22,7 +22,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -62,9 +61,9 @@ import {
   signIn as signInTablet,
   TABLET_DIST,
 } from '../../tablet/e2e/tablet-flows';
+// The built console (global-setup.ts builds it).
+import { CONSOLE_DIST } from './global-setup';
 
-/** The built console (global-setup.ts builds it), for the sync server's `console.staticDir`. */
-const CONSOLE_DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const VIEWPORT = { width: 1280, height: 800 };
 const HQ = { name: 'hq', password: 'demo-admin-2026' };
 const S001_MANAGER = { name: 's001', password: 'demo-store1-2026' };

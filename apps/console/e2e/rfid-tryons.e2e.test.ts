@@ -23,7 +23,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type {
@@ -49,9 +48,9 @@ import {
   signIn as signInTablet,
   TABLET_DIST,
 } from '../../tablet/e2e/tablet-flows';
+// The built console (global-setup.ts builds it).
+import { CONSOLE_DIST } from './global-setup';
 
-/** The built console (global-setup.ts builds it), for the sync server's `console.staticDir`. */
-const CONSOLE_DIST = fileURLToPath(new URL('../dist', import.meta.url));
 const CONSOLE_VIEWPORT = { width: 1440, height: 900 };
 /** The demo member 张伟 (13800138001), at home in S001. */
 const MEMBER = { id: 'M0001', phone: '13800138001' };
