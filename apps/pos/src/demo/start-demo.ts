@@ -26,7 +26,7 @@ import {
   ensureDemoCertificate,
   provisionAdminToken,
 } from '@pos/sync-server';
-import { startShelfLabelDemo } from '@pos/hardware';
+import { startShelfLabelDemo, type ShelfLabelDemo } from '@pos/hardware';
 // The console's demo users with their passwords, printed for the operator.
 import { DEMO_CONSOLE_USERS } from '../../../../sync-server/src/console/users';
 import { formatMinorPlain, makeCouponCode } from '@pos/domain';
@@ -74,6 +74,8 @@ const store = await startDemoStore({
 });
 
 let electronProcess: ChildProcess | null = null;
+// Set once the shelf labels run (Electron may close before they start).
+let shelfLabels: ShelfLabelDemo | null = null;
 const shopUrl = `${store.syncServer.url}/shop/`;
 console.log(`\nSync server: ${store.syncServer.url} (PGlite in ${dataDir})`);
 console.log(
@@ -157,7 +159,7 @@ console.log(`  or as an HQ admin token: ${store.syncServer.url}/console/#token=$
 // [SV1] S001's shelf labels: the store's shelf-label service pushing to a simulated CloudEsl
 // gateway of 200 labels in real time (L0017 always fails, so the integrity check shows one).
 const [labelService] = DEMO_SHELF_LABEL_SERVICES;
-const shelfLabels = await startShelfLabelDemo({
+shelfLabels = await startShelfLabelDemo({
   serverUrl: store.syncServer.url,
   storeId: labelService.storeId,
   deviceToken: labelService.token,
@@ -251,7 +253,7 @@ async function stop(): Promise<void> {
   console.log('\nStopping the demo store…');
   input.close();
   electronProcess?.kill();
-  await shelfLabels.close();
+  await shelfLabels?.close();
   await store.close();
   process.exit(0);
 }
