@@ -266,3 +266,27 @@ export {
 export { FactOutbox, type RefusedFact } from './zones/fact-outbox';
 export { pushTryOnFacts, tryOnDoc, type PushResult, type FactPushTarget } from './zones/fact-push';
 export { createImmediateZoneEngine } from './zones/test-engine';
+export type {
+  EslDriver,
+  LabelPushItem,
+  LabelStatus,
+  PushAccepted,
+  GatewayHealth,
+} from './esl/driver';
+export {
+  createCloudEslDriver,
+  EslGatewayError,
+  type CloudEslDriverOptions,
+} from './esl/cloudesl-driver';
+export {
+  startGatewaySimulator,
+  type GatewaySimulator,
+  type GatewaySimulatorOptions,
+} from './esl/gateway-simulator';
+export {
+  createShelfLabelService,
+  LabelOutbox,
+  type ShelfLabelService,
+  type ShelfLabelServiceOptions,
+} from './esl/label-service';
+export { startShelfLabelDemo, type ShelfLabelDemo, type ShelfLabelDemoOptions } from './esl/demo';

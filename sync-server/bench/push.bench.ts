@@ -12,6 +12,9 @@
  *   npx tsx sync-server/bench/push.bench.ts [--seconds 60] [--clients 50] [--stores 10] [--skus 1000]
  *     [--per-request 1]   (sales per _bulk_docs request: more shows what batching writes would give)
  *   DATABASE_URL=postgres://... npx tsx sync-server/bench/push.bench.ts
+ *     [--rollups on|off|both]   ([RM6] the dashboards' rollup worker and device health, on by
+ *     default as the server ships; `both` runs each backend with and without them and prints
+ *     the rollup lag, received → applied, and the throughput of each)
  *
  * Prints accepted sales/s, request latency, whether the stored facts and
  * stock levels match what was accepted, and on PostgreSQL how many sessions
@@ -54,6 +57,7 @@ const { values } = parseArgs({
     'per-request': { type: 'string', default: '1' },
     'skip-pglite': { type: 'boolean', default: false },
     'skip-peer': { type: 'boolean', default: false },
+    rollups: { type: 'string', default: 'on' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -61,6 +65,11 @@ const CLIENTS = Number(values.clients);
 const STORES = Number(values.stores);
 const SKUS = Number(values.skus);
 const PER_REQUEST = Number(values['per-request']);
+const ROLLUPS = values.rollups;
+if (ROLLUPS !== 'on' && ROLLUPS !== 'off' && ROLLUPS !== 'both') {
+  console.error('--rollups is on, off or both');
+  process.exit(2);
+}
 if (
   ![SECONDS, CLIENTS, STORES, SKUS, PER_REQUEST].every((n) => Number.isInteger(n) && n > 0) ||
   SKUS < 3
@@ -260,9 +269,23 @@ function sampleWriteLock(bench: BenchStorage): () => Promise<string[]> {
   };
 }
 
-async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
+async function ours(open: () => Promise<BenchStorage>, rollups: boolean): Promise<Run> {
   const bench = await open();
-  const server = createSyncServer({ storage: bench.storage, rateLimit: false });
+  // [RM6] Lag of each applied fact: when the worker's page committed less when it was received.
+  const lags: number[] = [];
+  const server = createSyncServer({
+    storage: bench.storage,
+    rateLimit: false,
+    ...(rollups
+      ? {
+          rollups: {
+            onApplied: ({ receivedAt, appliedAt }) => {
+              for (const at of receivedAt) lags.push(appliedAt.getTime() - Date.parse(at));
+            },
+          },
+        }
+      : { rollups: false, deviceHealth: false }),
+  });
   try {
     await seedDocs(
       bench,
@@ -282,10 +305,15 @@ async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
     for (const d of devices) await provisionDevice(bench.storage, d.token, d);
     const base = await server.listen(0);
     const stopSampling = bench.storage.kind === 'postgres' ? sampleWriteLock(bench) : null;
-    const run = await drive(`sync-server on ${bench.label}`, base, (d) => ({
-      authorization: `Bearer ${d.token}`,
-    }));
+    const run = await drive(
+      `sync-server on ${bench.label}, rollups ${rollups ? 'on' : 'off'}`,
+      base,
+      (d) => ({
+        authorization: `Bearer ${d.token}`,
+      }),
+    );
     if (stopSampling) run.extra.push(...(await stopSampling()));
+    if (rollups) run.extra.push(await rollupLag(bench, run.accepted, lags));
     // The projections: every accepted sale's movements are in the stock levels.
     const [check] = await bench.sql.query<{ facts: string; levels: string; on_hand: string }>(
       `SELECT count(*) FILTER (WHERE db = $1) AS facts,
@@ -305,6 +333,28 @@ async function ours(open: () => Promise<BenchStorage>): Promise<Run> {
     await server.close();
     await bench.close();
   }
+}
+
+/** [RM6] Waits (polling, up to 2 min) until the rollups hold every accepted sale; prints the lag. */
+async function rollupLag(bench: BenchStorage, accepted: number, lags: number[]): Promise<string> {
+  const ended = performance.now();
+  let rolled = 0;
+  while (performance.now() - ended < 120_000) {
+    const [row] = await bench.sql.query<{ n: string | null }>(
+      'SELECT sum(sales) AS n FROM rollup_sales_hour',
+    );
+    rolled = Number(row?.n ?? 0);
+    if (rolled >= accepted) break;
+    // The polling interval of a measurement, not a wait for an event.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const drained = performance.now() - ended;
+  const sorted = [...lags].sort((a, b) => a - b);
+  return (
+    `rollup lag (received -> applied) over ${sorted.length} facts: p50 ${percentile(sorted, 50)} ms, ` +
+    `p95 ${percentile(sorted, 95)} ms, max ${sorted.at(-1) ?? 0} ms; ${rolled} of ${accepted} sales ` +
+    `in the rollups ${drained.toFixed(0)} ms after the pushes ended`
+  );
 }
 
 async function peer(): Promise<Run | string> {
@@ -345,9 +395,14 @@ console.log(
     `(the server moves stock for each line), ${PER_REQUEST} sale(s) per _bulk_docs request`,
 );
 const runs: Run[] = [];
-if (!values['skip-pglite']) runs.push(await ours(openPgliteBench));
+const modes = ROLLUPS === 'both' ? [false, true] : [ROLLUPS === 'on'];
+for (const rollups of modes) {
+  if (!values['skip-pglite']) runs.push(await ours(openPgliteBench, rollups));
+}
 const url = process.env.DATABASE_URL;
-if (url) runs.push(await ours(() => openPostgresBench(url, { max: 20 })));
+for (const rollups of modes) {
+  if (url) runs.push(await ours(() => openPostgresBench(url, { max: 20 }), rollups));
+}
 const theirs = values['skip-peer'] ? 'skipped' : await peer();
 for (const run of runs) console.log(show(run).join('\n'));
 if (typeof theirs === 'string') console.log(`  peer: not measured: ${theirs}`);

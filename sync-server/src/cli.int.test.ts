@@ -18,7 +18,13 @@ import { startSyncServer } from './start';
 import { MEMBER_PII_DB } from './pii/member-vault';
 import { openPgliteStorage } from './storage/pglite';
 import { openPostgresStorage } from './storage/postgres';
-import { CLI, REAL_POSTGRES_SKIP_REASON, TEST_DATABASE_URL, cliEnv, runCli } from './test-support';
+import {
+  REAL_POSTGRES_SKIP_REASON,
+  TEST_DATABASE_URL,
+  cliArgs,
+  cliEnv,
+  runCli,
+} from './test-support';
 
 describe('startSyncServer', () => {
   it('[DM1] serves the seeded demo chain on PGlite in memory', async () => {
@@ -90,17 +96,7 @@ describe('cli serve', () => {
     const run = async (args: string[]) => {
       const child = spawn(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          CLI,
-          'serve',
-          '--port',
-          '0',
-          '--data-dir',
-          join(dir, 'pglite'),
-          ...args,
-        ],
+        await cliArgs(['serve', '--port', '0', '--data-dir', join(dir, 'pglite'), ...args]),
         { env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let output = '';
@@ -142,7 +138,7 @@ describe('cli serve', () => {
   });
 
   it('explains its usage on bad arguments', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', 'abc'], {
+    const child = spawn(process.execPath, await cliArgs(['serve', '--port', 'abc']), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -4,8 +4,9 @@
  * `--data-dir` (default .data/pglite). See README.md "Command line".
  */
 import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { pointsProgrammeProblems, type PointsProgramme } from '@pos/domain';
+import { CONSOLE_ROLES, pointsProgrammeProblems, type PointsProgramme } from '@pos/domain';
 import {
   TOKEN_ROTATION_GRACE_MS,
   provisionAdminToken,
@@ -29,6 +30,8 @@ import type { SyncStorage } from './storage/storage';
 import { dataRequestCommand, exportMemberCommand } from './pii/data-requests-cli';
 import type { PrivacyOptions } from './pii/privacy-routes';
 import { issueChannelToken } from './orders/channel-tokens';
+import { addConsoleUserCommand } from './console/users';
+import { SyncError } from './protocol';
 
 /**
  * The vault and read log the command line reads personal data through:
@@ -65,6 +68,10 @@ const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed
        sync-server export-member <requestId> [--format csv|json]    the export answering an access request, on stdout
        sync-server rotate-master-key                                rewraps every member's data key under the
                                                                     current (first) key of PII_MASTER_KEYS
+       sync-server add-console-user --name east --role regional-manager --stores S001,S002 [--display-name "East"]
+                                                                    a console user (roles: ${CONSOLE_ROLES.join(', ')};
+                                                                    stores "all" for hq-admin and analyst); the password
+                                                                    from CONSOLE_PASSWORD, else read from stdin
        sync-server encrypt-members                                  encrypts members and sales stored in plaintext
                                                                     (serve also does it in the background)
 options of every command:
@@ -89,6 +96,7 @@ const COMMANDS = [
   'export-member',
   'rotate-master-key',
   'encrypt-members',
+  'add-console-user',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 
@@ -120,6 +128,8 @@ type Values = {
   channel?: string | undefined;
   note?: string | undefined;
   format?: string | undefined;
+  role?: string | undefined;
+  'display-name'?: string | undefined;
 };
 
 /** How many import problems are printed; the rest are counted. */
@@ -319,6 +329,18 @@ async function setPointsProgramme(values: Values, args: string[]): Promise<numbe
   return 0;
 }
 
+/** The password typed at a prompt (or piped): the first line of stdin. */
+async function readPassword(name: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(`password for ${name} (shown as typed): `);
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of lines) return line;
+  } finally {
+    lines.close();
+  }
+  throw new UsageError('no password: set CONSOLE_PASSWORD or type it on stdin');
+}
+
 async function run(command: Command, values: Values, args: string[]): Promise<number> {
   const takesArgs = [
     'import',
@@ -455,6 +477,29 @@ async function run(command: Command, values: Values, args: string[]): Promise<nu
       console.log(issued.token);
       return 0;
     }
+    case 'add-console-user': {
+      const name = required(values, 'name');
+      const role = values.role;
+      if (!role) throw new UsageError('--role is required');
+      const password = process.env.CONSOLE_PASSWORD ?? (await readPassword(name));
+      try {
+        const line = await withStorage(values, (s) =>
+          addConsoleUserCommand(
+            s,
+            { name, role, stores: values.stores, displayName: values['display-name'] },
+            password,
+          ),
+        );
+        console.log(line);
+      } catch (error) {
+        if (error instanceof SyncError) {
+          console.error(`add-console-user: ${error.reason}`);
+          return 1;
+        }
+        throw error;
+      }
+      return 0;
+    }
     case 'revoke-admin': {
       const name = required(values, 'name');
       const removed = await withStorage(values, (s) => s.revokeAdmin(name));
@@ -499,6 +544,8 @@ async function main(argv: string[]): Promise<number> {
         channel: { type: 'string' },
         note: { type: 'string' },
         format: { type: 'string' },
+        role: { type: 'string' },
+        'display-name': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });

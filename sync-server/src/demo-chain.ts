@@ -64,7 +64,7 @@ function hash32(...parts: number[]): number {
 }
 
 /** mulberry32, seeded per document: (seed, stream, index) fixes every draw. */
-class Draw {
+export class Draw {
   private state: number;
 
   constructor(seed: number, stream: number, index: number) {

@@ -126,6 +126,8 @@ export {
 } from './shop/sms';
 export { STORE_LOCATIONS_DB, type StoreLocation } from './shop/catalog';
 export { storeAtp } from './orders/store-orders';
+export { DEMO_LOW_SKU, DEMO_SAFETY_STOCK, seedInventoryDemo } from './inventory/demo';
+export { TRANSFERS_DB } from './inventory/transfers';
 export {
   ADDRESSES_DB,
   plainAddressBook,
@@ -150,3 +152,5 @@ export {
   type OrderShipmentView,
   type ShippingOptions,
 } from './orders/shipments';
+export { DEMO_SHELF_LABEL_SERVICES, demoLabelIds, seedDemoLabels } from './esl/demo';
+export { startPriceChangeSweep, PRICE_CHANGE_SWEEP_MS } from './esl/sweep';

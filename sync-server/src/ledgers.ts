@@ -104,7 +104,9 @@ export type ExceptionKind =
   | 'pickup-overdue'
   | 'fulfilment-not-applicable'
   | 'reroute-failed'
-  | 'epc-sold-twice';
+  | 'epc-sold-twice'
+  | 'oversell'
+  | 'transfer-discrepancy';
 
 /**
  * [PM2] Payment notifications are recorded like facts, under their own
@@ -119,7 +121,8 @@ export type RecordedIn =
   | '_orderReturnFacts'
   | '_fulfilmentFacts'
   | '_refunds'
-  | '_orders';
+  | '_orders'
+  | '_transfers';
 
 /** [EX2] One exception record, as `GET /_exceptions` lists it. */
 export type FactException = {

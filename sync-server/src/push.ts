@@ -23,7 +23,10 @@ import {
   type ReturnFact,
   type SaleFact,
   maskPhone,
+  oversellShortfall,
   pseudonymiseSale,
+  stockLevelId,
+  type StockLevel,
   type IndexKey,
 } from '@pos/domain';
 import {
@@ -124,6 +127,41 @@ async function knownSkus(
     );
   }
   return new Set(skus.filter((sku) => products.has(sku)));
+}
+
+/** [XS1] The on-hand units of each movement's SKU at its store before it applies (0 when none). */
+async function onHandBefore(
+  ctx: FactContext,
+  movements: readonly LedgerMovement[],
+): Promise<Map<string, number>> {
+  const ids = movements.map((m) => stockLevelId(m.location, m.sku));
+  const levels = await ctx.tx.getDocs('stock', ids);
+  return new Map(
+    ids.map((id) => [id, (levels.get(id)?.body as StockLevel | undefined)?.onHand ?? 0]),
+  );
+}
+
+/**
+ * [XS1] [XR4] A sale that takes a store's on hand below 0 is recorded all
+ * the same (it happened) and is an `oversell` exception per SKU, with the
+ * shortfall: the units sold beyond what was on hand.
+ */
+async function recordOversells(
+  ctx: FactContext,
+  movements: readonly LedgerMovement[],
+  before: ReadonlyMap<string, number>,
+): Promise<void> {
+  for (const m of movements) {
+    const onHand = before.get(stockLevelId(m.location, m.sku)) ?? 0;
+    const shortfall = oversellShortfall(m.quantity, onHand - m.quantity);
+    if (shortfall === 0) continue;
+    await recordException(
+      ctx,
+      'oversell',
+      { sku: m.sku, storeId: m.location, sold: m.quantity, onHandBefore: onHand, shortfall },
+      m.sku,
+    );
+  }
 }
 
 /**
@@ -357,10 +395,10 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
       const sale = body as SaleFact;
       if (await saleApplies(ctx, sale)) {
         const known = await knownSkus(ctx, sale.lines);
-        await applyStock(
-          ctx.tx,
-          ledgerMovementsForSale(sale).filter((m) => known.has(m.sku)),
-        );
+        const movements = ledgerMovementsForSale(sale).filter((m) => known.has(m.sku));
+        const onHand = await onHandBefore(ctx, movements);
+        await applyStock(ctx.tx, movements);
+        await recordOversells(ctx, movements, onHand);
         await recordSalePoints(ctx, sale);
         // [TB8] [TK4] The lines a clerk's take-now code credited.
         await recordSaleCredits(ctx.tx, sale);

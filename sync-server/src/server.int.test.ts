@@ -74,6 +74,10 @@ for (const backend of BACKENDS) {
         expect(pre.headers.get('access-control-allow-origin')).toBe('*');
         expect(pre.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
         expect(pre.headers.get('access-control-allow-headers')).toMatch(/Content-Type/);
+        // [RM8] The headers a browser's replica sends on every request (a preflight refusing
+        // them stops the till's replication altogether).
+        expect(pre.headers.get('access-control-allow-headers')).toMatch(/X-Pos-App-Version/i);
+        expect(pre.headers.get('access-control-allow-headers')).toMatch(/X-Pos-Facts-Waiting/i);
         expect(pre.headers.get('access-control-allow-methods')).toMatch(/POST/);
         const res = await server.request(S001, '/products');
         expect(res.headers.get('access-control-allow-origin')).toBe('*');

@@ -44,12 +44,19 @@ import { PII_READS_DB } from './pii/pii-reads';
 import { pushDocs } from './push';
 import { ORDERS_OPENAPI } from './orders/openapi';
 import { startHoldSweeper } from './orders/sweeper';
+import { startPriceChangeSweep } from './esl/sweep';
 import { authenticateChannel } from './orders/channel-tokens';
 import { serveOrders } from './orders/routes';
 import { DEFAULT_ORDER_PRICING } from './orders/pricing';
 import { CLERK_ROUTE, serveClerk } from './clerk/routes';
 import { isItemsRoute, RFID_ROUTE, serveRfidItems } from './rfid/routes';
 import { CONSOLE_API_ROUTE, serveConsole } from './console/routes';
+import { startRollupWorker, type RollupWorkerOptions } from './console/rollup-worker';
+import {
+  APP_VERSION_HEADER,
+  FACTS_WAITING_HEADER,
+  startDeviceHealth,
+} from './console/rollup-device-health';
 import { serveTransfers, TRANSFERS_ROUTE } from './inventory/device-routes';
 import { ESL_ROUTE, serveShelfLabelService } from './esl/device-routes';
 import { isTryOnRoute, serveTryOns, type TryOnOptions } from './rfid/tryon-routes';
@@ -156,13 +163,24 @@ export type SyncServerOptions = {
   carrier?: string;
   /** [RI5]-[RI10] How try-ons are counted and their suggestions sent. */
   tryOns?: TryOnOptions;
+  /** [RM6] The dashboards' rollup worker (default on); `false` runs none. */
+  rollups?: Omit<RollupWorkerOptions, 'log' | 'now'> | false;
+  /** [RM8] Devices' sync health recorded on each pull and push (default on); `false` records none. */
+  deviceHealth?: false;
+  /** [SV5] The sweep applying scheduled price changes at their instant (default every 1 s); `false` runs none. */
+  priceChangeSweep?: { intervalMs?: number } | false;
 };
 
 /** [MB2] A till looks up a customer now and then: a burst of 30, then one every 2 s. */
 export const DEFAULT_MEMBER_LOOKUP_LIMIT: RateLimitOptions = { burst: 30, perSecond: 0.5 };
 
 /** What the router learns about a request, for its metrics and log line. */
-type RequestContext = { route: string; principal: Principal | null };
+type RequestContext = {
+  route: string;
+  principal: Principal | null;
+  /** [RM8] The documents a push refused, for the device's health. */
+  refused?: string;
+};
 
 const LOGGED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS', 'DELETE', 'PATCH']);
 
@@ -183,7 +201,8 @@ export const UNAVAILABLE_RETRY_AFTER_S = 1;
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, HEAD, POST, PUT, OPTIONS',
-  'access-control-allow-headers': `Authorization, Content-Type, Accept, ${PROTOCOL_HEADER}, ${SCHEMA_HEADER}, Idempotency-Key`,
+  // [RM8] A browser's replica reports its app version and the facts it still has to send.
+  'access-control-allow-headers': `Authorization, Content-Type, Accept, ${PROTOCOL_HEADER}, ${SCHEMA_HEADER}, Idempotency-Key, ${APP_VERSION_HEADER}, ${FACTS_WAITING_HEADER}`,
   'access-control-expose-headers': 'Retry-After',
   'access-control-max-age': '600',
 };
@@ -356,6 +375,21 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     options.tryOns?.outbox === false
       ? null
       : startTryOnOutbox(storage, { ...options.tryOns?.outbox, now, log });
+
+  // [RM6] The dashboards' read models, kept current as facts commit.
+  const rollups =
+    options.rollups === false ? null : startRollupWorker(storage, { ...options.rollups, log, now });
+  // [RM8] Each device's pulls, pushes and errors, throttled per device.
+  const deviceHealth = options.deviceHealth === false ? null : startDeviceHealth(storage, { log });
+  // [SV5] Scheduled price changes (and their labels' pushes) on time, with no request needed.
+  const priceChanges =
+    options.priceChangeSweep === false
+      ? null
+      : startPriceChangeSweep(storage, {
+          now,
+          log,
+          intervalMs: options.priceChangeSweep?.intervalMs,
+        });
 
   type Waiter = { db: string; principal: string; revoked: boolean; wake: () => void };
   // Longpolls waiting for a change, woken by the storage's change events.
@@ -1004,7 +1038,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       allow('POST');
       const docs = orThrow(parseBulkDocsBody(await readJson(req, true)));
       const rows = await pushDocs(storage, principal, db, docs, now, privacy, paymentOptions);
-      for (const row of rows) if ('error' in row) metrics.documentRejected(db, row.error);
+      for (const row of rows) {
+        if (!('error' in row)) continue;
+        metrics.documentRejected(db, row.error);
+        context.refused ??= `${db}/${row.id}: ${row.error} ${row.reason}`;
+      }
       sendJson(res, 201, rows);
       return;
     }
@@ -1046,6 +1084,23 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       const status = res.statusCode;
       const seconds = finished({ method, route: context.route, status });
       const who = context.principal;
+      // [RM8] A device's pull or push, and whether it failed, for its sync health.
+      const sync = context.route.endsWith('/_changes')
+        ? 'pull'
+        : context.route.endsWith('/_bulk_docs')
+          ? 'push'
+          : null;
+      if (deviceHealth && who?.kind === 'device' && (sync || status >= 400)) {
+        deviceHealth.record({
+          deviceId: who.deviceId,
+          storeId: who.storeId,
+          kind: sync ?? 'pull',
+          at: now(),
+          appVersion: headerOf(req)(APP_VERSION_HEADER),
+          factsWaiting: headerOf(req)(FACTS_WAITING_HEADER),
+          error: status >= 400 ? `${status} ${method} ${context.route}` : context.refused,
+        });
+      }
       requestLog?.({
         method,
         route: context.route,
@@ -1152,6 +1207,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       closing = true;
       await sweeper?.stop();
       await tryOnOutbox?.stop();
+      await rollups?.stop();
+      await deviceHealth?.stop();
+      await priceChanges?.stop();
       unlisten();
       unobserve();
       for (const waiter of waiting) waiter.wake();

@@ -15,6 +15,9 @@ import type { TlsOptions } from './tls';
 import type { ServerVersions } from './version';
 import { openStorage, type StorageConfig } from './storage/open-storage';
 import type { SyncStorage } from './storage/storage';
+import { seedConsoleUsers } from './console/users';
+import { seedInventoryDemo } from './inventory/demo';
+import { seedDemoLabels } from './esl/demo';
 
 export type StartOptions = {
   /** Default 5984 (CouchDB's); 0 picks a free port. */
@@ -70,7 +73,14 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
     options.log ?? ((level, message) => console.error(`[sync-server] ${level}: ${message}`));
   if (privacy.demo) log('warn', DEMO_KEYS_WARNING);
   try {
-    if (options.seedDemo) await seedDemo(storage, privacy);
+    if (options.seedDemo) {
+      await seedDemo(storage, privacy);
+      // [UC15] The demo's console users (scrypt: kept out of seedDemo, which every test server runs).
+      await seedConsoleUsers(storage);
+      // [IV15] Safety stock (one SKU low at S001); [SV1] S001's shelf-label service and its labels.
+      await seedInventoryDemo(storage);
+      await seedDemoLabels(storage);
+    }
     const server = createSyncServer({
       storage,
       privacy,

@@ -1,17 +1,45 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_MESSAGES_ZH, DIMENSION_WORDS, ratePercent, say } from './messages';
+import * as words from './messages';
+import { CONSOLE_MESSAGES_ZH, ratePercent, say } from './messages';
+import { AGO_WORDS } from './format';
+
+/** The console's source files a screen's words come from. */
+function sources(): string[] {
+  const folder = new URL('./', import.meta.url);
+  const files = [
+    ...readdirSync(folder).filter(
+      (f) => /\.tsx?$/.test(f) && !f.includes('.test.') && f !== 'messages.ts',
+    ),
+    ...readdirSync(new URL('./screens/', folder)).map((f) => `screens/${f}`),
+  ];
+  return files.map((f) => readFileSync(new URL(f, folder), 'utf8'));
+}
 
 describe('the console in zh-CN and en', () => {
-  it('has zh-CN words for every English text the screen says', () => {
-    const app = readFileSync(new URL('./App.tsx', import.meta.url), 'utf8');
-    const period = readFileSync(new URL('./period.ts', import.meta.url), 'utf8');
+  it('[HC14] has zh-CN words for every English text the screens say', () => {
+    const code = sources().join('\n');
+    // t('…'), t(x ? '…' : '…'), words with {places} passed on to be said, the word tables.
+    const quoted = /'((?:[^'\\]|\\.)+)'/g;
     const said = [
-      ...[...app.matchAll(/\bt\(\s*'([^']+)'/g)].map((m) => m[1]!),
-      ...[...period.matchAll(/reason: '([^']+)'/g)].map((m) => m[1]!),
-      ...Object.values(DIMENSION_WORDS).flatMap((w) => [w.title, w.column]),
-    ];
-    expect(said.length).toBeGreaterThan(30);
+      ...[...code.matchAll(/\bt\(\s*('[^']+')/g)].map((m) => m[1]!),
+      ...[
+        ...code.matchAll(/\bt\(\s*[\w.!]+\s*(?:===\s*'[^']+'\s*)?\?\s*('[^']+')\s*:\s*('[^']+')/g),
+      ].flatMap((m) => [m[1]!, m[2]!]),
+      ...[...code.matchAll(/'[^'\n$`]*\{\w+\}[^'\n$`]*'/g)].map((m) => m[0]),
+      ...[...code.matchAll(/reason: '([^']+)'/g)].map((m) => `'${m[1]!}'`),
+    ].flatMap((q) => [...q.matchAll(quoted)].map((m) => m[1]!));
+    for (const table of Object.values(words)) {
+      if (table && typeof table === 'object' && table !== CONSOLE_MESSAGES_ZH) {
+        for (const value of Object.values(table as Record<string, unknown>)) {
+          if (typeof value === 'string') said.push(value);
+          else if (value && typeof value === 'object')
+            said.push(...(Object.values(value) as string[]));
+        }
+      }
+    }
+    said.push(...Object.values(AGO_WORDS));
+    expect(said.length).toBeGreaterThan(250);
     expect(said.filter((text) => !(text in CONSOLE_MESSAGES_ZH))).toEqual([]);
   });
 

@@ -1,8 +1,7 @@
 /** Builds the renderer once before the end-to-end tests, as `npm start` does. */
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { viteBuild } from './vite-build';
 
-export default function setup(): void {
-  const appDir = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync('npx', ['vite', 'build'], { cwd: appDir, stdio: 'inherit' });
+export default function setup(): Promise<void> {
+  return viteBuild(fileURLToPath(new URL('..', import.meta.url)));
 }

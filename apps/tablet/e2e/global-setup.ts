@@ -3,14 +3,12 @@
  * does: a production build (Vitest sets NODE_ENV=test, which would make
  * Vite build for development, without the service worker's registration).
  */
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { viteBuild } from '../../pos/e2e/vite-build';
 
-export default function setup(): void {
-  const appDir = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync('npx', ['vite', 'build'], {
-    cwd: appDir,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
+export default function setup(): Promise<void> {
+  return viteBuild(fileURLToPath(new URL('..', import.meta.url)), {
+    ...process.env,
+    NODE_ENV: 'production',
   });
 }

@@ -34,6 +34,7 @@ import { SalesScreen } from './screens/SalesScreen';
 import { SentScreen } from './screens/SentScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { StatusLine, type StatusFigures } from './screens/StatusLine';
+import { TransfersScreen } from './screens/TransfersScreen';
 import { TriedItemsScreen } from './screens/TriedItemsScreen';
 import { cartUnits, otherLanguage, queueAttention } from './screens/view';
 import { noteOfRefusal, useWords, type ScreenNote } from './screens/words';
@@ -50,10 +51,17 @@ type Tab =
   | 'pickup'
   | 'fitting'
   | 'tried'
-  | 'count';
+  | 'count'
+  | 'transfers';
 
 /** [TA12] Screens on which a tag read does not open its product. */
-const TAGS_STAY_ON: ReadonlySet<Tab> = new Set<Tab>(['pickup', 'fitting', 'tried', 'count']);
+const TAGS_STAY_ON: ReadonlySet<Tab> = new Set<Tab>([
+  'pickup',
+  'fitting',
+  'tried',
+  'count',
+  'transfers',
+]);
 
 function storedLanguage(): Language {
   try {
@@ -138,11 +146,16 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
   }>({ customer: null, room: null });
 
   const [countsWaiting, setCountsWaiting] = useState(0);
+  // [TA15] Transfer steps confirmed and waiting for the network.
+  const [stepsWaiting, setStepsWaiting] = useState(0);
   const refreshQueue = useCallback(() => {
     void tablet.clerk.queue().then(setQueue);
     void tablet.counts
       .counts()
       .then((all) => setCountsWaiting(all.filter((c) => c.state === 'waiting').length));
+    void tablet.transfers
+      .steps()
+      .then((all) => setStepsWaiting(all.filter((s) => s.state === 'waiting').length));
   }, [tablet]);
   useEffect(() => {
     if (!staff) return undefined;
@@ -175,6 +188,8 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
   // Scans from the hub's scanners and tags from its RFID reader: at the pickup desk a
   // pickup QR opens the customer's order; anywhere else the code finds a product.
   const scanned = useEffectEvent((code: string) => {
+    // [TA14] The transfers screen listens to the scanner itself: each code goes to its step.
+    if (tab === 'transfers') return;
     if (tab === 'pickup') {
       void tablet.pickup.openByQr(code).then((outcome) => {
         if (outcome === null) find(code);
@@ -211,7 +226,7 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
   };
 
   // Orders and counts waiting for the network wait to go up as much as the facts do.
-  const queued = queue.filter((q) => q.state === 'queued').length + countsWaiting;
+  const queued = queue.filter((q) => q.state === 'queued').length + countsWaiting + stepsWaiting;
   const statusLine = (
     <StatusLine
       storeName={tablet.config.storeName}
@@ -256,6 +271,10 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
     { id: 'fitting', label: t('Fitting rooms') },
     { id: 'tried', label: t('Tried & suggestions') },
     { id: 'count', label: t('Count') },
+    {
+      id: 'transfers',
+      label: stepsWaiting ? t('Transfers ({n})', { n: stepsWaiting }) : t('Transfers'),
+    },
   ];
 
   return (
@@ -363,6 +382,7 @@ function Screens(props: { tablet: Tablet; languageLabel: string; onLanguage(): v
       {tab === 'count' && (
         <CountScreen tablet={tablet} online={status.online} onCounts={refreshQueue} />
       )}
+      {tab === 'transfers' && <TransfersScreen tablet={tablet} onSteps={refreshQueue} />}
     </>
   );
 }

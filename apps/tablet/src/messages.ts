@@ -327,12 +327,57 @@ export const CODE_WORDS: Record<string, { zh: string; en: string }> = {
     zh: '未获得摄像头权限：请在浏览器设置中允许使用摄像头',
     en: 'The camera was not allowed: allow it in the browser settings',
   },
+  // Transfers and deliveries [TA13]-[TA15]
+  SCAN_EMPTY: { zh: '请扫描商品或输入条码', en: 'Scan an item or type its barcode' },
+  TRANSFER_NOTHING_TO_DO: {
+    zh: '该调拨单现在没有本店要做的步骤',
+    en: 'This transfer has no step for this store now',
+  },
+  TRANSFER_STEP_UNKNOWN: { zh: '本平板上没有这个步骤', en: 'This step is not on this tablet' },
+  TRANSFER_STEP_CONFIRMED: {
+    zh: '该步骤已确认，不能再修改',
+    en: 'This step was confirmed: it cannot change now',
+  },
+  TRANSFER_NOT_ON_LIST: {
+    zh: '{name}（{sku}）不在这张调拨单上：请放到一边',
+    en: '{name} ({sku}) is not on this transfer: put it aside',
+  },
+  TRANSFER_EPC_AGAIN: {
+    zh: '该标签已读过：只计一次',
+    en: 'This tag was read already: counted once',
+  },
+  TRANSFER_COUNT_INVALID: {
+    zh: '数量须为 0 或以上的整数',
+    en: 'A count is a whole number, 0 or more',
+  },
+  TRANSFER_COUNT_BELOW_TAGS: {
+    zh: '{sku} 已读到 {n} 个标签：数量不能更少',
+    en: '{n} tags of {sku} were read: the count cannot be lower',
+  },
+  TRANSFER_NOTHING_SCANNED: {
+    zh: '还没有扫描任何商品：请先扫描',
+    en: 'Nothing was scanned: scan the items first',
+  },
+  TRANSFER_WAITING: {
+    zh: '该步骤已保存在本平板上，联网后发送',
+    en: 'The step waits on this tablet and is sent when the network is back',
+  },
+  TRANSFER_REFUSED: {
+    zh: '服务器拒绝了该步骤：{reason}',
+    en: 'The server refused the step: {reason}',
+  },
   CAMERA_MISSING: { zh: '本设备没有可用的摄像头', en: 'This device has no camera to use' },
   FAILED: { zh: '操作失败：{reason}', en: 'That did not work: {reason}' },
 };
 
 /** Codes whose `{reason}` is worth showing in Chinese too: the words name what to fix. */
-const REASON_IN_ZH = new Set(['BAD_REQUEST', 'FAILED', 'HUB_FAILED', 'COUNT_REFUSED']);
+const REASON_IN_ZH = new Set([
+  'BAD_REQUEST',
+  'FAILED',
+  'HUB_FAILED',
+  'COUNT_REFUSED',
+  'TRANSFER_REFUSED',
+]);
 
 /** The words of `said` in `language`: by its code when known, else its English words. */
 export function saidText(language: Language, said: Said): string {
@@ -658,6 +703,47 @@ const ZH: Record<string, string> = {
   Here: '本店',
   'Bought together with {tried} {n} times': '与 {tried} 一起购买 {n} 次',
   'Goes with it': '搭配',
+  // Transfers and deliveries [TA13]-[TA15]
+  Transfers: '调拨',
+  'Transfers ({n})': '调拨 ({n})',
+  'Transfers and deliveries': '调拨与收货',
+  'Nothing to do now': '现在没有要处理的调拨',
+  'Offline: the list as last seen': '离线：显示上次的列表',
+  Pick: '拣货',
+  Ship: '发货',
+  Receive: '收货',
+  Draft: '草稿',
+  Picked: '已拣货',
+  Shipped: '已发货',
+  Received: '已收货',
+  Cancelled: '已取消',
+  Scanning: '扫描中',
+  Confirmed: '已确认',
+  'To {store}': '调往 {store}',
+  'From {store}': '来自 {store}',
+  Delivery: '供应商送货',
+  Transfer: '调拨单',
+  '{lines} lines, {n} units': '{lines} 行，共 {n} 件',
+  'Waiting to send': '等待发送',
+  'This step': '当前步骤',
+  'Choose a transfer to pick, ship or receive': '请选择要拣货、发货或收货的调拨单',
+  'units scanned': '件已扫描',
+  'Scan or type a barcode': '扫描或输入条码',
+  Add: '添加',
+  Camera: '摄像头',
+  'Hold to read RFID tags': '按住读取 RFID 标签',
+  'Waiting for the network: kept on this tablet and sent when online':
+    '等待网络：已保存在本平板上，联网后自动发送',
+  Scanned: '已扫描',
+  'Over / under': '多 / 少',
+  Correct: '更正',
+  '{n} over': '多 {n}',
+  '{n} short': '少 {n}',
+  'Confirm: {step}': '确认{step}',
+  'Confirmed: the transfer is {status} now': '已确认：调拨单现为{status}',
+  'Discard these scans?': '放弃这些扫描？',
+  'The units scanned for this step are removed from this tablet.':
+    '本步骤已扫描的数量将从本平板上删除。',
 };
 
 const EN: Record<string, string> = {};

@@ -9,6 +9,7 @@
 import type {
   ClerkDesk,
   CountDesk,
+  TransferDesk,
   FittingDesk,
   PickupDesk,
   ProductSearch,
@@ -71,6 +72,8 @@ export type Tablet = {
   fitting: FittingDesk;
   /** [TA11] [FM6] Counts by the fixed readers or a handheld read. */
   counts: CountDesk;
+  /** [TA13] [CL15] The store's transfers and deliveries, confirmed by scan. */
+  transfers: TransferDesk;
   pickup: PickupDesk;
   search: ProductSearch;
   /** [AC3] A SKU's stock at this store. */

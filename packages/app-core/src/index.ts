@@ -16,3 +16,4 @@ export * from './rfid-checkout';
 export * from './clerk/fitting-products';
 export * from './clerk/fitting';
 export * from './clerk/counts';
+export * from './clerk/transfers';

@@ -107,8 +107,13 @@ export type Freshness = {
   at: string;
 };
 
-/** `GET /_console/dashboard/sales?from&to[&store][&channel][&bucket=hour|day]`. */
+/**
+ * `GET /_console/dashboard/sales?from&to[&store][&channel][&bucket=hour|day][&group=store|chain]`:
+ * `bucket` defaults to hours up to 31 days, days beyond; `group=chain` gives one
+ * row per channel and bucket summed over the stores (`storeId: '*'`), `byStore` still per store.
+ */
 export type SalesRow = {
+  /** The store, or `'*'` for rows summed over the stores (`group=chain`). */
   storeId: string;
   channel: string;
   /** Start of the hour or day (an instant). */
@@ -183,7 +188,7 @@ export type ExceptionsDashboard = { rows: ExceptionCountRow[] };
 /** `GET /_console/dashboard/tryons?from&to[&store]`: the try-on conversion report ([RI6]), scoped. */
 
 // ---------------------------------------------------------------------------
-// Exception review ([XR1]-[XR8])
+// Exception review ([XR1]-[XR5]; the server's [XS1]-[XS6])
 // ---------------------------------------------------------------------------
 
 /** The kinds the review groups exceptions into; each server exception kind maps to one. */

@@ -141,7 +141,7 @@ describe('documents of several kinds', () => {
       validateDocument('storeState', { id: 'o', kind: 'order', storeId: 'S001' }).length,
     ).toBeGreaterThan(0);
     expect(validateDocument('storeState', { id: 'o', kind: 'hold', storeId: 'S001' })).toEqual([
-      { path: '$.kind', message: 'must be one of order, held, shipment, items' },
+      { path: '$.kind', message: 'must be one of order, held, shipment, items, transfer' },
     ]);
   });
 });

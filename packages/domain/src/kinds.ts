@@ -28,6 +28,7 @@ import { validateDomainDocument } from './schemas';
 import { styleProblems } from './styles';
 import { commissionRulesProblems } from './commission';
 import { storeItemsProblems } from './item-stock';
+import { storeTransferProblems } from './transfers';
 import { id, time } from './schema-fields';
 import type { ShiftFact } from './shift';
 import { tryOnFactProblems, type TryOnFact } from './tryons';
@@ -268,6 +269,8 @@ export const STORE_STATE_KINDS: Record<string, (value: unknown) => SchemaProblem
   shipment: shipmentProblems,
   // [IT4] One SKU's tagged items at the store, sellable and sold.
   items: storeItemsProblems,
+  // [TF10] A transfer or delivery the store sends or receives.
+  transfer: storeTransferProblems,
 };
 
 /** [DK4] Validates a `chain` or `storeState` document by the registry of its kind. */

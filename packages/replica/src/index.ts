@@ -13,4 +13,5 @@ export * from './till';
 export * from './styles';
 export * from './clerk-server';
 export * from './rfid-server';
+export * from './transfers-server';
 export * from './clerk-local-store';

@@ -14,7 +14,7 @@ import {
 } from '@pos/domain';
 import { BehaviorSubject, merge, type Observable } from 'rxjs';
 import { REPLICA_COLLECTIONS, type ReplicaCollectionName, type ReplicaDatabase } from './database';
-import { syncRequestHeaders } from './sync-headers';
+import { FACTS_WAITING_HEADER, syncRequestHeaders } from './sync-headers';
 
 export type SyncTarget = {
   /** Sync server base URL, e.g. http://127.0.0.1:5984 */
@@ -28,6 +28,8 @@ export type SyncTarget = {
    * versions of the replica's collections. Tests play an older or newer build.
    */
   schemaVersions?: SchemaVersions;
+  /** This build's version, reported to the server for the HQ console's device health ([RM8]). */
+  appVersion?: string;
 };
 
 export type SyncStatus = {
@@ -60,6 +62,9 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
   const baseFetch = target.fetch ?? globalThis.fetch.bind(globalThis);
   // Every request names the protocol and the replica's schema versions.
   const versionHeaders = syncRequestHeaders(target, db);
+  // [RM8] Facts written here since the replication started and not yet
+  // acknowledged by a push: reported to the server with every request.
+  let factsWaiting = 0;
   let incompatibility: VersionRefusal | null = null;
   // RxDB's live pull reads any reply as a changes feed: an error reply (a
   // refused token, an overloaded server) would end live pulling with an
@@ -97,6 +102,7 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       if (wait > 0) await sleep(wait);
       const headers = new Headers(init?.headers);
       for (const [name, value] of Object.entries(versionHeaders)) headers.set(name, value);
+      headers.set(FACTS_WAITING_HEADER, String(factsWaiting));
       try {
         const response = await baseFetch(live ? live.url : input, { ...init, headers });
         if (!response.ok) {
@@ -165,6 +171,15 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       lastSyncAt,
       incompatibility,
     });
+  for (const name of REPLICA_COLLECTIONS) {
+    if (COLLECTIONS[name].direction !== 'up') continue;
+    (db[name].insert$ as Observable<unknown>).subscribe(() => {
+      factsWaiting += 1;
+    });
+    states[name].sent$.subscribe(() => {
+      factsWaiting = Math.max(0, factsWaiting - 1);
+    });
+  }
   for (const name of REPLICA_COLLECTIONS) {
     const state = states[name];
     let failedThisRound = false;

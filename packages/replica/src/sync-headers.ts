@@ -23,8 +23,14 @@ export function replicaSchemaVersions(db: ReplicaDatabase): SchemaVersions {
   );
 }
 
+/** [RM8] The header a device names its app version in, for the HQ console's device health. */
+export const APP_VERSION_HEADER = 'X-Pos-App-Version';
+/** [RM8] The header a device says how many of its facts wait to be pushed in. */
+export const FACTS_WAITING_HEADER = 'X-Pos-Facts-Waiting';
+
 /**
- * Authorization plus `X-Pos-Protocol` and `X-Pos-Schema`. The schema versions
+ * Authorization plus `X-Pos-Protocol` and `X-Pos-Schema` (and
+ * `X-Pos-App-Version` when the target names one). The schema versions
  * are the target's if given, else the replica's (`db`), else the domain's.
  */
 export function syncRequestHeaders(
@@ -32,5 +38,9 @@ export function syncRequestHeaders(
   db?: ReplicaDatabase,
 ): Record<string, string> {
   const schemas = target.schemaVersions ?? (db ? replicaSchemaVersions(db) : SCHEMA_VERSIONS);
-  return { Authorization: `Bearer ${target.token}`, ...syncVersionHeaders(schemas) };
+  return {
+    Authorization: `Bearer ${target.token}`,
+    ...syncVersionHeaders(schemas),
+    ...(target.appVersion ? { [APP_VERSION_HEADER]: target.appVersion } : {}),
+  };
 }

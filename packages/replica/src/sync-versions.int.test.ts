@@ -6,8 +6,9 @@ import {
   SCHEMA_VERSIONS,
   SYNC_PROTOCOL_VERSION,
   formatSchemaVersions,
+  toFact,
 } from '@pos/domain';
-import { INDEX_KEY_FIXTURE } from '@pos/domain/fixtures';
+import { INDEX_KEY_FIXTURE, saleFactFixture } from '@pos/domain/fixtures';
 import { startSyncServer, type RunningSyncServer } from '@pos/sync-server';
 import { REPLICA_COLLECTIONS, openReplica } from './database';
 import { findMember } from './members';
@@ -64,6 +65,23 @@ describe('the replica speaks the sync contract', () => {
     }
     const status = await firstValueFrom(replication.status$);
     expect(status.incompatibility ?? null).toBeNull();
+    await replication.stop();
+    await db.close();
+  });
+
+  it('[RM8] reports its app version on every request and the facts not yet pushed', async () => {
+    const db = await openReplica({ name: 'device-report', storage: getRxStorageMemory() });
+    const { target, sent, urls } = recordingTarget(server.url);
+    const replication = startReplication(db, { ...target, appVersion: '9.8.7' });
+    await replication.awaitInitialSync();
+    const sale = saleFactFixture({ id: 'S001-POS1-01JREPORT0000000000000001' });
+    await db.facts.insert(toFact('sale', sale));
+    await replication.awaitInSync();
+    expect(sent.every((h) => h.get('x-pos-app-version') === '9.8.7')).toBe(true);
+    const pushes = sent.filter((_, i) => urls[i]!.includes('/facts/_bulk_docs'));
+    // The push of the sale went while it was still waiting; nothing waits after it.
+    expect(pushes.map((h) => h.get('x-pos-facts-waiting'))).toContain('1');
+    expect(sent.every((h) => /^\d+$/.test(h.get('x-pos-facts-waiting') ?? ''))).toBe(true);
     await replication.stop();
     await db.close();
   });

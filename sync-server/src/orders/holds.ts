@@ -45,6 +45,7 @@ import {
   readPositions,
   unitsLeft,
 } from './store-orders';
+import { safetyStockBook } from '../inventory/safety-stock';
 
 export { ORDERS_DB } from './store-orders';
 /** [OC2] Server-only: each idempotency key and the order it made. */
@@ -189,6 +190,15 @@ export async function placeOrder(
   }
   const fingerprint = fingerprintOf ?? placementFingerprint(input);
   const expiresAt = holdExpiry(now, policy);
+  // [IV14] The safety stock set per store for the order's SKUs: one read, before the transaction.
+  const safetyStock =
+    routing.safetyStock ??
+    (await safetyStockBook(
+      storage,
+      Array.isArray(input.lines)
+        ? [...new Set(input.lines.map((l) => l?.sku).filter((s) => typeof s === 'string'))]
+        : [],
+    ));
   return storage.transaction(async (tx): Promise<PlaceOrderResult> => {
     const earlier = await earlierPlacement(tx, key, fingerprint);
     if (earlier) return earlier;
@@ -218,7 +228,10 @@ export async function placeOrder(
     // One read of the levels and held units serves the check and the new held units.
     const positions = await readPositions(tx, [...demand.values()]);
     const available = new Map<string, number>();
-    for (const id of demand.keys()) available.set(id, positionAtp(positions.get(id)));
+    for (const id of demand.keys()) {
+      // [IV14] A pickup hold keeps back the store's own safety stock when one is set.
+      available.set(id, Math.max(positionAtp(positions.get(id)) - (safetyStock.get(id) ?? 0), 0));
+    }
     const short: ShortLine[] = [];
     for (const line of held.order.lines) {
       if (line.fulfilment.mode !== 'pickup') continue;
@@ -243,7 +256,7 @@ export async function placeOrder(
     }
 
     // [RP1] Ship and same-city lines are routed against what the pickup lines leave.
-    const routed = await routePlacement(tx, held.order, now, demand, routing);
+    const routed = await routePlacement(tx, held.order, now, demand, { ...routing, safetyStock });
     if (!routed.ok) return routed;
 
     if (input.coupons && input.coupons.length > 0) {

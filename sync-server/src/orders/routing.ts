@@ -102,6 +102,11 @@ export type PlacementRouting = {
   routingPolicy?: RoutingPolicy;
   /** Default `plainAddressBook` (the `_addresses` documents as they are). */
   addressBook?: AddressBook;
+  /**
+   * [IV14] The safety stock set per store and SKU, by stock level id: a
+   * location keeps back its own instead of the policy's default.
+   */
+  safetyStock?: ReadonlyMap<string, number>;
 };
 
 /** [RP2] Units of a SKU no location can route, in one mode. */
@@ -182,7 +187,11 @@ export async function routePlacement(
     const states: LocationState[] = candidates.map((state) => {
       const atp: Record<string, number> = {};
       for (const [sku, units] of Object.entries(state.atp)) {
-        const left = units - (taken.get(stockLevelId(state.location.id, sku)) ?? 0);
+        const id = stockLevelId(state.location.id, sku);
+        // [IV14] Its own safety stock in place of the policy's, which the router takes off.
+        const own = options.safetyStock?.get(id);
+        const kept = own === undefined ? 0 : own - policy.safetyStock;
+        const left = units - kept - (taken.get(id) ?? 0);
         if (left > 0) atp[sku] = left;
       }
       return { ...state, atp };

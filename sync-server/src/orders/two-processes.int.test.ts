@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { holdPolicy, type Order } from '@pos/domain';
 import { provisionAdminToken } from '../auth';
 import { openPostgresStorage } from '../storage/postgres';
-import { CLI, cliEnv, requestAs, TEST_DATABASE_URL } from '../test-support';
+import { cliArgs, cliEnv, requestAs, TEST_DATABASE_URL } from '../test-support';
 import { ORDERS_DB, placeOrder } from './holds';
 import { heldUnits, pickupOrder, seedStock } from './orders.fixture';
 
@@ -42,10 +42,10 @@ async function ownDatabase(): Promise<string> {
 }
 
 /** `sync-server serve` as an OS process on `databaseUrl`; resolves when it listens. */
-function serve(databaseUrl: string): Promise<ServerProcess> {
+async function serve(databaseUrl: string): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, 'serve', '--port', '0', '--no-rate-limit', '--quiet'],
+    await cliArgs(['serve', '--port', '0', '--no-rate-limit', '--quiet']),
     { env: cliEnv(databaseUrl), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../demo-data';
@@ -18,12 +17,11 @@ import {
   S001_DEVICE,
   TEST_DATABASE_URL,
   asPushed,
+  cliArgs,
   demoSale,
 } from '../test-support';
 import { openPostgresStorage } from './postgres';
 import { StorageUnavailableError } from './storage';
-
-const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
 
 describe.skipIf(!TEST_DATABASE_URL)(
   `a dropped database connection${TEST_DATABASE_URL ? '' : ` — ${REAL_POSTGRES_SKIP_REASON}`}`,
@@ -199,17 +197,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
       await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}_child`);
       const child: ChildProcess = spawn(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          CLI,
-          'serve',
-          '--port',
-          '0',
-          '--seed-demo',
-          '--quiet',
-          '--no-rate-limit',
-        ],
+        await cliArgs(['serve', '--port', '0', '--seed-demo', '--quiet', '--no-rate-limit']),
         {
           env: { ...process.env, DATABASE_URL: dbUrl.toString() },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,10 +21,14 @@ import {
   DEMO_STAFF,
   DEMO_CLERKS,
   DEMO_STORES,
+  DEMO_SHELF_LABEL_SERVICES,
   DEMO_TABLETS,
   ensureDemoCertificate,
   provisionAdminToken,
 } from '@pos/sync-server';
+import { startShelfLabelDemo, type ShelfLabelDemo } from '@pos/hardware';
+// The console's demo users with their passwords, printed for the operator.
+import { DEMO_CONSOLE_USERS } from '../../../../sync-server/src/console/users';
 import { formatMinorPlain, makeCouponCode } from '@pos/domain';
 import { DEMO_TABLET_HUB_TOKENS, demoTabletLink, startDemoStore } from './demo-store';
 // The demo's tagged garments, named by SKU and serial in the terminal.
@@ -70,6 +74,8 @@ const store = await startDemoStore({
 });
 
 let electronProcess: ChildProcess | null = null;
+// Set once the shelf labels run (Electron may close before they start).
+let shelfLabels: ShelfLabelDemo | null = null;
 const shopUrl = `${store.syncServer.url}/shop/`;
 console.log(`\nSync server: ${store.syncServer.url} (PGlite in ${dataDir})`);
 console.log(
@@ -138,11 +144,36 @@ console.log(
     'certificate above on the tablet.',
 );
 
-// [HC1] The HQ console signs in with an admin token: a new one each start, in the link's fragment.
+// [UA1] The HQ console: its demo users sign in by name and password (1280×800 or wider).
+console.log(`\nHQ console: ${store.syncServer.url}/console/`);
+for (const user of DEMO_CONSOLE_USERS) {
+  const stores = user.stores === 'all' ? 'all stores' : user.stores.join(', ');
+  console.log(
+    `  ${user.name.padEnd(8)} ${user.password.padEnd(18)} ${user.role} (${stores}): ${user.displayName}`,
+  );
+}
+// [HC1] Tools sign in with an admin token instead: a new one each start, in the link's fragment.
 const { token: consoleToken } = await provisionAdminToken(store.syncServer.storage, 'demo-hq');
-console.log(`\nHQ console (试穿转化 Try-on conversion; 1440×900 fits it best):`);
-console.log(`  ${store.syncServer.url}/console/#token=${consoleToken}`);
-console.log('  (a new HQ admin token each start; the page keeps it for its browser tab only)');
+console.log(`  or as an HQ admin token: ${store.syncServer.url}/console/#token=${consoleToken}`);
+
+// [SV1] S001's shelf labels: the store's shelf-label service pushing to a simulated CloudEsl
+// gateway of 200 labels in real time (L0017 always fails, so the integrity check shows one).
+const [labelService] = DEMO_SHELF_LABEL_SERVICES;
+shelfLabels = await startShelfLabelDemo({
+  serverUrl: store.syncServer.url,
+  storeId: labelService.storeId,
+  deviceToken: labelService.token,
+  labels: 200,
+  dataDir: join(dirname(dataDir), 'shelf-labels'),
+  certFingerprint: certificate.fingerprint,
+  log: (level, message) => {
+    if (level !== 'info') console.log(`[shelf labels] ${level}: ${message}`);
+  },
+});
+console.log(
+  `\nShelf labels: ${labelService.storeId}'s 200 simulated labels (gateway ${shelfLabels.simulator.url}); ` +
+    'the first push settles in about a minute (console: 电子价签 Shelf labels).',
+);
 
 const garmentNames = new Map(
   demoTaggedItems().map((item) => [item.epc, `${item.sku} #${item.serial}`] as const),
@@ -222,6 +253,7 @@ async function stop(): Promise<void> {
   console.log('\nStopping the demo store…');
   input.close();
   electronProcess?.kill();
+  await shelfLabels?.close();
   await store.close();
   process.exit(0);
 }

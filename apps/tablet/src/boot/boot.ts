@@ -12,6 +12,7 @@ import {
   createCheckout,
   createClerkDesk,
   createCounts,
+  createTransfers,
   createFitting,
   createPickupDesk,
   createProductSearch,
@@ -28,6 +29,8 @@ import {
 import {
   createHttpClerkServer,
   createHttpRfidServer,
+  createHttpTransfersServer,
+  storeTransfers,
   createTillReplica,
   openClerkLocalStore,
   openOutbox,
@@ -158,6 +161,13 @@ export async function bootTablet(
   };
   const fitting = createFitting(floorPorts);
   const counts = createCounts(floorPorts);
+  // [CL15] Transfers: the server's /_transfers routes and the hub's RFID reads.
+  const transfers = createTransfers({
+    ...ports,
+    transfers: createHttpTransfersServer({ baseUrl: target.url, token: target.token }),
+    floor: connected?.bridge ?? null,
+    replicated: () => storeTransfers(db, provisioning.storeId),
+  });
   const search = createProductSearch(ports.replica);
 
   // [CL8] Orders queued offline are sent when the network is back: when the
@@ -165,7 +175,7 @@ export async function bootTablet(
   let flushing: Promise<unknown> | null = null;
   const flush = () => {
     // The screens follow the queue through `sync.watch`: told once the flush is done.
-    flushing ??= Promise.all([clerk.flush(), counts.flush()]).finally(() => {
+    flushing ??= Promise.all([clerk.flush(), counts.flush(), transfers.flush()]).finally(() => {
       flushing = null;
       changed();
     });
@@ -213,6 +223,7 @@ export async function bootTablet(
     clerk,
     fitting,
     counts,
+    transfers,
     pickup,
     search,
     stock: (sku) => stockOf(ports.replica, sku),

@@ -35,6 +35,7 @@ import {
 } from '@pos/domain';
 import type { Tablet, TabletCamera, TabletHub, TabletSync } from '../tablet';
 import { createFakeFloor } from './fake-floor';
+import { createFakeTransfers } from './fake-transfers';
 
 export type FakeOptions = {
   /** Start offline: stale chain stock, orders queued. */
@@ -194,6 +195,8 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
   scan(code: string): void;
   /** For the dev page: a tag read by the hub's RFID reader (the count screen's handheld read). */
   readTag(epc: string): void;
+  /** For the dev page: an RFID tag's EPC of a fake transfer's SKU. */
+  transferEpc(sku: string, serial: number): string;
   /** For the dev page: a code held up to the camera while it plays (a member QR). */
   showCamera(code: string): void;
 } {
@@ -817,6 +820,13 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
     },
   });
 
+  const transfers = createFakeTransfers({
+    online: () => online,
+    signedIn: () => signedIn?.id ?? null,
+    products: [1, 5, 6, 8].map((i) => PRODUCTS[i % PRODUCTS.length]!.product),
+    changed,
+  });
+
   const hub: TabletHub = {
     connected: () => true,
     onConnection: () => () => {},
@@ -873,6 +883,7 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
     clerk,
     fitting: floor.fitting,
     counts: floor.counts,
+    transfers: transfers.desk,
     pickup,
     search: async (text) =>
       PRODUCTS.filter(
@@ -905,7 +916,11 @@ export function createFakeTablet(options: FakeOptions = {}): Tablet & {
     scan(code) {
       scanListeners.forEach((l) => l(code));
     },
-    readTag: floor.readTag,
+    readTag(epc) {
+      floor.readTag(epc);
+      transfers.readTag(epc);
+    },
+    transferEpc: transfers.epcOf,
     showCamera(code) {
       cameraReaders.forEach((read) => read(code));
     },

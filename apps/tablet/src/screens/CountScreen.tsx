@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CountOnDevice, CountReport, CountSource } from '@pos/app-core';
 import { useDateTime } from '@pos/ui';
 import type { Tablet } from '../tablet';
-import { Note, Sheet, SupervisorFields } from './common';
+import { DiscardSheet, HoldToRead, Note, Sheet, SupervisorFields } from './common';
 import { percentOfBp, variantLabel } from './view';
 import { noteOf, noteOfRefusal, useWords, type ScreenNote } from './words';
 
@@ -271,29 +271,13 @@ function CurrentCount(props: {
         )}
       </p>
       {mayRead && (
-        <button
-          type="button"
-          className={reading ? 'hold-to-read on' : 'hold-to-read'}
-          aria-pressed={reading}
-          onPointerDown={(e) => {
-            e.currentTarget.setPointerCapture?.(e.pointerId);
-            holdStart();
-          }}
-          onPointerUp={holdEnd}
-          onPointerCancel={holdEnd}
-          onKeyDown={(e) => {
-            if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) {
-              e.preventDefault();
-              holdStart();
-            }
-          }}
-          onKeyUp={(e) => {
-            if (e.key === ' ' || e.key === 'Enter') holdEnd();
-          }}
-          onContextMenu={(e) => e.preventDefault()}
-        >
-          {reading ? t('Reading… release to stop') : t('Hold to read')}
-        </button>
+        <HoldToRead
+          reading={reading}
+          label={t('Hold to read')}
+          readingLabel={t('Reading… release to stop')}
+          onStart={holdStart}
+          onEnd={holdEnd}
+        />
       )}
       {count.state === 'waiting' && (
         <p className="note waiting" role="status">
@@ -360,24 +344,15 @@ function CurrentCount(props: {
         />
       )}
       {confirmDiscard && (
-        <Sheet title={t('Discard this count?')} onClose={() => setConfirmDiscard(false)}>
-          <p>{t('Its {n} reads are removed from this tablet.', { n: count.epcs.length })}</p>
-          <div className="actions">
-            <button type="button" onClick={() => setConfirmDiscard(false)}>
-              {t('Cancel')}
-            </button>
-            <button
-              type="button"
-              className="danger"
-              onClick={() => {
-                setConfirmDiscard(false);
-                void counts.discard(count.countId).then(props.onDiscarded);
-              }}
-            >
-              {t('Discard')}
-            </button>
-          </div>
-        </Sheet>
+        <DiscardSheet
+          title={t('Discard this count?')}
+          text={t('Its {n} reads are removed from this tablet.', { n: count.epcs.length })}
+          onCancel={() => setConfirmDiscard(false)}
+          onDiscard={() => {
+            setConfirmDiscard(false);
+            void counts.discard(count.countId).then(props.onDiscarded);
+          }}
+        />
       )}
     </>
   );

@@ -251,3 +251,64 @@ export function QuantityPicker(props: {
     </span>
   );
 }
+
+/**
+ * [TA11] [TA14] The button held to read RFID tags: pressed (by touch,
+ * mouse, Space or Enter) starts the read, released stops it.
+ */
+export function HoldToRead(props: {
+  reading: boolean;
+  label: string;
+  readingLabel: string;
+  onStart(): void;
+  onEnd(): void;
+}) {
+  return (
+    <button
+      type="button"
+      className={props.reading ? 'hold-to-read on' : 'hold-to-read'}
+      aria-pressed={props.reading}
+      onPointerDown={(e) => {
+        e.currentTarget.setPointerCapture?.(e.pointerId);
+        props.onStart();
+      }}
+      onPointerUp={props.onEnd}
+      onPointerCancel={props.onEnd}
+      onKeyDown={(e) => {
+        if ((e.key === ' ' || e.key === 'Enter') && !e.repeat) {
+          e.preventDefault();
+          props.onStart();
+        }
+      }}
+      onKeyUp={(e) => {
+        if (e.key === ' ' || e.key === 'Enter') props.onEnd();
+      }}
+      onContextMenu={(e) => e.preventDefault()}
+    >
+      {props.reading ? props.readingLabel : props.label}
+    </button>
+  );
+}
+
+/** A sheet that asks before something is removed from the tablet: Cancel, or Discard. */
+export function DiscardSheet(props: {
+  title: string;
+  text: string;
+  onCancel(): void;
+  onDiscard(): void;
+}) {
+  const t = useWords();
+  return (
+    <Sheet title={props.title} onClose={props.onCancel}>
+      <p>{props.text}</p>
+      <div className="actions">
+        <button type="button" onClick={props.onCancel}>
+          {t('Cancel')}
+        </button>
+        <button type="button" className="danger" onClick={props.onDiscard}>
+          {t('Discard')}
+        </button>
+      </div>
+    </Sheet>
+  );
+}

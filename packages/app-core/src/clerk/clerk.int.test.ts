@@ -8,15 +8,28 @@
  * the simulated provider's page; the clerk's commission shows. Then the
  * network goes: stock shows stale, an order is queued, and it is placed
  * once when the network is back, or fails with the server's reason.
+ * Last, a transfer HQ drafts from S001 to S002: S001's tablet picks it by
+ * barcode and ships it by RFID tags (offline first), S002's tablet receives
+ * it one short, and stock comes out exact at both stores ([CL15]-[CL19]).
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { parseTakeNowCode, toHex, type Staff } from '@pos/domain';
+import {
+  encodeSgtin96,
+  parseTakeNowCode,
+  toHex,
+  type Staff,
+  type StockLevel,
+  type TransferOrder,
+} from '@pos/domain';
+import type { TagRead } from '@pos/hardware/protocol';
 import {
   createHttpClerkServer,
+  createHttpTransfersServer,
   createTillReplica,
+  storeTransfers,
   openClerkLocalStore,
   openOutbox,
   openReplica,
@@ -33,6 +46,7 @@ import {
   DEMO_TABLETS,
   openPgliteStorage,
   openPostgresStorage,
+  provisionAdminToken,
   seedDemo,
   type SyncServer,
   type SyncStorage,
@@ -45,6 +59,8 @@ import {
   type DeviceBridge,
   type Outcome,
 } from '@pos/app-core';
+import { memoryLocalStore } from './clerk.fixture';
+import { createTransfers, type TransferDesk } from './transfers';
 
 const TABLET = DEMO_TABLETS[0];
 const CLERK_ID = 'S001-E03';
@@ -257,6 +273,157 @@ for (const backend of BACKENDS) {
         await desk.dismiss(queued.request.requestId);
         await desk.dismiss(doomed.request.requestId);
         expect(await desk.queue()).toEqual([]);
+      });
+
+      it('[CL15] [CL16] [CL18] [CL19] S001 picks by barcode and ships by RFID (offline first); S002 receives one short; stock is exact', async () => {
+        const [S001_TAB, S002_TAB] = DEMO_TABLETS;
+        const [TEE_A, TEE_B] = DEMO_STYLE_PRODUCTS.filter((p) => p.id !== DEMO_MISSING_SKU);
+        const tag = (gtin: string, serial: number) => {
+          const made = encodeSgtin96({ gtin, serial });
+          if (!made.ok) throw new Error(made.message);
+          return made.epc;
+        };
+        const reads = new Set<(read: TagRead) => void>();
+        const fetch: typeof globalThis.fetch = (input, init) =>
+          network ? globalThis.fetch(input, init) : Promise.reject(new TypeError('fetch failed'));
+        const outbox = await openOutbox(db, { url, token: S001_TAB.token });
+        let ids = 0;
+        // Both tablets look products up in this replica: the catalog is chain-wide.
+        const deskOf = (tablet: (typeof DEMO_TABLETS)[number], own: boolean): TransferDesk => {
+          const config = {
+            storeId: tablet.storeId,
+            deviceId: tablet.deviceId,
+            currency: 'CNY',
+            receiptColumns: 48 as const,
+          };
+          const staff = { id: `${tablet.storeId}-E03`, name: 'clerk' } as Staff;
+          return createTransfers({
+            replica: createTillReplica(db, {
+              storeId: config.storeId,
+              deviceId: config.deviceId,
+              priceList: 'CN-LIST',
+              target: { url, token: tablet.token, fetch },
+            }),
+            outbox,
+            devices: PRINTER,
+            config,
+            state: createStateStore({ ...initialTillState('CNY'), staff }),
+            clock: () => new Date(),
+            newId: () => `${tablet.deviceId}-STEP${String(ids++).padStart(4, '0')}`,
+            language: () => 'zh-CN',
+            server: createHttpClerkServer({ baseUrl: url, token: tablet.token, fetch, db }),
+            local: own ? openClerkLocalStore(db) : memoryLocalStore(),
+            online: () => network,
+            transfers: createHttpTransfersServer({ baseUrl: url, token: tablet.token, fetch, db }),
+            floor: {
+              onTagRead: (callback) => (reads.add(callback), () => void reads.delete(callback)),
+            },
+          });
+        };
+        const sender = deskOf(S001_TAB, true);
+        const receiver = deskOf(S002_TAB, false);
+        const stockOf = async (storeId: string, sku: string) =>
+          (
+            (await storage.getDocs('stock', [`${storeId}:${sku}`], null)).get(`${storeId}:${sku}`)
+              ?.body as StockLevel | undefined
+          )?.onHand ?? 0;
+        const stocks = async () => ({
+          a1: await stockOf('S001', TEE_A!.id),
+          b1: await stockOf('S001', TEE_B!.id),
+          a2: await stockOf('S002', TEE_A!.id),
+          b2: await stockOf('S002', TEE_B!.id),
+        });
+        const admin = (await provisionAdminToken(storage, 'hq-transfers')).token;
+        const created = await globalThis.fetch(`${url}/_console/transfers`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            from: 'S001',
+            to: 'S002',
+            lines: [
+              { sku: TEE_A!.id, quantity: 2 },
+              { sku: TEE_B!.id, quantity: 1 },
+            ],
+            reason: 'S002 is short of these sizes',
+          }),
+        });
+        expect(created.status).toBe(201);
+        const transfer = (await created.json()) as TransferOrder;
+        const before = await stocks();
+
+        // S001 picks: the draft is its to act on; S002 has nothing to do yet.
+        expect(value(await receiver.board()).tasks).toEqual([]);
+        const board = value(await sender.board());
+        expect(board.tasks.map((t) => [t.order.id, t.step])).toEqual([[transfer.id, 'ready']]);
+        const pick = value(await sender.start(transfer.id));
+        for (const code of [TEE_A!.gtin, TEE_A!.gtin, TEE_B!.id])
+          value(await sender.scan(pick.stepId, code));
+        expect(value(await sender.confirm(pick.stepId))).toMatchObject({
+          state: 'sent',
+          answer: { status: 'ready' },
+        });
+
+        // S001 ships by reading the tags in the box, then the network goes.
+        const ship = value(await sender.start(transfer.id));
+        expect(ship.step).toBe('shipped');
+        const reading = value(sender.read(ship.stepId, () => {}));
+        const epcs = [tag(TEE_A!.gtin, 9001), tag(TEE_A!.gtin, 9002), tag(TEE_B!.gtin, 9003)];
+        for (const epc of [...epcs, epcs[0]!]) {
+          for (const r of [...reads]) r({ epc, scheme: 'sgtin-96' } as TagRead);
+        }
+        await reading.stop();
+        network = false;
+        expect(value(await sender.confirm(ship.stepId))).toMatchObject({ state: 'waiting' });
+        network = true;
+        const [shipped] = await sender.flush();
+        expect(shipped).toMatchObject({ state: 'sent', answer: { status: 'shipped' } });
+        // Sent again (say its answer was lost): the same id records it once.
+        const again = await createHttpTransfersServer({
+          baseUrl: url,
+          token: S001_TAB.token,
+        }).confirmStep(transfer.id, {
+          stepId: ship.stepId,
+          step: 'shipped',
+          lines: shipped!.answer!.lines.map((l) => ({
+            sku: l.sku,
+            quantity: l.shipped!,
+            ...(l.epcs ? { epcs: l.epcs } : {}),
+          })),
+          staffId: 'S001-E03',
+          at: shipped!.confirmedAt!,
+        });
+        expect(again).toMatchObject({ ok: true, value: { status: 'shipped' } });
+
+        // S002 receives: one tee A is missing from the box.
+        const task = value(await receiver.board()).tasks;
+        expect(task.map((t) => [t.order.id, t.step])).toEqual([[transfer.id, 'received']]);
+        const receive = value(await receiver.start(transfer.id));
+        value(await receiver.scan(receive.stepId, TEE_A!.gtin));
+        value(await receiver.scan(receive.stepId, TEE_B!.gtin));
+        const received = value(await receiver.confirm(receive.stepId));
+        expect(received.answer).toMatchObject({
+          status: 'received',
+          lines: [
+            { sku: TEE_A!.id, shipped: 2, received: 1, discrepancy: -1 },
+            { sku: TEE_B!.id, shipped: 1, received: 1, discrepancy: 0 },
+          ],
+        });
+        expect(value(await sender.board()).tasks).toEqual([]);
+        // The store's copy of the transfer reaches the tablet's replica: what it shows offline.
+        replication.reSync();
+        await vi.waitFor(
+          async () =>
+            expect(
+              (await storeTransfers(db, 'S001')).find((t) => t.id === transfer.id)?.status,
+            ).toBe('received'),
+          { timeout: 20_000 },
+        );
+        expect(await stocks()).toEqual({
+          a1: before.a1 - 2,
+          b1: before.b1 - 1,
+          a2: before.a2 + 1,
+          b2: before.b2 + 1,
+        });
       });
     },
   );
