@@ -41,6 +41,7 @@ export const ROLLUP_LOCK = 'rollups';
 export const DEFAULT_ROLLUP_PAGE = 2000;
 /** [RM6] The slow timer's interval: catches up after a lost notification. */
 export const DEFAULT_ROLLUP_INTERVAL_MS = 5000;
+export const DEFAULT_ROLLUP_SETTLE_MS = 250;
 
 export type RollupWorkerOptions = {
   log?: Logger;
@@ -48,6 +49,12 @@ export type RollupWorkerOptions = {
   /** Documents read per transaction (default 2000). */
   pageSize?: number;
   intervalMs?: number;
+  /**
+   * [RM6] How long a wake by a commit waits before the run, so that the
+   * commits of a busy second are read as one page, not one page each
+   * (default 250 ms).
+   */
+  settleMs?: number;
   /** Called after each page commits with when each applied fact was received (lag measurement). */
   onApplied?: (page: { facts: number; receivedAt: string[]; appliedAt: Date }) => void;
 };
@@ -322,6 +329,7 @@ export function startRollupWorker(
   let running: Promise<void> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let settling: NodeJS.Timeout | undefined;
 
   const runOnce = async (): Promise<void> => {
     for (;;) {
@@ -365,8 +373,16 @@ export function startRollupWorker(
     return running;
   };
 
+  // A commit schedules one run a little later; the commits until then join it.
+  const wake = () => {
+    if (stopped || settling) return;
+    settling = setTimeout(() => {
+      settling = undefined;
+      void run();
+    }, options.settleMs ?? DEFAULT_ROLLUP_SETTLE_MS);
+  };
   const unlisten = storage.listen((db) => {
-    if (db === ALL_CHANGED || SOURCES.has(db)) void run();
+    if (db === ALL_CHANGED || SOURCES.has(db)) wake();
   });
   const tick = () => {
     void run().then(() => {
@@ -386,6 +402,7 @@ export function startRollupWorker(
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(settling);
       unlisten();
       while (running) await running;
     },
