@@ -7,19 +7,11 @@
  * outbox before posting it (`POST /_esl/acks`). Through a WAN outage it
  * keeps pushing what it has and the acknowledgements wait.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOCOL_HEADER, SYNC_PROTOCOL_VERSION, type LabelAck, type LabelWork } from '@pos/domain';
 import { errorMessage } from '../errors';
+import { JsonLinesLog } from '../durable/json-lines-log';
 import { pinnedFetch } from '../zones/fact-push';
 import type { EslDriver, LabelPushItem } from './driver';
 
@@ -67,48 +59,71 @@ type OutboxLine = { ack: LabelAck } | { posted: string[] } | { bound: [string, s
 
 const ackKey = (a: LabelAck) => `${a.labelId}|${a.pushId}|${a.status}|${a.at}`;
 
+/** Compact when the file has this many more lines than live entries. */
+const COMPACT_AFTER_LINES = 5_000;
+
+/** A line of the file, or null for one that is torn or not ours. */
+function parseOutboxLine(value: unknown): OutboxLine | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const line = value as Record<string, unknown>;
+  const ack = line.ack as Partial<LabelAck> | undefined;
+  if (
+    typeof ack?.labelId === 'string' &&
+    typeof ack.pushId === 'string' &&
+    typeof ack.status === 'string' &&
+    typeof ack.at === 'string'
+  ) {
+    return { ack: ack as LabelAck };
+  }
+  if (Array.isArray(line.posted) && line.posted.every((k) => typeof k === 'string')) {
+    return { posted: line.posted as string[] };
+  }
+  if (
+    Array.isArray(line.bound) &&
+    line.bound.every(
+      (pair) =>
+        Array.isArray(pair) &&
+        pair.length === 2 &&
+        typeof pair[0] === 'string' &&
+        typeof pair[1] === 'string',
+    )
+  ) {
+    return { bound: line.bound as [string, string][] };
+  }
+  return null;
+}
+
 /** [EG10] The acks not yet posted and the labels bound at the gateway, in a JSON-lines file synced to disk. */
 export class LabelOutbox {
   readonly #waiting = new Map<string, LabelAck>();
   readonly bound = new Map<string, string>();
-  #fd: number;
+  readonly #log: JsonLinesLog<OutboxLine>;
 
   constructor(readonly path: string) {
-    if (existsSync(path)) {
-      for (const text of readFileSync(path, 'utf8').split('\n')) {
-        let line: OutboxLine;
-        try {
-          line = JSON.parse(text) as OutboxLine;
-        } catch {
-          continue; // a line torn by a crash
-        }
-        this.#apply(line);
-      }
-    }
-    const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w');
-    const lines: OutboxLine[] = [
-      { bound: [...this.bound] },
-      ...[...this.#waiting.values()].map((ack) => ({ ack })),
-    ];
-    writeSync(fd, lines.map((l) => JSON.stringify(l) + '\n').join(''));
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
-    this.#fd = openSync(path, 'a');
+    this.#log = new JsonLinesLog<OutboxLine>(path, 'the shelf-label outbox');
+    for (const line of this.#log.read(parseOutboxLine)) this.#apply(line);
+    this.#compact();
   }
 
   #apply(line: OutboxLine): void {
     if ('ack' in line) this.#waiting.set(ackKey(line.ack), line.ack);
     else if ('posted' in line) for (const k of line.posted) this.#waiting.delete(k);
-    else if ('bound' in line) for (const [id, sku] of line.bound) this.bound.set(id, sku);
+    else for (const [id, sku] of line.bound) this.bound.set(id, sku);
   }
 
   #append(lines: OutboxLine[]): void {
     if (!lines.length) return;
-    writeSync(this.#fd, lines.map((l) => JSON.stringify(l) + '\n').join(''));
-    fsyncSync(this.#fd);
+    this.#log.append(lines);
     for (const l of lines) this.#apply(l);
+    if (this.#log.lineCount > COMPACT_AFTER_LINES + this.#waiting.size + 1) this.#compact();
+  }
+
+  /** Rewrites the file with only what is live, atomically. */
+  #compact(): void {
+    this.#log.rewrite([
+      { bound: [...this.bound] },
+      ...[...this.#waiting.values()].map((ack) => ({ ack })),
+    ]);
   }
 
   record(acks: readonly LabelAck[]): void {
@@ -124,7 +139,7 @@ export class LabelOutbox {
     return [...this.#waiting.values()];
   }
   close(): void {
-    closeSync(this.#fd);
+    this.#log.close();
   }
 }
 

@@ -6,17 +6,7 @@
  * it reads the file back (a line torn by a crash mid-write is skipped) and
  * rewrites it compactly, atomically (a temporary file renamed over it).
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { JsonLinesLog } from '../durable/json-lines-log';
 import type { OpenTryOnSession, TryOnFact } from '@pos/domain';
 
 /** A fact the sync server refused as invalid: kept aside, reported, never pushed again. */
@@ -38,8 +28,7 @@ export class FactOutbox {
   readonly #open = new Map<string, OpenTryOnSession>();
   readonly #waiting = new Map<string, TryOnFact>();
   readonly #refused = new Map<string, RefusedFact>();
-  #fd: number | undefined;
-  #lines = 0;
+  readonly #log: JsonLinesLog<Line>;
 
   /** Opens (or creates) the outbox at `path`: reads what it holds and compacts it. */
   static open(path: string): FactOutbox {
@@ -48,10 +37,8 @@ export class FactOutbox {
 
   private constructor(path: string) {
     this.path = path;
-    mkdirSync(dirname(path), { recursive: true });
-    if (existsSync(path)) {
-      for (const text of readFileSync(path, 'utf8').split('\n')) this.#apply(parseLine(text));
-    }
+    this.#log = new JsonLinesLog<Line>(path, 'the fitting-room outbox');
+    for (const line of this.#log.read(parseLine)) this.#apply(line);
     this.#compact();
   }
 
@@ -82,7 +69,7 @@ export class FactOutbox {
   /** The server holds these facts. */
   markPushed(ids: readonly string[]): void {
     if (ids.length) this.#append([{ pushed: [...ids] }]);
-    if (this.#lines > COMPACT_AFTER_LINES + this.#live()) this.#compact();
+    if (this.#log.lineCount > COMPACT_AFTER_LINES + this.#live()) this.#compact();
   }
 
   /** [FR3] The server refused these as invalid: kept aside with the reason. */
@@ -91,16 +78,14 @@ export class FactOutbox {
   }
 
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#log.close();
   }
 
   #live(): number {
     return this.#open.size + this.#waiting.size + this.#refused.size;
   }
 
-  #apply(line: Line | null): void {
-    if (!line) return;
+  #apply(line: Line): void {
     if ('open' in line) {
       this.#open.set(line.open.epc, line.open);
     } else if ('closed' in line) {
@@ -128,47 +113,24 @@ export class FactOutbox {
    */
   #append(lines: readonly Line[]): void {
     for (const line of lines) this.#apply(line);
-    if (this.#fd === undefined) throw new Error('the fitting-room outbox is closed');
-    writeSync(this.#fd, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-    fsyncSync(this.#fd);
-    this.#lines += lines.length;
+    this.#log.append(lines);
   }
 
   /** Rewrites the file with only what is live, atomically. */
   #compact(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    const lines: Line[] = [
+    this.#log.rewrite([
       ...[...this.#open.values()].map((open) => ({ open })),
       ...[...this.#refused.values()].flatMap(({ fact, reason }) => [
         { closed: fact },
         { refused: { id: fact.id, reason } },
       ]),
       ...[...this.#waiting.values()].map((closed) => ({ closed })),
-    ];
-    const temporary = `${this.path}.tmp`;
-    const fd = openSync(temporary, 'w');
-    try {
-      writeSync(fd, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, this.path);
-    syncDirectory(dirname(this.path));
-    this.#fd = openSync(this.path, 'a');
-    this.#lines = lines.length;
+    ]);
   }
 }
 
 /** A line of the file, or null for one that is torn or not ours. */
-function parseLine(text: string): Line | null {
-  if (!text.trim()) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
+function parseLine(value: unknown): Line | null {
   if (typeof value !== 'object' || value === null) return null;
   const line = value as Record<string, unknown>;
   const isSession = (v: unknown): v is { id: string; epc: string } =>
@@ -186,17 +148,4 @@ function parseLine(text: string): Line | null {
     return { refused: { id: refused.id, reason: refused.reason } };
   }
   return null;
-}
-
-/** Makes a rename durable (where the platform allows opening a directory). */
-function syncDirectory(path: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Not supported here (e.g. Windows); the rename is still atomic.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
 }
