@@ -5,11 +5,11 @@
  * its reads); found, missing, unexpected and accuracy by SKU and by unit;
  * approved with a supervisor's id and PIN.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { CountOnDevice, CountReport, CountSource } from '@pos/app-core';
 import { useDateTime } from '@pos/ui';
 import type { Tablet } from '../tablet';
-import { DiscardSheet, HoldToRead, Note, Sheet, SupervisorFields } from './common';
+import { DiscardSheet, HoldToRead, Note, Sheet, SupervisorFields, useHeldRead } from './common';
 import { percentOfBp, variantLabel } from './view';
 import { noteOf, noteOfRefusal, useWords, type ScreenNote } from './words';
 
@@ -186,11 +186,9 @@ function CurrentCount(props: {
   const { count } = props;
   const [note, setNote] = useState<ScreenNote | null>(null);
   const [busy, setBusy] = useState(false);
-  const [reading, setReading] = useState(false);
   const [report, setReport] = useState<CountReport | null>(null);
   const [approving, setApproving] = useState(false);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
-  const stopper = useRef<{ stop(): Promise<CountOnDevice> } | null>(null);
   const { onCount } = props;
 
   useEffect(() => {
@@ -203,38 +201,11 @@ function CurrentCount(props: {
     };
   }, [counts, count]);
 
-  // Leaving the screen ends the read: what was read is kept.
-  useEffect(
-    () => () => {
-      const handle = stopper.current;
-      stopper.current = null;
-      if (handle) void handle.stop();
-    },
-    [],
-  );
-
   // Held: reading; released (even before the read has begun): stopped, what was read kept.
-  const holding = useRef(false);
-  const holdStart = () => {
-    if (holding.current) return;
-    holding.current = true;
-    setReading(true);
-    void counts.read(count.countId, onCount).then((outcome) => {
-      if (!outcome.ok) {
-        holding.current = false;
-        setNote(noteOfRefusal(outcome));
-        setReading(false);
-      } else if (!holding.current) void outcome.value.stop().then(onCount);
-      else stopper.current = outcome.value;
-    });
-  };
-  const holdEnd = () => {
-    holding.current = false;
-    const handle = stopper.current;
-    stopper.current = null;
-    setReading(false);
-    if (handle) void handle.stop().then(onCount);
-  };
+  const { reading, holdStart, holdEnd } = useHeldRead(() => counts.read(count.countId, onCount), {
+    onRefused: (refusal) => setNote(noteOfRefusal(refusal)),
+    onStopped: onCount,
+  });
 
   const send = () => {
     setBusy(true);

@@ -6,12 +6,12 @@
  * − and + for a clerk with boxes in hand; confirmed at once, kept on the
  * tablet and sent (or waiting for the network).
  */
-import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { stepLines, type StepOnDevice, type TransferBoard, type TransferTask } from '@pos/app-core';
 import type { TransferStatus, TransferStep } from '@pos/domain';
 import type { Tablet } from '../tablet';
 import { CameraScanner } from './CameraScanner';
-import { DiscardSheet, HoldToRead, Note } from './common';
+import { DiscardSheet, HoldToRead, Note, useHeldRead } from './common';
 import { noteOf, noteOfNotice, noteOfRefusal, useWords, type ScreenNote } from './words';
 
 type Words = ReturnType<typeof useWords>;
@@ -198,10 +198,8 @@ function CurrentStep(props: {
   const [note, setNote] = useState<ScreenNote | null>(null);
   const [typed, setTyped] = useState('');
   const [camera, setCamera] = useState(false);
-  const [reading, setReading] = useState(false);
   const [busy, setBusy] = useState(false);
   const [confirmDiscard, setConfirmDiscard] = useState(false);
-  const stopper = useRef<{ stop(): Promise<void> } | null>(null);
   const scanning = step.state === 'scanning';
 
   const scan = (code: string) => {
@@ -216,34 +214,15 @@ function CurrentStep(props: {
   const { hub } = props.tablet;
   useEffect(() => hub?.onScan((code) => onHubScan(code)), [hub]);
 
-  // Leaving the screen ends the read: what was read is kept.
-  useEffect(
-    () => () => {
-      const handle = stopper.current;
-      stopper.current = null;
-      if (handle) void handle.stop();
-    },
-    [],
+  // Held: the handheld's tags go into the step; released: stopped, what was read kept.
+  const { reading, holdStart, holdEnd } = useHeldRead(
+    () =>
+      transfers.read(step.stepId, (after, notice) => {
+        onStep(after);
+        if (notice) setNote(noteOfNotice(notice));
+      }),
+    { onRefused: (refusal) => setNote(noteOfRefusal(refusal)) },
   );
-  const holdStart = () => {
-    if (stopper.current) return;
-    const outcome = transfers.read(step.stepId, (after, notice) => {
-      onStep(after);
-      if (notice) setNote(noteOfNotice(notice));
-    });
-    if (!outcome.ok) {
-      setNote(noteOfRefusal(outcome));
-      return;
-    }
-    stopper.current = outcome.value;
-    setReading(true);
-  };
-  const holdEnd = () => {
-    const handle = stopper.current;
-    stopper.current = null;
-    setReading(false);
-    if (handle) void handle.stop();
-  };
 
   const setCount = (sku: string, n: number) => {
     void transfers.setCount(step.stepId, sku, n).then((outcome) => {

@@ -1,5 +1,6 @@
 /** Small pieces every screen uses: messages, digit entry with the keypad, steppers, sheets. */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Outcome, Refusal } from '@pos/app-core';
 import { Keypad, useDateTime } from '@pos/ui';
 import { wholeNumber } from './view';
 import { useSaid, useWords, type ScreenNote } from './words';
@@ -250,6 +251,67 @@ export function QuantityPicker(props: {
       )}
     </span>
   );
+}
+
+/**
+ * [TA11] A read the clerk holds down (counts, transfers): it starts when the
+ * button is pressed and stops when it is released, even before it has begun,
+ * or when the screen goes; what was read is kept. `start` may answer at once
+ * or later; `onStopped` gets what stopping answers, while the screen is there.
+ */
+export function useHeldRead<H extends { stop(): Promise<unknown> }>(
+  start: () => Outcome<H> | Promise<Outcome<H>>,
+  handlers: {
+    onRefused(refusal: Refusal): void;
+    onStopped?(stopped: Awaited<ReturnType<H['stop']>>): void;
+  },
+): { reading: boolean; holdStart(): void; holdEnd(): void } {
+  const [reading, setReading] = useState(false);
+  const holding = useRef(false);
+  const handle = useRef<H | null>(null);
+  // The handlers of the last render, for reads that answer after it.
+  const latest = useRef(handlers);
+  useEffect(() => {
+    latest.current = handlers;
+  });
+  const stop = (read: H) => {
+    void read.stop().then((stopped) => {
+      latest.current.onStopped?.(stopped as Awaited<ReturnType<H['stop']>>);
+    });
+  };
+  // Leaving the screen ends the read: what was read is kept.
+  useEffect(
+    () => () => {
+      holding.current = false;
+      const read = handle.current;
+      handle.current = null;
+      if (read) void read.stop();
+    },
+    [],
+  );
+  return {
+    reading,
+    holdStart() {
+      if (holding.current) return;
+      holding.current = true;
+      setReading(true);
+      void Promise.resolve(start()).then((outcome) => {
+        if (!outcome.ok) {
+          holding.current = false;
+          setReading(false);
+          latest.current.onRefused(outcome);
+        } else if (!holding.current) stop(outcome.value);
+        else handle.current = outcome.value;
+      });
+    },
+    holdEnd() {
+      holding.current = false;
+      const read = handle.current;
+      handle.current = null;
+      setReading(false);
+      if (read) stop(read);
+    },
+  };
 }
 
 /**
