@@ -21,6 +21,7 @@ import {
   type ReturnFact,
   type SaleFact,
   stockLevelId,
+  type StockLevel,
   type LedgerMovement,
 } from '@pos/domain';
 import { applyPointEntries, stockWritesForMovements } from './projections';
@@ -599,19 +600,23 @@ export async function releaseOrderCoupons(
 /**
  * [PJ1] Moves the stock levels by ledger movements, in the caller's
  * transaction: the one path sales, returns, movements and order hand-overs
- * take to on hand.
+ * take to on hand. Answers each touched level's on hand before the
+ * movements, by stock level id (0 for a level not there yet).
  */
 export async function applyStockMovements(
   tx: WriteTransaction,
   movements: readonly Pick<LedgerMovement, 'location' | 'sku' | 'kind' | 'quantity'>[],
-): Promise<void> {
-  if (movements.length === 0) return;
-  const levels = await tx.getDocs(
-    'stock',
-    movements.map((m) => stockLevelId(m.location, m.sku)),
-  );
+): Promise<Map<string, number>> {
+  const before = new Map<string, number>();
+  if (movements.length === 0) return before;
+  const ids = movements.map((m) => stockLevelId(m.location, m.sku));
+  const levels = await tx.getDocs('stock', ids);
+  for (const id of ids) {
+    before.set(id, (levels.get(id)?.body as StockLevel | undefined)?.onHand ?? 0);
+  }
   for (const write of stockWritesForMovements(levels, movements)) {
     // Cannot fail: writers are serialised and we just read the revisions.
     mustWrite(await tx.put(write));
   }
+  return before;
 }

@@ -26,7 +26,6 @@ import {
   oversellShortfall,
   pseudonymiseSale,
   stockLevelId,
-  type StockLevel,
   type IndexKey,
 } from '@pos/domain';
 import {
@@ -127,18 +126,6 @@ async function knownSkus(
     );
   }
   return new Set(skus.filter((sku) => products.has(sku)));
-}
-
-/** [XS1] The on-hand units of each movement's SKU at its store before it applies (0 when none). */
-async function onHandBefore(
-  ctx: FactContext,
-  movements: readonly LedgerMovement[],
-): Promise<Map<string, number>> {
-  const ids = movements.map((m) => stockLevelId(m.location, m.sku));
-  const levels = await ctx.tx.getDocs('stock', ids);
-  return new Map(
-    ids.map((id) => [id, (levels.get(id)?.body as StockLevel | undefined)?.onHand ?? 0]),
-  );
 }
 
 /**
@@ -396,8 +383,7 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
       if (await saleApplies(ctx, sale)) {
         const known = await knownSkus(ctx, sale.lines);
         const movements = ledgerMovementsForSale(sale).filter((m) => known.has(m.sku));
-        const onHand = await onHandBefore(ctx, movements);
-        await applyStock(ctx.tx, movements);
+        const onHand = await applyStock(ctx.tx, movements);
         await recordOversells(ctx, movements, onHand);
         await recordSalePoints(ctx, sale);
         // [TB8] [TK4] The lines a clerk's take-now code credited.
