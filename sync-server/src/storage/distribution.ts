@@ -94,3 +94,53 @@ export function storeTables(): string[] {
     .map(([name]) => name);
   return [STORE_ANCHOR, ...tables.filter((t) => t !== STORE_ANCHOR)];
 }
+
+/** [CT6] The flows whose transactions the readiness test measures. */
+export type Flow =
+  | 'cash sale'
+  | "sale for the store's own member"
+  | "sale for another store's member"
+  | "return for another store's member"
+  | 'transfer created'
+  | 'transfer step'
+  | 'pickup order placed';
+
+/**
+ * [CT6] The hot-path transactions that write more than one shard today (the
+ * chain key counts as one): the shard keys each transaction of the flow
+ * writes, as measured, and the way it becomes a transaction of one store
+ * (docs/decisions/citus.md). A flow not listed writes its store's shard only.
+ */
+export const CROSS_STORE_TRANSACTIONS: Partial<
+  Record<Flow, { writes: string[][]; citusReady: string }>
+> = {
+  "sale for another store's member": {
+    // saleFacts and stock at the selling store; the member and its point entries at its home store.
+    writes: [['S001', 'S002']],
+    citusReady:
+      "the sale's transaction writes a points outbox row at the selling store; a relay applies it to the member at its home store in a transaction of its own, once per entry id",
+  },
+  "return for another store's member": {
+    // returns and stock at the returning store, the member at its home store, _saleReturns under the chain key.
+    writes: [[CHAIN_SHARD_KEY, 'S001', 'S002']],
+    citusReady:
+      "the sale's returns record goes under the sale's store (sales are returned where they were sold, or through the outbox when not); the points as for a sale",
+  },
+  'transfer created': {
+    // the transfer under the receiving store, a storeState copy at each store.
+    writes: [['S001', 'S002']],
+    citusReady:
+      "HQ's creation writes the receiving store's records; the sending store's copy follows through the outbox",
+  },
+  'transfer step': {
+    writes: [['S001', 'S002']],
+    citusReady:
+      "a step writes the acting store's copy and movements; the other store's copy follows through the outbox",
+  },
+  'pickup order placed': {
+    // the order and its idempotency key under the chain key, the held units at the pickup store.
+    writes: [[CHAIN_SHARD_KEY, 'S001']],
+    citusReady:
+      'an order with one pickup store is stored under that store; an order across stores places a hold per store, each in its own transaction, and the order under the chain key last',
+  },
+};
