@@ -24,6 +24,11 @@ SELECT create_reference_table('exception_resolutions');
 SELECT create_reference_table('rollup_exception');
 SELECT create_reference_table('rollup_checkpoint');
 
+-- The row-level security policies of the store tables call this function
+-- (it reads console_read_grants) on whichever node runs a console read:
+-- create it on every node before the tables whose policies name it.
+SELECT create_distributed_function('pos_console_scope()');
+
 -- The store tables: the documents first (a new co-location group), then
 -- every table with a store's rows in the same group, so one store's
 -- documents, labels, rollups and device health share a node and a store's
@@ -49,7 +54,3 @@ SELECT create_distributed_table('local_docs', 'owner', colocate_with => 'none');
 -- own, with the same key range cut out of every co-located table, so it can
 -- be moved to a node of its own (citus_move_shard_placement) when it is hot.
 SELECT isolate_tenant_to_new_shard('docs', '*', cascade_option => 'CASCADE');
-
--- The console's row-level security calls this function on whichever node
--- runs the read: create it on every node.
-SELECT create_distributed_function('pos_console_scope()');
