@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PRICES, DEMO_PRODUCTS } from './demo-data';
 import { DEMO_EARN_RULES, DEMO_MEMBER_VIEWS } from './demo-people';
 import { createTransfer, recordStep } from './inventory/transfers';
-import { placeOrder } from './orders/holds';
+import { placeOrder, type PlaceOrderInput } from './orders/holds';
 import { pickupOrder, seedStock } from './orders/orders.fixture';
 import { CHAIN_SHARD_KEY, CROSS_STORE_TRANSACTIONS, type Flow } from './storage/distribution';
 import {
@@ -72,12 +72,24 @@ function returnOf(sale: SaleFact): ReturnFact {
   return planned.ret;
 }
 
+/** The hot SKU for pickup at S001 and at S002, one unit each. */
+function twoStoreOrder(): Omit<PlaceOrderInput, 'idempotencyKey'> {
+  const one = pickupOrder(1);
+  const [line] = one.lines;
+  return {
+    ...one,
+    lines: [line!, { ...line!, lineId: 'L2', fulfilment: { mode: 'pickup', storeId: 'S002' } }],
+    total: 2 * one.total,
+  };
+}
+
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`shards a transaction writes on ${backend.name}`, () => {
     let server: TestServer;
     beforeEach(async () => {
       server = await startTestServer(backend, { rateLimit: false, holdSweeper: false });
       await seedStock(server.storage, 10);
+      await seedStock(server.storage, 10, 'S002');
       await server.storage.sqlTransaction(async (q) => {
         for (const statement of AUDIT) await q.query(statement);
       });
@@ -150,6 +162,9 @@ for (const backend of BACKENDS) {
         ),
         'pickup order placed': await shardsOf(() =>
           placeOrder(server.storage, { ...pickupOrder(1), idempotencyKey: 'citus-1' }, AT),
+        ),
+        'order picked up at two stores': await shardsOf(() =>
+          placeOrder(server.storage, { ...twoStoreOrder(), idempotencyKey: 'citus-2' }, AT),
         ),
       };
       const expected = Object.fromEntries(

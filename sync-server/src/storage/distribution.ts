@@ -103,7 +103,8 @@ export type Flow =
   | "return for another store's member"
   | 'transfer created'
   | 'transfer step'
-  | 'pickup order placed';
+  | 'pickup order placed'
+  | 'order picked up at two stores';
 
 /**
  * [CT6] The hot-path transactions that write more than one shard today (the
@@ -137,10 +138,10 @@ export const CROSS_STORE_TRANSACTIONS: Partial<
     citusReady:
       "a step writes the acting store's copy and movements; the other store's copy follows through the outbox",
   },
-  'pickup order placed': {
-    // the order and its idempotency key under the chain key, the held units at the pickup store.
-    writes: [[CHAIN_SHARD_KEY, 'S001']],
+  'order picked up at two stores': {
+    // the order and its idempotency key under the chain key, the held units at each store.
+    writes: [[CHAIN_SHARD_KEY, 'S001', 'S002']],
     citusReady:
-      'an order with one pickup store is stored under that store; an order across stores places a hold per store, each in its own transaction, and the order under the chain key last',
+      'a hold per store, each in its own transaction, and the order under the chain key last; a failed hold releases the ones taken',
   },
 };
