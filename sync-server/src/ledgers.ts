@@ -288,13 +288,16 @@ export async function writePointEntries(
     ...(options.recorded ? [] : fresh),
     ...(applied.writeOff ? [applied.writeOff] : []),
   ];
+  // [CT7] Under the member's home store, beside the member: a sale for a
+  // member of its own store writes that store's shard only.
+  const home = (row.body as Member).homeStoreId;
   for (const entry of writes) {
     mustWrite(
       await tx.put({
         db: 'pointEntries',
         id: entry.id,
         body: entry,
-        storeId: null,
+        storeId: home,
         expectedRev: null,
       }),
     );

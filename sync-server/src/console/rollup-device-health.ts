@@ -61,8 +61,7 @@ async function writeHealth(q: Queryable, rows: [string, Pending][]): Promise<voi
        FROM jsonb_to_recordset($1::jsonb) AS x(device_id text, store_id text,
             last_pull_at timestamptz, last_push_at timestamptz, facts_waiting integer,
             app_version text, last_error text, last_error_at timestamptz)
-     ON CONFLICT (device_id) DO UPDATE SET
-       store_id = EXCLUDED.store_id,
+     ON CONFLICT (store_id, device_id) DO UPDATE SET
        last_pull_at = greatest(device_health.last_pull_at, EXCLUDED.last_pull_at),
        last_push_at = greatest(device_health.last_push_at, EXCLUDED.last_push_at),
        facts_waiting = coalesce(EXCLUDED.facts_waiting, device_health.facts_waiting),
@@ -201,7 +200,8 @@ export async function deviceHealthRows(
     `SELECT h.device_id, h.store_id, h.last_pull_at, h.last_push_at, h.facts_waiting,
             h.app_version, h.last_error,
             (SELECT count(*) FROM device_health_error e
-              WHERE e.device_id = h.device_id AND e.at > $2::timestamptz - interval '24 hours') AS errors
+              WHERE e.store_id = h.store_id AND e.device_id = h.device_id
+                AND e.at > $2::timestamptz - interval '24 hours') AS errors
        FROM device_health h
       WHERE ($1::jsonb IS NULL OR h.store_id IN (SELECT jsonb_array_elements_text($1::jsonb)))
       ORDER BY h.store_id, h.device_id`,

@@ -75,16 +75,31 @@ export const ROLLUP_SCHEMA: readonly string[] = [
   `INSERT INTO rollup_checkpoint (name, seq) VALUES ('${ROLLUP_CHECKPOINT}', 0)
      ON CONFLICT (name) DO NOTHING`,
   // [RM8] Each device's last syncs and its own report, and its errors of the last day.
+  // [CT5] Keyed by store and device, so the store can distribute it.
   `CREATE TABLE IF NOT EXISTS device_health (
-     device_id text PRIMARY KEY,
+     device_id text NOT NULL,
      store_id text NOT NULL,
      last_pull_at timestamptz,
      last_push_at timestamptz,
      facts_waiting integer,
      app_version text,
      last_error text,
-     last_error_at timestamptz
+     last_error_at timestamptz,
+     PRIMARY KEY (store_id, device_id)
    )`,
+  // [CT5] A database made before: its key by device alone becomes store and
+  // device, rows kept. Checked first: ALTER TABLE locks out readers.
+  `DO $$ BEGIN
+     IF (SELECT array_agg(a.attname::text ORDER BY k.ord)
+           FROM pg_constraint c
+           CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+          WHERE c.conrelid = 'device_health'::regclass AND c.contype = 'p')
+        IS DISTINCT FROM ARRAY['store_id', 'device_id'] THEN
+       ALTER TABLE device_health DROP CONSTRAINT IF EXISTS device_health_pkey;
+       ALTER TABLE device_health ADD CONSTRAINT device_health_pkey PRIMARY KEY (store_id, device_id);
+     END IF;
+   END $$`,
   `CREATE TABLE IF NOT EXISTS device_health_error (
      device_id text NOT NULL,
      store_id text NOT NULL,

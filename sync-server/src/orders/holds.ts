@@ -39,6 +39,7 @@ import {
 import {
   moveHeld,
   ORDERS_DB,
+  orderShardStore,
   pickupUnits,
   positionAtp,
   putOrder,
@@ -153,8 +154,9 @@ async function putOrThrow(
   id: string,
   body: object,
   expectedRev: string | null,
+  storeId: string | null = null,
 ): Promise<void> {
-  const written = await tx.put({ db, id, body: body as JsonObject, storeId: null, expectedRev });
+  const written = await tx.put({ db, id, body: body as JsonObject, storeId, expectedRev });
   if (!written.ok) throw new Error(`${db} ${id} changed underneath: ${written.reason}`);
 }
 
@@ -296,7 +298,8 @@ export async function placeOrder(
     await putRoutingInputs(tx, routed.inputs);
     await putOrder(tx, routed.order, null, now);
     const record: OrderKey = { id: key, orderId, fingerprint, createdAt: now };
-    await putOrThrow(tx, ORDER_KEYS_DB, key, record, null);
+    // [CT8] Beside the order.
+    await putOrThrow(tx, ORDER_KEYS_DB, key, record, null, orderShardStore(routed.order));
     return { ok: true, order: routed.order, replayed: false };
   });
 }

@@ -208,6 +208,19 @@ export function orderStores(order: Order): string[] {
 }
 
 /**
+ * [CT8] The store an order is kept under: its one store when every line is
+ * picked up there, so placing and handing it over write that store's shard
+ * only; none (chain-wide) when it ships or is picked up at several stores.
+ */
+export function orderShardStore(order: Pick<Order, 'lines'>): string | null {
+  const stores = new Set(
+    order.lines.map((l) => (l.fulfilment.mode === 'pickup' ? l.fulfilment.storeId : null)),
+  );
+  const [only] = stores;
+  return stores.size === 1 && only !== undefined ? only : null;
+}
+
+/**
  * [OS2] [OF2] Writes, in the caller's transaction, the `storeState` document
  * of `order` at each of its pickup stores (the whole order, `updatedAt`), so
  * it flows down to that store's devices only. Unchanged orders write nothing.
@@ -254,7 +267,7 @@ export async function putOrder(
     db: ORDERS_DB,
     id: order.id,
     body: order as unknown as JsonObject,
-    storeId: null,
+    storeId: orderShardStore(order),
     expectedRev,
   });
   if (!written.ok)
