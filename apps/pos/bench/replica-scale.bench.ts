@@ -16,7 +16,7 @@
  * runs in a few minutes for `npm run bench`; the figures in
  * docs/benchmarks.md use the full size.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -57,7 +57,8 @@ const { values } = parseArgs({
     'code-lookups': { type: 'string', default: '10' },
     /**
      * A profile an earlier run filled with the same sizes, and the page port
-     * it used (the IndexedDB origin): measures without filling again.
+     * it used (the IndexedDB origin): measures without filling again. A
+     * directory not there yet is filled (give a fixed `--port`) and kept.
      */
     profile: { type: 'string' },
     port: { type: 'string', default: '0' },
@@ -173,13 +174,14 @@ async function main(): Promise<void> {
   const server = await serveReplicaPage(Number(values.port));
   const url = server.url;
   const profile = values.profile ?? join(work, 'profile');
+  const filling = !values.profile || !existsSync(values.profile);
   try {
     // Fill once.
     let fillMs = 0;
     let memberFillMs = 0;
     let orderFillMs = 0;
     let itemFillMs = 0;
-    if (!values.profile) {
+    if (filling) {
       const filler = await startKillableChromium(profile);
       const fillPage = await filler.browser.contexts()[0]!.newPage();
       await fillPage.goto(url);
@@ -294,7 +296,7 @@ async function main(): Promise<void> {
     console.log(
       `\nReplica at scale: ${skus} SKUs + ${skus} prices + ${members} members + ${orders} orders + ${epcs} EPCs (${itemDocs} items docs) in RxDB 17 on IndexedDB (Dexie)`,
     );
-    if (!values.profile)
+    if (filling)
       console.log(
         `fill (storage bulkWrite, strict)       SKUs+prices ${(fillMs / 1000).toFixed(1)} s (${Math.round((skus * 2) / (fillMs / 1000))} docs/s), members ${(memberFillMs / 1000).toFixed(1)} s, orders ${(orderFillMs / 1000).toFixed(1)} s, EPCs ${(itemFillMs / 1000).toFixed(1)} s`,
       );
