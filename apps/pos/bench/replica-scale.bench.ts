@@ -33,6 +33,7 @@ type ReplicaBench = {
   ready(probe: number): Promise<{ sinceNavigation: number }>;
   counts(): Promise<{ products: number; members: number; orders: number; epcs: number }>;
   storageUsage(): Promise<number>;
+  fillMaking(): Promise<Record<string, number>>;
   buildSearch(): Promise<number>;
   lookups(indexes: number[]): Promise<number[]>;
   memberLookups(indexes: number[]): Promise<number[]>;
@@ -181,6 +182,7 @@ async function main(): Promise<void> {
     let memberFillMs = 0;
     let orderFillMs = 0;
     let itemFillMs = 0;
+    let making: Record<string, number> = {};
     if (filling) {
       const filler = await startKillableChromium(profile);
       const fillPage = await filler.browser.contexts()[0]!.newPage();
@@ -206,6 +208,7 @@ async function main(): Promise<void> {
         itemFillMs += await call(fillPage, 'fillItems', from, to, epcs, now);
       }
       process.stdout.write(`, ${orders} orders, ${epcs} EPCs\n`);
+      making = await call(fillPage, 'fillMaking');
       await fillPage.close();
       await filler.kill();
     }
@@ -296,10 +299,16 @@ async function main(): Promise<void> {
     console.log(
       `\nReplica at scale: ${skus} SKUs + ${skus} prices + ${members} members + ${orders} orders + ${epcs} EPCs (${itemDocs} items docs) in RxDB 17 on IndexedDB (Dexie)`,
     );
-    if (filling)
+    if (filling) {
       console.log(
         `fill (storage bulkWrite, strict)       SKUs+prices ${(fillMs / 1000).toFixed(1)} s (${Math.round((skus * 2) / (fillMs / 1000))} docs/s), members ${(memberFillMs / 1000).toFixed(1)} s, orders ${(orderFillMs / 1000).toFixed(1)} s, EPCs ${(itemFillMs / 1000).toFixed(1)} s`,
       );
+      console.log(
+        `  of which making the documents        ${Object.entries(making)
+          .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+          .join(', ')}`,
+      );
+    }
     console.log(
       `IndexedDB on disk                      ${mb(indexedDbBytes)} (the browser's estimate of the origin's usage: ${mb(usage)})`,
     );
