@@ -30,7 +30,12 @@ type ReplicaBench = {
   fillMembers(from: number, to: number): Promise<number>;
   fillOrders(from: number, to: number, count: number, skus: number, now: number): Promise<number>;
   fillItems(from: number, to: number, epcs: number, now: number): Promise<number>;
-  ready(probe: number): Promise<{ sinceNavigation: number }>;
+  ready(probe: number): Promise<{
+    sinceNavigation: number;
+    scriptStarted: number;
+    openMs: number;
+    lookupMs: number;
+  }>;
   counts(): Promise<{ products: number; members: number; orders: number; epcs: number }>;
   storageUsage(): Promise<number>;
   fillMaking(): Promise<Record<string, number>>;
@@ -56,6 +61,11 @@ const { values } = parseArgs({
     lookups: { type: 'string', default: '2000' },
     /** Typed pickup codes: each reads every order the till holds, so fewer. */
     'code-lookups': { type: 'string', default: '10' },
+    /**
+     * Each cold start is followed by one on a small profile (1,000 SKUs, nothing
+     * else) in the same run: the peer that tells the machine's load from the data's size.
+     */
+    peer: { type: 'boolean', default: true },
     /**
      * A profile an earlier run filled with the same sizes, and the page port
      * it used (the IndexedDB origin): measures without filling again. A
@@ -213,8 +223,22 @@ async function main(): Promise<void> {
       await filler.kill();
     }
 
+    // The peer: a small profile, filled once.
+    const peerProfile = join(work, 'peer-profile');
+    const peerSkus = 1_000;
+    if (values.peer) {
+      const filler = await startKillableChromium(peerProfile);
+      const fillPage = await filler.browser.contexts()[0]!.newPage();
+      await fillPage.goto(url);
+      await call(fillPage, 'fill', 0, peerSkus);
+      await fillPage.close();
+      await filler.kill();
+    }
+    const peerStarts: number[] = [];
+
     // Cold starts: a new browser process on the same profile each time.
     const coldStarts: number[] = [];
+    const startSteps: { scriptStarted: number; openMs: number; lookupMs: number }[] = [];
     const heaps: number[] = [];
     let lookupTimes: number[] = [];
     let memberTimes: number[] = [];
@@ -231,9 +255,10 @@ async function main(): Promise<void> {
     for (let run = 0; run < starts; run++) {
       const chromium = await startKillableChromium(profile);
       const page = await chromium.browser.contexts()[0]!.newPage();
-      await page.goto(url);
+      await page.goto(`${url}?start`);
       const ready = await call(page, 'ready', (run * 7919) % skus);
       coldStarts.push(ready.sinceNavigation);
+      startSteps.push(ready);
       heaps.push(await heapUsed(page));
       if (run === starts - 1) {
         const counts = await call(page, 'counts');
@@ -283,6 +308,13 @@ async function main(): Promise<void> {
         searchHits = result.hits.slice(0, QUERIES.length);
       }
       await chromium.kill();
+      if (values.peer) {
+        const peer = await startKillableChromium(peerProfile);
+        const peerPage = await peer.browser.contexts()[0]!.newPage();
+        await peerPage.goto(`${url}?start`);
+        peerStarts.push((await call(peerPage, 'ready', (run * 7919) % peerSkus)).sinceNavigation);
+        await peer.kill();
+      }
     }
 
     const indexedDbBytes = bytesUnder(join(profile, 'Default', 'IndexedDB'));
@@ -315,6 +347,14 @@ async function main(): Promise<void> {
     console.log(
       `cold start to ready-to-sell            median ${fmt(percentile(starts_, 50))} ms, max ${fmt(starts_.at(-1)!)} ms over ${starts} browser starts (goal <= 1000 ms)`,
     );
+    const median = (xs: number[]) => percentile(sorted(xs), 50);
+    console.log(
+      `  its steps (medians)                  script running ${fmt(median(startSteps.map((s) => s.scriptStarted)))} ms after navigation, replica opened in ${fmt(median(startSteps.map((s) => s.openMs)))} ms, first barcode in ${fmt(median(startSteps.map((s) => s.lookupMs)))} ms`,
+    );
+    if (peerStarts.length)
+      console.log(
+        `  peer: ${peerSkus} SKUs only, same run  median ${fmt(median(peerStarts))} ms, max ${fmt(Math.max(...peerStarts))} ms; full size / peer ${(percentile(starts_, 50) / median(peerStarts)).toFixed(2)}`,
+      );
     console.log(
       `JS heap after cold start               ${mb(Math.max(...heaps))} (max over starts; goal <= 250 MB)`,
     );
@@ -329,7 +369,7 @@ async function main(): Promise<void> {
     );
     console.log(`order by typed 6-digit pickup code     ${dist(codeTimes, 95)}`);
     console.log(
-      `  where a code's time goes: every order read ${fmt(codeSteps.read)} ms, this till's facts of each ${fmt(codeSteps.facts)} ms, the code's HMAC over the ${codeSteps.open} open ones ${fmt(codeSteps.match)} ms`,
+      `  where a code's time goes: every order read ${fmt(codeSteps.read)} ms, this till's facts of the ${codeSteps.open} open ones ${fmt(codeSteps.facts)} ms, the code's HMAC over them ${fmt(codeSteps.match)} ms`,
     );
     console.log(`RFID checkout, one tag read            ${dist(epcTimes, 95)}`);
     console.log(`RFID checkout, 20 tags read at once    ${dist(epcBatchTimes, 95)}`);
