@@ -10,7 +10,7 @@
  *
  *   npx tsx apps/pos/bench/replica-scale.bench.ts [--skus 300000] [--members 200000]
  *       [--orders 20000] [--epcs 50000] [--starts 5] [--lookups 2000] [--code-lookups 10]
- *       [--profile DIR --port N]
+ *       [--profile DIR --port N] [--no-peer]
  *
  * The default size (50,000 SKUs, 30,000 members, 2,000 orders, 5,000 EPCs)
  * runs in a few minutes for `npm run bench`; the figures in
@@ -56,6 +56,8 @@ type ReplicaBench = {
 };
 
 const { values } = parseArgs({
+  // `--no-peer` leaves the peer out.
+  allowNegative: true,
   options: {
     skus: { type: 'string', default: '50000' },
     members: { type: 'string', default: '30000' },
