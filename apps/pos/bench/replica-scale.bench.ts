@@ -246,6 +246,14 @@ async function main(): Promise<void> {
     let peerLookups: number[] = [];
     const peerSteps: { scriptStarted: number; openMs: number; lookupMs: number }[] = [];
 
+    /** A new browser process on `dir`, its page loaded, ready to sell (`probe` looked up). */
+    const coldStart = async (dir: string, probe: number) => {
+      const chromium = await startKillableChromium(dir);
+      const page = await chromium.browser.contexts()[0]!.newPage();
+      await page.goto(`${url}?start`);
+      return { chromium, page, ready: await call(page, 'ready', probe) };
+    };
+
     // Cold starts: a new browser process on the same profile each time.
     const coldStarts: number[] = [];
     const startSteps: { scriptStarted: number; openMs: number; lookupMs: number }[] = [];
@@ -263,10 +271,7 @@ async function main(): Promise<void> {
     let usage = 0;
     let codeSteps = { read: 0, facts: 0, match: 0, attempt: 0, open: 0 };
     for (let run = 0; run < starts; run++) {
-      const chromium = await startKillableChromium(profile);
-      const page = await chromium.browser.contexts()[0]!.newPage();
-      await page.goto(`${url}?start`);
-      const ready = await call(page, 'ready', (run * 7919) % skus);
+      const { chromium, page, ready } = await coldStart(profile, (run * 7919) % skus);
       coldStarts.push(ready.sinceNavigation);
       startSteps.push(ready);
       heaps.push(await heapUsed(page));
@@ -320,10 +325,11 @@ async function main(): Promise<void> {
       }
       await chromium.kill();
       if (values.peer) {
-        const peer = await startKillableChromium(peerProfile);
-        const peerPage = await peer.browser.contexts()[0]!.newPage();
-        await peerPage.goto(`${url}?start`);
-        const peerReady = await call(peerPage, 'ready', (run * 7919) % peerSkus);
+        const {
+          chromium: peer,
+          page: peerPage,
+          ready: peerReady,
+        } = await coldStart(peerProfile, (run * 7919) % peerSkus);
         peerStarts.push(peerReady.sinceNavigation);
         peerSteps.push(peerReady);
         if (run === starts - 1)
