@@ -132,6 +132,31 @@ describe('pickup desk', () => {
     expect(list[1]).toMatchObject({ status: 'held', deadline: '2026-03-01T10:15:00.000Z' });
   });
 
+  it("[DP1] [DP9] a typed code and the list read this till's facts of the open orders only, not of the closed ones the replica keeps", async () => {
+    await sendDown({ ...order('ORD-COLLECTED'), status: 'picked-up' });
+    await sendDown({ ...order('ORD-CANCELLED'), status: 'cancelled' });
+    await sendDown(order('ORD-OPEN'));
+    const asked: string[] = [];
+    const d = desk({
+      replica: {
+        orderFactsHere: async (orderId) => {
+          asked.push(orderId);
+          return { pickups: [], payments: [], returns: [] };
+        },
+      },
+    });
+    expect(await d.openByCode(pickupCode('ORD-OPEN', STORE_KEY))).toMatchObject({
+      ok: true,
+      value: { order: { id: 'ORD-OPEN' } },
+    });
+    expect(await d.openByCode(pickupCode('ORD-COLLECTED', STORE_KEY))).toMatchObject({
+      ok: false,
+      code: 'PICKUP_CODE_UNKNOWN',
+    });
+    expect((await d.awaiting()).map((o) => o.orderId)).toEqual(['ORD-OPEN']);
+    expect(new Set(asked)).toEqual(new Set(['ORD-OPEN']));
+  });
+
   it('[DP1] a typed code opens its order with each line and what is left', async () => {
     await sendDown(order('ORD-1'));
     await sendDown(order('ORD-2'));
