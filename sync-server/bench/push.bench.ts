@@ -16,6 +16,8 @@
  *
  *   npx tsx sync-server/bench/push.bench.ts [--seconds 60] [--clients 50] [--stores 10] [--skus 1000]
  *     [--per-request 1]   (sales per _bulk_docs request: more shows what batching writes would give)
+ *     [--on-hand 1000000] (units of every SKU each store starts with, so tills sell what is on the
+ *                          shelf; 0 seeds no stock and every line oversells: 3 exceptions a sale)
  *     [--client-processes 2]
  *   DATABASE_URL=postgres://... npx tsx sync-server/bench/push.bench.ts
  *     [--servers 1]       (server processes on the one PostgreSQL; `1,2` measures each in turn;
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '50' },
     stores: { type: 'string', default: '10' },
     skus: { type: 'string', default: '1000' },
+    'on-hand': { type: 'string', default: '1000000' },
     'per-request': { type: 'string', default: '1' },
     'client-processes': { type: 'string', default: '2' },
     servers: { type: 'string', default: '1' },
@@ -60,6 +63,7 @@ const SECONDS = Number(values.seconds);
 const CLIENTS = Number(values.clients);
 const STORES = Number(values.stores);
 const SKUS = Number(values.skus);
+const ON_HAND = Number(values['on-hand']);
 const PER_REQUEST = Number(values['per-request']);
 const CLIENT_PROCESSES = Number(values['client-processes']);
 const SERVERS = values.servers.split(',').map(Number);
@@ -72,15 +76,16 @@ if (
   ![SECONDS, CLIENTS, STORES, SKUS, PER_REQUEST, CLIENT_PROCESSES, ...SERVERS].every(
     (n) => Number.isInteger(n) && n > 0,
   ) ||
-  SKUS < 3
+  SKUS < 3 ||
+  !(Number.isInteger(ON_HAND) && ON_HAND >= 0)
 ) {
   console.error(
-    'usage: push.bench.ts [--seconds 60] [--clients 50] [--stores 10] [--skus 1000 (≥ 3)] [--per-request 1] ' +
+    'usage: push.bench.ts [--seconds 60] [--clients 50] [--stores 10] [--skus 1000 (≥ 3)] [--on-hand 1000000] [--per-request 1] ' +
       '[--client-processes 2] [--servers 1[,2]] [--rollups on|off|both] [--profile DIR] [--skip-pglite] [--skip-peer]',
   );
   process.exit(2);
 }
-const shape: Shape = { clients: CLIENTS, stores: STORES, skus: SKUS };
+const shape: Shape = { clients: CLIENTS, stores: STORES, skus: SKUS, onHand: ON_HAND };
 
 const SALES = 'saleFacts';
 /** The storage's write lock (sql-storage.ts), an advisory lock on this key. */
@@ -301,15 +306,8 @@ async function ours(
   try {
     const bases: string[] = [];
     for (let s = 0; s < servers; s++) {
-      const profile = values.profile
-        ? [
-            '--cpu-prof',
-            '--cpu-prof-dir',
-            values.profile,
-            '--cpu-prof-name',
-            `push-server-${s}-${Date.now()}.cpuprofile`,
-          ]
-        : [];
+      // Node names each thread's profile by process and thread id.
+      const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
       const child = start('./push/server-process.ts', profile);
       children.push(child);
       const listening = child.next<{ listening: string }>((m) => 'listening' in m);
@@ -356,10 +354,11 @@ async function ours(
          FROM docs`,
       [SALES],
     );
-    const consistent =
-      Number(check?.facts) === run.accepted && -Number(check?.on_hand) === run.units;
+    const seeded = ON_HAND > 0 ? STORES * SKUS * ON_HAND : 0;
+    const gone = seeded - Number(check?.on_hand);
+    const consistent = Number(check?.facts) === run.accepted && gone === run.units;
     run.extra.push(
-      `stored: ${check?.facts} sale facts, ${check?.levels} stock levels with ${check?.on_hand} units on hand ` +
+      `stored: ${check?.facts} sale facts, ${check?.levels} stock levels that lost ${gone} units ` +
         `(${run.units} sold): ${consistent ? 'consistent' : 'INCONSISTENT'}`,
     );
     return run;

@@ -11,21 +11,30 @@ import {
   newCheckout,
   priceCheckout,
   settleCheckout,
+  stockLevelId,
   withCheckDigit,
   type Price,
   type Product,
   type SaleFact,
+  type StockLevel,
   type Store,
 } from '@pos/domain';
 
 export const LINES = 3;
 
-export type Shape = { clients: number; stores: number; skus: number };
+export type Shape = {
+  clients: number;
+  stores: number;
+  skus: number;
+  /** Units on hand every store starts with of every SKU; 0 seeds no stock levels (every line oversells). */
+  onHand: number;
+};
 export type Device = { deviceId: string; storeId: string; token: string };
 
 const storeId = (s: number) => `S${String(s + 1).padStart(3, '0')}`;
 
-export function chain({ clients, stores: storeCount, skus }: Shape) {
+export function chain(shape: Shape) {
+  const { clients, stores: storeCount, skus } = shape;
   const stores: Store[] = Array.from({ length: storeCount }, (_, s) => ({
     id: storeId(s),
     name: `Store ${s + 1}`,
@@ -53,7 +62,18 @@ export function chain({ clients, stores: storeCount, skus }: Shape) {
     const deviceId = `${store}-POS${Math.floor(c / storeCount) + 1}`;
     return { deviceId, storeId: store, token: `bench-push-${deviceId}` };
   });
-  return { stores, products, prices, devices };
+  const levels: StockLevel[] =
+    shape.onHand > 0
+      ? stores.flatMap((store) =>
+          products.map((p) => ({
+            id: stockLevelId(store.id, p.id),
+            storeId: store.id,
+            sku: p.id,
+            onHand: shape.onHand,
+          })),
+        )
+      : [];
+  return { stores, products, prices, devices, levels };
 }
 
 /** Sale `n` of a device: 3 distinct SKUs, 1-3 units each, paid in exact cash, as a till builds it. */

@@ -25,12 +25,17 @@ export type ServerConfig = {
 
 /** Seeds the chain's stores, catalog and device tokens into a fresh storage. */
 export async function seedChain(bench: BenchStorage, shape: Shape): Promise<void> {
-  const { stores, products, prices, devices } = chain(shape);
+  const { stores, products, prices, devices, levels } = chain(shape);
   const rows = <T extends { id: string }>(docs: T[]) =>
     docs.map((d) => ({ id: d.id, body: d, storeId: null }));
   await seedDocs(bench, 'stores', rows(stores));
   await seedDocs(bench, 'products', rows(products));
   await seedDocs(bench, 'prices', rows(prices));
+  await seedDocs(
+    bench,
+    'stock',
+    levels.map((l) => ({ id: l.id, body: l, storeId: l.storeId })),
+  );
   for (const d of devices) await provisionDevice(bench.storage, d.token, d);
 }
 
