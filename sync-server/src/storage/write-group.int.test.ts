@@ -14,25 +14,32 @@ import type { DocWrite, SyncStorage, WriteResult, WriteTransaction } from './sto
 
 type Opened = { storage: SyncStorage; sql: Queryable; close(): Promise<void> };
 
+/** A storage on PGlite in memory; every statement sent is added to `statements`. */
+async function openPglite(statements: string[] = []) {
+  const db = new PGlite('memory://');
+  const rows = async <R>(q: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) => {
+    statements.push(text.replace(/\s+/g, ' ').trim());
+    return (await q.query<R>(text, params ? [...params] : undefined)).rows;
+  };
+  const driver: SqlDriver = {
+    query: (text, params) => rows(db, text, params),
+    transaction: (work) =>
+      db.transaction((tx) => work({ query: (text, params) => rows(tx, text, params) })),
+    async listen(channel, onPayload) {
+      await db.listen(channel, onPayload);
+    },
+    close: () => db.close(),
+  };
+  return { storage: await SqlSyncStorage.open('pglite', driver), driver, statements };
+}
+
 /** A fresh storage and a way to run SQL on its tables beside it. */
 const BACKENDS: { name: string; skip: boolean; open(): Promise<Opened> }[] = [
   {
     name: 'PGlite (in memory)',
     skip: false,
     async open() {
-      const db = new PGlite('memory://');
-      const rows = async <R>(q: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) =>
-        (await q.query<R>(text, params ? [...params] : undefined)).rows;
-      const driver: SqlDriver = {
-        query: (text, params) => rows(db, text, params),
-        transaction: (work) =>
-          db.transaction((tx) => work({ query: (text, params) => rows(tx, text, params) })),
-        async listen(channel, onPayload) {
-          await db.listen(channel, onPayload);
-        },
-        close: () => db.close(),
-      };
-      const storage = await SqlSyncStorage.open('pglite', driver);
+      const { storage, driver } = await openPglite();
       return { storage, sql: driver, close: () => storage.close() };
     },
   },
@@ -364,24 +371,7 @@ for (const backend of BACKENDS) {
 
 describe('[PX1] [PX2] [PX3] statements of the storage (PGlite)', () => {
   /** PGlite whose every statement is recorded. */
-  async function counted(): Promise<{ storage: SyncStorage; statements: string[] }> {
-    const db = new PGlite('memory://');
-    const statements: string[] = [];
-    const rows = async <R>(q: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) => {
-      statements.push(text.replace(/\s+/g, ' ').trim());
-      return (await q.query<R>(text, params ? [...params] : undefined)).rows;
-    };
-    const driver: SqlDriver = {
-      query: (text, params) => rows(db, text, params),
-      transaction: (work) =>
-        db.transaction((tx) => work({ query: (text, params) => rows(tx, text, params) })),
-      async listen(channel, onPayload) {
-        await db.listen(channel, onPayload);
-      },
-      close: () => db.close(),
-    };
-    return { storage: await SqlSyncStorage.open('pglite', driver), statements };
-  }
+  const counted = () => openPglite();
 
   it('[PX1] [PX2] a group whose works prefetch reads everything in one statement after one statement for the lock and the sequence', async () => {
     const { storage, statements } = await counted();

@@ -439,24 +439,11 @@ export class BufferedWriteTransaction implements WriteTransaction {
       await this.readAhead.load(db, missing);
       this.assertOpen();
     } else if (missing.length) {
-      const rows = await this.query<{
-        id: string;
-        rev: string;
-        seq: number | string;
-        store_id: string | null;
-        body: string;
-      }>(
-        `SELECT id, rev, seq, store_id, body::text AS body FROM docs
-          WHERE db = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
-        [db, JSON.stringify(missing)],
+      await fetchInto(
+        this.group,
+        missing.map((id) => ({ db, id })),
+        (sql, params) => this.query(sql, params),
       );
-      for (const id of missing) this.group.known.set(keyOf(db, id), null);
-      for (const row of rows) {
-        this.group.known.set(keyOf(db, row.id), {
-          rev: row.rev,
-          full: { seq: Number(row.seq), storeId: row.store_id, json: row.body },
-        });
-      }
     }
     const found = new Map<string, DocRow>();
     for (const id of ids) {
