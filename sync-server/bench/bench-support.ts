@@ -29,6 +29,8 @@ export type BenchStorage = {
   sql: Queryable;
   /** Closes the storage and drops what the benchmark created. */
   close(): Promise<void>;
+  /** On PostgreSQL, the schema it made, for other processes to open the same tables. */
+  schema?: string;
 };
 
 /** Embedded PGlite in memory: the same SQL storage the server opens with `openPgliteStorage('memory://')`. */
@@ -67,6 +69,7 @@ export async function openPostgresBench(
     storage,
     label: `PostgreSQL ${version[0]?.v.split(' ')[0] ?? ''}`.trim(),
     sql,
+    schema,
     async close() {
       await storage.close();
       await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

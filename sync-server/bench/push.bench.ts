@@ -9,44 +9,39 @@
  * beside them the peer: express-pouchdb on PouchDB 9 with LevelDB receiving
  * the same requests as plain document writes.
  *
+ * Every part runs in a process of its own: the server (or servers), the
+ * peer, and the clients (`--client-processes`, their request bodies built
+ * before the clock starts), so no server shares its event loop with the
+ * load. This process only starts them, samples PostgreSQL, and prints.
+ *
  *   npx tsx sync-server/bench/push.bench.ts [--seconds 60] [--clients 50] [--stores 10] [--skus 1000]
  *     [--per-request 1]   (sales per _bulk_docs request: more shows what batching writes would give)
+ *     [--on-hand 1000000] (units of every SKU each store starts with, so tills sell what is on the
+ *                          shelf; 0 seeds no stock and every line oversells: 3 exceptions a sale)
+ *     [--client-processes 2]
  *   DATABASE_URL=postgres://... npx tsx sync-server/bench/push.bench.ts
+ *     [--servers 1]       (server processes on the one PostgreSQL; `1,2` measures each in turn;
+ *                          device i pushes to server i mod N)
  *     [--rollups on|off|both]   ([RM6] the dashboards' rollup worker and device health, on by
  *     default as the server ships; `both` runs each backend with and without them and prints
  *     the rollup lag, received → applied, and the throughput of each)
+ *     [--profile DIR]     (a V8 CPU profile of each server process, written to DIR)
  *
- * Prints accepted sales/s, request latency, whether the stored facts and
- * stock levels match what was accepted, and on PostgreSQL how many sessions
- * waited on the storage's write lock and what its holder was doing. No
- * assertions: a benchmark.
+ * Prints accepted sales/s, request latency, the CPU seconds of the server
+ * processes, of the clients and of the PostgreSQL backends serving the
+ * servers, whether the stored facts and stock levels match what was
+ * accepted, and on PostgreSQL how many sessions waited on the storage's
+ * write lock and what its holder was doing. No assertions: a benchmark.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  addItem,
-  addTender,
-  buildSaleFact,
-  ledgerMovementsForSale,
-  newCheckout,
-  priceCheckout,
-  settleCheckout,
-  withCheckDigit,
-  type CollectionName,
-  type Price,
-  type Product,
-  type SaleFact,
-  type Store,
-} from '@pos/domain';
-import { provisionDevice } from '../src/auth';
-import { createSyncServer } from '../src/server';
-import {
-  load,
-  openPgliteBench,
-  openPostgresBench,
-  seedDocs,
-  startPeer,
-  type BenchStorage,
-} from './bench-support';
+import type { Queryable } from '../src/storage/sql-storage';
+import { load, openPostgresBench, type BenchStorage } from './bench-support';
+import type { ClientConfig, ClientResult } from './push/client-process';
+import { LINES, type Shape } from './push/fixture';
+import { seedChain, type ServerConfig } from './push/server-process';
 
 const { values } = parseArgs({
   options: {
@@ -54,102 +49,120 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '50' },
     stores: { type: 'string', default: '10' },
     skus: { type: 'string', default: '1000' },
+    'on-hand': { type: 'string', default: '1000000' },
     'per-request': { type: 'string', default: '1' },
+    'client-processes': { type: 'string', default: '2' },
+    servers: { type: 'string', default: '1' },
     'skip-pglite': { type: 'boolean', default: false },
     'skip-peer': { type: 'boolean', default: false },
     rollups: { type: 'string', default: 'on' },
+    profile: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
 const CLIENTS = Number(values.clients);
 const STORES = Number(values.stores);
 const SKUS = Number(values.skus);
+const ON_HAND = Number(values['on-hand']);
 const PER_REQUEST = Number(values['per-request']);
+const CLIENT_PROCESSES = Number(values['client-processes']);
+const SERVERS = values.servers.split(',').map(Number);
 const ROLLUPS = values.rollups;
 if (ROLLUPS !== 'on' && ROLLUPS !== 'off' && ROLLUPS !== 'both') {
   console.error('--rollups is on, off or both');
   process.exit(2);
 }
 if (
-  ![SECONDS, CLIENTS, STORES, SKUS, PER_REQUEST].every((n) => Number.isInteger(n) && n > 0) ||
-  SKUS < 3
+  ![SECONDS, CLIENTS, STORES, SKUS, PER_REQUEST, CLIENT_PROCESSES, ...SERVERS].every(
+    (n) => Number.isInteger(n) && n > 0,
+  ) ||
+  SKUS < 3 ||
+  !(Number.isInteger(ON_HAND) && ON_HAND >= 0)
 ) {
   console.error(
-    'usage: push.bench.ts [--seconds 60] [--clients 50] [--stores 10] [--skus 1000 (≥ 3)] [--per-request 1] [--skip-pglite] [--skip-peer]',
+    'usage: push.bench.ts [--seconds 60] [--clients 50] [--stores 10] [--skus 1000 (≥ 3)] [--on-hand 1000000] [--per-request 1] ' +
+      '[--client-processes 2] [--servers 1[,2]] [--rollups on|off|both] [--profile DIR] [--skip-pglite] [--skip-peer]',
   );
   process.exit(2);
 }
+const shape: Shape = { clients: CLIENTS, stores: STORES, skus: SKUS, onHand: ON_HAND };
 
-const SALES: CollectionName = 'saleFacts';
+const SALES = 'saleFacts';
 /** The storage's write lock (sql-storage.ts), an advisory lock on this key. */
 const WRITE_LOCK_KEY = 7_346_001;
-const LINES = 3;
+/** PostgreSQL pool size of each server process (as `openPostgresStorage`'s default would be, doubled for the load). */
+const POOL = 20;
 
-const storeId = (s: number) => `S${String(s + 1).padStart(3, '0')}`;
-const stores: Store[] = Array.from({ length: STORES }, (_, s) => ({
-  id: storeId(s),
-  name: `Store ${s + 1}`,
-  address: `${s + 1} Bench Road`,
-  currency: 'CNY',
-  status: 'open',
-}));
-const products: Product[] = Array.from({ length: SKUS }, (_, i) => ({
-  id: `SKU-${String(i + 1).padStart(7, '0')}`,
-  name: `Product ${i + 1}`,
-  gtin: `0${withCheckDigit(`69${String(i + 1).padStart(10, '0')}`)}`,
-  category: ['Beverages', 'Grocery', 'Snacks', 'Apparel'][i % 4]!,
-  taxClass: i % 3 === 0 ? 'VAT9' : 'VAT13',
-  status: 'active',
-}));
-const prices: Price[] = products.map((p, i) => ({
-  id: `CN-LIST:${p.id}`,
-  priceList: 'CN-LIST',
-  sku: p.id,
-  amount: 100 + ((i * 37) % 5000),
-  currency: 'CNY',
-}));
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
-type Device = { deviceId: string; storeId: string; token: string };
-const devices: Device[] = Array.from({ length: CLIENTS }, (_, c) => {
-  const store = storeId(c % STORES);
-  const deviceId = `${store}-POS${Math.floor(c / STORES) + 1}`;
-  return { deviceId, storeId: store, token: `bench-push-${deviceId}` };
-});
+type Child = {
+  process: ChildProcess;
+  /** The next message that satisfies `test`. */
+  next<T>(test: (message: Record<string, unknown>) => boolean): Promise<T>;
+};
 
-/** Sale `n` of a device: 3 distinct SKUs, 1-3 units each, paid in exact cash, as a till builds it. */
-function makeSale(device: Device, n: number, run: string): SaleFact {
-  let cart = newCheckout('CNY', 'inclusive');
-  for (let line = 0; line < LINES; line++) {
-    const i = (n * 7 + line * Math.floor(SKUS / LINES) + device.deviceId.length) % SKUS;
-    cart = addItem(cart, {
-      lineId: `L${line + 1}`,
-      product: products[i]!,
-      price: prices[i]!,
-      quantity: 1 + ((n + line) % 3),
-    });
-  }
-  const now = new Date().toISOString();
-  const pricing = priceCheckout(cart, {
-    storeId: device.storeId,
-    channel: 'store',
-    now,
-    utcOffsetMinutes: 480,
-    promotions: [],
+function start(file: string, execArgv: string[] = []): Child {
+  const child = fork(here(file), [], {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  cart = addTender(cart, { kind: 'cash', amount: pricing.total });
-  return buildSaleFact(cart, pricing, settleCheckout(cart, pricing), {
-    // A ULID-shaped suffix: the run, then the device's counter.
-    id: `${device.deviceId}-01J${run}${String(n).padStart(17, '0')}`,
-    storeId: device.storeId,
-    deviceId: device.deviceId,
-    channel: 'store',
-    now,
-    cashierId: 'E1',
-  });
+  return {
+    process: child,
+    next: <T>(test: (message: Record<string, unknown>) => boolean) =>
+      new Promise<T>((resolve, reject) => {
+        const onMessage = (message: Record<string, unknown>) => {
+          if (!test(message)) return;
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+          resolve(message as T);
+        };
+        const onExit = (code: number | null) =>
+          reject(new Error(`${file} exited (${code}) before answering`));
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+      }),
+  };
 }
 
-/** As RxDB's push sends a document: `_id` for `id`. */
-const wire = ({ id, ...rest }: { id: string }) => ({ _id: id, ...rest });
+async function stop(child: Child): Promise<void> {
+  if (child.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.process.once('exit', resolve));
+  child.process.send({ stop: true });
+  await exited;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; 0 when it is gone. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends connected to `database` on this machine, by their command line. */
+function backendsOf(database: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.startsWith('postgres: ') && cmd.includes(` ${database} `)) pids.push(Number(entry));
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  return pids;
+}
+
+/** CPU used by a set of processes over a span, counting processes that appear during it. */
+function cpuMeter(pids: () => number[]): () => number {
+  const before = new Map(pids().map((pid) => [pid, cpuSeconds(pid)]));
+  return () => pids().reduce((sum, pid) => sum + cpuSeconds(pid) - (before.get(pid) ?? 0), 0);
+}
 
 type Run = {
   label: string;
@@ -161,66 +174,57 @@ type Run = {
   seconds: number;
   latencies: number[];
   load: string;
+  cpu: string;
   extra: string[];
 };
 
-/** Every client pushes sales back to back until the time is up; returns what was accepted. */
+/** Starts the client processes against `bases`, lets them push for SECONDS, and adds up what they saw. */
 async function drive(
   label: string,
-  base: string,
-  headersOf: (device: Device) => Record<string, string>,
+  bases: string[],
+  auth: boolean,
+  meters: [string, () => () => number][],
 ): Promise<Run> {
   const run = String(Date.now() % 1e6).padStart(6, '0');
-  const latencies: number[] = [];
-  let accepted = 0;
-  let units = 0;
-  let refused = 0;
-  let firstRefusal: string | null = null;
-  const post = async (device: Device, db: string, docs: object[]) => {
-    const res = await fetch(`${base}/${db}/_bulk_docs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headersOf(device) },
-      body: JSON.stringify({ docs }),
-    });
-    const rows = (await res.json()) as unknown;
-    const bad = Array.isArray(rows)
-      ? rows.find((row: { ok?: boolean; error?: string }) => !row.ok && row.error)
-      : rows;
-    return bad ? `${db}: ${res.status} ${JSON.stringify(bad).slice(0, 300)}` : null;
-  };
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    devices.map(async (device) => {
-      for (let n = 0; performance.now() < deadline; n += PER_REQUEST) {
-        const sales = Array.from({ length: PER_REQUEST }, (_, k) => makeSale(device, n + k, run));
-        const t0 = performance.now();
-        const problem = await post(device, SALES, sales.map(wire));
-        latencies.push(performance.now() - t0);
-        if (problem === null) {
-          accepted += sales.length;
-          for (const sale of sales) {
-            units += ledgerMovementsForSale(sale).reduce((sum, m) => sum + m.quantity, 0);
-          }
-        } else {
-          refused++;
-          firstRefusal ??= problem;
-          // A refusing server answers fast; do not spin.
-          if (refused > 1000) return;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const clients = Array.from({ length: Math.min(CLIENT_PROCESSES, CLIENTS) }, (_, p) => {
+    const child = start('./push/client-process.ts');
+    const config: ClientConfig = {
+      shape,
+      devices: Array.from({ length: CLIENTS }, (_, d) => d).filter(
+        (d) => d % CLIENT_PROCESSES === p,
+      ),
+      bases,
+      auth,
+      seconds: SECONDS,
+      perRequest: PER_REQUEST,
+      run,
+    };
+    const ready = child.next((m) => 'ready' in m);
+    child.process.send({ start: config });
+    return { child, ready };
+  });
+  await Promise.all(clients.map((c) => c.ready));
+  const loadBefore = load();
+  const started = meters.map(([name, meter]) => [name, meter()] as const);
+  const results = clients.map(({ child }) => {
+    const result = child.next<{ result: ClientResult }>((m) => 'result' in m);
+    child.process.send({ go: true });
+    return result;
+  });
+  const all = (await Promise.all(results)).map((m) => m.result);
+  const used = started.map(([name, meter]) => `${name} ${meter().toFixed(1)} s`);
+  const seconds = Math.max(...all.map((r) => r.seconds));
+  const clientCpu = all.reduce((sum, r) => sum + r.cpuSeconds, 0);
   return {
     label,
-    accepted,
-    units,
-    refused,
-    firstRefusal,
+    accepted: all.reduce((sum, r) => sum + r.accepted, 0),
+    units: all.reduce((sum, r) => sum + r.units, 0),
+    refused: all.reduce((sum, r) => sum + r.refused, 0),
+    firstRefusal: all.find((r) => r.firstRefusal)?.firstRefusal ?? null,
     seconds,
-    latencies,
-    load: load(),
+    latencies: all.flatMap((r) => r.latencies),
+    load: `${loadBefore} before, ${load()} after`,
+    cpu: `CPU over the run: ${[...used, `clients ${clientCpu.toFixed(1)} s`].join(', ')} (of ${(2 * seconds).toFixed(0)} core-seconds on 2 cores)`,
     extra: [],
   };
 }
@@ -231,13 +235,13 @@ async function drive(
  * (running a statement, idle in its transaction while the server computes or
  * the round trip runs, or waiting on an IO such as the commit's WAL flush).
  */
-function sampleWriteLock(bench: BenchStorage): () => Promise<string[]> {
+function sampleWriteLock(sql: Queryable): () => Promise<string[]> {
   const waits: number[] = [];
   const holder = new Map<string, number>();
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      const rows = await bench.sql.query<{ granted: boolean; what: string }>(
+      const rows = await sql.query<{ granted: boolean; what: string }>(
         `SELECT l.granted,
                 a.state || coalesce(' ' || a.wait_event_type || '/' || a.wait_event, '')
                   || CASE WHEN a.state = 'active' AND a.wait_event IS NULL
@@ -269,78 +273,111 @@ function sampleWriteLock(bench: BenchStorage): () => Promise<string[]> {
   };
 }
 
-async function ours(open: () => Promise<BenchStorage>, rollups: boolean): Promise<Run> {
-  const bench = await open();
-  // [RM6] Lag of each applied fact: when the worker's page committed less when it was received.
-  const lags: number[] = [];
-  const server = createSyncServer({
-    storage: bench.storage,
-    rateLimit: false,
-    ...(rollups
-      ? {
-          rollups: {
-            onApplied: ({ receivedAt, appliedAt }) => {
-              for (const at of receivedAt) lags.push(appliedAt.getTime() - Date.parse(at));
-            },
-          },
-        }
-      : { rollups: false, deviceHealth: false }),
-  });
+/** Queries the PGlite of a server process over IPC. */
+function queriesThrough(child: Child): Queryable {
+  let tags = 0;
+  return {
+    async query<R>(text: string, params?: readonly unknown[]) {
+      const tag = ++tags;
+      const answer = child.next<{ rows?: R[]; error?: string }>((m) => m.tag === tag);
+      child.process.send({ query: text, params, tag });
+      const { rows, error } = await answer;
+      if (error !== undefined) throw new Error(error);
+      return rows!;
+    },
+  };
+}
+
+async function ours(
+  backend: 'pglite' | { url: string },
+  servers: number,
+  rollups: boolean,
+): Promise<Run> {
+  let bench: BenchStorage | null = null;
+  const config = (): ServerConfig['backend'] => {
+    if (backend === 'pglite') return { kind: 'pglite', shape };
+    return { kind: 'postgres', url: backend.url, schema: bench!.schema! };
+  };
+  if (backend !== 'pglite') {
+    bench = await openPostgresBench(backend.url, { max: 2 });
+    await seedChain(bench, shape);
+  }
+  const children: Child[] = [];
   try {
-    await seedDocs(
-      bench,
-      'stores',
-      stores.map((s) => ({ id: s.id, body: s, storeId: null })),
-    );
-    await seedDocs(
-      bench,
-      'products',
-      products.map((p) => ({ id: p.id, body: p, storeId: null })),
-    );
-    await seedDocs(
-      bench,
-      'prices',
-      prices.map((p) => ({ id: p.id, body: p, storeId: null })),
-    );
-    for (const d of devices) await provisionDevice(bench.storage, d.token, d);
-    const base = await server.listen(0);
-    const stopSampling = bench.storage.kind === 'postgres' ? sampleWriteLock(bench) : null;
-    const run = await drive(
-      `sync-server on ${bench.label}, rollups ${rollups ? 'on' : 'off'}`,
-      base,
-      (d) => ({
-        authorization: `Bearer ${d.token}`,
-      }),
-    );
+    const bases: string[] = [];
+    for (let s = 0; s < servers; s++) {
+      // Node names each thread's profile by process and thread id.
+      const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
+      const child = start('./push/server-process.ts', profile);
+      children.push(child);
+      const listening = child.next<{ listening: string }>((m) => 'listening' in m);
+      child.process.send({
+        start: { backend: config(), rollups, max: POOL } satisfies ServerConfig,
+      });
+      bases.push((await listening).listening);
+    }
+    const sql = bench ? bench.sql : queriesThrough(children[0]!);
+    const meters: [string, () => () => number][] = [
+      [
+        servers === 1 ? 'server' : `${servers} servers`,
+        () => cpuMeter(() => children.map((c) => c.process.pid!)),
+      ],
+    ];
+    if (backend !== 'pglite') {
+      const database = new URL(backend.url).pathname.slice(1) || 'postgres';
+      meters.push(['PostgreSQL backends', () => cpuMeter(() => backendsOf(database))]);
+    }
+    const stopSampling = bench ? sampleWriteLock(bench.sql) : null;
+    const label =
+      `sync-server on ${bench ? bench.label : 'PGlite (in memory)'}` +
+      `${servers > 1 ? `, ${servers} server processes` : ''}, rollups ${rollups ? 'on' : 'off'}`;
+    const run = await drive(label, bases, true, meters);
     if (stopSampling) run.extra.push(...(await stopSampling()));
-    if (rollups) run.extra.push(await rollupLag(bench, run.accepted, lags));
+    if (rollups) {
+      run.extra.push(
+        await rollupLag(sql, run.accepted, async () => {
+          const lags: number[] = [];
+          for (const child of children) {
+            const answer = child.next<{ lags: number[] }>((m) => 'lags' in m);
+            child.process.send({ lags: true });
+            lags.push(...(await answer).lags);
+          }
+          return lags;
+        }),
+      );
+    }
     // The projections: every accepted sale's movements are in the stock levels.
-    const [check] = await bench.sql.query<{ facts: string; levels: string; on_hand: string }>(
+    const [check] = await sql.query<{ facts: string; levels: string; on_hand: string }>(
       `SELECT count(*) FILTER (WHERE db = $1) AS facts,
               count(*) FILTER (WHERE db = 'stock') AS levels,
               coalesce(sum((body->>'onHand')::bigint) FILTER (WHERE db = 'stock'), 0) AS on_hand
          FROM docs`,
       [SALES],
     );
-    const consistent =
-      Number(check?.facts) === run.accepted && -Number(check?.on_hand) === run.units;
+    const seeded = ON_HAND > 0 ? STORES * SKUS * ON_HAND : 0;
+    const gone = seeded - Number(check?.on_hand);
+    const consistent = Number(check?.facts) === run.accepted && gone === run.units;
     run.extra.push(
-      `stored: ${check?.facts} sale facts, ${check?.levels} stock levels with ${check?.on_hand} units on hand ` +
+      `stored: ${check?.facts} sale facts, ${check?.levels} stock levels that lost ${gone} units ` +
         `(${run.units} sold): ${consistent ? 'consistent' : 'INCONSISTENT'}`,
     );
     return run;
   } finally {
-    await server.close();
-    await bench.close();
+    for (const child of children) await stop(child);
+    await bench?.close();
   }
 }
 
 /** [RM6] Waits (polling, up to 2 min) until the rollups hold every accepted sale; prints the lag. */
-async function rollupLag(bench: BenchStorage, accepted: number, lags: number[]): Promise<string> {
+async function rollupLag(
+  sql: Queryable,
+  accepted: number,
+  lagsOf: () => Promise<number[]>,
+): Promise<string> {
   const ended = performance.now();
   let rolled = 0;
   while (performance.now() - ended < 120_000) {
-    const [row] = await bench.sql.query<{ n: string | null }>(
+    const [row] = await sql.query<{ n: string | null }>(
       'SELECT sum(sales) AS n FROM rollup_sales_hour',
     );
     rolled = Number(row?.n ?? 0);
@@ -349,7 +386,7 @@ async function rollupLag(bench: BenchStorage, accepted: number, lags: number[]):
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const drained = performance.now() - ended;
-  const sorted = [...lags].sort((a, b) => a - b);
+  const sorted = (await lagsOf()).sort((a, b) => a - b);
   return (
     `rollup lag (received -> applied) over ${sorted.length} facts: p50 ${percentile(sorted, 50)} ms, ` +
     `p95 ${percentile(sorted, 95)} ms, max ${sorted.at(-1) ?? 0} ms; ${rolled} of ${accepted} sales ` +
@@ -358,18 +395,20 @@ async function rollupLag(bench: BenchStorage, accepted: number, lags: number[]):
 }
 
 async function peer(): Promise<Run | string> {
-  const started = await startPeer();
-  if (typeof started === 'string') return started;
+  const child = start('./push/peer-process.ts');
   try {
-    const res = await fetch(`${started.url}/${SALES}`, { method: 'PUT' });
-    if (!res.ok) throw new Error(`peer: creating ${SALES}: ${res.status}`);
+    const started = await child.next<{ listening?: string; unavailable?: string }>(
+      (m) => 'listening' in m || 'unavailable' in m,
+    );
+    if (started.unavailable !== undefined) return started.unavailable;
     return await drive(
       'express-pouchdb 4, PouchDB 9 LevelDB (plain writes)',
-      started.url,
-      () => ({}),
+      [started.listening!],
+      false,
+      [['peer', () => cpuMeter(() => [child.process.pid!])]],
     );
   } finally {
-    await started.close();
+    await stop(child);
   }
 }
 
@@ -385,23 +424,25 @@ function show(run: Run): string[] {
     `    ${run.accepted} sales accepted in ${run.seconds.toFixed(1)} s = ${Math.round(rate)} sales/s, ` +
       `${run.refused} refused (${run.load})`,
     `    per request: p50 ${percentile(sorted, 50).toFixed(1)} ms, p99 ${percentile(sorted, 99).toFixed(1)} ms`,
+    `    ${run.cpu}`,
     ...(run.firstRefusal ? [`    first refusal: ${run.firstRefusal}`] : []),
     ...run.extra.map((line) => `    ${line}`),
   ];
 }
 
 console.log(
-  `push ingest: ${CLIENTS} clients over ${STORES} stores, ${SECONDS} s, sale facts of ${LINES} lines ` +
-    `(the server moves stock for each line), ${PER_REQUEST} sale(s) per _bulk_docs request`,
+  `push ingest: ${CLIENTS} clients over ${STORES} stores in ${Math.min(CLIENT_PROCESSES, CLIENTS)} ` +
+    `process(es), ${SECONDS} s, sale facts of ${LINES} lines (the server moves stock for each line), ` +
+    `${PER_REQUEST} sale(s) per _bulk_docs request`,
 );
 const runs: Run[] = [];
 const modes = ROLLUPS === 'both' ? [false, true] : [ROLLUPS === 'on'];
 for (const rollups of modes) {
-  if (!values['skip-pglite']) runs.push(await ours(openPgliteBench, rollups));
+  if (!values['skip-pglite']) runs.push(await ours('pglite', 1, rollups));
 }
 const url = process.env.DATABASE_URL;
 for (const rollups of modes) {
-  if (url) runs.push(await ours(() => openPostgresBench(url, { max: 20 }), rollups));
+  for (const servers of SERVERS) if (url) runs.push(await ours({ url }, servers, rollups));
 }
 const theirs = values['skip-peer'] ? 'skipped' : await peer();
 for (const run of runs) console.log(show(run).join('\n'));

@@ -63,7 +63,7 @@ import { recordTryOnFact } from './rfid/tryons';
 import { DEMO_PRIVACY_KEYS, type PrivacyKeys } from './pii/keyring';
 import { memberRecordProblems } from './pii/member-record';
 import { writeAdminMembers } from './pii/member-vault';
-import type { SyncStorage, WriteTransaction } from './storage/storage';
+import type { DocReads, SyncStorage, WriteTransaction } from './storage/storage';
 
 /** One row of the `_bulk_docs` answer, in the order of the request. */
 export type BulkDocsRow =
@@ -277,10 +277,13 @@ function recordFact(
   project: Projection,
   /** [PK10] The fact as it is stored, e.g. pseudonymised; compared with a replay as stored. */
   prepare?: (body: JsonObject, keys: PrivacyKeys) => JsonObject,
+  /** [PX1] The documents its projection reads, fetched with the fact in one statement. */
+  reads?: (body: JsonObject) => DocReads[],
 ): FactRecorder {
   return async (tx, pushed, receivedAt, keys) => {
     const doc = prepare ? { ...pushed, body: prepare(pushed.body, keys) } : pushed;
     const storeId = ownerStore(db, doc.body);
+    if (reads) await tx.prefetch([{ db, ids: [doc.id] }, ...reads(doc.body)]);
     const stored = await storeFactOnce(
       tx,
       db,
@@ -369,6 +372,20 @@ function factsRecorder(orders: OrderFactOptions): FactRecorder {
   };
 }
 
+/**
+ * [PX1] What recording a sale reads in the common case: its store, its
+ * SKUs, their stock levels at the store and the returns waiting for it.
+ */
+function saleReads(body: JsonObject): DocReads[] {
+  const sale = body as unknown as SaleFact;
+  return [
+    { db: 'stores', ids: [sale.storeId] },
+    { db: 'products', ids: sale.lines.map((l) => l.sku) },
+    { db: 'stock', ids: ledgerMovementsForSale(sale).map((m) => stockLevelId(m.location, m.sku)) },
+    { db: SALE_RETURNS_DB, ids: [sale.id] },
+  ];
+}
+
 /** How each collection that flows up is recorded, with what it projects. */
 const RECORDERS: Record<FactCollection, FactRecorder> = {
   // [SL6] [PJ1] A sale moves its units out of the selling store; [PT1] [PT2]
@@ -395,6 +412,7 @@ const RECORDERS: Record<FactCollection, FactRecorder> = {
       await applyWaitingReturns(ctx, sale);
     },
     pseudonymised,
+    saleReads,
   ),
   // [RT6] A return puts the returned units back at the returning store;
   // [PT4] its points are reversed; [RT8] only as far as its sale allows;

@@ -364,6 +364,7 @@ for (const backend of BACKENDS) {
             real.transaction((tx) =>
               work({
                 getDocs: (db, ids) => tx.getDocs(db, ids),
+                prefetch: (reads) => tx.prefetch(reads),
                 membersByPhoneIndex: (index) => tx.membersByPhoneIndex(index),
                 findDocs: (db, match) => tx.findDocs(db, match),
                 put: (write) =>

@@ -227,6 +227,9 @@ export type WriteGroupOptions = {
  */
 export const DEFAULT_MAX_WORKS = 100;
 
+/** A device token as a lookup finds it. */
+type TokenRow = { device_id: string; store_id: string; pending: boolean };
+
 type QueuedWork = {
   work: (tx: WriteTransaction) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -629,16 +632,44 @@ export class SqlSyncStorage implements SyncStorage {
     );
   }
 
+  /**
+   * [PX3] Token lookups asked in the same turn of the event loop, one
+   * statement for all of them; each is still read after its request arrived.
+   */
+  private tokenLookups: {
+    hash: string;
+    now: string;
+    resolve: (row: TokenRow | null) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  private lookUpDeviceToken(hash: string, now: Date): Promise<TokenRow | null> {
+    return new Promise((resolve, reject) => {
+      if (this.tokenLookups.length === 0) setImmediate(() => void this.lookUpDeviceTokens());
+      this.tokenLookups.push({ hash, now: now.toISOString(), resolve, reject });
+    });
+  }
+
+  private async lookUpDeviceTokens(): Promise<void> {
+    const batch = this.tokenLookups;
+    this.tokenLookups = [];
+    try {
+      const rows = await this.driver.query<TokenRow & { i: number }>(
+        `SELECT k.i, t.device_id, t.store_id, t.pending
+           FROM jsonb_to_recordset($1::jsonb) AS k(i int, hash text, now timestamptz)
+           JOIN device_tokens t
+             ON t.token_hash = k.hash AND (t.expires_at IS NULL OR t.expires_at > k.now)`,
+        [JSON.stringify(batch.map(({ hash, now }, i) => ({ i, hash, now })))],
+      );
+      const found = new Map(rows.map((row) => [Number(row.i), row]));
+      batch.forEach((lookup, i) => lookup.resolve(found.get(i) ?? null));
+    } catch (error) {
+      for (const lookup of batch) lookup.reject(error);
+    }
+  }
+
   async findDeviceToken(tokenHash: string, now = new Date()): Promise<DeviceRecord | null> {
-    const [row] = await this.driver.query<{
-      device_id: string;
-      store_id: string;
-      pending: boolean;
-    }>(
-      `SELECT device_id, store_id, pending FROM device_tokens
-        WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > $2::timestamptz)`,
-      [tokenHash, now.toISOString()],
-    );
+    const row = await this.lookUpDeviceToken(tokenHash, now);
     if (!row) return null;
     const device = { deviceId: row.device_id, storeId: row.store_id };
     if (!row.pending) return device;

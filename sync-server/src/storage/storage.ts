@@ -78,9 +78,17 @@ export type WriteResult =
   | { ok: false; id: string; error: 'conflict'; reason: string };
 
 /** Reads and writes inside one serialised write transaction. */
+/** Documents of one collection a transaction will read. */
+export type DocReads = { db: CollectionName; ids: readonly string[] };
+
 export interface WriteTransaction {
   /** Current versions, unscoped, as this transaction sees them (its own writes included). */
   getDocs(db: CollectionName, ids: readonly string[]): Promise<Map<string, DocRow>>;
+  /**
+   * [PX1] A hint: the documents the transaction will read soon, fetched
+   * together so its later `getDocs` find them in memory. Changes no answer.
+   */
+  prefetch(reads: readonly DocReads[]): Promise<void>;
   /** [ST2] Writes a new revision, or a conflict when `expectedRev` is not the current one. */
   put(write: DocWrite): Promise<WriteResult>;
   /** [MB1] [PI2] The members whose phone has this blind index, any store, by id. */

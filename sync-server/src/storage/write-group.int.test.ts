@@ -14,25 +14,32 @@ import type { DocWrite, SyncStorage, WriteResult, WriteTransaction } from './sto
 
 type Opened = { storage: SyncStorage; sql: Queryable; close(): Promise<void> };
 
+/** A storage on PGlite in memory; every statement sent is added to `statements`. */
+async function openPglite(statements: string[] = []) {
+  const db = new PGlite('memory://');
+  const rows = async <R>(q: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) => {
+    statements.push(text.replace(/\s+/g, ' ').trim());
+    return (await q.query<R>(text, params ? [...params] : undefined)).rows;
+  };
+  const driver: SqlDriver = {
+    query: (text, params) => rows(db, text, params),
+    transaction: (work) =>
+      db.transaction((tx) => work({ query: (text, params) => rows(tx, text, params) })),
+    async listen(channel, onPayload) {
+      await db.listen(channel, onPayload);
+    },
+    close: () => db.close(),
+  };
+  return { storage: await SqlSyncStorage.open('pglite', driver), driver, statements };
+}
+
 /** A fresh storage and a way to run SQL on its tables beside it. */
 const BACKENDS: { name: string; skip: boolean; open(): Promise<Opened> }[] = [
   {
     name: 'PGlite (in memory)',
     skip: false,
     async open() {
-      const db = new PGlite('memory://');
-      const rows = async <R>(q: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) =>
-        (await q.query<R>(text, params ? [...params] : undefined)).rows;
-      const driver: SqlDriver = {
-        query: (text, params) => rows(db, text, params),
-        transaction: (work) =>
-          db.transaction((tx) => work({ query: (text, params) => rows(tx, text, params) })),
-        async listen(channel, onPayload) {
-          await db.listen(channel, onPayload);
-        },
-        close: () => db.close(),
-      };
-      const storage = await SqlSyncStorage.open('pglite', driver);
+      const { storage, driver } = await openPglite();
       return { storage, sql: driver, close: () => storage.close() };
     },
   },
@@ -101,6 +108,7 @@ type Op =
   | { kind: 'stale'; n: number }
   | { kind: 'many'; ns: number[] }
   | { kind: 'read'; ns: number[] }
+  | { kind: 'prefetch'; ns: number[] }
   | { kind: 'pause' }
   | { kind: 'throw' };
 
@@ -110,6 +118,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('stale' as const), n: fc.nat(5) }),
   fc.record({ kind: fc.constant('many' as const), ns: fc.array(fc.nat(5), { maxLength: 4 }) }),
   fc.record({ kind: fc.constant('read' as const), ns: fc.array(fc.nat(5), { maxLength: 3 }) }),
+  fc.record({ kind: fc.constant('prefetch' as const), ns: fc.array(fc.nat(5), { maxLength: 3 }) }),
   fc.constant({ kind: 'pause' as const }),
   fc.constant({ kind: 'throw' as const }),
 );
@@ -157,6 +166,13 @@ function workOf(ops: readonly Op[], prefix: string, base: () => number) {
           );
           break;
         }
+        case 'prefetch':
+          // [PX1] A hint only: it answers nothing and changes no later answer.
+          await tx.prefetch([
+            { db: 'products', ids: op.ns.map(id) },
+            { db: 'stock', ids: op.ns.map(id) },
+          ]);
+          break;
         case 'pause':
           // Not a wait for anything: a generated step that yields to the event
           // loop inside the transaction, so other work interleaves with it.
@@ -284,7 +300,7 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it('[ST10] [ST11] grouped transactions answer exactly as the same transactions one after another', async () => {
+    it('[ST10] [ST11] [PX1] grouped transactions answer exactly as the same transactions one after another, prefetch hints included', async () => {
       const serial = await backend.open();
       const grouped = await backend.open();
       let round = 0;
@@ -352,3 +368,101 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('[PX1] [PX2] [PX3] statements of the storage (PGlite)', () => {
+  /** PGlite whose every statement is recorded. */
+  const counted = () => openPglite();
+
+  it('[PX1] [PX2] a group whose works prefetch reads everything in one statement after one statement for the lock and the sequence', async () => {
+    const { storage, statements } = await counted();
+    try {
+      await storage.transaction((tx) => tx.putMany(['A', 'B', 'C'].map((id) => product(id))));
+      const writer = holdWriter(storage);
+      await Promise.resolve();
+      const works = Array.from({ length: 8 }, (_, t) =>
+        storage.transaction(async (tx) => {
+          const ids = [['A', 'B', 'C'][t % 3]!, `new-${t}`];
+          await tx.prefetch([
+            { db: 'products', ids },
+            { db: 'stock', ids: [`S001:${ids[0]}`] },
+          ]);
+          // Reads one after another, as a projection does: all found in memory.
+          const first = await tx.getDocs('products', [ids[0]!]);
+          const second = await tx.getDocs('products', [ids[1]!]);
+          const level = await tx.getDocs('stock', [`S001:${ids[0]}`]);
+          const written = await tx.put(product(ids[1]!));
+          return [first.get(ids[0]!)?.rev.slice(0, 2), second.size, level.size, written.ok];
+        }),
+      );
+      statements.length = 0;
+      writer.open();
+      await writer.held;
+      expect(await Promise.all(works)).toEqual(works.map(() => ['1-', 0, 0, true]));
+      const reads = statements.filter((s) => s.includes('FROM docs') || s.includes('JOIN docs'));
+      const locks = statements.filter((s) => s.includes('pg_advisory_xact_lock'));
+      // The held work's group, then the eight works' group.
+      expect(locks).toHaveLength(2);
+      expect(locks.every((s) => s.includes('doc_seq'))).toBe(true);
+      expect(statements.filter((s) => s.includes('FROM doc_seq'))).toHaveLength(2);
+      expect(reads).toHaveLength(1);
+      expect(await storage.dbInfo('products', null)).toMatchObject({ docCount: 11 });
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('[PX1] a work alone reads what it prefetches in one statement', async () => {
+    const { storage, statements } = await counted();
+    try {
+      await storage.transaction((tx) => tx.putMany(['A', 'B'].map((id) => product(id))));
+      statements.length = 0;
+      const found = await storage.transaction(async (tx) => {
+        await tx.prefetch([{ db: 'products', ids: ['A', 'B', 'missing'] }]);
+        const rows = await tx.getDocs('products', ['A', 'B', 'missing']);
+        return [...rows.keys()].sort();
+      });
+      expect(found).toEqual(['A', 'B']);
+      expect(
+        statements.filter((s) => s.includes('JOIN docs') || s.includes('FROM docs')),
+      ).toHaveLength(1);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('[PX3] token lookups made together are one statement, each with its own time', async () => {
+    const { storage, statements } = await counted();
+    try {
+      await storage.putDeviceToken('hash-a', { deviceId: 'S001-POS1', storeId: 'S001' });
+      await storage.putDeviceToken('hash-b', { deviceId: 'S002-POS1', storeId: 'S002' });
+      const now = new Date('2026-12-07T10:00:00.000Z');
+      const later = new Date('2026-12-08T10:00:00.000Z');
+      // hash-a is in its grace period until 11:00.
+      await storage.rotateDeviceToken('S001-POS1', 'hash-a2', {
+        now,
+        graceUntil: new Date('2026-12-07T11:00:00.000Z'),
+      });
+      statements.length = 0;
+      const found = await Promise.all([
+        storage.findDeviceToken('hash-a', now),
+        storage.findDeviceToken('hash-b', now),
+        storage.findDeviceToken('unknown', now),
+        storage.findDeviceToken('hash-a', later),
+        storage.findDeviceToken('hash-b', later),
+      ]);
+      expect(found).toEqual([
+        { deviceId: 'S001-POS1', storeId: 'S001' },
+        { deviceId: 'S002-POS1', storeId: 'S002' },
+        null,
+        null,
+        { deviceId: 'S002-POS1', storeId: 'S002' },
+      ]);
+      expect(statements.filter((s) => s.includes('device_tokens'))).toHaveLength(1);
+      // [A6] A revoked device's token fails the next lookup.
+      await storage.revokeDevice('S002-POS1');
+      expect(await storage.findDeviceToken('hash-b', now)).toBeNull();
+    } finally {
+      await storage.close();
+    }
+  });
+});

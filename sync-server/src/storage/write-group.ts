@@ -15,7 +15,14 @@ import type { CollectionName } from '@pos/domain';
 import type { JsonObject } from '../protocol';
 import { nextRev, revGeneration } from '../revs';
 import { selectMatchingDocs } from './find-docs';
-import type { DocMatch, DocRow, DocWrite, WriteResult, WriteTransaction } from './storage';
+import type {
+  DocMatch,
+  DocReads,
+  DocRow,
+  DocWrite,
+  WriteResult,
+  WriteTransaction,
+} from './storage';
 
 export type Queryable = {
   query<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
@@ -174,9 +181,13 @@ export class WriteGroup {
    */
   static async begin(connection: Queryable, lockKey: number): Promise<WriteGroup> {
     const q = sequential(connection);
-    await q.query(`SELECT pg_advisory_xact_lock(${lockKey})`);
+    // [PX2] One round trip: the sequence is read by a subquery of the row the
+    // lock call makes, so only once the lock is held (a sequence is read as
+    // it is now, whatever the statement's snapshot).
     const [row] = await q.query<{ last: number | string }>(
-      `SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END AS last FROM doc_seq`,
+      `SELECT (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM doc_seq
+                WHERE locked.held IS NOT NULL) AS last
+         FROM (SELECT pg_advisory_xact_lock(${lockKey})::text AS held OFFSET 0) AS locked`,
     );
     return new WriteGroup(q, Number(row?.last ?? 0));
   }
@@ -261,26 +272,38 @@ export class ReadAhead {
     this.batch = null;
     const keys = [...this.wanted.values()];
     this.wanted.clear();
-    const rows = await this.group.run<{
-      db: CollectionName;
-      id: string;
-      rev: string;
-      seq: number | string;
-      store_id: string | null;
-      body: string;
-    }>(
-      `SELECT d.db, d.id, d.rev, d.seq, d.store_id, d.body::text AS body
-         FROM jsonb_to_recordset($1::jsonb) AS k(db text, id text)
-         JOIN docs d ON d.db = k.db AND d.id = k.id`,
-      [JSON.stringify(keys)],
-    );
-    for (const { db, id } of keys) this.group.known.set(keyOf(db, id), null);
-    for (const row of rows) {
-      this.group.known.set(keyOf(row.db, row.id), {
-        rev: row.rev,
-        full: { seq: Number(row.seq), storeId: row.store_id, json: row.body },
-      });
-    }
+    await fetchInto(this.group, keys, (sql, params) => this.group.run(sql, params));
+  }
+}
+
+/**
+ * Reads documents of several collections in one statement into the group's
+ * memory (null for the ones that do not exist).
+ */
+async function fetchInto(
+  group: WriteGroup,
+  keys: readonly { db: CollectionName; id: string }[],
+  query: Queryable['query'],
+): Promise<void> {
+  const rows = await query<{
+    db: CollectionName;
+    id: string;
+    rev: string;
+    seq: number | string;
+    store_id: string | null;
+    body: string;
+  }>(
+    `SELECT d.db, d.id, d.rev, d.seq, d.store_id, d.body::text AS body
+       FROM jsonb_to_recordset($1::jsonb) AS k(db text, id text)
+       JOIN docs d ON d.db = k.db AND d.id = k.id`,
+    [JSON.stringify(keys)],
+  );
+  for (const { db, id } of keys) group.known.set(keyOf(db, id), null);
+  for (const row of rows) {
+    group.known.set(keyOf(row.db, row.id), {
+      rev: row.rev,
+      full: { seq: Number(row.seq), storeId: row.store_id, json: row.body },
+    });
   }
 }
 
@@ -373,6 +396,35 @@ export class BufferedWriteTransaction implements WriteTransaction {
     return seq;
   }
 
+  /**
+   * [PX1] Reads the documents the work is about to read, of several
+   * collections, in one statement: in a rehearsal with the other works' (one
+   * statement for the group), alone in one; a document this work or the
+   * group already knows is not read again.
+   */
+  async prefetch(reads: readonly DocReads[]): Promise<void> {
+    this.assertOpen();
+    const keys: { db: CollectionName; id: string }[] = [];
+    for (const { db, ids } of reads) {
+      for (const id of ids) {
+        const known = this.state(keyOf(db, id));
+        if (known !== undefined && (known === null || known.full !== null)) continue;
+        // Ids the database would refuse are left to the work's own reads, which throw.
+        if (id.includes('\u0000') || LONE_SURROGATE.test(id)) continue;
+        keys.push({ db, id });
+      }
+    }
+    if (keys.length === 0) return;
+    if (this.readAhead) {
+      const byDb = new Map<CollectionName, string[]>();
+      for (const { db, id } of keys) byDb.set(db, [...(byDb.get(db) ?? []), id]);
+      await Promise.all([...byDb].map(([db, ids]) => this.readAhead!.load(db, ids)));
+    } else {
+      await fetchInto(this.group, keys, (sql, params) => this.query(sql, params));
+    }
+    this.assertOpen();
+  }
+
   async getDocs(db: CollectionName, ids: readonly string[]): Promise<Map<string, DocRow>> {
     this.assertOpen();
     const missing: string[] = [];
@@ -387,24 +439,11 @@ export class BufferedWriteTransaction implements WriteTransaction {
       await this.readAhead.load(db, missing);
       this.assertOpen();
     } else if (missing.length) {
-      const rows = await this.query<{
-        id: string;
-        rev: string;
-        seq: number | string;
-        store_id: string | null;
-        body: string;
-      }>(
-        `SELECT id, rev, seq, store_id, body::text AS body FROM docs
-          WHERE db = $1 AND id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
-        [db, JSON.stringify(missing)],
+      await fetchInto(
+        this.group,
+        missing.map((id) => ({ db, id })),
+        (sql, params) => this.query(sql, params),
       );
-      for (const id of missing) this.group.known.set(keyOf(db, id), null);
-      for (const row of rows) {
-        this.group.known.set(keyOf(db, row.id), {
-          rev: row.rev,
-          full: { seq: Number(row.seq), storeId: row.store_id, json: row.body },
-        });
-      }
     }
     const found = new Map<string, DocRow>();
     for (const id of ids) {
