@@ -24,7 +24,7 @@ import { DEMO_KEYS_WARNING, privacyKeysFromEnv, type PrivacyKeys } from './pii/k
 import { encryptPlaintextMembers } from './pii/migrate-members';
 import { rewrapMemberKeys } from './pii/member-vault';
 import { startSyncServer, storageConfig } from './start';
-import { describeStorage, openStorage } from './storage/open-storage';
+import { databaseSettingsFromEnv, describeStorage, openStorage } from './storage/open-storage';
 import { certificateFingerprint, readTlsFiles, tlsFilesOf } from './tls';
 import type { SyncStorage } from './storage/storage';
 import { dataRequestCommand, exportMemberCommand } from './pii/data-requests-cli';
@@ -77,6 +77,9 @@ const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed
 options of every command:
   --data-dir .data/pglite   the embedded PGlite directory (stop a PGlite server before using it)
   DATABASE_URL              use this PostgreSQL instead of the embedded PGlite
+  DATABASE_SESSION_URL      a direct connection for LISTEN; DATABASE_URL is then a
+                            transaction-mode pooler (PgBouncer)
+  DATABASE_POOL_MAX         pooled PostgreSQL connections per process (default 10)
   PII_MASTER_KEYS           members' master keys, id:base64 (32 bytes), comma-separated, current first
   PII_INDEX_KEY             the phone blind-index key, id:hex (tills hold the same); neither: demo keys`;
 
@@ -153,8 +156,14 @@ function rateLimitOf(values: Values): RateLimitOptions | false {
 }
 
 function storageOptions(values: Values) {
+  let database: ReturnType<typeof databaseSettingsFromEnv>;
+  try {
+    database = databaseSettingsFromEnv(process.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   return {
-    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    ...database,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   };
 }

@@ -25,6 +25,10 @@ export type StartOptions = {
   host?: string;
   /** PostgreSQL URL; when absent, PGlite in `dataDir`. */
   databaseUrl?: string;
+  /** [FL1] A direct URL for LISTEN; when set, `databaseUrl` goes through a transaction-mode pooler. */
+  databaseSessionUrl?: string;
+  /** [FL4] The largest number of pooled PostgreSQL connections of this process (default 10). */
+  databasePoolMax?: number;
   /** PGlite data directory (default `.data/pglite`), or 'memory://'. */
   dataDir?: string;
   seedDemo?: boolean;
@@ -60,9 +64,17 @@ export type RunningSyncServer = {
 };
 
 export function storageConfig(
-  options: Pick<StartOptions, 'databaseUrl' | 'dataDir'>,
+  options: Pick<StartOptions, 'databaseUrl' | 'databaseSessionUrl' | 'databasePoolMax' | 'dataDir'>,
 ): StorageConfig {
-  if (options.databaseUrl) return { databaseUrl: options.databaseUrl };
+  if (options.databaseUrl) {
+    return {
+      databaseUrl: options.databaseUrl,
+      ...(options.databaseSessionUrl ? { databaseSessionUrl: options.databaseSessionUrl } : {}),
+      ...(options.databasePoolMax !== undefined
+        ? { databasePoolMax: options.databasePoolMax }
+        : {}),
+    };
+  }
   return options.dataDir === undefined ? {} : { dataDir: options.dataDir };
 }
 
