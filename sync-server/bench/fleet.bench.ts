@@ -60,6 +60,7 @@ const { values } = parseArgs({
     'pool-max': { type: 'string', default: '10' },
     'bouncer-pool': { type: 'string', default: '20' },
     ramp: { type: 'boolean', default: false },
+    'quiet-feeds': { type: 'string', default: 'on' },
     'ramp-step': { type: 'string', default: '250' },
     'ramp-seconds': { type: 'string', default: '30' },
     'ramp-max': { type: 'string', default: '5000' },
@@ -413,17 +414,21 @@ async function main(): Promise<void> {
     maxClientConn: 2000,
   });
   cleanups.unshift(() => bouncer.close());
-  const servers: Child[] = [];
+  const servers: (Child & { port: number })[] = [];
   for (let i = 0; i < SERVERS; i++) {
-    const server = await startServer(`server ${i + 1}`, {
-      DATABASE_URL: bouncer.url('pos'),
-      DATABASE_SESSION_URL: url!,
-      DATABASE_POOL_MAX: values['pool-max']!,
-    });
+    const server = await startServer(
+      `server ${i + 1}`,
+      {
+        DATABASE_URL: bouncer.url('pos'),
+        DATABASE_SESSION_URL: url!,
+        DATABASE_POOL_MAX: values['pool-max']!,
+      },
+      values['quiet-feeds'] === 'off' ? ['--no-quiet-feeds'] : [],
+    );
     servers.push(server);
     cleanups.unshift(() => server.close());
   }
-  const haproxy = await startHaproxy(servers.map((s) => (s as Child & { port: number }).port));
+  const haproxy = await startHaproxy(servers.map((s) => s.port));
   cleanups.unshift(() => haproxy.close());
   const generators = await startGenerators(haproxy.url);
   const stopSampling = startSampling(bouncer, servers, haproxy, generators);
@@ -431,7 +436,8 @@ async function main(): Promise<void> {
     `fleet: ${DEVICES} devices (${size.stores} stores × ${size.perStore}), ${SERVERS} server process(es) ` +
       `behind HAProxy, PgBouncer transaction pool ${values['bouncer-pool']}, ${values['pool-max']} pooled ` +
       `connections per server, ${GENERATORS} load generator processes; each device polls ` +
-      `${chain.DOWN_COLLECTIONS.length} collections every ${POLL_MS / 1000} s`,
+      `${chain.DOWN_COLLECTIONS.length} collections every ${POLL_MS / 1000} s; empty polls from memory ` +
+      `([FL5]) ${values['quiet-feeds'] === 'off' ? 'off' : 'on'}`,
   );
   const phases: string[] = [];
   if (!RAMP) {
@@ -501,6 +507,18 @@ async function main(): Promise<void> {
   if (Object.keys(failures).length) {
     console.log(`\nfailures: ${JSON.stringify(failures)}`);
     for (const report of reports) for (const line of report.firstFailures) console.log(`  ${line}`);
+  }
+  // [FL5] How many polls each server answered from memory.
+  for (const server of servers) {
+    const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+    const gauge = (name: string) =>
+      Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    const quiet = gauge('pos_sync_quiet_polls');
+    const read = gauge('pos_sync_read_polls');
+    console.log(
+      `${server.name}: ${quiet} polls answered from memory, ${read} read the database ` +
+        `(${((100 * quiet) / Math.max(1, quiet + read)).toFixed(0)}% from memory)`,
+    );
   }
   const [stored] = (
     await sampler.query<{ n: number }>(

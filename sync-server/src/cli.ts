@@ -46,6 +46,8 @@ function privacyOf(storage: SyncStorage): PrivacyOptions {
 const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed-demo]
          [--rate-limit-burst ${DEFAULT_RATE_LIMIT.burst}] [--rate-limit-per-second ${DEFAULT_RATE_LIMIT.perSecond}] [--no-rate-limit]
          [--quiet]                                                  no JSON line per request on stdout
+         [--no-quiet-feeds]                                         every poll reads the database (default: an
+                                                                    empty poll is answered from LISTEN's news)
          [--tls-cert cert.pem --tls-key key.pem]                    HTTPS (or TLS_CERT_FILE, TLS_KEY_FILE)
        sync-server provision-device --store S001 --device S001-POS2   prints the device's new token once
        sync-server revoke-device --device S001-POS2
@@ -116,6 +118,7 @@ type Values = {
   'rate-limit-burst'?: string | undefined;
   'rate-limit-per-second'?: string | undefined;
   'no-rate-limit': boolean;
+  'no-quiet-feeds': boolean;
   quiet: boolean;
   'tls-cert'?: string | undefined;
   'tls-key'?: string | undefined;
@@ -207,6 +210,7 @@ async function serve(values: Values): Promise<number> {
     ...storageOptions(values),
     seedDemo: values['seed-demo'],
     rateLimit: rateLimitOf(values),
+    ...(values['no-quiet-feeds'] ? { quietFeeds: false as const } : {}),
     privacy: privacyKeysFromEnvOrUsage(),
     log: jsonLogger(),
     ...(values.quiet ? {} : { requestLog: jsonRequestLog() }),
@@ -538,6 +542,7 @@ async function main(argv: string[]): Promise<number> {
         'rate-limit-burst': { type: 'string' },
         'rate-limit-per-second': { type: 'string' },
         'no-rate-limit': { type: 'boolean', default: false },
+        'no-quiet-feeds': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },

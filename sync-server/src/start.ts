@@ -50,6 +50,8 @@ export type StartOptions = {
   console?: { staticDir?: string };
   /** [RI6]-[RI10] Try-on reports' policy and the suggestions outbox sweep. */
   tryOns?: TryOnOptions;
+  /** [FL5] `false`: every poll reads the database (default: empty polls answered from memory). */
+  quietFeeds?: false;
   /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
   privacy?: PrivacyKeys;
 };
@@ -100,6 +102,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.log ? { log: options.log } : {}),
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+      ...(options.quietFeeds === false ? { quietFeeds: false as const } : {}),
       ...(options.versions ? { versions: options.versions } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.shop ? { shop: options.shop } : {}),

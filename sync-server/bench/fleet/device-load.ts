@@ -52,7 +52,9 @@ export type FromGenerator =
     };
 
 const LIMIT = 2000;
-const send = (message: FromGenerator) => process.send!(message);
+const send = (message: FromGenerator) => {
+  if (process.connected) process.send!(message);
+};
 
 let config: Extract<ToGenerator, { type: 'init' }>;
 let catalog: ReturnType<typeof products>;
@@ -72,6 +74,7 @@ const emptyTick = (): Tick => ({
 });
 let tick = emptyTick();
 const timers = new Set<NodeJS.Timeout>();
+let ticker: NodeJS.Timeout | undefined;
 /** Each device's: push at a random point within the (new) sale interval. */
 const reschedulers: (() => void)[] = [];
 
@@ -244,10 +247,10 @@ process.on('message', (message: ToGenerator) => {
       list = prices(catalog);
       phase = message.phase;
       saleEveryMs = message.saleEveryMs;
-      setInterval(() => {
+      ticker = setInterval(() => {
         send({ type: 'tick', tick });
         tick = emptyTick();
-      }, 1000).unref();
+      }, 1000);
       send({ type: 'ready' });
       break;
     case 'add':
@@ -263,6 +266,7 @@ process.on('message', (message: ToGenerator) => {
       break;
     case 'stop':
       stopped = true;
+      clearInterval(ticker);
       for (const timer of timers) clearTimeout(timer);
       void new Promise<void>((resolve) => {
         drained = resolve;

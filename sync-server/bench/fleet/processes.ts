@@ -51,12 +51,13 @@ async function startChild(
 export async function startServer(
   name: string,
   env: { DATABASE_URL: string; DATABASE_SESSION_URL?: string; DATABASE_POOL_MAX?: string },
+  extraArgs: string[] = [],
 ): Promise<Child & { port: number }> {
   const port = await freePort();
   const child = await startChild(
     name,
     process.execPath,
-    ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--quiet'],
+    ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--quiet', ...extraArgs],
     { ...process.env, ...env },
     'sync-server listening on',
   );
@@ -84,6 +85,8 @@ export async function startHaproxy(ports: number[]): Promise<Haproxy> {
     '  mode http',
     '  option http-keep-alive',
     '  timeout connect 5s',
+    // Requests beyond a server's maxconn wait in HAProxy's queue, up to this long, then get 503.
+    '  timeout queue 30s',
     '  timeout client 120s',
     '  timeout server 120s',
     '  timeout http-keep-alive 60s',
@@ -94,7 +97,7 @@ export async function startHaproxy(ports: number[]): Promise<Haproxy> {
     'backend sync',
     '  balance leastconn',
     '  http-reuse always',
-    ...ports.map((p, i) => `  server s${i + 1} 127.0.0.1:${p} maxconn 500`),
+    ...ports.map((p, i) => `  server s${i + 1} 127.0.0.1:${p} maxconn 1000`),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'haproxy.cfg'), config);

@@ -10,7 +10,7 @@ import {
   type SqlDriver,
   type WriteGroupOptions,
 } from './sql-storage';
-import { ALL_CHANGED, asStorageError } from './storage';
+import { ALL_CHANGED, LISTEN_LOST, asStorageError } from './storage';
 
 export type PostgresOptions = {
   /** Keep the tables in this schema (created if missing) instead of the default search_path. */
@@ -116,6 +116,8 @@ export async function openPostgresStorage(
       onError(error);
       void client.end().catch(() => {});
       if (listener === client) listener = null;
+      // [FL5] What was learnt from notifications cannot be trusted until the reconnect.
+      onPayload(LISTEN_LOST);
       scheduleReconnect(channel, onPayload);
     };
     client.on('notification', (message) => {
