@@ -22,6 +22,8 @@
  *     [--stores 500] [--per-store 5] [--servers 2] [--warmup 30] [--steady 120] [--peak 90]
  *     [--generators 4] [--pool-max 10] [--bouncer-pool 20] [--skus 3000]
  *     [--ramp [--ramp-step 250] [--ramp-seconds 30] [--ramp-max 5000]]
+ *     [--quiet-feeds on|off]   ([FL5] empty polls answered from memory, on as the server ships)
+ *     [--profile-dir DIR]      (a V8 CPU profile of each server process, written when it stops)
  *
  * Everything shares this machine's cores: CPU per 1,000 devices is the
  * telling figure. No assertions: a benchmark.
@@ -61,6 +63,7 @@ const { values } = parseArgs({
     'bouncer-pool': { type: 'string', default: '20' },
     ramp: { type: 'boolean', default: false },
     'quiet-feeds': { type: 'string', default: 'on' },
+    'profile-dir': { type: 'string' },
     'ramp-step': { type: 'string', default: '250' },
     'ramp-seconds': { type: 'string', default: '30' },
     'ramp-max': { type: 'string', default: '5000' },
@@ -424,6 +427,7 @@ async function main(): Promise<void> {
         DATABASE_POOL_MAX: values['pool-max']!,
       },
       values['quiet-feeds'] === 'off' ? ['--no-quiet-feeds'] : [],
+      values['profile-dir'],
     );
     servers.push(server);
     cleanups.unshift(() => server.close());
@@ -474,7 +478,9 @@ async function main(): Promise<void> {
       if (failed > 0 || polls < 0.9 * expected) break;
     }
   }
-  // Stop: each generator lets its requests in flight finish, then reports.
+  // Stop: each generator lets its requests in flight finish, then reports
+  // (sampled apart: the drain is no phase's figure).
+  phase = 'stopping';
   for (const g of generators) g.child.send({ type: 'stop' } satisfies ToGenerator);
   const reports = await Promise.all(generators.map((g) => g.report));
   await stopSampling();
@@ -509,7 +515,7 @@ async function main(): Promise<void> {
     for (const report of reports) for (const line of report.firstFailures) console.log(`  ${line}`);
   }
   // [FL5] How many polls each server answered from memory.
-  for (const server of servers) {
+  for (const server of values['quiet-feeds'] === 'off' ? [] : servers) {
     const text = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
     const gauge = (name: string) =>
       Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);

@@ -52,12 +52,24 @@ export async function startServer(
   name: string,
   env: { DATABASE_URL: string; DATABASE_SESSION_URL?: string; DATABASE_POOL_MAX?: string },
   extraArgs: string[] = [],
+  /** Write a V8 CPU profile of the process here when it stops. */
+  profileDir?: string,
 ): Promise<Child & { port: number }> {
   const port = await freePort();
   const child = await startChild(
     name,
     process.execPath,
-    ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--quiet', ...extraArgs],
+    [
+      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      '--import',
+      'tsx',
+      CLI,
+      'serve',
+      '--port',
+      String(port),
+      '--quiet',
+      ...extraArgs,
+    ],
     { ...process.env, ...env },
     'sync-server listening on',
   );
