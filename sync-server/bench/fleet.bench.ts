@@ -353,6 +353,8 @@ type PhaseFigures = {
   svActive: [number, number];
   clWaitingMax: number;
   maxWaitMs: number;
+  /** HAProxy's sessions to the servers (its stats socket): mean, max. */
+  proxied: [number, number];
   load: string;
 };
 
@@ -377,6 +379,7 @@ function figuresOf(name: string, histograms: Record<string, Histogram>): PhaseFi
     svActive: [mean(rows.map((s) => s.svActive)), max(rows.map((s) => s.svActive))],
     clWaitingMax: max(rows.map((s) => s.clWaiting)),
     maxWaitMs: max(rows.map((s) => s.maxWaitMs)),
+    proxied: [mean(rows.map((s) => s.haproxyToServers)), max(rows.map((s) => s.haproxyToServers))],
     load: phaseLoads.get(name) ?? load(),
   };
 }
@@ -397,6 +400,7 @@ function printPhase(f: PhaseFigures): void {
       `  PostgreSQL backends: through PgBouncer mean ${f.pgPooled[0].toFixed(1)} max ${f.pgPooled[1]}, ` +
       `LISTEN (direct) ${f.pgListen}; PgBouncer server connections active mean ${f.svActive[0].toFixed(1)} ` +
       `max ${f.svActive[1]}, clients waiting max ${f.clWaitingMax}, longest wait ${f.maxWaitMs.toFixed(0)} ms\n` +
+      `  HAProxy sessions to the servers: mean ${f.proxied[0].toFixed(0)}, max ${f.proxied[1]}\n` +
       `  CPU (cores; % of a core per 1,000 devices): ` +
       GROUPS.map((g) => `${g} ${f.cores[g].toFixed(2)} (${perK(f.cores[g])}%)`).join(', ') +
       `; all ${total.toFixed(2)} (${perK(total)}%)`,
