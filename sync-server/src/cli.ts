@@ -24,7 +24,7 @@ import { DEMO_KEYS_WARNING, privacyKeysFromEnv, type PrivacyKeys } from './pii/k
 import { encryptPlaintextMembers } from './pii/migrate-members';
 import { rewrapMemberKeys } from './pii/member-vault';
 import { startSyncServer, storageConfig } from './start';
-import { describeStorage, openStorage } from './storage/open-storage';
+import { databaseSettingsFromEnv, describeStorage, openStorage } from './storage/open-storage';
 import { certificateFingerprint, readTlsFiles, tlsFilesOf } from './tls';
 import type { SyncStorage } from './storage/storage';
 import { dataRequestCommand, exportMemberCommand } from './pii/data-requests-cli';
@@ -46,6 +46,8 @@ function privacyOf(storage: SyncStorage): PrivacyOptions {
 const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed-demo]
          [--rate-limit-burst ${DEFAULT_RATE_LIMIT.burst}] [--rate-limit-per-second ${DEFAULT_RATE_LIMIT.perSecond}] [--no-rate-limit]
          [--quiet]                                                  no JSON line per request on stdout
+         [--no-quiet-feeds]                                         every poll reads the database (default: an
+                                                                    empty poll is answered from LISTEN's news)
          [--tls-cert cert.pem --tls-key key.pem]                    HTTPS (or TLS_CERT_FILE, TLS_KEY_FILE)
        sync-server provision-device --store S001 --device S001-POS2   prints the device's new token once
        sync-server revoke-device --device S001-POS2
@@ -77,6 +79,9 @@ const USAGE = `usage: sync-server serve [--port 5984] [--host 127.0.0.1] [--seed
 options of every command:
   --data-dir .data/pglite   the embedded PGlite directory (stop a PGlite server before using it)
   DATABASE_URL              use this PostgreSQL instead of the embedded PGlite
+  DATABASE_SESSION_URL      a direct connection for LISTEN; DATABASE_URL is then a
+                            transaction-mode pooler (PgBouncer)
+  DATABASE_POOL_MAX         pooled PostgreSQL connections per process (default 10)
   PII_MASTER_KEYS           members' master keys, id:base64 (32 bytes), comma-separated, current first
   PII_INDEX_KEY             the phone blind-index key, id:hex (tills hold the same); neither: demo keys`;
 
@@ -113,6 +118,7 @@ type Values = {
   'rate-limit-burst'?: string | undefined;
   'rate-limit-per-second'?: string | undefined;
   'no-rate-limit': boolean;
+  'no-quiet-feeds': boolean;
   quiet: boolean;
   'tls-cert'?: string | undefined;
   'tls-key'?: string | undefined;
@@ -153,8 +159,14 @@ function rateLimitOf(values: Values): RateLimitOptions | false {
 }
 
 function storageOptions(values: Values) {
+  let database: ReturnType<typeof databaseSettingsFromEnv>;
+  try {
+    database = databaseSettingsFromEnv(process.env);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   return {
-    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    ...database,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   };
 }
@@ -198,6 +210,7 @@ async function serve(values: Values): Promise<number> {
     ...storageOptions(values),
     seedDemo: values['seed-demo'],
     rateLimit: rateLimitOf(values),
+    ...(values['no-quiet-feeds'] ? { quietFeeds: false as const } : {}),
     privacy: privacyKeysFromEnvOrUsage(),
     log: jsonLogger(),
     ...(values.quiet ? {} : { requestLog: jsonRequestLog() }),
@@ -529,6 +542,7 @@ async function main(argv: string[]): Promise<number> {
         'rate-limit-burst': { type: 'string' },
         'rate-limit-per-second': { type: 'string' },
         'no-rate-limit': { type: 'boolean', default: false },
+        'no-quiet-feeds': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },

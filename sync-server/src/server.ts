@@ -6,7 +6,7 @@ import { readDocs, readDocsJson } from './facts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { CollectionName, RoutingPolicy } from '@pos/domain';
+import { FACT_COLLECTIONS, type CollectionName, type RoutingPolicy } from '@pos/domain';
 import {
   TOKEN_ROTATION_GRACE_MS,
   authenticate,
@@ -97,6 +97,7 @@ import {
   type StoreScope,
   type SyncStorage,
 } from './storage/storage';
+import { QuietFeeds } from './quiet-feeds';
 import {
   PROTOCOL_HEADER,
   SCHEMA_HEADER,
@@ -167,6 +168,8 @@ export type SyncServerOptions = {
   rollups?: Omit<RollupWorkerOptions, 'log' | 'now'> | false;
   /** [RM8] Devices' sync health recorded on each pull and push (default on); `false` records none. */
   deviceHealth?: false;
+  /** [FL5] Empty polls answered from memory (default on); `false` reads the database for every poll. */
+  quietFeeds?: false;
   /** [SV5] The sweep applying scheduled price changes at their instant (default every 1 s); `false` runs none. */
   priceChangeSweep?: { intervalMs?: number } | false;
 };
@@ -183,6 +186,10 @@ type RequestContext = {
 };
 
 const LOGGED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS', 'DELETE', 'PATCH']);
+/** Methods that never write (a device's pull also records its health, never a synced document). */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** [FL5] A push of facts: `POST /{fact collection}/_bulk_docs`. */
+const FACT_PUSH = new RegExp(`^/(${FACT_COLLECTIONS.join('|')})/_bulk_docs(\\?|$)`);
 
 export type SyncServer = {
   /** Starts listening; resolves to the base URL, e.g. `http://127.0.0.1:5984`. */
@@ -408,6 +415,8 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     for (const waiter of waiting)
       if (payload === ALL_CHANGED || waiter.db === payload) waiter.wake();
   });
+  // [FL5] Empty polls answered from what LISTEN told this process.
+  const quietFeeds = options.quietFeeds === false ? null : new QuietFeeds(storage);
 
   async function longpoll(
     db: CollectionName,
@@ -491,6 +500,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     const scope = readScope(principal, db);
     const since =
       params.since === 'now' ? (await storage.dbInfo(db, scope)).updateSeq : params.since;
+    if (params.feed !== 'longpoll' && quietFeeds?.quiet(db, since, principalKey(principal))) {
+      sendJsonText(res, 200, `{"results":[],"last_seq":${since}}`);
+      return;
+    }
+    const mark = quietFeeds?.mark(db);
     const page =
       params.feed === 'longpoll'
         ? await longpoll(db, params, since, principal, req, res)
@@ -500,6 +514,9 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
             scope,
             includeDocs: params.includeDocs,
           });
+    if (mark && params.feed !== 'longpoll') {
+      quietFeeds?.read(db, mark, { full: page.count >= params.limit, lastSeq: page.lastSeq });
+    }
     sendJsonText(res, 200, `{"results":[${page.results}],"last_seq":${page.lastSeq}}`);
   }
 
@@ -1075,11 +1092,26 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     'Longpoll _changes requests of this process waiting for a change.',
     () => waiting.size,
   );
+  metrics.gauge(
+    'pos_sync_quiet_polls',
+    '[FL5] Polls of this process answered empty without reading the database.',
+    () => quietFeeds?.hits ?? 0,
+  );
+  metrics.gauge(
+    'pos_sync_read_polls',
+    'Polls of this process that read the database.',
+    () => quietFeeds?.misses ?? 0,
+  );
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const finished = metrics.startRequest();
     const context: RequestContext = { route: 'other', principal: null };
+    // [FL5] A request that may write: polls read the database until it ended.
+    const writeEnded = READ_METHODS.has(req.method ?? '')
+      ? null
+      : quietFeeds?.writeStarted(req.method === 'POST' && FACT_PUSH.test(req.url ?? ''));
     res.once('close', () => {
+      writeEnded?.(context.principal ? principalKey(context.principal) : null);
       const method = LOGGED_METHODS.has(req.method ?? '') ? req.method! : 'other';
       const status = res.statusCode;
       const seconds = finished({ method, route: context.route, status });
@@ -1211,6 +1243,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       await deviceHealth?.stop();
       await priceChanges?.stop();
       unlisten();
+      quietFeeds?.close();
       unobserve();
       for (const waiter of waiting) waiter.wake();
       if (!server.listening) return;

@@ -25,6 +25,10 @@ export type StartOptions = {
   host?: string;
   /** PostgreSQL URL; when absent, PGlite in `dataDir`. */
   databaseUrl?: string;
+  /** [FL1] A direct URL for LISTEN; when set, `databaseUrl` goes through a transaction-mode pooler. */
+  databaseSessionUrl?: string;
+  /** [FL4] The largest number of pooled PostgreSQL connections of this process (default 10). */
+  databasePoolMax?: number;
   /** PGlite data directory (default `.data/pglite`), or 'memory://'. */
   dataDir?: string;
   seedDemo?: boolean;
@@ -46,6 +50,8 @@ export type StartOptions = {
   console?: { staticDir?: string };
   /** [RI6]-[RI10] Try-on reports' policy and the suggestions outbox sweep. */
   tryOns?: TryOnOptions;
+  /** [FL5] `false`: every poll reads the database (default: empty polls answered from memory). */
+  quietFeeds?: false;
   /** [PK2] Members' keys (e.g. `privacyKeysFromEnv()`); default the demo keys, with a warning. */
   privacy?: PrivacyKeys;
 };
@@ -60,9 +66,17 @@ export type RunningSyncServer = {
 };
 
 export function storageConfig(
-  options: Pick<StartOptions, 'databaseUrl' | 'dataDir'>,
+  options: Pick<StartOptions, 'databaseUrl' | 'databaseSessionUrl' | 'databasePoolMax' | 'dataDir'>,
 ): StorageConfig {
-  if (options.databaseUrl) return { databaseUrl: options.databaseUrl };
+  if (options.databaseUrl) {
+    return {
+      databaseUrl: options.databaseUrl,
+      ...(options.databaseSessionUrl ? { databaseSessionUrl: options.databaseSessionUrl } : {}),
+      ...(options.databasePoolMax !== undefined
+        ? { databasePoolMax: options.databasePoolMax }
+        : {}),
+    };
+  }
   return options.dataDir === undefined ? {} : { dataDir: options.dataDir };
 }
 
@@ -88,6 +102,7 @@ export async function startSyncServer(options: StartOptions = {}): Promise<Runni
       ...(options.log ? { log: options.log } : {}),
       ...(options.requestLog ? { requestLog: options.requestLog } : {}),
       ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+      ...(options.quietFeeds === false ? { quietFeeds: false as const } : {}),
       ...(options.versions ? { versions: options.versions } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.shop ? { shop: options.shop } : {}),

@@ -119,25 +119,41 @@ export function startDeviceHealth(
   const nowMs = options.nowMs ?? Date.now;
   const pending = new Map<string, Pending>();
   const lastWritten = new Map<string, number>();
+  // Devices to write. One transaction at a time per process, and at most one
+  // waiting behind it that takes every device due by the time it starts: under
+  // many devices the writes never queue up faster than they commit.
+  const due = new Set<string>();
   let writing: Promise<void> = Promise.resolve();
+  let queued = false;
 
   const write = (ids: string[]): Promise<void> => {
-    const rows: [string, Pending][] = [];
     for (const id of ids) {
-      const p = pending.get(id);
-      if (!p) continue;
-      pending.delete(id);
+      if (!pending.has(id)) continue;
+      due.add(id);
       lastWritten.set(id, nowMs());
-      rows.push([id, p]);
     }
-    if (rows.length === 0) return writing;
-    writing = writing
-      .then(() => storage.sqlTransaction((q) => writeHealth(q, rows)))
-      .catch((error: unknown) =>
+    if (queued || due.size === 0) return writing;
+    queued = true;
+    writing = writing.then(async () => {
+      queued = false;
+      const rows: [string, Pending][] = [];
+      // In device order: two processes' upserts take their row locks in one order.
+      for (const id of [...due].sort()) {
+        const p = pending.get(id);
+        if (!p) continue;
+        pending.delete(id);
+        rows.push([id, p]);
+      }
+      due.clear();
+      if (rows.length === 0) return;
+      try {
+        await storage.sqlTransaction((q) => writeHealth(q, rows));
+      } catch (error) {
         log('warn', 'device health not recorded', {
           error: error instanceof Error ? error.message : String(error),
-        }),
-      );
+        });
+      }
+    });
     return writing;
   };
 

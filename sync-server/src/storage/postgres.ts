@@ -10,7 +10,7 @@ import {
   type SqlDriver,
   type WriteGroupOptions,
 } from './sql-storage';
-import { ALL_CHANGED, asStorageError } from './storage';
+import { ALL_CHANGED, LISTEN_LOST, asStorageError } from './storage';
 
 export type PostgresOptions = {
   /** Keep the tables in this schema (created if missing) instead of the default search_path. */
@@ -28,6 +28,13 @@ export type PostgresOptions = {
   applicationName?: string;
   /** How long to wait for a new connection before the request gets 503 (default 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * [FL1] A direct connection to the same database for what needs a session
+   * of its own: LISTEN (and creating `schema`). When given, `connectionString`
+   * is taken to be a transaction-mode pooler such as PgBouncer ([FL2]).
+   * Default: `connectionString` for both, no pooler.
+   */
+  sessionConnectionString?: string;
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -42,8 +49,22 @@ export async function openPostgresStorage(
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`schema "${schema}" must be a lower-case SQL identifier`);
   }
+  const sessionConnectionString = options.sessionConnectionString ?? connectionString;
+  // [FL2] Behind a transaction-mode pooler, consecutive transactions of one
+  // pooled client may run on different server connections: nothing may
+  // outlive a transaction (no named prepared statements, no startup options).
+  const pooler = sessionConnectionString !== connectionString;
+  if (pooler && schema) {
+    throw new Error(
+      'a schema cannot be set through a transaction-mode pooler: set search_path ' +
+        "in the pooler's connect_query or on the database role instead",
+    );
+  }
+  if (options.max !== undefined && !(Number.isInteger(options.max) && options.max > 0)) {
+    throw new Error(`the pool size must be a positive whole number, got ${options.max}`);
+  }
   if (schema) {
-    const client = new pg.Client({ connectionString });
+    const client = new pg.Client({ connectionString: sessionConnectionString });
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -81,7 +102,7 @@ export async function openPostgresStorage(
     reconnecting = false,
   ): Promise<void> {
     const client = new pg.Client({
-      connectionString,
+      connectionString: sessionConnectionString,
       application_name: (options.applicationName
         ? `${options.applicationName} listen`
         : `pos-sync-listen ${channel}`
@@ -95,6 +116,8 @@ export async function openPostgresStorage(
       onError(error);
       void client.end().catch(() => {});
       if (listener === client) listener = null;
+      // [FL5] What was learnt from notifications cannot be trusted until the reconnect.
+      onPayload(LISTEN_LOST);
       scheduleReconnect(channel, onPayload);
     };
     client.on('notification', (message) => {
@@ -106,6 +129,17 @@ export async function openPostgresStorage(
     });
     try {
       await client.connect();
+      // [FL3] NOTIFY is per database: a session URL to another database would
+      // never hear this one's writes, so it is refused.
+      if (pooler) {
+        const [row] = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows;
+        if (row?.db !== database) {
+          throw new Error(
+            `the session connection reaches database "${row?.db}", ` +
+              `the pooled one "${database}": both must reach the same database`,
+          );
+        }
+      }
       await client.query(`LISTEN "${channel}"`);
     } catch (error) {
       await client.end().catch(() => {});
@@ -139,6 +173,8 @@ export async function openPostgresStorage(
     async query<R>(sql: string, params?: readonly unknown[]) {
       try {
         if (!params) return (await client.query(sql)).rows as R[];
+        // [FL2] The unnamed statement: parsed, bound and run in one round trip.
+        if (pooler) return (await client.query(sql, [...params])).rows as R[];
         let name = statementNames.get(sql);
         if (name === undefined) {
           name = `pos_sync_${statementNames.size + 1}`;
@@ -207,11 +243,13 @@ export async function openPostgresStorage(
   // search_path of the URL, e.g. `?options=-c search_path=store_eu`), so every
   // process on the same tables, the CLI included, shares one channel.
   let tablesSchema: string;
+  let database = '';
   try {
-    const [row] = await driver.query<{ schema: string | null }>(
-      `SELECT current_schema() AS schema`,
+    const [row] = await driver.query<{ schema: string | null; db: string }>(
+      `SELECT current_schema() AS schema, current_database() AS db`,
     );
     tablesSchema = row?.schema ?? 'public';
+    database = row?.db ?? '';
   } catch (error) {
     await pool.end();
     throw error;

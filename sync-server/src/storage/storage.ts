@@ -124,6 +124,11 @@ export type LocalWriteResult = { ok: true; rev: string } | { ok: false; reason: 
 export const REVOKED_PREFIX = '_revoked:';
 /** The payload `listen` delivers when notifications may have been lost (e.g. after a reconnect). */
 export const ALL_CHANGED = '_all';
+/**
+ * [FL5] The payload `listen` delivers when the LISTEN connection dropped:
+ * notifications are lost until it is back (then ALL_CHANGED).
+ */
+export const LISTEN_LOST = '_lost';
 
 export interface SyncStorage {
   readonly kind: 'pglite' | 'postgres';
