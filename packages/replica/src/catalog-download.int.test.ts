@@ -14,7 +14,13 @@ import {
   startSyncServer,
   type RunningSyncServer,
 } from '@pos/sync-server';
-import { DOWNLOAD_COLLECTIONS, downloadCatalog, markId, readMark } from './catalog-download';
+import {
+  DOWNLOAD_COLLECTIONS,
+  downloadCatalog,
+  firstDownloadPending,
+  markId,
+  readMark,
+} from './catalog-download';
 import { openReplica, type ReplicaDatabase } from './database';
 import { startReplication } from './replication';
 
@@ -134,6 +140,8 @@ describe('first catalog download', () => {
     ).rejects.toThrow(/switched off/);
     const mark = await readMark(db, 'products');
     expect(mark).toMatchObject({ done: false });
+    // [CDL5] The app waits for it at its next start, though products are there.
+    expect(await firstDownloadPending(db)).toBe(true);
     expect(mark!.sequence).toBeGreaterThan(0);
     // Three pages asked and written; the fourth, asked while the third was written, failed.
     expect(await db.products.count().exec()).toBe(3 * PAGE);
@@ -143,6 +151,7 @@ describe('first catalog download', () => {
     const resumed = await downloadCatalog(db, target, { pageSize: PAGE });
     expect(resumed.written).toBeGreaterThan(0);
     const written = await contents(db);
+    expect(await firstDownloadPending(db)).toBe(false);
 
     // Done: a later start downloads nothing.
     const again = await downloadCatalog(db, target, { pageSize: PAGE });

@@ -126,6 +126,21 @@ async function writeMark(
   await db.upsertLocal<DownloadMark>(markId(name), mark);
 }
 
+/**
+ * [CDL5] Whether this device's first download is still to do or unfinished
+ * (a down collection marked but not done, or empty and never marked): the
+ * app then shows the progress bar and waits for the first sync. False for a
+ * device whose collections were filled by replication before.
+ */
+export async function firstDownloadPending(db: ReplicaDatabase): Promise<boolean> {
+  for (const name of DOWNLOAD_COLLECTIONS) {
+    const mark = await readMark(db, name);
+    if (mark ? !mark.done : name === 'products' && (await db.products.count().exec()) === 0)
+      return true;
+  }
+  return false;
+}
+
 export type DownloadOptions = {
   /** Called after each page written: the collection and the documents it held. */
   onPage?: (name: ReplicaCollectionName, documents: number) => void;
