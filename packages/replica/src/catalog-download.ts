@@ -150,12 +150,24 @@ export type DownloadOptions = {
   parallel?: number;
   collections?: readonly ReplicaCollectionName[];
   signal?: AbortSignal;
+  /**
+   * The write context of a collection's pages; by default `first-download`.
+   * Under replication: the one its downstream writes with, so its upstream
+   * takes the pages for pulled documents, not local changes to look at.
+   */
+  writeContext?: (name: ReplicaCollectionName) => Promise<string>;
 };
 
 /** What a first download left: per collection, the sequence replication starts from. */
 export type DownloadResult = {
   sequences: Partial<Record<ReplicaCollectionName, number>>;
   written: number;
+  /**
+   * Where the time went, summed over the collections: waiting for a page
+   * not yet read (what the overlap did not hide), parsing pages, and
+   * writing them (with the mark).
+   */
+  ms: { wait: number; parse: number; write: number };
 };
 
 /**
@@ -173,7 +185,7 @@ export async function downloadCatalog(
   const fetcher = target.fetch ?? globalThis.fetch.bind(globalThis);
   const headers = syncRequestHeaders(target, db);
   const limit = options.pageSize ?? DOWNLOAD_PAGE_SIZE;
-  const result: DownloadResult = { sequences: {}, written: 0 };
+  const result: DownloadResult = { sequences: {}, written: 0, ms: { wait: 0, parse: 0, write: 0 } };
 
   const fetchPage = async (name: ReplicaCollectionName, since: number): Promise<ChangesPage> => {
     const what = `changes of ${name} since ${since}`;
@@ -185,34 +197,52 @@ export async function downloadCatalog(
         `The sync server answered ${response.status} ${refusalWords(text) || response.statusText} for the ${what}`.trim(),
       );
     }
-    return parseChangesPage(text, limit, what);
+    const parsing = performance.now();
+    const page = parseChangesPage(text, limit, what);
+    result.ms.parse += performance.now() - parsing;
+    return page;
   };
+
+  const names = options.collections ?? DOWNLOAD_COLLECTIONS;
+  const marks = new Map<ReplicaCollectionName, DownloadMark | null>();
+  for (const name of names) marks.set(name, await readMark(db, name));
+  // Every collection done (every start after the first): nothing to count or read.
+  if ([...marks.values()].every((mark) => mark?.done)) {
+    for (const [name, mark] of marks) result.sequences[name] = mark!.sequence;
+    return result;
+  }
 
   const downloadOne = async (name: ReplicaCollectionName): Promise<void> => {
     const collection = db[name] as unknown as RxCollection;
-    const mark = await readMark(db, name);
+    const mark = marks.get(name) ?? null;
     const hasDocuments = mark ? true : (await collection.count().exec()) > 0;
     let since = downloadStart(mark, hasDocuments);
+    // [CDL5] A resumed download counts what is there already, done or not.
+    if (mark) options.onResumed?.(name, await collection.count().exec());
     if (since === null) {
       if (mark) result.sequences[name] = mark.sequence;
       return;
     }
-    if (mark) options.onResumed?.(name, await collection.count().exec());
     // [CDL2] Marked before the first page: a device stopped during it resumes here, not by replication.
-    else await writeMark(db, name, { sequence: 0, done: false });
+    if (!mark) await writeMark(db, name, { sequence: 0, done: false });
     const instance = collection.storageInstance;
     const primaryPath = collection.schema.primaryPath as string;
+    const context = options.writeContext ? await options.writeContext(name) : 'first-download';
     let next = fetchPage(name, since);
     for (;;) {
+      const waiting = performance.now();
       const page = await next;
+      result.ms.wait += performance.now() - waiting;
       // [CDL3] The next page is read while this one is written.
       if (!page.complete) {
         next = fetchPage(name, page.lastSeq);
         next.catch(() => undefined); // awaited (and thrown) in the next round
       }
-      await writePage(instance, pageRows(primaryPath, page.docs));
+      const writing = performance.now();
+      await writePage(instance, pageRows(primaryPath, page.docs), context);
       since = page.lastSeq;
       await writeMark(db, name, { sequence: since, done: page.complete });
+      result.ms.write += performance.now() - writing;
       result.written += page.docs.length;
       options.onPage?.(name, page.docs.length);
       if (page.complete) break;
@@ -221,7 +251,7 @@ export async function downloadCatalog(
     result.sequences[name] = since;
   };
 
-  const queue = [...(options.collections ?? DOWNLOAD_COLLECTIONS)];
+  const queue = [...names];
   const worker = async () => {
     for (let name = queue.shift(); name; name = queue.shift()) await downloadOne(name);
   };
@@ -244,16 +274,17 @@ export async function downloadCatalog(
 async function writePage(
   instance: RxStorageInstance<unknown, unknown, unknown>,
   rows: BulkWriteRow<unknown>[],
+  context: string,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const first = await instance.bulkWrite(rows, 'first-download');
+  const first = await instance.bulkWrite(rows, context);
   if (first.error.length === 0) return;
   const again: BulkWriteRow<unknown>[] = [];
   for (const error of first.error) {
     if (error.status !== 409 || !error.documentInDb) throw writeError(error);
     again.push({ previous: error.documentInDb, document: error.writeRow.document });
   }
-  const second = await instance.bulkWrite(again, 'first-download');
+  const second = await instance.bulkWrite(again, context);
   const refused = second.error[0];
   if (refused) throw writeError(refused);
 }

@@ -66,6 +66,8 @@ export type Replication = {
    * what a collection already held), for the progress bar ([CDL5]).
    */
   downloaded$: Observable<number>;
+  /** What the first download did (null when none ran or it was stopped), once it has ended. */
+  firstDownload: Promise<DownloadResult | null>;
   /** Resolves once the first pull of every collection is done. */
   awaitInitialSync(): Promise<void>;
   awaitInSync(): Promise<void>;
@@ -134,6 +136,15 @@ export function startReplication(
   let downloading = options.firstDownload !== false;
   // Declared below; called only once the download has awaited something.
   const report = () => publish();
+  // [CDL6] A page is written as the collection's replication writes what it
+  // pulls: its upstream then skips the documents instead of comparing each
+  // with its pull metadata (RxDB runs an upstream for pull-only collections too).
+  const writeContext = async (name: ReplicaCollectionName): Promise<string> => {
+    const state = states[name];
+    await state.startPromise;
+    const internal = state.internalReplicationState;
+    return internal ? await internal.downstreamBulkWriteFlag : 'first-download';
+  };
   const firstDownload: Promise<DownloadResult | null> = downloading
     ? (async () => {
         for (let failures = 0; !stopping.signal.aborted;) {
@@ -144,6 +155,7 @@ export function startReplication(
               {
                 ...options.download,
                 signal: stopping.signal,
+                writeContext,
                 onPage: (_name, documents) => downloaded.next(documents),
                 onResumed: (_name, documents) => downloaded.next(documents),
               },
@@ -289,6 +301,7 @@ export function startReplication(
     states,
     status$,
     downloaded$: downloaded.asObservable(),
+    firstDownload,
     async awaitInitialSync() {
       await Promise.all(Object.values(states).map((s) => s.awaitInitialReplication()));
     },
