@@ -13,7 +13,8 @@ import {
   type InitialSyncProgress,
 } from '@pos/replica';
 
-type Run = {
+/** One download's figures, as the benchmark driver reads them. */
+export type Run = {
   ms: number;
   /** Opening the replica, before `ms` starts. */
   openMs: number;

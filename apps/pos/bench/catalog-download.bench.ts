@@ -27,7 +27,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import type { DownloadResult, InitialSyncProgress } from '@pos/replica';
+import type { InitialSyncProgress } from '@pos/replica';
+import type { Run } from './catalog-download-page';
 import { startSyncServer, type DocWrite, type RunningSyncServer } from '@pos/sync-server';
 import { startKillableChromium } from '../e2e/browser';
 import { serveReplicaPage } from './page-server';
@@ -51,15 +52,6 @@ if (!paths.every((p) => p === 'pages' || p === 'replication')) {
 }
 const TOKEN = 'demo-s001-pos1';
 
-type Run = {
-  ms: number;
-  openMs: number;
-  downloadMs: number;
-  products: number;
-  prices: number;
-  download: DownloadResult | null;
-  lastProgress: InitialSyncProgress | null;
-};
 type CatalogBench = {
   download(url: string, token: string, path: string, parallel: number): Promise<Run>;
   progress(): InitialSyncProgress | null;
@@ -134,6 +126,19 @@ function report(label: string, run: Run, extra = ''): void {
     );
 }
 
+/** The page's download (or resume) of everything that flows down to the terminal. */
+const download = (tab: Page, url: string, path: string): Promise<Run> =>
+  tab.evaluate(
+    ([syncUrl, token, p, n]) =>
+      (window as unknown as { catalogBench: CatalogBench }).catalogBench.download(
+        syncUrl,
+        token,
+        p,
+        n,
+      ),
+    [url, TOKEN, path, parallel] as const,
+  );
+
 /**
  * `--profile`: the page's JavaScript CPU profile (Chrome DevTools protocol)
  * over the download, printed as the functions with the most self time.
@@ -188,16 +193,7 @@ async function main(): Promise<void> {
       try {
         const tab = await openTab(chromium.browser, page.url);
         const profiler = values.profile ? await startProfile(tab) : null;
-        const run = await tab.evaluate(
-          ([url, token, p, n]) =>
-            (window as unknown as { catalogBench: CatalogBench }).catalogBench.download(
-              url,
-              token,
-              p,
-              n,
-            ),
-          [sync.url, TOKEN, path, parallel] as const,
-        );
+        const run = await download(tab, sync.url, path);
         if (profiler) await profiler.stop();
         report(
           path === 'pages' ? 'first download by pages' : 'first download by replication alone',
@@ -230,18 +226,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       try {
         const tab = await openTab(first.browser, page.url);
-        void tab
-          .evaluate(
-            ([url, token, n]) =>
-              (window as unknown as { catalogBench: CatalogBench }).catalogBench.download(
-                url,
-                token,
-                'pages',
-                n,
-              ),
-            [sync.url, TOKEN, parallel] as const,
-          )
-          .catch(() => undefined); // the browser is killed under it
+        void download(tab, sync.url, 'pages').catch(() => undefined); // the browser is killed under it
         for (;;) {
           await new Promise((resolve) => setTimeout(resolve, 200));
           killedAt = await tab.evaluate(() =>
@@ -256,16 +241,7 @@ async function main(): Promise<void> {
       const second = await startKillableChromium(profile);
       try {
         const tab = await openTab(second.browser, page.url);
-        const run = await tab.evaluate(
-          ([url, token, n]) =>
-            (window as unknown as { catalogBench: CatalogBench }).catalogBench.download(
-              url,
-              token,
-              'pages',
-              n,
-            ),
-          [sync.url, TOKEN, parallel] as const,
-        );
+        const run = await download(tab, sync.url, 'pages');
         console.log(
           `resume: killed at ${killedAt?.percent} % (${killedAt?.received} documents) after ${seconds(beforeKill)}; a new browser on the same profile finished in ${seconds(run.ms)}; total ${seconds(beforeKill + run.ms)}`,
         );
