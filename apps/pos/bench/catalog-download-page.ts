@@ -5,6 +5,7 @@
  * benchmark driver calls the functions on `window.catalogBench`.
  */
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { syntheticProduct } from './synthetic-catalog';
 import {
   openReplica,
   startReplication,
@@ -71,8 +72,87 @@ const api = {
     await db.close();
     return run;
   },
+  /**
+   * Why the page path is slower than the plain peer, measured: the same
+   * documents, in the form RxDB's Dexie storage keeps them, put straight into
+   * plain IndexedDB stores with the indexes RxDB's Dexie tables of products
+   * and prices have (copied from the replica's own databases), 10,000 per
+   * transaction; no RxDB, no network. Returns milliseconds and the indexes.
+   */
+  async rawWithReplicaIndexes(n: number): Promise<{ ms: number; indexes: string[] }> {
+    const replica = await openReplica({ name: 'bench-catalog', storage: getRxStorageDexie() });
+    await replica.close();
+    const layouts: { name: string; keyPath: string | string[]; indexes: IndexLayout[] }[] = [];
+    for (const info of await indexedDB.databases()) {
+      const match = /bench-catalog--\d+--(products|prices)/.exec(info.name ?? '');
+      if (!match) continue;
+      const idb = await openIdb(info.name!);
+      const store = idb.transaction('docs', 'readonly').objectStore('docs');
+      layouts.push({
+        name: match[1]!,
+        keyPath: store.keyPath as string | string[],
+        indexes: [...store.indexNames].map((index) => {
+          const { keyPath, unique, multiEntry } = store.index(index);
+          return { name: index, keyPath: keyPath as string | string[], unique, multiEntry };
+        }),
+      });
+      idb.close();
+    }
+    const idb = await openIdb('bench-raw-indexed', (db) => {
+      for (const layout of layouts) {
+        const store = db.createObjectStore(layout.name, { keyPath: layout.keyPath });
+        for (const index of layout.indexes) store.createIndex(index.name, index.keyPath, index);
+      }
+    });
+    const started = performance.now();
+    const chunk = 10_000;
+    for (let start = 0; start < n; start += chunk) {
+      for (const layout of layouts) {
+        const tx = idb.transaction(layout.name, 'readwrite', { durability: 'strict' });
+        const store = tx.objectStore(layout.name);
+        for (let i = start; i < Math.min(n, start + chunk); i++) {
+          const doc = syntheticProduct(i)[layout.name === 'products' ? 'product' : 'price'];
+          store.put({
+            ...doc,
+            _deleted: '0',
+            _attachments: {},
+            _rev: '1-x',
+            _meta: { lwt: Date.now() },
+          });
+        }
+        await new Promise<void>((resolve, reject) => {
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        });
+      }
+    }
+    const ms = performance.now() - started;
+    idb.close();
+    return {
+      ms,
+      indexes: layouts.map(
+        (l) => `${l.name}: ${l.indexes.map((i) => JSON.stringify(i.keyPath)).join(' ')}`,
+      ),
+    };
+  },
   /** The progress bar's figures now (null before the first). */
   progress: (): InitialSyncProgress | null => progress,
 };
+
+type IndexLayout = {
+  name: string;
+  keyPath: string | string[];
+  unique: boolean;
+  multiEntry: boolean;
+};
+
+function openIdb(name: string, upgrade?: (db: IDBDatabase) => void): Promise<IDBDatabase> {
+  return new Promise<IDBDatabase>((resolve, reject) => {
+    const request = upgrade ? indexedDB.open(name, 1) : indexedDB.open(name);
+    if (upgrade) request.onupgradeneeded = () => upgrade(request.result);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
 
 (window as unknown as { catalogBench: typeof api }).catalogBench = api;

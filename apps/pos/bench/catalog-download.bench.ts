@@ -42,6 +42,7 @@ const { values } = parseArgs({
     resume: { type: 'string', default: 'true' },
     peer: { type: 'string', default: 'true' },
     profile: { type: 'boolean', default: false },
+    'peers-only': { type: 'boolean', default: false },
   },
 });
 const skus = Number(values.skus);
@@ -54,6 +55,7 @@ const TOKEN = 'demo-s001-pos1';
 
 type CatalogBench = {
   download(url: string, token: string, path: string, parallel: number): Promise<Run>;
+  rawWithReplicaIndexes(n: number): Promise<{ ms: number; indexes: string[] }>;
   progress(): InitialSyncProgress | null;
 };
 type ReplicaBench = { rawIndexedDb(n: number): Promise<number> };
@@ -178,7 +180,49 @@ async function openTab(
   return tab;
 }
 
+/**
+ * `--peers-only`: no server, no download: plain IndexedDB with no index (the
+ * peer) and with the replica's indexes, side by side, to say where the page
+ * path's time goes.
+ */
+async function peers(work: string, url: string, peerUrl: string): Promise<void> {
+  const chromium = await startKillableChromium(join(work, 'profile-peers'));
+  try {
+    const peer = await openTab(chromium.browser, peerUrl);
+    const rawMs = await peer.evaluate(
+      (n) => (window as unknown as { replicaBench: ReplicaBench }).replicaBench.rawIndexedDb(n),
+      skus,
+    );
+    console.log(`peer, no index: ${seconds(rawMs)}, ${rate(skus * 2, rawMs)}; ${load()}`);
+    const tab = await openTab(chromium.browser, url);
+    const indexed = await tab.evaluate(
+      (n) =>
+        (window as unknown as { catalogBench: CatalogBench }).catalogBench.rawWithReplicaIndexes(n),
+      skus,
+    );
+    console.log(
+      `peer with the replica's indexes: ${seconds(indexed.ms)}, ${rate(skus * 2, indexed.ms)}; ${load()}`,
+    );
+    for (const line of indexed.indexes) console.log(`  ${line}`);
+  } finally {
+    await chromium.kill();
+  }
+}
+
 async function main(): Promise<void> {
+  if (values['peers-only']) {
+    const work = mkdtempSync(join(tmpdir(), 'pos-download-bench-'));
+    const page = await serveReplicaPage(0, './catalog-download-page.ts');
+    const peerPage = await serveReplicaPage(0, './replica-page.ts');
+    try {
+      await peers(work, page.url, peerPage.url);
+    } finally {
+      page.close();
+      peerPage.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+    return;
+  }
   const work = mkdtempSync(join(tmpdir(), 'pos-download-bench-'));
   const sync = await startSyncServer({ port: 0, dataDir: join(work, 'pglite'), seedDemo: true });
   const page = await serveReplicaPage(0, './catalog-download-page.ts');
