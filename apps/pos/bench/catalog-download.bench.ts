@@ -5,7 +5,7 @@
  * renderer does.
  *
  *  npx tsx apps/pos/bench/catalog-download.bench.ts [--skus 300000]
- *      [--path pages|replication|both] [--parallel 2] [--resume true] [--peer true]
+ *      [--path pages|replication|both|none] [--parallel 2] [--resume true] [--peer true]
  *
  * - pages (the default): the first download below RxDB's document path
  *   (packages/replica catalog-download.ts), then replication from the
@@ -47,9 +47,10 @@ const { values } = parseArgs({
 });
 const skus = Number(values.skus);
 const parallel = Number(values.parallel);
-const paths = values.path === 'both' ? ['pages', 'replication'] : [values.path!];
+const paths =
+  values.path === 'both' ? ['pages', 'replication'] : values.path === 'none' ? [] : [values.path!];
 if (!paths.every((p) => p === 'pages' || p === 'replication')) {
-  throw new Error(`--path must be pages, replication or both, not ${values.path}`);
+  throw new Error(`--path must be pages, replication, both or none, not ${values.path}`);
 }
 const TOKEN = 'demo-s001-pos1';
 

@@ -12,7 +12,7 @@ import {
   type SchemaVersions,
   type VersionRefusal,
 } from '@pos/domain';
-import { BehaviorSubject, Subject, merge, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, filter, firstValueFrom, merge, type Observable } from 'rxjs';
 import { downloadCatalog, type DownloadOptions, type DownloadResult } from './catalog-download';
 import { REPLICA_COLLECTIONS, type ReplicaCollectionName, type ReplicaDatabase } from './database';
 import { FACTS_WAITING_HEADER, syncRequestHeaders } from './sync-headers';
@@ -139,11 +139,19 @@ export function startReplication(
   // [CDL6] A page is written as the collection's replication writes what it
   // pulls: its upstream then skips the documents instead of comparing each
   // with its pull metadata (RxDB runs an upstream for pull-only collections too).
+  // Pages are written only once the upstream's first pass over the stored
+  // documents is over: that pass reads the documents written after its
+  // checkpoint 100 at a time, and on a resumed download it would chase every
+  // page written meanwhile instead of skipping them.
   const writeContext = async (name: ReplicaCollectionName): Promise<string> => {
     const state = states[name];
     await state.startPromise;
     const internal = state.internalReplicationState;
-    return internal ? await internal.downstreamBulkWriteFlag : 'first-download';
+    if (!internal) return 'first-download';
+    await firstValueFrom(
+      merge(internal.firstSyncDone.up, internal.events.canceled).pipe(filter(Boolean)),
+    );
+    return await internal.downstreamBulkWriteFlag;
   };
   const firstDownload: Promise<DownloadResult | null> = downloading
     ? (async () => {
