@@ -4,15 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-/** `port` 0 picks a free one; a fixed port keeps the origin, and so an earlier run's IndexedDB. */
-export async function serveReplicaPage(port = 0): Promise<{ url: string; close(): void }> {
+/**
+ * `port` 0 picks a free one; a fixed port keeps the origin, and so an earlier
+ * run's IndexedDB. `entry` is the page's script, relative to this folder.
+ */
+export async function serveReplicaPage(
+  port = 0,
+  entry = './replica-page.ts',
+): Promise<{ url: string; close(): void }> {
   const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('./replica-page.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
     bundle: true,
     format: 'iife',
     platform: 'browser',
     target: 'chrome120',
-    minify: true,
+    minify: process.env.BENCH_MINIFY !== 'false',
     write: false,
     logLevel: 'warning',
   });

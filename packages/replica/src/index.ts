@@ -6,6 +6,7 @@ export * from './product-search';
 export * from './members';
 export * from './outbox';
 export * from './initial-sync';
+export * from './catalog-download';
 export * from './sync-headers';
 export * from './points-check';
 export * from './consent-invitation';

@@ -83,6 +83,13 @@ export function trackInitialSync(
       tick();
     },
   );
+  // [CDL5] The first download's pages count as received too.
+  subscription.add(
+    replication.downloaded$.subscribe((documents) => {
+      received += documents;
+      tick();
+    }),
+  );
   void replication.awaitInitialSync().then(() => {
     done = true;
     publish();

@@ -12,7 +12,8 @@ import {
   type SchemaVersions,
   type VersionRefusal,
 } from '@pos/domain';
-import { BehaviorSubject, merge, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, filter, firstValueFrom, merge, type Observable } from 'rxjs';
+import { downloadCatalog, type DownloadOptions, type DownloadResult } from './catalog-download';
 import { REPLICA_COLLECTIONS, type ReplicaCollectionName, type ReplicaDatabase } from './database';
 import { FACTS_WAITING_HEADER, syncRequestHeaders } from './sync-headers';
 
@@ -46,9 +47,27 @@ export type SyncStatus = {
   incompatibility?: VersionRefusal | null;
 };
 
+export type ReplicationOptions = {
+  /**
+   * [CDL1] Down collections never downloaded are first read in pages and
+   * written below RxDB's document path (catalog-download.ts); true unless
+   * false (the replication-only path, kept for comparison).
+   */
+  firstDownload?: boolean;
+  /** Page size and collections side by side of the first download (tests, benchmarks). */
+  download?: Pick<DownloadOptions, 'pageSize' | 'parallel'>;
+};
+
 export type Replication = {
   states: Record<ReplicaCollectionName, RxCouchDBReplicationState<unknown>>;
   status$: Observable<SyncStatus>;
+  /**
+   * Documents the first download wrote, page by page (and, when it resumes,
+   * what a collection already held), for the progress bar ([CDL5]).
+   */
+  downloaded$: Observable<number>;
+  /** What the first download did (null when none ran or it was stopped), once it has ended. */
+  firstDownload: Promise<DownloadResult | null>;
   /** Resolves once the first pull of every collection is done. */
   awaitInitialSync(): Promise<void>;
   awaitInSync(): Promise<void>;
@@ -57,7 +76,11 @@ export type Replication = {
   stop(): Promise<void>;
 };
 
-export function startReplication(db: ReplicaDatabase, target: SyncTarget): Replication {
+export function startReplication(
+  db: ReplicaDatabase,
+  target: SyncTarget,
+  options: ReplicationOptions = {},
+): Replication {
   const base = target.url.replace(/\/+$/, '');
   const baseFetch = target.fetch ?? globalThis.fetch.bind(globalThis);
   // Every request names the protocol and the replica's schema versions.
@@ -88,10 +111,92 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       const timer = setTimeout(wake, ms);
       wakeups.add(wake);
     });
-  const authorizedFetch = (): typeof fetch => {
+  // The first download's requests carry what every request carries, and a
+  // refusal of this device's versions is reported as for replication's.
+  const downloadFetch: typeof fetch = async (input, init) => {
+    const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(versionHeaders)) headers.set(name, value);
+    headers.set(FACTS_WAITING_HEADER, String(factsWaiting));
+    const response = await baseFetch(input, { ...init, headers });
+    if (!response.ok) {
+      const { error, versions } = await refusal(response);
+      if (versions) setIncompatibility(versions);
+      throw error;
+    }
+    setIncompatibility(null);
+    return response;
+  };
+  // [CDL1] The first download runs before the down collections' replication
+  // asks anything: their requests wait for it, and a first pull (since=0) is
+  // asked from the sequence it reached ([CDL6]). A failed download is tried
+  // again with the same backoff, resuming from its last page ([CDL2]).
+  const downloaded = new Subject<number>();
+  const stopping = new AbortController();
+  let downloadError: string | null = null;
+  let downloading = options.firstDownload !== false;
+  // Declared below; called only once the download has awaited something.
+  const report = () => publish();
+  // [CDL6] A page is written as the collection's replication writes what it
+  // pulls: its upstream then skips the documents instead of comparing each
+  // with its pull metadata (RxDB runs an upstream for pull-only collections too).
+  // Pages are written only once the upstream's first pass over the stored
+  // documents is over: that pass reads the documents written after its
+  // checkpoint 100 at a time, and on a resumed download it would chase every
+  // page written meanwhile instead of skipping them.
+  const writeContext = async (name: ReplicaCollectionName): Promise<string> => {
+    const state = states[name];
+    await state.startPromise;
+    const internal = state.internalReplicationState;
+    if (!internal) return 'first-download';
+    await firstValueFrom(
+      merge(internal.firstSyncDone.up, internal.events.canceled).pipe(filter(Boolean)),
+    );
+    return await internal.downstreamBulkWriteFlag;
+  };
+  const firstDownload: Promise<DownloadResult | null> = downloading
+    ? (async () => {
+        for (let failures = 0; !stopping.signal.aborted;) {
+          try {
+            return await downloadCatalog(
+              db,
+              { ...target, fetch: downloadFetch },
+              {
+                ...options.download,
+                signal: stopping.signal,
+                writeContext,
+                onPage: (_name, documents) => downloaded.next(documents),
+                onResumed: (_name, documents) => downloaded.next(documents),
+              },
+            );
+          } catch (error) {
+            if (stopping.signal.aborted) break;
+            failures += 1;
+            downloadError = describeError(error);
+            report();
+            await sleep(RETRY_MS + backoffMs(failures));
+          }
+        }
+        return null;
+      })().finally(() => {
+        downloading = false;
+        downloadError = null;
+        downloaded.complete();
+        report();
+      })
+    : Promise.resolve(null);
+  if (!downloading) downloaded.complete();
+
+  const authorizedFetch = (name: ReplicaCollectionName): typeof fetch => {
     let failures = 0;
     let caughtUp = false;
-    return async (input, init) => {
+    const down = COLLECTIONS[name].direction === 'down';
+    return async (request, init) => {
+      let input = request;
+      if (down) {
+        const reached = (await firstDownload)?.sequences[name];
+        if (stopping.signal.aborted) throw new Error('The replication was stopped');
+        if (reached !== undefined) input = fromSequence(urlOf(input), reached);
+      }
       // Live pulls poll instead of holding a longpoll open: a browser opens at
       // most 6 connections to one server, and 8 open longpolls would leave
       // none for the first download, uploads or lookups. A poll answered in
@@ -140,7 +245,7 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
         replicationIdentifier: `couchdb:${base}/${name}`,
         collection: db[name] as never,
         url: `${base}/${name}/`,
-        fetch: authorizedFetch(),
+        fetch: authorizedFetch(name),
         live: true,
         retryTime: RETRY_MS,
         waitForLeadership: false,
@@ -164,10 +269,10 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
   const actives = new Map<CollectionName, boolean>();
   const publish = (lastSyncAt = status.getValue().lastSyncAt) =>
     status.next({
-      active: [...actives.values()].some(Boolean),
+      active: downloading || [...actives.values()].some(Boolean),
       lastError: incompatibility
         ? describeVersionRefusal(incompatibility)
-        : (errors.values().next().value ?? null),
+        : (downloadError ?? errors.values().next().value ?? null),
       lastSyncAt,
       incompatibility,
     });
@@ -203,6 +308,8 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
   return {
     states,
     status$,
+    downloaded$: downloaded.asObservable(),
+    firstDownload,
     async awaitInitialSync() {
       await Promise.all(Object.values(states).map((s) => s.awaitInitialReplication()));
     },
@@ -214,7 +321,9 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
       for (const state of Object.values(states)) state.reSync();
     },
     async stop() {
+      stopping.abort();
       wakeAll();
+      await firstDownload;
       await Promise.all(Object.values(states).map((s) => s.cancel()));
     },
   };
@@ -222,6 +331,19 @@ export function startReplication(db: ReplicaDatabase, target: SyncTarget): Repli
 
 const urlOf = (input: RequestInfo | URL): string =>
   input instanceof Request ? input.url : String(input);
+
+/**
+ * Pure: [CDL6] a collection's first pull (`_changes?since=0`) asked from the
+ * sequence its first download reached; any other request as it was.
+ */
+export function fromSequence(url: string, sequence: number): string {
+  const parsed = new URL(url);
+  if (!parsed.pathname.endsWith('/_changes') || parsed.searchParams.get('since') !== '0') {
+    return url;
+  }
+  parsed.searchParams.set('since', String(sequence));
+  return parsed.toString();
+}
 
 /** How often an idle live pull asks the server for changes. */
 export const LIVE_POLL_MS = 5_000;

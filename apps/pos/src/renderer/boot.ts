@@ -36,6 +36,7 @@ import {
   openOutbox,
   openReplica,
   startProductSearch,
+  firstDownloadPending,
   startReplication,
   trackInitialSync,
   watchOutbox,
@@ -196,8 +197,8 @@ export async function boot(): Promise<Till> {
     if (doc) usePosStore.setState({ storeName: doc.name });
   });
 
-  const hasCatalog = (await db.products.count().exec()) > 0;
-  if (!hasCatalog) {
+  // A first download under way (or killed in the middle) is waited for, not only an empty catalog.
+  if (await firstDownloadPending(db)) {
     store.setPhase({ kind: 'starting', detail: 'Downloading the catalog' });
     trackInitialSync(replication, target).subscribe((progress) =>
       usePosStore.setState({ initialSync: progress }),

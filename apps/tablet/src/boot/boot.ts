@@ -36,6 +36,7 @@ import {
   openOutbox,
   openReplica,
   startProductSearch,
+  firstDownloadPending,
   startReplication,
   trackInitialSync,
   watchOutbox,
@@ -191,7 +192,8 @@ export async function bootTablet(
     hadError = next.lastError !== null;
   });
 
-  if ((await db.products.count().exec()) === 0) {
+  // A first download under way (or killed in the middle) is waited for, not only an empty catalog.
+  if (await firstDownloadPending(db)) {
     onProgress({ kind: 'downloading', progress: null });
     const tracking = trackInitialSync(replication, target).subscribe((progress) =>
       onProgress({ kind: 'downloading', progress }),
