@@ -29,10 +29,10 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import type { InitialSyncProgress } from '@pos/replica';
 import type { Run } from './catalog-download-page';
-import { startSyncServer, type DocWrite, type RunningSyncServer } from '@pos/sync-server';
+import { startSyncServer, type RunningSyncServer } from '@pos/sync-server';
 import { startKillableChromium } from '../e2e/browser';
 import { serveReplicaPage } from './page-server';
-import { syntheticProduct } from './synthetic-catalog';
+import { seedSyntheticCatalog } from './seed-catalog';
 
 const { values } = parseArgs({
   options: {
@@ -70,19 +70,9 @@ const rate = (docs: number, ms: number) => `${Math.round(docs / (ms / 1000))} do
 
 async function seed(sync: RunningSyncServer): Promise<void> {
   const started = performance.now();
-  const chunk = 5_000;
-  for (let start = 0; start < skus; start += chunk) {
-    const writes: DocWrite[] = [];
-    for (let i = start; i < Math.min(skus, start + chunk); i++) {
-      const { product, price } = syntheticProduct(i);
-      const common = { storeId: null, expectedRev: null } as const;
-      writes.push({ db: 'products', id: product.id, body: product, ...common });
-      writes.push({ db: 'prices', id: price.id, body: price, ...common });
-    }
-    const refused = (await sync.storage.bulkWrite(writes)).find((result) => !result.ok);
-    if (refused) throw new Error(`seeding refused ${refused.id}`);
-    process.stdout.write(`\rseeded ${Math.min(skus, start + chunk)} / ${skus} SKUs on the server`);
-  }
+  await seedSyntheticCatalog(sync.storage, skus, (seeded) =>
+    process.stdout.write(`\rseeded ${seeded} / ${skus} SKUs on the server`),
+  );
   process.stdout.write(`  (${seconds(performance.now() - started)})\n`);
 }
 

@@ -24,9 +24,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { startSyncServer, type DocWrite } from '@pos/sync-server';
+import { startSyncServer } from '@pos/sync-server';
 import { startKillableChromium } from '../../pos/e2e/browser';
-import { syntheticProduct } from '../../pos/bench/synthetic-catalog';
+import { seedSyntheticCatalog } from '../../pos/bench/seed-catalog';
 import { demoTabletLink } from '../../pos/src/demo/demo-store';
 
 const { values } = parseArgs({
@@ -84,17 +84,7 @@ async function main(): Promise<void> {
     tablet: { staticDir: DIST },
   });
   try {
-    for (let start = 0; start < skus; start += 5_000) {
-      const writes: DocWrite[] = [];
-      for (let i = start; i < Math.min(skus, start + 5_000); i++) {
-        const { product, price } = syntheticProduct(i);
-        const common = { storeId: null, expectedRev: null } as const;
-        writes.push({ db: 'products', id: product.id, body: product, ...common });
-        writes.push({ db: 'prices', id: price.id, body: price, ...common });
-      }
-      const refused = (await sync.storage.bulkWrite(writes)).find((result) => !result.ok);
-      if (refused) throw new Error(`seeding refused ${refused.id}`);
-    }
+    await seedSyntheticCatalog(sync.storage, skus);
     const link = demoTabletLink(sync.url, 'S001');
     const colds = { signIn: [] as number[], search: [] as number[] };
     const warms = { signIn: [] as number[], search: [] as number[] };

@@ -7,12 +7,6 @@
  */
 import {
   COLLECTIONS,
-  addItem,
-  addTender,
-  buildSaleFact,
-  newCheckout,
-  priceCheckout,
-  settleCheckout,
   withCheckDigit,
   type CollectionName,
   type Price,
@@ -21,6 +15,7 @@ import {
   type StockLevel,
   type Store,
 } from '@pos/domain';
+import { cashSale } from '../cash-sale';
 
 export type ChainSize = { stores: number; perStore: number; skus: number; stocked: number };
 
@@ -99,34 +94,12 @@ export function sale(
   n: number,
   run: string,
 ): SaleFact {
-  const { deviceId, storeId: store } = device(size, d);
+  const till = device(size, d);
   const s = Math.floor(d / size.perStore) % size.stores;
-  let cart = newCheckout('CNY', 'inclusive');
-  for (let line = 0; line < LINES; line++) {
+  const lines = Array.from({ length: LINES }, (_, line) => {
     const i = stockedIndex(size, s, (n * LINES + line + d) % size.stocked);
-    cart = addItem(cart, {
-      lineId: `L${line + 1}`,
-      product: catalog[i]!,
-      price: list[i]!,
-      quantity: 1 + ((n + line) % 3),
-    });
-  }
-  const now = new Date().toISOString();
-  const pricing = priceCheckout(cart, {
-    storeId: store,
-    channel: 'store',
-    now,
-    utcOffsetMinutes: 480,
-    promotions: [],
+    return { product: catalog[i]!, price: list[i]!, quantity: 1 + ((n + line) % 3) };
   });
-  cart = addTender(cart, { kind: 'cash', amount: pricing.total });
-  return buildSaleFact(cart, pricing, settleCheckout(cart, pricing), {
-    // A ULID-shaped suffix: the run, then the device's counter.
-    id: `${deviceId}-01J${run}${String(n).padStart(17, '0')}`,
-    storeId: store,
-    deviceId,
-    channel: 'store',
-    now,
-    cashierId: 'E1',
-  });
+  // A ULID-shaped suffix: the run, then the device's counter.
+  return cashSale(lines, till, `${till.deviceId}-01J${run}${String(n).padStart(17, '0')}`);
 }

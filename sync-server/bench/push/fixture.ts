@@ -4,13 +4,7 @@
  * server processes that seed, the client processes that push).
  */
 import {
-  addItem,
-  addTender,
-  buildSaleFact,
   ledgerMovementsForSale,
-  newCheckout,
-  priceCheckout,
-  settleCheckout,
   stockLevelId,
   withCheckDigit,
   type Price,
@@ -19,6 +13,7 @@ import {
   type StockLevel,
   type Store,
 } from '@pos/domain';
+import { cashSale } from '../cash-sale';
 
 export const LINES = 3;
 
@@ -84,33 +79,11 @@ export function makeSale(
   id: string,
 ): SaleFact {
   const skus = products.length;
-  let cart = newCheckout('CNY', 'inclusive');
-  for (let line = 0; line < LINES; line++) {
+  const lines = Array.from({ length: LINES }, (_, line) => {
     const i = (n * 7 + line * Math.floor(skus / LINES) + device.deviceId.length) % skus;
-    cart = addItem(cart, {
-      lineId: `L${line + 1}`,
-      product: products[i]!,
-      price: prices[i]!,
-      quantity: 1 + ((n + line) % 3),
-    });
-  }
-  const now = new Date().toISOString();
-  const pricing = priceCheckout(cart, {
-    storeId: device.storeId,
-    channel: 'store',
-    now,
-    utcOffsetMinutes: 480,
-    promotions: [],
+    return { product: products[i]!, price: prices[i]!, quantity: 1 + ((n + line) % 3) };
   });
-  cart = addTender(cart, { kind: 'cash', amount: pricing.total });
-  return buildSaleFact(cart, pricing, settleCheckout(cart, pricing), {
-    id,
-    storeId: device.storeId,
-    deviceId: device.deviceId,
-    channel: 'store',
-    now,
-    cashierId: 'E1',
-  });
+  return cashSale(lines, device, id);
 }
 
 /** Units a sale takes off the stock levels. */
