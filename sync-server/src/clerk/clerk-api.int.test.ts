@@ -192,10 +192,15 @@ for (const backend of BACKENDS) {
                   { maxLength: 3 },
                 ),
               ),
-              expectedTotal: fc.oneof(fc.anything(), fc.constant(1)),
+              // Always present and never the order's total: a body whose other fields all
+              // happen to be right (a pickup of the SKU S002 holds) is still refused.
+              expectedTotal: fc.oneof(
+                fc.anything().filter((value) => value !== undefined),
+                fc.constant(1),
+              ),
               createdAt: fc.oneof(fc.string(), fc.constant('2026-01-02T03:04:00.000Z')),
             },
-            { requiredKeys: [] },
+            { requiredKeys: ['expectedTotal'] },
           ),
           async (body) => {
             const key = typeof body.requestId === 'string' && body.requestId ? body.requestId : 'k';
