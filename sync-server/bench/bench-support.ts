@@ -15,7 +15,8 @@ import type { CollectionName } from '@pos/domain';
 import pg from 'pg';
 import type { PouchStatic } from 'pouchdb-core';
 import type { JsonObject } from '../src/protocol';
-import { SqlSyncStorage, type Queryable, type SqlDriver } from '../src/storage/sql-storage';
+import { SqlSyncStorage, type Queryable } from '../src/storage/sql-storage';
+import { pgliteDriver } from '../src/storage/pglite';
 import { openPostgresStorage } from '../src/storage/postgres';
 
 /** Documents per seeding transaction. */
@@ -36,17 +37,7 @@ export type BenchStorage = {
 /** Embedded PGlite in memory: the same SQL storage the server opens with `openPgliteStorage('memory://')`. */
 export async function openPgliteBench(): Promise<BenchStorage> {
   const db = new PGlite('memory://');
-  const rows = async <R>(q: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) =>
-    (await q.query<R>(text, params ? [...params] : undefined)).rows;
-  const driver: SqlDriver = {
-    query: (text, params) => rows(db, text, params),
-    transaction: (work) =>
-      db.transaction((tx) => work({ query: (text, params) => rows(tx, text, params) })),
-    async listen(channel, onPayload) {
-      await db.listen(channel, onPayload);
-    },
-    close: () => db.close(),
-  };
+  const driver = pgliteDriver(db);
   const storage = await SqlSyncStorage.open('pglite', driver);
   return { storage, label: 'PGlite (in memory)', sql: driver, close: () => storage.close() };
 }

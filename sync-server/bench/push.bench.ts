@@ -164,15 +164,9 @@ function cpuMeter(pids: () => number[]): () => number {
   return () => pids().reduce((sum, pid) => sum + cpuSeconds(pid) - (before.get(pid) ?? 0), 0);
 }
 
-type Run = {
+/** What the clients saw together (their CPU is printed in `cpu`), with the run's labels. */
+type Run = Omit<ClientResult, 'cpuSeconds'> & {
   label: string;
-  accepted: number;
-  /** Units sold in the accepted sales: what the stock levels must have lost. */
-  units: number;
-  refused: number;
-  firstRefusal: string | null;
-  seconds: number;
-  latencies: number[];
   load: string;
   cpu: string;
   extra: string[];

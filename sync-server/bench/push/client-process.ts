@@ -27,6 +27,7 @@ export type ClientConfig = {
 
 export type ClientResult = {
   accepted: number;
+  /** Units sold in the accepted sales: what the stock levels must have lost. */
   units: number;
   refused: number;
   firstRefusal: string | null;

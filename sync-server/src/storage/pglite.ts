@@ -23,22 +23,25 @@ export async function openPgliteStorage(
 ): Promise<SqlSyncStorage> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dirname(dataDir), { recursive: true });
   const pg = new PGlite(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
-  const driver: SqlDriver = {
-    async query<R>(sql: string, params?: readonly unknown[]) {
-      return (await pg.query<R>(sql, params ? [...params] : undefined)).rows;
-    },
-    transaction(work) {
-      return pg.transaction((tx) =>
-        work({
-          query: async <R>(sql: string, params?: readonly unknown[]) =>
-            (await tx.query<R>(sql, params ? [...params] : undefined)).rows,
-        }),
-      );
-    },
+  return SqlSyncStorage.open('pglite', pgliteDriver(pg), undefined, options.writeGroup);
+}
+
+/**
+ * The storage's SQL driver over a PGlite instance; `onStatement` sees every
+ * statement sent (tests count a write group's statements with it).
+ */
+export function pgliteDriver(pg: PGlite, onStatement?: (sql: string) => void): SqlDriver {
+  const rows = async <R>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
+    onStatement?.(sql);
+    return (await q.query<R>(sql, params ? [...params] : undefined)).rows;
+  };
+  return {
+    query: (sql, params) => rows(pg, sql, params),
+    transaction: (work) =>
+      pg.transaction((tx) => work({ query: (sql, params) => rows(tx, sql, params) })),
     async listen(channel, onPayload) {
       await pg.listen(channel, onPayload);
     },
     close: () => pg.close(),
   };
-  return SqlSyncStorage.open('pglite', driver, undefined, options.writeGroup);
 }

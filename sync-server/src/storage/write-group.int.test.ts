@@ -9,7 +9,8 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../test-support';
 import { openPostgresStorage } from './postgres';
-import { SqlSyncStorage, type Queryable, type SqlDriver } from './sql-storage';
+import { SqlSyncStorage, type Queryable } from './sql-storage';
+import { pgliteDriver } from './pglite';
 import type { DocWrite, SyncStorage, WriteResult, WriteTransaction } from './storage';
 
 type Opened = { storage: SyncStorage; sql: Queryable; close(): Promise<void> };
@@ -17,19 +18,7 @@ type Opened = { storage: SyncStorage; sql: Queryable; close(): Promise<void> };
 /** A storage on PGlite in memory; every statement sent is added to `statements`. */
 async function openPglite(statements: string[] = []) {
   const db = new PGlite('memory://');
-  const rows = async <R>(q: Pick<PGlite, 'query'>, text: string, params?: readonly unknown[]) => {
-    statements.push(text.replace(/\s+/g, ' ').trim());
-    return (await q.query<R>(text, params ? [...params] : undefined)).rows;
-  };
-  const driver: SqlDriver = {
-    query: (text, params) => rows(db, text, params),
-    transaction: (work) =>
-      db.transaction((tx) => work({ query: (text, params) => rows(tx, text, params) })),
-    async listen(channel, onPayload) {
-      await db.listen(channel, onPayload);
-    },
-    close: () => db.close(),
-  };
+  const driver = pgliteDriver(db, (text) => statements.push(text.replace(/\s+/g, ' ').trim()));
   return { storage: await SqlSyncStorage.open('pglite', driver), driver, statements };
 }
 
